@@ -1,0 +1,106 @@
+#include "aggregate/buckets.h"
+
+#include <algorithm>
+#include <unordered_map>
+
+std::vector<BucketCounts> countBuckets(const EventStore &store, std::int64_t bucketMs,
+                                       const EventSubset *subset)
+{
+    std::vector<BucketCounts> out;
+    if (store.empty() || bucketMs <= 0)
+        return out;
+    // Dense array over the span when it is reasonable (the common case), else a hash map.
+    std::int64_t lo = INT64_MAX, hi = INT64_MIN;
+    forEachEvent(store, subset, [&](std::size_t i) {
+        lo = std::min(lo, store.timeMs(i));
+        hi = std::max(hi, store.timeMs(i));
+    });
+    if (lo > hi)
+        return out;
+    const std::int64_t first = floorTo(lo, bucketMs);
+    const std::int64_t span = floorTo(hi, bucketMs) - first;
+    auto add = [&](BucketCounts &b, std::size_t i) {
+        ++b.requests;
+        const Source s = store.source(i);
+        if (s != Source::None)
+            ++b.rejected[std::size_t(sourceIndex(s))];
+        const std::int32_t lim = store.serverLimit(i);
+        if (lim >= 0 && (b.serverLimit < 0 || lim < b.serverLimit))
+            b.serverLimit = lim;
+    };
+    if (span / bucketMs < 4'000'000) {
+        std::vector<BucketCounts> dense(std::size_t(span / bucketMs + 1));
+        forEachEvent(store, subset, [&](std::size_t i) {
+            add(dense[std::size_t((floorTo(store.timeMs(i), bucketMs) - first) / bucketMs)], i);
+        });
+        for (std::size_t k = 0; k < dense.size(); ++k) {
+            if (dense[k].requests) {
+                dense[k].startMs = first + std::int64_t(k) * bucketMs;
+                out.push_back(dense[k]);
+            }
+        }
+        return out;
+    }
+    std::unordered_map<std::int64_t, BucketCounts> map;
+    forEachEvent(store, subset, [&](std::size_t i) {
+        const std::int64_t start = floorTo(store.timeMs(i), bucketMs);
+        BucketCounts &b = map[start];
+        b.startMs = start;
+        add(b, i);
+    });
+    out.reserve(map.size());
+    for (auto &kv : map)
+        out.push_back(kv.second);
+    std::sort(out.begin(), out.end(),
+              [](const BucketCounts &a, const BucketCounts &b) { return a.startMs < b.startMs; });
+    return out;
+}
+
+std::vector<BucketCounts> densify(const std::vector<BucketCounts> &sparse, std::int64_t bucketMs,
+                                  std::size_t maxBuckets)
+{
+    if (sparse.empty())
+        return {};
+    const std::int64_t first = sparse.front().startMs, last = sparse.back().startMs;
+    if ((last - first) / bucketMs + 1 > std::int64_t(maxBuckets))
+        return sparse;
+    std::vector<BucketCounts> out;
+    out.reserve(std::size_t((last - first) / bucketMs + 1));
+    std::size_t k = 0;
+    for (std::int64_t t = first; t <= last; t += bucketMs) {
+        if (k < sparse.size() && sparse[k].startMs == t) {
+            out.push_back(sparse[k++]);
+        } else {
+            BucketCounts empty;
+            empty.startMs = t;
+            out.push_back(empty);
+        }
+    }
+    return out;
+}
+
+std::vector<std::int64_t> minutesOverRollingLimit(const EventStore &store, std::int64_t limit,
+                                                  std::int64_t windowMs, const EventSubset *subset)
+{
+    std::vector<std::int64_t> times;
+    times.reserve(subset ? subset->size() : store.size());
+    forEachEvent(store, subset, [&](std::size_t i) { times.push_back(store.timeMs(i)); });
+    std::sort(times.begin(), times.end());
+    std::vector<std::int64_t> minutes;
+    // for each t: count of requests in (t - W, t], itself and equal times included
+    std::size_t lo = 0;
+    for (std::size_t i = 0; i < times.size(); ++i) {
+        std::size_t hiEnd = i; // last index with the same time as times[i]
+        while (hiEnd + 1 < times.size() && times[hiEnd + 1] == times[i])
+            ++hiEnd;
+        while (times[lo] <= times[i] - windowMs)
+            ++lo;
+        const std::int64_t count = std::int64_t(hiEnd - lo + 1);
+        if (count > limit) {
+            const std::int64_t m = floorTo(times[i], 60000);
+            if (minutes.empty() || minutes.back() != m)
+                minutes.push_back(m);
+        }
+    }
+    return minutes;
+}

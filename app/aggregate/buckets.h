@@ -1,0 +1,58 @@
+#pragma once
+
+#include "store/eventstore.h"
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+// Counts of one time bucket: every request, and rejections by source.
+struct BucketCounts
+{
+    std::int64_t startMs = 0;
+    std::uint32_t requests = 0;
+    std::array<std::uint32_t, kRejectionSourceCount> rejected {};
+    std::int32_t serverLimit = -1; // smallest request limit reported in this bucket, -1: none
+
+    std::uint32_t rejectedTotal() const { return rejected[0] + rejected[1] + rejected[2]; }
+};
+
+// Which events take part (the one filter of chart, table and exports). Empty: all of them.
+using EventSubset = std::vector<std::uint32_t>;
+
+// floor(t / size) * size for any sign.
+constexpr std::int64_t floorTo(std::int64_t t, std::int64_t size)
+{
+    const std::int64_t q = t / size;
+    return (q - ((t % size) < 0 ? 1 : 0)) * size;
+}
+
+// Buckets of bucketMs that hold at least one event, sorted by start. Sparse, so far-apart
+// times (1970 and 2100 in one file) cost nothing. subset == nullptr: every event.
+std::vector<BucketCounts> countBuckets(const EventStore &store, std::int64_t bucketMs,
+                                       const EventSubset *subset = nullptr);
+
+// The same buckets, with empty ones filled in between first and last (for charts and CSV).
+// Refuses (returns the sparse input) when that would exceed maxBuckets.
+std::vector<BucketCounts> densify(const std::vector<BucketCounts> &sparse, std::int64_t bucketMs,
+                                  std::size_t maxBuckets = 10'000'000);
+
+// summary.md minutes_over_limit for a limit of N requests over a window other than a minute:
+// the minutes that contain a request at time t with more than N requests in (t - W, t].
+std::vector<std::int64_t> minutesOverRollingLimit(const EventStore &store, std::int64_t limit,
+                                                  std::int64_t windowMs,
+                                                  const EventSubset *subset = nullptr);
+
+// Calls f(i) for every event index of the subset (or all).
+template<typename F>
+void forEachEvent(const EventStore &store, const EventSubset *subset, F &&f)
+{
+    if (subset) {
+        for (std::uint32_t i : *subset)
+            f(std::size_t(i));
+    } else {
+        for (std::size_t i = 0, n = store.size(); i < n; ++i)
+            f(i);
+    }
+}

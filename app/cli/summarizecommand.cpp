@@ -1,0 +1,101 @@
+// `ratescope summarize`: the analysis without a window (shared/spec/summary.md).
+#include "cli/commands.h"
+#include "cli/cliutil.h"
+#include "decode/timestamp.h"
+#include "export/atomicwrite.h"
+#include "export/reportformats.h"
+#include "export/summary.h"
+#include "rules/ruleset.h"
+#include "sources/loader.h"
+
+#include <QCommandLineParser>
+
+int runSummarize(const QStringList &args)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(QStringLiteral("Summarize rate-limit rejections in API logs."));
+    p.addHelpOption();
+    p.addOptions({
+            { QStringLiteral("limit"), QStringLiteral("Requests per minute, or N/W over another window (100/10s)."), QStringLiteral("N[/W]") },
+            { QStringLiteral("merge-gap"), QStringLiteral("Rejections at most this many minutes apart form one incident (default 5)."), QStringLiteral("MINUTES"), QStringLiteral("5") },
+            { QStringLiteral("from"), QStringLiteral("Keep records at or after this time (RFC 3339)."), QStringLiteral("T") },
+            { QStringLiteral("to"), QStringLiteral("Keep records before this time (RFC 3339)."), QStringLiteral("T") },
+            { QStringLiteral("format"), QStringLiteral("md (default), json or csv."), QStringLiteral("FORMAT"), QStringLiteral("md") },
+            { { QStringLiteral("o"), QStringLiteral("output") }, QStringLiteral("Write to FILE atomically instead of standard output."), QStringLiteral("FILE") },
+            { QStringLiteral("rules"), QStringLiteral("Classification rules file replacing the built-in one."), QStringLiteral("FILE") },
+            { QStringLiteral("threads"), QStringLiteral("Parser threads (default: one per core)."), QStringLiteral("N") },
+    });
+    p.addPositionalArgument(QStringLiteral("INPUT"), QStringLiteral("Log files (.gz allowed); - is standard input."), QStringLiteral("INPUT..."));
+    if (!p.parse(QStringList { QStringLiteral("ratescope summarize") } + args))
+        return usageError(p.errorText());
+    if (p.isSet(QStringLiteral("help"))) {
+        printOut(p.helpText());
+        return 0;
+    }
+    const QStringList inputs = p.positionalArguments();
+    if (inputs.isEmpty())
+        return usageError(QStringLiteral("no input given"));
+
+    QString error;
+    std::optional<LimitSpec> limit;
+    if (p.isSet(QStringLiteral("limit"))) {
+        limit = parseLimitSpec(p.value(QStringLiteral("limit")), &error);
+        if (!limit)
+            return usageError(error);
+    }
+    bool ok = false;
+    const double mergeGap = p.value(QStringLiteral("merge-gap")).toDouble(&ok);
+    if (!ok || !(mergeGap >= 0))
+        return usageError(QStringLiteral("invalid --merge-gap \"%1\": expected minutes, a decimal is allowed")
+                                  .arg(p.value(QStringLiteral("merge-gap"))));
+    LoadOptions options;
+    for (const char *name : { "from", "to" }) {
+        const QString key = QLatin1String(name);
+        if (!p.isSet(key))
+            continue;
+        const auto t = parseTimestamp(p.value(key).toStdString());
+        if (!t)
+            return usageError(QStringLiteral("invalid --%1 \"%2\": expected an RFC 3339 time")
+                                      .arg(key, p.value(key)));
+        (key == QLatin1String("from") ? options.range.fromMs : options.range.toMs) = t->ms;
+    }
+    if (p.isSet(QStringLiteral("threads")))
+        options.threads = p.value(QStringLiteral("threads")).toInt();
+    const QString format = p.value(QStringLiteral("format"));
+    if (format != QLatin1String("md") && format != QLatin1String("json") && format != QLatin1String("csv"))
+        return usageError(QStringLiteral("unknown --format \"%1\": expected md, json or csv").arg(format));
+
+    std::optional<RuleSet> rules;
+    if (p.isSet(QStringLiteral("rules"))) {
+        rules = RuleSet::fromFile(p.value(QStringLiteral("rules")), &error);
+        if (!rules)
+            return usageError(error);
+    } else {
+        rules = RuleSet::builtIn();
+    }
+
+    EventStore store;
+    Loader loader(store, *rules, options);
+    std::vector<InputReport> reports;
+    bool anyFailed = false;
+    for (const QString &path : inputs) {
+        InputReport r = loader.load(path);
+        reportInputProblems(r);
+        anyFailed = anyFailed || r.failed();
+        reports.push_back(std::move(r));
+    }
+    const Summary summary = buildSummary(store, std::move(reports), limit, loader.reportedLimit(), mergeGap);
+    QByteArray out;
+    if (format == QLatin1String("json"))
+        out = summaryToJson(summary);
+    else if (format == QLatin1String("csv"))
+        out = summaryToCsv(summary);
+    else
+        out = summaryToMarkdown(summary, *rules);
+    const QString target = p.isSet(QStringLiteral("output")) ? p.value(QStringLiteral("output")) : QStringLiteral("-");
+    if (!writeFileAtomically(target, out, &error)) {
+        printErr(error);
+        return 1;
+    }
+    return anyFailed ? 1 : 0;
+}

@@ -1,0 +1,38 @@
+#pragma once
+
+// Small helpers over simdjson's On-Demand API shared by every decoder.
+
+#include "decode/rawrecord.h"
+
+#include <simdjson.h>
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace json {
+
+namespace od = simdjson::ondemand;
+
+// Nesting deeper than this is refused (without recursion blowing the stack).
+constexpr int kMaxDepth = 256;
+
+// Consumes and fully validates a value we do not otherwise read: On-Demand only checks what
+// is visited, and a line that is not valid JSON must be refused, whatever part is broken.
+simdjson::error_code skip(od::value v, int depth);
+
+// A scalar as text: strings unescaped, numbers/bools/null as their JSON token.
+// Objects and arrays are validated, consumed, and give an empty view.
+simdjson::error_code scalarText(od::value v, std::string_view &out, int depth);
+
+// A number written as a JSON number or as a string ("429", "31.5"); nullopt otherwise.
+// The value is always consumed.
+simdjson::error_code number(od::value v, std::optional<double> &out, int depth);
+
+// Human-readable reason for a simdjson error, for "FILE:LINE: reason" messages.
+std::string_view reason(simdjson::error_code e);
+
+// Replaces invalid UTF-8 sequences with U+FFFD (summary.md: such records are kept).
+std::string sanitizeUtf8(std::string_view in);
+
+} // namespace json

@@ -1,0 +1,89 @@
+#pragma once
+
+#include <array>
+#include <cmath>
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+struct HeaderField
+{
+    std::string_view name; // as written; compare case-insensitively
+    std::string_view value;
+};
+
+// What a record's body (or its own top level) says about an error (formats.md §1.3).
+struct ErrorInfo
+{
+    static constexpr int kMaxCodes = 8;
+    // Candidate codes in the order they decide (the record's top-level error_code first).
+    std::array<std::string_view, kMaxCodes> codes {};
+    int codeCount = 0;
+    std::string_view toolErrorCode; // details[].tool_error_info.tool_error_code
+    std::string_view toolErrorMessage; // details[].tool_error_info.tool_error_message
+    std::string_view message; // message / error.message
+    int httpStatus = -1; // error.http_status, raw_status_code
+    double bodyRetryAfterS = NAN; // Discord's body retry_after
+    bool hasBodyRetryAfter = false;
+
+    void addCode(std::string_view c)
+    {
+        if (!c.empty() && codeCount < kMaxCodes)
+            codes[codeCount++] = c;
+    }
+    // formats.md §1.3: tool_error_info.tool_error_message when present, else message.
+    std::string_view providerMessage() const
+    {
+        return toolErrorMessage.empty() ? message : toolErrorMessage;
+    }
+};
+
+// One request/response as a reader decoded it, before classification. Views point into
+// the reader's buffers (or into scratch) and are valid until the reader's next record.
+struct RawRecord
+{
+    std::optional<std::int64_t> timeMs; // UTC ms
+    bool timeHadNoZone = false;
+    std::string_view timeError; // why there is no usable time ("" when there is)
+    int status = -1; // HTTP status; -1: none (tool call logs), 0: no response
+    bool noResponse = false; // HAR status 0 / _error
+    std::string_view method;
+    std::string_view url;
+    std::string_view tool;
+    std::string_view provider;
+    std::string_view connection;
+    std::string_view id; // top-level string id, for duplicate detection
+    double durationMs = NAN;
+    std::vector<HeaderField> headers;
+    ErrorInfo error;
+
+    // Strings a decoder had to build (decoded base64, unescaped text); addresses stay put.
+    std::deque<std::string> scratch;
+    std::string_view keep(std::string s)
+    {
+        scratch.push_back(std::move(s));
+        return scratch.back();
+    }
+
+    void clear()
+    {
+        timeMs.reset();
+        timeHadNoZone = false;
+        timeError = {};
+        status = -1;
+        noResponse = false;
+        method = url = tool = provider = connection = id = {};
+        durationMs = NAN;
+        headers.clear();
+        error = ErrorInfo {};
+        scratch.clear();
+    }
+
+    // First header with this name (ASCII case-insensitive), or an empty view.
+    std::string_view header(std::string_view name) const;
+};
+
+bool equalsIgnoreCase(std::string_view a, std::string_view b);

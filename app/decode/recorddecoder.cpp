@@ -1,0 +1,1258 @@
+#include "decode/recorddecoder.h"
+
+#include "decode/jsonvalue.h"
+#include "decode/timestamp.h"
+
+#include <cstring>
+
+namespace od = simdjson::ondemand;
+using simdjson::error_code;
+using simdjson::SUCCESS;
+
+namespace {
+
+// Where a key was found; the same name means different things at different depths.
+enum class Level { Record, Response, Body, Error, Request };
+
+// Time keys in the order they win when a record has several (formats.md §1.1).
+constexpr std::string_view kTimeKeys[] = { "timestamp",  "time",      "ts",          "@timestamp",
+                                           "started_at", "startedDateTime", "date", "recorded_at" };
+
+int timeRank(std::string_view key)
+{
+    for (int i = 0; i < int(std::size(kTimeKeys)); ++i) {
+        if (kTimeKeys[i] == key)
+            return i;
+    }
+    return -1;
+}
+
+bool isStatusKey(std::string_view k)
+{
+    return k == "status" || k == "status_code" || k == "statusCode" || k == "http_status";
+}
+
+// Everything one record collects before it is finalized.
+struct Slots
+{
+    int timeRank = 1000;
+    std::string_view badTime; // text of the best-ranked unusable time
+    int badTimeRank = 1000;
+    std::optional<double> statusRecord, statusResponse;
+    std::string_view scope, path;
+    std::string_view recErrorCode, bodyErrorCode, detailsErrorCode, errorId, errErrorId, errCode,
+            errType, type, code;
+    std::string_view recErrorMessage, message, errMessage;
+    bool container = false; // the object held other records (HAR, page, cassette)
+    bool nock = false;
+    bool cassette = false; // a Betamax/VCR interaction
+    bool har = false; // a HAR entry
+    DocumentShape shape = DocumentShape::Record;
+};
+
+struct Ctx
+{
+    RawRecord &rec;
+    Slots s;
+};
+
+std::string base64Decode(std::string_view in)
+{
+    auto val = [](char c) -> int {
+        if (c >= 'A' && c <= 'Z')
+            return c - 'A';
+        if (c >= 'a' && c <= 'z')
+            return c - 'a' + 26;
+        if (c >= '0' && c <= '9')
+            return c - '0' + 52;
+        if (c == '+' || c == '-')
+            return 62;
+        if (c == '/' || c == '_')
+            return 63;
+        return -1;
+    };
+    std::string out;
+    out.reserve(in.size() * 3 / 4);
+    std::uint32_t acc = 0;
+    int bits = 0;
+    for (char c : in) {
+        const int v = val(c);
+        if (v < 0)
+            continue; // padding, whitespace
+        acc = (acc << 6) | std::uint32_t(v);
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            out.push_back(char((acc >> bits) & 0xFF));
+        }
+    }
+    return out;
+}
+
+std::optional<int> toStatus(std::optional<double> d)
+{
+    if (!d || !(*d >= 0 && *d < 1000))
+        return std::nullopt;
+    return int(*d);
+}
+
+} // namespace
+
+std::string_view providerFromTool(std::string_view tool)
+{
+    const auto us = tool.find('_');
+    return us == std::string_view::npos ? tool : tool.substr(0, us);
+}
+
+std::string_view endpointOf(std::string_view url)
+{
+    auto scheme = url.find("://");
+    if (scheme != std::string_view::npos && scheme < 16)
+        url.remove_prefix(scheme + 3);
+    const auto cut = url.find_first_of("?#");
+    if (cut != std::string_view::npos)
+        url = url.substr(0, cut);
+    const auto slash = url.find('/');
+    const auto at = url.substr(0, slash).rfind('@');
+    if (at != std::string_view::npos)
+        url.remove_prefix(at + 1);
+    return url;
+}
+
+struct RecordDecoder::Impl
+{
+    RecordDecoder &d;
+    const RecordSink &sink;
+    const ErrorSink &errors;
+    DocumentShape shape = DocumentShape::Unknown;
+
+    // ---- scalars -------------------------------------------------------------------------
+
+    error_code str(od::value v, std::string_view &out, int depth)
+    {
+        return json::scalarText(v, out, depth);
+    }
+
+    error_code time(Ctx &c, od::value v, int rank, int depth)
+    {
+        if (rank >= c.s.timeRank)
+            return json::skip(v, depth);
+        od::json_type t;
+        if (auto e = v.type().get(t))
+            return e;
+        if (t == od::json_type::number) {
+            std::int64_t i;
+            std::optional<std::int64_t> ms;
+            if (v.get_int64().get(i) == SUCCESS) {
+                ms = timestampFromEpoch(i);
+            } else {
+                double dbl;
+                if (auto e = v.get_double().get(dbl))
+                    return e == simdjson::NUMBER_ERROR ? e : json::skip(v, depth);
+                ms = timestampFromEpoch(dbl);
+            }
+            if (ms) {
+                c.rec.timeMs = ms;
+                c.rec.timeHadNoZone = false;
+                c.s.timeRank = rank;
+            } else if (rank < c.s.badTimeRank) {
+                c.s.badTime = v.raw_json_token();
+                c.s.badTimeRank = rank;
+            }
+            return SUCCESS;
+        }
+        std::string_view text;
+        if (auto e = str(v, text, depth))
+            return e;
+        if (t != od::json_type::string)
+            return SUCCESS; // object, array, bool, null: not a time
+        if (auto p = parseTimestamp(text)) {
+            c.rec.timeMs = p->ms;
+            c.rec.timeHadNoZone = !p->hadZone;
+            c.s.timeRank = rank;
+        } else if (rank < c.s.badTimeRank) {
+            c.s.badTime = text;
+            c.s.badTimeRank = rank;
+        }
+        return SUCCESS;
+    }
+
+    // ---- headers: object {name: value | [values]}, [{name, value}], [[n, v]], [n, v, ...] --
+
+    error_code headerValue(Ctx &c, std::string_view name, od::value v, int depth)
+    {
+        od::json_type t;
+        if (auto e = v.type().get(t))
+            return e;
+        if (t == od::json_type::array) {
+            od::array a;
+            if (auto e = v.get_array().get(a))
+                return e;
+            for (auto item : a) {
+                od::value iv;
+                if (auto e = item.get(iv))
+                    return e;
+                std::string_view s;
+                if (auto e = str(iv, s, depth + 1))
+                    return e;
+                c.rec.headers.push_back({ name, s });
+            }
+            return SUCCESS;
+        }
+        std::string_view s;
+        if (auto e = str(v, s, depth))
+            return e;
+        c.rec.headers.push_back({ name, s });
+        return SUCCESS;
+    }
+
+    error_code headers(Ctx &c, od::value v, int depth)
+    {
+        od::json_type t;
+        if (auto e = v.type().get(t))
+            return e;
+        if (t == od::json_type::object) {
+            od::object o;
+            if (auto e = v.get_object().get(o))
+                return e;
+            for (auto field : o) {
+                std::string_view name;
+                if (auto e = field.unescaped_key().get(name))
+                    return e;
+                if (auto e = headerValue(c, name, field.value(), depth + 1))
+                    return e;
+            }
+            return SUCCESS;
+        }
+        if (t != od::json_type::array)
+            return json::skip(v, depth);
+        od::array a;
+        if (auto e = v.get_array().get(a))
+            return e;
+        std::string_view pendingName;
+        bool havePending = false;
+        for (auto item : a) {
+            od::value iv;
+            if (auto e = item.get(iv))
+                return e;
+            od::json_type it;
+            if (auto e = iv.type().get(it))
+                return e;
+            if (it == od::json_type::object) { // HAR {name, value}
+                od::object ho;
+                if (auto e = iv.get_object().get(ho))
+                    return e;
+                std::string_view name, value;
+                for (auto f : ho) {
+                    std::string_view k;
+                    if (auto e = f.unescaped_key().get(k))
+                        return e;
+                    od::value fv;
+                    if (auto e = f.value().get(fv))
+                        return e;
+                    if (k == "name") {
+                        if (auto e = str(fv, name, depth + 2))
+                            return e;
+                    } else if (k == "value") {
+                        if (auto e = str(fv, value, depth + 2))
+                            return e;
+                    } else if (auto e = json::skip(fv, depth + 2)) {
+                        return e;
+                    }
+                }
+                if (!name.empty())
+                    c.rec.headers.push_back({ name, value });
+            } else if (it == od::json_type::array) { // [name, value]
+                od::array pair;
+                if (auto e = iv.get_array().get(pair))
+                    return e;
+                std::string_view parts[2];
+                int n = 0;
+                for (auto pv : pair) {
+                    od::value pvv;
+                    if (auto e = pv.get(pvv))
+                        return e;
+                    std::string_view s;
+                    if (auto e = str(pvv, s, depth + 2))
+                        return e;
+                    if (n < 2)
+                        parts[n] = s;
+                    ++n;
+                }
+                if (n >= 2 && !parts[0].empty())
+                    c.rec.headers.push_back({ parts[0], parts[1] });
+            } else { // nock rawHeaders: name, value, name, value, ...
+                std::string_view s;
+                if (auto e = str(iv, s, depth + 1))
+                    return e;
+                if (!havePending) {
+                    pendingName = s;
+                    havePending = true;
+                } else {
+                    c.rec.headers.push_back({ pendingName, s });
+                    havePending = false;
+                }
+            }
+        }
+        return SUCCESS;
+    }
+
+    // ---- error bodies (formats.md §1.3) -----------------------------------------------------
+
+    error_code details(Ctx &c, od::value v, int depth)
+    {
+        od::json_type t;
+        if (auto e = v.type().get(t))
+            return e;
+        if (t != od::json_type::array)
+            return json::skip(v, depth);
+        od::array a;
+        if (auto e = v.get_array().get(a))
+            return e;
+        for (auto item : a) {
+            od::value iv;
+            if (auto e = item.get(iv))
+                return e;
+            od::json_type it;
+            if (auto e = iv.type().get(it))
+                return e;
+            if (it != od::json_type::object) {
+                if (auto e = json::skip(iv, depth + 1))
+                    return e;
+                continue;
+            }
+            od::object o;
+            if (auto e = iv.get_object().get(o))
+                return e;
+            for (auto f : o) {
+                std::string_view k;
+                if (auto e = f.unescaped_key().get(k))
+                    return e;
+                od::value fv;
+                if (auto e = f.value().get(fv))
+                    return e;
+                if (k == "error_code" && c.s.detailsErrorCode.empty()) {
+                    if (auto e = str(fv, c.s.detailsErrorCode, depth + 2))
+                        return e;
+                } else if (k == "tool_error_info") {
+                    if (auto e = toolErrorInfo(c, fv, depth + 2))
+                        return e;
+                } else if (auto e = json::skip(fv, depth + 2)) {
+                    return e;
+                }
+            }
+        }
+        return SUCCESS;
+    }
+
+    error_code toolErrorInfo(Ctx &c, od::value v, int depth)
+    {
+        od::json_type t;
+        if (auto e = v.type().get(t))
+            return e;
+        if (t != od::json_type::object)
+            return json::skip(v, depth);
+        od::object o;
+        if (auto e = v.get_object().get(o))
+            return e;
+        for (auto f : o) {
+            std::string_view k;
+            if (auto e = f.unescaped_key().get(k))
+                return e;
+            od::value fv;
+            if (auto e = f.value().get(fv))
+                return e;
+            if (k == "tool_error_code") {
+                if (auto e = str(fv, c.rec.error.toolErrorCode, depth + 1))
+                    return e;
+            } else if (k == "tool_error_message") {
+                if (auto e = str(fv, c.rec.error.toolErrorMessage, depth + 1))
+                    return e;
+            } else if (k == "http_status") {
+                std::optional<double> n;
+                if (auto e = json::number(fv, n, depth + 1))
+                    return e;
+                if (auto st = toStatus(n))
+                    c.rec.error.httpStatus = *st;
+            } else if (auto e = json::skip(fv, depth + 1)) {
+                return e;
+            }
+        }
+        return SUCCESS;
+    }
+
+    // A body or an error object given as an object.
+    error_code object(Ctx &c, od::value v, Level level, int depth)
+    {
+        if (depth > json::kMaxDepth)
+            return simdjson::DEPTH_ERROR;
+        od::object o;
+        if (auto e = v.get_object().get(o))
+            return e;
+        for (auto field : o) {
+            std::string_view key;
+            if (auto e = field.unescaped_key().get(key))
+                return e;
+            od::value fv;
+            if (auto e = field.value().get(fv))
+                return e;
+            if (auto e = member(c, key, fv, level, depth + 1))
+                return e;
+        }
+        return SUCCESS;
+    }
+
+    // A body: object, JSON text in a string, or plain text.
+    error_code body(Ctx &c, od::value v, int depth)
+    {
+        od::json_type t;
+        if (auto e = v.type().get(t))
+            return e;
+        if (t == od::json_type::object)
+            return object(c, v, Level::Body, depth);
+        if (t == od::json_type::string) {
+            std::string_view text;
+            if (auto e = v.get_string().get(text))
+                return e;
+            d.decodeBodyText(text, c.rec);
+            return SUCCESS;
+        }
+        return json::skip(v, depth);
+    }
+
+    error_code member(Ctx &c, std::string_view key, od::value v, Level level, int depth)
+    {
+        const bool top = level == Level::Record;
+        const bool responseLike = top || level == Level::Response;
+        if (level == Level::Request) {
+            if (key == "method" && c.rec.method.empty())
+                return str(v, c.rec.method, depth);
+            if ((key == "url" || key == "uri") && c.rec.url.empty())
+                return str(v, c.rec.url, depth);
+            if (key == "tool_name" && c.rec.tool.empty())
+                return str(v, c.rec.tool, depth);
+            if (key == "body") {
+                od::json_type t;
+                if (auto e = v.type().get(t))
+                    return e;
+                if (t == od::json_type::object)
+                    return object(c, v, Level::Request, depth);
+            }
+            return json::skip(v, depth);
+        }
+        if (top) {
+            if (const int rank = timeRank(key); rank >= 0)
+                return time(c, v, rank, depth);
+            if (key == "method")
+                return str(v, c.rec.method, depth);
+            if (key == "url" || key == "uri" || key == "request_url")
+                return str(v, c.rec.url, depth);
+            if (key == "path")
+                return str(v, c.s.path, depth);
+            if (key == "scope") {
+                c.s.nock = true;
+                return str(v, c.s.scope, depth);
+            }
+            if (key == "tool_name" || key == "tool")
+                return str(v, c.rec.tool, depth);
+            if (key == "provider")
+                return str(v, c.rec.provider, depth);
+            if (key == "connection_name")
+                return str(v, c.rec.connection, depth);
+            if (key == "connected_account_id" && c.rec.connection.empty())
+                return str(v, c.rec.connection, depth);
+            if (key == "duration_ms" || key == "duration" || key == "latency_ms") {
+                std::optional<double> n;
+                if (auto e = json::number(v, n, depth))
+                    return e;
+                if (n)
+                    c.rec.durationMs = *n;
+                return SUCCESS;
+            }
+            if (key == "id") {
+                od::json_type t;
+                if (auto e = v.type().get(t))
+                    return e;
+                if (t == od::json_type::string)
+                    return v.get_string().get(c.rec.id);
+                return json::skip(v, depth);
+            }
+            if (key == "request") {
+                od::json_type t;
+                if (auto e = v.type().get(t))
+                    return e;
+                if (t == od::json_type::object)
+                    return object(c, v, Level::Request, depth);
+                return json::skip(v, depth);
+            }
+            if (key == "response") {
+                od::json_type t;
+                if (auto e = v.type().get(t))
+                    return e;
+                if (t == od::json_type::object)
+                    return object(c, v, Level::Response, depth);
+                return body(c, v, depth);
+            }
+            if (key == "body" && c.s.nock)
+                return json::skip(v, depth); // nock: `body` is the request's, `response` the reply
+            if (key == "tool_call_logs")
+                return page(c, v, depth);
+            if (key == "log")
+                return harLog(c, v, depth);
+            if (key == "interactions" || key == "http_interactions")
+                return cassette(c, v, depth);
+        }
+        if (responseLike) {
+            if (isStatusKey(key) && !(key == "http_status" && !top)) {
+                std::optional<double> n;
+                if (auto e = json::number(v, n, depth))
+                    return e;
+                if (n)
+                    (top ? c.s.statusRecord : c.s.statusResponse) = n;
+                return SUCCESS;
+            }
+            if (key == "headers" || key == "rawHeaders" || key == "response_headers")
+                return headers(c, v, depth);
+            if (key == "body" || key == "response_body")
+                return body(c, v, depth);
+        }
+        // error fields, at every level but Request
+        if (key == "error_code")
+            return str(v, top ? c.s.recErrorCode : c.s.bodyErrorCode, depth);
+        if (key == "error_message")
+            return str(v, top ? c.s.recErrorMessage : c.s.message, depth);
+        if (key == "error_id")
+            return str(v, level == Level::Error ? c.s.errErrorId : c.s.errorId, depth);
+        if (key == "details")
+            return details(c, v, depth);
+        if (key == "tool_error_info")
+            return toolErrorInfo(c, v, depth);
+        if (key == "message")
+            return str(v, level == Level::Error ? c.s.errMessage : c.s.message, depth);
+        if (key == "type")
+            return str(v, level == Level::Error ? c.s.errType : c.s.type, depth);
+        if (key == "code") {
+            od::json_type t;
+            if (auto e = v.type().get(t))
+                return e;
+            if (t != od::json_type::string)
+                return json::skip(v, depth); // gRPC numeric codes name no source
+            return str(v, level == Level::Error ? c.s.errCode : c.s.code, depth);
+        }
+        if (key == "error") {
+            od::json_type t;
+            if (auto e = v.type().get(t))
+                return e;
+            if (t == od::json_type::object)
+                return object(c, v, Level::Error, depth);
+            if (t == od::json_type::string)
+                return str(v, c.s.errCode, depth);
+            return json::skip(v, depth);
+        }
+        if (key == "http_status" || key == "raw_status_code") {
+            std::optional<double> n;
+            if (auto e = json::number(v, n, depth))
+                return e;
+            if (auto st = toStatus(n))
+                c.rec.error.httpStatus = *st;
+            return SUCCESS;
+        }
+        if (key == "retry_after") {
+            std::optional<double> n;
+            if (auto e = json::number(v, n, depth))
+                return e;
+            if (n && *n >= 0) {
+                c.rec.error.bodyRetryAfterS = *n;
+                c.rec.error.hasBodyRetryAfter = true;
+            }
+            return SUCCESS;
+        }
+        return json::skip(v, depth);
+    }
+
+    // ---- containers ------------------------------------------------------------------------
+
+    template<typename PerItem>
+    error_code eachObject(od::value v, int depth, PerItem &&perItem)
+    {
+        od::json_type t;
+        if (auto e = v.type().get(t))
+            return e;
+        if (t != od::json_type::array)
+            return json::skip(v, depth);
+        od::array a;
+        if (auto e = v.get_array().get(a))
+            return e;
+        for (auto item : a) {
+            od::value iv;
+            if (auto e = item.get(iv))
+                return e;
+            const char *start = iv.raw_json_token().data(); // does not consume the value
+            od::json_type it;
+            if (auto e = iv.type().get(it))
+                return e;
+            if (it != od::json_type::object) {
+                if (auto e = json::skip(iv, depth + 1))
+                    return e;
+                errors(start, "entry is not a JSON object");
+                continue;
+            }
+            if (auto e = perItem(iv, start))
+                return e;
+        }
+        return SUCCESS;
+    }
+
+    error_code page(Ctx &c, od::value v, int depth)
+    {
+        c.s.container = true;
+        shape = DocumentShape::ApiPage;
+        return eachObject(v, depth, [&](od::value item, const char *start) {
+            return genericRecord(item, start, depth + 1);
+        });
+    }
+
+    error_code genericRecord(od::value item, const char *start, int depth)
+    {
+        RawRecord &inner = d.m_inner;
+        inner.clear();
+        Ctx ic { inner, {} };
+        if (auto e = object(ic, item, Level::Record, depth))
+            return e;
+        finish(ic);
+        sink(inner, start);
+        return SUCCESS;
+    }
+
+    error_code harLog(Ctx &c, od::value v, int depth)
+    {
+        od::json_type t;
+        if (auto e = v.type().get(t))
+            return e;
+        if (t != od::json_type::object)
+            return json::skip(v, depth);
+        c.s.container = true;
+        shape = DocumentShape::Har;
+        od::object o;
+        if (auto e = v.get_object().get(o))
+            return e;
+        for (auto f : o) {
+            std::string_view k;
+            if (auto e = f.unescaped_key().get(k))
+                return e;
+            od::value fv;
+            if (auto e = f.value().get(fv))
+                return e;
+            if (k != "entries") {
+                if (auto e = json::skip(fv, depth + 1))
+                    return e;
+                continue;
+            }
+            auto e = eachObject(fv, depth + 1, [&](od::value item, const char *start) {
+                RawRecord &inner = d.m_inner;
+                inner.clear();
+                Ctx ic { inner, {} };
+                ic.s.har = true;
+                if (auto e = harEntry(ic, item, depth + 2))
+                    return e;
+                finish(ic);
+                sink(inner, start);
+                return SUCCESS;
+            });
+            if (e)
+                return e;
+        }
+        return SUCCESS;
+    }
+
+    error_code harEntry(Ctx &c, od::value v, int depth)
+    {
+        od::object o;
+        if (auto e = v.get_object().get(o))
+            return e;
+        for (auto f : o) {
+            std::string_view k;
+            if (auto e = f.unescaped_key().get(k))
+                return e;
+            od::value fv;
+            if (auto e = f.value().get(fv))
+                return e;
+            error_code e = SUCCESS;
+            if (k == "startedDateTime") {
+                e = time(c, fv, 0, depth + 1);
+            } else if (k == "time") {
+                std::optional<double> n;
+                e = json::number(fv, n, depth + 1);
+                if (n && *n >= 0)
+                    c.rec.durationMs = *n;
+            } else if (k == "request") {
+                e = harRequest(c, fv, depth + 1);
+            } else if (k == "response") {
+                e = harResponse(c, fv, depth + 1);
+            } else {
+                e = json::skip(fv, depth + 1);
+            }
+            if (e)
+                return e;
+        }
+        return SUCCESS;
+    }
+
+    error_code harRequest(Ctx &c, od::value v, int depth)
+    {
+        od::json_type t;
+        if (auto e = v.type().get(t))
+            return e;
+        if (t != od::json_type::object)
+            return json::skip(v, depth);
+        od::object o;
+        if (auto e = v.get_object().get(o))
+            return e;
+        for (auto f : o) {
+            std::string_view k;
+            if (auto e = f.unescaped_key().get(k))
+                return e;
+            od::value fv;
+            if (auto e = f.value().get(fv))
+                return e;
+            error_code e = SUCCESS;
+            if (k == "method") {
+                e = str(fv, c.rec.method, depth + 1);
+            } else if (k == "url") {
+                e = str(fv, c.rec.url, depth + 1);
+            } else if (k == "postData") {
+                std::string_view text;
+                e = harContentText(fv, text, depth + 1);
+                if (!e && !text.empty())
+                    toolFromRequestBody(c, text);
+            } else {
+                e = json::skip(fv, depth + 1);
+            }
+            if (e)
+                return e;
+        }
+        return SUCCESS;
+    }
+
+    // postData / content: {text, encoding} -> the text, base64-decoded when it says so.
+    error_code harContentText(od::value v, std::string_view &text, int depth)
+    {
+        text = {};
+        od::json_type t;
+        if (auto e = v.type().get(t))
+            return e;
+        if (t != od::json_type::object)
+            return json::skip(v, depth);
+        od::object o;
+        if (auto e = v.get_object().get(o))
+            return e;
+        std::string_view encoding;
+        for (auto f : o) {
+            std::string_view k;
+            if (auto e = f.unescaped_key().get(k))
+                return e;
+            od::value fv;
+            if (auto e = f.value().get(fv))
+                return e;
+            error_code e = SUCCESS;
+            if (k == "text")
+                e = str(fv, text, depth + 1);
+            else if (k == "encoding")
+                e = str(fv, encoding, depth + 1);
+            else
+                e = json::skip(fv, depth + 1);
+            if (e)
+                return e;
+        }
+        if (encoding == "base64" && !text.empty())
+            text = d.m_scratchText = base64Decode(text);
+        return SUCCESS;
+    }
+
+    // The tool of an execute_tool call lives in the request body (summary.md: tool/provider).
+    void toolFromRequestBody(Ctx &c, std::string_view text)
+    {
+        if (text.size() > (1 << 20) || text.find("tool_name") == std::string_view::npos)
+            return;
+        simdjson::padded_string padded(text);
+        od::document doc;
+        if (d.m_extraParser.iterate(padded).get(doc))
+            return;
+        od::object o;
+        if (doc.get_object().get(o))
+            return;
+        for (auto f : o) {
+            std::string_view k;
+            if (f.unescaped_key().get(k))
+                return;
+            if (k == "tool_name") {
+                std::string_view s;
+                if (f.value().get_string().get(s) == SUCCESS)
+                    c.rec.tool = c.rec.keep(std::string(s));
+                return;
+            }
+            od::value fv;
+            if (f.value().get(fv) || json::skip(fv, 1))
+                return;
+        }
+    }
+
+    error_code harResponse(Ctx &c, od::value v, int depth)
+    {
+        od::json_type t;
+        if (auto e = v.type().get(t))
+            return e;
+        if (t != od::json_type::object)
+            return json::skip(v, depth);
+        od::object o;
+        if (auto e = v.get_object().get(o))
+            return e;
+        std::string_view bodyText;
+        for (auto f : o) {
+            std::string_view k;
+            if (auto e = f.unescaped_key().get(k))
+                return e;
+            od::value fv;
+            if (auto e = f.value().get(fv))
+                return e;
+            error_code e = SUCCESS;
+            if (k == "status") {
+                std::optional<double> n;
+                e = json::number(fv, n, depth + 1);
+                c.s.statusRecord = n;
+            } else if (k == "headers") {
+                e = headers(c, fv, depth + 1);
+            } else if (k == "content") {
+                e = harContentText(fv, bodyText, depth + 1);
+                if (!e && !bodyText.empty())
+                    bodyText = c.rec.keep(std::string(bodyText));
+            } else if (k == "_error") {
+                c.rec.noResponse = true;
+                e = json::skip(fv, depth + 1);
+            } else {
+                e = json::skip(fv, depth + 1);
+            }
+            if (e)
+                return e;
+        }
+        if (!bodyText.empty())
+            d.decodeBodyText(bodyText, c.rec);
+        return SUCCESS;
+    }
+
+    error_code cassette(Ctx &c, od::value v, int depth)
+    {
+        c.s.container = true;
+        shape = DocumentShape::Betamax;
+        return eachObject(v, depth, [&](od::value item, const char *start) {
+            RawRecord &inner = d.m_inner;
+            inner.clear();
+            Ctx ic { inner, {} };
+            ic.s.cassette = true;
+            if (auto e = interaction(ic, item, depth + 1))
+                return e;
+            finish(ic);
+            sink(inner, start);
+            return SUCCESS;
+        });
+    }
+
+    error_code interaction(Ctx &c, od::value v, int depth)
+    {
+        od::object o;
+        if (auto e = v.get_object().get(o))
+            return e;
+        for (auto f : o) {
+            std::string_view k;
+            if (auto e = f.unescaped_key().get(k))
+                return e;
+            od::value fv;
+            if (auto e = f.value().get(fv))
+                return e;
+            error_code e = SUCCESS;
+            if (k == "recorded_at")
+                e = time(c, fv, 0, depth + 1);
+            else if (k == "request")
+                e = cassetteRequest(c, fv, depth + 1);
+            else if (k == "response")
+                e = cassetteResponse(c, fv, depth + 1);
+            else
+                e = json::skip(fv, depth + 1);
+            if (e)
+                return e;
+        }
+        return SUCCESS;
+    }
+
+    error_code cassetteRequest(Ctx &c, od::value v, int depth)
+    {
+        od::json_type t;
+        if (auto e = v.type().get(t))
+            return e;
+        if (t != od::json_type::object)
+            return json::skip(v, depth);
+        od::object o;
+        if (auto e = v.get_object().get(o))
+            return e;
+        for (auto f : o) {
+            std::string_view k;
+            if (auto e = f.unescaped_key().get(k))
+                return e;
+            od::value fv;
+            if (auto e = f.value().get(fv))
+                return e;
+            error_code e = SUCCESS;
+            if (k == "method")
+                e = str(fv, c.rec.method, depth + 1);
+            else if (k == "uri" || k == "url")
+                e = str(fv, c.rec.url, depth + 1);
+            else
+                e = json::skip(fv, depth + 1);
+            if (e)
+                return e;
+        }
+        return SUCCESS;
+    }
+
+    error_code cassetteResponse(Ctx &c, od::value v, int depth)
+    {
+        od::json_type t;
+        if (auto e = v.type().get(t))
+            return e;
+        if (t != od::json_type::object)
+            return json::skip(v, depth);
+        od::object o;
+        if (auto e = v.get_object().get(o))
+            return e;
+        std::string_view bodyText;
+        for (auto f : o) {
+            std::string_view k;
+            if (auto e = f.unescaped_key().get(k))
+                return e;
+            od::value fv;
+            if (auto e = f.value().get(fv))
+                return e;
+            error_code e = SUCCESS;
+            if (k == "status") {
+                od::json_type st;
+                if (auto e2 = fv.type().get(st))
+                    return e2;
+                if (st == od::json_type::object) { // {code, message}
+                    od::object so;
+                    if (auto e2 = fv.get_object().get(so))
+                        return e2;
+                    for (auto sf : so) {
+                        std::string_view sk;
+                        if (auto e2 = sf.unescaped_key().get(sk))
+                            return e2;
+                        od::value sv;
+                        if (auto e2 = sf.value().get(sv))
+                            return e2;
+                        if (sk == "code") {
+                            std::optional<double> n;
+                            if (auto e2 = json::number(sv, n, depth + 2))
+                                return e2;
+                            c.s.statusRecord = n;
+                        } else if (auto e2 = json::skip(sv, depth + 2)) {
+                            return e2;
+                        }
+                    }
+                } else {
+                    std::optional<double> n;
+                    e = json::number(fv, n, depth + 1);
+                    c.s.statusRecord = n;
+                }
+            } else if (k == "headers") {
+                e = headers(c, fv, depth + 1);
+            } else if (k == "body") {
+                e = cassetteBody(c, fv, bodyText, depth + 1);
+            } else {
+                e = json::skip(fv, depth + 1);
+            }
+            if (e)
+                return e;
+        }
+        if (!bodyText.empty())
+            d.decodeBodyText(bodyText, c.rec);
+        return SUCCESS;
+    }
+
+    // Betamax {string, encoding} / VCR {string} / {base64_string}
+    error_code cassetteBody(Ctx &c, od::value v, std::string_view &text, int depth)
+    {
+        od::json_type t;
+        if (auto e = v.type().get(t))
+            return e;
+        if (t == od::json_type::string) {
+            if (auto e = v.get_string().get(text))
+                return e;
+            text = c.rec.keep(std::string(text));
+            return SUCCESS;
+        }
+        if (t != od::json_type::object)
+            return json::skip(v, depth);
+        od::object o;
+        if (auto e = v.get_object().get(o))
+            return e;
+        for (auto f : o) {
+            std::string_view k;
+            if (auto e = f.unescaped_key().get(k))
+                return e;
+            od::value fv;
+            if (auto e = f.value().get(fv))
+                return e;
+            error_code e = SUCCESS;
+            std::string_view s;
+            if (k == "string") {
+                e = str(fv, s, depth + 1);
+                if (!s.empty())
+                    text = c.rec.keep(std::string(s));
+            } else if (k == "base64_string") {
+                e = str(fv, s, depth + 1);
+                if (!s.empty())
+                    text = c.rec.keep(base64Decode(s));
+            } else {
+                e = json::skip(fv, depth + 1);
+            }
+            if (e)
+                return e;
+        }
+        return SUCCESS;
+    }
+
+    // ---- finishing a record ----------------------------------------------------------------
+
+    void finish(Ctx &c)
+    {
+        RawRecord &r = c.rec;
+        Slots &s = c.s;
+        ErrorInfo &err = r.error;
+        // formats.md §2: the record's top-level error_code decides, then the body's own.
+        for (std::string_view code : { s.recErrorCode, s.bodyErrorCode, s.detailsErrorCode,
+                                       s.errorId, s.errErrorId, s.errCode, s.errType, s.type,
+                                       s.code })
+            err.addCode(code);
+        if (!s.recErrorMessage.empty())
+            err.message = s.recErrorMessage;
+        else if (!s.message.empty())
+            err.message = s.message;
+        else if (!s.errMessage.empty())
+            err.message = s.errMessage;
+
+        if (auto st = toStatus(s.statusRecord ? s.statusRecord : s.statusResponse))
+            r.status = *st;
+        if (r.status == 0)
+            r.noResponse = true;
+
+        if (s.nock) {
+            shape = DocumentShape::Nock;
+            if (r.url.empty())
+                r.url = r.keep(std::string(s.scope) + std::string(s.path));
+        } else if (r.url.empty() && !s.path.empty()) {
+            r.url = s.path;
+        }
+        if (r.provider.empty())
+            r.provider = providerFromTool(r.tool);
+
+        if (!r.timeMs && (s.nock || s.cassette)) {
+            // Recorders carry the time in the response's Date header (formats.md §1.5);
+            // other shapes never take a time from a header: a time is never guessed.
+            const std::string_view date = r.header("date");
+            if (!date.empty()) {
+                if (auto ms = parseHttpDate(date))
+                    r.timeMs = ms;
+            }
+        }
+        if (!r.timeMs) {
+            if (s.badTimeRank < 1000)
+                r.timeError = r.keep("unusable time \"" + std::string(s.badTime.substr(0, 64))
+                                     + "\"");
+            else if (s.har)
+                r.timeError = "HAR entry without startedDateTime";
+            else if (s.cassette)
+                r.timeError = "interaction without recorded_at or a Date header";
+            else if (s.nock)
+                r.timeError = "nock entry without a Date header";
+            else
+                r.timeError = "no time (expected one of timestamp, time, ts, @timestamp, "
+                              "started_at, startedDateTime, date, or a Date header)";
+        }
+    }
+};
+
+RecordDecoder::Result RecordDecoder::decode(const char *json, std::size_t size,
+                                            std::size_t capacity, const RecordSink &sink,
+                                            const ErrorSink &errors)
+{
+    Result result;
+    od::document doc;
+    if (auto e = m_parser.iterate(json, size, capacity).get(doc)) {
+        result.error = e;
+        result.errorAt = json;
+        return result;
+    }
+    od::json_type t;
+    if (auto e = doc.type().get(t)) {
+        result.error = e;
+        result.errorAt = json;
+        return result;
+    }
+    const char *lastStart = json;
+    auto trackingSink = [&](RawRecord &rec, const char *start) {
+        lastStart = start ? start : lastStart;
+        sink(rec, start);
+    };
+    auto trackingErrors = [&](const char *start, std::string_view reason) {
+        lastStart = start ? start : lastStart;
+        errors(start, reason);
+    };
+    Impl tracked { *this, trackingSink, trackingErrors };
+
+    error_code e = SUCCESS;
+    if (t == od::json_type::object) {
+        m_record.clear();
+        Ctx c { m_record, {} };
+        od::object o;
+        e = doc.get_object().get(o);
+        for (auto field : o) {
+            if (e)
+                break;
+            std::string_view key;
+            if ((e = field.unescaped_key().get(key)))
+                break;
+            od::value fv;
+            if ((e = field.value().get(fv)))
+                break;
+            e = tracked.member(c, key, fv, Level::Record, 1);
+        }
+        if (!e) {
+            if (c.s.container) {
+                result.shape = tracked.shape;
+            } else {
+                tracked.finish(c);
+                result.shape = tracked.shape == DocumentShape::Unknown ? DocumentShape::Record
+                                                                       : tracked.shape;
+                sink(m_record, json);
+            }
+        }
+    } else if (t == od::json_type::array) {
+        result.shape = DocumentShape::Array;
+        od::array a;
+        e = doc.get_array().get(a);
+        for (auto item : a) {
+            if (e)
+                break;
+            od::value iv;
+            if ((e = item.get(iv)))
+                break;
+            const char *start = iv.raw_json_token().data(); // does not consume the value
+            lastStart = start;
+            od::json_type it;
+            if ((e = iv.type().get(it)))
+                break;
+            if (it != od::json_type::object) {
+                if ((e = json::skip(iv, 1)))
+                    break;
+                errors(start, "entry is not a JSON object");
+                continue;
+            }
+            e = tracked.genericRecord(iv, start, 1);
+        }
+        if (!e && tracked.shape == DocumentShape::Nock)
+            result.shape = DocumentShape::Nock;
+    } else {
+        result.scalar = true;
+        // validate the scalar so "not a record" and "invalid JSON" are told apart
+        switch (t) {
+        case od::json_type::number: {
+            od::number n;
+            e = doc.get_number().get(n);
+            break;
+        }
+        case od::json_type::string: {
+            std::string_view s;
+            e = doc.get_string().get(s);
+            break;
+        }
+        case od::json_type::boolean: {
+            bool b;
+            e = doc.get_bool().get(b);
+            break;
+        }
+        default: {
+            bool isNull = false;
+            e = doc.is_null().get(isNull);
+            if (!e && !isNull)
+                e = simdjson::N_ATOM_ERROR;
+        }
+        }
+    }
+    const char *trailing = nullptr;
+    if (!e && doc.current_location().get(trailing) == SUCCESS && trailing)
+        e = simdjson::TRAILING_CONTENT; // something after the value (at the end: OUT_OF_BOUNDS)
+    if (e) {
+        result.error = e;
+        result.errorAt = lastStart;
+    }
+    return result;
+}
+
+void RecordDecoder::decodeBodyText(std::string_view text, RawRecord &rec)
+{
+    std::size_t i = 0;
+    while (i < text.size() && (text[i] == ' ' || text[i] == '\n' || text[i] == '\r'
+                               || text[i] == '\t'))
+        ++i;
+    if (i >= text.size())
+        return;
+    if (text[i] != '{') {
+        // plain text: a short one is the message (e.g. "Too Many Requests")
+        if (text.size() <= 512 && rec.error.message.empty())
+            rec.error.message = rec.keep(std::string(text));
+        return;
+    }
+    m_bodyBuffer.assign(text.data(), text.size());
+    m_bodyBuffer.append(simdjson::SIMDJSON_PADDING, ' ');
+    od::document doc;
+    if (m_bodyParser.iterate(m_bodyBuffer.data(), text.size(), m_bodyBuffer.size()).get(doc))
+        return;
+    od::object o;
+    if (doc.get_object().get(o))
+        return;
+    RawRecord tmp; // collect into a scratch record, then copy what matters
+    RecordSink noSink = [](RawRecord &, const char *) {};
+    ErrorSink noErrors = [](const char *, std::string_view) {};
+    Impl impl { *this, noSink, noErrors };
+    Ctx c { tmp, {} };
+    for (auto field : o) {
+        std::string_view key;
+        if (field.unescaped_key().get(key))
+            return;
+        od::value fv;
+        if (field.value().get(fv))
+            return;
+        if (impl.member(c, key, fv, Level::Body, 2))
+            return;
+    }
+    ErrorInfo &dst = rec.error;
+    const Slots &s = c.s;
+    auto keep = [&](std::string_view v) {
+        return v.empty() ? std::string_view() : rec.keep(std::string(v));
+    };
+    // body codes come after any the record itself named
+    for (std::string_view code : { s.bodyErrorCode, s.detailsErrorCode, s.errorId, s.errErrorId,
+                                   s.errCode, s.errType, s.type, s.code })
+        dst.addCode(keep(code));
+    if (dst.toolErrorCode.empty())
+        dst.toolErrorCode = keep(tmp.error.toolErrorCode);
+    if (dst.toolErrorMessage.empty())
+        dst.toolErrorMessage = keep(tmp.error.toolErrorMessage);
+    if (dst.message.empty())
+        dst.message = keep(!s.message.empty() ? s.message : s.errMessage);
+    if (dst.httpStatus < 0)
+        dst.httpStatus = tmp.error.httpStatus;
+    if (!dst.hasBodyRetryAfter && tmp.error.hasBodyRetryAfter) {
+        dst.hasBodyRetryAfter = true;
+        dst.bodyRetryAfterS = tmp.error.bodyRetryAfterS;
+    }
+}

@@ -1,0 +1,57 @@
+#pragma once
+
+#include "decode/rawrecord.h"
+
+#include <simdjson.h>
+
+#include <functional>
+#include <string>
+#include <string_view>
+
+// What a JSON document turned out to be (summary.md inputs[].format).
+enum class DocumentShape { Unknown, Record, Array, ApiPage, Har, Nock, Betamax };
+
+// Decodes JSON documents of every shape in formats.md §1 into RawRecords, on simdjson's
+// On-Demand API (one pass, no DOM). One NDJSON line is a small document; a HAR file, a
+// cassette or a JSON array is a big one. Not thread-safe: use one decoder per thread.
+class RecordDecoder
+{
+public:
+    // Called once per record (also for records without a usable time: rec.timeMs is empty
+    // and rec.timeError says why). `start` points at the record's first byte in the input.
+    using RecordSink = std::function<void(RawRecord &rec, const char *start)>;
+    // Called for an entry that is broken but does not stop the document.
+    using ErrorSink = std::function<void(const char *start, std::string_view reason)>;
+
+    struct Result
+    {
+        simdjson::error_code error = simdjson::SUCCESS; // a document-level error
+        const char *errorAt = nullptr; // start of the entry being read when it happened
+        DocumentShape shape = DocumentShape::Unknown;
+        bool scalar = false; // the document was not an object or array
+    };
+
+    // json must stay readable for capacity bytes (capacity >= size + SIMDJSON_PADDING).
+    Result decode(const char *json, std::size_t size, std::size_t capacity, const RecordSink &sink,
+                  const ErrorSink &errors);
+
+    // A body given as text (a JSON string, HAR content.text): reads its error fields if it is
+    // JSON; otherwise keeps it as the message when it is short plain text. Strings that are
+    // kept are copied into rec.scratch.
+    void decodeBodyText(std::string_view text, RawRecord &rec);
+
+private:
+    struct Impl;
+    simdjson::ondemand::parser m_parser;
+    simdjson::ondemand::parser m_bodyParser;
+    simdjson::ondemand::parser m_extraParser;
+    std::string m_bodyBuffer;
+    std::string m_scratchText; // a base64-decoded HAR text, valid while it is read
+    RawRecord m_record; // the document's own record
+    RawRecord m_inner; // records inside a container (HAR entries, arrays, pages)
+};
+
+// "gmail_fetch_mails" -> "gmail" (summary.md: provider defaults to the tool name's prefix).
+std::string_view providerFromTool(std::string_view tool);
+// "https://host:443/a/b?x=1" -> "host:443/a/b" (no scheme, no query, no fragment, no userinfo).
+std::string_view endpointOf(std::string_view url);

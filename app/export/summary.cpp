@@ -1,0 +1,79 @@
+#include "export/summary.h"
+
+#include <QRegularExpression>
+
+#include <algorithm>
+
+std::optional<LimitSpec> parseLimitSpec(const QString &text, QString *error)
+{
+    static const QRegularExpression re(QStringLiteral("^\\s*(\\d+)\\s*(?:/\\s*(\\d+)\\s*([smh]))?\\s*$"));
+    const auto m = re.match(text);
+    bool ok = m.hasMatch();
+    LimitSpec spec;
+    if (ok) {
+        spec.requests = m.captured(1).toLongLong(&ok);
+        spec.windowS = 60;
+        if (ok && m.hasCaptured(2)) {
+            const qint64 n = m.captured(2).toLongLong(&ok);
+            const QString unit = m.captured(3);
+            const qint64 mult = unit == QLatin1String("h") ? 3600 : unit == QLatin1String("m") ? 60 : 1;
+            spec.windowS = n * mult;
+            ok = ok && n > 0 && n < 1'000'000;
+        }
+        ok = ok && spec.requests > 0;
+    }
+    if (!ok) {
+        *error = QStringLiteral("invalid --limit \"%1\": expected N (per minute) or N/W with W like 10s, 5m, 1h")
+                         .arg(text);
+        return std::nullopt;
+    }
+    return spec;
+}
+
+Summary buildSummary(const EventStore &store, std::vector<InputReport> inputs,
+                     std::optional<LimitSpec> userLimit, const ReportedLimit &reported,
+                     double mergeGapMinutes, const EventSubset *subset)
+{
+    Summary s;
+    s.inputs = std::move(inputs);
+    if (userLimit) {
+        s.limit = userLimit;
+    } else if (reported.requests > 0) {
+        LimitSpec l;
+        l.requests = reported.requests;
+        l.windowS = reported.windowS;
+        l.fromHeaders = true;
+        s.limit = l;
+    }
+    s.minutes = countBuckets(store, 60000, subset);
+    for (const BucketCounts &m : s.minutes) {
+        s.requests += m.requests;
+        for (int k = 0; k < kRejectionSourceCount; ++k)
+            s.rejected[std::size_t(k)] += m.rejected[std::size_t(k)];
+        if (!s.peakRpm || std::int64_t(m.requests) > *s.peakRpm) { // ties: earliest minute
+            s.peakRpm = m.requests;
+            s.peakMinuteMs = m.startMs;
+        }
+    }
+    forEachEvent(store, subset, [&](std::size_t i) {
+        const std::int64_t t = store.timeMs(i);
+        if (!s.spanStartMs || t < *s.spanStartMs)
+            s.spanStartMs = t;
+        if (!s.spanEndMs || t > *s.spanEndMs)
+            s.spanEndMs = t;
+    });
+    if (s.limit && s.limit->windowS) {
+        if (s.limit->perMinute()) {
+            for (const BucketCounts &m : s.minutes) {
+                if (std::int64_t(m.requests) > s.limit->requests)
+                    s.overLimitMinutes.push_back(m.startMs);
+            }
+        } else {
+            s.overLimitMinutes = minutesOverRollingLimit(store, s.limit->requests,
+                                                         *s.limit->windowS * 1000, subset);
+        }
+        s.minutesOverLimit = std::int64_t(s.overLimitMinutes.size());
+    }
+    s.incidents = findIncidents(store, s.minutes, mergeGapMinutes, subset);
+    return s;
+}

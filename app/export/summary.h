@@ -1,0 +1,47 @@
+#pragma once
+
+#include "aggregate/buckets.h"
+#include "incidents/incidentfinder.h"
+#include "sources/loader.h"
+#include "store/eventbuilder.h"
+
+#include <QString>
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+// summary.md "limit".
+struct LimitSpec
+{
+    std::int64_t requests = 0;
+    std::optional<std::int64_t> windowS; // nullopt: a reported limit whose window is unknown
+    bool fromHeaders = false;
+
+    bool perMinute() const { return windowS && *windowS == 60; }
+};
+
+// "600" (per minute) or "N/W" with W an integer and s, m or h. nullopt + *error when invalid.
+std::optional<LimitSpec> parseLimitSpec(const QString &text, QString *error);
+
+// Everything `summarize` reports (summary.md), computed once and written in any format.
+struct Summary
+{
+    std::optional<LimitSpec> limit;
+    std::vector<InputReport> inputs;
+    std::optional<std::int64_t> spanStartMs, spanEndMs;
+    std::int64_t requests = 0;
+    std::array<std::int64_t, kRejectionSourceCount> rejected {};
+    std::optional<std::int64_t> peakRpm, peakMinuteMs;
+    std::int64_t minutesOverLimit = 0;
+    std::vector<std::int64_t> overLimitMinutes; // the minutes counted in minutesOverLimit
+    std::vector<Incident> incidents;
+    std::vector<BucketCounts> minutes; // per-minute counts, sparse, sorted
+
+    std::int64_t rejectedTotal() const { return rejected[0] + rejected[1] + rejected[2]; }
+};
+
+Summary buildSummary(const EventStore &store, std::vector<InputReport> inputs,
+                     std::optional<LimitSpec> userLimit, const ReportedLimit &reported,
+                     double mergeGapMinutes, const EventSubset *subset = nullptr);

@@ -1,0 +1,70 @@
+#pragma once
+
+#include "decode/ratelimitheaders.h"
+#include "decode/rawrecord.h"
+#include "store/source.h"
+
+#include <QByteArray>
+#include <QRegularExpression>
+#include <QString>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+struct Classification
+{
+    Source source = Source::None;
+    bool quota = false; // insufficient_quota: billing, not backoff
+    std::string_view code; // the code that decided, if any (a view into the record)
+};
+
+// The classification rules of formats.md §2, loaded from data (resources/rules/rules.json,
+// compiled in; a user file can replace it). No other code compares error codes.
+class RuleSet
+{
+public:
+    struct Sample
+    {
+        QString name;
+        QByteArray record; // one JSON object, as an NDJSON line would hold it
+        Source expect = Source::None;
+        bool quota = false;
+    };
+
+    // The compiled-in rules.
+    static RuleSet builtIn();
+    // Rules from JSON text; on failure returns nullopt and sets *error.
+    static std::optional<RuleSet> fromJson(const QByteArray &json, QString *error);
+    static std::optional<RuleSet> fromFile(const QString &path, QString *error);
+
+    Classification classify(const RawRecord &rec, const RateLimitInfo &limits) const;
+
+    QString guidance(Source source, bool quota) const;
+    const std::vector<Sample> &samples() const { return m_samples; }
+
+private:
+    struct Code
+    {
+        std::string code; // lower case
+        Source source = Source::None;
+        bool quota = false;
+    };
+    const Code *findCode(const ErrorInfo &err) const;
+
+    std::vector<Code> m_codes;
+    std::vector<int> m_rejectionStatuses;
+    Source m_unknownCodeSource = Source::Unclassified;
+    std::vector<std::pair<std::string, Source>> m_bodyMarkers;
+    std::vector<std::pair<int, Source>> m_limitSpentStatuses;
+    std::string m_toolErrorCode; // lower case
+    std::vector<std::string> m_toolErrorCodes;
+    std::vector<int> m_toolErrorHttpStatuses;
+    std::vector<QRegularExpression> m_toolErrorPatterns;
+    Source m_toolErrorSource = Source::ToolError;
+    QString m_guidance[3];
+    QString m_quotaGuidance;
+    std::vector<Sample> m_samples;
+};
+
+std::optional<Source> sourceFromName(std::string_view name);

@@ -1,0 +1,1050 @@
+#include "sim/simulator.h"
+
+#include "sim/prng.h"
+
+#include <algorithm>
+#include <array>
+#include <deque>
+
+namespace {
+
+constexpr std::int64_t kMinuteMs = 60000;
+
+std::int64_t floorDiv(std::int64_t a, std::int64_t b)
+{
+    const std::int64_t q = a / b;
+    return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
+}
+
+// Howard Hinnant's civil-date algorithms (proleptic Gregorian, days since 1970-01-01).
+void civilFromDays(std::int64_t z, std::int64_t &y, unsigned &m, unsigned &d)
+{
+    z += 719468;
+    const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    const unsigned doe = unsigned(z - era * 146097);
+    const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    const unsigned mp = (5 * doy + 2) / 153;
+    d = doy - (153 * mp + 2) / 5 + 1;
+    m = mp < 10 ? mp + 3 : mp - 9;
+    y = std::int64_t(yoe) + era * 400 + (m <= 2 ? 1 : 0);
+}
+
+std::int64_t daysFromCivil(std::int64_t y, unsigned m, unsigned d)
+{
+    y -= m <= 2 ? 1 : 0;
+    const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
+    const unsigned yoe = unsigned(y - era * 400);
+    const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + std::int64_t(doe) - 719468;
+}
+
+void put2(char *p, unsigned v)
+{
+    p[0] = char('0' + v / 10);
+    p[1] = char('0' + v % 10);
+}
+
+// "YYYY-MM-DDTHH:MM:" for the minute containing ms (17 characters; years 0..9999).
+void formatMinutePrefix(std::int64_t ms, char *out)
+{
+    const std::int64_t minute = floorDiv(ms, kMinuteMs);
+    const std::int64_t days = floorDiv(minute, 1440);
+    const unsigned minOfDay = unsigned(minute - days * 1440);
+    std::int64_t y;
+    unsigned mo, d;
+    civilFromDays(days, y, mo, d);
+    const unsigned yy = unsigned(std::clamp<std::int64_t>(y, 0, 9999));
+    put2(out, yy / 100);
+    put2(out + 2, yy % 100);
+    out[4] = '-';
+    put2(out + 5, mo);
+    out[7] = '-';
+    put2(out + 8, d);
+    out[10] = 'T';
+    put2(out + 11, minOfDay / 60);
+    out[13] = ':';
+    put2(out + 14, minOfDay % 60);
+    out[16] = ':';
+}
+
+// ---------------------------------------------------------------------------------------
+// Catalogue: real Scalekit tool names (shared/samples/scalekit/ tools index), providers,
+// their latencies and the messages their APIs send when they limit or fail a call.
+
+enum Provider : std::uint8_t {
+    Gmail,
+    Slack,
+    Hubspot,
+    GoogleCalendar,
+    Github,
+    Notion,
+    GoogleDrive,
+    Jira,
+    Linear,
+    ProviderCount
+};
+
+struct ProviderInfo
+{
+    std::string_view name;
+    int latencyMs;
+    int latencySpreadMs;
+    std::string_view limitMessage; // the provider's 429 text (Gmail's gets a time appended)
+    std::string_view failureMessage; // the provider's 502 text
+};
+
+constexpr std::array<ProviderInfo, ProviderCount> kProviders { {
+        { "gmail", 260, 420, "User-rate limit exceeded.  Retry after ", "Backend Error" },
+        { "slack", 140, 260, "ratelimited", "internal_error" },
+        { "hubspot", 220, 480, "You have reached your secondly limit.", "Bad Gateway" },
+        { "googlecalendar", 190, 320, "Rate Limit Exceeded", "Backend Error" },
+        { "github", 240, 520,
+          "You have exceeded a secondary rate limit. Please wait a few minutes before you try "
+          "again.",
+          "Server Error" },
+        { "notion", 310, 560, "You have been rate limited. Please try again in a few minutes.",
+          "upstream connect error or disconnect/reset before headers. reset reason: connection "
+          "failure" },
+        { "googledrive", 230, 400, "User rate limit exceeded.", "Backend Error" },
+        { "jira", 280, 500, "Rate limit exceeded.", "Bad Gateway" },
+        { "linear", 180, 300, "Rate limit exceeded. Please try again later.",
+          "upstream request timeout" },
+} };
+
+struct ToolInfo
+{
+    std::string_view name;
+    Provider provider;
+};
+
+constexpr ToolInfo kTools[] = {
+    { "gmail_fetch_mails", Gmail },
+    { "gmail_send_message", Gmail },
+    { "gmail_get_message_by_id", Gmail },
+    { "gmail_list_threads", Gmail },
+    { "gmail_get_thread_by_id", Gmail },
+    { "gmail_create_draft", Gmail },
+    { "gmail_list_labels", Gmail },
+    { "gmail_search_people", Gmail },
+    { "slack_send_message", Slack },
+    { "slack_list_users", Slack },
+    { "slack_list_channels", Slack },
+    { "slack_get_user_info", Slack },
+    { "slack_lookup_user_by_email", Slack },
+    { "slack_add_reaction", Slack },
+    { "slack_get_permalink", Slack },
+    { "slack_search_messages", Slack },
+    { "hubspot_contacts_search", Hubspot },
+    { "hubspot_contact_get", Hubspot },
+    { "hubspot_contact_create", Hubspot },
+    { "hubspot_contact_update", Hubspot },
+    { "hubspot_deals_search", Hubspot },
+    { "hubspot_deal_update", Hubspot },
+    { "hubspot_note_create", Hubspot },
+    { "hubspot_companies_search", Hubspot },
+    { "googlecalendar_list_events", GoogleCalendar },
+    { "googlecalendar_create_event", GoogleCalendar },
+    { "googlecalendar_query_freebusy", GoogleCalendar },
+    { "googlecalendar_update_event", GoogleCalendar },
+    { "googlecalendar_move_event", GoogleCalendar },
+    { "googlecalendar_search_events", GoogleCalendar },
+    { "github_issue_create", Github },
+    { "github_issues_list", Github },
+    { "github_pull_requests_list", Github },
+    { "github_pull_request_get", Github },
+    { "github_repo_get", Github },
+    { "github_issue_comment_create", Github },
+    { "github_commits_list", Github },
+    { "github_file_contents_get", Github },
+    { "notion_page_search", Notion },
+    { "notion_page_get", Notion },
+    { "notion_page_create", Notion },
+    { "notion_database_query", Notion },
+    { "notion_page_content_get", Notion },
+    { "notion_page_content_append", Notion },
+    { "notion_data_source_query", Notion },
+    { "googledrive_search_files", GoogleDrive },
+    { "googledrive_get_file_metadata", GoogleDrive },
+    { "googledrive_export_file", GoogleDrive },
+    { "googledrive_create_file", GoogleDrive },
+    { "googledrive_copy_file", GoogleDrive },
+    { "jira_issue_create", Jira },
+    { "jira_issue_get", Jira },
+    { "jira_issue_comment_add", Jira },
+    { "jira_issue_assign", Jira },
+    { "jira_issues_search", Jira },
+    { "linear_issue_create", Linear },
+    { "linear_issue_get", Linear },
+    { "linear_issue_search", Linear },
+    { "linear_issue_update", Linear },
+    { "linear_comment_create", Linear },
+};
+constexpr int kToolCount = int(sizeof(kTools) / sizeof(kTools[0]));
+
+enum Client : std::uint8_t {
+    SupportAgent,
+    SalesCopilot,
+    InboxTriage,
+    CalendarAssistant,
+    BatchSync,
+    ImageStudio,
+    ThumbnailWorker,
+    ClientCount
+};
+constexpr int kScalekitClients = 5;
+
+struct ClientInfo
+{
+    std::string_view name;
+    int demandShare; // per mille of the fresh Scalekit demand
+    int maxRetries;
+    std::array<std::uint8_t, ProviderCount> providerWeights; // Scalekit clients only
+};
+
+// A Scalekit client is named by its connections: connection_name is "<client>-<provider>"
+// ("sales-hubspot"), as an environment with one set of connections per agent has them.
+// Skytells records carry the client in a top-level "client" field.
+constexpr std::array<ClientInfo, ClientCount> kClients { {
+        // name       share retries  gm sl hs gc gh no gd ji li
+        { "support", 300, 4, { 20, 35, 0, 0, 0, 15, 0, 15, 15 } },
+        { "sales", 200, 2, { 30, 15, 45, 10, 0, 0, 0, 0, 0 } },
+        { "inbox", 250, 3, { 70, 15, 0, 0, 0, 15, 0, 0, 0 } },
+        { "cal", 150, 0, { 20, 10, 0, 70, 0, 0, 0, 0, 0 } },
+        { "sync", 100, 3, { 0, 0, 35, 0, 25, 20, 20, 0, 0 } },
+        { "image-studio", 0, 5, {} },
+        { "thumbnailer", 0, 5, {} },
+} };
+
+// Fresh demand by UTC hour, per mille of the mean (a weekday: quiet night, afternoon peak).
+constexpr std::array<int, 24> kDailyShape = { 631,  589,  547,  526,  547,  631,  757,  904,
+                                              1052, 1178, 1283, 1367, 1409, 1451, 1472, 1451,
+                                              1388, 1304, 1199, 1073, 947,  841,  757,  694 };
+
+// Providers that have incidents, in turn.
+constexpr std::array<Provider, 6> kIncidentProviders = { Gmail,  Hubspot, Slack,
+                                                         Github, Notion,  GoogleCalendar };
+
+enum class IncidentKind { PlatformBurst, ProviderIncident, PollingStorm };
+constexpr std::array<IncidentKind, 4> kIncidentCycle = {
+    IncidentKind::PlatformBurst, IncidentKind::ProviderIncident, IncidentKind::PollingStorm,
+    IncidentKind::ProviderIncident
+};
+
+constexpr std::int64_t kBatchWaveMs = 10000; // sync fires every 10 s
+constexpr std::int64_t kBatchRetryMs = 5000; // and retries after exactly 5 s
+constexpr std::int64_t kImagePollMs = 1000; // image-studio polls every second
+
+enum class Kind : std::uint8_t { ToolCall, PredictionCreate, PredictionPoll };
+
+struct Pending
+{
+    std::int64_t timeMs;
+    std::uint64_t seq; // total order for equal times: generation order
+    Kind kind;
+    std::uint8_t client;
+    std::uint8_t attempt;
+    std::uint16_t tool;
+    std::uint32_t prediction;
+};
+
+struct Later
+{
+    bool operator()(const Pending &a, const Pending &b) const
+    {
+        return a.timeMs != b.timeMs ? a.timeMs > b.timeMs : a.seq > b.seq;
+    }
+};
+
+struct Prediction
+{
+    std::array<char, 36> uuid;
+    std::int64_t completeMs;
+    std::uint8_t model;
+};
+
+constexpr std::array<std::string_view, 3> kModels = { "truefusion-pro", "truefusion",
+                                                      "truefusion-edge" };
+
+} // namespace
+
+// ---------------------------------------------------------------------------------------
+
+struct TrafficSimulator::Impl
+{
+    explicit Impl(const SimulatorOptions &o);
+
+    SimulatorOptions opts;
+    Xoshiro256 rng; // record details
+    Xoshiro256 demandRng; // fresh arrivals
+    Xoshiro256 scheduleRng; // incidents
+    std::uint64_t idKey;
+    std::uint64_t execKey;
+
+    std::vector<Pending> heap;
+    std::uint64_t seq = 0;
+    std::int64_t firstMinuteMs = 0;
+    std::int64_t minute = -1;
+    std::int64_t minuteStart = 0;
+    std::int64_t minuteEnd = 0;
+    int windowCount = 0; // served execute_tool requests in this minute
+    std::deque<std::int64_t> skytellsServed; // times of served Skytells requests in the window
+    SimMinuteStats stats;
+    std::function<void(const SimMinuteStats &)> observer;
+    std::uint64_t emitted = 0;
+    bool done = false;
+
+    // incidents
+    std::int64_t nextIncidentMinute = 0;
+    int incidentIndex = 0;
+    int providerIncidentCount = 0;
+    std::int64_t burstEndMinute = -1; // platform burst active while minute < burstEndMinute
+    int burstTargetPermille = 0;
+    std::int64_t providerEndMinute = -1;
+    Provider incidentProvider = Gmail;
+    int incidentPermille = 0;
+    int stormLaunches = 0; // image-studio predictions to launch in the current minute
+
+    std::array<std::vector<std::uint16_t>, ProviderCount> toolsByProvider;
+    std::vector<Prediction> predictions;
+    std::vector<std::uint32_t> freePredictions;
+
+    std::string scalekitUrl;
+    std::string line;
+    std::int64_t cachedMinute = INT64_MIN;
+    char minutePrefix[17] = {};
+
+    void push(std::int64_t t, Kind kind, std::uint8_t client, std::uint8_t attempt,
+              std::uint16_t tool, std::uint32_t prediction)
+    {
+        heap.push_back(Pending { t, seq++, kind, client, attempt, tool, prediction });
+        std::push_heap(heap.begin(), heap.end(), Later {});
+    }
+    Pending pop()
+    {
+        std::pop_heap(heap.begin(), heap.end(), Later {});
+        const Pending p = heap.back();
+        heap.pop_back();
+        return p;
+    }
+
+    void startMinute();
+    void finishMinute(bool complete);
+    void startIncident();
+    int shapePermille(std::int64_t ms) const;
+    std::uint16_t pickTool(Xoshiro256 &r, int client);
+    std::uint32_t newPrediction(int model, std::int64_t completeMs);
+
+    void process(const Pending &p);
+    void processToolCall(const Pending &p);
+    void processPrediction(const Pending &p);
+    void scheduleToolRetry(const Pending &p, int retryAfterS);
+    // Skytells rolling window: true when served; otherwise *retryAfterS is set.
+    bool skytellsAdmit(std::int64_t t, int *retryAfterS);
+
+    // line building
+    void lit(std::string_view s) { line.append(s.data(), s.size()); }
+    void uint(std::uint64_t v);
+    void hex(std::uint64_t v, int digits);
+    void digits(int count); // random decimal digits, first one non-zero
+    void alnum(int count, bool upper);
+    void timestamp(std::int64_t ms);
+    void uuid(const std::array<char, 36> &u) { line.append(u.data(), u.size()); }
+    void head(std::int64_t t, int client, std::string_view method);
+    void scalekitHead(std::int64_t t, int client, const ToolInfo &tool, int status);
+    void executionId();
+    void toolResult(Provider provider);
+    void skytellsHeaders(bool rejected, int retryAfterS);
+};
+
+TrafficSimulator::Impl::Impl(const SimulatorOptions &o)
+    : opts(o),
+      rng(mix64(o.seed ^ 0x52617465ULL)),
+      demandRng(mix64(o.seed ^ 0x44656d61ULL)),
+      scheduleRng(mix64(o.seed ^ 0x53636865ULL)),
+      idKey(mix64(o.seed ^ 0x6964ULL)),
+      execKey(mix64(o.seed ^ 0x65786563ULL))
+{
+    opts.meanRpm = std::max(0, opts.meanRpm);
+    opts.limitRpm = std::max(1, opts.limitRpm);
+    opts.skytellsLimit = std::max(1, opts.skytellsLimit);
+    opts.skytellsWindowS = std::max(1, opts.skytellsWindowS);
+    firstMinuteMs = floorDiv(opts.startMs, kMinuteMs) * kMinuteMs;
+    for (int i = 0; i < kToolCount; ++i)
+        toolsByProvider[kTools[i].provider].push_back(std::uint16_t(i));
+    scalekitUrl = "https://" + opts.environment + ".scalekit.dev/api/v1/execute_tool";
+    line.reserve(1024);
+    heap.reserve(4096);
+    nextIncidentMinute = scheduleRng.range(20, 35);
+}
+
+int TrafficSimulator::Impl::shapePermille(std::int64_t ms) const
+{
+    const std::int64_t minuteOfDay = floorDiv(ms, kMinuteMs) - floorDiv(ms, 86400000) * 1440;
+    const int h = int(minuteOfDay / 60);
+    const int into = int(minuteOfDay % 60);
+    const int a = kDailyShape[std::size_t(h)];
+    const int b = kDailyShape[std::size_t((h + 1) % 24)];
+    return a + (b - a) * into / 60;
+}
+
+std::uint16_t TrafficSimulator::Impl::pickTool(Xoshiro256 &r, int client)
+{
+    const auto &w = kClients[std::size_t(client)].providerWeights;
+    int total = 0;
+    for (std::uint8_t x : w)
+        total += x;
+    int pick = int(r.below(std::uint32_t(total)));
+    int p = 0;
+    while (pick >= w[std::size_t(p)]) {
+        pick -= w[std::size_t(p)];
+        ++p;
+    }
+    const auto &tools = toolsByProvider[std::size_t(p)];
+    return tools[r.below(std::uint32_t(tools.size()))];
+}
+
+std::uint32_t TrafficSimulator::Impl::newPrediction(int model, std::int64_t completeMs)
+{
+    Prediction pr;
+    static constexpr char kHex[] = "0123456789abcdef";
+    const std::uint64_t a = rng.next();
+    const std::uint64_t b = rng.next();
+    int bit = 0;
+    for (int i = 0; i < 36; ++i) {
+        if (i == 8 || i == 13 || i == 18 || i == 23) {
+            pr.uuid[std::size_t(i)] = '-';
+            continue;
+        }
+        const std::uint64_t src = bit < 64 ? a : b;
+        int nibble = int((src >> (bit % 64)) & 0xf);
+        bit += 4;
+        if (i == 14)
+            nibble = 4; // version 4
+        else if (i == 19)
+            nibble = 8 | (nibble & 3); // variant 10xx
+        pr.uuid[std::size_t(i)] = kHex[nibble];
+    }
+    pr.completeMs = completeMs;
+    pr.model = std::uint8_t(model);
+    if (!freePredictions.empty()) {
+        const std::uint32_t slot = freePredictions.back();
+        freePredictions.pop_back();
+        predictions[slot] = pr;
+        return slot;
+    }
+    predictions.push_back(pr);
+    return std::uint32_t(predictions.size() - 1);
+}
+
+void TrafficSimulator::Impl::startIncident()
+{
+    const IncidentKind kind = kIncidentCycle[std::size_t(incidentIndex % 4)];
+    ++incidentIndex;
+    std::int64_t end = minute + 1;
+    switch (kind) {
+    case IncidentKind::PlatformBurst:
+        end = minute + scheduleRng.range(3, 5);
+        burstEndMinute = end;
+        burstTargetPermille = int(scheduleRng.range(1100, 1300));
+        break;
+    case IncidentKind::ProviderIncident:
+        end = minute + scheduleRng.range(6, 12);
+        providerEndMinute = end;
+        incidentProvider =
+                kIncidentProviders[std::size_t(providerIncidentCount % int(kIncidentProviders.size()))];
+        ++providerIncidentCount;
+        incidentPermille = int(scheduleRng.range(400, 700));
+        break;
+    case IncidentKind::PollingStorm:
+        end = minute + 3;
+        stormLaunches = int(scheduleRng.range(10, 16));
+        break;
+    }
+    nextIncidentMinute = end + scheduleRng.range(25, 50);
+}
+
+void TrafficSimulator::Impl::startMinute()
+{
+    minuteStart = firstMinuteMs + minute * kMinuteMs;
+    minuteEnd = minuteStart + kMinuteMs;
+    stats = SimMinuteStats {};
+    stats.minuteMs = minuteStart;
+    windowCount = 0;
+    stormLaunches = 0;
+    if (opts.incidents && minute >= nextIncidentMinute)
+        startIncident();
+
+    // Scalekit: fresh tool calls.
+    const int shape = shapePermille(minuteStart);
+    int noise = -4000;
+    for (int i = 0; i < 4; ++i)
+        noise += int(demandRng.below(2001));
+    noise /= 20; // -200..200 per mille, roughly normal (sd ~58)
+    const std::int64_t base =
+            (std::int64_t(opts.meanRpm) * shape * (1000 + noise) + 500000) / 1000000;
+    std::int64_t batch = 0;
+    for (std::int64_t i = 0; i < base; ++i) {
+        std::uint32_t pick = demandRng.below(1000);
+        int c = 0;
+        while (c < kScalekitClients - 1 && pick >= std::uint32_t(kClients[std::size_t(c)].demandShare)) {
+            pick -= std::uint32_t(kClients[std::size_t(c)].demandShare);
+            ++c;
+        }
+        if (c == BatchSync) {
+            ++batch;
+            continue;
+        }
+        const std::int64_t t = minuteStart + demandRng.below(std::uint32_t(kMinuteMs));
+        push(t, Kind::ToolCall, std::uint8_t(c), 0, pickTool(demandRng, c), 0);
+    }
+    if (minute < burstEndMinute) {
+        // The batch job's extra calls bring demand to about burstTarget x the limit.
+        const std::int64_t expected = std::int64_t(opts.meanRpm) * shape / 1000;
+        const std::int64_t target = std::int64_t(opts.limitRpm) * burstTargetPermille / 1000;
+        batch += std::max(target - expected, std::int64_t(opts.meanRpm) * 3 / 10);
+    }
+    // sync fires in waves every 10 s, each within 400 ms.
+    const std::int64_t waveOffset = demandRng.below(1000);
+    const std::int64_t waves = kMinuteMs / kBatchWaveMs;
+    for (std::int64_t j = 0; j < batch; ++j) {
+        const std::int64_t t =
+                minuteStart + (j % waves) * kBatchWaveMs + waveOffset + demandRng.below(400);
+        push(t, Kind::ToolCall, BatchSync, 0, pickTool(demandRng, BatchSync), 0);
+    }
+
+    // Skytells: new predictions.
+    const int images = demandRng.chance(700) ? 1 : 0;
+    for (int i = 0; i < images; ++i) {
+        const std::int64_t t = minuteStart + demandRng.below(std::uint32_t(kMinuteMs));
+        const std::uint32_t pred = newPrediction(0, t + demandRng.range(6000, 18000));
+        push(t, Kind::PredictionCreate, ImageStudio, 0, 0, pred);
+    }
+    for (int i = 0; i < stormLaunches; ++i) {
+        // A batch of long renders, all polled every second.
+        const std::int64_t t = minuteStart + demandRng.below(15000);
+        const std::uint32_t pred = newPrediction(0, t + demandRng.range(40000, 100000));
+        push(t, Kind::PredictionCreate, ImageStudio, 0, 0, pred);
+    }
+    if (demandRng.chance(600)) {
+        const std::int64_t t = minuteStart + demandRng.below(std::uint32_t(kMinuteMs));
+        const std::uint32_t pred = newPrediction(1, t + demandRng.range(4000, 12000));
+        push(t, Kind::PredictionCreate, ThumbnailWorker, 0, 0, pred);
+    }
+}
+
+void TrafficSimulator::Impl::finishMinute(bool complete)
+{
+    stats.complete = complete;
+    if (observer)
+        observer(stats);
+}
+
+void TrafficSimulator::Impl::scheduleToolRetry(const Pending &p, int retryAfterS)
+{
+    const ClientInfo &c = kClients[p.client];
+    if (p.attempt >= c.maxRetries)
+        return;
+    std::int64_t delay = 0;
+    switch (p.client) {
+    case SupportAgent: // honours Retry-After; without one, backs off
+        delay = retryAfterS > 0 ? std::int64_t(retryAfterS) * 1000 + rng.below(1001)
+                                : (std::int64_t(1000) << p.attempt) + rng.below(1001);
+        break;
+    case SalesCopilot: // retries at once
+        delay = 50 + rng.below(251);
+        break;
+    case InboxTriage: // exponential backoff, full jitter, Retry-After ignored
+        delay = rng.below(std::uint32_t((1000 << p.attempt) + 1));
+        break;
+    case BatchSync: // fixed delay, no jitter: synchronized
+        delay = kBatchRetryMs;
+        break;
+    default:
+        return;
+    }
+    push(p.timeMs + delay, Kind::ToolCall, p.client, std::uint8_t(p.attempt + 1), p.tool, 0);
+}
+
+bool TrafficSimulator::Impl::skytellsAdmit(std::int64_t t, int *retryAfterS)
+{
+    const std::int64_t windowMs = std::int64_t(opts.skytellsWindowS) * 1000;
+    while (!skytellsServed.empty() && skytellsServed.front() <= t - windowMs)
+        skytellsServed.pop_front();
+    if (int(skytellsServed.size()) < opts.skytellsLimit) {
+        skytellsServed.push_back(t);
+        return true;
+    }
+    const std::int64_t wait = skytellsServed.front() + windowMs - t; // > 0
+    *retryAfterS = int(std::max<std::int64_t>(1, (wait + 999) / 1000));
+    return false;
+}
+
+// ---- line building -------------------------------------------------------------------
+
+void TrafficSimulator::Impl::uint(std::uint64_t v)
+{
+    char buf[20];
+    int n = 0;
+    do {
+        buf[n++] = char('0' + v % 10);
+        v /= 10;
+    } while (v != 0);
+    while (n > 0)
+        line.push_back(buf[--n]);
+}
+
+void TrafficSimulator::Impl::hex(std::uint64_t v, int digits)
+{
+    static constexpr char kHex[] = "0123456789abcdef";
+    char buf[16];
+    for (int i = digits - 1; i >= 0; --i) {
+        buf[i] = kHex[v & 0xf];
+        v >>= 4;
+    }
+    line.append(buf, std::size_t(digits));
+}
+
+void TrafficSimulator::Impl::digits(int count)
+{
+    line.push_back(char('1' + rng.below(9)));
+    for (int i = 1; i < count; ++i)
+        line.push_back(char('0' + rng.below(10)));
+}
+
+void TrafficSimulator::Impl::alnum(int count, bool upper)
+{
+    static constexpr char kLower[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+    static constexpr char kUpper[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    const char *set = upper ? kUpper : kLower;
+    for (int i = 0; i < count; ++i)
+        line.push_back(set[rng.below(36)]);
+}
+
+void TrafficSimulator::Impl::timestamp(std::int64_t ms)
+{
+    const std::int64_t m = floorDiv(ms, kMinuteMs);
+    if (m != cachedMinute) {
+        formatMinutePrefix(ms, minutePrefix);
+        cachedMinute = m;
+    }
+    line.append(minutePrefix, sizeof(minutePrefix));
+    const unsigned inMinute = unsigned(ms - m * kMinuteMs);
+    char buf[7];
+    put2(buf, inMinute / 1000);
+    buf[2] = '.';
+    const unsigned milli = inMinute % 1000;
+    buf[3] = char('0' + milli / 100);
+    buf[4] = char('0' + milli / 10 % 10);
+    buf[5] = char('0' + milli % 10);
+    buf[6] = 'Z';
+    line.append(buf, 7);
+}
+
+void TrafficSimulator::Impl::head(std::int64_t t, int client, std::string_view method)
+{
+    line.clear();
+    lit(R"({"id":"req_)");
+    hex(mix48(emitted + idKey), 12); // a bijection: ids never repeat within a run
+    lit(R"(","timestamp":")");
+    timestamp(t);
+    if (client >= kScalekitClients) {
+        lit(R"(","client":")");
+        lit(kClients[std::size_t(client)].name);
+    }
+    lit(R"(","method":")");
+    lit(method);
+}
+
+void TrafficSimulator::Impl::scalekitHead(std::int64_t t, int client, const ToolInfo &tool,
+                                          int status)
+{
+    head(t, client, "POST");
+    lit(R"(","url":")");
+    lit(scalekitUrl);
+    lit(R"(","tool_name":")");
+    lit(tool.name);
+    lit(R"(","provider":")");
+    lit(kProviders[tool.provider].name);
+    lit(R"(","connection_name":")");
+    lit(kClients[std::size_t(client)].name);
+    line.push_back('-');
+    lit(kProviders[tool.provider].name);
+    lit(R"(","status":)");
+    uint(std::uint64_t(status));
+}
+
+void TrafficSimulator::Impl::executionId()
+{
+    // 10 digits, numeric like the execution ids in Scalekit's API reference ("123456789").
+    uint(1000000000ULL + mix64(emitted ^ execKey) % 9000000000ULL);
+}
+
+void TrafficSimulator::Impl::toolResult(Provider provider)
+{
+    // Small results: the log keeps what identifies the outcome, as loggers that trim bodies do.
+    switch (provider) {
+    case Gmail:
+        lit(R"({"id":")");
+        hex(0x18a0000000000000ULL | (rng.next() >> 12), 16);
+        lit(R"("})");
+        break;
+    case Slack:
+        lit(R"({"ok":true})");
+        break;
+    case Hubspot:
+        lit(R"({"id":")");
+        digits(11);
+        lit(R"("})");
+        break;
+    case GoogleCalendar:
+        lit(R"({"status":"confirmed"})");
+        break;
+    case Github:
+        lit(R"({"number":)");
+        uint(100 + rng.below(4900));
+        line.push_back('}');
+        break;
+    case Notion:
+        lit(R"({"object":"page"})");
+        break;
+    case GoogleDrive:
+        lit(R"({"kind":"drive#file"})");
+        break;
+    case Jira:
+        lit(R"({"key":"SUP-)");
+        uint(1000 + rng.below(9000));
+        lit(R"("})");
+        break;
+    case Linear:
+    default:
+        lit(R"({"success":true})");
+        break;
+    }
+}
+
+void TrafficSimulator::Impl::processToolCall(const Pending &p)
+{
+    const std::int64_t t = p.timeMs;
+    const ToolInfo &tool = kTools[p.tool];
+    const ProviderInfo &prov = kProviders[tool.provider];
+    ++stats.toolCalls;
+    if (p.attempt == 0)
+        ++stats.freshToolCalls;
+
+    if (windowCount >= opts.limitRpm) {
+        // The platform's own per-minute limit (fixed window, UTC minute).
+        ++stats.rateLimited;
+        const int retryAfter = int(std::max<std::int64_t>(1, (minuteEnd - t + 999) / 1000));
+        scalekitHead(t, p.client, tool, 429);
+        lit(R"(,"headers":{"Content-Type":"application/json","Retry-After":")");
+        uint(std::uint64_t(retryAfter));
+        lit(R"("},"body":{"code":8,"message":"rate limit exceeded","details":[{"@type":"type.googleapis.com/scalekit.v1.errdetails.ErrorInfo","error_code":"RATE_LIMITED"}]},"duration_ms":)");
+        uint(2 + rng.below(18));
+        line.push_back('}');
+        scheduleToolRetry(p, retryAfter);
+        return;
+    }
+    ++windowCount;
+
+    if (minute < providerEndMinute && tool.provider == incidentProvider
+        && rng.chance(std::uint32_t(incidentPermille))) {
+        // The upstream provider limited the call the platform made.
+        ++stats.toolError429;
+        scalekitHead(t, p.client, tool, 429);
+        lit(R"(,"headers":{"Content-Type":"application/json"},"body":{"code":8,"message":"tool execution failed","details":[{"@type":"type.googleapis.com/scalekit.v1.errdetails.ErrorInfo","error_code":"TOOL_ERROR","tool_error_info":{"execution_id":")");
+        executionId();
+        lit(R"(","tool_error_code":"429","tool_error_message":")");
+        lit(prov.limitMessage);
+        if (tool.provider == Gmail) {
+            const std::string when = simFormatUtcMs(floorDiv(t, kMinuteMs) * kMinuteMs + kMinuteMs);
+            line.append(when, 0, 19); // "2026-01-05T10:43:00"
+            line.push_back('Z');
+        }
+        lit(R"("}}]},"duration_ms":)");
+        uint(std::uint64_t(prov.latencyMs / 2) + rng.below(std::uint32_t(prov.latencySpreadMs / 2)));
+        line.push_back('}');
+        scheduleToolRetry(p, -1);
+        return;
+    }
+
+    const std::uint32_t roll = rng.below(1000000);
+    if (roll < 2500) {
+        // Tool failure: a TOOL_ERROR that is not a rate limit.
+        scalekitHead(t, p.client, tool, 502);
+        lit(R"(,"headers":{"Content-Type":"application/json"},"body":{"code":13,"message":"tool execution failed","details":[{"@type":"type.googleapis.com/scalekit.v1.errdetails.ErrorInfo","error_code":"TOOL_ERROR","tool_error_info":{"execution_id":")");
+        executionId();
+        lit(R"(","tool_error_code":"502","tool_error_message":")");
+        lit(prov.failureMessage);
+        lit(R"("}}]},"duration_ms":)");
+        uint(1500 + rng.below(28500));
+        line.push_back('}');
+        return;
+    }
+    if (roll < 3300) {
+        scalekitHead(t, p.client, tool, 500);
+        lit(R"(,"headers":{"Content-Type":"application/json"},"body":{"code":13,"message":"internal error"},"duration_ms":)");
+        uint(20 + rng.below(200));
+        line.push_back('}');
+        return;
+    }
+
+    scalekitHead(t, p.client, tool, 200);
+    lit(R"(,"headers":{},"body":{"execution_id":")");
+    executionId();
+    lit(R"(","data":)");
+    toolResult(tool.provider);
+    lit(R"(},"duration_ms":)");
+    std::uint64_t duration = std::uint64_t(prov.latencyMs) + rng.below(std::uint32_t(prov.latencySpreadMs));
+    if (rng.chance(25))
+        duration *= 3; // slow tail
+    uint(duration);
+    line.push_back('}');
+}
+
+void TrafficSimulator::Impl::skytellsHeaders(bool rejected, int retryAfterS)
+{
+    if (rejected) {
+        // Retry-After only on 429; the limit headers only on 2xx (Skytells' documentation).
+        lit(R"(,"headers":{"Content-Type":"application/json","Retry-After":")");
+        uint(std::uint64_t(retryAfterS));
+        lit(R"("},"body":{"error_id":"RATE_LIMIT_EXCEEDED","message":"Too many requests. Please wait before retrying."},"duration_ms":)");
+        uint(2 + rng.below(10));
+        line.push_back('}');
+        return;
+    }
+    lit(R"(,"headers":{"x-skytells-ratelimit-limit-requests":")");
+    uint(std::uint64_t(opts.skytellsLimit));
+    lit(R"(","x-skytells-ratelimit-remaining-requests":")");
+    uint(std::uint64_t(opts.skytellsLimit - int(skytellsServed.size())));
+    lit(R"(","x-skytells-ratelimit-window":")");
+    uint(std::uint64_t(opts.skytellsWindowS));
+    lit(R"("})");
+}
+
+void TrafficSimulator::Impl::processPrediction(const Pending &p)
+{
+    const std::int64_t t = p.timeMs;
+    Prediction &pred = predictions[p.prediction];
+    const bool create = p.kind == Kind::PredictionCreate;
+    ++stats.skytellsRequests;
+    int retryAfter = 0;
+    const bool served = skytellsAdmit(t, &retryAfter);
+    head(t, p.client, create ? "POST" : "GET");
+    lit(R"(","url":"https://api.skytells.ai/v1/predictions)");
+    if (!create) {
+        line.push_back('/');
+        uuid(pred.uuid);
+    }
+    lit(R"(","status":)");
+    if (!served) {
+        ++stats.skytellsRejected;
+        lit("429");
+        skytellsHeaders(true, retryAfter);
+        std::int64_t next;
+        if (create) // both clients wait as told before creating again
+            next = t + std::int64_t(retryAfter) * 1000 + rng.below(500);
+        else if (p.client == ImageStudio) // keeps its fixed pace
+            next = t + kImagePollMs;
+        else
+            next = t + std::int64_t(retryAfter) * 1000 + rng.below(500);
+        if (create && p.attempt >= kClients[p.client].maxRetries) {
+            freePredictions.push_back(p.prediction);
+            return;
+        }
+        if (create)
+            pred.completeMs += next - t; // the render starts when the create is served
+        push(next, p.kind, p.client, std::uint8_t(std::min(255, p.attempt + 1)), 0, p.prediction);
+        return;
+    }
+    const std::string_view model = kModels[pred.model];
+    if (create) {
+        lit("201");
+        skytellsHeaders(false, 0);
+        lit(R"(,"body":{"id":")");
+        uuid(pred.uuid);
+        lit(R"(","status":"starting","model":")");
+        lit(model);
+        lit(R"("},"duration_ms":)");
+        uint(150 + rng.below(350));
+        line.push_back('}');
+    } else if (t >= pred.completeMs) {
+        lit("200");
+        skytellsHeaders(false, 0);
+        lit(R"(,"body":{"id":")");
+        uuid(pred.uuid);
+        lit(R"(","status":"succeeded","model":")");
+        lit(model);
+        lit(R"(","output":["https://cdn.skytells.ai/outputs/)");
+        uuid(pred.uuid);
+        lit(R"(/output.png"]},"duration_ms":)");
+        uint(35 + rng.below(120));
+        line.push_back('}');
+        freePredictions.push_back(p.prediction);
+        return;
+    } else {
+        lit("200");
+        skytellsHeaders(false, 0);
+        lit(R"(,"body":{"status":"processing"},"duration_ms":)");
+        uint(35 + rng.below(120));
+        line.push_back('}');
+    }
+    const std::int64_t interval =
+            p.client == ImageStudio ? kImagePollMs : 3000 + std::int64_t(rng.below(401));
+    push(t + interval, Kind::PredictionPoll, p.client, 0, 0, p.prediction);
+}
+
+void TrafficSimulator::Impl::process(const Pending &p)
+{
+    if (p.kind == Kind::ToolCall)
+        processToolCall(p);
+    else
+        processPrediction(p);
+    ++stats.records;
+}
+
+// ---------------------------------------------------------------------------------------
+
+TrafficSimulator::TrafficSimulator(const SimulatorOptions &options)
+    : m_d(std::make_unique<Impl>(options))
+{
+}
+
+TrafficSimulator::~TrafficSimulator() = default;
+
+void TrafficSimulator::setMinuteObserver(std::function<void(const SimMinuteStats &)> observer)
+{
+    m_d->observer = std::move(observer);
+}
+
+std::uint64_t TrafficSimulator::recordsEmitted() const
+{
+    return m_d->emitted;
+}
+
+const SimulatorOptions &TrafficSimulator::options() const
+{
+    return m_d->opts;
+}
+
+std::vector<std::string> TrafficSimulator::clientNames()
+{
+    std::vector<std::string> names;
+    for (const ClientInfo &c : kClients)
+        names.emplace_back(c.name);
+    return names;
+}
+
+bool TrafficSimulator::next(SimRecord &record)
+{
+    Impl &d = *m_d;
+    for (;;) {
+        if (d.done)
+            return false;
+        if (d.minute >= 0 && !d.heap.empty() && d.heap.front().timeMs < d.minuteEnd) {
+            const Pending p = d.pop();
+            d.process(p);
+            ++d.emitted;
+            record.line = d.line;
+            record.timeMs = p.timeMs;
+            if (d.opts.records > 0 && d.emitted >= std::uint64_t(d.opts.records)) {
+                d.finishMinute(false);
+                d.done = true;
+            }
+            return true;
+        }
+        if (d.minute >= 0)
+            d.finishMinute(true);
+        ++d.minute;
+        if (d.opts.minutes > 0 && d.minute >= d.opts.minutes) {
+            d.done = true;
+            return false;
+        }
+        d.startMinute();
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+
+std::string simFormatUtcMs(std::int64_t ms)
+{
+    char buf[24];
+    formatMinutePrefix(ms, buf);
+    const std::int64_t inMinute = ms - floorDiv(ms, kMinuteMs) * kMinuteMs;
+    put2(buf + 17, unsigned(inMinute / 1000));
+    buf[19] = '.';
+    const unsigned milli = unsigned(inMinute % 1000);
+    buf[20] = char('0' + milli / 100);
+    buf[21] = char('0' + milli / 10 % 10);
+    buf[22] = char('0' + milli % 10);
+    buf[23] = 'Z';
+    return std::string(buf, 24);
+}
+
+bool simParseRfc3339(std::string_view s, std::int64_t *ms)
+{
+    auto num = [&s](std::size_t pos, std::size_t len, int *out) {
+        if (pos + len > s.size())
+            return false;
+        int v = 0;
+        for (std::size_t i = pos; i < pos + len; ++i) {
+            if (s[i] < '0' || s[i] > '9')
+                return false;
+            v = v * 10 + (s[i] - '0');
+        }
+        *out = v;
+        return true;
+    };
+    int y, mo, d, h, mi, sec = 0;
+    if (!num(0, 4, &y) || s.size() < 16 || s[4] != '-' || !num(5, 2, &mo) || s[7] != '-'
+        || !num(8, 2, &d) || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') || !num(11, 2, &h)
+        || s[13] != ':' || !num(14, 2, &mi))
+        return false;
+    std::size_t pos = 16;
+    if (pos < s.size() && s[pos] == ':') {
+        if (!num(pos + 1, 2, &sec))
+            return false;
+        pos += 3;
+    }
+    int milli = 0;
+    if (pos < s.size() && (s[pos] == '.' || s[pos] == ',')) {
+        ++pos;
+        int n = 0;
+        while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') {
+            if (n < 3)
+                milli = milli * 10 + (s[pos] - '0');
+            ++n;
+            ++pos;
+        }
+        if (n == 0)
+            return false;
+        for (; n < 3; ++n)
+            milli *= 10;
+    }
+    std::int64_t offsetMin = 0;
+    if (pos < s.size()) {
+        if ((s[pos] == 'Z' || s[pos] == 'z') && pos + 1 == s.size()) {
+            ++pos;
+        } else if (s[pos] == '+' || s[pos] == '-') {
+            int oh, om;
+            if (!num(pos + 1, 2, &oh) || pos + 3 >= s.size() || s[pos + 3] != ':'
+                || !num(pos + 4, 2, &om) || pos + 6 != s.size() || oh > 23 || om > 59)
+                return false;
+            offsetMin = (s[pos] == '+' ? 1 : -1) * (oh * 60 + om);
+            pos += 6;
+        } else {
+            return false;
+        }
+    }
+    static constexpr int kDaysIn[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+    if (mo < 1 || mo > 12 || d < 1 || d > kDaysIn[mo - 1] || h > 23 || mi > 59 || sec > 60)
+        return false;
+    const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    if (mo == 2 && d == 29 && !leap)
+        return false;
+    const std::int64_t days = daysFromCivil(y, unsigned(mo), unsigned(d));
+    *ms = ((days * 24 + h) * 60 + mi - offsetMin) * kMinuteMs + std::int64_t(std::min(sec, 59)) * 1000
+            + milli;
+    return true;
+}

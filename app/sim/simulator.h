@@ -1,0 +1,107 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+// Deterministic traffic simulator: NDJSON response-log records (formats.md §1.1) of an agent
+// fleet calling Scalekit tools (POST https://<env>.scalekit.dev/api/v1/execute_tool) and the
+// Skytells prediction API (POST /v1/predictions, GET /v1/predictions/<id> polling).
+//
+// The model, minute by minute (UTC minutes, the start is truncated to a whole minute):
+// - Fresh Scalekit demand = meanRpm x daily shape (hourly table, interpolated) x noise
+//   (+-20 %), split over five agent clients, plus the extra calls of a batch job during
+//   "platform bursts".
+// - The platform limit is a fixed window per UTC minute: the first limitRpm execute_tool
+//   requests of a minute are served, every later one gets 429 RATE_LIMITED with
+//   Retry-After = seconds to the end of the minute. The demand of a minute is every
+//   execute_tool request whose time falls in it (first attempts and retries alike), so
+//   rateLimited(m) == max(0, toolCalls(m) - limitRpm) exactly.
+// - Served calls succeed (200 with execution_id and data), except: during a provider incident
+//   a share of that provider's calls get 429 TOOL_ERROR with the provider's own message; a
+//   few calls fail with 502 TOOL_ERROR (tool failure, not a rate limit) or 500.
+// - Skytells: a rolling-window account limit (skytellsLimit requests per skytellsWindowS,
+//   only served requests count); over it, 429 {"error_id":"RATE_LIMIT_EXCEEDED"} with
+//   Retry-After until the oldest served request leaves the window. 2xx responses carry
+//   x-skytells-ratelimit-{limit,remaining}-requests and x-skytells-ratelimit-window.
+// - Incidents are scheduled from the seed, in the cycle platform burst, provider incident,
+//   Skytells polling storm, provider incident; the first starts 20..35 minutes in.
+//
+// Clients (top-level "client" field) and their retry behaviour, the ground truth for the
+// retry-behaviour findings:
+//   support-agent      honours Retry-After (+0..1 s jitter), up to 4 retries
+//   sales-copilot      retries immediately (50..300 ms later), up to 3 retries
+//   inbox-triage       exponential backoff with full jitter, ignores Retry-After, up to 5
+//   calendar-assistant never retries
+//   batch-sync         fires in waves every 10 s and retries after exactly 5 s, no jitter
+//                      (synchronized retries), up to 4 retries
+//   image-studio       Skytells; polls prediction status every 1000 ms exactly and keeps
+//                      polling at that pace through 429s (polling hot spot)
+//   thumbnail-worker   Skytells; polls every 3.0..3.4 s, honours Retry-After
+// Only integer arithmetic and an own PRNG: identical output on every platform.
+
+struct SimulatorOptions
+{
+    std::uint64_t seed = 1;
+    std::int64_t startMs = 1767603600000; // 2026-01-05T09:00:00Z
+    std::int64_t minutes = 0; // stop after this many minutes; 0: no bound
+    std::int64_t records = 0; // stop after this many records; 0: no bound
+    int meanRpm = 360; // mean fresh Scalekit demand per minute
+    int limitRpm = 600; // Scalekit platform limit per minute
+    int skytellsLimit = 240; // Skytells requests per rolling window
+    int skytellsWindowS = 60;
+    bool incidents = true; // scheduled bursts, provider incidents, polling storms
+    std::string environment = "acme"; // https://<environment>.scalekit.dev
+};
+
+// What the model did in one UTC minute.
+struct SimMinuteStats
+{
+    std::int64_t minuteMs = 0;
+    int toolCalls = 0; // execute_tool requests in this minute (the platform's demand)
+    int freshToolCalls = 0; // of those, first attempts
+    int rateLimited = 0; // 429 RATE_LIMITED from the platform limit
+    int toolError429 = 0; // 429 TOOL_ERROR (a provider limited the tool call)
+    int skytellsRequests = 0;
+    int skytellsRejected = 0; // 429 RATE_LIMIT_EXCEEDED
+    int records = 0;
+    bool complete = true; // false: the record bound cut this minute short
+};
+
+struct SimRecord
+{
+    std::string_view line; // one JSON object, no newline; valid until the next call
+    std::int64_t timeMs = 0;
+};
+
+class TrafficSimulator
+{
+public:
+    explicit TrafficSimulator(const SimulatorOptions &options);
+    ~TrafficSimulator();
+    TrafficSimulator(const TrafficSimulator &) = delete;
+    TrafficSimulator &operator=(const TrafficSimulator &) = delete;
+
+    // The next record in time order; false when the minute or record bound is reached.
+    bool next(SimRecord &record);
+    // Called once per simulated minute when it is over (also for a last, partial minute).
+    void setMinuteObserver(std::function<void(const SimMinuteStats &)> observer);
+
+    std::uint64_t recordsEmitted() const;
+    const SimulatorOptions &options() const;
+
+    // Client names in the order of the table above.
+    static std::vector<std::string> clientNames();
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> m_d;
+};
+
+// "2026-01-05T10:42:07.120Z"; own civil-date arithmetic, no time-zone database.
+std::string simFormatUtcMs(std::int64_t ms);
+// RFC 3339 ("2026-01-05T09:00:00Z", "+05:30" offsets, fractions, no zone = UTC) to UTC ms.
+bool simParseRfc3339(std::string_view text, std::int64_t *ms);

@@ -1,0 +1,690 @@
+#include "sources/loader.h"
+
+#include "decode/jsonvalue.h"
+#include "decode/pygithub.h"
+#include "decode/recorddecoder.h"
+#include "sources/bytesource.h"
+
+#include <QThread>
+
+#include <simdjson.h>
+
+#include <algorithm>
+#include <condition_variable>
+#include <cstring>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <thread>
+
+namespace {
+
+constexpr std::size_t kPad = simdjson::SIMDJSON_PADDING;
+
+bool isBlank(const char *p, const char *end)
+{
+    for (; p < end; ++p) {
+        if (*p != ' ' && *p != '\t' && *p != '\r' && *p != '\n')
+            return false;
+    }
+    return true;
+}
+
+bool hasBom(const char *p, std::size_t n)
+{
+    return n >= 3 && static_cast<unsigned char>(p[0]) == 0xEF
+            && static_cast<unsigned char>(p[1]) == 0xBB && static_cast<unsigned char>(p[2]) == 0xBF;
+}
+
+QString qs(std::string_view s)
+{
+    return QString::fromUtf8(s.data(), qsizetype(s.size()));
+}
+
+const char *formatName(DocumentShape shape)
+{
+    switch (shape) {
+    case DocumentShape::Har:
+        return "har";
+    case DocumentShape::Nock:
+        return "nock";
+    case DocumentShape::Betamax:
+        return "betamax";
+    case DocumentShape::Array:
+    case DocumentShape::ApiPage:
+    case DocumentShape::Record:
+        return "json";
+    case DocumentShape::Unknown:
+        break;
+    }
+    return "ndjson";
+}
+
+QString scalarMessage(const char *p, const char *end)
+{
+    while (p < end && (*p == ' ' || *p == '\t'))
+        ++p;
+    const char *what = "a JSON value";
+    if (p < end) {
+        if (*p == '"')
+            what = "a JSON string";
+        else if (*p == 't' || *p == 'f')
+            what = "a JSON boolean";
+        else if (*p == 'n')
+            what = "JSON null";
+        else
+            what = "a JSON number";
+    }
+    return QStringLiteral("not a record (%1, expected an object)").arg(QLatin1String(what));
+}
+
+// Counts newlines incrementally: records of a document come in increasing order.
+class LineCounter
+{
+public:
+    explicit LineCounter(const char *base) : m_base(base), m_pos(base) { }
+    std::uint64_t lineOf(const char *p)
+    {
+        if (!p)
+            return m_line;
+        if (p < m_pos) {
+            m_pos = m_base;
+            m_line = 1;
+        }
+        while (m_pos < p) {
+            const void *nl = std::memchr(m_pos, '\n', std::size_t(p - m_pos));
+            if (!nl) {
+                m_pos = p;
+                break;
+            }
+            ++m_line;
+            m_pos = static_cast<const char *>(nl) + 1;
+        }
+        return m_line;
+    }
+
+private:
+    const char *m_base;
+    const char *m_pos;
+    std::uint64_t m_line = 1;
+};
+
+} // namespace
+
+// Open addressing set of 64-bit id hashes (summary.md duplicates). 8 bytes a slot.
+struct Loader::IdSet
+{
+    std::vector<std::uint64_t> slots = std::vector<std::uint64_t>(1024, 0);
+    std::size_t count = 0;
+
+    // Returns false when h was already present.
+    bool insert(std::uint64_t h)
+    {
+        if ((count + 1) * 10 > slots.size() * 7)
+            grow();
+        std::size_t mask = slots.size() - 1;
+        for (std::size_t i = (h * 0x9E3779B97F4A7C15ull) >> 20 & mask;; i = (i + 1) & mask) {
+            if (slots[i] == h)
+                return false;
+            if (slots[i] == 0) {
+                slots[i] = h;
+                ++count;
+                return true;
+            }
+        }
+    }
+    void grow()
+    {
+        std::vector<std::uint64_t> old = std::move(slots);
+        slots.assign(old.size() * 2, 0);
+        count = 0;
+        for (std::uint64_t h : old) {
+            if (h)
+                insert(h);
+        }
+    }
+};
+
+// ---- NDJSON: parallel chunks ------------------------------------------------------------------
+
+namespace {
+
+struct Chunk
+{
+    std::uint64_t seq = 0;
+    std::string buf; // data followed by kPad readable bytes
+    std::size_t len = 0;
+    bool first = false; // the file's first chunk (may start with a BOM)
+};
+
+struct ChunkResult
+{
+    EventStore shard;
+    std::vector<std::uint64_t> ids; // per shard event; 0: no id
+    std::vector<LocatedError> errors; // lines local to the chunk
+    std::int64_t errorCount = 0;
+    std::uint64_t lines = 0;
+    std::uint64_t nonBlankLines = 0;
+    DocumentShape lastShape = DocumentShape::Unknown;
+    ReportedLimit limit;
+};
+
+class ChunkParser
+{
+public:
+    ChunkParser(const RuleSet &rules, TimeRange range, std::uint16_t file)
+        : m_builder(rules, range), m_file(file)
+    {
+        m_sink = [this](RawRecord &rec, const char *) { onRecord(rec); };
+        m_errors = [this](const char *, std::string_view reason) { error(qs(reason)); };
+    }
+
+    ChunkResult parse(const Chunk &chunk)
+    {
+        m_result = ChunkResult {};
+        const char *base = chunk.buf.data();
+        const char *p = base;
+        const char *end = base + chunk.len;
+        const char *allocEnd = end + kPad;
+        std::uint32_t line = 0;
+        while (p < end) {
+            const char *nl = static_cast<const char *>(std::memchr(p, '\n', std::size_t(end - p)));
+            const char *lineEnd = nl ? nl : end;
+            ++line;
+            const char *s = p;
+            if (chunk.first && line == 1 && hasBom(s, std::size_t(lineEnd - s)))
+                s += 3;
+            if (!isBlank(s, lineEnd)) {
+                ++m_result.nonBlankLines;
+                m_line = line;
+                m_offset = std::uint64_t(p - base);
+                decodeLine(s, std::size_t(lineEnd - s), std::size_t(allocEnd - s));
+            }
+            p = nl ? nl + 1 : end;
+        }
+        m_result.lines = line;
+        m_result.limit = m_builder.reportedLimit();
+        return std::move(m_result);
+    }
+
+    void decodeLine(const char *s, std::size_t len, std::size_t capacity)
+    {
+        auto r = m_decoder.decode(s, len, capacity, m_sink, m_errors);
+        if (r.error == simdjson::UTF8_ERROR) {
+            // summary.md: invalid UTF-8 becomes U+FFFD and the record is kept
+            m_fixed = json::sanitizeUtf8(std::string_view(s, len));
+            const std::size_t n = m_fixed.size();
+            m_fixed.append(kPad, ' ');
+            r = m_decoder.decode(m_fixed.data(), n, m_fixed.size(), m_sink, m_errors);
+        }
+        if (r.error) {
+            error(qs(json::reason(r.error)));
+        } else if (r.scalar) {
+            error(scalarMessage(s, s + len));
+        } else {
+            m_result.lastShape = r.shape;
+        }
+    }
+
+private:
+    void onRecord(RawRecord &rec)
+    {
+        const auto outcome = m_builder.add(rec, m_result.shard, m_file, m_line, m_offset);
+        if (outcome == EventBuilder::Outcome::Added)
+            m_result.ids.push_back(idHash(rec.id));
+        else if (outcome == EventBuilder::Outcome::NoTime)
+            error(qs(rec.timeError));
+    }
+    void error(QString message)
+    {
+        ++m_result.errorCount;
+        if (m_result.errors.size() < std::size_t(InputReport::kMaxErrors))
+            m_result.errors.push_back({ m_line, std::move(message) });
+    }
+
+    RecordDecoder m_decoder;
+    EventBuilder m_builder;
+    std::uint16_t m_file;
+    RecordDecoder::RecordSink m_sink;
+    RecordDecoder::ErrorSink m_errors;
+    ChunkResult m_result;
+    std::uint32_t m_line = 0;
+    std::uint64_t m_offset = 0;
+    std::string m_fixed;
+};
+
+// A bounded pool: the reader blocks when `limit` chunks are waiting or unmerged.
+class ChunkPipeline
+{
+public:
+    ChunkPipeline(int threads, const RuleSet &rules, TimeRange range, std::uint16_t file)
+    {
+        for (int i = 0; i < threads; ++i) {
+            m_parsers.push_back(std::make_unique<ChunkParser>(rules, range, file));
+            m_threads.emplace_back([this, i] { work(*m_parsers[std::size_t(i)]); });
+        }
+        m_limit = std::size_t(threads) + 2;
+    }
+    ~ChunkPipeline()
+    {
+        {
+            std::lock_guard lock(m_mutex);
+            m_stop = true;
+        }
+        m_cv.notify_all();
+        for (auto &t : m_threads)
+            t.join();
+    }
+
+    void submit(Chunk &&c)
+    {
+        std::unique_lock lock(m_mutex);
+        m_cv.wait(lock, [&] { return m_inFlight < m_limit; });
+        ++m_inFlight;
+        m_queue.push_back(std::move(c));
+        m_cv.notify_all();
+    }
+
+    // Next result in sequence order; blocks. Only call as many times as chunks were submitted.
+    ChunkResult next()
+    {
+        std::unique_lock lock(m_mutex);
+        m_cv.wait(lock, [&] { return m_done.count(m_nextSeq) > 0; });
+        ChunkResult r = std::move(m_done[m_nextSeq]);
+        m_done.erase(m_nextSeq++);
+        --m_inFlight;
+        m_cv.notify_all();
+        return r;
+    }
+
+    std::size_t limit() const { return m_limit; }
+
+    // True when a result is ready to merge without waiting.
+    bool ready()
+    {
+        std::lock_guard lock(m_mutex);
+        return m_done.count(m_nextSeq) > 0;
+    }
+
+private:
+    void work(ChunkParser &parser)
+    {
+        for (;;) {
+            Chunk c;
+            {
+                std::unique_lock lock(m_mutex);
+                m_cv.wait(lock, [&] { return m_stop || !m_queue.empty(); });
+                if (m_queue.empty())
+                    return;
+                c = std::move(m_queue.front());
+                m_queue.pop_front();
+            }
+            ChunkResult r = parser.parse(c);
+            c.buf = std::string(); // free before waiting on the lock
+            {
+                std::lock_guard lock(m_mutex);
+                m_done.emplace(c.seq, std::move(r));
+            }
+            m_cv.notify_all();
+        }
+    }
+
+    std::mutex m_mutex;
+    std::condition_variable m_cv;
+    std::deque<Chunk> m_queue;
+    std::map<std::uint64_t, ChunkResult> m_done;
+    std::uint64_t m_nextSeq = 0;
+    std::size_t m_inFlight = 0;
+    std::size_t m_limit = 4;
+    bool m_stop = false;
+    std::vector<std::unique_ptr<ChunkParser>> m_parsers;
+    std::vector<std::thread> m_threads;
+};
+
+} // namespace
+
+struct Loader::Impl
+{
+    Loader &l;
+    InputReport &report;
+    ByteSource &src;
+    std::uint16_t file;
+
+    bool cancelled() const { return l.m_options.cancel && l.m_options.cancel->load(); }
+    void progress()
+    {
+        if (l.m_options.progress)
+            l.m_options.progress(src.consumed(), src.sizeOnDisk());
+    }
+
+    // Reads until buf holds at least `want` bytes or the input ends. Returns false on error.
+    bool fill(std::string &buf, std::size_t &len, std::size_t want, bool &eof)
+    {
+        if (buf.size() < want + kPad)
+            buf.resize(want + kPad);
+        while (len < want && !eof) {
+            const auto n = src.read(buf.data() + len, want - len);
+            if (n < 0)
+                return false;
+            if (n == 0)
+                eof = true;
+            len += std::size_t(n);
+        }
+        return true;
+    }
+
+    void readError(std::uint64_t line)
+    {
+        report.addError(line, src.error());
+        --report.skipped; // an I/O problem is not a skipped record
+    }
+
+    enum class Kind { Ndjson, Document, PyGithub, Binary };
+
+    Kind sniff(const char *p, std::size_t n)
+    {
+        const char *end = p + n;
+        if (hasBom(p, n))
+            p += 3;
+        if (std::memchr(p, '\0', std::min<std::size_t>(std::size_t(end - p), 4096)))
+            return Kind::Binary;
+        while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
+            ++p;
+        if (p == end)
+            return Kind::Ndjson;
+        if (looksLikePyGithub(std::string_view(p, std::size_t(end - p))))
+            return Kind::PyGithub;
+        if (*p != '{' && *p != '[')
+            return Kind::Ndjson;
+        // NDJSON when the first non-blank line is a whole JSON value, or when the next one is
+        // a whole object starting at column 0 (a broken first line); else one document.
+        simdjson::dom::parser dom;
+        auto completeLine = [&](const char *s) -> const char * {
+            const char *nl = static_cast<const char *>(std::memchr(s, '\n', std::size_t(end - s)));
+            if (!nl)
+                return nullptr; // the line goes on past what was read: one long line
+            simdjson::padded_string line(s, std::size_t(nl - s));
+            simdjson::dom::element el;
+            return dom.parse(line).get(el) == simdjson::SUCCESS ? nl + 1 : nullptr;
+        };
+        const char *nl = static_cast<const char *>(std::memchr(p, '\n', std::size_t(end - p)));
+        if (!nl)
+            return Kind::Ndjson; // a single line (or longer than the sniff window)
+        if (completeLine(p))
+            return Kind::Ndjson;
+        const char *q = nl + 1;
+        while (q < end && (*q == '\r' || *q == '\n'))
+            ++q;
+        if (q < end && *q == '{' && completeLine(q))
+            return Kind::Ndjson;
+        return Kind::Document;
+    }
+
+    void ndjson(std::string &&first, std::size_t firstLen, bool eof)
+    {
+        const int threads = l.m_options.threads > 0
+                ? l.m_options.threads
+                : std::clamp(QThread::idealThreadCount(), 1, 8);
+        ChunkPipeline pipeline(threads, l.m_rules, l.m_options.range, file);
+        std::uint64_t submitted = 0, merged = 0;
+        std::uint64_t lineBase = 0, offsetBase = 0, nonBlank = 0;
+        DocumentShape lastShape = DocumentShape::Unknown;
+
+        auto mergeOne = [&] {
+            ChunkResult r = pipeline.next();
+            std::vector<bool> skip;
+            if (!r.ids.empty()) {
+                skip.assign(r.ids.size(), false);
+                for (std::size_t i = 0; i < r.ids.size(); ++i) {
+                    if (r.ids[i] && !l.m_ids->insert(r.ids[i])) {
+                        skip[i] = true;
+                        ++report.duplicates;
+                    }
+                }
+            }
+            const std::int64_t added = std::int64_t(r.shard.size()) - std::count(skip.begin(), skip.end(), true);
+            l.m_store.appendShard(r.shard, skip, lineBase, offsetBase);
+            report.records += added;
+            for (LocatedError &e : r.errors)
+                report.addError(e.line + lineBase, std::move(e.message));
+            report.skipped += r.errorCount - std::int64_t(r.errors.size());
+            l.m_limit.merge(r.limit);
+            nonBlank += r.nonBlankLines;
+            if (r.lastShape != DocumentShape::Unknown)
+                lastShape = r.lastShape;
+            lineBase += r.lines;
+            ++merged;
+        };
+        // offsets of chunks are known when cut; remember them in order
+        std::deque<std::uint64_t> chunkOffsets;
+        std::uint64_t textOffset = 0;
+        auto mergeReady = [&](bool block) {
+            while (merged < submitted && (block || pipeline.ready())) {
+                offsetBase = chunkOffsets.front();
+                chunkOffsets.pop_front();
+                mergeOne();
+            }
+        };
+
+        std::string buf = std::move(first);
+        std::size_t len = firstLen;
+        bool failed = false;
+        bool isFirst = true;
+        const std::size_t chunkBytes = std::max<std::size_t>(l.m_options.chunkBytes, 4096);
+        for (;;) {
+            if (cancelled()) {
+                report.fatal = QStringLiteral("cancelled");
+                break;
+            }
+            if (!eof && !failed && len < chunkBytes) {
+                if (!fill(buf, len, chunkBytes, eof))
+                    failed = true;
+            }
+            // cut after the last newline; a line longer than the buffer grows it
+            std::size_t cut = len;
+            if (!eof && !failed) {
+                const char *b = buf.data();
+                std::size_t i = len;
+                while (i > 0 && b[i - 1] != '\n')
+                    --i;
+                if (i == 0) {
+                    if (!fill(buf, len, len * 2, eof))
+                        failed = true;
+                    continue;
+                }
+                cut = i;
+            }
+            if (cut > 0) {
+                Chunk c;
+                c.seq = submitted++;
+                c.first = isFirst;
+                isFirst = false;
+                c.len = cut;
+                std::string rest(buf.data() + cut, len - cut);
+                buf.resize(cut + kPad);
+                std::memset(buf.data() + cut, ' ', kPad);
+                c.buf = std::move(buf);
+                chunkOffsets.push_back(textOffset);
+                textOffset += cut;
+                // bounded memory: wait for the oldest chunk before handing out another
+                while (submitted - 1 - merged >= pipeline.limit()) {
+                    offsetBase = chunkOffsets.front();
+                    chunkOffsets.pop_front();
+                    mergeOne();
+                }
+                pipeline.submit(std::move(c));
+                buf = std::move(rest);
+                len = buf.size();
+                buf.reserve(chunkBytes + kPad);
+                mergeReady(false);
+                progress();
+            }
+            if ((eof || failed) && len == 0)
+                break;
+        }
+        mergeReady(true);
+        if (failed)
+            readError(lineBase + 1);
+        if (nonBlank == 1 && lastShape != DocumentShape::Unknown && lastShape != DocumentShape::Record)
+            report.format = QLatin1String(formatName(lastShape));
+    }
+
+    void document(std::string &&first, std::size_t firstLen, bool eof)
+    {
+        report.format = QStringLiteral("json");
+        std::string buf = std::move(first);
+        std::size_t len = firstLen;
+        bool failed = false;
+        while (!eof && !failed) {
+            if (cancelled()) {
+                report.fatal = QStringLiteral("cancelled");
+                return;
+            }
+            if (!fill(buf, len, std::max<std::size_t>(len * 2, 1 << 20), eof))
+                failed = true;
+            progress();
+        }
+        buf.resize(len + kPad);
+        std::memset(buf.data() + len, ' ', kPad);
+        const char *start = buf.data();
+        std::size_t n = len;
+        if (hasBom(start, n)) {
+            start += 3;
+            n -= 3;
+        }
+        LineCounter lines(buf.data());
+        RecordDecoder decoder;
+        EventBuilder builder(l.m_rules, l.m_options.range);
+        std::string fixed;
+        auto onRecord = [&](RawRecord &rec, const char *at) {
+            const std::uint64_t line = lines.lineOf(at);
+            const auto outcome = builder.add(rec, l.m_store, file, std::uint32_t(line),
+                                             std::uint64_t(at ? at - buf.data() : 0));
+            if (outcome == EventBuilder::Outcome::NoTime) {
+                report.addError(line, qs(rec.timeError));
+            } else if (outcome == EventBuilder::Outcome::Added) {
+                const std::uint64_t h = idHash(rec.id);
+                if (h && !l.m_ids->insert(h)) {
+                    // a repeat: the store keeps it only if we undo; simplest is to mark it
+                    ++report.duplicates;
+                    l.m_store.popBack();
+                } else {
+                    ++report.records;
+                }
+            }
+        };
+        auto onError = [&](const char *at, std::string_view reason) {
+            report.addError(lines.lineOf(at), qs(reason));
+        };
+        auto r = decoder.decode(start, n, n + kPad, onRecord, onError);
+        if (r.error == simdjson::UTF8_ERROR && report.records == 0 && report.skipped == 0) {
+            fixed = json::sanitizeUtf8(std::string_view(start, n));
+            const std::size_t fn = fixed.size();
+            fixed.append(kPad, ' ');
+            lines = LineCounter(fixed.data());
+            r = decoder.decode(fixed.data(), fn, fixed.size(), onRecord, onError);
+        }
+        if (r.error) {
+            report.addError(lines.lineOf(r.errorAt), qs(json::reason(r.error)));
+        } else if (r.scalar) {
+            report.addError(1, scalarMessage(start, start + n));
+        } else {
+            report.format = QLatin1String(formatName(r.shape));
+        }
+        l.m_limit.merge(builder.reportedLimit());
+        if (failed)
+            readError(lines.lineOf(buf.data() + len));
+    }
+
+    void pygithub(std::string &&first, std::size_t firstLen, bool eof)
+    {
+        report.format = QStringLiteral("pygithub");
+        std::string buf = std::move(first);
+        std::size_t len = firstLen;
+        bool failed = false;
+        while (!eof && !failed) {
+            if (!fill(buf, len, std::max<std::size_t>(len * 2, 1 << 20), eof))
+                failed = true;
+        }
+        buf.resize(len);
+        EventBuilder builder(l.m_rules, l.m_options.range);
+        RecordDecoder decoder;
+        readPyGithubReplay(
+                buf, decoder,
+                [&](RawRecord &rec, std::uint64_t line, std::uint64_t offset) {
+                    const auto outcome =
+                            builder.add(rec, l.m_store, file, std::uint32_t(line), offset);
+                    if (outcome == EventBuilder::Outcome::NoTime)
+                        report.addError(line, qs(rec.timeError));
+                    else if (outcome == EventBuilder::Outcome::Added)
+                        ++report.records;
+                },
+                [&](std::uint64_t line, std::string_view reason) {
+                    report.addError(line, qs(reason));
+                });
+        l.m_limit.merge(builder.reportedLimit());
+        if (failed)
+            readError(0);
+    }
+};
+
+Loader::Loader(EventStore &store, const RuleSet &rules, LoadOptions options)
+    : m_store(store), m_rules(rules), m_options(std::move(options)), m_ids(std::make_unique<IdSet>())
+{
+}
+
+Loader::~Loader() = default;
+
+InputReport Loader::load(const QString &path)
+{
+    InputReport report;
+    report.path = path;
+    QString error;
+    auto src = ByteSource::open(path, &error, m_options.maxInflated);
+    if (!src) {
+        report.fatal = error;
+        return report;
+    }
+    report.gzip = src->gzip();
+    const std::uint16_t file = m_store.addFile(path.toStdString());
+    Impl impl { *this, report, *src, file };
+
+    std::string buf;
+    std::size_t len = 0;
+    bool eof = false;
+    const std::size_t sniffBytes = std::min<std::size_t>(m_options.chunkBytes, 1u << 20);
+    if (!impl.fill(buf, len, sniffBytes, eof)) {
+        if (len == 0) {
+            report.fatal = src->error();
+            return report;
+        }
+        eof = true; // parse what was read; the read error is reported at its end
+    }
+    switch (impl.sniff(buf.data(), len)) {
+    case Impl::Kind::Binary:
+        report.fatal = QStringLiteral("not a log: binary data (NUL bytes near the start)");
+        return report;
+    case Impl::Kind::PyGithub:
+        impl.pygithub(std::move(buf), len, eof);
+        break;
+    case Impl::Kind::Document:
+        impl.document(std::move(buf), len, eof);
+        break;
+    case Impl::Kind::Ndjson:
+        impl.ndjson(std::move(buf), len, eof);
+        break;
+    }
+    if (src->error().size() && report.errors.empty() && report.records == 0 && !report.failed())
+        report.fatal = src->error();
+    // A recorder format is a log even when no entry has a time; generic JSON that gave no
+    // record at all is not one.
+    const bool generic = report.format == QLatin1String("ndjson") || report.format == QLatin1String("json");
+    if (generic && !report.failed() && report.records == 0 && report.duplicates == 0 && report.skipped > 0) {
+        const LocatedError &first = report.errors.front();
+        report.notALog = true;
+        report.fatal = QStringLiteral("not a log: no line holds a record with a time (line %1: %2)")
+                               .arg(first.line)
+                               .arg(first.message);
+    }
+    return report;
+}

@@ -1,0 +1,77 @@
+#pragma once
+
+#include "rules/ruleset.h"
+#include "store/eventbuilder.h"
+#include "store/eventstore.h"
+
+#include <QString>
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <vector>
+
+struct LocatedError
+{
+    std::uint64_t line = 0; // 1-based; 0 when the problem is the file as a whole
+    QString message;
+};
+
+// What reading one input gave (summary.md inputs[]).
+struct InputReport
+{
+    static constexpr int kMaxErrors = 100;
+
+    QString path;
+    QString format = QStringLiteral("ndjson"); // ndjson json har nock betamax pygithub
+    bool gzip = false;
+    std::int64_t records = 0;
+    std::int64_t skipped = 0;
+    std::int64_t duplicates = 0;
+    std::vector<LocatedError> errors; // the first kMaxErrors, by line
+    QString fatal; // why the input could not be read at all (exit status 1)
+    bool notALog = false; // fatal because nothing in it is a record: one message, not one per line
+
+    bool failed() const { return !fatal.isEmpty(); }
+    void addError(std::uint64_t line, QString message)
+    {
+        ++skipped;
+        if (errors.size() < std::size_t(kMaxErrors))
+            errors.push_back({ line, std::move(message) });
+    }
+};
+
+struct LoadOptions
+{
+    TimeRange range;
+    int threads = 0; // 0: one per core
+    std::size_t chunkBytes = 8u << 20; // NDJSON is cut into chunks of about this size
+    std::uint64_t maxInflated = std::uint64_t(16) << 30;
+    // Progress in bytes read of the file on disk (total 0 when unknown).
+    std::function<void(std::uint64_t done, std::uint64_t total)> progress;
+    const std::atomic<bool> *cancel = nullptr;
+};
+
+// Reads inputs of every shape in formats.md into an EventStore. NDJSON is parsed in parallel
+// (chunks cut at newlines, one simdjson parser per worker, merged in file order); documents
+// (HAR, cassettes, arrays) are parsed in one On-Demand pass. Duplicate ids are dropped across
+// every input this loader reads.
+class Loader
+{
+public:
+    Loader(EventStore &store, const RuleSet &rules, LoadOptions options = {});
+    ~Loader();
+
+    InputReport load(const QString &path);
+    const ReportedLimit &reportedLimit() const { return m_limit; }
+
+private:
+    struct Impl;
+    EventStore &m_store;
+    const RuleSet &m_rules;
+    LoadOptions m_options;
+    ReportedLimit m_limit;
+    struct IdSet;
+    std::unique_ptr<IdSet> m_ids;
+};

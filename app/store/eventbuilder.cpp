@@ -1,0 +1,83 @@
+#include "store/eventbuilder.h"
+
+#include "decode/ratelimitheaders.h"
+#include "decode/recorddecoder.h"
+
+#include <functional>
+
+namespace {
+constexpr std::size_t kMaxMessageBytes = 2000;
+
+std::int32_t clampMs(double seconds)
+{
+    const double ms = seconds * 1000.0;
+    if (!(ms >= 0))
+        return -1;
+    return ms > double(INT32_MAX) ? INT32_MAX : std::int32_t(ms);
+}
+
+// Cuts at a UTF-8 character boundary.
+std::string_view cutUtf8(std::string_view s, std::size_t max)
+{
+    if (s.size() <= max)
+        return s;
+    std::size_t n = max;
+    while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80)
+        --n;
+    return s.substr(0, n);
+}
+} // namespace
+
+std::uint64_t idHash(std::string_view id)
+{
+    if (id.empty())
+        return 0;
+    const std::uint64_t h = std::hash<std::string_view>()(id) ^ (std::uint64_t(id.size()) << 56);
+    return h ? h : 1;
+}
+
+EventBuilder::Outcome EventBuilder::add(const RawRecord &rec, EventStore &store,
+                                        std::uint16_t file, std::uint32_t line,
+                                        std::uint64_t offset)
+{
+    if (!rec.timeMs)
+        return Outcome::NoTime;
+    if (!m_range.contains(*rec.timeMs))
+        return Outcome::OutOfRange;
+    const RateLimitInfo limits = readRateLimitHeaders(rec.headers, rec.timeMs);
+    const Classification cls = m_rules.classify(rec, limits);
+
+    EventInput e;
+    e.timeMs = *rec.timeMs;
+    e.status = rec.noResponse ? 0 : rec.status;
+    e.source = cls.source;
+    e.flags = std::uint8_t((cls.quota ? FlagQuota : 0) | (rec.noResponse ? FlagNoResponse : 0)
+                           | (rec.timeHadNoZone ? FlagTimeNoZone : 0));
+    e.method = rec.method;
+    e.endpoint = endpointOf(rec.url);
+    e.tool = rec.tool;
+    e.provider = rec.provider;
+    const bool isError = cls.source != Source::None || rec.status >= 400 || rec.noResponse
+            || rec.error.codeCount > 0;
+    if (isError) {
+        e.message = cutUtf8(rec.error.providerMessage(), kMaxMessageBytes);
+        e.errorCode = cls.code.empty() && rec.error.codeCount > 0 ? rec.error.codes[0] : cls.code;
+        if (e.errorCode.size() > 200)
+            e.errorCode = {};
+    }
+    if (limits.retryAfterS)
+        e.retryAfterMs = clampMs(*limits.retryAfterS);
+    else if (rec.error.hasBodyRetryAfter && cls.source != Source::None)
+        e.retryAfterMs = clampMs(rec.error.bodyRetryAfterS);
+    if (limits.limit) {
+        e.serverLimit = *limits.limit > INT32_MAX ? INT32_MAX : std::int32_t(*limits.limit);
+        m_limit.offer(*limits.limit, limits.windowS);
+    }
+    if (rec.durationMs >= 0 && rec.durationMs < 1e12)
+        e.durationMs = float(rec.durationMs);
+    e.file = file;
+    e.line = line;
+    e.offset = offset;
+    store.append(e);
+    return Outcome::Added;
+}

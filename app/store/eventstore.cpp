@@ -1,0 +1,140 @@
+#include "store/eventstore.h"
+
+void EventStore::reserve(std::size_t n)
+{
+    m_time.reserve(n);
+    m_offset.reserve(n);
+    m_line.reserve(n);
+    m_endpoint.reserve(n);
+    m_toolProvider.reserve(n);
+    m_serverLimit.reserve(n);
+    m_duration.reserve(n);
+    m_detailIndex.reserve(n);
+    m_status.reserve(n);
+    m_file.reserve(n);
+    m_source.reserve(n);
+    m_flags.reserve(n);
+    m_method.reserve(n);
+}
+
+std::uint8_t EventStore::methodIndex(std::string_view m)
+{
+    for (std::size_t i = 0; i < m_methods.size(); ++i) {
+        if (m_methods[i] == m)
+            return std::uint8_t(i);
+    }
+    if (m_methods.size() >= 255)
+        return 0; // absurd number of distinct methods: store as unknown
+    m_methods.emplace_back(m);
+    return std::uint8_t(m_methods.size() - 1);
+}
+
+std::uint32_t EventStore::pairIndex(std::uint32_t tool, std::uint32_t provider)
+{
+    const std::uint64_t key = (std::uint64_t(tool) << 32) | provider;
+    auto [it, inserted] = m_pairIds.try_emplace(key, std::uint32_t(m_pairs.size()));
+    if (inserted)
+        m_pairs.emplace_back(tool, provider);
+    return it->second;
+}
+
+void EventStore::append(const EventInput &e)
+{
+    m_time.push_back(e.timeMs);
+    m_offset.push_back(e.offset);
+    m_line.push_back(e.line);
+    m_endpoint.push_back(m_strings.intern(e.endpoint));
+    m_toolProvider.push_back(pairIndex(m_strings.intern(e.tool), m_strings.intern(e.provider)));
+    m_serverLimit.push_back(e.serverLimit);
+    m_duration.push_back(e.durationMs);
+    m_status.push_back(std::int16_t(e.status < -1 || e.status > 32767 ? -1 : e.status));
+    m_file.push_back(e.file);
+    m_source.push_back(std::uint8_t(e.source));
+    m_flags.push_back(e.flags);
+    m_method.push_back(methodIndex(e.method));
+    if (!e.message.empty() || !e.errorCode.empty() || e.retryAfterMs >= 0) {
+        m_detailIndex.push_back(std::uint32_t(m_details.size()));
+        m_details.push_back(
+                { m_strings.intern(e.message), m_strings.intern(e.errorCode), e.retryAfterMs });
+    } else {
+        m_detailIndex.push_back(kNoDetail);
+    }
+}
+
+void EventStore::appendShard(const EventStore &shard, const std::vector<bool> &skip,
+                             std::uint64_t lineBase, std::uint64_t offsetBase)
+{
+    // Remap tables are built lazily: only strings that are used get interned here.
+    std::vector<std::uint32_t> strMap(shard.m_strings.size(), UINT32_MAX);
+    strMap[0] = 0;
+    auto mapString = [&](std::uint32_t id) {
+        if (strMap[id] == UINT32_MAX)
+            strMap[id] = m_strings.intern(shard.m_strings.view(id));
+        return strMap[id];
+    };
+    std::vector<std::uint32_t> pairMap(shard.m_pairs.size(), UINT32_MAX);
+    std::vector<std::uint8_t> methodMap(shard.m_methods.size());
+    for (std::size_t i = 0; i < shard.m_methods.size(); ++i)
+        methodMap[i] = methodIndex(shard.m_methods[i]);
+
+    reserve(size() + shard.size());
+    for (std::size_t i = 0; i < shard.size(); ++i) {
+        if (!skip.empty() && skip[i])
+            continue;
+        m_time.push_back(shard.m_time[i]);
+        m_offset.push_back(shard.m_offset[i] + offsetBase);
+        m_line.push_back(std::uint32_t(shard.m_line[i] + lineBase));
+        m_endpoint.push_back(mapString(shard.m_endpoint[i]));
+        const std::uint32_t p = shard.m_toolProvider[i];
+        if (pairMap[p] == UINT32_MAX)
+            pairMap[p] = pairIndex(mapString(shard.m_pairs[p].first),
+                                   mapString(shard.m_pairs[p].second));
+        m_toolProvider.push_back(pairMap[p]);
+        m_serverLimit.push_back(shard.m_serverLimit[i]);
+        m_duration.push_back(shard.m_duration[i]);
+        m_status.push_back(shard.m_status[i]);
+        m_file.push_back(shard.m_file[i]);
+        m_source.push_back(shard.m_source[i]);
+        m_flags.push_back(shard.m_flags[i]);
+        m_method.push_back(methodMap[shard.m_method[i]]);
+        const std::uint32_t d = shard.m_detailIndex[i];
+        if (d == kNoDetail) {
+            m_detailIndex.push_back(kNoDetail);
+        } else {
+            const EventDetail &sd = shard.m_details[d];
+            m_detailIndex.push_back(std::uint32_t(m_details.size()));
+            m_details.push_back(
+                    { mapString(sd.messageId), mapString(sd.errorCodeId), sd.retryAfterMs });
+        }
+    }
+}
+
+std::size_t EventStore::bytesUsed() const
+{
+    auto cap = [](const auto &v) { return v.capacity() * sizeof(v[0]); };
+    return cap(m_time) + cap(m_offset) + cap(m_line) + cap(m_endpoint) + cap(m_toolProvider)
+            + cap(m_serverLimit) + cap(m_duration) + cap(m_detailIndex) + cap(m_status)
+            + cap(m_file) + cap(m_source) + cap(m_flags) + cap(m_method) + cap(m_details)
+            + cap(m_pairs) + m_strings.bytesUsed();
+}
+
+void EventStore::popBack()
+{
+    if (m_time.empty())
+        return;
+    if (m_detailIndex.back() != kNoDetail)
+        m_details.pop_back();
+    m_time.pop_back();
+    m_offset.pop_back();
+    m_line.pop_back();
+    m_endpoint.pop_back();
+    m_toolProvider.pop_back();
+    m_serverLimit.pop_back();
+    m_duration.pop_back();
+    m_detailIndex.pop_back();
+    m_status.pop_back();
+    m_file.pop_back();
+    m_source.pop_back();
+    m_flags.pop_back();
+    m_method.pop_back();
+}

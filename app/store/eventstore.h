@@ -1,0 +1,138 @@
+#pragma once
+
+#include "store/source.h"
+#include "store/stringpool.h"
+
+#include <cmath>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+// One event as a reader hands it over. Views only need to live for the append() call.
+struct EventInput
+{
+    std::int64_t timeMs = 0;
+    int status = -1; // HTTP status; -1 when the record has none (tool call logs)
+    Source source = Source::None;
+    std::uint8_t flags = 0;
+    std::string_view method;
+    std::string_view endpoint; // host + path, no query (queries hold secrets and unique ids)
+    std::string_view tool;
+    std::string_view provider;
+    std::string_view message; // the provider's message (formats.md §1.3)
+    std::string_view errorCode; // the code that decided the source, if any
+    std::int32_t retryAfterMs = -1; // -1: none
+    std::int32_t serverLimit = -1; // request limit reported in headers; -1: none
+    float durationMs = NAN;
+    std::uint16_t file = 0;
+    std::uint32_t line = 0; // 1-based line where the record starts
+    std::uint64_t offset = 0; // byte offset where the record starts (decompressed text)
+};
+
+// Sparse per-event data, held only for events that have a message, a code or a Retry-After.
+struct EventDetail
+{
+    std::uint32_t messageId = 0;
+    std::uint32_t errorCodeId = 0;
+    std::int32_t retryAfterMs = -1;
+};
+
+// Columnar, append-only store of events. About 47 bytes per event plus interned strings;
+// the raw record is not kept: its origin (file, line, byte offset) lets RawRecordReader
+// read it back on demand.
+class EventStore
+{
+public:
+    static constexpr std::uint32_t kNoDetail = UINT32_MAX;
+
+    EventStore() = default;
+    EventStore(const EventStore &) = delete;
+    EventStore &operator=(const EventStore &) = delete;
+    EventStore(EventStore &&) noexcept = default;
+    EventStore &operator=(EventStore &&) noexcept = default;
+
+    void reserve(std::size_t n);
+    // Removes the last event (a duplicate found after it was appended).
+    void popBack();
+    void append(const EventInput &e);
+    // Appends every event of a shard (built by a worker with its own string pool), remapping
+    // its string ids; skip[i] == true leaves event i out (duplicates).
+    void appendShard(const EventStore &shard, const std::vector<bool> &skip, std::uint64_t lineBase,
+                     std::uint64_t offsetBase);
+
+    std::size_t size() const { return m_time.size(); }
+    bool empty() const { return m_time.empty(); }
+
+    std::int64_t timeMs(std::size_t i) const { return m_time[i]; }
+    int status(std::size_t i) const { return m_status[i]; }
+    Source source(std::size_t i) const { return Source(m_source[i]); }
+    bool isRejection(std::size_t i) const { return m_source[i] != 0; }
+    std::uint8_t flags(std::size_t i) const { return m_flags[i]; }
+    std::string_view method(std::size_t i) const { return m_methods[m_method[i]]; }
+    std::uint32_t endpointId(std::size_t i) const { return m_endpoint[i]; }
+    std::uint32_t toolId(std::size_t i) const { return m_pairs[m_toolProvider[i]].first; }
+    std::uint32_t providerId(std::size_t i) const { return m_pairs[m_toolProvider[i]].second; }
+    std::string_view endpoint(std::size_t i) const { return m_strings.view(m_endpoint[i]); }
+    std::string_view tool(std::size_t i) const { return m_strings.view(toolId(i)); }
+    std::string_view provider(std::size_t i) const { return m_strings.view(providerId(i)); }
+    std::int32_t serverLimit(std::size_t i) const { return m_serverLimit[i]; }
+    float durationMs(std::size_t i) const { return m_duration[i]; }
+    std::uint16_t file(std::size_t i) const { return m_file[i]; }
+    std::uint32_t line(std::size_t i) const { return m_line[i]; }
+    std::uint64_t offset(std::size_t i) const { return m_offset[i]; }
+
+    // Sparse detail; an empty detail when the event has none.
+    EventDetail detail(std::size_t i) const
+    {
+        return m_detailIndex[i] == kNoDetail ? EventDetail {} : m_details[m_detailIndex[i]];
+    }
+    std::uint32_t messageId(std::size_t i) const { return detail(i).messageId; }
+    std::string_view message(std::size_t i) const { return m_strings.view(messageId(i)); }
+    std::string_view errorCode(std::size_t i) const
+    {
+        return m_strings.view(detail(i).errorCodeId);
+    }
+    std::int32_t retryAfterMs(std::size_t i) const { return detail(i).retryAfterMs; }
+
+    const StringPool &strings() const { return m_strings; }
+
+    // Input files, by the index events carry in file().
+    std::uint16_t addFile(std::string path)
+    {
+        m_files.push_back(std::move(path));
+        return std::uint16_t(m_files.size() - 1);
+    }
+    const std::string &filePath(std::uint16_t file) const { return m_files[file]; }
+    std::size_t fileCount() const { return m_files.size(); }
+    const std::vector<std::int64_t> &times() const { return m_time; }
+
+    // Memory held by the columns and the string pool, in bytes.
+    std::size_t bytesUsed() const;
+
+private:
+    std::uint8_t methodIndex(std::string_view m);
+    std::uint32_t pairIndex(std::uint32_t tool, std::uint32_t provider);
+
+    std::vector<std::int64_t> m_time;
+    std::vector<std::uint64_t> m_offset;
+    std::vector<std::uint32_t> m_line;
+    std::vector<std::uint32_t> m_endpoint;
+    std::vector<std::uint32_t> m_toolProvider;
+    std::vector<std::int32_t> m_serverLimit;
+    std::vector<float> m_duration;
+    std::vector<std::uint32_t> m_detailIndex;
+    std::vector<std::int16_t> m_status;
+    std::vector<std::uint16_t> m_file;
+    std::vector<std::uint8_t> m_source;
+    std::vector<std::uint8_t> m_flags;
+    std::vector<std::uint8_t> m_method;
+
+    std::vector<EventDetail> m_details;
+    std::vector<std::string> m_files;
+    StringPool m_strings;
+    std::vector<std::string> m_methods { std::string() };
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> m_pairs { { 0, 0 } };
+    std::unordered_map<std::uint64_t, std::uint32_t> m_pairIds { { 0, 0 } };
+};

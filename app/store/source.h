@@ -1,0 +1,35 @@
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+// Who rejected a request (formats.md §2). None means "not a rejection".
+enum class Source : std::uint8_t { None = 0, RateLimited = 1, ToolError = 2, Unclassified = 3 };
+
+constexpr int kRejectionSourceCount = 3; // RateLimited, ToolError, Unclassified
+
+// Index 0..2 for the three rejection sources, in the contract's tie-break order.
+constexpr int sourceIndex(Source s) { return int(s) - 1; }
+constexpr Source sourceFromIndex(int i) { return Source(i + 1); }
+
+constexpr std::string_view sourceName(Source s)
+{
+    switch (s) {
+    case Source::RateLimited:
+        return "RATE_LIMITED";
+    case Source::ToolError:
+        return "TOOL_ERROR";
+    case Source::Unclassified:
+        return "UNCLASSIFIED";
+    case Source::None:
+        break;
+    }
+    return "NONE";
+}
+
+// Per-event flags.
+enum EventFlag : std::uint8_t {
+    FlagQuota = 1 << 0, // insufficient_quota: a rejection that billing fixes, not backoff
+    FlagNoResponse = 1 << 1, // status 0 / failed request (HAR _error)
+    FlagTimeNoZone = 1 << 2, // the timestamp had no zone; read as UTC
+};

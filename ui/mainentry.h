@@ -1,0 +1,4 @@
+#pragma once
+
+// Starts the GUI (QApplication, main window, files given on the command line).
+int runGui(int argc, char *argv[]);
