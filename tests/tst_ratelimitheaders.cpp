@@ -66,9 +66,9 @@ void TestRateLimitHeaders::read_data()
     // har/pollyjs_github_getUser.har (startedDateTime 2022-02-19T05:56:54.149Z)
     QTest::addRow("github getUser, epoch reset")
         << QStringList { "x-ratelimit-limit: 60", "x-ratelimit-remaining: 59",
-               "x-ratelimit-reset: 1645253814", "x-ratelimit-resource: core",
-               "x-ratelimit-used: 1", "access-control-expose-headers: ETag, Link, Location, "
-                                      "Retry-After, X-GitHub-OTP, X-RateLimit-Limit" }
+               "x-ratelimit-reset: 1645253814", "x-ratelimit-resource: core", "x-ratelimit-used: 1",
+               "access-control-expose-headers: ETag, Link, Location, "
+               "Retry-After, X-GitHub-OTP, X-RateLimit-Limit" }
         << qint64(1645250214149) << false << kNoRetry << qint64(60) << kNone << qint64(59)
         << qint64(1645253814000) << false;
     // har/haralyzer_missing_pageref.har: mixed-case names, entry without a time
@@ -91,8 +91,8 @@ void TestRateLimitHeaders::read_data()
     QTest::addRow("pygithub primary limit 403, remaining 0")
         << QStringList { "status: 403 Forbidden", "x-ratelimit-remaining: 0",
                "x-ratelimit-limit: 60", "date: Fri, 17 May 2013 12:23:56 GMT" }
-        << qint64(1368793436000) << false << kNoRetry << qint64(60) << kNone << qint64(0)
-        << kNone << true;
+        << qint64(1368793436000) << false << kNoRetry << qint64(60) << kNone << qint64(0) << kNone
+        << true;
     // recorded_api/pygithub_SpecificExceptions.testAuthenticatedRateLimitExceeded.txt, the 403
     QTest::addRow("pygithub secondary limit 403, Retry-After 60")
         << QStringList { "Date: Tue, 23 Oct 2018 06:16:56 GMT", "Status: 403 Forbidden",
@@ -121,14 +121,14 @@ void TestRateLimitHeaders::read_data()
         << QStringList { "x-ratelimit-limit-requests: 10000", "x-ratelimit-limit-tokens: 200",
                "x-ratelimit-remaining-requests: 9999", "x-ratelimit-remaining-tokens: 150",
                "x-ratelimit-reset-requests: 6m0s", "x-ratelimit-reset-tokens: 1s" }
-        << kT << false << kNoRetry << qint64(10000) << qint64(60) << qint64(9999)
-        << kT + 360000 << false;
+        << kT << false << kNoRetry << qint64(10000) << qint64(60) << qint64(9999) << kT + 360000
+        << false;
     QTest::addRow("openai 20ms reset")
-        << QStringList { "x-ratelimit-limit-requests: 3", "x-ratelimit-reset-requests: 20ms" }
-        << kT << false << kNoRetry << qint64(3) << qint64(60) << kNone << kT + 20 << false;
+        << QStringList { "x-ratelimit-limit-requests: 3", "x-ratelimit-reset-requests: 20ms" } << kT
+        << false << kNoRetry << qint64(3) << qint64(60) << kNone << kT + 20 << false;
     QTest::addRow("openai 1s reset")
-        << QStringList { "x-ratelimit-limit-requests: 3", "x-ratelimit-reset-requests: 1s" }
-        << kT << false << kNoRetry << qint64(3) << qint64(60) << kNone << kT + 1000 << false;
+        << QStringList { "x-ratelimit-limit-requests: 3", "x-ratelimit-reset-requests: 1s" } << kT
+        << false << kNoRetry << qint64(3) << qint64(60) << kNone << kT + 1000 << false;
     QTest::addRow("openai remaining-requests 0 is not remainingZero")
         << QStringList { "x-ratelimit-limit-requests: 3", "x-ratelimit-remaining-requests: 0" }
         << kT << false << kNoRetry << qint64(3) << qint64(60) << qint64(0) << kNone << false;
@@ -144,24 +144,21 @@ void TestRateLimitHeaders::read_data()
         << QStringList { "RateLimit-Limit: 100", "RateLimit-Remaining: 50", "RateLimit-Reset: 5" }
         << kT << false << kNoRetry << qint64(100) << kNone << qint64(50) << kT + 5000 << false;
     QTest::addRow("ietf limit with quota policies")
-        << QStringList { "RateLimit-Limit: 10, 10;w=1, 50;w=60", "RateLimit-Remaining: 9" }
-        << kT << false << kNoRetry << qint64(10) << qint64(1) << qint64(9) << kNone << false;
+        << QStringList { "RateLimit-Limit: 10, 10;w=1, 50;w=60", "RateLimit-Remaining: 9" } << kT
+        << false << kNoRetry << qint64(10) << qint64(1) << qint64(9) << kNone << false;
     QTest::addRow("ietf combined RateLimit dictionary")
-        << QStringList { "RateLimit: limit=100, remaining=50, reset=5" } << kT << false
-        << kNoRetry << qint64(100) << kNone << qint64(50) << kT + 5000 << false;
+        << QStringList { "RateLimit: limit=100, remaining=50, reset=5" } << kT << false << kNoRetry
+        << qint64(100) << kNone << qint64(50) << kT + 5000 << false;
     QTest::addRow("ietf RateLimit-Policy + RateLimit")
-        << QStringList { "RateLimit-Policy: \"p\";q=100;w=60", "RateLimit: \"p\";r=50;t=30" }
-        << kT << false << kNoRetry << qint64(100) << qint64(60) << qint64(50) << kT + 30000
-        << false;
+        << QStringList { "RateLimit-Policy: \"p\";q=100;w=60", "RateLimit: \"p\";r=50;t=30" } << kT
+        << false << kNoRetry << qint64(100) << qint64(60) << qint64(50) << kT + 30000 << false;
     QTest::addRow("ietf RateLimit before RateLimit-Policy")
-        << QStringList { "RateLimit: \"p\";r=50;t=30", "RateLimit-Policy: \"p\";q=100;w=60" }
-        << kT << false << kNoRetry << qint64(100) << qint64(60) << qint64(50) << kT + 30000
-        << false;
+        << QStringList { "RateLimit: \"p\";r=50;t=30", "RateLimit-Policy: \"p\";q=100;w=60" } << kT
+        << false << kNoRetry << qint64(100) << qint64(60) << qint64(50) << kT + 30000 << false;
     QTest::addRow("ietf two policies: smallest, matched by name")
         << QStringList { "RateLimit-Policy: \"burst\";q=100;w=60, \"daily\";q=1000;w=86400",
                "RateLimit: \"daily\";r=900;t=3000, \"burst\";r=5;t=10" }
-        << kT << false << kNoRetry << qint64(100) << qint64(60) << qint64(5) << kT + 10000
-        << false;
+        << kT << false << kNoRetry << qint64(100) << qint64(60) << qint64(5) << kT + 10000 << false;
     QTest::addRow("ietf policy in content-bytes is not a request limit")
         << QStringList { "RateLimit-Policy: \"bytes\";q=10;qu=\"content-bytes\";w=1, "
                          "\"req\";q=500;w=60" }
@@ -206,14 +203,14 @@ void TestRateLimitHeaders::read_data()
                "x-skytells-ratelimit-window: 1m", "x-ratelimit-limit: 30" }
         << kT << false << kNoRetry << qint64(30) << kNone << kNone << kNone << false;
     QTest::addRow("smallest: skytells under ietf policy")
-        << QStringList { "RateLimit-Policy: \"p\";q=100;w=60", "x-skytells-ratelimit-limit-requests: 20",
-               "x-skytells-ratelimit-window: 10" }
+        << QStringList { "RateLimit-Policy: \"p\";q=100;w=60",
+               "x-skytells-ratelimit-limit-requests: 20", "x-skytells-ratelimit-window: 10" }
         << kT << false << kNoRetry << qint64(20) << qint64(10) << kNone << kNone << false;
 
     // Values
     QTest::addRow("float limit and remaining")
-        << QStringList { "x-ratelimit-limit: 600.0", "x-ratelimit-remaining: 596.0" } << kT
-        << false << kNoRetry << qint64(600) << kNone << qint64(596) << kNone << false;
+        << QStringList { "x-ratelimit-limit: 600.0", "x-ratelimit-remaining: 596.0" } << kT << false
+        << kNoRetry << qint64(600) << kNone << qint64(596) << kNone << false;
     QTest::addRow("reset as an HTTP-date")
         << QStringList { "x-ratelimit-reset: Fri, 27 Oct 2023 19:20:05 GMT" } << kT << false
         << kNoRetry << kNone << kNone << kNone << kT + 60000 << false;
@@ -221,8 +218,8 @@ void TestRateLimitHeaders::read_data()
         << QStringList { "x-ratelimit-reset: 1645253814000" } << kT << false << kNoRetry << kNone
         << kNone << kNone << qint64(1645253814000) << false;
     QTest::addRow("reset as fractional epoch seconds")
-        << QStringList { "x-ratelimit-reset: 1470173023.123" } << kT << false << kNoRetry
-        << kNone << kNone << kNone << qint64(1470173023123) << false;
+        << QStringList { "x-ratelimit-reset: 1470173023.123" } << kT << false << kNoRetry << kNone
+        << kNone << kNone << qint64(1470173023123) << false;
     QTest::addRow("garbage values ignored")
         << QStringList { "x-ratelimit-limit: abc", "x-ratelimit-remaining: -5",
                "x-ratelimit-reset: soon", "RateLimit: \"p\";r=;t=abc",
@@ -230,8 +227,8 @@ void TestRateLimitHeaders::read_data()
                "x-ratelimit-limit-requests: 1e400", "RateLimit-Limit: ,;,;", "RateLimit: ==,;=" }
         << kT << false << kNoRetry << kNone << kNone << kNone << kNone << false;
     QTest::addRow("zero and negative limits ignored")
-        << QStringList { "x-ratelimit-limit: 0", "RateLimit-Limit: -10" } << kT << false
-        << kNoRetry << kNone << kNone << kNone << kNone << false;
+        << QStringList { "x-ratelimit-limit: 0", "RateLimit-Limit: -10" } << kT << false << kNoRetry
+        << kNone << kNone << kNone << kNone << false;
     QTest::addRow("no rate-limit headers")
         << QStringList { "Content-Type: application/json", "Server: cloudflare" } << kT << false
         << kNoRetry << kNone << kNone << kNone << kNone << false;
@@ -246,8 +243,8 @@ void TestRateLimitHeaders::read_data()
         << QStringList { "Retry-After: Fri, 27 Oct 2023 19:19:35 GMT" } << kT << true << 30.0
         << kNone << kNone << kNone << kNone << false;
     QTest::addRow("retry-after HTTP-date without record time")
-        << QStringList { "Retry-After: Fri, 27 Oct 2023 19:19:35 GMT" } << kNone << true
-        << kNoRetry << kNone << kNone << kNone << kNone << false;
+        << QStringList { "Retry-After: Fri, 27 Oct 2023 19:19:35 GMT" } << kNone << true << kNoRetry
+        << kNone << kNone << kNone << kNone << false;
     QTest::addRow("retry-after repeated: largest")
         << QStringList { "Retry-After: 12", "retry-after: 30", "RETRY-AFTER: 7" } << kT << true
         << 30.0 << kNone << kNone << kNone << kNone << false;
@@ -258,14 +255,14 @@ void TestRateLimitHeaders::read_data()
         << QStringList { "Retry-After: -5" } << kT << true << kNoRetry << kNone << kNone << kNone
         << kNone << false;
     QTest::addRow("retry-after garbage: present, no value")
-        << QStringList { "Retry-After: soon" } << kT << true << kNoRetry << kNone << kNone
-        << kNone << kNone << false;
+        << QStringList { "Retry-After: soon" } << kT << true << kNoRetry << kNone << kNone << kNone
+        << kNone << false;
     QTest::addRow("retry-after empty: present, no value")
         << QStringList { "Retry-After:" } << kT << true << kNoRetry << kNone << kNone << kNone
         << kNone << false;
     QTest::addRow("retry-after joined by a proxy")
-        << QStringList { "Retry-After: 60, 120" } << kT << true << 120.0 << kNone << kNone
-        << kNone << kNone << false;
+        << QStringList { "Retry-After: 60, 120" } << kT << true << 120.0 << kNone << kNone << kNone
+        << kNone << false;
     // har/haralyzer_cnn-chrome.har: 3xx responses with Retry-After: 0
     QTest::addRow("retry-after zero") << QStringList { "Retry-After: 0" } << kT << true << 0.0
                                       << kNone << kNone << kNone << kNone << false;
@@ -273,8 +270,7 @@ void TestRateLimitHeaders::read_data()
     QTest::addRow("discord retry-after as written")
         << QStringList { "date: Sat, 02 May 2020 19:29:19 GMT", "retry-after: 1614885",
                "x-ratelimit-global: true" }
-        << qint64(1588447759000) << true << 1614885.0 << kNone << kNone << kNone << kNone
-        << false;
+        << qint64(1588447759000) << true << 1614885.0 << kNone << kNone << kNone << kNone << false;
 }
 
 void TestRateLimitHeaders::read()
@@ -290,8 +286,8 @@ void TestRateLimitHeaders::read()
     QFETCH(bool, remainingZero);
 
     std::deque<std::string> storage;
-    const RateLimitInfo info = readRateLimitHeaders(makeHeaders(headers, storage),
-                                                    timeOrNone(recordTime));
+    const RateLimitInfo info
+        = readRateLimitHeaders(makeHeaders(headers, storage), timeOrNone(recordTime));
     QCOMPARE(info.hasRetryAfter, hasRetryAfter);
     QCOMPARE(info.retryAfterS.has_value(), !std::isnan(retryAfter));
     if (info.retryAfterS)
@@ -317,8 +313,8 @@ void TestRateLimitHeaders::retryAfter_data()
     QTest::addRow("IMF-fixdate") << "Fri, 27 Oct 2023 19:20:05 GMT" << kT << 60.0;
     QTest::addRow("RFC 850 date") << "Friday, 27-Oct-23 19:20:05 GMT" << kT << 60.0;
     QTest::addRow("asctime date") << "Fri Oct 27 19:20:05 2023" << kT << 60.0;
-    QTest::addRow("date with millisecond record time") << "Fri, 27 Oct 2023 19:19:06 GMT"
-                                                       << kT + 500 << 0.5;
+    QTest::addRow("date with millisecond record time")
+        << "Fri, 27 Oct 2023 19:19:06 GMT" << kT + 500 << 0.5;
     QTest::addRow("date in the past is 0") << "Fri, 27 Oct 2023 19:19:00 GMT" << kT << 0.0;
     QTest::addRow("date without now") << "Fri, 27 Oct 2023 19:20:05 GMT" << kNone << kNoRetry;
     QTest::addRow("garbage") << "later" << kT << kNoRetry;
@@ -345,19 +341,32 @@ void TestRateLimitHeaders::remainingZero_data()
     QTest::addColumn<QString>("name");
     QTest::addColumn<QString>("value");
     QTest::addColumn<bool>("zero");
-    QTest::addRow("0") << "x-ratelimit-remaining" << "0" << true;
-    QTest::addRow("0.0 (reddit style)") << "x-ratelimit-remaining" << "0.0" << true;
-    QTest::addRow("spaces around 0") << "x-ratelimit-remaining" << " 0 " << true;
-    QTest::addRow("upper case name") << "X-RATELIMIT-REMAINING" << "0" << true;
-    QTest::addRow("GitHub case name") << "X-RateLimit-Remaining" << "0" << true;
-    QTest::addRow("00") << "x-ratelimit-remaining" << "00" << true;
-    QTest::addRow("1") << "x-ratelimit-remaining" << "1" << false;
-    QTest::addRow("0.5") << "x-ratelimit-remaining" << "0.5" << false;
-    QTest::addRow("abc") << "x-ratelimit-remaining" << "abc" << false;
-    QTest::addRow("empty") << "x-ratelimit-remaining" << "" << false;
-    QTest::addRow("0abc") << "x-ratelimit-remaining" << "0abc" << false;
-    QTest::addRow("other header") << "x-ratelimit-remaining-requests" << "0" << false;
-    QTest::addRow("ietf header") << "ratelimit-remaining" << "0" << false;
+    QTest::addRow("0") << "x-ratelimit-remaining"
+                       << "0" << true;
+    QTest::addRow("0.0 (reddit style)") << "x-ratelimit-remaining"
+                                        << "0.0" << true;
+    QTest::addRow("spaces around 0") << "x-ratelimit-remaining"
+                                     << " 0 " << true;
+    QTest::addRow("upper case name") << "X-RATELIMIT-REMAINING"
+                                     << "0" << true;
+    QTest::addRow("GitHub case name") << "X-RateLimit-Remaining"
+                                      << "0" << true;
+    QTest::addRow("00") << "x-ratelimit-remaining"
+                        << "00" << true;
+    QTest::addRow("1") << "x-ratelimit-remaining"
+                       << "1" << false;
+    QTest::addRow("0.5") << "x-ratelimit-remaining"
+                         << "0.5" << false;
+    QTest::addRow("abc") << "x-ratelimit-remaining"
+                         << "abc" << false;
+    QTest::addRow("empty") << "x-ratelimit-remaining"
+                           << "" << false;
+    QTest::addRow("0abc") << "x-ratelimit-remaining"
+                          << "0abc" << false;
+    QTest::addRow("other header") << "x-ratelimit-remaining-requests"
+                                  << "0" << false;
+    QTest::addRow("ietf header") << "ratelimit-remaining"
+                                 << "0" << false;
 }
 
 void TestRateLimitHeaders::remainingZero()

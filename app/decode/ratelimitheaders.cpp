@@ -257,7 +257,8 @@ struct IetfState
         std::string_view member;
         while (policyCount < kMax && nextMember(rest, ',', member)) {
             const Member m = splitMember(member);
-            if (const auto unit = param(m.params, "qu"); unit && !equalsIgnoreCase(*unit, "requests"))
+            if (const auto unit = param(m.params, "qu");
+                unit && !equalsIgnoreCase(*unit, "requests"))
                 continue;
             Policy p;
             std::optional<std::int64_t> quota = parseCount(m.bare, 1);
@@ -468,8 +469,8 @@ std::optional<double> parseRetryAfter(std::string_view value, std::optional<std:
     return delta > 0 ? delta : 0.0;
 }
 
-RateLimitInfo readRateLimitHeaders(const std::vector<HeaderField> &headers,
-                                   std::optional<std::int64_t> recordTimeMs)
+RateLimitInfo readRateLimitHeaders(
+    const std::vector<HeaderField> &headers, std::optional<std::int64_t> recordTimeMs)
 {
     RateLimitInfo info;
     Family families[FamilyCount];
@@ -500,7 +501,7 @@ RateLimitInfo readRateLimitHeaders(const std::vector<HeaderField> &headers,
             if (const auto n = parseNumber(value); n && *n == 0)
                 info.remainingZero = true;
         } else if (equalsIgnoreCase(name, "x-ratelimit-reset")
-                   || equalsIgnoreCase(name, "x-ratelimit-reset-after")) {
+            || equalsIgnoreCase(name, "x-ratelimit-reset-after")) {
             families[XRateLimit].setReset(value, recordTimeMs);
         } else if (equalsIgnoreCase(name, "ratelimit-limit")) {
             ietf.standalone.setLimit(value, std::nullopt);

@@ -99,7 +99,8 @@ constexpr Civil civilFromDays(std::int64_t z)
 
 static_assert(daysFromCivil(1970, 1, 1) == 0);
 static_assert(daysFromCivil(2000, 3, 1) == 11017);
-static_assert(civilFromDays(-1).y == 1969 && civilFromDays(-1).m == 12 && civilFromDays(-1).d == 31);
+static_assert(
+    civilFromDays(-1).y == 1969 && civilFromDays(-1).m == 12 && civilFromDays(-1).d == 31);
 
 constexpr bool isLeap(std::int64_t y) { return y % 4 == 0 && (y % 100 != 0 || y % 400 == 0); }
 
@@ -154,8 +155,8 @@ std::optional<std::int64_t> toUtcMs(Fields f)
         return std::nullopt;
     if (static_cast<unsigned>(f.day) > daysInMonth(f.year, static_cast<unsigned>(f.month)))
         return std::nullopt;
-    if (f.hour < 0 || f.hour > 23 || f.minute < 0 || f.minute > 59 || f.second < 0
-        || f.second > 60 || f.millis < 0 || f.millis > 999)
+    if (f.hour < 0 || f.hour > 23 || f.minute < 0 || f.minute > 59 || f.second < 0 || f.second > 60
+        || f.millis < 0 || f.millis > 999)
         return std::nullopt;
     if (f.second == 60) { // leap second: the last millisecond of that minute
         f.second = 59;
@@ -219,8 +220,7 @@ std::optional<ParsedTime> parseRfc3339(std::string_view s)
         if (sep != 'T' && sep != 't' && sep != ' ')
             return std::nullopt;
         ++i;
-        if (!readDigits(s, i, 2, f.hour) || !readChar(s, i, ':')
-            || !readDigits(s, i, 2, f.minute))
+        if (!readDigits(s, i, 2, f.hour) || !readChar(s, i, ':') || !readDigits(s, i, 2, f.minute))
             return std::nullopt;
         if (readChar(s, i, ':')) {
             if (!readDigits(s, i, 2, f.second))
@@ -286,8 +286,8 @@ int monthFromName(std::string_view w)
 bool isDayName(std::string_view w)
 {
     constexpr std::string_view kShort[7] = { "mon", "tue", "wed", "thu", "fri", "sat", "sun" };
-    constexpr std::string_view kLong[7] = { "monday", "tuesday", "wednesday", "thursday",
-        "friday", "saturday", "sunday" };
+    constexpr std::string_view kLong[7]
+        = { "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday" };
     for (int k = 0; k < 7; ++k) {
         if (equalsNoCase(w, kShort[k]) || equalsNoCase(w, kLong[k]))
             return true;
@@ -423,6 +423,18 @@ bool scanDecimal(std::string_view s, Decimal &d)
     return i == s.size();
 }
 
+// Power of ten from the epoch unit to ms, by the number of integer digits of |v|.
+std::int64_t unitToMsShift(std::int64_t integerDigits)
+{
+    if (integerDigits <= 11)
+        return 3; // |v| < 1e11: seconds
+    if (integerDigits <= 14)
+        return 0; // < 1e14: milliseconds
+    if (integerDigits <= 17)
+        return -3; // < 1e17: microseconds
+    return -6; // nanoseconds
+}
+
 // Epoch number -> UTC ms: unit by magnitude (|v| < 1e11 s, < 1e14 ms, < 1e17 us, else ns),
 // floored to the millisecond, exactly (no binary floating point involved).
 std::optional<std::int64_t> epochMsFromDecimal(const Decimal &d)
@@ -441,8 +453,7 @@ std::optional<std::int64_t> epochMsFromDecimal(const Decimal &d)
     const std::int64_t m = n - first; // significant digits S; |v| = S * 10^e0
     const std::int64_t e0 = d.exponent - static_cast<std::int64_t>(d.fracDigits.size());
     const std::int64_t magnitude = m + e0; // |v| < 10^magnitude, >= 10^(magnitude-1)
-    const std::int64_t unitShift = magnitude <= 11 ? 3 : magnitude <= 14 ? 0 : magnitude <= 17 ? -3 : -6;
-    const std::int64_t q = e0 + unitShift; // |ms| = S * 10^q
+    const std::int64_t q = e0 + unitToMsShift(magnitude); // |ms| = S * 10^q
     if (m + q > 16) // |ms| >= 1e16 > kMaxAbsMs
         return std::nullopt;
     std::uint64_t acc = 0;
@@ -511,8 +522,8 @@ std::string format(std::int64_t ms, bool withMillis)
         p = writeDigits(p, static_cast<std::uint64_t>(c.y), 4);
     } else {
         *p++ = c.y < 0 ? '-' : '+';
-        const std::uint64_t absYear
-            = c.y < 0 ? static_cast<std::uint64_t>(-(c.y + 1)) + 1 : static_cast<std::uint64_t>(c.y);
+        const std::uint64_t absYear = c.y < 0 ? static_cast<std::uint64_t>(-(c.y + 1)) + 1
+                                              : static_cast<std::uint64_t>(c.y);
         p = writeDigits(p, absYear, 6);
     }
     *p++ = '-';

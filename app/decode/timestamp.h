@@ -27,7 +27,9 @@ std::optional<std::int64_t> timestampFromEpoch(std::int64_t v);
 // HTTP-date only (Retry-After, Date headers).
 std::optional<std::int64_t> parseHttpDate(std::string_view text);
 
-// "2026-01-05T10:42:07.120Z"
+// "2026-01-05T10:42:07.120Z". Years outside 0000..9999 are written as a sign and at least six
+// digits ("+010000-01-01T00:00:00.000Z", "-000001-12-31T23:59:59.999Z"), as ECMAScript's
+// Date.prototype.toISOString does; parseTimestamp does not read them back.
 std::string formatUtcMs(std::int64_t ms);
 // "2026-01-05T10:42:00Z" (the minute containing ms)
 std::string formatUtcMinute(std::int64_t ms);

@@ -30,17 +30,23 @@
 // - Incidents are scheduled from the seed, in the cycle platform burst, provider incident,
 //   Skytells polling storm, provider incident; the first starts 20..35 minutes in.
 //
-// Clients (top-level "client" field) and their retry behaviour, the ground truth for the
-// retry-behaviour findings:
-//   support-agent      honours Retry-After (+0..1 s jitter), up to 4 retries
-//   sales-copilot      retries immediately (50..300 ms later), up to 3 retries
-//   inbox-triage       exponential backoff with full jitter, ignores Retry-After, up to 5
-//   calendar-assistant never retries
-//   batch-sync         fires in waves every 10 s and retries after exactly 5 s, no jitter
-//                      (synchronized retries), up to 4 retries
-//   image-studio       Skytells; polls prediction status every 1000 ms exactly and keeps
-//                      polling at that pace through 429s (polling hot spot)
-//   thumbnail-worker   Skytells; polls every 3.0..3.4 s, honours Retry-After
+// Records: "id" ("req_" + 12 hex, unique within a run), "timestamp" (RFC 3339, ms, Z),
+// "method", "url", "status", "headers" (an object; Scalekit 2xx responses log none),
+// "body", "duration_ms". Scalekit records add tool_name, provider and connection_name; a
+// Scalekit client is told apart by its connections, connection_name = "<client>-<provider>"
+// ("sales-hubspot"). Skytells records carry a top-level "client" instead.
+//
+// Clients and their retry behaviour, the ground truth for the retry-behaviour findings:
+//   support       honours Retry-After (+0..1 s jitter; 2^n s backoff without one), 4 retries
+//   sales         retries immediately (50..300 ms later), 2 retries
+//   inbox         exponential backoff with full jitter, ignores Retry-After, 3 retries
+//   cal           never retries
+//   sync          fires in waves every 10 s (within 400 ms) and retries after exactly 5 s,
+//                 no jitter (synchronized retries), 3 retries
+//   image-studio  Skytells; polls its prediction every 1000 ms exactly and keeps that pace
+//                 through 429s (polling hot spot)
+//   thumbnailer   Skytells; polls every 3.0..3.4 s, honours Retry-After
+// A retry repeats the same tool on the same connection (Skytells: the same URL).
 // Only integer arithmetic and an own PRNG: identical output on every platform.
 
 struct SimulatorOptions

@@ -133,10 +133,19 @@ struct Loader::IdSet
             }
         }
     }
-    void grow()
+    void reserve(std::size_t n)
+    {
+        std::size_t want = slots.size();
+        while ((count + n) * 10 > want * 7)
+            want *= 2;
+        if (want != slots.size())
+            rehash(want);
+    }
+    void grow() { rehash(slots.size() * 2); }
+    void rehash(std::size_t size)
     {
         std::vector<std::uint64_t> old = std::move(slots);
-        slots.assign(old.size() * 2, 0);
+        slots.assign(size, 0);
         count = 0;
         for (std::uint64_t h : old) {
             if (h)
@@ -149,11 +158,34 @@ struct Loader::IdSet
 
 namespace {
 
+// A growable byte buffer that is never zero-filled (chunks are written by read() at once)
+// and always has kPad readable bytes after its capacity's data, as simdjson requires.
+struct Buffer
+{
+    std::unique_ptr<char[]> p;
+    std::size_t cap = 0; // usable bytes (kPad more are allocated)
+    std::size_t len = 0;
+
+    char *data() { return p.get(); }
+    const char *data() const { return p.get(); }
+    void ensure(std::size_t n)
+    {
+        if (n <= cap)
+            return;
+        const std::size_t newCap = std::max(n, cap * 2);
+        std::unique_ptr<char[]> q(new char[newCap + kPad]);
+        if (len)
+            std::memcpy(q.get(), p.get(), len);
+        p = std::move(q);
+        cap = newCap;
+    }
+    void pad() { std::memset(p.get() + len, ' ', kPad); }
+};
+
 struct Chunk
 {
     std::uint64_t seq = 0;
-    std::string buf; // data followed by kPad readable bytes
-    std::size_t len = 0;
+    Buffer buf; // buf.len bytes of whole lines, then kPad spaces
     bool first = false; // the file's first chunk (may start with a BOM)
 };
 
@@ -184,7 +216,7 @@ public:
         m_result = ChunkResult {};
         const char *base = chunk.buf.data();
         const char *p = base;
-        const char *end = base + chunk.len;
+        const char *end = base + chunk.buf.len;
         const char *allocEnd = end + kPad;
         std::uint32_t line = 0;
         while (p < end) {
@@ -299,6 +331,18 @@ public:
 
     std::size_t limit() const { return m_limit; }
 
+    // A buffer a worker has finished with, or a new one.
+    Buffer takeBuffer()
+    {
+        std::lock_guard lock(m_mutex);
+        if (m_free.empty())
+            return {};
+        Buffer b = std::move(m_free.back());
+        m_free.pop_back();
+        b.len = 0;
+        return b;
+    }
+
     // True when a result is ready to merge without waiting.
     bool ready()
     {
@@ -320,10 +364,10 @@ private:
                 m_queue.pop_front();
             }
             ChunkResult r = parser.parse(c);
-            c.buf = std::string(); // free before waiting on the lock
             {
                 std::lock_guard lock(m_mutex);
                 m_done.emplace(c.seq, std::move(r));
+                m_free.push_back(std::move(c.buf)); // reused: no fresh pages, no page faults
             }
             m_cv.notify_all();
         }
@@ -332,6 +376,7 @@ private:
     std::mutex m_mutex;
     std::condition_variable m_cv;
     std::deque<Chunk> m_queue;
+    std::vector<Buffer> m_free;
     std::map<std::uint64_t, ChunkResult> m_done;
     std::uint64_t m_nextSeq = 0;
     std::size_t m_inFlight = 0;
@@ -358,19 +403,33 @@ struct Loader::Impl
     }
 
     // Reads until buf holds at least `want` bytes or the input ends. Returns false on error.
-    bool fill(std::string &buf, std::size_t &len, std::size_t want, bool &eof)
+    bool fill(Buffer &buf, std::size_t want, bool &eof)
     {
-        if (buf.size() < want + kPad)
-            buf.resize(want + kPad);
-        while (len < want && !eof) {
-            const auto n = src.read(buf.data() + len, want - len);
+        buf.ensure(want);
+        while (buf.len < want && !eof) {
+            const auto n = src.read(buf.data() + buf.len, want - buf.len);
             if (n < 0)
                 return false;
             if (n == 0)
                 eof = true;
-            len += std::size_t(n);
+            buf.len += std::size_t(n);
         }
         return true;
+    }
+
+    // Reserve the store for the records a file of this size will likely hold.
+    void reserveFor(const Buffer &sample)
+    {
+        const std::uint64_t size = src.sizeOnDisk();
+        if (src.gzip() || size == 0 || sample.len == 0)
+            return;
+        const auto lines = std::count(sample.data(), sample.data() + sample.len, '\n');
+        if (lines < 8)
+            return;
+        const double perByte = double(lines) / double(sample.len);
+        const auto estimate = std::size_t(double(size) * perByte * 1.02) + 64;
+        l.m_store.reserve(l.m_store.size() + estimate);
+        l.m_ids->reserve(estimate);
     }
 
     void readError(std::uint64_t line)
@@ -420,7 +479,7 @@ struct Loader::Impl
         return Kind::Document;
     }
 
-    void ndjson(std::string &&first, std::size_t firstLen, bool eof)
+    void ndjson(Buffer &&first, bool eof)
     {
         const int threads = l.m_options.threads > 0
                 ? l.m_options.threads
@@ -466,8 +525,7 @@ struct Loader::Impl
             }
         };
 
-        std::string buf = std::move(first);
-        std::size_t len = firstLen;
+        Buffer buf = std::move(first);
         bool failed = false;
         bool isFirst = true;
         const std::size_t chunkBytes = std::max<std::size_t>(l.m_options.chunkBytes, 4096);
@@ -476,33 +534,37 @@ struct Loader::Impl
                 report.fatal = QStringLiteral("cancelled");
                 break;
             }
-            if (!eof && !failed && len < chunkBytes) {
-                if (!fill(buf, len, chunkBytes, eof))
+            if (!eof && !failed && buf.len < chunkBytes) {
+                if (!fill(buf, chunkBytes, eof))
                     failed = true;
             }
+            if (isFirst)
+                reserveFor(buf);
             // cut after the last newline; a line longer than the buffer grows it
-            std::size_t cut = len;
+            std::size_t cut = buf.len;
             if (!eof && !failed) {
                 const char *b = buf.data();
-                std::size_t i = len;
+                std::size_t i = buf.len;
                 while (i > 0 && b[i - 1] != '\n')
                     --i;
                 if (i == 0) {
-                    if (!fill(buf, len, len * 2, eof))
+                    if (!fill(buf, buf.len * 2, eof))
                         failed = true;
                     continue;
                 }
                 cut = i;
             }
             if (cut > 0) {
+                Buffer next = pipeline.takeBuffer();
+                next.ensure(std::max(chunkBytes, buf.len - cut));
+                std::memcpy(next.data(), buf.data() + cut, buf.len - cut);
+                next.len = buf.len - cut;
+                buf.len = cut;
+                buf.pad();
                 Chunk c;
                 c.seq = submitted++;
                 c.first = isFirst;
                 isFirst = false;
-                c.len = cut;
-                std::string rest(buf.data() + cut, len - cut);
-                buf.resize(cut + kPad);
-                std::memset(buf.data() + cut, ' ', kPad);
                 c.buf = std::move(buf);
                 chunkOffsets.push_back(textOffset);
                 textOffset += cut;
@@ -513,13 +575,12 @@ struct Loader::Impl
                     mergeOne();
                 }
                 pipeline.submit(std::move(c));
-                buf = std::move(rest);
-                len = buf.size();
-                buf.reserve(chunkBytes + kPad);
+                buf = std::move(next);
                 mergeReady(false);
                 progress();
             }
-            if ((eof || failed) && len == 0)
+            isFirst = false;
+            if ((eof || failed) && buf.len == 0)
                 break;
         }
         mergeReady(true);
@@ -529,23 +590,22 @@ struct Loader::Impl
             report.format = QLatin1String(formatName(lastShape));
     }
 
-    void document(std::string &&first, std::size_t firstLen, bool eof)
+    void document(Buffer &&first, bool eof)
     {
         report.format = QStringLiteral("json");
-        std::string buf = std::move(first);
-        std::size_t len = firstLen;
+        Buffer buf = std::move(first);
         bool failed = false;
         while (!eof && !failed) {
             if (cancelled()) {
                 report.fatal = QStringLiteral("cancelled");
                 return;
             }
-            if (!fill(buf, len, std::max<std::size_t>(len * 2, 1 << 20), eof))
+            if (!fill(buf, std::max<std::size_t>(buf.len * 2, 1 << 20), eof))
                 failed = true;
             progress();
         }
-        buf.resize(len + kPad);
-        std::memset(buf.data() + len, ' ', kPad);
+        buf.pad();
+        const std::size_t len = buf.len;
         const char *start = buf.data();
         std::size_t n = len;
         if (hasBom(start, n)) {
@@ -596,21 +656,19 @@ struct Loader::Impl
             readError(lines.lineOf(buf.data() + len));
     }
 
-    void pygithub(std::string &&first, std::size_t firstLen, bool eof)
+    void pygithub(Buffer &&first, bool eof)
     {
         report.format = QStringLiteral("pygithub");
-        std::string buf = std::move(first);
-        std::size_t len = firstLen;
+        Buffer buf = std::move(first);
         bool failed = false;
         while (!eof && !failed) {
-            if (!fill(buf, len, std::max<std::size_t>(len * 2, 1 << 20), eof))
+            if (!fill(buf, std::max<std::size_t>(buf.len * 2, 1 << 20), eof))
                 failed = true;
         }
-        buf.resize(len);
         EventBuilder builder(l.m_rules, l.m_options.range);
         RecordDecoder decoder;
         readPyGithubReplay(
-                buf, decoder,
+                std::string_view(buf.data(), buf.len), decoder,
                 [&](RawRecord &rec, std::uint64_t line, std::uint64_t offset) {
                     const auto outcome =
                             builder.add(rec, l.m_store, file, std::uint32_t(line), offset);
@@ -649,29 +707,28 @@ InputReport Loader::load(const QString &path)
     const std::uint16_t file = m_store.addFile(path.toStdString());
     Impl impl { *this, report, *src, file };
 
-    std::string buf;
-    std::size_t len = 0;
+    Buffer buf;
     bool eof = false;
     const std::size_t sniffBytes = std::min<std::size_t>(m_options.chunkBytes, 1u << 20);
-    if (!impl.fill(buf, len, sniffBytes, eof)) {
-        if (len == 0) {
+    if (!impl.fill(buf, sniffBytes, eof)) {
+        if (buf.len == 0) {
             report.fatal = src->error();
             return report;
         }
         eof = true; // parse what was read; the read error is reported at its end
     }
-    switch (impl.sniff(buf.data(), len)) {
+    switch (impl.sniff(buf.data(), buf.len)) {
     case Impl::Kind::Binary:
         report.fatal = QStringLiteral("not a log: binary data (NUL bytes near the start)");
         return report;
     case Impl::Kind::PyGithub:
-        impl.pygithub(std::move(buf), len, eof);
+        impl.pygithub(std::move(buf), eof);
         break;
     case Impl::Kind::Document:
-        impl.document(std::move(buf), len, eof);
+        impl.document(std::move(buf), eof);
         break;
     case Impl::Kind::Ndjson:
-        impl.ndjson(std::move(buf), len, eof);
+        impl.ndjson(std::move(buf), eof);
         break;
     }
     if (src->error().size() && report.errors.empty() && report.records == 0 && !report.failed())

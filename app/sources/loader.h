@@ -46,7 +46,7 @@ struct LoadOptions
 {
     TimeRange range;
     int threads = 0; // 0: one per core
-    std::size_t chunkBytes = 8u << 20; // NDJSON is cut into chunks of about this size
+    std::size_t chunkBytes = 4u << 20; // NDJSON is cut into chunks of about this size
     std::uint64_t maxInflated = std::uint64_t(16) << 30;
     // Progress in bytes read of the file on disk (total 0 when unknown).
     std::function<void(std::uint64_t done, std::uint64_t total)> progress;

@@ -1,0 +1,328 @@
+// bench_summarize: `ratescope summarize` against `wc -l` on the same simulated response log,
+// measured in the same run (issue 3: summarize <= 8x wc -l, peak RSS <= 150 MB).
+//
+//   bench_summarize [--records N] [--keep FILE] [--runs R] [--ratescope PATH]
+//
+// Generates N records with the traffic simulator (seed 1, default traffic options), or
+// reuses --keep FILE when its sidecar FILE.sim says it holds exactly those records and the
+// size still matches. Each command runs R times (best wall time counts, after one untimed
+// warm-up read so both see a warm page cache); the peak RSS of the summarize child comes
+// from wait4(). Exit status: 0 all targets met, 1 a target missed or a child failed, 2 usage.
+#include "sim/simulationwriter.h"
+#include "sim/simulator.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QFileInfo>
+#include <QTemporaryDir>
+#include <QTextStream>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+extern char **environ;
+
+namespace {
+
+constexpr double kMaxRatio = 8.0;
+constexpr double kMaxRssMb = 150.0;
+constexpr int kSidecarVersion = 1;
+
+struct ChildRun
+{
+    bool started = false;
+    QString startError;
+    int status = 0; // raw wait status
+    double seconds = 0;
+    long maxRssKb = 0;
+
+    bool ok() const { return started && WIFEXITED(status) && WEXITSTATUS(status) == 0; }
+    QString describe() const
+    {
+        if (!started)
+            return QStringLiteral("could not start: %1").arg(startError);
+        if (WIFEXITED(status))
+            return QStringLiteral("exit status %1").arg(WEXITSTATUS(status));
+        if (WIFSIGNALED(status))
+            return QStringLiteral("killed by signal %1 (%2)")
+                    .arg(WTERMSIG(status))
+                    .arg(QString::fromLocal8Bit(strsignal(WTERMSIG(status))));
+        return QStringLiteral("wait status %1").arg(status);
+    }
+};
+
+double now()
+{
+    timespec ts {};
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return double(ts.tv_sec) + double(ts.tv_nsec) / 1e9;
+}
+
+// Runs argv[0] (looked up in PATH unless it has a slash) with standard output and standard
+// error sent to the given files, and waits for it with wait4() to get its resource usage.
+ChildRun runChild(const QStringList &args, const QString &stdoutPath, const QString &stderrPath)
+{
+    ChildRun run;
+    std::vector<std::string> storage;
+    storage.reserve(std::size_t(args.size()));
+    for (const QString &a : args)
+        storage.push_back(a.toStdString());
+    std::vector<char *> argv;
+    for (std::string &s : storage)
+        argv.push_back(s.data());
+    argv.push_back(nullptr);
+
+    const std::string out = stdoutPath.toStdString();
+    const std::string err = stderrPath.toStdString();
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&actions, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_addopen(&actions, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+    pid_t pid = 0;
+    const double t0 = now();
+    const int rc = posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    if (rc != 0) {
+        run.startError = QString::fromLocal8Bit(std::strerror(rc));
+        return run;
+    }
+    rusage usage {};
+    int status = 0;
+    pid_t waited;
+    do {
+        waited = wait4(pid, &status, 0, &usage);
+    } while (waited < 0 && errno == EINTR);
+    run.seconds = now() - t0;
+    if (waited < 0) {
+        run.startError = QString::fromLocal8Bit(std::strerror(errno));
+        return run;
+    }
+    run.started = true;
+    run.status = status;
+    run.maxRssKb = usage.ru_maxrss; // kilobytes on Linux
+    return run;
+}
+
+QString readTail(const QString &path, qint64 maxBytes)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return QString();
+    if (f.size() > maxBytes)
+        f.seek(f.size() - maxBytes);
+    return QString::fromUtf8(f.readAll());
+}
+
+QString sidecarText(qint64 records, qint64 bytes)
+{
+    return QStringLiteral("ratescope-bench-sim %1 seed=1 records=%2 bytes=%3\n")
+            .arg(kSidecarVersion)
+            .arg(records)
+            .arg(bytes);
+}
+
+bool canReuse(const QString &path, qint64 records)
+{
+    const QFileInfo info(path);
+    if (!info.isFile())
+        return false;
+    QFile side(path + QStringLiteral(".sim"));
+    if (!side.open(QIODevice::ReadOnly))
+        return false;
+    return QString::fromUtf8(side.readAll()) == sidecarText(records, info.size());
+}
+
+int usage(const QString &message)
+{
+    QTextStream(stderr) << "bench_summarize: " << message << "\n";
+    return 2;
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("bench_summarize"));
+    QTextStream out(stdout);
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+            QStringLiteral("Times `ratescope summarize` against `wc -l` on a simulated log."));
+    parser.addHelpOption();
+    const QCommandLineOption recordsOpt(QStringLiteral("records"),
+                                        QStringLiteral("Records to simulate (default 1000000)."),
+                                        QStringLiteral("N"), QStringLiteral("1000000"));
+    const QCommandLineOption keepOpt(QStringLiteral("keep"),
+                                     QStringLiteral("Keep the simulated log at FILE and reuse it "
+                                                    "on later runs."),
+                                     QStringLiteral("FILE"));
+    const QCommandLineOption runsOpt(QStringLiteral("runs"),
+                                     QStringLiteral("Timed runs per command (default 3)."),
+                                     QStringLiteral("R"), QStringLiteral("3"));
+    const QCommandLineOption binOpt(QStringLiteral("ratescope"),
+                                    QStringLiteral("The ratescope binary (default: next to this "
+                                                   "program)."),
+                                    QStringLiteral("PATH"));
+    parser.addOptions({ recordsOpt, keepOpt, runsOpt, binOpt });
+    if (!parser.parse(QCoreApplication::arguments()))
+        return usage(parser.errorText());
+    if (parser.isSet(QStringLiteral("help"))) {
+        out << parser.helpText();
+        return 0;
+    }
+    bool ok = false;
+    const qint64 records = parser.value(recordsOpt).toLongLong(&ok);
+    if (!ok || records < 1)
+        return usage(QStringLiteral("--records needs a positive integer"));
+    const int runs = parser.value(runsOpt).toInt(&ok);
+    if (!ok || runs < 1 || runs > 100)
+        return usage(QStringLiteral("--runs needs an integer from 1 to 100"));
+    const QString ratescope = parser.isSet(binOpt)
+            ? parser.value(binOpt)
+            : QDir(QCoreApplication::applicationDirPath()).filePath(QStringLiteral("ratescope"));
+    if (!QFileInfo(ratescope).isExecutable())
+        return usage(QStringLiteral("no ratescope binary at %1 (build the ratescope target or "
+                                    "pass --ratescope)")
+                             .arg(ratescope));
+
+    QTemporaryDir scratch;
+    if (!scratch.isValid())
+        return usage(QStringLiteral("cannot create a temporary directory"));
+    const QString file = parser.isSet(keepOpt)
+            ? QFileInfo(parser.value(keepOpt)).absoluteFilePath()
+            : scratch.filePath(QStringLiteral("bench.ndjson"));
+
+    // 1. The input.
+    double genSeconds = -1;
+    if (!canReuse(file, records)) {
+        out << "Generating " << records << " records into " << file << " ..." << Qt::endl;
+        SimulatorOptions opts;
+        opts.seed = 1;
+        opts.records = records;
+        TrafficSimulator sim(opts);
+        QElapsedTimer timer;
+        timer.start();
+        SimulationWriteResult res;
+        QString error;
+        QFile::remove(file + QStringLiteral(".sim"));
+        if (!writeSimulation(sim, file, &res, &error)) {
+            QTextStream(stderr) << "bench_summarize: " << error << "\n";
+            return 1;
+        }
+        genSeconds = double(timer.nsecsElapsed()) / 1e9;
+        QFile side(file + QStringLiteral(".sim"));
+        if (side.open(QIODevice::WriteOnly))
+            side.write(sidecarText(records, qint64(res.fileBytes)).toUtf8());
+    } else {
+        out << "Reusing " << file << Qt::endl;
+    }
+    const qint64 fileBytes = QFileInfo(file).size();
+
+    // 2. wc -l: one untimed warm-up (page cache), then the timed runs.
+    const QString wcOut = scratch.filePath(QStringLiteral("wc.out"));
+    const QString wcErr = scratch.filePath(QStringLiteral("wc.err"));
+    const QStringList wcArgs { QStringLiteral("wc"), QStringLiteral("-l"), file };
+    ChildRun warm = runChild(wcArgs, wcOut, wcErr);
+    if (!warm.ok()) {
+        QTextStream(stderr) << "bench_summarize: wc -l failed: " << warm.describe() << "\n"
+                            << readTail(wcErr, 4096);
+        return 1;
+    }
+    QFile wcFile(wcOut);
+    qint64 lines = -1;
+    if (wcFile.open(QIODevice::ReadOnly))
+        lines = QString::fromUtf8(wcFile.readAll()).simplified().section(QLatin1Char(' '), 0, 0).toLongLong();
+    double wcBest = 1e300;
+    for (int i = 0; i < runs; ++i) {
+        const ChildRun r = runChild(wcArgs, wcOut, wcErr);
+        if (!r.ok()) {
+            QTextStream(stderr) << "bench_summarize: wc -l failed: " << r.describe() << "\n";
+            return 1;
+        }
+        wcBest = std::min(wcBest, r.seconds);
+    }
+
+    // 3. summarize.
+    const QString sumOut = scratch.filePath(QStringLiteral("summarize.out"));
+    const QString sumErr = scratch.filePath(QStringLiteral("summarize.err"));
+    const QStringList sumArgs { ratescope, QStringLiteral("summarize"), QStringLiteral("--limit"),
+                                QStringLiteral("600"), QStringLiteral("--format"),
+                                QStringLiteral("json"), QStringLiteral("-o"),
+                                QStringLiteral("/dev/null"), file };
+    double sumBest = 1e300;
+    long rssKb = 0;
+    bool childFailed = false;
+    for (int i = 0; i < runs; ++i) {
+        const ChildRun r = runChild(sumArgs, sumOut, sumErr);
+        if (!r.ok()) {
+            QTextStream err(stderr);
+            err << "bench_summarize: `" << sumArgs.join(QLatin1Char(' ')) << "` failed: "
+                << r.describe() << "\n";
+            const QString tail = readTail(sumErr, 8192);
+            err << (tail.isEmpty() ? QStringLiteral("(no standard error output)\n") : tail);
+            if (!tail.endsWith(QLatin1Char('\n')))
+                err << "\n";
+            childFailed = true;
+            break;
+        }
+        sumBest = std::min(sumBest, r.seconds);
+        rssKb = std::max(rssKb, r.maxRssKb);
+    }
+
+    // 4. The table.
+    const double sizeMb = double(fileBytes) / 1e6;
+    const double ratio = childFailed ? 0 : sumBest / std::max(wcBest, 1e-9);
+    const double rssMb = double(rssKb) * 1024.0 / 1e6;
+    const bool ratioPass = !childFailed && ratio <= kMaxRatio;
+    const bool rssPass = !childFailed && rssMb <= kMaxRssMb;
+    auto row = [&out](const QString &what, const QString &value, const QString &target,
+                      const QString &verdict) {
+        out << what.leftJustified(22) << value.leftJustified(18) << target.leftJustified(14)
+            << verdict << "\n";
+    };
+    const QString na = QStringLiteral("n/a");
+    out << "\n";
+    row(QStringLiteral("measure"), QStringLiteral("value"), QStringLiteral("target"),
+        QStringLiteral("result"));
+    row(QStringLiteral("file size"), QStringLiteral("%1 MB").arg(sizeMb, 0, 'f', 1), QString(),
+        QString());
+    row(QStringLiteral("records"),
+        QStringLiteral("%1%2").arg(records).arg(lines >= 0 && lines != records
+                                                        ? QStringLiteral(" (wc: %1)").arg(lines)
+                                                        : QString()),
+        QString(), QString());
+    if (genSeconds >= 0)
+        row(QStringLiteral("generation"),
+            QStringLiteral("%1 s").arg(genSeconds, 0, 'f', 2), QString(), QString());
+    row(QStringLiteral("wc -l (best of %1)").arg(runs),
+        QStringLiteral("%1 s").arg(wcBest, 0, 'f', 3), QString(), QString());
+    row(QStringLiteral("summarize (best of %1)").arg(runs),
+        childFailed ? QStringLiteral("FAILED") : QStringLiteral("%1 s").arg(sumBest, 0, 'f', 3),
+        QString(), QString());
+    row(QStringLiteral("ratio summarize/wc"),
+        childFailed ? na : QString::number(ratio, 'f', 2),
+        QStringLiteral("<= %1").arg(kMaxRatio, 0, 'f', 0),
+        ratioPass ? QStringLiteral("PASS") : QStringLiteral("FAIL"));
+    row(QStringLiteral("peak RSS summarize"),
+        childFailed ? na : QStringLiteral("%1 MB").arg(rssMb, 0, 'f', 1),
+        QStringLiteral("<= %1 MB").arg(kMaxRssMb, 0, 'f', 0),
+        rssPass ? QStringLiteral("PASS") : QStringLiteral("FAIL"));
+    out << Qt::endl;
+    return ratioPass && rssPass ? 0 : 1;
+}

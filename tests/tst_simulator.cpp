@@ -1,0 +1,518 @@
+// TestSimulator: the traffic simulator is deterministic, writes valid records of the shapes
+// formats.md describes, and follows its own model (sim/simulator.h).
+#include "cli/commands.h"
+#include "sim/simulationwriter.h"
+#include "sim/simulator.h"
+
+#include <QFile>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <nlohmann/json.hpp>
+#include <zlib.h>
+
+#include <algorithm>
+#include <map>
+#include <regex>
+#include <set>
+#include <string>
+#include <vector>
+
+using json = nlohmann::json;
+
+namespace {
+
+struct Generated
+{
+    std::string text; // NDJSON
+    std::vector<SimMinuteStats> minutes;
+};
+
+Generated generate(const SimulatorOptions &opts)
+{
+    Generated g;
+    TrafficSimulator sim(opts);
+    sim.setMinuteObserver([&g](const SimMinuteStats &s) { g.minutes.push_back(s); });
+    SimRecord rec;
+    while (sim.next(rec)) {
+        g.text.append(rec.line.data(), rec.line.size());
+        g.text.push_back('\n');
+    }
+    return g;
+}
+
+std::vector<std::string> splitLines(const std::string &text)
+{
+    std::vector<std::string> lines;
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+        const std::size_t nl = text.find('\n', pos);
+        lines.push_back(text.substr(pos, nl - pos));
+        pos = nl + 1;
+    }
+    return lines;
+}
+
+SimulatorOptions options(std::uint64_t seed, std::int64_t minutes, int rpm, int limit)
+{
+    SimulatorOptions o;
+    o.seed = seed;
+    o.minutes = minutes;
+    o.meanRpm = rpm;
+    o.limitRpm = limit;
+    return o;
+}
+
+std::int64_t timeOf(const json &r)
+{
+    std::int64_t ms = 0;
+    simParseRfc3339(r.at("timestamp").get<std::string>(), &ms);
+    return ms;
+}
+
+bool isScalekit(const json &r)
+{
+    return r.at("url").get<std::string>().find(".scalekit.dev/api/v1/execute_tool")
+            != std::string::npos;
+}
+
+// The ErrorInfo of a Scalekit error body, or null.
+const json *errorInfo(const json &r)
+{
+    const json &body = r.at("body");
+    if (!body.is_object() || !body.contains("details") || !body["details"].is_array()
+        || body["details"].empty())
+        return nullptr;
+    return &body["details"][0];
+}
+
+std::string errorCode(const json &r)
+{
+    const json *info = errorInfo(r);
+    return info ? info->value("error_code", std::string()) : std::string();
+}
+
+std::string clientOf(const json &r)
+{
+    if (r.contains("client"))
+        return r["client"].get<std::string>();
+    const std::string conn = r.at("connection_name").get<std::string>();
+    return conn.substr(0, conn.find('-'));
+}
+
+std::string gunzip(const QByteArray &gz)
+{
+    z_stream zs {};
+    if (inflateInit2(&zs, 15 + 16) != Z_OK)
+        return {};
+    zs.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(gz.constData()));
+    zs.avail_in = uInt(gz.size());
+    std::string out;
+    char buf[65536];
+    int rc;
+    do {
+        zs.next_out = reinterpret_cast<Bytef *>(buf);
+        zs.avail_out = sizeof(buf);
+        rc = inflate(&zs, Z_NO_FLUSH);
+        out.append(buf, sizeof(buf) - zs.avail_out);
+    } while (rc == Z_OK);
+    inflateEnd(&zs);
+    return rc == Z_STREAM_END ? out : std::string();
+}
+
+} // namespace
+
+class TestSimulator : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void deterministic_data();
+    void deterministic();
+    void recordBoundIsAPrefix();
+    void everyLineIsAValidRecord();
+    void rateLimitedFollowsDemand_data();
+    void rateLimitedFollowsDemand();
+    void averageLineLength_data();
+    void averageLineLength();
+    void retryBehaviours();
+    void gzipIsReproducible();
+    void rfc3339();
+    void commandLine_data();
+    void commandLine();
+};
+
+void TestSimulator::deterministic_data()
+{
+    QTest::addColumn<int>("rpm");
+    QTest::addColumn<int>("limit");
+    QTest::addColumn<qint64>("minutes");
+    QTest::addRow("default traffic, 90 minutes") << 360 << 600 << qint64(90);
+    QTest::addRow("demand over the limit") << 700 << 600 << qint64(30);
+    QTest::addRow("tiny limit") << 40 << 25 << qint64(60);
+}
+
+void TestSimulator::deterministic()
+{
+    QFETCH(int, rpm);
+    QFETCH(int, limit);
+    QFETCH(qint64, minutes);
+    const Generated a = generate(options(7, minutes, rpm, limit));
+    const Generated b = generate(options(7, minutes, rpm, limit));
+    const Generated c = generate(options(8, minutes, rpm, limit));
+    QVERIFY(!a.text.empty());
+    QVERIFY(a.text == b.text); // same seed: same bytes
+    QVERIFY(a.text != c.text); // another seed: other traffic
+    QCOMPARE(a.minutes.size(), std::size_t(minutes));
+}
+
+void TestSimulator::recordBoundIsAPrefix()
+{
+    SimulatorOptions o = options(3, 20, 360, 600);
+    const Generated whole = generate(o);
+    o.minutes = 0;
+    o.records = 2500;
+    const Generated part = generate(o);
+    QCOMPARE(std::size_t(std::count(part.text.begin(), part.text.end(), '\n')), std::size_t(2500));
+    QCOMPARE(whole.text.compare(0, part.text.size(), part.text), 0);
+    QVERIFY(!part.minutes.empty());
+    QVERIFY(!part.minutes.back().complete);
+}
+
+void TestSimulator::everyLineIsAValidRecord()
+{
+    // Four hours: every incident kind has happened (the first starts by minute 35, the next
+    // ones follow within 5 + 50 minutes of each other's end).
+    const Generated g = generate(options(11, 240, 120, 180));
+    const std::vector<std::string> lines = splitLines(g.text);
+    QVERIFY(lines.size() > 10000);
+    const std::regex rfc3339(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)");
+    std::set<std::string> ids;
+    std::map<std::string, int> kinds;
+    std::int64_t previous = 0;
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+        const std::string where = "line " + std::to_string(i + 1) + ": " + lines[i];
+        json r;
+        try {
+            r = json::parse(lines[i]);
+        } catch (const json::exception &e) {
+            QFAIL(qPrintable(QString::fromStdString(where + " " + e.what())));
+        }
+        QVERIFY2(r.is_object(), where.c_str());
+        QVERIFY2(r.contains("id") && r["id"].is_string(), where.c_str());
+        QVERIFY2(ids.insert(r["id"].get<std::string>()).second, ("duplicate id, " + where).c_str());
+        QVERIFY2(r.contains("timestamp") && r["timestamp"].is_string()
+                         && std::regex_match(r["timestamp"].get<std::string>(), rfc3339),
+                 where.c_str());
+        const std::int64_t t = timeOf(r);
+        QVERIFY2(t >= previous, ("out of time order, " + where).c_str());
+        previous = t;
+        QVERIFY2(r.contains("status") && r["status"].is_number_integer(), where.c_str());
+        QVERIFY2(r.contains("headers") && r["headers"].is_object(), where.c_str());
+        QVERIFY2(r.contains("body") && r["body"].is_object(), where.c_str());
+        QVERIFY2(r.contains("duration_ms") && r["duration_ms"].is_number()
+                         && r["duration_ms"].get<double>() >= 0,
+                 where.c_str());
+        QVERIFY2(r.contains("method") && r.contains("url"), where.c_str());
+        const int status = r["status"].get<int>();
+        const json &headers = r["headers"];
+        const json &body = r["body"];
+
+        if (isScalekit(r)) {
+            QVERIFY2(r["method"] == "POST", where.c_str());
+            const std::string tool = r.at("tool_name").get<std::string>();
+            const std::string provider = r.at("provider").get<std::string>();
+            const std::string conn = r.at("connection_name").get<std::string>();
+            QVERIFY2(tool.rfind(provider + "_", 0) == 0, where.c_str());
+            QVERIFY2(conn.size() > provider.size()
+                             && conn.compare(conn.size() - provider.size(), provider.size(), provider) == 0,
+                     where.c_str());
+            if (status == 200) {
+                QVERIFY2(body.at("execution_id").is_string() && body.at("data").is_object(),
+                         where.c_str());
+                ++kinds["200"];
+            } else if (status == 429) {
+                QVERIFY2(body.at("code") == 8, where.c_str());
+                const json &info = body.at("details").at(0);
+                QCOMPARE(info.at("@type").get<std::string>(),
+                         std::string("type.googleapis.com/scalekit.v1.errdetails.ErrorInfo"));
+                const std::string code = info.at("error_code").get<std::string>();
+                if (code == "RATE_LIMITED") {
+                    QVERIFY2(body.at("message") == "rate limit exceeded", where.c_str());
+                    const int ra = std::stoi(headers.at("Retry-After").get<std::string>());
+                    QVERIFY2(ra >= 1 && ra <= 60, where.c_str());
+                    ++kinds["RATE_LIMITED"];
+                } else {
+                    QVERIFY2(code == "TOOL_ERROR", where.c_str());
+                    const json &tei = info.at("tool_error_info");
+                    QVERIFY2(tei.at("tool_error_code") == "429", where.c_str());
+                    QVERIFY2(tei.at("execution_id").is_string(), where.c_str());
+                    QVERIFY2(!tei.at("tool_error_message").get<std::string>().empty(),
+                             where.c_str());
+                    ++kinds["TOOL_ERROR 429"];
+                }
+            } else if (status == 502) {
+                QVERIFY2(errorCode(r) == "TOOL_ERROR", where.c_str());
+                const std::string msg =
+                        errorInfo(r)->at("tool_error_info").at("tool_error_message").get<std::string>();
+                QVERIFY2(msg.find("rate") == std::string::npos
+                                 && msg.find("429") == std::string::npos,
+                         where.c_str()); // a tool failure, nothing that reads as a limit
+                ++kinds["TOOL_ERROR 502"];
+            } else {
+                QVERIFY2(status == 500, where.c_str());
+                ++kinds["500"];
+            }
+        } else {
+            const std::string url = r["url"].get<std::string>();
+            QVERIFY2(url.rfind("https://api.skytells.ai/v1/predictions", 0) == 0, where.c_str());
+            QVERIFY2(r.at("client").is_string(), where.c_str());
+            QVERIFY2(r["method"] == (url.size() > 38 ? "GET" : "POST"), where.c_str());
+            if (status == 429) {
+                QVERIFY2(body.at("error_id") == "RATE_LIMIT_EXCEEDED", where.c_str());
+                QVERIFY2(body.at("message").is_string(), where.c_str());
+                QVERIFY2(std::stoi(headers.at("Retry-After").get<std::string>()) >= 1,
+                         where.c_str());
+                ++kinds["RATE_LIMIT_EXCEEDED"];
+            } else {
+                QVERIFY2(status == 200 || status == 201, where.c_str());
+                const int lim = std::stoi(
+                        headers.at("x-skytells-ratelimit-limit-requests").get<std::string>());
+                const int rem = std::stoi(
+                        headers.at("x-skytells-ratelimit-remaining-requests").get<std::string>());
+                QVERIFY2(rem >= 0 && rem < lim, where.c_str());
+                QVERIFY2(headers.at("x-skytells-ratelimit-window") == "60", where.c_str());
+                QVERIFY2(body.at("status").is_string(), where.c_str());
+                ++kinds["skytells 2xx"];
+            }
+        }
+    }
+    for (const char *kind : { "200", "RATE_LIMITED", "TOOL_ERROR 429", "TOOL_ERROR 502",
+                              "RATE_LIMIT_EXCEEDED", "skytells 2xx" })
+        QVERIFY2(kinds[kind] > 0, kind);
+}
+
+void TestSimulator::rateLimitedFollowsDemand_data()
+{
+    QTest::addColumn<int>("rpm");
+    QTest::addColumn<int>("limit");
+    QTest::addColumn<bool>("someMinutesUnder");
+    QTest::addRow("bursts over a high limit") << 360 << 600 << true;
+    QTest::addRow("demand over the limit") << 800 << 600 << false;
+    QTest::addRow("tiny limit") << 40 << 25 << false;
+    QTest::addRow("low demand, low limit") << 90 << 150 << true;
+}
+
+void TestSimulator::rateLimitedFollowsDemand()
+{
+    QFETCH(int, rpm);
+    QFETCH(int, limit);
+    QFETCH(bool, someMinutesUnder);
+    const Generated g = generate(options(5, 60, rpm, limit));
+    QCOMPARE(g.minutes.size(), std::size_t(60));
+
+    // Count from the records themselves: execute_tool requests and RATE_LIMITED per minute.
+    std::map<std::int64_t, int> demand, limited, records;
+    for (const std::string &line : splitLines(g.text)) {
+        const json r = json::parse(line);
+        const std::int64_t minute = timeOf(r) / 60000 * 60000;
+        ++records[minute];
+        if (!isScalekit(r))
+            continue;
+        ++demand[minute];
+        if (r["status"] == 429 && errorCode(r) == "RATE_LIMITED")
+            ++limited[minute];
+    }
+    int over = 0, under = 0;
+    for (const SimMinuteStats &m : g.minutes) {
+        const QByteArray where = QByteArray("minute ") + QByteArray::number(qint64(m.minuteMs));
+        QVERIFY2(m.complete, where.constData());
+        QCOMPARE(demand[m.minuteMs], m.toolCalls); // the observer tells the truth
+        QCOMPARE(limited[m.minuteMs], m.rateLimited);
+        QCOMPARE(records[m.minuteMs], m.records);
+        // The model: a fixed window per minute serves `limit` calls, rejects the rest.
+        QCOMPARE(limited[m.minuteMs], std::max(0, demand[m.minuteMs] - limit));
+        if (demand[m.minuteMs] > limit)
+            ++over;
+        else
+            ++under;
+    }
+    QVERIFY(over > 0); // the first incident, a burst, starts within the hour
+    if (someMinutesUnder)
+        QVERIFY(under > 0);
+}
+
+void TestSimulator::averageLineLength_data()
+{
+    QTest::addColumn<qint64>("minutes");
+    QTest::addColumn<qint64>("records");
+    QTest::addRow("one hour") << qint64(60) << qint64(0);
+    QTest::addRow("200000 records") << qint64(0) << qint64(200000);
+}
+
+void TestSimulator::averageLineLength()
+{
+    QFETCH(qint64, minutes);
+    QFETCH(qint64, records);
+    SimulatorOptions o;
+    o.minutes = minutes;
+    o.records = records;
+    const Generated g = generate(o);
+    const auto lines = std::count(g.text.begin(), g.text.end(), '\n');
+    QVERIFY(lines > 0);
+    const double average = double(g.text.size()) / double(lines);
+    qInfo("average line: %.1f bytes over %lld records", average, static_cast<long long>(lines));
+    QVERIFY2(average >= 300 && average <= 360, qPrintable(QString::number(average)));
+}
+
+void TestSimulator::retryBehaviours()
+{
+    const Generated g = generate(options(11, 240, 300, 400));
+    struct Req
+    {
+        std::int64_t t;
+        int status;
+        int retryAfterS;
+    };
+    std::map<std::string, std::vector<Req>> byKey; // connection + tool, or Skytells URL
+    std::vector<std::pair<std::string, std::int64_t>> syncRejects, salesRejects;
+    for (const std::string &line : splitLines(g.text)) {
+        const json r = json::parse(line);
+        const std::int64_t t = timeOf(r);
+        const int status = r["status"].get<int>();
+        const std::string key = isScalekit(r)
+                ? r["connection_name"].get<std::string>() + " " + r["tool_name"].get<std::string>()
+                : clientOf(r) + " " + r["method"].get<std::string>() + " " + r["url"].get<std::string>();
+        const int retryAfter = r["headers"].contains("Retry-After")
+                ? std::stoi(r["headers"]["Retry-After"].get<std::string>())
+                : 0;
+        byKey[key].push_back({ t, status, retryAfter });
+        if (status == 429 && isScalekit(r)) {
+            if (clientOf(r) == "sync")
+                syncRejects.emplace_back(key, t);
+            else if (clientOf(r) == "sales")
+                salesRejects.emplace_back(key, t);
+        }
+    }
+    auto hasRequestIn = [&byKey](const std::string &key, std::int64_t from, std::int64_t to) {
+        for (const Req &q : byKey[key])
+            if (q.t > from && q.t <= to)
+                return true;
+        return false;
+    };
+    // sync retries after exactly 5 s (all of its rejected calls but the last attempts).
+    QVERIFY(syncRejects.size() > 20);
+    int exact = 0;
+    for (const auto &[key, t] : syncRejects) {
+        for (const Req &q : byKey[key])
+            if (q.t == t + 5000) {
+                ++exact;
+                break;
+            }
+    }
+    QVERIFY2(exact * 2 > int(syncRejects.size()), qPrintable(QString::number(exact)));
+    // sales retries within 300 ms.
+    QVERIFY(salesRejects.size() > 20);
+    int quick = 0;
+    for (const auto &[key, t] : salesRejects)
+        quick += hasRequestIn(key, t, t + 300) ? 1 : 0;
+    QVERIFY2(quick * 2 > int(salesRejects.size()), qPrintable(QString::number(quick)));
+    // image-studio polls each prediction every 1000 ms exactly, 429 or not;
+    // thumbnailer polls every 3 s or more, and after a 429 waits its Retry-After.
+    int imagePolls = 0, thumbPolls = 0;
+    for (const auto &[key, reqs] : byKey) {
+        const bool image = key.rfind("image-studio GET ", 0) == 0;
+        const bool thumb = key.rfind("thumbnailer GET ", 0) == 0;
+        for (std::size_t i = 1; i < reqs.size() && (image || thumb); ++i) {
+            const std::int64_t gap = reqs[i].t - reqs[i - 1].t;
+            if (image) {
+                QCOMPARE(gap, std::int64_t(1000));
+                ++imagePolls;
+            } else {
+                const Req &prev = reqs[i - 1];
+                QVERIFY(gap >= (prev.status == 429 ? prev.retryAfterS * 1000 : 3000));
+                ++thumbPolls;
+            }
+        }
+    }
+    QVERIFY(imagePolls > 100);
+    QVERIFY(thumbPolls > 10);
+}
+
+void TestSimulator::gzipIsReproducible()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString plain = dir.filePath(QStringLiteral("a.ndjson"));
+    const QString gzA = dir.filePath(QStringLiteral("a.ndjson.gz"));
+    const QString gzB = dir.filePath(QStringLiteral("b.ndjson.gz"));
+    for (const QString &path : { plain, gzA, gzB }) {
+        TrafficSimulator sim(options(9, 15, 200, 300));
+        SimulationWriteResult res;
+        QString error;
+        QVERIFY2(writeSimulation(sim, path, &res, &error), qPrintable(error));
+        QVERIFY(res.records > 0);
+    }
+    QFile a(gzA), b(gzB), p(plain);
+    QVERIFY(a.open(QIODevice::ReadOnly) && b.open(QIODevice::ReadOnly)
+            && p.open(QIODevice::ReadOnly));
+    const QByteArray bytesA = a.readAll();
+    QCOMPARE(bytesA, b.readAll());
+    QVERIFY(bytesA.startsWith(QByteArray("\x1f\x8b\x08\x00\x00\x00\x00\x00", 8))); // no mtime
+    QCOMPARE(QByteArray::fromStdString(gunzip(bytesA)), p.readAll());
+}
+
+void TestSimulator::rfc3339()
+{
+    std::int64_t ms = 0;
+    QVERIFY(simParseRfc3339("2026-01-05T09:00:00Z", &ms));
+    QCOMPARE(ms, std::int64_t(1767603600000));
+    QCOMPARE(simFormatUtcMs(ms), std::string("2026-01-05T09:00:00.000Z"));
+    QVERIFY(simParseRfc3339("2026-01-05T14:30:00.25+05:30", &ms));
+    QCOMPARE(simFormatUtcMs(ms), std::string("2026-01-05T09:00:00.250Z"));
+    QVERIFY(simParseRfc3339("2024-02-29 23:59:59.999", &ms));
+    QCOMPARE(simFormatUtcMs(ms), std::string("2024-02-29T23:59:59.999Z"));
+    QVERIFY(!simParseRfc3339("2026-02-29T00:00:00Z", &ms));
+    QVERIFY(!simParseRfc3339("yesterday", &ms));
+    QVERIFY(!simParseRfc3339("2026-01-05T09:00:00Zjunk", &ms));
+}
+
+void TestSimulator::commandLine_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<int>("exitStatus");
+    QTest::addRow("unknown option") << QStringList { QStringLiteral("--bogus") } << 2;
+    QTest::addRow("records not a number")
+            << QStringList { QStringLiteral("--records"), QStringLiteral("many") } << 2;
+    QTest::addRow("zero minutes") << QStringList { QStringLiteral("--minutes"), QStringLiteral("0") }
+                                  << 2;
+    QTest::addRow("bad start")
+            << QStringList { QStringLiteral("--start"), QStringLiteral("yesterday") } << 2;
+    QTest::addRow("stray argument") << QStringList { QStringLiteral("file.ndjson") } << 2;
+    QTest::addRow("missing value") << QStringList { QStringLiteral("--limit") } << 2;
+    QTest::addRow("writes a file") << QStringList { QStringLiteral("--minutes"), QStringLiteral("2"),
+                                                    QStringLiteral("-o"), QStringLiteral("@OUT@") }
+                                   << 0;
+}
+
+void TestSimulator::commandLine()
+{
+    QFETCH(QStringList, args);
+    QFETCH(int, exitStatus);
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString out = dir.filePath(QStringLiteral("out.ndjson"));
+    args.replaceInStrings(QStringLiteral("@OUT@"), out);
+    QCOMPARE(runSimulate(args), exitStatus);
+    if (exitStatus == 0) {
+        QFile f(out);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QByteArray text = f.readAll();
+        QVERIFY(text.count('\n') > 500);
+        Generated g = generate(options(1, 2, 360, 600));
+        QCOMPARE(text, QByteArray::fromStdString(g.text)); // the defaults are the documented ones
+    }
+}
+
+QTEST_GUILESS_MAIN(TestSimulator)
+#include "tst_simulator.moc"
