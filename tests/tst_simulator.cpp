@@ -12,11 +12,17 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <map>
 #include <regex>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 using json = nlohmann::json;
 
@@ -137,6 +143,7 @@ private Q_SLOTS:
     void averageLineLength();
     void retryBehaviours();
     void gzipIsReproducible();
+    void writesPipesInPlace();
     void rfc3339();
     void commandLine_data();
     void commandLine();
@@ -460,6 +467,42 @@ void TestSimulator::gzipIsReproducible()
     QCOMPARE(bytesA, b.readAll());
     QVERIFY(bytesA.startsWith(QByteArray("\x1f\x8b\x08\x00\x00\x00\x00\x00", 8))); // no mtime
     QCOMPARE(QByteArray::fromStdString(gunzip(bytesA)), p.readAll());
+}
+
+void TestSimulator::writesPipesInPlace()
+{
+    // An existing non-regular file (a FIFO here, /dev/null in real use) is written to, never
+    // replaced by renaming a temporary file over it.
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QByteArray fifo = QFile::encodeName(dir.filePath(QStringLiteral("pipe")));
+    QCOMPARE(mkfifo(fifo.constData(), 0600), 0);
+    const int readFd = ::open(fifo.constData(), O_RDONLY | O_NONBLOCK); // so the writer can open
+    QVERIFY(readFd >= 0);
+    std::string received;
+    std::thread reader([&received, readFd] {
+        const int flags = fcntl(readFd, F_GETFL);
+        fcntl(readFd, F_SETFL, flags & ~O_NONBLOCK);
+        char buf[65536];
+        ssize_t n;
+        while ((n = ::read(readFd, buf, sizeof(buf))) != 0) {
+            if (n > 0)
+                received.append(buf, std::size_t(n));
+            else if (errno != EAGAIN && errno != EINTR)
+                break;
+        }
+    });
+    TrafficSimulator sim(options(2, 3, 200, 300));
+    SimulationWriteResult res;
+    QString error;
+    const bool written = writeSimulation(sim, QFile::decodeName(fifo), &res, &error);
+    reader.join(); // EOF once the writer closed its end
+    ::close(readFd);
+    QVERIFY2(written, qPrintable(error));
+    QCOMPARE(received, generate(options(2, 3, 200, 300)).text);
+    struct stat st {};
+    QCOMPARE(::stat(fifo.constData(), &st), 0);
+    QVERIFY(S_ISFIFO(st.st_mode));
 }
 
 void TestSimulator::rfc3339()

@@ -826,9 +826,11 @@ struct RecordDecoder::Impl
                 e = harContentText(fv, bodyText, depth + 1);
                 if (!e && !bodyText.empty())
                     bodyText = c.rec.keep(std::string(bodyText));
-            } else if (k == "_error") {
-                c.rec.noResponse = true;
-                e = json::skip(fv, depth + 1);
+            } else if (k == "_error") { // Chrome: null, or the network error's name
+                std::string_view why;
+                e = str(fv, why, depth + 1);
+                if (!why.empty())
+                    c.rec.noResponse = true;
             } else {
                 e = json::skip(fv, depth + 1);
             }

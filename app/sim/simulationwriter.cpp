@@ -3,6 +3,7 @@
 #include "sim/simulator.h"
 
 #include <QFile>
+#include <QFileInfo>
 #include <QSaveFile>
 
 #include <zlib.h>
@@ -101,19 +102,29 @@ bool writeSimulation(TrafficSimulator &simulator, const QString &path,
     const bool toStdout = path.isEmpty() || path == QLatin1String("-");
     const bool gzip = !toStdout && path.endsWith(QLatin1String(".gz"), Qt::CaseInsensitive);
 
-    QFile stdoutFile;
-    QSaveFile saveFile(toStdout ? QString() : path);
+    // A path that exists and is not a regular file (/dev/null, a FIFO) is written in place:
+    // QSaveFile would rename a temporary file over it, and as root that replaces the device.
+    const QFileInfo info(path);
+    const bool direct = !toStdout && info.exists() && !info.isFile();
+    const bool atomic = !toStdout && !direct;
+    QFile plainFile;
+    QSaveFile saveFile(atomic ? path : QString());
     QIODevice *device = nullptr;
     if (toStdout) {
-        if (!stdoutFile.open(1, QIODevice::WriteOnly)) {
+        if (!plainFile.open(1, QIODevice::WriteOnly)) {
             *error = QStringLiteral("cannot write to standard output: %1")
-                             .arg(stdoutFile.errorString());
+                             .arg(plainFile.errorString());
             return false;
         }
-        device = &stdoutFile;
+        device = &plainFile;
+    } else if (direct) {
+        plainFile.setFileName(path);
+        if (!plainFile.open(QIODevice::WriteOnly)) {
+            *error = QStringLiteral("cannot write %1: %2").arg(path, plainFile.errorString());
+            return false;
+        }
+        device = &plainFile;
     } else {
-        // Device files (-o /dev/null) cannot be replaced by a rename: write them directly.
-        saveFile.setDirectWriteFallback(true);
         if (!saveFile.open(QIODevice::WriteOnly)) {
             *error = QStringLiteral("cannot write %1: %2").arg(path, saveFile.errorString());
             return false;
@@ -123,7 +134,8 @@ bool writeSimulation(TrafficSimulator &simulator, const QString &path,
 
     GzipStream gz;
     if (gzip && !gz.open(error)) {
-        saveFile.cancelWriting();
+        if (atomic)
+            saveFile.cancelWriting();
         return false;
     }
 
@@ -156,12 +168,12 @@ bool writeSimulation(TrafficSimulator &simulator, const QString &path,
         res.bytes += buf.size();
         ok = flush(buf, true);
     }
-    if (ok && !toStdout && !saveFile.commit()) {
+    if (ok && atomic && !saveFile.commit()) {
         why = saveFile.errorString();
         ok = false;
     }
     if (!ok) {
-        if (!toStdout)
+        if (atomic)
             saveFile.cancelWriting();
         *error = QStringLiteral("cannot write %1: %2")
                          .arg(toStdout ? QStringLiteral("standard output") : path, why);

@@ -1,0 +1,22 @@
+#pragma once
+
+#include "store/eventstore.h"
+
+#include <QByteArray>
+#include <QString>
+
+#include <cstdint>
+
+// Reads a record's raw text back from its input on demand (the store keeps only the origin:
+// file, line, byte offset). Plain files are read at the offset; .gz inputs are inflated up to
+// it. An NDJSON record is its line; a record inside a JSON document is the JSON value that
+// starts at the offset; a PyGithub exchange is its 10 lines.
+class RawRecordReader
+{
+public:
+    static constexpr std::size_t kMaxRecordBytes = 4u << 20; // longer records are cut
+
+    // The raw text, or an empty array with *error set (file gone, changed, unreadable).
+    static QByteArray read(const QString &path, std::uint64_t offset, QString *error);
+    static QByteArray read(const EventStore &store, std::size_t event, QString *error);
+};

@@ -1,0 +1,56 @@
+#pragma once
+
+// Helpers shared by the core tests (header-only; each test is its own executable).
+
+#include "rules/ruleset.h"
+#include "sources/loader.h"
+#include "store/eventstore.h"
+
+#include <QByteArray>
+#include <QDir>
+#include <QFile>
+#include <QString>
+#include <QtTest>
+
+#include <memory>
+
+inline QString fixture(const QString &name)
+{
+    return QStringLiteral(RATESCOPE_FIXTURE_DIR "/") + name;
+}
+
+inline QString writeFile(const QDir &dir, const QString &name, const QByteArray &bytes)
+{
+    const QString path = dir.filePath(name);
+    QFile f(path);
+    if (!f.open(QIODevice::WriteOnly) || f.write(bytes) != bytes.size())
+        qFatal("cannot write %s", qPrintable(path));
+    return path;
+}
+
+// Everything one load produced.
+struct Loaded
+{
+    std::unique_ptr<EventStore> store = std::make_unique<EventStore>();
+    std::vector<InputReport> reports;
+    ReportedLimit limit;
+};
+
+inline Loaded loadFiles(const QStringList &paths, LoadOptions options = {})
+{
+    static const RuleSet rules = RuleSet::builtIn();
+    Loaded out;
+    Loader loader(*out.store, rules, std::move(options));
+    for (const QString &p : paths)
+        out.reports.push_back(loader.load(p));
+    out.limit = loader.reportedLimit();
+    return out;
+}
+
+inline int countSource(const EventStore &store, Source s)
+{
+    int n = 0;
+    for (std::size_t i = 0; i < store.size(); ++i)
+        n += store.source(i) == s;
+    return n;
+}
