@@ -477,12 +477,15 @@ void TestSimulator::writesPipesInPlace()
     QVERIFY(dir.isValid());
     const QByteArray fifo = QFile::encodeName(dir.filePath(QStringLiteral("pipe")));
     QCOMPARE(mkfifo(fifo.constData(), 0600), 0);
-    const int readFd = ::open(fifo.constData(), O_RDONLY | O_NONBLOCK); // so the writer can open
+    const int readFd = ::open(fifo.constData(), O_RDONLY | O_NONBLOCK); // so writers can open
     QVERIFY(readFd >= 0);
+    // A write end of our own: the reader sees EOF only after it is closed, whenever the
+    // simulator opens and closes its own end.
+    const int keepFd = ::open(fifo.constData(), O_WRONLY);
+    QVERIFY(keepFd >= 0);
+    fcntl(readFd, F_SETFL, fcntl(readFd, F_GETFL) & ~O_NONBLOCK);
     std::string received;
     std::thread reader([&received, readFd] {
-        const int flags = fcntl(readFd, F_GETFL);
-        fcntl(readFd, F_SETFL, flags & ~O_NONBLOCK);
         char buf[65536];
         ssize_t n;
         while ((n = ::read(readFd, buf, sizeof(buf))) != 0) {
@@ -496,7 +499,8 @@ void TestSimulator::writesPipesInPlace()
     SimulationWriteResult res;
     QString error;
     const bool written = writeSimulation(sim, QFile::decodeName(fifo), &res, &error);
-    reader.join(); // EOF once the writer closed its end
+    ::close(keepFd);
+    reader.join(); // EOF: both write ends are closed
     ::close(readFd);
     QVERIFY2(written, qPrintable(error));
     QCOMPARE(received, generate(options(2, 3, 200, 300)).text);

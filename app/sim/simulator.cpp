@@ -459,7 +459,7 @@ void TrafficSimulator::Impl::startIncident()
         break;
     case IncidentKind::PollingStorm:
         end = minute + 3;
-        stormLaunches = int(scheduleRng.range(10, 16));
+        stormLaunches = int(scheduleRng.range(5, 8));
         break;
     }
     nextIncidentMinute = end + scheduleRng.range(25, 50);

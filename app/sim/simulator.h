@@ -57,7 +57,7 @@ struct SimulatorOptions
     std::int64_t records = 0; // stop after this many records; 0: no bound
     int meanRpm = 360; // mean fresh Scalekit demand per minute
     int limitRpm = 600; // Scalekit platform limit per minute
-    int skytellsLimit = 240; // Skytells requests per rolling window
+    int skytellsLimit = 120; // Skytells requests per rolling window
     int skytellsWindowS = 60;
     bool incidents = true; // scheduled bursts, provider incidents, polling storms
     std::string environment = "acme"; // https://<environment>.scalekit.dev

@@ -432,11 +432,7 @@ struct Loader::Impl
         l.m_ids->reserve(estimate);
     }
 
-    void readError(std::uint64_t line)
-    {
-        report.addError(line, src.error());
-        --report.skipped; // an I/O problem is not a skipped record
-    }
+    std::uint64_t lastLine = 0; // the line where reading stopped, for a read error
 
     enum class Kind { Ndjson, Document, PyGithub, Binary };
 
@@ -584,8 +580,7 @@ struct Loader::Impl
                 break;
         }
         mergeReady(true);
-        if (failed)
-            readError(lineBase + 1);
+        lastLine = lineBase + 1;
         if (nonBlank == 1 && lastShape != DocumentShape::Unknown && lastShape != DocumentShape::Record)
             report.format = QLatin1String(formatName(lastShape));
     }
@@ -652,8 +647,7 @@ struct Loader::Impl
             report.format = QLatin1String(formatName(r.shape));
         }
         l.m_limit.merge(builder.reportedLimit());
-        if (failed)
-            readError(lines.lineOf(buf.data() + len));
+        lastLine = lines.lineOf(buf.data() + len);
     }
 
     void pygithub(Buffer &&first, bool eof)
@@ -681,8 +675,7 @@ struct Loader::Impl
                     report.addError(line, qs(reason));
                 });
         l.m_limit.merge(builder.reportedLimit());
-        if (failed)
-            readError(0);
+        lastLine = std::uint64_t(std::count(buf.data(), buf.data() + buf.len, '\n')) + 1;
     }
 };
 
@@ -731,8 +724,11 @@ InputReport Loader::load(const QString &path)
         impl.ndjson(std::move(buf), eof);
         break;
     }
-    if (src->error().size() && report.errors.empty() && report.records == 0 && !report.failed())
-        report.fatal = src->error();
+    if (!src->error().isEmpty() && !report.failed()) {
+        // a read error (truncated gzip, I/O) after some data: what was read is kept
+        report.addError(impl.lastLine, src->error());
+        --report.skipped; // not a skipped record
+    }
     // A recorder format is a log even when no entry has a time; generic JSON that gave no
     // record at all is not one.
     const bool generic = report.format == QLatin1String("ndjson") || report.format == QLatin1String("json");

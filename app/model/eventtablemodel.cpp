@@ -1,0 +1,217 @@
+#include "model/eventtablemodel.h"
+
+#include "model/eventfilter.h"
+#include "model/timeticks.h"
+
+#include <QFileInfo>
+
+#include <algorithm>
+
+namespace {
+
+QString fromView(std::string_view s)
+{
+    return QString::fromUtf8(s.data(), qsizetype(s.size()));
+}
+
+} // namespace
+
+EventTableModel::EventTableModel(QObject *parent) : QAbstractTableModel(parent) { }
+
+void EventTableModel::setView(std::shared_ptr<const FilteredView> view)
+{
+    beginResetModel();
+    m_view = std::move(view);
+    m_fileNames.clear();
+    if (m_view && m_view->store) {
+        for (std::size_t f = 0; f < m_view->store->fileCount(); ++f)
+            m_fileNames.push_back(QFileInfo(QString::fromStdString(
+                                                    m_view->store->filePath(std::uint16_t(f))))
+                                          .fileName());
+    }
+    rebuildRows();
+    endResetModel();
+}
+
+void EventTableModel::setDrillDown(const DrillDown &drill)
+{
+    if (drill == m_drill)
+        return;
+    beginResetModel();
+    m_drill = drill;
+    rebuildRows();
+    endResetModel();
+    Q_EMIT drillDownChanged(m_drill);
+}
+
+void EventTableModel::setUtc(bool utc)
+{
+    if (utc == m_utc)
+        return;
+    m_utc = utc;
+    if (rowCount() > 0)
+        Q_EMIT dataChanged(index(0, TimeColumn), index(rowCount() - 1, TimeColumn),
+                           { Qt::DisplayRole });
+    Q_EMIT headerDataChanged(Qt::Horizontal, TimeColumn, TimeColumn);
+}
+
+void EventTableModel::rebuildRows()
+{
+    m_picked.clear();
+    m_usePicked = false;
+    m_begin = m_end = 0;
+    if (!m_view || !m_view->store)
+        return;
+    const EventStore &store = *m_view->store;
+    const EventSubset &rows = m_view->rows;
+    if (!m_drill.active) {
+        m_end = rows.size();
+        return;
+    }
+    std::tie(m_begin, m_end) = timeRange(store, rows, m_drill.fromMs, m_drill.toMs);
+    if (m_drill.sources != FilterState::kAllSources) {
+        m_usePicked = true;
+        const std::uint8_t mask = m_drill.sources;
+        for (std::size_t r = m_begin; r < m_end; ++r) {
+            if (mask & FilterState::bit(store.source(rows[r])))
+                m_picked.push_back(rows[r]);
+        }
+    }
+}
+
+int EventTableModel::eventAt(int row) const
+{
+    if (row < 0 || row >= rowCount())
+        return -1;
+    return int(m_usePicked ? m_picked[std::size_t(row)] : m_view->rows[m_begin + std::size_t(row)]);
+}
+
+int EventTableModel::rowOfEvent(int event) const
+{
+    if (!m_view || !m_view->store || event < 0 || std::size_t(event) >= m_view->store->size())
+        return -1;
+    const EventStore &store = *m_view->store;
+    const qint64 t = store.timeMs(std::size_t(event));
+    auto search = [&](auto first, auto last) -> int {
+        auto it = std::lower_bound(first, last, t, [&store](std::uint32_t e, qint64 v) {
+            return store.timeMs(e) < v;
+        });
+        for (; it != last && store.timeMs(*it) == t; ++it) {
+            if (int(*it) == event)
+                return int(it - first);
+        }
+        return -1;
+    };
+    if (m_usePicked)
+        return search(m_picked.begin(), m_picked.end());
+    return search(m_view->rows.begin() + std::ptrdiff_t(m_begin),
+                  m_view->rows.begin() + std::ptrdiff_t(m_end));
+}
+
+int EventTableModel::rowCount(const QModelIndex &parent) const
+{
+    if (parent.isValid())
+        return 0;
+    return int(m_usePicked ? m_picked.size() : m_end - m_begin);
+}
+
+int EventTableModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QString EventTableModel::cellText(std::size_t e, int column) const
+{
+    const EventStore &store = *m_view->store;
+    switch (column) {
+    case TimeColumn:
+        return formatEventTime(store.timeMs(e), m_utc);
+    case SourceColumn:
+        return store.source(e) == Source::None ? QString()
+                                               : fromView(sourceName(store.source(e)));
+    case StatusColumn:
+        return store.status(e) < 0 ? QString() : QString::number(store.status(e));
+    case MethodColumn:
+        return fromView(store.method(e));
+    case EndpointColumn:
+        return fromView(store.endpoint(e));
+    case ToolColumn:
+        return fromView(store.tool(e));
+    case ProviderColumn:
+        return fromView(store.provider(e));
+    case MessageColumn:
+        return fromView(store.message(e));
+    case RetryAfterColumn: {
+        const std::int32_t ra = store.retryAfterMs(e);
+        return ra < 0 ? QString() : QStringLiteral("%1 s").arg(ra / 1000.0);
+    }
+    case LocationColumn: {
+        const int f = store.file(e);
+        const QString name = f < m_fileNames.size() ? m_fileNames[f] : QString();
+        return QStringLiteral("%1:%2").arg(name).arg(store.line(e));
+    }
+    default:
+        return QString();
+    }
+}
+
+QVariant EventTableModel::data(const QModelIndex &index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return QVariant();
+    const std::size_t e = std::size_t(eventAt(index.row()));
+    const EventStore &store = *m_view->store;
+    switch (role) {
+    case Qt::DisplayRole:
+        return cellText(e, index.column());
+    case Qt::ToolTipRole:
+        if (index.column() == MessageColumn || index.column() == EndpointColumn)
+            return cellText(e, index.column());
+        if (index.column() == LocationColumn)
+            return QString::fromStdString(store.filePath(store.file(e)))
+                    + QStringLiteral(":%1").arg(store.line(e));
+        return QVariant();
+    case Qt::TextAlignmentRole:
+        if (index.column() == StatusColumn || index.column() == RetryAfterColumn)
+            return int(Qt::AlignRight | Qt::AlignVCenter);
+        return QVariant();
+    case EventIndexRole:
+        return int(e);
+    case SourceRole:
+        return int(store.source(e));
+    case TimeMsRole:
+        return qint64(store.timeMs(e));
+    default:
+        return QVariant();
+    }
+}
+
+QVariant EventTableModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return QAbstractTableModel::headerData(section, orientation, role);
+    switch (section) {
+    case TimeColumn:
+        return m_utc ? tr("Time (UTC)") : tr("Time (local)");
+    case SourceColumn:
+        return tr("Source");
+    case StatusColumn:
+        return tr("Status");
+    case MethodColumn:
+        return tr("Method");
+    case EndpointColumn:
+        return tr("Endpoint");
+    case ToolColumn:
+        return tr("Tool");
+    case ProviderColumn:
+        return tr("Provider");
+    case MessageColumn:
+        return tr("Message");
+    case RetryAfterColumn:
+        return tr("Retry-After");
+    case LocationColumn:
+        return tr("File:line");
+    default:
+        return QVariant();
+    }
+}

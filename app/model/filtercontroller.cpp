@@ -1,0 +1,67 @@
+#include "model/filtercontroller.h"
+
+#include <QFuture>
+#include <QtConcurrent/QtConcurrentRun>
+
+FilterController::FilterController(QObject *parent)
+    : QObject(parent),
+      m_view(std::make_shared<FilteredView>()),
+      m_latest(std::make_shared<std::atomic<quint64>>(0))
+{
+}
+
+FilterController::~FilterController()
+{
+    ++*m_latest; // running workers stop at their next poll
+}
+
+void FilterController::setStore(std::shared_ptr<const EventStore> store)
+{
+    m_store = std::move(store);
+    recompute();
+}
+
+void FilterController::setMergeGapMinutes(double minutes)
+{
+    if (minutes == m_mergeGap)
+        return;
+    m_mergeGap = minutes;
+    recompute();
+}
+
+void FilterController::apply(const FilterState &state)
+{
+    if (state == m_state)
+        return;
+    m_state = state;
+    Q_EMIT changed(m_state);
+    recompute();
+}
+
+void FilterController::setSourceEnabled(Source source, bool enabled)
+{
+    FilterState s = m_state;
+    s.setSourceEnabled(source, enabled);
+    apply(s);
+}
+
+void FilterController::recompute()
+{
+    const quint64 gen = ++*m_latest;
+    if (!m_busy) {
+        m_busy = true;
+        Q_EMIT busyChanged(true);
+    }
+    auto latest = m_latest;
+    QtConcurrent::run([store = m_store, filter = m_state, gap = m_mergeGap, gen, latest] {
+        return buildFilteredView(store, filter, gap, gen,
+                                 [&latest, gen] { return latest->load() != gen; });
+    }).then(this, [this, gen](std::shared_ptr<const FilteredView> view) {
+        if (!view || gen != m_latest->load())
+            return; // a newer request exists: drop this one
+        m_view = std::move(view);
+        m_busy = false;
+        Q_EMIT busyChanged(false);
+        Q_EMIT viewReady(m_view);
+    });
+}

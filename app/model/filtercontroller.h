@@ -1,0 +1,52 @@
+#pragma once
+
+#include "model/filteredview.h"
+#include "model/filterstate.h"
+
+#include <QObject>
+
+#include <atomic>
+#include <memory>
+
+// The one filter (style.md rule 6). apply() announces the new state at once (changed) and
+// recomputes the filtered view in a worker; only the newest request's result is delivered
+// (viewReady), older ones stop early or are dropped.
+class FilterController : public QObject
+{
+    Q_OBJECT
+public:
+    explicit FilterController(QObject *parent = nullptr);
+    ~FilterController() override;
+
+    const FilterState &state() const { return m_state; }
+    // The newest finished view (never null: an empty view before any data).
+    std::shared_ptr<const FilteredView> view() const { return m_view; }
+    std::shared_ptr<const EventStore> store() const { return m_store; }
+    bool isBusy() const { return m_busy; }
+    quint64 generation() const { return m_latest->load(); }
+
+    // New data: keeps the filter, recomputes.
+    void setStore(std::shared_ptr<const EventStore> store);
+    void setMergeGapMinutes(double minutes);
+    double mergeGapMinutes() const { return m_mergeGap; }
+
+public Q_SLOTS:
+    void apply(const FilterState &state);
+    // Source toggles (legend) without touching the rest of the filter.
+    void setSourceEnabled(Source source, bool enabled);
+
+Q_SIGNALS:
+    void changed(const FilterState &state);
+    void busyChanged(bool busy);
+    void viewReady(std::shared_ptr<const FilteredView> view);
+
+private:
+    void recompute();
+
+    FilterState m_state;
+    std::shared_ptr<const EventStore> m_store;
+    std::shared_ptr<const FilteredView> m_view;
+    std::shared_ptr<std::atomic<quint64>> m_latest;
+    double m_mergeGap = 5.0;
+    bool m_busy = false;
+};

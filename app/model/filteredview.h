@@ -1,0 +1,38 @@
+#pragma once
+
+#include "incidents/incidentfinder.h"
+#include "model/bucketpyramid.h"
+#include "model/filterstate.h"
+#include "store/eventstore.h"
+
+#include <QtGlobal>
+
+#include <array>
+#include <memory>
+
+// Everything the views show for one filter, computed once in a worker and then shared,
+// read-only, by the chart, the table and the incidents panel.
+struct FilteredView
+{
+    std::shared_ptr<const EventStore> store;
+    FilterState filter;
+    quint64 generation = 0;
+    EventSubset rows; // events that pass, sorted by time
+    bool all = false; // every event passes
+    BucketPyramid pyramid;
+    std::vector<Incident> incidents;
+    std::array<qint64, kRejectionSourceCount> rejected {};
+
+    const EventSubset *subset() const { return all ? nullptr : &rows; }
+    qint64 requests() const { return qint64(rows.size()); }
+    qint64 rejectedTotal() const { return rejected[0] + rejected[1] + rejected[2]; }
+};
+
+// Builds the view in the calling thread (a worker). cancelled is polled; a cancelled build
+// returns nullptr.
+std::shared_ptr<const FilteredView> buildFilteredView(std::shared_ptr<const EventStore> store,
+                                                      const FilterState &filter,
+                                                      double mergeGapMinutes, quint64 generation,
+                                                      const std::function<bool()> &cancelled);
+
+Q_DECLARE_METATYPE(std::shared_ptr<const FilteredView>)

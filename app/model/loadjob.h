@@ -1,0 +1,74 @@
+#pragma once
+
+#include "rules/ruleset.h"
+#include "sources/loader.h"
+#include "store/eventstore.h"
+
+#include <QObject>
+#include <QStringList>
+#include <QTimer>
+
+#include <atomic>
+#include <memory>
+#include <vector>
+
+// What a finished load hands to the GUI thread: a complete, read-only store.
+struct LoadResult
+{
+    QStringList paths;
+    std::shared_ptr<const EventStore> store;
+    std::vector<InputReport> reports;
+    ReportedLimit reportedLimit;
+    qint64 elapsedMs = 0;
+
+    bool anyFailed() const
+    {
+        for (const InputReport &r : reports) {
+            if (r.failed())
+                return true;
+        }
+        return false;
+    }
+};
+
+// Loads files in a worker (the Loader parses in parallel and blocks) into a fresh store.
+// Progress is sampled on the GUI thread every 50 ms, not sent per chunk. A newer start()
+// or cancel() makes the running load stop and its result is dropped.
+class LoadJob : public QObject
+{
+    Q_OBJECT
+public:
+    explicit LoadJob(std::shared_ptr<const RuleSet> rules, QObject *parent = nullptr);
+    ~LoadJob() override;
+
+    void setThreads(int threads) { m_threads = threads; }
+    bool isRunning() const { return m_running; }
+
+public Q_SLOTS:
+    void start(const QStringList &paths);
+    void cancel();
+
+Q_SIGNALS:
+    void started(const QStringList &paths);
+    void progress(qint64 done, qint64 total);
+    void finished(std::shared_ptr<const LoadResult> result);
+    void cancelled();
+
+private:
+    struct Shared
+    {
+        std::atomic<bool> cancel { false };
+        std::atomic<qint64> done { 0 };
+        qint64 total = 0;
+    };
+    void sampleProgress();
+
+    std::shared_ptr<const RuleSet> m_rules;
+    std::shared_ptr<Shared> m_shared;
+    QTimer m_progressTimer;
+    quint64 m_generation = 0;
+    int m_threads = 0;
+    bool m_running = false;
+};
+
+Q_DECLARE_METATYPE(std::shared_ptr<const LoadResult>)

@@ -1,0 +1,54 @@
+#pragma once
+
+#include "model/bucketpyramid.h"
+
+#include <array>
+#include <cstdint>
+#include <vector>
+
+// One drawn step of the chart: a bucket, or (decimated) one pixel column of several buckets.
+struct FrameSlot
+{
+    std::int64_t startMs = 0;
+    std::int64_t endMs = 0;
+    std::uint32_t requestsMin = 0; // equal to requestsMax unless decimated
+    std::uint32_t requestsMax = 0;
+    // Rejections by source; decimated: those of the bucket with the most rejections.
+    std::array<std::uint32_t, kRejectionSourceCount> rejected {};
+    std::int32_t serverLimit = -1; // smallest reported limit in the slot, -1: none
+    bool overLimit = false; // overlaps a minute over the configured limit
+
+    std::uint32_t rejectedTotal() const { return rejected[0] + rejected[1] + rejected[2]; }
+};
+
+// What the chart draws for one visible range: at most about two points per pixel column.
+struct SeriesFrame
+{
+    std::int64_t fromMs = 0;
+    std::int64_t toMs = 0;
+    std::int64_t bucketMs = 0;
+    bool decimated = false; // slots are pixel columns, not buckets
+    std::vector<FrameSlot> slots;
+    std::uint32_t maxRequests = 0;
+    std::int32_t maxServerLimit = -1;
+};
+
+struct FrameRequest
+{
+    std::int64_t fromMs = 0;
+    std::int64_t toMs = 0;
+    std::int64_t bucketMs = 0; // 0: follow the zoom (autoBucketMs)
+    int columns = 1000; // plot width in pixels
+    int minPixelsPerBucket = 4; // auto bucket size: buckets at least this wide
+    const std::vector<std::int64_t> *overLimitMinutes = nullptr; // sorted minute starts
+};
+
+// The smallest pyramid size giving buckets at least minPixels wide over the span.
+std::int64_t autoBucketMs(std::int64_t spanMs, int columns, int minPixels);
+
+// The slots of the visible range. Buckets with no events are slots with zero counts; when
+// there would be more than two buckets per pixel column, one slot per column (min/max).
+SeriesFrame buildFrame(const BucketPyramid &pyramid, const FrameRequest &request);
+
+// The bucket of the given level containing t, or nullptr (no events there).
+const BucketCounts *findBucket(const BucketPyramid &pyramid, std::int64_t bucketMs, std::int64_t t);

@@ -1,0 +1,304 @@
+// Framing and containers (formats.md §1.6), bad lines, duplicates, parallel chunking.
+#include "decode/timestamp.h"
+#include "testutil.h"
+
+#include <QTemporaryDir>
+
+#include <zlib.h>
+
+namespace {
+
+QByteArray rec(int i, const char *extra = "")
+{
+    return QStringLiteral(R"({"timestamp":"2026-01-05T10:%1:%2.000Z","status":%3,"tool_name":"gmail_fetch_mails"%4})")
+            .arg(i / 60 % 60, 2, 10, QLatin1Char('0'))
+            .arg(i % 60, 2, 10, QLatin1Char('0'))
+            .arg(i % 10 == 0 ? 429 : 200)
+            .arg(QLatin1String(extra))
+            .toUtf8();
+}
+
+QByteArray gzip(const QByteArray &in)
+{
+    z_stream zs {};
+    deflateInit2(&zs, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
+    QByteArray out(int(deflateBound(&zs, uLong(in.size()))) + 64, '\0');
+    zs.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(in.constData()));
+    zs.avail_in = uInt(in.size());
+    zs.next_out = reinterpret_cast<Bytef *>(out.data());
+    zs.avail_out = uInt(out.size());
+    deflate(&zs, Z_FINISH);
+    out.resize(int(zs.total_out));
+    deflateEnd(&zs);
+    return out;
+}
+
+} // namespace
+
+class TestLoader : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void framing_data();
+    void framing();
+    void brokenLinesAreLocatedAndTheRestKept();
+    void duplicatesAcrossFiles();
+    void chunkingDoesNotChangeTheResult_data();
+    void chunkingDoesNotChangeTheResult();
+    void gzipTruncatedKeepsWhatWasRead();
+    void inputsThatAreNotLogs_data();
+    void inputsThatAreNotLogs();
+    void invalidUtf8IsReplacedAndKept();
+    void timeRangeFilter();
+    void shapesPerRecord_data();
+    void shapesPerRecord();
+
+private:
+    QTemporaryDir m_dir;
+};
+
+void TestLoader::framing_data()
+{
+    QTest::addColumn<QByteArray>("content");
+    QTest::addColumn<bool>("gz");
+    QTest::addColumn<QString>("format");
+    QTest::addColumn<int>("records");
+    QTest::addColumn<int>("skipped");
+
+    const QByteArray three = rec(0) + "\n" + rec(1) + "\n" + rec(2) + "\n";
+    QTest::addRow("LF") << three << false << "ndjson" << 3 << 0;
+    QTest::addRow("CRLF") << QByteArray(three).replace("\n", "\r\n") << false << "ndjson" << 3 << 0;
+    QTest::addRow("no final newline") << three.chopped(1) << false << "ndjson" << 3 << 0;
+    QTest::addRow("blank and whitespace-only lines") << "\n  \n" + rec(0) + "\n\t\n\n" + rec(1) + "\n \r\n" << false << "ndjson" << 2 << 0;
+    QTest::addRow("UTF-8 BOM") << "\xEF\xBB\xBF" + three << false << "ndjson" << 3 << 0;
+    QTest::addRow("empty file") << QByteArray() << false << "ndjson" << 0 << 0;
+    QTest::addRow("gzip") << three << true << "ndjson" << 3 << 0;
+    QTest::addRow("JSON array on one line") << "[" + rec(0) + "," + rec(1) + "]" << false << "json" << 2 << 0;
+    QTest::addRow("pretty JSON array") << "[\n  " + rec(0) + ",\n  " + rec(1) + "\n]\n" << false << "json" << 2 << 0;
+    QTest::addRow("gzip of a pretty JSON array") << "[\n  " + rec(0) + ",\n  " + rec(1) + "\n]\n" << true << "json" << 2 << 0;
+    QTest::addRow("API page of tool call logs")
+            << QByteArray(R"({"tool_call_logs":[{"id":"tcl_1","tool_name":"gmail_fetch_mails","status":"success","started_at":"2026-01-05T10:00:00Z"},)"
+                          R"({"id":"tcl_2","tool_name":"slack_send_message","status":"platform_error","error_code":"RATE_LIMITED","started_at":"2026-01-05T10:00:01Z"}],"next_page_token":"x"})")
+            << false << "json" << 2 << 0;
+    QTest::addRow("pretty API page")
+            << QByteArray("{\n  \"tool_call_logs\": [\n    {\"id\": \"tcl_1\", \"started_at\": \"2026-01-05T10:00:00Z\"}\n  ],\n  \"next_page_token\": null\n}\n")
+            << false << "json" << 1 << 0;
+}
+
+void TestLoader::framing()
+{
+    QFETCH(QByteArray, content);
+    QFETCH(bool, gz);
+    QFETCH(QString, format);
+    QFETCH(int, records);
+    QFETCH(int, skipped);
+    const QString path = writeFile(QDir(m_dir.path()), QStringLiteral("framing.log") + (gz ? ".gz" : ""),
+                                   gz ? gzip(content) : content);
+    const Loaded l = loadFiles({ path });
+    const InputReport &r = l.reports.front();
+    QVERIFY2(!r.failed(), qPrintable(r.fatal));
+    QCOMPARE(r.gzip, gz);
+    QCOMPARE(r.format, format);
+    QCOMPARE(r.records, records);
+    QCOMPARE(r.skipped, skipped);
+}
+
+void TestLoader::brokenLinesAreLocatedAndTheRestKept()
+{
+    QByteArray content;
+    for (int i = 0; i < 10; ++i) {
+        if (i == 1)
+            content += R"({"timestamp":"2026-01-05T10:00:00Z","status":42)" "\n"; // cut short
+        else if (i == 4)
+            content += "not json at all\n";
+        else if (i == 6)
+            content += R"({"status":429,"tool_name":"x"})" "\n"; // no time
+        else if (i == 8)
+            content += R"({"timestamp":"yesterday","status":200})" "\n";
+        else
+            content += rec(i) + "\n";
+    }
+    const QString path = writeFile(QDir(m_dir.path()), QStringLiteral("broken.ndjson"), content);
+    const Loaded l = loadFiles({ path });
+    const InputReport &r = l.reports.front();
+    QVERIFY(!r.failed());
+    QCOMPARE(r.records, 6);
+    QCOMPARE(r.skipped, 4);
+    QCOMPARE(r.errors.size(), std::size_t(4));
+    QCOMPARE(r.errors[0].line, 2u);
+    QVERIFY2(r.errors[0].message.contains(QStringLiteral("invalid JSON")), qPrintable(r.errors[0].message));
+    QCOMPARE(r.errors[1].line, 5u);
+    QCOMPARE(r.errors[2].line, 7u);
+    QVERIFY(r.errors[2].message.startsWith(QStringLiteral("no time")));
+    QCOMPARE(r.errors[3].line, 9u);
+    QVERIFY2(r.errors[3].message.contains(QStringLiteral("yesterday")), qPrintable(r.errors[3].message));
+    // origins point at the right lines
+    QCOMPARE(l.store->line(0), 1u);
+    QCOMPARE(l.store->line(1), 3u);
+}
+
+void TestLoader::duplicatesAcrossFiles()
+{
+    const QByteArray a = QByteArray(R"({"id":"tcl_1","started_at":"2026-01-05T10:00:00Z"})" "\n")
+            + R"({"id":"tcl_2","started_at":"2026-01-05T10:00:01Z"})" "\n"
+            + R"({"id":"tcl_1","started_at":"2026-01-05T10:00:02Z"})" "\n" // repeat in the same file
+            + R"({"started_at":"2026-01-05T10:00:03Z"})" "\n" + R"({"started_at":"2026-01-05T10:00:03Z"})" "\n"; // no id: never duplicates
+    const QByteArray b = QByteArray(R"({"id":"tcl_2","started_at":"2026-01-05T10:00:01Z"})" "\n")
+            + R"({"id":"tcl_3","started_at":"2026-01-05T10:00:04Z"})" "\n" + R"({"id":7,"started_at":"2026-01-05T10:00:05Z"})" "\n"
+            + R"({"id":7,"started_at":"2026-01-05T10:00:05Z"})" "\n"; // numeric ids are not string ids
+    const QDir dir(m_dir.path());
+    const Loaded l = loadFiles({ writeFile(dir, QStringLiteral("a.ndjson"), a), writeFile(dir, QStringLiteral("b.ndjson"), b) });
+    QCOMPARE(l.reports[0].records, 4);
+    QCOMPARE(l.reports[0].duplicates, 1);
+    QCOMPARE(l.reports[1].records, 3);
+    QCOMPARE(l.reports[1].duplicates, 1);
+    QCOMPARE(l.store->size(), std::size_t(7));
+}
+
+void TestLoader::chunkingDoesNotChangeTheResult_data()
+{
+    QTest::addColumn<int>("threads");
+    QTest::addColumn<int>("chunkBytes");
+    QTest::addRow("one thread, default chunks") << 1 << int(4u << 20);
+    QTest::addRow("two threads, 4 KiB chunks") << 2 << 4096;
+    QTest::addRow("four threads, 5000-byte chunks") << 4 << 5000;
+}
+
+void TestLoader::chunkingDoesNotChangeTheResult()
+{
+    QFETCH(int, threads);
+    QFETCH(int, chunkBytes);
+    QByteArray content;
+    const QByteArray longMessage(20000, 'x'); // a line longer than a chunk
+    for (int i = 0; i < 3000; ++i) {
+        if (i == 1500)
+            content += rec(i, ",\"message\":\"") + longMessage + "\"}\n";
+        else if (i == 2000)
+            content += "{broken\n";
+        else
+            content += rec(i, i % 7 ? "" : ",\"id\":\"dup\"") + "\r\n";
+    }
+    const QString path = writeFile(QDir(m_dir.path()), QStringLiteral("chunks.ndjson"), content);
+    LoadOptions o;
+    o.threads = threads;
+    o.chunkBytes = std::size_t(chunkBytes);
+    const Loaded l = loadFiles({ path }, o);
+    const InputReport &r = l.reports.front();
+    // 3000 lines, 1 broken, the "dup" id on i % 7 == 0 counts once
+    const int withDupId = (2999 / 7) + 1 - (2000 % 7 == 0) - (1500 % 7 == 0);
+    QCOMPARE(r.skipped, 1);
+    QCOMPARE(r.errors.front().line, 2001u);
+    QCOMPARE(r.duplicates, withDupId - 1);
+    QCOMPARE(r.records, 3000 - 1 - (withDupId - 1));
+    // every event keeps its line and the offset of that line's first byte
+    for (std::size_t i = 0; i < l.store->size(); i += 97) {
+        const std::uint32_t line = l.store->line(i);
+        std::uint64_t offset = 0;
+        for (std::uint32_t k = 1; k < line; ++k)
+            offset = std::uint64_t(content.indexOf('\n', qsizetype(offset))) + 1;
+        QCOMPARE(l.store->offset(i), offset);
+    }
+}
+
+void TestLoader::gzipTruncatedKeepsWhatWasRead()
+{
+    QByteArray content;
+    for (int i = 0; i < 2000; ++i)
+        content += rec(i) + "\n";
+    const QByteArray gz = gzip(content);
+    const QString path = writeFile(QDir(m_dir.path()), QStringLiteral("cut.ndjson.gz"), gz.left(gz.size() / 2));
+    const Loaded l = loadFiles({ path });
+    const InputReport &r = l.reports.front();
+    QVERIFY(!r.failed());
+    QVERIFY2(r.records > 100 && r.records < 2000, qPrintable(QString::number(r.records)));
+    QVERIFY(!r.errors.empty());
+    QVERIFY2(r.errors.back().message.contains(QStringLiteral("truncated gzip")), qPrintable(r.errors.back().message));
+}
+
+void TestLoader::inputsThatAreNotLogs_data()
+{
+    QTest::addColumn<QString>("name");
+    QTest::addColumn<QByteArray>("content"); // null: do not create
+    QTest::addColumn<QString>("message");
+    QTest::addRow("missing file") << "missing.ndjson" << QByteArray() << "No such file";
+    QTest::addRow("binary file") << "binary.bin" << QByteArray("\x7f" "ELF\x02\x01\x01\0\0\0\0\0\0\0\0\0", 16) << "binary";
+    QTest::addRow("text that is not JSON") << "prose.txt" << QByteArray("Dear team,\nthe API said 429.\n") << "not a log";
+    QTest::addRow("JSON without any time") << "chunks.ndjson" << QByteArray("{\"type\":\"ping\"}\n{\"type\":\"ping\"}\n") << "not a log";
+}
+
+void TestLoader::inputsThatAreNotLogs()
+{
+    QFETCH(QString, name);
+    QFETCH(QByteArray, content);
+    QFETCH(QString, message);
+    const QString path = content.isNull() ? QDir(m_dir.path()).filePath(name) : writeFile(QDir(m_dir.path()), name, content);
+    const Loaded l = loadFiles({ path });
+    QVERIFY(l.reports.front().failed());
+    QVERIFY2(l.reports.front().fatal.contains(message), qPrintable(l.reports.front().fatal));
+    QCOMPARE(l.store->size(), std::size_t(0));
+}
+
+void TestLoader::invalidUtf8IsReplacedAndKept()
+{
+    const QByteArray line = R"({"timestamp":"2026-01-05T10:00:00Z","status":429,"body":{"error_id":"RATE_LIMITED","message":"bad )"
+                            "\xff\xfe" R"( bytes"}})";
+    const QString path = writeFile(QDir(m_dir.path()), QStringLiteral("utf8.ndjson"), line + "\n" + rec(1) + "\n");
+    const Loaded l = loadFiles({ path });
+    QCOMPARE(l.reports.front().records, 2);
+    QCOMPARE(l.store->source(0), Source::RateLimited);
+    const std::string_view m = l.store->message(0);
+    QCOMPARE(QString::fromUtf8(m.data(), int(m.size())), QStringLiteral("bad \uFFFD\uFFFD bytes"));
+}
+
+void TestLoader::timeRangeFilter()
+{
+    QByteArray content;
+    for (int i = 0; i < 120; ++i)
+        content += rec(i) + "\n";
+    const QString path = writeFile(QDir(m_dir.path()), QStringLiteral("range.ndjson"), content);
+    LoadOptions o;
+    o.range.fromMs = parseTimestamp("2026-01-05T10:00:30Z")->ms;
+    o.range.toMs = parseTimestamp("2026-01-05T10:01:00Z")->ms;
+    const Loaded l = loadFiles({ path }, o);
+    QCOMPARE(l.reports.front().records, 30); // from <= t < to
+    QCOMPARE(l.reports.front().skipped, 0);
+}
+
+void TestLoader::shapesPerRecord_data()
+{
+    QTest::addColumn<QByteArray>("line");
+    QTest::addColumn<int>("status");
+    QTest::addColumn<QString>("tool");
+    QTest::addColumn<QString>("provider");
+    QTest::addColumn<QString>("time");
+
+    QTest::addRow("status_code as string, ts in epoch seconds")
+            << QByteArray(R"({"ts":1767609727,"status_code":"429","tool":"slack_send_message"})") << 429 << "slack_send_message" << "slack" << "2026-01-05T10:42:07.000Z";
+    QTest::addRow("response.status, @timestamp in ms")
+            << QByteArray(R"({"@timestamp":1767609727120,"response":{"status":503,"headers":[{"name":"Retry-After","value":"3"}]}})") << 503 << "" << "" << "2026-01-05T10:42:07.120Z";
+    QTest::addRow("statusCode float, explicit provider")
+            << QByteArray(R"({"time":"2026-01-05 10:42:07.1239+05:30","statusCode":429.0,"tool_name":"gmail_fetch_mails","provider":"google"})") << 429 << "gmail_fetch_mails" << "google" << "2026-01-05T05:12:07.123Z";
+    QTest::addRow("tool call log record")
+            << QByteArray(R"({"id":"tcl_9","tool_name":"hubspot_contacts_list","status":"provider_error","duration_ms":"31.5","started_at":"2026-01-05T10:42:07Z"})") << -1 << "hubspot_contacts_list" << "hubspot" << "2026-01-05T10:42:07.000Z";
+    QTest::addRow("nock rawHeaders in a generic line, date key as HTTP-date")
+            << QByteArray(R"({"date":"Mon, 05 Jan 2026 10:42:07 GMT","status":200,"rawHeaders":["X-RateLimit-Limit","60"]})") << 200 << "" << "" << "2026-01-05T10:42:07.000Z";
+}
+
+void TestLoader::shapesPerRecord()
+{
+    QFETCH(QByteArray, line);
+    QFETCH(int, status);
+    QFETCH(QString, tool);
+    QFETCH(QString, provider);
+    QFETCH(QString, time);
+    const QString path = writeFile(QDir(m_dir.path()), QStringLiteral("shape.ndjson"), line + "\n");
+    const Loaded l = loadFiles({ path });
+    QCOMPARE(l.reports.front().records, 1);
+    QCOMPARE(l.store->status(0), status);
+    QCOMPARE(QString::fromUtf8(l.store->tool(0).data(), int(l.store->tool(0).size())), tool);
+    QCOMPARE(QString::fromUtf8(l.store->provider(0).data(), int(l.store->provider(0).size())), provider);
+    QCOMPARE(QString::fromStdString(formatUtcMs(l.store->timeMs(0))), time);
+}
+
+QTEST_GUILESS_MAIN(TestLoader)
+#include "tst_loader.moc"
