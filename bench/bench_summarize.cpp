@@ -58,8 +58,8 @@ struct ChildRun
             return QStringLiteral("exit status %1").arg(WEXITSTATUS(status));
         if (WIFSIGNALED(status))
             return QStringLiteral("killed by signal %1 (%2)")
-                    .arg(WTERMSIG(status))
-                    .arg(QString::fromLocal8Bit(strsignal(WTERMSIG(status))));
+                .arg(WTERMSIG(status))
+                .arg(QString::fromLocal8Bit(strsignal(WTERMSIG(status))));
         return QStringLiteral("wait status %1").arg(status);
     }
 };
@@ -131,9 +131,9 @@ QString readTail(const QString &path, qint64 maxBytes)
 QString sidecarText(qint64 records, qint64 bytes)
 {
     return QStringLiteral("ratescope-bench-sim %1 seed=1 records=%2 bytes=%3\n")
-            .arg(kSidecarVersion)
-            .arg(records)
-            .arg(bytes);
+        .arg(kSidecarVersion)
+        .arg(records)
+        .arg(bytes);
 }
 
 bool canReuse(const QString &path, qint64 records)
@@ -163,22 +163,22 @@ int main(int argc, char *argv[])
 
     QCommandLineParser parser;
     parser.setApplicationDescription(
-            QStringLiteral("Times `ratescope summarize` against `wc -l` on a simulated log."));
+        QStringLiteral("Times `ratescope summarize` against `wc -l` on a simulated log."));
     parser.addHelpOption();
     const QCommandLineOption recordsOpt(QStringLiteral("records"),
-                                        QStringLiteral("Records to simulate (default 1000000)."),
-                                        QStringLiteral("N"), QStringLiteral("1000000"));
+        QStringLiteral("Records to simulate (default 1000000)."), QStringLiteral("N"),
+        QStringLiteral("1000000"));
     const QCommandLineOption keepOpt(QStringLiteral("keep"),
-                                     QStringLiteral("Keep the simulated log at FILE and reuse it "
-                                                    "on later runs."),
-                                     QStringLiteral("FILE"));
+        QStringLiteral("Keep the simulated log at FILE and reuse it "
+                       "on later runs."),
+        QStringLiteral("FILE"));
     const QCommandLineOption runsOpt(QStringLiteral("runs"),
-                                     QStringLiteral("Timed runs per command (default 3)."),
-                                     QStringLiteral("R"), QStringLiteral("3"));
+        QStringLiteral("Timed runs per command (default 3)."), QStringLiteral("R"),
+        QStringLiteral("3"));
     const QCommandLineOption binOpt(QStringLiteral("ratescope"),
-                                    QStringLiteral("The ratescope binary (default: next to this "
-                                                   "program)."),
-                                    QStringLiteral("PATH"));
+        QStringLiteral("The ratescope binary (default: next to this "
+                       "program)."),
+        QStringLiteral("PATH"));
     parser.addOptions({ recordsOpt, keepOpt, runsOpt, binOpt });
     if (!parser.parse(QCoreApplication::arguments()))
         return usage(parser.errorText());
@@ -194,19 +194,18 @@ int main(int argc, char *argv[])
     if (!ok || runs < 1 || runs > 100)
         return usage(QStringLiteral("--runs needs an integer from 1 to 100"));
     const QString ratescope = parser.isSet(binOpt)
-            ? parser.value(binOpt)
-            : QDir(QCoreApplication::applicationDirPath()).filePath(QStringLiteral("ratescope"));
+        ? parser.value(binOpt)
+        : QDir(QCoreApplication::applicationDirPath()).filePath(QStringLiteral("ratescope"));
     if (!QFileInfo(ratescope).isExecutable())
         return usage(QStringLiteral("no ratescope binary at %1 (build the ratescope target or "
                                     "pass --ratescope)")
-                             .arg(ratescope));
+                         .arg(ratescope));
 
     QTemporaryDir scratch;
     if (!scratch.isValid())
         return usage(QStringLiteral("cannot create a temporary directory"));
-    const QString file = parser.isSet(keepOpt)
-            ? QFileInfo(parser.value(keepOpt)).absoluteFilePath()
-            : scratch.filePath(QStringLiteral("bench.ndjson"));
+    const QString file = parser.isSet(keepOpt) ? QFileInfo(parser.value(keepOpt)).absoluteFilePath()
+                                               : scratch.filePath(QStringLiteral("bench.ndjson"));
 
     // 1. The input.
     double genSeconds = -1;
@@ -247,7 +246,10 @@ int main(int argc, char *argv[])
     QFile wcFile(wcOut);
     qint64 lines = -1;
     if (wcFile.open(QIODevice::ReadOnly))
-        lines = QString::fromUtf8(wcFile.readAll()).simplified().section(QLatin1Char(' '), 0, 0).toLongLong();
+        lines = QString::fromUtf8(wcFile.readAll())
+                    .simplified()
+                    .section(QLatin1Char(' '), 0, 0)
+                    .toLongLong();
     double wcBest = 1e300;
     for (int i = 0; i < runs; ++i) {
         const ChildRun r = runChild(wcArgs, wcOut, wcErr);
@@ -262,9 +264,8 @@ int main(int argc, char *argv[])
     const QString sumOut = scratch.filePath(QStringLiteral("summarize.out"));
     const QString sumErr = scratch.filePath(QStringLiteral("summarize.err"));
     const QStringList sumArgs { ratescope, QStringLiteral("summarize"), QStringLiteral("--limit"),
-                                QStringLiteral("600"), QStringLiteral("--format"),
-                                QStringLiteral("json"), QStringLiteral("-o"),
-                                QStringLiteral("/dev/null"), file };
+        QStringLiteral("600"), QStringLiteral("--format"), QStringLiteral("json"),
+        QStringLiteral("-o"), QStringLiteral("/dev/null"), file };
     double sumBest = 1e300;
     long rssKb = 0;
     bool childFailed = false;
@@ -272,8 +273,8 @@ int main(int argc, char *argv[])
         const ChildRun r = runChild(sumArgs, sumOut, sumErr);
         if (!r.ok()) {
             QTextStream err(stderr);
-            err << "bench_summarize: `" << sumArgs.join(QLatin1Char(' ')) << "` failed: "
-                << r.describe() << "\n";
+            err << "bench_summarize: `" << sumArgs.join(QLatin1Char(' '))
+                << "` failed: " << r.describe() << "\n";
             const QString tail = readTail(sumErr, 8192);
             err << (tail.isEmpty() ? QStringLiteral("(no standard error output)\n") : tail);
             if (!tail.endsWith(QLatin1Char('\n')))
@@ -292,7 +293,7 @@ int main(int argc, char *argv[])
     const bool ratioPass = !childFailed && ratio <= kMaxRatio;
     const bool rssPass = !childFailed && rssMb <= kMaxRssMb;
     auto row = [&out](const QString &what, const QString &value, const QString &target,
-                      const QString &verdict) {
+                   const QString &verdict) {
         out << what.leftJustified(22) << value.leftJustified(18) << target.leftJustified(14)
             << verdict << "\n";
     };
@@ -303,20 +304,18 @@ int main(int argc, char *argv[])
     row(QStringLiteral("file size"), QStringLiteral("%1 MB").arg(sizeMb, 0, 'f', 1), QString(),
         QString());
     row(QStringLiteral("records"),
-        QStringLiteral("%1%2").arg(records).arg(lines >= 0 && lines != records
-                                                        ? QStringLiteral(" (wc: %1)").arg(lines)
-                                                        : QString()),
+        QStringLiteral("%1%2").arg(records).arg(
+            lines >= 0 && lines != records ? QStringLiteral(" (wc: %1)").arg(lines) : QString()),
         QString(), QString());
     if (genSeconds >= 0)
-        row(QStringLiteral("generation"),
-            QStringLiteral("%1 s").arg(genSeconds, 0, 'f', 2), QString(), QString());
+        row(QStringLiteral("generation"), QStringLiteral("%1 s").arg(genSeconds, 0, 'f', 2),
+            QString(), QString());
     row(QStringLiteral("wc -l (best of %1)").arg(runs),
         QStringLiteral("%1 s").arg(wcBest, 0, 'f', 3), QString(), QString());
     row(QStringLiteral("summarize (best of %1)").arg(runs),
         childFailed ? QStringLiteral("FAILED") : QStringLiteral("%1 s").arg(sumBest, 0, 'f', 3),
         QString(), QString());
-    row(QStringLiteral("ratio summarize/wc"),
-        childFailed ? na : QString::number(ratio, 'f', 2),
+    row(QStringLiteral("ratio summarize/wc"), childFailed ? na : QString::number(ratio, 'f', 2),
         QStringLiteral("<= %1").arg(kMaxRatio, 0, 'f', 0),
         ratioPass ? QStringLiteral("PASS") : QStringLiteral("FAIL"));
     row(QStringLiteral("peak RSS summarize"),

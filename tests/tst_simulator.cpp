@@ -79,7 +79,7 @@ std::int64_t timeOf(const json &r)
 bool isScalekit(const json &r)
 {
     return r.at("url").get<std::string>().find(".scalekit.dev/api/v1/execute_tool")
-            != std::string::npos;
+        != std::string::npos;
 }
 
 // The ErrorInfo of a Scalekit error body, or null.
@@ -209,8 +209,8 @@ void TestSimulator::everyLineIsAValidRecord()
         QVERIFY2(r.contains("id") && r["id"].is_string(), where.c_str());
         QVERIFY2(ids.insert(r["id"].get<std::string>()).second, ("duplicate id, " + where).c_str());
         QVERIFY2(r.contains("timestamp") && r["timestamp"].is_string()
-                         && std::regex_match(r["timestamp"].get<std::string>(), rfc3339),
-                 where.c_str());
+                && std::regex_match(r["timestamp"].get<std::string>(), rfc3339),
+            where.c_str());
         const std::int64_t t = timeOf(r);
         QVERIFY2(t >= previous, ("out of time order, " + where).c_str());
         previous = t;
@@ -218,8 +218,8 @@ void TestSimulator::everyLineIsAValidRecord()
         QVERIFY2(r.contains("headers") && r["headers"].is_object(), where.c_str());
         QVERIFY2(r.contains("body") && r["body"].is_object(), where.c_str());
         QVERIFY2(r.contains("duration_ms") && r["duration_ms"].is_number()
-                         && r["duration_ms"].get<double>() >= 0,
-                 where.c_str());
+                && r["duration_ms"].get<double>() >= 0,
+            where.c_str());
         QVERIFY2(r.contains("method") && r.contains("url"), where.c_str());
         const int status = r["status"].get<int>();
         const json &headers = r["headers"];
@@ -232,17 +232,17 @@ void TestSimulator::everyLineIsAValidRecord()
             const std::string conn = r.at("connection_name").get<std::string>();
             QVERIFY2(tool.rfind(provider + "_", 0) == 0, where.c_str());
             QVERIFY2(conn.size() > provider.size()
-                             && conn.compare(conn.size() - provider.size(), provider.size(), provider) == 0,
-                     where.c_str());
+                    && conn.compare(conn.size() - provider.size(), provider.size(), provider) == 0,
+                where.c_str());
             if (status == 200) {
                 QVERIFY2(body.at("execution_id").is_string() && body.at("data").is_object(),
-                         where.c_str());
+                    where.c_str());
                 ++kinds["200"];
             } else if (status == 429) {
                 QVERIFY2(body.at("code") == 8, where.c_str());
                 const json &info = body.at("details").at(0);
                 QCOMPARE(info.at("@type").get<std::string>(),
-                         std::string("type.googleapis.com/scalekit.v1.errdetails.ErrorInfo"));
+                    std::string("type.googleapis.com/scalekit.v1.errdetails.ErrorInfo"));
                 const std::string code = info.at("error_code").get<std::string>();
                 if (code == "RATE_LIMITED") {
                     QVERIFY2(body.at("message") == "rate limit exceeded", where.c_str());
@@ -254,17 +254,19 @@ void TestSimulator::everyLineIsAValidRecord()
                     const json &tei = info.at("tool_error_info");
                     QVERIFY2(tei.at("tool_error_code") == "429", where.c_str());
                     QVERIFY2(tei.at("execution_id").is_string(), where.c_str());
-                    QVERIFY2(!tei.at("tool_error_message").get<std::string>().empty(),
-                             where.c_str());
+                    QVERIFY2(
+                        !tei.at("tool_error_message").get<std::string>().empty(), where.c_str());
                     ++kinds["TOOL_ERROR 429"];
                 }
             } else if (status == 502) {
                 QVERIFY2(errorCode(r) == "TOOL_ERROR", where.c_str());
-                const std::string msg =
-                        errorInfo(r)->at("tool_error_info").at("tool_error_message").get<std::string>();
-                QVERIFY2(msg.find("rate") == std::string::npos
-                                 && msg.find("429") == std::string::npos,
-                         where.c_str()); // a tool failure, nothing that reads as a limit
+                const std::string msg = errorInfo(r)
+                                            ->at("tool_error_info")
+                                            .at("tool_error_message")
+                                            .get<std::string>();
+                QVERIFY2(
+                    msg.find("rate") == std::string::npos && msg.find("429") == std::string::npos,
+                    where.c_str()); // a tool failure, nothing that reads as a limit
                 ++kinds["TOOL_ERROR 502"];
             } else {
                 QVERIFY2(status == 500, where.c_str());
@@ -278,15 +280,15 @@ void TestSimulator::everyLineIsAValidRecord()
             if (status == 429) {
                 QVERIFY2(body.at("error_id") == "RATE_LIMIT_EXCEEDED", where.c_str());
                 QVERIFY2(body.at("message").is_string(), where.c_str());
-                QVERIFY2(std::stoi(headers.at("Retry-After").get<std::string>()) >= 1,
-                         where.c_str());
+                QVERIFY2(
+                    std::stoi(headers.at("Retry-After").get<std::string>()) >= 1, where.c_str());
                 ++kinds["RATE_LIMIT_EXCEEDED"];
             } else {
                 QVERIFY2(status == 200 || status == 201, where.c_str());
                 const int lim = std::stoi(
-                        headers.at("x-skytells-ratelimit-limit-requests").get<std::string>());
+                    headers.at("x-skytells-ratelimit-limit-requests").get<std::string>());
                 const int rem = std::stoi(
-                        headers.at("x-skytells-ratelimit-remaining-requests").get<std::string>());
+                    headers.at("x-skytells-ratelimit-remaining-requests").get<std::string>());
                 QVERIFY2(rem >= 0 && rem < lim, where.c_str());
                 QVERIFY2(headers.at("x-skytells-ratelimit-window") == "60", where.c_str());
                 QVERIFY2(body.at("status").is_string(), where.c_str());
@@ -295,7 +297,7 @@ void TestSimulator::everyLineIsAValidRecord()
         }
     }
     for (const char *kind : { "200", "RATE_LIMITED", "TOOL_ERROR 429", "TOOL_ERROR 502",
-                              "RATE_LIMIT_EXCEEDED", "skytells 2xx" })
+             "RATE_LIMIT_EXCEEDED", "skytells 2xx" })
         QVERIFY2(kinds[kind] > 0, kind);
 }
 
@@ -388,11 +390,12 @@ void TestSimulator::retryBehaviours()
         const std::int64_t t = timeOf(r);
         const int status = r["status"].get<int>();
         const std::string key = isScalekit(r)
-                ? r["connection_name"].get<std::string>() + " " + r["tool_name"].get<std::string>()
-                : clientOf(r) + " " + r["method"].get<std::string>() + " " + r["url"].get<std::string>();
+            ? r["connection_name"].get<std::string>() + " " + r["tool_name"].get<std::string>()
+            : clientOf(r) + " " + r["method"].get<std::string>() + " "
+                + r["url"].get<std::string>();
         const int retryAfter = r["headers"].contains("Retry-After")
-                ? std::stoi(r["headers"]["Retry-After"].get<std::string>())
-                : 0;
+            ? std::stoi(r["headers"]["Retry-After"].get<std::string>())
+            : 0;
         byKey[key].push_back({ t, status, retryAfter });
         if (status == 429 && isScalekit(r)) {
             if (clientOf(r) == "sync")
@@ -461,8 +464,8 @@ void TestSimulator::gzipIsReproducible()
         QVERIFY(res.records > 0);
     }
     QFile a(gzA), b(gzB), p(plain);
-    QVERIFY(a.open(QIODevice::ReadOnly) && b.open(QIODevice::ReadOnly)
-            && p.open(QIODevice::ReadOnly));
+    QVERIFY(
+        a.open(QIODevice::ReadOnly) && b.open(QIODevice::ReadOnly) && p.open(QIODevice::ReadOnly));
     const QByteArray bytesA = a.readAll();
     QCOMPARE(bytesA, b.readAll());
     QVERIFY(bytesA.startsWith(QByteArray("\x1f\x8b\x08\x00\x00\x00\x00\x00", 8))); // no mtime
@@ -504,7 +507,9 @@ void TestSimulator::writesPipesInPlace()
     ::close(readFd);
     QVERIFY2(written, qPrintable(error));
     QCOMPARE(received, generate(options(2, 3, 200, 300)).text);
-    struct stat st {};
+    struct stat st
+    {
+    };
     QCOMPARE(::stat(fifo.constData(), &st), 0);
     QVERIFY(S_ISFIFO(st.st_mode));
 }
@@ -530,15 +535,16 @@ void TestSimulator::commandLine_data()
     QTest::addColumn<int>("exitStatus");
     QTest::addRow("unknown option") << QStringList { QStringLiteral("--bogus") } << 2;
     QTest::addRow("records not a number")
-            << QStringList { QStringLiteral("--records"), QStringLiteral("many") } << 2;
-    QTest::addRow("zero minutes") << QStringList { QStringLiteral("--minutes"), QStringLiteral("0") }
-                                  << 2;
-    QTest::addRow("bad start")
-            << QStringList { QStringLiteral("--start"), QStringLiteral("yesterday") } << 2;
+        << QStringList { QStringLiteral("--records"), QStringLiteral("many") } << 2;
+    QTest::addRow("zero minutes") << QStringList { QStringLiteral("--minutes"),
+        QStringLiteral("0") } << 2;
+    QTest::addRow("bad start") << QStringList { QStringLiteral("--start"),
+        QStringLiteral("yesterday") }
+                               << 2;
     QTest::addRow("stray argument") << QStringList { QStringLiteral("file.ndjson") } << 2;
     QTest::addRow("missing value") << QStringList { QStringLiteral("--limit") } << 2;
-    QTest::addRow("writes a file") << QStringList { QStringLiteral("--minutes"), QStringLiteral("2"),
-                                                    QStringLiteral("-o"), QStringLiteral("@OUT@") }
+    QTest::addRow("writes a file") << QStringList { QStringLiteral("--minutes"),
+        QStringLiteral("2"), QStringLiteral("-o"), QStringLiteral("@OUT@") }
                                    << 0;
 }
 

@@ -37,39 +37,34 @@ int runSimulate(const QStringList &args)
 {
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
-            "Write deterministic, realistic Scalekit tool-calling and Skytells prediction traffic\n"
-            "as NDJSON response-log records, with platform limit bursts, provider incidents and\n"
-            "retrying clients. The same options always give the same bytes."));
+        "Write deterministic, realistic Scalekit tool-calling and Skytells prediction traffic\n"
+        "as NDJSON response-log records, with platform limit bursts, provider incidents and\n"
+        "retrying clients. The same options always give the same bytes."));
     parser.addHelpOption();
-    const QCommandLineOption recordsOpt(QStringLiteral("records"),
-                                        QStringLiteral("Stop after N records."), QStringLiteral("N"));
-    const QCommandLineOption minutesOpt(
-            QStringLiteral("minutes"),
-            QStringLiteral("Simulate M minutes (default 60 when --records is not given)."),
-            QStringLiteral("M"));
+    const QCommandLineOption recordsOpt(
+        QStringLiteral("records"), QStringLiteral("Stop after N records."), QStringLiteral("N"));
+    const QCommandLineOption minutesOpt(QStringLiteral("minutes"),
+        QStringLiteral("Simulate M minutes (default 60 when --records is not given)."),
+        QStringLiteral("M"));
     const QCommandLineOption rpmOpt(QStringLiteral("rpm"),
-                                    QStringLiteral("Mean fresh tool-call demand per minute (default 360)."),
-                                    QStringLiteral("N"));
+        QStringLiteral("Mean fresh tool-call demand per minute (default 360)."),
+        QStringLiteral("N"));
     const QCommandLineOption limitOpt(QStringLiteral("limit"),
-                                      QStringLiteral("Platform limit, requests per minute (default 600)."),
-                                      QStringLiteral("N"));
+        QStringLiteral("Platform limit, requests per minute (default 600)."), QStringLiteral("N"));
     const QCommandLineOption seedOpt(QStringLiteral("seed"),
-                                     QStringLiteral("Random seed, decimal or 0x-hex (default 1)."),
-                                     QStringLiteral("S"));
-    const QCommandLineOption startOpt(
-            QStringLiteral("start"),
-            QStringLiteral("First minute, RFC 3339 (default 2026-01-05T09:00:00Z; seconds are "
-                           "dropped, traffic starts on a whole UTC minute)."),
-            QStringLiteral("TIME"));
+        QStringLiteral("Random seed, decimal or 0x-hex (default 1)."), QStringLiteral("S"));
+    const QCommandLineOption startOpt(QStringLiteral("start"),
+        QStringLiteral("First minute, RFC 3339 (default 2026-01-05T09:00:00Z; seconds are "
+                       "dropped, traffic starts on a whole UTC minute)."),
+        QStringLiteral("TIME"));
     const QCommandLineOption outOpt(QStringList { QStringLiteral("o"), QStringLiteral("output") },
-                                    QStringLiteral("Write to FILE atomically (default: standard "
-                                                   "output); a .gz suffix compresses it."),
-                                    QStringLiteral("FILE"));
-    const QCommandLineOption noIncidentsOpt(
-            QStringLiteral("no-incidents"),
-            QStringLiteral("No scheduled bursts, provider incidents or polling storms."));
+        QStringLiteral("Write to FILE atomically (default: standard "
+                       "output); a .gz suffix compresses it."),
+        QStringLiteral("FILE"));
+    const QCommandLineOption noIncidentsOpt(QStringLiteral("no-incidents"),
+        QStringLiteral("No scheduled bursts, provider incidents or polling storms."));
     for (const QCommandLineOption &o :
-         { recordsOpt, minutesOpt, rpmOpt, limitOpt, seedOpt, startOpt, outOpt, noIncidentsOpt })
+        { recordsOpt, minutesOpt, rpmOpt, limitOpt, seedOpt, startOpt, outOpt, noIncidentsOpt })
         parser.addOption(o);
 
     QStringList argv = args;
@@ -82,7 +77,7 @@ int runSimulate(const QStringList &args)
     }
     if (!parser.positionalArguments().isEmpty())
         return usageError(QStringLiteral("unexpected argument '%1'")
-                                  .arg(parser.positionalArguments().constFirst()));
+                              .arg(parser.positionalArguments().constFirst()));
 
     SimulatorOptions opts;
     qint64 v = 0;
@@ -119,7 +114,7 @@ int runSimulate(const QStringList &args)
         if (!simParseRfc3339(parser.value(startOpt).toStdString(), &ms))
             return usageError(QStringLiteral("--start needs an RFC 3339 time such as "
                                              "2026-01-05T09:00:00Z, not '%1'")
-                                      .arg(parser.value(startOpt)));
+                                  .arg(parser.value(startOpt)));
         opts.startMs = ms;
     }
     opts.incidents = !parser.isSet(noIncidentsOpt);
@@ -138,9 +133,9 @@ int runSimulate(const QStringList &args)
         QTextStream(stderr) << "ratescope simulate: wrote " << res.records << " records ("
                             << QString::number(double(res.bytes) / 1e6, 'f', 1) << " MB"
                             << (res.fileBytes != res.bytes
-                                        ? QStringLiteral(", %1 MB on disk")
-                                                  .arg(double(res.fileBytes) / 1e6, 0, 'f', 1)
-                                        : QString())
+                                       ? QStringLiteral(", %1 MB on disk")
+                                             .arg(double(res.fileBytes) / 1e6, 0, 'f', 1)
+                                       : QString())
                             << ") to " << out << " in "
                             << QString::number(double(timer.elapsed()) / 1000.0, 'f', 2) << " s\n";
     }

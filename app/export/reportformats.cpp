@@ -212,10 +212,15 @@ QByteArray summaryToMarkdown(const Summary &s, const RuleSet &rules, const QStri
             o += " Peak " + std::to_string(*s.peakRpm) + " requests/min at "
                     + formatUtcMinute(*s.peakMinuteMs) + ".";
         if (s.limit) {
-            o += " Limit " + limitText(s.limit)
-                    + (s.limit->perMinute() ? " requests/min" : " requests")
+            std::string window = "per minute";
+            if (!s.limit->windowS)
+                window = "per window of unknown length";
+            else if (!s.limit->perMinute())
+                window = "per " + limitText(s.limit).substr(limitText(s.limit).find('/') + 1);
+            o += " Limit " + std::to_string(s.limit->requests) + " requests " + window
                     + (s.limit->fromHeaders ? " (reported by the server)" : "") + ": "
-                    + std::to_string(s.minutesOverLimit) + " minutes over it.";
+                    + std::to_string(s.minutesOverLimit)
+                    + (s.minutesOverLimit == 1 ? " minute" : " minutes") + " over it.";
         }
         o += "\n";
     }

@@ -29,7 +29,10 @@ constexpr std::uint64_t mix48(std::uint64_t z)
 class SplitMix64
 {
 public:
-    explicit SplitMix64(std::uint64_t seed) : m_state(seed) { }
+    explicit SplitMix64(std::uint64_t seed)
+        : m_state(seed)
+    {
+    }
     std::uint64_t next()
     {
         m_state += 0x9e3779b97f4a7c15ULL;

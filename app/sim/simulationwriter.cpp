@@ -65,7 +65,7 @@ public:
 
     // Compresses data (finish: and ends the stream) and writes the output to device.
     bool write(QIODevice &device, const char *data, std::size_t size, bool finish,
-               std::uint64_t *written, QString *error)
+        std::uint64_t *written, QString *error)
     {
         m_zs.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(data));
         m_zs.avail_in = uInt(size);
@@ -95,8 +95,8 @@ private:
 
 } // namespace
 
-bool writeSimulation(TrafficSimulator &simulator, const QString &path,
-                     SimulationWriteResult *result, QString *error)
+bool writeSimulation(
+    TrafficSimulator &simulator, const QString &path, SimulationWriteResult *result, QString *error)
 {
     SimulationWriteResult res;
     const bool toStdout = path.isEmpty() || path == QLatin1String("-");
@@ -113,7 +113,7 @@ bool writeSimulation(TrafficSimulator &simulator, const QString &path,
     if (toStdout) {
         if (!plainFile.open(1, QIODevice::WriteOnly)) {
             *error = QStringLiteral("cannot write to standard output: %1")
-                             .arg(plainFile.errorString());
+                         .arg(plainFile.errorString());
             return false;
         }
         device = &plainFile;
@@ -176,7 +176,7 @@ bool writeSimulation(TrafficSimulator &simulator, const QString &path,
         if (atomic)
             saveFile.cancelWriting();
         *error = QStringLiteral("cannot write %1: %2")
-                         .arg(toStdout ? QStringLiteral("standard output") : path, why);
+                     .arg(toStdout ? QStringLiteral("standard output") : path, why);
         return false;
     }
     if (result)

@@ -19,4 +19,4 @@ struct SimulationWriteResult
 // replaced. A path ending in ".gz" is gzip-compressed with zlib and a fixed header (mtime 0,
 // OS "Unix", no name), so equal records give byte-identical files.
 bool writeSimulation(TrafficSimulator &simulator, const QString &path,
-                     SimulationWriteResult *result, QString *error);
+    SimulationWriteResult *result, QString *error);

@@ -96,21 +96,21 @@ struct ProviderInfo
 };
 
 constexpr std::array<ProviderInfo, ProviderCount> kProviders { {
-        { "gmail", 260, 420, "User-rate limit exceeded.  Retry after ", "Backend Error" },
-        { "slack", 140, 260, "ratelimited", "internal_error" },
-        { "hubspot", 220, 480, "You have reached your secondly limit.", "Bad Gateway" },
-        { "googlecalendar", 190, 320, "Rate Limit Exceeded", "Backend Error" },
-        { "github", 240, 520,
-          "You have exceeded a secondary rate limit. Please wait a few minutes before you try "
-          "again.",
-          "Server Error" },
-        { "notion", 310, 560, "You have been rate limited. Please try again in a few minutes.",
-          "upstream connect error or disconnect/reset before headers. reset reason: connection "
-          "failure" },
-        { "googledrive", 230, 400, "User rate limit exceeded.", "Backend Error" },
-        { "jira", 280, 500, "Rate limit exceeded.", "Bad Gateway" },
-        { "linear", 180, 300, "Rate limit exceeded. Please try again later.",
-          "upstream request timeout" },
+    { "gmail", 260, 420, "User-rate limit exceeded.  Retry after ", "Backend Error" },
+    { "slack", 140, 260, "ratelimited", "internal_error" },
+    { "hubspot", 220, 480, "You have reached your secondly limit.", "Bad Gateway" },
+    { "googlecalendar", 190, 320, "Rate Limit Exceeded", "Backend Error" },
+    { "github", 240, 520,
+        "You have exceeded a secondary rate limit. Please wait a few minutes before you try "
+        "again.",
+        "Server Error" },
+    { "notion", 310, 560, "You have been rate limited. Please try again in a few minutes.",
+        "upstream connect error or disconnect/reset before headers. reset reason: connection "
+        "failure" },
+    { "googledrive", 230, 400, "User rate limit exceeded.", "Backend Error" },
+    { "jira", 280, 500, "Rate limit exceeded.", "Bad Gateway" },
+    { "linear", 180, 300, "Rate limit exceeded. Please try again later.",
+        "upstream request timeout" },
 } };
 
 struct ToolInfo
@@ -207,34 +207,41 @@ struct ClientInfo
 // ("sales-hubspot"), as an environment with one set of connections per agent has them.
 // Skytells records carry the client in a top-level "client" field.
 constexpr std::array<ClientInfo, ClientCount> kClients { {
-        // name       share retries  gm sl hs gc gh no gd ji li
-        { "support", 300, 4, { 20, 35, 0, 0, 0, 15, 0, 15, 15 } },
-        { "sales", 200, 2, { 30, 15, 45, 10, 0, 0, 0, 0, 0 } },
-        { "inbox", 250, 3, { 70, 15, 0, 0, 0, 15, 0, 0, 0 } },
-        { "cal", 150, 0, { 20, 10, 0, 70, 0, 0, 0, 0, 0 } },
-        { "sync", 100, 3, { 0, 0, 35, 0, 25, 20, 20, 0, 0 } },
-        { "image-studio", 0, 5, {} },
-        { "thumbnailer", 0, 5, {} },
+    // name       share retries  gm sl hs gc gh no gd ji li
+    { "support", 300, 4, { 20, 35, 0, 0, 0, 15, 0, 15, 15 } },
+    { "sales", 200, 2, { 30, 15, 45, 10, 0, 0, 0, 0, 0 } },
+    { "inbox", 250, 3, { 70, 15, 0, 0, 0, 15, 0, 0, 0 } },
+    { "cal", 150, 0, { 20, 10, 0, 70, 0, 0, 0, 0, 0 } },
+    { "sync", 100, 3, { 0, 0, 35, 0, 25, 20, 20, 0, 0 } },
+    { "image-studio", 0, 5, {} },
+    { "thumbnailer", 0, 5, {} },
 } };
 
 // Fresh demand by UTC hour, per mille of the mean (a weekday: quiet night, afternoon peak).
-constexpr std::array<int, 24> kDailyShape = { 631,  589,  547,  526,  547,  631,  757,  904,
-                                              1052, 1178, 1283, 1367, 1409, 1451, 1472, 1451,
-                                              1388, 1304, 1199, 1073, 947,  841,  757,  694 };
+constexpr std::array<int, 24> kDailyShape = { 631, 589, 547, 526, 547, 631, 757, 904, 1052, 1178,
+    1283, 1367, 1409, 1451, 1472, 1451, 1388, 1304, 1199, 1073, 947, 841, 757, 694 };
 
 // Providers that have incidents, in turn.
-constexpr std::array<Provider, 6> kIncidentProviders = { Gmail,  Hubspot, Slack,
-                                                         Github, Notion,  GoogleCalendar };
+constexpr std::array<Provider, 6> kIncidentProviders
+    = { Gmail, Hubspot, Slack, Github, Notion, GoogleCalendar };
 
 enum class IncidentKind { PlatformBurst, ProviderIncident, PollingStorm };
-constexpr std::array<IncidentKind, 4> kIncidentCycle = {
-    IncidentKind::PlatformBurst, IncidentKind::ProviderIncident, IncidentKind::PollingStorm,
-    IncidentKind::ProviderIncident
-};
+constexpr std::array<IncidentKind, 4> kIncidentCycle = { IncidentKind::PlatformBurst,
+    IncidentKind::ProviderIncident, IncidentKind::PollingStorm, IncidentKind::ProviderIncident };
 
 constexpr std::int64_t kBatchWaveMs = 10000; // sync fires every 10 s
 constexpr std::int64_t kBatchRetryMs = 5000; // and retries after exactly 5 s
 constexpr std::int64_t kImagePollMs = 1000; // image-studio polls every second
+
+// JSON fragments of the Scalekit error bodies (formats.md §1.3).
+constexpr std::string_view kJsonHeaders = R"(,"headers":{"Content-Type":"application/json"})";
+constexpr std::string_view kRateLimitedBody
+    = R"("},"body":{"code":8,"message":"rate limit exceeded","details":[{)"
+      R"("@type":"type.googleapis.com/scalekit.v1.errdetails.ErrorInfo",)"
+      R"("error_code":"RATE_LIMITED"}]},"duration_ms":)";
+constexpr std::string_view kToolErrorInfo
+    = R"("@type":"type.googleapis.com/scalekit.v1.errdetails.ErrorInfo",)"
+      R"("error_code":"TOOL_ERROR","tool_error_info":{"execution_id":")";
 
 enum class Kind : std::uint8_t { ToolCall, PredictionCreate, PredictionPoll };
 
@@ -264,8 +271,8 @@ struct Prediction
     std::uint8_t model;
 };
 
-constexpr std::array<std::string_view, 3> kModels = { "truefusion-pro", "truefusion",
-                                                      "truefusion-edge" };
+constexpr std::array<std::string_view, 3> kModels
+    = { "truefusion-pro", "truefusion", "truefusion-edge" };
 
 } // namespace
 
@@ -275,57 +282,57 @@ struct TrafficSimulator::Impl
 {
     explicit Impl(const SimulatorOptions &o);
 
-    SimulatorOptions opts;
-    Xoshiro256 rng; // record details
-    Xoshiro256 demandRng; // fresh arrivals
-    Xoshiro256 scheduleRng; // incidents
-    std::uint64_t idKey;
-    std::uint64_t execKey;
+    SimulatorOptions m_opts;
+    Xoshiro256 m_rng; // record details
+    Xoshiro256 m_demandRng; // fresh arrivals
+    Xoshiro256 m_scheduleRng; // incidents
+    std::uint64_t m_idKey;
+    std::uint64_t m_execKey;
 
-    std::vector<Pending> heap;
-    std::uint64_t seq = 0;
-    std::int64_t firstMinuteMs = 0;
-    std::int64_t minute = -1;
-    std::int64_t minuteStart = 0;
-    std::int64_t minuteEnd = 0;
-    int windowCount = 0; // served execute_tool requests in this minute
-    std::deque<std::int64_t> skytellsServed; // times of served Skytells requests in the window
-    SimMinuteStats stats;
-    std::function<void(const SimMinuteStats &)> observer;
-    std::uint64_t emitted = 0;
-    bool done = false;
+    std::vector<Pending> m_heap;
+    std::uint64_t m_seq = 0;
+    std::int64_t m_firstMinuteMs = 0;
+    std::int64_t m_minute = -1;
+    std::int64_t m_minuteStart = 0;
+    std::int64_t m_minuteEnd = 0;
+    int m_windowCount = 0; // served execute_tool requests in this minute
+    std::deque<std::int64_t> m_skytellsServed; // times of served Skytells requests in the window
+    SimMinuteStats m_stats;
+    std::function<void(const SimMinuteStats &)> m_observer;
+    std::uint64_t m_emitted = 0;
+    bool m_done = false;
 
     // incidents
-    std::int64_t nextIncidentMinute = 0;
-    int incidentIndex = 0;
-    int providerIncidentCount = 0;
-    std::int64_t burstEndMinute = -1; // platform burst active while minute < burstEndMinute
-    int burstTargetPermille = 0;
-    std::int64_t providerEndMinute = -1;
-    Provider incidentProvider = Gmail;
-    int incidentPermille = 0;
-    int stormLaunches = 0; // image-studio predictions to launch in the current minute
+    std::int64_t m_nextIncidentMinute = 0;
+    int m_incidentIndex = 0;
+    int m_providerIncidentCount = 0;
+    std::int64_t m_burstEndMinute = -1; // platform burst active while minute < burstEndMinute
+    int m_burstTargetPermille = 0;
+    std::int64_t m_providerEndMinute = -1;
+    Provider m_incidentProvider = Gmail;
+    int m_incidentPermille = 0;
+    int m_stormLaunches = 0; // image-studio predictions to launch in the current minute
 
-    std::array<std::vector<std::uint16_t>, ProviderCount> toolsByProvider;
-    std::vector<Prediction> predictions;
-    std::vector<std::uint32_t> freePredictions;
+    std::array<std::vector<std::uint16_t>, ProviderCount> m_toolsByProvider;
+    std::vector<Prediction> m_predictions;
+    std::vector<std::uint32_t> m_freePredictions;
 
-    std::string scalekitUrl;
-    std::string line;
-    std::int64_t cachedMinute = INT64_MIN;
-    char minutePrefix[17] = {};
+    std::string m_scalekitUrl;
+    std::string m_line;
+    std::int64_t m_cachedMinute = INT64_MIN;
+    char m_minutePrefix[17] = {};
 
     void push(std::int64_t t, Kind kind, std::uint8_t client, std::uint8_t attempt,
-              std::uint16_t tool, std::uint32_t prediction)
+        std::uint16_t tool, std::uint32_t prediction)
     {
-        heap.push_back(Pending { t, seq++, kind, client, attempt, tool, prediction });
-        std::push_heap(heap.begin(), heap.end(), Later {});
+        m_heap.push_back(Pending { t, m_seq++, kind, client, attempt, tool, prediction });
+        std::push_heap(m_heap.begin(), m_heap.end(), Later {});
     }
     Pending pop()
     {
-        std::pop_heap(heap.begin(), heap.end(), Later {});
-        const Pending p = heap.back();
-        heap.pop_back();
+        std::pop_heap(m_heap.begin(), m_heap.end(), Later {});
+        const Pending p = m_heap.back();
+        m_heap.pop_back();
         return p;
     }
 
@@ -344,13 +351,13 @@ struct TrafficSimulator::Impl
     bool skytellsAdmit(std::int64_t t, int *retryAfterS);
 
     // line building
-    void lit(std::string_view s) { line.append(s.data(), s.size()); }
+    void lit(std::string_view s) { m_line.append(s.data(), s.size()); }
     void uint(std::uint64_t v);
     void hex(std::uint64_t v, int digits);
     void digits(int count); // random decimal digits, first one non-zero
     void alnum(int count, bool upper);
     void timestamp(std::int64_t ms);
-    void uuid(const std::array<char, 36> &u) { line.append(u.data(), u.size()); }
+    void uuid(const std::array<char, 36> &u) { m_line.append(u.data(), u.size()); }
     void head(std::int64_t t, int client, std::string_view method);
     void scalekitHead(std::int64_t t, int client, const ToolInfo &tool, int status);
     void executionId();
@@ -359,24 +366,24 @@ struct TrafficSimulator::Impl
 };
 
 TrafficSimulator::Impl::Impl(const SimulatorOptions &o)
-    : opts(o),
-      rng(mix64(o.seed ^ 0x52617465ULL)),
-      demandRng(mix64(o.seed ^ 0x44656d61ULL)),
-      scheduleRng(mix64(o.seed ^ 0x53636865ULL)),
-      idKey(mix64(o.seed ^ 0x6964ULL)),
-      execKey(mix64(o.seed ^ 0x65786563ULL))
+    : m_opts(o)
+    , m_rng(mix64(o.seed ^ 0x52617465ULL))
+    , m_demandRng(mix64(o.seed ^ 0x44656d61ULL))
+    , m_scheduleRng(mix64(o.seed ^ 0x53636865ULL))
+    , m_idKey(mix64(o.seed ^ 0x6964ULL))
+    , m_execKey(mix64(o.seed ^ 0x65786563ULL))
 {
-    opts.meanRpm = std::max(0, opts.meanRpm);
-    opts.limitRpm = std::max(1, opts.limitRpm);
-    opts.skytellsLimit = std::max(1, opts.skytellsLimit);
-    opts.skytellsWindowS = std::max(1, opts.skytellsWindowS);
-    firstMinuteMs = floorDiv(opts.startMs, kMinuteMs) * kMinuteMs;
+    m_opts.meanRpm = std::max(0, m_opts.meanRpm);
+    m_opts.limitRpm = std::max(1, m_opts.limitRpm);
+    m_opts.skytellsLimit = std::max(1, m_opts.skytellsLimit);
+    m_opts.skytellsWindowS = std::max(1, m_opts.skytellsWindowS);
+    m_firstMinuteMs = floorDiv(m_opts.startMs, kMinuteMs) * kMinuteMs;
     for (int i = 0; i < kToolCount; ++i)
-        toolsByProvider[kTools[i].provider].push_back(std::uint16_t(i));
-    scalekitUrl = "https://" + opts.environment + ".scalekit.dev/api/v1/execute_tool";
-    line.reserve(1024);
-    heap.reserve(4096);
-    nextIncidentMinute = scheduleRng.range(20, 35);
+        m_toolsByProvider[kTools[i].provider].push_back(std::uint16_t(i));
+    m_scalekitUrl = "https://" + m_opts.environment + ".scalekit.dev/api/v1/execute_tool";
+    m_line.reserve(1024);
+    m_heap.reserve(4096);
+    m_nextIncidentMinute = m_scheduleRng.range(20, 35);
 }
 
 int TrafficSimulator::Impl::shapePermille(std::int64_t ms) const
@@ -401,7 +408,7 @@ std::uint16_t TrafficSimulator::Impl::pickTool(Xoshiro256 &r, int client)
         pick -= w[std::size_t(p)];
         ++p;
     }
-    const auto &tools = toolsByProvider[std::size_t(p)];
+    const auto &tools = m_toolsByProvider[std::size_t(p)];
     return tools[r.below(std::uint32_t(tools.size()))];
 }
 
@@ -409,8 +416,8 @@ std::uint32_t TrafficSimulator::Impl::newPrediction(int model, std::int64_t comp
 {
     Prediction pr;
     static constexpr char kHex[] = "0123456789abcdef";
-    const std::uint64_t a = rng.next();
-    const std::uint64_t b = rng.next();
+    const std::uint64_t a = m_rng.next();
+    const std::uint64_t b = m_rng.next();
     int bit = 0;
     for (int i = 0; i < 36; ++i) {
         if (i == 8 || i == 13 || i == 18 || i == 23) {
@@ -428,67 +435,68 @@ std::uint32_t TrafficSimulator::Impl::newPrediction(int model, std::int64_t comp
     }
     pr.completeMs = completeMs;
     pr.model = std::uint8_t(model);
-    if (!freePredictions.empty()) {
-        const std::uint32_t slot = freePredictions.back();
-        freePredictions.pop_back();
-        predictions[slot] = pr;
+    if (!m_freePredictions.empty()) {
+        const std::uint32_t slot = m_freePredictions.back();
+        m_freePredictions.pop_back();
+        m_predictions[slot] = pr;
         return slot;
     }
-    predictions.push_back(pr);
-    return std::uint32_t(predictions.size() - 1);
+    m_predictions.push_back(pr);
+    return std::uint32_t(m_predictions.size() - 1);
 }
 
 void TrafficSimulator::Impl::startIncident()
 {
-    const IncidentKind kind = kIncidentCycle[std::size_t(incidentIndex % 4)];
-    ++incidentIndex;
-    std::int64_t end = minute + 1;
+    const IncidentKind kind = kIncidentCycle[std::size_t(m_incidentIndex % 4)];
+    ++m_incidentIndex;
+    std::int64_t end = m_minute + 1;
     switch (kind) {
     case IncidentKind::PlatformBurst:
-        end = minute + scheduleRng.range(3, 5);
-        burstEndMinute = end;
-        burstTargetPermille = int(scheduleRng.range(1100, 1300));
+        end = m_minute + m_scheduleRng.range(3, 5);
+        m_burstEndMinute = end;
+        m_burstTargetPermille = int(m_scheduleRng.range(1100, 1300));
         break;
     case IncidentKind::ProviderIncident:
-        end = minute + scheduleRng.range(6, 12);
-        providerEndMinute = end;
-        incidentProvider =
-                kIncidentProviders[std::size_t(providerIncidentCount % int(kIncidentProviders.size()))];
-        ++providerIncidentCount;
-        incidentPermille = int(scheduleRng.range(400, 700));
+        end = m_minute + m_scheduleRng.range(6, 12);
+        m_providerEndMinute = end;
+        m_incidentProvider = kIncidentProviders[std::size_t(
+            m_providerIncidentCount % int(kIncidentProviders.size()))];
+        ++m_providerIncidentCount;
+        m_incidentPermille = int(m_scheduleRng.range(400, 700));
         break;
     case IncidentKind::PollingStorm:
-        end = minute + 3;
-        stormLaunches = int(scheduleRng.range(5, 8));
+        end = m_minute + 3;
+        m_stormLaunches = int(m_scheduleRng.range(5, 8));
         break;
     }
-    nextIncidentMinute = end + scheduleRng.range(25, 50);
+    m_nextIncidentMinute = end + m_scheduleRng.range(25, 50);
 }
 
 void TrafficSimulator::Impl::startMinute()
 {
-    minuteStart = firstMinuteMs + minute * kMinuteMs;
-    minuteEnd = minuteStart + kMinuteMs;
-    stats = SimMinuteStats {};
-    stats.minuteMs = minuteStart;
-    windowCount = 0;
-    stormLaunches = 0;
-    if (opts.incidents && minute >= nextIncidentMinute)
+    m_minuteStart = m_firstMinuteMs + m_minute * kMinuteMs;
+    m_minuteEnd = m_minuteStart + kMinuteMs;
+    m_stats = SimMinuteStats {};
+    m_stats.minuteMs = m_minuteStart;
+    m_windowCount = 0;
+    m_stormLaunches = 0;
+    if (m_opts.incidents && m_minute >= m_nextIncidentMinute)
         startIncident();
 
     // Scalekit: fresh tool calls.
-    const int shape = shapePermille(minuteStart);
+    const int shape = shapePermille(m_minuteStart);
     int noise = -4000;
     for (int i = 0; i < 4; ++i)
-        noise += int(demandRng.below(2001));
+        noise += int(m_demandRng.below(2001));
     noise /= 20; // -200..200 per mille, roughly normal (sd ~58)
-    const std::int64_t base =
-            (std::int64_t(opts.meanRpm) * shape * (1000 + noise) + 500000) / 1000000;
+    const std::int64_t base
+        = (std::int64_t(m_opts.meanRpm) * shape * (1000 + noise) + 500000) / 1000000;
     std::int64_t batch = 0;
     for (std::int64_t i = 0; i < base; ++i) {
-        std::uint32_t pick = demandRng.below(1000);
+        std::uint32_t pick = m_demandRng.below(1000);
         int c = 0;
-        while (c < kScalekitClients - 1 && pick >= std::uint32_t(kClients[std::size_t(c)].demandShare)) {
+        while (c < kScalekitClients - 1
+            && pick >= std::uint32_t(kClients[std::size_t(c)].demandShare)) {
             pick -= std::uint32_t(kClients[std::size_t(c)].demandShare);
             ++c;
         }
@@ -496,49 +504,49 @@ void TrafficSimulator::Impl::startMinute()
             ++batch;
             continue;
         }
-        const std::int64_t t = minuteStart + demandRng.below(std::uint32_t(kMinuteMs));
-        push(t, Kind::ToolCall, std::uint8_t(c), 0, pickTool(demandRng, c), 0);
+        const std::int64_t t = m_minuteStart + m_demandRng.below(std::uint32_t(kMinuteMs));
+        push(t, Kind::ToolCall, std::uint8_t(c), 0, pickTool(m_demandRng, c), 0);
     }
-    if (minute < burstEndMinute) {
+    if (m_minute < m_burstEndMinute) {
         // The batch job's extra calls bring demand to about burstTarget x the limit.
-        const std::int64_t expected = std::int64_t(opts.meanRpm) * shape / 1000;
-        const std::int64_t target = std::int64_t(opts.limitRpm) * burstTargetPermille / 1000;
-        batch += std::max(target - expected, std::int64_t(opts.meanRpm) * 3 / 10);
+        const std::int64_t expected = std::int64_t(m_opts.meanRpm) * shape / 1000;
+        const std::int64_t target = std::int64_t(m_opts.limitRpm) * m_burstTargetPermille / 1000;
+        batch += std::max(target - expected, std::int64_t(m_opts.meanRpm) * 3 / 10);
     }
     // sync fires in waves every 10 s, each within 400 ms.
-    const std::int64_t waveOffset = demandRng.below(1000);
+    const std::int64_t waveOffset = m_demandRng.below(1000);
     const std::int64_t waves = kMinuteMs / kBatchWaveMs;
     for (std::int64_t j = 0; j < batch; ++j) {
-        const std::int64_t t =
-                minuteStart + (j % waves) * kBatchWaveMs + waveOffset + demandRng.below(400);
-        push(t, Kind::ToolCall, BatchSync, 0, pickTool(demandRng, BatchSync), 0);
+        const std::int64_t t
+            = m_minuteStart + (j % waves) * kBatchWaveMs + waveOffset + m_demandRng.below(400);
+        push(t, Kind::ToolCall, BatchSync, 0, pickTool(m_demandRng, BatchSync), 0);
     }
 
     // Skytells: new predictions.
-    const int images = demandRng.chance(700) ? 1 : 0;
+    const int images = m_demandRng.chance(700) ? 1 : 0;
     for (int i = 0; i < images; ++i) {
-        const std::int64_t t = minuteStart + demandRng.below(std::uint32_t(kMinuteMs));
-        const std::uint32_t pred = newPrediction(0, t + demandRng.range(6000, 18000));
+        const std::int64_t t = m_minuteStart + m_demandRng.below(std::uint32_t(kMinuteMs));
+        const std::uint32_t pred = newPrediction(0, t + m_demandRng.range(6000, 18000));
         push(t, Kind::PredictionCreate, ImageStudio, 0, 0, pred);
     }
-    for (int i = 0; i < stormLaunches; ++i) {
+    for (int i = 0; i < m_stormLaunches; ++i) {
         // A batch of long renders, all polled every second.
-        const std::int64_t t = minuteStart + demandRng.below(15000);
-        const std::uint32_t pred = newPrediction(0, t + demandRng.range(40000, 100000));
+        const std::int64_t t = m_minuteStart + m_demandRng.below(15000);
+        const std::uint32_t pred = newPrediction(0, t + m_demandRng.range(40000, 100000));
         push(t, Kind::PredictionCreate, ImageStudio, 0, 0, pred);
     }
-    if (demandRng.chance(600)) {
-        const std::int64_t t = minuteStart + demandRng.below(std::uint32_t(kMinuteMs));
-        const std::uint32_t pred = newPrediction(1, t + demandRng.range(4000, 12000));
+    if (m_demandRng.chance(600)) {
+        const std::int64_t t = m_minuteStart + m_demandRng.below(std::uint32_t(kMinuteMs));
+        const std::uint32_t pred = newPrediction(1, t + m_demandRng.range(4000, 12000));
         push(t, Kind::PredictionCreate, ThumbnailWorker, 0, 0, pred);
     }
 }
 
 void TrafficSimulator::Impl::finishMinute(bool complete)
 {
-    stats.complete = complete;
-    if (observer)
-        observer(stats);
+    m_stats.complete = complete;
+    if (m_observer)
+        m_observer(m_stats);
 }
 
 void TrafficSimulator::Impl::scheduleToolRetry(const Pending &p, int retryAfterS)
@@ -549,14 +557,14 @@ void TrafficSimulator::Impl::scheduleToolRetry(const Pending &p, int retryAfterS
     std::int64_t delay = 0;
     switch (p.client) {
     case SupportAgent: // honours Retry-After; without one, backs off
-        delay = retryAfterS > 0 ? std::int64_t(retryAfterS) * 1000 + rng.below(1001)
-                                : (std::int64_t(1000) << p.attempt) + rng.below(1001);
+        delay = retryAfterS > 0 ? std::int64_t(retryAfterS) * 1000 + m_rng.below(1001)
+                                : (std::int64_t(1000) << p.attempt) + m_rng.below(1001);
         break;
     case SalesCopilot: // retries at once
-        delay = 50 + rng.below(251);
+        delay = 50 + m_rng.below(251);
         break;
     case InboxTriage: // exponential backoff, full jitter, Retry-After ignored
-        delay = rng.below(std::uint32_t((1000 << p.attempt) + 1));
+        delay = m_rng.below(std::uint32_t((1000 << p.attempt) + 1));
         break;
     case BatchSync: // fixed delay, no jitter: synchronized
         delay = kBatchRetryMs;
@@ -569,14 +577,14 @@ void TrafficSimulator::Impl::scheduleToolRetry(const Pending &p, int retryAfterS
 
 bool TrafficSimulator::Impl::skytellsAdmit(std::int64_t t, int *retryAfterS)
 {
-    const std::int64_t windowMs = std::int64_t(opts.skytellsWindowS) * 1000;
-    while (!skytellsServed.empty() && skytellsServed.front() <= t - windowMs)
-        skytellsServed.pop_front();
-    if (int(skytellsServed.size()) < opts.skytellsLimit) {
-        skytellsServed.push_back(t);
+    const std::int64_t windowMs = std::int64_t(m_opts.skytellsWindowS) * 1000;
+    while (!m_skytellsServed.empty() && m_skytellsServed.front() <= t - windowMs)
+        m_skytellsServed.pop_front();
+    if (int(m_skytellsServed.size()) < m_opts.skytellsLimit) {
+        m_skytellsServed.push_back(t);
         return true;
     }
-    const std::int64_t wait = skytellsServed.front() + windowMs - t; // > 0
+    const std::int64_t wait = m_skytellsServed.front() + windowMs - t; // > 0
     *retryAfterS = int(std::max<std::int64_t>(1, (wait + 999) / 1000));
     return false;
 }
@@ -592,7 +600,7 @@ void TrafficSimulator::Impl::uint(std::uint64_t v)
         v /= 10;
     } while (v != 0);
     while (n > 0)
-        line.push_back(buf[--n]);
+        m_line.push_back(buf[--n]);
 }
 
 void TrafficSimulator::Impl::hex(std::uint64_t v, int digits)
@@ -603,14 +611,14 @@ void TrafficSimulator::Impl::hex(std::uint64_t v, int digits)
         buf[i] = kHex[v & 0xf];
         v >>= 4;
     }
-    line.append(buf, std::size_t(digits));
+    m_line.append(buf, std::size_t(digits));
 }
 
 void TrafficSimulator::Impl::digits(int count)
 {
-    line.push_back(char('1' + rng.below(9)));
+    m_line.push_back(char('1' + m_rng.below(9)));
     for (int i = 1; i < count; ++i)
-        line.push_back(char('0' + rng.below(10)));
+        m_line.push_back(char('0' + m_rng.below(10)));
 }
 
 void TrafficSimulator::Impl::alnum(int count, bool upper)
@@ -619,17 +627,17 @@ void TrafficSimulator::Impl::alnum(int count, bool upper)
     static constexpr char kUpper[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
     const char *set = upper ? kUpper : kLower;
     for (int i = 0; i < count; ++i)
-        line.push_back(set[rng.below(36)]);
+        m_line.push_back(set[m_rng.below(36)]);
 }
 
 void TrafficSimulator::Impl::timestamp(std::int64_t ms)
 {
     const std::int64_t m = floorDiv(ms, kMinuteMs);
-    if (m != cachedMinute) {
-        formatMinutePrefix(ms, minutePrefix);
-        cachedMinute = m;
+    if (m != m_cachedMinute) {
+        formatMinutePrefix(ms, m_minutePrefix);
+        m_cachedMinute = m;
     }
-    line.append(minutePrefix, sizeof(minutePrefix));
+    m_line.append(m_minutePrefix, sizeof(m_minutePrefix));
     const unsigned inMinute = unsigned(ms - m * kMinuteMs);
     char buf[7];
     put2(buf, inMinute / 1000);
@@ -639,14 +647,14 @@ void TrafficSimulator::Impl::timestamp(std::int64_t ms)
     buf[4] = char('0' + milli / 10 % 10);
     buf[5] = char('0' + milli % 10);
     buf[6] = 'Z';
-    line.append(buf, 7);
+    m_line.append(buf, 7);
 }
 
 void TrafficSimulator::Impl::head(std::int64_t t, int client, std::string_view method)
 {
-    line.clear();
+    m_line.clear();
     lit(R"({"id":"req_)");
-    hex(mix48(emitted + idKey), 12); // a bijection: ids never repeat within a run
+    hex(mix48(m_emitted + m_idKey), 12); // a bijection: ids never repeat within a run
     lit(R"(","timestamp":")");
     timestamp(t);
     if (client >= kScalekitClients) {
@@ -657,19 +665,19 @@ void TrafficSimulator::Impl::head(std::int64_t t, int client, std::string_view m
     lit(method);
 }
 
-void TrafficSimulator::Impl::scalekitHead(std::int64_t t, int client, const ToolInfo &tool,
-                                          int status)
+void TrafficSimulator::Impl::scalekitHead(
+    std::int64_t t, int client, const ToolInfo &tool, int status)
 {
     head(t, client, "POST");
     lit(R"(","url":")");
-    lit(scalekitUrl);
+    lit(m_scalekitUrl);
     lit(R"(","tool_name":")");
     lit(tool.name);
     lit(R"(","provider":")");
     lit(kProviders[tool.provider].name);
     lit(R"(","connection_name":")");
     lit(kClients[std::size_t(client)].name);
-    line.push_back('-');
+    m_line.push_back('-');
     lit(kProviders[tool.provider].name);
     lit(R"(","status":)");
     uint(std::uint64_t(status));
@@ -678,7 +686,7 @@ void TrafficSimulator::Impl::scalekitHead(std::int64_t t, int client, const Tool
 void TrafficSimulator::Impl::executionId()
 {
     // 10 digits, numeric like the execution ids in Scalekit's API reference ("123456789").
-    uint(1000000000ULL + mix64(emitted ^ execKey) % 9000000000ULL);
+    uint(1000000000ULL + mix64(m_emitted ^ m_execKey) % 9000000000ULL);
 }
 
 void TrafficSimulator::Impl::toolResult(Provider provider)
@@ -687,7 +695,7 @@ void TrafficSimulator::Impl::toolResult(Provider provider)
     switch (provider) {
     case Gmail:
         lit(R"({"id":")");
-        hex(0x18a0000000000000ULL | (rng.next() >> 12), 16);
+        hex(0x18a0000000000000ULL | (m_rng.next() >> 12), 16);
         lit(R"("})");
         break;
     case Slack:
@@ -703,8 +711,8 @@ void TrafficSimulator::Impl::toolResult(Provider provider)
         break;
     case Github:
         lit(R"({"number":)");
-        uint(100 + rng.below(4900));
-        line.push_back('}');
+        uint(100 + m_rng.below(4900));
+        m_line.push_back('}');
         break;
     case Notion:
         lit(R"({"object":"page"})");
@@ -714,7 +722,7 @@ void TrafficSimulator::Impl::toolResult(Provider provider)
         break;
     case Jira:
         lit(R"({"key":"SUP-)");
-        uint(1000 + rng.below(9000));
+        uint(1000 + m_rng.below(9000));
         lit(R"("})");
         break;
     case Linear:
@@ -729,64 +737,70 @@ void TrafficSimulator::Impl::processToolCall(const Pending &p)
     const std::int64_t t = p.timeMs;
     const ToolInfo &tool = kTools[p.tool];
     const ProviderInfo &prov = kProviders[tool.provider];
-    ++stats.toolCalls;
+    ++m_stats.toolCalls;
     if (p.attempt == 0)
-        ++stats.freshToolCalls;
+        ++m_stats.freshToolCalls;
 
-    if (windowCount >= opts.limitRpm) {
+    if (m_windowCount >= m_opts.limitRpm) {
         // The platform's own per-minute limit (fixed window, UTC minute).
-        ++stats.rateLimited;
-        const int retryAfter = int(std::max<std::int64_t>(1, (minuteEnd - t + 999) / 1000));
+        ++m_stats.rateLimited;
+        const int retryAfter = int(std::max<std::int64_t>(1, (m_minuteEnd - t + 999) / 1000));
         scalekitHead(t, p.client, tool, 429);
         lit(R"(,"headers":{"Content-Type":"application/json","Retry-After":")");
         uint(std::uint64_t(retryAfter));
-        lit(R"("},"body":{"code":8,"message":"rate limit exceeded","details":[{"@type":"type.googleapis.com/scalekit.v1.errdetails.ErrorInfo","error_code":"RATE_LIMITED"}]},"duration_ms":)");
-        uint(2 + rng.below(18));
-        line.push_back('}');
+        lit(kRateLimitedBody);
+        uint(2 + m_rng.below(18));
+        m_line.push_back('}');
         scheduleToolRetry(p, retryAfter);
         return;
     }
-    ++windowCount;
+    ++m_windowCount;
 
-    if (minute < providerEndMinute && tool.provider == incidentProvider
-        && rng.chance(std::uint32_t(incidentPermille))) {
+    if (m_minute < m_providerEndMinute && tool.provider == m_incidentProvider
+        && m_rng.chance(std::uint32_t(m_incidentPermille))) {
         // The upstream provider limited the call the platform made.
-        ++stats.toolError429;
+        ++m_stats.toolError429;
         scalekitHead(t, p.client, tool, 429);
-        lit(R"(,"headers":{"Content-Type":"application/json"},"body":{"code":8,"message":"tool execution failed","details":[{"@type":"type.googleapis.com/scalekit.v1.errdetails.ErrorInfo","error_code":"TOOL_ERROR","tool_error_info":{"execution_id":")");
+        lit(kJsonHeaders);
+        lit(R"(,"body":{"code":8,"message":"tool execution failed","details":[{)");
+        lit(kToolErrorInfo);
         executionId();
         lit(R"(","tool_error_code":"429","tool_error_message":")");
         lit(prov.limitMessage);
         if (tool.provider == Gmail) {
             const std::string when = simFormatUtcMs(floorDiv(t, kMinuteMs) * kMinuteMs + kMinuteMs);
-            line.append(when, 0, 19); // "2026-01-05T10:43:00"
-            line.push_back('Z');
+            m_line.append(when, 0, 19); // "2026-01-05T10:43:00"
+            m_line.push_back('Z');
         }
         lit(R"("}}]},"duration_ms":)");
-        uint(std::uint64_t(prov.latencyMs / 2) + rng.below(std::uint32_t(prov.latencySpreadMs / 2)));
-        line.push_back('}');
+        uint(std::uint64_t(prov.latencyMs / 2)
+            + m_rng.below(std::uint32_t(prov.latencySpreadMs / 2)));
+        m_line.push_back('}');
         scheduleToolRetry(p, -1);
         return;
     }
 
-    const std::uint32_t roll = rng.below(1000000);
+    const std::uint32_t roll = m_rng.below(1000000);
     if (roll < 2500) {
         // Tool failure: a TOOL_ERROR that is not a rate limit.
         scalekitHead(t, p.client, tool, 502);
-        lit(R"(,"headers":{"Content-Type":"application/json"},"body":{"code":13,"message":"tool execution failed","details":[{"@type":"type.googleapis.com/scalekit.v1.errdetails.ErrorInfo","error_code":"TOOL_ERROR","tool_error_info":{"execution_id":")");
+        lit(kJsonHeaders);
+        lit(R"(,"body":{"code":13,"message":"tool execution failed","details":[{)");
+        lit(kToolErrorInfo);
         executionId();
         lit(R"(","tool_error_code":"502","tool_error_message":")");
         lit(prov.failureMessage);
         lit(R"("}}]},"duration_ms":)");
-        uint(1500 + rng.below(28500));
-        line.push_back('}');
+        uint(1500 + m_rng.below(28500));
+        m_line.push_back('}');
         return;
     }
     if (roll < 3300) {
         scalekitHead(t, p.client, tool, 500);
-        lit(R"(,"headers":{"Content-Type":"application/json"},"body":{"code":13,"message":"internal error"},"duration_ms":)");
-        uint(20 + rng.below(200));
-        line.push_back('}');
+        lit(kJsonHeaders);
+        lit(R"(,"body":{"code":13,"message":"internal error"},"duration_ms":)");
+        uint(20 + m_rng.below(200));
+        m_line.push_back('}');
         return;
     }
 
@@ -796,11 +810,12 @@ void TrafficSimulator::Impl::processToolCall(const Pending &p)
     lit(R"(","data":)");
     toolResult(tool.provider);
     lit(R"(},"duration_ms":)");
-    std::uint64_t duration = std::uint64_t(prov.latencyMs) + rng.below(std::uint32_t(prov.latencySpreadMs));
-    if (rng.chance(25))
+    std::uint64_t duration
+        = std::uint64_t(prov.latencyMs) + m_rng.below(std::uint32_t(prov.latencySpreadMs));
+    if (m_rng.chance(25))
         duration *= 3; // slow tail
     uint(duration);
-    line.push_back('}');
+    m_line.push_back('}');
 }
 
 void TrafficSimulator::Impl::skytellsHeaders(bool rejected, int retryAfterS)
@@ -809,48 +824,49 @@ void TrafficSimulator::Impl::skytellsHeaders(bool rejected, int retryAfterS)
         // Retry-After only on 429; the limit headers only on 2xx (Skytells' documentation).
         lit(R"(,"headers":{"Content-Type":"application/json","Retry-After":")");
         uint(std::uint64_t(retryAfterS));
-        lit(R"("},"body":{"error_id":"RATE_LIMIT_EXCEEDED","message":"Too many requests. Please wait before retrying."},"duration_ms":)");
-        uint(2 + rng.below(10));
-        line.push_back('}');
+        lit(R"("},"body":{"error_id":"RATE_LIMIT_EXCEEDED",)"
+            R"("message":"Too many requests. Please wait before retrying."},"duration_ms":)");
+        uint(2 + m_rng.below(10));
+        m_line.push_back('}');
         return;
     }
     lit(R"(,"headers":{"x-skytells-ratelimit-limit-requests":")");
-    uint(std::uint64_t(opts.skytellsLimit));
+    uint(std::uint64_t(m_opts.skytellsLimit));
     lit(R"(","x-skytells-ratelimit-remaining-requests":")");
-    uint(std::uint64_t(opts.skytellsLimit - int(skytellsServed.size())));
+    uint(std::uint64_t(m_opts.skytellsLimit - int(m_skytellsServed.size())));
     lit(R"(","x-skytells-ratelimit-window":")");
-    uint(std::uint64_t(opts.skytellsWindowS));
+    uint(std::uint64_t(m_opts.skytellsWindowS));
     lit(R"("})");
 }
 
 void TrafficSimulator::Impl::processPrediction(const Pending &p)
 {
     const std::int64_t t = p.timeMs;
-    Prediction &pred = predictions[p.prediction];
+    Prediction &pred = m_predictions[p.prediction];
     const bool create = p.kind == Kind::PredictionCreate;
-    ++stats.skytellsRequests;
+    ++m_stats.skytellsRequests;
     int retryAfter = 0;
     const bool served = skytellsAdmit(t, &retryAfter);
     head(t, p.client, create ? "POST" : "GET");
     lit(R"(","url":"https://api.skytells.ai/v1/predictions)");
     if (!create) {
-        line.push_back('/');
+        m_line.push_back('/');
         uuid(pred.uuid);
     }
     lit(R"(","status":)");
     if (!served) {
-        ++stats.skytellsRejected;
+        ++m_stats.skytellsRejected;
         lit("429");
         skytellsHeaders(true, retryAfter);
         std::int64_t next;
         if (create) // both clients wait as told before creating again
-            next = t + std::int64_t(retryAfter) * 1000 + rng.below(500);
+            next = t + std::int64_t(retryAfter) * 1000 + m_rng.below(500);
         else if (p.client == ImageStudio) // keeps its fixed pace
             next = t + kImagePollMs;
         else
-            next = t + std::int64_t(retryAfter) * 1000 + rng.below(500);
+            next = t + std::int64_t(retryAfter) * 1000 + m_rng.below(500);
         if (create && p.attempt >= kClients[p.client].maxRetries) {
-            freePredictions.push_back(p.prediction);
+            m_freePredictions.push_back(p.prediction);
             return;
         }
         if (create)
@@ -867,8 +883,8 @@ void TrafficSimulator::Impl::processPrediction(const Pending &p)
         lit(R"(","status":"starting","model":")");
         lit(model);
         lit(R"("},"duration_ms":)");
-        uint(150 + rng.below(350));
-        line.push_back('}');
+        uint(150 + m_rng.below(350));
+        m_line.push_back('}');
     } else if (t >= pred.completeMs) {
         lit("200");
         skytellsHeaders(false, 0);
@@ -879,19 +895,19 @@ void TrafficSimulator::Impl::processPrediction(const Pending &p)
         lit(R"(","output":["https://cdn.skytells.ai/outputs/)");
         uuid(pred.uuid);
         lit(R"(/output.png"]},"duration_ms":)");
-        uint(35 + rng.below(120));
-        line.push_back('}');
-        freePredictions.push_back(p.prediction);
+        uint(35 + m_rng.below(120));
+        m_line.push_back('}');
+        m_freePredictions.push_back(p.prediction);
         return;
     } else {
         lit("200");
         skytellsHeaders(false, 0);
         lit(R"(,"body":{"status":"processing"},"duration_ms":)");
-        uint(35 + rng.below(120));
-        line.push_back('}');
+        uint(35 + m_rng.below(120));
+        m_line.push_back('}');
     }
-    const std::int64_t interval =
-            p.client == ImageStudio ? kImagePollMs : 3000 + std::int64_t(rng.below(401));
+    const std::int64_t interval
+        = p.client == ImageStudio ? kImagePollMs : 3000 + std::int64_t(m_rng.below(401));
     push(t + interval, Kind::PredictionPoll, p.client, 0, 0, p.prediction);
 }
 
@@ -901,7 +917,7 @@ void TrafficSimulator::Impl::process(const Pending &p)
         processToolCall(p);
     else
         processPrediction(p);
-    ++stats.records;
+    ++m_stats.records;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -913,20 +929,14 @@ TrafficSimulator::TrafficSimulator(const SimulatorOptions &options)
 
 TrafficSimulator::~TrafficSimulator() = default;
 
-void TrafficSimulator::setMinuteObserver(std::function<void(const SimMinuteStats &)> observer)
+void TrafficSimulator::setMinuteObserver(std::function<void(const SimMinuteStats &)> m_observer)
 {
-    m_d->observer = std::move(observer);
+    m_d->m_observer = std::move(m_observer);
 }
 
-std::uint64_t TrafficSimulator::recordsEmitted() const
-{
-    return m_d->emitted;
-}
+std::uint64_t TrafficSimulator::recordsEmitted() const { return m_d->m_emitted; }
 
-const SimulatorOptions &TrafficSimulator::options() const
-{
-    return m_d->opts;
-}
+const SimulatorOptions &TrafficSimulator::options() const { return m_d->m_opts; }
 
 std::vector<std::string> TrafficSimulator::clientNames()
 {
@@ -940,25 +950,25 @@ bool TrafficSimulator::next(SimRecord &record)
 {
     Impl &d = *m_d;
     for (;;) {
-        if (d.done)
+        if (d.m_done)
             return false;
-        if (d.minute >= 0 && !d.heap.empty() && d.heap.front().timeMs < d.minuteEnd) {
+        if (d.m_minute >= 0 && !d.m_heap.empty() && d.m_heap.front().timeMs < d.m_minuteEnd) {
             const Pending p = d.pop();
             d.process(p);
-            ++d.emitted;
-            record.line = d.line;
+            ++d.m_emitted;
+            record.line = d.m_line;
             record.timeMs = p.timeMs;
-            if (d.opts.records > 0 && d.emitted >= std::uint64_t(d.opts.records)) {
+            if (d.m_opts.records > 0 && d.m_emitted >= std::uint64_t(d.m_opts.records)) {
                 d.finishMinute(false);
-                d.done = true;
+                d.m_done = true;
             }
             return true;
         }
-        if (d.minute >= 0)
+        if (d.m_minute >= 0)
             d.finishMinute(true);
-        ++d.minute;
-        if (d.opts.minutes > 0 && d.minute >= d.opts.minutes) {
-            d.done = true;
+        ++d.m_minute;
+        if (d.m_opts.minutes > 0 && d.m_minute >= d.m_opts.minutes) {
+            d.m_done = true;
             return false;
         }
         d.startMinute();
@@ -1044,7 +1054,7 @@ bool simParseRfc3339(std::string_view s, std::int64_t *ms)
     if (mo == 2 && d == 29 && !leap)
         return false;
     const std::int64_t days = daysFromCivil(y, unsigned(mo), unsigned(d));
-    *ms = ((days * 24 + h) * 60 + mi - offsetMin) * kMinuteMs + std::int64_t(std::min(sec, 59)) * 1000
-            + milli;
+    *ms = ((days * 24 + h) * 60 + mi - offsetMin) * kMinuteMs
+        + std::int64_t(std::min(sec, 59)) * 1000 + milli;
     return true;
 }

@@ -1,0 +1,42 @@
+#include "model/detailloader.h"
+
+#include "store/rawrecordreader.h"
+
+#include <QFuture>
+#include <QtConcurrent/QtConcurrentRun>
+
+DetailLoader::DetailLoader(std::shared_ptr<const RuleSet> rules, QObject *parent)
+    : QObject(parent), m_rules(std::move(rules))
+{
+}
+
+void DetailLoader::request(std::shared_ptr<const EventStore> store, int event)
+{
+    const quint64 gen = ++m_generation;
+    if (!store || event < 0 || std::size_t(event) >= store->size()) {
+        Q_EMIT cleared();
+        return;
+    }
+    EventDetailInfo info = describeEvent(*store, std::size_t(event), *m_rules);
+    Q_EMIT detailReady(info);
+    QtConcurrent::run([store, info]() mutable {
+        QString error;
+        const QByteArray raw = RawRecordReader::read(*store, std::size_t(info.event), &error);
+        if (raw.isEmpty()) {
+            info.rawLoaded = true;
+            info.rawError = error.isEmpty() ? QStringLiteral("the record is empty") : error;
+        } else {
+            attachRawRecord(info, raw);
+        }
+        return info;
+    }).then(this, [this, gen](const EventDetailInfo &full) {
+        if (gen == m_generation)
+            Q_EMIT detailReady(full);
+    });
+}
+
+void DetailLoader::clear()
+{
+    ++m_generation;
+    Q_EMIT cleared();
+}

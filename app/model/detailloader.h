@@ -1,0 +1,31 @@
+#pragma once
+
+#include "model/eventdetail.h"
+#include "rules/ruleset.h"
+#include "store/eventstore.h"
+
+#include <QObject>
+
+#include <memory>
+
+// Fills EventDetailInfo for the selected event: the store's facts at once, then the raw
+// record read back from its file in a worker (only the newest request is delivered).
+class DetailLoader : public QObject
+{
+    Q_OBJECT
+public:
+    explicit DetailLoader(std::shared_ptr<const RuleSet> rules, QObject *parent = nullptr);
+
+public Q_SLOTS:
+    void request(std::shared_ptr<const EventStore> store, int event);
+    void clear();
+
+Q_SIGNALS:
+    // Sent twice per request: with the store's facts, then with the raw record (rawLoaded).
+    void detailReady(const EventDetailInfo &info);
+    void cleared();
+
+private:
+    std::shared_ptr<const RuleSet> m_rules;
+    quint64 m_generation = 0;
+};

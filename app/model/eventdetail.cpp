@@ -1,0 +1,119 @@
+#include "model/eventdetail.h"
+
+#include <nlohmann/json.hpp>
+
+namespace {
+
+using json = nlohmann::json;
+
+constexpr int kMaxRawChars = 256 * 1024; // more is cut: the pane stays fast
+
+QString fromView(std::string_view s)
+{
+    return QString::fromUtf8(s.data(), qsizetype(s.size()));
+}
+
+QString scalarText(const json &v)
+{
+    if (v.is_string())
+        return QString::fromStdString(v.get<std::string>());
+    if (v.is_array()) {
+        QStringList parts;
+        for (const json &e : v)
+            parts << scalarText(e);
+        return parts.join(QStringLiteral(", "));
+    }
+    return QString::fromStdString(v.dump(-1, ' ', false, json::error_handler_t::replace));
+}
+
+void addHeader(EventDetailInfo &info, const QString &name, const QString &value)
+{
+    if (!isRateLimitHeader(name))
+        return;
+    const QPair<QString, QString> h { name, value };
+    if (!info.headers.contains(h))
+        info.headers.push_back(h);
+}
+
+// Header lists in every shape the readers know: {"name": value} objects, HAR
+// [{"name","value"}] arrays and nock's flat rawHeaders [name, value, ...].
+void collect(EventDetailInfo &info, const json &v, int depth)
+{
+    if (depth > 12)
+        return;
+    if (v.is_object()) {
+        for (auto it = v.begin(); it != v.end(); ++it) {
+            const std::string &key = it.key();
+            const json &val = it.value();
+            if (key == "connection_name" && val.is_string() && info.connection.isEmpty())
+                info.connection = QString::fromStdString(val.get<std::string>());
+            if ((key == "headers" || key == "Headers") && val.is_object()) {
+                for (auto h = val.begin(); h != val.end(); ++h)
+                    addHeader(info, QString::fromStdString(h.key()), scalarText(h.value()));
+            } else if (key == "headers" && val.is_array()) {
+                for (const json &h : val) {
+                    if (h.is_object() && h.contains("name") && h.contains("value"))
+                        addHeader(info, scalarText(h["name"]), scalarText(h["value"]));
+                }
+            } else if (key == "rawHeaders" && val.is_array()) {
+                for (std::size_t i = 0; i + 1 < val.size(); i += 2)
+                    addHeader(info, scalarText(val[i]), scalarText(val[i + 1]));
+            } else {
+                collect(info, val, depth + 1);
+            }
+        }
+    } else if (v.is_array()) {
+        for (const json &e : v)
+            collect(info, e, depth + 1);
+    }
+}
+
+} // namespace
+
+bool isRateLimitHeader(const QString &name)
+{
+    const QString n = name.toLower();
+    return n == QLatin1String("retry-after") || n.contains(QLatin1String("ratelimit"))
+            || n.contains(QLatin1String("rate-limit"));
+}
+
+EventDetailInfo describeEvent(const EventStore &store, std::size_t e, const RuleSet &rules)
+{
+    EventDetailInfo info;
+    if (e >= store.size())
+        return info;
+    info.event = int(e);
+    info.timeMs = store.timeMs(e);
+    info.source = store.source(e);
+    info.quota = (store.flags(e) & FlagQuota) != 0;
+    info.status = store.status(e);
+    info.message = fromView(store.message(e));
+    info.errorCode = fromView(store.errorCode(e));
+    info.guidance = rules.guidance(info.source, info.quota);
+    info.tool = fromView(store.tool(e));
+    info.provider = fromView(store.provider(e));
+    info.method = fromView(store.method(e));
+    info.endpoint = fromView(store.endpoint(e));
+    info.file = QString::fromStdString(store.filePath(store.file(e)));
+    info.line = store.line(e);
+    if (store.retryAfterMs(e) >= 0)
+        info.retryAfterS = store.retryAfterMs(e) / 1000.0;
+    info.serverLimit = store.serverLimit(e);
+    return info;
+}
+
+void attachRawRecord(EventDetailInfo &info, const QByteArray &raw)
+{
+    info.rawLoaded = true;
+    const json doc = json::parse(raw.begin(), raw.end(), nullptr, false);
+    if (doc.is_discarded()) {
+        info.raw = QString::fromUtf8(raw); // not JSON (PyGithub replay lines): as it is
+    } else {
+        collect(info, doc, 0);
+        info.raw = QString::fromStdString(doc.dump(2, ' ', false, json::error_handler_t::replace));
+    }
+    if (info.raw.size() > kMaxRawChars) {
+        info.raw.truncate(kMaxRawChars);
+        info.raw += QStringLiteral("\n… (cut at %1 characters)").arg(kMaxRawChars);
+    }
+}

@@ -1,0 +1,51 @@
+#pragma once
+
+#include "rules/ruleset.h"
+#include "store/eventstore.h"
+
+#include <QByteArray>
+#include <QList>
+#include <QMetaType>
+#include <QPair>
+#include <QString>
+
+#include <optional>
+
+// What the detail pane shows for one event: the provider's message first, then source and
+// guidance, the request's facts, its rate-limit headers and the raw record.
+struct EventDetailInfo
+{
+    int event = -1;
+    qint64 timeMs = 0;
+    Source source = Source::None;
+    bool quota = false; // insufficient_quota: billing, not backoff
+    int status = -1;
+    QString message; // the provider's message
+    QString errorCode;
+    QString guidance;
+    QString tool;
+    QString provider;
+    QString connection; // from the raw record
+    QString method;
+    QString endpoint;
+    QString file; // the input's path
+    quint32 line = 0;
+    std::optional<double> retryAfterS;
+    int serverLimit = -1;
+    QList<QPair<QString, QString>> headers; // rate-limit headers of the raw record
+    bool rawLoaded = false; // raw, headers and connection are filled in
+    QString raw; // pretty-printed when it is JSON
+    QString rawError; // why the raw record could not be read
+};
+
+// The facts the store holds (no I/O): cheap, for the GUI thread.
+EventDetailInfo describeEvent(const EventStore &store, std::size_t event, const RuleSet &rules);
+
+// Adds what only the raw record tells: pretty-printed text, rate-limit headers, connection.
+// Runs in a worker (JSON parsing of a record up to 4 MB).
+void attachRawRecord(EventDetailInfo &info, const QByteArray &raw);
+
+// Header names worth showing (formats.md §3): Retry-After and every rate-limit header.
+bool isRateLimitHeader(const QString &name);
+
+Q_DECLARE_METATYPE(EventDetailInfo)

@@ -1,0 +1,49 @@
+#include "model/session.h"
+
+Session::Session(RuleSet rules, QObject *parent)
+    : QObject(parent),
+      m_rules(std::make_shared<const RuleSet>(std::move(rules))),
+      m_loader(m_rules),
+      m_details(m_rules)
+{
+    connect(&m_loader, &LoadJob::finished, this, [this](std::shared_ptr<const LoadResult> r) {
+        m_result = r;
+        m_events.setDrillDown(DrillDown {});
+        m_details.clear();
+        m_filter.setStore(r->store);
+        Q_EMIT loaded(r);
+    });
+    connect(&m_filter, &FilterController::viewReady, this,
+            [this](std::shared_ptr<const FilteredView> view) {
+                m_events.setView(view);
+                m_incidents.setView(view);
+            });
+}
+
+void Session::open(const QStringList &paths)
+{
+    m_loader.start(paths);
+}
+
+void Session::setLimitPerMinute(qint64 limit)
+{
+    if (limit == m_limit)
+        return;
+    m_limit = limit;
+    Q_EMIT limitChanged(limit);
+}
+
+void Session::setUtc(bool utc)
+{
+    m_events.setUtc(utc);
+    m_incidents.setUtc(utc);
+}
+
+void Session::selectRow(int row)
+{
+    const int event = m_events.eventAt(row);
+    if (event < 0)
+        m_details.clear();
+    else
+        m_details.request(store(), event);
+}

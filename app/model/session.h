@@ -1,0 +1,56 @@
+#pragma once
+
+#include "model/detailloader.h"
+#include "model/eventtablemodel.h"
+#include "model/filtercontroller.h"
+#include "model/incidentmodel.h"
+#include "model/loadjob.h"
+#include "rules/ruleset.h"
+
+#include <QObject>
+
+#include <memory>
+
+// One open log and everything derived from it: the loader, the one filter, the item models
+// and the detail loader. main() builds one and passes it down; tests build their own.
+class Session : public QObject
+{
+    Q_OBJECT
+public:
+    explicit Session(RuleSet rules, QObject *parent = nullptr);
+
+    const RuleSet &rules() const { return *m_rules; }
+    LoadJob &loader() { return m_loader; }
+    FilterController &filter() { return m_filter; }
+    DetailLoader &details() { return m_details; }
+    EventTableModel *eventModel() { return &m_events; }
+    IncidentModel *incidentModel() { return &m_incidents; }
+
+    // The last finished load (null before the first).
+    std::shared_ptr<const LoadResult> loadResult() const { return m_result; }
+    std::shared_ptr<const EventStore> store() const { return m_filter.store(); }
+
+    // Configured limit, requests per minute (0: none).
+    qint64 limitPerMinute() const { return m_limit; }
+
+public Q_SLOTS:
+    void open(const QStringList &paths);
+    void setLimitPerMinute(qint64 limit);
+    void setUtc(bool utc);
+    // Detail of the event in a row of the event table (-1: none).
+    void selectRow(int row);
+
+Q_SIGNALS:
+    void loaded(std::shared_ptr<const LoadResult> result);
+    void limitChanged(qint64 limit);
+
+private:
+    std::shared_ptr<const RuleSet> m_rules;
+    LoadJob m_loader;
+    FilterController m_filter;
+    DetailLoader m_details;
+    EventTableModel m_events;
+    IncidentModel m_incidents;
+    std::shared_ptr<const LoadResult> m_result;
+    qint64 m_limit = 0;
+};

@@ -1,0 +1,156 @@
+// `ratescope summarize` as scripts see it: exit status, messages on stderr, atomic -o, stdin.
+#include "testutil.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+
+namespace {
+
+struct Run
+{
+    int exitCode = -1;
+    QByteArray out;
+    QString err;
+};
+
+Run run(const QStringList &args, const QByteArray &stdinData = {})
+{
+    QProcess p;
+    p.start(QStringLiteral(RATESCOPE_BINARY), args);
+    if (!p.waitForStarted())
+        qFatal("cannot start ratescope");
+    p.write(stdinData);
+    p.closeWriteChannel();
+    p.waitForFinished(60000);
+    return { p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2, p.readAllStandardOutput(),
+             QString::fromUtf8(p.readAllStandardError()) };
+}
+
+} // namespace
+
+class TestCli : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void usageErrors_data();
+    void usageErrors();
+    void badLinesAreReportedButNotFatal();
+    void unreadableInputsExit1AndTheRestIsStillSummarized_data();
+    void unreadableInputsExit1AndTheRestIsStillSummarized();
+    void outputIsWrittenAtomically();
+    void standardInput();
+    void timeRange();
+
+private:
+    QTemporaryDir m_dir;
+};
+
+void TestCli::usageErrors_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QString>("message");
+    const QString in = fixture(QStringLiteral("gateway_mix.ndjson"));
+    QTest::addRow("no input") << QStringList { QStringLiteral("summarize") } << "no input";
+    QTest::addRow("bad limit") << QStringList { QStringLiteral("summarize"), QStringLiteral("--limit"), QStringLiteral("10/x"), in } << "invalid --limit";
+    QTest::addRow("zero limit") << QStringList { QStringLiteral("summarize"), QStringLiteral("--limit"), QStringLiteral("0"), in } << "invalid --limit";
+    QTest::addRow("bad merge gap") << QStringList { QStringLiteral("summarize"), QStringLiteral("--merge-gap"), QStringLiteral("-1"), in } << "invalid --merge-gap";
+    QTest::addRow("bad format") << QStringList { QStringLiteral("summarize"), QStringLiteral("--format"), QStringLiteral("xml"), in } << "unknown --format";
+    QTest::addRow("bad time") << QStringList { QStringLiteral("summarize"), QStringLiteral("--from"), QStringLiteral("soon"), in } << "invalid --from";
+    QTest::addRow("unknown option") << QStringList { QStringLiteral("summarize"), QStringLiteral("--frobnicate"), in } << "frobnicate";
+}
+
+void TestCli::usageErrors()
+{
+    QFETCH(QStringList, args);
+    QFETCH(QString, message);
+    const Run r = run(args);
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.contains(message), qPrintable(r.err));
+    QVERIFY(r.out.isEmpty());
+}
+
+void TestCli::badLinesAreReportedButNotFatal()
+{
+    const Run r = run({ QStringLiteral("summarize"), QStringLiteral("--format"), QStringLiteral("json"),
+                        fixture(QStringLiteral("gateway_mix.ndjson")) });
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY2(r.err.contains(fixture(QStringLiteral("gateway_mix.ndjson")) + QStringLiteral(":27: invalid JSON")), qPrintable(r.err));
+    const QJsonObject j = QJsonDocument::fromJson(r.out).object();
+    QCOMPARE(j.value(QStringLiteral("requests")).toInt(), 32);
+    QCOMPARE(j.value(QStringLiteral("inputs")).toArray().at(0).toObject().value(QStringLiteral("skipped")).toInt(), 1);
+}
+
+void TestCli::unreadableInputsExit1AndTheRestIsStillSummarized_data()
+{
+    QTest::addColumn<QString>("bad");
+    QTest::addColumn<QString>("message");
+    QTest::addRow("a directory") << m_dir.path() << "is a directory";
+    QTest::addRow("a missing file") << m_dir.filePath(QStringLiteral("nope.ndjson")) << "No such file";
+    QTest::addRow("not a log") << fixture(QStringLiteral("samples/vercel-ai_anthropic-text.chunks.txt")) << "not a log";
+}
+
+void TestCli::unreadableInputsExit1AndTheRestIsStillSummarized()
+{
+    QFETCH(QString, bad);
+    QFETCH(QString, message);
+    const Run r = run({ QStringLiteral("summarize"), QStringLiteral("--format"), QStringLiteral("json"), bad,
+                        fixture(QStringLiteral("gateway_mix.ndjson")) });
+    QCOMPARE(r.exitCode, 1);
+    const QStringList lines = r.err.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    const QStringList aboutBad = lines.filter(bad + QLatin1Char(':'));
+    QCOMPARE(aboutBad.size(), 1); // one clear message, not one per line
+    QVERIFY2(aboutBad.front().contains(message), qPrintable(aboutBad.front()));
+    const QJsonObject j = QJsonDocument::fromJson(r.out).object();
+    QCOMPARE(j.value(QStringLiteral("requests")).toInt(), 32);
+    QCOMPARE(j.value(QStringLiteral("inputs")).toArray().size(), 2);
+}
+
+void TestCli::outputIsWrittenAtomically()
+{
+    const QString out = m_dir.filePath(QStringLiteral("report.json"));
+    writeFile(QDir(m_dir.path()), QStringLiteral("report.json"), "old report");
+    const Run r = run({ QStringLiteral("summarize"), QStringLiteral("--format"), QStringLiteral("json"), QStringLiteral("-o"), out,
+                        fixture(QStringLiteral("gateway_mix.ndjson")) });
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY(r.out.isEmpty());
+    QFile f(out);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    QCOMPARE(QJsonDocument::fromJson(f.readAll()).object().value(QStringLiteral("requests")).toInt(), 32);
+    // nothing else was left next to it
+    QCOMPARE(QDir(m_dir.path()).entryList(QDir::Files), QStringList { QStringLiteral("report.json") });
+    // a target that cannot be written fails without touching the input
+    const Run bad = run({ QStringLiteral("summarize"), QStringLiteral("-o"), m_dir.filePath(QStringLiteral("no/such/dir/x.md")),
+                          fixture(QStringLiteral("gateway_mix.ndjson")) });
+    QCOMPARE(bad.exitCode, 1);
+    QVERIFY2(bad.err.contains(QStringLiteral("cannot write")), qPrintable(bad.err));
+}
+
+void TestCli::standardInput()
+{
+    QFile f(fixture(QStringLiteral("gateway_mix.ndjson")));
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const Run r = run({ QStringLiteral("summarize"), QStringLiteral("--format"), QStringLiteral("csv"), QStringLiteral("-") }, f.readAll());
+    QCOMPARE(r.exitCode, 0);
+    const QList<QByteArray> rows = r.out.trimmed().split('\n');
+    QCOMPARE(rows.front(), QByteArray("minute,requests,rejected,RATE_LIMITED,TOOL_ERROR,UNCLASSIFIED,limit"));
+    QCOMPARE(rows.size(), 1 + 22); // 10:00 .. 10:21, empty minutes included
+    QCOMPARE(rows.at(2), QByteArray("2026-01-05T10:01:00Z,12,6,6,0,0,3/10s"));
+    QVERIFY2(r.err.contains(QStringLiteral("-:27: invalid JSON")), qPrintable(r.err));
+}
+
+void TestCli::timeRange()
+{
+    const Run r = run({ QStringLiteral("summarize"), QStringLiteral("--format"), QStringLiteral("json"),
+                        QStringLiteral("--from"), QStringLiteral("2026-01-05T10:01:00Z"), QStringLiteral("--to"), QStringLiteral("2026-01-05T10:02:00Z"),
+                        fixture(QStringLiteral("gateway_mix.ndjson")) });
+    QCOMPARE(r.exitCode, 0);
+    const QJsonObject j = QJsonDocument::fromJson(r.out).object();
+    QCOMPARE(j.value(QStringLiteral("requests")).toInt(), 12);
+    QCOMPARE(j.value(QStringLiteral("inputs")).toArray().at(0).toObject().value(QStringLiteral("records")).toInt(), 12);
+}
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "tst_cli.moc"

@@ -1,0 +1,191 @@
+// summary.md definitions of incidents, rpm, peaks and minutes over the limit, on hand-built stores.
+#include "decode/timestamp.h"
+#include "decode/recorddecoder.h"
+#include "export/summary.h"
+#include "testutil.h"
+
+namespace {
+
+constexpr std::int64_t kT0 = 1767607200000; // 2026-01-05T10:00:00Z
+constexpr std::int64_t kMin = 60000;
+
+struct Ev
+{
+    std::int64_t t;
+    Source source = Source::None;
+    const char *tool = "";
+    const char *message = "";
+    std::int32_t retryAfterMs = -1;
+};
+
+std::unique_ptr<EventStore> storeOf(const std::vector<Ev> &events)
+{
+    auto s = std::make_unique<EventStore>();
+    s->addFile("test");
+    for (const Ev &e : events) {
+        EventInput in;
+        in.timeMs = e.t;
+        in.status = e.source == Source::None ? 200 : 429;
+        in.source = e.source;
+        in.tool = e.tool;
+        in.provider = providerFromTool(e.tool);
+        in.message = e.message;
+        in.retryAfterMs = e.retryAfterMs;
+        s->append(in);
+    }
+    return s;
+}
+
+} // namespace
+
+class TestIncidents : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void mergeGapBoundary_data();
+    void mergeGapBoundary();
+    void incidentFields();
+    void dominantSourceTies();
+    void topListsAreCappedAndTieBrokenByName();
+    void peakTiesGoToTheEarliestMinute();
+    void minutesOverLimit_data();
+    void minutesOverLimit();
+    void farApartTimesStaySparse();
+};
+
+void TestIncidents::mergeGapBoundary_data()
+{
+    QTest::addColumn<double>("gapMinutes");
+    QTest::addColumn<std::int64_t>("distanceMs");
+    QTest::addColumn<int>("incidents");
+    QTest::addRow("exactly the gap merges") << 5.0 << 5 * kMin << 1;
+    QTest::addRow("one ms over the gap splits") << 5.0 << 5 * kMin + 1 << 2;
+    QTest::addRow("decimal gap, inside") << 0.5 << std::int64_t(30000) << 1;
+    QTest::addRow("decimal gap, outside") << 0.5 << std::int64_t(30001) << 2;
+    QTest::addRow("zero gap, same ms merges") << 0.0 << std::int64_t(0) << 1;
+    QTest::addRow("zero gap, 1 ms apart splits") << 0.0 << std::int64_t(1) << 2;
+}
+
+void TestIncidents::mergeGapBoundary()
+{
+    QFETCH(double, gapMinutes);
+    QFETCH(std::int64_t, distanceMs);
+    QFETCH(int, incidents);
+    const auto s = storeOf({ { kT0, Source::RateLimited }, { kT0 + 1000, Source::None },
+                             { kT0 + distanceMs, Source::ToolError } });
+    const Summary sum = buildSummary(*s, {}, std::nullopt, {}, gapMinutes);
+    QCOMPARE(int(sum.incidents.size()), incidents);
+}
+
+void TestIncidents::incidentFields()
+{
+    // requests 10:00:10 .. 10:03:50; rejections 10:01:05 .. 10:02:59
+    std::vector<Ev> ev;
+    for (int i = 0; i < 4; ++i)
+        for (int k = 0; k < 10 + i; ++k)
+            ev.push_back({ kT0 + i * kMin + 10000 + k * 1000 });
+    ev.push_back({ kT0 + kMin + 5000, Source::RateLimited, "gmail_fetch_mails", "rate limit exceeded", 12000 });
+    ev.push_back({ kT0 + 2 * kMin + 59000, Source::RateLimited, "gmail_send", "rate limit exceeded", 30500 });
+    ev.push_back({ kT0 + 2 * kMin + 1000, Source::ToolError, "hubspot_contacts", "You have reached your secondly limit." });
+    const auto s = storeOf(ev);
+    const Summary sum = buildSummary(*s, {}, LimitSpec { 11, 60, false }, {}, 5);
+    QCOMPARE(sum.incidents.size(), std::size_t(1));
+    const Incident &inc = sum.incidents.front();
+    QCOMPARE(QString::fromStdString(formatUtcMs(inc.startMs)), QStringLiteral("2026-01-05T10:01:05.000Z"));
+    QCOMPARE(QString::fromStdString(formatUtcMs(inc.endMs)), QStringLiteral("2026-01-05T10:02:59.000Z"));
+    // minutes 10:01 and 10:02: 11 + 1 rejection, 12 + 2 rejections
+    QCOMPARE(inc.requests, std::int64_t(11 + 1 + 12 + 2));
+    QCOMPARE(inc.peakRpm, std::int64_t(14));
+    QCOMPARE(inc.rejected[0], std::int64_t(2));
+    QCOMPARE(inc.rejected[1], std::int64_t(1));
+    QCOMPARE(inc.dominant, Source::RateLimited);
+    QCOMPARE(*inc.maxRetryAfterS, 30.5);
+    QCOMPARE(inc.topProviders.front().name, std::string("gmail"));
+    QCOMPARE(inc.topProviders.front().count, std::int64_t(2));
+    QCOMPARE(inc.messages.front().name, std::string("rate limit exceeded"));
+    QCOMPARE(inc.messages.front().count, std::int64_t(2));
+    // rpm over 11: 10:01 (12), 10:02 (14), 10:03 (13)
+    QCOMPARE(sum.minutesOverLimit, std::int64_t(3));
+    QCOMPARE(sum.requests, std::int64_t(s->size()));
+}
+
+void TestIncidents::dominantSourceTies()
+{
+    const auto s = storeOf({ { kT0, Source::Unclassified }, { kT0 + 1, Source::ToolError },
+                             { kT0 + 2, Source::Unclassified }, { kT0 + 3, Source::ToolError } });
+    const Summary sum = buildSummary(*s, {}, std::nullopt, {}, 5);
+    QCOMPARE(sum.incidents.front().dominant, Source::ToolError); // tie: TOOL_ERROR before UNCLASSIFIED
+}
+
+void TestIncidents::topListsAreCappedAndTieBrokenByName()
+{
+    std::vector<Ev> ev;
+    const char *tools[] = { "zeta_a", "beta_a", "alpha_a", "gamma_a", "delta_a", "eps_a", "" };
+    for (int i = 0; i < 7; ++i)
+        ev.push_back({ kT0 + i, Source::RateLimited, tools[i] });
+    ev.push_back({ kT0 + 10, Source::RateLimited, "zeta_a" });
+    const auto s = storeOf(ev);
+    const Incident inc = buildSummary(*s, {}, std::nullopt, {}, 5).incidents.front();
+    QCOMPARE(inc.topTools.size(), std::size_t(5));
+    QCOMPARE(inc.topTools[0].name, std::string("zeta_a"));
+    QCOMPARE(inc.topTools[1].name, std::string("alpha_a"));
+    QCOMPARE(inc.topTools[2].name, std::string("beta_a"));
+    QCOMPARE(inc.topTools[4].name, std::string("eps_a")); // the unnamed one is not listed
+    QVERIFY(inc.messages.empty());
+    QVERIFY(!inc.maxRetryAfterS);
+}
+
+void TestIncidents::peakTiesGoToTheEarliestMinute()
+{
+    const auto s = storeOf({ { kT0 + 5 * kMin }, { kT0 + 5 * kMin + 1 }, { kT0 + kMin }, { kT0 + kMin + 59999 } });
+    const Summary sum = buildSummary(*s, {}, std::nullopt, {}, 5);
+    QCOMPARE(*sum.peakRpm, std::int64_t(2));
+    QCOMPARE(QString::fromStdString(formatUtcMinute(*sum.peakMinuteMs)), QStringLiteral("2026-01-05T10:01:00Z"));
+    QCOMPARE(QString::fromStdString(formatUtcMs(*sum.spanStartMs)), QStringLiteral("2026-01-05T10:01:00.000Z"));
+    QCOMPARE(sum.minutesOverLimit, std::int64_t(0)); // no limit
+}
+
+void TestIncidents::minutesOverLimit_data()
+{
+    QTest::addColumn<QString>("limit");
+    QTest::addColumn<int>("over");
+    // 5 requests at 10:00:00.0-0.4, 5 at 10:01:30.0-30.4, 3 at 10:02:09.9, 10:02:19.8, 10:02:29.7
+    QTest::addRow("per minute, 4") << "4" << 2;
+    QTest::addRow("per minute, 5 is not over") << "5" << 0;
+    QTest::addRow("N/60s is per minute") << "4/60s" << 2;
+    QTest::addRow("rolling 4/10s") << "4/10s" << 2;
+    QTest::addRow("rolling 2/10s: (t-10s, t] excludes exactly 10 s before") << "2/10s" << 2;
+    QTest::addRow("rolling 2/20s catches the spaced minute") << "2/20s" << 3;
+    QTest::addRow("rolling 6/2m spans minutes") << "6/2m" << 2;
+}
+
+void TestIncidents::minutesOverLimit()
+{
+    QFETCH(QString, limit);
+    QFETCH(int, over);
+    std::vector<Ev> ev;
+    for (int i = 0; i < 5; ++i) {
+        ev.push_back({ kT0 + i * 100 });
+        ev.push_back({ kT0 + 90000 + i * 100 });
+    }
+    ev.push_back({ kT0 + 2 * kMin + 9900 });
+    ev.push_back({ kT0 + 2 * kMin + 19800 });
+    ev.push_back({ kT0 + 2 * kMin + 29700 });
+    const auto s = storeOf(ev);
+    QString error;
+    const auto spec = parseLimitSpec(limit, &error);
+    QVERIFY2(spec, qPrintable(error));
+    QCOMPARE(int(buildSummary(*s, {}, spec, {}, 5).minutesOverLimit), over);
+}
+
+void TestIncidents::farApartTimesStaySparse()
+{
+    const auto s = storeOf({ { -86400000LL * 365 * 10, Source::RateLimited }, { kT0 }, { 4102444800000LL, Source::RateLimited } });
+    const Summary sum = buildSummary(*s, {}, std::nullopt, {}, 5);
+    QCOMPARE(sum.minutes.size(), std::size_t(3));
+    QCOMPARE(sum.incidents.size(), std::size_t(2));
+    QCOMPARE(QString::fromStdString(formatUtcMs(*sum.spanStartMs)), QStringLiteral("1960-01-04T00:00:00.000Z"));
+}
+
+QTEST_GUILESS_MAIN(TestIncidents)
+#include "tst_incidents.moc"
