@@ -355,7 +355,6 @@ struct TrafficSimulator::Impl
     void uint(std::uint64_t v);
     void hex(std::uint64_t v, int digits);
     void digits(int count); // random decimal digits, first one non-zero
-    void alnum(int count, bool upper);
     void timestamp(std::int64_t ms);
     void uuid(const std::array<char, 36> &u) { m_line.append(u.data(), u.size()); }
     void head(std::int64_t t, int client, std::string_view method);
@@ -619,15 +618,6 @@ void TrafficSimulator::Impl::digits(int count)
     m_line.push_back(char('1' + m_rng.below(9)));
     for (int i = 1; i < count; ++i)
         m_line.push_back(char('0' + m_rng.below(10)));
-}
-
-void TrafficSimulator::Impl::alnum(int count, bool upper)
-{
-    static constexpr char kLower[] = "abcdefghijklmnopqrstuvwxyz0123456789";
-    static constexpr char kUpper[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-    const char *set = upper ? kUpper : kLower;
-    for (int i = 0; i < count; ++i)
-        m_line.push_back(set[m_rng.below(36)]);
 }
 
 void TrafficSimulator::Impl::timestamp(std::int64_t ms)

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs what RateScope needs to build, run and test on Debian 12, if it is missing.
+# Every package comes from Debian's archive; nothing is downloaded from elsewhere.
+set -euo pipefail
+
+packages=(
+  cmake ninja-build g++ pkg-config          # build
+  qt6-base-dev qt6-charts-dev qt6-qpa-plugins # Qt 6: Core, Gui, Widgets, Network, Concurrent, Test, Charts
+  nlohmann-json3-dev libsimdjson-dev zlib1g-dev
+  fonts-dejavu-core                          # readable text in headless screenshots
+  xvfb xauth                                 # a real X server for the window tests and screenshots
+  clang libclang-rt-14-dev                   # libFuzzer and sanitizer runtimes (tests/fuzz)
+  poppler-utils                              # pdftoppm, to look at PDF reports
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+echo "Installing: ${missing[*]}"
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
