@@ -19,7 +19,7 @@ simdjson::error_code skip(od::value v, int depth)
             return e;
         for (auto field : o) {
             std::string_view key;
-            if (auto e = field.unescaped_key().get(key))
+            if (auto e = json::key(field, key))
                 return e;
             if (auto e = skip(field.value(), depth + 1))
                 return e;

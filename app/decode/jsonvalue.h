@@ -17,6 +17,24 @@ namespace od = simdjson::ondemand;
 // Nesting deeper than this is refused (without recursion blowing the stack).
 constexpr int kMaxDepth = 256;
 
+// A field's key without copying it when it has no escapes (nearly always); keys with escapes
+// or control characters go through simdjson's unescaping (which also validates them).
+inline simdjson::error_code key(simdjson::simdjson_result<od::field> &field, std::string_view &out)
+{
+    if (field.error())
+        return field.error();
+    od::field &f = field.value_unsafe();
+    const char *raw = reinterpret_cast<const char *>(f.key().raw());
+    const char *q = raw;
+    while (*q != '"' && *q != '\\' && static_cast<unsigned char>(*q) >= 0x20)
+        ++q;
+    if (*q == '"') {
+        out = std::string_view(raw, std::size_t(q - raw));
+        return simdjson::SUCCESS;
+    }
+    return f.unescaped_key().get(out);
+}
+
 // Consumes and fully validates a value we do not otherwise read: On-Demand only checks what
 // is visited, and a line that is not valid JSON must be refused, whatever part is broken.
 simdjson::error_code skip(od::value v, int depth);

@@ -14,22 +14,229 @@ namespace {
 // Where a key was found; the same name means different things at different depths.
 enum class Level { Record, Response, Body, Error, Request };
 
-// Time keys in the order they win when a record has several (formats.md §1.1).
-constexpr std::string_view kTimeKeys[] = { "timestamp",  "time",      "ts",          "@timestamp",
-                                           "started_at", "startedDateTime", "date", "recorded_at" };
+enum class K : std::uint8_t {
+    other,
+    k__timestamp,
+    k_body,
+    k_code,
+    k_connected_account_id,
+    k_connection_name,
+    k_date,
+    k_details,
+    k_duration,
+    k_duration_ms,
+    k_error,
+    k_error_code,
+    k_error_id,
+    k_error_message,
+    k_headers,
+    k_http_interactions,
+    k_http_status,
+    k_id,
+    k_interactions,
+    k_latency_ms,
+    k_log,
+    k_message,
+    k_method,
+    k_path,
+    k_provider,
+    k_rawHeaders,
+    k_raw_status_code,
+    k_recorded_at,
+    k_request,
+    k_request_url,
+    k_response,
+    k_response_body,
+    k_response_headers,
+    k_retry_after,
+    k_scope,
+    k_startedDateTime,
+    k_started_at,
+    k_status,
+    k_statusCode,
+    k_status_code,
+    k_time,
+    k_timestamp,
+    k_tool,
+    k_tool_call_logs,
+    k_tool_error_info,
+    k_tool_name,
+    k_ts,
+    k_type,
+    k_uri,
+    k_url,
+};
 
-int timeRank(std::string_view key)
+// Known keys by length first: one size switch and a few compares instead of a chain.
+K keyId(std::string_view k)
 {
-    for (int i = 0; i < int(std::size(kTimeKeys)); ++i) {
-        if (kTimeKeys[i] == key)
-            return i;
+    switch (k.size()) {
+    case 2:
+        if (k == "id")
+            return K::k_id;
+        if (k == "ts")
+            return K::k_ts;
+        break;
+    case 3:
+        if (k == "log")
+            return K::k_log;
+        if (k == "uri")
+            return K::k_uri;
+        if (k == "url")
+            return K::k_url;
+        break;
+    case 4:
+        if (k == "body")
+            return K::k_body;
+        if (k == "code")
+            return K::k_code;
+        if (k == "date")
+            return K::k_date;
+        if (k == "path")
+            return K::k_path;
+        if (k == "time")
+            return K::k_time;
+        if (k == "tool")
+            return K::k_tool;
+        if (k == "type")
+            return K::k_type;
+        break;
+    case 5:
+        if (k == "error")
+            return K::k_error;
+        if (k == "scope")
+            return K::k_scope;
+        break;
+    case 6:
+        if (k == "method")
+            return K::k_method;
+        if (k == "status")
+            return K::k_status;
+        break;
+    case 7:
+        if (k == "details")
+            return K::k_details;
+        if (k == "headers")
+            return K::k_headers;
+        if (k == "message")
+            return K::k_message;
+        if (k == "request")
+            return K::k_request;
+        break;
+    case 8:
+        if (k == "duration")
+            return K::k_duration;
+        if (k == "error_id")
+            return K::k_error_id;
+        if (k == "provider")
+            return K::k_provider;
+        if (k == "response")
+            return K::k_response;
+        break;
+    case 9:
+        if (k == "timestamp")
+            return K::k_timestamp;
+        if (k == "tool_name")
+            return K::k_tool_name;
+        break;
+    case 10:
+        if (k == "@timestamp")
+            return K::k__timestamp;
+        if (k == "error_code")
+            return K::k_error_code;
+        if (k == "latency_ms")
+            return K::k_latency_ms;
+        if (k == "rawHeaders")
+            return K::k_rawHeaders;
+        if (k == "started_at")
+            return K::k_started_at;
+        if (k == "statusCode")
+            return K::k_statusCode;
+        break;
+    case 11:
+        if (k == "duration_ms")
+            return K::k_duration_ms;
+        if (k == "http_status")
+            return K::k_http_status;
+        if (k == "recorded_at")
+            return K::k_recorded_at;
+        if (k == "request_url")
+            return K::k_request_url;
+        if (k == "retry_after")
+            return K::k_retry_after;
+        if (k == "status_code")
+            return K::k_status_code;
+        break;
+    case 12:
+        if (k == "interactions")
+            return K::k_interactions;
+        break;
+    case 13:
+        if (k == "error_message")
+            return K::k_error_message;
+        if (k == "response_body")
+            return K::k_response_body;
+        break;
+    case 14:
+        if (k == "tool_call_logs")
+            return K::k_tool_call_logs;
+        break;
+    case 15:
+        if (k == "connection_name")
+            return K::k_connection_name;
+        if (k == "raw_status_code")
+            return K::k_raw_status_code;
+        if (k == "startedDateTime")
+            return K::k_startedDateTime;
+        if (k == "tool_error_info")
+            return K::k_tool_error_info;
+        break;
+    case 16:
+        if (k == "response_headers")
+            return K::k_response_headers;
+        break;
+    case 17:
+        if (k == "http_interactions")
+            return K::k_http_interactions;
+        break;
+    case 20:
+        if (k == "connected_account_id")
+            return K::k_connected_account_id;
+        break;
+    default:
+        break;
     }
-    return -1;
+    return K::other;
 }
 
-bool isStatusKey(std::string_view k)
+// Time keys in the order they win when a record has several (formats.md §1.1).
+int timeRank(K k)
 {
-    return k == "status" || k == "status_code" || k == "statusCode" || k == "http_status";
+    switch (k) {
+    case K::k_timestamp:
+        return 0;
+    case K::k_time:
+        return 1;
+    case K::k_ts:
+        return 2;
+    case K::k__timestamp:
+        return 3;
+    case K::k_started_at:
+        return 4;
+    case K::k_startedDateTime:
+        return 5;
+    case K::k_date:
+        return 6;
+    case K::k_recorded_at:
+        return 7;
+    default:
+        return -1;
+    }
+}
+
+bool isStatusKey(K k)
+{
+    return k == K::k_status || k == K::k_status_code || k == K::k_statusCode || k == K::k_http_status;
 }
 
 // Everything one record collects before it is finalized.
@@ -217,7 +424,7 @@ struct RecordDecoder::Impl
                 return e;
             for (auto field : o) {
                 std::string_view name;
-                if (auto e = field.unescaped_key().get(name))
+                if (auto e = json::key(field, name))
                     return e;
                 if (auto e = headerValue(c, name, field.value(), depth + 1))
                     return e;
@@ -245,7 +452,7 @@ struct RecordDecoder::Impl
                 std::string_view name, value;
                 for (auto f : ho) {
                     std::string_view k;
-                    if (auto e = f.unescaped_key().get(k))
+                    if (auto e = json::key(f, k))
                         return e;
                     od::value fv;
                     if (auto e = f.value().get(fv))
@@ -326,7 +533,7 @@ struct RecordDecoder::Impl
                 return e;
             for (auto f : o) {
                 std::string_view k;
-                if (auto e = f.unescaped_key().get(k))
+                if (auto e = json::key(f, k))
                     return e;
                 od::value fv;
                 if (auto e = f.value().get(fv))
@@ -357,7 +564,7 @@ struct RecordDecoder::Impl
             return e;
         for (auto f : o) {
             std::string_view k;
-            if (auto e = f.unescaped_key().get(k))
+            if (auto e = json::key(f, k))
                 return e;
             od::value fv;
             if (auto e = f.value().get(fv))
@@ -391,7 +598,7 @@ struct RecordDecoder::Impl
             return e;
         for (auto field : o) {
             std::string_view key;
-            if (auto e = field.unescaped_key().get(key))
+            if (auto e = json::key(field, key))
                 return e;
             od::value fv;
             if (auto e = field.value().get(fv))
@@ -422,16 +629,17 @@ struct RecordDecoder::Impl
 
     error_code member(Ctx &c, std::string_view key, od::value v, Level level, int depth)
     {
+        const K k = keyId(key);
         const bool top = level == Level::Record;
         const bool responseLike = top || level == Level::Response;
         if (level == Level::Request) {
-            if (key == "method" && c.rec.method.empty())
+            if (k == K::k_method && c.rec.method.empty())
                 return str(v, c.rec.method, depth);
-            if ((key == "url" || key == "uri") && c.rec.url.empty())
+            if ((k == K::k_url || k == K::k_uri) && c.rec.url.empty())
                 return str(v, c.rec.url, depth);
-            if (key == "tool_name" && c.rec.tool.empty())
+            if (k == K::k_tool_name && c.rec.tool.empty())
                 return str(v, c.rec.tool, depth);
-            if (key == "body") {
+            if (k == K::k_body) {
                 od::json_type t;
                 if (auto e = v.type().get(t))
                     return e;
@@ -441,27 +649,27 @@ struct RecordDecoder::Impl
             return json::skip(v, depth);
         }
         if (top) {
-            if (const int rank = timeRank(key); rank >= 0)
+            if (const int rank = timeRank(k); rank >= 0)
                 return time(c, v, rank, depth);
-            if (key == "method")
+            if (k == K::k_method)
                 return str(v, c.rec.method, depth);
-            if (key == "url" || key == "uri" || key == "request_url")
+            if (k == K::k_url || k == K::k_uri || k == K::k_request_url)
                 return str(v, c.rec.url, depth);
-            if (key == "path")
+            if (k == K::k_path)
                 return str(v, c.s.path, depth);
-            if (key == "scope") {
+            if (k == K::k_scope) {
                 c.s.nock = true;
                 return str(v, c.s.scope, depth);
             }
-            if (key == "tool_name" || key == "tool")
+            if (k == K::k_tool_name || k == K::k_tool)
                 return str(v, c.rec.tool, depth);
-            if (key == "provider")
+            if (k == K::k_provider)
                 return str(v, c.rec.provider, depth);
-            if (key == "connection_name")
+            if (k == K::k_connection_name)
                 return str(v, c.rec.connection, depth);
-            if (key == "connected_account_id" && c.rec.connection.empty())
+            if (k == K::k_connected_account_id && c.rec.connection.empty())
                 return str(v, c.rec.connection, depth);
-            if (key == "duration_ms" || key == "duration" || key == "latency_ms") {
+            if (k == K::k_duration_ms || k == K::k_duration || k == K::k_latency_ms) {
                 std::optional<double> n;
                 if (auto e = json::number(v, n, depth))
                     return e;
@@ -469,7 +677,7 @@ struct RecordDecoder::Impl
                     c.rec.durationMs = *n;
                 return SUCCESS;
             }
-            if (key == "id") {
+            if (k == K::k_id) {
                 od::json_type t;
                 if (auto e = v.type().get(t))
                     return e;
@@ -477,7 +685,7 @@ struct RecordDecoder::Impl
                     return v.get_string().get(c.rec.id);
                 return json::skip(v, depth);
             }
-            if (key == "request") {
+            if (k == K::k_request) {
                 od::json_type t;
                 if (auto e = v.type().get(t))
                     return e;
@@ -485,7 +693,7 @@ struct RecordDecoder::Impl
                     return object(c, v, Level::Request, depth);
                 return json::skip(v, depth);
             }
-            if (key == "response") {
+            if (k == K::k_response) {
                 od::json_type t;
                 if (auto e = v.type().get(t))
                     return e;
@@ -493,17 +701,17 @@ struct RecordDecoder::Impl
                     return object(c, v, Level::Response, depth);
                 return body(c, v, depth);
             }
-            if (key == "body" && c.s.nock)
+            if (k == K::k_body && c.s.nock)
                 return json::skip(v, depth); // nock: `body` is the request's, `response` the reply
-            if (key == "tool_call_logs")
+            if (k == K::k_tool_call_logs)
                 return page(c, v, depth);
-            if (key == "log")
+            if (k == K::k_log)
                 return harLog(c, v, depth);
-            if (key == "interactions" || key == "http_interactions")
+            if (k == K::k_interactions || k == K::k_http_interactions)
                 return cassette(c, v, depth);
         }
         if (responseLike) {
-            if (isStatusKey(key) && !(key == "http_status" && !top)) {
+            if (isStatusKey(k) && !(k == K::k_http_status && !top)) {
                 std::optional<double> n;
                 if (auto e = json::number(v, n, depth))
                     return e;
@@ -511,27 +719,27 @@ struct RecordDecoder::Impl
                     (top ? c.s.statusRecord : c.s.statusResponse) = n;
                 return SUCCESS;
             }
-            if (key == "headers" || key == "rawHeaders" || key == "response_headers")
+            if (k == K::k_headers || k == K::k_rawHeaders || k == K::k_response_headers)
                 return headers(c, v, depth);
-            if (key == "body" || key == "response_body")
+            if (k == K::k_body || k == K::k_response_body)
                 return body(c, v, depth);
         }
         // error fields, at every level but Request
-        if (key == "error_code")
+        if (k == K::k_error_code)
             return str(v, top ? c.s.recErrorCode : c.s.bodyErrorCode, depth);
-        if (key == "error_message")
+        if (k == K::k_error_message)
             return str(v, top ? c.s.recErrorMessage : c.s.message, depth);
-        if (key == "error_id")
+        if (k == K::k_error_id)
             return str(v, level == Level::Error ? c.s.errErrorId : c.s.errorId, depth);
-        if (key == "details")
+        if (k == K::k_details)
             return details(c, v, depth);
-        if (key == "tool_error_info")
+        if (k == K::k_tool_error_info)
             return toolErrorInfo(c, v, depth);
-        if (key == "message")
+        if (k == K::k_message)
             return str(v, level == Level::Error ? c.s.errMessage : c.s.message, depth);
-        if (key == "type")
+        if (k == K::k_type)
             return str(v, level == Level::Error ? c.s.errType : c.s.type, depth);
-        if (key == "code") {
+        if (k == K::k_code) {
             od::json_type t;
             if (auto e = v.type().get(t))
                 return e;
@@ -539,7 +747,7 @@ struct RecordDecoder::Impl
                 return json::skip(v, depth); // gRPC numeric codes name no source
             return str(v, level == Level::Error ? c.s.errCode : c.s.code, depth);
         }
-        if (key == "error") {
+        if (k == K::k_error) {
             od::json_type t;
             if (auto e = v.type().get(t))
                 return e;
@@ -549,7 +757,7 @@ struct RecordDecoder::Impl
                 return str(v, c.s.errCode, depth);
             return json::skip(v, depth);
         }
-        if (key == "http_status" || key == "raw_status_code") {
+        if (k == K::k_http_status || k == K::k_raw_status_code) {
             std::optional<double> n;
             if (auto e = json::number(v, n, depth))
                 return e;
@@ -557,7 +765,7 @@ struct RecordDecoder::Impl
                 c.rec.error.httpStatus = *st;
             return SUCCESS;
         }
-        if (key == "retry_after") {
+        if (k == K::k_retry_after) {
             std::optional<double> n;
             if (auto e = json::number(v, n, depth))
                 return e;
@@ -638,7 +846,7 @@ struct RecordDecoder::Impl
             return e;
         for (auto f : o) {
             std::string_view k;
-            if (auto e = f.unescaped_key().get(k))
+            if (auto e = json::key(f, k))
                 return e;
             od::value fv;
             if (auto e = f.value().get(fv))
@@ -672,7 +880,7 @@ struct RecordDecoder::Impl
             return e;
         for (auto f : o) {
             std::string_view k;
-            if (auto e = f.unescaped_key().get(k))
+            if (auto e = json::key(f, k))
                 return e;
             od::value fv;
             if (auto e = f.value().get(fv))
@@ -710,7 +918,7 @@ struct RecordDecoder::Impl
             return e;
         for (auto f : o) {
             std::string_view k;
-            if (auto e = f.unescaped_key().get(k))
+            if (auto e = json::key(f, k))
                 return e;
             od::value fv;
             if (auto e = f.value().get(fv))
@@ -749,7 +957,7 @@ struct RecordDecoder::Impl
         std::string_view encoding;
         for (auto f : o) {
             std::string_view k;
-            if (auto e = f.unescaped_key().get(k))
+            if (auto e = json::key(f, k))
                 return e;
             od::value fv;
             if (auto e = f.value().get(fv))
@@ -783,7 +991,7 @@ struct RecordDecoder::Impl
             return;
         for (auto f : o) {
             std::string_view k;
-            if (f.unescaped_key().get(k))
+            if (json::key(f, k))
                 return;
             if (k == "tool_name") {
                 std::string_view s;
@@ -810,7 +1018,7 @@ struct RecordDecoder::Impl
         std::string_view bodyText;
         for (auto f : o) {
             std::string_view k;
-            if (auto e = f.unescaped_key().get(k))
+            if (auto e = json::key(f, k))
                 return e;
             od::value fv;
             if (auto e = f.value().get(fv))
@@ -866,7 +1074,7 @@ struct RecordDecoder::Impl
             return e;
         for (auto f : o) {
             std::string_view k;
-            if (auto e = f.unescaped_key().get(k))
+            if (auto e = json::key(f, k))
                 return e;
             od::value fv;
             if (auto e = f.value().get(fv))
@@ -898,7 +1106,7 @@ struct RecordDecoder::Impl
             return e;
         for (auto f : o) {
             std::string_view k;
-            if (auto e = f.unescaped_key().get(k))
+            if (auto e = json::key(f, k))
                 return e;
             od::value fv;
             if (auto e = f.value().get(fv))
@@ -929,7 +1137,7 @@ struct RecordDecoder::Impl
         std::string_view bodyText;
         for (auto f : o) {
             std::string_view k;
-            if (auto e = f.unescaped_key().get(k))
+            if (auto e = json::key(f, k))
                 return e;
             od::value fv;
             if (auto e = f.value().get(fv))
@@ -945,7 +1153,7 @@ struct RecordDecoder::Impl
                         return e2;
                     for (auto sf : so) {
                         std::string_view sk;
-                        if (auto e2 = sf.unescaped_key().get(sk))
+                        if (auto e2 = json::key(sf, sk))
                             return e2;
                         od::value sv;
                         if (auto e2 = sf.value().get(sv))
@@ -998,7 +1206,7 @@ struct RecordDecoder::Impl
             return e;
         for (auto f : o) {
             std::string_view k;
-            if (auto e = f.unescaped_key().get(k))
+            if (auto e = json::key(f, k))
                 return e;
             od::value fv;
             if (auto e = f.value().get(fv))
@@ -1120,7 +1328,7 @@ RecordDecoder::Result RecordDecoder::decode(const char *json, std::size_t size,
             if (e)
                 break;
             std::string_view key;
-            if ((e = field.unescaped_key().get(key)))
+            if ((e = json::key(field, key)))
                 break;
             od::value fv;
             if ((e = field.value().get(fv)))
@@ -1228,7 +1436,7 @@ void RecordDecoder::decodeBodyText(std::string_view text, RawRecord &rec)
     Ctx c { tmp, {} };
     for (auto field : o) {
         std::string_view key;
-        if (field.unescaped_key().get(key))
+        if (json::key(field, key))
             return;
         od::value fv;
         if (field.value().get(fv))
