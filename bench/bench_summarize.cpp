@@ -3,11 +3,12 @@
 //
 //   bench_summarize [--records N] [--keep FILE] [--runs R] [--ratescope PATH]
 //
-// Generates N records with the traffic simulator (seed 1, default traffic options), or
-// reuses --keep FILE when its sidecar FILE.sim says it holds exactly those records and the
-// size still matches. Each command runs R times (best wall time counts, after one untimed
-// warm-up read so both see a warm page cache); the peak RSS of the summarize child comes
-// from wait4(). Exit status: 0 all targets met, 1 a target missed or a child failed, 2 usage.
+// Generates N records with the traffic simulator (seed 1, default traffic options), or reuses
+// --keep FILE when its sidecar FILE.sim says it holds exactly those records, the size still
+// matches and the simulator still yields the same bytes (a digest computed in memory). Each
+// command runs R times; the best wall time counts, after one untimed `wc -l` so that both see
+// a warm page cache. The peak RSS of the summarize child comes from wait4(). Exit status: 0
+// all targets met, 1 a target missed or a child failed, 2 usage.
 #include "sim/simulationwriter.h"
 #include "sim/simulator.h"
 
@@ -128,23 +129,47 @@ QString readTail(const QString &path, qint64 maxBytes)
     return QString::fromUtf8(f.readAll());
 }
 
-QString sidecarText(qint64 records, qint64 bytes)
+SimulatorOptions benchOptions(qint64 records)
 {
-    return QStringLiteral("ratescope-bench-sim %1 seed=1 records=%2 bytes=%3\n")
-        .arg(kSidecarVersion)
-        .arg(records)
-        .arg(bytes);
+    SimulatorOptions opts;
+    opts.seed = 1;
+    opts.records = records;
+    return opts;
 }
 
-bool canReuse(const QString &path, qint64 records)
+// FNV-1a over the NDJSON the simulator yields today for these options (no disk I/O).
+quint64 expectedDigest(qint64 records)
+{
+    quint64 h = 0xcbf29ce484222325ULL;
+    TrafficSimulator sim(benchOptions(records));
+    SimRecord rec;
+    while (sim.next(rec)) {
+        for (const char c : rec.line)
+            h = (h ^ quint8(c)) * 0x100000001b3ULL;
+        h = (h ^ quint8('\n')) * 0x100000001b3ULL;
+    }
+    return h;
+}
+
+QString sidecarText(qint64 records, qint64 bytes, quint64 digest)
+{
+    return QStringLiteral("ratescope-bench-sim %1 seed=1 records=%2 bytes=%3 fnv1a=%4\n")
+        .arg(kSidecarVersion)
+        .arg(records)
+        .arg(bytes)
+        .arg(digest, 16, 16, QLatin1Char('0'));
+}
+
+// The file holds these records when its sidecar says so, its size still matches, and the
+// simulator still writes what the sidecar describes (a changed simulator invalidates it).
+bool canReuse(const QString &path, qint64 records, quint64 digest)
 {
     const QFileInfo info(path);
     if (!info.isFile())
         return false;
     QFile side(path + QStringLiteral(".sim"));
-    if (!side.open(QIODevice::ReadOnly))
-        return false;
-    return QString::fromUtf8(side.readAll()) == sidecarText(records, info.size());
+    return side.open(QIODevice::ReadOnly)
+        && QString::fromUtf8(side.readAll()) == sidecarText(records, info.size(), digest);
 }
 
 int usage(const QString &message)
@@ -209,12 +234,10 @@ int main(int argc, char *argv[])
 
     // 1. The input.
     double genSeconds = -1;
-    if (!canReuse(file, records)) {
+    const quint64 digest = expectedDigest(records);
+    if (!canReuse(file, records, digest)) {
         out << "Generating " << records << " records into " << file << " ..." << Qt::endl;
-        SimulatorOptions opts;
-        opts.seed = 1;
-        opts.records = records;
-        TrafficSimulator sim(opts);
+        TrafficSimulator sim(benchOptions(records));
         QElapsedTimer timer;
         timer.start();
         SimulationWriteResult res;
@@ -227,7 +250,7 @@ int main(int argc, char *argv[])
         genSeconds = double(timer.nsecsElapsed()) / 1e9;
         QFile side(file + QStringLiteral(".sim"));
         if (side.open(QIODevice::WriteOnly))
-            side.write(sidecarText(records, qint64(res.fileBytes)).toUtf8());
+            side.write(sidecarText(records, qint64(res.fileBytes), digest).toUtf8());
     } else {
         out << "Reusing " << file << Qt::endl;
     }
