@@ -313,17 +313,28 @@ std::string_view providerFromTool(std::string_view tool)
 
 std::string_view endpointOf(std::string_view url)
 {
-    auto scheme = url.find("://");
-    if (scheme != std::string_view::npos && scheme < 16)
-        url.remove_prefix(scheme + 3);
-    const auto cut = url.find_first_of("?#");
-    if (cut != std::string_view::npos)
-        url = url.substr(0, cut);
-    const auto slash = url.find('/');
-    const auto at = url.substr(0, slash).rfind('@');
-    if (at != std::string_view::npos)
-        url.remove_prefix(at + 1);
-    return url;
+    // hand-written scans: string_view::find_first_of calls memchr once per character
+    const std::size_t n = url.size();
+    std::size_t begin = 0;
+    for (std::size_t i = 0; i + 2 < n && i < 16; ++i) {
+        if (url[i] == ':' && url[i + 1] == '/' && url[i + 2] == '/') {
+            begin = i + 3;
+            break;
+        }
+    }
+    std::size_t end = begin, slash = n, at = n;
+    for (; end < n; ++end) {
+        const char c = url[end];
+        if (c == '?' || c == '#')
+            break;
+        if (c == '/' && slash == n)
+            slash = end;
+        else if (c == '@' && slash == n)
+            at = end;
+    }
+    if (at != n)
+        begin = at + 1; // user:password@ never leaves the record
+    return url.substr(begin, end - begin);
 }
 
 struct RecordDecoder::Impl

@@ -5,6 +5,42 @@
 #include <QFuture>
 #include <QtConcurrent/QtConcurrentRun>
 
+void collectChoices(LoadResult &result)
+{
+    result.tools.clear();
+    result.providers.clear();
+    result.statuses.clear();
+    if (!result.store)
+        return;
+    const EventStore &store = *result.store;
+    std::vector<char> tool(store.strings().size()), provider(store.strings().size());
+    std::vector<char> status(1001); // -1..999, shifted by one
+    for (std::size_t i = 0; i < store.size(); ++i) {
+        tool[store.toolId(i)] = 1;
+        provider[store.providerId(i)] = 1;
+        const int st = store.status(i);
+        if (st >= -1 && st < 1000)
+            status[std::size_t(st + 1)] = 1;
+    }
+    auto names = [&store](const std::vector<char> &seen) {
+        QStringList out;
+        for (std::size_t id = 1; id < seen.size(); ++id) {
+            if (seen[id]) {
+                const std::string_view v = store.strings().view(std::uint32_t(id));
+                out << QString::fromUtf8(v.data(), qsizetype(v.size()));
+            }
+        }
+        out.sort();
+        return out;
+    };
+    result.tools = names(tool);
+    result.providers = names(provider);
+    for (std::size_t k = 0; k < status.size(); ++k) {
+        if (status[k])
+            result.statuses << int(k) - 1;
+    }
+}
+
 LoadJob::LoadJob(std::shared_ptr<const RuleSet> rules, QObject *parent)
     : QObject(parent), m_rules(std::move(rules))
 {
@@ -56,6 +92,8 @@ void LoadJob::start(const QStringList &paths)
         }
         result->reportedLimit = loader.reportedLimit();
         result->store = std::move(store);
+        if (!shared->cancel)
+            collectChoices(*result);
         result->elapsedMs = timer.elapsed();
         return std::shared_ptr<const LoadResult>(std::move(result));
     }).then(this, [this, gen, shared](std::shared_ptr<const LoadResult> result) {

@@ -20,6 +20,10 @@ struct LoadResult
     std::vector<InputReport> reports;
     ReportedLimit reportedLimit;
     qint64 elapsedMs = 0;
+    // What the filter bar offers: names and statuses present in the store, sorted.
+    QStringList tools;
+    QStringList providers;
+    QList<int> statuses;
 
     bool anyFailed() const
     {
@@ -30,6 +34,9 @@ struct LoadResult
         return false;
     }
 };
+
+// Fills tools, providers and statuses from the store (one pass).
+void collectChoices(LoadResult &result);
 
 // Loads files in a worker (the Loader parses in parallel and blocks) into a fresh store.
 // Progress is sampled on the GUI thread every 50 ms, not sent per chunk. A newer start()
