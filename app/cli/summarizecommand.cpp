@@ -9,6 +9,7 @@
 #include "sources/loader.h"
 
 #include <QCommandLineParser>
+#include <QElapsedTimer>
 
 int runSummarize(const QStringList &args)
 {
@@ -24,6 +25,7 @@ int runSummarize(const QStringList &args)
             { { QStringLiteral("o"), QStringLiteral("output") }, QStringLiteral("Write to FILE atomically instead of standard output."), QStringLiteral("FILE") },
             { QStringLiteral("rules"), QStringLiteral("Classification rules file replacing the built-in one."), QStringLiteral("FILE") },
             { QStringLiteral("threads"), QStringLiteral("Parser threads (default: one per core)."), QStringLiteral("N") },
+            { QStringLiteral("stats"), QStringLiteral("Print load time and memory per event to standard error.") },
     });
     p.addPositionalArgument(QStringLiteral("INPUT"), QStringLiteral("Log files (.gz allowed); - is standard input."), QStringLiteral("INPUT..."));
     if (!p.parse(QStringList { QStringLiteral("ratescope summarize") } + args))
@@ -74,6 +76,8 @@ int runSummarize(const QStringList &args)
         rules = RuleSet::builtIn();
     }
 
+    QElapsedTimer clock;
+    clock.start();
     EventStore store;
     Loader loader(store, *rules, options);
     std::vector<InputReport> reports;
@@ -84,7 +88,16 @@ int runSummarize(const QStringList &args)
         anyFailed = anyFailed || r.failed();
         reports.push_back(std::move(r));
     }
+    const qint64 loadMs = clock.elapsed();
     const Summary summary = buildSummary(store, std::move(reports), limit, loader.reportedLimit(), mergeGap);
+    if (p.isSet(QStringLiteral("stats"))) {
+        printErr(QStringLiteral("stats: %1 events loaded in %2 ms, analysed in %3 ms; store %4 MB = %5 bytes/event")
+                         .arg(store.size())
+                         .arg(loadMs)
+                         .arg(clock.elapsed() - loadMs)
+                         .arg(double(store.bytesUsed()) / 1e6, 0, 'f', 1)
+                         .arg(store.empty() ? 0.0 : double(store.bytesUsed()) / double(store.size()), 0, 'f', 1));
+    }
     QByteArray out;
     if (format == QLatin1String("json"))
         out = summaryToJson(summary);

@@ -1,6 +1,7 @@
 #include "decode/jsonvalue.h"
 
 #include <charconv>
+#include <cstring>
 #include <cstdlib>
 
 namespace json {
@@ -148,6 +149,56 @@ std::string_view reason(simdjson::error_code e)
     default:
         return "invalid JSON";
     }
+}
+
+namespace {
+
+// The code unit of a "\uXXXX" escape at p (p[0] == '\\'), or -1.
+int escapedUnit(const char *p, const char *end)
+{
+    if (end - p < 6 || p[1] != 'u')
+        return -1;
+    int v = 0;
+    for (int i = 2; i < 6; ++i) {
+        const char c = p[i];
+        const int d = c >= '0' && c <= '9' ? c - '0'
+                : c >= 'a' && c <= 'f'     ? c - 'a' + 10
+                : c >= 'A' && c <= 'F'     ? c - 'A' + 10
+                                           : -1;
+        if (d < 0)
+            return -1;
+        v = v * 16 + d;
+    }
+    return v;
+}
+
+} // namespace
+
+bool replaceLoneSurrogates(char *text, std::size_t size)
+{
+    bool changed = false;
+    char *p = text;
+    char *const end = text + size;
+    while (p < end) {
+        p = static_cast<char *>(std::memchr(p, '\\', std::size_t(end - p)));
+        if (!p)
+            break;
+        const int unit = escapedUnit(p, end);
+        if (unit >= 0xD800 && unit <= 0xDBFF) {
+            const int next = escapedUnit(p + 6, end);
+            if (next >= 0xDC00 && next <= 0xDFFF) {
+                p += 12; // a proper pair
+                continue;
+            }
+        }
+        if (unit >= 0xD800 && unit <= 0xDFFF) {
+            std::memcpy(p + 2, "fffd", 4);
+            changed = true;
+        }
+        const std::size_t step = unit >= 0 ? 6 : 2; // "\\" and the like are skipped whole
+        p = std::size_t(end - p) > step ? p + step : end;
+    }
+    return changed;
 }
 
 std::string sanitizeUtf8(std::string_view in)

@@ -53,4 +53,9 @@ std::string_view reason(simdjson::error_code e);
 // Replaces invalid UTF-8 sequences with U+FFFD (summary.md: such records are kept).
 std::string sanitizeUtf8(std::string_view in);
 
+// Rewrites escapes of lone UTF-16 surrogates ("\ud800" without its pair, as a JavaScript
+// slice through an emoji leaves them) to "\ufffd", in place (the same length). simdjson
+// refuses them; the record is kept like one with invalid UTF-8. True when any was rewritten.
+bool replaceLoneSurrogates(char *text, std::size_t size);
+
 } // namespace json

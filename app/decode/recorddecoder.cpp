@@ -810,13 +810,16 @@ struct RecordDecoder::Impl
             od::json_type it;
             if (auto e = iv.type().get(it))
                 return e;
+            error_code e = SUCCESS;
             if (it != od::json_type::object) {
-                if (auto e = json::skip(iv, depth + 1))
-                    return e;
-                errors(start, "entry is not a JSON object");
-                continue;
+                if (!(e = json::skip(iv, depth + 1)))
+                    errors(start, "entry is not a JSON object");
+            } else {
+                e = perItem(iv, start);
             }
-            if (auto e = perItem(iv, start))
+            if (e == simdjson::DEPTH_ERROR) // refuse this entry only: the others are read
+                errors(start, json::reason(e));
+            else if (e)
                 return e;
         }
         return SUCCESS;
@@ -1335,16 +1338,18 @@ RecordDecoder::Result RecordDecoder::decode(const char *json, std::size_t size,
         Ctx c { m_record, {} };
         od::object o;
         e = doc.get_object().get(o);
-        for (auto field : o) {
-            if (e)
-                break;
-            std::string_view key;
-            if ((e = json::key(field, key)))
-                break;
-            od::value fv;
-            if ((e = field.value().get(fv)))
-                break;
-            e = tracked.member(c, key, fv, Level::Record, 1);
+        // An object or array that failed to open (an unbalanced document: "{", "[1]x") must
+        // not be iterated: its iterator is null (an assertion in simdjson, UB without one).
+        if (!e) {
+            for (auto field : o) {
+                std::string_view key;
+                if ((e = json::key(field, key)))
+                    break;
+                od::value fv;
+                if ((e = field.value().get(fv)))
+                    break;
+                e = tracked.member(c, key, fv, Level::Record, 1);
+            }
         }
         if (!e) {
             if (c.s.container) {
@@ -1360,24 +1365,29 @@ RecordDecoder::Result RecordDecoder::decode(const char *json, std::size_t size,
         result.shape = DocumentShape::Array;
         od::array a;
         e = doc.get_array().get(a);
-        for (auto item : a) {
-            if (e)
-                break;
-            od::value iv;
-            if ((e = item.get(iv)))
-                break;
-            const char *start = iv.raw_json_token().data(); // does not consume the value
-            lastStart = start;
-            od::json_type it;
-            if ((e = iv.type().get(it)))
-                break;
-            if (it != od::json_type::object) {
-                if ((e = json::skip(iv, 1)))
+        if (!e) {
+            for (auto item : a) {
+                od::value iv;
+                if ((e = item.get(iv)))
                     break;
-                errors(start, "entry is not a JSON object");
-                continue;
+                const char *start = iv.raw_json_token().data(); // does not consume the value
+                lastStart = start;
+                od::json_type it;
+                if ((e = iv.type().get(it)))
+                    break;
+                if (it != od::json_type::object) {
+                    if (!(e = json::skip(iv, 1)))
+                        errors(start, "entry is not a JSON object");
+                } else {
+                    e = tracked.genericRecord(iv, start, 1);
+                }
+                if (e == simdjson::DEPTH_ERROR) { // refuse this entry only: the array goes on
+                    errors(start, json::reason(e));
+                    e = SUCCESS;
+                } else if (e) {
+                    break;
+                }
             }
-            e = tracked.genericRecord(iv, start, 1);
         }
         if (!e && tracked.shape == DocumentShape::Nock)
             result.shape = DocumentShape::Nock;

@@ -16,6 +16,7 @@
 #include <map>
 #include <mutex>
 #include <thread>
+#include <utility>
 
 namespace {
 
@@ -114,7 +115,7 @@ private:
 // Open addressing set of 64-bit id hashes (summary.md duplicates). 8 bytes a slot.
 struct Loader::IdSet
 {
-    std::vector<std::uint64_t> slots = std::vector<std::uint64_t>(1024, 0);
+    Column<std::uint64_t> slots = Column<std::uint64_t>(1024, 0);
     std::size_t count = 0;
 
     // Returns false when h was already present.
@@ -144,7 +145,7 @@ struct Loader::IdSet
     void grow() { rehash(slots.size() * 2); }
     void rehash(std::size_t size)
     {
-        std::vector<std::uint64_t> old = std::move(slots);
+        Column<std::uint64_t> old = std::move(slots);
         slots.assign(size, 0);
         count = 0;
         for (std::uint64_t h : old) {
@@ -207,8 +208,14 @@ public:
     ChunkParser(const RuleSet &rules, TimeRange range, std::uint16_t file)
         : m_builder(rules, range), m_file(file)
     {
-        m_sink = [this](RawRecord &rec, const char *) { onRecord(rec); };
-        m_errors = [this](const char *, std::string_view reason) { error(qs(reason)); };
+        m_sink = [this](RawRecord &rec, const char *) {
+            if (++m_calls > m_replayed)
+                onRecord(rec);
+        };
+        m_errors = [this](const char *, std::string_view reason) {
+            if (++m_calls > m_replayed)
+                error(qs(reason));
+        };
     }
 
     ChunkResult parse(const Chunk &chunk)
@@ -224,8 +231,8 @@ public:
             const char *lineEnd = nl ? nl : end;
             ++line;
             const char *s = p;
-            if (chunk.first && line == 1 && hasBom(s, std::size_t(lineEnd - s)))
-                s += 3;
+            if (hasBom(s, std::size_t(lineEnd - s)))
+                s += 3; // the file's, or one of each file `cat a.ndjson b.ndjson` joined
             if (!isBlank(s, lineEnd)) {
                 ++m_result.nonBlankLines;
                 m_line = line;
@@ -241,13 +248,29 @@ public:
 
     void decodeLine(const char *s, std::size_t len, std::size_t capacity)
     {
+        m_calls = m_replayed = 0;
         auto r = m_decoder.decode(s, len, capacity, m_sink, m_errors);
+        std::size_t n = 0; // bytes of m_fixed in use
         if (r.error == simdjson::UTF8_ERROR) {
             // summary.md: invalid UTF-8 becomes U+FFFD and the record is kept
             m_fixed = json::sanitizeUtf8(std::string_view(s, len));
-            const std::size_t n = m_fixed.size();
+            n = m_fixed.size();
             m_fixed.append(kPad, ' ');
+            m_calls = 0;
             r = m_decoder.decode(m_fixed.data(), n, m_fixed.size(), m_sink, m_errors);
+        }
+        if (r.error == simdjson::STRING_ERROR) {
+            // Lone surrogate escapes (a JavaScript slice cutting an emoji: "\ud83d") read as
+            // U+FFFD too. The records and errors the first pass gave are not given again.
+            if (n == 0) {
+                m_fixed.assign(s, len);
+                n = len;
+                m_fixed.append(kPad, ' ');
+            }
+            if (json::replaceLoneSurrogates(m_fixed.data(), n)) {
+                m_replayed = std::exchange(m_calls, 0);
+                r = m_decoder.decode(m_fixed.data(), n, m_fixed.size(), m_sink, m_errors);
+            }
         }
         if (r.error) {
             error(qs(json::reason(r.error)));
@@ -283,6 +306,8 @@ private:
     std::uint32_t m_line = 0;
     std::uint64_t m_offset = 0;
     std::string m_fixed;
+    std::uint64_t m_calls = 0; // sink and error calls of this line's decode
+    std::uint64_t m_replayed = 0; // calls a second decode of the line skips
 };
 
 // A bounded pool: the reader blocks when `limit` chunks are waiting or unmerged.
@@ -441,16 +466,17 @@ struct Loader::Impl
         const char *end = p + n;
         if (hasBom(p, n))
             p += 3;
-        if (std::memchr(p, '\0', std::min<std::size_t>(std::size_t(end - p), 4096)))
-            return Kind::Binary;
+        // NUL bytes near the start: binary, unless the first line is a whole JSON value (a log
+        // with a run of NULs further on, as a crash can leave, keeps its other lines).
+        const bool nul = std::memchr(p, '\0', std::min<std::size_t>(std::size_t(end - p), 4096));
         while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
             ++p;
         if (p == end)
             return Kind::Ndjson;
-        if (looksLikePyGithub(std::string_view(p, std::size_t(end - p))))
+        if (!nul && looksLikePyGithub(std::string_view(p, std::size_t(end - p))))
             return Kind::PyGithub;
         if (*p != '{' && *p != '[')
-            return Kind::Ndjson;
+            return nul ? Kind::Binary : Kind::Ndjson;
         // NDJSON when the first non-blank line is a whole JSON value, or when the next one is
         // a whole object starting at column 0 (a broken first line); else one document.
         simdjson::dom::parser dom;
@@ -464,9 +490,11 @@ struct Loader::Impl
         };
         const char *nl = static_cast<const char *>(std::memchr(p, '\n', std::size_t(end - p)));
         if (!nl)
-            return Kind::Ndjson; // a single line (or longer than the sniff window)
+            return nul ? Kind::Binary : Kind::Ndjson; // one line (or longer than the window)
         if (completeLine(p))
             return Kind::Ndjson;
+        if (nul)
+            return Kind::Binary;
         const char *q = nl + 1;
         while (q < end && (*q == '\r' || *q == '\n'))
             ++q;
@@ -524,6 +552,7 @@ struct Loader::Impl
         Buffer buf = std::move(first);
         bool failed = false;
         bool isFirst = true;
+        bool endsMidLine = false; // the text ends without a newline (cut short)
         const std::size_t chunkBytes = std::max<std::size_t>(l.m_options.chunkBytes, 4096);
         for (;;) {
             if (cancelled()) {
@@ -551,6 +580,7 @@ struct Loader::Impl
                 cut = i;
             }
             if (cut > 0) {
+                endsMidLine = buf.data()[cut - 1] != '\n';
                 Buffer next = pipeline.takeBuffer();
                 next.ensure(std::max(chunkBytes, buf.len - cut));
                 std::memcpy(next.data(), buf.data() + cut, buf.len - cut);
@@ -580,7 +610,7 @@ struct Loader::Impl
                 break;
         }
         mergeReady(true);
-        lastLine = lineBase + 1;
+        lastLine = lineBase + (endsMidLine ? 0 : 1); // reading stopped in that line, or after it
         if (nonBlank == 1 && lastShape != DocumentShape::Unknown && lastShape != DocumentShape::Record)
             report.format = QLatin1String(formatName(lastShape));
     }
@@ -611,7 +641,10 @@ struct Loader::Impl
         RecordDecoder decoder;
         EventBuilder builder(l.m_rules, l.m_options.range);
         std::string fixed;
+        std::uint64_t calls = 0, replayed = 0; // a second pass skips what the first one gave
         auto onRecord = [&](RawRecord &rec, const char *at) {
+            if (++calls <= replayed)
+                return;
             const std::uint64_t line = lines.lineOf(at);
             const auto outcome = builder.add(rec, l.m_store, file, std::uint32_t(line),
                                              std::uint64_t(at ? at - buf.data() : 0));
@@ -629,15 +662,29 @@ struct Loader::Impl
             }
         };
         auto onError = [&](const char *at, std::string_view reason) {
+            if (++calls <= replayed)
+                return;
             report.addError(lines.lineOf(at), qs(reason));
         };
+        char *text = buf.data() + (start - buf.data());
+        std::size_t textLen = n;
         auto r = decoder.decode(start, n, n + kPad, onRecord, onError);
         if (r.error == simdjson::UTF8_ERROR && report.records == 0 && report.skipped == 0) {
             fixed = json::sanitizeUtf8(std::string_view(start, n));
             const std::size_t fn = fixed.size();
             fixed.append(kPad, ' ');
             lines = LineCounter(fixed.data());
+            calls = 0;
             r = decoder.decode(fixed.data(), fn, fixed.size(), onRecord, onError);
+            text = fixed.data();
+            textLen = fn;
+        }
+        // Lone surrogate escapes read as U+FFFD, like invalid UTF-8 (same length: lines and
+        // offsets stay); the entries the first pass gave are not given again.
+        if (r.error == simdjson::STRING_ERROR && json::replaceLoneSurrogates(text, textLen)) {
+            replayed = std::exchange(calls, 0);
+            lines = LineCounter(text == fixed.data() ? text : buf.data());
+            r = decoder.decode(text, textLen, textLen + kPad, onRecord, onError);
         }
         if (r.error) {
             report.addError(lines.lineOf(r.errorAt), qs(json::reason(r.error)));

@@ -1,5 +1,7 @@
 #include "store/eventstore.h"
 
+#include <algorithm>
+
 void EventStore::reserve(std::size_t n)
 {
     m_time.reserve(n);
@@ -9,7 +11,6 @@ void EventStore::reserve(std::size_t n)
     m_toolProvider.reserve(n);
     m_serverLimit.reserve(n);
     m_duration.reserve(n);
-    m_detailIndex.reserve(n);
     m_status.reserve(n);
     m_file.reserve(n);
     m_source.reserve(n);
@@ -53,11 +54,9 @@ void EventStore::append(const EventInput &e)
     m_flags.push_back(e.flags);
     m_method.push_back(methodIndex(e.method));
     if (!e.message.empty() || !e.errorCode.empty() || e.retryAfterMs >= 0) {
-        m_detailIndex.push_back(std::uint32_t(m_details.size()));
-        m_details.push_back(
-                { m_strings.intern(e.message), m_strings.intern(e.errorCode), e.retryAfterMs });
-    } else {
-        m_detailIndex.push_back(kNoDetail);
+        m_details.emplace_back(std::uint32_t(m_time.size() - 1),
+                               EventDetail { m_strings.intern(e.message),
+                                             m_strings.intern(e.errorCode), e.retryAfterMs });
     }
 }
 
@@ -78,7 +77,11 @@ void EventStore::appendShard(const EventStore &shard, const std::vector<bool> &s
         methodMap[i] = methodIndex(shard.m_methods[i]);
 
     reserve(size() + shard.size());
+    std::size_t nextDetail = 0; // shard details are sorted by event index too
     for (std::size_t i = 0; i < shard.size(); ++i) {
+        const bool hasDetail = nextDetail < shard.m_details.size() && shard.m_details[nextDetail].first == i;
+        if (hasDetail)
+            ++nextDetail;
         if (!skip.empty() && skip[i])
             continue;
         m_time.push_back(shard.m_time[i]);
@@ -97,14 +100,11 @@ void EventStore::appendShard(const EventStore &shard, const std::vector<bool> &s
         m_source.push_back(shard.m_source[i]);
         m_flags.push_back(shard.m_flags[i]);
         m_method.push_back(methodMap[shard.m_method[i]]);
-        const std::uint32_t d = shard.m_detailIndex[i];
-        if (d == kNoDetail) {
-            m_detailIndex.push_back(kNoDetail);
-        } else {
-            const EventDetail &sd = shard.m_details[d];
-            m_detailIndex.push_back(std::uint32_t(m_details.size()));
-            m_details.push_back(
-                    { mapString(sd.messageId), mapString(sd.errorCodeId), sd.retryAfterMs });
+        if (hasDetail) {
+            const EventDetail &sd = shard.m_details[nextDetail - 1].second;
+            m_details.emplace_back(std::uint32_t(m_time.size() - 1),
+                                   EventDetail { mapString(sd.messageId), mapString(sd.errorCodeId),
+                                                 sd.retryAfterMs });
         }
     }
 }
@@ -113,7 +113,7 @@ std::size_t EventStore::bytesUsed() const
 {
     auto cap = [](const auto &v) { return v.capacity() * sizeof(v[0]); };
     return cap(m_time) + cap(m_offset) + cap(m_line) + cap(m_endpoint) + cap(m_toolProvider)
-            + cap(m_serverLimit) + cap(m_duration) + cap(m_detailIndex) + cap(m_status)
+            + cap(m_serverLimit) + cap(m_duration) + cap(m_status)
             + cap(m_file) + cap(m_source) + cap(m_flags) + cap(m_method) + cap(m_details)
             + cap(m_pairs) + m_strings.bytesUsed();
 }
@@ -122,7 +122,7 @@ void EventStore::popBack()
 {
     if (m_time.empty())
         return;
-    if (m_detailIndex.back() != kNoDetail)
+    if (!m_details.empty() && m_details.back().first == m_time.size() - 1)
         m_details.pop_back();
     m_time.pop_back();
     m_offset.pop_back();
@@ -131,10 +131,16 @@ void EventStore::popBack()
     m_toolProvider.pop_back();
     m_serverLimit.pop_back();
     m_duration.pop_back();
-    m_detailIndex.pop_back();
     m_status.pop_back();
     m_file.pop_back();
     m_source.pop_back();
     m_flags.pop_back();
     m_method.pop_back();
+}
+
+EventDetail EventStore::detail(std::size_t i) const
+{
+    auto it = std::lower_bound(m_details.begin(), m_details.end(), i,
+                               [](const auto &d, std::size_t idx) { return d.first < idx; });
+    return it != m_details.end() && it->first == i ? it->second : EventDetail {};
 }
