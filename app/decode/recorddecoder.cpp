@@ -16,6 +16,7 @@ enum class Level { Record, Response, Body, Error, Request };
 
 enum class K : std::uint8_t {
     other,
+    k_client,
     k__timestamp,
     k_body,
     k_code,
@@ -108,6 +109,8 @@ K keyId(std::string_view k)
             return K::k_scope;
         break;
     case 6:
+        if (k == "client")
+            return K::k_client;
         if (k == "method")
             return K::k_method;
         if (k == "status")
@@ -678,7 +681,7 @@ struct RecordDecoder::Impl
                 return str(v, c.rec.provider, depth);
             if (k == K::k_connection_name)
                 return str(v, c.rec.connection, depth);
-            if (k == K::k_connected_account_id && c.rec.connection.empty())
+            if ((k == K::k_connected_account_id || k == K::k_client) && c.rec.connection.empty())
                 return str(v, c.rec.connection, depth);
             if (k == K::k_duration_ms || k == K::k_duration || k == K::k_latency_ms) {
                 std::optional<double> n;

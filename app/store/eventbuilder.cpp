@@ -57,6 +57,7 @@ EventBuilder::Outcome EventBuilder::add(const RawRecord &rec, EventStore &store,
     e.endpoint = endpointOf(rec.url);
     e.tool = rec.tool;
     e.provider = rec.provider;
+    e.client = rec.connection;
     const bool isError = cls.source != Source::None || rec.status >= 400 || rec.noResponse
             || rec.error.codeCount > 0;
     if (isError) {

@@ -8,7 +8,7 @@ void EventStore::reserve(std::size_t n)
     m_offset.reserve(n);
     m_line.reserve(n);
     m_endpoint.reserve(n);
-    m_toolProvider.reserve(n);
+    m_actor.reserve(n);
     m_serverLimit.reserve(n);
     m_duration.reserve(n);
     m_status.reserve(n);
@@ -30,12 +30,11 @@ std::uint8_t EventStore::methodIndex(std::string_view m)
     return std::uint8_t(m_methods.size() - 1);
 }
 
-std::uint32_t EventStore::pairIndex(std::uint32_t tool, std::uint32_t provider)
+std::uint32_t EventStore::actorIndex(const Actor &a)
 {
-    const std::uint64_t key = (std::uint64_t(tool) << 32) | provider;
-    auto [it, inserted] = m_pairIds.try_emplace(key, std::uint32_t(m_pairs.size()));
+    auto [it, inserted] = m_actorIds.try_emplace(a, std::uint32_t(m_actors.size()));
     if (inserted)
-        m_pairs.emplace_back(tool, provider);
+        m_actors.push_back(a);
     return it->second;
 }
 
@@ -45,7 +44,8 @@ void EventStore::append(const EventInput &e)
     m_offset.push_back(e.offset);
     m_line.push_back(e.line);
     m_endpoint.push_back(m_strings.intern(e.endpoint));
-    m_toolProvider.push_back(pairIndex(m_strings.intern(e.tool), m_strings.intern(e.provider)));
+    m_actor.push_back(actorIndex(
+            { m_strings.intern(e.tool), m_strings.intern(e.provider), m_strings.intern(e.client) }));
     m_serverLimit.push_back(e.serverLimit);
     m_duration.push_back(e.durationMs);
     m_status.push_back(std::int16_t(e.status < -1 || e.status > 32767 ? -1 : e.status));
@@ -71,7 +71,7 @@ void EventStore::appendShard(const EventStore &shard, const std::vector<bool> &s
             strMap[id] = m_strings.intern(shard.m_strings.view(id));
         return strMap[id];
     };
-    std::vector<std::uint32_t> pairMap(shard.m_pairs.size(), UINT32_MAX);
+    std::vector<std::uint32_t> actorMap(shard.m_actors.size(), UINT32_MAX);
     std::vector<std::uint8_t> methodMap(shard.m_methods.size());
     for (std::size_t i = 0; i < shard.m_methods.size(); ++i)
         methodMap[i] = methodIndex(shard.m_methods[i]);
@@ -88,11 +88,13 @@ void EventStore::appendShard(const EventStore &shard, const std::vector<bool> &s
         m_offset.push_back(shard.m_offset[i] + offsetBase);
         m_line.push_back(std::uint32_t(shard.m_line[i] + lineBase));
         m_endpoint.push_back(mapString(shard.m_endpoint[i]));
-        const std::uint32_t p = shard.m_toolProvider[i];
-        if (pairMap[p] == UINT32_MAX)
-            pairMap[p] = pairIndex(mapString(shard.m_pairs[p].first),
-                                   mapString(shard.m_pairs[p].second));
-        m_toolProvider.push_back(pairMap[p]);
+        const std::uint32_t a = shard.m_actor[i];
+        if (actorMap[a] == UINT32_MAX) {
+            const Actor &sa = shard.m_actors[a];
+            actorMap[a] = actorIndex(
+                    { mapString(sa.tool), mapString(sa.provider), mapString(sa.client) });
+        }
+        m_actor.push_back(actorMap[a]);
         m_serverLimit.push_back(shard.m_serverLimit[i]);
         m_duration.push_back(shard.m_duration[i]);
         m_status.push_back(shard.m_status[i]);
@@ -112,10 +114,10 @@ void EventStore::appendShard(const EventStore &shard, const std::vector<bool> &s
 std::size_t EventStore::bytesUsed() const
 {
     auto cap = [](const auto &v) { return v.capacity() * sizeof(v[0]); };
-    return cap(m_time) + cap(m_offset) + cap(m_line) + cap(m_endpoint) + cap(m_toolProvider)
+    return cap(m_time) + cap(m_offset) + cap(m_line) + cap(m_endpoint) + cap(m_actor)
             + cap(m_serverLimit) + cap(m_duration) + cap(m_status)
             + cap(m_file) + cap(m_source) + cap(m_flags) + cap(m_method) + cap(m_details)
-            + cap(m_pairs) + m_strings.bytesUsed();
+            + cap(m_actors) + m_strings.bytesUsed();
 }
 
 void EventStore::popBack()
@@ -128,7 +130,7 @@ void EventStore::popBack()
     m_offset.pop_back();
     m_line.pop_back();
     m_endpoint.pop_back();
-    m_toolProvider.pop_back();
+    m_actor.pop_back();
     m_serverLimit.pop_back();
     m_duration.pop_back();
     m_status.pop_back();

@@ -22,6 +22,7 @@ struct EventInput
     std::string_view endpoint; // host + path, no query (queries hold secrets and unique ids)
     std::string_view tool;
     std::string_view provider;
+    std::string_view client; // who sent it: connection_name, client, connected_account_id
     std::string_view message; // the provider's message (formats.md §1.3)
     std::string_view errorCode; // the code that decided the source, if any
     std::int32_t retryAfterMs = -1; // -1: none
@@ -72,8 +73,10 @@ public:
     std::uint8_t flags(std::size_t i) const { return m_flags[i]; }
     std::string_view method(std::size_t i) const { return m_methods[m_method[i]]; }
     std::uint32_t endpointId(std::size_t i) const { return m_endpoint[i]; }
-    std::uint32_t toolId(std::size_t i) const { return m_pairs[m_toolProvider[i]].first; }
-    std::uint32_t providerId(std::size_t i) const { return m_pairs[m_toolProvider[i]].second; }
+    std::uint32_t toolId(std::size_t i) const { return m_actors[m_actor[i]].tool; }
+    std::uint32_t providerId(std::size_t i) const { return m_actors[m_actor[i]].provider; }
+    std::uint32_t clientId(std::size_t i) const { return m_actors[m_actor[i]].client; }
+    std::string_view client(std::size_t i) const { return m_strings.view(clientId(i)); }
     std::string_view endpoint(std::size_t i) const { return m_strings.view(m_endpoint[i]); }
     std::string_view tool(std::size_t i) const { return m_strings.view(toolId(i)); }
     std::string_view provider(std::size_t i) const { return m_strings.view(providerId(i)); }
@@ -110,13 +113,30 @@ public:
 
 private:
     std::uint8_t methodIndex(std::string_view m);
-    std::uint32_t pairIndex(std::uint32_t tool, std::uint32_t provider);
+    // tool, provider and client of an event share one id: their combinations are few
+    struct Actor
+    {
+        std::uint32_t tool = 0, provider = 0, client = 0;
+        bool operator==(const Actor &o) const
+        {
+            return tool == o.tool && provider == o.provider && client == o.client;
+        }
+    };
+    struct ActorHash
+    {
+        std::size_t operator()(const Actor &a) const
+        {
+            return std::hash<std::uint64_t>()((std::uint64_t(a.tool) << 32 | a.provider)
+                                              ^ (std::uint64_t(a.client) * 0x9E3779B97F4A7C15ull));
+        }
+    };
+    std::uint32_t actorIndex(const Actor &a);
 
     Column<std::int64_t> m_time;
     Column<std::uint64_t> m_offset;
     Column<std::uint32_t> m_line;
     Column<std::uint32_t> m_endpoint;
-    Column<std::uint32_t> m_toolProvider;
+    Column<std::uint32_t> m_actor;
     Column<std::int32_t> m_serverLimit;
     Column<float> m_duration;
     Column<std::int16_t> m_status;
@@ -130,6 +150,6 @@ private:
     std::vector<std::string> m_files;
     StringPool m_strings;
     std::vector<std::string> m_methods { std::string() };
-    std::vector<std::pair<std::uint32_t, std::uint32_t>> m_pairs { { 0, 0 } };
-    std::unordered_map<std::uint64_t, std::uint32_t> m_pairIds { { 0, 0 } };
+    std::vector<Actor> m_actors { Actor {} };
+    std::unordered_map<Actor, std::uint32_t, ActorHash> m_actorIds { { Actor {}, 0 } };
 };
