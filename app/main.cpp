@@ -1,8 +1,12 @@
-// ratescope: with a subcommand it runs headless on QCoreApplication; without one it opens the GUI.
+// ratescope: with a subcommand it runs headless (QCoreApplication, or QGuiApplication on the
+// offscreen platform where it draws charts); without one it opens the GUI.
 #include "cli/commands.h"
 #include "mainentry.h"
 
 #include <QCoreApplication>
+#include <QGuiApplication>
+
+#include <memory>
 
 #include <cstring>
 
@@ -14,11 +18,20 @@ int main(int argc, char *argv[])
     {
         const char *name;
         Command run;
+        bool images; // writes reports with a chart: needs QtGui's fonts, on the offscreen platform
     };
-    static const Entry commands[] = { { "summarize", runSummarize }, { "simulate", runSimulate } };
+    static const Entry commands[] = { { "summarize", runSummarize, true },
+                                      { "simulate", runSimulate, false },
+                                      { "monitor", runMonitor, true } };
     for (const Entry &c : commands) {
         if (std::strcmp(sub, c.name) == 0) {
-            QCoreApplication app(argc, argv);
+            std::unique_ptr<QCoreApplication> app;
+            if (c.images) {
+                qputenv("QT_QPA_PLATFORM", "offscreen"); // never needs a display
+                app = std::make_unique<QGuiApplication>(argc, argv);
+            } else {
+                app = std::make_unique<QCoreApplication>(argc, argv);
+            }
             QCoreApplication::setApplicationName(QStringLiteral("ratescope"));
             QStringList args = QCoreApplication::arguments();
             args.remove(0, 2);

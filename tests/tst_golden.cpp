@@ -1,6 +1,7 @@
 // summarize's outputs match reviewed golden files byte for byte (style.md rule 11).
 // Regenerate on purpose: RATESCOPE_UPDATE_GOLDEN=1 ctest --test-dir build -R golden, then
 // review the git diff.
+#include "export/redactor.h"
 #include "export/reportformats.h"
 #include "export/summary.h"
 #include "testutil.h"
@@ -55,7 +56,10 @@ void TestGolden::summaries()
     QString error;
     if (!limit.isEmpty())
         spec = parseLimitSpec(limit, &error);
-    const Summary s = buildSummary(*l.store, std::move(l.reports), spec, l.limit, 5);
+    // as `summarize` does: findings and the limit to ask for, then redaction
+    Summary full = buildSummary(*l.store, std::move(l.reports), spec, l.limit, 5);
+    addFindings(full, *l.store, 30);
+    const Summary s = redactSummary(std::move(full), Redactor::builtIn());
     const QString ext = golden.section(QLatin1Char('.'), -1);
     const QByteArray actual = ext == QLatin1String("json") ? summaryToJson(s)
             : ext == QLatin1String("csv")                  ? summaryToCsv(s)

@@ -1,12 +1,15 @@
 // ratescope simulate: deterministic Scalekit/Skytells traffic as NDJSON (sim/simulator.h).
 #include "cli/commands.h"
+#include "sim/livesimulation.h"
 #include "sim/simulationwriter.h"
 #include "sim/simulator.h"
 
 #include <QCommandLineOption>
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QDateTime>
 #include <QElapsedTimer>
+#include <QEventLoop>
 #include <QTextStream>
 
 #include <cstdio>
@@ -29,6 +32,59 @@ bool positiveInt(const QString &text, qint64 max, qint64 *out)
         return false;
     *out = v;
     return true;
+}
+
+// --to / --serve-sse: the records in real time (sim/livesimulation.h).
+int runLiveSimulation(const QCommandLineParser &parser, SimulatorOptions opts, bool startGiven)
+{
+    double speed = 1.0;
+    if (parser.isSet(QStringLiteral("speed"))) {
+        bool ok = false;
+        speed = parser.value(QStringLiteral("speed")).toDouble(&ok);
+        if (!ok || !(speed >= 0) || speed > 1e6)
+            return usageError(QStringLiteral("--speed needs a factor such as 1, 10 or 0.5 (0: unpaced)"));
+    }
+    const std::int64_t now = QDateTime::currentMSecsSinceEpoch();
+    // Live traffic happens now: it starts on the current minute unless --start says otherwise
+    // (then the pacing starts at that time).
+    if (!startGiven)
+        opts.startMs = now - now % 60000;
+    TrafficSimulator sim(opts);
+    LiveSimulation player(sim, speed, startGiven ? opts.startMs : now);
+    QString error;
+    QString target;
+    if (parser.isSet(QStringLiteral("serve-sse"))) {
+        const QString hostPort = parser.value(QStringLiteral("serve-sse"));
+        if (!player.serveSse(hostPort, &error))
+            return usageError(error);
+        target = QStringLiteral("http://%1:%2/").arg(hostPort.left(hostPort.lastIndexOf(QLatin1Char(':')))).arg(player.ssePort());
+        QTextStream(stderr) << "ratescope simulate: serving Server-Sent Events on " << target << "\n";
+    } else {
+        target = parser.value(QStringLiteral("to"));
+        if (target.startsWith(QLatin1String("tcp://"))) {
+            if (!player.toTcp(target.mid(6), parser.value(QStringLiteral("token")), &error)) {
+                QTextStream(stderr) << "ratescope simulate: " << error << "\n";
+                return 1;
+            }
+        } else if (parser.isSet(QStringLiteral("token"))) {
+            return usageError(QStringLiteral("--token goes with --to tcp://HOST:PORT"));
+        } else if (!player.toFile(target, &error)) {
+            QTextStream(stderr) << "ratescope simulate: " << error << "\n";
+            return 1;
+        }
+    }
+    QEventLoop loop;
+    int status = 0;
+    QObject::connect(&player, &LiveSimulation::finished, &loop, [&] { loop.quit(); });
+    QObject::connect(&player, &LiveSimulation::failed, &loop, [&](const QString &message) {
+        QTextStream(stderr) << "ratescope simulate: " << message << "\n";
+        status = 1;
+        loop.quit();
+    });
+    player.start();
+    loop.exec();
+    QTextStream(stderr) << "ratescope simulate: sent " << player.sent() << " records to " << target << "\n";
+    return status;
 }
 
 } // namespace
@@ -63,8 +119,23 @@ int runSimulate(const QStringList &args)
         QStringLiteral("FILE"));
     const QCommandLineOption noIncidentsOpt(QStringLiteral("no-incidents"),
         QStringLiteral("No scheduled bursts, provider incidents or polling storms."));
-    for (const QCommandLineOption &o :
-        { recordsOpt, minutesOpt, rpmOpt, limitOpt, seedOpt, startOpt, outOpt, noIncidentsOpt })
+    const QCommandLineOption toOpt(QStringLiteral("to"),
+        QStringLiteral("Play the records in real time to tcp://HOST:PORT (NDJSON, as `monitor "
+                       "--listen` accepts) or append them to FILE as they happen."),
+        QStringLiteral("TARGET"));
+    const QCommandLineOption sseOpt(QStringLiteral("serve-sse"),
+        QStringLiteral("Play the records in real time as a Server-Sent Events stream on "
+                       "HOST:PORT (loopback only; any path; Last-Event-ID resumes)."),
+        QStringLiteral("HOST:PORT"));
+    const QCommandLineOption speedOpt(QStringLiteral("speed"),
+        QStringLiteral("With --to/--serve-sse: play this many times faster than real time "
+                       "(default 1; 0: as fast as the receiver takes them)."),
+        QStringLiteral("FACTOR"));
+    const QCommandLineOption tokenOpt(QStringLiteral("token"),
+        QStringLiteral("With --to tcp://: send \"AUTH <token>\" first (monitor --token)."),
+        QStringLiteral("TOKEN"));
+    for (const QCommandLineOption &o : { recordsOpt, minutesOpt, rpmOpt, limitOpt, seedOpt,
+             startOpt, outOpt, noIncidentsOpt, toOpt, sseOpt, speedOpt, tokenOpt })
         parser.addOption(o);
 
     QStringList argv = args;
@@ -119,6 +190,16 @@ int runSimulate(const QStringList &args)
     }
     opts.incidents = !parser.isSet(noIncidentsOpt);
     const QString out = parser.value(outOpt);
+
+    const bool live = parser.isSet(toOpt) || parser.isSet(sseOpt);
+    if (parser.isSet(toOpt) && parser.isSet(sseOpt))
+        return usageError(QStringLiteral("--to and --serve-sse cannot be combined"));
+    if (live && parser.isSet(outOpt))
+        return usageError(QStringLiteral("-o writes a file at once; --to FILE appends in real time"));
+    if (!live && (parser.isSet(speedOpt) || parser.isSet(tokenOpt)))
+        return usageError(QStringLiteral("--speed and --token go with --to or --serve-sse"));
+    if (live)
+        return runLiveSimulation(parser, opts, parser.isSet(startOpt));
 
     TrafficSimulator sim(opts);
     QElapsedTimer timer;

@@ -3,13 +3,17 @@
 #include "cli/cliutil.h"
 #include "decode/timestamp.h"
 #include "export/atomicwrite.h"
+#include "export/chartimage.h"
+#include "export/redactor.h"
 #include "export/reportformats.h"
 #include "export/summary.h"
 #include "rules/ruleset.h"
 #include "sources/loader.h"
 
 #include <QCommandLineParser>
+#include <QDir>
 #include <QElapsedTimer>
+#include <QFileInfo>
 
 int runSummarize(const QStringList &args)
 {
@@ -21,7 +25,8 @@ int runSummarize(const QStringList &args)
             { QStringLiteral("merge-gap"), QStringLiteral("Rejections at most this many minutes apart form one incident (default 5)."), QStringLiteral("MINUTES"), QStringLiteral("5") },
             { QStringLiteral("from"), QStringLiteral("Keep records at or after this time (RFC 3339)."), QStringLiteral("T") },
             { QStringLiteral("to"), QStringLiteral("Keep records before this time (RFC 3339)."), QStringLiteral("T") },
-            { QStringLiteral("format"), QStringLiteral("md (default), json or csv."), QStringLiteral("FORMAT"), QStringLiteral("md") },
+            { QStringLiteral("format"), QStringLiteral("md (default), json, csv, html or pdf."), QStringLiteral("FORMAT"), QStringLiteral("md") },
+            { QStringLiteral("headroom"), QStringLiteral("Headroom in percent on the peak for the limit to ask for (default 30)."), QStringLiteral("PERCENT"), QStringLiteral("30") },
             { { QStringLiteral("o"), QStringLiteral("output") }, QStringLiteral("Write to FILE atomically instead of standard output."), QStringLiteral("FILE") },
             { QStringLiteral("rules"), QStringLiteral("Classification rules file replacing the built-in one."), QStringLiteral("FILE") },
             { QStringLiteral("threads"), QStringLiteral("Parser threads (default: one per core)."), QStringLiteral("N") },
@@ -64,8 +69,16 @@ int runSummarize(const QStringList &args)
     if (p.isSet(QStringLiteral("threads")))
         options.threads = p.value(QStringLiteral("threads")).toInt();
     const QString format = p.value(QStringLiteral("format"));
-    if (format != QLatin1String("md") && format != QLatin1String("json") && format != QLatin1String("csv"))
-        return usageError(QStringLiteral("unknown --format \"%1\": expected md, json or csv").arg(format));
+    static const QStringList formats { QStringLiteral("md"), QStringLiteral("json"), QStringLiteral("csv"),
+                                       QStringLiteral("html"), QStringLiteral("pdf") };
+    if (!formats.contains(format))
+        return usageError(QStringLiteral("unknown --format \"%1\": expected md, json, csv, html or pdf").arg(format));
+    const int headroom = p.value(QStringLiteral("headroom")).toInt(&ok);
+    if (!ok || headroom < 0 || headroom > 1000)
+        return usageError(QStringLiteral("invalid --headroom \"%1\": expected a percentage").arg(p.value(QStringLiteral("headroom"))));
+    const QString target = p.isSet(QStringLiteral("output")) ? p.value(QStringLiteral("output")) : QStringLiteral("-");
+    if (format == QLatin1String("pdf") && target == QLatin1String("-"))
+        return usageError(QStringLiteral("--format pdf needs -o FILE"));
 
     std::optional<RuleSet> rules;
     if (p.isSet(QStringLiteral("rules"))) {
@@ -89,7 +102,10 @@ int runSummarize(const QStringList &args)
         reports.push_back(std::move(r));
     }
     const qint64 loadMs = clock.elapsed();
-    const Summary summary = buildSummary(store, std::move(reports), limit, loader.reportedLimit(), mergeGap);
+    Summary full = buildSummary(store, std::move(reports), limit, loader.reportedLimit(), mergeGap);
+    addFindings(full, store, headroom);
+    // secrets never leave, standard output included (summary.md)
+    const Summary summary = redactSummary(std::move(full), Redactor::builtIn());
     if (p.isSet(QStringLiteral("stats"))) {
         printErr(QStringLiteral("stats: %1 events loaded in %2 ms, analysed in %3 ms; store %4 MB = %5 bytes/event")
                          .arg(store.size())
@@ -99,13 +115,26 @@ int runSummarize(const QStringList &args)
                          .arg(store.empty() ? 0.0 : double(store.bytesUsed()) / double(store.size()), 0, 'f', 1));
     }
     QByteArray out;
-    if (format == QLatin1String("json"))
+    if (format == QLatin1String("json")) {
         out = summaryToJson(summary);
-    else if (format == QLatin1String("csv"))
+    } else if (format == QLatin1String("csv")) {
         out = summaryToCsv(summary);
-    else
+    } else if (format == QLatin1String("html")) {
+        out = summaryToHtml(summary, *rules, chartPng(summary));
+    } else if (format == QLatin1String("pdf")) {
+        out = summaryToPdf(summary, *rules, chartPng(summary));
+    } else if (target != QLatin1String("-")) {
+        // Markdown to a file: the chart goes beside it, as REPORT.png
+        const QFileInfo info(target);
+        const QString chartName = info.completeBaseName() + QStringLiteral(".png");
+        if (!writeFileAtomically(info.dir().filePath(chartName), chartPng(summary), &error)) {
+            printErr(error);
+            return 1;
+        }
+        out = summaryToMarkdown(summary, *rules, chartName);
+    } else {
         out = summaryToMarkdown(summary, *rules);
-    const QString target = p.isSet(QStringLiteral("output")) ? p.value(QStringLiteral("output")) : QStringLiteral("-");
+    }
     if (!writeFileAtomically(target, out, &error)) {
         printErr(error);
         return 1;

@@ -1336,6 +1336,7 @@ RecordDecoder::Result RecordDecoder::decode(const char *json, std::size_t size,
     Impl tracked { *this, trackingSink, trackingErrors };
 
     error_code e = SUCCESS;
+    bool ownRecord = false;
     if (t == od::json_type::object) {
         m_record.clear();
         Ctx c { m_record, {} };
@@ -1361,7 +1362,7 @@ RecordDecoder::Result RecordDecoder::decode(const char *json, std::size_t size,
                 tracked.finish(c);
                 result.shape = tracked.shape == DocumentShape::Unknown ? DocumentShape::Record
                                                                        : tracked.shape;
-                sink(m_record, json);
+                ownRecord = true; // given once nothing follows it: "{...}{...}" is no record
             }
         }
     } else if (t == od::json_type::array) {
@@ -1424,6 +1425,8 @@ RecordDecoder::Result RecordDecoder::decode(const char *json, std::size_t size,
     const char *trailing = nullptr;
     if (!e && doc.current_location().get(trailing) == SUCCESS && trailing)
         e = simdjson::TRAILING_CONTENT; // something after the value (at the end: OUT_OF_BOUNDS)
+    if (!e && ownRecord)
+        sink(m_record, json);
     if (e) {
         result.error = e;
         result.errorAt = lastStart;

@@ -1,6 +1,14 @@
 #include "export/reportformats.h"
 
 #include "decode/timestamp.h"
+#include "export/chartimage.h"
+
+#include <QBuffer>
+#include <QFont>
+#include <QImage>
+#include <QPdfWriter>
+#include <QTextDocument>
+#include <QUrl>
 
 #include <nlohmann/json.hpp>
 
@@ -128,8 +136,55 @@ QByteArray summaryToJson(const Summary &s)
         incidents.push_back(i);
     }
     j["incidents"] = incidents;
+    // issue 6 additions under new keys; the keys above are the contract and do not change
+    if (s.limitAsk) {
+        j["limit_to_ask"] = { { "requests_per_minute", s.limitAsk->requestsPerMinute },
+                              { "peak_rpm", s.limitAsk->peakRpm },
+                              { "minute", formatUtcMinute(s.limitAsk->minuteMs) },
+                              { "headroom_percent", s.limitAsk->headroomPercent } };
+    }
+    ojson findings = ojson::array();
+    for (const RetryFinding &f : s.findings) {
+        ojson examples = ojson::array();
+        for (std::int64_t t : f.examplesMs)
+            examples.push_back(formatUtcMs(t));
+        ojson o;
+        o["kind"] = RetryFinding::kindName(f.kind);
+        o["client"] = f.client;
+        o["target"] = f.target;
+        o["count"] = f.count;
+        o["out_of"] = f.total;
+        o["seconds"] = secondsJson(f.seconds);
+        if (f.kind == RetryFinding::Kind::IgnoredRetryAfter)
+            o["median_retry_after_s"] = secondsJson(f.retryAfterS);
+        if (f.kind == RetryFinding::Kind::Polling)
+            o["rejected"] = f.rejected;
+        o["first"] = formatUtcMs(f.firstMs);
+        o["last"] = formatUtcMs(f.lastMs);
+        o["examples"] = examples;
+        o["evidence"] = f.evidence();
+        o["advice"] = f.advice();
+        findings.push_back(o);
+    }
+    j["findings"] = findings;
     // invalid UTF-8 cannot reach here (decoders replace it), but never throw on output
     return QByteArray::fromStdString(j.dump(2, ' ', false, ojson::error_handler_t::replace) + "\n");
+}
+
+std::string csvCell(std::string_view text)
+{
+    std::string v(text);
+    if (!v.empty() && (v[0] == '=' || v[0] == '+' || v[0] == '-' || v[0] == '@' || v[0] == '\t' || v[0] == '\r' || v[0] == '\n'))
+        v.insert(v.begin(), '\'');
+    if (v.find_first_of(",\"\r\n'") == std::string::npos)
+        return v;
+    std::string q = "\"";
+    for (char c : v) {
+        if (c == '"')
+            q += '"';
+        q += c;
+    }
+    return q + "\"";
 }
 
 QByteArray summaryToCsv(const Summary &s)
@@ -141,7 +196,7 @@ QByteArray summaryToCsv(const Summary &s)
         std::snprintf(row, sizeof row, "%s,%u,%u,%u,%u,%u,", formatUtcMinute(m.startMs).c_str(),
                       m.requests, m.rejectedTotal(), m.rejected[0], m.rejected[1], m.rejected[2]);
         out += row;
-        out += limit;
+        out += csvCell(limit);
         out += '\n';
     }
     return QByteArray::fromStdString(out);
@@ -285,11 +340,164 @@ QByteArray summaryToMarkdown(const Summary &s, const RuleSet &rules, const QStri
                     + cell(rules.guidance(inc.dominant, inc.quota).toStdString(), 2000) + "\n";
         }
     }
-    if (s.peakRpm && s.rejected[0] > 0) {
-        const std::int64_t ask = (*s.peakRpm * 130 + 99) / 100;
-        o += "\n## The limit to ask for\n\nPeak " + std::to_string(*s.peakRpm)
-                + " requests/min (" + formatUtcMinute(*s.peakMinuteMs) + ") + 30 % headroom = **"
-                + std::to_string(ask) + " requests/min**.\n";
+    if (!s.findings.empty()) {
+        o += "\n## Retry behaviour\n\n";
+        for (const RetryFinding &f : s.findings) {
+            const char *title = f.kind == RetryFinding::Kind::IgnoredRetryAfter ? "Retry-After not honoured"
+                    : f.kind == RetryFinding::Kind::SynchronizedRetries         ? "Synchronized retries (no jitter)"
+                                                                                : "Polling hot spot";
+            o += std::string("- **") + title + ":** " + cell(f.evidence(), 600) + " " + f.advice() + "\n";
+        }
+    } else if (s.rejectedTotal() > 0) {
+        o += "\n## Retry behaviour\n\nNo client retried before its Retry-After, at a fixed delay, or polled an endpoint at a fixed short interval.\n";
+    }
+    if (s.limitAsk && s.rejected[0] > 0) {
+        o += "\n## The limit to ask for\n\nPeak " + std::to_string(s.limitAsk->peakRpm) + " requests/min ("
+                + formatUtcMinute(s.limitAsk->minuteMs) + ") + " + std::to_string(s.limitAsk->headroomPercent)
+                + " % headroom = **" + std::to_string(s.limitAsk->requestsPerMinute) + " requests/min**.\n";
     }
     return QByteArray::fromStdString(o);
+}
+
+namespace {
+
+std::string esc(std::string_view in)
+{
+    std::string out;
+    out.reserve(in.size() + 16);
+    for (char c : in) {
+        switch (c) {
+        case '&': out += "&amp;"; break;
+        case '<': out += "&lt;"; break;
+        case '>': out += "&gt;"; break;
+        case '"': out += "&quot;"; break;
+        case '\'': out += "&#39;"; break;
+        default: out += c;
+        }
+    }
+    return out;
+}
+
+std::string sourceChip(Source src)
+{
+    char color[8];
+    std::snprintf(color, sizeof color, "#%06X", unsigned(sourceRgb(src) & 0xFFFFFF));
+    return std::string("<span style=\"background:") + color + ";color:#fff;padding:1px 6px;border-radius:3px\">"
+            + std::string(sourceName(src)) + "</span>";
+}
+
+// The report as HTML; chartSrc is the image URL (a data: URI, or a resource name for PDF).
+std::string htmlReport(const Summary &s, const RuleSet &rules, const std::string &chartSrc, int imgWidth = 0)
+{
+    std::string h;
+    h += "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Rate-limit report</title>\n"
+         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src data:; style-src 'unsafe-inline'\">\n"
+         "<style>body{font-family:sans-serif;max-width:1240px;margin:24px auto;color:#222}"
+         "table{border-collapse:collapse;margin:8px 0}td,th{border:1px solid #ccc;padding:3px 8px;text-align:left}"
+         "td.n{text-align:right}blockquote{background:#f5f5f5;border-left:4px solid #999;margin:8px 0;padding:6px 12px}"
+         "img{max-width:100%}</style></head><body>\n<h1>Rate-limit report</h1>\n";
+    if (!s.spanStartMs) {
+        h += "<p>No requests in the input.</p>\n";
+    } else {
+        h += "<p><b>" + formatUtcMs(*s.spanStartMs) + " – " + formatUtcMs(*s.spanEndMs) + "</b> (UTC): "
+                + std::to_string(s.requests) + " requests, " + std::to_string(s.rejectedTotal()) + " rejected: ";
+        for (int k = 0; k < kRejectionSourceCount; ++k)
+            h += sourceChip(sourceFromIndex(k)) + " " + std::to_string(s.rejected[std::size_t(k)]) + " ";
+        if (s.peakRpm)
+            h += ". Peak " + std::to_string(*s.peakRpm) + " requests/min at " + formatUtcMinute(*s.peakMinuteMs);
+        if (s.limit)
+            h += ". Limit " + esc(limitText(s.limit)) + (s.limit->fromHeaders ? " (reported by the server)" : "") + ": "
+                    + std::to_string(s.minutesOverLimit) + " minutes over it";
+        h += ".</p>\n";
+    }
+    if (!chartSrc.empty())
+        h += "<p><img alt=\"Requests per minute against the limit\" src=\"" + chartSrc + "\""
+                + (imgWidth > 0 ? " width=\"" + std::to_string(imgWidth) + "\"" : std::string()) + "></p>\n";
+    h += "<h2>Inputs</h2>\n<table><tr><th>file</th><th>format</th><th>records</th><th>skipped</th><th>duplicates</th></tr>\n";
+    for (const InputReport &in : s.inputs) {
+        h += "<tr><td>" + esc(in.path.toStdString()) + (in.failed() ? "<br><i>" + esc(in.fatal.toStdString()) + "</i>" : "")
+                + "</td><td>" + esc(in.format.toStdString()) + (in.gzip ? " (gzip)" : "") + "</td><td class=n>"
+                + std::to_string(in.records) + "</td><td class=n>" + std::to_string(in.skipped) + "</td><td class=n>"
+                + std::to_string(in.duplicates) + "</td></tr>\n";
+    }
+    h += "</table>\n<h2>Incidents</h2>\n";
+    if (s.incidents.empty())
+        h += "<p>No rate-limit rejections.</p>\n";
+    int n = 0;
+    for (const Incident &inc : s.incidents) {
+        h += "<h3>Incident " + std::to_string(++n) + ": " + formatUtcMs(inc.startMs) + " – " + formatUtcMs(inc.endMs)
+                + " " + sourceChip(inc.dominant) + "</h3>\n<ul>";
+        h += "<li>Rejections: ";
+        for (int k = 0; k < kRejectionSourceCount; ++k)
+            h += std::string(sourceName(sourceFromIndex(k))) + " " + std::to_string(inc.rejected[std::size_t(k)]) + (k < 2 ? ", " : "");
+        h += "</li><li>Requests in its minutes: " + std::to_string(inc.requests) + ", peak " + std::to_string(inc.peakRpm) + "/min</li>";
+        auto list = [&](const char *title, const std::vector<NamedCount> &v) {
+            if (v.empty())
+                return;
+            h += std::string("<li>") + title + ": ";
+            for (std::size_t k = 0; k < v.size(); ++k)
+                h += (k ? ", " : "") + std::string("<code>") + esc(v[k].name) + "</code> (" + std::to_string(v[k].count) + ")";
+            h += "</li>";
+        };
+        list("Tools", inc.topTools);
+        list("Providers", inc.topProviders);
+        if (inc.maxRetryAfterS)
+            h += "<li>Largest Retry-After: " + formatSeconds(*inc.maxRetryAfterS) + " s</li>";
+        if (!inc.messages.empty()) {
+            h += "<li>Provider messages:<ul>";
+            for (const NamedCount &m : inc.messages)
+                h += "<li>" + std::to_string(m.count) + " × “" + esc(m.name) + "”</li>";
+            h += "</ul></li>";
+        }
+        h += "</ul>\n<blockquote><b>What to do (" + std::string(sourceName(inc.dominant)) + "):</b> "
+                + esc(rules.guidance(inc.dominant, inc.quota).toStdString()) + "</blockquote>\n";
+    }
+    if (!s.findings.empty()) {
+        h += "<h2>Retry behaviour</h2>\n<ul>";
+        for (const RetryFinding &f : s.findings)
+            h += "<li><b>" + std::string(RetryFinding::kindName(f.kind)) + ":</b> " + esc(f.evidence()) + " " + esc(f.advice()) + "</li>\n";
+        h += "</ul>\n";
+    }
+    if (s.limitAsk && s.rejected[0] > 0)
+        h += "<h2>The limit to ask for</h2>\n<p>Peak " + std::to_string(s.limitAsk->peakRpm) + " requests/min ("
+                + formatUtcMinute(s.limitAsk->minuteMs) + ") + " + std::to_string(s.limitAsk->headroomPercent)
+                + " % headroom = <b>" + std::to_string(s.limitAsk->requestsPerMinute) + " requests/min</b>.</p>\n";
+    h += "</body></html>\n";
+    return h;
+}
+
+} // namespace
+
+QByteArray summaryToHtml(const Summary &s, const RuleSet &rules, const QByteArray &png)
+{
+    const std::string src = png.isEmpty() ? std::string() : "data:image/png;base64," + png.toBase64().toStdString();
+    return QByteArray::fromStdString(htmlReport(s, rules, src));
+}
+
+QByteArray summaryToPdf(const Summary &s, const RuleSet &rules, const QByteArray &png)
+{
+    QTextDocument doc;
+    if (!png.isEmpty()) {
+        QImage chart;
+        chart.loadFromData(png, "PNG");
+        doc.addResource(QTextDocument::ImageResource, QUrl(QStringLiteral("chart.png")), chart);
+    }
+    QByteArray bytes;
+    QBuffer buf(&bytes);
+    buf.open(QIODevice::WriteOnly);
+    QPdfWriter pdf(&buf);
+    pdf.setPageSize(QPageSize(QPageSize::A4));
+    pdf.setPageMargins(QMarginsF(15, 15, 15, 15), QPageLayout::Millimeter);
+    pdf.setResolution(150);
+    pdf.setTitle(QStringLiteral("Rate-limit report"));
+    pdf.setCreator(QStringLiteral("RateScope"));
+    // lay the page out at the writer's width so the chart keeps its proportions
+    const QRectF page = pdf.pageLayout().paintRectPixels(pdf.resolution());
+    doc.setPageSize(page.size());
+    doc.setDefaultFont(QFont(QStringLiteral("DejaVu Sans"), 9));
+    doc.setHtml(QString::fromStdString(htmlReport(s, rules, png.isEmpty() ? std::string() : "chart.png",
+                                                  int(page.width() * 0.95))));
+    doc.print(&pdf);
+    buf.close();
+    return bytes;
 }

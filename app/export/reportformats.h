@@ -16,5 +16,16 @@ QByteArray summaryToCsv(const Summary &s);
 // empty, is linked as an image beside the report.
 QByteArray summaryToMarkdown(const Summary &s, const RuleSet &rules, const QString &chartFile = {});
 
+// --format html: the Markdown report's content as one self-contained page, the chart embedded
+// as a data: URI; every text from the input is escaped.
+QByteArray summaryToHtml(const Summary &s, const RuleSet &rules, const QByteArray &chartPng);
+
+// --format pdf: the HTML report laid out on A4 pages by QTextDocument (needs QGuiApplication).
+QByteArray summaryToPdf(const Summary &s, const RuleSet &rules, const QByteArray &chartPng);
+
+// CSV cell: quoted when needed; cells that start with =, +, -, @, tab, CR or LF are
+// neutralised with a leading ' so spreadsheets do not run them as formulas.
+std::string csvCell(std::string_view text);
+
 // "12", "1.5" (seconds, at most ms precision, no trailing zeros).
 std::string formatSeconds(double s);

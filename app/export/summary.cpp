@@ -1,5 +1,7 @@
 #include "export/summary.h"
 
+#include "export/redactor.h"
+
 #include <QRegularExpression>
 
 #include <algorithm>
@@ -75,5 +77,39 @@ Summary buildSummary(const EventStore &store, std::vector<InputReport> inputs,
         s.minutesOverLimit = std::int64_t(s.overLimitMinutes.size());
     }
     s.incidents = findIncidents(store, s.minutes, mergeGapMinutes, subset);
+    return s;
+}
+
+void addFindings(Summary &s, const EventStore &store, int headroomPercent, const EventSubset *subset)
+{
+    s.findings = analyzeRetries(store, subset);
+    if (s.peakRpm) {
+        LimitAsk ask;
+        ask.peakRpm = *s.peakRpm;
+        ask.minuteMs = *s.peakMinuteMs;
+        ask.headroomPercent = headroomPercent;
+        ask.requestsPerMinute = (ask.peakRpm * (100 + headroomPercent) + 99) / 100;
+        s.limitAsk = ask;
+    }
+}
+
+Summary redactSummary(Summary s, const Redactor &r)
+{
+    auto text = [&](std::string &t) { t = r.text(t); };
+    for (InputReport &in : s.inputs) {
+        for (LocatedError &e : in.errors)
+            e.message = QString::fromStdString(r.text(e.message.toStdString()));
+        in.fatal = QString::fromStdString(r.text(in.fatal.toStdString()));
+        in.path = QString::fromStdString(r.url(in.path.toStdString()));
+    }
+    for (Incident &inc : s.incidents) {
+        for (auto *list : { &inc.topTools, &inc.topProviders, &inc.messages })
+            for (NamedCount &n : *list)
+                text(n.name);
+    }
+    for (RetryFinding &f : s.findings) {
+        text(f.client);
+        f.target = r.text(r.url(f.target));
+    }
     return s;
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "aggregate/buckets.h"
+#include "export/retryanalysis.h"
 #include "incidents/incidentfinder.h"
 #include "sources/loader.h"
 #include "store/eventbuilder.h"
@@ -38,6 +39,9 @@ struct Summary
     std::vector<std::int64_t> overLimitMinutes; // the minutes counted in minutesOverLimit
     std::vector<Incident> incidents;
     std::vector<BucketCounts> minutes; // per-minute counts, sparse, sorted
+    // issue 6 additions (new JSON keys; the contract's keys are unchanged)
+    std::vector<RetryFinding> findings;
+    std::optional<LimitAsk> limitAsk; // peak rpm + headroom, when there is a peak
 
     std::int64_t rejectedTotal() const { return rejected[0] + rejected[1] + rejected[2]; }
 };
@@ -45,3 +49,12 @@ struct Summary
 Summary buildSummary(const EventStore &store, std::vector<InputReport> inputs,
                      std::optional<LimitSpec> userLimit, const ReportedLimit &reported,
                      double mergeGapMinutes, const EventSubset *subset = nullptr);
+
+// Retry-behaviour findings and the limit to ask for (issue 6).
+void addFindings(Summary &s, const EventStore &store, int headroomPercent,
+                 const EventSubset *subset = nullptr);
+
+class Redactor;
+// A copy whose every text that came from the input (messages, names, paths, error texts) went
+// through the redactor: what exports write.
+Summary redactSummary(Summary s, const Redactor &redactor);

@@ -60,7 +60,7 @@ SeriesFrame buildFrame(const BucketPyramid &pyramid, const FrameRequest &request
     const std::int64_t count = (frame.toMs - first + bucket - 1) / bucket;
     auto it = firstAtOrAfter(level, first);
 
-    if (count <= 2 * std::int64_t(columns)) {
+    if (count <= std::int64_t(columns)) {
         frame.slots.reserve(std::size_t(count));
         for (std::int64_t k = 0; k < count; ++k) {
             FrameSlot slot;

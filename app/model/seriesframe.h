@@ -27,7 +27,7 @@ struct SeriesFrame
     std::int64_t fromMs = 0;
     std::int64_t toMs = 0;
     std::int64_t bucketMs = 0;
-    bool decimated = false; // slots are pixel columns, not buckets
+    bool decimated = false; // slots are pixel columns, not buckets (more buckets than columns)
     std::vector<FrameSlot> slots;
     std::uint32_t maxRequests = 0;
     std::int32_t maxServerLimit = -1;
@@ -47,7 +47,7 @@ struct FrameRequest
 std::int64_t autoBucketMs(std::int64_t spanMs, int columns, int minPixels);
 
 // The slots of the visible range. Buckets with no events are slots with zero counts; when
-// there would be more than two buckets per pixel column, one slot per column (min/max).
+// there would be more buckets than pixel columns, one slot per column (min/max).
 SeriesFrame buildFrame(const BucketPyramid &pyramid, const FrameRequest &request);
 
 // The bucket of the given level containing t, or nullptr (no events there).

@@ -615,10 +615,9 @@ struct Loader::Impl
             report.format = QLatin1String(formatName(lastShape));
     }
 
-    void document(Buffer &&first, bool eof)
+    void document(Buffer &buf, bool eof)
     {
         report.format = QStringLiteral("json");
-        Buffer buf = std::move(first);
         bool failed = false;
         while (!eof && !failed) {
             if (cancelled()) {
@@ -642,12 +641,14 @@ struct Loader::Impl
         EventBuilder builder(l.m_rules, l.m_options.range);
         std::string fixed;
         std::uint64_t calls = 0, replayed = 0; // a second pass skips what the first one gave
+        char *text = buf.data() + (start - buf.data()); // what is decoded: buf, or `fixed`
+        std::size_t textLen = n;
         auto onRecord = [&](RawRecord &rec, const char *at) {
             if (++calls <= replayed)
                 return;
             const std::uint64_t line = lines.lineOf(at);
             const auto outcome = builder.add(rec, l.m_store, file, std::uint32_t(line),
-                                             std::uint64_t(at ? at - buf.data() : 0));
+                                             std::uint64_t(at ? (at - text) + (start - buf.data()) : 0));
             if (outcome == EventBuilder::Outcome::NoTime) {
                 report.addError(line, qs(rec.timeError));
             } else if (outcome == EventBuilder::Outcome::Added) {
@@ -666,8 +667,6 @@ struct Loader::Impl
                 return;
             report.addError(lines.lineOf(at), qs(reason));
         };
-        char *text = buf.data() + (start - buf.data());
-        std::size_t textLen = n;
         auto r = decoder.decode(start, n, n + kPad, onRecord, onError);
         if (r.error == simdjson::UTF8_ERROR && report.records == 0 && report.skipped == 0) {
             fixed = json::sanitizeUtf8(std::string_view(start, n));
@@ -694,7 +693,7 @@ struct Loader::Impl
             report.format = QLatin1String(formatName(r.shape));
         }
         l.m_limit.merge(builder.reportedLimit());
-        lastLine = lines.lineOf(buf.data() + len);
+        lastLine = lines.lineOf(text + textLen); // `lines` counts in the text decoded last
     }
 
     void pygithub(Buffer &&first, bool eof)
@@ -765,7 +764,19 @@ InputReport Loader::load(const QString &path)
         impl.pygithub(std::move(buf), eof);
         break;
     case Impl::Kind::Document:
-        impl.document(std::move(buf), eof);
+        impl.document(buf, eof);
+        if (report.format == QLatin1String("json") && report.records == 0 && report.duplicates == 0
+            && report.skipped > 0 && !report.failed()) {
+            // No record from it as one document: perhaps NDJSON whose first two lines are
+            // broken (all the sniffer sees). Read it line by line; keep that if it gives records.
+            InputReport asDocument = std::move(report);
+            report = InputReport {};
+            report.path = asDocument.path;
+            report.gzip = asDocument.gzip;
+            impl.ndjson(std::move(buf), true);
+            if (report.records == 0 && report.duplicates == 0)
+                report = std::move(asDocument);
+        }
         break;
     case Impl::Kind::Ndjson:
         impl.ndjson(std::move(buf), eof);

@@ -1,0 +1,44 @@
+#pragma once
+
+#include "store/hugepagealloc.h"
+
+#include <cstdint>
+
+// A set of 64-bit id hashes (summary.md duplicates: 0 means "no id"), open addressing,
+// 8 bytes a slot, for ids seen across a whole live session.
+class IdSet
+{
+public:
+    // False when h was already present.
+    bool insert(std::uint64_t h)
+    {
+        if ((m_count + 1) * 10 > m_slots.size() * 7)
+            rehash(m_slots.size() * 2);
+        const std::size_t mask = m_slots.size() - 1;
+        for (std::size_t i = (h * 0x9E3779B97F4A7C15ull) >> 20 & mask;; i = (i + 1) & mask) {
+            if (m_slots[i] == h)
+                return false;
+            if (m_slots[i] == 0) {
+                m_slots[i] = h;
+                ++m_count;
+                return true;
+            }
+        }
+    }
+    std::size_t size() const { return m_count; }
+
+private:
+    void rehash(std::size_t size)
+    {
+        Column<std::uint64_t> old = std::move(m_slots);
+        m_slots.assign(size, 0);
+        m_count = 0;
+        for (std::uint64_t h : old) {
+            if (h)
+                insert(h);
+        }
+    }
+
+    Column<std::uint64_t> m_slots = Column<std::uint64_t>(1024, 0);
+    std::size_t m_count = 0;
+};

@@ -1,0 +1,40 @@
+#pragma once
+
+#include "sources/loader.h"
+#include "store/eventbuilder.h"
+#include "store/eventstore.h"
+
+#include <QMetaType>
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+// What the ingest made of one source's lines since the previous batch.
+struct LiveSourceDelta
+{
+    int source = -1;
+    std::int64_t lines = 0; // lines analysed
+    std::int64_t records = 0; // events added (duplicates excluded)
+    std::int64_t skipped = 0; // bad lines and records without a usable time, dropped lines
+    std::int64_t duplicates = 0;
+    std::vector<LocatedError> errors; // the source's first InputReport::kMaxErrors only
+};
+
+// One hand-off from the live ingest, at most every batch interval (50 ms) or batch size
+// (4096 records): never one per record. Immutable once sent; receivers share it.
+struct LiveBatch
+{
+    std::uint64_t sequence = 0; // 1, 2, 3, ...
+    // The new events, with their own string pool (EventStore::appendShard merges them).
+    // Their origin is the capture file: file index 0 (events.filePath(0) is its path), the
+    // line and byte offset of the record there, so RawRecordReader reads it back.
+    EventStore events;
+    std::vector<LiveSourceDelta> sources; // sources with anything new
+    ReportedLimit reportedLimit; // every limit the responses reported so far
+    std::int64_t oldestReceivedMs = 0; // wall clock when its oldest line was received
+    std::int64_t sentMs = 0; // wall clock when it was handed on
+    std::uint64_t captureBytes = 0; // size of the capture file after this batch
+};
+
+Q_DECLARE_METATYPE(std::shared_ptr<const LiveBatch>)

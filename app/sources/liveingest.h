@@ -1,0 +1,89 @@
+#pragma once
+
+#include "decode/recorddecoder.h"
+#include "rules/ruleset.h"
+#include "sources/capturefile.h"
+#include "sources/idset.h"
+#include "sources/livebatch.h"
+#include "sources/linequeue.h"
+#include "store/eventbuilder.h"
+
+#include <QElapsedTimer>
+#include <QTimer>
+#include <QObject>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+struct IngestOptions
+{
+    int batchMs = 50; // a batch leaves at most this long after its first line came in
+    std::size_t batchRecords = 4096; // or once it holds this many events
+};
+
+// Lines -> decoded records -> events, on the ingest thread. Takes the chunks the sources
+// queued, appends every line to the capture file (so the events' origin points there),
+// decodes each line (simdjson On-Demand; invalid UTF-8 and lone surrogates read as U+FFFD,
+// as `summarize` does), classifies it (EventBuilder), removes duplicate ids across every
+// source, and hands the events over in batches (LiveBatch, by value).
+class LiveIngest : public QObject
+{
+    Q_OBJECT
+public:
+    // capture must be open; it is used on the ingest thread only from now on.
+    LiveIngest(std::shared_ptr<const RuleSet> rules, LineQueue &queue,
+               std::unique_ptr<CaptureFile> capture, IngestOptions options = {},
+               QObject *parent = nullptr);
+    ~LiveIngest() override;
+
+    QString capturePath() const { return m_capturePath; }
+
+public Q_SLOTS:
+    // Takes everything queued (LineQueue::dataAvailable is connected here).
+    void process();
+    // Processes what is queued and hands on the last batch now.
+    void finish();
+
+Q_SIGNALS:
+    void batchReady(std::shared_ptr<const LiveBatch> batch);
+    void captureFailed(const QString &message);
+
+private:
+    void handle(LineChunk &chunk);
+    void decodeLine(const char *s, std::size_t len, std::size_t capacity);
+    void onRecord(RawRecord &rec);
+    void error(const QString &message);
+    LiveSourceDelta &delta(int source);
+    void sendBatch();
+    void startBatch(std::int64_t receivedMs);
+
+    std::shared_ptr<const RuleSet> m_rules;
+    LineQueue &m_queue;
+    std::unique_ptr<CaptureFile> m_capture;
+    QString m_capturePath;
+    IngestOptions m_options;
+    RecordDecoder m_decoder;
+    EventBuilder m_builder;
+    IdSet m_ids;
+    RecordDecoder::RecordSink m_sink;
+    RecordDecoder::ErrorSink m_errorSink;
+    std::string m_fixed;
+    std::uint64_t m_calls = 0;
+    std::uint64_t m_replayed = 0;
+
+    // the batch being built
+    std::unique_ptr<LiveBatch> m_batch;
+    std::vector<int> m_deltaIndex; // source -> index in m_batch->sources, -1: none
+    std::vector<std::int64_t> m_errorsListed; // per source, for the kMaxErrors cap
+    QElapsedTimer m_batchAge;
+    QTimer *m_timer = nullptr;
+    std::uint64_t m_sequence = 0;
+    bool m_captureFailed = false;
+
+    // the line being decoded
+    int m_source = -1;
+    std::uint64_t m_sourceLine = 0;
+    std::uint32_t m_captureLine = 0;
+    std::uint64_t m_captureOffset = 0;
+};

@@ -1,0 +1,46 @@
+#pragma once
+
+#include "export/summary.h"
+#include "sources/filefollower.h"
+#include "sources/httpstreamsource.h"
+#include "sources/liveingest.h"
+#include "sources/livesource.h"
+#include "sources/tcplistener.h"
+
+#include <QString>
+#include <QUrl>
+
+#include <optional>
+#include <vector>
+
+// One live input: what `monitor SOURCE` / `--listen` (or the Watch menu) names.
+struct LiveSourceSpec
+{
+    enum class Kind { File, Stdin, Listen, Url };
+    Kind kind = Kind::File;
+    QString path; // File
+    QUrl url; // Url
+    ListenOptions listen; // Listen
+};
+
+// "-" standard input, "http://..." / "https://..." a URL, anything else a file path.
+// False + *error for a URL that is not valid.
+bool parseSourceSpec(const QString &text, LiveSourceSpec *out, QString *error);
+
+struct LiveOptions
+{
+    std::vector<LiveSourceSpec> sources;
+    LiveLimits limits; // max line length (default 1 MiB), read size
+    std::size_t queueBytes = std::size_t(32) << 20; // sources stop reading beyond this
+    IngestOptions ingest; // batch every 50 ms or 4096 records
+    FollowOptions follow; // from start, poll interval
+    UrlOptions url; // reconnection delay, jitter source
+    // The capture file: this path, else a new file in captureDir, else in
+    // CaptureFile::defaultDirectory().
+    QString capturePath;
+    QString captureDir;
+    // Early warnings and the summary.
+    std::optional<LimitSpec> limit;
+    double mergeGapMinutes = 5.0;
+    double warnShare = 0.9;
+};
