@@ -568,59 +568,28 @@ struct RecordDecoder::Impl
 
     error_code toolErrorInfo(Ctx &c, od::value v, int depth)
     {
-        od::json_type t;
-        if (auto e = v.type().get(t))
-            return e;
-        if (t != od::json_type::object)
-            return json::skip(v, depth);
-        od::object o;
-        if (auto e = v.get_object().get(o))
-            return e;
-        for (auto f : o) {
-            std::string_view k;
-            if (auto e = json::key(f, k))
-                return e;
-            od::value fv;
-            if (auto e = f.value().get(fv))
-                return e;
-            if (k == "tool_error_code") {
-                if (auto e = str(fv, c.rec.error.toolErrorCode, depth + 1))
-                    return e;
-            } else if (k == "tool_error_message") {
-                if (auto e = str(fv, c.rec.error.toolErrorMessage, depth + 1))
-                    return e;
-            } else if (k == "http_status") {
+        return fields(v, depth, [&](std::string_view k, od::value fv) -> error_code {
+            if (k == "tool_error_code")
+                return str(fv, c.rec.error.toolErrorCode, depth + 1);
+            if (k == "tool_error_message")
+                return str(fv, c.rec.error.toolErrorMessage, depth + 1);
+            if (k == "http_status") {
                 std::optional<double> n;
-                if (auto e = json::number(fv, n, depth + 1))
-                    return e;
+                const error_code e = json::number(fv, n, depth + 1);
                 if (auto st = toStatus(n))
                     c.rec.error.httpStatus = *st;
-            } else if (auto e = json::skip(fv, depth + 1)) {
                 return e;
             }
-        }
-        return SUCCESS;
+            return json::skip(fv, depth + 1);
+        });
     }
 
-    // A body or an error object given as an object.
+    // A body, a response, a request or an error object given as an object.
     error_code object(Ctx &c, od::value v, Level level, int depth)
     {
-        if (depth > json::kMaxDepth)
-            return simdjson::DEPTH_ERROR;
-        od::object o;
-        if (auto e = v.get_object().get(o))
-            return e;
-        for (auto field : o) {
-            std::string_view key;
-            if (auto e = json::key(field, key))
-                return e;
-            od::value fv;
-            if (auto e = field.value().get(fv))
-                return e;
-            if (auto e = member(c, key, fv, level, depth + 1))
-                return e;
-        }
-        return SUCCESS;
+        return fields(v, depth, [&](std::string_view key, od::value fv) {
+            return member(c, key, fv, level, depth + 1);
+        });
     }
 
     // A body: object, JSON text in a string, or plain text.
@@ -849,149 +818,122 @@ struct RecordDecoder::Impl
         return SUCCESS;
     }
 
+    // Calls f(key, value) for each member of an object value; anything else is validated and
+    // skipped. The one loop every shape below shares.
+    template<typename F>
+    error_code fields(od::value v, int depth, F &&f)
+    {
+        if (depth > json::kMaxDepth)
+            return simdjson::DEPTH_ERROR;
+        od::json_type t;
+        if (auto e = v.type().get(t))
+            return e;
+        if (t != od::json_type::object)
+            return json::skip(v, depth);
+        od::object o;
+        if (auto e = v.get_object().get(o))
+            return e;
+        for (auto field : o) {
+            std::string_view k;
+            if (auto e = json::key(field, k))
+                return e;
+            od::value fv;
+            if (auto e = field.value().get(fv))
+                return e;
+            if (auto e = f(k, fv))
+                return e;
+        }
+        return SUCCESS;
+    }
+
+    // A record inside a container: decoded into m_inner, finished and handed to the sink.
+    template<typename Decode>
+    error_code innerRecord(const char *start, Decode &&decode, bool har, bool cassette)
+    {
+        RawRecord &inner = d.m_inner;
+        inner.clear();
+        Ctx ic { inner, {} };
+        ic.s.har = har;
+        ic.s.cassette = cassette;
+        if (auto e = decode(ic))
+            return e;
+        finish(ic);
+        sink(inner, start);
+        return SUCCESS;
+    }
+
     error_code harLog(Ctx &c, od::value v, int depth)
     {
         od::json_type t;
         if (auto e = v.type().get(t))
             return e;
-        if (t != od::json_type::object)
-            return json::skip(v, depth);
-        c.s.container = true;
-        shape = DocumentShape::Har;
-        od::object o;
-        if (auto e = v.get_object().get(o))
-            return e;
-        for (auto f : o) {
-            std::string_view k;
-            if (auto e = json::key(f, k))
-                return e;
-            od::value fv;
-            if (auto e = f.value().get(fv))
-                return e;
-            if (k != "entries") {
-                if (auto e = json::skip(fv, depth + 1))
-                    return e;
-                continue;
-            }
-            auto e = eachObject(fv, depth + 1, [&](od::value item, const char *start) {
-                RawRecord &inner = d.m_inner;
-                inner.clear();
-                Ctx ic { inner, {} };
-                ic.s.har = true;
-                if (auto e = harEntry(ic, item, depth + 2))
-                    return e;
-                finish(ic);
-                sink(inner, start);
-                return SUCCESS;
-            });
-            if (e)
-                return e;
+        if (t == od::json_type::object) {
+            c.s.container = true;
+            shape = DocumentShape::Har;
         }
-        return SUCCESS;
+        return fields(v, depth, [&](std::string_view k, od::value fv) {
+            if (k != "entries")
+                return json::skip(fv, depth + 1);
+            return eachObject(fv, depth + 1, [&](od::value item, const char *start) {
+                return innerRecord(
+                        start, [&](Ctx &ic) { return harEntry(ic, item, depth + 2); }, true, false);
+            });
+        });
     }
 
     error_code harEntry(Ctx &c, od::value v, int depth)
     {
-        od::object o;
-        if (auto e = v.get_object().get(o))
-            return e;
-        for (auto f : o) {
-            std::string_view k;
-            if (auto e = json::key(f, k))
-                return e;
-            od::value fv;
-            if (auto e = f.value().get(fv))
-                return e;
-            error_code e = SUCCESS;
-            if (k == "startedDateTime") {
-                e = time(c, fv, 0, depth + 1);
-            } else if (k == "time") {
+        return fields(v, depth, [&](std::string_view k, od::value fv) -> error_code {
+            if (k == "startedDateTime")
+                return time(c, fv, 0, depth + 1);
+            if (k == "time") {
                 std::optional<double> n;
-                e = json::number(fv, n, depth + 1);
+                const error_code e = json::number(fv, n, depth + 1);
                 if (n && *n >= 0)
                     c.rec.durationMs = *n;
-            } else if (k == "request") {
-                e = harRequest(c, fv, depth + 1);
-            } else if (k == "response") {
-                e = harResponse(c, fv, depth + 1);
-            } else {
-                e = json::skip(fv, depth + 1);
-            }
-            if (e)
                 return e;
-        }
-        return SUCCESS;
+            }
+            if (k == "request")
+                return harRequest(c, fv, depth + 1);
+            if (k == "response")
+                return harResponse(c, fv, depth + 1);
+            return json::skip(fv, depth + 1);
+        });
     }
 
     error_code harRequest(Ctx &c, od::value v, int depth)
     {
-        od::json_type t;
-        if (auto e = v.type().get(t))
-            return e;
-        if (t != od::json_type::object)
-            return json::skip(v, depth);
-        od::object o;
-        if (auto e = v.get_object().get(o))
-            return e;
-        for (auto f : o) {
-            std::string_view k;
-            if (auto e = json::key(f, k))
-                return e;
-            od::value fv;
-            if (auto e = f.value().get(fv))
-                return e;
-            error_code e = SUCCESS;
-            if (k == "method") {
-                e = str(fv, c.rec.method, depth + 1);
-            } else if (k == "url") {
-                e = str(fv, c.rec.url, depth + 1);
-            } else if (k == "postData") {
+        return fields(v, depth, [&](std::string_view k, od::value fv) -> error_code {
+            if (k == "method")
+                return str(fv, c.rec.method, depth + 1);
+            if (k == "url")
+                return str(fv, c.rec.url, depth + 1);
+            if (k == "postData") {
                 std::string_view text;
-                e = harContentText(fv, text, depth + 1);
+                const error_code e = harContentText(fv, text, depth + 1);
                 if (!e && !text.empty())
                     toolFromRequestBody(c, text);
-            } else {
-                e = json::skip(fv, depth + 1);
-            }
-            if (e)
                 return e;
-        }
-        return SUCCESS;
+            }
+            return json::skip(fv, depth + 1);
+        });
     }
 
     // postData / content: {text, encoding} -> the text, base64-decoded when it says so.
     error_code harContentText(od::value v, std::string_view &text, int depth)
     {
         text = {};
-        od::json_type t;
-        if (auto e = v.type().get(t))
-            return e;
-        if (t != od::json_type::object)
-            return json::skip(v, depth);
-        od::object o;
-        if (auto e = v.get_object().get(o))
-            return e;
         std::string_view encoding;
-        for (auto f : o) {
-            std::string_view k;
-            if (auto e = json::key(f, k))
-                return e;
-            od::value fv;
-            if (auto e = f.value().get(fv))
-                return e;
-            error_code e = SUCCESS;
+        const error_code e = fields(v, depth, [&](std::string_view k, od::value fv) {
             if (k == "text")
-                e = str(fv, text, depth + 1);
-            else if (k == "encoding")
-                e = str(fv, encoding, depth + 1);
-            else
-                e = json::skip(fv, depth + 1);
-            if (e)
-                return e;
-        }
-        if (encoding == "base64" && !text.empty())
+                return str(fv, text, depth + 1);
+            if (k == "encoding")
+                return str(fv, encoding, depth + 1);
+            return json::skip(fv, depth + 1);
+        });
+        if (!e && encoding == "base64" && !text.empty())
             text = d.m_scratchText = base64Decode(text);
-        return SUCCESS;
+        return e;
     }
 
     // The tool of an execute_tool call lives in the request body (summary.md: tool/provider).
@@ -1001,70 +943,49 @@ struct RecordDecoder::Impl
             return;
         simdjson::padded_string padded(text);
         od::document doc;
-        if (d.m_extraParser.iterate(padded).get(doc))
+        od::value root;
+        if (d.m_extraParser.iterate(padded).get(doc) || doc.get_value().get(root))
             return;
-        od::object o;
-        if (doc.get_object().get(o))
-            return;
-        for (auto f : o) {
-            std::string_view k;
-            if (json::key(f, k))
-                return;
-            if (k == "tool_name") {
-                std::string_view s;
-                if (f.value().get_string().get(s) == SUCCESS)
-                    c.rec.tool = c.rec.keep(std::string(s));
-                return;
-            }
-            od::value fv;
-            if (f.value().get(fv) || json::skip(fv, 1))
-                return;
-        }
+        fields(root, 1, [&](std::string_view k, od::value fv) -> error_code {
+            if (k != "tool_name")
+                return json::skip(fv, 2);
+            std::string_view s;
+            if (fv.get_string().get(s) == SUCCESS)
+                c.rec.tool = c.rec.keep(std::string(s));
+            return simdjson::TAPE_ERROR; // found: stop reading (the error is not reported)
+        });
     }
 
     error_code harResponse(Ctx &c, od::value v, int depth)
     {
-        od::json_type t;
-        if (auto e = v.type().get(t))
-            return e;
-        if (t != od::json_type::object)
-            return json::skip(v, depth);
-        od::object o;
-        if (auto e = v.get_object().get(o))
-            return e;
         std::string_view bodyText;
-        for (auto f : o) {
-            std::string_view k;
-            if (auto e = json::key(f, k))
-                return e;
-            od::value fv;
-            if (auto e = f.value().get(fv))
-                return e;
-            error_code e = SUCCESS;
+        const error_code e = fields(v, depth, [&](std::string_view k, od::value fv) -> error_code {
             if (k == "status") {
                 std::optional<double> n;
-                e = json::number(fv, n, depth + 1);
+                const error_code e2 = json::number(fv, n, depth + 1);
                 c.s.statusRecord = n;
-            } else if (k == "headers") {
-                e = headers(c, fv, depth + 1);
-            } else if (k == "content") {
-                e = harContentText(fv, bodyText, depth + 1);
-                if (!e && !bodyText.empty())
+                return e2;
+            }
+            if (k == "headers")
+                return headers(c, fv, depth + 1);
+            if (k == "content") {
+                const error_code e2 = harContentText(fv, bodyText, depth + 1);
+                if (!e2 && !bodyText.empty())
                     bodyText = c.rec.keep(std::string(bodyText));
-            } else if (k == "_error") { // Chrome: null, or the network error's name
+                return e2;
+            }
+            if (k == "_error") { // Chrome: null, or the network error's name
                 std::string_view why;
-                e = str(fv, why, depth + 1);
+                const error_code e2 = str(fv, why, depth + 1);
                 if (!why.empty())
                     c.rec.noResponse = true;
-            } else {
-                e = json::skip(fv, depth + 1);
+                return e2;
             }
-            if (e)
-                return e;
-        }
-        if (!bodyText.empty())
+            return json::skip(fv, depth + 1);
+        });
+        if (!e && !bodyText.empty())
             d.decodeBodyText(bodyText, c.rec);
-        return SUCCESS;
+        return e;
     }
 
     error_code cassette(Ctx &c, od::value v, int depth)
@@ -1072,136 +993,67 @@ struct RecordDecoder::Impl
         c.s.container = true;
         shape = DocumentShape::Betamax;
         return eachObject(v, depth, [&](od::value item, const char *start) {
-            RawRecord &inner = d.m_inner;
-            inner.clear();
-            Ctx ic { inner, {} };
-            ic.s.cassette = true;
-            if (auto e = interaction(ic, item, depth + 1))
-                return e;
-            finish(ic);
-            sink(inner, start);
-            return SUCCESS;
+            return innerRecord(
+                    start, [&](Ctx &ic) { return interaction(ic, item, depth + 1); }, false, true);
         });
     }
 
     error_code interaction(Ctx &c, od::value v, int depth)
     {
-        od::object o;
-        if (auto e = v.get_object().get(o))
-            return e;
-        for (auto f : o) {
-            std::string_view k;
-            if (auto e = json::key(f, k))
-                return e;
-            od::value fv;
-            if (auto e = f.value().get(fv))
-                return e;
-            error_code e = SUCCESS;
+        return fields(v, depth, [&](std::string_view k, od::value fv) -> error_code {
             if (k == "recorded_at")
-                e = time(c, fv, 0, depth + 1);
-            else if (k == "request")
-                e = cassetteRequest(c, fv, depth + 1);
-            else if (k == "response")
-                e = cassetteResponse(c, fv, depth + 1);
-            else
-                e = json::skip(fv, depth + 1);
-            if (e)
-                return e;
-        }
-        return SUCCESS;
+                return time(c, fv, 0, depth + 1);
+            if (k == "request")
+                return cassetteRequest(c, fv, depth + 1);
+            if (k == "response")
+                return cassetteResponse(c, fv, depth + 1);
+            return json::skip(fv, depth + 1);
+        });
     }
 
     error_code cassetteRequest(Ctx &c, od::value v, int depth)
     {
-        od::json_type t;
-        if (auto e = v.type().get(t))
-            return e;
-        if (t != od::json_type::object)
-            return json::skip(v, depth);
-        od::object o;
-        if (auto e = v.get_object().get(o))
-            return e;
-        for (auto f : o) {
-            std::string_view k;
-            if (auto e = json::key(f, k))
-                return e;
-            od::value fv;
-            if (auto e = f.value().get(fv))
-                return e;
-            error_code e = SUCCESS;
+        return fields(v, depth, [&](std::string_view k, od::value fv) -> error_code {
             if (k == "method")
-                e = str(fv, c.rec.method, depth + 1);
-            else if (k == "uri" || k == "url")
-                e = str(fv, c.rec.url, depth + 1);
-            else
-                e = json::skip(fv, depth + 1);
-            if (e)
-                return e;
-        }
-        return SUCCESS;
+                return str(fv, c.rec.method, depth + 1);
+            if (k == "uri" || k == "url")
+                return str(fv, c.rec.url, depth + 1);
+            return json::skip(fv, depth + 1);
+        });
     }
 
     error_code cassetteResponse(Ctx &c, od::value v, int depth)
     {
-        od::json_type t;
-        if (auto e = v.type().get(t))
-            return e;
-        if (t != od::json_type::object)
-            return json::skip(v, depth);
-        od::object o;
-        if (auto e = v.get_object().get(o))
-            return e;
         std::string_view bodyText;
-        for (auto f : o) {
-            std::string_view k;
-            if (auto e = json::key(f, k))
-                return e;
-            od::value fv;
-            if (auto e = f.value().get(fv))
-                return e;
-            error_code e = SUCCESS;
+        const error_code e = fields(v, depth, [&](std::string_view k, od::value fv) -> error_code {
             if (k == "status") {
                 od::json_type st;
                 if (auto e2 = fv.type().get(st))
                     return e2;
-                if (st == od::json_type::object) { // {code, message}
-                    od::object so;
-                    if (auto e2 = fv.get_object().get(so))
-                        return e2;
-                    for (auto sf : so) {
-                        std::string_view sk;
-                        if (auto e2 = json::key(sf, sk))
-                            return e2;
-                        od::value sv;
-                        if (auto e2 = sf.value().get(sv))
-                            return e2;
-                        if (sk == "code") {
-                            std::optional<double> n;
-                            if (auto e2 = json::number(sv, n, depth + 2))
-                                return e2;
-                            c.s.statusRecord = n;
-                        } else if (auto e2 = json::skip(sv, depth + 2)) {
-                            return e2;
-                        }
-                    }
-                } else {
+                if (st != od::json_type::object) { // VCR: a number
                     std::optional<double> n;
-                    e = json::number(fv, n, depth + 1);
+                    const error_code e2 = json::number(fv, n, depth + 1);
                     c.s.statusRecord = n;
+                    return e2;
                 }
-            } else if (k == "headers") {
-                e = headers(c, fv, depth + 1);
-            } else if (k == "body") {
-                e = cassetteBody(c, fv, bodyText, depth + 1);
-            } else {
-                e = json::skip(fv, depth + 1);
+                return fields(fv, depth + 1, [&](std::string_view sk, od::value sv) -> error_code {
+                    if (sk != "code") // Betamax: {code, message}
+                        return json::skip(sv, depth + 2);
+                    std::optional<double> n;
+                    const error_code e2 = json::number(sv, n, depth + 2);
+                    c.s.statusRecord = n;
+                    return e2;
+                });
             }
-            if (e)
-                return e;
-        }
-        if (!bodyText.empty())
+            if (k == "headers")
+                return headers(c, fv, depth + 1);
+            if (k == "body")
+                return cassetteBody(c, fv, bodyText, depth + 1);
+            return json::skip(fv, depth + 1);
+        });
+        if (!e && !bodyText.empty())
             d.decodeBodyText(bodyText, c.rec);
-        return SUCCESS;
+        return e;
     }
 
     // Betamax {string, encoding} / VCR {string} / {base64_string}
@@ -1216,35 +1068,15 @@ struct RecordDecoder::Impl
             text = c.rec.keep(std::string(text));
             return SUCCESS;
         }
-        if (t != od::json_type::object)
-            return json::skip(v, depth);
-        od::object o;
-        if (auto e = v.get_object().get(o))
-            return e;
-        for (auto f : o) {
-            std::string_view k;
-            if (auto e = json::key(f, k))
-                return e;
-            od::value fv;
-            if (auto e = f.value().get(fv))
-                return e;
-            error_code e = SUCCESS;
+        return fields(v, depth, [&](std::string_view k, od::value fv) -> error_code {
             std::string_view s;
-            if (k == "string") {
-                e = str(fv, s, depth + 1);
-                if (!s.empty())
-                    text = c.rec.keep(std::string(s));
-            } else if (k == "base64_string") {
-                e = str(fv, s, depth + 1);
-                if (!s.empty())
-                    text = c.rec.keep(base64Decode(s));
-            } else {
-                e = json::skip(fv, depth + 1);
-            }
-            if (e)
-                return e;
-        }
-        return SUCCESS;
+            if (k != "string" && k != "base64_string")
+                return json::skip(fv, depth + 1);
+            const error_code e = str(fv, s, depth + 1);
+            if (!s.empty())
+                text = c.rec.keep(k == "string" ? std::string(s) : base64Decode(s));
+            return e;
+        });
     }
 
     // ---- finishing a record ----------------------------------------------------------------
