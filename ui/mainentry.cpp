@@ -1,16 +1,134 @@
 #include "mainentry.h"
 
+#include "appicon.h"
+#include "mainwindow.h"
+#include "model/session.h"
+#include "screenshotrunner.h"
+#include "theme.h"
+#include "uisettings.h"
+
 #include <QApplication>
-#include <QLabel>
-#include <QMainWindow>
+#include <QCommandLineParser>
+#include <QRegularExpression>
+#include <QTemporaryDir>
+#include <QTextStream>
+
+#include <cstring>
+#include <optional>
+
+namespace {
+
+bool wantsScreenshot(int argc, char *argv[])
+{
+    for (int i = 1; i < argc; ++i) {
+        if (std::strcmp(argv[i], "--screenshot") == 0 || std::strncmp(argv[i], "--screenshot=", 13) == 0)
+            return true;
+    }
+    return false;
+}
+
+int usageError(const QString &message)
+{
+    QTextStream(stderr) << "ratescope: " << message << "\nTry 'ratescope --help'.\n";
+    return 2;
+}
+
+} // namespace
 
 int runGui(int argc, char *argv[])
 {
+    // a screenshot needs no display: choose the offscreen platform before Qt starts
+    if (wantsScreenshot(argc, argv) && qEnvironmentVariableIsEmpty("DISPLAY")
+        && qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY") && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("RateScope"));
-    QMainWindow window;
-    window.setCentralWidget(new QLabel(QStringLiteral("RateScope"), &window));
-    window.resize(1200, 800);
+    QApplication::setOrganizationName(QStringLiteral("RateScope"));
+    QApplication::setApplicationVersion(QStringLiteral(RATESCOPE_VERSION));
+    QApplication::setDesktopFileName(QStringLiteral("ratescope"));
+    QApplication::setWindowIcon(appIcon());
+
+    QCommandLineParser p;
+    p.setApplicationDescription(QStringLiteral(
+            "Shows why API calls got HTTP 429. Subcommands: summarize, monitor, simulate (see their --help)."));
+    p.addHelpOption();
+    p.addVersionOption();
+    p.addOptions({
+            { QStringLiteral("screenshot"), QStringLiteral("Load INPUT..., write the window as a PNG to FILE and exit (no display needed)."), QStringLiteral("FILE") },
+            { QStringLiteral("size"), QStringLiteral("Window size for --screenshot (default 1400x900)."), QStringLiteral("WxH") },
+            { QStringLiteral("theme"), QStringLiteral("system, light or dark."), QStringLiteral("THEME") },
+            { QStringLiteral("limit"), QStringLiteral("Configured limit, requests per minute."), QStringLiteral("N") },
+            { QStringLiteral("local"), QStringLiteral("Show local time instead of UTC.") },
+            { QStringLiteral("rules"), QStringLiteral("Classification rules file replacing the built-in one."), QStringLiteral("FILE") },
+            { QStringLiteral("settings"), QStringLiteral("Keep settings in this INI file instead of the user's."), QStringLiteral("FILE") },
+    });
+    p.addPositionalArgument(QStringLiteral("INPUT"), QStringLiteral("Log files to open."), QStringLiteral("[INPUT...]"));
+    if (!p.parse(QApplication::arguments()))
+        return usageError(p.errorText());
+    if (p.isSet(QStringLiteral("help"))) {
+        QTextStream(stdout) << p.helpText();
+        return 0;
+    }
+    if (p.isSet(QStringLiteral("version"))) {
+        QTextStream(stdout) << "ratescope " << RATESCOPE_VERSION << "\n";
+        return 0;
+    }
+    const bool screenshot = p.isSet(QStringLiteral("screenshot"));
+    const QStringList inputs = p.positionalArguments();
+    if (screenshot && inputs.isEmpty())
+        return usageError(QStringLiteral("--screenshot needs at least one INPUT"));
+    QSize size(1400, 900);
+    if (p.isSet(QStringLiteral("size"))) {
+        const auto m = QRegularExpression(QStringLiteral("^(\\d{2,5})x(\\d{2,5})$")).match(p.value(QStringLiteral("size")));
+        if (!m.hasMatch())
+            return usageError(QStringLiteral("invalid --size \"%1\": expected WxH, e.g. 1400x900").arg(p.value(QStringLiteral("size"))));
+        size = QSize(m.captured(1).toInt(), m.captured(2).toInt());
+    }
+    std::optional<qint64> limit;
+    if (p.isSet(QStringLiteral("limit"))) {
+        bool ok = false;
+        limit = p.value(QStringLiteral("limit")).toLongLong(&ok);
+        if (!ok || *limit < 0)
+            return usageError(QStringLiteral("invalid --limit \"%1\": expected requests per minute").arg(p.value(QStringLiteral("limit"))));
+    }
+    std::optional<RuleSet> rules = RuleSet::builtIn();
+    if (p.isSet(QStringLiteral("rules"))) {
+        QString error;
+        rules = RuleSet::fromFile(p.value(QStringLiteral("rules")), &error);
+        if (!rules)
+            return usageError(error);
+    }
+
+    // a screenshot never reads or changes the user's settings: it shows the defaults
+    QTemporaryDir scratch;
+    std::unique_ptr<UiSettings> settings;
+    if (p.isSet(QStringLiteral("settings")))
+        settings = std::make_unique<UiSettings>(p.value(QStringLiteral("settings")));
+    else if (screenshot)
+        settings = std::make_unique<UiSettings>(scratch.filePath(QStringLiteral("ratescope.ini")));
+    else
+        settings = std::make_unique<UiSettings>();
+    if (limit)
+        settings->setLimitPerMinute(*limit);
+    if (p.isSet(QStringLiteral("local")))
+        settings->setUtc(false);
+    Theme theme(app);
+    const ThemeMode mode = p.isSet(QStringLiteral("theme")) ? themeModeFromString(p.value(QStringLiteral("theme")))
+                                                             : settings->theme();
+    theme.apply(mode);
+
+    Session session(std::move(*rules));
+    MainWindow window(session, *settings, theme);
+    if (screenshot) {
+        window.resize(size);
+        window.show();
+        ScreenshotRunner runner(window, session, p.value(QStringLiteral("screenshot")));
+        QObject::connect(&runner, &ScreenshotRunner::done, &app, [](int code) { QApplication::exit(code); });
+        runner.start(inputs);
+        return app.exec();
+    }
     window.show();
+    if (!inputs.isEmpty())
+        session.open(inputs);
     return app.exec();
 }

@@ -40,13 +40,14 @@ QString grouped(std::int64_t n)
 QString statusLine(const LiveSession &live)
 {
     const auto rej = live.rejected();
-    QString line = QStringLiteral("%1 UTC: %2 requests, %3 rejected (RATE_LIMITED %4, TOOL_ERROR %5, UNCLASSIFIED %6)")
-                           .arg(QDateTime::currentDateTimeUtc().toString(QStringLiteral("HH:mm:ss")))
-                           .arg(grouped(live.requests()))
-                           .arg(grouped(rej[0] + rej[1] + rej[2]))
-                           .arg(rej[0])
-                           .arg(rej[1])
-                           .arg(rej[2]);
+    QString line = QStringLiteral(
+        "%1 UTC: %2 requests, %3 rejected (RATE_LIMITED %4, TOOL_ERROR %5, UNCLASSIFIED %6)")
+                       .arg(QDateTime::currentDateTimeUtc().toString(QStringLiteral("HH:mm:ss")))
+                       .arg(grouped(live.requests()))
+                       .arg(grouped(rej[0] + rej[1] + rej[2]))
+                       .arg(rej[0])
+                       .arg(rej[1])
+                       .arg(rej[2]);
     if (live.newestMs() != INT64_MIN) {
         const std::int64_t minute = floorToMinute(live.newestMs());
         const auto it = live.minutes().find(minute);
@@ -54,19 +55,22 @@ QString statusLine(const LiveSession &live)
         const auto limit = live.effectiveLimit();
         QString against;
         if (limit && limit->perMinute())
-            against = QStringLiteral(" of %1 (%2 %)").arg(limit->requests).arg(std::llround(double(rpm) * 100.0 / double(limit->requests)));
+            against = QStringLiteral(" of %1 (%2 %)")
+                          .arg(limit->requests)
+                          .arg(std::llround(double(rpm) * 100.0 / double(limit->requests)));
         else if (limit && limit->windowS)
             against = QStringLiteral(" (limit %1/%2s)").arg(limit->requests).arg(*limit->windowS);
         line += QStringLiteral("; minute %1: %2 rpm%3")
-                        .arg(QString::fromStdString(formatUtcMinute(minute)).mid(11, 5))
-                        .arg(rpm)
-                        .arg(against);
+                    .arg(QString::fromStdString(formatUtcMinute(minute)).mid(11, 5))
+                    .arg(rpm)
+                    .arg(against);
     }
     QStringList parts;
     for (const LiveSourceState &s : live.sourceStates()) {
         QString p = QStringLiteral("%1 %2").arg(s.name, statusText(s));
         if (s.recordsPerSecond > 0)
-            p += QStringLiteral(", %1 records/s").arg(s.recordsPerSecond, 0, 'f', s.recordsPerSecond < 10 ? 1 : 0);
+            p += QStringLiteral(", %1 records/s")
+                     .arg(s.recordsPerSecond, 0, 'f', s.recordsPerSecond < 10 ? 1 : 0);
         if (s.droppedLines > 0)
             p += QStringLiteral(", %1 dropped").arg(s.droppedLines);
         parts << p;
@@ -114,28 +118,61 @@ int runMonitor(const QStringList &args)
 {
     QCommandLineParser p;
     p.setApplicationDescription(QStringLiteral(
-            "Watch live traffic: follow files like tail -F, read standard input, accept NDJSON over\n"
-            "TCP, or read an NDJSON / Server-Sent Events URL. Prints one status line a minute and,\n"
-            "at the end (--duration, Ctrl-C or SIGTERM), the summary of everything received.\n"
-            "Everything received is also appended to a capture file (its path is printed)."));
+        "Watch live traffic: follow files like tail -F, read standard input, accept NDJSON over\n"
+        "TCP, or read an NDJSON / Server-Sent Events URL. Prints one status line a minute and,\n"
+        "at the end (--duration, Ctrl-C or SIGTERM), the summary of everything received.\n"
+        "Everything received is also appended to a capture file (its path is printed)."));
     p.addHelpOption();
     p.addOptions({
-            { QStringLiteral("listen"), QStringLiteral("Accept NDJSON records over TCP on HOST:PORT (repeatable; loopback only unless --allow-remote; port 0 picks a free one)."), QStringLiteral("HOST:PORT") },
-            { QStringLiteral("allow-remote"), QStringLiteral("Allow --listen on a non-loopback address (prints a warning).") },
-            { QStringLiteral("token"), QStringLiteral("Shared token for --listen: each connection's first line must be \"AUTH <token>\"."), QStringLiteral("TOKEN") },
-            { QStringLiteral("from-start"), QStringLiteral("Read followed files from their start instead of their end.") },
-            { QStringLiteral("duration"), QStringLiteral("Stop after this many seconds (counted once every source is open)."), QStringLiteral("SECONDS") },
-            { QStringLiteral("limit"), QStringLiteral("Requests per minute, or N/W over another window (100/10s)."), QStringLiteral("N[/W]") },
-            { QStringLiteral("merge-gap"), QStringLiteral("Rejections at most this many minutes apart form one incident (default 5)."), QStringLiteral("MINUTES"), QStringLiteral("5") },
-            { QStringLiteral("warn-at"), QStringLiteral("Early warning when the current minute reaches this percentage of the limit (default 90)."), QStringLiteral("PERCENT"), QStringLiteral("90") },
-            { QStringLiteral("format"), QStringLiteral("Summary format: md (default), json or csv."), QStringLiteral("FORMAT"), QStringLiteral("md") },
-            { { QStringLiteral("o"), QStringLiteral("output") }, QStringLiteral("Write the summary to FILE atomically instead of standard output."), QStringLiteral("FILE") },
-            { QStringLiteral("capture"), QStringLiteral("Append what is received to FILE (default: a new file in the data directory)."), QStringLiteral("FILE") },
-            { QStringLiteral("max-line-bytes"), QStringLiteral("Longer lines are dropped and counted (default 1048576)."), QStringLiteral("N") },
-            { QStringLiteral("status-every"), QStringLiteral("Seconds between status lines (default 60)."), QStringLiteral("SECONDS"), QStringLiteral("60") },
-            { QStringLiteral("rules"), QStringLiteral("Classification rules file replacing the built-in one."), QStringLiteral("FILE") },
+        { QStringLiteral("listen"),
+            QStringLiteral("Accept NDJSON records over TCP on HOST:PORT (repeatable; loopback only "
+                           "unless --allow-remote; port 0 picks a free one)."),
+            QStringLiteral("HOST:PORT") },
+        { QStringLiteral("allow-remote"),
+            QStringLiteral("Allow --listen on a non-loopback address (prints a warning).") },
+        { QStringLiteral("token"),
+            QStringLiteral("Shared token for --listen: each connection's first line must be \"AUTH "
+                           "<token>\"."),
+            QStringLiteral("TOKEN") },
+        { QStringLiteral("from-start"),
+            QStringLiteral("Read followed files from their start instead of their end.") },
+        { QStringLiteral("duration"),
+            QStringLiteral("Stop after this many seconds (counted once every source is open)."),
+            QStringLiteral("SECONDS") },
+        { QStringLiteral("limit"),
+            QStringLiteral("Requests per minute, or N/W over another window (100/10s)."),
+            QStringLiteral("N[/W]") },
+        { QStringLiteral("merge-gap"),
+            QStringLiteral(
+                "Rejections at most this many minutes apart form one incident (default 5)."),
+            QStringLiteral("MINUTES"), QStringLiteral("5") },
+        { QStringLiteral("warn-at"),
+            QStringLiteral("Early warning when the current minute reaches this percentage of the "
+                           "limit (default 90)."),
+            QStringLiteral("PERCENT"), QStringLiteral("90") },
+        { QStringLiteral("format"), QStringLiteral("Summary format: md (default), json or csv."),
+            QStringLiteral("FORMAT"), QStringLiteral("md") },
+        { { QStringLiteral("o"), QStringLiteral("output") },
+            QStringLiteral("Write the summary to FILE atomically instead of standard output."),
+            QStringLiteral("FILE") },
+        { QStringLiteral("capture"),
+            QStringLiteral(
+                "Append what is received to FILE (default: a new file in the data directory)."),
+            QStringLiteral("FILE") },
+        { QStringLiteral("max-line-bytes"),
+            QStringLiteral("Longer lines are dropped and counted (default 1048576)."),
+            QStringLiteral("N") },
+        { QStringLiteral("status-every"),
+            QStringLiteral("Seconds between status lines (default 60)."), QStringLiteral("SECONDS"),
+            QStringLiteral("60") },
+        { QStringLiteral("rules"),
+            QStringLiteral("Classification rules file replacing the built-in one."),
+            QStringLiteral("FILE") },
     });
-    p.addPositionalArgument(QStringLiteral("SOURCE"), QStringLiteral("A file to follow, - for standard input, or an http(s) URL (NDJSON or SSE)."), QStringLiteral("[SOURCE...]"));
+    p.addPositionalArgument(QStringLiteral("SOURCE"),
+        QStringLiteral(
+            "A file to follow, - for standard input, or an http(s) URL (NDJSON or SSE)."),
+        QStringLiteral("[SOURCE...]"));
     if (!p.parse(QStringList { QStringLiteral("ratescope monitor") } + args))
         return monitorUsage(p.errorText());
     if (p.isSet(QStringLiteral("help"))) {
@@ -163,7 +200,8 @@ int runMonitor(const QStringList &args)
         options.sources.push_back(spec);
     }
     if (options.sources.empty())
-        return monitorUsage(QStringLiteral("no source given (a file, -, a URL, or --listen HOST:PORT)"));
+        return monitorUsage(
+            QStringLiteral("no source given (a file, -, a URL, or --listen HOST:PORT)"));
     if (stdinCount > 1)
         return monitorUsage(QStringLiteral("standard input (-) can be given once"));
     if (p.isSet(QStringLiteral("limit"))) {
@@ -174,29 +212,37 @@ int runMonitor(const QStringList &args)
     bool ok = false;
     options.mergeGapMinutes = p.value(QStringLiteral("merge-gap")).toDouble(&ok);
     if (!ok || !(options.mergeGapMinutes >= 0))
-        return monitorUsage(QStringLiteral("invalid --merge-gap \"%1\": expected minutes, a decimal is allowed").arg(p.value(QStringLiteral("merge-gap"))));
+        return monitorUsage(
+            QStringLiteral("invalid --merge-gap \"%1\": expected minutes, a decimal is allowed")
+                .arg(p.value(QStringLiteral("merge-gap"))));
     const double warnAt = p.value(QStringLiteral("warn-at")).toDouble(&ok);
     if (!ok || !(warnAt > 0 && warnAt <= 1000))
-        return monitorUsage(QStringLiteral("invalid --warn-at \"%1\": expected a percentage").arg(p.value(QStringLiteral("warn-at"))));
+        return monitorUsage(QStringLiteral("invalid --warn-at \"%1\": expected a percentage")
+                                .arg(p.value(QStringLiteral("warn-at"))));
     options.warnShare = warnAt / 100.0;
     double duration = -1;
     if (p.isSet(QStringLiteral("duration"))) {
         duration = p.value(QStringLiteral("duration")).toDouble(&ok);
         if (!ok || !(duration >= 0) || duration > 1e8)
-            return monitorUsage(QStringLiteral("invalid --duration \"%1\": expected seconds").arg(p.value(QStringLiteral("duration"))));
+            return monitorUsage(QStringLiteral("invalid --duration \"%1\": expected seconds")
+                                    .arg(p.value(QStringLiteral("duration"))));
     }
     const double statusEvery = p.value(QStringLiteral("status-every")).toDouble(&ok);
     if (!ok || !(statusEvery > 0))
-        return monitorUsage(QStringLiteral("invalid --status-every \"%1\": expected seconds").arg(p.value(QStringLiteral("status-every"))));
+        return monitorUsage(QStringLiteral("invalid --status-every \"%1\": expected seconds")
+                                .arg(p.value(QStringLiteral("status-every"))));
     if (p.isSet(QStringLiteral("max-line-bytes"))) {
         const qint64 n = p.value(QStringLiteral("max-line-bytes")).toLongLong(&ok);
         if (!ok || n < 1 || n > (qint64(1) << 30))
-            return monitorUsage(QStringLiteral("invalid --max-line-bytes \"%1\"").arg(p.value(QStringLiteral("max-line-bytes"))));
+            return monitorUsage(QStringLiteral("invalid --max-line-bytes \"%1\"")
+                                    .arg(p.value(QStringLiteral("max-line-bytes"))));
         options.limits.maxLineBytes = std::size_t(n);
     }
     const QString format = p.value(QStringLiteral("format"));
-    if (format != QLatin1String("md") && format != QLatin1String("json") && format != QLatin1String("csv"))
-        return monitorUsage(QStringLiteral("unknown --format \"%1\": expected md, json or csv").arg(format));
+    if (format != QLatin1String("md") && format != QLatin1String("json")
+        && format != QLatin1String("csv"))
+        return monitorUsage(
+            QStringLiteral("unknown --format \"%1\": expected md, json or csv").arg(format));
     options.follow.fromStart = p.isSet(QStringLiteral("from-start"));
     options.capturePath = p.value(QStringLiteral("capture"));
 
@@ -227,20 +273,26 @@ int runMonitor(const QStringList &args)
     QObject::connect(&live, &LiveSession::warning, [](const LiveWarning &w) {
         printErr(QStringLiteral("ratescope monitor: warning: %1").arg(w.text));
     });
-    QObject::connect(&live, &LiveSession::allSourcesEnded, &loop, [&] { finish(QStringLiteral("every source ended")); });
+    QObject::connect(&live, &LiveSession::allSourcesEnded, &loop,
+        [&] { finish(QStringLiteral("every source ended")); });
 
     if (!live.start(&error)) {
         printErr(QStringLiteral("ratescope monitor: %1").arg(error));
         return 1;
     }
-    printErr(QStringLiteral("ratescope monitor: capturing everything received to %1").arg(live.capturePath()));
+    printErr(QStringLiteral("ratescope monitor: capturing everything received to %1")
+                 .arg(live.capturePath()));
     for (const LiveSourceState &s : live.sourceStates()) {
         switch (s.kind) {
         case LiveSourceState::Kind::Listener:
             printErr(QStringLiteral("ratescope monitor: listening on %1").arg(s.name));
             break;
         case LiveSourceState::Kind::File:
-            printErr(QStringLiteral("ratescope monitor: following %1%2").arg(s.name, s.status == LiveSourceState::Status::Waiting ? QStringLiteral(" (waiting for it to appear)") : QString()));
+            printErr(QStringLiteral("ratescope monitor: following %1%2")
+                         .arg(s.name,
+                             s.status == LiveSourceState::Status::Waiting
+                                 ? QStringLiteral(" (waiting for it to appear)")
+                                 : QString()));
             break;
         case LiveSourceState::Kind::Stdin:
             printErr(QStringLiteral("ratescope monitor: reading standard input"));
@@ -252,14 +304,17 @@ int runMonitor(const QStringList &args)
     }
 
     QSocketNotifier sigNotifier(qintptr(signals.fd()), QSocketNotifier::Read);
-    QObject::connect(&sigNotifier, &QSocketNotifier::activated, &loop, [&] { finish(signals.take()); });
+    QObject::connect(
+        &sigNotifier, &QSocketNotifier::activated, &loop, [&] { finish(signals.take()); });
     QTimer durationTimer;
     durationTimer.setSingleShot(true);
-    QObject::connect(&durationTimer, &QTimer::timeout, &loop, [&] { finish(QStringLiteral("--duration reached")); });
+    QObject::connect(&durationTimer, &QTimer::timeout, &loop,
+        [&] { finish(QStringLiteral("--duration reached")); });
     if (duration >= 0)
         durationTimer.start(int(std::min(duration * 1000.0, 2e9)));
     QTimer statusTimer;
-    QObject::connect(&statusTimer, &QTimer::timeout, &loop, [&] { printErr(QStringLiteral("ratescope monitor: %1").arg(statusLine(live))); });
+    QObject::connect(&statusTimer, &QTimer::timeout, &loop,
+        [&] { printErr(QStringLiteral("ratescope monitor: %1").arg(statusLine(live))); });
     statusTimer.start(int(std::min(statusEvery * 1000.0, 2e9)));
 
     if (stopReason.isEmpty())
@@ -276,8 +331,9 @@ int runMonitor(const QStringList &args)
     else
         out = summaryToMarkdown(summary, *sharedRules);
     printErr(QStringLiteral("ratescope monitor: stopped (%1): %2 requests received; capture: %3")
-                     .arg(stopReason, grouped(live.requests()), live.capturePath()));
-    const QString target = p.isSet(QStringLiteral("output")) ? p.value(QStringLiteral("output")) : QStringLiteral("-");
+                 .arg(stopReason, grouped(live.requests()), live.capturePath()));
+    const QString target = p.isSet(QStringLiteral("output")) ? p.value(QStringLiteral("output"))
+                                                             : QStringLiteral("-");
     if (!writeFileAtomically(target, out, &error)) {
         printErr(error);
         return 1;

@@ -164,6 +164,8 @@ void readPyGithubReplay(std::string_view text, RecordDecoder &decoder,
         bool ok = !status.empty() && status.size() <= 3;
         for (char c : status) {
             ok = ok && c >= '0' && c <= '9';
+            if (!ok)
+                break; // a long status line would overflow st
             st = st * 10 + (c - '0');
         }
         if (!ok) {

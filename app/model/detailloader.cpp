@@ -1,5 +1,6 @@
 #include "model/detailloader.h"
 
+#include "model/threadpriority.h"
 #include "store/rawrecordreader.h"
 
 #include <QFuture>
@@ -8,6 +9,12 @@
 DetailLoader::DetailLoader(std::shared_ptr<const RuleSet> rules, QObject *parent)
     : QObject(parent), m_rules(std::move(rules))
 {
+    m_pool.setMaxThreadCount(1);
+}
+
+DetailLoader::~DetailLoader()
+{
+    m_pool.waitForDone();
 }
 
 void DetailLoader::request(std::shared_ptr<const EventStore> store, int event)
@@ -19,7 +26,8 @@ void DetailLoader::request(std::shared_ptr<const EventStore> store, int event)
     }
     EventDetailInfo info = describeEvent(*store, std::size_t(event), *m_rules);
     Q_EMIT detailReady(info);
-    QtConcurrent::run([store, info]() mutable {
+    QtConcurrent::run(&m_pool, [store, info]() mutable {
+        lowerThreadPriority();
         QString error;
         const QByteArray raw = RawRecordReader::read(*store, std::size_t(info.event), &error);
         if (raw.isEmpty()) {

@@ -5,6 +5,7 @@
 #include "store/eventstore.h"
 
 #include <QObject>
+#include <QThreadPool>
 
 #include <memory>
 
@@ -15,6 +16,7 @@ class DetailLoader : public QObject
     Q_OBJECT
 public:
     explicit DetailLoader(std::shared_ptr<const RuleSet> rules, QObject *parent = nullptr);
+    ~DetailLoader() override;
 
 public Q_SLOTS:
     void request(std::shared_ptr<const EventStore> store, int event);
@@ -28,4 +30,5 @@ Q_SIGNALS:
 private:
     std::shared_ptr<const RuleSet> m_rules;
     quint64 m_generation = 0;
+    QThreadPool m_pool; // below the GUI thread's priority
 };

@@ -15,16 +15,17 @@ class EventTableModel : public QAbstractTableModel
 {
     Q_OBJECT
 public:
+    // The provider's message comes early: it is what explains a 429.
     enum Column {
         TimeColumn,
         SourceColumn,
         StatusColumn,
-        MethodColumn,
-        EndpointColumn,
         ToolColumn,
         ProviderColumn,
         MessageColumn,
         RetryAfterColumn,
+        MethodColumn,
+        EndpointColumn,
         LocationColumn,
         ColumnCount
     };

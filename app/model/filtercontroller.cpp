@@ -3,16 +3,20 @@
 #include <QFuture>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include "model/threadpriority.h"
+
 FilterController::FilterController(QObject *parent)
     : QObject(parent),
       m_view(std::make_shared<FilteredView>()),
       m_latest(std::make_shared<std::atomic<quint64>>(0))
 {
+    m_pool.setMaxThreadCount(2); // a stale job may still be stopping when the next starts
 }
 
 FilterController::~FilterController()
 {
     ++*m_latest; // running workers stop at their next poll
+    m_pool.waitForDone();
 }
 
 void FilterController::setStore(std::shared_ptr<const EventStore> store)
@@ -53,7 +57,8 @@ void FilterController::recompute()
         Q_EMIT busyChanged(true);
     }
     auto latest = m_latest;
-    QtConcurrent::run([store = m_store, filter = m_state, gap = m_mergeGap, gen, latest] {
+    QtConcurrent::run(&m_pool, [store = m_store, filter = m_state, gap = m_mergeGap, gen, latest] {
+        lowerThreadPriority();
         return buildFilteredView(store, filter, gap, gen,
                                  [&latest, gen] { return latest->load() != gen; });
     }).then(this, [this, gen](std::shared_ptr<const FilteredView> view) {

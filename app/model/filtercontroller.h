@@ -4,6 +4,7 @@
 #include "model/filterstate.h"
 
 #include <QObject>
+#include <QThreadPool>
 
 #include <atomic>
 #include <memory>
@@ -47,6 +48,7 @@ private:
     std::shared_ptr<const EventStore> m_store;
     std::shared_ptr<const FilteredView> m_view;
     std::shared_ptr<std::atomic<quint64>> m_latest;
+    QThreadPool m_pool; // below the GUI thread's priority
     double m_mergeGap = 5.0;
     bool m_busy = false;
 };

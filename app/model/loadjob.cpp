@@ -5,6 +5,8 @@
 #include <QFuture>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include "model/threadpriority.h"
+
 void collectChoices(LoadResult &result)
 {
     result.tools.clear();
@@ -44,6 +46,7 @@ void collectChoices(LoadResult &result)
 LoadJob::LoadJob(std::shared_ptr<const RuleSet> rules, QObject *parent)
     : QObject(parent), m_rules(std::move(rules))
 {
+    m_pool.setMaxThreadCount(2); // a cancelled load may still be winding down
     m_progressTimer.setInterval(50);
     connect(&m_progressTimer, &QTimer::timeout, this, &LoadJob::sampleProgress);
 }
@@ -52,6 +55,7 @@ LoadJob::~LoadJob()
 {
     if (m_shared)
         m_shared->cancel = true;
+    m_pool.waitForDone(); // the workers hold no pointer to this, but finish before we go
 }
 
 void LoadJob::start(const QStringList &paths)
@@ -71,7 +75,8 @@ void LoadJob::start(const QStringList &paths)
     Q_EMIT started(paths);
     Q_EMIT progress(0, shared->total);
 
-    QtConcurrent::run([paths, sizes, shared, rules = m_rules, threads = m_threads] {
+    QtConcurrent::run(&m_pool, [paths, sizes, shared, rules = m_rules, threads = m_threads] {
+        lowerThreadPriority();
         QElapsedTimer timer;
         timer.start();
         auto result = std::make_shared<LoadResult>();

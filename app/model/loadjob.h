@@ -6,6 +6,7 @@
 
 #include <QObject>
 #include <QStringList>
+#include <QThreadPool>
 #include <QTimer>
 
 #include <atomic>
@@ -39,6 +40,8 @@ struct LoadResult
 void collectChoices(LoadResult &result);
 
 // Loads files in a worker (the Loader parses in parallel and blocks) into a fresh store.
+// The worker and the parser threads it starts run at a lower priority than the GUI thread,
+// so the window stays responsive while every core parses.
 // Progress is sampled on the GUI thread every 50 ms, not sent per chunk. A newer start()
 // or cancel() makes the running load stop and its result is dropped.
 class LoadJob : public QObject
@@ -72,6 +75,7 @@ private:
 
     std::shared_ptr<const RuleSet> m_rules;
     std::shared_ptr<Shared> m_shared;
+    QThreadPool m_pool; // its threads run (and spawn the parser threads) at a lower priority
     QTimer m_progressTimer;
     quint64 m_generation = 0;
     int m_threads = 0;

@@ -1,5 +1,7 @@
 #include "model/session.h"
 
+#include <QTimer>
+
 Session::Session(RuleSet rules, QObject *parent)
     : QObject(parent),
       m_rules(std::make_shared<const RuleSet>(std::move(rules))),
@@ -15,8 +17,17 @@ Session::Session(RuleSet rules, QObject *parent)
     });
     connect(&m_filter, &FilterController::viewReady, this,
             [this](std::shared_ptr<const FilteredView> view) {
-                m_events.setView(view);
-                m_incidents.setView(view);
+                m_applyPending = true;
+                // a timer, not a posted event: the event loop handles input and paints the
+                // chart in between
+                QTimer::singleShot(1, this, [this, view] {
+                    if (view != m_filter.view())
+                        return; // a newer view came meanwhile; its own call applies it
+                    m_applyPending = false;
+                    m_events.setView(view);
+                    m_incidents.setView(view);
+                    Q_EMIT viewApplied(view);
+                });
             });
 }
 

@@ -32,6 +32,8 @@ public:
 
     // Configured limit, requests per minute (0: none).
     qint64 limitPerMinute() const { return m_limit; }
+    // No filter computing and the models show the newest view.
+    bool isSettled() const { return !m_filter.isBusy() && !m_applyPending; }
 
 public Q_SLOTS:
     void open(const QStringList &paths);
@@ -42,6 +44,9 @@ public Q_SLOTS:
 
 Q_SIGNALS:
     void loaded(std::shared_ptr<const LoadResult> result);
+    // The item models show a new view. They take it a moment after the filter's viewReady,
+    // so the chart (on viewReady) and a million-row table reset never share one GUI stall.
+    void viewApplied(std::shared_ptr<const FilteredView> view);
     void limitChanged(qint64 limit);
 
 private:
@@ -53,4 +58,5 @@ private:
     IncidentModel m_incidents;
     std::shared_ptr<const LoadResult> m_result;
     qint64 m_limit = 0;
+    bool m_applyPending = false;
 };

@@ -7,6 +7,8 @@
 #include <QTcpSocket>
 #include <QTimer>
 
+#include <memory>
+
 namespace {
 constexpr qint64 kMaxBacklog = qint64(4) << 20;
 
@@ -24,8 +26,9 @@ bool splitHostPort(const QString &text, QHostAddress *address, quint16 *port, QS
         ok = ok && p <= 65535;
     }
     if (ok) {
-        *address = host.compare(QLatin1String("localhost"), Qt::CaseInsensitive) == 0 ? QHostAddress(QHostAddress::LocalHost)
-                                                                                    : QHostAddress(host);
+        *address = host.compare(QLatin1String("localhost"), Qt::CaseInsensitive) == 0
+            ? QHostAddress(QHostAddress::LocalHost)
+            : QHostAddress(host);
         ok = !address->isNull();
     }
     if (!ok) {
@@ -37,8 +40,12 @@ bool splitHostPort(const QString &text, QHostAddress *address, quint16 *port, QS
 }
 } // namespace
 
-LiveSimulation::LiveSimulation(TrafficSimulator &simulator, double speed, std::int64_t nowMs, QObject *parent)
-    : QObject(parent), m_sim(simulator), m_speed(speed), m_nowMs(nowMs)
+LiveSimulation::LiveSimulation(
+    TrafficSimulator &simulator, double speed, std::int64_t nowMs, QObject *parent)
+    : QObject(parent)
+    , m_sim(simulator)
+    , m_speed(speed)
+    , m_nowMs(nowMs)
 {
     m_timer = new QTimer(this);
     connect(m_timer, &QTimer::timeout, this, &LiveSimulation::tick);
@@ -55,7 +62,8 @@ bool LiveSimulation::toTcp(const QString &hostPort, const QString &token, QStrin
     m_socket = new QTcpSocket(this);
     m_socket->connectToHost(address, port);
     if (!m_socket->waitForConnected(10000)) {
-        *error = QStringLiteral("cannot connect to tcp://%1: %2").arg(hostPort, m_socket->errorString());
+        *error = QStringLiteral("cannot connect to tcp://%1: %2")
+                     .arg(hostPort, m_socket->errorString());
         return false;
     }
     if (!token.isEmpty())
@@ -91,22 +99,25 @@ bool LiveSimulation::serveSse(const QString &hostPort, QString *error)
     return m_sse->listen(address, port, error);
 }
 
-quint16 LiveSimulation::ssePort() const
-{
-    return m_sse ? m_sse->port() : 0;
-}
+quint16 LiveSimulation::ssePort() const { return m_sse ? m_sse->port() : 0; }
 
 void LiveSimulation::start()
 {
+    if (m_sse && m_sse->clients() == 0) {
+        // nobody would see the first records: play once the first client is there
+        auto once = std::make_shared<QMetaObject::Connection>();
+        *once = connect(m_sse, &SseServer::clientConnected, this, [this, once] {
+            disconnect(*once);
+            start();
+        });
+        return;
+    }
     m_clock.start();
     m_timer->setInterval(m_speed > 0 ? 10 : 0);
     m_timer->start();
 }
 
-std::int64_t LiveSimulation::backlog() const
-{
-    return m_socket ? m_socket->bytesToWrite() : 0;
-}
+std::int64_t LiveSimulation::backlog() const { return m_socket ? m_socket->bytesToWrite() : 0; }
 
 bool LiveSimulation::writeRecord(const std::string &line)
 {

@@ -25,7 +25,8 @@ class LiveSimulation : public QObject
 public:
     // nowMs: the wall-clock time the simulator's clock is aligned with (records older than it
     // are due at once).
-    LiveSimulation(TrafficSimulator &simulator, double speed, std::int64_t nowMs, QObject *parent = nullptr);
+    LiveSimulation(
+        TrafficSimulator &simulator, double speed, std::int64_t nowMs, QObject *parent = nullptr);
     ~LiveSimulation() override;
 
     // One of these before start(). "HOST:PORT" for tcp and sse (sse: loopback only).
@@ -34,6 +35,7 @@ public:
     bool serveSse(const QString &hostPort, QString *error);
     quint16 ssePort() const;
 
+    // Starts playing (a SSE server: once its first client has connected).
     void start();
     std::uint64_t sent() const { return m_sent; }
 

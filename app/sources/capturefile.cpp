@@ -25,7 +25,8 @@ CaptureFile::~CaptureFile()
 
 QString CaptureFile::defaultDirectory()
 {
-    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/captures");
+    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)
+        + QStringLiteral("/captures");
 }
 
 QString CaptureFile::newPath(const QString &dir, QString *error)
@@ -34,7 +35,8 @@ QString CaptureFile::newPath(const QString &dir, QString *error)
         *error = QStringLiteral("cannot create the capture directory %1").arg(dir);
         return {};
     }
-    const QString stamp = QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd-HHmmss"));
+    const QString stamp
+        = QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd-HHmmss"));
     for (int n = 1; n < 1000; ++n) {
         const QString name = n == 1 ? QStringLiteral("live-%1Z.ndjson").arg(stamp)
                                     : QStringLiteral("live-%1Z-%2.ndjson").arg(stamp).arg(n);
@@ -51,10 +53,13 @@ bool CaptureFile::open(const QString &path, QString *error)
     const QByteArray native = QFile::encodeName(path);
     const int fd = ::open(native.constData(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
     if (fd < 0) {
-        *error = QStringLiteral("cannot open the capture file %1: %2").arg(path, QString::fromLocal8Bit(std::strerror(errno)));
+        *error = QStringLiteral("cannot open the capture file %1: %2")
+                     .arg(path, QString::fromLocal8Bit(std::strerror(errno)));
         return false;
     }
-    struct stat st {};
+    struct stat st
+    {
+    };
     ::fstat(fd, &st);
     m_bytes = std::uint64_t(st.st_size);
     m_lines = 0;
@@ -100,7 +105,8 @@ bool CaptureFile::flush()
         if (n < 0) {
             if (errno == EINTR)
                 continue;
-            m_error = QStringLiteral("cannot write the capture file %1: %2").arg(m_path, QString::fromLocal8Bit(std::strerror(errno)));
+            m_error = QStringLiteral("cannot write the capture file %1: %2")
+                          .arg(m_path, QString::fromLocal8Bit(std::strerror(errno)));
             m_buf.clear();
             return false;
         }

@@ -6,7 +6,8 @@
 #include <cmath>
 
 EarlyWarning::EarlyWarning(double share, double mergeGapMinutes)
-    : m_share(share > 0 ? share : 0.9), m_gapMs(std::int64_t(std::llround(mergeGapMinutes * 60000.0)))
+    : m_share(share > 0 ? share : 0.9)
+    , m_gapMs(std::int64_t(std::llround(mergeGapMinutes * 60000.0)))
 {
 }
 
@@ -19,7 +20,8 @@ void EarlyWarning::setLimit(std::optional<LimitSpec> limit)
 
 std::int64_t EarlyWarning::threshold() const
 {
-    return std::max<std::int64_t>(1, std::int64_t(std::ceil(double(m_limit->requests) * m_share - 1e-9)));
+    return std::max<std::int64_t>(
+        1, std::int64_t(std::ceil(double(m_limit->requests) * m_share - 1e-9)));
 }
 
 std::vector<LiveWarning> EarlyWarning::add(const EventStore &events)
@@ -47,9 +49,11 @@ std::vector<LiveWarning> EarlyWarning::add(const EventStore &events)
             w.source = events.source(i);
             const std::string_view tool = events.tool(i);
             w.text = QStringLiteral("new incident at %1: %2%3")
-                             .arg(QString::fromStdString(formatUtcMs(t)),
-                                  QLatin1String(sourceName(w.source).data()),
-                                  tool.empty() ? QString() : QStringLiteral(" (%1)").arg(QString::fromUtf8(tool.data(), qsizetype(tool.size()))));
+                         .arg(QString::fromStdString(formatUtcMs(t)),
+                             QLatin1String(sourceName(w.source).data()),
+                             tool.empty() ? QString()
+                                          : QStringLiteral(" (%1)").arg(QString::fromUtf8(
+                                              tool.data(), qsizetype(tool.size()))));
             out.push_back(std::move(w));
         }
         m_lastRejection = std::max(m_lastRejection.value_or(t), t);
@@ -68,11 +72,12 @@ std::vector<LiveWarning> EarlyWarning::add(const EventStore &events)
                 w.timeMs = minute;
                 w.count = count;
                 w.limit = m_limit->requests;
-                w.text = QStringLiteral("%1 requests in the minute %2 reach %3 % of the limit of %4/min")
-                                 .arg(count)
-                                 .arg(QString::fromStdString(formatUtcMinute(minute)))
-                                 .arg(std::llround(double(count) * 100.0 / double(m_limit->requests)))
-                                 .arg(m_limit->requests);
+                w.text = QStringLiteral(
+                    "%1 requests in the minute %2 reach %3 % of the limit of %4/min")
+                             .arg(count)
+                             .arg(QString::fromStdString(formatUtcMinute(minute)))
+                             .arg(std::llround(double(count) * 100.0 / double(m_limit->requests)))
+                             .arg(m_limit->requests);
                 out.push_back(std::move(w));
             }
         } else {
@@ -87,12 +92,13 @@ std::vector<LiveWarning> EarlyWarning::add(const EventStore &events)
                 w.timeMs = m_newest;
                 w.count = count;
                 w.limit = m_limit->requests;
-                w.text = QStringLiteral("%1 requests in the %2 s before %3 reach %4 % of the limit of %5/%2s")
-                                 .arg(count)
-                                 .arg(*m_limit->windowS)
-                                 .arg(QString::fromStdString(formatUtcMs(m_newest)))
-                                 .arg(std::llround(double(count) * 100.0 / double(m_limit->requests)))
-                                 .arg(m_limit->requests);
+                w.text = QStringLiteral(
+                    "%1 requests in the %2 s before %3 reach %4 % of the limit of %5/%2s")
+                             .arg(count)
+                             .arg(*m_limit->windowS)
+                             .arg(QString::fromStdString(formatUtcMs(m_newest)))
+                             .arg(std::llround(double(count) * 100.0 / double(m_limit->requests)))
+                             .arg(m_limit->requests);
                 out.push_back(std::move(w));
             }
         }

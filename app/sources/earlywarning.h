@@ -17,7 +17,8 @@ struct LiveWarning
 {
     enum class Kind { NearLimit, IncidentStarted };
     Kind kind = Kind::NearLimit;
-    std::int64_t timeMs = 0; // NearLimit: the minute (or the newest record); Incident: its first rejection
+    std::int64_t timeMs
+        = 0; // NearLimit: the minute (or the newest record); Incident: its first rejection
     std::int64_t count = 0; // NearLimit: requests in the minute / window
     std::int64_t limit = 0; // NearLimit: the limit
     Source source = Source::None; // IncidentStarted: who rejected

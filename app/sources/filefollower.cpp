@@ -14,26 +14,20 @@
 #include <unistd.h>
 
 namespace {
-std::int64_t steadyMs()
-{
-    return QDeadlineTimer::current().deadline();
-}
+std::int64_t steadyMs() { return QDeadlineTimer::current().deadline(); }
 } // namespace
 
 FileFollower::FileFollower(int id, const QString &path, LineQueue &queue, LiveLimits limits,
-                           FollowOptions options, QObject *parent)
-    : LiveSource(LiveSourceState::Kind::File, id, path, queue, limits, parent),
-      m_path(path),
-      m_options(options),
-      m_framer(limits.maxLineBytes)
+    FollowOptions options, QObject *parent)
+    : LiveSource(LiveSourceState::Kind::File, id, path, queue, limits, parent)
+    , m_path(path)
+    , m_options(options)
+    , m_framer(limits.maxLineBytes)
 {
     m_options.pollMs = std::clamp(m_options.pollMs, 1, 1000);
 }
 
-FileFollower::~FileFollower()
-{
-    closeFile();
-}
+FileFollower::~FileFollower() { closeFile(); }
 
 bool FileFollower::start()
 {
@@ -56,7 +50,8 @@ bool FileFollower::start()
     if (openPath(!m_options.fromStart))
         setStatus(LiveSourceState::Status::Following, QString());
     else
-        setStatus(LiveSourceState::Status::Waiting, QStringLiteral("waiting for the file to appear"));
+        setStatus(
+            LiveSourceState::Status::Waiting, QStringLiteral("waiting for the file to appear"));
     watch();
     m_timer->start();
     poll();
@@ -65,7 +60,7 @@ bool FileFollower::start()
 
 void FileFollower::stop()
 {
-    if (m_stopped)
+    if (m_stopped || !m_timer) // (never started: nothing to read)
         return;
     setDraining();
     poll(); // what is there now; an unterminated last line is not a line yet
@@ -102,7 +97,9 @@ bool FileFollower::openPath(bool atEnd)
     const int fd = ::open(native.constData(), O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return false;
-    struct stat st {};
+    struct stat st
+    {
+    };
     if (::fstat(fd, &st) != 0 || S_ISDIR(st.st_mode)) {
         ::close(fd);
         return false;
@@ -139,7 +136,8 @@ bool FileFollower::readToEnd()
         if (n < 0) {
             if (errno == EINTR)
                 continue;
-            setMessage(QStringLiteral("read error: %1").arg(QString::fromLocal8Bit(std::strerror(errno))));
+            setMessage(
+                QStringLiteral("read error: %1").arg(QString::fromLocal8Bit(std::strerror(errno))));
             return true;
         }
         if (n == 0)
@@ -178,7 +176,9 @@ void FileFollower::poll()
     }
     if (!readToEnd())
         return;
-    struct stat named {};
+    struct stat named
+    {
+    };
     const bool exists = ::stat(QFile::encodeName(m_path).constData(), &named) == 0;
     if (exists && (std::uint64_t(named.st_dev) != m_dev || std::uint64_t(named.st_ino) != m_ino)) {
         // Rotation or re-creation: the old file is read to its end. An unfinished last line
@@ -189,40 +189,47 @@ void FileFollower::poll()
                 m_rotatedAtMs = now;
             if (now - m_rotatedAtMs < m_options.rotationGraceMs) {
                 QTimer::singleShot(std::min(m_options.pollMs, m_options.rotationGraceMs), this,
-                                   &FileFollower::poll);
+                    &FileFollower::poll);
                 return;
             }
             // the old file's stream has ended: its last line counts as it is
             m_framer.finish([this](std::string_view text, std::uint64_t) { addLine(text); },
-                            [this](std::uint64_t, std::uint64_t bytes) { addDropped(bytes); });
+                [this](std::uint64_t, std::uint64_t bytes) { addDropped(bytes); });
             flush();
         }
         m_rotatedAtMs = 0;
         closeFile();
         ++stateRef().reconnects;
         if (!openPath(false)) {
-            setStatus(S::Waiting, QStringLiteral("the file was replaced but cannot be opened; retrying"));
+            setStatus(
+                S::Waiting, QStringLiteral("the file was replaced but cannot be opened; retrying"));
             return;
         }
         watch();
-        setStatus(S::Following, QStringLiteral("the file was replaced: reading the new one from its start"));
+        setStatus(S::Following,
+            QStringLiteral("the file was replaced: reading the new one from its start"));
         Q_EMIT notice(id(), stateRef().message);
         readToEnd();
         return;
     }
     if (!exists) {
         if (stateRef().status != S::Waiting) {
-            setStatus(S::Waiting, QStringLiteral("the file was removed: waiting for it to reappear"));
+            setStatus(
+                S::Waiting, QStringLiteral("the file was removed: waiting for it to reappear"));
             Q_EMIT notice(id(), stateRef().message);
         }
         return;
     }
-    struct stat cur {};
+    struct stat cur
+    {
+    };
     if (::fstat(m_fd, &cur) == 0 && S_ISREG(cur.st_mode) && std::uint64_t(cur.st_size) < m_offset) {
         const std::size_t lost = m_framer.discardPending();
         m_offset = 0;
         m_skipPartial = false;
-        setMessage(lost > 0 ? QStringLiteral("file truncated (an unfinished line of %1 bytes was lost): reading it again from the start").arg(lost)
+        setMessage(lost > 0 ? QStringLiteral("file truncated (an unfinished line of %1 bytes was "
+                                             "lost): reading it again from the start")
+                                  .arg(lost)
                             : QStringLiteral("file truncated: reading it again from the start"));
         readToEnd();
     }

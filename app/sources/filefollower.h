@@ -33,7 +33,7 @@ class FileFollower : public LiveSource
     Q_OBJECT
 public:
     FileFollower(int id, const QString &path, LineQueue &queue, LiveLimits limits,
-                 FollowOptions options, QObject *parent = nullptr);
+        FollowOptions options, QObject *parent = nullptr);
     ~FileFollower() override;
 
     bool start() override;

@@ -28,13 +28,14 @@ std::optional<std::int64_t> retryAfterMs(const QByteArray &value)
 } // namespace
 
 HttpStreamSource::HttpStreamSource(int id, const QUrl &url, LineQueue &queue, LiveLimits limits,
-                                   UrlOptions options, QObject *parent)
-    : LiveSource(LiveSourceState::Kind::Url, id, url.toString(QUrl::RemoveUserInfo), queue, limits, parent),
-      m_url(url),
-      m_options(std::move(options)),
-      m_sse(limits.maxLineBytes),
-      m_lines(limits.maxLineBytes),
-      m_rng(std::random_device {}())
+    UrlOptions options, QObject *parent)
+    : LiveSource(
+        LiveSourceState::Kind::Url, id, url.toString(QUrl::RemoveUserInfo), queue, limits, parent)
+    , m_url(url)
+    , m_options(std::move(options))
+    , m_sse(limits.maxLineBytes)
+    , m_lines(limits.maxLineBytes)
+    , m_rng(std::random_device {}())
 {
     m_policy.setDelayMs(m_options.delayMs);
 }
@@ -103,9 +104,11 @@ bool HttpStreamSource::handleStatus()
         return false;
     const int status = attr.toInt();
     m_lastStatus = status;
-    const QString reason = m_reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toString();
-    const QString statusText = reason.isEmpty() ? QStringLiteral("HTTP %1").arg(status)
-                                                : QStringLiteral("HTTP %1 %2").arg(status).arg(reason);
+    const QString reason
+        = m_reply->attribute(QNetworkRequest::HttpReasonPhraseAttribute).toString();
+    const QString statusText = reason.isEmpty()
+        ? QStringLiteral("HTTP %1").arg(status)
+        : QStringLiteral("HTTP %1 %2").arg(status).arg(reason);
     if (status >= 300 && status < 400 && !m_reply->isFinished())
         return false; // a redirect being followed
     if (status == 204) {
@@ -115,7 +118,8 @@ bool HttpStreamSource::handleStatus()
     }
     if (status >= 200 && status < 300) {
         m_streaming = true;
-        const QByteArray type = m_reply->header(QNetworkRequest::ContentTypeHeader).toByteArray().trimmed().toLower();
+        const QByteArray type
+            = m_reply->header(QNetworkRequest::ContentTypeHeader).toByteArray().trimmed().toLower();
         m_isSse = type.startsWith("text/event-stream");
         stateRef().format = m_isSse ? QStringLiteral("sse") : QStringLiteral("ndjson");
         stateRef().connections = 1;
@@ -130,8 +134,10 @@ bool HttpStreamSource::handleStatus()
         abortSoon(); // onFinished schedules the reconnect
         return true;
     }
-    giveUp(status >= 300 && status < 400 ? QStringLiteral("the server answered %1 (a redirect that is not followed)").arg(statusText)
-                                         : QStringLiteral("the server answered %1").arg(statusText));
+    giveUp(status >= 300 && status < 400
+            ? QStringLiteral("the server answered %1 (a redirect that is not followed)")
+                  .arg(statusText)
+            : QStringLiteral("the server answered %1").arg(statusText));
     return true;
 }
 
@@ -204,9 +210,10 @@ void HttpStreamSource::onFinished()
         readMore();
         return;
     }
-    const QString error = reply->error() != QNetworkReply::NoError && reply->error() != QNetworkReply::OperationCanceledError
-            ? reply->errorString()
-            : QString();
+    const QString error = reply->error() != QNetworkReply::NoError
+            && reply->error() != QNetworkReply::OperationCanceledError
+        ? reply->errorString()
+        : QString();
     m_reply = nullptr;
     reply->disconnect(this);
     reply->deleteLater();
@@ -218,8 +225,12 @@ void HttpStreamSource::onFinished()
         if (m_isSse) {
             m_sse.finish();
         } else {
-            m_lines.finish([this](std::string_view text, std::uint64_t) { addLine(text); m_policy.eventArrived(); },
-                           [this](std::uint64_t, std::uint64_t bytes) { addDropped(bytes); });
+            m_lines.finish(
+                [this](std::string_view text, std::uint64_t) {
+                    addLine(text);
+                    m_policy.eventArrived();
+                },
+                [this](std::uint64_t, std::uint64_t bytes) { addDropped(bytes); });
         }
         flush();
         endOfStream(error.isEmpty() ? QStringLiteral("the stream ended") : error, 0, std::nullopt);
@@ -232,7 +243,8 @@ void HttpStreamSource::onFinished()
     endOfStream(error.isEmpty() ? QStringLiteral("no response") : error, 0, std::nullopt);
 }
 
-void HttpStreamSource::endOfStream(const QString &why, int status, std::optional<std::int64_t> retryAfter)
+void HttpStreamSource::endOfStream(
+    const QString &why, int status, std::optional<std::int64_t> retryAfter)
 {
     m_sse.finish(); // a new stream starts clean (the last event id is kept)
     m_lines.discardPending();
@@ -243,9 +255,10 @@ void HttpStreamSource::endOfStream(const QString &why, int status, std::optional
     stateRef().status = LiveSourceState::Status::Reconnecting;
     stateRef().message = why;
     publish();
-    Q_EMIT notice(id(), QStringLiteral("%1: %2; reconnecting in %3 s")
-                                .arg(stateRef().name, why)
-                                .arg(double(wait) / 1000.0, 0, 'f', wait % 1000 == 0 ? 0 : 1));
+    Q_EMIT notice(id(),
+        QStringLiteral("%1: %2; reconnecting in %3 s")
+            .arg(stateRef().name, why)
+            .arg(double(wait) / 1000.0, 0, 'f', wait % 1000 == 0 ? 0 : 1));
     Q_EMIT reconnectScheduled(wait, status);
     m_retryTimer->start(int(std::min<std::int64_t>(wait, INT32_MAX)));
 }

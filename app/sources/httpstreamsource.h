@@ -38,7 +38,7 @@ class HttpStreamSource : public LiveSource
     Q_OBJECT
 public:
     HttpStreamSource(int id, const QUrl &url, LineQueue &queue, LiveLimits limits,
-                     UrlOptions options = {}, QObject *parent = nullptr);
+        UrlOptions options = {}, QObject *parent = nullptr);
     ~HttpStreamSource() override;
 
     bool start() override;

@@ -3,10 +3,13 @@
 #include <algorithm>
 #include <cstring>
 
-LineFramer::LineFramer(std::size_t maxLineBytes) : m_max(std::max<std::size_t>(maxLineBytes, 1)) { }
+LineFramer::LineFramer(std::size_t maxLineBytes)
+    : m_max(std::max<std::size_t>(maxLineBytes, 1))
+{
+}
 
-void LineFramer::endLine(const char *tail, std::size_t tailSize, const LineSink &onLine,
-                         const DropSink &onDrop)
+void LineFramer::endLine(
+    const char *tail, std::size_t tailSize, const LineSink &onLine, const DropSink &onDrop)
 {
     ++m_number;
     // CRLF: the CR belongs to the terminator, not to the line
@@ -27,7 +30,8 @@ void LineFramer::endLine(const char *tail, std::size_t tailSize, const LineSink 
     m_lastWasCr = false;
 }
 
-void LineFramer::feed(const char *data, std::size_t size, const LineSink &onLine, const DropSink &onDrop)
+void LineFramer::feed(
+    const char *data, std::size_t size, const LineSink &onLine, const DropSink &onDrop)
 {
     const char *p = data;
     const char *end = data + size;

@@ -40,7 +40,8 @@ public:
     std::uint64_t dropped() const { return m_dropped; }
 
 private:
-    void endLine(const char *tail, std::size_t tailSize, const LineSink &onLine, const DropSink &onDrop);
+    void endLine(
+        const char *tail, std::size_t tailSize, const LineSink &onLine, const DropSink &onDrop);
 
     std::size_t m_max;
     std::string m_buf; // the pending line's first bytes (at most m_max + 1)

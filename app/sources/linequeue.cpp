@@ -1,6 +1,10 @@
 #include "sources/linequeue.h"
 
-LineQueue::LineQueue(std::size_t maxBytes, QObject *parent) : QObject(parent), m_maxBytes(maxBytes) { }
+LineQueue::LineQueue(std::size_t maxBytes, QObject *parent)
+    : QObject(parent)
+    , m_maxBytes(maxBytes)
+{
+}
 
 void LineQueue::push(LineChunk &&chunk)
 {

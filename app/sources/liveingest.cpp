@@ -13,15 +13,12 @@ namespace {
 constexpr std::size_t kPad = simdjson::SIMDJSON_PADDING;
 static_assert(LineChunk::kPadding >= kPad, "chunks must carry simdjson's padding");
 
-QString qs(std::string_view s)
-{
-    return QString::fromUtf8(s.data(), qsizetype(s.size()));
-}
+QString qs(std::string_view s) { return QString::fromUtf8(s.data(), qsizetype(s.size())); }
 
 bool hasBom(const char *p, std::size_t n)
 {
-    return n >= 3 && static_cast<unsigned char>(p[0]) == 0xEF && static_cast<unsigned char>(p[1]) == 0xBB
-            && static_cast<unsigned char>(p[2]) == 0xBF;
+    return n >= 3 && static_cast<unsigned char>(p[0]) == 0xEF
+        && static_cast<unsigned char>(p[1]) == 0xBB && static_cast<unsigned char>(p[2]) == 0xBF;
 }
 
 QString scalarMessage(const char *p, const char *end)
@@ -41,14 +38,14 @@ QString scalarMessage(const char *p, const char *end)
 } // namespace
 
 LiveIngest::LiveIngest(std::shared_ptr<const RuleSet> rules, LineQueue &queue,
-                       std::unique_ptr<CaptureFile> capture, IngestOptions options, QObject *parent)
-    : QObject(parent),
-      m_rules(std::move(rules)),
-      m_queue(queue),
-      m_capture(std::move(capture)),
-      m_capturePath(m_capture->path()),
-      m_options(options),
-      m_builder(*m_rules, TimeRange {})
+    std::unique_ptr<CaptureFile> capture, IngestOptions options, QObject *parent)
+    : QObject(parent)
+    , m_rules(std::move(rules))
+    , m_queue(queue)
+    , m_capture(std::move(capture))
+    , m_capturePath(m_capture->path())
+    , m_options(options)
+    , m_builder(*m_rules, TimeRange {})
 {
     m_sink = [this](RawRecord &rec, const char *) {
         if (++m_calls > m_replayed)
@@ -68,7 +65,8 @@ LiveIngest::~LiveIngest() = default;
 void LiveIngest::startBatch(std::int64_t receivedMs)
 {
     if (m_batch) {
-        if (receivedMs && (m_batch->oldestReceivedMs == 0 || receivedMs < m_batch->oldestReceivedMs))
+        if (receivedMs
+            && (m_batch->oldestReceivedMs == 0 || receivedMs < m_batch->oldestReceivedMs))
             m_batch->oldestReceivedMs = receivedMs;
         return;
     }
@@ -100,7 +98,9 @@ void LiveIngest::process()
     std::vector<LineChunk> chunks = m_queue.takeAll();
     for (LineChunk &c : chunks) {
         handle(c);
-        if (m_batch && (m_batch->events.size() >= m_options.batchRecords || m_batchAge.elapsed() >= m_options.batchMs))
+        if (m_batch
+            && (m_batch->events.size() >= m_options.batchRecords
+                || m_batchAge.elapsed() >= m_options.batchMs))
             sendBatch();
     }
 }
@@ -132,11 +132,16 @@ void LiveIngest::handle(LineChunk &chunk)
     if (chunk.lines.empty())
         return;
     chunk.pad();
-    const std::uint64_t base = m_capture->append(chunk.text.data(), chunk.textBytes(), chunk.lines.size());
+    const std::uint64_t base
+        = m_capture->append(chunk.text.data(), chunk.textBytes(), chunk.lines.size());
     const std::uint64_t firstLine = m_capture->lines() - chunk.lines.size() + 1;
     const char *text = chunk.text.data();
     const char *allocEnd = text + chunk.text.size();
     for (std::size_t i = 0; i < chunk.lines.size(); ++i) {
+        if (m_batch->events.size() >= m_options.batchRecords) {
+            sendBatch(); // a big chunk is cut: batches stay within batchRecords
+            startBatch(chunk.receivedMs);
+        }
         const LineChunk::Line &l = chunk.lines[i];
         m_sourceLine = l.number;
         m_captureLine = std::uint32_t(firstLine + i);

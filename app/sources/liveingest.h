@@ -4,13 +4,13 @@
 #include "rules/ruleset.h"
 #include "sources/capturefile.h"
 #include "sources/idset.h"
-#include "sources/livebatch.h"
 #include "sources/linequeue.h"
+#include "sources/livebatch.h"
 #include "store/eventbuilder.h"
 
 #include <QElapsedTimer>
-#include <QTimer>
 #include <QObject>
+#include <QTimer>
 
 #include <memory>
 #include <string>
@@ -33,8 +33,8 @@ class LiveIngest : public QObject
 public:
     // capture must be open; it is used on the ingest thread only from now on.
     LiveIngest(std::shared_ptr<const RuleSet> rules, LineQueue &queue,
-               std::unique_ptr<CaptureFile> capture, IngestOptions options = {},
-               QObject *parent = nullptr);
+        std::unique_ptr<CaptureFile> capture, IngestOptions options = {},
+        QObject *parent = nullptr);
     ~LiveIngest() override;
 
     QString capturePath() const { return m_capturePath; }

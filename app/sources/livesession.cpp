@@ -4,8 +4,8 @@
 #include "sources/capturefile.h"
 #include "sources/filefollower.h"
 #include "sources/httpstreamsource.h"
-#include "sources/liveingest.h"
 #include "sources/linequeue.h"
+#include "sources/liveingest.h"
 #include "sources/stdinsource.h"
 #include "sources/tcplistener.h"
 
@@ -18,7 +18,7 @@ bool parseSourceSpec(const QString &text, LiveSourceSpec *out, QString *error)
     if (text == QLatin1String("-")) {
         spec.kind = LiveSourceSpec::Kind::Stdin;
     } else if (text.startsWith(QLatin1String("http://"), Qt::CaseInsensitive)
-               || text.startsWith(QLatin1String("https://"), Qt::CaseInsensitive)) {
+        || text.startsWith(QLatin1String("https://"), Qt::CaseInsensitive)) {
         spec.kind = LiveSourceSpec::Kind::Url;
         spec.url = QUrl(text, QUrl::StrictMode);
         if (!spec.url.isValid() || spec.url.host().isEmpty()) {
@@ -37,10 +37,10 @@ bool parseSourceSpec(const QString &text, LiveSourceSpec *out, QString *error)
 }
 
 LiveSession::LiveSession(std::shared_ptr<const RuleSet> rules, LiveOptions options, QObject *parent)
-    : QObject(parent),
-      m_rules(std::move(rules)),
-      m_options(std::move(options)),
-      m_early(m_options.warnShare, m_options.mergeGapMinutes)
+    : QObject(parent)
+    , m_rules(std::move(rules))
+    , m_options(std::move(options))
+    , m_early(m_options.warnShare, m_options.mergeGapMinutes)
 {
     qRegisterMetaType<LiveSourceState>();
     qRegisterMetaType<LiveWarning>();
@@ -52,10 +52,7 @@ LiveSession::LiveSession(std::shared_ptr<const RuleSet> rules, LiveOptions optio
     connect(&m_rateTimer, &QTimer::timeout, this, &LiveSession::refreshRates);
 }
 
-LiveSession::~LiveSession()
-{
-    stop();
-}
+LiveSession::~LiveSession() { stop(); }
 
 std::optional<LimitSpec> LiveSession::effectiveLimit() const
 {
@@ -80,7 +77,9 @@ bool LiveSession::start(QString *error)
     // the capture file
     QString path = m_options.capturePath;
     if (path.isEmpty()) {
-        path = CaptureFile::newPath(m_options.captureDir.isEmpty() ? CaptureFile::defaultDirectory() : m_options.captureDir, error);
+        path = CaptureFile::newPath(
+            m_options.captureDir.isEmpty() ? CaptureFile::defaultDirectory() : m_options.captureDir,
+            error);
         if (path.isEmpty())
             return false;
     }
@@ -93,7 +92,8 @@ bool LiveSession::start(QString *error)
     m_queue = std::make_unique<LineQueue>(m_options.queueBytes);
     m_ingest = new LiveIngest(m_rules, *m_queue, std::move(capture), m_options.ingest);
     m_ingest->moveToThread(&m_ingestThread);
-    connect(m_queue.get(), &LineQueue::dataAvailable, m_ingest, &LiveIngest::process, Qt::QueuedConnection);
+    connect(m_queue.get(), &LineQueue::dataAvailable, m_ingest, &LiveIngest::process,
+        Qt::QueuedConnection);
     connect(m_ingest, &LiveIngest::batchReady, this, &LiveSession::onBatch, Qt::QueuedConnection);
     connect(m_ingest, &LiveIngest::captureFailed, this, &LiveSession::notice, Qt::QueuedConnection);
 
@@ -121,9 +121,11 @@ bool LiveSession::start(QString *error)
         m_reports.push_back(std::move(r));
         m_recent.emplace_back();
         src->moveToThread(&m_ioThread);
-        connect(src, &LiveSource::stateChanged, this, &LiveSession::onSourceState, Qt::QueuedConnection);
+        connect(src, &LiveSource::stateChanged, this, &LiveSession::onSourceState,
+            Qt::QueuedConnection);
         connect(src, &LiveSource::notice, this, &LiveSession::onSourceNotice, Qt::QueuedConnection);
-        connect(m_queue.get(), &LineQueue::roomAvailable, src, &LiveSource::resume, Qt::QueuedConnection);
+        connect(m_queue.get(), &LineQueue::roomAvailable, src, &LiveSource::resume,
+            Qt::QueuedConnection);
         m_sources.push_back(src);
         ++id;
     }
@@ -133,10 +135,13 @@ bool LiveSession::start(QString *error)
     for (LiveSource *src : m_sources) {
         bool ok = false;
         LiveSourceState st;
-        QMetaObject::invokeMethod(src, [src, &ok, &st] {
-            ok = src->start();
-            st = src->state();
-        }, Qt::BlockingQueuedConnection);
+        QMetaObject::invokeMethod(
+            src,
+            [src, &ok, &st] {
+                ok = src->start();
+                st = src->state();
+            },
+            Qt::BlockingQueuedConnection);
         m_states[std::size_t(st.id)] = st;
         m_reports[std::size_t(st.id)].path = st.name;
         if (!ok) {
@@ -159,8 +164,10 @@ void LiveSession::stop()
     m_stopped = true;
     m_rateTimer.stop();
     for (LiveSource *src : m_sources)
-        QMetaObject::invokeMethod(src, [src] { src->stop(); }, Qt::BlockingQueuedConnection);
-    QMetaObject::invokeMethod(m_ingest, [this] { m_ingest->finish(); }, Qt::BlockingQueuedConnection);
+        QMetaObject::invokeMethod(
+            src, [src] { src->stop(); }, Qt::BlockingQueuedConnection);
+    QMetaObject::invokeMethod(
+        m_ingest, [this] { m_ingest->finish(); }, Qt::BlockingQueuedConnection);
     // the batches and states they queued for this thread, in order
     QCoreApplication::sendPostedEvents(this, QEvent::MetaCall);
     shutdownThreads();
@@ -172,13 +179,15 @@ void LiveSession::shutdownThreads()
 {
     for (LiveSource *src : m_sources) {
         src->disconnect(this);
-        QMetaObject::invokeMethod(src, [src] { delete src; }, Qt::BlockingQueuedConnection);
+        QMetaObject::invokeMethod(
+            src, [src] { delete src; }, Qt::BlockingQueuedConnection);
     }
     m_sources.clear();
     if (m_ingest) {
         m_ingest->disconnect(this);
         LiveIngest *ingest = m_ingest;
-        QMetaObject::invokeMethod(ingest, [ingest] { delete ingest; }, Qt::BlockingQueuedConnection);
+        QMetaObject::invokeMethod(
+            ingest, [ingest] { delete ingest; }, Qt::BlockingQueuedConnection);
         m_ingest = nullptr;
     }
     m_ioThread.quit();
@@ -217,8 +226,9 @@ void LiveSession::onBatch(std::shared_ptr<const LiveBatch> batch)
         r.skipped += d.skipped - std::int64_t(d.errors.size());
         for (const LocatedError &e : d.errors) {
             r.addError(e.line, e.message);
-            Q_EMIT notice(e.line > 0 ? QStringLiteral("%1:%2: %3").arg(r.path).arg(e.line).arg(e.message)
-                                     : QStringLiteral("%1: %2").arg(r.path, e.message));
+            Q_EMIT notice(e.line > 0
+                    ? QStringLiteral("%1:%2: %3").arg(r.path).arg(e.line).arg(e.message)
+                    : QStringLiteral("%1: %2").arg(r.path, e.message));
         }
         LiveSourceState &st = m_states[std::size_t(d.source)];
         st.records = std::uint64_t(r.records);
@@ -226,9 +236,10 @@ void LiveSession::onBatch(std::shared_ptr<const LiveBatch> batch)
         st.duplicates = std::uint64_t(r.duplicates);
         m_recent[std::size_t(d.source)].emplace_back(now, d.records);
     }
+    const std::int64_t reportedBefore = m_reported.requests;
     m_reported.merge(batch->reportedLimit);
-    if (!m_options.limit && !m_early.limit() && m_reported.requests > 0)
-        m_early.setLimit(effectiveLimit());
+    if (!m_options.limit && m_reported.requests != reportedBefore)
+        m_early.setLimit(effectiveLimit()); // the smallest limit the responses reported
     if (batch->oldestReceivedMs > 0)
         m_lastLatencyMs = now - batch->oldestReceivedMs;
     Q_EMIT batchReady(batch);
@@ -252,7 +263,8 @@ void LiveSession::onSourceState(const LiveSourceState &state)
     m_reports[std::size_t(state.id)].format = state.format;
     Q_EMIT sourceStateChanged(st);
     if (!m_endedSignalled && !m_states.empty()
-        && std::all_of(m_states.begin(), m_states.end(), [](const LiveSourceState &s) { return s.finished(); })) {
+        && std::all_of(m_states.begin(), m_states.end(),
+            [](const LiveSourceState &s) { return s.finished(); })) {
         m_endedSignalled = true;
         Q_EMIT allSourcesEnded();
     }
@@ -275,17 +287,15 @@ void LiveSession::refreshRates()
         for (const auto &r : recent)
             n += r.second;
         const double rate = double(n) / 5.0;
-        if (rate != m_states[i].recordsPerSecond || m_states[i].status == LiveSourceState::Status::Reconnecting) {
+        if (rate != m_states[i].recordsPerSecond
+            || m_states[i].status == LiveSourceState::Status::Reconnecting) {
             m_states[i].recordsPerSecond = rate;
             Q_EMIT sourceStateChanged(m_states[i]);
         }
     }
 }
 
-std::vector<InputReport> LiveSession::inputReports() const
-{
-    return m_reports;
-}
+std::vector<InputReport> LiveSession::inputReports() const { return m_reports; }
 
 Summary LiveSession::summary() const
 {

@@ -36,7 +36,8 @@ class LiveSession : public QObject
 {
     Q_OBJECT
 public:
-    LiveSession(std::shared_ptr<const RuleSet> rules, LiveOptions options, QObject *parent = nullptr);
+    LiveSession(
+        std::shared_ptr<const RuleSet> rules, LiveOptions options, QObject *parent = nullptr);
     ~LiveSession() override;
 
     // Opens the capture file, binds the listeners, starts every source. False + *error when

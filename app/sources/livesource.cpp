@@ -38,22 +38,24 @@ QString statusText(const LiveSourceState &s)
     case S::Connected:
         return QStringLiteral("connected");
     case S::Reconnecting: {
-        const qint64 left = std::max<qint64>(0, s.reconnectAtMs - QDateTime::currentMSecsSinceEpoch());
+        const qint64 left
+            = std::max<qint64>(0, s.reconnectAtMs - QDateTime::currentMSecsSinceEpoch());
         return QStringLiteral("reconnecting in %1 s").arg((left + 999) / 1000);
     }
-    case S::Paused:
-        return QStringLiteral("paused (analysis behind)");
     case S::Ended:
         return QStringLiteral("ended");
     case S::Failed:
-        return s.message.isEmpty() ? QStringLiteral("failed") : QStringLiteral("failed: %1").arg(s.message);
+        return s.message.isEmpty() ? QStringLiteral("failed")
+                                   : QStringLiteral("failed: %1").arg(s.message);
     }
     return {};
 }
 
 LiveSource::LiveSource(LiveSourceState::Kind kind, int id, QString name, LineQueue &queue,
-                       LiveLimits limits, QObject *parent)
-    : QObject(parent), m_queue(queue), m_limits(limits)
+    LiveLimits limits, QObject *parent)
+    : QObject(parent)
+    , m_queue(queue)
+    , m_limits(limits)
 {
     m_state.kind = kind;
     m_state.id = id;
@@ -73,6 +75,7 @@ bool LiveSource::mayRead()
     if (m_draining || m_queue.hasRoom() || !m_queue.pauseIfFull())
         return true;
     m_paused = true;
+    ++m_state.pauses;
     return false;
 }
 
@@ -92,19 +95,15 @@ void LiveSource::addDropped(std::uint64_t bytes, const QString &where)
     ++m_lineNumber;
     ++m_state.droppedLines;
     const bool sse = m_state.format == QLatin1String("sse");
-    m_chunk.problems.push_back(
-            { m_lineNumber,
-              QStringLiteral("%1 of %2 bytes is longer than the %3 limit: dropped%4")
-                      .arg(sse ? QStringLiteral("event") : QStringLiteral("line"))
-                      .arg(bytes)
-                      .arg(sizeText(m_limits.maxLineBytes))
-                      .arg(where.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(where)) });
+    m_chunk.problems.push_back({ m_lineNumber,
+        QStringLiteral("%1 of %2 bytes is longer than the %3 limit: dropped%4")
+            .arg(sse ? QStringLiteral("event") : QStringLiteral("line"))
+            .arg(bytes)
+            .arg(sizeText(m_limits.maxLineBytes))
+            .arg(where.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(where)) });
 }
 
-void LiveSource::addProblem(const QString &message)
-{
-    m_chunk.problems.push_back({ 0, message });
-}
+void LiveSource::addProblem(const QString &message) { m_chunk.problems.push_back({ 0, message }); }
 
 void LiveSource::flush()
 {

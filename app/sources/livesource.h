@@ -25,7 +25,7 @@ class LiveSource : public QObject
     Q_OBJECT
 public:
     LiveSource(LiveSourceState::Kind kind, int id, QString name, LineQueue &queue,
-               LiveLimits limits, QObject *parent = nullptr);
+        LiveLimits limits, QObject *parent = nullptr);
 
     LiveSourceState state() const { return m_state; }
     int id() const { return m_state.id; }

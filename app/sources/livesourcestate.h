@@ -17,7 +17,6 @@ struct LiveSourceState
         Listening, // listener: bound; connections counts the open ones
         Connected, // URL: a stream is open; stdin: open
         Reconnecting, // URL: waiting reconnectInMs before the next attempt
-        Paused, // backpressure: the analysis is behind, reading stopped for now
         Ended, // stdin at EOF: no more lines will come
         Failed, // gave up (URL 204 / 4xx, a listener that cannot bind); message says why
     };
@@ -36,6 +35,8 @@ struct LiveSourceState
     std::uint64_t droppedLines = 0; // longer than the maximum: dropped, never analysed
     std::uint64_t rejectedConnections = 0; // listener: HTTP request, bad token
     std::uint64_t reconnects = 0; // URL: attempts after the first; file: rotations
+    std::uint64_t pauses
+        = 0; // times the analysis fell behind and reading stopped (nothing is lost)
     // Filled in by LiveSession from what the ingest made of the lines:
     std::uint64_t records = 0;
     std::uint64_t skipped = 0;

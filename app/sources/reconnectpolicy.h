@@ -22,7 +22,8 @@ public:
     // An event arrived: the next reconnect waits the plain delay again.
     void eventArrived() { m_failures = 0; }
     // The wait before the next attempt; random01 in [0, 1). Counts one attempt.
-    std::int64_t nextWaitMs(double random01, std::optional<std::int64_t> retryAfterMs = std::nullopt);
+    std::int64_t nextWaitMs(
+        double random01, std::optional<std::int64_t> retryAfterMs = std::nullopt);
 
 private:
     std::int64_t m_delayMs = kDefaultDelayMs;

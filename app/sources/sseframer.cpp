@@ -7,9 +7,13 @@ constexpr std::size_t kSlack = 8; // "data: " and a little more beyond the cap
 constexpr char kBom[] = "\xEF\xBB\xBF";
 } // namespace
 
-SseFramer::SseFramer(std::size_t maxEventBytes) : m_max(std::max<std::size_t>(maxEventBytes, 1)) { }
+SseFramer::SseFramer(std::size_t maxEventBytes)
+    : m_max(std::max<std::size_t>(maxEventBytes, 1))
+{
+}
 
-void SseFramer::feed(const char *data, std::size_t size, const EventSink &onEvent, const DropSink &onDrop)
+void SseFramer::feed(
+    const char *data, std::size_t size, const EventSink &onEvent, const DropSink &onDrop)
 {
     const char *p = data;
     const char *end = data + size;
@@ -61,7 +65,8 @@ void SseFramer::endLine(const EventSink &onEvent, const DropSink &onDrop)
     m_lineSize = 0;
 }
 
-void SseFramer::line(std::string_view l, bool tooLong, const EventSink &onEvent, const DropSink &onDrop)
+void SseFramer::line(
+    std::string_view l, bool tooLong, const EventSink &onEvent, const DropSink &onDrop)
 {
     if (l.empty() && !tooLong) {
         dispatch(onEvent, onDrop);
@@ -80,7 +85,8 @@ void SseFramer::line(std::string_view l, bool tooLong, const EventSink &onEvent,
             value.remove_prefix(1);
     }
     if (name == "data") {
-        const std::uint64_t valueSize = tooLong ? m_lineSize - (l.size() - value.size()) : value.size();
+        const std::uint64_t valueSize
+            = tooLong ? m_lineSize - (l.size() - value.size()) : value.size();
         m_dataSize += valueSize + 1;
         if (tooLong || m_dataSize > m_max + 1) {
             m_tooLong = true;
@@ -98,7 +104,8 @@ void SseFramer::line(std::string_view l, bool tooLong, const EventSink &onEvent,
             m_idBuffer.assign(value);
     } else if (name == "retry") {
         if (!value.empty() && value.size() <= 18
-            && std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+            && std::all_of(
+                value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; })) {
             std::int64_t v = 0;
             for (char c : value)
                 v = v * 10 + (c - '0');
@@ -138,7 +145,8 @@ void SseFramer::dispatch(const EventSink &onEvent, const DropSink &onDrop)
 
 bool SseFramer::finish()
 {
-    const bool discarded = m_lineSize > 0 || m_dataSize > 0 || !m_type.empty() || m_idBuffer != m_lastEventId;
+    const bool discarded
+        = m_lineSize > 0 || m_dataSize > 0 || !m_type.empty() || m_idBuffer != m_lastEventId;
     m_line.clear();
     m_lineSize = 0;
     m_data.clear();

@@ -8,9 +8,9 @@
 #include <unistd.h>
 
 StdinSource::StdinSource(int id, LineQueue &queue, LiveLimits limits, int fd, QObject *parent)
-    : LiveSource(LiveSourceState::Kind::Stdin, id, QStringLiteral("-"), queue, limits, parent),
-      m_fd(fd),
-      m_framer(limits.maxLineBytes)
+    : LiveSource(LiveSourceState::Kind::Stdin, id, QStringLiteral("-"), queue, limits, parent)
+    , m_fd(fd)
+    , m_framer(limits.maxLineBytes)
 {
 }
 
@@ -37,7 +37,8 @@ void StdinSource::onReadable()
     if (n < 0) {
         if (errno == EINTR || errno == EAGAIN)
             return;
-        setMessage(QStringLiteral("read error: %1").arg(QString::fromLocal8Bit(std::strerror(errno))));
+        setMessage(
+            QStringLiteral("read error: %1").arg(QString::fromLocal8Bit(std::strerror(errno))));
         atEof();
         return;
     }
@@ -46,9 +47,10 @@ void StdinSource::onReadable()
         return;
     }
     stateRef().bytes += std::uint64_t(n);
-    m_framer.feed(m_buf.data(), std::size_t(n),
-                  [this](std::string_view text, std::uint64_t) { addLine(text); },
-                  [this](std::uint64_t, std::uint64_t bytes) { addDropped(bytes); });
+    m_framer.feed(
+        m_buf.data(), std::size_t(n),
+        [this](std::string_view text, std::uint64_t) { addLine(text); },
+        [this](std::uint64_t, std::uint64_t bytes) { addDropped(bytes); });
     flush();
     publishSometimes();
 }
@@ -56,7 +58,7 @@ void StdinSource::onReadable()
 void StdinSource::atEof()
 {
     m_framer.finish([this](std::string_view text, std::uint64_t) { addLine(text); },
-                    [this](std::uint64_t, std::uint64_t bytes) { addDropped(bytes); });
+        [this](std::uint64_t, std::uint64_t bytes) { addDropped(bytes); });
     flush();
     m_done = true;
     if (m_notifier)
@@ -66,7 +68,7 @@ void StdinSource::atEof()
 
 void StdinSource::stop()
 {
-    if (m_done)
+    if (m_done || !m_notifier)
         return;
     setDraining();
     // what is already in the pipe, without waiting for more (bounded)

@@ -7,7 +7,10 @@
 struct TcpListener::Connection
 {
     enum class Phase { FirstLine, Records, Rejected };
-    explicit Connection(std::size_t maxLine) : framer(maxLine) { }
+    explicit Connection(std::size_t maxLine)
+        : framer(maxLine)
+    {
+    }
     QTcpSocket *socket = nullptr;
     LineFramer framer;
     Phase phase = Phase::FirstLine;
@@ -21,7 +24,7 @@ namespace {
 bool isTchar(char c)
 {
     return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'
-            || c == '_';
+        || c == '_';
 }
 
 bool constantTimeEquals(std::string_view a, std::string_view b)
@@ -77,15 +80,18 @@ bool parseListenAddress(const QString &text, ListenOptions *out, QString *error)
         ok = ok && port <= 65535;
     }
     if (!ok) {
-        *error = QStringLiteral("invalid --listen \"%1\": expected HOST:PORT, e.g. 127.0.0.1:9099").arg(text);
+        *error = QStringLiteral("invalid --listen \"%1\": expected HOST:PORT, e.g. 127.0.0.1:9099")
+                     .arg(text);
         return false;
     }
     if (host.startsWith(QLatin1Char('[')) && host.endsWith(QLatin1Char(']')))
         host = host.mid(1, host.size() - 2);
     if (host.isEmpty())
         host = QStringLiteral("127.0.0.1");
-    if (host.compare(QLatin1String("localhost"), Qt::CaseInsensitive) != 0 && QHostAddress(host).isNull()) {
-        *error = QStringLiteral("invalid --listen \"%1\": %2 is not an IP address (or localhost)").arg(text, host);
+    if (host.compare(QLatin1String("localhost"), Qt::CaseInsensitive) != 0
+        && QHostAddress(host).isNull()) {
+        *error = QStringLiteral("invalid --listen \"%1\": %2 is not an IP address (or localhost)")
+                     .arg(text, host);
         return false;
     }
     out->host = host;
@@ -93,14 +99,16 @@ bool parseListenAddress(const QString &text, ListenOptions *out, QString *error)
     return true;
 }
 
-TcpListener::TcpListener(int id, ListenOptions options, LineQueue &queue, LiveLimits limits,
-                         QObject *parent)
+TcpListener::TcpListener(
+    int id, ListenOptions options, LineQueue &queue, LiveLimits limits, QObject *parent)
     : LiveSource(LiveSourceState::Kind::Listener, id,
-                 QStringLiteral("tcp://%1:%2")
-                         .arg(options.host.contains(QLatin1Char(':')) ? QLatin1Char('[') + options.host + QLatin1Char(']') : options.host)
-                         .arg(options.port),
-                 queue, limits, parent),
-      m_options(std::move(options))
+        QStringLiteral("tcp://%1:%2")
+            .arg(options.host.contains(QLatin1Char(':'))
+                    ? QLatin1Char('[') + options.host + QLatin1Char(']')
+                    : options.host)
+            .arg(options.port),
+        queue, limits, parent)
+    , m_options(std::move(options))
 {
 }
 
@@ -111,31 +119,37 @@ bool TcpListener::start()
     using S = LiveSourceState::Status;
     m_buf.resize(limits().readBytes);
     m_address = m_options.host.compare(QLatin1String("localhost"), Qt::CaseInsensitive) == 0
-            ? QHostAddress(QHostAddress::LocalHost)
-            : QHostAddress(m_options.host);
+        ? QHostAddress(QHostAddress::LocalHost)
+        : QHostAddress(m_options.host);
     const bool loopback = m_address.isLoopback();
     if (!loopback && !m_options.allowRemote) {
-        setStatus(S::Failed, QStringLiteral("%1 is not a loopback address: other machines could send records to it; add --allow-remote to listen there anyway")
-                                     .arg(m_options.host));
+        setStatus(S::Failed,
+            QStringLiteral("%1 is not a loopback address: other machines could send records to it; "
+                           "add --allow-remote to listen there anyway")
+                .arg(m_options.host));
         return false;
     }
     m_server = new QTcpServer(this);
     m_server->setMaxPendingConnections(256);
     if (!m_server->listen(m_address, m_options.port)) {
-        setStatus(S::Failed, QStringLiteral("cannot listen on %1: %2").arg(stateRef().name, m_server->errorString()));
+        setStatus(S::Failed,
+            QStringLiteral("cannot listen on %1: %2")
+                .arg(stateRef().name, m_server->errorString()));
         return false;
     }
     m_port = m_server->serverPort();
     const QString host = m_address.protocol() == QAbstractSocket::IPv6Protocol
-            ? QLatin1Char('[') + m_address.toString() + QLatin1Char(']')
-            : m_address.toString();
+        ? QLatin1Char('[') + m_address.toString() + QLatin1Char(']')
+        : m_address.toString();
     stateRef().name = QStringLiteral("tcp://%1:%2").arg(host).arg(m_port);
     connect(m_server, &QTcpServer::newConnection, this, &TcpListener::onNewConnection);
     setStatus(S::Listening, QString());
     if (!loopback) {
-        setMessage(QStringLiteral("warning: listening on %1, which is not a loopback address: anyone who can reach it can send records%2")
-                           .arg(stateRef().name,
-                                m_options.token.isEmpty() ? QStringLiteral(" (no --token is set)") : QString()));
+        setMessage(QStringLiteral("warning: listening on %1, which is not a loopback address: "
+                                  "anyone who can reach it can send records%2")
+                       .arg(stateRef().name,
+                           m_options.token.isEmpty() ? QStringLiteral(" (no --token is set)")
+                                                     : QString()));
     }
     return true;
 }
@@ -177,14 +191,20 @@ void TcpListener::onLine(Connection &c, std::string_view text)
         return;
     if (c.phase == Connection::Phase::FirstLine) {
         if (isHttpRequestLine(text)) {
-            reject(c, QStringLiteral("its first line is an HTTP request (%1), not NDJSON").arg(printable(text)));
+            reject(c,
+                QStringLiteral("its first line is an HTTP request (%1), not NDJSON")
+                    .arg(printable(text)));
             return;
         }
         const bool auth = text.substr(0, 5) == "AUTH ";
         if (!m_options.token.isEmpty()) {
             const QByteArray token = m_options.token.toUtf8();
-            if (!auth || !constantTimeEquals(text.substr(5), std::string_view(token.constData(), std::size_t(token.size())))) {
-                reject(c, auth ? QStringLiteral("wrong token") : QStringLiteral("its first line is not \"AUTH <token>\""));
+            if (!auth
+                || !constantTimeEquals(text.substr(5),
+                    std::string_view(token.constData(), std::size_t(token.size())))) {
+                reject(c,
+                    auth ? QStringLiteral("wrong token")
+                         : QStringLiteral("its first line is not \"AUTH <token>\""));
                 return;
             }
         }
@@ -199,8 +219,9 @@ void TcpListener::reject(Connection &c, const QString &why)
 {
     c.phase = Connection::Phase::Rejected;
     ++stateRef().rejectedConnections;
-    Q_EMIT notice(id(), QStringLiteral("%1: connection from %2 closed: %3; nothing was taken from it")
-                                .arg(stateRef().name, c.peer, why));
+    Q_EMIT notice(id(),
+        QStringLiteral("%1: connection from %2 closed: %3; nothing was taken from it")
+            .arg(stateRef().name, c.peer, why));
     publish();
 }
 
@@ -226,8 +247,8 @@ void TcpListener::readFrom(Connection &c)
         if (n <= 0)
             break;
         stateRef().bytes += std::uint64_t(n);
-        if (c.phase == Connection::Phase::FirstLine && c.framer.pendingBytes() == 0 && c.framer.lines() == 0
-            && static_cast<unsigned char>(m_buf[0]) == 0x16) {
+        if (c.phase == Connection::Phase::FirstLine && c.framer.pendingBytes() == 0
+            && c.framer.lines() == 0 && static_cast<unsigned char>(m_buf[0]) == 0x16) {
             reject(c, QStringLiteral("it opened with a TLS handshake, not NDJSON"));
             break;
         }

@@ -43,7 +43,7 @@ class TcpListener : public LiveSource
     Q_OBJECT
 public:
     TcpListener(int id, ListenOptions options, LineQueue &queue, LiveLimits limits,
-                QObject *parent = nullptr);
+        QObject *parent = nullptr);
     ~TcpListener() override;
 
     bool start() override;

@@ -1,0 +1,231 @@
+// bench_live: the live path over loopback TCP (issue 5: >= 100,000 records/s sustained,
+// record-to-batch latency <= 100 ms).
+//
+//   bench_live [--records N] [--rate R] [--seconds S]
+//
+// 1. Throughput: N simulated response-log records (realistic Scalekit/Skytells lines,
+//    generated before the clock starts) are written as fast as a blocking socket takes them
+//    into a LiveSession listening on 127.0.0.1 (sources, ingest, capture file, batches: the
+//    whole path `monitor --listen` uses). Records/s = N / (first byte sent .. last record
+//    delivered in a batch on the session's thread).
+// 2. Latency: records stamped with the wall clock when sent, paced at R records/s for S
+//    seconds; for each record, the time from its send to the delivery of its batch.
+// Exit status: 0 both targets met, 1 a target missed.
+#include "sim/simulator.h"
+#include "sources/livesession.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QElapsedTimer>
+#include <QEventLoop>
+#include <QFileInfo>
+#include <QTemporaryDir>
+#include <QTextStream>
+#include <QTimer>
+
+#include <algorithm>
+#include <arpa/inet.h>
+#include <atomic>
+#include <chrono>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <string>
+#include <sys/socket.h>
+#include <thread>
+#include <unistd.h>
+#include <vector>
+
+namespace {
+
+constexpr double kTargetRate = 100000.0;
+constexpr double kTargetLatencyMs = 100.0;
+
+int connectLoopback(quint16 port)
+{
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a {};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(port);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::connect(fd, reinterpret_cast<sockaddr *>(&a), sizeof a) != 0)
+        qFatal("cannot connect to 127.0.0.1:%u", unsigned(port));
+    return fd;
+}
+
+void sendAll(int fd, const char *p, std::size_t n)
+{
+    while (n > 0) {
+        const ssize_t w = ::send(fd, p, n, MSG_NOSIGNAL);
+        if (w <= 0)
+            qFatal("send failed");
+        p += w;
+        n -= std::size_t(w);
+    }
+}
+
+quint16 portOf(const LiveSession &live)
+{
+    const QString name = live.sourceStates().at(0).name;
+    return quint16(name.mid(name.lastIndexOf(QLatin1Char(':')) + 1).toUInt());
+}
+
+LiveOptions listenOptions(const QTemporaryDir &dir, const QString &capture)
+{
+    LiveOptions o;
+    LiveSourceSpec listen;
+    listen.kind = LiveSourceSpec::Kind::Listen;
+    o.sources = { listen };
+    o.capturePath = dir.filePath(capture);
+    return o;
+}
+
+double percentile(std::vector<std::int64_t> v, double p)
+{
+    if (v.empty())
+        return 0;
+    std::sort(v.begin(), v.end());
+    return double(v[std::min(v.size() - 1, std::size_t(p * double(v.size() - 1) + 0.5))]);
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCommandLineParser p;
+    p.setApplicationDescription(
+        QStringLiteral("Live ingest over loopback TCP: throughput and record-to-batch latency."));
+    p.addHelpOption();
+    p.addOptions({ { QStringLiteral("records"),
+                       QStringLiteral("Records for the throughput run (default 300000)."),
+                       QStringLiteral("N"), QStringLiteral("300000") },
+        { QStringLiteral("rate"), QStringLiteral("Records/s for the latency run (default 20000)."),
+            QStringLiteral("R"), QStringLiteral("20000") },
+        { QStringLiteral("seconds"), QStringLiteral("Length of the latency run (default 3)."),
+            QStringLiteral("S"), QStringLiteral("3") } });
+    p.process(app);
+    const std::int64_t n = p.value(QStringLiteral("records")).toLongLong();
+    const int rate = p.value(QStringLiteral("rate")).toInt();
+    const double seconds = p.value(QStringLiteral("seconds")).toDouble();
+    QTextStream out(stdout);
+    QTemporaryDir dir;
+    const auto rules = std::make_shared<const RuleSet>(RuleSet::builtIn());
+
+    // ---- 1. throughput --------------------------------------------------------------------
+    SimulatorOptions so;
+    so.records = n;
+    so.meanRpm = 20000;
+    so.limitRpm = 15000;
+    TrafficSimulator sim(so);
+    std::string payload;
+    payload.reserve(std::size_t(n) * 360);
+    SimRecord r;
+    while (sim.next(r)) {
+        payload.append(r.line.data(), r.line.size());
+        payload.push_back('\n');
+    }
+    double throughput = 0;
+    {
+        LiveSession live(rules, listenOptions(dir, QStringLiteral("throughput.ndjson")));
+        QString error;
+        if (!live.start(&error))
+            qFatal("%s", qPrintable(error));
+        QEventLoop loop;
+        QElapsedTimer clock;
+        std::atomic<bool> sent { false };
+        qint64 doneMs = 0;
+        QObject::connect(&live, &LiveSession::batchReady, &loop, [&] {
+            if (live.requests() >= n) {
+                doneMs = clock.elapsed();
+                loop.quit();
+            }
+        });
+        const int fd = connectLoopback(portOf(live));
+        clock.start();
+        std::thread sender([&] {
+            sendAll(fd, payload.data(), payload.size());
+            ::shutdown(fd, SHUT_WR);
+            sent = true;
+        });
+        QTimer::singleShot(120000, &loop, &QEventLoop::quit);
+        loop.exec();
+        sender.join();
+        ::close(fd);
+        live.stop();
+        throughput = doneMs > 0 ? double(live.requests()) * 1000.0 / double(doneMs) : 0;
+        out << "throughput: " << live.requests() << " records ("
+            << QString::number(double(payload.size()) / 1e6, 'f', 1) << " MB) in " << doneMs
+            << " ms = " << QString::number(throughput, 'f', 0)
+            << " records/s (target >= " << QString::number(kTargetRate, 'f', 0) << "); store "
+            << QString::number(double(live.store().bytesUsed())
+                       / double(std::max<std::int64_t>(1, live.requests())),
+                   'f', 1)
+            << " bytes/event, capture "
+            << QString::number(double(QFileInfo(live.capturePath()).size()) / 1e6, 'f', 1)
+            << " MB\n";
+        out.flush();
+    }
+    payload = std::string();
+
+    // ---- 2. latency ------------------------------------------------------------------------
+    std::vector<std::int64_t> latencies;
+    {
+        LiveSession live(rules, listenOptions(dir, QStringLiteral("latency.ndjson")));
+        QString error;
+        if (!live.start(&error))
+            qFatal("%s", qPrintable(error));
+        const std::int64_t total = std::int64_t(double(rate) * seconds);
+        QEventLoop loop;
+        QObject::connect(
+            &live, &LiveSession::batchReady, &loop, [&](std::shared_ptr<const LiveBatch> b) {
+                const std::int64_t now = QDateTime::currentMSecsSinceEpoch();
+                for (std::size_t i = 0; i < b->events.size(); ++i)
+                    latencies.push_back(
+                        now - b->events.timeMs(i)); // the record's time is its send time
+                if (live.requests() >= total)
+                    loop.quit();
+            });
+        const int fd = connectLoopback(portOf(live));
+        int one = 1;
+        ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+        std::thread sender([&] {
+            // paced in 1 ms steps: each step sends what is due by then
+            const auto start = std::chrono::steady_clock::now();
+            std::int64_t sentCount = 0;
+            std::string buf;
+            while (sentCount < total) {
+                const double elapsed
+                    = std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+                          .count();
+                const std::int64_t due
+                    = std::min<std::int64_t>(total, std::int64_t(elapsed * rate));
+                buf.clear();
+                const std::int64_t nowMs = QDateTime::currentMSecsSinceEpoch();
+                for (; sentCount < due; ++sentCount) {
+                    buf += "{\"timestamp\":" + std::to_string(nowMs)
+                        + ",\"status\":200,\"id\":\"lat-" + std::to_string(sentCount)
+                        + "\",\"url\":\"https://acme.scalekit.dev/api/v1/"
+                          "execute_tool\",\"tool_name\":\"gmail_fetch_mails\"}\n";
+                }
+                if (!buf.empty())
+                    sendAll(fd, buf.data(), buf.size());
+                std::this_thread::sleep_for(std::chrono::milliseconds(1));
+            }
+        });
+        QTimer::singleShot(int(seconds * 1000) + 60000, &loop, &QEventLoop::quit);
+        loop.exec();
+        sender.join();
+        ::close(fd);
+        live.stop();
+    }
+    const double p50 = percentile(latencies, 0.50), p99 = percentile(latencies, 0.99);
+    const double worst
+        = latencies.empty() ? 0 : double(*std::max_element(latencies.begin(), latencies.end()));
+    out << "latency: " << latencies.size() << " records at " << rate << "/s: record-to-batch p50 "
+        << p50 << " ms, p99 " << p99 << " ms, max " << worst
+        << " ms (target <= " << kTargetLatencyMs << " ms)\n";
+    const bool ok = throughput >= kTargetRate && p99 <= kTargetLatencyMs;
+    out << (ok ? "targets met\n" : "TARGET MISSED\n");
+    return ok ? 0 : 1;
+}

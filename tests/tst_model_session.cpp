@@ -1,0 +1,454 @@
+// The session's model layer: the one filter (worker, generations), the event and incident
+// models, the bucket pyramid and chart frames, drill-down and the detail loader.
+#include "aggregate/buckets.h"
+#include "model/eventfilter.h"
+#include "model/seriesframe.h"
+#include "model/session.h"
+#include "model/timeticks.h"
+
+#include <QAbstractItemModelTester>
+#include <QSignalSpy>
+#include <QTest>
+
+namespace {
+
+const QString kFixture = QStringLiteral(RATESCOPE_FIXTURE_DIR "/gateway_mix.ndjson");
+
+// The filter, written out plainly: the reference applyFilter is checked against.
+bool passes(const EventStore &s, std::size_t i, const FilterState &f)
+{
+    auto contains = [&f](std::string_view v) {
+        return QString::fromUtf8(v.data(), qsizetype(v.size())).contains(f.text, Qt::CaseInsensitive);
+    };
+    if (!f.sourceEnabled(s.source(i)))
+        return false;
+    if (!f.tool.isEmpty() && QString::fromUtf8(s.tool(i).data(), qsizetype(s.tool(i).size())) != f.tool)
+        return false;
+    if (!f.provider.isEmpty()
+        && QString::fromUtf8(s.provider(i).data(), qsizetype(s.provider(i).size())) != f.provider)
+        return false;
+    if (f.status != FilterState::kAnyStatus && s.status(i) != f.status)
+        return false;
+    if ((f.fromMs && s.timeMs(i) < *f.fromMs) || (f.toMs && s.timeMs(i) >= *f.toMs))
+        return false;
+    if (!f.text.isEmpty()
+        && !(contains(s.message(i)) || contains(s.errorCode(i)) || contains(s.endpoint(i))
+             || contains(s.tool(i)) || contains(s.provider(i))))
+        return false;
+    return true;
+}
+
+} // namespace
+
+class TestModelSession : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void init();
+    void cleanup();
+    void loadsTheFixture();
+    void filter_data();
+    void filter();
+    void newestFilterWins();
+    void pyramidMatchesCountBuckets();
+    void frameSlotsMatchBuckets_data();
+    void frameSlotsMatchBuckets();
+    void decimationKeepsTwoPointsPerColumn();
+    void drillDown_data();
+    void drillDown();
+    void detailShowsTheProviderMessage();
+    void incidentsFollowTheFilter();
+    void timeTicks_data();
+    void timeTicks();
+    void newerLoadWins();
+    void cancelDropsTheLoad();
+
+private:
+    void waitForView();
+
+    std::unique_ptr<Session> m_session;
+    std::unique_ptr<QAbstractItemModelTester> m_eventTester, m_incidentTester;
+};
+
+void TestModelSession::init()
+{
+    m_session = std::make_unique<Session>(RuleSet::builtIn());
+    // the testers exist before the models are filled (style.md rule 10)
+    m_eventTester = std::make_unique<QAbstractItemModelTester>(
+            m_session->eventModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+    m_incidentTester = std::make_unique<QAbstractItemModelTester>(
+            m_session->incidentModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QSignalSpy loaded(m_session.get(), &Session::loaded);
+    m_session->open({ kFixture });
+    QVERIFY(loaded.count() > 0 || loaded.wait(10000));
+    waitForView();
+}
+
+void TestModelSession::cleanup()
+{
+    m_eventTester.reset();
+    m_incidentTester.reset();
+    m_session.reset();
+}
+
+void TestModelSession::waitForView()
+{
+    // the models take a new view one event after the filter delivers it
+    QSignalSpy applied(m_session.get(), &Session::viewApplied);
+    while (!m_session->isSettled())
+        QVERIFY(applied.wait(10000));
+}
+
+void TestModelSession::loadsTheFixture()
+{
+    const auto result = m_session->loadResult();
+    QVERIFY(result);
+    QCOMPARE(result->reports.size(), std::size_t(1));
+    QCOMPARE(result->reports[0].records, 32);
+    QCOMPARE(m_session->eventModel()->rowCount(), 32);
+    const auto view = m_session->filter().view();
+    QCOMPARE(view->rejected[0], 9); // RATE_LIMITED, as `summarize` reports
+    QCOMPARE(view->rejected[1], 4); // TOOL_ERROR
+    QCOMPARE(view->rejected[2], 1); // UNCLASSIFIED
+    QCOMPARE(m_session->incidentModel()->rowCount(), 2);
+    // rows come sorted by time
+    qint64 last = INT64_MIN;
+    for (int r = 0; r < m_session->eventModel()->rowCount(); ++r) {
+        const qint64 t = m_session->eventModel()
+                                 ->index(r, 0)
+                                 .data(EventTableModel::TimeMsRole)
+                                 .toLongLong();
+        QVERIFY(t >= last);
+        last = t;
+    }
+}
+
+void TestModelSession::filter_data()
+{
+    QTest::addColumn<FilterState>("filter");
+    FilterState f;
+    QTest::addRow("everything") << f;
+    f = {};
+    f.sources = FilterState::bit(Source::RateLimited);
+    QTest::addRow("only RATE_LIMITED") << f;
+    f = {};
+    f.setSourceEnabled(Source::None, false);
+    QTest::addRow("every rejection") << f;
+    f = {};
+    f.tool = QStringLiteral("gmail_fetch_mails");
+    QTest::addRow("one tool") << f;
+    f = {};
+    f.provider = QStringLiteral("slack");
+    QTest::addRow("one provider") << f;
+    f = {};
+    f.provider = QStringLiteral("no-such-provider");
+    QTest::addRow("unknown provider") << f;
+    f = {};
+    f.status = 429;
+    QTest::addRow("status 429") << f;
+    f = {};
+    f.status = -1;
+    QTest::addRow("records without a status") << f;
+    f = {};
+    f.text = QStringLiteral("USER-RATE");
+    QTest::addRow("text, any case") << f;
+    f = {};
+    f.fromMs = 1767607290000; // 10:01:30Z
+    f.toMs = 1767607380000; // 10:03:00Z
+    QTest::addRow("time range") << f;
+    f.sources = FilterState::bit(Source::ToolError);
+    f.text = QStringLiteral("retry");
+    QTest::addRow("everything combined") << f;
+}
+
+void TestModelSession::filter()
+{
+    QFETCH(FilterState, filter);
+    QSignalSpy changed(&m_session->filter(), &FilterController::changed);
+    m_session->filter().apply(filter);
+    if (!(filter == FilterState {}))
+        QCOMPARE(changed.count(), 1);
+    waitForView();
+    const EventStore &store = *m_session->store();
+    std::vector<std::uint32_t> expected;
+    for (std::size_t i = 0; i < store.size(); ++i) {
+        if (passes(store, i, filter))
+            expected.push_back(std::uint32_t(i));
+    }
+    EventTableModel *model = m_session->eventModel();
+    QCOMPARE(model->rowCount(), int(expected.size()));
+    std::vector<std::uint32_t> shown;
+    for (int r = 0; r < model->rowCount(); ++r)
+        shown.push_back(std::uint32_t(model->eventAt(r)));
+    std::sort(shown.begin(), shown.end());
+    QVERIFY(shown == expected);
+}
+
+void TestModelSession::newestFilterWins()
+{
+    QSignalSpy ready(&m_session->filter(), &FilterController::viewReady);
+    FilterState f;
+    for (int status : { 200, 429, 502 }) {
+        f.status = status;
+        m_session->filter().apply(f);
+    }
+    waitForView();
+    QVERIFY(ready.count() >= 1);
+    // stale generations were dropped: views arrive in request order and the last is the newest
+    quint64 previous = 0;
+    for (const QList<QVariant> &args : ready) {
+        const auto view = args.at(0).value<std::shared_ptr<const FilteredView>>();
+        QVERIFY(view->generation > previous);
+        previous = view->generation;
+    }
+    const auto last = ready.constLast().at(0).value<std::shared_ptr<const FilteredView>>();
+    QCOMPARE(last->filter.status, 502);
+    QCOMPARE(last->generation, m_session->filter().generation());
+}
+
+void TestModelSession::pyramidMatchesCountBuckets()
+{
+    const auto view = m_session->filter().view();
+    const EventStore &store = *m_session->store();
+    for (std::size_t k = 0; k < BucketPyramid::levelCount(); ++k) {
+        const auto expected = countBuckets(store, BucketPyramid::bucketMs(k));
+        const auto &level = view->pyramid.level(k);
+        QCOMPARE(level.size(), expected.size());
+        for (std::size_t b = 0; b < level.size(); ++b) {
+            QCOMPARE(level[b].startMs, expected[b].startMs);
+            QCOMPARE(level[b].requests, expected[b].requests);
+            QVERIFY(level[b].rejected == expected[b].rejected);
+            QCOMPARE(level[b].serverLimit, expected[b].serverLimit);
+        }
+    }
+}
+
+void TestModelSession::frameSlotsMatchBuckets_data()
+{
+    QTest::addColumn<qint64>("bucketMs");
+    QTest::addColumn<int>("columns");
+    QTest::addRow("auto bucket, 1000 px") << qint64(0) << 1000;
+    QTest::addRow("auto bucket, 200 px") << qint64(0) << 200;
+    QTest::addRow("fixed 10 s") << qint64(10000) << 800;
+    QTest::addRow("fixed 1 min") << qint64(60000) << 800;
+}
+
+void TestModelSession::frameSlotsMatchBuckets()
+{
+    QFETCH(qint64, bucketMs);
+    QFETCH(int, columns);
+    const auto view = m_session->filter().view();
+    FrameRequest req;
+    req.fromMs = view->pyramid.firstMs();
+    req.toMs = view->pyramid.endMs();
+    req.bucketMs = bucketMs;
+    req.columns = columns;
+    const SeriesFrame frame = buildFrame(view->pyramid, req);
+    QVERIFY(!frame.decimated);
+    if (bucketMs)
+        QCOMPARE(frame.bucketMs, bucketMs);
+    QVERIFY(frame.slots.size() <= std::size_t(columns));
+    const auto buckets = countBuckets(*m_session->store(), frame.bucketMs);
+    std::size_t matched = 0;
+    std::uint32_t total = 0;
+    for (const FrameSlot &slot : frame.slots) {
+        QCOMPARE(slot.endMs - slot.startMs, frame.bucketMs);
+        QCOMPARE(slot.requestsMin, slot.requestsMax);
+        total += slot.requestsMax;
+        const auto it = std::find_if(buckets.begin(), buckets.end(), [&](const BucketCounts &b) {
+            return b.startMs == slot.startMs;
+        });
+        if (it == buckets.end()) {
+            QCOMPARE(slot.requestsMax, 0u);
+            continue;
+        }
+        ++matched;
+        QCOMPARE(slot.requestsMax, it->requests);
+        QVERIFY(slot.rejected == it->rejected);
+    }
+    QCOMPARE(matched, buckets.size());
+    QCOMPARE(qint64(total), view->requests());
+}
+
+void TestModelSession::decimationKeepsTwoPointsPerColumn()
+{
+    const auto view = m_session->filter().view();
+    FrameRequest req;
+    req.fromMs = view->pyramid.firstMs();
+    req.toMs = view->pyramid.endMs();
+    req.bucketMs = 1000; // 1 s over 21 minutes into 50 columns
+    req.columns = 50;
+    const SeriesFrame frame = buildFrame(view->pyramid, req);
+    QVERIFY(frame.decimated);
+    QVERIFY(frame.slots.size() <= 50);
+    std::uint32_t maxRequests = 0, maxRejected = 0;
+    for (const BucketCounts &b : view->pyramid.level(0)) {
+        maxRequests = std::max(maxRequests, b.requests);
+        maxRejected = std::max(maxRejected, b.rejectedTotal());
+    }
+    std::uint32_t frameMaxRejected = 0;
+    for (const FrameSlot &s : frame.slots) {
+        QVERIFY(s.requestsMin <= s.requestsMax);
+        frameMaxRejected = std::max(frameMaxRejected, s.rejectedTotal());
+    }
+    QCOMPARE(frame.maxRequests, maxRequests); // peaks survive decimation
+    QCOMPARE(frameMaxRejected, maxRejected);
+}
+
+void TestModelSession::drillDown_data()
+{
+    QTest::addColumn<qint64>("fromMs");
+    QTest::addColumn<qint64>("toMs");
+    QTest::addColumn<int>("sources");
+    QTest::addRow("one minute, every source") << qint64(1767607260000) << qint64(1767607320000)
+                                              << int(FilterState::kAllSources);
+    QTest::addRow("one minute, TOOL_ERROR only")
+            << qint64(1767607260000) << qint64(1767607380000)
+            << int(FilterState::bit(Source::ToolError));
+    QTest::addRow("an empty range") << qint64(0) << qint64(1000) << int(FilterState::kAllSources);
+}
+
+void TestModelSession::drillDown()
+{
+    QFETCH(qint64, fromMs);
+    QFETCH(qint64, toMs);
+    QFETCH(int, sources);
+    EventTableModel *model = m_session->eventModel();
+    QSignalSpy spy(model, &EventTableModel::drillDownChanged);
+    DrillDown d;
+    d.active = true;
+    d.fromMs = fromMs;
+    d.toMs = toMs;
+    d.sources = std::uint8_t(sources);
+    model->setDrillDown(d);
+    QCOMPARE(spy.count(), 1);
+    const EventStore &store = *m_session->store();
+    int expected = 0;
+    for (std::size_t i = 0; i < store.size(); ++i) {
+        expected += store.timeMs(i) >= fromMs && store.timeMs(i) < toMs
+                && (sources & FilterState::bit(store.source(i)));
+    }
+    QCOMPARE(model->rowCount(), expected);
+    for (int r = 0; r < model->rowCount(); ++r) {
+        const int e = model->eventAt(r);
+        QCOMPARE(model->rowOfEvent(e), r);
+    }
+    model->setDrillDown(DrillDown {});
+    QCOMPARE(model->rowCount(), 32);
+}
+
+void TestModelSession::detailShowsTheProviderMessage()
+{
+    EventTableModel *model = m_session->eventModel();
+    int row = -1;
+    for (int r = 0; r < model->rowCount() && row < 0; ++r) {
+        if (model->index(r, 0).data(EventTableModel::SourceRole).toInt() == int(Source::ToolError))
+            row = r;
+    }
+    QVERIFY(row >= 0);
+    QSignalSpy spy(&m_session->details(), &DetailLoader::detailReady);
+    m_session->selectRow(row);
+    QVERIFY(spy.count() >= 1);
+    const auto first = spy.at(0).at(0).value<EventDetailInfo>();
+    QVERIFY2(first.message.contains(QLatin1String("rate limit"), Qt::CaseInsensitive),
+             qPrintable(first.message));
+    QCOMPARE(first.source, Source::ToolError);
+    QVERIFY(first.guidance.contains(QLatin1String("provider")));
+    QVERIFY(spy.count() >= 2 || spy.wait(10000));
+    const auto full = spy.at(1).at(0).value<EventDetailInfo>();
+    QVERIFY(full.rawLoaded);
+    QVERIFY2(full.rawError.isEmpty(), qPrintable(full.rawError));
+    QVERIFY(full.raw.contains(QLatin1String("TOOL_ERROR")));
+    QVERIFY(full.raw.contains(QLatin1String("\n  "))); // pretty-printed
+    QVERIFY(full.file.endsWith(QLatin1String("gateway_mix.ndjson")));
+    QVERIFY(full.line > 0);
+}
+
+void TestModelSession::incidentsFollowTheFilter()
+{
+    QCOMPARE(m_session->incidentModel()->rowCount(), 2);
+    FilterState f;
+    f.sources = FilterState::bit(Source::ToolError) | FilterState::bit(Source::None);
+    m_session->filter().apply(f);
+    waitForView();
+    IncidentModel *model = m_session->incidentModel();
+    QVERIFY(model->rowCount() >= 1);
+    for (int r = 0; r < model->rowCount(); ++r) {
+        QCOMPARE(model->index(r, 0).data(IncidentModel::SourceRole).toInt(), int(Source::ToolError));
+        QVERIFY(model->index(r, 0).data(IncidentModel::StartMsRole).toLongLong()
+                <= model->index(r, 0).data(IncidentModel::EndMsRole).toLongLong());
+    }
+}
+
+void TestModelSession::timeTicks_data()
+{
+    QTest::addColumn<qint64>("fromMs");
+    QTest::addColumn<qint64>("toMs");
+    QTest::addColumn<int>("maxTicks");
+    QTest::addColumn<QString>("firstLabel");
+    QTest::addColumn<bool>("datesShown");
+    QTest::addRow("two hours, minute ticks")
+            << qint64(1767603600000) << qint64(1767610800000) << 10 << QStringLiteral("09:00")
+            << false;
+    QTest::addRow("half a minute, second ticks")
+            << qint64(1767603600500) << qint64(1767603630000) << 8 << QStringLiteral("09:00:05")
+            << false;
+    QTest::addRow("across midnight, the date appears")
+            << qint64(1767650400000) << qint64(1767664800000) << 6
+            << QStringLiteral("22:00\nJan 5") << true;
+}
+
+void TestModelSession::timeTicks()
+{
+    QFETCH(qint64, fromMs);
+    QFETCH(qint64, toMs);
+    QFETCH(int, maxTicks);
+    QFETCH(QString, firstLabel);
+    QFETCH(bool, datesShown);
+    const auto ticks = ::timeTicks(fromMs, toMs, maxTicks, true);
+    QVERIFY(!ticks.empty());
+    QVERIFY(int(ticks.size()) <= maxTicks + 1);
+    QCOMPARE(ticks.front().label, firstLabel);
+    bool anyDate = false;
+    for (std::size_t i = 0; i < ticks.size(); ++i) {
+        QVERIFY(ticks[i].ms >= fromMs && ticks[i].ms <= toMs);
+        if (i)
+            QVERIFY(ticks[i].ms > ticks[i - 1].ms);
+        anyDate = anyDate || ticks[i].showsDate;
+    }
+    QCOMPARE(anyDate, datesShown);
+}
+
+void TestModelSession::newerLoadWins()
+{
+    const QString other = QStringLiteral(RATESCOPE_FIXTURE_DIR "/samples/mitmproxy_chrome.har");
+    QSignalSpy loaded(m_session.get(), &Session::loaded);
+    m_session->open({ kFixture });
+    m_session->open({ other }); // the first one's result is dropped
+    QVERIFY(loaded.wait(10000));
+    waitForView();
+    QCOMPARE(loaded.count(), 1);
+    const auto result = loaded.at(0).at(0).value<std::shared_ptr<const LoadResult>>();
+    QCOMPARE(result->paths, QStringList { other });
+    QCOMPARE(m_session->eventModel()->rowCount(), int(result->store->size()));
+    QVERIFY(result->tools.isEmpty()); // a browser capture names no tools
+}
+
+void TestModelSession::cancelDropsTheLoad()
+{
+    QSignalSpy loaded(m_session.get(), &Session::loaded);
+    QSignalSpy cancelled(&m_session->loader(), &LoadJob::cancelled);
+    m_session->open({ kFixture });
+    QVERIFY(m_session->loader().isRunning());
+    m_session->loader().cancel();
+    QCOMPARE(cancelled.count(), 1);
+    QVERIFY(!m_session->loader().isRunning());
+    // a later load still works and is the only one delivered
+    m_session->open({ kFixture });
+    QVERIFY(loaded.wait(10000));
+    QCOMPARE(loaded.count(), 1);
+    QCOMPARE(cancelled.count(), 1);
+}
+
+QTEST_GUILESS_MAIN(TestModelSession)
+#include "tst_model_session.moc"

@@ -1,0 +1,227 @@
+// `ratescope monitor` end to end: simulate -> TCP -> monitor -> JSON summary, and the CLI.
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QTemporaryDir>
+#include <QtTest>
+
+namespace {
+
+QProcessEnvironment env(const QTemporaryDir &dir)
+{
+    QProcessEnvironment e = QProcessEnvironment::systemEnvironment();
+    e.insert(
+        QStringLiteral("XDG_DATA_HOME"), dir.filePath(QStringLiteral("data"))); // captures go here
+    e.insert(QStringLiteral("XDG_RUNTIME_DIR"), dir.path());
+    return e;
+}
+
+struct Run
+{
+    int exitCode = -1;
+    QByteArray out;
+    QString err;
+};
+
+Run run(const QTemporaryDir &dir, const QStringList &args, const QByteArray &input = {})
+{
+    QProcess p;
+    p.setProcessEnvironment(env(dir));
+    p.start(QStringLiteral(RATESCOPE_BINARY), args);
+    if (!p.waitForStarted())
+        qFatal("cannot start ratescope");
+    p.write(input);
+    p.closeWriteChannel();
+    p.waitForFinished(60000);
+    return { p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2, p.readAllStandardOutput(),
+        QString::fromUtf8(p.readAllStandardError()) };
+}
+
+QJsonObject json(const QByteArray &bytes) { return QJsonDocument::fromJson(bytes).object(); }
+
+const QString kStart = QStringLiteral("2026-01-05T09:00:00Z");
+
+} // namespace
+
+class TestMonitor : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void usageErrors_data();
+    void usageErrors();
+    void simulateToTcpMatchesSummarize();
+    void standardInputEndsTheMonitor();
+    void durationWithoutTraffic();
+
+private:
+    QTemporaryDir m_dir;
+};
+
+void TestMonitor::usageErrors_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<int>("exitCode");
+    QTest::addColumn<QString>("message");
+    const QString m = QStringLiteral("monitor");
+    QTest::addRow("no source") << QStringList { m } << 2 << "no source given";
+    QTest::addRow("bad listen") << QStringList { m, QStringLiteral("--listen"),
+        QStringLiteral("9099") } << 2
+                                << "invalid --listen";
+    QTest::addRow("bad duration") << QStringList { m, QStringLiteral("--duration"),
+        QStringLiteral("soon"), QStringLiteral("-") }
+                                  << 2 << "invalid --duration";
+    QTest::addRow("bad format") << QStringList { m, QStringLiteral("--format"),
+        QStringLiteral("xml"), QStringLiteral("-") }
+                                << 2 << "unknown --format";
+    QTest::addRow("bad limit") << QStringList { m, QStringLiteral("--limit"), QStringLiteral("0"),
+        QStringLiteral("-") } << 2
+                               << "invalid --limit";
+    QTest::addRow("stdin twice") << QStringList { m, QStringLiteral("-"), QStringLiteral("-") } << 2
+                                 << "standard input";
+    QTest::addRow("remote without the flag") << QStringList { m, QStringLiteral("--listen"),
+        QStringLiteral("0.0.0.0:0") } << 1 << "--allow-remote";
+}
+
+void TestMonitor::usageErrors()
+{
+    QFETCH(QStringList, args);
+    QFETCH(int, exitCode);
+    QFETCH(QString, message);
+    const Run r = run(m_dir, args);
+    QCOMPARE(r.exitCode, exitCode);
+    QVERIFY2(r.err.contains(message), qPrintable(r.err));
+    QVERIFY(r.out.isEmpty());
+}
+
+void TestMonitor::simulateToTcpMatchesSummarize()
+{
+    const QString capture = m_dir.filePath(QStringLiteral("tcp-capture.ndjson"));
+    QProcess monitor;
+    monitor.setProcessEnvironment(env(m_dir));
+    monitor.start(QStringLiteral(RATESCOPE_BINARY),
+        { QStringLiteral("monitor"), QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
+            QStringLiteral("--format"), QStringLiteral("json"), QStringLiteral("--limit"),
+            QStringLiteral("600"), QStringLiteral("--capture"), capture });
+    QVERIFY(monitor.waitForStarted());
+    monitor.setReadChannel(QProcess::StandardError);
+    // the monitor says where it listens
+    QString err;
+    const QRegularExpression listening(QStringLiteral("listening on tcp://127\\.0\\.0\\.1:(\\d+)"));
+    QRegularExpressionMatch m;
+    while (!(m = listening.match(err)).hasMatch()) {
+        QVERIFY2(monitor.waitForReadyRead(10000), qPrintable(err));
+        err += QString::fromUtf8(monitor.readAllStandardError());
+    }
+    const QString port = m.captured(1);
+
+    const QStringList sim { QStringLiteral("simulate"), QStringLiteral("--records"),
+        QStringLiteral("4000"), QStringLiteral("--rpm"), QStringLiteral("800"),
+        QStringLiteral("--limit"), QStringLiteral("600"), QStringLiteral("--start"), kStart };
+    const Run sent = run(m_dir,
+        sim
+            + QStringList { QStringLiteral("--speed"), QStringLiteral("0"), QStringLiteral("--to"),
+                QStringLiteral("tcp://127.0.0.1:") + port });
+    QCOMPARE(sent.exitCode, 0);
+    QVERIFY2(sent.err.contains(QStringLiteral("sent 4000 records")), qPrintable(sent.err));
+
+    monitor.terminate(); // SIGTERM: what was received is read and summarized
+    QVERIFY(monitor.waitForFinished(30000));
+    QCOMPARE(monitor.exitStatus(), QProcess::NormalExit);
+    err += QString::fromUtf8(monitor.readAllStandardError());
+    QVERIFY2(monitor.exitCode() == 0, qPrintable(err));
+    QVERIFY2(err.contains(QStringLiteral("stopped (SIGTERM)")), qPrintable(err));
+    const QJsonObject live = json(monitor.readAllStandardOutput());
+
+    // the same records from a file, summarized
+    const QString file = m_dir.filePath(QStringLiteral("same.ndjson"));
+    QCOMPARE(run(m_dir, sim + QStringList { QStringLiteral("-o"), file }).exitCode, 0);
+    const Run summarized = run(m_dir,
+        { QStringLiteral("summarize"), QStringLiteral("--format"), QStringLiteral("json"),
+            QStringLiteral("--limit"), QStringLiteral("600"), file });
+    QCOMPARE(summarized.exitCode, 0);
+    const QJsonObject expected = json(summarized.out);
+
+    QCOMPARE(live.value(QStringLiteral("requests")).toInt(), 4000);
+    for (const char *key :
+        { "limit", "span", "requests", "rejected", "peak_rpm", "minutes_over_limit", "incidents" })
+        QVERIFY2(live.value(QLatin1String(key)) == expected.value(QLatin1String(key)), key);
+    QVERIFY(live.value(QStringLiteral("rejected")).toObject().value(QStringLiteral("total")).toInt()
+        > 0);
+    const QJsonArray inputs = live.value(QStringLiteral("inputs")).toArray();
+    QCOMPARE(inputs.size(), 1);
+    QCOMPARE(inputs[0].toObject().value(QStringLiteral("path")).toString(),
+        QStringLiteral("tcp://127.0.0.1:") + port);
+    QCOMPARE(
+        inputs[0].toObject().value(QStringLiteral("format")).toString(), QStringLiteral("ndjson"));
+    QCOMPARE(inputs[0].toObject().value(QStringLiteral("records")).toInt(), 4000);
+
+    // the capture file holds every line: summarized later, it gives the same summary
+    const Run reopened = run(m_dir,
+        { QStringLiteral("summarize"), QStringLiteral("--format"), QStringLiteral("json"),
+            QStringLiteral("--limit"), QStringLiteral("600"), capture });
+    QCOMPARE(reopened.exitCode, 0);
+    const QJsonObject again = json(reopened.out);
+    for (const char *key : { "span", "requests", "rejected", "peak_rpm", "incidents" })
+        QVERIFY2(again.value(QLatin1String(key)) == expected.value(QLatin1String(key)), key);
+}
+
+void TestMonitor::standardInputEndsTheMonitor()
+{
+    const QByteArray input
+        = "{\"id\":\"tcl_1\",\"timestamp\":\"2026-01-05T10:00:01Z\",\"status\":429,\"body\":{"
+          "\"error_id\":\"RATE_LIMIT_EXCEEDED\"}}\n"
+          "not json\n"
+          "\n"
+          "{\"id\":\"tcl_1\",\"timestamp\":\"2026-01-05T10:00:01Z\",\"status\":429}\n"
+          "{\"timestamp\":\"2026-01-05T10:00:02Z\",\"status\":200}"; // no final newline: EOF ends
+                                                                     // it
+    const Run r = run(m_dir,
+        { QStringLiteral("monitor"), QStringLiteral("--format"), QStringLiteral("json"),
+            QStringLiteral("-") },
+        input);
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QVERIFY2(r.err.contains(QStringLiteral("-:2: invalid JSON")), qPrintable(r.err));
+    QVERIFY2(r.err.contains(QStringLiteral("every source ended")), qPrintable(r.err));
+    const QJsonObject s = json(r.out);
+    QCOMPARE(s.value(QStringLiteral("requests")).toInt(), 2);
+    QCOMPARE(s.value(QStringLiteral("rejected"))
+                 .toObject()
+                 .value(QStringLiteral("RATE_LIMITED"))
+                 .toInt(),
+        1);
+    const QJsonObject in = s.value(QStringLiteral("inputs")).toArray().at(0).toObject();
+    QCOMPARE(in.value(QStringLiteral("path")).toString(), QStringLiteral("-"));
+    QCOMPARE(in.value(QStringLiteral("records")).toInt(), 2);
+    QCOMPARE(in.value(QStringLiteral("duplicates")).toInt(), 1);
+    QCOMPARE(in.value(QStringLiteral("skipped")).toInt(), 1);
+    QCOMPARE(in.value(QStringLiteral("errors"))
+                 .toArray()
+                 .at(0)
+                 .toObject()
+                 .value(QStringLiteral("line"))
+                 .toInt(),
+        2);
+}
+
+void TestMonitor::durationWithoutTraffic()
+{
+    const QString missing = m_dir.filePath(QStringLiteral("not-yet.log"));
+    const Run r = run(m_dir,
+        { QStringLiteral("monitor"), QStringLiteral("--duration"), QStringLiteral("0.2"),
+            QStringLiteral("--format"), QStringLiteral("json"), missing });
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QVERIFY2(r.err.contains(QStringLiteral("waiting for it to appear")), qPrintable(r.err));
+    QVERIFY2(r.err.contains(QStringLiteral("--duration reached")), qPrintable(r.err));
+    const QJsonObject s = json(r.out);
+    QCOMPARE(s.value(QStringLiteral("requests")).toInt(), 0);
+    const QJsonArray inputs = s.value(QStringLiteral("inputs")).toArray();
+    QCOMPARE(inputs.size(), 1);
+    QCOMPARE(inputs[0].toObject().value(QStringLiteral("path")).toString(), missing);
+    // the capture file is in the data directory
+    QVERIFY(r.err.contains(m_dir.filePath(QStringLiteral("data/ratescope/captures/live-"))));
+}
+
+QTEST_GUILESS_MAIN(TestMonitor)
+#include "tst_monitor.moc"

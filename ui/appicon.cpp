@@ -1,0 +1,36 @@
+#include "appicon.h"
+
+#include "sourcepalette.h"
+
+#include <QPainter>
+#include <QPainterPath>
+
+QIcon appIcon()
+{
+    QIcon icon;
+    for (int size : { 16, 32, 48, 64, 128, 256 }) {
+        QPixmap pm(size, size);
+        pm.fill(Qt::transparent);
+        QPainter p(&pm);
+        p.setRenderHint(QPainter::Antialiasing);
+        p.scale(size / 64.0, size / 64.0);
+        p.setPen(Qt::NoPen);
+        p.setBrush(QColor(0x22, 0x2A, 0x35));
+        p.drawRoundedRect(QRectF(2, 2, 60, 60), 12, 12);
+        const struct
+        {
+            double x, h;
+            QRgb c;
+        } bars[] = { { 12, 18, 0xFFBFC7D1 }, { 22, 28, 0xFFBFC7D1 }, { 32, 40, SourcePalette::kRateLimited },
+                     { 42, 32, SourcePalette::kToolError }, { 52, 14, 0xFFBFC7D1 } };
+        for (const auto &b : bars) {
+            p.setBrush(QColor::fromRgba(b.c));
+            p.drawRect(QRectF(b.x - 4, 54 - b.h, 8, b.h));
+        }
+        p.setPen(QPen(QColor::fromRgba(SourcePalette::kLimit), 3));
+        p.drawLine(QPointF(8, 26), QPointF(56, 26));
+        p.end();
+        icon.addPixmap(pm);
+    }
+    return icon;
+}

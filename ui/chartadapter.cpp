@@ -1,0 +1,244 @@
+#include "chartadapter.h"
+
+#include <QAreaSeries>
+#include <QCategoryAxis>
+#include <QChart>
+#include <QChartView>
+#include <QGraphicsLayout>
+#include <QLineSeries>
+
+#include <cmath>
+
+// Both axes keep the fixed range [0, 1]: the series hold points normalised to the visible
+// range, and the tick labels are categories placed where they belong. Zooming therefore
+// never changes an axis range (which would make Qt Charts lay out every series twice per
+// redraw: once for the range, once for the new points), only the points and the labels.
+struct ChartAdapter::Impl
+{
+    QChart *chart = nullptr;
+    QChartView *view = nullptr;
+    QCategoryAxis *xAxis = nullptr;
+    QCategoryAxis *yAxis = nullptr;
+    QLineSeries *requests = nullptr;
+    QLineSeries *limit = nullptr;
+    QLineSeries *serverLimit = nullptr;
+    QLineSeries *overTop = nullptr;
+    QAreaSeries *overArea = nullptr;
+    // Areas from y = 0, opaque, drawn back to front (the total first, RATE_LIMITED last):
+    // the same picture as stacked bands, with half the points.
+    std::array<QLineSeries *, 3> stackTop {};
+    std::array<QAreaSeries *, 3> stackArea {};
+    QList<QPair<QString, double>> xTicks, yTicks; // labels as shown, normalised positions
+    double xMin = 0, xSpan = 1, yMax = 1;
+
+    void attach(QAbstractSeries *s)
+    {
+        chart->addSeries(s);
+        s->attachAxis(xAxis);
+        s->attachAxis(yAxis);
+    }
+
+    static void setCategories(QCategoryAxis *axis, QList<QPair<QString, double>> &current,
+                              const QList<QPair<QString, double>> &next)
+    {
+        if (next == current)
+            return;
+        current = next;
+        for (const QString &label : axis->categoriesLabels())
+            axis->remove(label);
+        for (const auto &[label, pos] : next)
+            axis->append(label, pos);
+    }
+
+    QList<QPointF> normalised(const QList<QPointF> &points) const
+    {
+        QList<QPointF> out;
+        out.reserve(points.size());
+        for (const QPointF &p : points)
+            out.append(QPointF((p.x() - xMin) / xSpan, p.y() / yMax));
+        return out;
+    }
+
+    QList<QPointF> original(const QList<QPointF> &points) const
+    {
+        QList<QPointF> out;
+        out.reserve(points.size());
+        for (const QPointF &p : points)
+            out.append(QPointF(std::round(p.x() * xSpan + xMin), p.y() * yMax));
+        return out;
+    }
+};
+
+ChartAdapter::ChartAdapter(QWidget *parent) : d(std::make_unique<Impl>())
+{
+    d->chart = new QChart();
+    d->chart->legend()->hide();
+    d->chart->setBackgroundRoundness(0);
+    d->chart->setMargins(QMargins(6, 6, 10, 2));
+    d->chart->layout()->setContentsMargins(0, 0, 0, 0);
+    d->chart->setAnimationOptions(QChart::NoAnimation);
+
+    d->xAxis = new QCategoryAxis();
+    d->yAxis = new QCategoryAxis();
+    for (QCategoryAxis *axis : { d->xAxis, d->yAxis }) {
+        axis->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
+        axis->setRange(0, 1);
+        axis->setStartValue(0);
+    }
+    d->chart->addAxis(d->xAxis, Qt::AlignBottom);
+    d->chart->addAxis(d->yAxis, Qt::AlignLeft);
+
+    // back to front: over-limit band, 429 areas, requests, limits
+    d->overTop = new QLineSeries();
+    d->overArea = new QAreaSeries(d->overTop);
+    d->attach(d->overArea);
+    for (std::size_t k = 3; k-- > 0;) {
+        d->stackTop[k] = new QLineSeries();
+        d->stackArea[k] = new QAreaSeries(d->stackTop[k]);
+        d->attach(d->stackArea[k]);
+    }
+    d->requests = new QLineSeries();
+    d->attach(d->requests);
+    d->serverLimit = new QLineSeries();
+    d->attach(d->serverLimit);
+    d->limit = new QLineSeries();
+    d->attach(d->limit);
+
+    d->view = new QChartView(d->chart, parent);
+    // Every line is horizontal or vertical (steps, min/max strokes): antialiasing would
+    // cost a third of a redraw and change nothing visible.
+    d->view->setRenderHint(QPainter::Antialiasing, false);
+    d->view->setRubberBand(QChartView::NoRubberBand);
+    d->view->setMouseTracking(true);
+    d->view->viewport()->setMouseTracking(true);
+    d->view->setFrameShape(QFrame::NoFrame);
+}
+
+ChartAdapter::~ChartAdapter() = default;
+
+QWidget *ChartAdapter::widget() const
+{
+    return d->view;
+}
+
+QWidget *ChartAdapter::viewport() const
+{
+    return d->view->viewport();
+}
+
+void ChartAdapter::setColors(const ChartColors &c)
+{
+    d->chart->setBackgroundBrush(c.background);
+    d->chart->setPlotAreaBackgroundVisible(false);
+    d->view->setBackgroundBrush(c.background);
+    for (QCategoryAxis *axis : { d->xAxis, d->yAxis }) {
+        axis->setLabelsColor(c.text);
+        axis->setTitleBrush(c.text);
+        axis->setLinePenColor(c.grid);
+        axis->setGridLineColor(c.grid);
+    }
+    QColor band = c.overLimit;
+    band.setAlpha(c.dark ? 60 : 110);
+    d->overArea->setBrush(band);
+    d->overArea->setPen(Qt::NoPen);
+    for (std::size_t k = 0; k < 3; ++k) {
+        d->stackArea[k]->setBrush(c.sources[k]); // opaque: the palette colour itself
+        d->stackArea[k]->setPen(Qt::NoPen);
+    }
+    d->requests->setPen(QPen(c.requests, 1.5));
+    d->limit->setPen(QPen(c.limit, 2));
+    QPen dashed(c.serverLimit, 2);
+    dashed.setStyle(Qt::DashLine);
+    d->serverLimit->setPen(dashed);
+}
+
+void ChartAdapter::show(const ChartFrame &f)
+{
+    d->xMin = f.xMin;
+    d->xSpan = std::max(1.0, f.xMax - f.xMin);
+    d->yMax = std::max(1e-9, f.yMax);
+    QList<QPair<QString, double>> xTicks, yTicks;
+    QStringList used;
+    for (const TimeTick &t : f.ticks) {
+        QString label = t.label;
+        label.replace(QLatin1Char('\n'), QLatin1String("<br>"));
+        while (used.contains(label)) // category labels are keys: repeats get zero-width spaces
+            label += QChar(0x200B);
+        used << label;
+        xTicks.append({ label, (double(t.ms) - d->xMin) / d->xSpan });
+    }
+    const int steps = std::max(1, f.yTicks - 1);
+    for (int k = 0; k <= steps; ++k) {
+        const double v = f.yMax * k / steps;
+        yTicks.append({ QString::number(v, 'f', v == std::round(v) ? 0 : 1), double(k) / steps });
+    }
+    Impl::setCategories(d->xAxis, d->xTicks, xTicks);
+    Impl::setCategories(d->yAxis, d->yTicks, yTicks);
+    if (d->xAxis->titleText() != f.xTitle)
+        d->xAxis->setTitleText(f.xTitle);
+    if (d->yAxis->titleText() != f.yTitle)
+        d->yAxis->setTitleText(f.yTitle);
+    d->overTop->replace(d->normalised(f.overLimit));
+    for (std::size_t k = 0; k < 3; ++k)
+        d->stackTop[k]->replace(d->normalised(f.stacked[k]));
+    d->requests->replace(d->normalised(f.requests));
+    d->limit->replace(d->normalised(f.limit));
+    d->serverLimit->replace(d->normalised(f.serverLimit));
+}
+
+QRectF ChartAdapter::plotArea() const
+{
+    const QRectF area = d->chart->plotArea();
+    const QPointF tl = d->view->mapFromScene(d->chart->mapToScene(area.topLeft()));
+    const QPointF br = d->view->mapFromScene(d->chart->mapToScene(area.bottomRight()));
+    return QRectF(tl, br);
+}
+
+double ChartAdapter::timeAt(double viewportX) const
+{
+    const QRectF area = plotArea();
+    if (area.width() <= 0)
+        return d->xMin;
+    return d->xMin + (viewportX - area.left()) / area.width() * d->xSpan;
+}
+
+double ChartAdapter::valueAt(double viewportY) const
+{
+    const QRectF area = plotArea();
+    if (area.height() <= 0)
+        return 0;
+    return (area.bottom() - viewportY) / area.height() * d->yMax;
+}
+
+double ChartAdapter::xPosition(double timeMs) const
+{
+    const QRectF area = plotArea();
+    return area.left() + (timeMs - d->xMin) / d->xSpan * area.width();
+}
+
+double ChartAdapter::yPosition(double value) const
+{
+    const QRectF area = plotArea();
+    return area.bottom() - value / d->yMax * area.height();
+}
+
+QList<QPointF> ChartAdapter::points(SeriesId id) const
+{
+    switch (id) {
+    case SeriesId::Requests:
+        return d->original(d->requests->points());
+    case SeriesId::RateLimited:
+        return d->original(d->stackTop[0]->points());
+    case SeriesId::ToolError:
+        return d->original(d->stackTop[1]->points());
+    case SeriesId::Unclassified:
+        return d->original(d->stackTop[2]->points());
+    case SeriesId::Limit:
+        return d->original(d->limit->points());
+    case SeriesId::ServerLimit:
+        return d->original(d->serverLimit->points());
+    case SeriesId::OverLimit:
+        return d->original(d->overTop->points());
+    }
+    return {};
+}

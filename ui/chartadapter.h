@@ -1,0 +1,80 @@
+#pragma once
+
+#include "model/timeticks.h"
+
+#include <QColor>
+#include <QList>
+#include <QPointF>
+#include <QRectF>
+#include <QString>
+
+#include <array>
+#include <memory>
+#include <vector>
+
+class QWidget;
+
+struct ChartColors
+{
+    bool dark = false;
+    QColor background;
+    QColor text;
+    QColor grid;
+    QColor requests;
+    QColor limit;
+    QColor serverLimit;
+    QColor overLimit; // drawn translucent
+    std::array<QColor, 3> sources; // RATE_LIMITED, TOOL_ERROR, UNCLASSIFIED
+};
+
+// One redraw, in chart coordinates: x is UTC milliseconds, y is requests per bucket.
+struct ChartFrame
+{
+    double xMin = 0;
+    double xMax = 1;
+    double yMax = 1;
+    int yTicks = 5;
+    // Step lines are pairs (start, v), (end, v); equal neighbours are merged into one step.
+    QList<QPointF> requests; // step line (decimated: a min/max pair per pixel column)
+    std::array<QList<QPointF>, 3> stacked; // cumulative tops: RL, RL+TE, RL+TE+UN
+    QList<QPointF> limit; // the configured limit (empty: none)
+    QList<QPointF> serverLimit; // the limit the server reported (empty: none)
+    QList<QPointF> overLimit; // band: yMax over buckets over the limit, 0 elsewhere
+    std::vector<TimeTick> ticks;
+    QString xTitle;
+    QString yTitle;
+};
+
+// The only class that touches Qt Charts (deprecated from Qt 6.10 in favour of Qt Graphs):
+// swapping the chart library means rewriting this file only. Every series is fed with one
+// replace() per redraw, never point by point.
+class ChartAdapter
+{
+public:
+    enum class SeriesId { Requests, RateLimited, ToolError, Unclassified, Limit, ServerLimit, OverLimit };
+
+    explicit ChartAdapter(QWidget *parent);
+    ~ChartAdapter();
+    ChartAdapter(const ChartAdapter &) = delete;
+    ChartAdapter &operator=(const ChartAdapter &) = delete;
+
+    QWidget *widget() const; // the chart view, to place in a layout
+    QWidget *viewport() const; // where mouse events arrive
+
+    void setColors(const ChartColors &colors);
+    void show(const ChartFrame &frame);
+
+    QRectF plotArea() const; // in viewport coordinates
+    double timeAt(double viewportX) const;
+    double valueAt(double viewportY) const;
+    double xPosition(double timeMs) const; // viewport x of a time
+    double yPosition(double value) const; // viewport y of a value
+
+    // What a series holds now, in chart coordinates (tests compare it with the counts).
+    // Stacked sources give the cumulative top of their area.
+    QList<QPointF> points(SeriesId id) const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> d;
+};

@@ -1,0 +1,120 @@
+#include "detailpane.h"
+
+#include "model/timeticks.h"
+#include "sourcepalette.h"
+
+#include <QFileInfo>
+#include <QTextBrowser>
+#include <QVBoxLayout>
+
+namespace {
+
+QString esc(const QString &s)
+{
+    return s.toHtmlEscaped();
+}
+
+QString row(const QString &name, const QString &value)
+{
+    if (value.isEmpty())
+        return QString();
+    return QStringLiteral("<tr><td style='padding-right:12px; color:gray'>%1</td>"
+                          "<td>%2</td></tr>")
+            .arg(esc(name), value);
+}
+
+} // namespace
+
+DetailPane::DetailPane(QWidget *parent) : QWidget(parent), m_browser(new QTextBrowser(this))
+{
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_browser);
+    m_browser->setOpenLinks(false);
+    m_browser->setMinimumWidth(280);
+    clear();
+}
+
+void DetailPane::setUtc(bool utc)
+{
+    m_utc = utc;
+    if (m_info.event >= 0)
+        render();
+}
+
+QString DetailPane::plainText() const
+{
+    return m_browser->toPlainText();
+}
+
+void DetailPane::clear()
+{
+    m_info = EventDetailInfo {};
+    m_browser->setHtml(tr("<p style='color:gray'>Select a record in the table to see the "
+                          "provider's message, what to do about it, and the raw record.</p>"
+                          "<p style='color:gray'>Click a bar in the chart to list the records "
+                          "of that bucket.</p>"));
+}
+
+void DetailPane::showDetail(const EventDetailInfo &info)
+{
+    m_info = info;
+    render();
+}
+
+void DetailPane::render()
+{
+    const EventDetailInfo &i = m_info;
+    QString html;
+    const QString message = i.message.isEmpty() ? tr("(no message in the record)") : i.message;
+    html += QStringLiteral("<p style='font-size:large; font-weight:600; margin-bottom:6px; "
+                           "white-space:pre-wrap'>%1</p>")
+                    .arg(esc(message));
+    if (i.source != Source::None) {
+        const QColor bg = SourcePalette::color(i.source), fg = SourcePalette::textOn(i.source);
+        html += QStringLiteral("<p><span style='background-color:%1; color:%2; font-weight:600'>"
+                               "&nbsp;%3&nbsp;</span>%4</p>")
+                        .arg(bg.name(), fg.name(), esc(SourcePalette::label(i.source)),
+                             i.quota ? QStringLiteral(" &nbsp;<b>insufficient_quota</b>") : QString());
+        QString guidance = esc(i.guidance);
+        guidance.replace(QLatin1Char('\n'), QLatin1String("<br>"));
+        html += QStringLiteral("<p style='margin-top:2px'>%1</p>").arg(guidance);
+    } else {
+        html += tr("<p>Not a rate-limit rejection.</p>");
+    }
+    html += QStringLiteral("<table cellspacing='0' cellpadding='1'>");
+    html += row(tr("Time"), esc(formatEventTime(i.timeMs, m_utc) + (m_utc ? QStringLiteral(" UTC") : QString())));
+    html += row(tr("Tool"), esc(i.tool));
+    html += row(tr("Provider"), esc(i.provider));
+    html += row(tr("Connection"), esc(i.connection));
+    html += row(tr("Status"), i.status < 0 ? tr("none (tool call log)") : QString::number(i.status));
+    html += row(tr("Request"), esc((i.method + QLatin1Char(' ') + i.endpoint).trimmed()));
+    html += row(tr("Error code"), esc(i.errorCode));
+    html += row(tr("Retry-After"), i.retryAfterS ? tr("%1 s").arg(*i.retryAfterS) : QString());
+    html += row(tr("Server limit"), i.serverLimit >= 0 ? QString::number(i.serverLimit) : QString());
+    html += QStringLiteral("</table>");
+
+    html += tr("<p style='margin-bottom:2px'><b>Rate-limit headers</b></p>");
+    if (!i.rawLoaded) {
+        html += tr("<p style='color:gray'>reading…</p>");
+    } else if (i.headers.isEmpty()) {
+        html += tr("<p style='color:gray'>none</p>");
+    } else {
+        html += QStringLiteral("<table cellspacing='0' cellpadding='1'>");
+        for (const auto &h : i.headers)
+            html += QStringLiteral("<tr><td style='padding-right:12px'><code>%1</code></td>"
+                                   "<td><code>%2</code></td></tr>")
+                            .arg(esc(h.first), esc(h.second));
+        html += QStringLiteral("</table>");
+    }
+    const QString where = QStringLiteral("%1:%2").arg(QFileInfo(i.file).fileName()).arg(i.line);
+    html += tr("<p style='margin-bottom:2px'><b>Raw record</b> — <span title='%1'>%2</span></p>")
+                    .arg(esc(i.file + QLatin1Char(':') + QString::number(i.line)), esc(where));
+    if (!i.rawLoaded)
+        html += tr("<p style='color:gray'>reading…</p>");
+    else if (!i.rawError.isEmpty())
+        html += tr("<p>Could not read it back: %1</p>").arg(esc(i.rawError));
+    else
+        html += QStringLiteral("<pre style='font-size:small'>%1</pre>").arg(esc(i.raw));
+    m_browser->setHtml(html);
+}

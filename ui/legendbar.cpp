@@ -1,0 +1,156 @@
+#include "legendbar.h"
+
+#include "sourcepalette.h"
+
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPainter>
+#include <QToolButton>
+
+namespace {
+
+enum class Swatch { Box, Line, Dashed, Band };
+
+QIcon swatchIcon(const QColor &color, Swatch kind, bool enabled)
+{
+    QPixmap pm(28, 14);
+    pm.fill(Qt::transparent);
+    QPainter p(&pm);
+    p.setRenderHint(QPainter::Antialiasing);
+    QColor c = color;
+    if (!enabled)
+        c.setAlpha(60);
+    switch (kind) {
+    case Swatch::Box:
+        p.fillRect(QRectF(3, 1, 22, 12), c);
+        break;
+    case Swatch::Line:
+        p.setPen(QPen(c, 2.2));
+        p.drawLine(QPointF(2, 7), QPointF(26, 7));
+        break;
+    case Swatch::Dashed: {
+        QPen pen(c, 2);
+        pen.setStyle(Qt::DashLine);
+        p.setPen(pen);
+        p.drawLine(QPointF(2, 7), QPointF(26, 7));
+        break;
+    }
+    case Swatch::Band:
+        c.setAlpha(150);
+        p.fillRect(QRectF(3, 0, 22, 14), c);
+        break;
+    }
+    return QIcon(pm);
+}
+
+} // namespace
+
+LegendBar::LegendBar(QWidget *parent) : QWidget(parent)
+{
+    setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Fixed);
+    auto *layout = new QHBoxLayout(this);
+    layout->setContentsMargins(6, 2, 6, 2);
+    layout->setSpacing(4);
+    const std::array<Source, 4> order { Source::RateLimited, Source::ToolError,
+                                        Source::Unclassified, Source::None };
+    const std::array<QString, 4> keys { QStringLiteral("Ctrl+1"), QStringLiteral("Ctrl+2"),
+                                        QStringLiteral("Ctrl+3"), QStringLiteral("Ctrl+4") };
+    for (std::size_t i = 0; i < order.size(); ++i) {
+        const Source s = order[i];
+        auto *b = new QToolButton(this);
+        b->setCheckable(true);
+        b->setChecked(true);
+        b->setAutoRaise(true);
+        b->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+        b->setIconSize(QSize(28, 14));
+        b->setText(s == Source::None ? tr("other requests") : SourcePalette::label(s));
+        b->setToolTip(tr("Show or hide %1 in chart, table and incidents (%2)")
+                              .arg(b->text(), keys[i]));
+        b->setShortcut(QKeySequence(keys[i]));
+        b->setObjectName(QStringLiteral("legend-%1").arg(int(s)));
+        connect(b, &QToolButton::toggled, this, [this, s](bool on) {
+            updateIcons();
+            Q_EMIT sourceToggled(s, on);
+        });
+        m_sources[std::size_t(s)] = b;
+        layout->addWidget(b);
+    }
+    layout->addSpacing(16);
+    const struct
+    {
+        QString text;
+        QColor color;
+        Swatch kind;
+        QString tip;
+    } lines[] = {
+        { tr("requests"), SourcePalette::requestsColor(false), Swatch::Line,
+          tr("Requests per bucket (every outcome)") },
+        { tr("limit"), QColor::fromRgba(SourcePalette::kLimit), Swatch::Line,
+          tr("The configured limit (toolbar), scaled to the bucket size") },
+        { tr("server limit"), QColor::fromRgba(SourcePalette::kServerLimit), Swatch::Dashed,
+          tr("The request limit the responses reported in their headers") },
+        { tr("over limit"), QColor::fromRgba(SourcePalette::kOverLimit), Swatch::Band,
+          tr("Buckets overlapping a minute with more requests than the limit") },
+    };
+    for (const auto &l : lines) {
+        auto *label = new QToolButton(this);
+        label->setAutoRaise(true);
+        label->setEnabled(true);
+        label->setFocusPolicy(Qt::NoFocus);
+        label->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+        label->setIconSize(QSize(28, 14));
+        label->setIcon(swatchIcon(l.color, l.kind, true));
+        label->setText(l.text);
+        label->setToolTip(l.tip);
+        label->setProperty("swatchKind", int(l.kind));
+        label->setProperty("swatchColor", l.color);
+        m_lineEntries << label;
+        layout->addWidget(label);
+    }
+    layout->addStretch(1);
+    updateIcons();
+}
+
+QToolButton *LegendBar::sourceButton(Source source) const
+{
+    return m_sources[std::size_t(source)];
+}
+
+void LegendBar::setFilter(const FilterState &state)
+{
+    for (int s = 0; s < 4; ++s) {
+        QToolButton *b = m_sources[std::size_t(s)];
+        const QSignalBlocker block(b);
+        b->setChecked(state.sourceEnabled(Source(s)));
+    }
+    updateIcons();
+}
+
+void LegendBar::setCounts(const FilteredView &view)
+{
+    for (int k = 0; k < 3; ++k) {
+        const Source s = sourceFromIndex(k);
+        m_sources[std::size_t(s)]->setText(
+                QStringLiteral("%1  %2").arg(SourcePalette::label(s)).arg(view.rejected[std::size_t(k)]));
+    }
+    m_sources[0]->setText(tr("other requests  %1").arg(view.requests() - view.rejectedTotal()));
+}
+
+void LegendBar::setDark(bool dark)
+{
+    m_dark = dark;
+    updateIcons();
+}
+
+void LegendBar::updateIcons()
+{
+    for (int s = 0; s < 4; ++s) {
+        QToolButton *b = m_sources[std::size_t(s)];
+        const QColor c = s == 0 ? SourcePalette::requestsColor(m_dark) : SourcePalette::color(Source(s));
+        b->setIcon(swatchIcon(c, s == 0 ? Swatch::Line : Swatch::Box, b->isChecked()));
+    }
+    if (!m_lineEntries.isEmpty()) {
+        auto *requests = static_cast<QToolButton *>(m_lineEntries.front());
+        requests->setIcon(swatchIcon(SourcePalette::requestsColor(m_dark), Swatch::Line, true));
+    }
+}

@@ -1,0 +1,34 @@
+#pragma once
+
+#include "model/filteredview.h"
+#include "model/filterstate.h"
+
+#include <QWidget>
+
+#include <array>
+
+class QToolButton;
+
+// The chart's legend, in the palette's colours. The source entries are toggles: they switch
+// a source on or off in the one filter. The other entries explain the lines.
+class LegendBar : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit LegendBar(QWidget *parent = nullptr);
+
+    void setFilter(const FilterState &state);
+    void setCounts(const FilteredView &view);
+    void setDark(bool dark);
+    QToolButton *sourceButton(Source source) const;
+
+Q_SIGNALS:
+    void sourceToggled(Source source, bool enabled);
+
+private:
+    void updateIcons();
+
+    std::array<QToolButton *, 4> m_sources {}; // indexed by int(Source)
+    QList<QWidget *> m_lineEntries;
+    bool m_dark = false;
+};

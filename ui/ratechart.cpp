@@ -1,0 +1,390 @@
+#include "ratechart.h"
+
+#include "chartadapter.h"
+#include "chartinteraction.h"
+#include "model/timeticks.h"
+#include "sourcepalette.h"
+
+#include <QLabel>
+#include <QTimer>
+#include <QToolTip>
+#include <QVBoxLayout>
+
+#include <algorithm>
+#include <cmath>
+
+namespace {
+
+constexpr qint64 kMinSpanMs = 5000;
+constexpr int kMinPixelsPerBucket = 6;
+
+// A round axis maximum above v and the number of ticks up to it.
+std::pair<double, int> niceAxis(double v)
+{
+    v = std::max(v, 1.0);
+    const double raw = v / 5;
+    const double mag = std::pow(10.0, std::floor(std::log10(raw)));
+    double step = mag;
+    for (double m : { 1.0, 2.0, 2.5, 5.0, 10.0 }) {
+        if (m * mag >= raw) {
+            step = m * mag;
+            break;
+        }
+    }
+    step = std::max(step, 1.0);
+    const double top = std::ceil(v / step) * step;
+    return { top, int(std::lround(top / step)) + 1 };
+}
+
+// Appends the step [x0, x1) at height v, extending the last step when it has the same height
+// (long runs of zeros cost two points, not two per bucket).
+void appendStep(QList<QPointF> &points, double x0, double x1, double v)
+{
+    const qsizetype n = points.size();
+    if (n >= 2 && points[n - 1].y() == v && points[n - 2].y() == v && points[n - 1].x() == x0) {
+        points[n - 1].setX(x1);
+        return;
+    }
+    points << QPointF(x0, v) << QPointF(x1, v);
+}
+
+// Appends the point (x, v) of a polyline, dropping the middle of runs at the same height.
+void appendPoint(QList<QPointF> &points, double x, double v)
+{
+    const qsizetype n = points.size();
+    if (n >= 2 && points[n - 1].y() == v && points[n - 2].y() == v) {
+        points[n - 1].setX(x);
+        return;
+    }
+    points << QPointF(x, v);
+}
+
+QString sourceSwatch(Source s)
+{
+    return QStringLiteral("<span style='color:%1'>&#9632;</span>")
+            .arg(SourcePalette::color(s).name());
+}
+
+} // namespace
+
+RateChart::RateChart(QWidget *parent) : QWidget(parent), m_adapter(std::make_unique<ChartAdapter>(this))
+{
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_adapter->widget());
+    m_adapter->widget()->setMinimumHeight(160);
+
+    m_empty = new QLabel(tr("Open a log: File ▸ Open (Ctrl+O), or drop files here."), this);
+    m_empty->setAlignment(Qt::AlignCenter);
+    m_empty->setAttribute(Qt::WA_TransparentForMouseEvents);
+
+    m_interaction = new ChartInteraction(m_adapter->viewport(), this);
+    connect(m_interaction, &ChartInteraction::zoomRequested, this, [this](double x, double factor) {
+        zoomBy(factor, m_adapter->timeAt(x));
+    });
+    connect(m_interaction, &ChartInteraction::panRequested, this, [this](double dx) {
+        const double width = std::max(1.0, m_adapter->plotArea().width());
+        panBy(-dx / width);
+    });
+    connect(m_interaction, &ChartInteraction::rangeSelected, this, [this](double x1, double x2) {
+        const double a = m_adapter->timeAt(std::min(x1, x2)), b = m_adapter->timeAt(std::max(x1, x2));
+        zoomTo(qint64(a), qint64(b));
+    });
+    connect(m_interaction, &ChartInteraction::clicked, this, [this](QPointF pos) {
+        const DrillDown drill = drillDownAt(pos);
+        if (drill.active)
+            Q_EMIT bucketClicked(drill);
+    });
+    connect(m_interaction, &ChartInteraction::doubleClicked, this, &RateChart::resetZoom);
+    connect(m_interaction, &ChartInteraction::hovered, this, [this](QPointF pos, QPoint global) {
+        const QString tip = toolTipAt(pos);
+        if (tip.isEmpty())
+            QToolTip::hideText();
+        else
+            QToolTip::showText(global, tip, m_adapter->viewport());
+    });
+    connect(m_interaction, &ChartInteraction::left, this, [] { QToolTip::hideText(); });
+    applyColors();
+    redrawNow();
+}
+
+RateChart::~RateChart() = default;
+
+void RateChart::setView(std::shared_ptr<const FilteredView> view)
+{
+    const bool newData = !m_view || !view || m_view->store != view->store;
+    m_view = std::move(view);
+    m_overMinutes = m_view ? m_view->pyramid.minutesOver(m_limit) : std::vector<std::int64_t>();
+    if (newData && m_view && !m_view->pyramid.empty()) {
+        resetZoom();
+        return;
+    }
+    redrawNow();
+}
+
+void RateChart::setLimitPerMinute(qint64 limit)
+{
+    if (limit == m_limit)
+        return;
+    m_limit = limit;
+    m_overMinutes = m_view ? m_view->pyramid.minutesOver(m_limit) : std::vector<std::int64_t>();
+    scheduleRedraw();
+}
+
+void RateChart::setServerLimitWindow(std::optional<qint64> windowS)
+{
+    m_serverWindowMs = windowS && *windowS > 0 ? *windowS * 1000 : 60000;
+    scheduleRedraw();
+}
+
+void RateChart::setUtc(bool utc)
+{
+    if (utc == m_utc)
+        return;
+    m_utc = utc;
+    scheduleRedraw();
+}
+
+void RateChart::setFixedBucketMs(qint64 bucketMs)
+{
+    if (bucketMs == m_fixedBucketMs)
+        return;
+    m_fixedBucketMs = bucketMs;
+    scheduleRedraw();
+}
+
+void RateChart::setDark(bool dark)
+{
+    m_dark = dark;
+    applyColors();
+    scheduleRedraw();
+}
+
+void RateChart::applyColors()
+{
+    ChartColors c;
+    c.dark = m_dark;
+    c.background = m_dark ? QColor(0x1E, 0x1F, 0x22) : QColor(Qt::white);
+    c.text = m_dark ? QColor(0xD8, 0xD8, 0xD8) : QColor(0x30, 0x30, 0x30);
+    c.grid = m_dark ? QColor(0x3A, 0x3D, 0x41) : QColor(0xE2, 0xE2, 0xE2);
+    c.requests = SourcePalette::requestsColor(m_dark);
+    c.limit = QColor::fromRgba(SourcePalette::kLimit);
+    c.serverLimit = QColor::fromRgba(SourcePalette::kServerLimit);
+    c.overLimit = QColor::fromRgba(SourcePalette::kOverLimit);
+    for (int k = 0; k < 3; ++k)
+        c.sources[std::size_t(k)] = SourcePalette::color(sourceFromIndex(k));
+    m_adapter->setColors(c);
+}
+
+void RateChart::resetZoom()
+{
+    if (!m_view || m_view->pyramid.empty()) {
+        redrawNow();
+        return;
+    }
+    qint64 from = m_view->pyramid.firstMs(), to = m_view->pyramid.endMs();
+    if (to - from < 60000) {
+        const qint64 mid = from + (to - from) / 2;
+        from = mid - 30000;
+        to = mid + 30000;
+    }
+    const qint64 pad = (to - from) / 100;
+    m_fromMs = from - pad;
+    m_toMs = to + pad;
+    redrawNow();
+}
+
+void RateChart::zoomTo(qint64 fromMs, qint64 toMs)
+{
+    if (toMs - fromMs < kMinSpanMs) {
+        const qint64 mid = fromMs + (toMs - fromMs) / 2;
+        fromMs = mid - kMinSpanMs / 2;
+        toMs = fromMs + kMinSpanMs;
+    }
+    setRange(fromMs, toMs);
+}
+
+void RateChart::zoomBy(double factor, std::optional<double> anchorMs)
+{
+    const double span = double(m_toMs - m_fromMs);
+    const double anchor = anchorMs.value_or(m_fromMs + span / 2);
+    double next = std::max(double(kMinSpanMs), span * factor);
+    if (m_view && !m_view->pyramid.empty())
+        next = std::min(next, std::max(120000.0, 2.0 * double(m_view->pyramid.endMs() - m_view->pyramid.firstMs())));
+    const double from = anchor - (anchor - m_fromMs) * next / span;
+    setRange(qint64(std::llround(from)), qint64(std::llround(from + next)));
+}
+
+void RateChart::panBy(double fractionOfSpan)
+{
+    const qint64 span = m_toMs - m_fromMs;
+    qint64 from = m_fromMs + qint64(std::llround(fractionOfSpan * double(span)));
+    if (m_view && !m_view->pyramid.empty()) { // keep some data in sight
+        from = std::max(from, m_view->pyramid.firstMs() - span * 3 / 4);
+        from = std::min(from, m_view->pyramid.endMs() - span / 4);
+    }
+    setRange(from, from + span);
+}
+
+void RateChart::setRange(qint64 fromMs, qint64 toMs)
+{
+    if (fromMs == m_fromMs && toMs == m_toMs)
+        return;
+    m_fromMs = fromMs;
+    m_toMs = std::max(toMs, fromMs + 1);
+    scheduleRedraw();
+}
+
+void RateChart::scheduleRedraw()
+{
+    if (m_redrawPending)
+        return;
+    m_redrawPending = true;
+    QTimer::singleShot(0, this, &RateChart::redrawNow);
+}
+
+int RateChart::plotColumns() const
+{
+    const double plot = m_adapter->plotArea().width();
+    return std::max(100, plot > 50 ? int(plot) : width() - 80);
+}
+
+void RateChart::redrawNow()
+{
+    m_redrawPending = false;
+    const bool hasData = m_view && !m_view->pyramid.empty();
+    m_empty->setVisible(!hasData && (!m_view || !m_view->store));
+    m_empty->setGeometry(rect());
+
+    FrameRequest req;
+    req.fromMs = m_fromMs;
+    req.toMs = m_toMs;
+    req.bucketMs = m_fixedBucketMs;
+    req.columns = plotColumns();
+    req.minPixelsPerBucket = kMinPixelsPerBucket;
+    req.overLimitMinutes = &m_overMinutes;
+    m_frame = buildFrame(hasData ? m_view->pyramid : m_noData, req);
+
+    const qint64 bucket = m_frame.bucketMs;
+    const double limitY = m_limit > 0 ? double(m_limit) * double(bucket) / 60000.0 : 0;
+    const double serverScale = double(bucket) / double(m_serverWindowMs);
+    const double top = std::max({ double(m_frame.maxRequests), limitY,
+                                  m_frame.maxServerLimit > 0 ? m_frame.maxServerLimit * serverScale : 0.0 });
+    ChartFrame f;
+    std::tie(f.yMax, f.yTicks) = niceAxis(top * 1.05);
+    f.xMin = double(m_frame.fromMs);
+    f.xMax = double(m_frame.toMs);
+    const std::size_t n = m_frame.slots.size();
+    f.requests.reserve(qsizetype(2 * n));
+    for (auto &s : f.stacked)
+        s.reserve(qsizetype(2 * n));
+    f.overLimit.reserve(qsizetype(2 * n));
+    double server = -1;
+    for (const FrameSlot &slot : m_frame.slots) {
+        const double x0 = double(slot.startMs), x1 = double(slot.endMs);
+        if (m_frame.decimated) {
+            const double mid = (x0 + x1) / 2;
+            f.requests << QPointF(mid, slot.requestsMin) << QPointF(mid, slot.requestsMax);
+        } else {
+            appendStep(f.requests, x0, x1, slot.requestsMax);
+        }
+        // decimated: one point per pixel column is as sharp as a step, at half the points
+        double cum = 0;
+        for (std::size_t k = 0; k < 3; ++k) {
+            cum += slot.rejected[k];
+            if (m_frame.decimated)
+                appendPoint(f.stacked[k], (x0 + x1) / 2, cum);
+            else
+                appendStep(f.stacked[k], x0, x1, cum);
+        }
+        appendStep(f.overLimit, x0, x1, slot.overLimit ? f.yMax : 0);
+        if (slot.serverLimit >= 0)
+            server = slot.serverLimit * serverScale;
+        if (server >= 0)
+            appendStep(f.serverLimit, x0, x1, server);
+    }
+    if (limitY > 0)
+        f.limit << QPointF(f.xMin, limitY) << QPointF(f.xMax, limitY);
+    const int maxTicks = std::max(2, plotColumns() / 110);
+    f.ticks = timeTicks(m_frame.fromMs, m_frame.toMs, maxTicks, m_utc);
+    f.xTitle = timeAxisTitle(m_frame.fromMs, m_utc);
+    f.yTitle = tr("requests per %1").arg(formatDuration(bucket));
+    m_adapter->show(f);
+    Q_EMIT rangeChanged(m_fromMs, m_toMs, bucket);
+    Q_EMIT frameDrawn();
+}
+
+void RateChart::resizeEvent(QResizeEvent *event)
+{
+    QWidget::resizeEvent(event);
+    m_empty->setGeometry(rect());
+    scheduleRedraw();
+}
+
+const FrameSlot *RateChart::slotAt(double timeMs) const
+{
+    const auto &slots = m_frame.slots;
+    const auto it = std::upper_bound(slots.begin(), slots.end(), timeMs,
+                                     [](double t, const FrameSlot &s) { return t < double(s.startMs); });
+    if (it == slots.begin())
+        return nullptr;
+    const FrameSlot &s = *(it - 1);
+    return timeMs < double(s.endMs) ? &s : nullptr;
+}
+
+DrillDown RateChart::drillDownAt(QPointF pos) const
+{
+    DrillDown drill;
+    if (!m_adapter->plotArea().contains(pos))
+        return drill;
+    const FrameSlot *slot = slotAt(m_adapter->timeAt(pos.x()));
+    if (!slot || slot->requestsMax == 0)
+        return drill;
+    drill.active = true;
+    drill.fromMs = slot->startMs;
+    drill.toMs = slot->endMs;
+    // a click inside one source's band of the stack picks that source
+    const double y = m_adapter->valueAt(pos.y());
+    double cum = 0;
+    for (int k = 0; k < 3; ++k) {
+        const double next = cum + slot->rejected[std::size_t(k)];
+        if (slot->rejected[std::size_t(k)] > 0 && y >= cum && y < next) {
+            drill.sources = FilterState::bit(sourceFromIndex(k));
+            break;
+        }
+        cum = next;
+    }
+    return drill;
+}
+
+QString RateChart::toolTipAt(QPointF pos) const
+{
+    if (!m_adapter->plotArea().contains(pos))
+        return QString();
+    const FrameSlot *slot = slotAt(m_adapter->timeAt(pos.x()));
+    if (!slot)
+        return QString();
+    QString html = QStringLiteral("<b>%1 – %2</b>")
+                           .arg(formatEventTime(slot->startMs, m_utc).left(19),
+                                formatEventTime(slot->endMs, m_utc).mid(11, 8));
+    if (m_frame.decimated)
+        html += tr("<br>requests per %1: %2–%3")
+                        .arg(formatDuration(m_frame.bucketMs))
+                        .arg(slot->requestsMin)
+                        .arg(slot->requestsMax);
+    else
+        html += tr("<br>requests: <b>%1</b>").arg(slot->requestsMax);
+    for (int k = 0; k < 3; ++k) {
+        const Source s = sourceFromIndex(k);
+        html += QStringLiteral("<br>%1 %2: <b>%3</b>")
+                        .arg(sourceSwatch(s), SourcePalette::label(s))
+                        .arg(slot->rejected[std::size_t(k)]);
+    }
+    if (slot->serverLimit >= 0)
+        html += tr("<br>server-reported limit: %1").arg(slot->serverLimit);
+    if (slot->overLimit)
+        html += tr("<br><b>over the limit of %1/min</b>").arg(m_limit);
+    if (slot->requestsMax > 0)
+        html += tr("<br><i>click: show these records</i>");
+    return html;
+}

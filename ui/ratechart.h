@@ -1,0 +1,82 @@
+#pragma once
+
+#include "model/filteredview.h"
+#include "model/filterstate.h"
+#include "model/seriesframe.h"
+
+#include <QWidget>
+
+#include <memory>
+#include <optional>
+
+class ChartAdapter;
+class ChartInteraction;
+class QLabel;
+
+// The rate chart panel: requests per bucket, the limits, the 429s stacked by source, over-
+// limit buckets marked. Owns the zoom (visible range) and the bucket size, builds one frame
+// per redraw from the filtered view's bucket pyramid and hands it to the ChartAdapter.
+class RateChart : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit RateChart(QWidget *parent = nullptr);
+    ~RateChart() override;
+
+    void setView(std::shared_ptr<const FilteredView> view);
+    void setLimitPerMinute(qint64 limit);
+    void setServerLimitWindow(std::optional<qint64> windowS);
+    void setUtc(bool utc);
+    void setFixedBucketMs(qint64 bucketMs); // 0: follow the zoom
+    void setDark(bool dark);
+
+    qint64 visibleFromMs() const { return m_fromMs; }
+    qint64 visibleToMs() const { return m_toMs; }
+    qint64 bucketMs() const { return m_frame.bucketMs; }
+    const SeriesFrame &frame() const { return m_frame; }
+    ChartAdapter &adapter() { return *m_adapter; }
+
+    // The drill-down a click at a viewport position gives (inactive: no data there).
+    DrillDown drillDownAt(QPointF viewportPos) const;
+    QString toolTipAt(QPointF viewportPos) const;
+
+public Q_SLOTS:
+    void zoomTo(qint64 fromMs, qint64 toMs);
+    void zoomBy(double factor, std::optional<double> anchorMs = std::nullopt);
+    void zoomIn() { zoomBy(0.5); }
+    void zoomOut() { zoomBy(2.0); }
+    void panBy(double fractionOfSpan);
+    void resetZoom();
+    void redrawNow();
+
+Q_SIGNALS:
+    void bucketClicked(const DrillDown &drill);
+    void rangeChanged(qint64 fromMs, qint64 toMs, qint64 bucketMs);
+    void frameDrawn();
+
+protected:
+    void resizeEvent(QResizeEvent *event) override;
+
+private:
+    void scheduleRedraw();
+    void setRange(qint64 fromMs, qint64 toMs);
+    void applyColors();
+    int plotColumns() const;
+    const FrameSlot *slotAt(double timeMs) const;
+
+    std::unique_ptr<ChartAdapter> m_adapter;
+    ChartInteraction *m_interaction = nullptr;
+    QLabel *m_empty = nullptr;
+    std::shared_ptr<const FilteredView> m_view;
+    std::vector<std::int64_t> m_overMinutes;
+    BucketPyramid m_noData;
+    SeriesFrame m_frame;
+    qint64 m_fromMs = 0;
+    qint64 m_toMs = 60000;
+    qint64 m_limit = 0;
+    qint64 m_serverWindowMs = 60000;
+    qint64 m_fixedBucketMs = 0;
+    bool m_utc = true;
+    bool m_dark = false;
+    bool m_redrawPending = false;
+};

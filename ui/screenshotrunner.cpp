@@ -1,0 +1,81 @@
+#include "screenshotrunner.h"
+
+#include "eventtableview.h"
+#include "mainwindow.h"
+#include "model/session.h"
+#include "ratechart.h"
+
+#include <QPixmap>
+#include <QTextStream>
+#include <QTimer>
+
+ScreenshotRunner::ScreenshotRunner(MainWindow &window, Session &session, QString path, QObject *parent)
+    : QObject(parent), m_window(window), m_session(session), m_path(std::move(path))
+{
+    connect(&session, &Session::loaded, this, [this](std::shared_ptr<const LoadResult> r) {
+        m_loaded = true;
+        m_anyFailed = r->anyFailed();
+    });
+    connect(&session, &Session::viewApplied, this, [this] {
+        if (m_loaded && m_session.isSettled())
+            viewReady();
+    });
+    connect(&session.loader(), &LoadJob::cancelled, this, [this] { Q_EMIT done(1); });
+}
+
+void ScreenshotRunner::start(const QStringList &inputs)
+{
+    m_session.open(inputs);
+}
+
+void ScreenshotRunner::viewReady()
+{
+    // show a rejection in the detail pane: the first TOOL_ERROR (its message is the
+    // provider's), else the first rejection
+    const auto view = m_session.filter().view();
+    int event = -1;
+    if (view && view->store) {
+        for (Source wanted : { Source::ToolError, Source::RateLimited, Source::Unclassified }) {
+            for (std::uint32_t e : view->rows) {
+                if (view->store->source(e) == wanted) {
+                    event = int(e);
+                    break;
+                }
+            }
+            if (event >= 0)
+                break;
+        }
+    }
+    const int row = m_session.eventModel()->rowOfEvent(event);
+    if (row < 0) {
+        QTimer::singleShot(0, this, &ScreenshotRunner::grab);
+        return;
+    }
+    connect(&m_session.details(), &DetailLoader::detailReady, this, [this](const EventDetailInfo &info) {
+        if (info.rawLoaded)
+            QTimer::singleShot(0, this, &ScreenshotRunner::grab);
+    });
+    QTimer::singleShot(5000, this, &ScreenshotRunner::grab); // the raw record never came
+    m_window.table()->selectRow(row);
+    m_window.table()->setFocus();
+}
+
+void ScreenshotRunner::grab()
+{
+    if (m_grabbed)
+        return;
+    m_grabbed = true;
+    m_window.chart()->redrawNow(); // with the final layout's plot width
+    QTimer::singleShot(0, this, [this] {
+        const QPixmap pixmap = m_window.grab();
+        QTextStream err(stderr);
+        if (!pixmap.save(m_path, "PNG")) {
+            err << "ratescope: cannot write " << m_path << "\n";
+            Q_EMIT done(1);
+            return;
+        }
+        err << "ratescope: wrote " << m_path << " (" << pixmap.width() << "x" << pixmap.height()
+            << ")\n";
+        Q_EMIT done(m_anyFailed ? 1 : 0);
+    });
+}

@@ -1,0 +1,87 @@
+#include "statusinfo.h"
+
+#include "model/timeticks.h"
+#include "sourcepalette.h"
+
+#include <QFileInfo>
+
+StatusInfo::StatusInfo(QWidget *parent) : QLabel(parent)
+{
+    setTextFormat(Qt::RichText);
+    render();
+}
+
+void StatusInfo::setLoadResult(std::shared_ptr<const LoadResult> result)
+{
+    m_result = std::move(result);
+    m_message.clear();
+    render();
+}
+
+void StatusInfo::setView(std::shared_ptr<const FilteredView> view)
+{
+    m_view = std::move(view);
+    render();
+}
+
+void StatusInfo::setTableRows(int rows, const DrillDown &drill)
+{
+    m_rows = rows;
+    m_drill = drill;
+    render();
+}
+
+void StatusInfo::setBusy(bool busy)
+{
+    m_busy = busy;
+    render();
+}
+
+void StatusInfo::showMessage(const QString &message)
+{
+    m_message = message;
+    render();
+}
+
+void StatusInfo::render()
+{
+    QStringList parts;
+    if (!m_message.isEmpty())
+        parts << m_message.toHtmlEscaped();
+    if (!m_result) {
+        parts << tr("No log open");
+        setText(parts.join(QStringLiteral(" · ")));
+        return;
+    }
+    qint64 skipped = 0;
+    for (const InputReport &r : m_result->reports)
+        skipped += r.skipped;
+    QString files = m_result->paths.size() == 1 ? QFileInfo(m_result->paths.front()).fileName()
+                                                : tr("%1 files").arg(m_result->paths.size());
+    parts << tr("%1: %2 records").arg(files.toHtmlEscaped()).arg(m_result->store ? m_result->store->size() : 0);
+    if (skipped)
+        parts << tr("<span style='color:#D55E00'>%1 lines skipped</span>").arg(skipped);
+    if (m_view && m_view->store) {
+        if (!m_view->all)
+            parts << tr("filter keeps %1").arg(m_view->requests());
+        QString rejected = tr("%1 rejected").arg(m_view->rejectedTotal());
+        for (int k = 0; k < 3; ++k) {
+            const Source s = sourceFromIndex(k);
+            rejected += QStringLiteral(" <span style='color:%1'>&#9632;</span>&nbsp;%2")
+                                .arg(SourcePalette::color(s).name())
+                                .arg(m_view->rejected[std::size_t(k)]);
+        }
+        parts << rejected;
+        parts << tr("%1 incidents").arg(m_view->incidents.size());
+    }
+    if (m_drill.active)
+        parts << tr("table: %1 records of %2–%3 (Esc in the table shows all)")
+                         .arg(m_rows)
+                         .arg(formatEventTime(m_drill.fromMs, true).mid(11, 8),
+                              formatEventTime(m_drill.toMs, true).mid(11, 8));
+    else
+        parts << tr("table: %1 records").arg(m_rows);
+    if (m_busy)
+        parts << tr("filtering…");
+    setText(parts.join(QStringLiteral(" · ")));
+}

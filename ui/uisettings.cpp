@@ -1,0 +1,91 @@
+#include "uisettings.h"
+
+#include <QFileInfo>
+#include <QSettings>
+
+namespace {
+constexpr int kMaxRecent = 10;
+}
+
+UiSettings::UiSettings()
+    : m_settings(std::make_unique<QSettings>(QStringLiteral("RateScope"), QStringLiteral("RateScope")))
+{
+}
+
+UiSettings::UiSettings(const QString &iniPath)
+    : m_settings(std::make_unique<QSettings>(iniPath, QSettings::IniFormat))
+{
+}
+
+UiSettings::~UiSettings() = default;
+
+qint64 UiSettings::limitPerMinute() const
+{
+    return m_settings->value(QStringLiteral("chart/limitPerMinute"), 600).toLongLong();
+}
+
+void UiSettings::setLimitPerMinute(qint64 limit)
+{
+    m_settings->setValue(QStringLiteral("chart/limitPerMinute"), limit);
+}
+
+ThemeMode UiSettings::theme() const
+{
+    return themeModeFromString(m_settings->value(QStringLiteral("view/theme")).toString());
+}
+
+void UiSettings::setTheme(ThemeMode mode)
+{
+    m_settings->setValue(QStringLiteral("view/theme"), themeModeName(mode));
+}
+
+bool UiSettings::utc() const
+{
+    return m_settings->value(QStringLiteral("view/utc"), true).toBool();
+}
+
+void UiSettings::setUtc(bool utc)
+{
+    m_settings->setValue(QStringLiteral("view/utc"), utc);
+}
+
+qint64 UiSettings::fixedBucketMs() const
+{
+    return m_settings->value(QStringLiteral("chart/fixedBucketMs"), 0).toLongLong();
+}
+
+void UiSettings::setFixedBucketMs(qint64 ms)
+{
+    m_settings->setValue(QStringLiteral("chart/fixedBucketMs"), ms);
+}
+
+QStringList UiSettings::recentFiles() const
+{
+    return m_settings->value(QStringLiteral("files/recent")).toStringList();
+}
+
+void UiSettings::addRecentFile(const QString &path)
+{
+    const QString abs = QFileInfo(path).absoluteFilePath();
+    QStringList list = recentFiles();
+    list.removeAll(abs);
+    list.prepend(abs);
+    while (list.size() > kMaxRecent)
+        list.removeLast();
+    m_settings->setValue(QStringLiteral("files/recent"), list);
+}
+
+void UiSettings::clearRecentFiles()
+{
+    m_settings->remove(QStringLiteral("files/recent"));
+}
+
+QByteArray UiSettings::value(const QString &key) const
+{
+    return m_settings->value(key).toByteArray();
+}
+
+void UiSettings::setValue(const QString &key, const QByteArray &value)
+{
+    m_settings->setValue(key, value);
+}

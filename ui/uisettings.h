@@ -1,0 +1,37 @@
+#pragma once
+
+#include "theme.h"
+
+#include <QByteArray>
+#include <QStringList>
+
+#include <memory>
+
+class QSettings;
+
+// Everything the window remembers between runs (QSettings lives in ui/ only). Screenshot
+// runs and tests pass a settings file of their own so the user's state is never touched.
+class UiSettings
+{
+public:
+    UiSettings(); // the user's settings (organisation RateScope, application RateScope)
+    explicit UiSettings(const QString &iniPath);
+    ~UiSettings();
+
+    qint64 limitPerMinute() const;
+    void setLimitPerMinute(qint64 limit);
+    ThemeMode theme() const;
+    void setTheme(ThemeMode mode);
+    bool utc() const;
+    void setUtc(bool utc);
+    qint64 fixedBucketMs() const;
+    void setFixedBucketMs(qint64 ms);
+    QStringList recentFiles() const;
+    void addRecentFile(const QString &path);
+    void clearRecentFiles();
+    QByteArray value(const QString &key) const;
+    void setValue(const QString &key, const QByteArray &value);
+
+private:
+    std::unique_ptr<QSettings> m_settings;
+};
