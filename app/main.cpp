@@ -9,6 +9,8 @@
 #include <memory>
 
 #include <cstring>
+#include <sys/stat.h>
+#include <unistd.h>
 
 int main(int argc, char *argv[])
 {
@@ -28,6 +30,12 @@ int main(int argc, char *argv[])
             std::unique_ptr<QCoreApplication> app;
             if (c.images) {
                 qputenv("QT_QPA_PLATFORM", "offscreen"); // never needs a display
+                if (qEnvironmentVariableIsEmpty("XDG_RUNTIME_DIR")) {
+                    // what Qt would pick, made here so it does not warn on every run
+                    const QByteArray dir = "/tmp/runtime-" + QByteArray::number(uint(getuid()));
+                    ::mkdir(dir.constData(), 0700);
+                    qputenv("XDG_RUNTIME_DIR", dir);
+                }
                 app = std::make_unique<QGuiApplication>(argc, argv);
             } else {
                 app = std::make_unique<QCoreApplication>(argc, argv);
