@@ -1,10 +1,12 @@
-// bench_gui: the inspection window on a big simulated log (issue 4 targets):
-//   store ready -> chart drawn   <= 1 s   (after the parse: filter, buckets, incidents, models, paint)
-//   zoom / pan redraw            <= 16 ms (median and max over 50 steps each, also at a 1 s bucket)
-//   longest GUI-thread stall     <= 50 ms while the log loads in the background (5 ms timer)
+// bench_gui: the inspection window on a big simulated log, against issue 4's targets:
+//   store ready -> chart drawn  <= 1 s (after the parse: filter, buckets, incidents, paint)
+//   zoom / pan redraw           <= 16 ms (median and max over 50 steps each, also at 1 s buckets)
+//   longest GUI-thread stall    <= 50 ms while the log loads in the background (5 ms timer)
+// Redraws and stalls also show the GUI thread's own CPU time: on a machine shared with other
+// processes the wall time includes waiting for a core.
 //
-//   bench_gui [FILE]      (default /tmp/big.ndjson; make it with
-//                          `ratescope simulate --records 1000000 -o /tmp/big.ndjson`)
+//   bench_gui [FILE]   (default /tmp/big.ndjson; make it with
+//                       `ratescope simulate --records 1000000 -o /tmp/big.ndjson`)
 //
 // Runs offscreen when there is no display. Exit status: 0 all targets met, 1 a target missed
 // or the file could not be loaded, 2 usage.
@@ -123,7 +125,8 @@ int main(int argc, char *argv[])
         }
         if (verbose && gap > 20'000'000)
             out << "  stall " << gap / 1'000'000 << " ms (GUI CPU " << QString::number(cpu, 'f', 1)
-                << " ms) ending at " << clock.elapsed() << " ms" << (loading ? " (loading)" : "") << "\n";
+                << " ms) ending at " << clock.elapsed() << " ms" << (loading ? " (loading)" : "")
+                << "\n";
         if (loading && gap > maxGapLoadNs) {
             maxGapLoadNs = gap;
             maxGapLoadCpu = cpu;
@@ -190,35 +193,38 @@ int main(int argc, char *argv[])
 
     auto verdict = [](bool ok) { return ok ? QStringLiteral("ok") : QStringLiteral("MISSED"); };
     const double stallLoad = maxGapLoadNs / 1e6, stallAll = maxGapAllNs / 1e6;
-    const bool okReady = readyToDrawnMs <= 1000, okZoom = zoom.max <= 16 && pan.max <= 16 && fine.max <= 16;
+    const bool okReady = readyToDrawnMs <= 1000,
+               okZoom = zoom.max <= 16 && pan.max <= 16 && fine.max <= 16;
     const bool okStall = stallLoad <= 50 && stallAll <= 50;
-    out << "bench_gui: " << QFileInfo(path).fileName() << ", " << result->store->size() << " records, parse "
-        << QString::number(parseS, 'f', 2) << " s (background)\n";
+    out << "bench_gui: " << QFileInfo(path).fileName() << ", " << result->store->size()
+        << " records, parse " << QString::number(parseS, 'f', 2) << " s (background)\n";
     out << QStringLiteral("  store ready -> chart drawn       %1 ms    target <= 1000 ms   %2\n")
-                   .arg(readyToDrawnMs, 7, 'f', 1)
-                   .arg(verdict(okReady));
+               .arg(readyToDrawnMs, 7, 'f', 1)
+               .arg(verdict(okReady));
     auto redrawLine = [&](const char *name, const Stats &wall, const Stats &cpu) {
         out << QStringLiteral("  %1 median %2 ms, max %3 ms (GUI-thread CPU: median %4, max %5)"
                               "   target <= 16 ms   %6\n")
-                       .arg(QLatin1String(name))
-                       .arg(wall.median, 0, 'f', 2)
-                       .arg(wall.max, 0, 'f', 2)
-                       .arg(cpu.median, 0, 'f', 2)
-                       .arg(cpu.max, 0, 'f', 2)
-                       .arg(verdict(wall.max <= 16));
+                   .arg(QLatin1String(name))
+                   .arg(wall.median, 0, 'f', 2)
+                   .arg(wall.max, 0, 'f', 2)
+                   .arg(cpu.median, 0, 'f', 2)
+                   .arg(cpu.max, 0, 'f', 2)
+                   .arg(verdict(wall.max <= 16));
     };
     redrawLine("zoom redraw (auto bucket)", zoom, zoomC);
     redrawLine("pan redraw               ", pan, panC);
     redrawLine("zoom redraw (1 s buckets)", fine, fineC);
-    out << QStringLiteral("  longest GUI stall while parsing   %1 ms (GUI-thread CPU in it %2 ms)   target <= 50 ms   %3\n")
-                   .arg(stallLoad, 0, 'f', 1)
-                   .arg(maxGapLoadCpu, 0, 'f', 1)
-                   .arg(verdict(okStall));
-    out << QStringLiteral("  longest GUI stall, parse + hand-over + first paint %1 ms (GUI-thread CPU in it %2 ms; "
-                          "most GUI CPU in one gap %3 ms)   target <= 50 ms   %4\n")
-                   .arg(stallAll, 0, 'f', 1)
-                   .arg(maxGapAllCpu, 0, 'f', 1)
-                   .arg(maxCpuInGap, 0, 'f', 1)
-                   .arg(verdict(stallAll <= 50));
+    out << QStringLiteral("  longest GUI stall while parsing   %1 ms (GUI-thread CPU in it %2 ms)  "
+                          " target <= 50 ms   %3\n")
+               .arg(stallLoad, 0, 'f', 1)
+               .arg(maxGapLoadCpu, 0, 'f', 1)
+               .arg(verdict(stallLoad <= 50));
+    out << QStringLiteral(
+        "  longest GUI stall, parse + hand-over + first paint %1 ms (GUI-thread CPU in it %2 ms; "
+        "most GUI CPU in one gap %3 ms)   target <= 50 ms   %4\n")
+               .arg(stallAll, 0, 'f', 1)
+               .arg(maxGapAllCpu, 0, 'f', 1)
+               .arg(maxCpuInGap, 0, 'f', 1)
+               .arg(verdict(stallAll <= 50));
     return okReady && okZoom && okStall ? 0 : 1;
 }

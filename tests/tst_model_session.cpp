@@ -7,7 +7,11 @@
 #include "model/timeticks.h"
 
 #include <QAbstractItemModelTester>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QTest>
 
 namespace {
@@ -18,11 +22,13 @@ const QString kFixture = QStringLiteral(RATESCOPE_FIXTURE_DIR "/gateway_mix.ndjs
 bool passes(const EventStore &s, std::size_t i, const FilterState &f)
 {
     auto contains = [&f](std::string_view v) {
-        return QString::fromUtf8(v.data(), qsizetype(v.size())).contains(f.text, Qt::CaseInsensitive);
+        return QString::fromUtf8(v.data(), qsizetype(v.size()))
+            .contains(f.text, Qt::CaseInsensitive);
     };
     if (!f.sourceEnabled(s.source(i)))
         return false;
-    if (!f.tool.isEmpty() && QString::fromUtf8(s.tool(i).data(), qsizetype(s.tool(i).size())) != f.tool)
+    if (!f.tool.isEmpty()
+        && QString::fromUtf8(s.tool(i).data(), qsizetype(s.tool(i).size())) != f.tool)
         return false;
     if (!f.provider.isEmpty()
         && QString::fromUtf8(s.provider(i).data(), qsizetype(s.provider(i).size())) != f.provider)
@@ -33,7 +39,7 @@ bool passes(const EventStore &s, std::size_t i, const FilterState &f)
         return false;
     if (!f.text.isEmpty()
         && !(contains(s.message(i)) || contains(s.errorCode(i)) || contains(s.endpoint(i))
-             || contains(s.tool(i)) || contains(s.provider(i))))
+            || contains(s.tool(i)) || contains(s.provider(i))))
         return false;
     return true;
 }
@@ -61,6 +67,8 @@ private Q_SLOTS:
     void timeTicks_data();
     void timeTicks();
     void newerLoadWins();
+    void exportFollowsTheFilter_data();
+    void exportFollowsTheFilter();
     void cancelDropsTheLoad();
 
 private:
@@ -75,9 +83,9 @@ void TestModelSession::init()
     m_session = std::make_unique<Session>(RuleSet::builtIn());
     // the testers exist before the models are filled (style.md rule 10)
     m_eventTester = std::make_unique<QAbstractItemModelTester>(
-            m_session->eventModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        m_session->eventModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
     m_incidentTester = std::make_unique<QAbstractItemModelTester>(
-            m_session->incidentModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        m_session->incidentModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
     QSignalSpy loaded(m_session.get(), &Session::loaded);
     m_session->open({ kFixture });
     QVERIFY(loaded.count() > 0 || loaded.wait(10000));
@@ -114,10 +122,8 @@ void TestModelSession::loadsTheFixture()
     // rows come sorted by time
     qint64 last = INT64_MIN;
     for (int r = 0; r < m_session->eventModel()->rowCount(); ++r) {
-        const qint64 t = m_session->eventModel()
-                                 ->index(r, 0)
-                                 .data(EventTableModel::TimeMsRole)
-                                 .toLongLong();
+        const qint64 t
+            = m_session->eventModel()->index(r, 0).data(EventTableModel::TimeMsRole).toLongLong();
         QVERIFY(t >= last);
         last = t;
     }
@@ -255,9 +261,8 @@ void TestModelSession::frameSlotsMatchBuckets()
         QCOMPARE(slot.endMs - slot.startMs, frame.bucketMs);
         QCOMPARE(slot.requestsMin, slot.requestsMax);
         total += slot.requestsMax;
-        const auto it = std::find_if(buckets.begin(), buckets.end(), [&](const BucketCounts &b) {
-            return b.startMs == slot.startMs;
-        });
+        const auto it = std::find_if(buckets.begin(), buckets.end(),
+            [&](const BucketCounts &b) { return b.startMs == slot.startMs; });
         if (it == buckets.end()) {
             QCOMPARE(slot.requestsMax, 0u);
             continue;
@@ -300,11 +305,10 @@ void TestModelSession::drillDown_data()
     QTest::addColumn<qint64>("fromMs");
     QTest::addColumn<qint64>("toMs");
     QTest::addColumn<int>("sources");
-    QTest::addRow("one minute, every source") << qint64(1767607260000) << qint64(1767607320000)
-                                              << int(FilterState::kAllSources);
-    QTest::addRow("one minute, TOOL_ERROR only")
-            << qint64(1767607260000) << qint64(1767607380000)
-            << int(FilterState::bit(Source::ToolError));
+    QTest::addRow("one minute, every source")
+        << qint64(1767607260000) << qint64(1767607320000) << int(FilterState::kAllSources);
+    QTest::addRow("one minute, TOOL_ERROR only") << qint64(1767607260000) << qint64(1767607380000)
+                                                 << int(FilterState::bit(Source::ToolError));
     QTest::addRow("an empty range") << qint64(0) << qint64(1000) << int(FilterState::kAllSources);
 }
 
@@ -326,7 +330,7 @@ void TestModelSession::drillDown()
     int expected = 0;
     for (std::size_t i = 0; i < store.size(); ++i) {
         expected += store.timeMs(i) >= fromMs && store.timeMs(i) < toMs
-                && (sources & FilterState::bit(store.source(i)));
+            && (sources & FilterState::bit(store.source(i)));
     }
     QCOMPARE(model->rowCount(), expected);
     for (int r = 0; r < model->rowCount(); ++r) {
@@ -351,7 +355,7 @@ void TestModelSession::detailShowsTheProviderMessage()
     QVERIFY(spy.count() >= 1);
     const auto first = spy.at(0).at(0).value<EventDetailInfo>();
     QVERIFY2(first.message.contains(QLatin1String("rate limit"), Qt::CaseInsensitive),
-             qPrintable(first.message));
+        qPrintable(first.message));
     QCOMPARE(first.source, Source::ToolError);
     QVERIFY(first.guidance.contains(QLatin1String("provider")));
     QVERIFY(spy.count() >= 2 || spy.wait(10000));
@@ -360,6 +364,8 @@ void TestModelSession::detailShowsTheProviderMessage()
     QVERIFY2(full.rawError.isEmpty(), qPrintable(full.rawError));
     QVERIFY(full.raw.contains(QLatin1String("TOOL_ERROR")));
     QVERIFY(full.raw.contains(QLatin1String("\n  "))); // pretty-printed
+    QVERIFY2(!full.raw.contains(QLatin1String("token=abc")), qPrintable(full.raw)); // redacted
+    QVERIFY(full.headers.contains(qMakePair(QStringLiteral("Retry-After"), QStringLiteral("30"))));
     QVERIFY(full.file.endsWith(QLatin1String("gateway_mix.ndjson")));
     QVERIFY(full.line > 0);
 }
@@ -374,9 +380,10 @@ void TestModelSession::incidentsFollowTheFilter()
     IncidentModel *model = m_session->incidentModel();
     QVERIFY(model->rowCount() >= 1);
     for (int r = 0; r < model->rowCount(); ++r) {
-        QCOMPARE(model->index(r, 0).data(IncidentModel::SourceRole).toInt(), int(Source::ToolError));
+        QCOMPARE(
+            model->index(r, 0).data(IncidentModel::SourceRole).toInt(), int(Source::ToolError));
         QVERIFY(model->index(r, 0).data(IncidentModel::StartMsRole).toLongLong()
-                <= model->index(r, 0).data(IncidentModel::EndMsRole).toLongLong());
+            <= model->index(r, 0).data(IncidentModel::EndMsRole).toLongLong());
     }
 }
 
@@ -388,14 +395,12 @@ void TestModelSession::timeTicks_data()
     QTest::addColumn<QString>("firstLabel");
     QTest::addColumn<bool>("datesShown");
     QTest::addRow("two hours, minute ticks")
-            << qint64(1767603600000) << qint64(1767610800000) << 10 << QStringLiteral("09:00")
-            << false;
-    QTest::addRow("half a minute, second ticks")
-            << qint64(1767603600500) << qint64(1767603630000) << 8 << QStringLiteral("09:00:05")
-            << false;
+        << qint64(1767603600000) << qint64(1767610800000) << 10 << QStringLiteral("09:00") << false;
+    QTest::addRow("half a minute, second ticks") << qint64(1767603600500) << qint64(1767603630000)
+                                                 << 8 << QStringLiteral("09:00:05") << false;
     QTest::addRow("across midnight, the date appears")
-            << qint64(1767650400000) << qint64(1767664800000) << 6
-            << QStringLiteral("22:00\nJan 5") << true;
+        << qint64(1767650400000) << qint64(1767664800000) << 6 << QStringLiteral("22:00\nJan 5")
+        << true;
 }
 
 void TestModelSession::timeTicks()
@@ -432,6 +437,38 @@ void TestModelSession::newerLoadWins()
     QCOMPARE(result->paths, QStringList { other });
     QCOMPARE(m_session->eventModel()->rowCount(), int(result->store->size()));
     QVERIFY(result->tools.isEmpty()); // a browser capture names no tools
+}
+
+void TestModelSession::exportFollowsTheFilter_data()
+{
+    QTest::addColumn<int>("sources");
+    QTest::addRow("everything") << int(FilterState::kAllSources);
+    QTest::addRow("TOOL_ERROR only") << int(FilterState::bit(Source::ToolError));
+}
+
+void TestModelSession::exportFollowsTheFilter()
+{
+    QFETCH(int, sources);
+    FilterState f;
+    f.sources = std::uint8_t(sources);
+    m_session->filter().apply(f);
+    waitForView();
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("report.json"));
+    QSignalSpy done(&m_session->exporter(), &ReportExporter::finished);
+    m_session->exportReport(path);
+    QVERIFY(done.count() > 0 || done.wait(10000));
+    QCOMPARE(done.at(0).at(1).toString(), QString());
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QJsonObject json = QJsonDocument::fromJson(file.readAll()).object();
+    const auto view = m_session->filter().view();
+    QCOMPARE(json.value(QLatin1String("requests")).toInteger(), view->requests());
+    QCOMPARE(
+        json.value(QLatin1String("rejected")).toObject().value(QLatin1String("total")).toInteger(),
+        view->rejectedTotal());
+    QCOMPARE(
+        json.value(QLatin1String("incidents")).toArray().size(), qsizetype(view->incidents.size()));
 }
 
 void TestModelSession::cancelDropsTheLoad()

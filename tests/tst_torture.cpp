@@ -28,12 +28,13 @@ namespace {
 
 QByteArray rec(int i, const char *extra = "")
 {
-    return QStringLiteral(R"({"timestamp":"2026-01-05T10:%1:%2.000Z","status":%3,"tool_name":"gmail_fetch_mails"%4})")
-            .arg(i / 60 % 60, 2, 10, QLatin1Char('0'))
-            .arg(i % 60, 2, 10, QLatin1Char('0'))
-            .arg(i % 10 == 0 ? 429 : 200)
-            .arg(QLatin1String(extra))
-            .toUtf8();
+    return QStringLiteral(
+        R"({"timestamp":"2026-01-05T10:%1:%2.000Z","status":%3,"tool_name":"gmail_fetch_mails"%4})")
+        .arg(i / 60 % 60, 2, 10, QLatin1Char('0'))
+        .arg(i % 60, 2, 10, QLatin1Char('0'))
+        .arg(i % 10 == 0 ? 429 : 200)
+        .arg(QLatin1String(extra))
+        .toUtf8();
 }
 
 QByteArray readAll(const QString &path)
@@ -59,7 +60,8 @@ bool blankLine(QByteArray line)
 // Reasons that mean "this is not valid JSON" (jsonvalue.cpp json::reason()).
 bool refusedAsJson(const QString &message)
 {
-    return message.startsWith(QLatin1String("invalid JSON")) || message == QLatin1String("nesting too deep");
+    return message.startsWith(QLatin1String("invalid JSON"))
+        || message == QLatin1String("nesting too deep");
 }
 
 // Streams `total` bytes of `unit` repeated through deflate (gzip wrapper), without holding them.
@@ -127,15 +129,13 @@ private:
     int m_inputs = 0;
 };
 
-void TestTorture::initTestCase()
-{
-    QVERIFY(m_dir.isValid());
-}
+void TestTorture::initTestCase() { QVERIFY(m_dir.isValid()); }
 
 void TestTorture::suiteRows()
 {
     QTest::addColumn<QString>("file");
-    QDirIterator it(fixture(QStringLiteral("json-test-suite")), { QStringLiteral("*.json") }, QDir::Files);
+    QDirIterator it(
+        fixture(QStringLiteral("json-test-suite")), { QStringLiteral("*.json") }, QDir::Files);
     QStringList files;
     while (it.hasNext())
         files << it.next();
@@ -156,12 +156,13 @@ void TestTorture::jsonTestSuiteDecoder()
     RecordDecoder decoder;
     int records = 0, entryErrors = 0;
     const auto r = decoder.decode(
-            padded.data(), std::size_t(bytes.size()), padded.size(),
-            [&](RawRecord &, const char *) { ++records; },
-            [&](const char *, std::string_view) { ++entryErrors; });
+        padded.data(), std::size_t(bytes.size()), padded.size(),
+        [&](RawRecord &, const char *) { ++records; },
+        [&](const char *, std::string_view) { ++entryErrors; });
     const QString name = QFileInfo(file).fileName();
     if (name.startsWith(QLatin1String("y_")))
-        QVERIFY2(!r.error, qPrintable(name + QStringLiteral(": ") + QLatin1String(json::reason(r.error).data())));
+        QVERIFY2(!r.error,
+            qPrintable(name + QStringLiteral(": ") + QLatin1String(json::reason(r.error).data())));
     else if (name.startsWith(QLatin1String("n_")))
         QVERIFY2(r.error, qPrintable(name + QStringLiteral(" was accepted")));
     ++m_inputs;
@@ -175,7 +176,8 @@ void TestTorture::jsonTestSuiteEmbedded()
     const QString name = QFileInfo(file).fileName();
     QByteArray line = readAll(file);
     line.replace('\n', '\r'); // CR is JSON whitespace where LF is, and as invalid inside strings
-    const QByteArray content = rec(1) + "\n" + rec(2) + "\n" + line + "\n" + rec(4) + "\n" + rec(5) + "\n";
+    const QByteArray content
+        = rec(1) + "\n" + rec(2) + "\n" + line + "\n" + rec(4) + "\n" + rec(5) + "\n";
     const QDir dir(m_dir.path());
     const Loaded l = loadFiles({ writeFile(dir, QStringLiteral("embedded.ndjson"), content) });
     const InputReport &r = l.reports.front();
@@ -194,8 +196,10 @@ void TestTorture::jsonTestSuiteEmbedded()
     }
     if (name.startsWith(QLatin1String("n_")) && !blankLine(line)) {
         // entries before the syntax error may be reported first ("[1 true]": 1 is no record)
-        QVERIFY2(std::any_of(r.errors.begin(), r.errors.end(), [](const LocatedError &e) { return refusedAsJson(e.message); }),
-                 qPrintable(r.errors.empty() ? QStringLiteral("an invalid line was not reported") : r.errors.front().message));
+        QVERIFY2(std::any_of(r.errors.begin(), r.errors.end(),
+                     [](const LocatedError &e) { return refusedAsJson(e.message); }),
+            qPrintable(r.errors.empty() ? QStringLiteral("an invalid line was not reported")
+                                        : r.errors.front().message));
     }
 
     // On its own: nothing in the suite has a time, so no record; never a crash.
@@ -203,7 +207,8 @@ void TestTorture::jsonTestSuiteEmbedded()
     const InputReport &a = alone.reports.front();
     QCOMPARE(a.records, 0);
     if (name.startsWith(QLatin1String("y_")))
-        QVERIFY2(!refusedAsJson(a.errors.empty() ? QString() : a.errors.front().message), qPrintable(a.fatal));
+        QVERIFY2(!refusedAsJson(a.errors.empty() ? QString() : a.errors.front().message),
+            qPrintable(a.fatal));
     if (name.startsWith(QLatin1String("n_")) && !blankLine(readAll(file)))
         QVERIFY2(a.failed() || a.skipped > 0, "an invalid file was accepted");
     m_inputs += 2;
@@ -226,98 +231,170 @@ void TestTorture::nastyInputs_data()
     using L = QStringList;
 
     // containers and file-system oddities
-    QTest::addRow("empty file") << "torture/empty.ndjson" << 0 << -1 << L {} << "" << "";
-    QTest::addRow("blank lines only") << "torture/blank-lines.ndjson" << 0 << -1 << L {} << "" << "";
-    QTest::addRow("a BOM and nothing else") << "torture/bom-only.ndjson" << 0 << -1 << L {} << "" << "";
-    QTest::addRow("directory given as input") << "@directory" << 0 << -1 << L {} << "is a directory" << "";
-    QTest::addRow("missing file") << "@missing" << 0 << -1 << L {} << "No such file" << "";
-    QTest::addRow("unreadable file (chmod 000)") << "@unreadable" << 0 << -1 << L {} << "Permission denied" << "";
-    QTest::addRow("symlink loop") << "@symlink-loop" << 0 << -1 << L {} << "symbolic links" << "";
-    QTest::addRow("/dev/zero: endless NUL bytes") << "@dev-zero" << 0 << -1 << L {} << "binary" << "";
-    QTest::addRow("file deleted before loading, still open (/proc/self/fd)") << "@deleted-open-fd" << 1000 << -1 << L {} << "" << "";
-    QTest::addRow("file deleted while reading") << "@deleted-while-reading" << 20000 << -1 << L {} << "" << "";
-    QTest::addRow("file truncated while reading, at a line end") << "@truncated-while-reading" << 10000 << -1 << L {} << "" << "";
-    QTest::addRow("binary file") << "torture/binary.bin" << 0 << -1 << L {} << "binary" << "";
-    QTest::addRow("NUL bytes only") << "torture/nul-bytes-only.bin" << 0 << -1 << L {} << "binary" << "";
-    QTest::addRow("prose") << "torture/prose.txt" << 0 << -1 << L {} << "not a log" << "";
+    QTest::addRow("empty file") << "torture/empty.ndjson" << 0 << -1 << L {} << ""
+                                << "";
+    QTest::addRow("blank lines only") << "torture/blank-lines.ndjson" << 0 << -1 << L {} << ""
+                                      << "";
+    QTest::addRow("a BOM and nothing else") << "torture/bom-only.ndjson" << 0 << -1 << L {} << ""
+                                            << "";
+    QTest::addRow("directory given as input") << "@directory" << 0 << -1 << L {} << "is a directory"
+                                              << "";
+    QTest::addRow("missing file") << "@missing" << 0 << -1 << L {} << "No such file"
+                                  << "";
+    QTest::addRow("unreadable file (chmod 000)")
+        << "@unreadable" << 0 << -1 << L {} << "Permission denied"
+        << "";
+    QTest::addRow("symlink loop") << "@symlink-loop" << 0 << -1 << L {} << "symbolic links"
+                                  << "";
+    QTest::addRow("/dev/zero: endless NUL bytes") << "@dev-zero" << 0 << -1 << L {} << "binary"
+                                                  << "";
+    QTest::addRow("file deleted before loading, still open (/proc/self/fd)")
+        << "@deleted-open-fd" << 1000 << -1 << L {} << ""
+        << "";
+    QTest::addRow("file deleted while reading")
+        << "@deleted-while-reading" << 20000 << -1 << L {} << ""
+        << "";
+    QTest::addRow("file truncated while reading, at a line end")
+        << "@truncated-while-reading" << 10000 << -1 << L {} << ""
+        << "";
+    QTest::addRow("binary file") << "torture/binary.bin" << 0 << -1 << L {} << "binary"
+                                 << "";
+    QTest::addRow("NUL bytes only") << "torture/nul-bytes-only.bin" << 0 << -1 << L {} << "binary"
+                                    << "";
+    QTest::addRow("prose") << "torture/prose.txt" << 0 << -1 << L {} << "not a log"
+                           << "";
     // framing
-    QTest::addRow("NUL bytes in one line") << "torture/nul-bytes-in-a-line.ndjson" << 3 << -1 << L { "3: invalid JSON" } << "" << "";
-    QTest::addRow("last line cut short, no newline") << "torture/last-line-cut-short.ndjson" << 3 << -1 << L { "4: invalid JSON" } << "" << "";
-    QTest::addRow("LF, CRLF and blank CRLF lines mixed") << "torture/mixed-line-ends.ndjson" << 4 << -1 << L {} << "" << "";
-    QTest::addRow("CR-only line ends (classic Mac): one line, not a log") << "torture/cr-only-line-ends.ndjson" << 0 << -1 << L {} << "not a log" << "";
-    QTest::addRow("two objects on one line") << "torture/two-objects-on-one-line.ndjson" << 1 << -1
-                                             << L { "1: invalid JSON: trailing", "3: invalid JSON: trailing" } << "" << "";
+    QTest::addRow("NUL bytes in one line")
+        << "torture/nul-bytes-in-a-line.ndjson" << 3 << -1 << L { "3: invalid JSON" } << ""
+        << "";
+    QTest::addRow("last line cut short, no newline")
+        << "torture/last-line-cut-short.ndjson" << 3 << -1 << L { "4: invalid JSON" } << ""
+        << "";
+    QTest::addRow("LF, CRLF and blank CRLF lines mixed")
+        << "torture/mixed-line-ends.ndjson" << 4 << -1 << L {} << ""
+        << "";
+    QTest::addRow("CR-only line ends (classic Mac): one line, not a log")
+        << "torture/cr-only-line-ends.ndjson" << 0 << -1 << L {} << "not a log"
+        << "";
+    QTest::addRow("two objects on one line")
+        << "torture/two-objects-on-one-line.ndjson" << 1 << -1
+        << L { "1: invalid JSON: trailing", "3: invalid JSON: trailing" } << ""
+        << "";
     QTest::addRow("lines that are not records")
-            << "torture/lines-that-are-not-records.ndjson" << 2 << -1
-            << L { "2: not a record (a JSON string", "3: not a record (a JSON number", "4: not a record (JSON null",
-                   "5: not a record (a JSON boolean", "6: entry is not a JSON object", "6: entry is not a JSON object",
-                   "8: no time", "9: no time" }
-            << "" << "";
+        << "torture/lines-that-are-not-records.ndjson" << 2 << -1
+        << L { "2: not a record (a JSON string", "3: not a record (a JSON number",
+               "4: not a record (JSON null", "5: not a record (a JSON boolean",
+               "6: entry is not a JSON object", "6: entry is not a JSON object", "8: no time",
+               "9: no time" }
+        << ""
+        << "";
     QTest::addRow("BOM at the start of a middle line and between tokens")
-            << "torture/bom-in-the-middle.ndjson" << 3 << -1 << L { "3: invalid JSON" } << "" << "";
-    QTest::addRow("20 MB record on one line") << "@20mb-record-line" << 3 << -1 << L {} << "" << "";
-    QTest::addRow("20 MB of garbage on one line") << "@20mb-garbage-line" << 2 << -1 << L { "2: invalid JSON" } << "" << "";
-    QTest::addRow("20 MB JSON array on one line") << "@20mb-array-line" << 200000 << -1 << L {} << "" << "format=json";
-    QTest::addRow("10,000 broken lines and one record") << "@many-errors" << 1 << 10000 << L { "1: invalid JSON", "2: invalid JSON" } << "" << "";
+        << "torture/bom-in-the-middle.ndjson" << 3 << -1 << L { "3: invalid JSON" } << ""
+        << "";
+    QTest::addRow("20 MB record on one line") << "@20mb-record-line" << 3 << -1 << L {} << ""
+                                              << "";
+    QTest::addRow("20 MB of garbage on one line")
+        << "@20mb-garbage-line" << 2 << -1 << L { "2: invalid JSON" } << ""
+        << "";
+    QTest::addRow("20 MB JSON array on one line")
+        << "@20mb-array-line" << 200000 << -1 << L {} << ""
+        << "format=json";
+    QTest::addRow("10,000 broken lines and one record")
+        << "@many-errors" << 1 << 10000 << L { "1: invalid JSON", "2: invalid JSON" } << ""
+        << "";
     // JSON itself
     QTest::addRow("invalid UTF-8 in strings and outside")
-            << "torture/invalid-utf8.ndjson" << 4 << -1 << L { "4: invalid JSON" } << "" << "";
-    QTest::addRow("lone surrogate escapes") << "torture/lone-surrogates.ndjson" << 7 << -1 << L { "7: invalid JSON: bad string" } << "" << "";
-    QTest::addRow("nesting 200 kept, 300 refused") << "torture/nesting-200-and-300.ndjson" << 3 << -1 << L { "2: nesting too deep" } << "" << "";
-    QTest::addRow("100,000-deep nesting as a line") << "@deep-line" << 2 << -1 << L { "2: nesting too deep" } << "" << "";
-    QTest::addRow("100,000-deep nesting in a HAR entry") << "@deep-har" << 2 << -1 << L { "3: nesting too deep" } << "" << "format=har";
-    QTest::addRow("100,000-deep nesting in a JSON array document") << "@deep-array" << 2 << -1 << L { "3: nesting too deep" } << "" << "format=json";
+        << "torture/invalid-utf8.ndjson" << 4 << -1 << L { "4: invalid JSON" } << ""
+        << "";
+    QTest::addRow("lone surrogate escapes")
+        << "torture/lone-surrogates.ndjson" << 7 << -1 << L { "7: invalid JSON: bad string" } << ""
+        << "";
+    QTest::addRow("nesting 200 kept, 300 refused")
+        << "torture/nesting-200-and-300.ndjson" << 3 << -1 << L { "2: nesting too deep" } << ""
+        << "";
+    QTest::addRow("100,000-deep nesting as a line")
+        << "@deep-line" << 2 << -1 << L { "2: nesting too deep" } << ""
+        << "";
+    QTest::addRow("100,000-deep nesting in a HAR entry")
+        << "@deep-har" << 2 << -1 << L { "3: nesting too deep" } << ""
+        << "format=har";
+    QTest::addRow("100,000-deep nesting in a JSON array document")
+        << "@deep-array" << 2 << -1 << L { "3: nesting too deep" } << ""
+        << "format=json";
     QTest::addRow("numbers: 1e400, -0, 1e-400, huge integers")
-            << "torture/numbers.ndjson" << 4 << -1
-            << L { "1: out-of-range number", "6: unusable time", "7: unusable time" } << ""
-            << "status=0|200|429|200;time=1970-01-01T00:00:00.000Z|2026-01-05T10:00:03.000Z|2026-01-05T10:00:04.000Z|1970-01-01T00:00:00.000Z";
+        << "torture/numbers.ndjson" << 4 << -1
+        << L { "1: out-of-range number", "6: unusable time", "7: unusable time" } << ""
+        << "status=0|200|429|200;time=1970-01-01T00:00:00.000Z|2026-01-05T10:00:03.000Z|2026-01-"
+           "05T10:00:04.000Z|1970-01-01T00:00:00.000Z";
     QTest::addRow("duplicate keys") << "torture/duplicate-keys.ndjson" << 1 << -1 << L {} << ""
                                     << "time=2026-01-05T10:00:00.000Z;status=429";
-    QTest::addRow("10,000 keys in one record") << "@many-keys" << 1 << -1 << L {} << "" << "";
-    QTest::addRow("a JSON array of a million records") << "@million-array" << 1000000 << -1 << L {} << "" << "format=json";
+    QTest::addRow("10,000 keys in one record") << "@many-keys" << 1 << -1 << L {} << ""
+                                               << "";
+    QTest::addRow("a JSON array of a million records")
+        << "@million-array" << 1000000 << -1 << L {} << ""
+        << "format=json";
     // fields
     QTest::addRow("far-future, pre-1970 and leap-second timestamps")
-            << "torture/timestamps.ndjson" << 9 << -1
-            << L { "8: unusable time", "9: unusable time", "10: unusable time", "12: no time" } << ""
-            << "time=9999-12-31T23:59:59.999Z|3000-01-01T00:00:00.000Z|1969-07-20T20:17:40.000Z|0001-01-01T00:00:00.000Z|"
-               "1969-12-31T23:59:59.000Z|2016-12-31T23:59:59.999Z|2016-12-31T23:59:59.999Z|2026-01-05T10:42:07.123Z|"
-               "2026-01-05T10:00:13.000Z";
+        << "torture/timestamps.ndjson" << 9 << -1
+        << L { "8: unusable time", "9: unusable time", "10: unusable time", "12: no time" } << ""
+        << "time=9999-12-31T23:59:59.999Z|3000-01-01T00:00:00.000Z|1969-07-20T20:17:40.000Z|0001-"
+           "01-01T00:00:00.000Z|"
+           "1969-12-31T23:59:59.000Z|2016-12-31T23:59:59.999Z|2016-12-31T23:59:59.999Z|2026-01-"
+           "05T10:42:07.123Z|"
+           "2026-01-05T10:00:13.000Z";
     QTest::addRow("status as string, float, bool, array, object, out of range")
-            << "torture/status-types.ndjson" << 14 << -1 << L {} << ""
-            << "status=429|429|429|429|429|-1|-1|-1|-1|-1|-1|-1|-1|0;rejections=5";
+        << "torture/status-types.ndjson" << 14 << -1 << L {} << ""
+        << "status=429|429|429|429|429|-1|-1|-1|-1|-1|-1|-1|-1|0;rejections=5";
     QTest::addRow("headers as list, object, pairs, rawHeaders and odd shapes")
-            << "torture/headers-as-list-and-object.ndjson" << 12 << -1 << L {} << ""
-            << "retryAfterMs=1000|2000|3000|4000|5000|6000|-1|-1|-1|8000|-1|-1";
+        << "torture/headers-as-list-and-object.ndjson" << 12 << -1 << L {} << ""
+        << "retryAfterMs=1000|2000|3000|4000|5000|6000|-1|-1|-1|8000|-1|-1";
     QTest::addRow("repeated and mixed-case headers")
-            << "torture/repeated-mixed-case-headers.ndjson" << 5 << -1 << L {} << ""
-            << "retryAfterMs=9000|-1|-1|-1|3000;rejections=4";
+        << "torture/repeated-mixed-case-headers.ndjson" << 5 << -1 << L {} << ""
+        << "retryAfterMs=9000|-1|-1|-1|3000;rejections=4";
     QTest::addRow("Retry-After as HTTP-date, negative, huge, fractional, garbage")
-            << "torture/retry-after-values.ndjson" << 13 << -1 << L {} << ""
-            << "retryAfterMs=30000|-1|2147483647|1500|-1|-1|-1|-1|0|0|0|-1|2147483647";
+        << "torture/retry-after-values.ndjson" << 13 << -1 << L {} << ""
+        << "retryAfterMs=30000|-1|2147483647|1500|-1|-1|-1|-1|0|0|0|-1|2147483647";
     // documents
     QTest::addRow("HAR with broken entries")
-            << "torture/har-with-broken-entries.har" << 3 << -1
-            << L { "4: entry is not a JSON object", "5: HAR entry without startedDateTime", "8: nesting too deep" } << ""
-            << "format=har;status=200|429|200";
+        << "torture/har-with-broken-entries.har" << 3 << -1
+        << L { "4: entry is not a JSON object", "5: HAR entry without startedDateTime",
+               "8: nesting too deep" }
+        << ""
+        << "format=har;status=200|429|200";
     QTest::addRow("HAR with invalid UTF-8 in a body")
-            << "torture/har-with-invalid-utf8.har" << 3 << -1
-            << L { "4: entry is not a JSON object", "5: HAR entry without startedDateTime", "8: nesting too deep" } << ""
-            << "format=har;status=200|429|200";
-    QTest::addRow("HAR whose log is not an object") << "torture/har-log-not-an-object.har" << 0 << -1 << L {} << "not a log" << "";
+        << "torture/har-with-invalid-utf8.har" << 3 << -1
+        << L { "4: entry is not a JSON object", "5: HAR entry without startedDateTime",
+               "8: nesting too deep" }
+        << ""
+        << "format=har;status=200|429|200";
+    QTest::addRow("HAR whose log is not an object")
+        << "torture/har-log-not-an-object.har" << 0 << -1 << L {} << "not a log"
+        << "";
     QTest::addRow("JSON array with odd entries")
-            << "torture/array-with-odd-entries.json" << 2 << -1
-            << L { "3: entry is not a JSON object", "4: entry is not a JSON object", "5: entry is not a JSON object",
-                   "7: entry is not a JSON object", "8: no time" }
-            << "" << "format=json";
+        << "torture/array-with-odd-entries.json" << 2 << -1
+        << L { "3: entry is not a JSON object", "4: entry is not a JSON object",
+               "5: entry is not a JSON object", "7: entry is not a JSON object", "8: no time" }
+        << ""
+        << "format=json";
     QTest::addRow("PyGithub replay cut mid-exchange")
-            << "torture/pygithub-cut-mid-exchange.txt" << 1 << -1 << L { "12: incomplete PyGithub exchange" } << "" << "format=pygithub";
+        << "torture/pygithub-cut-mid-exchange.txt" << 1 << -1
+        << L { "12: incomplete PyGithub exchange" } << ""
+        << "format=pygithub";
     // gzip
-    QTest::addRow("gzip of nothing") << "torture/gzip-of-nothing.ndjson.gz" << 0 << -1 << L {} << "" << "";
+    QTest::addRow("gzip of nothing") << "torture/gzip-of-nothing.ndjson.gz" << 0 << -1 << L {} << ""
+                                     << "";
     QTest::addRow("gzip cut in half") << "torture/gzip-cut-in-half.ndjson.gz" << 180 << 1
-                                      << L { "181: invalid JSON", "181: truncated gzip" } << "" << "";
-    QTest::addRow("gzip followed by garbage") << "torture/gzip-then-garbage.ndjson.gz" << 50 << 0 << L { "51: corrupt gzip data" } << "" << "";
-    QTest::addRow("plain text named .gz") << "torture/not-really-gzip.ndjson.gz" << 2 << -1 << L {} << "" << "";
-    QTest::addRow("gzip bomb (128 MiB from 128 KiB, cap 4 MiB)") << "@gzip-bomb" << 65536 << 0 << L { "65537: possible gzip bomb" } << "" << "";
+                                      << L { "181: invalid JSON", "181: truncated gzip" } << ""
+                                      << "";
+    QTest::addRow("gzip followed by garbage")
+        << "torture/gzip-then-garbage.ndjson.gz" << 50 << 0 << L { "51: corrupt gzip data" } << ""
+        << "";
+    QTest::addRow("plain text named .gz")
+        << "torture/not-really-gzip.ndjson.gz" << 2 << -1 << L {} << ""
+        << "";
+    QTest::addRow("gzip bomb (128 MiB from 128 KiB, cap 4 MiB)")
+        << "@gzip-bomb" << 65536 << 0 << L { "65537: possible gzip bomb" } << ""
+        << "";
 }
 
 Made TestTorture::make(const QString &input)
@@ -371,15 +448,19 @@ Made TestTorture::make(const QString &input)
         for (int i = 0; i < 10000; ++i)
             cut = content.indexOf('\n', cut) + 1;
         m.options.chunkBytes = 4096;
-        m.options.progress = [path = m.path, cut, done = false](std::uint64_t, std::uint64_t) mutable {
-            if (!std::exchange(done, true) && ::truncate(QFile::encodeName(path).constData(), off_t(cut)) != 0)
-                qFatal("truncate failed");
-        };
+        m.options.progress
+            = [path = m.path, cut, done = false](std::uint64_t, std::uint64_t) mutable {
+                  if (!std::exchange(done, true)
+                      && ::truncate(QFile::encodeName(path).constData(), off_t(cut)) != 0)
+                      qFatal("truncate failed");
+              };
     } else if (name == QLatin1String("20mb-record-line")) {
         const QByteArray big = rec(2, ",\"message\":\"") + QByteArray(20 << 20, 'm') + "\"}";
-        m.path = writeFile(dir, QStringLiteral("20mb-record.ndjson"), rec(1) + "\n" + big + "\n" + rec(3) + "\n");
+        m.path = writeFile(
+            dir, QStringLiteral("20mb-record.ndjson"), rec(1) + "\n" + big + "\n" + rec(3) + "\n");
     } else if (name == QLatin1String("20mb-garbage-line")) {
-        m.path = writeFile(dir, QStringLiteral("20mb-garbage.ndjson"), rec(1) + "\n" + QByteArray(20 << 20, 'x') + "\n" + rec(3) + "\n");
+        m.path = writeFile(dir, QStringLiteral("20mb-garbage.ndjson"),
+            rec(1) + "\n" + QByteArray(20 << 20, 'x') + "\n" + rec(3) + "\n");
     } else if (name == QLatin1String("20mb-array-line")) {
         QByteArray a = "[";
         for (int i = 0; i < 200000; ++i)
@@ -389,19 +470,23 @@ Made TestTorture::make(const QString &input)
             qFatal("the array line is shorter than 20 MB");
         m.path = writeFile(dir, QStringLiteral("20mb-array.json"), a);
     } else if (name == QLatin1String("many-errors")) {
-        m.path = writeFile(dir, QStringLiteral("many-errors.ndjson"), QByteArray("{not json\n").repeated(10000) + rec(1) + "\n");
+        m.path = writeFile(dir, QStringLiteral("many-errors.ndjson"),
+            QByteArray("{not json\n").repeated(10000) + rec(1) + "\n");
     } else if (name == QLatin1String("deep-line")) {
         m.path = writeFile(dir, QStringLiteral("deep.ndjson"),
-                           rec(1) + "\n" + rec(2, ",\"body\":").chopped(1) + nested(100000, "{\"a\":", "}") + "}\n" + rec(3) + "\n");
+            rec(1) + "\n" + rec(2, ",\"body\":").chopped(1) + nested(100000, "{\"a\":", "}") + "}\n"
+                + rec(3) + "\n");
     } else if (name == QLatin1String("deep-har")) {
-        const QByteArray entry = R"({"startedDateTime":"2026-01-05T10:00:0%1Z","request":{"method":"GET","url":"https://x/y"},"response":{"status":200}})";
+        const QByteArray entry
+            = R"({"startedDateTime":"2026-01-05T10:00:0%1Z","request":{"method":"GET","url":"https://x/y"},"response":{"status":200}})";
         m.path = writeFile(dir, QStringLiteral("deep.har"),
-                           "{\"log\":{\"entries\":[\n" + QByteArray(entry).replace("%1", "1") + ",\n"
-                                   + R"({"startedDateTime":"2026-01-05T10:00:02Z","response":{"content":)" + nested(100000, "[", "]") + "}},\n"
-                                   + QByteArray(entry).replace("%1", "3") + "\n]}}\n");
+            "{\"log\":{\"entries\":[\n" + QByteArray(entry).replace("%1", "1") + ",\n"
+                + R"({"startedDateTime":"2026-01-05T10:00:02Z","response":{"content":)"
+                + nested(100000, "[", "]") + "}},\n" + QByteArray(entry).replace("%1", "3")
+                + "\n]}}\n");
     } else if (name == QLatin1String("deep-array")) {
         m.path = writeFile(dir, QStringLiteral("deep-array.json"),
-                           "[\n" + rec(1) + ",\n" + nested(100000, "[", "]") + ",\n" + rec(3) + "\n]\n");
+            "[\n" + rec(1) + ",\n" + nested(100000, "[", "]") + ",\n" + rec(3) + "\n]\n");
     } else if (name == QLatin1String("many-keys")) {
         QByteArray r = rec(1).chopped(1);
         for (int i = 0; i < 10000; ++i)
@@ -412,7 +497,8 @@ Made TestTorture::make(const QString &input)
         a.reserve(60 << 20);
         a += "[\n";
         for (int i = 0; i < 1000000; ++i) {
-            a += "{\"ts\":" + QByteArray::number(1767600000000LL + i * 37) + ",\"status\":" + (i % 50 ? "200" : "429") + "}";
+            a += "{\"ts\":" + QByteArray::number(1767600000000LL + i * 37)
+                + ",\"status\":" + (i % 50 ? "200" : "429") + "}";
             a += i + 1 < 1000000 ? ",\n" : "\n";
         }
         a += "]\n";
@@ -424,7 +510,8 @@ Made TestTorture::make(const QString &input)
         unit = unit.leftJustified(63, ' ') + "\n";
         const QByteArray gz = gzipRepeated(unit, qint64(128) << 20);
         if (unit.size() != 64 || gz.size() > (1 << 20))
-            qFatal("the gzip bomb is not what it should be: %d-byte lines, %d bytes", int(unit.size()), int(gz.size()));
+            qFatal("the gzip bomb is not what it should be: %d-byte lines, %d bytes",
+                int(unit.size()), int(gz.size()));
         m.path = writeFile(dir, QStringLiteral("bomb.ndjson.gz"), gz);
         m.options.maxInflated = 4u << 20;
         m.options.chunkBytes = 1u << 16;
@@ -444,7 +531,8 @@ void TestTorture::nastyInputs()
     QFETCH(QString, probe);
 
     if (input == QLatin1String("@unreadable") && ::geteuid() == 0)
-        QSKIP("running as root (as CI does): chmod 000 does not stop root from reading (CAP_DAC_OVERRIDE)");
+        QSKIP("running as root (as CI does): chmod 000 does not stop root from reading "
+              "(CAP_DAC_OVERRIDE)");
     Made m = make(input);
     Loaded l = loadFiles({ m.path }, m.options);
     if (m.fd >= 0)
@@ -466,22 +554,29 @@ void TestTorture::nastyInputs()
     if (r.skipped > InputReport::kMaxErrors)
         QCOMPARE(r.errors.size(), std::size_t(InputReport::kMaxErrors)); // the first 100 are listed
     for (qsizetype i = 0; i < errors.size(); ++i) {
-        QVERIFY2(std::size_t(i) < r.errors.size(), qPrintable(QStringLiteral("missing error ") + errors[i]));
+        QVERIFY2(std::size_t(i) < r.errors.size(),
+            qPrintable(QStringLiteral("missing error ") + errors[i]));
         const qsizetype colon = errors[i].indexOf(QLatin1String(": "));
         const QString line = errors[i].left(colon);
         const QString text = errors[i].mid(colon + 2);
         const LocatedError &e = r.errors[std::size_t(i)];
         const QString got = QStringLiteral("%1: %2").arg(e.line).arg(e.message);
         if (line != QLatin1String("*"))
-            QVERIFY2(e.line == line.toULongLong(), qPrintable(got + QStringLiteral("  (expected ") + errors[i] + ')'));
-        QVERIFY2(e.message.contains(text), qPrintable(got + QStringLiteral("  (expected ") + errors[i] + ')'));
+            QVERIFY2(e.line == line.toULongLong(),
+                qPrintable(got + QStringLiteral("  (expected ") + errors[i] + ')'));
+        QVERIFY2(e.message.contains(text),
+            qPrintable(got + QStringLiteral("  (expected ") + errors[i] + ')'));
     }
     if (skipped != 10000)
         QVERIFY2(r.errors.size() == std::size_t(errors.size()),
-                 qPrintable(QStringLiteral("%1 errors, first unexpected: %2: %3")
-                                    .arg(r.errors.size())
-                                    .arg(r.errors.size() > std::size_t(errors.size()) ? r.errors[std::size_t(errors.size())].line : 0)
-                                    .arg(r.errors.size() > std::size_t(errors.size()) ? r.errors[std::size_t(errors.size())].message : QString())));
+            qPrintable(QStringLiteral("%1 errors, first unexpected: %2: %3")
+                           .arg(r.errors.size())
+                           .arg(r.errors.size() > std::size_t(errors.size())
+                                   ? r.errors[std::size_t(errors.size())].line
+                                   : 0)
+                           .arg(r.errors.size() > std::size_t(errors.size())
+                                   ? r.errors[std::size_t(errors.size())].message
+                                   : QString())));
 
     for (const QString &p : probe.split(QLatin1Char(';'), Qt::SkipEmptyParts)) {
         const QString field = p.section(QLatin1Char('='), 0, 0);
@@ -558,16 +653,14 @@ void TestTorture::fuzzRegressions()
     std::string padded(bytes.constData(), std::size_t(bytes.size()));
     padded.append(simdjson::SIMDJSON_PADDING, ' ');
     RecordDecoder decoder;
-    decoder.decode(padded.data(), std::size_t(bytes.size()), padded.size(), [](RawRecord &, const char *) {},
-                   [](const char *, std::string_view) {});
+    decoder.decode(
+        padded.data(), std::size_t(bytes.size()), padded.size(), [](RawRecord &, const char *) {},
+        [](const char *, std::string_view) {});
     (void)parseTimestamp(std::string_view(bytes.constData(), std::size_t(bytes.size())));
     ++m_inputs;
 }
 
-void TestTorture::cleanupTestCase()
-{
-    qInfo("inputs tried: %d", m_inputs);
-}
+void TestTorture::cleanupTestCase() { qInfo("inputs tried: %d", m_inputs); }
 
 QTEST_GUILESS_MAIN(TestTorture)
 #include "tst_torture.moc"

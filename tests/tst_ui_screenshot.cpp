@@ -39,12 +39,12 @@ void TestUiScreenshot::writesAPngWithTheSourceColours()
     env.insert(QStringLiteral("XDG_CONFIG_HOME"), m_dir.filePath(QStringLiteral("config")));
     p.setProcessEnvironment(env);
     p.start(QStringLiteral(RATESCOPE_BINARY),
-            { QStringLiteral("--screenshot"), png, QStringLiteral("--size"), QStringLiteral("1200x800"),
-              QStringLiteral("--theme"), theme, QStringLiteral("--limit"), QStringLiteral("6"),
-              QStringLiteral(RATESCOPE_FIXTURE_DIR "/gateway_mix.ndjson") });
+        { QStringLiteral("--screenshot"), png, QStringLiteral("--size"), QStringLiteral("1200x800"),
+            QStringLiteral("--theme"), theme, QStringLiteral("--limit"), QStringLiteral("6"),
+            QStringLiteral(RATESCOPE_FIXTURE_DIR "/gateway_mix.ndjson") });
     QVERIFY(p.waitForFinished(60000));
     QVERIFY2(p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0,
-             p.readAllStandardError().constData());
+        p.readAllStandardError().constData());
 
     QImage image(png);
     QVERIFY(!image.isNull());
@@ -56,9 +56,11 @@ void TestUiScreenshot::writesAPngWithTheSourceColours()
         for (int x = 0; x < image.width(); ++x)
             ++counts[line[x] | 0xFF000000];
     }
-    for (QRgb colour : { SourcePalette::kRateLimited, SourcePalette::kToolError, SourcePalette::kUnclassified }) {
+    for (QRgb colour :
+        { SourcePalette::kRateLimited, SourcePalette::kToolError, SourcePalette::kUnclassified }) {
         QVERIFY2(counts[colour] >= 40,
-                 qPrintable(QStringLiteral("%1: %2 pixels").arg(QColor(colour).name()).arg(counts[colour])));
+            qPrintable(
+                QStringLiteral("%1: %2 pixels").arg(QColor(colour).name()).arg(counts[colour])));
     }
     QVERIFY2(counts.size() > 50, "an almost blank image");
 }
@@ -66,10 +68,11 @@ void TestUiScreenshot::writesAPngWithTheSourceColours()
 void TestUiScreenshot::usageErrors_data()
 {
     QTest::addColumn<QStringList>("args");
-    QTest::addRow("no input") << QStringList { QStringLiteral("--screenshot"), m_dir.filePath(QStringLiteral("x.png")) };
-    QTest::addRow("bad size") << QStringList { QStringLiteral("--screenshot"), m_dir.filePath(QStringLiteral("x.png")),
-                                               QStringLiteral("--size"), QStringLiteral("big"),
-                                               QStringLiteral(RATESCOPE_FIXTURE_DIR "/gateway_mix.ndjson") };
+    QTest::addRow("no input") << QStringList { QStringLiteral("--screenshot"),
+        m_dir.filePath(QStringLiteral("x.png")) };
+    QTest::addRow("bad size") << QStringList { QStringLiteral("--screenshot"),
+        m_dir.filePath(QStringLiteral("x.png")), QStringLiteral("--size"), QStringLiteral("big"),
+        QStringLiteral(RATESCOPE_FIXTURE_DIR "/gateway_mix.ndjson") };
 }
 
 void TestUiScreenshot::usageErrors()

@@ -21,8 +21,9 @@ QIcon appIcon()
         {
             double x, h;
             QRgb c;
-        } bars[] = { { 12, 18, 0xFFBFC7D1 }, { 22, 28, 0xFFBFC7D1 }, { 32, 40, SourcePalette::kRateLimited },
-                     { 42, 32, SourcePalette::kToolError }, { 52, 14, 0xFFBFC7D1 } };
+        } bars[] = { { 12, 18, 0xFFBFC7D1 }, { 22, 28, 0xFFBFC7D1 },
+            { 32, 40, SourcePalette::kRateLimited }, { 42, 32, SourcePalette::kToolError },
+            { 52, 14, 0xFFBFC7D1 } };
         for (const auto &b : bars) {
             p.setBrush(QColor::fromRgba(b.c));
             p.drawRect(QRectF(b.x - 4, 54 - b.h, 8, b.h));

@@ -39,7 +39,7 @@ struct ChartAdapter::Impl
     }
 
     static void setCategories(QCategoryAxis *axis, QList<QPair<QString, double>> &current,
-                              const QList<QPair<QString, double>> &next)
+        const QList<QPair<QString, double>> &next)
     {
         if (next == current)
             return;
@@ -69,7 +69,8 @@ struct ChartAdapter::Impl
     }
 };
 
-ChartAdapter::ChartAdapter(QWidget *parent) : d(std::make_unique<Impl>())
+ChartAdapter::ChartAdapter(QWidget *parent)
+    : d(std::make_unique<Impl>())
 {
     d->chart = new QChart();
     d->chart->legend()->hide();
@@ -116,15 +117,9 @@ ChartAdapter::ChartAdapter(QWidget *parent) : d(std::make_unique<Impl>())
 
 ChartAdapter::~ChartAdapter() = default;
 
-QWidget *ChartAdapter::widget() const
-{
-    return d->view;
-}
+QWidget *ChartAdapter::widget() const { return d->view; }
 
-QWidget *ChartAdapter::viewport() const
-{
-    return d->view->viewport();
-}
+QWidget *ChartAdapter::viewport() const { return d->view->viewport(); }
 
 void ChartAdapter::setColors(const ChartColors &c)
 {

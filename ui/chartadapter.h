@@ -51,7 +51,15 @@ struct ChartFrame
 class ChartAdapter
 {
 public:
-    enum class SeriesId { Requests, RateLimited, ToolError, Unclassified, Limit, ServerLimit, OverLimit };
+    enum class SeriesId {
+        Requests,
+        RateLimited,
+        ToolError,
+        Unclassified,
+        Limit,
+        ServerLimit,
+        OverLimit
+    };
 
     explicit ChartAdapter(QWidget *parent);
     ~ChartAdapter();

@@ -12,7 +12,8 @@ constexpr int kClickSlop = 4; // pixels a click may move and stay a click
 }
 
 ChartInteraction::ChartInteraction(QWidget *viewport, QObject *parent)
-    : QObject(parent), m_viewport(viewport)
+    : QObject(parent)
+    , m_viewport(viewport)
 {
     m_viewport->installEventFilter(this);
     m_viewport->setMouseTracking(true);
@@ -53,7 +54,8 @@ bool ChartInteraction::eventFilter(QObject *watched, QEvent *event)
         } else if (m_drag == Drag::Select) {
             if (!m_band)
                 m_band = new QRubberBand(QRubberBand::Rectangle, m_viewport);
-            const int x1 = std::min(pos.x(), m_pressPos.x()), x2 = std::max(pos.x(), m_pressPos.x());
+            const int x1 = std::min(pos.x(), m_pressPos.x()),
+                      x2 = std::max(pos.x(), m_pressPos.x());
             m_band->setGeometry(QRect(QPoint(x1, 0), QPoint(x2, m_viewport->height() - 1)));
             m_band->show();
         }

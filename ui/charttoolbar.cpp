@@ -7,7 +7,8 @@
 #include <QLabel>
 #include <QSpinBox>
 
-ChartToolBar::ChartToolBar(QWidget *parent) : QToolBar(tr("Chart"), parent)
+ChartToolBar::ChartToolBar(QWidget *parent)
+    : QToolBar(tr("Chart"), parent)
 {
     setObjectName(QStringLiteral("chartToolBar"));
     addWidget(new QLabel(tr(" Limit "), this));
@@ -28,7 +29,8 @@ ChartToolBar::ChartToolBar(QWidget *parent) : QToolBar(tr("Chart"), parent)
     m_bucket->setToolTip(tr("Bucket size: follows the zoom (auto) or fixed"));
     addWidget(m_bucket);
     m_bucketInfo = new QLabel(this);
-    m_bucketInfo->setMinimumWidth(fontMetrics().horizontalAdvance(QStringLiteral("(now 30 min)")) + 8);
+    m_bucketInfo->setMinimumWidth(
+        fontMetrics().horizontalAdvance(QStringLiteral("(now 30 min)")) + 8);
     addWidget(m_bucketInfo);
     addSeparator();
     m_utc = addAction(tr("UTC"));
@@ -39,7 +41,7 @@ ChartToolBar::ChartToolBar(QWidget *parent) : QToolBar(tr("Chart"), parent)
 
     connect(m_limit, &QSpinBox::valueChanged, this, [this](int v) { Q_EMIT limitChanged(v); });
     connect(m_bucket, &QComboBox::activated, this,
-            [this](int i) { Q_EMIT fixedBucketChanged(m_bucket->itemData(i).toLongLong()); });
+        [this](int i) { Q_EMIT fixedBucketChanged(m_bucket->itemData(i).toLongLong()); });
     connect(m_utc, &QAction::toggled, this, &ChartToolBar::utcChanged);
 }
 
@@ -63,7 +65,6 @@ void ChartToolBar::setUtc(bool utc)
 
 void ChartToolBar::showBucket(qint64, qint64, qint64 bucketMs)
 {
-    m_bucketInfo->setText(m_bucket->currentIndex() == 0
-                                  ? tr(" (now %1)").arg(formatDuration(bucketMs))
-                                  : QString());
+    m_bucketInfo->setText(
+        m_bucket->currentIndex() == 0 ? tr(" (now %1)").arg(formatDuration(bucketMs)) : QString());
 }

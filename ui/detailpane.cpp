@@ -9,10 +9,7 @@
 
 namespace {
 
-QString esc(const QString &s)
-{
-    return s.toHtmlEscaped();
-}
+QString esc(const QString &s) { return s.toHtmlEscaped(); }
 
 QString row(const QString &name, const QString &value)
 {
@@ -20,12 +17,14 @@ QString row(const QString &name, const QString &value)
         return QString();
     return QStringLiteral("<tr><td style='padding-right:12px; color:gray'>%1</td>"
                           "<td>%2</td></tr>")
-            .arg(esc(name), value);
+        .arg(esc(name), value);
 }
 
 } // namespace
 
-DetailPane::DetailPane(QWidget *parent) : QWidget(parent), m_browser(new QTextBrowser(this))
+DetailPane::DetailPane(QWidget *parent)
+    : QWidget(parent)
+    , m_browser(new QTextBrowser(this))
 {
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -42,10 +41,7 @@ void DetailPane::setUtc(bool utc)
         render();
 }
 
-QString DetailPane::plainText() const
-{
-    return m_browser->toPlainText();
-}
+QString DetailPane::plainText() const { return m_browser->toPlainText(); }
 
 void DetailPane::clear()
 {
@@ -69,13 +65,13 @@ void DetailPane::render()
     const QString message = i.message.isEmpty() ? tr("(no message in the record)") : i.message;
     html += QStringLiteral("<p style='font-size:large; font-weight:600; margin-bottom:6px; "
                            "white-space:pre-wrap'>%1</p>")
-                    .arg(esc(message));
+                .arg(esc(message));
     if (i.source != Source::None) {
         const QColor bg = SourcePalette::color(i.source), fg = SourcePalette::textOn(i.source);
         html += QStringLiteral("<p><span style='background-color:%1; color:%2; font-weight:600'>"
                                "&nbsp;%3&nbsp;</span>%4</p>")
-                        .arg(bg.name(), fg.name(), esc(SourcePalette::label(i.source)),
-                             i.quota ? QStringLiteral(" &nbsp;<b>insufficient_quota</b>") : QString());
+                    .arg(bg.name(), fg.name(), esc(SourcePalette::label(i.source)),
+                        i.quota ? QStringLiteral(" &nbsp;<b>insufficient_quota</b>") : QString());
         QString guidance = esc(i.guidance);
         guidance.replace(QLatin1Char('\n'), QLatin1String("<br>"));
         html += QStringLiteral("<p style='margin-top:2px'>%1</p>").arg(guidance);
@@ -83,15 +79,18 @@ void DetailPane::render()
         html += tr("<p>Not a rate-limit rejection.</p>");
     }
     html += QStringLiteral("<table cellspacing='0' cellpadding='1'>");
-    html += row(tr("Time"), esc(formatEventTime(i.timeMs, m_utc) + (m_utc ? QStringLiteral(" UTC") : QString())));
+    html += row(tr("Time"),
+        esc(formatEventTime(i.timeMs, m_utc) + (m_utc ? QStringLiteral(" UTC") : QString())));
     html += row(tr("Tool"), esc(i.tool));
     html += row(tr("Provider"), esc(i.provider));
     html += row(tr("Connection"), esc(i.connection));
-    html += row(tr("Status"), i.status < 0 ? tr("none (tool call log)") : QString::number(i.status));
+    html
+        += row(tr("Status"), i.status < 0 ? tr("none (tool call log)") : QString::number(i.status));
     html += row(tr("Request"), esc((i.method + QLatin1Char(' ') + i.endpoint).trimmed()));
     html += row(tr("Error code"), esc(i.errorCode));
     html += row(tr("Retry-After"), i.retryAfterS ? tr("%1 s").arg(*i.retryAfterS) : QString());
-    html += row(tr("Server limit"), i.serverLimit >= 0 ? QString::number(i.serverLimit) : QString());
+    html
+        += row(tr("Server limit"), i.serverLimit >= 0 ? QString::number(i.serverLimit) : QString());
     html += QStringLiteral("</table>");
 
     html += tr("<p style='margin-bottom:2px'><b>Rate-limit headers</b></p>");
@@ -104,12 +103,12 @@ void DetailPane::render()
         for (const auto &h : i.headers)
             html += QStringLiteral("<tr><td style='padding-right:12px'><code>%1</code></td>"
                                    "<td><code>%2</code></td></tr>")
-                            .arg(esc(h.first), esc(h.second));
+                        .arg(esc(h.first), esc(h.second));
         html += QStringLiteral("</table>");
     }
     const QString where = QStringLiteral("%1:%2").arg(QFileInfo(i.file).fileName()).arg(i.line);
     html += tr("<p style='margin-bottom:2px'><b>Raw record</b> — <span title='%1'>%2</span></p>")
-                    .arg(esc(i.file + QLatin1Char(':') + QString::number(i.line)), esc(where));
+                .arg(esc(i.file + QLatin1Char(':') + QString::number(i.line)), esc(where));
     if (!i.rawLoaded)
         html += tr("<p style='color:gray'>reading…</p>");
     else if (!i.rawError.isEmpty())

@@ -5,7 +5,8 @@
 
 #include <QHeaderView>
 
-EventTableView::EventTableView(QWidget *parent) : QTableView(parent)
+EventTableView::EventTableView(QWidget *parent)
+    : QTableView(parent)
 {
     setSelectionBehavior(QAbstractItemView::SelectRows);
     setSelectionMode(QAbstractItemView::SingleSelection);
@@ -19,8 +20,8 @@ EventTableView::EventTableView(QWidget *parent) : QTableView(parent)
     horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
     horizontalHeader()->setStretchLastSection(true);
     horizontalHeader()->setHighlightSections(false);
-    setItemDelegateForColumn(EventTableModel::SourceColumn,
-                             new SourceDelegate(EventTableModel::SourceRole, this));
+    setItemDelegateForColumn(
+        EventTableModel::SourceColumn, new SourceDelegate(EventTableModel::SourceRole, this));
 }
 
 void EventTableView::setEventModel(EventTableModel *model)
@@ -30,31 +31,36 @@ void EventTableView::setEventModel(EventTableModel *model)
     const QFontMetrics fm = fontMetrics();
     const int x = fm.horizontalAdvance(QLatin1Char('x'));
     int widths[EventTableModel::ColumnCount] = {};
-    widths[EventTableModel::TimeColumn] = fm.horizontalAdvance(QStringLiteral("2026-01-05 10:42:07.120")) + 16;
-    widths[EventTableModel::SourceColumn] = fm.horizontalAdvance(QStringLiteral("UNCLASSIFIED")) + 28;
+    widths[EventTableModel::TimeColumn]
+        = fm.horizontalAdvance(QStringLiteral("2026-01-05 10:42:07.120")) + 16;
+    widths[EventTableModel::SourceColumn]
+        = fm.horizontalAdvance(QStringLiteral("UNCLASSIFIED")) + 28;
     widths[EventTableModel::StatusColumn] = fm.horizontalAdvance(QStringLiteral("Status")) + 16;
     widths[EventTableModel::ToolColumn] = x * 22;
     widths[EventTableModel::ProviderColumn] = x * 11;
     widths[EventTableModel::MessageColumn] = x * 42;
-    widths[EventTableModel::RetryAfterColumn] = fm.horizontalAdvance(QStringLiteral("Retry-After")) + 16;
+    widths[EventTableModel::RetryAfterColumn]
+        = fm.horizontalAdvance(QStringLiteral("Retry-After")) + 16;
     widths[EventTableModel::MethodColumn] = fm.horizontalAdvance(QStringLiteral("Method")) + 16;
     widths[EventTableModel::EndpointColumn] = x * 34;
     widths[EventTableModel::LocationColumn] = x * 20;
     for (int c = 0; c < EventTableModel::ColumnCount; ++c)
         setColumnWidth(c, widths[c]);
     connect(selectionModel(), &QItemSelectionModel::currentRowChanged, this,
-            [this](const QModelIndex &current) {
-                Q_EMIT rowSelected(current.isValid() ? current.row() : -1);
-            });
+        [this](const QModelIndex &current) {
+            Q_EMIT rowSelected(current.isValid() ? current.row() : -1);
+        });
     connect(model, &QAbstractItemModel::modelReset, this, [this] { Q_EMIT rowSelected(-1); });
 }
 
 void EventTableView::selectRow(int row)
 {
+    if (m_model && row >= m_model->rowCount())
+        m_model->showAll(); // a row of a batch not shown yet
     if (!m_model || row < 0 || row >= m_model->rowCount())
         return;
     const QModelIndex index = m_model->index(row, 0);
-    selectionModel()->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect
-                                                     | QItemSelectionModel::Rows);
+    selectionModel()->setCurrentIndex(
+        index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
     scrollTo(index, QAbstractItemView::PositionAtCenter);
 }

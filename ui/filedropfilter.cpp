@@ -6,7 +6,8 @@
 #include <QUrl>
 #include <QWidget>
 
-FileDropFilter::FileDropFilter(QWidget *target) : QObject(target)
+FileDropFilter::FileDropFilter(QWidget *target)
+    : QObject(target)
 {
     target->setAcceptDrops(true);
     target->installEventFilter(this);

@@ -23,7 +23,8 @@ QComboBox *makeCombo(QWidget *parent, const QString &any, const QString &tip, in
 
 } // namespace
 
-FilterBar::FilterBar(QWidget *parent) : QWidget(parent)
+FilterBar::FilterBar(QWidget *parent)
+    : QWidget(parent)
 {
     m_tool = makeCombo(this, tr("any tool"), tr("Only records of this tool"), 14);
     m_provider = makeCombo(this, tr("any provider"), tr("Only records of this provider"), 10);
@@ -90,8 +91,8 @@ FilterBar::FilterBar(QWidget *parent) : QWidget(parent)
     setUtc(true);
 }
 
-void FilterBar::setChoices(const QStringList &tools, const QStringList &providers,
-                           const QList<int> &statuses)
+void FilterBar::setChoices(
+    const QStringList &tools, const QStringList &providers, const QList<int> &statuses)
 {
     auto fill = [](QComboBox *c, const QStringList &items) {
         const QSignalBlocker block(c);
@@ -146,7 +147,8 @@ void FilterBar::setState(const FilterState &state)
     select(m_provider, state.provider);
     {
         const QSignalBlocker block(m_status);
-        const int i = state.status == FilterState::kAnyStatus ? 0 : m_status->findData(state.status);
+        const int i
+            = state.status == FilterState::kAnyStatus ? 0 : m_status->findData(state.status);
         m_status->setCurrentIndex(std::max(0, i));
     }
     if (m_text->text() != state.text)
@@ -180,7 +182,8 @@ FilterState FilterBar::current() const
     s.sources = m_state.sources;
     s.tool = m_tool->currentIndex() > 0 ? m_tool->currentText() : QString();
     s.provider = m_provider->currentIndex() > 0 ? m_provider->currentText() : QString();
-    s.status = m_status->currentIndex() > 0 ? m_status->currentData().toInt() : FilterState::kAnyStatus;
+    s.status
+        = m_status->currentIndex() > 0 ? m_status->currentData().toInt() : FilterState::kAnyStatus;
     s.text = m_text->text().trimmed();
     if (m_timeOn->isChecked()) {
         s.fromMs = m_from->dateTime().toMSecsSinceEpoch();

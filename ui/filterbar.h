@@ -18,7 +18,8 @@ class FilterBar : public QWidget
 public:
     explicit FilterBar(QWidget *parent = nullptr);
 
-    void setChoices(const QStringList &tools, const QStringList &providers, const QList<int> &statuses);
+    void setChoices(
+        const QStringList &tools, const QStringList &providers, const QList<int> &statuses);
     void setUtc(bool utc);
     QLineEdit *textEdit() const { return m_text; }
 

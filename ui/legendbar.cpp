@@ -45,16 +45,17 @@ QIcon swatchIcon(const QColor &color, Swatch kind, bool enabled)
 
 } // namespace
 
-LegendBar::LegendBar(QWidget *parent) : QWidget(parent)
+LegendBar::LegendBar(QWidget *parent)
+    : QWidget(parent)
 {
     setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Fixed);
     auto *layout = new QHBoxLayout(this);
     layout->setContentsMargins(6, 2, 6, 2);
     layout->setSpacing(4);
     const std::array<Source, 4> order { Source::RateLimited, Source::ToolError,
-                                        Source::Unclassified, Source::None };
+        Source::Unclassified, Source::None };
     const std::array<QString, 4> keys { QStringLiteral("Ctrl+1"), QStringLiteral("Ctrl+2"),
-                                        QStringLiteral("Ctrl+3"), QStringLiteral("Ctrl+4") };
+        QStringLiteral("Ctrl+3"), QStringLiteral("Ctrl+4") };
     for (std::size_t i = 0; i < order.size(); ++i) {
         const Source s = order[i];
         auto *b = new QToolButton(this);
@@ -64,8 +65,8 @@ LegendBar::LegendBar(QWidget *parent) : QWidget(parent)
         b->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
         b->setIconSize(QSize(28, 14));
         b->setText(s == Source::None ? tr("other requests") : SourcePalette::label(s));
-        b->setToolTip(tr("Show or hide %1 in chart, table and incidents (%2)")
-                              .arg(b->text(), keys[i]));
+        b->setToolTip(
+            tr("Show or hide %1 in chart, table and incidents (%2)").arg(b->text(), keys[i]));
         b->setShortcut(QKeySequence(keys[i]));
         b->setObjectName(QStringLiteral("legend-%1").arg(int(s)));
         connect(b, &QToolButton::toggled, this, [this, s](bool on) {
@@ -84,13 +85,13 @@ LegendBar::LegendBar(QWidget *parent) : QWidget(parent)
         QString tip;
     } lines[] = {
         { tr("requests"), SourcePalette::requestsColor(false), Swatch::Line,
-          tr("Requests per bucket (every outcome)") },
+            tr("Requests per bucket (every outcome)") },
         { tr("limit"), QColor::fromRgba(SourcePalette::kLimit), Swatch::Line,
-          tr("The configured limit (toolbar), scaled to the bucket size") },
+            tr("The configured limit (toolbar), scaled to the bucket size") },
         { tr("server limit"), QColor::fromRgba(SourcePalette::kServerLimit), Swatch::Dashed,
-          tr("The request limit the responses reported in their headers") },
+            tr("The request limit the responses reported in their headers") },
         { tr("over limit"), QColor::fromRgba(SourcePalette::kOverLimit), Swatch::Band,
-          tr("Buckets overlapping a minute with more requests than the limit") },
+            tr("Buckets overlapping a minute with more requests than the limit") },
     };
     for (const auto &l : lines) {
         auto *label = new QToolButton(this);
@@ -111,10 +112,7 @@ LegendBar::LegendBar(QWidget *parent) : QWidget(parent)
     updateIcons();
 }
 
-QToolButton *LegendBar::sourceButton(Source source) const
-{
-    return m_sources[std::size_t(source)];
-}
+QToolButton *LegendBar::sourceButton(Source source) const { return m_sources[std::size_t(source)]; }
 
 void LegendBar::setFilter(const FilterState &state)
 {
@@ -130,8 +128,9 @@ void LegendBar::setCounts(const FilteredView &view)
 {
     for (int k = 0; k < 3; ++k) {
         const Source s = sourceFromIndex(k);
-        m_sources[std::size_t(s)]->setText(
-                QStringLiteral("%1  %2").arg(SourcePalette::label(s)).arg(view.rejected[std::size_t(k)]));
+        m_sources[std::size_t(s)]->setText(QStringLiteral("%1  %2")
+                                               .arg(SourcePalette::label(s))
+                                               .arg(view.rejected[std::size_t(k)]));
     }
     m_sources[0]->setText(tr("other requests  %1").arg(view.requests() - view.rejectedTotal()));
 }
@@ -146,7 +145,8 @@ void LegendBar::updateIcons()
 {
     for (int s = 0; s < 4; ++s) {
         QToolButton *b = m_sources[std::size_t(s)];
-        const QColor c = s == 0 ? SourcePalette::requestsColor(m_dark) : SourcePalette::color(Source(s));
+        const QColor c
+            = s == 0 ? SourcePalette::requestsColor(m_dark) : SourcePalette::color(Source(s));
         b->setIcon(swatchIcon(c, s == 0 ? Swatch::Line : Swatch::Box, b->isChecked()));
     }
     if (!m_lineEntries.isEmpty()) {

@@ -9,7 +9,10 @@
 #include <QToolButton>
 
 LoadProgress::LoadProgress(LoadJob &job, QWidget *parent)
-    : QWidget(parent), m_label(new QLabel(this)), m_bar(new QProgressBar(this)), m_cancel(new QToolButton(this))
+    : QWidget(parent)
+    , m_label(new QLabel(this))
+    , m_bar(new QProgressBar(this))
+    , m_cancel(new QToolButton(this))
 {
     auto *layout = new QHBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -25,8 +28,9 @@ LoadProgress::LoadProgress(LoadJob &job, QWidget *parent)
     hide();
     connect(m_cancel, &QToolButton::clicked, &job, &LoadJob::cancel);
     connect(&job, &LoadJob::started, this, [this](const QStringList &paths) {
-        m_label->setText(paths.size() == 1 ? tr("Loading %1").arg(QFileInfo(paths.front()).fileName())
-                                           : tr("Loading %1 files").arg(paths.size()));
+        m_label->setText(paths.size() == 1
+                ? tr("Loading %1").arg(QFileInfo(paths.front()).fileName())
+                : tr("Loading %1 files").arg(paths.size()));
         m_bar->setValue(0);
         show();
     });

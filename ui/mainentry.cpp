@@ -21,7 +21,8 @@ namespace {
 bool wantsScreenshot(int argc, char *argv[])
 {
     for (int i = 1; i < argc; ++i) {
-        if (std::strcmp(argv[i], "--screenshot") == 0 || std::strncmp(argv[i], "--screenshot=", 13) == 0)
+        if (std::strcmp(argv[i], "--screenshot") == 0
+            || std::strncmp(argv[i], "--screenshot=", 13) == 0)
             return true;
     }
     return false;
@@ -39,7 +40,8 @@ int runGui(int argc, char *argv[])
 {
     // a screenshot needs no display: choose the offscreen platform before Qt starts
     if (wantsScreenshot(argc, argv) && qEnvironmentVariableIsEmpty("DISPLAY")
-        && qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY") && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        && qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY")
+        && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
         qputenv("QT_QPA_PLATFORM", "offscreen");
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("RateScope"));
@@ -49,20 +51,32 @@ int runGui(int argc, char *argv[])
     QApplication::setWindowIcon(appIcon());
 
     QCommandLineParser p;
-    p.setApplicationDescription(QStringLiteral(
-            "Shows why API calls got HTTP 429. Subcommands: summarize, monitor, simulate (see their --help)."));
+    p.setApplicationDescription(QStringLiteral("Shows why API calls got HTTP 429. Subcommands: "
+                                               "summarize, monitor, simulate (see their --help)."));
     p.addHelpOption();
     p.addVersionOption();
     p.addOptions({
-            { QStringLiteral("screenshot"), QStringLiteral("Load INPUT..., write the window as a PNG to FILE and exit (no display needed)."), QStringLiteral("FILE") },
-            { QStringLiteral("size"), QStringLiteral("Window size for --screenshot (default 1400x900)."), QStringLiteral("WxH") },
-            { QStringLiteral("theme"), QStringLiteral("system, light or dark."), QStringLiteral("THEME") },
-            { QStringLiteral("limit"), QStringLiteral("Configured limit, requests per minute."), QStringLiteral("N") },
-            { QStringLiteral("local"), QStringLiteral("Show local time instead of UTC.") },
-            { QStringLiteral("rules"), QStringLiteral("Classification rules file replacing the built-in one."), QStringLiteral("FILE") },
-            { QStringLiteral("settings"), QStringLiteral("Keep settings in this INI file instead of the user's."), QStringLiteral("FILE") },
+        { QStringLiteral("screenshot"),
+            QStringLiteral(
+                "Load INPUT..., write the window as a PNG to FILE and exit (no display needed)."),
+            QStringLiteral("FILE") },
+        { QStringLiteral("size"),
+            QStringLiteral("Window size for --screenshot (default 1400x900)."),
+            QStringLiteral("WxH") },
+        { QStringLiteral("theme"), QStringLiteral("system, light or dark."),
+            QStringLiteral("THEME") },
+        { QStringLiteral("limit"), QStringLiteral("Configured limit, requests per minute."),
+            QStringLiteral("N") },
+        { QStringLiteral("local"), QStringLiteral("Show local time instead of UTC.") },
+        { QStringLiteral("rules"),
+            QStringLiteral("Classification rules file replacing the built-in one."),
+            QStringLiteral("FILE") },
+        { QStringLiteral("settings"),
+            QStringLiteral("Keep settings in this INI file instead of the user's."),
+            QStringLiteral("FILE") },
     });
-    p.addPositionalArgument(QStringLiteral("INPUT"), QStringLiteral("Log files to open."), QStringLiteral("[INPUT...]"));
+    p.addPositionalArgument(QStringLiteral("INPUT"), QStringLiteral("Log files to open."),
+        QStringLiteral("[INPUT...]"));
     if (!p.parse(QApplication::arguments()))
         return usageError(p.errorText());
     if (p.isSet(QStringLiteral("help"))) {
@@ -79,9 +93,11 @@ int runGui(int argc, char *argv[])
         return usageError(QStringLiteral("--screenshot needs at least one INPUT"));
     QSize size(1400, 900);
     if (p.isSet(QStringLiteral("size"))) {
-        const auto m = QRegularExpression(QStringLiteral("^(\\d{2,5})x(\\d{2,5})$")).match(p.value(QStringLiteral("size")));
+        const auto m = QRegularExpression(QStringLiteral("^(\\d{2,5})x(\\d{2,5})$"))
+                           .match(p.value(QStringLiteral("size")));
         if (!m.hasMatch())
-            return usageError(QStringLiteral("invalid --size \"%1\": expected WxH, e.g. 1400x900").arg(p.value(QStringLiteral("size"))));
+            return usageError(QStringLiteral("invalid --size \"%1\": expected WxH, e.g. 1400x900")
+                                  .arg(p.value(QStringLiteral("size"))));
         size = QSize(m.captured(1).toInt(), m.captured(2).toInt());
     }
     std::optional<qint64> limit;
@@ -89,7 +105,8 @@ int runGui(int argc, char *argv[])
         bool ok = false;
         limit = p.value(QStringLiteral("limit")).toLongLong(&ok);
         if (!ok || *limit < 0)
-            return usageError(QStringLiteral("invalid --limit \"%1\": expected requests per minute").arg(p.value(QStringLiteral("limit"))));
+            return usageError(QStringLiteral("invalid --limit \"%1\": expected requests per minute")
+                                  .arg(p.value(QStringLiteral("limit"))));
     }
     std::optional<RuleSet> rules = RuleSet::builtIn();
     if (p.isSet(QStringLiteral("rules"))) {
@@ -113,8 +130,9 @@ int runGui(int argc, char *argv[])
     if (p.isSet(QStringLiteral("local")))
         settings->setUtc(false);
     Theme theme(app);
-    const ThemeMode mode = p.isSet(QStringLiteral("theme")) ? themeModeFromString(p.value(QStringLiteral("theme")))
-                                                             : settings->theme();
+    const ThemeMode mode = p.isSet(QStringLiteral("theme"))
+        ? themeModeFromString(p.value(QStringLiteral("theme")))
+        : settings->theme();
     theme.apply(mode);
 
     Session session(std::move(*rules));
@@ -123,7 +141,8 @@ int runGui(int argc, char *argv[])
         window.resize(size);
         window.show();
         ScreenshotRunner runner(window, session, p.value(QStringLiteral("screenshot")));
-        QObject::connect(&runner, &ScreenshotRunner::done, &app, [](int code) { QApplication::exit(code); });
+        QObject::connect(
+            &runner, &ScreenshotRunner::done, &app, [](int code) { QApplication::exit(code); });
         runner.start(inputs);
         return app.exec();
     }

@@ -30,23 +30,23 @@
 #include <QVBoxLayout>
 
 MainWindow::MainWindow(Session &session, UiSettings &settings, Theme &theme, QWidget *parent)
-    : QMainWindow(parent),
-      m_session(session),
-      m_settings(settings),
-      m_theme(theme),
-      m_toolBar(new ChartToolBar(this)),
-      m_filterBar(new FilterBar(this)),
-      m_legend(new LegendBar(this)),
-      m_chart(new RateChart(this)),
-      m_incidents(new IncidentsPanel(session.incidentModel(), this)),
-      m_table(new EventTableView(this)),
-      m_detail(new DetailPane(this)),
-      m_status(new StatusInfo(this)),
-      m_progress(new LoadProgress(session.loader(), this)),
-      m_recent(new RecentFilesMenu(settings, this)),
-      m_vertical(new QSplitter(Qt::Vertical, this)),
-      m_bottom(new QSplitter(Qt::Horizontal, this)),
-      m_lists(new QSplitter(Qt::Vertical, this))
+    : QMainWindow(parent)
+    , m_session(session)
+    , m_settings(settings)
+    , m_theme(theme)
+    , m_toolBar(new ChartToolBar(this))
+    , m_filterBar(new FilterBar(this))
+    , m_legend(new LegendBar(this))
+    , m_chart(new RateChart(this))
+    , m_incidents(new IncidentsPanel(session.incidentModel(), this))
+    , m_table(new EventTableView(this))
+    , m_detail(new DetailPane(this))
+    , m_status(new StatusInfo(this))
+    , m_progress(new LoadProgress(session.loader(), this))
+    , m_recent(new RecentFilesMenu(settings, this))
+    , m_vertical(new QSplitter(Qt::Vertical, this))
+    , m_bottom(new QSplitter(Qt::Horizontal, this))
+    , m_lists(new QSplitter(Qt::Vertical, this))
 {
     setWindowTitle(tr("RateScope"));
     setWindowIcon(appIcon());
@@ -87,9 +87,8 @@ void MainWindow::createMenus()
 {
     QMenu *file = menuBar()->addMenu(tr("&File"));
     file->addAction(tr("&Open…"), QKeySequence::Open, this, [this] {
-        const QStringList paths = QFileDialog::getOpenFileNames(
-                this, tr("Open logs"), QString(),
-                tr("Logs (*.ndjson *.jsonl *.json *.har *.txt *.log *.gz);;All files (*)"));
+        const QStringList paths = QFileDialog::getOpenFileNames(this, tr("Open logs"), QString(),
+            tr("Logs (*.ndjson *.jsonl *.json *.har *.txt *.log *.gz);;All files (*)"));
         if (!paths.isEmpty())
             m_session.open(paths);
     });
@@ -98,6 +97,15 @@ void MainWindow::createMenus()
         if (m_session.loadResult())
             m_session.open(m_session.loadResult()->paths);
     });
+    file->addAction(tr("&Export report of what is shown…"),
+        QKeySequence(QStringLiteral("Ctrl+Shift+S")), this, [this] {
+            const QString path = QFileDialog::getSaveFileName(this, tr("Export report"),
+                QStringLiteral("ratescope-report.md"),
+                tr("Markdown (*.md);;HTML (*.html);;PDF (*.pdf);;JSON (*.json);;CSV, one row per "
+                   "minute (*.csv)"));
+            if (!path.isEmpty())
+                m_session.exportReport(path);
+        });
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
     connect(m_recent, &RecentFilesMenu::openRequested, &m_session, &Session::open);
@@ -105,9 +113,12 @@ void MainWindow::createMenus()
     QMenu *view = menuBar()->addMenu(tr("&View"));
     view->addAction(tr("Zoom &in"), QKeySequence::ZoomIn, m_chart, &RateChart::zoomIn);
     view->addAction(tr("Zoom &out"), QKeySequence::ZoomOut, m_chart, &RateChart::zoomOut);
-    view->addAction(tr("&Reset zoom"), QKeySequence(QStringLiteral("Ctrl+0")), m_chart, &RateChart::resetZoom);
-    view->addAction(tr("Pan &left"), QKeySequence(QStringLiteral("Alt+Left")), m_chart, [this] { m_chart->panBy(-0.25); });
-    view->addAction(tr("Pan r&ight"), QKeySequence(QStringLiteral("Alt+Right")), m_chart, [this] { m_chart->panBy(0.25); });
+    view->addAction(
+        tr("&Reset zoom"), QKeySequence(QStringLiteral("Ctrl+0")), m_chart, &RateChart::resetZoom);
+    view->addAction(tr("Pan &left"), QKeySequence(QStringLiteral("Alt+Left")), m_chart,
+        [this] { m_chart->panBy(-0.25); });
+    view->addAction(tr("Pan r&ight"), QKeySequence(QStringLiteral("Alt+Right")), m_chart,
+        [this] { m_chart->panBy(0.25); });
     view->addSeparator();
     view->addAction(m_toolBar->utcAction());
     view->addAction(tr("&Search"), QKeySequence::Find, this, [this] {
@@ -118,37 +129,38 @@ void MainWindow::createMenus()
         m_toolBar->limitBox()->setFocus();
         m_toolBar->limitBox()->selectAll();
     });
-    view->addAction(tr("&Clear filter"), QKeySequence(QStringLiteral("Ctrl+Shift+X")), m_filterBar, &FilterBar::clear);
+    view->addAction(tr("&Clear filter"), QKeySequence(QStringLiteral("Ctrl+Shift+X")), m_filterBar,
+        &FilterBar::clear);
     view->addAction(tr("Show &all records"), QKeySequence(QStringLiteral("Ctrl+E")), this,
-                    [this] { m_session.eventModel()->setDrillDown(DrillDown {}); });
+        [this] { m_session.eventModel()->setDrillDown(DrillDown {}); });
     QMenu *themes = view->addMenu(tr("&Theme"));
     auto *group = new QActionGroup(this);
     const std::pair<ThemeMode, QString> modes[] = { { ThemeMode::System, tr("Follow the &system") },
-                                                    { ThemeMode::Light, tr("&Light") },
-                                                    { ThemeMode::Dark, tr("&Dark") } };
+        { ThemeMode::Light, tr("&Light") }, { ThemeMode::Dark, tr("&Dark") } };
     for (const auto &[mode, text] : modes) {
         QAction *a = themes->addAction(text, this, [this, m = mode] { applyTheme(int(m)); });
         a->setCheckable(true);
         a->setChecked(mode == m_theme.mode());
         group->addAction(a);
     }
-    auto *clearDrill = new QShortcut(QKeySequence(Qt::Key_Escape), m_table, nullptr, nullptr, Qt::WidgetShortcut);
-    connect(clearDrill, &QShortcut::activated, this, [this] { m_session.eventModel()->setDrillDown(DrillDown {}); });
+    auto *clearDrill = new QShortcut(
+        QKeySequence(Qt::Key_Escape), m_table, nullptr, nullptr, Qt::WidgetShortcut);
+    connect(clearDrill, &QShortcut::activated, this,
+        [this] { m_session.eventModel()->setDrillDown(DrillDown {}); });
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&Keyboard shortcuts"), QKeySequence::HelpContents, this, [this] {
-        QMessageBox::information(
-                this, tr("Keyboard shortcuts"),
-                tr("<table>"
-                   "<tr><td>Ctrl+O / F5</td><td>open / reload</td></tr>"
-                   "<tr><td>Ctrl+= / Ctrl+- / Ctrl+0</td><td>zoom in / out / reset</td></tr>"
-                   "<tr><td>Alt+Left / Alt+Right</td><td>pan</td></tr>"
-                   "<tr><td>Ctrl+1 … Ctrl+4</td><td>toggle a source</td></tr>"
-                   "<tr><td>Ctrl+F / Ctrl+L / Ctrl+U</td><td>search / limit / UTC</td></tr>"
-                   "<tr><td>Ctrl+E, Esc in the table</td><td>show all records again</td></tr>"
-                   "<tr><td>Ctrl+Shift+X</td><td>clear the filter</td></tr>"
-                   "</table><p>Chart: wheel zooms, drag pans, Shift+drag or right-drag "
-                   "selects a range, double-click resets, click lists a bucket's records.</p>"));
+        QMessageBox::information(this, tr("Keyboard shortcuts"),
+            tr("<table>"
+               "<tr><td>Ctrl+O / F5</td><td>open / reload</td></tr>"
+               "<tr><td>Ctrl+= / Ctrl+- / Ctrl+0</td><td>zoom in / out / reset</td></tr>"
+               "<tr><td>Alt+Left / Alt+Right</td><td>pan</td></tr>"
+               "<tr><td>Ctrl+1 … Ctrl+4</td><td>toggle a source</td></tr>"
+               "<tr><td>Ctrl+F / Ctrl+L / Ctrl+U</td><td>search / limit / UTC</td></tr>"
+               "<tr><td>Ctrl+E, Esc in the table</td><td>show all records again</td></tr>"
+               "<tr><td>Ctrl+Shift+X</td><td>clear the filter</td></tr>"
+               "</table><p>Chart: wheel zooms, drag pans, Shift+drag or right-drag "
+               "selects a range, double-click resets, click lists a bucket's records.</p>"));
     });
 }
 
@@ -162,19 +174,22 @@ void MainWindow::connectSession()
     connect(&filter, &FilterController::viewReady, m_chart, &RateChart::setView);
     connect(&filter, &FilterController::viewReady, m_status, &StatusInfo::setView);
     connect(&filter, &FilterController::viewReady, m_legend,
-            [this](std::shared_ptr<const FilteredView> v) { m_legend->setCounts(*v); });
+        [this](std::shared_ptr<const FilteredView> v) { m_legend->setCounts(*v); });
     connect(m_legend, &LegendBar::sourceToggled, &filter, &FilterController::setSourceEnabled);
     connect(m_filterBar, &FilterBar::edited, &filter, &FilterController::apply);
 
     connect(m_chart, &RateChart::bucketClicked, events, &EventTableModel::setDrillDown);
     connect(m_chart, &RateChart::rangeChanged, m_toolBar, &ChartToolBar::showBucket);
     connect(m_chart, &RateChart::rangeChanged, m_filterBar, &FilterBar::setVisibleRange);
-    connect(m_incidents, &IncidentsPanel::incidentActivated, this, [this](qint64 start, qint64 end) {
-        const qint64 pad = std::max<qint64>(30000, (end - start) / 4);
-        m_chart->zoomTo(start - pad, end + pad);
-        m_session.eventModel()->setDrillDown(DrillDown { true, start, end + 1, FilterState::kAllSources });
-    });
-    auto showRows = [this, events] { m_status->setTableRows(events->rowCount(), events->drillDown()); };
+    connect(
+        m_incidents, &IncidentsPanel::incidentActivated, this, [this](qint64 start, qint64 end) {
+            const qint64 pad = std::max<qint64>(30000, (end - start) / 4);
+            m_chart->zoomTo(start - pad, end + pad);
+            m_session.eventModel()->setDrillDown(
+                DrillDown { true, start, end + 1, FilterState::kAllSources });
+        });
+    auto showRows
+        = [this, events] { m_status->setTableRows(events->rowCount(), events->drillDown()); };
     connect(events, &QAbstractItemModel::modelReset, m_status, showRows);
     connect(m_table, &EventTableView::rowSelected, &m_session, &Session::selectRow);
     connect(&m_session.details(), &DetailLoader::detailReady, m_detail, &DetailPane::showDetail);
@@ -182,33 +197,43 @@ void MainWindow::connectSession()
 
     connect(m_toolBar, &ChartToolBar::limitChanged, &m_session, &Session::setLimitPerMinute);
     connect(&m_session, &Session::limitChanged, m_chart, &RateChart::setLimitPerMinute);
-    connect(&m_session, &Session::limitChanged, this, [this](qint64 l) { m_settings.setLimitPerMinute(l); });
+    connect(&m_session, &Session::limitChanged, this,
+        [this](qint64 l) { m_settings.setLimitPerMinute(l); });
     connect(m_toolBar, &ChartToolBar::fixedBucketChanged, m_chart, &RateChart::setFixedBucketMs);
-    connect(m_toolBar, &ChartToolBar::fixedBucketChanged, this, [this](qint64 ms) { m_settings.setFixedBucketMs(ms); });
-    for (auto apply : { std::function<void(bool)>([this](bool u) { m_session.setUtc(u); }),
-                        std::function<void(bool)>([this](bool u) { m_chart->setUtc(u); }),
-                        std::function<void(bool)>([this](bool u) { m_detail->setUtc(u); }),
-                        std::function<void(bool)>([this](bool u) { m_filterBar->setUtc(u); }),
-                        std::function<void(bool)>([this](bool u) { m_settings.setUtc(u); }) })
-        connect(m_toolBar, &ChartToolBar::utcChanged, this, apply);
+    connect(m_toolBar, &ChartToolBar::fixedBucketChanged, this,
+        [this](qint64 ms) { m_settings.setFixedBucketMs(ms); });
+    connect(m_toolBar, &ChartToolBar::utcChanged, this, [this](bool utc) {
+        m_session.setUtc(utc);
+        m_chart->setUtc(utc);
+        m_detail->setUtc(utc);
+        m_filterBar->setUtc(utc);
+        m_settings.setUtc(utc);
+    });
 
     connect(&m_session, &Session::loaded, m_status, &StatusInfo::setLoadResult);
     connect(&m_session, &Session::loaded, this, [this](std::shared_ptr<const LoadResult> r) {
         m_filterBar->setChoices(r->tools, r->providers, r->statuses);
         m_chart->setServerLimitWindow(r->reportedLimit.windowS);
         m_recent->add(r->paths);
-        setWindowTitle(tr("%1 — RateScope").arg(r->paths.size() == 1 ? QFileInfo(r->paths.front()).fileName()
-                                                                      : tr("%1 files").arg(r->paths.size())));
+        setWindowTitle(tr("%1 — RateScope")
+                           .arg(r->paths.size() == 1 ? QFileInfo(r->paths.front()).fileName()
+                                                     : tr("%1 files").arg(r->paths.size())));
         QStringList failures;
         for (const InputReport &report : r->reports) {
             if (report.failed())
-                failures << QStringLiteral("%1: %2").arg(QFileInfo(report.path).fileName(), report.fatal);
+                failures << QStringLiteral("%1: %2").arg(
+                    QFileInfo(report.path).fileName(), report.fatal);
         }
         if (!failures.isEmpty())
             m_status->showMessage(failures.join(QStringLiteral("; ")));
     });
+    connect(&m_session.exporter(), &ReportExporter::finished, m_status,
+        [this](const QString &path, const QString &error) {
+            m_status->showMessage(error.isEmpty() ? tr("Report written to %1").arg(path)
+                                                  : tr("Export failed: %1").arg(error));
+        });
     connect(&m_session.loader(), &LoadJob::cancelled, m_status,
-            [this] { m_status->showMessage(tr("Loading cancelled")); });
+        [this] { m_status->showMessage(tr("Loading cancelled")); });
 }
 
 void MainWindow::restoreLayout()

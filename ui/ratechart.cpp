@@ -62,12 +62,14 @@ void appendPoint(QList<QPointF> &points, double x, double v)
 QString sourceSwatch(Source s)
 {
     return QStringLiteral("<span style='color:%1'>&#9632;</span>")
-            .arg(SourcePalette::color(s).name());
+        .arg(SourcePalette::color(s).name());
 }
 
 } // namespace
 
-RateChart::RateChart(QWidget *parent) : QWidget(parent), m_adapter(std::make_unique<ChartAdapter>(this))
+RateChart::RateChart(QWidget *parent)
+    : QWidget(parent)
+    , m_adapter(std::make_unique<ChartAdapter>(this))
 {
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -79,15 +81,15 @@ RateChart::RateChart(QWidget *parent) : QWidget(parent), m_adapter(std::make_uni
     m_empty->setAttribute(Qt::WA_TransparentForMouseEvents);
 
     m_interaction = new ChartInteraction(m_adapter->viewport(), this);
-    connect(m_interaction, &ChartInteraction::zoomRequested, this, [this](double x, double factor) {
-        zoomBy(factor, m_adapter->timeAt(x));
-    });
+    connect(m_interaction, &ChartInteraction::zoomRequested, this,
+        [this](double x, double factor) { zoomBy(factor, m_adapter->timeAt(x)); });
     connect(m_interaction, &ChartInteraction::panRequested, this, [this](double dx) {
         const double width = std::max(1.0, m_adapter->plotArea().width());
         panBy(-dx / width);
     });
     connect(m_interaction, &ChartInteraction::rangeSelected, this, [this](double x1, double x2) {
-        const double a = m_adapter->timeAt(std::min(x1, x2)), b = m_adapter->timeAt(std::max(x1, x2));
+        const double a = m_adapter->timeAt(std::min(x1, x2)),
+                     b = m_adapter->timeAt(std::max(x1, x2));
         zoomTo(qint64(a), qint64(b));
     });
     connect(m_interaction, &ChartInteraction::clicked, this, [this](QPointF pos) {
@@ -210,7 +212,8 @@ void RateChart::zoomBy(double factor, std::optional<double> anchorMs)
     const double anchor = anchorMs.value_or(m_fromMs + span / 2);
     double next = std::max(double(kMinSpanMs), span * factor);
     if (m_view && !m_view->pyramid.empty())
-        next = std::min(next, std::max(120000.0, 2.0 * double(m_view->pyramid.endMs() - m_view->pyramid.firstMs())));
+        next = std::min(next,
+            std::max(120000.0, 2.0 * double(m_view->pyramid.endMs() - m_view->pyramid.firstMs())));
     const double from = anchor - (anchor - m_fromMs) * next / span;
     setRange(qint64(std::llround(from)), qint64(std::llround(from + next)));
 }
@@ -269,7 +272,7 @@ void RateChart::redrawNow()
     const double limitY = m_limit > 0 ? double(m_limit) * double(bucket) / 60000.0 : 0;
     const double serverScale = double(bucket) / double(m_serverWindowMs);
     const double top = std::max({ double(m_frame.maxRequests), limitY,
-                                  m_frame.maxServerLimit > 0 ? m_frame.maxServerLimit * serverScale : 0.0 });
+        m_frame.maxServerLimit > 0 ? m_frame.maxServerLimit * serverScale : 0.0 });
     ChartFrame f;
     std::tie(f.yMax, f.yTicks) = niceAxis(top * 1.05);
     f.xMin = double(m_frame.fromMs);
@@ -325,7 +328,7 @@ const FrameSlot *RateChart::slotAt(double timeMs) const
 {
     const auto &slots = m_frame.slots;
     const auto it = std::upper_bound(slots.begin(), slots.end(), timeMs,
-                                     [](double t, const FrameSlot &s) { return t < double(s.startMs); });
+        [](double t, const FrameSlot &s) { return t < double(s.startMs); });
     if (it == slots.begin())
         return nullptr;
     const FrameSlot &s = *(it - 1);
@@ -365,20 +368,20 @@ QString RateChart::toolTipAt(QPointF pos) const
     if (!slot)
         return QString();
     QString html = QStringLiteral("<b>%1 – %2</b>")
-                           .arg(formatEventTime(slot->startMs, m_utc).left(19),
-                                formatEventTime(slot->endMs, m_utc).mid(11, 8));
+                       .arg(formatEventTime(slot->startMs, m_utc).left(19),
+                           formatEventTime(slot->endMs, m_utc).mid(11, 8));
     if (m_frame.decimated)
         html += tr("<br>requests per %1: %2–%3")
-                        .arg(formatDuration(m_frame.bucketMs))
-                        .arg(slot->requestsMin)
-                        .arg(slot->requestsMax);
+                    .arg(formatDuration(m_frame.bucketMs))
+                    .arg(slot->requestsMin)
+                    .arg(slot->requestsMax);
     else
         html += tr("<br>requests: <b>%1</b>").arg(slot->requestsMax);
     for (int k = 0; k < 3; ++k) {
         const Source s = sourceFromIndex(k);
         html += QStringLiteral("<br>%1 %2: <b>%3</b>")
-                        .arg(sourceSwatch(s), SourcePalette::label(s))
-                        .arg(slot->rejected[std::size_t(k)]);
+                    .arg(sourceSwatch(s), SourcePalette::label(s))
+                    .arg(slot->rejected[std::size_t(k)]);
     }
     if (slot->serverLimit >= 0)
         html += tr("<br>server-reported limit: %1").arg(slot->serverLimit);

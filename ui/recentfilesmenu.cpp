@@ -5,7 +5,8 @@
 #include <QFileInfo>
 
 RecentFilesMenu::RecentFilesMenu(UiSettings &settings, QWidget *parent)
-    : QMenu(tr("Open &Recent"), parent), m_settings(settings)
+    : QMenu(tr("Open &Recent"), parent)
+    , m_settings(settings)
 {
     rebuild();
 }
@@ -24,7 +25,8 @@ void RecentFilesMenu::rebuild()
     int n = 0;
     for (const QString &path : files) {
         ++n;
-        QAction *a = addAction(QStringLiteral("&%1  %2").arg(n % 10).arg(QFileInfo(path).fileName()));
+        QAction *a
+            = addAction(QStringLiteral("&%1  %2").arg(n % 10).arg(QFileInfo(path).fileName()));
         a->setToolTip(path);
         a->setEnabled(QFileInfo::exists(path));
         connect(a, &QAction::triggered, this, [this, path] { Q_EMIT openRequested({ path }); });

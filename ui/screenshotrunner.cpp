@@ -9,8 +9,12 @@
 #include <QTextStream>
 #include <QTimer>
 
-ScreenshotRunner::ScreenshotRunner(MainWindow &window, Session &session, QString path, QObject *parent)
-    : QObject(parent), m_window(window), m_session(session), m_path(std::move(path))
+ScreenshotRunner::ScreenshotRunner(
+    MainWindow &window, Session &session, QString path, QObject *parent)
+    : QObject(parent)
+    , m_window(window)
+    , m_session(session)
+    , m_path(std::move(path))
 {
     connect(&session, &Session::loaded, this, [this](std::shared_ptr<const LoadResult> r) {
         m_loaded = true;
@@ -23,10 +27,7 @@ ScreenshotRunner::ScreenshotRunner(MainWindow &window, Session &session, QString
     connect(&session.loader(), &LoadJob::cancelled, this, [this] { Q_EMIT done(1); });
 }
 
-void ScreenshotRunner::start(const QStringList &inputs)
-{
-    m_session.open(inputs);
-}
+void ScreenshotRunner::start(const QStringList &inputs) { m_session.open(inputs); }
 
 void ScreenshotRunner::viewReady()
 {
@@ -51,10 +52,11 @@ void ScreenshotRunner::viewReady()
         QTimer::singleShot(0, this, &ScreenshotRunner::grab);
         return;
     }
-    connect(&m_session.details(), &DetailLoader::detailReady, this, [this](const EventDetailInfo &info) {
-        if (info.rawLoaded)
-            QTimer::singleShot(0, this, &ScreenshotRunner::grab);
-    });
+    connect(&m_session.details(), &DetailLoader::detailReady, this,
+        [this](const EventDetailInfo &info) {
+            if (info.rawLoaded)
+                QTimer::singleShot(0, this, &ScreenshotRunner::grab);
+        });
     QTimer::singleShot(5000, this, &ScreenshotRunner::grab); // the raw record never came
     m_window.table()->selectRow(row);
     m_window.table()->setFocus();

@@ -6,12 +6,13 @@
 #include <QPainter>
 
 SourceDelegate::SourceDelegate(int sourceRole, QObject *parent)
-    : QStyledItemDelegate(parent), m_sourceRole(sourceRole)
+    : QStyledItemDelegate(parent)
+    , m_sourceRole(sourceRole)
 {
 }
 
-void SourceDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option,
-                           const QModelIndex &index) const
+void SourceDelegate::paint(
+    QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const
 {
     const Source source = Source(index.data(m_sourceRole).toInt());
     if (source == Source::None) {

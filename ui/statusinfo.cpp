@@ -5,7 +5,8 @@
 
 #include <QFileInfo>
 
-StatusInfo::StatusInfo(QWidget *parent) : QLabel(parent)
+StatusInfo::StatusInfo(QWidget *parent)
+    : QLabel(parent)
 {
     setTextFormat(Qt::RichText);
     render();
@@ -58,7 +59,9 @@ void StatusInfo::render()
         skipped += r.skipped;
     QString files = m_result->paths.size() == 1 ? QFileInfo(m_result->paths.front()).fileName()
                                                 : tr("%1 files").arg(m_result->paths.size());
-    parts << tr("%1: %2 records").arg(files.toHtmlEscaped()).arg(m_result->store ? m_result->store->size() : 0);
+    parts << tr("%1: %2 records")
+                 .arg(files.toHtmlEscaped())
+                 .arg(m_result->store ? m_result->store->size() : 0);
     if (skipped)
         parts << tr("<span style='color:#D55E00'>%1 lines skipped</span>").arg(skipped);
     if (m_view && m_view->store) {
@@ -68,17 +71,17 @@ void StatusInfo::render()
         for (int k = 0; k < 3; ++k) {
             const Source s = sourceFromIndex(k);
             rejected += QStringLiteral(" <span style='color:%1'>&#9632;</span>&nbsp;%2")
-                                .arg(SourcePalette::color(s).name())
-                                .arg(m_view->rejected[std::size_t(k)]);
+                            .arg(SourcePalette::color(s).name())
+                            .arg(m_view->rejected[std::size_t(k)]);
         }
         parts << rejected;
         parts << tr("%1 incidents").arg(m_view->incidents.size());
     }
     if (m_drill.active)
         parts << tr("table: %1 records of %2–%3 (Esc in the table shows all)")
-                         .arg(m_rows)
-                         .arg(formatEventTime(m_drill.fromMs, true).mid(11, 8),
-                              formatEventTime(m_drill.toMs, true).mid(11, 8));
+                     .arg(m_rows)
+                     .arg(formatEventTime(m_drill.fromMs, true).mid(11, 8),
+                         formatEventTime(m_drill.toMs, true).mid(11, 8));
     else
         parts << tr("table: %1 records").arg(m_rows);
     if (m_busy)

@@ -82,7 +82,8 @@ QString themeModeName(ThemeMode mode)
     return QStringLiteral("system");
 }
 
-Theme::Theme(QApplication &app) : m_app(app)
+Theme::Theme(QApplication &app)
+    : m_app(app)
 {
     const QPalette system = QApplication::palette();
     m_systemDark = system.color(QPalette::Window).lightness() < 128;

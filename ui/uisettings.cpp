@@ -8,7 +8,8 @@ constexpr int kMaxRecent = 10;
 }
 
 UiSettings::UiSettings()
-    : m_settings(std::make_unique<QSettings>(QStringLiteral("RateScope"), QStringLiteral("RateScope")))
+    : m_settings(
+        std::make_unique<QSettings>(QStringLiteral("RateScope"), QStringLiteral("RateScope")))
 {
 }
 
@@ -44,10 +45,7 @@ bool UiSettings::utc() const
     return m_settings->value(QStringLiteral("view/utc"), true).toBool();
 }
 
-void UiSettings::setUtc(bool utc)
-{
-    m_settings->setValue(QStringLiteral("view/utc"), utc);
-}
+void UiSettings::setUtc(bool utc) { m_settings->setValue(QStringLiteral("view/utc"), utc); }
 
 qint64 UiSettings::fixedBucketMs() const
 {
@@ -75,10 +73,7 @@ void UiSettings::addRecentFile(const QString &path)
     m_settings->setValue(QStringLiteral("files/recent"), list);
 }
 
-void UiSettings::clearRecentFiles()
-{
-    m_settings->remove(QStringLiteral("files/recent"));
-}
+void UiSettings::clearRecentFiles() { m_settings->remove(QStringLiteral("files/recent")); }
 
 QByteArray UiSettings::value(const QString &key) const
 {

@@ -23,8 +23,8 @@ std::vector<BucketCounts> coarsen(const std::vector<BucketCounts> &fine, std::in
     return out;
 }
 
-BucketPyramid BucketPyramid::build(const EventStore &store, const EventSubset *subset,
-                                   const std::function<bool()> &cancelled)
+BucketPyramid BucketPyramid::build(
+    const EventStore &store, const EventSubset *subset, const std::function<bool()> &cancelled)
 {
     BucketPyramid p;
     p.m_levels[0] = countBuckets(store, kSizes[0], subset);

@@ -14,16 +14,14 @@
 class BucketPyramid
 {
 public:
-    static constexpr std::array<std::int64_t, 13> kSizes { 1000,   2000,   5000,    10000,
-                                                           15000,  30000,  60000,   120000,
-                                                           300000, 600000, 900000,  1800000,
-                                                           3600000 };
+    static constexpr std::array<std::int64_t, 13> kSizes { 1000, 2000, 5000, 10000, 15000, 30000,
+        60000, 120000, 300000, 600000, 900000, 1800000, 3600000 };
     static constexpr std::size_t kMinuteLevel = 6;
 
     BucketPyramid() = default;
     // subset == nullptr: every event. Returns an empty pyramid when cancelled() says so.
     static BucketPyramid build(const EventStore &store, const EventSubset *subset,
-                               const std::function<bool()> &cancelled = {});
+        const std::function<bool()> &cancelled = {});
 
     bool empty() const { return m_levels[0].empty(); }
     static constexpr std::size_t levelCount() { return kSizes.size(); }

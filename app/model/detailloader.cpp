@@ -7,15 +7,14 @@
 #include <QtConcurrent/QtConcurrentRun>
 
 DetailLoader::DetailLoader(std::shared_ptr<const RuleSet> rules, QObject *parent)
-    : QObject(parent), m_rules(std::move(rules))
+    : QObject(parent)
+    , m_rules(std::move(rules))
+    , m_redactor(std::make_shared<const Redactor>(Redactor::builtIn()))
 {
     m_pool.setMaxThreadCount(1);
 }
 
-DetailLoader::~DetailLoader()
-{
-    m_pool.waitForDone();
-}
+DetailLoader::~DetailLoader() { m_pool.waitForDone(); }
 
 void DetailLoader::request(std::shared_ptr<const EventStore> store, int event)
 {
@@ -25,8 +24,9 @@ void DetailLoader::request(std::shared_ptr<const EventStore> store, int event)
         return;
     }
     EventDetailInfo info = describeEvent(*store, std::size_t(event), *m_rules);
+    info.message = QString::fromStdString(m_redactor->text(info.message.toStdString()));
     Q_EMIT detailReady(info);
-    QtConcurrent::run(&m_pool, [store, info]() mutable {
+    QtConcurrent::run(&m_pool, [store, info, redactor = m_redactor]() mutable {
         lowerThreadPriority();
         QString error;
         const QByteArray raw = RawRecordReader::read(*store, std::size_t(info.event), &error);
@@ -34,7 +34,7 @@ void DetailLoader::request(std::shared_ptr<const EventStore> store, int event)
             info.rawLoaded = true;
             info.rawError = error.isEmpty() ? QStringLiteral("the record is empty") : error;
         } else {
-            attachRawRecord(info, raw);
+            attachRawRecord(info, raw, *redactor);
         }
         return info;
     }).then(this, [this, gen](const EventDetailInfo &full) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "export/redactor.h"
 #include "model/eventdetail.h"
 #include "rules/ruleset.h"
 #include "store/eventstore.h"
@@ -11,6 +12,7 @@
 
 // Fills EventDetailInfo for the selected event: the store's facts at once, then the raw
 // record read back from its file in a worker (only the newest request is delivered).
+// Texts from the input go through the built-in Redactor.
 class DetailLoader : public QObject
 {
     Q_OBJECT
@@ -29,6 +31,7 @@ Q_SIGNALS:
 
 private:
     std::shared_ptr<const RuleSet> m_rules;
+    std::shared_ptr<const Redactor> m_redactor;
     quint64 m_generation = 0;
     QThreadPool m_pool; // below the GUI thread's priority
 };

@@ -1,5 +1,7 @@
 #include "model/eventdetail.h"
 
+#include "export/redactor.h"
+
 #include <nlohmann/json.hpp>
 
 namespace {
@@ -8,10 +10,7 @@ using json = nlohmann::json;
 
 constexpr int kMaxRawChars = 256 * 1024; // more is cut: the pane stays fast
 
-QString fromView(std::string_view s)
-{
-    return QString::fromUtf8(s.data(), qsizetype(s.size()));
-}
+QString fromView(std::string_view s) { return QString::fromUtf8(s.data(), qsizetype(s.size())); }
 
 QString scalarText(const json &v)
 {
@@ -74,7 +73,7 @@ bool isRateLimitHeader(const QString &name)
 {
     const QString n = name.toLower();
     return n == QLatin1String("retry-after") || n.contains(QLatin1String("ratelimit"))
-            || n.contains(QLatin1String("rate-limit"));
+        || n.contains(QLatin1String("rate-limit"));
 }
 
 EventDetailInfo describeEvent(const EventStore &store, std::size_t e, const RuleSet &rules)
@@ -102,16 +101,17 @@ EventDetailInfo describeEvent(const EventStore &store, std::size_t e, const Rule
     return info;
 }
 
-void attachRawRecord(EventDetailInfo &info, const QByteArray &raw)
+void attachRawRecord(EventDetailInfo &info, const QByteArray &raw, const Redactor &redactor)
 {
     info.rawLoaded = true;
+    const std::string_view text(raw.constData(), std::size_t(raw.size()));
     const json doc = json::parse(raw.begin(), raw.end(), nullptr, false);
-    if (doc.is_discarded()) {
-        info.raw = QString::fromUtf8(raw); // not JSON (PyGithub replay lines): as it is
-    } else {
+    if (!doc.is_discarded())
         collect(info, doc, 0);
-        info.raw = QString::fromStdString(doc.dump(2, ' ', false, json::error_handler_t::replace));
-    }
+    // pretty-printed JSON, or (PyGithub replay lines) the text line by line; redacted either way
+    info.raw = QString::fromStdString(redactor.record(text, 2));
+    info.message = QString::fromStdString(redactor.text(info.message.toStdString()));
+    info.connection = QString::fromStdString(redactor.text(info.connection.toStdString()));
     if (info.raw.size() > kMaxRawChars) {
         info.raw.truncate(kMaxRawChars);
         info.raw += QStringLiteral("\n… (cut at %1 characters)").arg(kMaxRawChars);

@@ -41,9 +41,12 @@ struct EventDetailInfo
 // The facts the store holds (no I/O): cheap, for the GUI thread.
 EventDetailInfo describeEvent(const EventStore &store, std::size_t event, const RuleSet &rules);
 
+class Redactor;
+
 // Adds what only the raw record tells: pretty-printed text, rate-limit headers, connection.
-// Runs in a worker (JSON parsing of a record up to 4 MB).
-void attachRawRecord(EventDetailInfo &info, const QByteArray &raw);
+// Secrets are redacted (the pane ends up in screenshots and bug reports). Runs in a worker
+// (JSON parsing of a record up to 4 MB).
+void attachRawRecord(EventDetailInfo &info, const QByteArray &raw, const Redactor &redactor);
 
 // Header names worth showing (formats.md §3): Retry-After and every rate-limit header.
 bool isRateLimitHeader(const QString &name);

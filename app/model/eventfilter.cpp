@@ -6,18 +6,14 @@
 
 namespace {
 
-char lowerAscii(char c)
-{
-    return char(std::tolower(static_cast<unsigned char>(c)));
-}
+char lowerAscii(char c) { return char(std::tolower(static_cast<unsigned char>(c))); }
 
 bool containsIgnoreCase(std::string_view haystack, const std::string &needleLower)
 {
     if (needleLower.empty())
         return true;
     const auto it = std::search(haystack.begin(), haystack.end(), needleLower.begin(),
-                                needleLower.end(),
-                                [](char a, char b) { return lowerAscii(a) == b; });
+        needleLower.end(), [](char a, char b) { return lowerAscii(a) == b; });
     return it != haystack.end();
 }
 
@@ -31,8 +27,8 @@ std::uint32_t nameId(const EventStore &store, const QString &name)
 
 } // namespace
 
-FilterResult applyFilter(const EventStore &store, const FilterState &filter,
-                         const std::function<bool()> &cancelled)
+FilterResult applyFilter(
+    const EventStore &store, const FilterState &filter, const std::function<bool()> &cancelled)
 {
     FilterResult result;
     const std::size_t n = store.size();
@@ -83,23 +79,19 @@ FilterResult applyFilter(const EventStore &store, const FilterState &filter,
         }
         result.rows.push_back(std::uint32_t(i));
     }
-    const auto byTime = [&store](std::uint32_t a, std::uint32_t b) {
-        return store.timeMs(a) < store.timeMs(b);
-    };
+    const auto byTime
+        = [&store](std::uint32_t a, std::uint32_t b) { return store.timeMs(a) < store.timeMs(b); };
     if (!std::is_sorted(result.rows.begin(), result.rows.end(), byTime))
         std::stable_sort(result.rows.begin(), result.rows.end(), byTime);
     return result;
 }
 
-std::pair<std::size_t, std::size_t> timeRange(const EventStore &store, const EventSubset &rows,
-                                              qint64 fromMs, qint64 toMs)
+std::pair<std::size_t, std::size_t> timeRange(
+    const EventStore &store, const EventSubset &rows, qint64 fromMs, qint64 toMs)
 {
     const auto lo = std::lower_bound(rows.begin(), rows.end(), fromMs,
-                                     [&store](std::uint32_t e, qint64 t) {
-                                         return store.timeMs(e) < t;
-                                     });
-    const auto hi = std::lower_bound(lo, rows.end(), toMs, [&store](std::uint32_t e, qint64 t) {
-        return store.timeMs(e) < t;
-    });
+        [&store](std::uint32_t e, qint64 t) { return store.timeMs(e) < t; });
+    const auto hi = std::lower_bound(
+        lo, rows.end(), toMs, [&store](std::uint32_t e, qint64 t) { return store.timeMs(e) < t; });
     return { std::size_t(lo - rows.begin()), std::size_t(hi - rows.begin()) };
 }

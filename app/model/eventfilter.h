@@ -20,8 +20,8 @@ struct FilterResult
 // Names (tool, provider) and the text are matched on the string pool once, then per event
 // by id, so a million events take a few milliseconds.
 FilterResult applyFilter(const EventStore &store, const FilterState &filter,
-                         const std::function<bool()> &cancelled = {});
+    const std::function<bool()> &cancelled = {});
 
 // Rows of a time-sorted subset within [fromMs, toMs): the half-open index range.
-std::pair<std::size_t, std::size_t> timeRange(const EventStore &store, const EventSubset &rows,
-                                              qint64 fromMs, qint64 toMs);
+std::pair<std::size_t, std::size_t> timeRange(
+    const EventStore &store, const EventSubset &rows, qint64 fromMs, qint64 toMs);

@@ -4,19 +4,20 @@
 #include "model/timeticks.h"
 
 #include <QFileInfo>
+#include <QTimer>
 
 #include <algorithm>
 
 namespace {
 
-QString fromView(std::string_view s)
-{
-    return QString::fromUtf8(s.data(), qsizetype(s.size()));
-}
+QString fromView(std::string_view s) { return QString::fromUtf8(s.data(), qsizetype(s.size())); }
 
 } // namespace
 
-EventTableModel::EventTableModel(QObject *parent) : QAbstractTableModel(parent) { }
+EventTableModel::EventTableModel(QObject *parent)
+    : QAbstractTableModel(parent)
+{
+}
 
 void EventTableModel::setView(std::shared_ptr<const FilteredView> view)
 {
@@ -25,12 +26,14 @@ void EventTableModel::setView(std::shared_ptr<const FilteredView> view)
     m_fileNames.clear();
     if (m_view && m_view->store) {
         for (std::size_t f = 0; f < m_view->store->fileCount(); ++f)
-            m_fileNames.push_back(QFileInfo(QString::fromStdString(
-                                                    m_view->store->filePath(std::uint16_t(f))))
-                                          .fileName());
+            m_fileNames.push_back(
+                QFileInfo(QString::fromStdString(m_view->store->filePath(std::uint16_t(f))))
+                    .fileName());
     }
     rebuildRows();
+    m_shown = std::min(scopeSize(), kFirstRows);
     endResetModel();
+    startBatches();
 }
 
 void EventTableModel::setDrillDown(const DrillDown &drill)
@@ -40,7 +43,9 @@ void EventTableModel::setDrillDown(const DrillDown &drill)
     beginResetModel();
     m_drill = drill;
     rebuildRows();
+    m_shown = std::min(scopeSize(), kFirstRows);
     endResetModel();
+    startBatches();
     Q_EMIT drillDownChanged(m_drill);
 }
 
@@ -50,13 +55,50 @@ void EventTableModel::setUtc(bool utc)
         return;
     m_utc = utc;
     if (rowCount() > 0)
-        Q_EMIT dataChanged(index(0, TimeColumn), index(rowCount() - 1, TimeColumn),
-                           { Qt::DisplayRole });
+        Q_EMIT dataChanged(
+            index(0, TimeColumn), index(rowCount() - 1, TimeColumn), { Qt::DisplayRole });
     Q_EMIT headerDataChanged(Qt::Horizontal, TimeColumn, TimeColumn);
+}
+
+void EventTableModel::startBatches()
+{
+    const quint64 generation = m_scopeGeneration;
+    if (isComplete()) {
+        Q_EMIT complete();
+        return;
+    }
+    // a timer, not a posted event: input and paints get their turn between two batches
+    QTimer::singleShot(1, this, [this, generation] {
+        if (generation != m_scopeGeneration)
+            return;
+        showMore(kBatchRows);
+        startBatches();
+    });
+}
+
+void EventTableModel::showMore(int rows)
+{
+    const int next = std::min(scopeSize(), m_shown + rows);
+    if (next <= m_shown)
+        return;
+    beginInsertRows(QModelIndex(), m_shown, next - 1);
+    m_shown = next;
+    endInsertRows();
+}
+
+void EventTableModel::showAll()
+{
+    if (isComplete())
+        return;
+    showMore(scopeSize() - m_shown);
+    ++m_scopeGeneration; // the pending batch has nothing left to do
+    Q_EMIT complete();
 }
 
 void EventTableModel::rebuildRows()
 {
+    ++m_scopeGeneration;
+    m_shown = 0;
     m_picked.clear();
     m_usePicked = false;
     m_begin = m_end = 0;
@@ -93,9 +135,8 @@ int EventTableModel::rowOfEvent(int event) const
     const EventStore &store = *m_view->store;
     const qint64 t = store.timeMs(std::size_t(event));
     auto search = [&](auto first, auto last) -> int {
-        auto it = std::lower_bound(first, last, t, [&store](std::uint32_t e, qint64 v) {
-            return store.timeMs(e) < v;
-        });
+        auto it = std::lower_bound(
+            first, last, t, [&store](std::uint32_t e, qint64 v) { return store.timeMs(e) < v; });
         for (; it != last && store.timeMs(*it) == t; ++it) {
             if (int(*it) == event)
                 return int(it - first);
@@ -105,14 +146,14 @@ int EventTableModel::rowOfEvent(int event) const
     if (m_usePicked)
         return search(m_picked.begin(), m_picked.end());
     return search(m_view->rows.begin() + std::ptrdiff_t(m_begin),
-                  m_view->rows.begin() + std::ptrdiff_t(m_end));
+        m_view->rows.begin() + std::ptrdiff_t(m_end));
 }
 
 int EventTableModel::rowCount(const QModelIndex &parent) const
 {
     if (parent.isValid())
         return 0;
-    return int(m_usePicked ? m_picked.size() : m_end - m_begin);
+    return m_shown;
 }
 
 int EventTableModel::columnCount(const QModelIndex &parent) const
@@ -127,8 +168,7 @@ QString EventTableModel::cellText(std::size_t e, int column) const
     case TimeColumn:
         return formatEventTime(store.timeMs(e), m_utc);
     case SourceColumn:
-        return store.source(e) == Source::None ? QString()
-                                               : fromView(sourceName(store.source(e)));
+        return store.source(e) == Source::None ? QString() : fromView(sourceName(store.source(e)));
     case StatusColumn:
         return store.status(e) < 0 ? QString() : QString::number(store.status(e));
     case MethodColumn:
@@ -169,7 +209,7 @@ QVariant EventTableModel::data(const QModelIndex &index, int role) const
             return cellText(e, index.column());
         if (index.column() == LocationColumn)
             return QString::fromStdString(store.filePath(store.file(e)))
-                    + QStringLiteral(":%1").arg(store.line(e));
+                + QStringLiteral(":%1").arg(store.line(e));
         return QVariant();
     case Qt::TextAlignmentRole:
         if (index.column() == StatusColumn || index.column() == RetryAfterColumn)

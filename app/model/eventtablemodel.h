@@ -11,6 +11,9 @@
 
 // The events of the filtered view (optionally narrowed by a drill-down), one row each, by
 // time. Cells are formatted when asked for, so a million rows cost only their indices.
+// A new scope shows its first kFirstRows rows at once and the rest in batches of kBatchRows,
+// one per event-loop pass: a view allocates per row (QHeaderView), and a million rows in one
+// go would hold the GUI thread for tens of milliseconds.
 class EventTableModel : public QAbstractTableModel
 {
     Q_OBJECT
@@ -35,6 +38,9 @@ public:
         TimeMsRole, // qint64
     };
 
+    static constexpr int kFirstRows = 100'000;
+    static constexpr int kBatchRows = 200'000;
+
     explicit EventTableModel(QObject *parent = nullptr);
 
     void setView(std::shared_ptr<const FilteredView> view);
@@ -44,22 +50,32 @@ public:
     void setUtc(bool utc);
     bool isUtc() const { return m_utc; }
 
+    // Every row of the scope is shown (no batch is pending).
+    bool isComplete() const { return m_shown == scopeSize(); }
+    // Shows the remaining rows now.
+    void showAll();
+
     // Store index of the event in row, -1 when out of range.
     int eventAt(int row) const;
-    // Row of a store event, -1 when it is not shown.
+    // Row of a store event in the scope (showAll() before using a row >= rowCount()), or -1.
     int rowOfEvent(int event) const;
 
     int rowCount(const QModelIndex &parent = QModelIndex()) const override;
     int columnCount(const QModelIndex &parent = QModelIndex()) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
-    QVariant headerData(int section, Qt::Orientation orientation,
-                        int role = Qt::DisplayRole) const override;
+    QVariant headerData(
+        int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
 Q_SIGNALS:
     void drillDownChanged(const DrillDown &drill);
+    // The last batch of the scope is shown.
+    void complete();
 
 private:
     void rebuildRows();
+    int scopeSize() const { return int(m_usePicked ? m_picked.size() : m_end - m_begin); }
+    void startBatches();
+    void showMore(int rows);
     QString cellText(std::size_t event, int column) const;
 
     std::shared_ptr<const FilteredView> m_view;
@@ -69,5 +85,7 @@ private:
     std::size_t m_begin = 0, m_end = 0;
     std::vector<std::uint32_t> m_picked;
     bool m_usePicked = false;
+    int m_shown = 0; // rows exposed so far (the first m_shown of the scope)
+    quint64 m_scopeGeneration = 0; // a pending batch of an older scope does nothing
     QStringList m_fileNames;
 };

@@ -6,9 +6,9 @@
 #include "model/threadpriority.h"
 
 FilterController::FilterController(QObject *parent)
-    : QObject(parent),
-      m_view(std::make_shared<FilteredView>()),
-      m_latest(std::make_shared<std::atomic<quint64>>(0))
+    : QObject(parent)
+    , m_view(std::make_shared<FilteredView>())
+    , m_latest(std::make_shared<std::atomic<quint64>>(0))
 {
     m_pool.setMaxThreadCount(2); // a stale job may still be stopping when the next starts
 }
@@ -59,8 +59,8 @@ void FilterController::recompute()
     auto latest = m_latest;
     QtConcurrent::run(&m_pool, [store = m_store, filter = m_state, gap = m_mergeGap, gen, latest] {
         lowerThreadPriority();
-        return buildFilteredView(store, filter, gap, gen,
-                                 [&latest, gen] { return latest->load() != gen; });
+        return buildFilteredView(
+            store, filter, gap, gen, [&latest, gen] { return latest->load() != gen; });
     }).then(this, [this, gen](std::shared_ptr<const FilteredView> view) {
         if (!view || gen != m_latest->load())
             return; // a newer request exists: drop this one

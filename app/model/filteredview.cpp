@@ -3,9 +3,8 @@
 #include "model/eventfilter.h"
 
 std::shared_ptr<const FilteredView> buildFilteredView(std::shared_ptr<const EventStore> store,
-                                                      const FilterState &filter,
-                                                      double mergeGapMinutes, quint64 generation,
-                                                      const std::function<bool()> &cancelled)
+    const FilterState &filter, double mergeGapMinutes, quint64 generation,
+    const std::function<bool()> &cancelled)
 {
     auto view = std::make_shared<FilteredView>();
     view->filter = filter;

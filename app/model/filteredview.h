@@ -31,8 +31,7 @@ struct FilteredView
 // Builds the view in the calling thread (a worker). cancelled is polled; a cancelled build
 // returns nullptr.
 std::shared_ptr<const FilteredView> buildFilteredView(std::shared_ptr<const EventStore> store,
-                                                      const FilterState &filter,
-                                                      double mergeGapMinutes, quint64 generation,
-                                                      const std::function<bool()> &cancelled);
+    const FilterState &filter, double mergeGapMinutes, quint64 generation,
+    const std::function<bool()> &cancelled);
 
 Q_DECLARE_METATYPE(std::shared_ptr<const FilteredView>)

@@ -35,14 +35,13 @@ struct FilterState
     bool passesAll() const
     {
         return sources == kAllSources && tool.isEmpty() && provider.isEmpty()
-                && status == kAnyStatus && text.isEmpty() && !fromMs && !toMs;
+            && status == kAnyStatus && text.isEmpty() && !fromMs && !toMs;
     }
 
     friend bool operator==(const FilterState &a, const FilterState &b)
     {
         return a.sources == b.sources && a.tool == b.tool && a.provider == b.provider
-                && a.status == b.status && a.text == b.text && a.fromMs == b.fromMs
-                && a.toMs == b.toMs;
+            && a.status == b.status && a.text == b.text && a.fromMs == b.fromMs && a.toMs == b.toMs;
     }
     friend bool operator!=(const FilterState &a, const FilterState &b) { return !(a == b); }
 };
@@ -58,9 +57,8 @@ struct DrillDown
 
     friend bool operator==(const DrillDown &a, const DrillDown &b)
     {
-        return a.active == b.active && (!a.active
-                                        || (a.fromMs == b.fromMs && a.toMs == b.toMs
-                                            && a.sources == b.sources));
+        return a.active == b.active
+            && (!a.active || (a.fromMs == b.fromMs && a.toMs == b.toMs && a.sources == b.sources));
     }
     friend bool operator!=(const DrillDown &a, const DrillDown &b) { return !(a == b); }
 };

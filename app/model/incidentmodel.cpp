@@ -4,10 +4,7 @@
 
 namespace {
 
-QString fromStd(const std::string &s)
-{
-    return QString::fromUtf8(s.data(), qsizetype(s.size()));
-}
+QString fromStd(const std::string &s) { return QString::fromUtf8(s.data(), qsizetype(s.size())); }
 
 QString durationText(qint64 ms)
 {
@@ -21,7 +18,10 @@ QString durationText(qint64 ms)
 
 } // namespace
 
-IncidentModel::IncidentModel(QObject *parent) : QAbstractTableModel(parent) { }
+IncidentModel::IncidentModel(QObject *parent)
+    : QAbstractTableModel(parent)
+{
+}
 
 void IncidentModel::setView(std::shared_ptr<const FilteredView> view)
 {
@@ -36,8 +36,8 @@ void IncidentModel::setUtc(bool utc)
         return;
     m_utc = utc;
     if (rowCount() > 0)
-        Q_EMIT dataChanged(index(0, StartColumn), index(rowCount() - 1, StartColumn),
-                           { Qt::DisplayRole });
+        Q_EMIT dataChanged(
+            index(0, StartColumn), index(rowCount() - 1, StartColumn), { Qt::DisplayRole });
     Q_EMIT headerDataChanged(Qt::Horizontal, StartColumn, StartColumn);
 }
 
@@ -68,8 +68,8 @@ QString IncidentModel::cellText(const Incident &inc, int column) const
     case RejectedColumn:
         return QString::number(inc.rejectedTotal());
     case SourceColumn:
-        return QString::fromLatin1(sourceName(inc.dominant).data(),
-                                   qsizetype(sourceName(inc.dominant).size()));
+        return QString::fromLatin1(
+            sourceName(inc.dominant).data(), qsizetype(sourceName(inc.dominant).size()));
     case PeakRpmColumn:
         return QString::number(inc.peakRpm);
     case ToolColumn:
@@ -97,8 +97,8 @@ QVariant IncidentModel::data(const QModelIndex &index, int role) const
         if (index.column() == MessageColumn || index.column() == ToolColumn
             || index.column() == ProviderColumn) {
             const auto &list = index.column() == MessageColumn
-                    ? inc.messages
-                    : (index.column() == ToolColumn ? inc.topTools : inc.topProviders);
+                ? inc.messages
+                : (index.column() == ToolColumn ? inc.topTools : inc.topProviders);
             QStringList lines;
             for (const NamedCount &c : list)
                 lines << QStringLiteral("%1 × %2").arg(c.count).arg(fromStd(c.name));

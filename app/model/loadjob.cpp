@@ -44,7 +44,8 @@ void collectChoices(LoadResult &result)
 }
 
 LoadJob::LoadJob(std::shared_ptr<const RuleSet> rules, QObject *parent)
-    : QObject(parent), m_rules(std::move(rules))
+    : QObject(parent)
+    , m_rules(std::move(rules))
 {
     m_pool.setMaxThreadCount(2); // a cancelled load may still be winding down
     m_progressTimer.setInterval(50);

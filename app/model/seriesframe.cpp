@@ -10,11 +10,10 @@ using Level = std::vector<BucketCounts>;
 Level::const_iterator firstAtOrAfter(const Level &level, std::int64_t t)
 {
     return std::lower_bound(level.begin(), level.end(), t,
-                            [](const BucketCounts &b, std::int64_t v) { return b.startMs < v; });
+        [](const BucketCounts &b, std::int64_t v) { return b.startMs < v; });
 }
 
-bool overlapsOverLimit(const std::vector<std::int64_t> *minutes, std::int64_t from,
-                       std::int64_t to)
+bool overlapsOverLimit(const std::vector<std::int64_t> *minutes, std::int64_t from, std::int64_t to)
 {
     if (!minutes || minutes->empty())
         return false;
@@ -85,7 +84,8 @@ SeriesFrame buildFrame(const BucketPyramid &pyramid, const FrameRequest &request
     for (int c = 0; c < columns; ++c) {
         FrameSlot slot;
         slot.startMs = frame.fromMs + std::int64_t(std::floor(c * step));
-        slot.endMs = c + 1 == columns ? frame.toMs : frame.fromMs + std::int64_t(std::floor((c + 1) * step));
+        slot.endMs = c + 1 == columns ? frame.toMs
+                                      : frame.fromMs + std::int64_t(std::floor((c + 1) * step));
         if (slot.endMs <= slot.startMs)
             continue;
         // bucket starts that begin inside this column (the first column also takes the one

@@ -3,10 +3,11 @@
 #include <QTimer>
 
 Session::Session(RuleSet rules, QObject *parent)
-    : QObject(parent),
-      m_rules(std::make_shared<const RuleSet>(std::move(rules))),
-      m_loader(m_rules),
-      m_details(m_rules)
+    : QObject(parent)
+    , m_rules(std::make_shared<const RuleSet>(std::move(rules)))
+    , m_loader(m_rules)
+    , m_details(m_rules)
+    , m_exporter(m_rules)
 {
     connect(&m_loader, &LoadJob::finished, this, [this](std::shared_ptr<const LoadResult> r) {
         m_result = r;
@@ -15,26 +16,31 @@ Session::Session(RuleSet rules, QObject *parent)
         m_filter.setStore(r->store);
         Q_EMIT loaded(r);
     });
+    connect(&m_events, &EventTableModel::complete, this, &Session::finishApply);
     connect(&m_filter, &FilterController::viewReady, this,
-            [this](std::shared_ptr<const FilteredView> view) {
-                m_applyPending = true;
-                // a timer, not a posted event: the event loop handles input and paints the
-                // chart in between
-                QTimer::singleShot(1, this, [this, view] {
-                    if (view != m_filter.view())
-                        return; // a newer view came meanwhile; its own call applies it
-                    m_applyPending = false;
-                    m_events.setView(view);
-                    m_incidents.setView(view);
-                    Q_EMIT viewApplied(view);
-                });
+        [this](std::shared_ptr<const FilteredView> view) {
+            m_applyPending = true;
+            // a timer, not a posted event: the event loop handles input and paints the
+            // chart in between
+            QTimer::singleShot(1, this, [this, view] {
+                if (view != m_filter.view())
+                    return; // a newer view came meanwhile; its own call applies it
+                m_events.setView(view);
+                m_incidents.setView(view);
+                finishApply(); // at once, or when the table's last batch is shown
             });
+        });
 }
 
-void Session::open(const QStringList &paths)
+void Session::finishApply()
 {
-    m_loader.start(paths);
+    if (!m_applyPending || !m_events.isComplete() || m_events.view() != m_filter.view())
+        return;
+    m_applyPending = false;
+    Q_EMIT viewApplied(m_events.view());
 }
+
+void Session::open(const QStringList &paths) { m_loader.start(paths); }
 
 void Session::setLimitPerMinute(qint64 limit)
 {
@@ -57,4 +63,9 @@ void Session::selectRow(int row)
         m_details.clear();
     else
         m_details.request(store(), event);
+}
+
+void Session::exportReport(const QString &path)
+{
+    m_exporter.start(path, m_result, m_filter.view(), m_limit, m_filter.mergeGapMinutes());
 }

@@ -5,6 +5,7 @@
 #include "model/filtercontroller.h"
 #include "model/incidentmodel.h"
 #include "model/loadjob.h"
+#include "model/reportexporter.h"
 #include "rules/ruleset.h"
 
 #include <QObject>
@@ -23,6 +24,7 @@ public:
     LoadJob &loader() { return m_loader; }
     FilterController &filter() { return m_filter; }
     DetailLoader &details() { return m_details; }
+    ReportExporter &exporter() { return m_exporter; }
     EventTableModel *eventModel() { return &m_events; }
     IncidentModel *incidentModel() { return &m_incidents; }
 
@@ -41,19 +43,25 @@ public Q_SLOTS:
     void setUtc(bool utc);
     // Detail of the event in a row of the event table (-1: none).
     void selectRow(int row);
+    // Writes the report of what is shown (the filtered events); exporter() says when done.
+    void exportReport(const QString &path);
 
 Q_SIGNALS:
     void loaded(std::shared_ptr<const LoadResult> result);
-    // The item models show a new view. They take it a moment after the filter's viewReady,
-    // so the chart (on viewReady) and a million-row table reset never share one GUI stall.
+    // The item models show a new view, every row of it. They take it a moment after the
+    // filter's viewReady (and the table its rows in batches), so the chart (on viewReady) and
+    // a million-row table never share one GUI stall.
     void viewApplied(std::shared_ptr<const FilteredView> view);
     void limitChanged(qint64 limit);
 
 private:
+    void finishApply();
+
     std::shared_ptr<const RuleSet> m_rules;
     LoadJob m_loader;
     FilterController m_filter;
     DetailLoader m_details;
+    ReportExporter m_exporter;
     EventTableModel m_events;
     IncidentModel m_incidents;
     std::shared_ptr<const LoadResult> m_result;

@@ -10,10 +10,30 @@ namespace {
 
 constexpr qint64 kSecond = 1000, kMinute = 60 * kSecond, kHour = 60 * kMinute, kDay = 24 * kHour;
 constexpr std::array<qint64, 24> kSteps {
-    kSecond,     2 * kSecond,  5 * kSecond, 10 * kSecond, 15 * kSecond, 30 * kSecond,
-    kMinute,     2 * kMinute,  5 * kMinute, 10 * kMinute, 15 * kMinute, 30 * kMinute,
-    kHour,       2 * kHour,    3 * kHour,   6 * kHour,    12 * kHour,   kDay,
-    2 * kDay,    7 * kDay,     14 * kDay,   30 * kDay,    91 * kDay,    365 * kDay,
+    kSecond,
+    2 * kSecond,
+    5 * kSecond,
+    10 * kSecond,
+    15 * kSecond,
+    30 * kSecond,
+    kMinute,
+    2 * kMinute,
+    5 * kMinute,
+    10 * kMinute,
+    15 * kMinute,
+    30 * kMinute,
+    kHour,
+    2 * kHour,
+    3 * kHour,
+    6 * kHour,
+    12 * kHour,
+    kDay,
+    2 * kDay,
+    7 * kDay,
+    14 * kDay,
+    30 * kDay,
+    91 * kDay,
+    365 * kDay,
 };
 
 QDateTime toDateTime(qint64 ms, bool utc)
@@ -51,7 +71,8 @@ std::vector<TimeTick> timeTicks(qint64 fromMs, qint64 toMs, int maxTicks, bool u
     const bool spansDays = firstDt.date() != lastDt.date();
     const bool spansYears = firstDt.date().year() != lastDt.date().year();
     const QString dayFormat = spansYears ? QStringLiteral("yyyy-MM-dd") : QStringLiteral("MMM d");
-    const QString timeFormat = step < kMinute ? QStringLiteral("HH:mm:ss") : QStringLiteral("HH:mm");
+    const QString timeFormat
+        = step < kMinute ? QStringLiteral("HH:mm:ss") : QStringLiteral("HH:mm");
 
     qint64 wall = (floorDiv(fromMs + offset, step) + 1) * step;
     if (wall - step >= fromMs + offset)
@@ -83,9 +104,9 @@ QString timeAxisTitle(qint64 atMs, bool utc)
     const int offset = toDateTime(atMs, false).offsetFromUtc();
     const int minutes = std::abs(offset) / 60;
     return QStringLiteral("Time (local, UTC%1%2:%3)")
-            .arg(offset < 0 ? QLatin1Char('-') : QLatin1Char('+'))
-            .arg(minutes / 60, 2, 10, QLatin1Char('0'))
-            .arg(minutes % 60, 2, 10, QLatin1Char('0'));
+        .arg(offset < 0 ? QLatin1Char('-') : QLatin1Char('+'))
+        .arg(minutes / 60, 2, 10, QLatin1Char('0'))
+        .arg(minutes % 60, 2, 10, QLatin1Char('0'));
 }
 
 QString formatEventTime(qint64 ms, bool utc)

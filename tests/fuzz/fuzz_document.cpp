@@ -35,12 +35,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
 
     if (looksLikePyGithub(std::string_view(text, size))) {
         readPyGithubReplay(
-                std::string_view(text, size), decoder,
-                [&](RawRecord &rec, std::uint64_t line, std::uint64_t offset) {
-                    FUZZ_CHECK(line >= 1 && offset < size);
-                    touch(rec, store);
-                },
-                [&](std::uint64_t line, std::string_view reason) { FUZZ_CHECK(line >= 1 && !reason.empty()); });
+            std::string_view(text, size), decoder,
+            [&](RawRecord &rec, std::uint64_t line, std::uint64_t offset) {
+                FUZZ_CHECK(line >= 1 && offset < size);
+                touch(rec, store);
+            },
+            [&](std::uint64_t line, std::string_view reason) {
+                FUZZ_CHECK(line >= 1 && !reason.empty());
+            });
     }
     return 0;
 }

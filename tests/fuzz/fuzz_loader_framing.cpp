@@ -36,7 +36,8 @@ Result load(const QString &path, int threads, std::size_t chunkBytes)
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size)
 {
-    static const QString path = QStringLiteral("/tmp/ratescope-fuzz-loader-%1.input").arg(::getpid());
+    static const QString path
+        = QStringLiteral("/tmp/ratescope-fuzz-loader-%1.input").arg(::getpid());
     FILE *f = std::fopen(path.toLocal8Bit().constData(), "wb");
     FUZZ_CHECK(f && std::fwrite(data, 1, size, f) == size);
     std::fclose(f);

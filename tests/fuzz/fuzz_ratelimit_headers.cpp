@@ -25,7 +25,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
         }
         const std::size_t colon = line.find(':');
         headers.push_back({ line.substr(0, colon),
-                            colon == std::string_view::npos ? std::string_view() : line.substr(colon + 1) });
+            colon == std::string_view::npos ? std::string_view() : line.substr(colon + 1) });
         // each value on its own too
         if (const auto s = parseRetryAfter(headers.back().value, now))
             FUZZ_CHECK(std::isfinite(*s) && *s >= 0);

@@ -15,16 +15,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
     std::string line = padded(text, size);
     std::size_t records = 0;
     const auto r = decoder.decode(
-            line.data(), size, line.size(),
-            [&](RawRecord &rec, const char *start) {
-                FUZZ_CHECK(!start || (start >= line.data() && start < line.data() + size));
-                touch(rec, store);
-                ++records;
-            },
-            [&](const char *start, std::string_view reason) {
-                FUZZ_CHECK(!start || (start >= line.data() && start <= line.data() + size));
-                FUZZ_CHECK(!reason.empty());
-            });
+        line.data(), size, line.size(),
+        [&](RawRecord &rec, const char *start) {
+            FUZZ_CHECK(!start || (start >= line.data() && start < line.data() + size));
+            touch(rec, store);
+            ++records;
+        },
+        [&](const char *start, std::string_view reason) {
+            FUZZ_CHECK(!start || (start >= line.data() && start <= line.data() + size));
+            FUZZ_CHECK(!reason.empty());
+        });
     FUZZ_CHECK(!(r.error && r.scalar && records > 0));
     FUZZ_CHECK(store.size() <= records);
     return 0;

@@ -3,8 +3,8 @@
 // Shared by the libFuzzer harnesses (tests/fuzz). Each harness is one executable with
 // LLVMFuzzerTestOneInput; a failed property aborts (libFuzzer saves the input as a crash).
 
-#include "decode/rawrecord.h"
 #include "decode/ratelimitheaders.h"
+#include "decode/rawrecord.h"
 #include "rules/ruleset.h"
 #include "store/eventbuilder.h"
 #include "store/eventstore.h"
@@ -16,12 +16,12 @@
 #include <string>
 #include <string_view>
 
-#define FUZZ_CHECK(cond)                                                                          \
-    do {                                                                                          \
-        if (!(cond)) {                                                                            \
-            std::fprintf(stderr, "%s:%d: property failed: %s\n", __FILE__, __LINE__, #cond);     \
-            std::abort();                                                                         \
-        }                                                                                         \
+#define FUZZ_CHECK(cond)                                                                           \
+    do {                                                                                           \
+        if (!(cond)) {                                                                             \
+            std::fprintf(stderr, "%s:%d: property failed: %s\n", __FILE__, __LINE__, #cond);       \
+            std::abort();                                                                          \
+        }                                                                                          \
     } while (0)
 
 // The input with simdjson's padding after it (the decoder may read that far).
@@ -42,9 +42,9 @@ inline void touch(const RawRecord &rec, EventStore &store)
         for (char c : v)
             sum += static_cast<unsigned char>(c);
     };
-    for (std::string_view v : { rec.method, rec.url, rec.tool, rec.provider, rec.connection, rec.id,
-                                rec.timeError, rec.error.message, rec.error.toolErrorCode,
-                                rec.error.toolErrorMessage })
+    for (std::string_view v :
+        { rec.method, rec.url, rec.tool, rec.provider, rec.connection, rec.id, rec.timeError,
+            rec.error.message, rec.error.toolErrorCode, rec.error.toolErrorMessage })
         see(v);
     for (int i = 0; i < rec.error.codeCount; ++i)
         see(rec.error.codes[std::size_t(i)]);

@@ -1,0 +1,47 @@
+#pragma once
+
+#include "model/filteredview.h"
+#include "model/loadjob.h"
+#include "rules/ruleset.h"
+
+#include <QObject>
+#include <QString>
+#include <QThreadPool>
+
+#include <memory>
+#include <optional>
+
+// "Export what I see": the summary (summary.md) of the filtered events, in the format the
+// file name asks for (.md with the chart beside it, .json, .csv, .html, .pdf), redacted and
+// written atomically. Built and written in a worker.
+class ReportExporter : public QObject
+{
+    Q_OBJECT
+public:
+    explicit ReportExporter(std::shared_ptr<const RuleSet> rules, QObject *parent = nullptr);
+    ~ReportExporter() override;
+
+    // md, json, csv, html or pdf from the file name; empty when it names none of them.
+    static QString formatOf(const QString &path);
+
+public Q_SLOTS:
+    // limitPerMinute 0: the limit the responses reported, as `summarize` without --limit.
+    void start(const QString &path, std::shared_ptr<const LoadResult> load,
+        std::shared_ptr<const FilteredView> view, qint64 limitPerMinute, double mergeGap);
+
+Q_SIGNALS:
+    void finished(const QString &path, const QString &error); // error empty: written
+
+private:
+    std::shared_ptr<const RuleSet> m_rules;
+    QThreadPool m_pool;
+};
+
+struct Summary;
+
+// The worker's parts, callable from tests: the redacted summary of the filtered events, and
+// its bytes in one format.
+Summary exportSummary(
+    const LoadResult &load, const FilteredView &view, qint64 limitPerMinute, double mergeGap);
+QByteArray renderReport(const QString &format, const Summary &summary, const RuleSet &rules,
+    const QString &chartFileName = QString());

@@ -1,0 +1,425 @@
+// The inspection window on a fixture: chart series against countBuckets, a click on a bucket
+// filters the table, a selected row fills the detail pane, incidents and legend drive the
+// one filter, wheel/drag/double-click change the visible range.
+#include "aggregate/buckets.h"
+#include "chartadapter.h"
+#include "charttoolbar.h"
+#include "detailpane.h"
+#include "eventtableview.h"
+#include "filterbar.h"
+#include "incidentspanel.h"
+#include "legendbar.h"
+#include "mainwindow.h"
+#include "model/session.h"
+#include "ratechart.h"
+#include "theme.h"
+#include "uisettings.h"
+
+#include <QAbstractItemModelTester>
+#include <QApplication>
+#include <QLineEdit>
+#include <QMimeData>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QToolButton>
+
+namespace {
+
+const QString kFixture = QStringLiteral(RATESCOPE_FIXTURE_DIR "/gateway_mix.ndjson");
+
+// A step series ((start, v), (end, v) pairs; equal neighbours merged) read back per bucket:
+// the height over [t, t + bucket), keyed by t.
+std::map<qint64, double> steps(const QList<QPointF> &points, qint64 bucketMs)
+{
+    std::map<qint64, double> out;
+    for (qsizetype i = 0; i + 1 < points.size(); i += 2) {
+        const QPointF a = points[i], b = points[i + 1];
+        if (a.y() != b.y())
+            return {}; // not a step series
+        for (qint64 t = qint64(a.x()); t < qint64(b.x()); t += bucketMs)
+            out[t] = a.y();
+    }
+    return out;
+}
+
+} // namespace
+
+class TestUiChart : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void init();
+    void cleanup();
+    void seriesHoldTheCounts_data();
+    void seriesHoldTheCounts();
+    void limitLineFollowsTheBucket();
+    void clickOnABucketFiltersTheTable_data();
+    void clickOnABucketFiltersTheTable();
+    void selectedRowShowsTheProviderMessage();
+    void incidentZoomsAndFilters();
+    void legendTogglesASource();
+    void wheelDragAndDoubleClick();
+    void hoverShowsTheBucketCounts();
+    void filterBarSearchFilters();
+    void droppedFilesAreOpened();
+    void themeSwitchKeepsTheData();
+    void utcToggleIsRemembered();
+
+private:
+    void waitForView();
+
+    QTemporaryDir m_dir;
+    std::unique_ptr<UiSettings> m_settings;
+    std::unique_ptr<Theme> m_theme;
+    std::unique_ptr<Session> m_session;
+    std::unique_ptr<QAbstractItemModelTester> m_eventTester, m_incidentTester;
+    std::unique_ptr<MainWindow> m_window;
+};
+
+void TestUiChart::init()
+{
+    m_settings = std::make_unique<UiSettings>(m_dir.filePath(QStringLiteral("ui.ini")));
+    m_settings->setLimitPerMinute(6);
+    m_theme = std::make_unique<Theme>(*qobject_cast<QApplication *>(QCoreApplication::instance()));
+    m_theme->apply(ThemeMode::Light);
+    m_session = std::make_unique<Session>(RuleSet::builtIn());
+    m_eventTester = std::make_unique<QAbstractItemModelTester>(
+        m_session->eventModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+    m_incidentTester = std::make_unique<QAbstractItemModelTester>(
+        m_session->incidentModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+    m_window = std::make_unique<MainWindow>(*m_session, *m_settings, *m_theme);
+    m_window->resize(1300, 850);
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+    QSignalSpy loaded(m_session.get(), &Session::loaded);
+    m_session->open({ kFixture });
+    QVERIFY(loaded.count() > 0 || loaded.wait(10000));
+    waitForView();
+    m_window->chart()->redrawNow();
+}
+
+void TestUiChart::cleanup()
+{
+    m_window.reset();
+    m_eventTester.reset();
+    m_incidentTester.reset();
+    m_session.reset();
+    m_theme.reset();
+    m_settings.reset();
+}
+
+void TestUiChart::waitForView()
+{
+    // the models take a new view one event after the filter delivers it
+    QSignalSpy applied(m_session.get(), &Session::viewApplied);
+    while (!m_session->isSettled())
+        QVERIFY(applied.wait(10000));
+}
+
+void TestUiChart::seriesHoldTheCounts_data()
+{
+    QTest::addColumn<qint64>("bucketMs");
+    QTest::addRow("bucket follows the zoom") << qint64(0);
+    QTest::addRow("fixed 2 s") << qint64(2000);
+    QTest::addRow("fixed 10 s") << qint64(10000);
+    QTest::addRow("fixed 1 min") << qint64(60000);
+    QTest::addRow("fixed 5 min") << qint64(300000);
+}
+
+void TestUiChart::seriesHoldTheCounts()
+{
+    QFETCH(qint64, bucketMs);
+    RateChart *chart = m_window->chart();
+    chart->setFixedBucketMs(bucketMs);
+    chart->redrawNow();
+    QVERIFY(!chart->frame().decimated);
+    const qint64 bucket = chart->bucketMs();
+    if (bucketMs)
+        QCOMPARE(bucket, bucketMs);
+    ChartAdapter &a = chart->adapter();
+    const auto requests = steps(a.points(ChartAdapter::SeriesId::Requests), bucket);
+    const auto rl = steps(a.points(ChartAdapter::SeriesId::RateLimited), bucket);
+    const auto te = steps(a.points(ChartAdapter::SeriesId::ToolError), bucket);
+    const auto un = steps(a.points(ChartAdapter::SeriesId::Unclassified), bucket);
+    const auto expected = countBuckets(*m_session->store(), bucket);
+    QVERIFY(!expected.empty());
+    for (const BucketCounts &b : expected) {
+        QVERIFY2(requests.count(b.startMs), qPrintable(QString::number(b.startMs)));
+        QCOMPARE(requests.at(b.startMs), double(b.requests));
+        // the areas are stacked: each series is the cumulative top of its source
+        QCOMPARE(rl.at(b.startMs), double(b.rejected[0]));
+        QCOMPARE(te.at(b.startMs) - rl.at(b.startMs), double(b.rejected[1]));
+        QCOMPARE(un.at(b.startMs) - te.at(b.startMs), double(b.rejected[2]));
+    }
+    double total = 0;
+    for (const auto &[start, v] : requests)
+        total += v;
+    QCOMPARE(total, double(m_session->store()->size())); // empty buckets hold zero
+}
+
+void TestUiChart::limitLineFollowsTheBucket()
+{
+    RateChart *chart = m_window->chart();
+    chart->setFixedBucketMs(10000);
+    chart->redrawNow();
+    const QList<QPointF> limit = chart->adapter().points(ChartAdapter::SeriesId::Limit);
+    QCOMPARE(limit.size(), 2);
+    QCOMPARE(limit[0].y(), 1.0); // 6 per minute is 1 per 10 s
+    // the minute 10:01 holds 12 requests, over 6: its buckets are marked
+    const auto over = steps(chart->adapter().points(ChartAdapter::SeriesId::OverLimit), 10000);
+    QVERIFY(over.at(1767607260000) > 0);
+    QCOMPARE(over.at(1767607200000), 0.0); // 10:00 holds 6: not over
+}
+
+void TestUiChart::clickOnABucketFiltersTheTable_data()
+{
+    QTest::addColumn<int>("source"); // -1: click above the stack (every record)
+    QTest::addRow("click on the TOOL_ERROR band") << int(Source::ToolError);
+    QTest::addRow("click on the RATE_LIMITED band") << int(Source::RateLimited);
+    QTest::addRow("click above the stack") << -1;
+}
+
+void TestUiChart::clickOnABucketFiltersTheTable()
+{
+    QFETCH(int, source);
+    RateChart *chart = m_window->chart();
+    chart->setFixedBucketMs(60000);
+    chart->redrawNow();
+    // the minute with the most records of that source (or the most requests)
+    const auto buckets = countBuckets(*m_session->store(), 60000);
+    auto weight = [source](const BucketCounts &b) {
+        return source < 0 ? b.requests - b.rejectedTotal()
+                          : b.rejected[std::size_t(sourceIndex(Source(source)))];
+    };
+    const BucketCounts *best = &buckets.front();
+    for (const BucketCounts &b : buckets) {
+        if (weight(b) > weight(*best))
+            best = &b;
+    }
+    QVERIFY(weight(*best) > 0);
+    double y = best->requests; // just under the requests line, above the stack
+    if (source == int(Source::RateLimited))
+        y = best->rejected[0] / 2.0;
+    else if (source == int(Source::ToolError))
+        y = best->rejected[0] + best->rejected[1] / 2.0;
+    else
+        y = (best->rejectedTotal() + best->requests) / 2.0;
+    ChartAdapter &a = chart->adapter();
+    const QPoint pos(int(a.xPosition(best->startMs + 30000)), int(a.yPosition(y)));
+    QSignalSpy clicked(chart, &RateChart::bucketClicked);
+    QTest::mouseClick(a.viewport(), Qt::LeftButton, {}, pos);
+    QCOMPARE(clicked.count(), 1);
+
+    EventTableModel *model = m_session->eventModel();
+    QVERIFY(model->drillDown().active);
+    const EventStore &store = *m_session->store();
+    int expected = 0;
+    for (std::size_t i = 0; i < store.size(); ++i) {
+        expected += floorTo(store.timeMs(i), 60000) == best->startMs
+            && (source < 0 || int(store.source(i)) == source);
+    }
+    QCOMPARE(model->rowCount(), expected);
+    for (int r = 0; r < model->rowCount(); ++r) {
+        const qint64 t = model->index(r, 0).data(EventTableModel::TimeMsRole).toLongLong();
+        QCOMPARE(floorTo(t, 60000), best->startMs);
+        if (source >= 0)
+            QCOMPARE(model->index(r, 0).data(EventTableModel::SourceRole).toInt(), source);
+    }
+}
+
+void TestUiChart::selectedRowShowsTheProviderMessage()
+{
+    EventTableModel *model = m_session->eventModel();
+    int row = -1;
+    for (int r = 0; r < model->rowCount() && row < 0; ++r) {
+        if (model->index(r, 0).data(EventTableModel::SourceRole).toInt() == int(Source::ToolError))
+            row = r;
+    }
+    QVERIFY(row >= 0);
+    const QString message = model->index(row, EventTableModel::MessageColumn).data().toString();
+    QVERIFY(!message.isEmpty());
+    m_window->table()->selectRow(row);
+    DetailPane *detail = m_window->detail();
+    QTRY_VERIFY(detail->plainText().contains(message));
+    // the message comes first, then the source and its guidance
+    QVERIFY(detail->plainText().indexOf(message)
+        < detail->plainText().indexOf(QLatin1String("TOOL_ERROR")));
+    QVERIFY(detail->plainText().contains(
+        m_session->rules().guidance(Source::ToolError, false).left(40)));
+    // then the raw record, read in a worker, pretty-printed, with its file and line
+    QTRY_VERIFY(detail->info().rawLoaded);
+    QVERIFY(detail->plainText().contains(
+        QStringLiteral("gateway_mix.ndjson:%1").arg(detail->info().line)));
+    QVERIFY(detail->plainText().contains(QLatin1String("\"tool_error_info\"")));
+}
+
+void TestUiChart::incidentZoomsAndFilters()
+{
+    IncidentModel *incidents = m_session->incidentModel();
+    QCOMPARE(incidents->rowCount(), 2);
+    const qint64 start = incidents->index(1, 0).data(IncidentModel::StartMsRole).toLongLong();
+    const qint64 end = incidents->index(1, 0).data(IncidentModel::EndMsRole).toLongLong();
+    const QRect cell = m_window->incidents()->view()->visualRect(incidents->index(1, 0));
+    QTest::mouseClick(m_window->incidents()->view()->viewport(), Qt::LeftButton, {}, cell.center());
+    RateChart *chart = m_window->chart();
+    QVERIFY(chart->visibleFromMs() <= start && chart->visibleToMs() >= end);
+    QVERIFY(chart->visibleToMs() - chart->visibleFromMs() < 10 * 60000); // zoomed in
+    EventTableModel *model = m_session->eventModel();
+    const EventStore &store = *m_session->store();
+    int expected = 0;
+    for (std::size_t i = 0; i < store.size(); ++i)
+        expected += store.timeMs(i) >= start && store.timeMs(i) <= end;
+    QCOMPARE(model->rowCount(), expected);
+}
+
+void TestUiChart::legendTogglesASource()
+{
+    QToolButton *button = m_window->legend()->sourceButton(Source::RateLimited);
+    button->click();
+    QVERIFY(!m_session->filter().state().sourceEnabled(Source::RateLimited));
+    waitForView(); // a small view may be ready before click() returns
+    const auto rl = m_window->chart()->adapter().points(ChartAdapter::SeriesId::RateLimited);
+    QVERIFY(!rl.isEmpty());
+    for (const QPointF &p : rl)
+        QCOMPARE(p.y(), 0.0);
+    EventTableModel *model = m_session->eventModel();
+    QCOMPARE(model->rowCount(), 32 - 9);
+    for (int r = 0; r < model->rowCount(); ++r)
+        QVERIFY(model->index(r, 0).data(EventTableModel::SourceRole).toInt()
+            != int(Source::RateLimited));
+    button->click();
+    waitForView();
+    QCOMPARE(model->rowCount(), 32);
+}
+
+void TestUiChart::wheelDragAndDoubleClick()
+{
+    RateChart *chart = m_window->chart();
+    ChartAdapter &a = chart->adapter();
+    const qint64 from0 = chart->visibleFromMs(), to0 = chart->visibleToMs();
+    const QPoint centre = a.plotArea().center().toPoint();
+    QWheelEvent wheel(centre, a.viewport()->mapToGlobal(centre), QPoint(), QPoint(0, 240),
+        Qt::NoButton, Qt::NoModifier, Qt::NoScrollPhase, false);
+    QApplication::sendEvent(a.viewport(), &wheel);
+    QVERIFY(chart->visibleToMs() - chart->visibleFromMs() < to0 - from0);
+    chart->redrawNow();
+    const qint64 zoomedFrom = chart->visibleFromMs(), span = chart->visibleToMs() - zoomedFrom;
+
+    // drag 100 px to the right: the content follows, the range moves back in time
+    QTest::mousePress(a.viewport(), Qt::LeftButton, {}, centre);
+    QTest::mouseMove(a.viewport(), centre + QPoint(50, 0));
+    QTest::mouseMove(a.viewport(), centre + QPoint(100, 0));
+    QTest::mouseRelease(a.viewport(), Qt::LeftButton, {}, centre + QPoint(100, 0));
+    QVERIFY(chart->visibleFromMs() < zoomedFrom);
+    QCOMPARE(chart->visibleToMs() - chart->visibleFromMs(), span);
+
+    // Shift+drag selects a range to zoom to
+    const QPoint left = centre - QPoint(60, 0), right = centre + QPoint(60, 0);
+    const double t1 = a.timeAt(left.x()), t2 = a.timeAt(right.x());
+    QTest::mousePress(a.viewport(), Qt::LeftButton, Qt::ShiftModifier, left);
+    QTest::mouseMove(a.viewport(), centre);
+    QTest::mouseMove(a.viewport(), right);
+    QTest::mouseRelease(a.viewport(), Qt::LeftButton, Qt::ShiftModifier, right);
+    QVERIFY(std::abs(double(chart->visibleFromMs()) - t1) < 1000
+        || chart->visibleToMs() - chart->visibleFromMs() == 5000);
+    QVERIFY(chart->visibleToMs() <= qint64(t2) + 5000);
+
+    QTest::mouseDClick(a.viewport(), Qt::LeftButton, {}, centre);
+    QCOMPARE(chart->visibleFromMs(), from0);
+    QCOMPARE(chart->visibleToMs(), to0);
+}
+
+void TestUiChart::hoverShowsTheBucketCounts()
+{
+    RateChart *chart = m_window->chart();
+    chart->setFixedBucketMs(60000);
+    chart->redrawNow();
+    const auto buckets = countBuckets(*m_session->store(), 60000);
+    const BucketCounts *best = &buckets.front();
+    for (const BucketCounts &b : buckets) {
+        if (b.rejectedTotal() > best->rejectedTotal())
+            best = &b;
+    }
+    ChartAdapter &a = chart->adapter();
+    const QPointF pos(a.xPosition(best->startMs + 30000), a.plotArea().center().y());
+    const QString tip = chart->toolTipAt(pos);
+    QVERIFY2(
+        tip.contains(QStringLiteral("requests: <b>%1</b>").arg(best->requests)), qPrintable(tip));
+    for (int k = 0; k < 3; ++k) {
+        const QString name = QString::fromLatin1(sourceName(sourceFromIndex(k)).data());
+        QVERIFY2(tip.contains(
+                     QStringLiteral("%1: <b>%2</b>").arg(name).arg(best->rejected[std::size_t(k)])),
+            qPrintable(tip));
+    }
+    QVERIFY(tip.contains(QLatin1String("over the limit"))); // 12 requests in a minute, limit 6
+    QVERIFY(chart->toolTipAt(QPointF(-10, -10)).isEmpty());
+}
+
+void TestUiChart::filterBarSearchFilters()
+{
+    QLineEdit *edit = m_window->filterBar()->textEdit();
+    QSignalSpy changed(&m_session->filter(), &FilterController::changed);
+    edit->setFocus();
+    QTest::keyClicks(edit, QStringLiteral("user-rate"));
+    QTest::keyClick(edit, Qt::Key_Return);
+    QCOMPARE(m_session->filter().state().text, QStringLiteral("user-rate"));
+    waitForView();
+    EventTableModel *model = m_session->eventModel();
+    QVERIFY(model->rowCount() > 0);
+    for (int r = 0; r < model->rowCount(); ++r)
+        QVERIFY(model->index(r, EventTableModel::MessageColumn)
+                    .data()
+                    .toString()
+                    .contains(QLatin1String("User-rate")));
+    QVERIFY(changed.count() >= 1);
+}
+
+void TestUiChart::droppedFilesAreOpened()
+{
+    const QString other = QStringLiteral(
+        RATESCOPE_FIXTURE_DIR "/samples/pygithub_SpecificExceptions.testRateLimitExceeded.txt");
+    QMimeData mime;
+    mime.setUrls({ QUrl::fromLocalFile(other) });
+    const QPoint centre = m_window->rect().center();
+    QDragEnterEvent enter(centre, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(m_window.get(), &enter);
+    QVERIFY(enter.isAccepted());
+    QSignalSpy loaded(m_session.get(), &Session::loaded);
+    QDropEvent drop(centre, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(m_window.get(), &drop);
+    QVERIFY(loaded.count() > 0 || loaded.wait(10000));
+    QCOMPARE(m_session->loadResult()->paths, QStringList { other });
+    waitForView();
+    QVERIFY(m_session->eventModel()->rowCount() > 0);
+    QVERIFY(m_window->windowTitle().contains(QLatin1String("pygithub")));
+}
+
+void TestUiChart::themeSwitchKeepsTheData()
+{
+    const auto before = m_window->chart()->adapter().points(ChartAdapter::SeriesId::Requests);
+    m_window->applyTheme(int(ThemeMode::Dark));
+    QVERIFY(m_theme->isDark());
+    QVERIFY(QApplication::palette().color(QPalette::Window).lightness() < 128);
+    QCOMPARE(m_settings->theme(), ThemeMode::Dark); // remembered
+    m_window->chart()->redrawNow();
+    QCOMPARE(m_window->chart()->adapter().points(ChartAdapter::SeriesId::Requests), before);
+    m_window->applyTheme(int(ThemeMode::Light));
+    QVERIFY(!m_theme->isDark());
+}
+
+void TestUiChart::utcToggleIsRemembered()
+{
+    QAction *utc = m_window->chartToolBar()->utcAction();
+    QVERIFY(utc->isChecked());
+    utc->trigger();
+    QCOMPARE(
+        m_session->eventModel()->headerData(EventTableModel::TimeColumn, Qt::Horizontal).toString(),
+        QStringLiteral("Time (local)"));
+    QVERIFY(!m_settings->utc());
+    utc->trigger();
+    QVERIFY(m_settings->utc());
+}
+
+QTEST_MAIN(TestUiChart)
+#include "tst_ui_chart.moc"
