@@ -70,6 +70,7 @@ private Q_SLOTS:
     void exportFollowsTheFilter_data();
     void exportFollowsTheFilter();
     void cancelDropsTheLoad();
+    void bigTablesGrowInBatches();
 
 private:
     void waitForView();
@@ -485,6 +486,44 @@ void TestModelSession::cancelDropsTheLoad()
     QVERIFY(loaded.wait(10000));
     QCOMPARE(loaded.count(), 1);
     QCOMPARE(cancelled.count(), 1);
+}
+
+void TestModelSession::bigTablesGrowInBatches()
+{
+    constexpr int n = 320'000; // the first rows, one full batch, a partial one
+    auto store = std::make_shared<EventStore>();
+    store->addFile("generated");
+    for (int i = 0; i < n; ++i) {
+        EventInput e;
+        e.timeMs = 1767603600000 + qint64(i) * 10;
+        e.status = i % 50 == 0 ? 429 : 200;
+        e.source = i % 50 == 0 ? Source::RateLimited : Source::None;
+        e.line = std::uint32_t(i + 1);
+        store->append(e);
+    }
+    auto view = buildFilteredView(store, FilterState {}, 5, 1, {});
+    QVERIFY(view);
+    EventTableModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QSignalSpy complete(&model, &EventTableModel::complete);
+    model.setView(view);
+    QCOMPARE(model.rowCount(), EventTableModel::kFirstRows); // the rest follows in batches
+    QVERIFY(!model.isComplete());
+    QVERIFY(complete.wait(10000));
+    QCOMPARE(model.rowCount(), n);
+    QCOMPARE(model.eventAt(n - 1), n - 1);
+    // a drill-down in the middle of the batches starts over with its own rows
+    model.setView(view);
+    DrillDown d;
+    d.active = true;
+    d.fromMs = 1767603600000;
+    d.toMs = d.fromMs + 10 * 300'000; // 300000 events
+    model.setDrillDown(d);
+    QCOMPARE(model.rowCount(), EventTableModel::kFirstRows);
+    QCOMPARE(model.rowOfEvent(299'999), 299'999); // in the scope, not shown yet
+    model.showAll();
+    QCOMPARE(model.rowCount(), 300'000);
+    QVERIFY(model.isComplete());
 }
 
 QTEST_GUILESS_MAIN(TestModelSession)
