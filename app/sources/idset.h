@@ -5,7 +5,7 @@
 #include <cstdint>
 
 // A set of 64-bit id hashes (summary.md duplicates: 0 means "no id"), open addressing,
-// 8 bytes a slot, for ids seen across a whole live session.
+// 8 bytes a slot, for ids seen across every input of a load or a whole live session.
 class IdSet
 {
 public:
@@ -26,6 +26,15 @@ public:
         }
     }
     std::size_t size() const { return m_count; }
+    // Room for n more ids without rehashing (a loader that knows about how many to expect).
+    void reserve(std::size_t n)
+    {
+        std::size_t want = m_slots.size();
+        while ((m_count + n) * 10 > want * 7)
+            want *= 2;
+        if (want != m_slots.size())
+            rehash(want);
+    }
 
 private:
     void rehash(std::size_t size)

@@ -4,6 +4,7 @@
 #include "decode/pygithub.h"
 #include "decode/recorddecoder.h"
 #include "sources/bytesource.h"
+#include "sources/idset.h"
 
 #include <QThread>
 
@@ -111,49 +112,6 @@ private:
 };
 
 } // namespace
-
-// Open addressing set of 64-bit id hashes (summary.md duplicates). 8 bytes a slot.
-struct Loader::IdSet
-{
-    Column<std::uint64_t> slots = Column<std::uint64_t>(1024, 0);
-    std::size_t count = 0;
-
-    // Returns false when h was already present.
-    bool insert(std::uint64_t h)
-    {
-        if ((count + 1) * 10 > slots.size() * 7)
-            grow();
-        std::size_t mask = slots.size() - 1;
-        for (std::size_t i = (h * 0x9E3779B97F4A7C15ull) >> 20 & mask;; i = (i + 1) & mask) {
-            if (slots[i] == h)
-                return false;
-            if (slots[i] == 0) {
-                slots[i] = h;
-                ++count;
-                return true;
-            }
-        }
-    }
-    void reserve(std::size_t n)
-    {
-        std::size_t want = slots.size();
-        while ((count + n) * 10 > want * 7)
-            want *= 2;
-        if (want != slots.size())
-            rehash(want);
-    }
-    void grow() { rehash(slots.size() * 2); }
-    void rehash(std::size_t size)
-    {
-        Column<std::uint64_t> old = std::move(slots);
-        slots.assign(size, 0);
-        count = 0;
-        for (std::uint64_t h : old) {
-            if (h)
-                insert(h);
-        }
-    }
-};
 
 // ---- NDJSON: parallel chunks ------------------------------------------------------------------
 

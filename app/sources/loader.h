@@ -12,6 +12,8 @@
 #include <memory>
 #include <vector>
 
+class IdSet;
+
 struct LocatedError
 {
     std::uint64_t line = 0; // 1-based; 0 when the problem is the file as a whole
@@ -72,6 +74,5 @@ private:
     const RuleSet &m_rules;
     LoadOptions m_options;
     ReportedLimit m_limit;
-    struct IdSet;
     std::unique_ptr<IdSet> m_ids;
 };
