@@ -95,6 +95,12 @@ void FilterBar::setChoices(
     const QStringList &tools, const QStringList &providers, const QList<int> &statuses)
 {
     auto fill = [](QComboBox *c, const QStringList &items) {
+        // live snapshots call this often: leave an open list alone when nothing is new
+        bool same = c->count() == items.size() + 1;
+        for (int i = 0; same && i < items.size(); ++i)
+            same = c->itemText(i + 1) == items[i];
+        if (same)
+            return;
         const QSignalBlocker block(c);
         while (c->count() > 1)
             c->removeItem(1);

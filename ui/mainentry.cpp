@@ -34,6 +34,48 @@ int usageError(const QString &message)
     return 2;
 }
 
+// --follow, --listen, --url and a positional "-" (taken out of inputs).
+bool liveSources(const QCommandLineParser &p, QStringList &inputs,
+    std::vector<LiveSourceSpec> *out, QString *error)
+{
+    for (const QString &f : p.values(QStringLiteral("follow"))) {
+        LiveSourceSpec spec;
+        spec.kind = LiveSourceSpec::Kind::File;
+        spec.path = f;
+        out->push_back(spec);
+    }
+    for (const QString &l : p.values(QStringLiteral("listen"))) {
+        LiveSourceSpec spec;
+        spec.kind = LiveSourceSpec::Kind::Listen;
+        if (!parseListenAddress(l, &spec.listen, error))
+            return false;
+        spec.listen.allowRemote = p.isSet(QStringLiteral("allow-remote"));
+        spec.listen.token = p.value(QStringLiteral("token"));
+        out->push_back(spec);
+    }
+    for (const QString &u : p.values(QStringLiteral("url"))) {
+        LiveSourceSpec spec;
+        if (!parseSourceSpec(u, &spec, error))
+            return false;
+        if (spec.kind != LiveSourceSpec::Kind::Url) {
+            *error = QStringLiteral("--url \"%1\" is not an http:// or https:// URL").arg(u);
+            return false;
+        }
+        out->push_back(spec);
+    }
+    const qsizetype dashes = inputs.removeAll(QStringLiteral("-"));
+    if (dashes > 1) {
+        *error = QStringLiteral("standard input (-) can be watched once");
+        return false;
+    }
+    if (dashes == 1) {
+        LiveSourceSpec spec;
+        spec.kind = LiveSourceSpec::Kind::Stdin;
+        out->push_back(spec);
+    }
+    return true;
+}
+
 } // namespace
 
 int runGui(int argc, char *argv[])
@@ -71,11 +113,34 @@ int runGui(int argc, char *argv[])
         { QStringLiteral("rules"),
             QStringLiteral("Classification rules file replacing the built-in one."),
             QStringLiteral("FILE") },
+        { QStringLiteral("follow"),
+            QStringLiteral("Watch a growing log file (like tail -F); may be repeated."),
+            QStringLiteral("FILE") },
+        { QStringLiteral("from-start"),
+            QStringLiteral("With --follow: read what the files already hold, then follow.") },
+        { QStringLiteral("listen"),
+            QStringLiteral("Watch NDJSON records sent over TCP to HOST:PORT (loopback unless "
+                           "--allow-remote)."),
+            QStringLiteral("HOST:PORT") },
+        { QStringLiteral("url"),
+            QStringLiteral("Watch an http(s) stream of NDJSON or Server-Sent Events."),
+            QStringLiteral("URL") },
+        { QStringLiteral("allow-remote"),
+            QStringLiteral("Allow --listen on a non-loopback address (prints a warning).") },
+        { QStringLiteral("token"),
+            QStringLiteral("Shared token for --listen: a connection's first line must be "
+                           "\"AUTH <token>\"."),
+            QStringLiteral("TOKEN") },
+        { QStringLiteral("screenshot-after"),
+            QStringLiteral("With --screenshot and live sources: seconds to watch first "
+                           "(default 5)."),
+            QStringLiteral("S") },
         { QStringLiteral("settings"),
             QStringLiteral("Keep settings in this INI file instead of the user's."),
             QStringLiteral("FILE") },
     });
-    p.addPositionalArgument(QStringLiteral("INPUT"), QStringLiteral("Log files to open."),
+    p.addPositionalArgument(QStringLiteral("INPUT"),
+        QStringLiteral("Log files to open; - watches standard input (some-proxy | ratescope -)."),
         QStringLiteral("[INPUT...]"));
     if (!p.parse(QApplication::arguments()))
         return usageError(p.errorText());
@@ -88,9 +153,23 @@ int runGui(int argc, char *argv[])
         return 0;
     }
     const bool screenshot = p.isSet(QStringLiteral("screenshot"));
-    const QStringList inputs = p.positionalArguments();
-    if (screenshot && inputs.isEmpty())
+    QStringList inputs = p.positionalArguments();
+    std::vector<LiveSourceSpec> live;
+    if (QString error; !liveSources(p, inputs, &live, &error))
+        return usageError(error);
+    if (!live.empty() && !inputs.isEmpty())
+        return usageError(QStringLiteral("open files or watch live sources, not both"));
+    if (screenshot && inputs.isEmpty() && live.empty())
         return usageError(QStringLiteral("--screenshot needs at least one INPUT"));
+    int screenshotAfterMs = 5000;
+    if (p.isSet(QStringLiteral("screenshot-after"))) {
+        bool ok = false;
+        const double s = p.value(QStringLiteral("screenshot-after")).toDouble(&ok);
+        if (!ok || s < 0 || s > 3600)
+            return usageError(QStringLiteral("invalid --screenshot-after \"%1\": expected seconds")
+                                  .arg(p.value(QStringLiteral("screenshot-after"))));
+        screenshotAfterMs = int(s * 1000);
+    }
     QSize size(1400, 900);
     if (p.isSet(QStringLiteral("size"))) {
         const auto m = QRegularExpression(QStringLiteral("^(\\d{2,5})x(\\d{2,5})$"))
@@ -143,11 +222,17 @@ int runGui(int argc, char *argv[])
         ScreenshotRunner runner(window, session, p.value(QStringLiteral("screenshot")));
         QObject::connect(
             &runner, &ScreenshotRunner::done, &app, [](int code) { QApplication::exit(code); });
-        runner.start(inputs);
+        if (live.empty())
+            runner.start(inputs);
+        else
+            runner.startLive(live, screenshotAfterMs);
         return app.exec();
     }
     window.show();
-    if (!inputs.isEmpty())
+    if (!live.empty())
+        window.watch(live, p.isSet(QStringLiteral("from-start")) ? std::optional<bool>(true)
+                                                                 : std::nullopt);
+    else if (!inputs.isEmpty())
         session.open(inputs);
     return app.exec();
 }

@@ -2,12 +2,14 @@
 
 #include "appicon.h"
 #include "charttoolbar.h"
+#include "desktopnotifier.h"
 #include "detailpane.h"
 #include "eventtableview.h"
 #include "filedropfilter.h"
 #include "filterbar.h"
 #include "incidentspanel.h"
 #include "legendbar.h"
+#include "livestatus.h"
 #include "loadprogress.h"
 #include "model/session.h"
 #include "ratechart.h"
@@ -15,6 +17,8 @@
 #include "statusinfo.h"
 #include "theme.h"
 #include "uisettings.h"
+#include "warningbanner.h"
+#include "watchmenu.h"
 
 #include <QActionGroup>
 #include <QCloseEvent>
@@ -44,6 +48,10 @@ MainWindow::MainWindow(Session &session, UiSettings &settings, Theme &theme, QWi
     , m_status(new StatusInfo(this))
     , m_progress(new LoadProgress(session.loader(), this))
     , m_recent(new RecentFilesMenu(settings, this))
+    , m_watch(new WatchMenu(settings, this))
+    , m_liveStatus(new LiveStatus(this))
+    , m_banner(new WarningBanner(this))
+    , m_notifier(new DesktopNotifier(this))
     , m_vertical(new QSplitter(Qt::Vertical, this))
     , m_bottom(new QSplitter(Qt::Horizontal, this))
     , m_lists(new QSplitter(Qt::Vertical, this))
@@ -59,6 +67,7 @@ MainWindow::MainWindow(Session &session, UiSettings &settings, Theme &theme, QWi
     topLayout->setSpacing(0);
     topLayout->addWidget(m_filterBar);
     topLayout->addWidget(m_legend);
+    topLayout->addWidget(m_banner);
     topLayout->addWidget(m_chart, 1);
     m_lists->addWidget(m_incidents);
     m_lists->addWidget(m_table);
@@ -75,10 +84,12 @@ MainWindow::MainWindow(Session &session, UiSettings &settings, Theme &theme, QWi
     m_vertical->setSizes({ 500, 400 });
     setCentralWidget(m_vertical);
     statusBar()->addWidget(m_status, 1);
+    statusBar()->addPermanentWidget(m_liveStatus);
     statusBar()->addPermanentWidget(m_progress);
 
     createMenus();
     connectSession();
+    connectLive();
     restoreLayout();
     connect(new FileDropFilter(this), &FileDropFilter::filesDropped, &session, &Session::open);
 }
@@ -109,6 +120,7 @@ void MainWindow::createMenus()
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
     connect(m_recent, &RecentFilesMenu::openRequested, &m_session, &Session::open);
+    menuBar()->addMenu(m_watch);
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
     view->addAction(tr("Zoom &in"), QKeySequence::ZoomIn, m_chart, &RateChart::zoomIn);
@@ -234,6 +246,72 @@ void MainWindow::connectSession()
         });
     connect(&m_session.loader(), &LoadJob::cancelled, m_status,
         [this] { m_status->showMessage(tr("Loading cancelled")); });
+}
+
+void MainWindow::connectLive()
+{
+    LiveFeed &live = m_session.live();
+    connect(m_watch, &WatchMenu::watchRequested, this,
+        [this](const std::vector<LiveSourceSpec> &sources) { watch(sources); });
+    connect(m_watch, &WatchMenu::pauseToggled, &live, &LiveFeed::setPaused);
+    connect(m_watch, &WatchMenu::stopRequested, &live, &LiveFeed::stop);
+    connect(m_watch, &WatchMenu::followWindowChanged, m_chart, [this](qint64 ms) {
+        if (m_session.live().isActive() && !m_session.live().isPaused())
+            m_chart->setFollowWindowMs(ms);
+    });
+    connect(m_watch, &WatchMenu::notificationsToggled, m_notifier, &DesktopNotifier::setEnabled);
+    m_notifier->setEnabled(m_watch->notificationsEnabled());
+    connect(m_chart, &RateChart::userNavigated, &live, [&live] { live.setPaused(true); });
+
+    connect(&live, &LiveFeed::started, this, [this](const QString &capturePath) {
+        m_liveStatus->startWatching(capturePath);
+        m_watch->setWatching(true);
+        m_watch->setCapturePath(capturePath);
+        m_banner->hide();
+        m_chart->setEmptyText(tr("Watching: waiting for the first record…"));
+        m_chart->setFollowWindowMs(m_watch->followWindowMs());
+        setWindowTitle(tr("Live — RateScope"));
+    });
+    connect(&live, &LiveFeed::stopped, this, [this] {
+        m_liveStatus->stopWatching();
+        m_watch->setWatching(false);
+        m_chart->setFollowWindowMs(0);
+    });
+    connect(&live, &LiveFeed::pausedChanged, this, [this](bool paused) {
+        m_watch->setPaused(paused);
+        m_liveStatus->setPaused(paused);
+        if (m_session.live().isActive())
+            m_chart->setFollowWindowMs(paused ? 0 : m_watch->followWindowMs());
+    });
+    connect(&live, &LiveFeed::sourceStateChanged, m_liveStatus, &LiveStatus::setSourceState);
+    connect(&live, &LiveFeed::warning, m_banner, &WarningBanner::showWarning);
+    connect(&live, &LiveFeed::warning, m_notifier, &DesktopNotifier::notify);
+    connect(&live, &LiveFeed::notice, m_status, &StatusInfo::showMessage);
+    connect(&m_session, &Session::liveUpdated, this, [this](std::shared_ptr<const LoadResult> r) {
+        m_filterBar->setChoices(r->tools, r->providers, r->statuses);
+        m_chart->setServerLimitWindow(r->reportedLimit.windowS);
+        m_status->setLoadResult(r);
+    });
+    connect(&m_session, &Session::loaded, this, [this] {
+        m_liveStatus->hide();
+        m_chart->setEmptyText(tr("Open a log: File ▸ Open (Ctrl+O), or drop files here."));
+    });
+}
+
+bool MainWindow::watch(const std::vector<LiveSourceSpec> &sources, std::optional<bool> fromStart)
+{
+    LiveOptions options;
+    options.sources = sources;
+    options.warnShare = m_watch->warnShare();
+    options.follow.fromStart = fromStart.value_or(m_watch->followFromStart());
+    QString error;
+    if (m_session.watch(options, &error))
+        return true;
+    m_status->showMessage(tr("Cannot watch: %1").arg(error));
+    auto *box = new QMessageBox(QMessageBox::Warning, tr("Watch"), error, QMessageBox::Ok, this);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open(); // not exec(): nothing waits for the user to read it
+    return false;
 }
 
 void MainWindow::restoreLayout()

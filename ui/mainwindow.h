@@ -1,13 +1,20 @@
 #pragma once
 
+#include "sources/liveoptions.h"
+
 #include <QMainWindow>
 
+#include <optional>
+#include <vector>
+
 class ChartToolBar;
+class DesktopNotifier;
 class DetailPane;
 class EventTableView;
 class FilterBar;
 class IncidentsPanel;
 class LegendBar;
+class LiveStatus;
 class LoadProgress;
 class QSplitter;
 class RateChart;
@@ -16,6 +23,8 @@ class Session;
 class StatusInfo;
 class Theme;
 class UiSettings;
+class WarningBanner;
+class WatchMenu;
 
 // Creates the panels, places them and connects their signals (style.md rule 7): no data,
 // no loops over events, no I/O.
@@ -32,9 +41,15 @@ public:
     LegendBar *legend() const { return m_legend; }
     FilterBar *filterBar() const { return m_filterBar; }
     ChartToolBar *chartToolBar() const { return m_toolBar; }
+    WatchMenu *watchMenu() const { return m_watch; }
+    LiveStatus *liveStatus() const { return m_liveStatus; }
+    WarningBanner *warningBanner() const { return m_banner; }
 
 public Q_SLOTS:
     void applyTheme(int mode); // ThemeMode
+    // Watches these sources instead of what is shown; says why in a message box when it can't.
+    // Files are followed from their start when fromStart says so, else as Watch ▸ says.
+    bool watch(const std::vector<LiveSourceSpec> &sources, std::optional<bool> fromStart = {});
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -42,6 +57,7 @@ protected:
 private:
     void createMenus();
     void connectSession();
+    void connectLive();
     void restoreLayout();
 
     Session &m_session;
@@ -57,6 +73,10 @@ private:
     StatusInfo *m_status;
     LoadProgress *m_progress;
     RecentFilesMenu *m_recent;
+    WatchMenu *m_watch;
+    LiveStatus *m_liveStatus;
+    WarningBanner *m_banner;
+    DesktopNotifier *m_notifier;
     QSplitter *m_vertical;
     QSplitter *m_bottom;
     QSplitter *m_lists;

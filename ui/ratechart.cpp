@@ -5,6 +5,7 @@
 #include "model/timeticks.h"
 #include "sourcepalette.h"
 
+#include <QDateTime>
 #include <QLabel>
 #include <QTimer>
 #include <QToolTip>
@@ -117,6 +118,10 @@ void RateChart::setView(std::shared_ptr<const FilteredView> view)
     const bool newData = !m_view || !view || m_view->store != view->store;
     m_view = std::move(view);
     m_overMinutes = m_view ? m_view->pyramid.minutesOver(m_limit) : std::vector<std::int64_t>();
+    if (m_followMs > 0) {
+        showNewest();
+        return;
+    }
     if (newData && m_view && !m_view->pyramid.empty()) {
         resetZoom();
         return;
@@ -178,8 +183,39 @@ void RateChart::applyColors()
     m_adapter->setColors(c);
 }
 
+void RateChart::setFollowWindowMs(qint64 windowMs)
+{
+    if (windowMs == m_followMs)
+        return;
+    m_followMs = std::max<qint64>(0, windowMs);
+    if (m_followMs > 0)
+        showNewest();
+}
+
+void RateChart::setEmptyText(const QString &text) { m_empty->setText(text); }
+
+void RateChart::showNewest()
+{
+    // the newest record at the right edge, a little room after it
+    const qint64 end = m_view && !m_view->pyramid.empty() ? m_view->pyramid.endMs()
+                                                          : QDateTime::currentMSecsSinceEpoch();
+    m_toMs = end + m_followMs / 50;
+    m_fromMs = m_toMs - m_followMs;
+    redrawNow();
+}
+
+void RateChart::navigated()
+{
+    if (m_followMs > 0)
+        Q_EMIT userNavigated();
+}
+
 void RateChart::resetZoom()
 {
+    if (m_followMs > 0) {
+        showNewest();
+        return;
+    }
     if (!m_view || m_view->pyramid.empty()) {
         redrawNow();
         return;
@@ -204,6 +240,7 @@ void RateChart::zoomTo(qint64 fromMs, qint64 toMs)
         toMs = fromMs + kMinSpanMs;
     }
     setRange(fromMs, toMs);
+    navigated();
 }
 
 void RateChart::zoomBy(double factor, std::optional<double> anchorMs)
@@ -216,6 +253,7 @@ void RateChart::zoomBy(double factor, std::optional<double> anchorMs)
             std::max(120000.0, 2.0 * double(m_view->pyramid.endMs() - m_view->pyramid.firstMs())));
     const double from = anchor - (anchor - m_fromMs) * next / span;
     setRange(qint64(std::llround(from)), qint64(std::llround(from + next)));
+    navigated();
 }
 
 void RateChart::panBy(double fractionOfSpan)
@@ -227,6 +265,7 @@ void RateChart::panBy(double fractionOfSpan)
         from = std::min(from, m_view->pyramid.endMs() - span / 4);
     }
     setRange(from, from + span);
+    navigated();
 }
 
 void RateChart::setRange(qint64 fromMs, qint64 toMs)

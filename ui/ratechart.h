@@ -29,6 +29,12 @@ public:
     void setUtc(bool utc);
     void setFixedBucketMs(qint64 bucketMs); // 0: follow the zoom
     void setDark(bool dark);
+    // Live: each new view shows the last windowMs up to its newest record (0: off, a new view
+    // of new data shows all of it). Zooming or panning then says userNavigated().
+    void setFollowWindowMs(qint64 windowMs);
+    qint64 followWindowMs() const { return m_followMs; }
+    // What the empty chart says (no records yet).
+    void setEmptyText(const QString &text);
 
     qint64 visibleFromMs() const { return m_fromMs; }
     qint64 visibleToMs() const { return m_toMs; }
@@ -53,6 +59,8 @@ Q_SIGNALS:
     void bucketClicked(const DrillDown &drill);
     void rangeChanged(qint64 fromMs, qint64 toMs, qint64 bucketMs);
     void frameDrawn();
+    // The user zoomed or panned while the chart followed live data.
+    void userNavigated();
 
 protected:
     void resizeEvent(QResizeEvent *event) override;
@@ -60,6 +68,8 @@ protected:
 private:
     void scheduleRedraw();
     void setRange(qint64 fromMs, qint64 toMs);
+    void showNewest();
+    void navigated();
     void applyColors();
     int plotColumns() const;
     const FrameSlot *slotAt(double timeMs) const;
@@ -76,6 +86,7 @@ private:
     qint64 m_limit = 0;
     qint64 m_serverWindowMs = 60000;
     qint64 m_fixedBucketMs = 0;
+    qint64 m_followMs = 0;
     bool m_utc = true;
     bool m_dark = false;
     bool m_redrawPending = false;

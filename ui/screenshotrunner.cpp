@@ -29,6 +29,15 @@ ScreenshotRunner::ScreenshotRunner(
 
 void ScreenshotRunner::start(const QStringList &inputs) { m_session.open(inputs); }
 
+void ScreenshotRunner::startLive(const std::vector<LiveSourceSpec> &sources, int afterMs)
+{
+    if (!m_window.watch(sources, true)) {
+        QTimer::singleShot(0, this, [this] { Q_EMIT done(1); });
+        return;
+    }
+    QTimer::singleShot(afterMs, this, &ScreenshotRunner::grab);
+}
+
 void ScreenshotRunner::viewReady()
 {
     // show a rejection in the detail pane: the first TOOL_ERROR (its message is the

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "sources/liveoptions.h"
+
 #include <QObject>
 #include <QSize>
 #include <QString>
@@ -9,7 +11,8 @@ class MainWindow;
 class Session;
 
 // `ratescope --screenshot FILE INPUT...`: loads the inputs, waits until the chart shows the
-// data and the detail pane shows a rejection, then writes the window as a PNG.
+// data and the detail pane shows a rejection, then writes the window as a PNG. With live
+// sources (--follow, --listen, --url, -) it watches them for a while, then writes it.
 class ScreenshotRunner : public QObject
 {
     Q_OBJECT
@@ -17,6 +20,8 @@ public:
     ScreenshotRunner(MainWindow &window, Session &session, QString path, QObject *parent = nullptr);
 
     void start(const QStringList &inputs);
+    // Watches the sources and grabs the window afterMs later (what arrived by then).
+    void startLive(const std::vector<LiveSourceSpec> &sources, int afterMs);
 
 Q_SIGNALS:
     void done(int exitCode);

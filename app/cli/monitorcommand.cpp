@@ -66,15 +66,8 @@ QString statusLine(const LiveSession &live)
                     .arg(against);
     }
     QStringList parts;
-    for (const LiveSourceState &s : live.sourceStates()) {
-        QString p = QStringLiteral("%1 %2").arg(s.name, statusText(s));
-        if (s.recordsPerSecond > 0)
-            p += QStringLiteral(", %1 records/s")
-                     .arg(s.recordsPerSecond, 0, 'f', s.recordsPerSecond < 10 ? 1 : 0);
-        if (s.droppedLines > 0)
-            p += QStringLiteral(", %1 dropped").arg(s.droppedLines);
-        parts << p;
-    }
+    for (const LiveSourceState &s : live.sourceStates())
+        parts << QStringLiteral("%1 %2").arg(s.name, sourceStatusText(s));
     return line + QStringLiteral("; ") + parts.join(QStringLiteral("; "));
 }
 

@@ -8,6 +8,7 @@ Session::Session(RuleSet rules, QObject *parent)
     , m_loader(m_rules)
     , m_details(m_rules)
     , m_exporter(m_rules)
+    , m_live(m_rules)
 {
     connect(&m_loader, &LoadJob::finished, this, [this](std::shared_ptr<const LoadResult> r) {
         m_result = r;
@@ -16,6 +17,12 @@ Session::Session(RuleSet rules, QObject *parent)
         m_filter.setStore(r->store);
         Q_EMIT loaded(r);
     });
+    connect(&m_live, &LiveFeed::snapshotReady, this, [this](std::shared_ptr<const LoadResult> r) {
+        m_result = r;
+        m_filter.setStore(r->store);
+        Q_EMIT liveUpdated(r);
+    });
+    connect(&m_filter, &FilterController::viewReady, &m_live, &LiveFeed::viewShown);
     connect(&m_events, &EventTableModel::complete, this, &Session::finishApply);
     connect(&m_filter, &FilterController::viewReady, this,
         [this](std::shared_ptr<const FilteredView> view) {
@@ -40,14 +47,41 @@ void Session::finishApply()
     Q_EMIT viewApplied(m_events.view());
 }
 
-void Session::open(const QStringList &paths) { m_loader.start(paths); }
+void Session::open(const QStringList &paths)
+{
+    m_live.close();
+    m_loader.start(paths);
+}
+
+bool Session::watch(LiveOptions options, QString *error)
+{
+    // the window's limit and incident gap, unless the caller chose others
+    if (!options.limit)
+        options.limit = limitSpec();
+    options.mergeGapMinutes = m_filter.mergeGapMinutes();
+    m_loader.cancel();
+    m_events.setDrillDown(DrillDown {});
+    m_details.clear();
+    return m_live.start(options, error);
+}
 
 void Session::setLimitPerMinute(qint64 limit)
 {
     if (limit == m_limit)
         return;
     m_limit = limit;
+    m_live.setLimit(limitSpec());
     Q_EMIT limitChanged(limit);
+}
+
+std::optional<LimitSpec> Session::limitSpec() const
+{
+    if (m_limit <= 0)
+        return std::nullopt;
+    LimitSpec spec;
+    spec.requests = m_limit;
+    spec.windowS = 60;
+    return spec;
 }
 
 void Session::setUtc(bool utc)

@@ -4,6 +4,7 @@
 #include "model/eventtablemodel.h"
 #include "model/filtercontroller.h"
 #include "model/incidentmodel.h"
+#include "model/livefeed.h"
 #include "model/loadjob.h"
 #include "model/reportexporter.h"
 #include "rules/ruleset.h"
@@ -25,10 +26,11 @@ public:
     FilterController &filter() { return m_filter; }
     DetailLoader &details() { return m_details; }
     ReportExporter &exporter() { return m_exporter; }
+    LiveFeed &live() { return m_live; }
     EventTableModel *eventModel() { return &m_events; }
     IncidentModel *incidentModel() { return &m_incidents; }
 
-    // The last finished load (null before the first).
+    // The last finished load or live snapshot (null before the first).
     std::shared_ptr<const LoadResult> loadResult() const { return m_result; }
     std::shared_ptr<const EventStore> store() const { return m_filter.store(); }
 
@@ -39,6 +41,8 @@ public:
 
 public Q_SLOTS:
     void open(const QStringList &paths);
+    // Watches live sources instead of what is shown; false + *error when they cannot start.
+    bool watch(LiveOptions options, QString *error);
     void setLimitPerMinute(qint64 limit);
     void setUtc(bool utc);
     // Detail of the event in a row of the event table (-1: none).
@@ -48,6 +52,8 @@ public Q_SLOTS:
 
 Q_SIGNALS:
     void loaded(std::shared_ptr<const LoadResult> result);
+    // A new snapshot of the live session (the filter recomputes; drill-down and detail stay).
+    void liveUpdated(std::shared_ptr<const LoadResult> result);
     // The item models show a new view, every row of it. They take it a moment after the
     // filter's viewReady (and the table its rows in batches), so the chart (on viewReady) and
     // a million-row table never share one GUI stall.
@@ -56,12 +62,14 @@ Q_SIGNALS:
 
 private:
     void finishApply();
+    std::optional<LimitSpec> limitSpec() const;
 
     std::shared_ptr<const RuleSet> m_rules;
     LoadJob m_loader;
     FilterController m_filter;
     DetailLoader m_details;
     ReportExporter m_exporter;
+    LiveFeed m_live;
     EventTableModel m_events;
     IncidentModel m_incidents;
     std::shared_ptr<const LoadResult> m_result;

@@ -68,6 +68,12 @@ std::optional<LimitSpec> LiveSession::effectiveLimit() const
     return std::nullopt;
 }
 
+void LiveSession::setLimit(std::optional<LimitSpec> limit)
+{
+    m_options.limit = std::move(limit);
+    m_early.setLimit(effectiveLimit());
+}
+
 bool LiveSession::start(QString *error)
 {
     if (m_running || m_stopped) {

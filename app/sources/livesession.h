@@ -61,6 +61,8 @@ public:
     std::int64_t newestMs() const { return m_newestMs; } // INT64_MIN before the first record
     // The limit used for warnings and the summary (--limit, else the reported one).
     std::optional<LimitSpec> effectiveLimit() const;
+    // A new configured limit (the window's limit box): warnings use it from the next batch.
+    void setLimit(std::optional<LimitSpec> limit);
 
     std::vector<LiveSourceState> sourceStates() const { return m_states; }
     // summary.md inputs[]: one per source, in the order given.

@@ -51,6 +51,17 @@ QString statusText(const LiveSourceState &s)
     return {};
 }
 
+QString sourceStatusText(const LiveSourceState &s)
+{
+    QString text = statusText(s);
+    if (s.recordsPerSecond > 0)
+        text += QStringLiteral(", %1 records/s")
+                    .arg(s.recordsPerSecond, 0, 'f', s.recordsPerSecond < 10 ? 1 : 0);
+    if (s.droppedLines > 0)
+        text += QStringLiteral(", %1 dropped").arg(s.droppedLines);
+    return text;
+}
+
 LiveSource::LiveSource(LiveSourceState::Kind kind, int id, QString name, LineQueue &queue,
     LiveLimits limits, QObject *parent)
     : QObject(parent)

@@ -48,5 +48,7 @@ struct LiveSourceState
 
 // "following", "reconnecting in 3 s", ... for a status bar.
 QString statusText(const LiveSourceState &s);
+// statusText plus the rate and what was dropped: "following, 1200 records/s, 3 dropped".
+QString sourceStatusText(const LiveSourceState &s);
 
 Q_DECLARE_METATYPE(LiveSourceState)

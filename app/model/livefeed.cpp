@@ -1,0 +1,189 @@
+#include "model/livefeed.h"
+
+#include "model/threadpriority.h"
+
+#include <QDateTime>
+#include <QtConcurrent/QtConcurrentRun>
+
+namespace {
+
+// If the views never say they took a snapshot (nothing connected), refresh anyway.
+constexpr qint64 kViewTimeoutMs = 2000;
+
+std::shared_ptr<const LoadResult> buildSnapshot(
+    const std::vector<std::shared_ptr<const EventStore>> &pieces, const QString &capturePath,
+    std::vector<InputReport> reports, ReportedLimit reported)
+{
+    auto store = std::make_shared<EventStore>();
+    store->addFile(capturePath.toStdString()); // file 0: every live event's origin
+    std::size_t n = 0;
+    for (const auto &p : pieces)
+        n += p->size();
+    store->reserve(n);
+    for (const auto &p : pieces)
+        store->appendShard(*p, {}, 0, 0);
+    auto result = std::make_shared<LoadResult>();
+    result->paths = QStringList { capturePath };
+    result->store = std::move(store);
+    result->reports = std::move(reports);
+    result->reportedLimit = reported;
+    collectChoices(*result);
+    return result;
+}
+
+} // namespace
+
+LiveFeed::LiveFeed(std::shared_ptr<const RuleSet> rules, QObject *parent)
+    : QObject(parent)
+    , m_rules(std::move(rules))
+{
+    m_pool.setMaxThreadCount(1); // snapshots are built one at a time, in order
+    m_refreshTimer.setSingleShot(true);
+    connect(&m_refreshTimer, &QTimer::timeout, this, &LiveFeed::maybeRefresh);
+}
+
+LiveFeed::~LiveFeed()
+{
+    ++m_generation;
+    if (m_session)
+        m_session->stop();
+    m_pool.waitForDone();
+}
+
+bool LiveFeed::start(const LiveOptions &options, QString *error)
+{
+    if (m_session)
+        m_session->stop();
+    ++m_generation;
+    m_pieces.clear();
+    m_piecesOldestMs = 0;
+    m_shownLatencyMs = -1;
+    m_building = m_waitingForView = m_dirty = false;
+    setPaused(false);
+    m_session = std::make_unique<LiveSession>(m_rules, options);
+    connect(m_session.get(), &LiveSession::batchReady, this, &LiveFeed::onBatch);
+    connect(m_session.get(), &LiveSession::sourceStateChanged, this,
+        &LiveFeed::sourceStateChanged);
+    connect(m_session.get(), &LiveSession::warning, this, &LiveFeed::warning);
+    connect(m_session.get(), &LiveSession::notice, this, &LiveFeed::notice);
+    if (!m_session->start(error)) {
+        m_session.reset();
+        return false;
+    }
+    for (const LiveSourceState &s : m_session->sourceStates())
+        Q_EMIT sourceStateChanged(s);
+    Q_EMIT started(m_session->capturePath());
+    // an empty first snapshot: the views show the (empty) live session at once
+    m_dirty = true;
+    m_sinceRefresh.invalidate();
+    maybeRefresh();
+    return true;
+}
+
+void LiveFeed::stop()
+{
+    if (!isActive())
+        return;
+    setPaused(false);
+    m_session->stop(); // delivers the last batches (onBatch) before it returns
+    m_waitingForView = false;
+    m_sinceRefresh.invalidate();
+    maybeRefresh();
+    Q_EMIT stopped();
+}
+
+void LiveFeed::close()
+{
+    ++m_generation;
+    m_refreshTimer.stop();
+    m_building = m_waitingForView = m_dirty = false;
+    const bool wasActive = isActive();
+    if (m_session)
+        m_session->stop();
+    m_pieces.clear();
+    setPaused(false);
+    if (wasActive)
+        Q_EMIT stopped();
+}
+
+void LiveFeed::setLimit(std::optional<LimitSpec> limit)
+{
+    if (m_session)
+        m_session->setLimit(std::move(limit));
+}
+
+void LiveFeed::setPaused(bool paused)
+{
+    if (paused == m_paused)
+        return;
+    m_paused = paused;
+    Q_EMIT pausedChanged(paused);
+    if (!paused) {
+        m_sinceRefresh.invalidate();
+        maybeRefresh();
+    }
+}
+
+void LiveFeed::viewShown()
+{
+    if (!m_waitingForView)
+        return;
+    m_waitingForView = false;
+    if (m_pendingOldestMs > 0)
+        m_shownLatencyMs = QDateTime::currentMSecsSinceEpoch() - m_pendingOldestMs;
+    maybeRefresh();
+}
+
+void LiveFeed::onBatch(std::shared_ptr<const LiveBatch> batch)
+{
+    // an aliasing pointer: the piece keeps the whole (immutable) batch alive
+    m_pieces.emplace_back(batch, &batch->events);
+    if (batch->oldestReceivedMs > 0
+        && (m_piecesOldestMs == 0 || batch->oldestReceivedMs < m_piecesOldestMs))
+        m_piecesOldestMs = batch->oldestReceivedMs;
+    m_reported = batch->reportedLimit;
+    m_dirty = true;
+    maybeRefresh();
+}
+
+void LiveFeed::maybeRefresh()
+{
+    if (!m_session || m_paused || !m_dirty || m_building)
+        return;
+    if (m_waitingForView && m_sinceRefresh.isValid() && m_sinceRefresh.elapsed() < kViewTimeoutMs)
+        return;
+    if (m_sinceRefresh.isValid() && m_sinceRefresh.elapsed() < m_refreshMs) {
+        if (!m_refreshTimer.isActive())
+            m_refreshTimer.start(int(m_refreshMs - m_sinceRefresh.elapsed()));
+        return;
+    }
+    startSnapshot();
+}
+
+void LiveFeed::startSnapshot()
+{
+    m_sinceRefresh.start();
+    m_building = true;
+    m_dirty = false;
+    m_pendingOldestMs = m_piecesOldestMs;
+    m_piecesOldestMs = 0;
+    const std::size_t count = m_pieces.size();
+    const quint64 gen = m_generation;
+    QtConcurrent::run(&m_pool,
+        [pieces = m_pieces, path = m_session->capturePath(), reports = m_session->inputReports(),
+            reported = m_reported] {
+            lowerThreadPriority();
+            return buildSnapshot(pieces, path, std::move(reports), reported);
+        })
+        .then(this, [this, gen, count](std::shared_ptr<const LoadResult> result) {
+            if (gen != m_generation)
+                return; // a newer session started meanwhile
+            m_building = false;
+            // the snapshot replaces the pieces it was made of: memory stays one copy
+            m_pieces.erase(m_pieces.begin(), m_pieces.begin() + std::ptrdiff_t(count));
+            m_pieces.insert(m_pieces.begin(), result->store);
+            m_waitingForView = true;
+            Q_EMIT snapshotReady(std::move(result));
+            maybeRefresh();
+        });
+}

@@ -1,0 +1,90 @@
+#pragma once
+
+#include "model/loadjob.h"
+#include "rules/ruleset.h"
+#include "sources/liveoptions.h"
+#include "sources/livesession.h"
+
+#include <QElapsedTimer>
+#include <QObject>
+#include <QThreadPool>
+#include <QTimer>
+
+#include <memory>
+#include <vector>
+
+// What the window shows while it watches live sources: a LiveSession (sources and ingest on
+// their own threads) whose batches are turned, in a worker, into immutable snapshots that the
+// filter, the chart and the table take like a freshly loaded file.
+//
+// Refreshes are throttled, never one per batch: a snapshot is started at most every
+// refreshInterval, and only when the views took the previous one (viewShown()), so a slow
+// filter never queues work. A snapshot is the previous snapshot plus the batches since,
+// copied into a new store in the worker (the GUI thread only hands over shared pointers).
+// Paused, the feed keeps receiving (counters tick, the capture file grows) but hands out no
+// snapshot, so the views hold still; resume() catches up in one snapshot.
+class LiveFeed : public QObject
+{
+    Q_OBJECT
+public:
+    explicit LiveFeed(std::shared_ptr<const RuleSet> rules, QObject *parent = nullptr);
+    ~LiveFeed() override;
+
+    // Stops what runs, then starts a session on these sources. False + *error when it cannot
+    // start (nothing runs then).
+    bool start(const LiveOptions &options, QString *error);
+    // Stops the sources and shows everything received in a last snapshot. Idempotent.
+    void stop();
+    // Stops the sources and hands out nothing more (the window shows something else now).
+    void close();
+    bool isActive() const { return m_session && m_session->isRunning(); }
+    bool isPaused() const { return m_paused; }
+    // null before the first start; stays after stop() so its counters can still be read
+    const LiveSession *session() const { return m_session.get(); }
+    QString capturePath() const { return m_session ? m_session->capturePath() : QString(); }
+
+    void setRefreshIntervalMs(int ms) { m_refreshMs = ms; }
+    void setLimit(std::optional<LimitSpec> limit);
+
+    // Latency of the newest shown snapshot: from the arrival of the oldest line it added to
+    // the moment the views took it (-1: none shown yet).
+    qint64 lastShownLatencyMs() const { return m_shownLatencyMs; }
+
+public Q_SLOTS:
+    void setPaused(bool paused);
+    // The views took the last snapshot: the next one may start.
+    void viewShown();
+
+Q_SIGNALS:
+    void started(const QString &capturePath);
+    void stopped();
+    void pausedChanged(bool paused);
+    // A new snapshot of everything received (paths = { the capture file }).
+    void snapshotReady(std::shared_ptr<const LoadResult> result);
+    void sourceStateChanged(const LiveSourceState &state);
+    void warning(const LiveWarning &warning);
+    void notice(const QString &text);
+
+private:
+    void onBatch(std::shared_ptr<const LiveBatch> batch);
+    void maybeRefresh();
+    void startSnapshot();
+
+    std::shared_ptr<const RuleSet> m_rules;
+    std::unique_ptr<LiveSession> m_session;
+    // The newest snapshot's store first (when there is one), then the batches since.
+    std::vector<std::shared_ptr<const EventStore>> m_pieces;
+    qint64 m_piecesOldestMs = 0; // arrival of the oldest line in m_pieces not yet shown
+    ReportedLimit m_reported; // every limit the responses reported so far
+    QThreadPool m_pool;
+    QTimer m_refreshTimer;
+    QElapsedTimer m_sinceRefresh;
+    quint64 m_generation = 0; // a snapshot of an older session is dropped
+    qint64 m_pendingOldestMs = 0;
+    qint64 m_shownLatencyMs = -1;
+    int m_refreshMs = 100;
+    bool m_building = false; // a snapshot is being built
+    bool m_waitingForView = false; // handed out, not yet shown
+    bool m_dirty = false; // batches arrived since the last snapshot started
+    bool m_paused = false;
+};

@@ -1,0 +1,248 @@
+// The window's live path without widgets: Session::watch → LiveFeed snapshots → the one
+// filter, with real files and a real loopback listener. Pause holds the views still while
+// records keep arriving; resume catches up; opening a file ends the watch.
+#include "model/session.h"
+#include "testutil.h"
+
+#include <QFile>
+#include <QSignalSpy>
+#include <QTcpSocket>
+#include <QTemporaryDir>
+#include <QtTest>
+
+namespace {
+
+QByteArray rec(int second, int status, const QByteArray &tool = "gmail_fetch_mails")
+{
+    QByteArray r = "{\"timestamp\":\"2026-01-05T10:00:"
+        + QByteArray::number(second).rightJustified(2, '0')
+        + "Z\",\"status\":" + QByteArray::number(status) + ",\"tool_name\":\"" + tool + "\"";
+    if (status == 429)
+        r += ",\"body\":{\"error\":{\"code\":\"RATE_LIMITED\",\"message\":\"slow down\"}}";
+    return r + "}\n";
+}
+
+void append(const QString &path, const QByteArray &bytes, QIODevice::OpenMode mode = QIODevice::Append)
+{
+    QFile f(path);
+    if (!f.open(mode))
+        qFatal("cannot append to %s", qPrintable(path));
+    f.write(bytes);
+}
+
+LiveOptions followOptions(const QTemporaryDir &dir, const QString &log)
+{
+    LiveOptions o;
+    o.capturePath = dir.filePath(QStringLiteral("capture.ndjson"));
+    o.follow.fromStart = true;
+    o.follow.pollMs = 20;
+    LiveSourceSpec spec;
+    spec.path = log;
+    o.sources = { spec };
+    return o;
+}
+
+std::size_t shownEvents(Session &s)
+{
+    const auto store = s.filter().view()->store;
+    return store ? store->size() : 0;
+}
+
+} // namespace
+
+class TestModelLive : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void snapshotsFollowAGrowingFile();
+    void pauseHoldsTheViewsAndResumeCatchesUp();
+    void filterStaysOnAcrossSnapshots();
+    void warningUsesTheWindowsLimit();
+    void listenerRecordsReachTheViews();
+    void stopShowsEverythingAndOpenEndsTheWatch();
+    void sourceThatCannotStartLeavesTheViewAlone();
+};
+
+void TestModelLive::snapshotsFollowAGrowingFile()
+{
+    QTemporaryDir dir;
+    const QString log = dir.filePath(QStringLiteral("app.log"));
+    append(log, rec(1, 200) + rec(2, 429) + rec(3, 200), QIODevice::WriteOnly);
+    Session session(RuleSet::builtIn());
+    QSignalSpy updates(&session, &Session::liveUpdated);
+    QString error;
+    QVERIFY2(session.watch(followOptions(dir, log), &error), qPrintable(error));
+    QVERIFY(session.live().isActive());
+    QTRY_COMPARE(shownEvents(session), std::size_t(3));
+    const auto result = session.loadResult();
+    QCOMPARE(result->paths, QStringList { dir.filePath(QStringLiteral("capture.ndjson")) });
+    QCOMPARE(result->store->filePath(0), dir.filePath(QStringLiteral("capture.ndjson")).toStdString());
+    QCOMPARE(session.filter().view()->rejected[0], 1); // RATE_LIMITED
+    QCOMPARE(result->tools, QStringList { QStringLiteral("gmail_fetch_mails") });
+
+    append(log, rec(4, 200, "slack_send") + rec(5, 429));
+    QTRY_COMPARE(shownEvents(session), std::size_t(5));
+    QCOMPARE(session.filter().view()->rejected[0], 2);
+    QTRY_VERIFY(session.loadResult()->tools.contains(QStringLiteral("slack_send")));
+    // throttled: far fewer snapshots than lines, and each one only after the views took the last
+    QVERIFY(updates.size() <= 5);
+    QVERIFY(session.live().lastShownLatencyMs() >= 0);
+    QVERIFY(session.live().lastShownLatencyMs() < 5000);
+}
+
+void TestModelLive::pauseHoldsTheViewsAndResumeCatchesUp()
+{
+    QTemporaryDir dir;
+    const QString log = dir.filePath(QStringLiteral("app.log"));
+    append(log, rec(1, 200) + rec(2, 200), QIODevice::WriteOnly);
+    Session session(RuleSet::builtIn());
+    QString error;
+    QVERIFY(session.watch(followOptions(dir, log), &error));
+    QTRY_COMPARE(shownEvents(session), std::size_t(2));
+    QTRY_VERIFY(!session.filter().isBusy());
+
+    QSignalSpy paused(&session.live(), &LiveFeed::pausedChanged);
+    session.live().setPaused(true);
+    QCOMPARE(paused.size(), 1);
+    QSignalSpy updates(&session, &Session::liveUpdated);
+    append(log, rec(3, 200) + rec(4, 429) + rec(5, 200));
+    // the records arrive (counters, capture file) ...
+    QTRY_COMPARE(session.live().session()->requests(), 5);
+    QTRY_VERIFY(QFileInfo(dir.filePath(QStringLiteral("capture.ndjson"))).size() > 0);
+    // ... but the views hold still
+    QCOMPARE(updates.size(), 0);
+    QCOMPARE(shownEvents(session), std::size_t(2));
+
+    session.live().setPaused(false);
+    QTRY_COMPARE(shownEvents(session), std::size_t(5));
+    QCOMPARE(session.filter().view()->rejected[0], 1);
+}
+
+void TestModelLive::filterStaysOnAcrossSnapshots()
+{
+    QTemporaryDir dir;
+    const QString log = dir.filePath(QStringLiteral("app.log"));
+    append(log, rec(1, 200) + rec(2, 429), QIODevice::WriteOnly);
+    Session session(RuleSet::builtIn());
+    QString error;
+    QVERIFY(session.watch(followOptions(dir, log), &error));
+    QTRY_COMPARE(shownEvents(session), std::size_t(2));
+    FilterState only429 = session.filter().state();
+    only429.status = 429;
+    session.filter().apply(only429);
+    QTRY_COMPARE(session.filter().view()->requests(), 1);
+    append(log, rec(3, 429) + rec(4, 200) + rec(5, 429));
+    QTRY_COMPARE(shownEvents(session), std::size_t(5));
+    QTRY_COMPARE(session.filter().view()->requests(), 3);
+    QCOMPARE(session.filter().state().status, 429);
+}
+
+void TestModelLive::warningUsesTheWindowsLimit()
+{
+    QTemporaryDir dir;
+    const QString log = dir.filePath(QStringLiteral("app.log"));
+    append(log, QByteArray(), QIODevice::WriteOnly);
+    Session session(RuleSet::builtIn());
+    session.setLimitPerMinute(10);
+    QSignalSpy warnings(&session.live(), &LiveFeed::warning);
+    QString error;
+    QVERIFY(session.watch(followOptions(dir, log), &error));
+    QTRY_COMPARE(session.live().session()->sourceStates().front().status,
+        LiveSourceState::Status::Following);
+    QByteArray eight;
+    for (int s = 0; s < 8; ++s)
+        eight += rec(s, 200);
+    append(log, eight);
+    QTRY_COMPARE(session.live().session()->requests(), 8);
+    QCOMPARE(warnings.size(), 0); // 8 of 10 is under 90 %
+    // the user lowers the limit in the toolbar while watching: warnings follow it
+    session.setLimitPerMinute(5);
+    append(log, rec(9, 200));
+    QTRY_COMPARE(warnings.size(), 1);
+    const auto w = warnings.front().front().value<LiveWarning>();
+    QCOMPARE(w.kind, LiveWarning::Kind::NearLimit);
+    QCOMPARE(w.limit, 5);
+    QCOMPARE(w.count, 9);
+}
+
+void TestModelLive::listenerRecordsReachTheViews()
+{
+    QTemporaryDir dir;
+    LiveOptions o;
+    o.capturePath = dir.filePath(QStringLiteral("capture.ndjson"));
+    LiveSourceSpec listen;
+    listen.kind = LiveSourceSpec::Kind::Listen; // 127.0.0.1, any free port
+    o.sources = { listen };
+    Session session(RuleSet::builtIn());
+    QString error;
+    QVERIFY2(session.watch(o, &error), qPrintable(error));
+    const QString name = session.live().session()->sourceStates().front().name;
+    QVERIFY2(name.startsWith(QLatin1String("tcp://127.0.0.1:")), qPrintable(name));
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, quint16(name.section(QLatin1Char(':'), -1).toUInt()));
+    QVERIFY(socket.waitForConnected(5000));
+    QByteArray lines;
+    for (int s = 0; s < 50; ++s)
+        lines += rec(s, s % 10 == 0 ? 429 : 200);
+    socket.write(lines.left(777)); // a record split across writes
+    QVERIFY(socket.waitForBytesWritten(5000));
+    socket.write(lines.mid(777));
+    QVERIFY(socket.waitForBytesWritten(5000));
+    QTRY_COMPARE(shownEvents(session), std::size_t(50));
+    QCOMPARE(session.filter().view()->rejected[0], 5);
+    // the listener's counters reach the state the status bar shows
+    QTRY_COMPARE(session.live().session()->sourceStates().front().records, 50u);
+}
+
+void TestModelLive::stopShowsEverythingAndOpenEndsTheWatch()
+{
+    QTemporaryDir dir;
+    const QString log = dir.filePath(QStringLiteral("app.log"));
+    append(log, rec(1, 200), QIODevice::WriteOnly);
+    Session session(RuleSet::builtIn());
+    QString error;
+    QVERIFY(session.watch(followOptions(dir, log), &error));
+    QTRY_COMPARE(shownEvents(session), std::size_t(1));
+    session.live().setPaused(true);
+    append(log, rec(2, 200) + rec(3, 429));
+    QTRY_COMPARE(session.live().session()->requests(), 3);
+    QSignalSpy stopped(&session.live(), &LiveFeed::stopped);
+    session.live().stop(); // paused or not, the last snapshot holds everything
+    QCOMPARE(stopped.size(), 1);
+    QVERIFY(!session.live().isActive());
+    QVERIFY(!session.live().isPaused());
+    QTRY_COMPARE(shownEvents(session), std::size_t(3));
+
+    // the capture file reopens as a log with the same records
+    QSignalSpy loaded(&session, &Session::loaded);
+    QVERIFY(session.watch(followOptions(dir, log), &error)); // watch again, then open instead
+    session.open({ dir.filePath(QStringLiteral("capture.ndjson")) });
+    QVERIFY(!session.live().isActive());
+    QVERIFY(loaded.wait(10000));
+    QCOMPARE(session.loadResult()->paths.front(), dir.filePath(QStringLiteral("capture.ndjson")));
+    QTRY_COMPARE(shownEvents(session), std::size_t(3));
+}
+
+void TestModelLive::sourceThatCannotStartLeavesTheViewAlone()
+{
+    QTemporaryDir dir;
+    Session session(RuleSet::builtIn());
+    QSignalSpy loaded(&session, &Session::loaded);
+    session.open({ fixture(QStringLiteral("gateway_mix.ndjson")) });
+    QVERIFY(loaded.wait(10000));
+    QTRY_VERIFY(shownEvents(session) > 0);
+    const std::size_t before = shownEvents(session);
+    LiveOptions o;
+    o.capturePath = dir.filePath(QStringLiteral("no/such/dir/capture.ndjson"));
+    LiveSourceSpec spec;
+    spec.path = dir.path(); // a directory is not a file to follow
+    o.sources = { spec };
+    QString error;
+    QVERIFY(!session.watch(o, &error));
+    QVERIFY(!error.isEmpty());
+    QVERIFY(!session.live().isActive());
+    QCOMPARE(shownEvents(session), before);
+}
+
+QTEST_GUILESS_MAIN(TestModelLive)
+#include "tst_model_live.moc"

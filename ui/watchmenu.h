@@ -1,0 +1,61 @@
+#pragma once
+
+#include "sources/liveoptions.h"
+
+#include <QMenu>
+
+#include <vector>
+
+class UiSettings;
+
+// Watch ▸ Follow file…, Listen on port…, Connect to stream URL…, Pause/Resume, Stop, how much
+// of the recent past the chart follows, the early-warning share and desktop notifications.
+// Asks for what a source needs (remembering the last answers) and says what was chosen; it
+// never starts anything itself.
+class WatchMenu : public QMenu
+{
+    Q_OBJECT
+public:
+    WatchMenu(UiSettings &settings, QWidget *parent);
+
+    QAction *pauseAction() const { return m_pause; }
+    QAction *stopAction() const { return m_stop; }
+    qint64 followWindowMs() const { return m_windowMs; }
+    double warnShare() const { return m_share; }
+    bool notificationsEnabled() const;
+    // Follow files from their first line, not only what is added (like tail -F).
+    bool followFromStart() const;
+
+public Q_SLOTS:
+    // The window watches (or stopped): Pause and Stop are offered only while it does.
+    void setWatching(bool watching);
+    void setPaused(bool paused);
+    void setCapturePath(const QString &path);
+
+Q_SIGNALS:
+    void watchRequested(const std::vector<LiveSourceSpec> &sources);
+    void pauseToggled(bool paused);
+    void stopRequested();
+    void followWindowChanged(qint64 windowMs);
+    void warnShareChanged(double share);
+    void notificationsToggled(bool enabled);
+
+private:
+    void followFile();
+    void listen();
+    void connectUrl();
+    void addChoices(QMenu *menu, const QList<std::pair<QString, int>> &choices, int current,
+        const QString &settingsKey, void (WatchMenu::*onChosen)(int));
+    void chooseWindow(int minutes);
+    void chooseShare(int percent);
+
+    UiSettings &m_settings;
+    QAction *m_pause;
+    QAction *m_stop;
+    QAction *m_openCapture;
+    QAction *m_notify;
+    QAction *m_fromStart;
+    QString m_capturePath;
+    qint64 m_windowMs = 15 * 60000;
+    double m_share = 0.9;
+};
