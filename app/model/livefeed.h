@@ -82,7 +82,7 @@ private:
     quint64 m_generation = 0; // a snapshot of an older session is dropped
     qint64 m_pendingOldestMs = 0;
     qint64 m_shownLatencyMs = -1;
-    int m_refreshMs = 100;
+    int m_refreshMs = 40; // at most 25 snapshots a second
     bool m_building = false; // a snapshot is being built
     bool m_waitingForView = false; // handed out, not yet shown
     bool m_dirty = false; // batches arrived since the last snapshot started
