@@ -54,6 +54,8 @@ private Q_SLOTS:
     void simulateToTcpMatchesSummarize();
     void standardInputEndsTheMonitor();
     void durationWithoutTraffic();
+    void secretsNeverLeaveTheSummary_data();
+    void secretsNeverLeaveTheSummary();
 
 private:
     QTemporaryDir m_dir;
@@ -145,7 +147,8 @@ void TestMonitor::simulateToTcpMatchesSummarize()
 
     QCOMPARE(live.value(QStringLiteral("requests")).toInt(), 4000);
     for (const char *key :
-        { "limit", "span", "requests", "rejected", "peak_rpm", "minutes_over_limit", "incidents" })
+        { "limit", "span", "requests", "rejected", "peak_rpm", "minutes_over_limit", "incidents",
+            "findings", "limit_to_ask" })
         QVERIFY2(live.value(QLatin1String(key)) == expected.value(QLatin1String(key)), key);
     QVERIFY(live.value(QStringLiteral("rejected")).toObject().value(QStringLiteral("total")).toInt()
         > 0);
@@ -203,6 +206,27 @@ void TestMonitor::standardInputEndsTheMonitor()
                  .value(QStringLiteral("line"))
                  .toInt(),
         2);
+}
+
+void TestMonitor::secretsNeverLeaveTheSummary_data()
+{
+    QTest::addColumn<QString>("format");
+    for (const char *f : { "md", "json", "html" }) // csv: one row per minute, no messages
+        QTest::newRow(f) << QString::fromLatin1(f);
+}
+
+void TestMonitor::secretsNeverLeaveTheSummary()
+{
+    QFETCH(QString, format);
+    const QByteArray input = "{\"timestamp\":\"2026-01-05T10:00:01Z\",\"status\":429,"
+                             "\"tool_name\":\"gmail_fetch_mails\",\"body\":{\"error\":{\"message\":"
+                             "\"quota for Bearer sk-live-0123456789abcdef exceeded\"}}}\n";
+    const Run r = run(m_dir, { QStringLiteral("monitor"), QStringLiteral("--format"), format,
+                                 QStringLiteral("-") },
+        input);
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QVERIFY2(r.out.contains("quota for"), r.out.constData()); // the message is there ...
+    QVERIFY2(!r.out.contains("sk-live-0123456789abcdef"), r.out.constData()); // ... its token not
 }
 
 void TestMonitor::durationWithoutTraffic()

@@ -2,8 +2,8 @@
 #include "cli/cliutil.h"
 #include "cli/commands.h"
 #include "decode/timestamp.h"
-#include "export/atomicwrite.h"
-#include "export/reportformats.h"
+#include "export/redactor.h"
+#include "export/reportwriter.h"
 #include "export/summary.h"
 #include "rules/ruleset.h"
 #include "sources/livesession.h"
@@ -143,7 +143,8 @@ int runMonitor(const QStringList &args)
             QStringLiteral("Early warning when the current minute reaches this percentage of the "
                            "limit (default 90)."),
             QStringLiteral("PERCENT"), QStringLiteral("90") },
-        { QStringLiteral("format"), QStringLiteral("Summary format: md (default), json or csv."),
+        { QStringLiteral("format"),
+            QStringLiteral("Summary format: md (default), json, csv, html or pdf (pdf needs -o)."),
             QStringLiteral("FORMAT"), QStringLiteral("md") },
         { { QStringLiteral("o"), QStringLiteral("output") },
             QStringLiteral("Write the summary to FILE atomically instead of standard output."),
@@ -232,10 +233,12 @@ int runMonitor(const QStringList &args)
         options.limits.maxLineBytes = std::size_t(n);
     }
     const QString format = p.value(QStringLiteral("format"));
-    if (format != QLatin1String("md") && format != QLatin1String("json")
-        && format != QLatin1String("csv"))
+    if (!reportFormats().contains(format))
         return monitorUsage(
-            QStringLiteral("unknown --format \"%1\": expected md, json or csv").arg(format));
+            QStringLiteral("unknown --format \"%1\": expected md, json, csv, html or pdf")
+                .arg(format));
+    if (format == QLatin1String("pdf") && !p.isSet(QStringLiteral("output")))
+        return monitorUsage(QStringLiteral("--format pdf needs -o FILE"));
     options.follow.fromStart = p.isSet(QStringLiteral("from-start"));
     options.capturePath = p.value(QStringLiteral("capture"));
 
@@ -315,19 +318,15 @@ int runMonitor(const QStringList &args)
     statusTimer.stop();
     live.stop();
 
-    const Summary summary = live.summary();
-    QByteArray out;
-    if (format == QLatin1String("json"))
-        out = summaryToJson(summary);
-    else if (format == QLatin1String("csv"))
-        out = summaryToCsv(summary);
-    else
-        out = summaryToMarkdown(summary, *sharedRules);
+    // as `summarize`: the retry findings and the limit to ask for, and no secrets
+    Summary full = live.summary();
+    addFindings(full, live.store(), kDefaultHeadroomPercent);
+    const Summary summary = redactSummary(std::move(full), Redactor::builtIn());
     printErr(QStringLiteral("ratescope monitor: stopped (%1): %2 requests received; capture: %3")
                  .arg(stopReason, grouped(live.requests()), live.capturePath()));
     const QString target = p.isSet(QStringLiteral("output")) ? p.value(QStringLiteral("output"))
                                                              : QStringLiteral("-");
-    if (!writeFileAtomically(target, out, &error)) {
+    if (!writeReport(target, format, summary, *sharedRules, &error)) {
         printErr(error);
         return 1;
     }

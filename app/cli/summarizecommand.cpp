@@ -5,7 +5,7 @@
 #include "export/atomicwrite.h"
 #include "export/chartimage.h"
 #include "export/redactor.h"
-#include "export/reportformats.h"
+#include "export/reportwriter.h"
 #include "export/summary.h"
 #include "rules/ruleset.h"
 #include "sources/loader.h"
@@ -69,9 +69,7 @@ int runSummarize(const QStringList &args)
     if (p.isSet(QStringLiteral("threads")))
         options.threads = p.value(QStringLiteral("threads")).toInt();
     const QString format = p.value(QStringLiteral("format"));
-    static const QStringList formats { QStringLiteral("md"), QStringLiteral("json"), QStringLiteral("csv"),
-                                       QStringLiteral("html"), QStringLiteral("pdf") };
-    if (!formats.contains(format))
+    if (!reportFormats().contains(format))
         return usageError(QStringLiteral("unknown --format \"%1\": expected md, json, csv, html or pdf").arg(format));
     const int headroom = p.value(QStringLiteral("headroom")).toInt(&ok);
     if (!ok || headroom < 0 || headroom > 1000)
@@ -114,28 +112,7 @@ int runSummarize(const QStringList &args)
                          .arg(double(store.bytesUsed()) / 1e6, 0, 'f', 1)
                          .arg(store.empty() ? 0.0 : double(store.bytesUsed()) / double(store.size()), 0, 'f', 1));
     }
-    QByteArray out;
-    if (format == QLatin1String("json")) {
-        out = summaryToJson(summary);
-    } else if (format == QLatin1String("csv")) {
-        out = summaryToCsv(summary);
-    } else if (format == QLatin1String("html")) {
-        out = summaryToHtml(summary, *rules, chartPng(summary));
-    } else if (format == QLatin1String("pdf")) {
-        out = summaryToPdf(summary, *rules, chartPng(summary));
-    } else if (target != QLatin1String("-")) {
-        // Markdown to a file: the chart goes beside it, as REPORT.png
-        const QFileInfo info(target);
-        const QString chartName = info.completeBaseName() + QStringLiteral(".png");
-        if (!writeFileAtomically(info.dir().filePath(chartName), chartPng(summary), &error)) {
-            printErr(error);
-            return 1;
-        }
-        out = summaryToMarkdown(summary, *rules, chartName);
-    } else {
-        out = summaryToMarkdown(summary, *rules);
-    }
-    if (!writeFileAtomically(target, out, &error)) {
+    if (!writeReport(target, format, summary, *rules, &error)) {
         printErr(error);
         return 1;
     }

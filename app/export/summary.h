@@ -51,6 +51,7 @@ Summary buildSummary(const EventStore &store, std::vector<InputReport> inputs,
                      double mergeGapMinutes, const EventSubset *subset = nullptr);
 
 // Retry-behaviour findings and the limit to ask for (issue 6).
+constexpr int kDefaultHeadroomPercent = 30; // the limit to ask for: peak + 30 %
 void addFindings(Summary &s, const EventStore &store, int headroomPercent,
                  const EventSubset *subset = nullptr);
 

@@ -1,9 +1,7 @@
 #include "model/reportexporter.h"
 
-#include "export/atomicwrite.h"
-#include "export/chartimage.h"
 #include "export/redactor.h"
-#include "export/reportformats.h"
+#include "export/reportwriter.h"
 #include "export/summary.h"
 #include "model/threadpriority.h"
 
@@ -11,10 +9,6 @@
 #include <QFileInfo>
 #include <QFuture>
 #include <QtConcurrent/QtConcurrentRun>
-
-namespace {
-constexpr int kHeadroomPercent = 30; // as `summarize` by default
-}
 
 ReportExporter::ReportExporter(std::shared_ptr<const RuleSet> rules, QObject *parent)
     : QObject(parent)
@@ -50,22 +44,8 @@ Summary exportSummary(
     const EventStore &store = *view.store;
     Summary full
         = buildSummary(store, load.reports, limit, load.reportedLimit, mergeGap, view.subset());
-    addFindings(full, store, kHeadroomPercent, view.subset());
+    addFindings(full, store, kDefaultHeadroomPercent, view.subset());
     return redactSummary(std::move(full), Redactor::builtIn());
-}
-
-QByteArray renderReport(const QString &format, const Summary &summary, const RuleSet &rules,
-    const QString &chartFileName)
-{
-    if (format == QLatin1String("json"))
-        return summaryToJson(summary);
-    if (format == QLatin1String("csv"))
-        return summaryToCsv(summary);
-    if (format == QLatin1String("html"))
-        return summaryToHtml(summary, rules, chartPng(summary));
-    if (format == QLatin1String("pdf"))
-        return summaryToPdf(summary, rules, chartPng(summary));
-    return summaryToMarkdown(summary, rules, chartFileName);
 }
 
 void ReportExporter::start(const QString &path, std::shared_ptr<const LoadResult> load,
@@ -81,16 +61,8 @@ void ReportExporter::start(const QString &path, std::shared_ptr<const LoadResult
     QtConcurrent::run(&m_pool, [=, rules = m_rules] {
         lowerThreadPriority();
         QString error;
-        QString chartName;
-        const Summary summary = exportSummary(*load, *view, limitPerMinute, mergeGap);
-        if (format == QLatin1String("md")) { // the chart goes beside the report, as `summarize -o`
-            const QFileInfo info(path);
-            chartName = info.completeBaseName() + QStringLiteral(".png");
-            if (!writeFileAtomically(info.dir().filePath(chartName), chartPng(summary), &error))
-                return error;
-        }
-        const QByteArray bytes = renderReport(format, summary, *rules, chartName);
-        writeFileAtomically(path, bytes, &error);
+        writeReport(path, format, exportSummary(*load, *view, limitPerMinute, mergeGap), *rules,
+            &error);
         return error;
     }).then(this, [this, path](const QString &error) { Q_EMIT finished(path, error); });
 }

@@ -39,9 +39,6 @@ private:
 
 struct Summary;
 
-// The worker's parts, callable from tests: the redacted summary of the filtered events, and
-// its bytes in one format.
+// The worker's part, callable from tests: the redacted summary of the filtered events.
 Summary exportSummary(
     const LoadResult &load, const FilteredView &view, qint64 limitPerMinute, double mergeGap);
-QByteArray renderReport(const QString &format, const Summary &summary, const RuleSet &rules,
-    const QString &chartFileName = QString());
