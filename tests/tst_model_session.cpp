@@ -1,6 +1,7 @@
 // The session's model layer: the one filter (worker, generations), the event and incident
 // models, the bucket pyramid and chart frames, drill-down and the detail loader.
 #include "aggregate/buckets.h"
+#include "decode/timestamp.h"
 #include "model/eventfilter.h"
 #include "model/seriesframe.h"
 #include "model/session.h"
@@ -69,6 +70,8 @@ private Q_SLOTS:
     void newerLoadWins();
     void exportFollowsTheFilter_data();
     void exportFollowsTheFilter();
+    void exportOfOneIncident_data();
+    void exportOfOneIncident();
     void cancelDropsTheLoad();
     void bigTablesGrowInBatches();
 
@@ -470,6 +473,46 @@ void TestModelSession::exportFollowsTheFilter()
         view->rejectedTotal());
     QCOMPARE(
         json.value(QLatin1String("incidents")).toArray().size(), qsizetype(view->incidents.size()));
+}
+
+void TestModelSession::exportOfOneIncident_data()
+{
+    QTest::addColumn<int>("index");
+    for (int i = 0; i < 2; ++i) // gateway_mix has two
+        QTest::addRow("incident %d", i) << i;
+}
+
+// Export ▸ Incident…: the report of the incident's minutes holds that incident, whole, and
+// nothing from outside it.
+void TestModelSession::exportOfOneIncident()
+{
+    QFETCH(int, index);
+    const auto view = m_session->filter().view();
+    QVERIFY(std::size_t(index) < view->incidents.size());
+    const Incident &inc = view->incidents[std::size_t(index)];
+    const TimeRange range { inc.startMs / 60000 * 60000, inc.endMs / 60000 * 60000 + 60000 };
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("incident.json"));
+    QSignalSpy done(&m_session->exporter(), &ReportExporter::finished);
+    m_session->exportReport(path, range);
+    QVERIFY(done.count() > 0 || done.wait(10000));
+    QCOMPARE(done.at(0).at(1).toString(), QString());
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QJsonObject json = QJsonDocument::fromJson(file.readAll()).object();
+    const QJsonArray incidents = json.value(QLatin1String("incidents")).toArray();
+    QCOMPARE(incidents.size(), 1);
+    const QJsonObject only = incidents.at(0).toObject();
+    QCOMPARE(only.value(QLatin1String("start")).toString(),
+        QString::fromStdString(formatUtcMs(inc.startMs)));
+    QCOMPARE(only.value(QLatin1String("end")).toString(),
+        QString::fromStdString(formatUtcMs(inc.endMs)));
+    QCOMPARE(only.value(QLatin1String("requests")).toInteger(), inc.requests);
+    QCOMPARE(only.value(QLatin1String("rejected")).toObject().value(QLatin1String("total")).toInteger(),
+        inc.rejected[0] + inc.rejected[1] + inc.rejected[2]);
+    // the overview counts the range only
+    const auto [lo, hi] = timeRange(*view->store, view->rows, *range.fromMs, *range.toMs);
+    QCOMPARE(json.value(QLatin1String("requests")).toInteger(), qint64(hi - lo));
 }
 
 void TestModelSession::cancelDropsTheLoad()

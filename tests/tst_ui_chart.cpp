@@ -5,6 +5,7 @@
 #include "chartadapter.h"
 #include "charttoolbar.h"
 #include "detailpane.h"
+#include "exportmenu.h"
 #include "eventtableview.h"
 #include "filterbar.h"
 #include "incidentspanel.h"
@@ -58,6 +59,7 @@ private Q_SLOTS:
     void clickOnABucketFiltersTheTable();
     void selectedRowShowsTheProviderMessage();
     void incidentZoomsAndFilters();
+    void exportIncidentNeedsASelection();
     void legendTogglesASource();
     void wheelDragAndDoubleClick();
     void hoverShowsTheBucketCounts();
@@ -271,6 +273,27 @@ void TestUiChart::incidentZoomsAndFilters()
     for (std::size_t i = 0; i < store.size(); ++i)
         expected += store.timeMs(i) >= start && store.timeMs(i) <= end;
     QCOMPARE(model->rowCount(), expected);
+
+    // Export ▸ Incident… and the right-click export take the clicked incident's minutes
+    const auto range = m_window->incidents()->selectedRange();
+    QVERIFY(range.has_value());
+    QCOMPARE(range->first, start / 60000 * 60000);
+    QCOMPARE(range->second, end / 60000 * 60000 + 60000);
+}
+
+void TestUiChart::exportIncidentNeedsASelection()
+{
+    QVERIFY(!m_window->incidents()->selectedRange().has_value());
+    QSignalSpy messages(m_window->exportMenu(), &ExportMenu::message);
+    QSignalSpy requested(m_window->exportMenu(), &ExportMenu::exportRequested);
+    QAction *incident = nullptr;
+    for (QAction *a : m_window->exportMenu()->actions())
+        incident = a->text().contains(QLatin1String("Incident")) ? a : incident;
+    QVERIFY(incident);
+    incident->trigger();
+    QCOMPARE(messages.size(), 1); // says what to do, asks nothing
+    QVERIFY(messages.front().front().toString().contains(QLatin1String("Select an incident")));
+    QCOMPARE(requested.size(), 0);
 }
 
 void TestUiChart::legendTogglesASource()

@@ -5,6 +5,7 @@
 
 #include <QHeaderView>
 #include <QLabel>
+#include <QMenu>
 #include <QTableView>
 #include <QVBoxLayout>
 
@@ -42,6 +43,17 @@ IncidentsPanel::IncidentsPanel(IncidentModel *model, QWidget *parent)
         [this](const QModelIndex &index) { activateRow(index.row()); });
     connect(m_view, &QTableView::activated, this,
         [this](const QModelIndex &index) { activateRow(index.row()); });
+    m_view->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_view, &QWidget::customContextMenuRequested, this, [this](const QPoint &pos) {
+        const auto range = rangeOfRow(m_view->indexAt(pos).row());
+        if (!range)
+            return;
+        m_view->selectRow(m_view->indexAt(pos).row());
+        QMenu menu(this);
+        menu.addAction(tr("Export this incident…"), this,
+            [this, r = *range] { Q_EMIT exportRequested(r.first, r.second); });
+        menu.exec(m_view->viewport()->mapToGlobal(pos));
+    });
     connect(model, &QAbstractItemModel::modelReset, this, &IncidentsPanel::updateTitle);
     updateTitle();
 }
@@ -54,6 +66,23 @@ void IncidentsPanel::activateRow(int row)
     m_view->selectRow(row);
     Q_EMIT incidentActivated(index.data(IncidentModel::StartMsRole).toLongLong(),
         index.data(IncidentModel::EndMsRole).toLongLong());
+}
+
+std::optional<std::pair<qint64, qint64>> IncidentsPanel::rangeOfRow(int row) const
+{
+    const QModelIndex index = m_model->index(row, 0);
+    if (!index.isValid())
+        return std::nullopt;
+    const qint64 start = index.data(IncidentModel::StartMsRole).toLongLong();
+    const qint64 end = index.data(IncidentModel::EndMsRole).toLongLong();
+    // the minutes the incident's counts are over (summary.md); times are not negative here
+    return std::make_pair(start / 60000 * 60000, end / 60000 * 60000 + 60000);
+}
+
+std::optional<std::pair<qint64, qint64>> IncidentsPanel::selectedRange() const
+{
+    const QModelIndexList rows = m_view->selectionModel()->selectedRows();
+    return rows.isEmpty() ? std::nullopt : rangeOfRow(rows.front().row());
 }
 
 void IncidentsPanel::updateTitle()

@@ -2,6 +2,9 @@
 
 #include <QWidget>
 
+#include <optional>
+#include <utility>
+
 class IncidentModel;
 class QLabel;
 class QTableView;
@@ -16,12 +19,17 @@ public:
 
     QTableView *view() const { return m_view; }
     void activateRow(int row);
+    // The selected incident's minutes [floor(start), floor(end) + 1 min), if one is selected.
+    std::optional<std::pair<qint64, qint64>> selectedRange() const;
 
 Q_SIGNALS:
     void incidentActivated(qint64 startMs, qint64 endMs);
+    // Right-click ▸ Export this incident…: its minutes, as selectedRange().
+    void exportRequested(qint64 fromMs, qint64 toMs);
 
 private:
     void updateTitle();
+    std::optional<std::pair<qint64, qint64>> rangeOfRow(int row) const;
 
     IncidentModel *m_model;
     QTableView *m_view;

@@ -5,6 +5,7 @@
 #include "desktopnotifier.h"
 #include "detailpane.h"
 #include "eventtableview.h"
+#include "exportmenu.h"
 #include "filedropfilter.h"
 #include "filterbar.h"
 #include "incidentspanel.h"
@@ -49,6 +50,7 @@ MainWindow::MainWindow(Session &session, UiSettings &settings, Theme &theme, QWi
     , m_progress(new LoadProgress(session.loader(), this))
     , m_recent(new RecentFilesMenu(settings, this))
     , m_watch(new WatchMenu(settings, this))
+    , m_export(new ExportMenu(m_chart, m_incidents, this))
     , m_liveStatus(new LiveStatus(this))
     , m_banner(new WarningBanner(this))
     , m_notifier(new DesktopNotifier(this))
@@ -108,19 +110,11 @@ void MainWindow::createMenus()
         if (m_session.loadResult())
             m_session.open(m_session.loadResult()->paths);
     });
-    file->addAction(tr("&Export report of what is shown…"),
-        QKeySequence(QStringLiteral("Ctrl+Shift+S")), this, [this] {
-            const QString path = QFileDialog::getSaveFileName(this, tr("Export report"),
-                QStringLiteral("ratescope-report.md"),
-                tr("Markdown (*.md);;HTML (*.html);;PDF (*.pdf);;JSON (*.json);;CSV, one row per "
-                   "minute (*.csv)"));
-            if (!path.isEmpty())
-                m_session.exportReport(path);
-        });
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
     connect(m_recent, &RecentFilesMenu::openRequested, &m_session, &Session::open);
     menuBar()->addMenu(m_watch);
+    menuBar()->addMenu(m_export);
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
     view->addAction(tr("Zoom &in"), QKeySequence::ZoomIn, m_chart, &RateChart::zoomIn);
@@ -239,6 +233,9 @@ void MainWindow::connectSession()
         if (!failures.isEmpty())
             m_status->showMessage(failures.join(QStringLiteral("; ")));
     });
+    connect(m_export, &ExportMenu::exportRequested, &m_session, &Session::exportReport);
+    connect(m_export, &ExportMenu::message, m_status, &StatusInfo::showMessage);
+    connect(m_incidents, &IncidentsPanel::exportRequested, m_export, &ExportMenu::exportIncident);
     connect(&m_session.exporter(), &ReportExporter::finished, m_status,
         [this](const QString &path, const QString &error) {
             m_status->showMessage(error.isEmpty() ? tr("Report written to %1").arg(path)

@@ -11,6 +11,7 @@ class ChartToolBar;
 class DesktopNotifier;
 class DetailPane;
 class EventTableView;
+class ExportMenu;
 class FilterBar;
 class IncidentsPanel;
 class LegendBar;
@@ -42,6 +43,7 @@ public:
     FilterBar *filterBar() const { return m_filterBar; }
     ChartToolBar *chartToolBar() const { return m_toolBar; }
     WatchMenu *watchMenu() const { return m_watch; }
+    ExportMenu *exportMenu() const { return m_export; }
     LiveStatus *liveStatus() const { return m_liveStatus; }
     WarningBanner *warningBanner() const { return m_banner; }
 
@@ -74,6 +76,7 @@ private:
     LoadProgress *m_progress;
     RecentFilesMenu *m_recent;
     WatchMenu *m_watch;
+    ExportMenu *m_export;
     LiveStatus *m_liveStatus;
     WarningBanner *m_banner;
     DesktopNotifier *m_notifier;

@@ -44,17 +44,17 @@ LiveFeed::LiveFeed(std::shared_ptr<const RuleSet> rules, QObject *parent)
 
 LiveFeed::~LiveFeed()
 {
-    ++m_generation;
-    if (m_session)
+    if (m_session) {
+        disconnect(m_session.get(), nullptr, this, nullptr);
         m_session->stop();
+    }
+    ++m_generation;
     m_pool.waitForDone();
 }
 
 bool LiveFeed::start(const LiveOptions &options, QString *error)
 {
-    if (m_session)
-        m_session->stop();
-    ++m_generation;
+    close();
     m_pieces.clear();
     m_piecesOldestMs = 0;
     m_shownLatencyMs = -1;
@@ -98,8 +98,11 @@ void LiveFeed::close()
     m_refreshTimer.stop();
     m_building = m_waitingForView = m_dirty = false;
     const bool wasActive = isActive();
-    if (m_session)
+    if (m_session) {
+        // what stop() still delivers is not for the views any more
+        disconnect(m_session.get(), nullptr, this, nullptr);
         m_session->stop();
+    }
     m_pieces.clear();
     setPaused(false);
     if (wasActive)

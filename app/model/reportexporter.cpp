@@ -49,7 +49,8 @@ Summary exportSummary(
 }
 
 void ReportExporter::start(const QString &path, std::shared_ptr<const LoadResult> load,
-    std::shared_ptr<const FilteredView> view, qint64 limitPerMinute, double mergeGap)
+    std::shared_ptr<const FilteredView> view, qint64 limitPerMinute, double mergeGap,
+    std::optional<TimeRange> range)
 {
     const QString format = formatOf(path);
     if (format.isEmpty() || !load || !view || !view->store) {
@@ -60,8 +61,17 @@ void ReportExporter::start(const QString &path, std::shared_ptr<const LoadResult
     }
     QtConcurrent::run(&m_pool, [=, rules = m_rules] {
         lowerThreadPriority();
+        std::shared_ptr<const FilteredView> shown = view;
+        if (range) { // the same filter, narrowed to the range
+            FilterState narrowed = view->filter;
+            if (range->fromMs)
+                narrowed.fromMs = std::max<qint64>(narrowed.fromMs.value_or(INT64_MIN), *range->fromMs);
+            if (range->toMs)
+                narrowed.toMs = std::min<qint64>(narrowed.toMs.value_or(INT64_MAX), *range->toMs);
+            shown = buildFilteredView(view->store, narrowed, mergeGap, 0, {});
+        }
         QString error;
-        writeReport(path, format, exportSummary(*load, *view, limitPerMinute, mergeGap), *rules,
+        writeReport(path, format, exportSummary(*load, *shown, limitPerMinute, mergeGap), *rules,
             &error);
         return error;
     }).then(this, [this, path](const QString &error) { Q_EMIT finished(path, error); });

@@ -26,8 +26,10 @@ public:
 
 public Q_SLOTS:
     // limitPerMinute 0: the limit the responses reported, as `summarize` without --limit.
+    // With a range, only the view's events of [fromMs, toMs) (an incident, the visible range).
     void start(const QString &path, std::shared_ptr<const LoadResult> load,
-        std::shared_ptr<const FilteredView> view, qint64 limitPerMinute, double mergeGap);
+        std::shared_ptr<const FilteredView> view, qint64 limitPerMinute, double mergeGap,
+        std::optional<TimeRange> range = std::nullopt);
 
 Q_SIGNALS:
     void finished(const QString &path, const QString &error); // error empty: written

@@ -101,7 +101,7 @@ void Session::selectRow(int row)
         m_details.request(store(), event);
 }
 
-void Session::exportReport(const QString &path)
+void Session::exportReport(const QString &path, std::optional<TimeRange> range)
 {
-    m_exporter.start(path, m_result, m_filter.view(), m_limit, m_filter.mergeGapMinutes());
+    m_exporter.start(path, m_result, m_filter.view(), m_limit, m_filter.mergeGapMinutes(), range);
 }

@@ -47,8 +47,9 @@ public Q_SLOTS:
     void setUtc(bool utc);
     // Detail of the event in a row of the event table (-1: none).
     void selectRow(int row);
-    // Writes the report of what is shown (the filtered events); exporter() says when done.
-    void exportReport(const QString &path);
+    // Writes the report of what is shown (the filtered events; with a range, those of the
+    // range only); exporter() says when done.
+    void exportReport(const QString &path, std::optional<TimeRange> range = std::nullopt);
 
 Q_SIGNALS:
     void loaded(std::shared_ptr<const LoadResult> result);
