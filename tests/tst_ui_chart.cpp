@@ -66,6 +66,8 @@ private Q_SLOTS:
     void filterBarSearchFilters();
     void droppedFilesAreOpened();
     void themeSwitchKeepsTheData();
+    void desktopThemeChangeIsFollowedOnlyInSystemMode();
+    void requestsAsBarsIsRemembered();
     void utcToggleIsRemembered();
 
 private:
@@ -429,6 +431,41 @@ void TestUiChart::themeSwitchKeepsTheData()
     QCOMPARE(m_window->chart()->adapter().points(ChartAdapter::SeriesId::Requests), before);
     m_window->applyTheme(int(ThemeMode::Light));
     QVERIFY(!m_theme->isDark());
+}
+
+void TestUiChart::desktopThemeChangeIsFollowedOnlyInSystemMode()
+{
+    // forced dark: the desktop changing its theme changes nothing
+    m_window->applyTheme(int(ThemeMode::Dark));
+    QEvent change(QEvent::ThemeChange);
+    QApplication::sendEvent(m_window.get(), &change);
+    QVERIFY(m_theme->isDark());
+    QVERIFY(QApplication::palette().color(QPalette::Window).lightness() < 128);
+    // following the system: the palette is the platform's answer now (offscreen: light),
+    // asked again on each change
+    m_window->applyTheme(int(ThemeMode::System));
+    QApplication::sendEvent(m_window.get(), &change);
+    QCOMPARE(m_theme->mode(), ThemeMode::System);
+    QVERIFY(!m_theme->isDark());
+    QVERIFY(QApplication::palette().color(QPalette::Window).lightness() >= 128);
+    QCOMPARE(m_settings->theme(), ThemeMode::System);
+}
+
+void TestUiChart::requestsAsBarsIsRemembered()
+{
+    ChartAdapter &adapter = m_window->chart()->adapter();
+    QVERIFY(!adapter.requestsAsBars());
+    m_window->chartToolBar()->barsAction()->trigger();
+    QVERIFY(adapter.requestsAsBars());
+    QVERIFY(m_settings->requestsAsBars());
+    // the bars are the requests' steps, filled: same points as the line
+    m_window->chart()->redrawNow();
+    QCOMPARE(adapter.points(ChartAdapter::SeriesId::RequestBars),
+        adapter.points(ChartAdapter::SeriesId::Requests));
+    m_window->chartToolBar()->barsAction()->trigger();
+    QVERIFY(!adapter.requestsAsBars());
+    QVERIFY(!m_settings->requestsAsBars());
+    QVERIFY(adapter.points(ChartAdapter::SeriesId::RequestBars).isEmpty());
 }
 
 void TestUiChart::utcToggleIsRemembered()

@@ -20,6 +20,8 @@ struct ChartAdapter::Impl
     QCategoryAxis *xAxis = nullptr;
     QCategoryAxis *yAxis = nullptr;
     QLineSeries *requests = nullptr;
+    QLineSeries *barTop = nullptr; // the same steps as requests, filled: bars
+    QAreaSeries *bars = nullptr;
     QLineSeries *limit = nullptr;
     QLineSeries *serverLimit = nullptr;
     QLineSeries *overTop = nullptr;
@@ -93,6 +95,10 @@ ChartAdapter::ChartAdapter(QWidget *parent)
     d->overTop = new QLineSeries();
     d->overArea = new QAreaSeries(d->overTop);
     d->attach(d->overArea);
+    d->barTop = new QLineSeries();
+    d->bars = new QAreaSeries(d->barTop);
+    d->attach(d->bars);
+    d->bars->setVisible(false);
     for (std::size_t k = 3; k-- > 0;) {
         d->stackTop[k] = new QLineSeries();
         d->stackArea[k] = new QAreaSeries(d->stackTop[k]);
@@ -141,6 +147,8 @@ void ChartAdapter::setColors(const ChartColors &c)
         d->stackArea[k]->setPen(Qt::NoPen);
     }
     d->requests->setPen(QPen(c.requests, 1.5));
+    d->bars->setBrush(c.requestBars);
+    d->bars->setPen(Qt::NoPen);
     d->limit->setPen(QPen(c.limit, 2));
     QPen dashed(c.serverLimit, 2);
     dashed.setStyle(Qt::DashLine);
@@ -176,10 +184,22 @@ void ChartAdapter::show(const ChartFrame &f)
     d->overTop->replace(d->normalised(f.overLimit));
     for (std::size_t k = 0; k < 3; ++k)
         d->stackTop[k]->replace(d->normalised(f.stacked[k]));
-    d->requests->replace(d->normalised(f.requests));
+    const QList<QPointF> requests = d->normalised(f.requests);
+    d->requests->replace(requests);
+    d->barTop->replace(d->bars->isVisible() ? requests : QList<QPointF>());
     d->limit->replace(d->normalised(f.limit));
     d->serverLimit->replace(d->normalised(f.serverLimit));
 }
+
+void ChartAdapter::setRequestsAsBars(bool bars)
+{
+    if (bars == d->bars->isVisible())
+        return;
+    d->bars->setVisible(bars);
+    d->barTop->replace(bars ? d->requests->points() : QList<QPointF>());
+}
+
+bool ChartAdapter::requestsAsBars() const { return d->bars->isVisible(); }
 
 QRectF ChartAdapter::plotArea() const
 {
@@ -222,6 +242,8 @@ QList<QPointF> ChartAdapter::points(SeriesId id) const
     switch (id) {
     case SeriesId::Requests:
         return d->original(d->requests->points());
+    case SeriesId::RequestBars:
+        return d->original(d->barTop->points());
     case SeriesId::RateLimited:
         return d->original(d->stackTop[0]->points());
     case SeriesId::ToolError:

@@ -21,6 +21,7 @@ struct ChartColors
     QColor text;
     QColor grid;
     QColor requests;
+    QColor requestBars; // requests drawn as bars: the fill behind the 429s
     QColor limit;
     QColor serverLimit;
     QColor overLimit; // drawn translucent
@@ -53,6 +54,7 @@ class ChartAdapter
 public:
     enum class SeriesId {
         Requests,
+        RequestBars, // empty unless requests are drawn as bars
         RateLimited,
         ToolError,
         Unclassified,
@@ -70,6 +72,9 @@ public:
     QWidget *viewport() const; // where mouse events arrive
 
     void setColors(const ChartColors &colors);
+    // Requests as bars (filled to 0, behind the 429s) or as a line only.
+    void setRequestsAsBars(bool bars);
+    bool requestsAsBars() const;
     void show(const ChartFrame &frame);
 
     QRectF plotArea() const; // in viewport coordinates

@@ -32,6 +32,10 @@ ChartToolBar::ChartToolBar(QWidget *parent)
     m_bucketInfo->setMinimumWidth(
         fontMetrics().horizontalAdvance(QStringLiteral("(now 30 min)")) + 8);
     addWidget(m_bucketInfo);
+    m_bars = addAction(tr("Bars"));
+    m_bars->setCheckable(true);
+    m_bars->setShortcut(QKeySequence(QStringLiteral("Ctrl+B")));
+    m_bars->setToolTip(tr("Requests as bars; off: as a line (Ctrl+B)"));
     addSeparator();
     m_utc = addAction(tr("UTC"));
     m_utc->setCheckable(true);
@@ -43,6 +47,7 @@ ChartToolBar::ChartToolBar(QWidget *parent)
     connect(m_bucket, &QComboBox::activated, this,
         [this](int i) { Q_EMIT fixedBucketChanged(m_bucket->itemData(i).toLongLong()); });
     connect(m_utc, &QAction::toggled, this, &ChartToolBar::utcChanged);
+    connect(m_bars, &QAction::toggled, this, &ChartToolBar::barsChanged);
 }
 
 void ChartToolBar::setLimit(qint64 limit)
@@ -61,6 +66,12 @@ void ChartToolBar::setUtc(bool utc)
 {
     const QSignalBlocker block(m_utc);
     m_utc->setChecked(utc);
+}
+
+void ChartToolBar::setBars(bool bars)
+{
+    const QSignalBlocker block(m_bars);
+    m_bars->setChecked(bars);
 }
 
 void ChartToolBar::showBucket(qint64, qint64, qint64 bucketMs)

@@ -127,6 +127,7 @@ void MainWindow::createMenus()
         [this] { m_chart->panBy(0.25); });
     view->addSeparator();
     view->addAction(m_toolBar->utcAction());
+    view->addAction(m_toolBar->barsAction());
     view->addAction(tr("&Search"), QKeySequence::Find, this, [this] {
         m_filterBar->textEdit()->setFocus();
         m_filterBar->textEdit()->selectAll();
@@ -162,7 +163,13 @@ void MainWindow::createMenus()
                "<tr><td>Ctrl+= / Ctrl+- / Ctrl+0</td><td>zoom in / out / reset</td></tr>"
                "<tr><td>Alt+Left / Alt+Right</td><td>pan</td></tr>"
                "<tr><td>Ctrl+1 … Ctrl+4</td><td>toggle a source</td></tr>"
-               "<tr><td>Ctrl+F / Ctrl+L / Ctrl+U</td><td>search / limit / UTC</td></tr>"
+               "<tr><td>Ctrl+F / Ctrl+L / Ctrl+U / Ctrl+B</td><td>search / limit / UTC / "
+               "bars</td></tr>"
+               "<tr><td>Ctrl+Shift+S / V / I</td><td>export what is shown / the visible range "
+               "/ the selected incident</td></tr>"
+               "<tr><td>Ctrl+Shift+F / L / U</td><td>watch a file / a port / a stream "
+               "URL</td></tr>"
+               "<tr><td>Ctrl+Shift+P</td><td>pause / resume the live view</td></tr>"
                "<tr><td>Ctrl+E, Esc in the table</td><td>show all records again</td></tr>"
                "<tr><td>Ctrl+Shift+X</td><td>clear the filter</td></tr>"
                "</table><p>Chart: wheel zooms, drag pans, Shift+drag or right-drag "
@@ -208,6 +215,10 @@ void MainWindow::connectSession()
     connect(m_toolBar, &ChartToolBar::fixedBucketChanged, m_chart, &RateChart::setFixedBucketMs);
     connect(m_toolBar, &ChartToolBar::fixedBucketChanged, this,
         [this](qint64 ms) { m_settings.setFixedBucketMs(ms); });
+    connect(m_toolBar, &ChartToolBar::barsChanged, this, [this](bool bars) {
+        m_chart->setRequestsAsBars(bars);
+        m_settings.setRequestsAsBars(bars);
+    });
     connect(m_toolBar, &ChartToolBar::utcChanged, this, [this](bool utc) {
         m_session.setUtc(utc);
         m_chart->setUtc(utc);
@@ -318,6 +329,8 @@ void MainWindow::restoreLayout()
     m_chart->setLimitPerMinute(m_settings.limitPerMinute());
     m_toolBar->setFixedBucketMs(m_settings.fixedBucketMs());
     m_chart->setFixedBucketMs(m_settings.fixedBucketMs());
+    m_toolBar->setBars(m_settings.requestsAsBars());
+    m_chart->setRequestsAsBars(m_settings.requestsAsBars());
     const bool utc = m_settings.utc();
     m_toolBar->setUtc(utc);
     m_session.setUtc(utc);
@@ -326,6 +339,7 @@ void MainWindow::restoreLayout()
     m_filterBar->setUtc(utc);
     m_chart->setDark(m_theme.isDark());
     m_legend->setDark(m_theme.isDark());
+    m_banner->setDark(m_theme.isDark());
     resize(1400, 900);
     restoreGeometry(m_settings.value(QStringLiteral("window/geometry")));
     restoreState(m_settings.value(QStringLiteral("window/state")));
@@ -340,6 +354,16 @@ void MainWindow::applyTheme(int mode)
     m_settings.setTheme(ThemeMode(mode));
     m_chart->setDark(dark);
     m_legend->setDark(dark);
+    m_banner->setDark(dark);
+}
+
+void MainWindow::changeEvent(QEvent *event)
+{
+    // the desktop switched light/dark: follow it when asked to (our own palette changes
+    // arrive as PaletteChange, never as ThemeChange)
+    if (event->type() == QEvent::ThemeChange && m_theme.mode() == ThemeMode::System)
+        applyTheme(int(ThemeMode::System));
+    QMainWindow::changeEvent(event);
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

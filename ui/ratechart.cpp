@@ -160,6 +160,8 @@ void RateChart::setFixedBucketMs(qint64 bucketMs)
     scheduleRedraw();
 }
 
+void RateChart::setRequestsAsBars(bool bars) { m_adapter->setRequestsAsBars(bars); }
+
 void RateChart::setDark(bool dark)
 {
     m_dark = dark;
@@ -175,6 +177,7 @@ void RateChart::applyColors()
     c.text = m_dark ? QColor(0xD8, 0xD8, 0xD8) : QColor(0x30, 0x30, 0x30);
     c.grid = m_dark ? QColor(0x3A, 0x3D, 0x41) : QColor(0xE2, 0xE2, 0xE2);
     c.requests = SourcePalette::requestsColor(m_dark);
+    c.requestBars = m_dark ? QColor(0x4A, 0x4E, 0x54) : QColor(0xD4, 0xD6, 0xDA);
     c.limit = QColor::fromRgba(SourcePalette::kLimit);
     c.serverLimit = QColor::fromRgba(SourcePalette::kServerLimit);
     c.overLimit = QColor::fromRgba(SourcePalette::kOverLimit);

@@ -29,6 +29,7 @@ public:
     void setUtc(bool utc);
     void setFixedBucketMs(qint64 bucketMs); // 0: follow the zoom
     void setDark(bool dark);
+    void setRequestsAsBars(bool bars);
     // Live: each new view shows the last windowMs up to its newest record (0: off, a new view
     // of new data shows all of it). Zooming or panning then says userNavigated().
     void setFollowWindowMs(qint64 windowMs);

@@ -85,15 +85,24 @@ QString themeModeName(ThemeMode mode)
 Theme::Theme(QApplication &app)
     : m_app(app)
 {
-    const QPalette system = QApplication::palette();
-    m_systemDark = system.color(QPalette::Window).lightness() < 128;
     QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
 }
+
+namespace {
+
+// The platform's current palette: an empty application palette resolves entirely to it.
+bool systemIsDark(QApplication &app)
+{
+    app.setPalette(QPalette());
+    return QApplication::palette().color(QPalette::Window).lightness() < 128;
+}
+
+} // namespace
 
 bool Theme::apply(ThemeMode mode)
 {
     m_mode = mode;
-    m_dark = mode == ThemeMode::Dark || (mode == ThemeMode::System && m_systemDark);
+    m_dark = mode == ThemeMode::Dark || (mode == ThemeMode::System && systemIsDark(m_app));
     m_app.setPalette(m_dark ? darkPalette() : lightPalette());
     return m_dark;
 }

@@ -11,7 +11,9 @@ ThemeMode themeModeFromString(const QString &name);
 QString themeModeName(ThemeMode mode);
 
 // Applies the theme to the application (Fusion style, a light or dark palette) and says
-// whether the result is dark. The system's choice is the palette the platform gave at start.
+// whether the result is dark. "Follow the system" asks the platform each time it is applied;
+// the window applies it again when the platform says its theme changed (QEvent::ThemeChange:
+// Qt 6.4 has no colour-scheme signal yet).
 class Theme
 {
 public:
@@ -23,7 +25,6 @@ public:
 
 private:
     QApplication &m_app;
-    bool m_systemDark = false;
     bool m_dark = false;
     ThemeMode m_mode = ThemeMode::System;
 };

@@ -47,6 +47,16 @@ bool UiSettings::utc() const
 
 void UiSettings::setUtc(bool utc) { m_settings->setValue(QStringLiteral("view/utc"), utc); }
 
+bool UiSettings::requestsAsBars() const
+{
+    return m_settings->value(QStringLiteral("chart/bars"), false).toBool();
+}
+
+void UiSettings::setRequestsAsBars(bool bars)
+{
+    m_settings->setValue(QStringLiteral("chart/bars"), bars);
+}
+
 qint64 UiSettings::fixedBucketMs() const
 {
     return m_settings->value(QStringLiteral("chart/fixedBucketMs"), 0).toLongLong();

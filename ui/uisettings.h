@@ -22,6 +22,8 @@ public:
     void setLimitPerMinute(qint64 limit);
     ThemeMode theme() const;
     void setTheme(ThemeMode mode);
+    bool requestsAsBars() const;
+    void setRequestsAsBars(bool bars);
     bool utc() const;
     void setUtc(bool utc);
     qint64 fixedBucketMs() const;
