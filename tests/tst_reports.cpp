@@ -47,6 +47,8 @@ private Q_SLOTS:
     void rawRecordCopyIsRedacted();
     void freeText_data();
     void freeText();
+    void rawRecordKeepsStatusNumbers_data();
+    void rawRecordKeepsStatusNumbers();
     void htmlStaysInert();
     void csvCellsAreNeutralised_data();
     void csvCellsAreNeutralised();
@@ -110,6 +112,27 @@ void TestReports::freeText_data()
     QTest::addRow("URL with password and token") << "see https://me:pw@host/p?token=t&a=1" << "see https://[REDACTED]@host/p?token=[REDACTED]&a=1";
     QTest::addRow("ordinary message stays") << "User-rate limit exceeded. Retry after 2026-01-05T10:03:00Z" << "User-rate limit exceeded. Retry after 2026-01-05T10:03:00Z";
     QTest::addRow("keyword without value stays") << "rate limit key exceeded" << "rate limit key exceeded";
+    QTest::addRow("status code stays") << "error code: 8, state=2" << "error code: 8, state=2";
+    QTest::addRow("OAuth code goes") << "callback?x code=4/0AX4XfWh state=af0ifjsldkj" << "callback?x code=[REDACTED] state=[REDACTED]";
+    QTest::addRow("numeric password goes") << "password=123456" << "password=[REDACTED]";
+}
+
+void TestReports::rawRecordKeepsStatusNumbers_data()
+{
+    QTest::addColumn<QString>("in");
+    QTest::addColumn<QString>("out");
+    QTest::addRow("gRPC code") << R"({"code":8,"message":"rate limit exceeded"})" << R"({"code":8,"message":"rate limit exceeded"})";
+    QTest::addRow("OAuth code string") << R"({"code":"4/0AX4XfWh"})" << R"({"code":"[REDACTED]"})";
+    QTest::addRow("numeric password") << R"({"password":123456})" << R"({"password":"[REDACTED]"})";
+    QTest::addRow("numeric token") << R"({"token":98765432})" << R"({"token":"[REDACTED]"})";
+    QTest::addRow("code as a float") << R"({"code":8.5})" << R"({"code":"[REDACTED]"})";
+}
+
+void TestReports::rawRecordKeepsStatusNumbers()
+{
+    QFETCH(QString, in);
+    QFETCH(QString, out);
+    QCOMPARE(QString::fromStdString(Redactor::builtIn().record(in.toStdString(), -1)), out);
 }
 
 void TestReports::freeText()

@@ -59,6 +59,10 @@ Redactor Redactor::fromJson(const QByteArray &text, QString *error, bool *ok)
             r.m_headerFragments.push_back(lower(n.get<std::string>()));
         for (const auto &n : j.at("parameter_names"))
             r.m_names.push_back(normalize(n.get<std::string>()));
+        if (j.contains("numbers_kept_for")) {
+            for (const auto &n : j.at("numbers_kept_for"))
+                r.m_numbersKept.push_back(normalize(n.get<std::string>()));
+        }
         r.m_replacement = j.value("replacement", r.m_replacement);
         *ok = true;
     } catch (const std::exception &e) {
@@ -84,6 +88,15 @@ bool Redactor::isSecretName(std::string_view name) const
 {
     const std::string n = normalize(name);
     return std::find(m_names.begin(), m_names.end(), n) != m_names.end();
+}
+
+bool Redactor::isSecretValue(std::string_view name, bool wholeNumber) const
+{
+    if (!isSecretName(name))
+        return false;
+    return !wholeNumber
+        || std::find(m_numbersKept.begin(), m_numbersKept.end(), normalize(name))
+        == m_numbersKept.end();
 }
 
 std::string Redactor::url(std::string_view in) const
@@ -136,7 +149,9 @@ std::string Redactor::text(std::string_view in) const
     auto it = pair.globalMatch(t);
     while (it.hasNext()) {
         const auto m = it.next();
-        if (!isSecretName(m.captured(2).toStdString()))
+        static const QRegularExpression wholeNumber(QStringLiteral("^-?[0-9]{1,9}$"));
+        if (!isSecretValue(
+                m.captured(2).toStdString(), wholeNumber.match(m.captured(4)).hasMatch()))
             continue;
         QString value = m.captured(4);
         const QChar quote = value.isEmpty() ? QChar() : value.front();
@@ -192,7 +207,8 @@ void Redactor::json(nlohmann::json &j) const
             const std::string lk = lower(key);
             const bool headerish = lk == "headers" || lk == "rawheaders" || lk == "response_headers"
                     || lk == "request_headers" || lk == "reqheaders";
-            if (isSecretName(key) && !v.is_object() && !v.is_array()) {
+            if (!v.is_object() && !v.is_array()
+                && isSecretValue(key, v.is_number_integer() || v.is_number_unsigned())) {
                 v = m_replacement;
             } else if (headerish && v.is_object()) {
                 for (auto h = v.begin(); h != v.end(); ++h) {

@@ -24,6 +24,9 @@ public:
     bool isSecretHeader(std::string_view name) const;
     // Query/form/JSON names on the list, compared ignoring case, '-' and '_'.
     bool isSecretName(std::string_view name) const;
+    // A secret name, unless the value is a whole number and the name is one whose numbers
+    // are statuses ("code": 8), not secrets.
+    bool isSecretValue(std::string_view name, bool wholeNumber) const;
 
     std::string text(std::string_view in) const; // free text: messages, non-JSON bodies
     std::string url(std::string_view in) const; // user:password@, secret query values
@@ -39,5 +42,6 @@ private:
     std::vector<std::string> m_headerNames; // normalized
     std::vector<std::string> m_headerFragments; // lower case
     std::vector<std::string> m_names; // normalized
+    std::vector<std::string> m_numbersKept; // normalized
     std::string m_replacement = "[REDACTED]";
 };
