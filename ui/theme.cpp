@@ -7,54 +7,53 @@
 
 namespace {
 
-QPalette lightPalette()
+// One row per palette role: its light and its dark colour (Fusion fills in what is missing).
+struct RoleColors
 {
-    QPalette p;
-    p.setColor(QPalette::Window, QColor(0xF4, 0xF4, 0xF4));
-    p.setColor(QPalette::WindowText, QColor(0x1E, 0x1E, 0x1E));
-    p.setColor(QPalette::Base, Qt::white);
-    p.setColor(QPalette::AlternateBase, QColor(0xF0, 0xF3, 0xF6));
-    p.setColor(QPalette::ToolTipBase, QColor(0xFF, 0xFF, 0xF0));
-    p.setColor(QPalette::ToolTipText, QColor(0x1E, 0x1E, 0x1E));
-    p.setColor(QPalette::PlaceholderText, QColor(0x80, 0x80, 0x80));
-    p.setColor(QPalette::Text, QColor(0x1E, 0x1E, 0x1E));
-    p.setColor(QPalette::Button, QColor(0xEA, 0xEA, 0xEA));
-    p.setColor(QPalette::ButtonText, QColor(0x1E, 0x1E, 0x1E));
-    p.setColor(QPalette::BrightText, Qt::red);
-    p.setColor(QPalette::Link, QColor(0x00, 0x5A, 0x9C));
-    p.setColor(QPalette::Highlight, QColor(0x2F, 0x6F, 0xB5));
-    p.setColor(QPalette::HighlightedText, Qt::white);
-    p.setColor(QPalette::Disabled, QPalette::Text, QColor(0xA0, 0xA0, 0xA0));
-    p.setColor(QPalette::Disabled, QPalette::ButtonText, QColor(0xA0, 0xA0, 0xA0));
-    p.setColor(QPalette::Disabled, QPalette::WindowText, QColor(0xA0, 0xA0, 0xA0));
-    return p;
-}
+    QPalette::ColorGroup group;
+    QPalette::ColorRole role;
+    QRgb light;
+    QRgb dark;
+};
 
-QPalette darkPalette()
+constexpr RoleColors kRoles[] = {
+    { QPalette::All, QPalette::Window, 0xF4F4F4, 0x2B2D30 },
+    { QPalette::All, QPalette::WindowText, 0x1E1E1E, 0xE6E6E6 },
+    { QPalette::All, QPalette::Base, 0xFFFFFF, 0x1E1F22 },
+    { QPalette::All, QPalette::AlternateBase, 0xF0F3F6, 0x26282B },
+    { QPalette::All, QPalette::ToolTipBase, 0xFFFFF0, 0x3C3F41 },
+    { QPalette::All, QPalette::ToolTipText, 0x1E1E1E, 0xE6E6E6 },
+    { QPalette::All, QPalette::PlaceholderText, 0x808080, 0x909090 },
+    { QPalette::All, QPalette::Text, 0x1E1E1E, 0xE6E6E6 },
+    { QPalette::All, QPalette::Button, 0xEAEAEA, 0x3A3D41 },
+    { QPalette::All, QPalette::ButtonText, 0x1E1E1E, 0xE6E6E6 },
+    { QPalette::All, QPalette::BrightText, 0xFF0000, 0xFF8080 },
+    { QPalette::All, QPalette::Link, 0x005A9C, 0x56B4E9 },
+    { QPalette::All, QPalette::Highlight, 0x2F6FB5, 0x3D6FA8 },
+    { QPalette::All, QPalette::HighlightedText, 0xFFFFFF, 0xFFFFFF },
+    { QPalette::Disabled, QPalette::Text, 0xA0A0A0, 0x808080 },
+    { QPalette::Disabled, QPalette::ButtonText, 0xA0A0A0, 0x808080 },
+    { QPalette::Disabled, QPalette::WindowText, 0xA0A0A0, 0x808080 },
+};
+
+// The bevel colours Fusion derives from Button are too light on a dark window.
+constexpr RoleColors kDarkOnly[] = {
+    { QPalette::All, QPalette::Mid, 0, 0x505256 },
+    { QPalette::All, QPalette::Dark, 0, 0x18181A },
+    { QPalette::All, QPalette::Shadow, 0, 0x101010 },
+    { QPalette::All, QPalette::Light, 0, 0x4A4D52 },
+    { QPalette::All, QPalette::Midlight, 0, 0x404347 },
+};
+
+QPalette palette(bool dark)
 {
     QPalette p;
-    p.setColor(QPalette::Window, QColor(0x2B, 0x2D, 0x30));
-    p.setColor(QPalette::WindowText, QColor(0xE6, 0xE6, 0xE6));
-    p.setColor(QPalette::Base, QColor(0x1E, 0x1F, 0x22));
-    p.setColor(QPalette::AlternateBase, QColor(0x26, 0x28, 0x2B));
-    p.setColor(QPalette::ToolTipBase, QColor(0x3C, 0x3F, 0x41));
-    p.setColor(QPalette::ToolTipText, QColor(0xE6, 0xE6, 0xE6));
-    p.setColor(QPalette::PlaceholderText, QColor(0x90, 0x90, 0x90));
-    p.setColor(QPalette::Text, QColor(0xE6, 0xE6, 0xE6));
-    p.setColor(QPalette::Button, QColor(0x3A, 0x3D, 0x41));
-    p.setColor(QPalette::ButtonText, QColor(0xE6, 0xE6, 0xE6));
-    p.setColor(QPalette::BrightText, QColor(0xFF, 0x80, 0x80));
-    p.setColor(QPalette::Link, QColor(0x56, 0xB4, 0xE9));
-    p.setColor(QPalette::Highlight, QColor(0x3D, 0x6F, 0xA8));
-    p.setColor(QPalette::HighlightedText, Qt::white);
-    p.setColor(QPalette::Mid, QColor(0x50, 0x52, 0x56));
-    p.setColor(QPalette::Dark, QColor(0x18, 0x18, 0x1A));
-    p.setColor(QPalette::Shadow, QColor(0x10, 0x10, 0x10));
-    p.setColor(QPalette::Light, QColor(0x4A, 0x4D, 0x52));
-    p.setColor(QPalette::Midlight, QColor(0x40, 0x43, 0x47));
-    p.setColor(QPalette::Disabled, QPalette::Text, QColor(0x80, 0x80, 0x80));
-    p.setColor(QPalette::Disabled, QPalette::ButtonText, QColor(0x80, 0x80, 0x80));
-    p.setColor(QPalette::Disabled, QPalette::WindowText, QColor(0x80, 0x80, 0x80));
+    for (const RoleColors &r : kRoles)
+        p.setColor(r.group, r.role, QColor::fromRgb(dark ? r.dark : r.light));
+    if (dark) {
+        for (const RoleColors &r : kDarkOnly)
+            p.setColor(r.group, r.role, QColor::fromRgb(r.dark));
+    }
     return p;
 }
 
@@ -103,6 +102,6 @@ bool Theme::apply(ThemeMode mode)
 {
     m_mode = mode;
     m_dark = mode == ThemeMode::Dark || (mode == ThemeMode::System && systemIsDark(m_app));
-    m_app.setPalette(m_dark ? darkPalette() : lightPalette());
+    m_app.setPalette(palette(m_dark));
     return m_dark;
 }
