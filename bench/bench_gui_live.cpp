@@ -26,16 +26,13 @@
 #include <QTextStream>
 #include <QTimer>
 
+#include "loopback.h"
+
 #include <algorithm>
-#include <arpa/inet.h>
 #include <atomic>
 #include <chrono>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <string>
-#include <sys/socket.h>
 #include <thread>
-#include <unistd.h>
 #include <vector>
 
 namespace {
@@ -43,39 +40,6 @@ namespace {
 constexpr double kTargetRate = 100000.0;
 constexpr double kTargetFrameMs = 16.0;
 constexpr double kTargetLatencyMs = 100.0;
-
-int connectLoopback(quint16 port)
-{
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a {};
-    a.sin_family = AF_INET;
-    a.sin_port = htons(port);
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (::connect(fd, reinterpret_cast<sockaddr *>(&a), sizeof a) != 0)
-        qFatal("cannot connect to 127.0.0.1:%u", unsigned(port));
-    int one = 1;
-    ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    return fd;
-}
-
-void sendAll(int fd, const char *p, std::size_t n)
-{
-    while (n > 0) {
-        const ssize_t w = ::send(fd, p, n, MSG_NOSIGNAL);
-        if (w <= 0)
-            qFatal("send failed");
-        p += w;
-        n -= std::size_t(w);
-    }
-}
-
-template <typename T> double percentile(std::vector<T> v, double p)
-{
-    if (v.empty())
-        return 0;
-    std::sort(v.begin(), v.end());
-    return double(v[std::min(v.size() - 1, std::size_t(p * double(v.size() - 1) + 0.5))]);
-}
 
 const char *const kTools[] = { "gmail_fetch_mails", "slack_send_message", "hubspot_contacts_search",
     "jira_issue_create", "googlecalendar_query_events" };
@@ -170,7 +134,7 @@ int main(int argc, char *argv[])
             loop.quit();
     });
 
-    const int fd = connectLoopback(port);
+    const int fd = connectLoopback(port, true);
     std::atomic<std::int64_t> sentCount { 0 };
     QElapsedTimer clock;
     clock.start();

@@ -24,45 +24,19 @@
 #include <QTextStream>
 #include <QTimer>
 
+#include "loopback.h"
+
 #include <algorithm>
-#include <arpa/inet.h>
 #include <atomic>
 #include <chrono>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <string>
-#include <sys/socket.h>
 #include <thread>
-#include <unistd.h>
 #include <vector>
 
 namespace {
 
 constexpr double kTargetRate = 100000.0;
 constexpr double kTargetLatencyMs = 100.0;
-
-int connectLoopback(quint16 port)
-{
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a {};
-    a.sin_family = AF_INET;
-    a.sin_port = htons(port);
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (::connect(fd, reinterpret_cast<sockaddr *>(&a), sizeof a) != 0)
-        qFatal("cannot connect to 127.0.0.1:%u", unsigned(port));
-    return fd;
-}
-
-void sendAll(int fd, const char *p, std::size_t n)
-{
-    while (n > 0) {
-        const ssize_t w = ::send(fd, p, n, MSG_NOSIGNAL);
-        if (w <= 0)
-            qFatal("send failed");
-        p += w;
-        n -= std::size_t(w);
-    }
-}
 
 quint16 portOf(const LiveSession &live)
 {
@@ -78,14 +52,6 @@ LiveOptions listenOptions(const QTemporaryDir &dir, const QString &capture)
     o.sources = { listen };
     o.capturePath = dir.filePath(capture);
     return o;
-}
-
-double percentile(std::vector<std::int64_t> v, double p)
-{
-    if (v.empty())
-        return 0;
-    std::sort(v.begin(), v.end());
-    return double(v[std::min(v.size() - 1, std::size_t(p * double(v.size() - 1) + 0.5))]);
 }
 
 } // namespace
@@ -186,9 +152,7 @@ int main(int argc, char *argv[])
                 if (live.requests() >= total)
                     loop.quit();
             });
-        const int fd = connectLoopback(portOf(live));
-        int one = 1;
-        ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+        const int fd = connectLoopback(portOf(live), true);
         std::thread sender([&] {
             // paced in 1 ms steps: each step sends what is due by then
             const auto start = std::chrono::steady_clock::now();
