@@ -73,6 +73,10 @@ public:
     std::uint8_t flags(std::size_t i) const { return m_flags[i]; }
     std::string_view method(std::size_t i) const { return m_methods[m_method[i]]; }
     std::uint32_t endpointId(std::size_t i) const { return m_endpoint[i]; }
+    // tool, provider and client together: events with the same actor id share all three
+    std::uint32_t actorId(std::size_t i) const { return m_actor[i]; }
+    // the same method has the same id (< 256)
+    std::uint8_t methodId(std::size_t i) const { return m_method[i]; }
     std::uint32_t toolId(std::size_t i) const { return m_actors[m_actor[i]].tool; }
     std::uint32_t providerId(std::size_t i) const { return m_actors[m_actor[i]].provider; }
     std::uint32_t clientId(std::size_t i) const { return m_actors[m_actor[i]].client; }
