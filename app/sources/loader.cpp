@@ -608,7 +608,10 @@ struct Loader::Impl
             std::vector<bool> skip;
             if (!r.ids.empty()) {
                 skip.assign(r.ids.size(), false);
+                constexpr std::size_t kAhead = 16; // inserts whose slots are being fetched
                 for (std::size_t i = 0; i < r.ids.size(); ++i) {
+                    if (i + kAhead < r.ids.size())
+                        l.m_ids->prefetch(r.ids[i + kAhead]);
                     if (r.ids[i] && !l.m_ids->insert(r.ids[i])) {
                         skip[i] = true;
                         ++report.duplicates;

@@ -76,39 +76,57 @@ void EventStore::appendShard(const EventStore &shard, const std::vector<bool> &s
     for (std::size_t i = 0; i < shard.m_methods.size(); ++i)
         methodMap[i] = methodIndex(shard.m_methods[i]);
 
-    reserve(size() + shard.size());
+    // The plain columns are copied column by column, one tight loop each (a row at a time
+    // pushed to twelve columns took longer; this runs on the loader's merging thread).
+    const std::size_t n = shard.size();
+    const std::size_t first = size();
+    auto forKept = [&](auto &&f) {
+        if (skip.empty()) {
+            for (std::size_t i = 0; i < n; ++i)
+                f(i);
+        } else {
+            for (std::size_t i = 0; i < n; ++i) {
+                if (!skip[i])
+                    f(i);
+            }
+        }
+    };
+    reserve(first + n);
+    // Strings, actors and details a row at a time, as append() would: the pool gives ids in
+    // the order strings first appear, and reports break ties by id.
+    std::size_t kept = 0; // kept events so far
     std::size_t nextDetail = 0; // shard details are sorted by event index too
-    for (std::size_t i = 0; i < shard.size(); ++i) {
+    for (std::size_t i = 0; i < n; ++i) {
         const bool hasDetail = nextDetail < shard.m_details.size() && shard.m_details[nextDetail].first == i;
         if (hasDetail)
             ++nextDetail;
         if (!skip.empty() && skip[i])
             continue;
-        m_time.push_back(shard.m_time[i]);
-        m_offset.push_back(shard.m_offset[i] + offsetBase);
-        m_line.push_back(std::uint32_t(shard.m_line[i] + lineBase));
         m_endpoint.push_back(mapString(shard.m_endpoint[i]));
         const std::uint32_t a = shard.m_actor[i];
         if (actorMap[a] == UINT32_MAX) {
             const Actor &sa = shard.m_actors[a];
-            actorMap[a] = actorIndex(
-                    { mapString(sa.tool), mapString(sa.provider), mapString(sa.client) });
+            actorMap[a] = actorIndex({ mapString(sa.tool), mapString(sa.provider), mapString(sa.client) });
         }
         m_actor.push_back(actorMap[a]);
-        m_serverLimit.push_back(shard.m_serverLimit[i]);
-        m_duration.push_back(shard.m_duration[i]);
-        m_status.push_back(shard.m_status[i]);
-        m_file.push_back(shard.m_file[i]);
-        m_source.push_back(shard.m_source[i]);
-        m_flags.push_back(shard.m_flags[i]);
-        m_method.push_back(methodMap[shard.m_method[i]]);
         if (hasDetail) {
             const EventDetail &sd = shard.m_details[nextDetail - 1].second;
-            m_details.emplace_back(std::uint32_t(m_time.size() - 1),
+            m_details.emplace_back(std::uint32_t(first + kept),
                                    EventDetail { mapString(sd.messageId), mapString(sd.errorCodeId),
                                                  sd.retryAfterMs });
         }
+        ++kept;
     }
+    forKept([&](std::size_t i) { m_time.push_back(shard.m_time[i]); });
+    forKept([&](std::size_t i) { m_offset.push_back(shard.m_offset[i] + offsetBase); });
+    forKept([&](std::size_t i) { m_line.push_back(std::uint32_t(shard.m_line[i] + lineBase)); });
+    forKept([&](std::size_t i) { m_serverLimit.push_back(shard.m_serverLimit[i]); });
+    forKept([&](std::size_t i) { m_duration.push_back(shard.m_duration[i]); });
+    forKept([&](std::size_t i) { m_status.push_back(shard.m_status[i]); });
+    forKept([&](std::size_t i) { m_file.push_back(shard.m_file[i]); });
+    forKept([&](std::size_t i) { m_source.push_back(shard.m_source[i]); });
+    forKept([&](std::size_t i) { m_flags.push_back(shard.m_flags[i]); });
+    forKept([&](std::size_t i) { m_method.push_back(methodMap[shard.m_method[i]]); });
 }
 
 std::size_t EventStore::bytesUsed() const
