@@ -1,5 +1,7 @@
 #include "store/eventstore.h"
 
+#include "store/fasthash.h"
+
 #include <algorithm>
 
 void EventStore::reserve(std::size_t n)
@@ -38,14 +40,36 @@ std::uint32_t EventStore::actorIndex(const Actor &a)
     return it->second;
 }
 
+std::uint32_t EventStore::actorOf(std::string_view tool, std::string_view provider,
+                                  std::string_view client)
+{
+    if (!m_actorCache)
+        m_actorCache = std::make_unique<ActorCacheSlot[]>(kActorCacheSlots);
+    const std::uint64_t h = fastHash(client, fastHash(provider, fastHash(tool)));
+    ActorCacheSlot &slot = m_actorCache[h & (kActorCacheSlots - 1)];
+    if (slot.actor != 0 && slot.hash == h) {
+        const Actor &a = m_actors[slot.actor];
+        if (m_strings.view(a.tool) == tool && m_strings.view(a.provider) == provider
+            && m_strings.view(a.client) == client)
+            return slot.actor;
+    }
+    // interned in this order, as before the cache: string ids follow first appearance
+    const std::uint32_t t = m_strings.intern(tool);
+    const std::uint32_t p = m_strings.intern(provider);
+    const std::uint32_t c = m_strings.intern(client);
+    const std::uint32_t actor = actorIndex({ t, p, c });
+    if (actor != 0)
+        slot = { h, actor };
+    return actor;
+}
+
 void EventStore::append(const EventInput &e)
 {
     m_time.push_back(e.timeMs);
     m_offset.push_back(e.offset);
     m_line.push_back(e.line);
     m_endpoint.push_back(m_strings.intern(e.endpoint));
-    m_actor.push_back(actorIndex(
-            { m_strings.intern(e.tool), m_strings.intern(e.provider), m_strings.intern(e.client) }));
+    m_actor.push_back(actorOf(e.tool, e.provider, e.client));
     m_serverLimit.push_back(e.serverLimit);
     m_duration.push_back(e.durationMs);
     m_status.push_back(std::int16_t(e.status < -1 || e.status > 32767 ? -1 : e.status));
@@ -135,7 +159,8 @@ std::size_t EventStore::bytesUsed() const
     return cap(m_time) + cap(m_offset) + cap(m_line) + cap(m_endpoint) + cap(m_actor)
             + cap(m_serverLimit) + cap(m_duration) + cap(m_status)
             + cap(m_file) + cap(m_source) + cap(m_flags) + cap(m_method) + cap(m_details)
-            + cap(m_actors) + m_strings.bytesUsed();
+            + cap(m_actors) + m_strings.bytesUsed()
+            + (m_actorCache ? kActorCacheSlots * sizeof(ActorCacheSlot) : 0);
 }
 
 void EventStore::popBack()

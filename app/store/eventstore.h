@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -135,6 +136,17 @@ private:
         }
     };
     std::uint32_t actorIndex(const Actor &a);
+    // The actor of (tool, provider, client) as text, interning them when new. A small
+    // direct-mapped cache keyed by a hash of the three strings answers most events with one
+    // hash and three compares instead of three interns and an actor lookup (append() runs
+    // once per event in the loader's workers).
+    std::uint32_t actorOf(std::string_view tool, std::string_view provider, std::string_view client);
+    struct ActorCacheSlot
+    {
+        std::uint64_t hash = 0;
+        std::uint32_t actor = 0; // 0: empty (actor 0, all empty, is never cached)
+    };
+    static constexpr std::size_t kActorCacheSlots = 256;
 
     Column<std::int64_t> m_time;
     Column<std::uint64_t> m_offset;
@@ -156,4 +168,5 @@ private:
     std::vector<std::string> m_methods { std::string() };
     std::vector<Actor> m_actors { Actor {} };
     std::unordered_map<Actor, std::uint32_t, ActorHash> m_actorIds { { Actor {}, 0 } };
+    std::unique_ptr<ActorCacheSlot[]> m_actorCache; // made by the first append()
 };

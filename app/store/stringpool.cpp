@@ -1,7 +1,8 @@
 #include "store/stringpool.h"
 
+#include "store/fasthash.h"
+
 #include <cstring>
-#include <functional>
 
 namespace {
 constexpr std::size_t kBlockBytes = 64 * 1024;
@@ -10,7 +11,7 @@ constexpr std::size_t kBlockBytes = 64 * 1024;
 namespace {
 std::uint64_t hashOf(std::string_view s)
 {
-    return std::hash<std::string_view>()(s);
+    return fastHash(s);
 }
 std::uint32_t tagOf(std::uint64_t hash)
 {
