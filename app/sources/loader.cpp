@@ -253,6 +253,21 @@ struct ChunkResult
     // a chunk the worker read: the file offsets of its lines, or the read error (errno)
     std::uint64_t textBegin = 0, textEnd = 0;
     int readError = 0;
+
+    // Empty again, keeping the memory of its columns: a merged result goes back to the
+    // workers, so a chunk's shard does not grow from nothing (copies, page faults) each time.
+    void clear()
+    {
+        shard.clear();
+        ids.clear();
+        errors.clear();
+        errorCount = 0;
+        lines = nonBlankLines = 0;
+        lastShape = DocumentShape::Unknown;
+        limit = ReportedLimit {};
+        textBegin = textEnd = 0;
+        readError = 0;
+    }
 };
 
 class ChunkParser
@@ -271,26 +286,27 @@ public:
         };
     }
 
-    ChunkResult parse(const Chunk &chunk)
+    // Into `into` (a merged result to reuse, or a new one).
+    ChunkResult parse(const Chunk &chunk, ChunkResult into)
     {
+        into.clear();
         if (chunk.fd < 0)
-            return parse(chunk.buf.data(), chunk.buf.len);
+            return parse(chunk.buf.data(), chunk.buf.len, std::move(into));
         std::uint64_t readFrom = 0, begin = 0, end = 0;
         if (!readSpan(chunk.fd, chunk.from, chunk.to, chunk.limit, m_own, readFrom, begin, end)) {
-            ChunkResult failed;
-            failed.readError = errno ? errno : EIO;
-            return failed;
+            into.readError = errno ? errno : EIO;
+            return into;
         }
-        ChunkResult r = parse(m_own.data() + (begin - readFrom), std::size_t(end - begin));
+        ChunkResult r = parse(m_own.data() + (begin - readFrom), std::size_t(end - begin), std::move(into));
         r.textBegin = begin;
         r.textEnd = end;
         return r;
     }
 
     // len bytes of whole lines at base, readable for kPad more
-    ChunkResult parse(const char *base, std::size_t len)
+    ChunkResult parse(const char *base, std::size_t len, ChunkResult into)
     {
-        m_result = ChunkResult {};
+        m_result = std::move(into);
         const char *p = base;
         const char *end = base + len;
         const char *allocEnd = end + kPad;
@@ -426,6 +442,13 @@ public:
 
     std::size_t limit() const { return m_limit; }
 
+    // A result that has been merged, for a worker to fill again.
+    void recycle(ChunkResult &&r)
+    {
+        std::lock_guard lock(m_mutex);
+        m_spare.push_back(std::move(r));
+    }
+
     // A buffer a worker has finished with, or a new one.
     Buffer takeBuffer()
     {
@@ -450,6 +473,7 @@ private:
     {
         for (;;) {
             Chunk c;
+            ChunkResult into;
             {
                 std::unique_lock lock(m_mutex);
                 m_cv.wait(lock, [&] { return m_stop || !m_queue.empty(); });
@@ -457,8 +481,12 @@ private:
                     return;
                 c = std::move(m_queue.front());
                 m_queue.pop_front();
+                if (!m_spare.empty()) {
+                    into = std::move(m_spare.back());
+                    m_spare.pop_back();
+                }
             }
-            ChunkResult r = parser.parse(c);
+            ChunkResult r = parser.parse(c, std::move(into));
             {
                 std::lock_guard lock(m_mutex);
                 m_done.emplace(c.seq, std::move(r));
@@ -473,6 +501,7 @@ private:
     std::condition_variable m_cv;
     std::deque<Chunk> m_queue;
     std::vector<Buffer> m_free;
+    std::vector<ChunkResult> m_spare;
     std::map<std::uint64_t, ChunkResult> m_done;
     std::uint64_t m_nextSeq = 0;
     std::size_t m_inFlight = 0;
@@ -604,7 +633,7 @@ struct Loader::Impl
         std::uint64_t lineBase = 0, offsetBase = 0, nonBlank = 0;
         DocumentShape lastShape = DocumentShape::Unknown;
 
-        auto mergeResult = [&](ChunkResult r) {
+        auto mergeResult = [&](ChunkResult &r) {
             std::vector<bool> skip;
             if (!r.ids.empty()) {
                 skip.assign(r.ids.size(), false);
@@ -632,7 +661,9 @@ struct Loader::Impl
         };
         auto mergeOne = [&] {
             ++merged;
-            mergeResult(pipeline.next());
+            ChunkResult r = pipeline.next();
+            mergeResult(r);
+            pipeline.recycle(std::move(r));
         };
         // offsets of chunks are known when cut; remember them in order
         std::deque<std::uint64_t> chunkOffsets;
@@ -673,7 +704,8 @@ struct Loader::Impl
                 if (r.textEnd > r.textBegin)
                     goodEnd = r.textEnd;
                 offsetBase = r.textBegin;
-                mergeResult(std::move(r));
+                mergeResult(r);
+                pipeline.recycle(std::move(r));
             };
             const int fd = src.regularFileFd();
             for (std::uint64_t from = 0; from < limit && !readFailed && !cancelled(); from += chunkBytes) {

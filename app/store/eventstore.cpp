@@ -20,6 +20,30 @@ void EventStore::reserve(std::size_t n)
     m_method.reserve(n);
 }
 
+void EventStore::clear()
+{
+    m_time.clear();
+    m_offset.clear();
+    m_line.clear();
+    m_endpoint.clear();
+    m_actor.clear();
+    m_serverLimit.clear();
+    m_duration.clear();
+    m_status.clear();
+    m_file.clear();
+    m_source.clear();
+    m_flags.clear();
+    m_method.clear();
+    m_details.clear();
+    m_files.clear();
+    m_strings = StringPool();
+    m_methods.assign(1, std::string());
+    m_actors.assign(1, Actor {});
+    m_actorIds.clear();
+    m_actorIds.emplace(Actor {}, 0);
+    m_actorCache.reset();
+}
+
 std::uint8_t EventStore::methodIndex(std::string_view m)
 {
     for (std::size_t i = 0; i < m_methods.size(); ++i) {

@@ -56,6 +56,8 @@ public:
     EventStore &operator=(EventStore &&) noexcept = default;
 
     void reserve(std::size_t n);
+    // No events, files or strings any more; the columns keep their capacity (for reuse).
+    void clear();
     // Removes the last event (a duplicate found after it was appended).
     void popBack();
     void append(const EventInput &e);
