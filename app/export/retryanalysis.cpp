@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <map>
 #include <unordered_map>
+#include <utility>
 
 namespace {
 
@@ -268,7 +269,7 @@ std::vector<RetryFinding> analyzeRetries(const EventStore &store, const EventSub
             dev.reserve(gaps.size());
             for (double g : gaps)
                 dev.push_back(std::fabs(g - m));
-            if (m > 0.05 && m <= o.maxPollIntervalS && median(dev) <= o.maxPollSpread * m) {
+            if (m > 0.05 && m <= o.maxPollIntervalS && median(std::move(dev)) <= o.maxPollSpread * m) {
                 RetryFinding f;
                 f.kind = RetryFinding::Kind::Polling;
                 f.client = who;
@@ -299,7 +300,7 @@ std::vector<RetryFinding> analyzeRetries(const EventStore &store, const EventSub
             f.total = cs.withRetryAfter;
             f.baseline = cs.before;
             f.seconds = excess;
-            f.retryAfterS = median(cs.retryAfters);
+            f.retryAfterS = median(std::move(cs.retryAfters)); // not read again
             f.firstMs = cs.firstMs;
             f.lastMs = cs.lastMs;
             f.examplesMs = cs.earlyTimes;
@@ -325,7 +326,7 @@ std::vector<RetryFinding> analyzeRetries(const EventStore &store, const EventSub
                 f.target = cs.target;
                 f.count = peak;
                 f.total = cs.rejections;
-                f.seconds = median(cs.binDelays[best]);
+                f.seconds = median(std::move(cs.binDelays[best])); // not read again
                 f.firstMs = cs.delayFirstMs;
                 f.lastMs = cs.delayLastMs;
                 out.push_back(f);
