@@ -1,5 +1,6 @@
 // ratescope: with a subcommand it runs headless (QCoreApplication, or QGuiApplication on the
 // offscreen platform where it draws charts); without one it opens the GUI.
+#include "cli/chartneed.h"
 #include "cli/commands.h"
 #include "mainentry.h"
 
@@ -20,15 +21,18 @@ int main(int argc, char *argv[])
     {
         const char *name;
         Command run;
-        bool images; // writes reports with a chart: needs QtGui's fonts, on the offscreen platform
+        // writes reports with a chart: needs QtGui's fonts, on the offscreen platform
+        bool (*images)(int argc, char **argv);
     };
-    static const Entry commands[] = { { "summarize", runSummarize, true },
-                                      { "simulate", runSimulate, false },
-                                      { "monitor", runMonitor, true } };
+    const auto always = [](int, char **) { return true; };
+    const auto never = [](int, char **) { return false; };
+    static const Entry commands[] = { { "summarize", runSummarize, summarizeDrawsChart },
+                                      { "simulate", runSimulate, never },
+                                      { "monitor", runMonitor, always } };
     for (const Entry &c : commands) {
         if (std::strcmp(sub, c.name) == 0) {
             std::unique_ptr<QCoreApplication> app;
-            if (c.images) {
+            if (c.images(argc, argv)) {
                 qputenv("QT_QPA_PLATFORM", "offscreen"); // never needs a display
                 if (qEnvironmentVariableIsEmpty("XDG_RUNTIME_DIR")) {
                     // what Qt would pick, made here so it does not warn on every run

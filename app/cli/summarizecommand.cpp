@@ -100,8 +100,8 @@ int runSummarize(const QStringList &args)
         reports.push_back(std::move(r));
     }
     const qint64 loadMs = clock.elapsed();
-    Summary full = buildSummary(store, std::move(reports), limit, loader.reportedLimit(), mergeGap);
-    addFindings(full, store, headroom);
+    Summary full = buildSummaryWithFindings(store, std::move(reports), limit, loader.reportedLimit(),
+                                            mergeGap, headroom);
     // secrets never leave, standard output included (summary.md)
     const Summary summary = redactSummary(std::move(full), Redactor::builtIn());
     if (p.isSet(QStringLiteral("stats"))) {

@@ -472,6 +472,10 @@ std::optional<double> parseRetryAfter(std::string_view value, std::optional<std:
 RateLimitInfo readRateLimitHeaders(
     const std::vector<HeaderField> &headers, std::optional<std::int64_t> recordTimeMs)
 {
+    // Most records have no headers at all: skip setting up the per-family state (a few
+    // hundred bytes initialised per record, ~3 % of loading a million records).
+    if (headers.empty())
+        return RateLimitInfo {};
     RateLimitInfo info;
     Family families[FamilyCount];
     IetfState ietf;

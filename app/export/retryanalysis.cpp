@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <map>
 #include <unordered_map>
+#include <utility>
 
 namespace {
 
@@ -22,14 +23,33 @@ bool idLike(std::string_view seg)
     return digits > 0 && (digits * 3 >= int(seg.size()) || hex == int(seg.size()) || seg.find('_') != std::string_view::npos);
 }
 
-double median(std::vector<double> v)
+// The element at position size / 2 of v sorted (v is copied into scratch, which is reused).
+double median(const std::vector<double> &v, std::vector<double> &scratch)
 {
     if (v.empty())
         return 0;
-    const auto mid = v.begin() + std::ptrdiff_t(v.size() / 2);
-    std::nth_element(v.begin(), mid, v.end());
+    scratch.assign(v.begin(), v.end());
+    const auto mid = scratch.begin() + std::ptrdiff_t(scratch.size() / 2);
+    std::nth_element(scratch.begin(), mid, scratch.end());
     return *mid;
 }
+
+// 100 ms bins of the delays after a 429, the last one from 59.9 s on
+std::size_t binOf(std::int64_t delayMs)
+{
+    return std::min<std::size_t>(599, std::size_t(delayMs / 100));
+}
+
+// A group's events: a piece of one array shared by all groups
+struct Events
+{
+    std::uint32_t *first;
+    std::size_t count;
+    std::uint32_t *begin() const { return first; }
+    std::uint32_t *end() const { return first + count; }
+    std::size_t size() const { return count; }
+    std::uint32_t operator[](std::size_t k) const { return first[k]; }
+};
 
 std::string fmt(double s)
 {
@@ -47,6 +67,21 @@ struct Key
     bool operator<(const Key &o) const
     {
         return std::tie(client, tool, method, endpoint) < std::tie(o.client, o.tool, o.method, o.endpoint);
+    }
+};
+
+// What decides an event's group, as ids: actor (client, tool, provider) with method, endpoint.
+struct EventIds
+{
+    std::uint64_t actorMethod;
+    std::uint32_t endpoint;
+    bool operator==(const EventIds &o) const { return actorMethod == o.actorMethod && endpoint == o.endpoint; }
+};
+struct EventIdsHash
+{
+    std::size_t operator()(const EventIds &k) const
+    {
+        return std::hash<std::uint64_t>()(k.actorMethod * 0x9E3779B97F4A7C15ull ^ k.endpoint);
     }
 };
 
@@ -134,8 +169,26 @@ std::vector<RetryFinding> analyzeRetries(const EventStore &store, const EventSub
     std::map<std::string, std::uint32_t> templateIds;
     std::vector<std::string> templates;
     std::map<std::string, std::uint32_t> methodIds;
-    std::map<Key, std::vector<std::uint32_t>> groups;
+    std::map<Key, std::uint32_t> groups; // -> group number
+    // Memory: this runs beside the summary after loading, where every fresh 4 KiB page costs
+    // a page fault (~7.5 us on a VM) and vectors grown by doubling were half its time. So the
+    // events of all groups share one array (a counting sort by group, in visiting order) and
+    // the per-group buffers below are reused.
+    std::vector<std::uint32_t> groupSize;
+    Column<std::uint32_t> groupOfEvent; // visiting order
+    groupOfEvent.reserve(subset ? subset->size() : store.size());
+    // The group of an event depends only on its actor, endpoint and method ids: a hash lookup
+    // of those three ids finds it, instead of three map lookups (a string key among them) per
+    // event; a million events took ~45 ms the long way.
+    std::unordered_map<EventIds, std::uint32_t, EventIdsHash> groupOf;
     forEachEvent(store, subset, [&](std::size_t i) {
+        const EventIds ids { std::uint64_t(store.actorId(i)) << 8 | store.methodId(i), store.endpointId(i) };
+        auto known = groupOf.find(ids);
+        if (known != groupOf.end()) {
+            groupOfEvent.push_back(known->second);
+            ++groupSize[known->second];
+            return;
+        }
         const std::uint32_t ep = store.endpointId(i);
         auto it = templateOf.find(ep);
         if (it == templateOf.end()) {
@@ -147,8 +200,25 @@ std::vector<RetryFinding> analyzeRetries(const EventStore &store, const EventSub
         }
         const auto [mid, ins] = methodIds.try_emplace(std::string(store.method(i)), std::uint32_t(methodIds.size()));
         (void)ins;
-        groups[{ store.clientId(i), store.toolId(i), mid->second, it->second }].push_back(std::uint32_t(i));
+        const auto [group, isNew] = groups.try_emplace({ store.clientId(i), store.toolId(i), mid->second, it->second },
+                                                       std::uint32_t(groupSize.size()));
+        if (isNew)
+            groupSize.push_back(0);
+        groupOfEvent.push_back(group->second);
+        ++groupSize[group->second];
+        groupOf.emplace(ids, group->second);
     });
+    // each group's events, in the order visited, at groupStart[g]
+    std::vector<std::size_t> groupStart(groupSize.size() + 1, 0);
+    for (std::size_t g = 0; g < groupSize.size(); ++g)
+        groupStart[g + 1] = groupStart[g] + groupSize[g];
+    Column<std::uint32_t> grouped(groupOfEvent.size());
+    {
+        std::vector<std::size_t> next(groupStart.begin(), groupStart.end() - 1);
+        std::size_t n = 0;
+        forEachEvent(store, subset, [&](std::size_t i) { grouped[next[groupOfEvent[n++]]++] = std::uint32_t(i); });
+    }
+    groupOfEvent = {};
     std::vector<std::string> methodNames(methodIds.size());
     for (const auto &[name, id] : methodIds)
         methodNames[id] = name;
@@ -165,17 +235,22 @@ std::vector<RetryFinding> analyzeRetries(const EventStore &store, const EventSub
         std::int64_t firstMs = INT64_MAX, lastMs = INT64_MIN;
         std::int64_t rejections = 0;
         std::vector<std::uint32_t> delayBins = std::vector<std::uint32_t>(600, 0); // 100 ms bins
-        std::vector<std::vector<double>> binDelays = std::vector<std::vector<double>>(600);
+        std::vector<std::uint32_t> delaysMs; // every delay counted in delayBins (its bin: binOf)
         std::int64_t delayFirstMs = INT64_MAX, delayLastMs = INT64_MIN;
         std::string target;
     };
     std::map<std::string, ClientStats> perClient;
     std::vector<RetryFinding> out;
 
-    for (auto &[key, events] : groups) {
-        std::stable_sort(events.begin(), events.end(),
-                         [&](std::uint32_t a, std::uint32_t b) { return store.timeMs(a) < store.timeMs(b); });
-        std::vector<std::int64_t> times(events.size());
+    std::vector<std::int64_t> times; // of the group's events, reused
+    std::vector<double> gaps, dev, scratch;
+    for (const auto &[key, group] : groups) {
+        const Events events { grouped.data() + groupStart[group], groupSize[group] };
+        // logs are mostly written in time order: the check is cheaper than sorting sorted events
+        const auto byTime = [&](std::uint32_t a, std::uint32_t b) { return store.timeMs(a) < store.timeMs(b); };
+        if (!std::is_sorted(events.begin(), events.end(), byTime))
+            std::stable_sort(events.begin(), events.end(), byTime);
+        times.resize(events.size());
         for (std::size_t k = 0; k < events.size(); ++k)
             times[k] = store.timeMs(events[k]);
         const std::string clientName(store.strings().view(key.client));
@@ -220,9 +295,8 @@ std::vector<RetryFinding> analyzeRetries(const EventStore &store, const EventSub
                 const std::int64_t d = times[n] - t;
                 if (d < 500)
                     continue;
-                const std::size_t bin = std::min<std::size_t>(599, std::size_t(d / 100));
-                ++cs.delayBins[bin];
-                cs.binDelays[bin].push_back(double(d) / 1000.0);
+                ++cs.delayBins[binOf(d)];
+                cs.delaysMs.push_back(std::uint32_t(d));
                 cs.delayFirstMs = std::min(cs.delayFirstMs, t);
                 cs.delayLastMs = std::max(cs.delayLastMs, t);
             }
@@ -230,16 +304,14 @@ std::vector<RetryFinding> analyzeRetries(const EventStore &store, const EventSub
 
         // polling: many requests at a fixed short interval
         if (std::int64_t(events.size()) >= o.minPolls) {
-            std::vector<double> gaps;
-            gaps.reserve(events.size());
+            gaps.clear();
             for (std::size_t k = 1; k < events.size(); ++k)
                 gaps.push_back(double(times[k] - times[k - 1]) / 1000.0);
-            const double m = median(gaps);
-            std::vector<double> dev;
-            dev.reserve(gaps.size());
+            const double m = median(gaps, scratch);
+            dev.clear();
             for (double g : gaps)
                 dev.push_back(std::fabs(g - m));
-            if (m > 0.05 && m <= o.maxPollIntervalS && median(dev) <= o.maxPollSpread * m) {
+            if (m > 0.05 && m <= o.maxPollIntervalS && median(dev, scratch) <= o.maxPollSpread * m) {
                 RetryFinding f;
                 f.kind = RetryFinding::Kind::Polling;
                 f.client = who;
@@ -270,7 +342,7 @@ std::vector<RetryFinding> analyzeRetries(const EventStore &store, const EventSub
             f.total = cs.withRetryAfter;
             f.baseline = cs.before;
             f.seconds = excess;
-            f.retryAfterS = median(cs.retryAfters);
+            f.retryAfterS = median(cs.retryAfters, scratch);
             f.firstMs = cs.firstMs;
             f.lastMs = cs.lastMs;
             f.examplesMs = cs.earlyTimes;
@@ -296,7 +368,13 @@ std::vector<RetryFinding> analyzeRetries(const EventStore &store, const EventSub
                 f.target = cs.target;
                 f.count = peak;
                 f.total = cs.rejections;
-                f.seconds = median(cs.binDelays[best]);
+                std::vector<double> &inBest = gaps; // the delays of the peak bin, in seconds
+                inBest.clear();
+                for (const std::uint32_t d : cs.delaysMs) {
+                    if (binOf(d) == best)
+                        inBest.push_back(double(d) / 1000.0);
+                }
+                f.seconds = median(inBest, scratch);
                 f.firstMs = cs.delayFirstMs;
                 f.lastMs = cs.delayLastMs;
                 out.push_back(f);

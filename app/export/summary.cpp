@@ -5,6 +5,7 @@
 #include <QRegularExpression>
 
 #include <algorithm>
+#include <future>
 
 std::optional<LimitSpec> parseLimitSpec(const QString &text, QString *error)
 {
@@ -80,9 +81,9 @@ Summary buildSummary(const EventStore &store, std::vector<InputReport> inputs,
     return s;
 }
 
-void addFindings(Summary &s, const EventStore &store, int headroomPercent, const EventSubset *subset)
+namespace {
+void addLimitAsk(Summary &s, int headroomPercent)
 {
-    s.findings = analyzeRetries(store, subset);
     if (s.peakRpm) {
         LimitAsk ask;
         ask.peakRpm = *s.peakRpm;
@@ -91,6 +92,25 @@ void addFindings(Summary &s, const EventStore &store, int headroomPercent, const
         ask.requestsPerMinute = (ask.peakRpm * (100 + headroomPercent) + 99) / 100;
         s.limitAsk = ask;
     }
+}
+} // namespace
+
+void addFindings(Summary &s, const EventStore &store, int headroomPercent, const EventSubset *subset)
+{
+    s.findings = analyzeRetries(store, subset);
+    addLimitAsk(s, headroomPercent);
+}
+
+Summary buildSummaryWithFindings(const EventStore &store, std::vector<InputReport> inputs,
+                                 std::optional<LimitSpec> userLimit, const ReportedLimit &reported,
+                                 double mergeGapMinutes, int headroomPercent,
+                                 const EventSubset *subset)
+{
+    auto findings = std::async(std::launch::async, [&] { return analyzeRetries(store, subset); });
+    Summary s = buildSummary(store, std::move(inputs), userLimit, reported, mergeGapMinutes, subset);
+    s.findings = findings.get();
+    addLimitAsk(s, headroomPercent);
+    return s;
 }
 
 Summary redactSummary(Summary s, const Redactor &r)

@@ -55,6 +55,13 @@ constexpr int kDefaultHeadroomPercent = 30; // the limit to ask for: peak + 30 %
 void addFindings(Summary &s, const EventStore &store, int headroomPercent,
                  const EventSubset *subset = nullptr);
 
+// buildSummary() then addFindings(), with the retry analysis (the longest part) running on
+// a second thread while the summary is built: both only read the store.
+Summary buildSummaryWithFindings(const EventStore &store, std::vector<InputReport> inputs,
+                                 std::optional<LimitSpec> userLimit, const ReportedLimit &reported,
+                                 double mergeGapMinutes, int headroomPercent,
+                                 const EventSubset *subset = nullptr);
+
 class Redactor;
 // A copy whose every text that came from the input (messages, names, paths, error texts) went
 // through the redactor: what exports write.

@@ -80,6 +80,16 @@ std::unique_ptr<ByteSource> ByteSource::open(const QString &path, QString *error
     return src;
 }
 
+bool ByteSource::skipTo(std::uint64_t offset)
+{
+    if (regularFileFd() < 0 || ::lseek(m_fd, off_t(offset), SEEK_SET) < 0)
+        return false;
+    m_peekPos = m_peek.size(); // the sniffed bytes lie before any offset skipped to
+    m_eof = false;
+    m_consumed = offset;
+    return true;
+}
+
 std::int64_t ByteSource::readRaw(char *buf, std::size_t n)
 {
     if (m_peekPos < m_peek.size()) {

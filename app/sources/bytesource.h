@@ -33,6 +33,11 @@ public:
     std::uint64_t sizeOnDisk() const { return m_size; }
     std::uint64_t consumed() const { return m_consumed; }
 
+    // A regular file read as it is (no gzip) can be read at any offset (pread) by several
+    // threads: its descriptor, else -1. skipTo() moves read() on to that byte.
+    int regularFileFd() const { return m_ownsFd && !m_gzip && m_size > 0 ? m_fd : -1; }
+    bool skipTo(std::uint64_t offset);
+
 private:
     ByteSource() = default;
     std::int64_t readRaw(char *buf, std::size_t n);

@@ -1,5 +1,7 @@
 #include "store/eventstore.h"
 
+#include "store/fasthash.h"
+
 #include <algorithm>
 
 void EventStore::reserve(std::size_t n)
@@ -16,6 +18,30 @@ void EventStore::reserve(std::size_t n)
     m_source.reserve(n);
     m_flags.reserve(n);
     m_method.reserve(n);
+}
+
+void EventStore::clear()
+{
+    m_time.clear();
+    m_offset.clear();
+    m_line.clear();
+    m_endpoint.clear();
+    m_actor.clear();
+    m_serverLimit.clear();
+    m_duration.clear();
+    m_status.clear();
+    m_file.clear();
+    m_source.clear();
+    m_flags.clear();
+    m_method.clear();
+    m_details.clear();
+    m_files.clear();
+    m_strings = StringPool();
+    m_methods.assign(1, std::string());
+    m_actors.assign(1, Actor {});
+    m_actorIds.clear();
+    m_actorIds.emplace(Actor {}, 0);
+    m_actorCache.reset();
 }
 
 std::uint8_t EventStore::methodIndex(std::string_view m)
@@ -38,14 +64,36 @@ std::uint32_t EventStore::actorIndex(const Actor &a)
     return it->second;
 }
 
+std::uint32_t EventStore::actorOf(std::string_view tool, std::string_view provider,
+                                  std::string_view client)
+{
+    if (!m_actorCache)
+        m_actorCache = std::make_unique<ActorCacheSlot[]>(kActorCacheSlots);
+    const std::uint64_t h = fastHash(client, fastHash(provider, fastHash(tool)));
+    ActorCacheSlot &slot = m_actorCache[h & (kActorCacheSlots - 1)];
+    if (slot.actor != 0 && slot.hash == h) {
+        const Actor &a = m_actors[slot.actor];
+        if (m_strings.view(a.tool) == tool && m_strings.view(a.provider) == provider
+            && m_strings.view(a.client) == client)
+            return slot.actor;
+    }
+    // interned in this order, as before the cache: string ids follow first appearance
+    const std::uint32_t t = m_strings.intern(tool);
+    const std::uint32_t p = m_strings.intern(provider);
+    const std::uint32_t c = m_strings.intern(client);
+    const std::uint32_t actor = actorIndex({ t, p, c });
+    if (actor != 0)
+        slot = { h, actor };
+    return actor;
+}
+
 void EventStore::append(const EventInput &e)
 {
     m_time.push_back(e.timeMs);
     m_offset.push_back(e.offset);
     m_line.push_back(e.line);
     m_endpoint.push_back(m_strings.intern(e.endpoint));
-    m_actor.push_back(actorIndex(
-            { m_strings.intern(e.tool), m_strings.intern(e.provider), m_strings.intern(e.client) }));
+    m_actor.push_back(actorOf(e.tool, e.provider, e.client));
     m_serverLimit.push_back(e.serverLimit);
     m_duration.push_back(e.durationMs);
     m_status.push_back(std::int16_t(e.status < -1 || e.status > 32767 ? -1 : e.status));
@@ -76,39 +124,57 @@ void EventStore::appendShard(const EventStore &shard, const std::vector<bool> &s
     for (std::size_t i = 0; i < shard.m_methods.size(); ++i)
         methodMap[i] = methodIndex(shard.m_methods[i]);
 
-    reserve(size() + shard.size());
+    // The plain columns are copied column by column, one tight loop each (a row at a time
+    // pushed to twelve columns took longer; this runs on the loader's merging thread).
+    const std::size_t n = shard.size();
+    const std::size_t first = size();
+    auto forKept = [&](auto &&f) {
+        if (skip.empty()) {
+            for (std::size_t i = 0; i < n; ++i)
+                f(i);
+        } else {
+            for (std::size_t i = 0; i < n; ++i) {
+                if (!skip[i])
+                    f(i);
+            }
+        }
+    };
+    reserve(first + n);
+    // Strings, actors and details a row at a time, as append() would: the pool gives ids in
+    // the order strings first appear, and reports break ties by id.
+    std::size_t kept = 0; // kept events so far
     std::size_t nextDetail = 0; // shard details are sorted by event index too
-    for (std::size_t i = 0; i < shard.size(); ++i) {
+    for (std::size_t i = 0; i < n; ++i) {
         const bool hasDetail = nextDetail < shard.m_details.size() && shard.m_details[nextDetail].first == i;
         if (hasDetail)
             ++nextDetail;
         if (!skip.empty() && skip[i])
             continue;
-        m_time.push_back(shard.m_time[i]);
-        m_offset.push_back(shard.m_offset[i] + offsetBase);
-        m_line.push_back(std::uint32_t(shard.m_line[i] + lineBase));
         m_endpoint.push_back(mapString(shard.m_endpoint[i]));
         const std::uint32_t a = shard.m_actor[i];
         if (actorMap[a] == UINT32_MAX) {
             const Actor &sa = shard.m_actors[a];
-            actorMap[a] = actorIndex(
-                    { mapString(sa.tool), mapString(sa.provider), mapString(sa.client) });
+            actorMap[a] = actorIndex({ mapString(sa.tool), mapString(sa.provider), mapString(sa.client) });
         }
         m_actor.push_back(actorMap[a]);
-        m_serverLimit.push_back(shard.m_serverLimit[i]);
-        m_duration.push_back(shard.m_duration[i]);
-        m_status.push_back(shard.m_status[i]);
-        m_file.push_back(shard.m_file[i]);
-        m_source.push_back(shard.m_source[i]);
-        m_flags.push_back(shard.m_flags[i]);
-        m_method.push_back(methodMap[shard.m_method[i]]);
         if (hasDetail) {
             const EventDetail &sd = shard.m_details[nextDetail - 1].second;
-            m_details.emplace_back(std::uint32_t(m_time.size() - 1),
+            m_details.emplace_back(std::uint32_t(first + kept),
                                    EventDetail { mapString(sd.messageId), mapString(sd.errorCodeId),
                                                  sd.retryAfterMs });
         }
+        ++kept;
     }
+    forKept([&](std::size_t i) { m_time.push_back(shard.m_time[i]); });
+    forKept([&](std::size_t i) { m_offset.push_back(shard.m_offset[i] + offsetBase); });
+    forKept([&](std::size_t i) { m_line.push_back(std::uint32_t(shard.m_line[i] + lineBase)); });
+    forKept([&](std::size_t i) { m_serverLimit.push_back(shard.m_serverLimit[i]); });
+    forKept([&](std::size_t i) { m_duration.push_back(shard.m_duration[i]); });
+    forKept([&](std::size_t i) { m_status.push_back(shard.m_status[i]); });
+    forKept([&](std::size_t i) { m_file.push_back(shard.m_file[i]); });
+    forKept([&](std::size_t i) { m_source.push_back(shard.m_source[i]); });
+    forKept([&](std::size_t i) { m_flags.push_back(shard.m_flags[i]); });
+    forKept([&](std::size_t i) { m_method.push_back(methodMap[shard.m_method[i]]); });
 }
 
 std::size_t EventStore::bytesUsed() const
@@ -117,7 +183,8 @@ std::size_t EventStore::bytesUsed() const
     return cap(m_time) + cap(m_offset) + cap(m_line) + cap(m_endpoint) + cap(m_actor)
             + cap(m_serverLimit) + cap(m_duration) + cap(m_status)
             + cap(m_file) + cap(m_source) + cap(m_flags) + cap(m_method) + cap(m_details)
-            + cap(m_actors) + m_strings.bytesUsed();
+            + cap(m_actors) + m_strings.bytesUsed()
+            + (m_actorCache ? kActorCacheSlots * sizeof(ActorCacheSlot) : 0);
 }
 
 void EventStore::popBack()

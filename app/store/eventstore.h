@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -55,6 +56,8 @@ public:
     EventStore &operator=(EventStore &&) noexcept = default;
 
     void reserve(std::size_t n);
+    // No events, files or strings any more; the columns keep their capacity (for reuse).
+    void clear();
     // Removes the last event (a duplicate found after it was appended).
     void popBack();
     void append(const EventInput &e);
@@ -73,6 +76,10 @@ public:
     std::uint8_t flags(std::size_t i) const { return m_flags[i]; }
     std::string_view method(std::size_t i) const { return m_methods[m_method[i]]; }
     std::uint32_t endpointId(std::size_t i) const { return m_endpoint[i]; }
+    // tool, provider and client together: events with the same actor id share all three
+    std::uint32_t actorId(std::size_t i) const { return m_actor[i]; }
+    // the same method has the same id (< 256)
+    std::uint8_t methodId(std::size_t i) const { return m_method[i]; }
     std::uint32_t toolId(std::size_t i) const { return m_actors[m_actor[i]].tool; }
     std::uint32_t providerId(std::size_t i) const { return m_actors[m_actor[i]].provider; }
     std::uint32_t clientId(std::size_t i) const { return m_actors[m_actor[i]].client; }
@@ -131,6 +138,17 @@ private:
         }
     };
     std::uint32_t actorIndex(const Actor &a);
+    // The actor of (tool, provider, client) as text, interning them when new. A small
+    // direct-mapped cache keyed by a hash of the three strings answers most events with one
+    // hash and three compares instead of three interns and an actor lookup (append() runs
+    // once per event in the loader's workers).
+    std::uint32_t actorOf(std::string_view tool, std::string_view provider, std::string_view client);
+    struct ActorCacheSlot
+    {
+        std::uint64_t hash = 0;
+        std::uint32_t actor = 0; // 0: empty (actor 0, all empty, is never cached)
+    };
+    static constexpr std::size_t kActorCacheSlots = 256;
 
     Column<std::int64_t> m_time;
     Column<std::uint64_t> m_offset;
@@ -152,4 +170,5 @@ private:
     std::vector<std::string> m_methods { std::string() };
     std::vector<Actor> m_actors { Actor {} };
     std::unordered_map<Actor, std::uint32_t, ActorHash> m_actorIds { { Actor {}, 0 } };
+    std::unique_ptr<ActorCacheSlot[]> m_actorCache; // made by the first append()
 };

@@ -1,15 +1,57 @@
 #include "store/stringpool.h"
 
+#include "store/fasthash.h"
+
 #include <cstring>
 
 namespace {
 constexpr std::size_t kBlockBytes = 64 * 1024;
 }
 
+namespace {
+std::uint64_t hashOf(std::string_view s)
+{
+    return fastHash(s);
+}
+std::uint32_t tagOf(std::uint64_t hash)
+{
+    return std::uint32_t(hash >> 32);
+}
+} // namespace
+
 StringPool::StringPool()
 {
-    m_views.emplace_back();
-    m_ids.emplace(std::string_view(), 0);
+    m_views.emplace_back(); // id 0, the empty string, is never in the table: intern() answers it
+    m_slots.assign(64, 0);
+    m_mask = m_slots.size() - 1;
+}
+
+std::size_t StringPool::slotOf(std::string_view s, std::uint64_t hash) const
+{
+    const std::uint32_t tag = tagOf(hash);
+    for (std::size_t i = std::size_t(hash) & m_mask;; i = (i + 1) & m_mask) {
+        const std::uint64_t slot = m_slots[i];
+        if (slot == 0)
+            return i;
+        if (std::uint32_t(slot >> 32) == tag && m_views[std::uint32_t(slot) - 1] == s)
+            return i;
+    }
+}
+
+void StringPool::grow()
+{
+    std::vector<std::uint64_t> old = std::move(m_slots);
+    m_slots.assign(old.size() * 2, 0);
+    m_mask = m_slots.size() - 1;
+    for (const std::uint64_t slot : old) {
+        if (slot == 0)
+            continue;
+        const std::uint64_t hash = hashOf(m_views[std::uint32_t(slot) - 1]);
+        std::size_t i = std::size_t(hash) & m_mask;
+        while (m_slots[i] != 0)
+            i = (i + 1) & m_mask;
+        m_slots[i] = slot;
+    }
 }
 
 std::string_view StringPool::store(std::string_view s)
@@ -37,24 +79,29 @@ std::uint32_t StringPool::intern(std::string_view s)
 {
     if (s.empty())
         return 0;
-    auto it = m_ids.find(s);
-    if (it != m_ids.end())
-        return it->second;
+    const std::uint64_t hash = hashOf(s);
+    std::size_t i = slotOf(s, hash);
+    if (m_slots[i] != 0)
+        return std::uint32_t(m_slots[i]) - 1;
     const std::string_view kept = store(s);
     const auto id = std::uint32_t(m_views.size());
     m_views.push_back(kept);
-    m_ids.emplace(kept, id);
+    m_slots[i] = std::uint64_t(tagOf(hash)) << 32 | (id + 1);
+    if (m_views.size() * 2 > m_slots.size())
+        grow();
     return id;
 }
 
 std::uint32_t StringPool::find(std::string_view s) const
 {
-    auto it = m_ids.find(s);
-    return it == m_ids.end() ? UINT32_MAX : it->second;
+    if (s.empty())
+        return 0;
+    const std::size_t i = slotOf(s, hashOf(s));
+    return m_slots[i] == 0 ? UINT32_MAX : std::uint32_t(m_slots[i]) - 1;
 }
 
 std::size_t StringPool::bytesUsed() const
 {
     return m_blocks.size() * kBlockBytes + m_views.capacity() * sizeof(std::string_view)
-        + m_ids.size() * (sizeof(std::string_view) + sizeof(std::uint32_t) + 2 * sizeof(void *));
+        + m_slots.capacity() * sizeof(std::uint64_t);
 }
