@@ -67,6 +67,7 @@ public:
                      std::uint64_t offsetBase);
 
     std::size_t size() const { return m_time.size(); }
+    std::size_t capacity() const { return m_time.capacity(); }
     bool empty() const { return m_time.empty(); }
 
     std::int64_t timeMs(std::size_t i) const { return m_time[i]; }
