@@ -39,6 +39,7 @@ class TestLoader : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
+    void cloneIsTheSameStore();
     void framing_data();
     void framing();
     void brokenLinesAreLocatedAndTheRestKept();
@@ -298,6 +299,48 @@ void TestLoader::shapesPerRecord()
     QCOMPARE(QString::fromUtf8(l.store->tool(0).data(), int(l.store->tool(0).size())), tool);
     QCOMPARE(QString::fromUtf8(l.store->provider(0).data(), int(l.store->provider(0).size())), provider);
     QCOMPARE(QString::fromStdString(formatUtcMs(l.store->timeMs(0))), time);
+}
+
+// EventStore::clone (live snapshots): every event reads back the same, ids included, and
+// the copy grows on its own.
+void TestLoader::cloneIsTheSameStore()
+{
+    const Loaded a = loadFiles({ fixture(QStringLiteral("gateway_mix.ndjson")),
+        fixture(QStringLiteral("samples/mitmproxy_chrome.har")) });
+    const EventStore &s = *a.store;
+    QVERIFY(s.size() > 30);
+    EventStore c = s.clone(s.size() + 10);
+    QCOMPARE(c.size(), s.size());
+    QVERIFY(c.capacity() >= s.size() + 10);
+    QCOMPARE(c.strings().size(), s.strings().size());
+    for (std::uint32_t id = 0; id < s.strings().size(); ++id)
+        QCOMPARE(c.strings().view(id), s.strings().view(id));
+    QCOMPARE(c.fileCount(), s.fileCount());
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        QCOMPARE(c.timeMs(i), s.timeMs(i));
+        QCOMPARE(c.status(i), s.status(i));
+        QCOMPARE(c.source(i), s.source(i));
+        QCOMPARE(c.method(i), s.method(i));
+        QCOMPARE(c.endpointId(i), s.endpointId(i));
+        QCOMPARE(c.toolId(i), s.toolId(i));
+        QCOMPARE(c.providerId(i), s.providerId(i));
+        QCOMPARE(c.clientId(i), s.clientId(i));
+        QCOMPARE(c.messageId(i), s.messageId(i));
+        QCOMPARE(c.errorCode(i), s.errorCode(i));
+        QCOMPARE(c.retryAfterMs(i), s.retryAfterMs(i));
+        QCOMPARE(c.serverLimit(i), s.serverLimit(i));
+        QCOMPARE(c.file(i), s.file(i));
+        QCOMPARE(c.line(i), s.line(i));
+        QCOMPARE(c.offset(i), s.offset(i));
+    }
+    // appending to the copy interns new names after the old ones and leaves the original
+    EventInput e;
+    e.timeMs = 1;
+    e.tool = "a_tool_only_the_copy_has";
+    c.append(e);
+    QCOMPARE(c.size(), s.size() + 1);
+    QCOMPARE(c.tool(s.size()), std::string_view("a_tool_only_the_copy_has"));
+    QCOMPARE(s.strings().find("a_tool_only_the_copy_has"), UINT32_MAX);
 }
 
 QTEST_GUILESS_MAIN(TestLoader)

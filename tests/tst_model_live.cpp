@@ -135,6 +135,32 @@ void TestModelLive::filterStaysOnAcrossSnapshots()
     QTRY_COMPARE(shownEvents(session), std::size_t(5));
     QTRY_COMPARE(session.filter().view()->requests(), 3);
     QCOMPARE(session.filter().state().status, 429);
+    // late records (older than the newest) and a second filter: the views built from the
+    // new events only are the views built from scratch
+    append(log, rec(1, 429, "late_tool") + rec(59, 429) + rec(0, 200));
+    QTRY_COMPARE(shownEvents(session), std::size_t(8));
+    QTRY_COMPARE(session.filter().view()->requests(), 5);
+    FilterState all429 = session.filter().state();
+    for (const FilterState &f : { all429, FilterState() }) {
+        session.filter().apply(f);
+        append(log, rec(30, 429) + rec(2, 200));
+        const std::size_t n = shownEvents(session) + 2;
+        QTRY_COMPARE(shownEvents(session), n);
+        QTRY_VERIFY(!session.filter().isBusy());
+        const auto grown = session.filter().view();
+        const auto fresh = buildFilteredView(grown->store, f, 5.0, 0, {});
+        QCOMPARE(grown->rows, fresh->rows);
+        QCOMPARE(grown->rejected, fresh->rejected);
+        for (std::size_t k = 0; k < BucketPyramid::levelCount(); ++k) {
+            QCOMPARE(grown->pyramid.level(k).size(), fresh->pyramid.level(k).size());
+            for (std::size_t b = 0; b < fresh->pyramid.level(k).size(); ++b) {
+                QCOMPARE(grown->pyramid.level(k)[b].startMs, fresh->pyramid.level(k)[b].startMs);
+                QCOMPARE(grown->pyramid.level(k)[b].requests, fresh->pyramid.level(k)[b].requests);
+                QCOMPARE(grown->pyramid.level(k)[b].rejected, fresh->pyramid.level(k)[b].rejected);
+            }
+        }
+        QCOMPARE(grown->incidents.size(), fresh->incidents.size());
+    }
 }
 
 void TestModelLive::warningUsesTheWindowsLimit()

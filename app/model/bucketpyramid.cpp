@@ -28,9 +28,15 @@ BucketPyramid BucketPyramid::build(
 {
     BucketPyramid p;
     p.m_levels[0] = countBuckets(store, kSizes[0], subset);
+    if (cancelled && cancelled())
+        return BucketPyramid();
+    p.coarsenLevels();
+    return p;
+}
+
+void BucketPyramid::coarsenLevels()
+{
     for (std::size_t k = 1; k < kSizes.size(); ++k) {
-        if (cancelled && cancelled())
-            return BucketPyramid();
         // from the coarsest finer level that divides this size: fewer buckets to merge
         std::size_t from = 0;
         for (std::size_t j = k; j-- > 0;) {
@@ -39,8 +45,35 @@ BucketPyramid BucketPyramid::build(
                 break;
             }
         }
-        p.m_levels[k] = coarsen(p.m_levels[from], kSizes[k]);
+        m_levels[k] = coarsen(m_levels[from], kSizes[k]);
     }
+}
+
+BucketPyramid BucketPyramid::plus(const EventStore &store, const EventSubset &added) const
+{
+    const std::vector<BucketCounts> extra = countBuckets(store, kSizes[0], &added);
+    BucketPyramid p;
+    const std::vector<BucketCounts> &old = m_levels[0];
+    std::vector<BucketCounts> &merged = p.m_levels[0];
+    merged.reserve(old.size() + extra.size());
+    auto a = old.begin(), b = extra.begin();
+    while (a != old.end() || b != extra.end()) {
+        if (b == extra.end() || (a != old.end() && a->startMs < b->startMs)) {
+            merged.push_back(*a++);
+        } else if (a == old.end() || b->startMs < a->startMs) {
+            merged.push_back(*b++);
+        } else { // the same second: add the counts
+            BucketCounts c = *a++;
+            c.requests += b->requests;
+            for (std::size_t s = 0; s < c.rejected.size(); ++s)
+                c.rejected[s] += b->rejected[s];
+            if (b->serverLimit >= 0 && (c.serverLimit < 0 || b->serverLimit < c.serverLimit))
+                c.serverLimit = b->serverLimit;
+            merged.push_back(c);
+            ++b;
+        }
+    }
+    p.coarsenLevels();
     return p;
 }
 

@@ -23,6 +23,10 @@ public:
     static BucketPyramid build(const EventStore &store, const EventSubset *subset,
         const std::function<bool()> &cancelled = {});
 
+    // This pyramid with the given events added (their counts merged into level 0, the
+    // coarser levels made again from it): a live view that grew costs its new events only.
+    BucketPyramid plus(const EventStore &store, const EventSubset &added) const;
+
     bool empty() const { return m_levels[0].empty(); }
     static constexpr std::size_t levelCount() { return kSizes.size(); }
     static std::int64_t bucketMs(std::size_t level) { return kSizes[level]; }
@@ -38,6 +42,8 @@ public:
     std::vector<std::int64_t> minutesOver(std::int64_t limit) const;
 
 private:
+    void coarsenLevels();
+
     std::array<std::vector<BucketCounts>, kSizes.size()> m_levels;
 };
 

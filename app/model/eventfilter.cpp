@@ -27,8 +27,8 @@ std::uint32_t nameId(const EventStore &store, const QString &name)
 
 } // namespace
 
-FilterResult applyFilter(
-    const EventStore &store, const FilterState &filter, const std::function<bool()> &cancelled)
+FilterResult applyFilter(const EventStore &store, const FilterState &filter,
+    const std::function<bool()> &cancelled, std::size_t first)
 {
     FilterResult result;
     const std::size_t n = store.size();
@@ -51,8 +51,9 @@ FilterResult applyFilter(
             textHit[id] = containsIgnoreCase(pool.view(id), needle) ? 1 : 0;
     }
 
-    result.rows.reserve(result.all ? n : n / 4);
-    for (std::size_t i = 0; i < n; ++i) {
+    first = std::min(first, n);
+    result.rows.reserve(result.all ? n - first : (n - first) / 4);
+    for (std::size_t i = first; i < n; ++i) {
         if ((i & 0xFFFF) == 0 && cancelled && cancelled()) {
             result.cancelled = true;
             return result;

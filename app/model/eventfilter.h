@@ -19,8 +19,9 @@ struct FilterResult
 // Applies filter to every event of store. cancelled is polled now and then to stop early.
 // Names (tool, provider) and the text are matched on the string pool once, then per event
 // by id, so a million events take a few milliseconds.
+// Events from `first` on (a live store that grew: only the new ones).
 FilterResult applyFilter(const EventStore &store, const FilterState &filter,
-    const std::function<bool()> &cancelled = {});
+    const std::function<bool()> &cancelled = {}, std::size_t first = 0);
 
 // Rows of a time-sorted subset within [fromMs, toMs): the half-open index range.
 std::pair<std::size_t, std::size_t> timeRange(

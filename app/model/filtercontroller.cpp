@@ -22,6 +22,13 @@ FilterController::~FilterController()
 void FilterController::setStore(std::shared_ptr<const EventStore> store)
 {
     m_store = std::move(store);
+    ++m_lineage;
+    recompute();
+}
+
+void FilterController::growStore(std::shared_ptr<const EventStore> store)
+{
+    m_store = std::move(store);
     recompute();
 }
 
@@ -57,10 +64,11 @@ void FilterController::recompute()
         Q_EMIT busyChanged(true);
     }
     auto latest = m_latest;
-    QtConcurrent::run(&m_pool, [store = m_store, filter = m_state, gap = m_mergeGap, gen, latest] {
+    QtConcurrent::run(&m_pool, [store = m_store, filter = m_state, gap = m_mergeGap, gen, latest,
+                                   previous = m_view, lineage = m_lineage] {
         lowerThreadPriority();
-        return buildFilteredView(
-            store, filter, gap, gen, [&latest, gen] { return latest->load() != gen; });
+        return buildFilteredView(store, filter, gap, gen,
+            [&latest, gen] { return latest->load() != gen; }, previous, lineage);
     }).then(this, [this, gen](std::shared_ptr<const FilteredView> view) {
         if (!view || gen != m_latest->load())
             return; // a newer request exists: drop this one

@@ -28,6 +28,9 @@ public:
 
     // New data: keeps the filter, recomputes.
     void setStore(std::shared_ptr<const EventStore> store);
+    // The same data grown (a live snapshot: the current store is a prefix of this one):
+    // only the new events are filtered and counted.
+    void growStore(std::shared_ptr<const EventStore> store);
     void setMergeGapMinutes(double minutes);
     double mergeGapMinutes() const { return m_mergeGap; }
 
@@ -50,5 +53,6 @@ private:
     std::shared_ptr<std::atomic<quint64>> m_latest;
     QThreadPool m_pool; // below the GUI thread's priority
     double m_mergeGap = 5.0;
+    quint64 m_lineage = 0; // changes with setStore, not with growStore
     bool m_busy = false;
 };

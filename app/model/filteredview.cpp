@@ -2,20 +2,49 @@
 
 #include "model/eventfilter.h"
 
+#include <algorithm>
+
 std::shared_ptr<const FilteredView> buildFilteredView(std::shared_ptr<const EventStore> store,
     const FilterState &filter, double mergeGapMinutes, quint64 generation,
-    const std::function<bool()> &cancelled)
+    const std::function<bool()> &cancelled, std::shared_ptr<const FilteredView> previous,
+    quint64 lineage)
 {
     auto view = std::make_shared<FilteredView>();
     view->filter = filter;
     view->generation = generation;
-    if (store) {
+    view->lineage = lineage;
+    const bool grows = store && previous && previous->store && lineage != 0
+        && previous->lineage == lineage && previous->filter == filter
+        && previous->store->size() <= store->size();
+    if (grows) {
+        const std::size_t first = previous->store->size();
+        FilterResult added = applyFilter(*store, filter, cancelled, first);
+        if (added.cancelled)
+            return nullptr;
+        view->all = added.all;
+        view->rows.reserve(previous->rows.size() + added.rows.size());
+        view->rows = previous->rows;
+        view->rows.insert(view->rows.end(), added.rows.begin(), added.rows.end());
+        const auto byTime = [&store](std::uint32_t a, std::uint32_t b) {
+            return store->timeMs(a) < store->timeMs(b);
+        };
+        // live records mostly come in time order: then the new rows simply follow
+        const auto middle = view->rows.begin() + std::ptrdiff_t(previous->rows.size());
+        if (!std::is_sorted(middle, view->rows.end(), byTime))
+            std::stable_sort(middle, view->rows.end(), byTime);
+        if (middle != view->rows.begin() && middle != view->rows.end()
+            && byTime(*middle, *(middle - 1)))
+            std::inplace_merge(view->rows.begin(), middle, view->rows.end(), byTime);
+        view->pyramid = previous->pyramid.plus(*store, added.rows);
+    } else if (store) {
         FilterResult result = applyFilter(*store, filter, cancelled);
         if (result.cancelled)
             return nullptr;
         view->rows = std::move(result.rows);
         view->all = result.all;
         view->pyramid = BucketPyramid::build(*store, view->subset(), cancelled);
+    }
+    if (store) {
         if (cancelled && cancelled())
             return nullptr;
         for (const BucketCounts &b : view->pyramid.level(0)) {

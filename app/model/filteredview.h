@@ -17,6 +17,7 @@ struct FilteredView
     std::shared_ptr<const EventStore> store;
     FilterState filter;
     quint64 generation = 0;
+    quint64 lineage = 0; // views of one lineage see stores that only grew (a live session)
     EventSubset rows; // events that pass, sorted by time
     bool all = false; // every event passes
     BucketPyramid pyramid;
@@ -30,8 +31,12 @@ struct FilteredView
 
 // Builds the view in the calling thread (a worker). cancelled is polled; a cancelled build
 // returns nullptr.
+// With a previous view of the same filter whose store is a prefix of this one (the same
+// lineage: a live snapshot and an earlier one), only the events after that prefix are
+// filtered and counted.
 std::shared_ptr<const FilteredView> buildFilteredView(std::shared_ptr<const EventStore> store,
     const FilterState &filter, double mergeGapMinutes, quint64 generation,
-    const std::function<bool()> &cancelled);
+    const std::function<bool()> &cancelled,
+    std::shared_ptr<const FilteredView> previous = nullptr, quint64 lineage = 0);
 
 Q_DECLARE_METATYPE(std::shared_ptr<const FilteredView>)

@@ -71,6 +71,7 @@ private:
     void startSnapshot();
 
     std::shared_ptr<const RuleSet> m_rules;
+    std::shared_ptr<struct StoreRecycler> m_recycler;
     std::unique_ptr<LiveSession> m_session;
     // The newest snapshot's store first (when there is one), then the batches since.
     std::vector<std::shared_ptr<const EventStore>> m_pieces;

@@ -17,9 +17,15 @@ Session::Session(RuleSet rules, QObject *parent)
         m_filter.setStore(r->store);
         Q_EMIT loaded(r);
     });
+    connect(&m_live, &LiveFeed::started, this, [this] { m_liveFresh = true; });
     connect(&m_live, &LiveFeed::snapshotReady, this, [this](std::shared_ptr<const LoadResult> r) {
         m_result = r;
-        m_filter.setStore(r->store);
+        // snapshots of one session only grow: the filter counts what is new
+        if (m_liveFresh)
+            m_filter.setStore(r->store);
+        else
+            m_filter.growStore(r->store);
+        m_liveFresh = false;
         Q_EMIT liveUpdated(r);
     });
     connect(&m_filter, &FilterController::viewReady, &m_live, &LiveFeed::viewShown);
@@ -27,8 +33,11 @@ Session::Session(RuleSet rules, QObject *parent)
     connect(&m_filter, &FilterController::viewReady, this,
         [this](std::shared_ptr<const FilteredView> view) {
             m_applyPending = true;
-            // a timer, not a posted event: the event loop handles input and paints the
-            // chart in between
+            // A timer, not a posted event: the event loop handles input and paints the
+            // chart in between. (Watching live, every view reaches the table too: it lists
+            // the first rows at once and the rest in batches that the next view cancels, so
+            // it costs little. Applying only one view a second was measured worse: its
+            // batches then ran to the end, a million rows a second.)
             QTimer::singleShot(1, this, [this, view] {
                 if (view != m_filter.view())
                     return; // a newer view came meanwhile; its own call applies it

@@ -76,4 +76,5 @@ private:
     std::shared_ptr<const LoadResult> m_result;
     qint64 m_limit = 0;
     bool m_applyPending = false;
+    bool m_liveFresh = false; // the next live snapshot starts a new session's data
 };

@@ -108,6 +108,39 @@ void EventStore::append(const EventInput &e)
     }
 }
 
+EventStore EventStore::clone(std::size_t capacity) const
+{
+    EventStore c;
+    copyInto(c, capacity);
+    return c;
+}
+
+void EventStore::copyInto(EventStore &c, std::size_t capacity) const
+{
+    c.clear();
+    c.reserve(std::max(capacity, size()));
+    auto copy = [](auto &to, const auto &from) { to.insert(to.end(), from.begin(), from.end()); };
+    copy(c.m_time, m_time);
+    copy(c.m_offset, m_offset);
+    copy(c.m_line, m_line);
+    copy(c.m_endpoint, m_endpoint);
+    copy(c.m_actor, m_actor);
+    copy(c.m_serverLimit, m_serverLimit);
+    copy(c.m_duration, m_duration);
+    copy(c.m_status, m_status);
+    copy(c.m_file, m_file);
+    copy(c.m_source, m_source);
+    copy(c.m_flags, m_flags);
+    copy(c.m_method, m_method);
+    c.m_details = m_details;
+    c.m_files = m_files;
+    for (std::uint32_t id = 1; id < m_strings.size(); ++id)
+        c.m_strings.intern(m_strings.view(id));
+    c.m_methods = m_methods;
+    c.m_actors = m_actors;
+    c.m_actorIds = m_actorIds;
+}
+
 void EventStore::appendShard(const EventStore &shard, const std::vector<bool> &skip,
                              std::uint64_t lineBase, std::uint64_t offsetBase)
 {

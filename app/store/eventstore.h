@@ -56,6 +56,12 @@ public:
     EventStore &operator=(EventStore &&) noexcept = default;
 
     void reserve(std::size_t n);
+    // A copy with room for capacity events: columns copied whole, strings interned again in
+    // id order (so every id stays the same). Much cheaper than appendShard of the whole
+    // store, which remaps every event (live snapshots copy the previous one).
+    EventStore clone(std::size_t capacity = 0) const;
+    // The same into an existing store (cleared first): its memory is reused.
+    void copyInto(EventStore &target, std::size_t capacity = 0) const;
     // No events, files or strings any more; the columns keep their capacity (for reuse).
     void clear();
     // Removes the last event (a duplicate found after it was appended).
