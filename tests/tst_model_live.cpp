@@ -241,7 +241,12 @@ void TestModelLive::stopShowsEverythingAndOpenEndsTheWatch()
 
     // the capture file reopens as a log with the same records
     QSignalSpy loaded(&session, &Session::loaded);
-    QVERIFY(session.watch(followOptions(dir, log), &error)); // watch again, then open instead
+    // watch something else (into another capture), then open the first capture instead
+    const QString other = dir.filePath(QStringLiteral("other.log"));
+    append(other, rec(7, 200), QIODevice::WriteOnly);
+    LiveOptions again = followOptions(dir, other);
+    again.capturePath = dir.filePath(QStringLiteral("capture-2.ndjson"));
+    QVERIFY(session.watch(again, &error));
     session.open({ dir.filePath(QStringLiteral("capture.ndjson")) });
     QVERIFY(!session.live().isActive());
     QVERIFY(loaded.wait(10000));

@@ -4,6 +4,7 @@
 #include "decode/timestamp.h"
 
 #include <cstring>
+#include <utility>
 
 namespace od = simdjson::ondemand;
 using simdjson::error_code;
@@ -1138,6 +1139,37 @@ struct RecordDecoder::Impl
         }
     }
 };
+
+RecordDecoder::Result RecordDecoder::decodeRepairing(const char *s, std::size_t len,
+    std::size_t capacity, const RecordSink &sink, const ErrorSink &errors, std::string &scratch,
+    std::uint64_t &calls, std::uint64_t &replayed)
+{
+    constexpr std::size_t kPad = simdjson::SIMDJSON_PADDING;
+    calls = replayed = 0;
+    Result r = decode(s, len, capacity, sink, errors);
+    std::size_t n = 0; // bytes of scratch in use
+    if (r.error == simdjson::UTF8_ERROR) {
+        scratch = json::sanitizeUtf8(std::string_view(s, len));
+        n = scratch.size();
+        scratch.append(kPad, ' ');
+        calls = 0;
+        r = decode(scratch.data(), n, scratch.size(), sink, errors);
+    }
+    if (r.error == simdjson::STRING_ERROR) {
+        // Lone surrogate escapes (a JavaScript slice cutting an emoji: "\ud83d") read as
+        // U+FFFD too. The records and errors the first pass gave are not given again.
+        if (n == 0) {
+            scratch.assign(s, len);
+            n = len;
+            scratch.append(kPad, ' ');
+        }
+        if (json::replaceLoneSurrogates(scratch.data(), n)) {
+            replayed = std::exchange(calls, 0);
+            r = decode(scratch.data(), n, scratch.size(), sink, errors);
+        }
+    }
+    return r;
+}
 
 RecordDecoder::Result RecordDecoder::decode(const char *json, std::size_t size,
                                             std::size_t capacity, const RecordSink &sink,

@@ -333,30 +333,8 @@ public:
 
     void decodeLine(const char *s, std::size_t len, std::size_t capacity)
     {
-        m_calls = m_replayed = 0;
-        auto r = m_decoder.decode(s, len, capacity, m_sink, m_errors);
-        std::size_t n = 0; // bytes of m_fixed in use
-        if (r.error == simdjson::UTF8_ERROR) {
-            // summary.md: invalid UTF-8 becomes U+FFFD and the record is kept
-            m_fixed = json::sanitizeUtf8(std::string_view(s, len));
-            n = m_fixed.size();
-            m_fixed.append(kPad, ' ');
-            m_calls = 0;
-            r = m_decoder.decode(m_fixed.data(), n, m_fixed.size(), m_sink, m_errors);
-        }
-        if (r.error == simdjson::STRING_ERROR) {
-            // Lone surrogate escapes (a JavaScript slice cutting an emoji: "\ud83d") read as
-            // U+FFFD too. The records and errors the first pass gave are not given again.
-            if (n == 0) {
-                m_fixed.assign(s, len);
-                n = len;
-                m_fixed.append(kPad, ' ');
-            }
-            if (json::replaceLoneSurrogates(m_fixed.data(), n)) {
-                m_replayed = std::exchange(m_calls, 0);
-                r = m_decoder.decode(m_fixed.data(), n, m_fixed.size(), m_sink, m_errors);
-            }
-        }
+        const auto r = m_decoder.decodeRepairing(
+            s, len, capacity, m_sink, m_errors, m_fixed, m_calls, m_replayed);
         if (r.error) {
             error(qs(json::reason(r.error)));
         } else if (r.scalar) {
