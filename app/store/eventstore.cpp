@@ -6,34 +6,12 @@
 
 void EventStore::reserve(std::size_t n)
 {
-    m_time.reserve(n);
-    m_offset.reserve(n);
-    m_line.reserve(n);
-    m_endpoint.reserve(n);
-    m_actor.reserve(n);
-    m_serverLimit.reserve(n);
-    m_duration.reserve(n);
-    m_status.reserve(n);
-    m_file.reserve(n);
-    m_source.reserve(n);
-    m_flags.reserve(n);
-    m_method.reserve(n);
+    std::apply([n](auto &...c) { (c.reserve(n), ...); }, columns());
 }
 
 void EventStore::clear()
 {
-    m_time.clear();
-    m_offset.clear();
-    m_line.clear();
-    m_endpoint.clear();
-    m_actor.clear();
-    m_serverLimit.clear();
-    m_duration.clear();
-    m_status.clear();
-    m_file.clear();
-    m_source.clear();
-    m_flags.clear();
-    m_method.clear();
+    std::apply([](auto &...c) { (c.clear(), ...); }, columns());
     m_details.clear();
     m_files.clear();
     m_strings = StringPool();
@@ -119,19 +97,12 @@ void EventStore::copyInto(EventStore &c, std::size_t capacity) const
 {
     c.clear();
     c.reserve(std::max(capacity, size()));
-    auto copy = [](auto &to, const auto &from) { to.insert(to.end(), from.begin(), from.end()); };
-    copy(c.m_time, m_time);
-    copy(c.m_offset, m_offset);
-    copy(c.m_line, m_line);
-    copy(c.m_endpoint, m_endpoint);
-    copy(c.m_actor, m_actor);
-    copy(c.m_serverLimit, m_serverLimit);
-    copy(c.m_duration, m_duration);
-    copy(c.m_status, m_status);
-    copy(c.m_file, m_file);
-    copy(c.m_source, m_source);
-    copy(c.m_flags, m_flags);
-    copy(c.m_method, m_method);
+    std::apply(
+        [&c](const auto &...from) {
+            std::apply([&](auto &...to) { (to.insert(to.end(), from.begin(), from.end()), ...); },
+                c.columns());
+        },
+        columns());
     c.m_details = m_details;
     c.m_files = m_files;
     for (std::uint32_t id = 1; id < m_strings.size(); ++id)
@@ -213,10 +184,9 @@ void EventStore::appendShard(const EventStore &shard, const std::vector<bool> &s
 std::size_t EventStore::bytesUsed() const
 {
     auto cap = [](const auto &v) { return v.capacity() * sizeof(v[0]); };
-    return cap(m_time) + cap(m_offset) + cap(m_line) + cap(m_endpoint) + cap(m_actor)
-            + cap(m_serverLimit) + cap(m_duration) + cap(m_status)
-            + cap(m_file) + cap(m_source) + cap(m_flags) + cap(m_method) + cap(m_details)
-            + cap(m_actors) + m_strings.bytesUsed()
+    const std::size_t columnBytes
+            = std::apply([&](const auto &...c) { return (cap(c) + ...); }, columns());
+    return columnBytes + cap(m_details) + cap(m_actors) + m_strings.bytesUsed()
             + (m_actorCache ? kActorCacheSlots * sizeof(ActorCacheSlot) : 0);
 }
 
@@ -226,18 +196,7 @@ void EventStore::popBack()
         return;
     if (!m_details.empty() && m_details.back().first == m_time.size() - 1)
         m_details.pop_back();
-    m_time.pop_back();
-    m_offset.pop_back();
-    m_line.pop_back();
-    m_endpoint.pop_back();
-    m_actor.pop_back();
-    m_serverLimit.pop_back();
-    m_duration.pop_back();
-    m_status.pop_back();
-    m_file.pop_back();
-    m_source.pop_back();
-    m_flags.pop_back();
-    m_method.pop_back();
+    std::apply([](auto &...c) { (c.pop_back(), ...); }, columns());
 }
 
 EventDetail EventStore::detail(std::size_t i) const

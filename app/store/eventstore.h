@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <unordered_map>
 #include <vector>
 
@@ -145,6 +146,18 @@ private:
         }
     };
     std::uint32_t actorIndex(const Actor &a);
+    // The per-event columns, for what is done to every one of them alike (reserve, clear,
+    // copy, pop, size): one list, so a new column cannot be forgotten in one of them.
+    auto columns()
+    {
+        return std::tie(m_time, m_offset, m_line, m_endpoint, m_actor, m_serverLimit, m_duration,
+            m_status, m_file, m_source, m_flags, m_method);
+    }
+    auto columns() const
+    {
+        return std::tie(m_time, m_offset, m_line, m_endpoint, m_actor, m_serverLimit, m_duration,
+            m_status, m_file, m_source, m_flags, m_method);
+    }
     // The actor of (tool, provider, client) as text, interning them when new. A small
     // direct-mapped cache keyed by a hash of the three strings answers most events with one
     // hash and three compares instead of three interns and an actor lookup (append() runs
