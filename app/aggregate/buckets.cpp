@@ -24,9 +24,7 @@ std::vector<BucketCounts> countBuckets(const EventStore &store, std::int64_t buc
         const Source s = store.source(i);
         if (s != Source::None)
             ++b.rejected[std::size_t(sourceIndex(s))];
-        const std::int32_t lim = store.serverLimit(i);
-        if (lim >= 0 && (b.serverLimit < 0 || lim < b.serverLimit))
-            b.serverLimit = lim;
+        b.noteServerLimit(store.serverLimit(i));
     };
     if (span / bucketMs < 4'000'000) {
         std::vector<BucketCounts> dense(std::size_t(span / bucketMs + 1));

@@ -16,6 +16,21 @@ struct BucketCounts
     std::int32_t serverLimit = -1; // smallest request limit reported in this bucket, -1: none
 
     std::uint32_t rejectedTotal() const { return rejected[0] + rejected[1] + rejected[2]; }
+
+    // Keeps the smaller of the limits (-1: none).
+    void noteServerLimit(std::int32_t limit)
+    {
+        if (limit >= 0 && (serverLimit < 0 || limit < serverLimit))
+            serverLimit = limit;
+    }
+    // Adds another bucket's counts (the same time, or a finer bucket inside this one).
+    void add(const BucketCounts &o)
+    {
+        requests += o.requests;
+        for (std::size_t s = 0; s < rejected.size(); ++s)
+            rejected[s] += o.rejected[s];
+        noteServerLimit(o.serverLimit);
+    }
 };
 
 // Which events take part (the one filter of chart, table and exports). Empty: all of them.

@@ -13,12 +13,7 @@ std::vector<BucketCounts> coarsen(const std::vector<BucketCounts> &fine, std::in
             c.startMs = start;
             out.push_back(c);
         }
-        BucketCounts &c = out.back();
-        c.requests += b.requests;
-        for (std::size_t s = 0; s < c.rejected.size(); ++s)
-            c.rejected[s] += b.rejected[s];
-        if (b.serverLimit >= 0 && (c.serverLimit < 0 || b.serverLimit < c.serverLimit))
-            c.serverLimit = b.serverLimit;
+        out.back().add(b);
     }
     return out;
 }
@@ -63,14 +58,8 @@ BucketPyramid BucketPyramid::plus(const EventStore &store, const EventSubset &ad
         } else if (a == old.end() || b->startMs < a->startMs) {
             merged.push_back(*b++);
         } else { // the same second: add the counts
-            BucketCounts c = *a++;
-            c.requests += b->requests;
-            for (std::size_t s = 0; s < c.rejected.size(); ++s)
-                c.rejected[s] += b->rejected[s];
-            if (b->serverLimit >= 0 && (c.serverLimit < 0 || b->serverLimit < c.serverLimit))
-                c.serverLimit = b->serverLimit;
-            merged.push_back(c);
-            ++b;
+            merged.push_back(*a++);
+            merged.back().add(*b++);
         }
     }
     p.coarsenLevels();
