@@ -146,10 +146,10 @@ std::string Redactor::text(std::string_view in) const
             "([\"']?)([A-Za-z][A-Za-z0-9_\\-]*)\\1(\\s*[:=]\\s*)(\"[^\"]*\"|'[^']*'|[^\\s&,;\"'}]+)"));
     QString out;
     qsizetype last = 0;
+    static const QRegularExpression wholeNumber(QStringLiteral("^-?[0-9]{1,9}$"));
     auto it = pair.globalMatch(t);
     while (it.hasNext()) {
         const auto m = it.next();
-        static const QRegularExpression wholeNumber(QStringLiteral("^-?[0-9]{1,9}$"));
         if (!isSecretValue(
                 m.captured(2).toStdString(), wholeNumber.match(m.captured(4)).hasMatch()))
             continue;
