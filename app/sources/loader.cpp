@@ -382,7 +382,10 @@ public:
     {
         for (int i = 0; i < threads; ++i) {
             m_parsers.push_back(std::make_unique<ChunkParser>(rules, range, file));
-            m_threads.emplace_back([this, i] { work(*m_parsers[std::size_t(i)]); });
+            // the parser itself, not m_parsers[i]: the next push_back may move the vector's
+            // storage while this thread starts (a race the fuzzer found under ASan)
+            ChunkParser *parser = m_parsers.back().get();
+            m_threads.emplace_back([this, parser] { work(*parser); });
         }
         m_limit = std::size_t(threads) + 2;
     }
