@@ -15,6 +15,7 @@ struct ByteSource::Gz
     z_stream zs {};
     std::string in = std::string(256 * 1024, '\0');
     bool streamEnded = false;
+    bool inputEnded = false; // the compressed file has been read to its end
     ~Gz() { inflateEnd(&zs); }
 };
 
@@ -127,25 +128,30 @@ std::int64_t ByteSource::read(char *buf, std::size_t n)
     gz.zs.next_out = reinterpret_cast<Bytef *>(buf);
     gz.zs.avail_out = uInt(std::min<std::size_t>(n, 1u << 30));
     while (gz.zs.avail_out > 0) {
-        if (gz.zs.avail_in == 0) {
+        if (gz.zs.avail_in == 0 && !gz.inputEnded) {
             const auto r = readRaw(gz.in.data(), gz.in.size());
             if (r < 0) {
                 m_failed = true;
                 break;
             }
             if (r == 0) {
-                if (!gz.streamEnded) {
-                    m_error = QStringLiteral("truncated gzip data (the file ends mid-stream)");
-                    m_failed = true;
-                    break;
-                }
-                m_eof = true;
-                break;
+                // inflate may still hold output of the input it has consumed (a match it
+                // had no room to copy when the caller's buffer filled): drain it below
+                // before saying the file ends mid-stream
+                gz.inputEnded = true;
+            } else {
+                gz.zs.next_in = reinterpret_cast<Bytef *>(gz.in.data());
+                gz.zs.avail_in = uInt(r);
             }
-            gz.zs.next_in = reinterpret_cast<Bytef *>(gz.in.data());
-            gz.zs.avail_in = uInt(r);
         }
         if (gz.streamEnded) {
+            if (gz.zs.avail_in == 0) {
+                if (gz.inputEnded) {
+                    m_eof = true;
+                    break;
+                }
+                continue; // read more: another member may follow
+            }
             // concatenated gzip members (as `cat a.gz b.gz` makes) continue the text
             if (inflateReset(&gz.zs) != Z_OK) {
                 m_error = QStringLiteral("corrupt gzip data");
@@ -154,12 +160,17 @@ std::int64_t ByteSource::read(char *buf, std::size_t n)
             }
             gz.streamEnded = false;
         }
+        const uInt roomBefore = gz.zs.avail_out;
         const int rc = inflate(&gz.zs, Z_NO_FLUSH);
         if (rc == Z_STREAM_END) {
             gz.streamEnded = true;
         } else if (rc != Z_OK && rc != Z_BUF_ERROR) {
             m_error = QStringLiteral("corrupt gzip data: %1")
                               .arg(QString::fromLatin1(gz.zs.msg ? gz.zs.msg : "inflate failed"));
+            m_failed = true;
+            break;
+        } else if (gz.inputEnded && gz.zs.avail_out == roomBefore) {
+            m_error = QStringLiteral("truncated gzip data (the file ends mid-stream)");
             m_failed = true;
             break;
         }
