@@ -908,7 +908,10 @@ InputReport Loader::load(const QString &path)
 
     Buffer buf;
     bool eof = false;
-    const std::size_t sniffBytes = std::min<std::size_t>(m_options.chunkBytes, 1u << 20);
+    // The shape is decided on the first MiB whatever the chunk size: a smaller window (it
+    // once followed chunkBytes) could miss the first newline and read one file as NDJSON
+    // in small chunks and as one document in large ones (found by fuzz_loader_framing).
+    constexpr std::size_t sniffBytes = 1u << 20;
     if (!impl.fill(buf, sniffBytes, eof)) {
         if (buf.len == 0) {
             report.fatal = src->error();
