@@ -41,6 +41,8 @@ class TestLoader : public QObject
     Q_OBJECT
 private Q_SLOTS:
     void cloneIsTheSameStore();
+    void extendIntoCatchesUpAnEarlierState_data();
+    void extendIntoCatchesUpAnEarlierState();
     void framing_data();
     void framing();
     void brokenLinesAreLocatedAndTheRestKept();
@@ -361,27 +363,23 @@ void TestLoader::shapesPerRecord()
     QCOMPARE(QString::fromStdString(formatUtcMs(l.store->timeMs(0))), time);
 }
 
-// EventStore::clone (live snapshots): every event reads back the same, ids included, and
-// the copy grows on its own.
-void TestLoader::cloneIsTheSameStore()
+// Every event of c reads back as s's, ids included.
+static void compareStores(const EventStore &c, const EventStore &s)
 {
-    const Loaded a = loadFiles({ fixture(QStringLiteral("gateway_mix.ndjson")),
-        fixture(QStringLiteral("samples/mitmproxy_chrome.har")) });
-    const EventStore &s = *a.store;
-    QVERIFY(s.size() > 30);
-    EventStore c = s.clone(s.size() + 10);
     QCOMPARE(c.size(), s.size());
-    QVERIFY(c.capacity() >= s.size() + 10);
     QCOMPARE(c.strings().size(), s.strings().size());
     for (std::uint32_t id = 0; id < s.strings().size(); ++id)
         QCOMPARE(c.strings().view(id), s.strings().view(id));
     QCOMPARE(c.fileCount(), s.fileCount());
+    for (std::uint16_t f = 0; f < s.fileCount(); ++f)
+        QCOMPARE(c.filePath(f), s.filePath(f));
     for (std::size_t i = 0; i < s.size(); ++i) {
         QCOMPARE(c.timeMs(i), s.timeMs(i));
         QCOMPARE(c.status(i), s.status(i));
         QCOMPARE(c.source(i), s.source(i));
         QCOMPARE(c.method(i), s.method(i));
         QCOMPARE(c.endpointId(i), s.endpointId(i));
+        QCOMPARE(c.actorId(i), s.actorId(i));
         QCOMPARE(c.toolId(i), s.toolId(i));
         QCOMPARE(c.providerId(i), s.providerId(i));
         QCOMPARE(c.clientId(i), s.clientId(i));
@@ -393,6 +391,21 @@ void TestLoader::cloneIsTheSameStore()
         QCOMPARE(c.line(i), s.line(i));
         QCOMPARE(c.offset(i), s.offset(i));
     }
+}
+
+// EventStore::clone (live snapshots): every event reads back the same, ids included, and
+// the copy grows on its own.
+void TestLoader::cloneIsTheSameStore()
+{
+    const Loaded a = loadFiles({ fixture(QStringLiteral("gateway_mix.ndjson")),
+        fixture(QStringLiteral("samples/mitmproxy_chrome.har")) });
+    const EventStore &s = *a.store;
+    QVERIFY(s.size() > 30);
+    EventStore c = s.clone(s.size() + 10);
+    QVERIFY(c.capacity() >= s.size() + 10);
+    compareStores(c, s);
+    if (QTest::currentTestFailed())
+        return;
     // appending to the copy interns new names after the old ones and leaves the original
     EventInput e;
     e.timeMs = 1;
@@ -401,6 +414,51 @@ void TestLoader::cloneIsTheSameStore()
     QCOMPARE(c.size(), s.size() + 1);
     QCOMPARE(c.tool(s.size()), std::string_view("a_tool_only_the_copy_has"));
     QCOMPARE(s.strings().find("a_tool_only_the_copy_has"), UINT32_MAX);
+}
+
+// EventStore::extendInto (live snapshots reuse an older one): an earlier state of a store is
+// brought up to it by appending only what came after; anything else is copied whole.
+void TestLoader::extendIntoCatchesUpAnEarlierState_data()
+{
+    QTest::addColumn<QString>("target");
+    QTest::addRow("an earlier state") << "earlier";
+    QTest::addRow("the same state") << "same";
+    QTest::addRow("an empty store") << "empty";
+    QTest::addRow("another store (not a prefix)") << "other";
+}
+
+void TestLoader::extendIntoCatchesUpAnEarlierState()
+{
+    QFETCH(QString, target);
+    const Loaded first = loadFiles({ fixture(QStringLiteral("gateway_mix.ndjson")) });
+    const Loaded more = loadFiles({ fixture(QStringLiteral("samples/mitmproxy_chrome.har")) });
+    QVERIFY(first.store->size() > 10 && more.store->size() > 1);
+    // the latest state: the first events, then more of them (new tools, hosts, messages)
+    EventStore latest = first.store->clone();
+    latest.addFile("second");
+    latest.appendShard(*more.store, {}, 0, 0);
+    QVERIFY(latest.strings().size() > first.store->strings().size());
+
+    EventStore t;
+    if (target == QLatin1String("earlier"))
+        t = first.store->clone();
+    else if (target == QLatin1String("same"))
+        t = latest.clone();
+    else if (target == QLatin1String("other"))
+        t = more.store->clone(); // as many files, other events and strings
+    latest.extendInto(t, latest.size() * 2);
+    QVERIFY(t.capacity() >= latest.size() * 2);
+    compareStores(t, latest);
+    if (QTest::currentTestFailed())
+        return;
+    // the result grows on like the latest state: a new name gets the same id in both
+    EventInput e;
+    e.timeMs = 1;
+    e.tool = "a_tool_seen_later";
+    latest.append(e);
+    t.append(e);
+    QCOMPARE(t.toolId(t.size() - 1), latest.toolId(latest.size() - 1));
+    QCOMPARE(t.actorId(t.size() - 1), latest.actorId(latest.size() - 1));
 }
 
 QTEST_GUILESS_MAIN(TestLoader)

@@ -7,36 +7,54 @@
 
 #include <mutex>
 
-// Stores of snapshots that nothing holds any more, kept for the next snapshot: copying into
-// memory that was touched before costs no page faults (a fresh 40 MB store is ten thousand
-// of them, and the kernel zeroing the pages took more time than the copy).
+// Stores of snapshots that nothing holds any more, kept for the next snapshot. Each is an
+// earlier state of the next snapshot of its session (snapshots only grow), so the next one is
+// that store with only the events since appended (EventStore::extendInto), not a copy of
+// everything: a snapshot costs what arrived, not what was received in the whole session.
 struct StoreRecycler
 {
+    struct Spare
+    {
+        std::unique_ptr<EventStore> store;
+        quint64 lineage = 0; // the session (LiveFeed generation) it was a snapshot of
+    };
     std::mutex mutex;
-    std::vector<std::unique_ptr<EventStore>> free;
+    std::vector<Spare> free;
     static constexpr std::size_t kKeep = 2;
 };
 
 namespace {
 
-// A store for a snapshot: a recycled one when there is one. It goes back when released.
-std::shared_ptr<EventStore> recycledStore(const std::shared_ptr<StoreRecycler> &recycler)
+// A store for a snapshot of session `lineage`: the largest spare of that session (the least
+// to append), else another spare (cleared: its memory is reused), else a new one. It goes back
+// to the recycler when released.
+std::shared_ptr<EventStore> recycledStore(
+    const std::shared_ptr<StoreRecycler> &recycler, quint64 lineage)
 {
     std::unique_ptr<EventStore> store;
     {
         const std::lock_guard<std::mutex> lock(recycler->mutex);
-        if (!recycler->free.empty()) {
-            store = std::move(recycler->free.back());
-            recycler->free.pop_back();
+        auto &free = recycler->free;
+        auto best = free.end();
+        for (auto it = free.begin(); it != free.end(); ++it) {
+            const bool same = it->lineage == lineage;
+            if (best == free.end() || (same && (best->lineage != lineage || it->store->size() > best->store->size())))
+                best = it;
+        }
+        if (best != free.end()) {
+            store = std::move(best->store);
+            if (best->lineage != lineage)
+                store->clear();
+            free.erase(best);
         }
     }
     if (!store)
         store = std::make_unique<EventStore>();
-    return std::shared_ptr<EventStore>(store.release(), [recycler](EventStore *s) {
+    return std::shared_ptr<EventStore>(store.release(), [recycler, lineage](EventStore *s) {
         std::unique_ptr<EventStore> owned(s);
         const std::lock_guard<std::mutex> lock(recycler->mutex);
         if (recycler->free.size() < StoreRecycler::kKeep)
-            recycler->free.push_back(std::move(owned));
+            recycler->free.push_back({ std::move(owned), lineage });
     });
 }
 
@@ -46,18 +64,20 @@ constexpr qint64 kViewTimeoutMs = 2000;
 std::shared_ptr<const LoadResult> buildSnapshot(
     const std::vector<std::shared_ptr<const EventStore>> &pieces, const QString &capturePath,
     std::vector<InputReport> reports, ReportedLimit reported,
-    const std::shared_ptr<StoreRecycler> &recycler)
+    const std::shared_ptr<StoreRecycler> &recycler, quint64 lineage)
 {
     std::size_t n = 0;
     for (const auto &p : pieces)
         n += p->size();
-    // the first piece is the previous snapshot (or the first batch): copied whole, the
-    // batches since appended; file 0 is the capture file in every piece
-    std::shared_ptr<EventStore> store = recycledStore(recycler);
+    // the first piece is the previous snapshot (or the first batch): the spare store is
+    // brought up to it, the batches since appended; file 0 is the capture file in every piece
+    std::shared_ptr<EventStore> store = recycledStore(recycler, lineage);
     if (pieces.empty())
         store->clear();
+    else if (store->capacity() >= n)
+        pieces.front()->extendInto(*store);
     else
-        pieces.front()->copyInto(*store, n + n / 8); // room to grow: reused next time
+        pieces.front()->extendInto(*store, 2 * n); // room to double: grown (copied) rarely
     if (store->fileCount() == 0)
         store->addFile(capturePath.toStdString()); // every live event's origin
     for (std::size_t k = 1; k < pieces.size(); ++k)
@@ -215,9 +235,9 @@ void LiveFeed::startSnapshot()
     const quint64 gen = m_generation;
     QtConcurrent::run(&m_pool,
         [pieces = m_pieces, path = m_session->capturePath(), reports = m_session->inputReports(),
-            reported = m_reported, recycler = m_recycler] {
+            reported = m_reported, recycler = m_recycler, gen] {
             lowerThreadPriority();
-            return buildSnapshot(pieces, path, std::move(reports), reported, recycler);
+            return buildSnapshot(pieces, path, std::move(reports), reported, recycler, gen);
         })
         .then(this, [this, gen, count](std::shared_ptr<const LoadResult> result) {
             if (gen != m_generation)

@@ -112,6 +112,44 @@ void EventStore::copyInto(EventStore &c, std::size_t capacity) const
     c.m_actorIds = m_actorIds;
 }
 
+void EventStore::extendInto(EventStore &t, std::size_t capacity) const
+{
+    const std::size_t from = t.size();
+    const std::uint32_t fromString = t.m_strings.size();
+    const bool prefix = from <= size() && fromString <= m_strings.size()
+        && t.m_actors.size() <= m_actors.size() && t.m_methods.size() <= m_methods.size()
+        && t.m_files.size() <= m_files.size() && t.m_details.size() <= m_details.size()
+        && (from == 0
+            || (t.m_time[from - 1] == m_time[from - 1] && t.m_offset[from - 1] == m_offset[from - 1]
+                && t.m_actor[from - 1] == m_actor[from - 1]
+                && t.m_endpoint[from - 1] == m_endpoint[from - 1]))
+        && t.m_strings.view(fromString - 1) == m_strings.view(fromString - 1);
+    if (!prefix) {
+        copyInto(t, capacity);
+        return;
+    }
+    if (t.capacity() < std::max(capacity, size()))
+        t.reserve(std::max(capacity, size()));
+    std::apply(
+        [&t, from](const auto &...src) {
+            std::apply([&](auto &...dst) { (dst.insert(dst.end(), src.begin() + std::ptrdiff_t(from), src.end()), ...); },
+                t.columns());
+        },
+        columns());
+    auto appendRest = [](auto &dst, const auto &src) {
+        dst.insert(dst.end(), src.begin() + std::ptrdiff_t(dst.size()), src.end());
+    };
+    appendRest(t.m_details, m_details);
+    appendRest(t.m_files, m_files);
+    appendRest(t.m_methods, m_methods);
+    for (std::uint32_t id = fromString; id < m_strings.size(); ++id)
+        t.m_strings.intern(m_strings.view(id));
+    for (std::size_t a = t.m_actors.size(); a < m_actors.size(); ++a) {
+        t.m_actors.push_back(m_actors[a]);
+        t.m_actorIds.emplace(m_actors[a], std::uint32_t(a));
+    }
+}
+
 void EventStore::appendShard(const EventStore &shard, const std::vector<bool> &skip,
                              std::uint64_t lineBase, std::uint64_t offsetBase)
 {

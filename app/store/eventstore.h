@@ -63,6 +63,13 @@ public:
     EventStore clone(std::size_t capacity = 0) const;
     // The same into an existing store (cleared first): its memory is reused.
     void copyInto(EventStore &target, std::size_t capacity = 0) const;
+    // Makes target the same as this store when target is an earlier state of it (a live
+    // snapshot this store was grown from, or a copy of one): every event, string, actor,
+    // method, file and detail target holds is this store's at the same index, so only what
+    // came after is appended (the cost of the new events, not of all of them). Sizes and the
+    // last event and string are checked; a target that is not such a prefix is copied into
+    // whole. Grows target's capacity to at least `capacity` when it has less.
+    void extendInto(EventStore &target, std::size_t capacity = 0) const;
     // No events, files or strings any more; the columns keep their capacity (for reuse).
     void clear();
     // Removes the last event (a duplicate found after it was appended).
