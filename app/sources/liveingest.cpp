@@ -95,6 +95,7 @@ LiveSourceDelta &LiveIngest::delta(int source)
 
 void LiveIngest::process()
 {
+    const SmallPagesScope evenCosts; // the id set grows without 2 MiB faults delaying a batch
     std::vector<LineChunk> chunks = m_queue.takeAll();
     for (LineChunk &c : chunks) {
         handle(c);

@@ -43,4 +43,9 @@ struct LiveOptions
     std::optional<LimitSpec> limit;
     double mergeGapMinutes = 5.0;
     double warnShare = 0.9;
+    // The session keeps every event in a store of its own, for store() and summary() (what
+    // `monitor` prints at the end). The window turns it off: it builds its snapshots from the
+    // batches, and a second copy of every event cost memory and, each time it doubled, a
+    // stall of the GUI thread (a 24 MB copy at half a million events).
+    bool keepStore = true;
 };

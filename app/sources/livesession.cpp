@@ -207,10 +207,13 @@ void LiveSession::onBatch(std::shared_ptr<const LiveBatch> batch)
     const EventStore &ev = batch->events;
     // appendShard reserves exactly what it needs; a live store grows by thousands of small
     // batches, so grow it geometrically here (else every batch copies the whole store)
-    const std::size_t need = m_store.size() + ev.size();
-    if (m_store.capacity() < need)
-        m_store.reserve(std::max(need, m_store.capacity() * 2));
-    m_store.appendShard(ev, {}, 0, 0);
+    if (m_options.keepStore) {
+        const std::size_t need = m_store.size() + ev.size();
+        if (m_store.capacity() < need)
+            m_store.reserve(std::max(need, m_store.capacity() * 2));
+        m_store.appendShard(ev, {}, 0, 0);
+    }
+    m_requests += std::int64_t(ev.size());
     for (std::size_t i = 0; i < ev.size(); ++i) {
         const std::int64_t t = ev.timeMs(i);
         m_newestMs = std::max(m_newestMs, t);

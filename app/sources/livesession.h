@@ -52,11 +52,12 @@ public:
     QString capturePath() const { return m_capturePath; }
     const LiveOptions &options() const { return m_options; }
 
-    // Everything received so far (file index 0 is the capture file).
+    // Everything received so far (file index 0 is the capture file); empty unless
+    // options().keepStore.
     const EventStore &store() const { return m_store; }
     // Per-minute counts by record time, every minute with a record.
     const std::map<std::int64_t, BucketCounts> &minutes() const { return m_minutes; }
-    std::int64_t requests() const { return std::int64_t(m_store.size()); }
+    std::int64_t requests() const { return m_requests; }
     std::array<std::int64_t, kRejectionSourceCount> rejected() const { return m_rejected; }
     std::int64_t newestMs() const { return m_newestMs; } // INT64_MIN before the first record
     // The limit used for warnings and the summary (--limit, else the reported one).
@@ -113,6 +114,7 @@ private:
     std::map<std::int64_t, BucketCounts> m_minutes;
     std::array<std::int64_t, kRejectionSourceCount> m_rejected {};
     std::int64_t m_newestMs = INT64_MIN;
+    std::int64_t m_requests = 0;
     ReportedLimit m_reported;
     EarlyWarning m_early;
     std::vector<LiveSourceState> m_states;

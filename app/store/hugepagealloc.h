@@ -12,6 +12,26 @@
 // (64 MiB: 500 ms in 4 KiB pages, 13 ms in 2 MiB pages); the one-byte columns of a million
 // events (1 MiB) were still faulted page by page below the old 2 MiB threshold. Small ones use
 // operator new.
+// Huge pages trade even costs for total ones: with the kernel's THP defrag on `madvise` (the
+// Debian default) a 2 MiB fault may compact memory first, measured at 3-5 ms each here, and
+// twelve columns cross a 2 MiB boundary at the same event count. The bulk loader gains
+// overall; a live chart that must update every 40 ms saw 40-60 ms stalls. Code on a thread
+// while a SmallPagesScope lives allocates big columns without MADV_HUGEPAGE (4 KiB pages:
+// ~7.5 us per 4 KiB, spread over every update).
+inline thread_local bool t_smallPages = false;
+
+class SmallPagesScope
+{
+public:
+    SmallPagesScope() : m_saved(t_smallPages) { t_smallPages = true; }
+    ~SmallPagesScope() { t_smallPages = m_saved; }
+    SmallPagesScope(const SmallPagesScope &) = delete;
+    SmallPagesScope &operator=(const SmallPagesScope &) = delete;
+
+private:
+    bool m_saved;
+};
+
 template<typename T>
 struct HugePageAllocator
 {
@@ -32,7 +52,8 @@ struct HugePageAllocator
         void *p = std::aligned_alloc(kHuge, rounded);
         if (!p)
             throw std::bad_alloc();
-        ::madvise(p, rounded, MADV_HUGEPAGE);
+        if (!t_smallPages)
+            ::madvise(p, rounded, MADV_HUGEPAGE);
         return static_cast<T *>(p);
     }
     void deallocate(T *p, std::size_t n) noexcept
