@@ -51,6 +51,9 @@ private Q_SLOTS:
     void minutesOverLimit_data();
     void minutesOverLimit();
     void farApartTimesStaySparse();
+    void growingGivesTheSameIncidents_data();
+    void growingGivesTheSameIncidents();
+    void aLateRejectionIsNotGrown();
 };
 
 void TestIncidents::mergeGapBoundary_data()
@@ -185,6 +188,109 @@ void TestIncidents::farApartTimesStaySparse()
     QCOMPARE(sum.minutes.size(), std::size_t(3));
     QCOMPARE(sum.incidents.size(), std::size_t(2));
     QCOMPARE(QString::fromStdString(formatUtcMs(*sum.spanStartMs)), QStringLiteral("1960-01-04T00:00:00.000Z"));
+}
+
+static void compareIncidents(const std::vector<Incident> &got, const std::vector<Incident> &want)
+{
+    QCOMPARE(got.size(), want.size());
+    auto names = [](const std::vector<NamedCount> &v) {
+        QStringList out;
+        for (const NamedCount &n : v)
+            out << QString::fromStdString(n.name) + QLatin1Char('=') + QString::number(n.count);
+        return out.join(QLatin1Char(','));
+    };
+    for (std::size_t k = 0; k < want.size(); ++k) {
+        const Incident &a = got[k], &b = want[k];
+        QCOMPARE(a.startMs, b.startMs);
+        QCOMPARE(a.endMs, b.endMs);
+        QCOMPARE(a.requests, b.requests);
+        QCOMPARE(a.rejected, b.rejected);
+        QCOMPARE(a.dominant, b.dominant);
+        QCOMPARE(a.peakRpm, b.peakRpm);
+        QCOMPARE(names(a.topTools), names(b.topTools));
+        QCOMPARE(names(a.topProviders), names(b.topProviders));
+        QCOMPARE(names(a.messages), names(b.messages));
+        QCOMPARE(a.maxRetryAfterS, b.maxRetryAfterS);
+        QCOMPARE(a.quota, b.quota);
+        QCOMPARE(a.events, b.events);
+    }
+}
+
+// A live view grows its incidents from the last view's (growIncidents): step by step, the
+// result is what findIncidents gives on everything received, whatever the step.
+void TestIncidents::growingGivesTheSameIncidents_data()
+{
+    QTest::addColumn<int>("step"); // events appended between two views
+    QTest::addColumn<bool>("onlySome"); // a filter keeps every other event
+    QTest::addRow("one event at a time") << 1 << false;
+    QTest::addRow("7 at a time") << 7 << false;
+    QTest::addRow("200 at a time") << 200 << false;
+    QTest::addRow("7 at a time, filtered") << 7 << true;
+}
+
+void TestIncidents::growingGivesTheSameIncidents()
+{
+    QFETCH(int, step);
+    QFETCH(bool, onlySome);
+    // ~1,200 events over ~3 hours, in time order (ties included): quiet stretches longer than
+    // the merge gap, bursts of all three sources, tools, messages and Retry-After that change
+    const char *tools[] = { "gmail_fetch_mails", "slack_send_message", "hubspot_search", "jira_create" };
+    const char *messages[] = { "", "rate limit exceeded", "quota exceeded", "slow down" };
+    std::vector<Ev> ev;
+    std::uint32_t x = 12345;
+    auto next = [&x] { return x = x * 1103515245u + 12345u, (x >> 16) & 0x7fff; };
+    std::int64_t t = kT0;
+    for (int i = 0; i < 1200; ++i) {
+        t += (i % 300 == 299) ? 7 * kMin : std::int64_t(next() % 9000); // a gap of 7 min now and then
+        const int r = int(next() % 10);
+        const Source src = r < 6 ? Source::None : r < 8 ? Source::RateLimited : r < 9 ? Source::ToolError : Source::Unclassified;
+        ev.push_back({ t, src, tools[next() % 4], src == Source::None ? "" : messages[next() % 4],
+            src != Source::None && next() % 3 == 0 ? std::int32_t(next() % 60) * 1000 : -1 });
+    }
+    const auto full = storeOf(ev);
+    EventSubset kept;
+    std::vector<Incident> grown;
+    int grownSteps = 0;
+    for (std::size_t n = 0; n < full->size();) {
+        const std::size_t to = std::min(full->size(), n + std::size_t(step));
+        std::vector<std::uint32_t> addedRejections;
+        for (std::size_t i = n; i < to; ++i) {
+            if (onlySome && i % 2)
+                continue;
+            kept.push_back(std::uint32_t(i));
+            if (full->isRejection(i))
+                addedRejections.push_back(std::uint32_t(i));
+        }
+        const auto minutes = countBuckets(*full, kMin, &kept);
+        auto next = growIncidents(*full, minutes, 5.0, grown, addedRejections);
+        QVERIFY(next);
+        grown = std::move(*next);
+        ++grownSteps;
+        n = to;
+        if (n % 97 == 0 || n == full->size()) { // compared now and then (and at the end)
+            compareIncidents(grown, findIncidents(*full, minutes, 5.0, &kept));
+            if (QTest::currentTestFailed())
+                QFAIL(qPrintable(QStringLiteral("after %1 events").arg(n)));
+        }
+    }
+    QVERIFY(grown.size() >= 4); // the 7-minute gaps split it
+    QCOMPARE(grownSteps, int((full->size() + std::size_t(step) - 1) / std::size_t(step)));
+}
+
+// A rejection older than the last incident's end cannot be added at the end: the caller is
+// told to find the incidents again (and then they are right).
+void TestIncidents::aLateRejectionIsNotGrown()
+{
+    const auto s = storeOf({ { kT0, Source::RateLimited }, { kT0 + 2 * kMin, Source::RateLimited },
+        { kT0 + kMin, Source::ToolError } });
+    const EventSubset firstTwo { 0, 1 };
+    const auto before = findIncidents(*s, countBuckets(*s, kMin, &firstTwo), 5.0, &firstTwo);
+    QCOMPARE(before.size(), std::size_t(1));
+    const auto minutes = countBuckets(*s, kMin);
+    QVERIFY(!growIncidents(*s, minutes, 5.0, before, { 2 }));
+    const auto all = findIncidents(*s, minutes, 5.0);
+    QCOMPARE(all.front().rejected[std::size_t(sourceIndex(Source::ToolError))], 1);
+    QCOMPARE(all.front().events, (std::vector<std::uint32_t> { 0, 2, 1 }));
 }
 
 QTEST_GUILESS_MAIN(TestIncidents)

@@ -160,6 +160,15 @@ void TestModelLive::filterStaysOnAcrossSnapshots()
             }
         }
         QCOMPARE(grown->incidents.size(), fresh->incidents.size());
+        for (std::size_t k = 0; k < fresh->incidents.size(); ++k) {
+            const Incident &a = grown->incidents[k], &b = fresh->incidents[k];
+            QCOMPARE(a.startMs, b.startMs);
+            QCOMPARE(a.endMs, b.endMs);
+            QCOMPARE(a.requests, b.requests);
+            QCOMPARE(a.rejected, b.rejected);
+            QCOMPARE(a.events, b.events);
+            QCOMPARE(a.topTools.size(), b.topTools.size());
+        }
     }
 }
 

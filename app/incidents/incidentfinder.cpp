@@ -16,15 +16,8 @@ std::vector<NamedCount> topCounts(std::vector<NamedCount> all, std::size_t n)
 
 namespace {
 
-std::vector<NamedCount> tally(const EventStore &store, const std::vector<std::uint32_t> &events,
-                              std::uint32_t (EventStore::*id)(std::size_t) const)
+std::vector<NamedCount> top(const EventStore &store, const std::unordered_map<std::uint32_t, std::int64_t> &counts)
 {
-    std::unordered_map<std::uint32_t, std::int64_t> counts;
-    for (std::uint32_t e : events) {
-        const std::uint32_t s = (store.*id)(e);
-        if (s != 0)
-            ++counts[s];
-    }
     std::vector<NamedCount> all;
     all.reserve(counts.size());
     for (const auto &[s, c] : counts)
@@ -32,23 +25,29 @@ std::vector<NamedCount> tally(const EventStore &store, const std::vector<std::ui
     return topCounts(std::move(all), 5);
 }
 
-void describe(const EventStore &store, const std::vector<BucketCounts> &minutes, Incident &inc)
+// What one more rejection (later than the incident's others) adds.
+void addRejection(const EventStore &store, Incident &inc, IncidentTally &tally, std::uint32_t e)
 {
-    for (std::uint32_t e : inc.events) {
-        ++inc.rejected[std::size_t(sourceIndex(store.source(e)))];
-        inc.quota = inc.quota || (store.flags(e) & FlagQuota);
-        const std::int32_t ra = store.retryAfterMs(e);
-        if (ra >= 0 && (!inc.maxRetryAfterS || ra / 1000.0 > *inc.maxRetryAfterS))
-            inc.maxRetryAfterS = ra / 1000.0;
-    }
-    // ties: RATE_LIMITED, TOOL_ERROR, UNCLASSIFIED (the order of the array)
-    int best = 0;
-    for (int s = 1; s < kRejectionSourceCount; ++s) {
-        if (inc.rejected[std::size_t(s)] > inc.rejected[std::size_t(best)])
-            best = s;
-    }
-    inc.dominant = sourceFromIndex(best);
+    inc.events.push_back(e);
+    inc.endMs = store.timeMs(e);
+    ++inc.rejected[std::size_t(sourceIndex(store.source(e)))];
+    inc.quota = inc.quota || (store.flags(e) & FlagQuota);
+    const EventDetail d = store.detail(e);
+    if (d.retryAfterMs >= 0 && (!inc.maxRetryAfterS || d.retryAfterMs / 1000.0 > *inc.maxRetryAfterS))
+        inc.maxRetryAfterS = d.retryAfterMs / 1000.0;
+    if (const std::uint32_t t = store.toolId(e))
+        ++tally.tools[t];
+    if (const std::uint32_t p = store.providerId(e))
+        ++tally.providers[p];
+    if (d.messageId)
+        ++tally.messages[d.messageId];
+}
 
+// Requests and peak: from the minutes it spans.
+void countRequests(const std::vector<BucketCounts> &minutes, Incident &inc)
+{
+    inc.requests = 0;
+    inc.peakRpm = 0;
     const std::int64_t from = floorTo(inc.startMs, 60000), to = floorTo(inc.endMs, 60000) + 60000;
     auto it = std::lower_bound(minutes.begin(), minutes.end(), from,
                                [](const BucketCounts &b, std::int64_t t) { return b.startMs < t; });
@@ -56,9 +55,55 @@ void describe(const EventStore &store, const std::vector<BucketCounts> &minutes,
         inc.requests += it->requests;
         inc.peakRpm = std::max<std::int64_t>(inc.peakRpm, it->requests);
     }
-    inc.topTools = tally(store, inc.events, &EventStore::toolId);
-    inc.topProviders = tally(store, inc.events, &EventStore::providerId);
-    inc.messages = tally(store, inc.events, &EventStore::messageId);
+}
+
+// Dominant source and top lists, from the counts.
+void describe(const EventStore &store, Incident &inc, std::shared_ptr<const IncidentTally> tally)
+{
+    // ties: RATE_LIMITED, TOOL_ERROR, UNCLASSIFIED (the order of the array)
+    int best = 0;
+    for (int s = 1; s < kRejectionSourceCount; ++s) {
+        if (inc.rejected[std::size_t(s)] > inc.rejected[std::size_t(best)])
+            best = s;
+    }
+    inc.dominant = sourceFromIndex(best);
+    inc.topTools = top(store, tally->tools);
+    inc.topProviders = top(store, tally->providers);
+    inc.messages = top(store, tally->messages);
+    inc.tally = std::move(tally);
+}
+
+// Rejections by time (ties: by index, as they were appended) into incidents after `out`'s:
+// the last of those goes on if the first rejection is close enough to its end.
+void gather(const EventStore &store, const std::vector<BucketCounts> &minutes, double mergeGapMinutes,
+    const std::vector<std::uint32_t> &rejections, std::vector<Incident> &out)
+{
+    // a gap of exactly merge-gap still merges; times are whole ms, so compare in ms
+    const double gapMs = mergeGapMinutes * 60000.0;
+    std::shared_ptr<IncidentTally> tally; // of out.back() while it grows
+    auto finishLast = [&] {
+        if (tally) {
+            countRequests(minutes, out.back());
+            describe(store, out.back(), std::move(tally));
+        }
+        tally.reset();
+    };
+    for (std::uint32_t e : rejections) {
+        const std::int64_t t = store.timeMs(e);
+        if (out.empty() || double(t - out.back().endMs) > gapMs) {
+            finishLast();
+            Incident inc;
+            inc.startMs = t;
+            out.push_back(std::move(inc));
+            tally = std::make_shared<IncidentTally>();
+        } else if (!tally) {
+            // an incident found before goes on: from its counts so far (copied, the earlier
+            // view still shows them)
+            tally = std::make_shared<IncidentTally>(*out.back().tally);
+        }
+        addRejection(store, out.back(), *tally, e);
+    }
+    finishLast();
 }
 
 } // namespace
@@ -74,20 +119,30 @@ std::vector<Incident> findIncidents(const EventStore &store, const std::vector<B
     std::stable_sort(rejections.begin(), rejections.end(), [&](std::uint32_t a, std::uint32_t b) {
         return store.timeMs(a) < store.timeMs(b);
     });
-    // a gap of exactly merge-gap still merges; times are whole ms, so compare in ms
-    const double gapMs = mergeGapMinutes * 60000.0;
     std::vector<Incident> out;
-    for (std::uint32_t e : rejections) {
-        const std::int64_t t = store.timeMs(e);
-        if (out.empty() || double(t - out.back().endMs) > gapMs) {
-            Incident inc;
-            inc.startMs = t;
-            out.push_back(std::move(inc));
+    gather(store, minutes, mergeGapMinutes, rejections, out);
+    return out;
+}
+
+std::optional<std::vector<Incident>> growIncidents(const EventStore &store,
+    const std::vector<BucketCounts> &minutes, double mergeGapMinutes,
+    const std::vector<Incident> &previous, std::vector<std::uint32_t> added)
+{
+    std::stable_sort(added.begin(), added.end(), [&](std::uint32_t a, std::uint32_t b) {
+        return store.timeMs(a) < store.timeMs(b);
+    });
+    if (!added.empty() && !previous.empty()) {
+        // an incident found before may only go on at its end
+        if (store.timeMs(added.front()) < previous.back().endMs)
+            return std::nullopt;
+        for (const Incident &inc : previous) {
+            if (!inc.tally)
+                return std::nullopt;
         }
-        out.back().endMs = t;
-        out.back().events.push_back(e);
     }
+    std::vector<Incident> out = previous;
     for (Incident &inc : out)
-        describe(store, minutes, inc);
+        countRequests(minutes, inc); // new requests may fall in any incident's minutes
+    gather(store, minutes, mergeGapMinutes, added, out);
     return out;
 }

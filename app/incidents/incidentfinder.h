@@ -5,14 +5,23 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 struct NamedCount
 {
     std::string name;
     std::int64_t count = 0;
+};
+
+// Every count behind an incident's top lists (string id -> rejections), kept so that an
+// incident of a live view that grew adds its new rejections instead of counting all again.
+struct IncidentTally
+{
+    std::unordered_map<std::uint32_t, std::int64_t> tools, providers, messages;
 };
 
 // summary.md "incident": rejections no more than merge-gap apart, with what they say.
@@ -30,6 +39,7 @@ struct Incident
     std::optional<double> maxRetryAfterS;
     bool quota = false; // some rejection was insufficient_quota
     std::vector<std::uint32_t> events; // indices of its rejections, by time
+    std::shared_ptr<const IncidentTally> tally; // ids of the store it was found in
 
     std::int64_t rejectedTotal() const { return rejected[0] + rejected[1] + rejected[2]; }
 };
@@ -37,6 +47,17 @@ struct Incident
 // minutes: per-minute counts of the same events (countBuckets(store, 60000, subset)).
 std::vector<Incident> findIncidents(const EventStore &store, const std::vector<BucketCounts> &minutes,
                                     double mergeGapMinutes, const EventSubset *subset = nullptr);
+
+// The incidents of a store that grew (a live snapshot): `previous` are those of an earlier
+// state of the same store (same filter, same merge gap), `added` the rejections that passed
+// the filter among the events appended since. Only incidents that get new rejections are
+// described again, from their tallies; requests and peaks are taken again from `minutes`
+// (late records land in any minute). The same result as findIncidents on the whole store, or
+// nullopt when a new rejection is older than the last incident's end (out of order: call
+// findIncidents).
+std::optional<std::vector<Incident>> growIncidents(const EventStore &store,
+    const std::vector<BucketCounts> &minutes, double mergeGapMinutes,
+    const std::vector<Incident> &previous, std::vector<std::uint32_t> added);
 
 // Top n of a count map, by count descending, ties by name ascending.
 std::vector<NamedCount> topCounts(std::vector<NamedCount> all, std::size_t n);

@@ -16,11 +16,20 @@ std::shared_ptr<const FilteredView> buildFilteredView(std::shared_ptr<const Even
     const bool grows = store && previous && previous->store && lineage != 0
         && previous->lineage == lineage && previous->filter == filter
         && previous->store->size() <= store->size();
+    view->mergeGapMinutes = mergeGapMinutes;
+    std::optional<std::vector<std::uint32_t>> addedRejections; // when grown
     if (grows) {
         const std::size_t first = previous->store->size();
         FilterResult added = applyFilter(*store, filter, cancelled, first);
         if (added.cancelled)
             return nullptr;
+        if (previous->mergeGapMinutes == mergeGapMinutes) {
+            addedRejections.emplace();
+            for (std::uint32_t i : added.rows) {
+                if (store->isRejection(i))
+                    addedRejections->push_back(i);
+            }
+        }
         view->all = added.all;
         view->rows.reserve(previous->rows.size() + added.rows.size());
         view->rows = previous->rows;
@@ -52,7 +61,10 @@ std::shared_ptr<const FilteredView> buildFilteredView(std::shared_ptr<const Even
                 view->rejected[s] += b.rejected[s];
         }
         const auto &minutes = view->pyramid.level(BucketPyramid::kMinuteLevel);
-        view->incidents = findIncidents(*store, minutes, mergeGapMinutes, view->subset());
+        std::optional<std::vector<Incident>> grown;
+        if (addedRejections)
+            grown = growIncidents(*store, minutes, mergeGapMinutes, previous->incidents, std::move(*addedRejections));
+        view->incidents = grown ? std::move(*grown) : findIncidents(*store, minutes, mergeGapMinutes, view->subset());
         if (cancelled && cancelled())
             return nullptr;
     }

@@ -18,6 +18,7 @@ struct FilteredView
     FilterState filter;
     quint64 generation = 0;
     quint64 lineage = 0; // views of one lineage see stores that only grew (a live session)
+    double mergeGapMinutes = 0; // of the incidents
     EventSubset rows; // events that pass, sorted by time
     bool all = false; // every event passes
     BucketPyramid pyramid;
@@ -33,7 +34,7 @@ struct FilteredView
 // returns nullptr.
 // With a previous view of the same filter whose store is a prefix of this one (the same
 // lineage: a live snapshot and an earlier one), only the events after that prefix are
-// filtered and counted.
+// filtered and counted, and only incidents that get new rejections are described again.
 std::shared_ptr<const FilteredView> buildFilteredView(std::shared_ptr<const EventStore> store,
     const FilterState &filter, double mergeGapMinutes, quint64 generation,
     const std::function<bool()> &cancelled,
