@@ -1,5 +1,7 @@
 #include "model/loadjob.h"
 
+#include <algorithm>
+
 #include <QElapsedTimer>
 #include <QFileInfo>
 #include <QFuture>
@@ -12,9 +14,32 @@ void collectChoices(LoadResult &result)
     result.tools.clear();
     result.providers.clear();
     result.statuses.clear();
-    if (!result.store)
+    if (result.store)
+        addChoices(result, *result.store);
+}
+
+namespace {
+
+// Inserts each value not there yet at its place in the sorted list.
+template<typename List, typename T>
+void mergeSorted(List &list, std::vector<T> values)
+{
+    std::sort(values.begin(), values.end());
+    if (list.isEmpty()) {
+        list = List(values.begin(), values.end());
         return;
-    const EventStore &store = *result.store;
+    }
+    for (const T &v : values) {
+        const auto at = std::lower_bound(list.begin(), list.end(), v);
+        if (at == list.end() || *at != v)
+            list.insert(at, v);
+    }
+}
+
+} // namespace
+
+void addChoices(LoadResult &result, const EventStore &store)
+{
     std::vector<char> tool(store.strings().size()), provider(store.strings().size());
     std::vector<char> status(1001); // -1..999, shifted by one
     for (std::size_t i = 0; i < store.size(); ++i) {
@@ -25,22 +50,23 @@ void collectChoices(LoadResult &result)
             status[std::size_t(st + 1)] = 1;
     }
     auto names = [&store](const std::vector<char> &seen) {
-        QStringList out;
+        std::vector<QString> out;
         for (std::size_t id = 1; id < seen.size(); ++id) {
             if (seen[id]) {
                 const std::string_view v = store.strings().view(std::uint32_t(id));
-                out << QString::fromUtf8(v.data(), qsizetype(v.size()));
+                out.push_back(QString::fromUtf8(v.data(), qsizetype(v.size())));
             }
         }
-        out.sort();
         return out;
     };
-    result.tools = names(tool);
-    result.providers = names(provider);
+    mergeSorted(result.tools, names(tool));
+    mergeSorted(result.providers, names(provider));
+    std::vector<int> statuses;
     for (std::size_t k = 0; k < status.size(); ++k) {
         if (status[k])
-            result.statuses << int(k) - 1;
+            statuses.push_back(int(k) - 1);
     }
+    mergeSorted(result.statuses, statuses);
 }
 
 LoadJob::LoadJob(std::shared_ptr<const RuleSet> rules, QObject *parent)

@@ -38,6 +38,9 @@ struct LoadResult
 
 // Fills tools, providers and statuses from the store (one pass).
 void collectChoices(LoadResult &result);
+// Adds the tools, providers and statuses of `events` to the lists result holds (a live
+// snapshot: the previous snapshot's lists and the new batches, not a pass over everything).
+void addChoices(LoadResult &result, const EventStore &events);
 
 // Loads files in a worker (the Loader parses in parallel and blocks) into a fresh store.
 // The worker and the parser threads it starts run at a lower priority than the GUI thread,
