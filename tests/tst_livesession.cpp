@@ -1,5 +1,6 @@
 // LiveSession in-process: sources on their threads, batches, capture file, duplicates,
 // dropped lines, early warnings, and the summary at the end.
+#include "sources/liveidset.h"
 #include "sources/livesession.h"
 #include "store/rawrecordreader.h"
 
@@ -54,6 +55,8 @@ private Q_SLOTS:
     void fileAndListenerIntoOneSummary();
     void batchesAreBoundedAndOrdered();
     void listenerThatCannotBindFailsTheStart();
+    void idsStayKnownWhileTheSetGrows_data();
+    void idsStayKnownWhileTheSetGrows();
 };
 
 void TestLiveSession::fileAndListenerIntoOneSummary()
@@ -202,6 +205,54 @@ void TestLiveSession::listenerThatCannotBindFailsTheStart()
     QVERIFY(!second.start(&error));
     QVERIFY2(error.contains(QStringLiteral("cannot listen")), qPrintable(error));
     QVERIFY(!second.isRunning());
+}
+
+// LiveIdSet moves its table across a few slots per insert: a repeat of any id seen before is
+// found whether it has been moved yet or not, and nothing is lost when a move ends.
+void TestLiveSession::idsStayKnownWhileTheSetGrows_data()
+{
+    QTest::addColumn<int>("ids");
+    QTest::addColumn<int>("repeatEvery"); // every Nth insert repeats an earlier id
+    QTest::addRow("small, no repeats") << 500 << 0;
+    QTest::addRow("through 8 doublings, every 3rd a repeat") << 200000 << 3;
+    QTest::addRow("through 10 doublings, every 50th a repeat") << 800000 << 50;
+}
+
+void TestLiveSession::idsStayKnownWhileTheSetGrows()
+{
+    QFETCH(int, ids);
+    QFETCH(int, repeatEvery);
+    LiveIdSet set;
+    std::uint64_t x = 88172645463325252ull; // xorshift: ids that look like hashes
+    auto next = [&x] {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        return x | 1;
+    };
+    std::vector<std::uint64_t> seen;
+    int repeats = 0, sawGrowing = 0;
+    for (int i = 0; i < ids; ++i) {
+        if (repeatEvery && i % repeatEvery == 0 && !seen.empty()) {
+            // an old id (early ones sit in a table being moved), and the newest one
+            QVERIFY(!set.insert(seen[std::size_t(i) * 7919 % seen.size()]));
+            QVERIFY(!set.insert(seen.back()));
+            repeats += 2;
+        }
+        const std::uint64_t h = next();
+        QVERIFY(set.insert(h));
+        seen.push_back(h);
+        sawGrowing += set.growing();
+    }
+    QCOMPARE(set.size(), seen.size());
+    if (ids > 100000)
+        QVERIFY(sawGrowing > 0);
+    // every id is still known once all moves are done
+    while (set.growing())
+        set.insert(next());
+    for (std::uint64_t h : seen)
+        QVERIFY(!set.insert(h));
+    QCOMPARE(repeats > 0, repeatEvery > 0);
 }
 
 QTEST_GUILESS_MAIN(TestLiveSession)

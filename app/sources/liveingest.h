@@ -3,7 +3,7 @@
 #include "decode/recorddecoder.h"
 #include "rules/ruleset.h"
 #include "sources/capturefile.h"
-#include "sources/idset.h"
+#include "sources/liveidset.h"
 #include "sources/linequeue.h"
 #include "sources/livebatch.h"
 #include "store/eventbuilder.h"
@@ -65,7 +65,7 @@ private:
     IngestOptions m_options;
     RecordDecoder m_decoder;
     EventBuilder m_builder;
-    IdSet m_ids;
+    LiveIdSet m_ids; // grows without stopping the ingest
     RecordDecoder::RecordSink m_sink;
     RecordDecoder::ErrorSink m_errorSink;
     std::string m_fixed;
