@@ -5,6 +5,8 @@
 #include <QDateTime>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include <chrono>
+#include <condition_variable>
 #include <mutex>
 
 // Stores of snapshots that nothing holds any more, kept for the next snapshot. Each is an
@@ -19,22 +21,35 @@ struct StoreRecycler
         quint64 lineage = 0; // the session (LiveFeed generation) it was a snapshot of
     };
     std::mutex mutex;
+    std::condition_variable released;
     std::vector<Spare> free;
     static constexpr std::size_t kKeep = 2;
 };
 
 namespace {
 
-// A store for a snapshot of session `lineage`: the largest spare of that session (the least
-// to append), else another spare (cleared: its memory is reused), else a new one. It goes back
-// to the recycler when released.
+// Three stores take turns: the views show one, the previous one is let go as the views take
+// the new one, the third is filled. When the views let go a little late, waiting for them is
+// far cheaper than a new store (a copy of everything: 450 ms at two million events). Below
+// this many events a copy costs less than waiting.
+constexpr std::size_t kWaitForSpareFrom = 100000;
+constexpr auto kWaitForSpareAtMost = std::chrono::milliseconds(100);
+
+// A store for a snapshot of `n` events of session `lineage`: the largest spare of that session
+// (the least to append), else another spare (cleared: its memory is reused), else a new one.
+// It goes back to the recycler when released.
 std::shared_ptr<EventStore> recycledStore(
-    const std::shared_ptr<StoreRecycler> &recycler, quint64 lineage)
+    const std::shared_ptr<StoreRecycler> &recycler, quint64 lineage, std::size_t n)
 {
     std::unique_ptr<EventStore> store;
     {
-        const std::lock_guard<std::mutex> lock(recycler->mutex);
+        std::unique_lock<std::mutex> lock(recycler->mutex);
         auto &free = recycler->free;
+        auto sameLineage = [&] {
+            return std::any_of(free.begin(), free.end(), [lineage](const auto &s) { return s.lineage == lineage; });
+        };
+        if (n >= kWaitForSpareFrom && !sameLineage())
+            recycler->released.wait_for(lock, kWaitForSpareAtMost, sameLineage);
         auto best = free.end();
         for (auto it = free.begin(); it != free.end(); ++it) {
             const bool same = it->lineage == lineage;
@@ -52,9 +67,23 @@ std::shared_ptr<EventStore> recycledStore(
         store = std::make_unique<EventStore>();
     return std::shared_ptr<EventStore>(store.release(), [recycler, lineage](EventStore *s) {
         std::unique_ptr<EventStore> owned(s);
-        const std::lock_guard<std::mutex> lock(recycler->mutex);
-        if (recycler->free.size() < StoreRecycler::kKeep)
-            recycler->free.push_back({ std::move(owned), lineage });
+        {
+            const std::lock_guard<std::mutex> lock(recycler->mutex);
+            auto &free = recycler->free;
+            free.push_back({ std::move(owned), lineage });
+            if (free.size() > StoreRecycler::kKeep) {
+                // keep the ones closest to the next snapshot: another session's go first,
+                // then the smallest (an early spare kept instead would cost a copy of nearly
+                // everything)
+                const auto worst = std::min_element(free.begin(), free.end(), [lineage](const auto &a, const auto &b) {
+                    if ((a.lineage == lineage) != (b.lineage == lineage))
+                        return a.lineage != lineage;
+                    return a.store->size() < b.store->size();
+                });
+                free.erase(worst);
+            }
+        }
+        recycler->released.notify_all();
     });
 }
 
@@ -71,14 +100,15 @@ constexpr qint64 kViewTimeoutMs = 2000;
 std::shared_ptr<const LoadResult> buildSnapshot(
     const std::vector<std::shared_ptr<const EventStore>> &pieces, const QString &capturePath,
     std::vector<InputReport> reports, ReportedLimit reported,
-    const std::shared_ptr<StoreRecycler> &recycler, quint64 lineage)
+    const std::shared_ptr<StoreRecycler> &recycler, quint64 lineage,
+    const std::shared_ptr<const LoadResult> &previous)
 {
     std::size_t n = 0;
     for (const auto &p : pieces)
         n += p->size();
     // the first piece is the previous snapshot (or the first batch): the spare store is
     // brought up to it, the batches since appended; file 0 is the capture file in every piece
-    std::shared_ptr<EventStore> store = recycledStore(recycler, lineage);
+    std::shared_ptr<EventStore> store = recycledStore(recycler, lineage, n);
     if (pieces.empty())
         store->clear();
     else if (store->capacity() >= n)
@@ -91,10 +121,19 @@ std::shared_ptr<const LoadResult> buildSnapshot(
         store->appendShard(*pieces[k], {}, 0, 0);
     auto result = std::make_shared<LoadResult>();
     result->paths = QStringList { capturePath };
-    result->store = std::move(store);
     result->reports = std::move(reports);
     result->reportedLimit = reported;
-    collectChoices(*result);
+    // the filter bar's choices: the previous snapshot's, and those of the batches since
+    // (the first piece, when it is not a snapshot, is a batch too)
+    const bool fromSnapshot = previous && !pieces.empty() && pieces.front() == previous->store;
+    if (fromSnapshot) {
+        result->tools = previous->tools;
+        result->providers = previous->providers;
+        result->statuses = previous->statuses;
+    }
+    for (std::size_t k = fromSnapshot ? 1 : 0; k < pieces.size(); ++k)
+        addChoices(*result, *pieces[k]);
+    result->store = std::move(store);
     return result;
 }
 
@@ -174,6 +213,7 @@ void LiveFeed::close()
         m_session->stop();
     }
     m_pieces.clear();
+    m_lastSnapshot.reset();
     setPaused(false);
     if (wasActive)
         Q_EMIT stopped();
@@ -244,10 +284,10 @@ void LiveFeed::startSnapshot()
     const quint64 gen = m_generation;
     QtConcurrent::run(&m_pool,
         [pieces = m_pieces, path = m_session->capturePath(), reports = m_session->inputReports(),
-            reported = m_reported, recycler = m_recycler, gen] {
+            reported = m_reported, recycler = m_recycler, gen, previous = m_lastSnapshot] {
             lowerThreadPriority();
             const SmallPagesScope evenCosts; // no 2 MiB faults stalling an update
-            return buildSnapshot(pieces, path, std::move(reports), reported, recycler, gen);
+            return buildSnapshot(pieces, path, std::move(reports), reported, recycler, gen, previous);
         })
         .then(this, [this, gen, count](std::shared_ptr<const LoadResult> result) {
             if (gen != m_generation)
@@ -256,6 +296,7 @@ void LiveFeed::startSnapshot()
             // the snapshot replaces the pieces it was made of: memory stays one copy
             m_pieces.erase(m_pieces.begin(), m_pieces.begin() + std::ptrdiff_t(count));
             m_pieces.insert(m_pieces.begin(), result->store);
+            m_lastSnapshot = result;
             m_waitingForView = true;
             Q_EMIT snapshotReady(std::move(result));
             maybeRefresh();

@@ -75,6 +75,7 @@ private:
     std::unique_ptr<LiveSession> m_session;
     // The newest snapshot's store first (when there is one), then the batches since.
     std::vector<std::shared_ptr<const EventStore>> m_pieces;
+    std::shared_ptr<const LoadResult> m_lastSnapshot; // its choices go on in the next one
     qint64 m_piecesOldestMs = 0; // arrival of the oldest line in m_pieces not yet shown
     ReportedLimit m_reported; // every limit the responses reported so far
     QThreadPool m_pool;
@@ -83,7 +84,7 @@ private:
     quint64 m_generation = 0; // a snapshot of an older session is dropped
     qint64 m_pendingOldestMs = 0;
     qint64 m_shownLatencyMs = -1;
-    int m_refreshMs = 40; // at most 25 snapshots a second
+    int m_refreshMs = 30; // at most 33 snapshots a second
     bool m_building = false; // a snapshot is being built
     bool m_waitingForView = false; // handed out, not yet shown
     bool m_dirty = false; // batches arrived since the last snapshot started
