@@ -72,13 +72,11 @@ std::shared_ptr<EventStore> recycledStore(
             auto &free = recycler->free;
             free.push_back({ std::move(owned), lineage });
             if (free.size() > StoreRecycler::kKeep) {
-                // keep the ones closest to the next snapshot: another session's go first,
-                // then the smallest (an early spare kept instead would cost a copy of nearly
-                // everything)
-                const auto worst = std::min_element(free.begin(), free.end(), [lineage](const auto &a, const auto &b) {
-                    if ((a.lineage == lineage) != (b.lineage == lineage))
-                        return a.lineage != lineage;
-                    return a.store->size() < b.store->size();
+                // keep the ones closest to the next snapshot: an older session's go first
+                // (generations only grow), then the smallest (an early spare kept instead
+                // would cost a copy of nearly everything)
+                const auto worst = std::min_element(free.begin(), free.end(), [](const auto &a, const auto &b) {
+                    return a.lineage != b.lineage ? a.lineage < b.lineage : a.store->size() < b.store->size();
                 });
                 free.erase(worst);
             }
