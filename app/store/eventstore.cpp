@@ -95,21 +95,8 @@ EventStore EventStore::clone(std::size_t capacity) const
 
 void EventStore::copyInto(EventStore &c, std::size_t capacity) const
 {
-    c.clear();
-    c.reserve(std::max(capacity, size()));
-    std::apply(
-        [&c](const auto &...from) {
-            std::apply([&](auto &...to) { (to.insert(to.end(), from.begin(), from.end()), ...); },
-                c.columns());
-        },
-        columns());
-    c.m_details = m_details;
-    c.m_files = m_files;
-    for (std::uint32_t id = 1; id < m_strings.size(); ++id)
-        c.m_strings.intern(m_strings.view(id));
-    c.m_methods = m_methods;
-    c.m_actors = m_actors;
-    c.m_actorIds = m_actorIds;
+    c.clear(); // an empty store is an earlier state of every store: everything is appended
+    extendInto(c, capacity);
 }
 
 void EventStore::extendInto(EventStore &t, std::size_t capacity) const

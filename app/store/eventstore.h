@@ -68,7 +68,7 @@ public:
     // method, file and detail target holds is this store's at the same index, so only what
     // came after is appended (the cost of the new events, not of all of them). Sizes and the
     // last event and string are checked; a target that is not such a prefix is copied into
-    // whole. Grows target's capacity to at least `capacity` when it has less.
+    // whole (copyInto). Grows target's capacity to at least `capacity` when it has less.
     void extendInto(EventStore &target, std::size_t capacity = 0) const;
     // No events, files or strings any more; the columns keep their capacity (for reuse).
     void clear();
