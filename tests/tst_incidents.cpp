@@ -253,16 +253,15 @@ void TestIncidents::growingGivesTheSameIncidents()
     int grownSteps = 0;
     for (std::size_t n = 0; n < full->size();) {
         const std::size_t to = std::min(full->size(), n + std::size_t(step));
-        std::vector<std::uint32_t> addedRejections;
+        EventSubset added; // the new events the filter keeps, rejections or not
         for (std::size_t i = n; i < to; ++i) {
             if (onlySome && i % 2)
                 continue;
             kept.push_back(std::uint32_t(i));
-            if (full->isRejection(i))
-                addedRejections.push_back(std::uint32_t(i));
+            added.push_back(std::uint32_t(i));
         }
         const auto minutes = countBuckets(*full, kMin, &kept);
-        auto next = growIncidents(*full, minutes, 5.0, grown, addedRejections);
+        auto next = growIncidents(*full, minutes, 5.0, grown, added);
         QVERIFY(next);
         grown = std::move(*next);
         ++grownSteps;

@@ -106,10 +106,8 @@ void gather(const EventStore &store, const std::vector<BucketCounts> &minutes, d
     finishLast();
 }
 
-} // namespace
-
-std::vector<Incident> findIncidents(const EventStore &store, const std::vector<BucketCounts> &minutes,
-                                    double mergeGapMinutes, const EventSubset *subset)
+// The rejections among the events (all of them: nullptr), by time; ties keep their order.
+std::vector<std::uint32_t> rejectionsByTime(const EventStore &store, const EventSubset *subset)
 {
     std::vector<std::uint32_t> rejections;
     forEachEvent(store, subset, [&](std::size_t i) {
@@ -119,18 +117,24 @@ std::vector<Incident> findIncidents(const EventStore &store, const std::vector<B
     std::stable_sort(rejections.begin(), rejections.end(), [&](std::uint32_t a, std::uint32_t b) {
         return store.timeMs(a) < store.timeMs(b);
     });
+    return rejections;
+}
+
+} // namespace
+
+std::vector<Incident> findIncidents(const EventStore &store, const std::vector<BucketCounts> &minutes,
+                                    double mergeGapMinutes, const EventSubset *subset)
+{
     std::vector<Incident> out;
-    gather(store, minutes, mergeGapMinutes, rejections, out);
+    gather(store, minutes, mergeGapMinutes, rejectionsByTime(store, subset), out);
     return out;
 }
 
 std::optional<std::vector<Incident>> growIncidents(const EventStore &store,
     const std::vector<BucketCounts> &minutes, double mergeGapMinutes,
-    const std::vector<Incident> &previous, std::vector<std::uint32_t> added)
+    const std::vector<Incident> &previous, const EventSubset &addedEvents)
 {
-    std::stable_sort(added.begin(), added.end(), [&](std::uint32_t a, std::uint32_t b) {
-        return store.timeMs(a) < store.timeMs(b);
-    });
+    const std::vector<std::uint32_t> added = rejectionsByTime(store, &addedEvents);
     if (!added.empty() && !previous.empty()) {
         // an incident found before may only go on at its end
         if (store.timeMs(added.front()) < previous.back().endMs)

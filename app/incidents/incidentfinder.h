@@ -49,15 +49,15 @@ std::vector<Incident> findIncidents(const EventStore &store, const std::vector<B
                                     double mergeGapMinutes, const EventSubset *subset = nullptr);
 
 // The incidents of a store that grew (a live snapshot): `previous` are those of an earlier
-// state of the same store (same filter, same merge gap), `added` the rejections that passed
-// the filter among the events appended since. Only incidents that get new rejections are
+// state of the same store (same filter, same merge gap), `addedEvents` the events appended
+// since that pass the filter (its rejections are taken from them). Only incidents that get new rejections are
 // described again, from their tallies; requests and peaks are taken again from `minutes`
 // (late records land in any minute). The same result as findIncidents on the whole store, or
 // nullopt when a new rejection is older than the last incident's end (out of order: call
 // findIncidents).
 std::optional<std::vector<Incident>> growIncidents(const EventStore &store,
     const std::vector<BucketCounts> &minutes, double mergeGapMinutes,
-    const std::vector<Incident> &previous, std::vector<std::uint32_t> added);
+    const std::vector<Incident> &previous, const EventSubset &addedEvents);
 
 // Top n of a count map, by count descending, ties by name ascending.
 std::vector<NamedCount> topCounts(std::vector<NamedCount> all, std::size_t n);

@@ -17,19 +17,13 @@ std::shared_ptr<const FilteredView> buildFilteredView(std::shared_ptr<const Even
         && previous->lineage == lineage && previous->filter == filter
         && previous->store->size() <= store->size();
     view->mergeGapMinutes = mergeGapMinutes;
-    std::optional<std::vector<std::uint32_t>> addedRejections; // when grown
+    const bool incidentsGrow = grows && previous->mergeGapMinutes == mergeGapMinutes;
+    FilterResult added; // when grown: the new events that pass
     if (grows) {
         const std::size_t first = previous->store->size();
-        FilterResult added = applyFilter(*store, filter, cancelled, first);
+        added = applyFilter(*store, filter, cancelled, first);
         if (added.cancelled)
             return nullptr;
-        if (previous->mergeGapMinutes == mergeGapMinutes) {
-            addedRejections.emplace();
-            for (std::uint32_t i : added.rows) {
-                if (store->isRejection(i))
-                    addedRejections->push_back(i);
-            }
-        }
         view->all = added.all;
         view->rows.reserve(previous->rows.size() + added.rows.size());
         view->rows = previous->rows;
@@ -62,8 +56,8 @@ std::shared_ptr<const FilteredView> buildFilteredView(std::shared_ptr<const Even
         }
         const auto &minutes = view->pyramid.level(BucketPyramid::kMinuteLevel);
         std::optional<std::vector<Incident>> grown;
-        if (addedRejections)
-            grown = growIncidents(*store, minutes, mergeGapMinutes, previous->incidents, std::move(*addedRejections));
+        if (incidentsGrow)
+            grown = growIncidents(*store, minutes, mergeGapMinutes, previous->incidents, added.rows);
         view->incidents = grown ? std::move(*grown) : findIncidents(*store, minutes, mergeGapMinutes, view->subset());
         if (cancelled && cancelled())
             return nullptr;
