@@ -4,6 +4,13 @@
 
 #include <cstdint>
 
+// The home slot of id hash h in a power-of-two table (mask = size - 1): IdSet's and
+// LiveIdSet's, the one spreading of ids over a table.
+inline std::size_t idHomeSlot(std::uint64_t h, std::size_t mask)
+{
+    return (h * 0x9E3779B97F4A7C15ull) >> 20 & mask;
+}
+
 // A set of 64-bit id hashes (summary.md duplicates: 0 means "no id"), open addressing,
 // 8 bytes a slot, for ids seen across every input of a load or a whole live session.
 class IdSet
@@ -15,7 +22,7 @@ public:
         if ((m_count + 1) * 10 > m_slots.size() * 7)
             rehash(m_slots.size() * 2);
         const std::size_t mask = m_slots.size() - 1;
-        for (std::size_t i = home(h, mask);; i = (i + 1) & mask) {
+        for (std::size_t i = idHomeSlot(h, mask);; i = (i + 1) & mask) {
             if (m_slots[i] == h)
                 return false;
             if (m_slots[i] == 0) {
@@ -29,7 +36,7 @@ public:
     // table is far bigger than the cache (16 MiB for a million ids), so an insert is a cache
     // miss; with the slots of the next ids already on their way, a batch of inserts overlaps
     // those misses instead of waiting for each one.
-    void prefetch(std::uint64_t h) const { __builtin_prefetch(&m_slots[home(h, m_slots.size() - 1)]); }
+    void prefetch(std::uint64_t h) const { __builtin_prefetch(&m_slots[idHomeSlot(h, m_slots.size() - 1)]); }
     std::size_t size() const { return m_count; }
     // Room for n more ids without rehashing (a loader that knows about how many to expect).
     void reserve(std::size_t n)
@@ -42,10 +49,6 @@ public:
     }
 
 private:
-    static std::size_t home(std::uint64_t h, std::size_t mask)
-    {
-        return (h * 0x9E3779B97F4A7C15ull) >> 20 & mask;
-    }
     void rehash(std::size_t size)
     {
         Column<std::uint64_t> old = std::move(m_slots);

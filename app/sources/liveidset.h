@@ -1,5 +1,7 @@
 #pragma once
 
+#include "sources/idset.h"
+
 #include <cstdint>
 #include <cstdlib>
 #include <future>
@@ -58,10 +60,7 @@ private:
         std::unique_ptr<std::uint64_t[], Free> slots;
         std::size_t size = 0;
 
-        std::size_t home(std::uint64_t h) const
-        {
-            return (h * 0x9E3779B97F4A7C15ull) >> 20 & (size - 1);
-        }
+        std::size_t home(std::uint64_t h) const { return idHomeSlot(h, size - 1); }
         bool contains(std::uint64_t h) const
         {
             for (std::size_t i = home(h);; i = (i + 1) & (size - 1)) {
