@@ -10,6 +10,9 @@
 #include <QImage>
 #include <QTemporaryDir>
 
+#include <numeric>
+#include <random>
+
 namespace {
 
 const char *const kSecrets[] = {
@@ -53,6 +56,7 @@ private Q_SLOTS:
     void csvCellsAreNeutralised_data();
     void csvCellsAreNeutralised();
     void retryFindingsMatchTheSimulatedClients();
+    void retryFindingsDoNotDependOnEventOrder();
     void limitToAskFor();
     void pdfAndChart();
 
@@ -219,6 +223,36 @@ void TestReports::retryFindingsMatchTheSimulatedClients()
         QVERIFY(!(f.kind == K::Polling && QString::fromStdString(f.client).startsWith(QStringLiteral("sales"))));
     }
     QVERIFY(imageStudio);
+}
+
+void TestReports::retryFindingsDoNotDependOnEventOrder()
+{
+    // Logs are not always in time order (merged files, clock skew, a HAR's parallel requests):
+    // the demo's events visited in a shuffled order must give the same findings, number for
+    // number, as in file order (a group's events are put in time order before they are read).
+    const Loaded l = loadFiles({ QStringLiteral(RATESCOPE_SOURCE_DIR "/resources/demo/demo.ndjson.gz") });
+    const std::vector<RetryFinding> inOrder = analyzeRetries(*l.store);
+    QVERIFY(inOrder.size() >= 8); // every kind is there to compare
+    EventSubset shuffled(l.store->size());
+    std::iota(shuffled.begin(), shuffled.end(), 0u);
+    std::shuffle(shuffled.begin(), shuffled.end(), std::mt19937(7));
+    const std::vector<RetryFinding> outOfOrder = analyzeRetries(*l.store, &shuffled);
+    QCOMPARE(outOfOrder.size(), inOrder.size());
+    for (std::size_t i = 0; i < inOrder.size(); ++i) {
+        const RetryFinding &a = inOrder[i], &b = outOfOrder[i];
+        QCOMPARE(int(b.kind), int(a.kind));
+        QCOMPARE(b.client, a.client);
+        QCOMPARE(b.target, a.target);
+        QCOMPARE(b.count, a.count);
+        QCOMPARE(b.total, a.total);
+        QCOMPARE(b.seconds, a.seconds);
+        QCOMPARE(b.retryAfterS, a.retryAfterS);
+        QCOMPARE(b.rejected, a.rejected);
+        QCOMPARE(b.baseline, a.baseline);
+        QCOMPARE(b.firstMs, a.firstMs);
+        QCOMPARE(b.lastMs, a.lastMs);
+        QCOMPARE(b.examplesMs, a.examplesMs);
+    }
 }
 
 void TestReports::limitToAskFor()

@@ -24,7 +24,8 @@ bool idLike(std::string_view seg)
 }
 
 // The element at position size / 2 of v sorted (v is copied into scratch, which is reused).
-double median(const std::vector<double> &v, std::vector<double> &scratch)
+template<typename T>
+T median(const std::vector<T> &v, std::vector<T> &scratch)
 {
     if (v.empty())
         return 0;
@@ -70,19 +71,55 @@ struct Key
     }
 };
 
-// What decides an event's group, as ids: actor (client, tool, provider) with method, endpoint.
-struct EventIds
+// Event ids (actor and method, endpoint) -> group: open addressing with linear probing in
+// one flat array, grown at half full. A million lookups, most of them hits in a small table.
+class GroupTable
 {
-    std::uint64_t actorMethod;
-    std::uint32_t endpoint;
-    bool operator==(const EventIds &o) const { return actorMethod == o.actorMethod && endpoint == o.endpoint; }
-};
-struct EventIdsHash
-{
-    std::size_t operator()(const EventIds &k) const
+public:
+    static constexpr std::uint32_t kNone = UINT32_MAX;
+    // The group stored for these ids, or a new slot holding kNone (set it before the next call).
+    std::uint32_t &slot(std::uint64_t actorMethod, std::uint32_t endpoint)
     {
-        return std::hash<std::uint64_t>()(k.actorMethod * 0x9E3779B97F4A7C15ull ^ k.endpoint);
+        if ((m_used + 1) * 2 > m_slots.size())
+            grow();
+        std::size_t at = home(actorMethod, endpoint);
+        for (;; at = (at + 1) & (m_slots.size() - 1)) {
+            Slot &s = m_slots[at];
+            if (s.group == kNone) {
+                ++m_used;
+                s.actorMethod = actorMethod;
+                s.endpoint = endpoint;
+                return s.group;
+            }
+            if (s.actorMethod == actorMethod && s.endpoint == endpoint)
+                return s.group;
+        }
     }
+
+private:
+    struct Slot
+    {
+        std::uint64_t actorMethod = 0;
+        std::uint32_t endpoint = 0;
+        std::uint32_t group = kNone;
+    };
+    std::size_t home(std::uint64_t actorMethod, std::uint32_t endpoint) const
+    {
+        const std::uint64_t h = (actorMethod ^ (std::uint64_t(endpoint) << 40 | endpoint)) * 0x9E3779B97F4A7C15ull;
+        return std::size_t(h >> 32) & (m_slots.size() - 1);
+    }
+    void grow()
+    {
+        std::vector<Slot> old(std::max<std::size_t>(1024, m_slots.size() * 2));
+        old.swap(m_slots);
+        m_used = 0;
+        for (const Slot &s : old) {
+            if (s.group != kNone)
+                slot(s.actorMethod, s.endpoint) = s.group;
+        }
+    }
+    std::vector<Slot> m_slots;
+    std::size_t m_used = 0;
 };
 
 } // namespace
@@ -177,16 +214,15 @@ std::vector<RetryFinding> analyzeRetries(const EventStore &store, const EventSub
     std::vector<std::uint32_t> groupSize;
     Column<std::uint32_t> groupOfEvent; // visiting order
     groupOfEvent.reserve(subset ? subset->size() : store.size());
-    // The group of an event depends only on its actor, endpoint and method ids: a hash lookup
-    // of those three ids finds it, instead of three map lookups (a string key among them) per
-    // event; a million events took ~45 ms the long way.
-    std::unordered_map<EventIds, std::uint32_t, EventIdsHash> groupOf;
+    // The group of an event depends only on its actor, endpoint and method ids: a lookup of
+    // those ids finds it, instead of three map lookups (a string key among them) per event.
+    GroupTable groupOf;
     forEachEvent(store, subset, [&](std::size_t i) {
-        const EventIds ids { std::uint64_t(store.actorId(i)) << 8 | store.methodId(i), store.endpointId(i) };
-        auto known = groupOf.find(ids);
-        if (known != groupOf.end()) {
-            groupOfEvent.push_back(known->second);
-            ++groupSize[known->second];
+        const std::uint64_t actorMethod = std::uint64_t(store.actorId(i)) << 8 | store.methodId(i);
+        std::uint32_t &slot = groupOf.slot(actorMethod, store.endpointId(i));
+        if (slot != GroupTable::kNone) {
+            groupOfEvent.push_back(slot);
+            ++groupSize[slot];
             return;
         }
         const std::uint32_t ep = store.endpointId(i);
@@ -206,17 +242,26 @@ std::vector<RetryFinding> analyzeRetries(const EventStore &store, const EventSub
             groupSize.push_back(0);
         groupOfEvent.push_back(group->second);
         ++groupSize[group->second];
-        groupOf.emplace(ids, group->second);
+        slot = group->second; // the table did not grow since slot() (inserts happen there)
     });
-    // each group's events, in the order visited, at groupStart[g]
+    // each group's events, in the order visited, at groupStart[g]; their times and whether
+    // each is a 429 beside them, so that the pass over a group reads memory in order instead
+    // of gathering from the store's columns
     std::vector<std::size_t> groupStart(groupSize.size() + 1, 0);
     for (std::size_t g = 0; g < groupSize.size(); ++g)
         groupStart[g + 1] = groupStart[g] + groupSize[g];
     Column<std::uint32_t> grouped(groupOfEvent.size());
+    Column<std::int64_t> groupedTimes(groupOfEvent.size());
+    Column<std::uint8_t> groupedRejected(groupOfEvent.size());
     {
         std::vector<std::size_t> next(groupStart.begin(), groupStart.end() - 1);
         std::size_t n = 0;
-        forEachEvent(store, subset, [&](std::size_t i) { grouped[next[groupOfEvent[n++]]++] = std::uint32_t(i); });
+        forEachEvent(store, subset, [&](std::size_t i) {
+            const std::size_t at = next[groupOfEvent[n++]]++;
+            grouped[at] = std::uint32_t(i);
+            groupedTimes[at] = store.timeMs(i);
+            groupedRejected[at] = store.isRejection(i);
+        });
     }
     groupOfEvent = {};
     std::vector<std::string> methodNames(methodIds.size());
@@ -235,53 +280,62 @@ std::vector<RetryFinding> analyzeRetries(const EventStore &store, const EventSub
         std::int64_t firstMs = INT64_MAX, lastMs = INT64_MIN;
         std::int64_t rejections = 0;
         std::vector<std::uint32_t> delayBins = std::vector<std::uint32_t>(600, 0); // 100 ms bins
-        std::vector<std::uint32_t> delaysMs; // every delay counted in delayBins (its bin: binOf)
         std::int64_t delayFirstMs = INT64_MAX, delayLastMs = INT64_MIN;
         std::string target;
+        std::vector<std::uint32_t> groups; // to find the delays of one bin again
     };
     std::map<std::string, ClientStats> perClient;
     std::vector<RetryFinding> out;
 
-    std::vector<std::int64_t> times; // of the group's events, reused
-    std::vector<double> gaps, dev, scratch;
+    std::vector<std::pair<std::int64_t, std::uint32_t>> order; // for a group not in time order
+    std::vector<std::int64_t> gaps, dev, scratch;
+    std::vector<double> scratchD;
     for (const auto &[key, group] : groups) {
-        const Events events { grouped.data() + groupStart[group], groupSize[group] };
+        const std::size_t size = groupSize[group];
+        std::uint32_t *const events = grouped.data() + groupStart[group];
+        std::int64_t *const times = groupedTimes.data() + groupStart[group];
+        std::uint8_t *const rejected = groupedRejected.data() + groupStart[group];
         // logs are mostly written in time order: the check is cheaper than sorting sorted events
-        const auto byTime = [&](std::uint32_t a, std::uint32_t b) { return store.timeMs(a) < store.timeMs(b); };
-        if (!std::is_sorted(events.begin(), events.end(), byTime))
-            std::stable_sort(events.begin(), events.end(), byTime);
-        times.resize(events.size());
-        for (std::size_t k = 0; k < events.size(); ++k)
-            times[k] = store.timeMs(events[k]);
+        if (!std::is_sorted(times, times + size)) {
+            order.resize(size);
+            for (std::size_t k = 0; k < size; ++k)
+                order[k] = { times[k], std::uint32_t(k) };
+            std::stable_sort(order.begin(), order.end(),
+                             [](const auto &a, const auto &b) { return a.first < b.first; });
+            std::vector<std::uint32_t> e(events, events + size);
+            std::vector<std::uint8_t> r(rejected, rejected + size);
+            for (std::size_t k = 0; k < size; ++k) {
+                times[k] = order[k].first;
+                events[k] = e[order[k].second];
+                rejected[k] = r[order[k].second];
+            }
+        }
         const std::string clientName(store.strings().view(key.client));
         const std::string toolName(store.strings().view(key.tool));
         const std::string endpointName = methodNames[key.method] + (methodNames[key.method].empty() ? "" : " ")
                 + templates[key.endpoint];
         const std::string target = toolName.empty() ? endpointName : toolName;
         const std::string who = clientName.empty() ? target : clientName;
-        auto countIn = [&](std::int64_t from, std::int64_t to) { // requests with from < t < to
-            return std::int64_t(std::lower_bound(times.begin(), times.end(), to)
-                                - std::upper_bound(times.begin(), times.end(), from));
-        };
+        const auto firstAtOrAfter = [&](std::int64_t t) { return std::lower_bound(times, times + size, t) - times; };
 
         ClientStats &cs = perClient[who];
         if (cs.target.empty())
             cs.target = clientName.empty() ? target : std::string();
-        std::int64_t pollRejectedEarly = 0, pollRejected = 0;
-        for (std::size_t k = 0; k < events.size(); ++k) {
-            const std::uint32_t e = events[k];
-            if (!store.isRejection(e))
+        cs.groups.push_back(group);
+        std::int64_t pollRejectedEarly = 0, pollRejected = 0, rejections = 0;
+        for (std::size_t k = 0; k < size; ++k) {
+            if (!rejected[k])
                 continue;
-            ++cs.rejections;
+            ++rejections;
             const std::int64_t t = times[k];
-            const std::int32_t ra = store.retryAfterMs(e);
+            const std::int32_t ra = store.retryAfterMs(events[k]);
             if (ra > 0) {
                 ++cs.withRetryAfter;
                 cs.retryAfters.push_back(ra / 1000.0);
-                const std::int64_t in = countIn(t, t + ra);
+                // requests with t < time < t + ra
+                const std::int64_t in = firstAtOrAfter(t + ra) - (std::upper_bound(times, times + size, t) - times);
                 cs.inside += in;
-                cs.before += std::int64_t(std::lower_bound(times.begin(), times.end(), t) - times.begin())
-                        - std::int64_t(std::lower_bound(times.begin(), times.end(), t - ra) - times.begin());
+                cs.before += firstAtOrAfter(t) - firstAtOrAfter(t - ra);
                 ++pollRejected;
                 if (in > 0) {
                     ++pollRejectedEarly;
@@ -291,40 +345,45 @@ std::vector<RetryFinding> analyzeRetries(const EventStore &store, const EventSub
                     cs.lastMs = std::max(cs.lastMs, t);
                 }
             }
-            for (std::size_t n = k + 1; n < events.size() && times[n] - t <= 60000; ++n) {
+            for (std::size_t n = k + 1; n < size && times[n] - t <= 60000; ++n) {
                 const std::int64_t d = times[n] - t;
                 if (d < 500)
                     continue;
                 ++cs.delayBins[binOf(d)];
-                cs.delaysMs.push_back(std::uint32_t(d));
                 cs.delayFirstMs = std::min(cs.delayFirstMs, t);
                 cs.delayLastMs = std::max(cs.delayLastMs, t);
             }
         }
+        cs.rejections += rejections;
 
-        // polling: many requests at a fixed short interval
-        if (std::int64_t(events.size()) >= o.minPolls) {
+        // polling: many requests at a fixed short interval (the median gap, and the median
+        // deviation from it, in whole milliseconds: the element a median picks is the same)
+        if (std::int64_t(size) >= o.minPolls) {
             gaps.clear();
-            for (std::size_t k = 1; k < events.size(); ++k)
-                gaps.push_back(double(times[k] - times[k - 1]) / 1000.0);
-            const double m = median(gaps, scratch);
-            dev.clear();
-            for (double g : gaps)
-                dev.push_back(std::fabs(g - m));
-            if (m > 0.05 && m <= o.maxPollIntervalS && median(dev, scratch) <= o.maxPollSpread * m) {
+            for (std::size_t k = 1; k < size; ++k)
+                gaps.push_back(times[k] - times[k - 1]);
+            const std::int64_t mMs = median(gaps, scratch);
+            const double m = double(mMs) / 1000.0;
+            bool fixed = m > 0.05 && m <= o.maxPollIntervalS;
+            if (fixed) {
+                dev.clear();
+                for (std::int64_t g : gaps)
+                    dev.push_back(g > mMs ? g - mMs : mMs - g);
+                fixed = double(median(dev, scratch)) / 1000.0 <= o.maxPollSpread * m;
+            }
+            if (fixed) {
                 RetryFinding f;
                 f.kind = RetryFinding::Kind::Polling;
                 f.client = who;
                 f.target = endpointName;
-                f.count = std::int64_t(events.size());
+                f.count = std::int64_t(size);
                 f.total = pollRejected; // 429s with a Retry-After among the polls
                 f.retryAfterS = double(pollRejectedEarly); // of which the loop polled again inside
                 f.seconds = m;
-                for (std::uint32_t e : events)
-                    f.rejected += store.isRejection(e);
-                f.firstMs = times.front();
-                f.lastMs = times.back();
-                for (std::size_t k = 0; k < events.size() && f.examplesMs.size() < 3; k += events.size() / 3 + 1)
+                f.rejected = rejections;
+                f.firstMs = times[0];
+                f.lastMs = times[size - 1];
+                for (std::size_t k = 0; k < size && f.examplesMs.size() < 3; k += size / 3 + 1)
                     f.examplesMs.push_back(times[k]);
                 out.push_back(f);
             }
@@ -342,7 +401,7 @@ std::vector<RetryFinding> analyzeRetries(const EventStore &store, const EventSub
             f.total = cs.withRetryAfter;
             f.baseline = cs.before;
             f.seconds = excess;
-            f.retryAfterS = median(cs.retryAfters, scratch);
+            f.retryAfterS = median(cs.retryAfters, scratchD);
             f.firstMs = cs.firstMs;
             f.lastMs = cs.lastMs;
             f.examplesMs = cs.earlyTimes;
@@ -368,13 +427,23 @@ std::vector<RetryFinding> analyzeRetries(const EventStore &store, const EventSub
                 f.target = cs.target;
                 f.count = peak;
                 f.total = cs.rejections;
-                std::vector<double> &inBest = gaps; // the delays of the peak bin, in seconds
+                // the delays of the peak bin, found again in this client's groups
+                std::vector<std::int64_t> &inBest = gaps;
                 inBest.clear();
-                for (const std::uint32_t d : cs.delaysMs) {
-                    if (binOf(d) == best)
-                        inBest.push_back(double(d) / 1000.0);
+                for (const std::uint32_t g : cs.groups) {
+                    const std::int64_t *times = groupedTimes.data() + groupStart[g];
+                    const std::uint8_t *rejected = groupedRejected.data() + groupStart[g];
+                    for (std::size_t k = 0; k < groupSize[g]; ++k) {
+                        if (!rejected[k])
+                            continue;
+                        for (std::size_t n = k + 1; n < groupSize[g] && times[n] - times[k] <= 60000; ++n) {
+                            const std::int64_t d = times[n] - times[k];
+                            if (d >= 500 && binOf(d) == best)
+                                inBest.push_back(d);
+                        }
+                    }
                 }
-                f.seconds = median(inBest, scratch);
+                f.seconds = double(median(inBest, scratch)) / 1000.0;
                 f.firstMs = cs.delayFirstMs;
                 f.lastMs = cs.delayLastMs;
                 out.push_back(f);
