@@ -1,4 +1,5 @@
 // `ratescope summarize` as scripts see it: exit status, messages on stderr, atomic -o, stdin.
+#include "cli/chartneed.h"
 #include "testutil.h"
 
 #include <QJsonArray>
@@ -43,6 +44,10 @@ private Q_SLOTS:
     void outputIsWrittenAtomically();
     void standardInput();
     void timeRange();
+    void everyFormatFromTheCommandLineProgram_data();
+    void everyFormatFromTheCommandLineProgram();
+    void onlyReportsThatDrawNeedTheGuiProgram_data();
+    void onlyReportsThatDrawNeedTheGuiProgram();
 
 private:
     QTemporaryDir m_dir;
@@ -150,6 +155,83 @@ void TestCli::timeRange()
     const QJsonObject j = QJsonDocument::fromJson(r.out).object();
     QCOMPARE(j.value(QStringLiteral("requests")).toInt(), 12);
     QCOMPARE(j.value(QStringLiteral("inputs")).toArray().at(0).toObject().value(QStringLiteral("records")).toInt(), 12);
+}
+
+void TestCli::everyFormatFromTheCommandLineProgram_data()
+{
+    QTest::addColumn<QString>("format");
+    QTest::addColumn<QString>("file"); // empty: standard output
+    QTest::addColumn<QByteArray>("starts");
+    QTest::addRow("json on stdout") << "json" << QString() << QByteArray("{");
+    QTest::addRow("csv on stdout") << "csv" << QString() << QByteArray("minute,requests");
+    QTest::addRow("md on stdout") << "md" << QString() << QByteArray("# ");
+    QTest::addRow("md to a file") << "md" << "r.md" << QByteArray("# ");
+    QTest::addRow("html to a file") << "html" << "r.html" << QByteArray("<!DOCTYPE html>");
+    QTest::addRow("pdf to a file") << "pdf" << "r.pdf" << QByteArray("%PDF-");
+}
+
+// `ratescope` runs the reports that draw nothing itself (QtCore only) and becomes
+// ratescope-gui for the others: every format works from it, charts included.
+void TestCli::everyFormatFromTheCommandLineProgram()
+{
+    QFETCH(QString, format);
+    QFETCH(QString, file);
+    QFETCH(QByteArray, starts);
+    QTemporaryDir dir;
+    QStringList args { QStringLiteral("summarize"), QStringLiteral("--format"), format };
+    if (!file.isEmpty())
+        args << QStringLiteral("-o") << dir.filePath(file);
+    const Run r = run(args << fixture(QStringLiteral("gateway_mix.ndjson")));
+    QCOMPARE(r.exitCode, 0);
+    QByteArray report = r.out;
+    if (!file.isEmpty()) {
+        QVERIFY(r.out.isEmpty());
+        QFile f(dir.filePath(file));
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        report = f.readAll();
+    }
+    QVERIFY2(report.startsWith(starts), report.left(80).constData());
+    if (format == QLatin1String("html"))
+        QVERIFY(report.contains("data:image/png;base64,iVBOR")); // the chart, drawn
+    if (format == QLatin1String("md") && !file.isEmpty()) {
+        QFile png(dir.filePath(QStringLiteral("r.png")));
+        QVERIFY(png.open(QIODevice::ReadOnly));
+        QVERIFY(png.readAll().startsWith("\x89PNG"));
+        QVERIFY(report.contains("r.png"));
+    }
+}
+
+void TestCli::onlyReportsThatDrawNeedTheGuiProgram_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<bool>("draws");
+    const QString in = QStringLiteral("in.ndjson");
+    QTest::addRow("md, the default, on stdout") << QStringList { in } << false;
+    QTest::addRow("json") << QStringList { QStringLiteral("--format"), QStringLiteral("json"), in } << false;
+    QTest::addRow("--format=csv") << QStringList { QStringLiteral("--format=csv"), in } << false;
+    QTest::addRow("json to a file") << QStringList { QStringLiteral("--format"), QStringLiteral("json"), QStringLiteral("-o"), QStringLiteral("r.json"), in } << false;
+    QTest::addRow("md to a file") << QStringList { QStringLiteral("-o"), QStringLiteral("r.md"), in } << true;
+    QTest::addRow("md to --output=FILE") << QStringList { QStringLiteral("--output=r.md"), in } << true;
+    QTest::addRow("md to -o -") << QStringList { QStringLiteral("-o"), QStringLiteral("-"), in } << false;
+    QTest::addRow("html") << QStringList { QStringLiteral("--format"), QStringLiteral("html"), in } << true;
+    QTest::addRow("pdf") << QStringList { QStringLiteral("--format"), QStringLiteral("pdf"), QStringLiteral("-o"), QStringLiteral("r.pdf"), in } << true;
+    QTest::addRow("a value that looks like an option") << QStringList { QStringLiteral("--rules"), QStringLiteral("--format"), QStringLiteral("pdf"), in } << false;
+    QTest::addRow("an input named --format after --") << QStringList { QStringLiteral("--format"), QStringLiteral("json"), QStringLiteral("--"), QStringLiteral("--format"), QStringLiteral("pdf") } << false;
+    QTest::addRow("-oFILE: unsure, so it may draw") << QStringList { QStringLiteral("--format"), QStringLiteral("json"), QStringLiteral("-or.json"), in } << true;
+    QTest::addRow("--format without a value") << QStringList { in, QStringLiteral("--format") } << true;
+}
+
+void TestCli::onlyReportsThatDrawNeedTheGuiProgram()
+{
+    QFETCH(QStringList, args);
+    QFETCH(bool, draws);
+    std::vector<QByteArray> bytes { "ratescope", "summarize" };
+    for (const QString &a : args)
+        bytes.push_back(a.toUtf8());
+    std::vector<char *> argv;
+    for (QByteArray &b : bytes)
+        argv.push_back(b.data());
+    QCOMPARE(summarizeDrawsChart(int(argv.size()), argv.data()), draws);
 }
 
 QTEST_GUILESS_MAIN(TestCli)

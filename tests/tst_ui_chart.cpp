@@ -5,6 +5,7 @@
 #include "chartadapter.h"
 #include "charttoolbar.h"
 #include "detailpane.h"
+#include "export/sourcecolors.h"
 #include "exportmenu.h"
 #include "eventtableview.h"
 #include "filterbar.h"
@@ -13,6 +14,7 @@
 #include "mainwindow.h"
 #include "model/session.h"
 #include "ratechart.h"
+#include "sourcepalette.h"
 #include "theme.h"
 #include "uisettings.h"
 
@@ -69,6 +71,8 @@ private Q_SLOTS:
     void desktopThemeChangeIsFollowedOnlyInSystemMode();
     void requestsAsBarsIsRemembered();
     void utcToggleIsRemembered();
+    void reportsUseTheWindowsColours_data();
+    void reportsUseTheWindowsColours();
 
 private:
     void waitForView();
@@ -479,6 +483,21 @@ void TestUiChart::utcToggleIsRemembered()
     QVERIFY(!m_settings->utc());
     utc->trigger();
     QVERIFY(m_settings->utc());
+}
+
+void TestUiChart::reportsUseTheWindowsColours_data()
+{
+    QTest::addColumn<int>("source");
+    for (Source src : { Source::RateLimited, Source::ToolError, Source::Unclassified })
+        QTest::addRow("%s", std::string(sourceName(src)).c_str()) << int(src);
+}
+
+// The report chart and the HTML chips (app/export/sourcecolors.h, no QtGui there) show each
+// source in the window's colour.
+void TestUiChart::reportsUseTheWindowsColours()
+{
+    QFETCH(int, source);
+    QCOMPARE(QColor::fromRgba(sourceRgb(Source(source))), SourcePalette::color(Source(source)));
 }
 
 QTEST_MAIN(TestUiChart)

@@ -16,13 +16,20 @@
 #include <cstring>
 #include <optional>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 namespace {
 
-bool wantsScreenshot(int argc, char *argv[])
+// A screenshot, --help or --version: nothing to show on a display (so none is needed).
+bool needsNoDisplay(int argc, char *argv[])
 {
     for (int i = 1; i < argc; ++i) {
-        if (std::strcmp(argv[i], "--screenshot") == 0
-            || std::strncmp(argv[i], "--screenshot=", 13) == 0)
+        for (const char *flag : { "--screenshot", "--help", "-h", "--help-all", "--version", "-v" }) {
+            if (std::strcmp(argv[i], flag) == 0)
+                return true;
+        }
+        if (std::strncmp(argv[i], "--screenshot=", 13) == 0)
             return true;
     }
     return false;
@@ -78,13 +85,23 @@ bool liveSources(const QCommandLineParser &p, QStringList &inputs,
 
 } // namespace
 
+void useOffscreenPlatform()
+{
+    qputenv("QT_QPA_PLATFORM", "offscreen");
+    if (qEnvironmentVariableIsEmpty("XDG_RUNTIME_DIR")) {
+        const QByteArray dir = "/tmp/runtime-" + QByteArray::number(uint(getuid()));
+        ::mkdir(dir.constData(), 0700);
+        qputenv("XDG_RUNTIME_DIR", dir);
+    }
+}
+
 int runGui(int argc, char *argv[])
 {
-    // a screenshot needs no display: choose the offscreen platform before Qt starts
-    if (wantsScreenshot(argc, argv) && qEnvironmentVariableIsEmpty("DISPLAY")
+    // without a display, choose the offscreen platform before Qt starts where none is needed
+    if (needsNoDisplay(argc, argv) && qEnvironmentVariableIsEmpty("DISPLAY")
         && qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY")
         && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
-        qputenv("QT_QPA_PLATFORM", "offscreen");
+        useOffscreenPlatform();
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("RateScope"));
     QApplication::setOrganizationName(QStringLiteral("RateScope"));

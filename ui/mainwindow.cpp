@@ -15,6 +15,7 @@
 #include "model/session.h"
 #include "ratechart.h"
 #include "recentfilesmenu.h"
+#include "render/chartdrawing.h"
 #include "statusinfo.h"
 #include "theme.h"
 #include "uisettings.h"
@@ -244,6 +245,7 @@ void MainWindow::connectSession()
         if (!failures.isEmpty())
             m_status->showMessage(failures.join(QStringLiteral("; ")));
     });
+    m_session.exporter().setChartDrawing(&qtChartDrawing());
     connect(m_export, &ExportMenu::exportRequested, &m_session, &Session::exportReport);
     connect(m_export, &ExportMenu::message, m_status, &StatusInfo::showMessage);
     connect(m_incidents, &IncidentsPanel::exportRequested, m_export, &ExportMenu::exportIncident);

@@ -7,7 +7,7 @@
 
 // The one palette of RateScope: Okabe–Ito colours, safe for the common colour-vision
 // deficiencies, used by the chart, the legend, the table, the detail pane and the icons.
-// Exports in app/ use the same hex values (kept in sync by tst_ui_chart).
+// Exports in app/ use the same values (export/sourcecolors.h; tst_ui_chart compares them).
 namespace SourcePalette {
 
 constexpr QRgb kRateLimited = 0xFFD55E00; // vermillion

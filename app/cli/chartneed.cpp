@@ -1,6 +1,9 @@
 #include "cli/chartneed.h"
 
-#include <cstring>
+#include "export/reportwriter.h"
+
+#include <QString>
+
 #include <string_view>
 
 bool summarizeDrawsChart(int argc, char **argv)
@@ -8,19 +11,24 @@ bool summarizeDrawsChart(int argc, char **argv)
     // summarize's options that take a value (summarizecommand.cpp), so that a value such as
     // `-o --format` is not read as an option
     static constexpr std::string_view kTakesValue[] = { "--limit", "--merge-gap", "--from",
-                                                        "--to",    "--headroom",  "-o",
-                                                        "--output", "--rules",    "--threads" };
+                                                        "--to",    "--headroom",  "--rules",
+                                                        "--threads" };
     std::string_view format = "md"; // the default
+    std::string_view target = "-";
     for (int i = 2; i < argc; ++i) {
         const std::string_view arg = argv[i];
         if (arg == "--")
             break; // inputs only from here on
-        if (arg == "--format") {
+        if (arg == "--format" || arg == "-o" || arg == "--output") {
             if (i + 1 >= argc)
                 return true; // a usage error follows; nothing is drawn either way
-            format = argv[++i];
+            (arg == "--format" ? format : target) = argv[++i];
         } else if (arg.substr(0, 9) == "--format=") {
             format = arg.substr(9);
+        } else if (arg.substr(0, 9) == "--output=") {
+            target = arg.substr(9);
+        } else if (arg.substr(0, 2) == "-o") {
+            return true; // -oFILE or another spelling: unsure
         } else {
             for (std::string_view option : kTakesValue) {
                 if (arg == option) {
@@ -30,5 +38,6 @@ bool summarizeDrawsChart(int argc, char **argv)
             }
         }
     }
-    return format != "json" && format != "csv";
+    const auto qs = [](std::string_view s) { return QString::fromUtf8(s.data(), qsizetype(s.size())); };
+    return reportDrawsChart(qs(target), qs(format));
 }

@@ -2,9 +2,13 @@
 
 #include <QStringList>
 
+struct ChartDrawing;
+
 // Headless subcommands. Each takes the arguments after the subcommand name and returns the
-// process exit status (0 ok, 1 an input failed, 2 usage error). They run on QCoreApplication.
-int runSummarize(const QStringList &args);
+// process exit status (0 ok, 1 an input failed, 2 usage error). They run on QCoreApplication,
+// or QGuiApplication on the offscreen platform when `drawing` is given (reports with a chart;
+// without it those reports fail with a message, see export/reportwriter.h).
+int runSummarize(const QStringList &args, const ChartDrawing *drawing);
 int runSimulate(const QStringList &args);
 // Live sources until --duration, SIGINT or SIGTERM, then the summary (summary.md `monitor`).
-int runMonitor(const QStringList &args);
+int runMonitor(const QStringList &args, const ChartDrawing *drawing);

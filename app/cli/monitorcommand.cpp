@@ -107,7 +107,7 @@ private:
 
 } // namespace
 
-int runMonitor(const QStringList &args)
+int runMonitor(const QStringList &args, const ChartDrawing *drawing)
 {
     QCommandLineParser p;
     p.setApplicationDescription(QStringLiteral(
@@ -239,6 +239,9 @@ int runMonitor(const QStringList &args)
                 .arg(format));
     if (format == QLatin1String("pdf") && !p.isSet(QStringLiteral("output")))
         return monitorUsage(QStringLiteral("--format pdf needs -o FILE"));
+    if (!drawing
+        && reportDrawsChart(p.isSet(QStringLiteral("output")) ? p.value(QStringLiteral("output")) : QStringLiteral("-"), format))
+        return monitorUsage(QStringLiteral("a %1 report draws a chart: run ratescope-gui monitor").arg(format));
     options.follow.fromStart = p.isSet(QStringLiteral("from-start"));
     options.capturePath = p.value(QStringLiteral("capture"));
 
@@ -326,7 +329,7 @@ int runMonitor(const QStringList &args)
                  .arg(stopReason, grouped(live.requests()), live.capturePath()));
     const QString target = p.isSet(QStringLiteral("output")) ? p.value(QStringLiteral("output"))
                                                              : QStringLiteral("-");
-    if (!writeReport(target, format, summary, *sharedRules, &error)) {
+    if (!writeReport(target, format, summary, *sharedRules, &error, drawing)) {
         printErr(error);
         return 1;
     }

@@ -3,7 +3,6 @@
 #include "cli/cliutil.h"
 #include "decode/timestamp.h"
 #include "export/atomicwrite.h"
-#include "export/chartimage.h"
 #include "export/redactor.h"
 #include "export/reportwriter.h"
 #include "export/summary.h"
@@ -15,7 +14,7 @@
 #include <QElapsedTimer>
 #include <QFileInfo>
 
-int runSummarize(const QStringList &args)
+int runSummarize(const QStringList &args, const ChartDrawing *drawing)
 {
     QCommandLineParser p;
     p.setApplicationDescription(QStringLiteral("Summarize rate-limit rejections in API logs."));
@@ -77,6 +76,8 @@ int runSummarize(const QStringList &args)
     const QString target = p.isSet(QStringLiteral("output")) ? p.value(QStringLiteral("output")) : QStringLiteral("-");
     if (format == QLatin1String("pdf") && target == QLatin1String("-"))
         return usageError(QStringLiteral("--format pdf needs -o FILE"));
+    if (!drawing && reportDrawsChart(target, format)) // before the work, not after it
+        return usageError(QStringLiteral("a %1 report draws a chart: run ratescope-gui summarize").arg(format));
 
     std::optional<RuleSet> rules;
     if (p.isSet(QStringLiteral("rules"))) {
@@ -112,7 +113,7 @@ int runSummarize(const QStringList &args)
                          .arg(double(store.bytesUsed()) / 1e6, 0, 'f', 1)
                          .arg(store.empty() ? 0.0 : double(store.bytesUsed()) / double(store.size()), 0, 'f', 1));
     }
-    if (!writeReport(target, format, summary, *rules, &error)) {
+    if (!writeReport(target, format, summary, *rules, &error, drawing)) {
         printErr(error);
         return 1;
     }

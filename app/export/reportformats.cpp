@@ -1,14 +1,8 @@
 #include "export/reportformats.h"
 
 #include "decode/timestamp.h"
-#include "export/chartimage.h"
+#include "export/sourcecolors.h"
 
-#include <QBuffer>
-#include <QFont>
-#include <QImage>
-#include <QPdfWriter>
-#include <QTextDocument>
-#include <QUrl>
 
 #include <nlohmann/json.hpp>
 
@@ -387,7 +381,9 @@ std::string sourceChip(Source src)
 }
 
 // The report as HTML; chartSrc is the image URL (a data: URI, or a resource name for PDF).
-std::string htmlReport(const Summary &s, const RuleSet &rules, const std::string &chartSrc, int imgWidth = 0)
+} // namespace
+
+std::string reportHtml(const Summary &s, const RuleSet &rules, const std::string &chartSrc, int imgWidth)
 {
     std::string h;
     h += "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Rate-limit report</title>\n"
@@ -466,38 +462,9 @@ std::string htmlReport(const Summary &s, const RuleSet &rules, const std::string
     return h;
 }
 
-} // namespace
 
 QByteArray summaryToHtml(const Summary &s, const RuleSet &rules, const QByteArray &png)
 {
     const std::string src = png.isEmpty() ? std::string() : "data:image/png;base64," + png.toBase64().toStdString();
-    return QByteArray::fromStdString(htmlReport(s, rules, src));
-}
-
-QByteArray summaryToPdf(const Summary &s, const RuleSet &rules, const QByteArray &png)
-{
-    QTextDocument doc;
-    if (!png.isEmpty()) {
-        QImage chart;
-        chart.loadFromData(png, "PNG");
-        doc.addResource(QTextDocument::ImageResource, QUrl(QStringLiteral("chart.png")), chart);
-    }
-    QByteArray bytes;
-    QBuffer buf(&bytes);
-    buf.open(QIODevice::WriteOnly);
-    QPdfWriter pdf(&buf);
-    pdf.setPageSize(QPageSize(QPageSize::A4));
-    pdf.setPageMargins(QMarginsF(15, 15, 15, 15), QPageLayout::Millimeter);
-    pdf.setResolution(150);
-    pdf.setTitle(QStringLiteral("Rate-limit report"));
-    pdf.setCreator(QStringLiteral("RateScope"));
-    // lay the page out at the writer's width so the chart keeps its proportions
-    const QRectF page = pdf.pageLayout().paintRectPixels(pdf.resolution());
-    doc.setPageSize(page.size());
-    doc.setDefaultFont(QFont(QStringLiteral("DejaVu Sans"), 9));
-    doc.setHtml(QString::fromStdString(htmlReport(s, rules, png.isEmpty() ? std::string() : "chart.png",
-                                                  int(page.width() * 0.95))));
-    doc.print(&pdf);
-    buf.close();
-    return bytes;
+    return QByteArray::fromStdString(reportHtml(s, rules, src));
 }

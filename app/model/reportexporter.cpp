@@ -59,7 +59,7 @@ void ReportExporter::start(const QString &path, std::shared_ptr<const LoadResult
                              : tr("nothing loaded"));
         return;
     }
-    QtConcurrent::run(&m_pool, [=, rules = m_rules] {
+    QtConcurrent::run(&m_pool, [=, rules = m_rules, drawing = m_drawing] {
         lowerThreadPriority();
         std::shared_ptr<const FilteredView> shown = view;
         if (range) { // the same filter, narrowed to the range
@@ -72,7 +72,7 @@ void ReportExporter::start(const QString &path, std::shared_ptr<const LoadResult
         }
         QString error;
         writeReport(path, format, exportSummary(*load, *shown, limitPerMinute, mergeGap), *rules,
-            &error);
+            &error, drawing);
         return error;
     }).then(this, [this, path](const QString &error) { Q_EMIT finished(path, error); });
 }

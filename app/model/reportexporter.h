@@ -1,5 +1,6 @@
 #pragma once
 
+#include "export/reportwriter.h"
 #include "model/filteredview.h"
 #include "model/loadjob.h"
 #include "rules/ruleset.h"
@@ -21,6 +22,10 @@ public:
     explicit ReportExporter(std::shared_ptr<const RuleSet> rules, QObject *parent = nullptr);
     ~ReportExporter() override;
 
+    // How charts are drawn (QtGui's, render/chartdrawing.h); without it, only the formats
+    // that draw none (.json, .csv) can be exported. Set before start().
+    void setChartDrawing(const ChartDrawing *drawing) { m_drawing = drawing; }
+
     // md, json, csv, html or pdf from the file name; empty when it names none of them.
     static QString formatOf(const QString &path);
 
@@ -36,6 +41,7 @@ Q_SIGNALS:
 
 private:
     std::shared_ptr<const RuleSet> m_rules;
+    const ChartDrawing *m_drawing = nullptr;
     QThreadPool m_pool;
 };
 

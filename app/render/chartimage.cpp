@@ -1,6 +1,7 @@
-#include "export/chartimage.h"
+#include "render/chartimage.h"
 
 #include "decode/timestamp.h"
+#include "export/sourcecolors.h"
 
 #include <QBuffer>
 #include <QDateTime>
@@ -9,21 +10,6 @@
 
 #include <algorithm>
 #include <cmath>
-
-QRgb sourceRgb(Source source)
-{
-    switch (source) {
-    case Source::RateLimited:
-        return 0xFFD55E00; // vermillion
-    case Source::ToolError:
-        return 0xFF0072B2; // blue
-    case Source::Unclassified:
-        return 0xFF999999; // grey
-    case Source::None:
-        break;
-    }
-    return 0xFF000000;
-}
 
 namespace {
 constexpr QRgb kLimit = 0xFF009E73; // bluish green, as in the window

@@ -12,6 +12,3 @@
 // (the CLI runs one on the offscreen platform) for fonts.
 QImage renderRateChart(const Summary &s, QSize size = QSize(1200, 420));
 QByteArray chartPng(const Summary &s, QSize size = QSize(1200, 420));
-
-// The source colours (kept equal to ui/sourcepalette.h by tst_ui_chart).
-QRgb sourceRgb(Source source);

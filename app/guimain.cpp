@@ -1,0 +1,50 @@
+// ratescope-gui: the whole program. Without a subcommand it opens the window; with one it runs
+// headless (QCoreApplication, or QGuiApplication on the offscreen platform where it draws
+// charts). `ratescope` (app/main.cpp) becomes this program for what needs more than QtCore.
+#include "cli/chartneed.h"
+#include "cli/commands.h"
+#include "mainentry.h"
+#include "render/chartdrawing.h"
+
+#include <QCoreApplication>
+#include <QGuiApplication>
+
+#include <memory>
+
+#include <cstring>
+
+int main(int argc, char *argv[])
+{
+    const char *sub = argc > 1 ? argv[1] : "";
+    using Command = int (*)(const QStringList &);
+    struct Entry
+    {
+        const char *name;
+        Command run;
+        // writes reports with a chart: needs QtGui's fonts, on the offscreen platform
+        bool (*images)(int argc, char **argv);
+    };
+    const auto always = [](int, char **) { return true; };
+    const auto never = [](int, char **) { return false; };
+    static const Entry commands[] = {
+        { "summarize", [](const QStringList &a) { return runSummarize(a, &qtChartDrawing()); }, summarizeDrawsChart },
+        { "simulate", runSimulate, never },
+        { "monitor", [](const QStringList &a) { return runMonitor(a, &qtChartDrawing()); }, always },
+    };
+    for (const Entry &c : commands) {
+        if (std::strcmp(sub, c.name) == 0) {
+            std::unique_ptr<QCoreApplication> app;
+            if (c.images(argc, argv)) {
+                useOffscreenPlatform(); // never needs a display
+                app = std::make_unique<QGuiApplication>(argc, argv);
+            } else {
+                app = std::make_unique<QCoreApplication>(argc, argv);
+            }
+            QCoreApplication::setApplicationName(QStringLiteral("ratescope"));
+            QStringList args = QCoreApplication::arguments();
+            args.remove(0, 2);
+            return c.run(args);
+        }
+    }
+    return runGui(argc, argv);
+}
