@@ -3,9 +3,11 @@
 #include "decode/timestamp.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstdio>
 #include <map>
+#include <thread>
 #include <unordered_map>
 #include <utility>
 
@@ -283,14 +285,41 @@ std::vector<RetryFinding> analyzeRetries(const EventStore &store, const EventSub
         std::int64_t delayFirstMs = INT64_MAX, delayLastMs = INT64_MIN;
         std::string target;
         std::vector<std::uint32_t> groups; // to find the delays of one bin again
-    };
-    std::map<std::string, ClientStats> perClient;
-    std::vector<RetryFinding> out;
 
-    std::vector<std::pair<std::int64_t, std::uint32_t>> order; // for a group not in time order
-    std::vector<std::int64_t> gaps, dev, scratch;
-    std::vector<double> scratchD;
-    for (const auto &[key, group] : groups) {
+        // What a later run of groups added (groups are read in order, in parts; this puts
+        // the parts together as if one pass had read them all).
+        void absorb(ClientStats &&later)
+        {
+            withRetryAfter += later.withRetryAfter;
+            inside += later.inside;
+            before += later.before;
+            retryAfters.insert(retryAfters.end(), later.retryAfters.begin(), later.retryAfters.end());
+            for (std::size_t k = 0; k < later.earlyTimes.size() && earlyTimes.size() < 3; ++k)
+                earlyTimes.push_back(later.earlyTimes[k]);
+            firstMs = std::min(firstMs, later.firstMs);
+            lastMs = std::max(lastMs, later.lastMs);
+            rejections += later.rejections;
+            for (std::size_t b = 0; b < delayBins.size(); ++b)
+                delayBins[b] += later.delayBins[b];
+            delayFirstMs = std::min(delayFirstMs, later.delayFirstMs);
+            delayLastMs = std::max(delayLastMs, later.delayLastMs);
+            if (target.empty())
+                target = std::move(later.target);
+            groups.insert(groups.end(), later.groups.begin(), later.groups.end());
+        }
+    };
+    // A run of consecutive groups, read by one thread.
+    struct Part
+    {
+        std::size_t begin = 0, end = 0; // in `ordered`
+        std::map<std::string, ClientStats> clients;
+        std::vector<RetryFinding> polling; // in group order
+    };
+    const std::vector<std::pair<Key, std::uint32_t>> ordered(groups.begin(), groups.end());
+
+    const auto readGroup = [&](const Key &key, std::uint32_t group, Part &part,
+                               std::vector<std::pair<std::int64_t, std::uint32_t>> &order,
+                               std::vector<std::int64_t> &gaps, std::vector<std::int64_t> &scratch) {
         const std::size_t size = groupSize[group];
         std::uint32_t *const events = grouped.data() + groupStart[group];
         std::int64_t *const times = groupedTimes.data() + groupStart[group];
@@ -318,7 +347,7 @@ std::vector<RetryFinding> analyzeRetries(const EventStore &store, const EventSub
         const std::string who = clientName.empty() ? target : clientName;
         const auto firstAtOrAfter = [&](std::int64_t t) { return std::lower_bound(times, times + size, t) - times; };
 
-        ClientStats &cs = perClient[who];
+        ClientStats &cs = part.clients[who];
         if (cs.target.empty())
             cs.target = clientName.empty() ? target : std::string();
         cs.groups.push_back(group);
@@ -345,50 +374,105 @@ std::vector<RetryFinding> analyzeRetries(const EventStore &store, const EventSub
                     cs.lastMs = std::max(cs.lastMs, t);
                 }
             }
+            bool delayed = false;
             for (std::size_t n = k + 1; n < size && times[n] - t <= 60000; ++n) {
                 const std::int64_t d = times[n] - t;
                 if (d < 500)
                     continue;
                 ++cs.delayBins[binOf(d)];
+                delayed = true;
+            }
+            if (delayed) {
                 cs.delayFirstMs = std::min(cs.delayFirstMs, t);
                 cs.delayLastMs = std::max(cs.delayLastMs, t);
             }
         }
         cs.rejections += rejections;
 
-        // polling: many requests at a fixed short interval (the median gap, and the median
-        // deviation from it, in whole milliseconds: the element a median picks is the same)
-        if (std::int64_t(size) >= o.minPolls) {
-            gaps.clear();
-            for (std::size_t k = 1; k < size; ++k)
-                gaps.push_back(times[k] - times[k - 1]);
-            const std::int64_t mMs = median(gaps, scratch);
-            const double m = double(mMs) / 1000.0;
-            bool fixed = m > 0.05 && m <= o.maxPollIntervalS;
-            if (fixed) {
-                dev.clear();
-                for (std::int64_t g : gaps)
-                    dev.push_back(g > mMs ? g - mMs : mMs - g);
-                fixed = double(median(dev, scratch)) / 1000.0 <= o.maxPollSpread * m;
+        // polling: many requests at a fixed short interval. The median gap in whole
+        // milliseconds (the element a median picks is the same), and whether the median
+        // deviation from it is small: sorted[n / 2] <= x exactly when n / 2 + 1 elements are.
+        if (std::int64_t(size) < o.minPolls)
+            return;
+        gaps.clear();
+        for (std::size_t k = 1; k < size; ++k)
+            gaps.push_back(times[k] - times[k - 1]);
+        const std::int64_t mMs = median(gaps, scratch);
+        const double m = double(mMs) / 1000.0;
+        if (!(m > 0.05 && m <= o.maxPollIntervalS))
+            return;
+        const double maxDeviation = o.maxPollSpread * m;
+        std::size_t close = 0;
+        for (const std::int64_t g : gaps)
+            close += double(g > mMs ? g - mMs : mMs - g) / 1000.0 <= maxDeviation;
+        if (close < gaps.size() / 2 + 1)
+            return;
+        RetryFinding f;
+        f.kind = RetryFinding::Kind::Polling;
+        f.client = who;
+        f.target = endpointName;
+        f.count = std::int64_t(size);
+        f.total = pollRejected; // 429s with a Retry-After among the polls
+        f.retryAfterS = double(pollRejectedEarly); // of which the loop polled again inside
+        f.seconds = m;
+        f.rejected = rejections;
+        f.firstMs = times[0];
+        f.lastMs = times[size - 1];
+        for (std::size_t k = 0; k < size && f.examplesMs.size() < 3; k += size / 3 + 1)
+            f.examplesMs.push_back(times[k]);
+        part.polling.push_back(std::move(f));
+    };
+
+    // The groups in parts of about equal events, read by this thread and, for big stores,
+    // one more (the pass over the groups was most of this analysis's time).
+    std::vector<Part> parts;
+    {
+        const std::size_t total = grouped.size();
+        const std::size_t want = std::clamp<std::size_t>(total / 32768, 1, 16);
+        std::size_t done = 0, at = 0;
+        for (std::size_t p = 1; p <= want && at < ordered.size(); ++p) {
+            Part part;
+            part.begin = at;
+            while (at < ordered.size()) { // at least one group; up to about p / want of the events
+                done += groupSize[ordered[at++].second];
+                if (p < want && done >= total * p / want)
+                    break;
             }
-            if (fixed) {
-                RetryFinding f;
-                f.kind = RetryFinding::Kind::Polling;
-                f.client = who;
-                f.target = endpointName;
-                f.count = std::int64_t(size);
-                f.total = pollRejected; // 429s with a Retry-After among the polls
-                f.retryAfterS = double(pollRejectedEarly); // of which the loop polled again inside
-                f.seconds = m;
-                f.rejected = rejections;
-                f.firstMs = times[0];
-                f.lastMs = times[size - 1];
-                for (std::size_t k = 0; k < size && f.examplesMs.size() < 3; k += size / 3 + 1)
-                    f.examplesMs.push_back(times[k]);
-                out.push_back(f);
-            }
+            part.end = at;
+            parts.push_back(std::move(part));
         }
     }
+    std::atomic<std::size_t> nextPart { 0 };
+    const auto readParts = [&] {
+        std::vector<std::pair<std::int64_t, std::uint32_t>> order;
+        std::vector<std::int64_t> gaps, scratch;
+        for (std::size_t p; (p = nextPart++) < parts.size();) {
+            for (std::size_t g = parts[p].begin; g < parts[p].end; ++g)
+                readGroup(ordered[g].first, ordered[g].second, parts[p], order, gaps, scratch);
+        }
+    };
+    if (parts.size() > 1) {
+        std::thread helper(readParts);
+        readParts();
+        helper.join();
+    } else {
+        readParts();
+    }
+    std::map<std::string, ClientStats> perClient;
+    std::vector<RetryFinding> out;
+    for (Part &part : parts) {
+        for (auto &[who, stats] : part.clients) {
+            auto [it, isNew] = perClient.try_emplace(who);
+            if (isNew)
+                it->second = std::move(stats);
+            else
+                it->second.absorb(std::move(stats));
+        }
+        for (RetryFinding &f : part.polling)
+            out.push_back(std::move(f));
+    }
+    std::vector<std::int64_t> gaps, scratch;
+    std::vector<double> scratchD;
 
     for (auto &[who, cs] : perClient) {
         const double excess = cs.withRetryAfter ? double(cs.inside - cs.before) / double(cs.withRetryAfter) : 0;
