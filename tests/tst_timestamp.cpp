@@ -1,6 +1,10 @@
 // Timestamps in every form of formats.md §1.1 (decode/timestamp.h).
 #include "decode/timestamp.h"
 
+#include <cstdio>
+#include <random>
+#include <string>
+
 #include <QtTest>
 
 #include <cmath>
@@ -29,6 +33,7 @@ private Q_SLOTS:
     void formatExtremes();
     void minuteFloor_data();
     void minuteFloor();
+    void commonShapeReadsAsTheGeneralReaderDoes();
 };
 
 namespace {
@@ -429,6 +434,39 @@ void TestTimestamp::minuteFloor()
     QFETCH(qint64, ms);
     QFETCH(qint64, floored);
     QCOMPARE(qint64(floorToMinute(ms)), floored);
+}
+
+// "YYYY-MM-DDTHH:MM:SS[.f…]Z" has a fast reader (fixed places, the last date's day number
+// kept); with a space in front the same text goes through the general RFC 3339 reader. Both
+// must agree on every string, valid or not, in an order that changes the date often.
+void TestTimestamp::commonShapeReadsAsTheGeneralReaderDoes()
+{
+    std::mt19937 rng(3);
+    const auto pick = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
+    int fast = 0;
+    for (int i = 0; i < 200000; ++i) {
+        char text[64];
+        const int n = std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d", pick(1899, 2101),
+                                    pick(0, 13), pick(0, 32), pick(0, 25), pick(0, 60), pick(0, 61));
+        std::string s(text, std::size_t(n));
+        const int digits = pick(-1, 11); // -1: no fraction; 0: a '.' alone
+        if (digits >= 0) {
+            s += '.';
+            for (int k = 0; k < digits; ++k)
+                s += char('0' + pick(0, 9));
+        }
+        s += pick(0, 20) == 0 ? "z" : "Z";
+        if (pick(0, 50) == 0)
+            s[std::size_t(pick(0, int(s.size()) - 1))] = "x/ 9"[pick(0, 3)]; // a broken one
+        const auto a = parseTimestamp(s);
+        const auto b = parseTimestamp(" " + s);
+        QVERIFY2(a.has_value() == b.has_value(), s.c_str());
+        if (a) {
+            ++fast;
+            QVERIFY2(a->ms == b->ms && a->hadZone == b->hadZone, s.c_str());
+        }
+    }
+    QVERIFY(fast > 10000); // valid ones were among them
 }
 
 QTEST_GUILESS_MAIN(TestTimestamp)

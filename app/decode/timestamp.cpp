@@ -550,8 +550,75 @@ std::string format(std::int64_t ms, bool withMillis)
 
 } // namespace
 
+namespace {
+
+// The shape nearly every log writes, "2026-01-05T10:42:07.120Z" (0..9 fraction digits), read
+// at fixed places: parseRfc3339 reads it a field at a time and took ~50 ns a timestamp, 5 % of
+// summarizing a log. Anything else (offsets, spaces, other separators) is not matched here,
+// and the same Fields go through the same validation (toUtcMs) either way.
+std::optional<std::optional<ParsedTime>> parseUtcFast(std::string_view s)
+{
+    if (s.size() < 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':'
+        || s.back() != 'Z')
+        return std::nullopt;
+    const auto d = [&](std::size_t at) { return unsigned(static_cast<unsigned char>(s[at]) - '0'); };
+    unsigned bad = 0; // any byte that is not a digit makes some d() > 9
+    for (std::size_t at : { 0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18 })
+        bad |= d(at) > 9;
+    Fields f;
+    f.year = int(d(0) * 1000 + d(1) * 100 + d(2) * 10 + d(3));
+    f.month = int(d(5) * 10 + d(6));
+    f.day = int(d(8) * 10 + d(9));
+    f.hour = int(d(11) * 10 + d(12));
+    f.minute = int(d(14) * 10 + d(15));
+    f.second = int(d(17) * 10 + d(18));
+    if (s.size() > 20) { // ".f" .. ".fffffffff": truncated to ms, never rounded
+        const std::size_t digits = s.size() - 21;
+        if (s[19] != '.' || digits == 0 || digits > 9)
+            return std::nullopt;
+        int ms = 0;
+        for (std::size_t k = 0; k < digits; ++k) {
+            bad |= d(20 + k) > 9;
+            if (k < 3)
+                ms = ms * 10 + int(d(20 + k));
+        }
+        for (std::size_t k = digits; k < 3; ++k)
+            ms *= 10;
+        f.millis = ms;
+    }
+    if (bad)
+        return std::nullopt;
+    // The day number of the date, as toUtcMs finds it (its divisions were half of the time
+    // left), kept for the next timestamp: logs are written in time order, the date rarely
+    // changes from one record to the next.
+    thread_local int lastDate = -1;
+    thread_local std::int64_t lastDays = 0;
+    const int date = f.year * 10000 + f.month * 100 + f.day;
+    if (date != lastDate) {
+        Fields midnight = f;
+        midnight.hour = midnight.minute = midnight.second = midnight.millis = 0;
+        const auto ms = toUtcMs(midnight);
+        if (!ms)
+            return std::optional<ParsedTime>(); // the right shape with an impossible date
+        lastDate = date;
+        lastDays = *ms / 86400000;
+    }
+    if (f.hour > 23 || f.minute > 59 || f.second > 60)
+        return std::optional<ParsedTime>();
+    if (f.second == 60) { // leap second: the last millisecond of that minute (as toUtcMs)
+        f.second = 59;
+        f.millis = 999;
+    }
+    const std::int64_t secs = lastDays * 86400 + f.hour * 3600 + f.minute * 60 + f.second;
+    return ParsedTime { secs * 1000 + f.millis, true };
+}
+
+} // namespace
+
 std::optional<ParsedTime> parseTimestamp(std::string_view text)
 {
+    if (const auto fast = parseUtcFast(text))
+        return *fast;
     const std::string_view s = trim(text);
     if (s.empty())
         return std::nullopt;
