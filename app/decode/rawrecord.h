@@ -79,7 +79,8 @@ struct RawRecord
         durationMs = NAN;
         headers.clear();
         error = ErrorInfo {};
-        scratch.clear();
+        if (!scratch.empty()) // nearly always: clear() of an empty deque still costs
+            scratch.clear();
     }
 
     // First header with this name (ASCII case-insensitive), or an empty view.
