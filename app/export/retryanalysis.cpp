@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <cmath>
 #include <cstdio>
 #include <map>
 #include <thread>
@@ -43,16 +42,17 @@ std::size_t binOf(std::int64_t delayMs)
     return std::min<std::size_t>(599, std::size_t(delayMs / 100));
 }
 
-// A group's events: a piece of one array shared by all groups
-struct Events
+// Each delay the fixed-delay check counts after the 429 at times[k] of a group in time order:
+// to every later request of the group within a minute, from 0.5 s on (sooner is an immediate
+// retry, which the Retry-After check judges).
+template<typename F>
+void forEachRetryDelay(const std::int64_t *times, std::size_t size, std::size_t k, F &&f)
 {
-    std::uint32_t *first;
-    std::size_t count;
-    std::uint32_t *begin() const { return first; }
-    std::uint32_t *end() const { return first + count; }
-    std::size_t size() const { return count; }
-    std::uint32_t operator[](std::size_t k) const { return first[k]; }
-};
+    for (std::size_t n = k + 1; n < size && times[n] - times[k] <= 60000; ++n) {
+        if (const std::int64_t d = times[n] - times[k]; d >= 500)
+            f(d);
+    }
+}
 
 std::string fmt(double s)
 {
@@ -375,13 +375,10 @@ std::vector<RetryFinding> analyzeRetries(const EventStore &store, const EventSub
                 }
             }
             bool delayed = false;
-            for (std::size_t n = k + 1; n < size && times[n] - t <= 60000; ++n) {
-                const std::int64_t d = times[n] - t;
-                if (d < 500)
-                    continue;
+            forEachRetryDelay(times, size, k, [&](std::int64_t d) {
                 ++cs.delayBins[binOf(d)];
                 delayed = true;
-            }
+            });
             if (delayed) {
                 cs.delayFirstMs = std::min(cs.delayFirstMs, t);
                 cs.delayLastMs = std::max(cs.delayLastMs, t);
@@ -520,11 +517,10 @@ std::vector<RetryFinding> analyzeRetries(const EventStore &store, const EventSub
                     for (std::size_t k = 0; k < groupSize[g]; ++k) {
                         if (!rejected[k])
                             continue;
-                        for (std::size_t n = k + 1; n < groupSize[g] && times[n] - times[k] <= 60000; ++n) {
-                            const std::int64_t d = times[n] - times[k];
-                            if (d >= 500 && binOf(d) == best)
+                        forEachRetryDelay(times, groupSize[g], k, [&](std::int64_t d) {
+                            if (binOf(d) == best)
                                 inBest.push_back(d);
-                        }
+                        });
                     }
                 }
                 f.seconds = double(median(inBest, scratch)) / 1000.0;
