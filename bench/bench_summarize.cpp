@@ -296,21 +296,28 @@ int main(int argc, char *argv[])
             err << "\n";
         childFailed = true;
     };
-    for (int i = 0; i < runs && !childFailed; ++i) {
-        const ChildRun w = runChild(wcArgs, wcOut, wcErr);
-        if (!w.ok()) {
-            QTextStream(stderr) << "bench_summarize: wc -l failed: " << w.describe() << "\n";
-            return 1;
+    // `times` runs of each in turns, the best wall time of each kept; false when wc failed
+    const auto inTurns = [&](const QStringList &wc, const QStringList &sum, int times, double &wcBest,
+                             double &sumBest) {
+        for (int i = 0; i < times && !childFailed; ++i) {
+            const ChildRun w = runChild(wc, wcOut, wcErr);
+            if (!w.ok()) {
+                QTextStream(stderr) << "bench_summarize: wc -l failed: " << w.describe() << "\n";
+                return false;
+            }
+            wcBest = std::min(wcBest, w.seconds);
+            const ChildRun r = runChild(sum, sumOut, sumErr);
+            if (!r.ok()) {
+                failed(sum, r);
+                break;
+            }
+            sumBest = std::min(sumBest, r.seconds);
+            rssKb = std::max(rssKb, r.maxRssKb);
         }
-        wcBest = std::min(wcBest, w.seconds);
-        const ChildRun r = runChild(sumArgs, sumOut, sumErr);
-        if (!r.ok()) {
-            failed(sumArgs, r);
-            break;
-        }
-        sumBest = std::min(sumBest, r.seconds);
-        rssKb = std::max(rssKb, r.maxRssKb);
-    }
+        return true;
+    };
+    if (!inTurns(wcArgs, sumArgs, runs, wcBest, sumBest))
+        return 1;
 
     // Start-up: summarize of the file's first record alone (loading the program and its
     // libraries, the rules, the report), against `wc -l` of that one line.
@@ -321,19 +328,9 @@ int main(int argc, char *argv[])
         if (in.open(QIODevice::ReadOnly) && first.open(QIODevice::WriteOnly))
             first.write(in.readLine(1 << 20));
     }
-    const QStringList oneArgs = sumArgsFor(one);
-    const QStringList wcOneArgs { QStringLiteral("wc"), QStringLiteral("-l"), one };
-    for (int i = 0; i < 10 * runs && !childFailed; ++i) {
-        const ChildRun w = runChild(wcOneArgs, wcOut, wcErr);
-        if (w.ok())
-            wcStartBest = std::min(wcStartBest, w.seconds);
-        const ChildRun r = runChild(oneArgs, sumOut, sumErr);
-        if (!r.ok()) {
-            failed(oneArgs, r);
-            break;
-        }
-        startBest = std::min(startBest, r.seconds);
-    }
+    if (!inTurns({ QStringLiteral("wc"), QStringLiteral("-l"), one }, sumArgsFor(one), 10 * runs,
+                 wcStartBest, startBest))
+        return 1;
 
     // 4. The table.
     const double sizeMb = double(fileBytes) / 1e6;
