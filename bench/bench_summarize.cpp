@@ -1,15 +1,17 @@
 // bench_summarize: `ratescope summarize` against `wc -l` on the same simulated response log,
 // measured in the same run (issue 3: summarize <= 8x wc -l, peak RSS <= 150 MB).
 //
-//   bench_summarize [--records N] [--keep FILE] [--runs R] [--ratescope PATH]
+//   bench_summarize [--records N] [--keep FILE] [--runs R] [--ratescope PATH] [--portable PATH]
 //
 // Generates N records with the traffic simulator (seed 1, default traffic options), or reuses
 // --keep FILE when its sidecar FILE.sim says it holds exactly those records, the size still
 // matches and the simulator still yields the same bytes (a digest computed in memory). After
 // one untimed `wc -l` (a warm page cache for both), `wc -l` and summarize run R times each,
 // in turns; the best wall time of each counts. Then the start-up: both on the first record
-// alone, 10 R times. The peak RSS of the summarize child comes from wait4(). Exit status: 0
-// all targets met, 1 a target missed or a child failed, 2 usage.
+// alone, 10 R times. The peak RSS of the summarize child comes from wait4(). With --portable
+// (default: build-package/ratescope beside this build, when scripts/package.sh made it) the
+// package's portable build (x86-64-v2) runs in the same turns, and must be within 10 % of the
+// native one. Exit status: 0 all targets met, 1 a target missed or a child failed, 2 usage.
 #include "sim/simulationwriter.h"
 #include "sim/simulator.h"
 
@@ -40,6 +42,7 @@ extern char **environ;
 namespace {
 
 constexpr double kMaxRatio = 8.0;
+constexpr double kMaxPortableSlowdown = 1.10; // the package build within 10 % of native
 constexpr double kMaxRssMb = 150.0;
 constexpr int kSidecarVersion = 1;
 
@@ -205,7 +208,11 @@ int main(int argc, char *argv[])
         QStringLiteral("The ratescope binary (default: next to this "
                        "program)."),
         QStringLiteral("PATH"));
-    parser.addOptions({ recordsOpt, keepOpt, runsOpt, binOpt });
+    const QCommandLineOption portableOpt(QStringLiteral("portable"),
+        QStringLiteral("A portable ratescope (the Debian package's build) timed in the same "
+                       "turns (default: ../build-package/ratescope, if built)."),
+        QStringLiteral("PATH"));
+    parser.addOptions({ recordsOpt, keepOpt, runsOpt, binOpt, portableOpt });
     if (!parser.parse(QCoreApplication::arguments()))
         return usage(parser.errorText());
     if (parser.isSet(QStringLiteral("help"))) {
@@ -226,6 +233,14 @@ int main(int argc, char *argv[])
         return usage(QStringLiteral("no ratescope binary at %1 (build the ratescope target or "
                                     "pass --ratescope)")
                          .arg(ratescope));
+
+    const QString portableDefault = QDir(QCoreApplication::applicationDirPath())
+                                        .filePath(QStringLiteral("../build-package/ratescope"));
+    const QString portable = parser.isSet(portableOpt) ? parser.value(portableOpt)
+        : QFileInfo(portableDefault).isExecutable()    ? QDir::cleanPath(portableDefault)
+                                                       : QString();
+    if (!portable.isEmpty() && !QFileInfo(portable).isExecutable())
+        return usage(QStringLiteral("no portable ratescope binary at %1").arg(portable));
 
     QTemporaryDir scratch;
     if (!scratch.isValid())
@@ -278,13 +293,13 @@ int main(int argc, char *argv[])
     // this VM an idle `wc -l` is up to 1.4x faster than a busy one, summarize less so).
     const QString sumOut = scratch.filePath(QStringLiteral("summarize.out"));
     const QString sumErr = scratch.filePath(QStringLiteral("summarize.err"));
-    const auto sumArgsFor = [&](const QString &input) {
-        return QStringList { ratescope, QStringLiteral("summarize"), QStringLiteral("--limit"),
+    const auto sumArgsFor = [&](const QString &input, const QString &program) {
+        return QStringList { program, QStringLiteral("summarize"), QStringLiteral("--limit"),
             QStringLiteral("600"), QStringLiteral("--format"), QStringLiteral("json"),
             QStringLiteral("-o"), QStringLiteral("/dev/null"), input };
     };
-    const QStringList sumArgs = sumArgsFor(file);
-    double wcBest = 1e300, sumBest = 1e300;
+    const QStringList sumArgs = sumArgsFor(file, ratescope);
+    double wcBest = 1e300, sumBest = 1e300, portableBest = 1e300;
     long rssKb = 0;
     bool childFailed = false;
     const auto failed = [&](const QStringList &args, const ChildRun &r) {
@@ -296,9 +311,11 @@ int main(int argc, char *argv[])
             err << "\n";
         childFailed = true;
     };
-    // `times` runs of each in turns, the best wall time of each kept; false when wc failed
+    // `times` runs of each in turns, the best wall time of each kept; false when wc failed.
+    // `portableSum`, when not empty, runs in the same turns right after `sum`.
     const auto inTurns = [&](const QStringList &wc, const QStringList &sum, int times, double &wcBest,
-                             double &sumBest) {
+                             double &sumBest, const QStringList &portableSum = {},
+                             double *portableBest = nullptr) {
         for (int i = 0; i < times && !childFailed; ++i) {
             const ChildRun w = runChild(wc, wcOut, wcErr);
             if (!w.ok()) {
@@ -313,10 +330,19 @@ int main(int argc, char *argv[])
             }
             sumBest = std::min(sumBest, r.seconds);
             rssKb = std::max(rssKb, r.maxRssKb);
+            if (portableSum.isEmpty())
+                continue;
+            const ChildRun pr = runChild(portableSum, sumOut, sumErr);
+            if (!pr.ok()) {
+                failed(portableSum, pr);
+                break;
+            }
+            *portableBest = std::min(*portableBest, pr.seconds);
         }
         return true;
     };
-    if (!inTurns(wcArgs, sumArgs, runs, wcBest, sumBest))
+    if (!inTurns(wcArgs, sumArgs, runs, wcBest, sumBest,
+            portable.isEmpty() ? QStringList() : sumArgsFor(file, portable), &portableBest))
         return 1;
 
     // Start-up: summarize of the file's first record alone (loading the program and its
@@ -328,7 +354,7 @@ int main(int argc, char *argv[])
         if (in.open(QIODevice::ReadOnly) && first.open(QIODevice::WriteOnly))
             first.write(in.readLine(1 << 20));
     }
-    if (!inTurns({ QStringLiteral("wc"), QStringLiteral("-l"), one }, sumArgsFor(one), 10 * runs,
+    if (!inTurns({ QStringLiteral("wc"), QStringLiteral("-l"), one }, sumArgsFor(one, ratescope), 10 * runs,
                  wcStartBest, startBest))
         return 1;
 
@@ -371,6 +397,18 @@ int main(int argc, char *argv[])
         childFailed ? na : QStringLiteral("%1 MB").arg(rssMb, 0, 'f', 1),
         QStringLiteral("<= %1 MB").arg(kMaxRssMb, 0, 'f', 0),
         rssPass ? QStringLiteral("PASS") : QStringLiteral("FAIL"));
+    bool portablePass = true;
+    if (!portable.isEmpty()) {
+        const double slower = childFailed ? 0 : portableBest / std::max(sumBest, 1e-9);
+        portablePass = !childFailed && slower <= kMaxPortableSlowdown;
+        row(QStringLiteral("portable (best of %1)").arg(runs),
+            childFailed ? na : QStringLiteral("%1 s (x%2)").arg(portableBest, 0, 'f', 3).arg(slower, 0, 'f', 3),
+            QStringLiteral("<= x%1").arg(kMaxPortableSlowdown, 0, 'f', 2),
+            portablePass ? QStringLiteral("PASS") : QStringLiteral("FAIL"));
+    } else {
+        row(QStringLiteral("portable"), QStringLiteral("not built"),
+            QStringLiteral("scripts/package.sh"), QString());
+    }
     out << Qt::endl;
-    return ratioPass && rssPass ? 0 : 1;
+    return ratioPass && rssPass && portablePass ? 0 : 1;
 }

@@ -1,16 +1,23 @@
 #!/usr/bin/env bash
-# Installs what RateScope needs to build, run and test on Debian 12, if it is missing.
+# Installs what RateScope needs to build, run, test and package on Debian 12, if it is missing.
 # Every package comes from Debian's archive; nothing is downloaded from elsewhere.
+# .ci/run checks this list with scripts/deps-closure: a build that reads a file owned by a
+# package outside the list's dependency closure fails CI (a fresh machine would lack it).
 set -euo pipefail
 
 packages=(
   cmake ninja-build g++ pkg-config          # build
   qt6-base-dev qt6-charts-dev qt6-qpa-plugins # Qt 6: Core, Gui, Widgets, Network, Concurrent, Test, Charts
+  libqt6opengl6-dev                          # Qt6ChartsConfig.cmake needs Qt6OpenGL; qt6-charts-dev does not depend on it
   nlohmann-json3-dev libsimdjson-dev zlib1g-dev
+  libyaml-cpp-dev                            # YAML cassettes (vcrpy, Ruby VCR, R vcr)
   fonts-dejavu-core                          # readable text in headless screenshots
   xvfb xauth                                 # a real X server for the window tests and screenshots
   clang libclang-rt-14-dev                   # libFuzzer and sanitizer runtimes (tests/fuzz)
-  poppler-utils                              # pdftoppm, to look at PDF reports
+  poppler-utils                              # pdftoppm/pdftotext, to look at PDF reports
+  python3                                    # scripts/deps-closure
+  dpkg-dev fakeroot file                     # scripts/package.sh: dpkg-shlibdeps computes Depends
+  lintian desktop-file-utils appstream       # scripts/package.sh checks the .deb, .desktop and metainfo
 )
 
 missing=()

@@ -5,12 +5,11 @@
 #include <QPainter>
 #include <QPainterPath>
 
-QIcon appIcon()
+QImage appIconImage(int size)
 {
-    QIcon icon;
-    for (int size : { 16, 32, 48, 64, 128, 256 }) {
-        QPixmap pm(size, size);
-        pm.fill(Qt::transparent);
+    QImage pm(size, size, QImage::Format_ARGB32_Premultiplied);
+    pm.fill(Qt::transparent);
+    {
         QPainter p(&pm);
         p.setRenderHint(QPainter::Antialiasing);
         p.scale(size / 64.0, size / 64.0);
@@ -30,8 +29,14 @@ QIcon appIcon()
         }
         p.setPen(QPen(QColor::fromRgba(SourcePalette::kLimit), 3));
         p.drawLine(QPointF(8, 26), QPointF(56, 26));
-        p.end();
-        icon.addPixmap(pm);
     }
+    return pm;
+}
+
+QIcon appIcon()
+{
+    QIcon icon;
+    for (int size : { 16, 32, 48, 64, 128, 256 })
+        icon.addPixmap(QPixmap::fromImage(appIconImage(size)));
     return icon;
 }

@@ -106,7 +106,7 @@ int runGui(int argc, char *argv[])
     QApplication::setApplicationName(QStringLiteral("RateScope"));
     QApplication::setOrganizationName(QStringLiteral("RateScope"));
     QApplication::setApplicationVersion(QStringLiteral(RATESCOPE_VERSION));
-    QApplication::setDesktopFileName(QStringLiteral("ratescope"));
+    QApplication::setDesktopFileName(QStringLiteral("io.github.ratescope.RateScope"));
     QApplication::setWindowIcon(appIcon());
 
     QCommandLineParser p;
