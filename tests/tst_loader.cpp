@@ -1,6 +1,7 @@
 // Framing and containers (formats.md §1.6), bad lines, duplicates, parallel chunking.
 #include "decode/timestamp.h"
 #include "sources/bytesource.h"
+#include "store/rawrecordreader.h"
 #include "testutil.h"
 
 #include <QTemporaryDir>
@@ -55,6 +56,7 @@ private Q_SLOTS:
     void inputsThatAreNotLogs_data();
     void inputsThatAreNotLogs();
     void invalidUtf8IsReplacedAndKept();
+    void repairedDocumentReadsBackEachRecord();
     void timeRangeFilter();
     void shapesPerRecord_data();
     void shapesPerRecord();
@@ -311,6 +313,32 @@ void TestLoader::invalidUtf8IsReplacedAndKept()
     QCOMPARE(l.store->source(0), Source::RateLimited);
     const std::string_view m = l.store->message(0);
     QCOMPARE(QString::fromUtf8(m.data(), int(m.size())), QStringLiteral("bad \uFFFD\uFFFD bytes"));
+}
+
+// A document with invalid UTF-8 is decoded from a repaired copy in which each bad byte became
+// three; the store keeps offsets in the file, so each record reads back as itself (they once
+// pointed before the file's start, found by tst_simdkernels).
+void TestLoader::repairedDocumentReadsBackEachRecord()
+{
+    const QByteArray bad = "\xff\xfe\xfd";
+    QByteArray har = R"({"log": {"version": "1.2", "entries": [)";
+    for (int i = 0; i < 3; ++i) {
+        har += (i ? ",\n" : "\n") + QByteArray(R"({"startedDateTime": "2026-01-05T10:00:0)") + QByteArray::number(i)
+                + R"(Z", "request": {"method": "GET", "url": "https://api.example.com/e)" + QByteArray::number(i)
+                + R"("}, "response": {"status": 200, "content": {"text": "x )" + bad + R"("}}})";
+    }
+    har += "\n]}}\n";
+    const QString path = writeFile(QDir(m_dir.path()), QStringLiteral("bad-utf8.har"), har);
+    const Loaded l = loadFiles({ path });
+    QCOMPARE(l.reports.front().records, 3);
+    for (std::size_t i = 0; i < 3; ++i) {
+        QString why;
+        const QByteArray raw = RawRecordReader::read(*l.store, i, &why);
+        QVERIFY2(why.isEmpty(), qPrintable(why));
+        QVERIFY2(raw.startsWith(R"({"startedDateTime": "2026-01-05T10:00:0)" + QByteArray::number(int(i))),
+                 raw.left(80).constData());
+        QVERIFY(raw.contains("api.example.com/e" + QByteArray::number(int(i))));
+    }
 }
 
 void TestLoader::timeRangeFilter()

@@ -1,6 +1,8 @@
 #include "decode/jsonvalue.h"
 
+#include <algorithm>
 #include <charconv>
+#include <iterator>
 #include <cstring>
 #include <cstdlib>
 
@@ -201,8 +203,9 @@ bool replaceLoneSurrogates(char *text, std::size_t size)
     return changed;
 }
 
-std::string sanitizeUtf8(std::string_view in)
+std::string sanitizeUtf8(std::string_view in, std::vector<Utf8Shift> *shifts)
 {
+    std::size_t grew = 0;
     std::string out;
     out.reserve(in.size() + 16);
     const auto *p = reinterpret_cast<const unsigned char *>(in.data());
@@ -245,9 +248,19 @@ std::string sanitizeUtf8(std::string_view in)
         } else {
             out.append(kReplacement, 3);
             ++p;
+            grew += 2;
+            if (shifts)
+                shifts->push_back({ out.size(), grew });
         }
     }
     return out;
+}
+
+std::size_t inputOffset(const std::vector<Utf8Shift> &shifts, std::size_t pos)
+{
+    const auto after = std::upper_bound(shifts.begin(), shifts.end(), pos,
+            [](std::size_t p, const Utf8Shift &s) { return p < s.at; });
+    return after == shifts.begin() ? pos : pos - std::prev(after)->grew;
 }
 
 } // namespace json

@@ -7,6 +7,7 @@
 #include <simdjson.h>
 
 #include <optional>
+#include <vector>
 #include <string>
 #include <string_view>
 
@@ -50,8 +51,21 @@ simdjson::error_code number(od::value v, std::optional<double> &out, int depth);
 // Human-readable reason for a simdjson error, for "FILE:LINE: reason" messages.
 std::string_view reason(simdjson::error_code e);
 
-// Replaces invalid UTF-8 sequences with U+FFFD (summary.md: such records are kept).
-std::string sanitizeUtf8(std::string_view in);
+// A replacement made the text longer: from `at` on (in the output) it is `grew` bytes longer
+// than the input in all.
+struct Utf8Shift
+{
+    std::size_t at;
+    std::size_t grew;
+};
+
+// Replaces invalid UTF-8 sequences with U+FFFD (summary.md: such records are kept). Each
+// replaced byte becomes three; `shifts`, when given, lists where, so that a position in the
+// output maps back to the input (inputOffset).
+std::string sanitizeUtf8(std::string_view in, std::vector<Utf8Shift> *shifts = nullptr);
+
+// The input position of output position `pos` of sanitizeUtf8, from its shifts.
+std::size_t inputOffset(const std::vector<Utf8Shift> &shifts, std::size_t pos);
 
 // Rewrites escapes of lone UTF-16 surrogates ("\ud800" without its pair, as a JavaScript
 // slice through an emoji leaves them) to "\ufffd", in place (the same length). simdjson

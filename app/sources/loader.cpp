@@ -800,6 +800,7 @@ struct Loader::Impl
         RecordDecoder decoder;
         EventBuilder builder(l.m_rules, l.m_options.range);
         std::string fixed;
+        std::vector<json::Utf8Shift> shifts; // where `fixed` is longer than the input
         std::uint64_t calls = 0, replayed = 0; // a second pass skips what the first one gave
         char *text = buf.data() + (start - buf.data()); // what is decoded: buf, or `fixed`
         std::size_t textLen = n;
@@ -807,8 +808,11 @@ struct Loader::Impl
             if (++calls <= replayed)
                 return;
             const std::uint64_t line = lines.lineOf(at);
-            const auto outcome = builder.add(rec, l.m_store, file, std::uint32_t(line),
-                                             std::uint64_t(at ? (at - text) + (start - buf.data()) : 0));
+            // the offset in the file, also when `text` is the repaired copy
+            const std::uint64_t offset = at
+                    ? json::inputOffset(shifts, std::size_t(at - text)) + std::size_t(start - buf.data())
+                    : 0;
+            const auto outcome = builder.add(rec, l.m_store, file, std::uint32_t(line), offset);
             if (outcome == EventBuilder::Outcome::NoTime) {
                 report.addError(line, qs(rec.timeError));
             } else if (outcome == EventBuilder::Outcome::Added) {
@@ -829,14 +833,14 @@ struct Loader::Impl
         };
         auto r = decoder.decode(start, n, n + kPad, onRecord, onError);
         if (r.error == simdjson::UTF8_ERROR && report.records == 0 && report.skipped == 0) {
-            fixed = json::sanitizeUtf8(std::string_view(start, n));
+            fixed = json::sanitizeUtf8(std::string_view(start, n), &shifts);
             const std::size_t fn = fixed.size();
             fixed.append(kPad, ' ');
             lines = LineCounter(fixed.data());
             calls = 0;
-            r = decoder.decode(fixed.data(), fn, fixed.size(), onRecord, onError);
-            text = fixed.data();
+            text = fixed.data(); // before decoding: onRecord measures offsets from it
             textLen = fn;
+            r = decoder.decode(fixed.data(), fn, fixed.size(), onRecord, onError);
         }
         // Lone surrogate escapes read as U+FFFD, like invalid UTF-8 (same length: lines and
         // offsets stay); the entries the first pass gave are not given again.
