@@ -48,8 +48,9 @@ foreach(size ${icon_sizes})
 endforeach()
 install(FILES ${man_gz} DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
 install(FILES ${man_gz} DESTINATION ${CMAKE_INSTALL_MANDIR}/man1 RENAME ratescope-gui.1.gz)
-install(FILES ${changelog_gz} DESTINATION ${CMAKE_INSTALL_DOCDIR})
-install(FILES ${pkg}/copyright DESTINATION ${CMAKE_INSTALL_DOCDIR})
+# Debian's place for them is /usr/share/doc/<package> (CMAKE_INSTALL_DOCDIR would use the
+# project's name, RateScope).
+install(FILES ${changelog_gz} ${pkg}/copyright DESTINATION ${CMAKE_INSTALL_DATAROOTDIR}/doc/ratescope)
 
 # CPack DEB: Depends computed from the binaries by dpkg-shlibdeps, never typed by hand.
 set(CPACK_GENERATOR DEB)
@@ -57,9 +58,9 @@ set(CPACK_PACKAGE_NAME ratescope)
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
 set(CPACK_PACKAGE_CONTACT "The RateScope developers <ratescope@users.noreply.github.com>")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "see why API calls got HTTP 429")
-set(CPACK_DEBIAN_PACKAGE_DESCRIPTION
-"see why API calls got HTTP 429
- RateScope reads API logs (NDJSON response and tool-call logs, HAR files, nock,
+# The synopsis is the summary; the description is the text under it (CPack joins them).
+set(CPACK_PACKAGE_DESCRIPTION
+"RateScope reads API logs (NDJSON response and tool-call logs, HAR files, nock,
  Betamax, VCR and PyGithub recordings), charts requests per minute against the
  limit, tells the platform's own limit apart from an upstream provider's, finds
  incidents and writes redacted reports, in a window or from the command line.")
