@@ -231,6 +231,12 @@ void TestSse::statusCodes_data()
     QTest::addRow("503 honours fractional Retry-After")
         << QByteArray("503 Service Unavailable") << QByteArray("Retry-After: 1.5\r\n") << true
         << qint64(1500) << "503";
+    // an HTTP-date counts from the response's own Date (the server's clock), not this machine's
+    QTest::addRow("429 Retry-After as an HTTP-date")
+        << QByteArray("429 Too Many Requests")
+        << QByteArray("Date: Wed, 21 Oct 2015 07:28:00 GMT\r\n"
+                      "Retry-After: Wed, 21 Oct 2015 07:28:09 GMT\r\n")
+        << true << qint64(9000) << "429";
 }
 
 void TestSse::statusCodes()

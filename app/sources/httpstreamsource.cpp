@@ -1,5 +1,6 @@
 #include "sources/httpstreamsource.h"
 
+#include "decode/ratelimitheaders.h"
 #include "decode/timestamp.h"
 
 #include <QDateTime>
@@ -10,19 +11,23 @@
 
 namespace {
 
-// Retry-After: delta-seconds (a decimal is accepted) or an HTTP-date.
-std::optional<std::int64_t> retryAfterMs(const QByteArray &value)
+std::string_view view(const QByteArray &b)
 {
-    const QByteArray v = value.trimmed();
-    if (v.isEmpty())
+    return std::string_view(b.constData(), std::size_t(b.size()));
+}
+
+// The response's Retry-After, read by the parser of the records' headers: delta-seconds or an
+// HTTP-date, a date taken relative to the response's own Date header when it has one (the
+// server's clock), else to this machine's. Absurd delays (over 10^7 s) are ignored.
+std::optional<std::int64_t> retryAfterMs(const QNetworkReply &reply)
+{
+    std::optional<std::int64_t> now = parseHttpDate(view(reply.rawHeader("Date")));
+    if (!now)
+        now = QDateTime::currentMSecsSinceEpoch();
+    const auto s = parseRetryAfter(view(reply.rawHeader("Retry-After")), now);
+    if (!s || *s >= 1e7)
         return std::nullopt;
-    bool ok = false;
-    const double s = v.toDouble(&ok);
-    if (ok && s >= 0 && s < 1e7)
-        return std::int64_t(s * 1000.0);
-    if (const auto t = parseHttpDate(std::string_view(v.constData(), std::size_t(v.size()))))
-        return std::max<std::int64_t>(0, *t - QDateTime::currentMSecsSinceEpoch());
-    return std::nullopt;
+    return std::int64_t(*s * 1000.0);
 }
 
 } // namespace
@@ -129,7 +134,7 @@ bool HttpStreamSource::handleStatus()
     }
     m_decided = true;
     if (status >= 500 || status == 408 || status == 429) {
-        m_retryAfterMs = retryAfterMs(m_reply->rawHeader("Retry-After"));
+        m_retryAfterMs = retryAfterMs(*m_reply);
         m_why = statusText;
         abortSoon(); // onFinished schedules the reconnect
         return true;
