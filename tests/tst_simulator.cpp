@@ -1,6 +1,7 @@
 // TestSimulator: the traffic simulator is deterministic, writes valid records of the shapes
 // formats.md describes, and follows its own model (sim/simulator.h).
 #include "cli/commands.h"
+#include "decode/timestamp.h"
 #include "sim/simulationwriter.h"
 #include "sim/simulator.h"
 
@@ -71,9 +72,7 @@ SimulatorOptions options(std::uint64_t seed, std::int64_t minutes, int rpm, int 
 
 std::int64_t timeOf(const json &r)
 {
-    std::int64_t ms = 0;
-    simParseRfc3339(r.at("timestamp").get<std::string>(), &ms);
-    return ms;
+    return parseTimestamp(r.at("timestamp").get<std::string>()).value().ms;
 }
 
 bool isScalekit(const json &r)
@@ -144,7 +143,8 @@ private Q_SLOTS:
     void retryBehaviours();
     void gzipIsReproducible();
     void writesPipesInPlace();
-    void rfc3339();
+    void startTime_data();
+    void startTime();
     void commandLine_data();
     void commandLine();
 };
@@ -514,19 +514,39 @@ void TestSimulator::writesPipesInPlace()
     QVERIFY(S_ISFIFO(st.st_mode));
 }
 
-void TestSimulator::rfc3339()
+// --start is read by the decoder's timestamp reader (the one --from/--to and every log use);
+// the simulation starts at the whole UTC minute that holds it.
+void TestSimulator::startTime_data()
 {
-    std::int64_t ms = 0;
-    QVERIFY(simParseRfc3339("2026-01-05T09:00:00Z", &ms));
-    QCOMPARE(ms, std::int64_t(1767603600000));
-    QCOMPARE(simFormatUtcMs(ms), std::string("2026-01-05T09:00:00.000Z"));
-    QVERIFY(simParseRfc3339("2026-01-05T14:30:00.25+05:30", &ms));
-    QCOMPARE(simFormatUtcMs(ms), std::string("2026-01-05T09:00:00.250Z"));
-    QVERIFY(simParseRfc3339("2024-02-29 23:59:59.999", &ms));
-    QCOMPARE(simFormatUtcMs(ms), std::string("2024-02-29T23:59:59.999Z"));
-    QVERIFY(!simParseRfc3339("2026-02-29T00:00:00Z", &ms));
-    QVERIFY(!simParseRfc3339("yesterday", &ms));
-    QVERIFY(!simParseRfc3339("2026-01-05T09:00:00Zjunk", &ms));
+    QTest::addColumn<QString>("start");
+    QTest::addColumn<QString>("firstMinute"); // empty: a usage error
+    QTest::addRow("UTC") << "2026-01-05T09:00:00Z" << "2026-01-05T09:00:";
+    QTest::addRow("offset and fraction") << "2026-01-05T14:30:00.25+05:30" << "2026-01-05T09:00:";
+    QTest::addRow("space, no zone: UTC") << "2024-02-29 23:59:59.999" << "2024-02-29T23:59:";
+    QTest::addRow("no such day") << "2026-02-29T00:00:00Z" << "";
+    QTest::addRow("a word") << "yesterday" << "";
+    QTest::addRow("trailing junk") << "2026-01-05T09:00:00Zjunk" << "";
+}
+
+void TestSimulator::startTime()
+{
+    QFETCH(QString, start);
+    QFETCH(QString, firstMinute);
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString out = dir.filePath(QStringLiteral("out.ndjson"));
+    const int status = runSimulate({ QStringLiteral("--minutes"), QStringLiteral("1"),
+        QStringLiteral("--start"), start, QStringLiteral("-o"), out });
+    if (firstMinute.isEmpty()) {
+        QCOMPARE(status, 2);
+        return;
+    }
+    QCOMPARE(status, 0);
+    QFile f(out);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const json first = json::parse(f.readLine().toStdString());
+    QVERIFY2(QString::fromStdString(first.at("timestamp").get<std::string>()).startsWith(firstMinute),
+        first.at("timestamp").get<std::string>().c_str());
 }
 
 void TestSimulator::commandLine_data()

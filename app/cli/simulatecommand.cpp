@@ -1,5 +1,6 @@
 // ratescope simulate: deterministic Scalekit/Skytells traffic as NDJSON (sim/simulator.h).
 #include "cli/commands.h"
+#include "decode/timestamp.h"
 #include "sim/livesimulation.h"
 #include "sim/simulationwriter.h"
 #include "sim/simulator.h"
@@ -181,12 +182,12 @@ int runSimulate(const QStringList &args)
             return usageError(QStringLiteral("--seed needs a non-negative integer"));
     }
     if (parser.isSet(startOpt)) {
-        std::int64_t ms = 0;
-        if (!simParseRfc3339(parser.value(startOpt).toStdString(), &ms))
+        const auto t = parseTimestamp(parser.value(startOpt).toStdString());
+        if (!t)
             return usageError(QStringLiteral("--start needs an RFC 3339 time such as "
                                              "2026-01-05T09:00:00Z, not '%1'")
                                   .arg(parser.value(startOpt)));
-        opts.startMs = ms;
+        opts.startMs = t->ms;
     }
     opts.incidents = !parser.isSet(noIncidentsOpt);
     const QString out = parser.value(outOpt);

@@ -1,5 +1,6 @@
 #include "sim/simulator.h"
 
+#include "decode/timestamp.h"
 #include "sim/prng.h"
 
 #include <algorithm>
@@ -16,57 +17,10 @@ std::int64_t floorDiv(std::int64_t a, std::int64_t b)
     return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
 }
 
-// Howard Hinnant's civil-date algorithms (proleptic Gregorian, days since 1970-01-01).
-void civilFromDays(std::int64_t z, std::int64_t &y, unsigned &m, unsigned &d)
-{
-    z += 719468;
-    const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    const unsigned doe = unsigned(z - era * 146097);
-    const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    const unsigned mp = (5 * doy + 2) / 153;
-    d = doy - (153 * mp + 2) / 5 + 1;
-    m = mp < 10 ? mp + 3 : mp - 9;
-    y = std::int64_t(yoe) + era * 400 + (m <= 2 ? 1 : 0);
-}
-
-std::int64_t daysFromCivil(std::int64_t y, unsigned m, unsigned d)
-{
-    y -= m <= 2 ? 1 : 0;
-    const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-    const unsigned yoe = unsigned(y - era * 400);
-    const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + std::int64_t(doe) - 719468;
-}
-
 void put2(char *p, unsigned v)
 {
     p[0] = char('0' + v / 10);
     p[1] = char('0' + v % 10);
-}
-
-// "YYYY-MM-DDTHH:MM:" for the minute containing ms (17 characters; years 0..9999).
-void formatMinutePrefix(std::int64_t ms, char *out)
-{
-    const std::int64_t minute = floorDiv(ms, kMinuteMs);
-    const std::int64_t days = floorDiv(minute, 1440);
-    const unsigned minOfDay = unsigned(minute - days * 1440);
-    std::int64_t y;
-    unsigned mo, d;
-    civilFromDays(days, y, mo, d);
-    const unsigned yy = unsigned(std::clamp<std::int64_t>(y, 0, 9999));
-    put2(out, yy / 100);
-    put2(out + 2, yy % 100);
-    out[4] = '-';
-    put2(out + 5, mo);
-    out[7] = '-';
-    put2(out + 8, d);
-    out[10] = 'T';
-    put2(out + 11, minOfDay / 60);
-    out[13] = ':';
-    put2(out + 14, minOfDay % 60);
-    out[16] = ':';
 }
 
 // ---------------------------------------------------------------------------------------
@@ -624,7 +578,9 @@ void TrafficSimulator::Impl::timestamp(std::int64_t ms)
 {
     const std::int64_t m = floorDiv(ms, kMinuteMs);
     if (m != m_cachedMinute) {
-        formatMinutePrefix(ms, m_minutePrefix);
+        // "YYYY-MM-DDTHH:MM:" once a minute, from decode/timestamp's calendar
+        const std::string minute = formatUtcMinute(ms);
+        std::copy_n(minute.data(), sizeof(m_minutePrefix), m_minutePrefix);
         m_cachedMinute = m;
     }
     m_line.append(m_minutePrefix, sizeof(m_minutePrefix));
@@ -758,7 +714,7 @@ void TrafficSimulator::Impl::processToolCall(const Pending &p)
         lit(R"(","tool_error_code":"429","tool_error_message":")");
         lit(prov.limitMessage);
         if (tool.provider == Gmail) {
-            const std::string when = simFormatUtcMs(floorDiv(t, kMinuteMs) * kMinuteMs + kMinuteMs);
+            const std::string when = formatUtcMs(floorDiv(t, kMinuteMs) * kMinuteMs + kMinuteMs);
             m_line.append(when, 0, 19); // "2026-01-05T10:43:00"
             m_line.push_back('Z');
         }
@@ -963,88 +919,4 @@ bool TrafficSimulator::next(SimRecord &record)
         }
         d.startMinute();
     }
-}
-
-// ---------------------------------------------------------------------------------------
-
-std::string simFormatUtcMs(std::int64_t ms)
-{
-    char buf[24];
-    formatMinutePrefix(ms, buf);
-    const std::int64_t inMinute = ms - floorDiv(ms, kMinuteMs) * kMinuteMs;
-    put2(buf + 17, unsigned(inMinute / 1000));
-    buf[19] = '.';
-    const unsigned milli = unsigned(inMinute % 1000);
-    buf[20] = char('0' + milli / 100);
-    buf[21] = char('0' + milli / 10 % 10);
-    buf[22] = char('0' + milli % 10);
-    buf[23] = 'Z';
-    return std::string(buf, 24);
-}
-
-bool simParseRfc3339(std::string_view s, std::int64_t *ms)
-{
-    auto num = [&s](std::size_t pos, std::size_t len, int *out) {
-        if (pos + len > s.size())
-            return false;
-        int v = 0;
-        for (std::size_t i = pos; i < pos + len; ++i) {
-            if (s[i] < '0' || s[i] > '9')
-                return false;
-            v = v * 10 + (s[i] - '0');
-        }
-        *out = v;
-        return true;
-    };
-    int y, mo, d, h, mi, sec = 0;
-    if (!num(0, 4, &y) || s.size() < 16 || s[4] != '-' || !num(5, 2, &mo) || s[7] != '-'
-        || !num(8, 2, &d) || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') || !num(11, 2, &h)
-        || s[13] != ':' || !num(14, 2, &mi))
-        return false;
-    std::size_t pos = 16;
-    if (pos < s.size() && s[pos] == ':') {
-        if (!num(pos + 1, 2, &sec))
-            return false;
-        pos += 3;
-    }
-    int milli = 0;
-    if (pos < s.size() && (s[pos] == '.' || s[pos] == ',')) {
-        ++pos;
-        int n = 0;
-        while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') {
-            if (n < 3)
-                milli = milli * 10 + (s[pos] - '0');
-            ++n;
-            ++pos;
-        }
-        if (n == 0)
-            return false;
-        for (; n < 3; ++n)
-            milli *= 10;
-    }
-    std::int64_t offsetMin = 0;
-    if (pos < s.size()) {
-        if ((s[pos] == 'Z' || s[pos] == 'z') && pos + 1 == s.size()) {
-            ++pos;
-        } else if (s[pos] == '+' || s[pos] == '-') {
-            int oh, om;
-            if (!num(pos + 1, 2, &oh) || pos + 3 >= s.size() || s[pos + 3] != ':'
-                || !num(pos + 4, 2, &om) || pos + 6 != s.size() || oh > 23 || om > 59)
-                return false;
-            offsetMin = (s[pos] == '+' ? 1 : -1) * (oh * 60 + om);
-            pos += 6;
-        } else {
-            return false;
-        }
-    }
-    static constexpr int kDaysIn[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-    if (mo < 1 || mo > 12 || d < 1 || d > kDaysIn[mo - 1] || h > 23 || mi > 59 || sec > 60)
-        return false;
-    const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    if (mo == 2 && d == 29 && !leap)
-        return false;
-    const std::int64_t days = daysFromCivil(y, unsigned(mo), unsigned(d));
-    *ms = ((days * 24 + h) * 60 + mi - offsetMin) * kMinuteMs
-        + std::int64_t(std::min(sec, 59)) * 1000 + milli;
-    return true;
 }

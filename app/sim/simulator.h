@@ -107,7 +107,3 @@ private:
     std::unique_ptr<Impl> m_d;
 };
 
-// "2026-01-05T10:42:07.120Z"; own civil-date arithmetic, no time-zone database.
-std::string simFormatUtcMs(std::int64_t ms);
-// RFC 3339 ("2026-01-05T09:00:00Z", "+05:30" offsets, fractions, no zone = UTC) to UTC ms.
-bool simParseRfc3339(std::string_view text, std::int64_t *ms);
