@@ -1,6 +1,7 @@
 #include "sim/simulator.h"
 
 #include "decode/timestamp.h"
+#include "sim/ndjsonlinewriter.h"
 #include "sim/prng.h"
 
 #include <algorithm>
@@ -15,12 +16,6 @@ std::int64_t floorDiv(std::int64_t a, std::int64_t b)
 {
     const std::int64_t q = a / b;
     return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
-}
-
-void put2(char *p, unsigned v)
-{
-    p[0] = char('0' + v / 10);
-    p[1] = char('0' + v % 10);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -272,9 +267,7 @@ struct TrafficSimulator::Impl
     std::vector<std::uint32_t> m_freePredictions;
 
     std::string m_scalekitUrl;
-    std::string m_line;
-    std::int64_t m_cachedMinute = INT64_MIN;
-    char m_minutePrefix[17] = {};
+    NdjsonLineWriter m_w; // the record being written
 
     void push(std::int64_t t, Kind kind, std::uint8_t client, std::uint8_t attempt,
         std::uint16_t tool, std::uint32_t prediction)
@@ -304,13 +297,8 @@ struct TrafficSimulator::Impl
     // Skytells rolling window: true when served; otherwise *retryAfterS is set.
     bool skytellsAdmit(std::int64_t t, int *retryAfterS);
 
-    // line building
-    void lit(std::string_view s) { m_line.append(s.data(), s.size()); }
-    void uint(std::uint64_t v);
-    void hex(std::uint64_t v, int digits);
-    void digits(int count); // random decimal digits, first one non-zero
-    void timestamp(std::int64_t ms);
-    void uuid(const std::array<char, 36> &u) { m_line.append(u.data(), u.size()); }
+    // record text
+    void uuid(const std::array<char, 36> &u) { m_w.lit(std::string_view(u.data(), u.size())); }
     void head(std::int64_t t, int client, std::string_view method);
     void scalekitHead(std::int64_t t, int client, const ToolInfo &tool, int status);
     void executionId();
@@ -334,7 +322,6 @@ TrafficSimulator::Impl::Impl(const SimulatorOptions &o)
     for (int i = 0; i < kToolCount; ++i)
         m_toolsByProvider[kTools[i].provider].push_back(std::uint16_t(i));
     m_scalekitUrl = "https://" + m_opts.environment + ".scalekit.dev/api/v1/execute_tool";
-    m_line.reserve(1024);
     m_heap.reserve(4096);
     m_nextIncidentMinute = m_scheduleRng.range(20, 35);
 }
@@ -542,97 +529,45 @@ bool TrafficSimulator::Impl::skytellsAdmit(std::int64_t t, int *retryAfterS)
     return false;
 }
 
-// ---- line building -------------------------------------------------------------------
-
-void TrafficSimulator::Impl::uint(std::uint64_t v)
-{
-    char buf[20];
-    int n = 0;
-    do {
-        buf[n++] = char('0' + v % 10);
-        v /= 10;
-    } while (v != 0);
-    while (n > 0)
-        m_line.push_back(buf[--n]);
-}
-
-void TrafficSimulator::Impl::hex(std::uint64_t v, int digits)
-{
-    static constexpr char kHex[] = "0123456789abcdef";
-    char buf[16];
-    for (int i = digits - 1; i >= 0; --i) {
-        buf[i] = kHex[v & 0xf];
-        v >>= 4;
-    }
-    m_line.append(buf, std::size_t(digits));
-}
-
-void TrafficSimulator::Impl::digits(int count)
-{
-    m_line.push_back(char('1' + m_rng.below(9)));
-    for (int i = 1; i < count; ++i)
-        m_line.push_back(char('0' + m_rng.below(10)));
-}
-
-void TrafficSimulator::Impl::timestamp(std::int64_t ms)
-{
-    const std::int64_t m = floorDiv(ms, kMinuteMs);
-    if (m != m_cachedMinute) {
-        // "YYYY-MM-DDTHH:MM:" once a minute, from decode/timestamp's calendar
-        const std::string minute = formatUtcMinute(ms);
-        std::copy_n(minute.data(), sizeof(m_minutePrefix), m_minutePrefix);
-        m_cachedMinute = m;
-    }
-    m_line.append(m_minutePrefix, sizeof(m_minutePrefix));
-    const unsigned inMinute = unsigned(ms - m * kMinuteMs);
-    char buf[7];
-    put2(buf, inMinute / 1000);
-    buf[2] = '.';
-    const unsigned milli = inMinute % 1000;
-    buf[3] = char('0' + milli / 100);
-    buf[4] = char('0' + milli / 10 % 10);
-    buf[5] = char('0' + milli % 10);
-    buf[6] = 'Z';
-    m_line.append(buf, 7);
-}
+// ---- record text ---------------------------------------------------------------------
 
 void TrafficSimulator::Impl::head(std::int64_t t, int client, std::string_view method)
 {
-    m_line.clear();
-    lit(R"({"id":"req_)");
-    hex(mix48(m_emitted + m_idKey), 12); // a bijection: ids never repeat within a run
-    lit(R"(","timestamp":")");
-    timestamp(t);
+    m_w.clear();
+    m_w.lit(R"({"id":"req_)");
+    m_w.hex(mix48(m_emitted + m_idKey), 12); // a bijection: ids never repeat within a run
+    m_w.lit(R"(","timestamp":")");
+    m_w.timestamp(t);
     if (client >= kScalekitClients) {
-        lit(R"(","client":")");
-        lit(kClients[std::size_t(client)].name);
+        m_w.lit(R"(","client":")");
+        m_w.lit(kClients[std::size_t(client)].name);
     }
-    lit(R"(","method":")");
-    lit(method);
+    m_w.lit(R"(","method":")");
+    m_w.lit(method);
 }
 
 void TrafficSimulator::Impl::scalekitHead(
     std::int64_t t, int client, const ToolInfo &tool, int status)
 {
     head(t, client, "POST");
-    lit(R"(","url":")");
-    lit(m_scalekitUrl);
-    lit(R"(","tool_name":")");
-    lit(tool.name);
-    lit(R"(","provider":")");
-    lit(kProviders[tool.provider].name);
-    lit(R"(","connection_name":")");
-    lit(kClients[std::size_t(client)].name);
-    m_line.push_back('-');
-    lit(kProviders[tool.provider].name);
-    lit(R"(","status":)");
-    uint(std::uint64_t(status));
+    m_w.lit(R"(","url":")");
+    m_w.lit(m_scalekitUrl);
+    m_w.lit(R"(","tool_name":")");
+    m_w.lit(tool.name);
+    m_w.lit(R"(","provider":")");
+    m_w.lit(kProviders[tool.provider].name);
+    m_w.lit(R"(","connection_name":")");
+    m_w.lit(kClients[std::size_t(client)].name);
+    m_w.ch('-');
+    m_w.lit(kProviders[tool.provider].name);
+    m_w.lit(R"(","status":)");
+    m_w.uint(std::uint64_t(status));
 }
 
 void TrafficSimulator::Impl::executionId()
 {
     // 10 digits, numeric like the execution ids in Scalekit's API reference ("123456789").
-    uint(1000000000ULL + mix64(m_emitted ^ m_execKey) % 9000000000ULL);
+    m_w.uint(1000000000ULL + mix64(m_emitted ^ m_execKey) % 9000000000ULL);
 }
 
 void TrafficSimulator::Impl::toolResult(Provider provider)
@@ -640,40 +575,40 @@ void TrafficSimulator::Impl::toolResult(Provider provider)
     // Small results: the log keeps what identifies the outcome, as loggers that trim bodies do.
     switch (provider) {
     case Gmail:
-        lit(R"({"id":")");
-        hex(0x18a0000000000000ULL | (m_rng.next() >> 12), 16);
-        lit(R"("})");
+        m_w.lit(R"({"id":")");
+        m_w.hex(0x18a0000000000000ULL | (m_rng.next() >> 12), 16);
+        m_w.lit(R"("})");
         break;
     case Slack:
-        lit(R"({"ok":true})");
+        m_w.lit(R"({"ok":true})");
         break;
     case Hubspot:
-        lit(R"({"id":")");
-        digits(11);
-        lit(R"("})");
+        m_w.lit(R"({"id":")");
+        m_w.randomDigits(m_rng, 11);
+        m_w.lit(R"("})");
         break;
     case GoogleCalendar:
-        lit(R"({"status":"confirmed"})");
+        m_w.lit(R"({"status":"confirmed"})");
         break;
     case Github:
-        lit(R"({"number":)");
-        uint(100 + m_rng.below(4900));
-        m_line.push_back('}');
+        m_w.lit(R"({"number":)");
+        m_w.uint(100 + m_rng.below(4900));
+        m_w.ch('}');
         break;
     case Notion:
-        lit(R"({"object":"page"})");
+        m_w.lit(R"({"object":"page"})");
         break;
     case GoogleDrive:
-        lit(R"({"kind":"drive#file"})");
+        m_w.lit(R"({"kind":"drive#file"})");
         break;
     case Jira:
-        lit(R"({"key":"SUP-)");
-        uint(1000 + m_rng.below(9000));
-        lit(R"("})");
+        m_w.lit(R"({"key":"SUP-)");
+        m_w.uint(1000 + m_rng.below(9000));
+        m_w.lit(R"("})");
         break;
     case Linear:
     default:
-        lit(R"({"success":true})");
+        m_w.lit(R"({"success":true})");
         break;
     }
 }
@@ -692,11 +627,11 @@ void TrafficSimulator::Impl::processToolCall(const Pending &p)
         ++m_stats.rateLimited;
         const int retryAfter = int(std::max<std::int64_t>(1, (m_minuteEnd - t + 999) / 1000));
         scalekitHead(t, p.client, tool, 429);
-        lit(R"(,"headers":{"Content-Type":"application/json","Retry-After":")");
-        uint(std::uint64_t(retryAfter));
-        lit(kRateLimitedBody);
-        uint(2 + m_rng.below(18));
-        m_line.push_back('}');
+        m_w.lit(R"(,"headers":{"Content-Type":"application/json","Retry-After":")");
+        m_w.uint(std::uint64_t(retryAfter));
+        m_w.lit(kRateLimitedBody);
+        m_w.uint(2 + m_rng.below(18));
+        m_w.ch('}');
         scheduleToolRetry(p, retryAfter);
         return;
     }
@@ -707,21 +642,21 @@ void TrafficSimulator::Impl::processToolCall(const Pending &p)
         // The upstream provider limited the call the platform made.
         ++m_stats.toolError429;
         scalekitHead(t, p.client, tool, 429);
-        lit(kJsonHeaders);
-        lit(R"(,"body":{"code":8,"message":"tool execution failed","details":[{)");
-        lit(kToolErrorInfo);
+        m_w.lit(kJsonHeaders);
+        m_w.lit(R"(,"body":{"code":8,"message":"tool execution failed","details":[{)");
+        m_w.lit(kToolErrorInfo);
         executionId();
-        lit(R"(","tool_error_code":"429","tool_error_message":")");
-        lit(prov.limitMessage);
+        m_w.lit(R"(","tool_error_code":"429","tool_error_message":")");
+        m_w.lit(prov.limitMessage);
         if (tool.provider == Gmail) {
             const std::string when = formatUtcMs(floorDiv(t, kMinuteMs) * kMinuteMs + kMinuteMs);
-            m_line.append(when, 0, 19); // "2026-01-05T10:43:00"
-            m_line.push_back('Z');
+            m_w.lit(std::string_view(when).substr(0, 19)); // "2026-01-05T10:43:00"
+            m_w.ch('Z');
         }
-        lit(R"("}}]},"duration_ms":)");
-        uint(std::uint64_t(prov.latencyMs / 2)
+        m_w.lit(R"("}}]},"duration_ms":)");
+        m_w.uint(std::uint64_t(prov.latencyMs / 2)
             + m_rng.below(std::uint32_t(prov.latencySpreadMs / 2)));
-        m_line.push_back('}');
+        m_w.ch('}');
         scheduleToolRetry(p, -1);
         return;
     }
@@ -730,59 +665,59 @@ void TrafficSimulator::Impl::processToolCall(const Pending &p)
     if (roll < 2500) {
         // Tool failure: a TOOL_ERROR that is not a rate limit.
         scalekitHead(t, p.client, tool, 502);
-        lit(kJsonHeaders);
-        lit(R"(,"body":{"code":13,"message":"tool execution failed","details":[{)");
-        lit(kToolErrorInfo);
+        m_w.lit(kJsonHeaders);
+        m_w.lit(R"(,"body":{"code":13,"message":"tool execution failed","details":[{)");
+        m_w.lit(kToolErrorInfo);
         executionId();
-        lit(R"(","tool_error_code":"502","tool_error_message":")");
-        lit(prov.failureMessage);
-        lit(R"("}}]},"duration_ms":)");
-        uint(1500 + m_rng.below(28500));
-        m_line.push_back('}');
+        m_w.lit(R"(","tool_error_code":"502","tool_error_message":")");
+        m_w.lit(prov.failureMessage);
+        m_w.lit(R"("}}]},"duration_ms":)");
+        m_w.uint(1500 + m_rng.below(28500));
+        m_w.ch('}');
         return;
     }
     if (roll < 3300) {
         scalekitHead(t, p.client, tool, 500);
-        lit(kJsonHeaders);
-        lit(R"(,"body":{"code":13,"message":"internal error"},"duration_ms":)");
-        uint(20 + m_rng.below(200));
-        m_line.push_back('}');
+        m_w.lit(kJsonHeaders);
+        m_w.lit(R"(,"body":{"code":13,"message":"internal error"},"duration_ms":)");
+        m_w.uint(20 + m_rng.below(200));
+        m_w.ch('}');
         return;
     }
 
     scalekitHead(t, p.client, tool, 200);
-    lit(R"(,"headers":{},"body":{"execution_id":")");
+    m_w.lit(R"(,"headers":{},"body":{"execution_id":")");
     executionId();
-    lit(R"(","data":)");
+    m_w.lit(R"(","data":)");
     toolResult(tool.provider);
-    lit(R"(},"duration_ms":)");
+    m_w.lit(R"(},"duration_ms":)");
     std::uint64_t duration
         = std::uint64_t(prov.latencyMs) + m_rng.below(std::uint32_t(prov.latencySpreadMs));
     if (m_rng.chance(25))
         duration *= 3; // slow tail
-    uint(duration);
-    m_line.push_back('}');
+    m_w.uint(duration);
+    m_w.ch('}');
 }
 
 void TrafficSimulator::Impl::skytellsHeaders(bool rejected, int retryAfterS)
 {
     if (rejected) {
         // Retry-After only on 429; the limit headers only on 2xx (Skytells' documentation).
-        lit(R"(,"headers":{"Content-Type":"application/json","Retry-After":")");
-        uint(std::uint64_t(retryAfterS));
-        lit(R"("},"body":{"error_id":"RATE_LIMIT_EXCEEDED",)"
+        m_w.lit(R"(,"headers":{"Content-Type":"application/json","Retry-After":")");
+        m_w.uint(std::uint64_t(retryAfterS));
+        m_w.lit(R"("},"body":{"error_id":"RATE_LIMIT_EXCEEDED",)"
             R"("message":"Too many requests. Please wait before retrying."},"duration_ms":)");
-        uint(2 + m_rng.below(10));
-        m_line.push_back('}');
+        m_w.uint(2 + m_rng.below(10));
+        m_w.ch('}');
         return;
     }
-    lit(R"(,"headers":{"x-skytells-ratelimit-limit-requests":")");
-    uint(std::uint64_t(m_opts.skytellsLimit));
-    lit(R"(","x-skytells-ratelimit-remaining-requests":")");
-    uint(std::uint64_t(m_opts.skytellsLimit - int(m_skytellsServed.size())));
-    lit(R"(","x-skytells-ratelimit-window":")");
-    uint(std::uint64_t(m_opts.skytellsWindowS));
-    lit(R"("})");
+    m_w.lit(R"(,"headers":{"x-skytells-ratelimit-limit-requests":")");
+    m_w.uint(std::uint64_t(m_opts.skytellsLimit));
+    m_w.lit(R"(","x-skytells-ratelimit-remaining-requests":")");
+    m_w.uint(std::uint64_t(m_opts.skytellsLimit - int(m_skytellsServed.size())));
+    m_w.lit(R"(","x-skytells-ratelimit-window":")");
+    m_w.uint(std::uint64_t(m_opts.skytellsWindowS));
+    m_w.lit(R"("})");
 }
 
 void TrafficSimulator::Impl::processPrediction(const Pending &p)
@@ -794,15 +729,15 @@ void TrafficSimulator::Impl::processPrediction(const Pending &p)
     int retryAfter = 0;
     const bool served = skytellsAdmit(t, &retryAfter);
     head(t, p.client, create ? "POST" : "GET");
-    lit(R"(","url":"https://api.skytells.ai/v1/predictions)");
+    m_w.lit(R"(","url":"https://api.skytells.ai/v1/predictions)");
     if (!create) {
-        m_line.push_back('/');
+        m_w.ch('/');
         uuid(pred.uuid);
     }
-    lit(R"(","status":)");
+    m_w.lit(R"(","status":)");
     if (!served) {
         ++m_stats.skytellsRejected;
-        lit("429");
+        m_w.lit("429");
         skytellsHeaders(true, retryAfter);
         std::int64_t next;
         if (create) // both clients wait as told before creating again
@@ -822,35 +757,35 @@ void TrafficSimulator::Impl::processPrediction(const Pending &p)
     }
     const std::string_view model = kModels[pred.model];
     if (create) {
-        lit("201");
+        m_w.lit("201");
         skytellsHeaders(false, 0);
-        lit(R"(,"body":{"id":")");
+        m_w.lit(R"(,"body":{"id":")");
         uuid(pred.uuid);
-        lit(R"(","status":"starting","model":")");
-        lit(model);
-        lit(R"("},"duration_ms":)");
-        uint(150 + m_rng.below(350));
-        m_line.push_back('}');
+        m_w.lit(R"(","status":"starting","model":")");
+        m_w.lit(model);
+        m_w.lit(R"("},"duration_ms":)");
+        m_w.uint(150 + m_rng.below(350));
+        m_w.ch('}');
     } else if (t >= pred.completeMs) {
-        lit("200");
+        m_w.lit("200");
         skytellsHeaders(false, 0);
-        lit(R"(,"body":{"id":")");
+        m_w.lit(R"(,"body":{"id":")");
         uuid(pred.uuid);
-        lit(R"(","status":"succeeded","model":")");
-        lit(model);
-        lit(R"(","output":["https://cdn.skytells.ai/outputs/)");
+        m_w.lit(R"(","status":"succeeded","model":")");
+        m_w.lit(model);
+        m_w.lit(R"(","output":["https://cdn.skytells.ai/outputs/)");
         uuid(pred.uuid);
-        lit(R"(/output.png"]},"duration_ms":)");
-        uint(35 + m_rng.below(120));
-        m_line.push_back('}');
+        m_w.lit(R"(/output.png"]},"duration_ms":)");
+        m_w.uint(35 + m_rng.below(120));
+        m_w.ch('}');
         m_freePredictions.push_back(p.prediction);
         return;
     } else {
-        lit("200");
+        m_w.lit("200");
         skytellsHeaders(false, 0);
-        lit(R"(,"body":{"status":"processing"},"duration_ms":)");
-        uint(35 + m_rng.below(120));
-        m_line.push_back('}');
+        m_w.lit(R"(,"body":{"status":"processing"},"duration_ms":)");
+        m_w.uint(35 + m_rng.below(120));
+        m_w.ch('}');
     }
     const std::int64_t interval
         = p.client == ImageStudio ? kImagePollMs : 3000 + std::int64_t(m_rng.below(401));
@@ -902,7 +837,7 @@ bool TrafficSimulator::next(SimRecord &record)
             const Pending p = d.pop();
             d.process(p);
             ++d.m_emitted;
-            record.line = d.m_line;
+            record.line = d.m_w.line();
             record.timeMs = p.timeMs;
             if (d.m_opts.records > 0 && d.m_emitted >= std::uint64_t(d.m_opts.records)) {
                 d.finishMinute(false);
