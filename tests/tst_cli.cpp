@@ -17,9 +17,11 @@ struct Run
     QString err;
 };
 
-Run run(const QStringList &args, const QByteArray &stdinData = {})
+Run run(const QStringList &args, const QByteArray &stdinData = {},
+    const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment())
 {
     QProcess p;
+    p.setProcessEnvironment(env);
     p.start(QStringLiteral(RATESCOPE_BINARY), args);
     if (!p.waitForStarted())
         qFatal("cannot start ratescope");
@@ -48,6 +50,10 @@ private Q_SLOTS:
     void everyFormatFromTheCommandLineProgram();
     void onlyReportsThatDrawNeedTheGuiProgram_data();
     void onlyReportsThatDrawNeedTheGuiProgram();
+    void firstArgumentThatIsNoCommandOrFile_data();
+    void firstArgumentThatIsNoCommandOrFile();
+    void noDisplay_data();
+    void noDisplay();
 
 private:
     QTemporaryDir m_dir;
@@ -232,6 +238,80 @@ void TestCli::onlyReportsThatDrawNeedTheGuiProgram()
     for (QByteArray &b : bytes)
         argv.push_back(b.data());
     QCOMPARE(summarizeDrawsChart(int(argv.size()), argv.data()), draws);
+}
+
+// Issue 14 item 6: a mistyped subcommand was taken for file names (the window opened, or
+// without a display Qt aborted).
+void TestCli::firstArgumentThatIsNoCommandOrFile_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QString>("message");
+    const QString in = fixture(QStringLiteral("gateway_mix.ndjson"));
+    QTest::addRow("British spelling") << QStringList { QStringLiteral("summarise"), in }
+        << "ratescope: 'summarise' is not a command or a file; did you mean 'summarize'?\n";
+    QTest::addRow("one letter missing") << QStringList { QStringLiteral("monitr") }
+        << "ratescope: 'monitr' is not a command or a file; did you mean 'monitor'?\n";
+    QTest::addRow("capital letter") << QStringList { QStringLiteral("Simulate") }
+        << "ratescope: 'Simulate' is not a command or a file; did you mean 'simulate'?\n";
+    QTest::addRow("far from every command") << QStringList { QStringLiteral("frobnicate"), in }
+        << "ratescope: 'frobnicate' is not a command or a file\n";
+    QTest::addRow("a file that does not exist")
+        << QStringList { m_dir.filePath(QStringLiteral("nope.ndjson")) }
+        << QStringLiteral("ratescope: '%1' is not a command or a file\n")
+               .arg(m_dir.filePath(QStringLiteral("nope.ndjson")));
+}
+
+void TestCli::firstArgumentThatIsNoCommandOrFile()
+{
+    QFETCH(QStringList, args);
+    QFETCH(QString, message);
+    for (const bool display : { true, false }) { // offscreen, and no display at all
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        if (!display) {
+            for (const char *v : { "DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM" })
+                env.remove(QString::fromLatin1(v));
+        }
+        const Run r = run(args, {}, env);
+        QCOMPARE(r.exitCode, 2);
+        QCOMPARE(r.err, message);
+        QVERIFY(r.out.isEmpty());
+    }
+}
+
+void TestCli::noDisplay_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QString>("platform"); // QT_QPA_PLATFORM, empty: unset
+    QTest::addColumn<int>("exitCode");
+    const QString in = fixture(QStringLiteral("gateway_mix.ndjson"));
+    QTest::addRow("the window on a file") << QStringList { in } << QString() << 1;
+    QTest::addRow("the window, nothing to open") << QStringList() << QString() << 1;
+    QTest::addRow("X11 asked for") << QStringList { in } << "xcb" << 1;
+    QTest::addRow("--help needs none") << QStringList { QStringLiteral("--help") } << QString() << 0;
+    QTest::addRow("summarize needs none") << QStringList { QStringLiteral("summarize"), in }
+                                          << QString() << 0;
+}
+
+void TestCli::noDisplay()
+{
+    QFETCH(QStringList, args);
+    QFETCH(QString, platform);
+    QFETCH(int, exitCode);
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    for (const char *v : { "DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM" })
+        env.remove(QString::fromLatin1(v));
+    if (!platform.isEmpty())
+        env.insert(QStringLiteral("QT_QPA_PLATFORM"), platform);
+    const Run r = run(args, {}, env);
+    QCOMPARE(r.exitCode, exitCode); // -2 is a crash (Qt's abort without a display)
+    if (exitCode == 1) {
+        QCOMPARE(r.err,
+            QStringLiteral("ratescope: no display: use 'ratescope summarize …', or --screenshot "
+                           "FILE to render without one\n"));
+        QVERIFY(r.out.isEmpty());
+    } else {
+        QVERIFY2(!r.err.contains(QLatin1String("display")), qPrintable(r.err));
+    }
 }
 
 QTEST_GUILESS_MAIN(TestCli)
