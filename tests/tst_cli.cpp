@@ -2,6 +2,7 @@
 #include "cli/chartneed.h"
 #include "testutil.h"
 
+#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -54,6 +55,8 @@ private Q_SLOTS:
     void firstArgumentThatIsNoCommandOrFile();
     void noDisplay_data();
     void noDisplay();
+    void megabyteFieldsInEveryFormat_data();
+    void megabyteFieldsInEveryFormat();
 
 private:
     QTemporaryDir m_dir;
@@ -312,6 +315,42 @@ void TestCli::noDisplay()
     } else {
         QVERIFY2(!r.err.contains(QLatin1String("display")), qPrintable(r.err));
     }
+}
+
+void TestCli::megabyteFieldsInEveryFormat_data()
+{
+    QTest::addColumn<QString>("format");
+    for (const char *f : { "json", "md", "csv", "html", "pdf" })
+        QTest::addRow("%s", f) << QString::fromLatin1(f);
+}
+
+// Issue 14 item 2: a 100,000-character tool name made summarize take 57 s (a backtracking
+// redaction pattern), and the PDF's layout of long words grew faster than their length. A
+// record with a 1 MiB tool name, provider, client, message and URL, through the real binary.
+// The bound is generous: it catches a quadratic step, it does not time the machine.
+void TestCli::megabyteFieldsInEveryFormat()
+{
+    QFETCH(QString, format);
+    const int n = 1 << 20;
+    const QString in = m_dir.filePath(QStringLiteral("megabyte-fields.ndjson"));
+    if (!QFile::exists(in)) {
+        writeFile(QDir(m_dir.path()), QStringLiteral("megabyte-fields.ndjson"),
+            R"({"timestamp":"2026-01-05T10:00:00Z","status":429,"tool_name":")"
+                + QByteArray(n, 'a') + R"(","provider":")" + QByteArray("ab-").repeated(n / 3)
+                + R"(","client":")" + QByteArray("said: ").repeated(n / 6)
+                + R"(","url":"https://h.example/)" + QByteArray("p?a=").repeated(n / 4)
+                + R"(","body":{"error":{"message":")" + QByteArray("x=y ").repeated(n / 4)
+                + "\"}}}\n");
+    }
+    QTemporaryDir dir;
+    QElapsedTimer timer;
+    timer.start();
+    const Run r = run({ QStringLiteral("summarize"), QStringLiteral("--format"), format,
+        QStringLiteral("-o"), dir.filePath(QStringLiteral("r.") + format), in });
+    qInfo("%s: %lld ms", qPrintable(format), timer.elapsed());
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY2(timer.elapsed() < 20000, qPrintable(QStringLiteral("%1 ms").arg(timer.elapsed())));
+    QVERIFY(QFileInfo(dir.filePath(QStringLiteral("r.") + format)).size() > 0);
 }
 
 QTEST_GUILESS_MAIN(TestCli)
