@@ -31,6 +31,12 @@ void TestRedactor::freeText_data()
         << "param=api_key=SECRET&x=1" << "param=api_key=[REDACTED]&x=1";
     QTest::addRow("pair right after another pair's name")
         << "error: token=SECRET" << "error: token=[REDACTED]";
+    QTest::addRow("header name inside another pair's value")
+        << "token= X-Api-Key: sk-1 more" << "token= [REDACTED] [REDACTED]";
+    QTest::addRow("pair name quoted as another pair's value")
+        << R"(api_key: "client_secret": "s3cr3t")" << R"(api_key: "[REDACTED]": "[REDACTED]")";
+    QTest::addRow("pair inside a quoted value")
+        << R"(note="see token=abc" x)" << R"(note="see token=[REDACTED]" x)";
     QTest::addRow("Cookie header") << "Cookie: session=abc123" << "Cookie: [REDACTED]";
     QTest::addRow("Cookie header, several cookies")
         << "sent Cookie: a=1; b=2; theme=dark" << "sent Cookie: [REDACTED]";
@@ -63,6 +69,8 @@ void TestRedactor::freeText_data()
         << "token=[REDACTED] password=[REDACTED], client_secret=[REDACTED]; sig=[REDACTED] ok";
     QTest::addRow("secret at the very end") << "retry with api_key=SECRETEND" << "retry with api_key=[REDACTED]";
     QTest::addRow("header at the very end") << "bad key; X-Api-Key: k" << "bad key; X-Api-Key: [REDACTED]";
+    QTest::addRow("scheme word after a scheme word")
+        << "digest Bearer abcdef123456" << "digest Bearer [REDACTED]";
     QTest::addRow("bearer at the very end") << "got Bearer abcdef123456" << "got Bearer [REDACTED]";
     QTest::addRow("JWT at the very end")
         << "jwt eyJhbGciOi.eyJzdWIiOiIx.c2lnbmF0dXJl" << "jwt [REDACTED]";
@@ -108,6 +116,9 @@ void TestRedactor::longTextIsLinear_data()
     QTest::addRow("secret pairs") << QByteArray("token=s3cr3t&") << QByteArray("s3cr3t");
     QTest::addRow("open quotes") << QByteArray("password=\"a ") << QByteArray();
     QTest::addRow("JWT starts") << QByteArray("eyJabcd-") << QByteArray();
+    QTest::addRow("header names") << QByteArray("Cookie: ") << QByteArray();
+    QTest::addRow("secret names") << QByteArray("token=") << QByteArray();
+    QTest::addRow("quoted secret names") << QByteArray("api_key:\"") << QByteArray();
     QTest::addRow("scheme words") << QByteArray("Bearer ") << QByteArray();
     QTest::addRow("URL parameters") << QByteArray("https://h/?token=s3cr3t&") << QByteArray("s3cr3t");
 }

@@ -71,7 +71,8 @@ std::string authSchemes(std::string_view s, const std::string &rep)
             std::size_t c = k;
             while (c < s.size() && isCredentialChar(s[c]))
                 ++c;
-            if (k > j && c - k >= 6) {
+            // a credential that is a scheme word is the next scheme (`Digest Bearer …`)
+            if (k > j && c - k >= 6 && !isAuthScheme(s.substr(k, c - k))) {
                 out.append(s.substr(last, j - last));
                 out += ' ';
                 out += rep;
@@ -270,8 +271,46 @@ std::string Redactor::text(std::string_view in) const
     return QString::fromUtf8(out.data(), qsizetype(out.size())).toStdString();
 }
 
+namespace {
+
+// The first position at or after p whose byte is a stop (or the text's end). It remembers its
+// last answer: asked at positions that never decrease, all its calls together read the text
+// once, however many values share one end (`Cookie: Cookie: Cookie: …`).
+class NextStop
+{
+public:
+    NextStop(std::string_view s, bool (*stop)(char))
+        : m_s(s)
+        , m_stop(stop)
+    {
+    }
+    std::size_t from(std::size_t p)
+    {
+        if (p >= m_from && p <= m_at) // no stop in [m_from, m_at)
+            return m_at;
+        std::size_t q = p;
+        while (q < m_s.size() && !m_stop(m_s[q]))
+            ++q;
+        m_from = p;
+        m_at = q;
+        return q;
+    }
+
+private:
+    std::string_view m_s;
+    bool (*m_stop)(char);
+    std::size_t m_from = 1, m_at = 0; // nothing known
+};
+
+bool isLineEnd(char c) { return c == '\n' || c == '\r'; }
+
+} // namespace
+
 // Pass 1 of text(). A name is a run of [A-Za-z0-9_-] (from its first letter on), maybe in
-// quotes, then `=` or `:`. Rules, checked at every such name from left to right:
+// quotes, then `=` or `:`. Every name is examined, from left to right, and the scan always
+// goes on right after the separator: a value, redacted or not, is scanned for names too, so
+// no pair hides another one (`said: access_token=…`, `token= X-Api-Key: …`,
+// `api_key: "client_secret": "…"`). Overlapping redactions merge into one [REDACTED].
 //  - `Name: value` with an unquoted name on the header list (isSecretHeader: Cookie,
 //    Set-Cookie, Authorization, X-Api-Key, …): the value runs to the end of the line, or to
 //    the quote that opened the text the header sits in. A whole header value goes, so
@@ -280,20 +319,46 @@ std::string Redactor::text(std::string_view in) const
 //  - `name=value`, `name: value`, `"name": "value"` with a name on the parameter list
 //    (isSecretValue): the value is a quoted string (quotes kept; an unclosed quote runs to
 //    the end of the line) or runs to whitespace or one of `&,;"'}`.
-//  - anything else: the scan goes on right after the separator, so the value is scanned for
-//    names too and no pair hides another one.
-// Every byte is looked at a bounded number of times: linear in the text.
+// Linear: the main scan moves forward only, and the ends of values come from NextStop.
 std::string Redactor::pairs(std::string_view s) const
 {
-    std::string out;
-    out.reserve(s.size());
-    std::size_t last = 0, i = 0;
-    auto emit = [&](std::size_t upTo, std::string_view replacement, std::size_t resume) {
-        out.append(s.substr(last, upTo - last));
-        out.append(replacement);
-        last = resume;
-    };
     const std::size_t n = s.size();
+    NextStop lineEnd(s, isLineEnd);
+    NextStop doubleQuoteOrLineEnd(s, [](char c) { return c == '"' || isLineEnd(c); });
+    NextStop singleQuoteOrLineEnd(s, [](char c) { return c == '\'' || isLineEnd(c); });
+    NextStop valueEnd(s, [](char c) {
+        return isSpace(c) || std::string_view("&,;\"'}").find(c) != std::string_view::npos;
+    });
+    auto quoteOrLineEnd = [&](char quote) -> NextStop & {
+        return quote == '"' ? doubleQuoteOrLineEnd : singleQuoteOrLineEnd;
+    };
+
+    std::string out;
+    out.reserve(n);
+    std::size_t last = 0; // s[last, …) is not copied yet
+    std::size_t start = std::string_view::npos, end = 0; // the range to replace next
+    auto flush = [&] {
+        if (start == std::string_view::npos)
+            return;
+        out.append(s.substr(last, start - last));
+        out += m_replacement;
+        last = end;
+        start = std::string_view::npos;
+    };
+    auto redact = [&](std::size_t a, std::size_t b) {
+        a = std::max(a, last);
+        if (a >= b)
+            return;
+        if (start != std::string_view::npos && a <= end) { // overlaps the pending range
+            start = std::min(start, a);
+            end = std::max(end, b);
+            return;
+        }
+        flush();
+        start = a;
+        end = b;
+    };
+    std::size_t i = 0;
     while (i < n) {
         if (!isNameChar(s[i]) || (i > 0 && isNameChar(s[i - 1]))) {
             ++i;
@@ -321,56 +386,39 @@ std::string Redactor::pairs(std::string_view s) const
         std::size_t v = k + 1;
         while (v < n && isInlineSpace(s[v]))
             ++v;
-        i = k + 1; // unless a value is redacted below, the value is scanned for names too
+        i = k + 1; // the value is scanned for names too
         const bool header = separator == ':' && !nameQuoted && isSecretHeader(name);
         if (header && v < n && !isQuote(s[v])) {
-            std::size_t end = v;
-            while (end < n && s[end] != '\n' && s[end] != '\r' && s[end] != quote)
-                ++end;
-            if (end == v)
-                continue;
+            const std::size_t stop = quote ? quoteOrLineEnd(quote).from(v) : lineEnd.from(v);
             std::size_t w = v;
-            while (w < end && isAlpha(s[w]))
+            while (w < stop && isAlpha(s[w]))
                 ++w;
             std::size_t from = v;
-            if (w < end && isInlineSpace(s[w]) && isAuthScheme(s.substr(v, w - v))) {
+            if (w < stop && isInlineSpace(s[w]) && isAuthScheme(s.substr(v, w - v))) {
                 from = w;
-                while (from < end && isInlineSpace(s[from]))
+                while (from < stop && isInlineSpace(s[from]))
                     ++from;
             }
-            if (from < end) {
-                emit(from, m_replacement, end);
-                i = end;
-            }
+            redact(from, stop);
             continue;
         }
         if (v >= n || !(header || isSecretName(name)))
             continue;
-        if (isQuote(s[v])) {
-            std::size_t close = v + 1;
-            while (close < n && s[close] != s[v] && s[close] != '\n')
-                ++close;
-            if (close > v + 1) { // not "": the quotes stay
-                emit(v + 1, m_replacement, close);
-                i = close;
-            }
+        if (isQuote(s[v])) { // the quotes stay
+            redact(v + 1, quoteOrLineEnd(s[v]).from(v + 1));
             continue;
         }
-        std::size_t end = v;
-        while (end < n && !isSpace(s[end])
-            && std::string_view("&,;\"'}").find(s[end]) == std::string_view::npos)
-            ++end;
-        if (end == v)
+        const std::size_t e = valueEnd.from(v);
+        if (e == v)
             continue;
-        const std::string_view value = s.substr(v, end - v);
+        const std::string_view value = s.substr(v, e - v);
         const std::size_t digits = value.size() - (value.front() == '-' ? 1 : 0);
         const bool wholeNumber = digits >= 1 && digits <= 9
             && std::all_of(value.end() - std::ptrdiff_t(digits), value.end(), isDigit);
-        if (isSecretValue(name, wholeNumber)) {
-            emit(v, m_replacement, end);
-            i = end;
-        }
+        if (isSecretValue(name, wholeNumber))
+            redact(v, e);
     }
+    flush();
     out.append(s.substr(last));
     return out;
 }
@@ -469,7 +517,8 @@ void Redactor::json(nlohmann::json &j) const
                 return;
             }
         }
-        j = isUrlish(s) ? text(url(s)) : text(s);
+        // text first: url() of a whole text could cut a header's name from its value
+        j = isUrlish(s) ? url(text(s)) : text(s);
     }
 }
 
@@ -508,7 +557,8 @@ std::string Redactor::record(std::string_view raw, int indent) const
             json(copy);
             out += copy.dump();
         } else {
-            out += text(isUrlish(rebuilt.toStdString()) ? url(rebuilt.toStdString()) : rebuilt.toStdString());
+            const std::string t = text(rebuilt.toStdString());
+            out += isUrlish(t) ? url(t) : t;
         }
         if (nl == raw.size())
             break;

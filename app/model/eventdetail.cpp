@@ -125,6 +125,6 @@ void redactInputText(EventDetailInfo &info, const Redactor &redactor)
              &info.connection, &info.method })
         text(*t);
     info.endpoint
-        = QString::fromStdString(redactor.text(redactor.url(info.endpoint.toStdString())));
+        = QString::fromStdString(redactor.url(redactor.text(info.endpoint.toStdString())));
     info.file = QString::fromStdString(redactor.url(info.file.toStdString()));
 }

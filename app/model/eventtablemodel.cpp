@@ -175,7 +175,7 @@ QString EventTableModel::cellText(std::size_t e, int column) const
     case MethodColumn:
         return fromStd(m_redactor.text(store.method(e)));
     case EndpointColumn:
-        return fromStd(m_redactor.text(m_redactor.url(store.endpoint(e))));
+        return fromStd(m_redactor.url(m_redactor.text(store.endpoint(e))));
     case ToolColumn:
         return fromStd(m_redactor.text(store.tool(e)));
     case ProviderColumn:
