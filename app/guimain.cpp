@@ -3,6 +3,7 @@
 // charts). `ratescope` (app/main.cpp) becomes this program for what needs more than QtCore.
 #include "cli/chartneed.h"
 #include "cli/commands.h"
+#include "cli/firstargument.h"
 #include "mainentry.h"
 #include "render/chartdrawing.h"
 
@@ -11,6 +12,7 @@
 
 #include <memory>
 
+#include <cstdio>
 #include <cstring>
 
 int main(int argc, char *argv[])
@@ -45,6 +47,11 @@ int main(int argc, char *argv[])
             args.remove(0, 2);
             return c.run(args);
         }
+    }
+    // run directly (not from `ratescope`, which checked this already)
+    if (const std::string error = firstArgumentError(argc, argv); !error.empty()) {
+        std::fprintf(stderr, "ratescope: %s\n", error.c_str());
+        return 2;
     }
     return runGui(argc, argv);
 }

@@ -5,14 +5,21 @@
 // becomes ratescope-gui, installed beside it, with the same arguments (app/guimain.cpp).
 #include "cli/chartneed.h"
 #include "cli/commands.h"
+#include "cli/firstargument.h"
 #include "cli/guiprogram.h"
 
 #include <QCoreApplication>
 
+#include <cstdio>
 #include <cstring>
 
 int main(int argc, char *argv[])
 {
+    // a mistyped subcommand is a usage error here, before becoming ratescope-gui
+    if (const std::string error = firstArgumentError(argc, argv); !error.empty()) {
+        std::fprintf(stderr, "ratescope: %s\n", error.c_str());
+        return 2;
+    }
     if (argc < 2 || std::strcmp(argv[1], "summarize") != 0 || summarizeDrawsChart(argc, argv))
         return execGuiProgram(argv);
     QCoreApplication app(argc, argv);

@@ -2,6 +2,7 @@
 #include "cli/chartneed.h"
 #include "testutil.h"
 
+#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -17,9 +18,11 @@ struct Run
     QString err;
 };
 
-Run run(const QStringList &args, const QByteArray &stdinData = {})
+Run run(const QStringList &args, const QByteArray &stdinData = {},
+    const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment())
 {
     QProcess p;
+    p.setProcessEnvironment(env);
     p.start(QStringLiteral(RATESCOPE_BINARY), args);
     if (!p.waitForStarted())
         qFatal("cannot start ratescope");
@@ -48,6 +51,12 @@ private Q_SLOTS:
     void everyFormatFromTheCommandLineProgram();
     void onlyReportsThatDrawNeedTheGuiProgram_data();
     void onlyReportsThatDrawNeedTheGuiProgram();
+    void firstArgumentThatIsNoCommandOrFile_data();
+    void firstArgumentThatIsNoCommandOrFile();
+    void noDisplay_data();
+    void noDisplay();
+    void megabyteFieldsInEveryFormat_data();
+    void megabyteFieldsInEveryFormat();
 
 private:
     QTemporaryDir m_dir;
@@ -232,6 +241,116 @@ void TestCli::onlyReportsThatDrawNeedTheGuiProgram()
     for (QByteArray &b : bytes)
         argv.push_back(b.data());
     QCOMPARE(summarizeDrawsChart(int(argv.size()), argv.data()), draws);
+}
+
+// Issue 14 item 6: a mistyped subcommand was taken for file names (the window opened, or
+// without a display Qt aborted).
+void TestCli::firstArgumentThatIsNoCommandOrFile_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QString>("message");
+    const QString in = fixture(QStringLiteral("gateway_mix.ndjson"));
+    QTest::addRow("British spelling") << QStringList { QStringLiteral("summarise"), in }
+        << "ratescope: 'summarise' is not a command or a file; did you mean 'summarize'?\n";
+    QTest::addRow("one letter missing") << QStringList { QStringLiteral("monitr") }
+        << "ratescope: 'monitr' is not a command or a file; did you mean 'monitor'?\n";
+    QTest::addRow("capital letter") << QStringList { QStringLiteral("Simulate") }
+        << "ratescope: 'Simulate' is not a command or a file; did you mean 'simulate'?\n";
+    QTest::addRow("far from every command") << QStringList { QStringLiteral("frobnicate"), in }
+        << "ratescope: 'frobnicate' is not a command or a file\n";
+    QTest::addRow("a file that does not exist")
+        << QStringList { m_dir.filePath(QStringLiteral("nope.ndjson")) }
+        << QStringLiteral("ratescope: '%1' is not a command or a file\n")
+               .arg(m_dir.filePath(QStringLiteral("nope.ndjson")));
+}
+
+void TestCli::firstArgumentThatIsNoCommandOrFile()
+{
+    QFETCH(QStringList, args);
+    QFETCH(QString, message);
+    for (const bool display : { true, false }) { // offscreen, and no display at all
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        if (!display) {
+            for (const char *v : { "DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM" })
+                env.remove(QString::fromLatin1(v));
+        }
+        const Run r = run(args, {}, env);
+        QCOMPARE(r.exitCode, 2);
+        QCOMPARE(r.err, message);
+        QVERIFY(r.out.isEmpty());
+    }
+}
+
+void TestCli::noDisplay_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QString>("platform"); // QT_QPA_PLATFORM, empty: unset
+    QTest::addColumn<int>("exitCode");
+    const QString in = fixture(QStringLiteral("gateway_mix.ndjson"));
+    QTest::addRow("the window on a file") << QStringList { in } << QString() << 1;
+    QTest::addRow("the window, nothing to open") << QStringList() << QString() << 1;
+    QTest::addRow("X11 asked for") << QStringList { in } << "xcb" << 1;
+    QTest::addRow("--help needs none") << QStringList { QStringLiteral("--help") } << QString() << 0;
+    QTest::addRow("summarize needs none") << QStringList { QStringLiteral("summarize"), in }
+                                          << QString() << 0;
+}
+
+void TestCli::noDisplay()
+{
+    QFETCH(QStringList, args);
+    QFETCH(QString, platform);
+    QFETCH(int, exitCode);
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    for (const char *v : { "DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM" })
+        env.remove(QString::fromLatin1(v));
+    if (!platform.isEmpty())
+        env.insert(QStringLiteral("QT_QPA_PLATFORM"), platform);
+    const Run r = run(args, {}, env);
+    QCOMPARE(r.exitCode, exitCode); // -2 is a crash (Qt's abort without a display)
+    if (exitCode == 1) {
+        QCOMPARE(r.err,
+            QStringLiteral("ratescope: no display: use 'ratescope summarize …', or --screenshot "
+                           "FILE to render without one\n"));
+        QVERIFY(r.out.isEmpty());
+    } else {
+        QVERIFY2(!r.err.contains(QLatin1String("display")), qPrintable(r.err));
+    }
+}
+
+void TestCli::megabyteFieldsInEveryFormat_data()
+{
+    QTest::addColumn<QString>("format");
+    for (const char *f : { "json", "md", "csv", "html", "pdf" })
+        QTest::addRow("%s", f) << QString::fromLatin1(f);
+}
+
+// Issue 14 item 2: a 100,000-character tool name made summarize take 57 s (a backtracking
+// redaction pattern), and the PDF's layout of long words grew faster than their length. A
+// record with a 1 MiB tool name, provider, client, message and URL, through the real binary.
+// The bound is generous: it catches a quadratic step, it does not time the machine.
+void TestCli::megabyteFieldsInEveryFormat()
+{
+    QFETCH(QString, format);
+    const int n = 1 << 20;
+    const QString in = m_dir.filePath(QStringLiteral("megabyte-fields.ndjson"));
+    if (!QFile::exists(in)) {
+        writeFile(QDir(m_dir.path()), QStringLiteral("megabyte-fields.ndjson"),
+            R"({"timestamp":"2026-01-05T10:00:00Z","status":429,"tool_name":")"
+                + QByteArray(n, 'a') + R"(","provider":")" + QByteArray("ab-").repeated(n / 3)
+                + R"(","client":")" + QByteArray("said: ").repeated(n / 6)
+                + R"(","url":"https://h.example/)" + QByteArray("p?a=").repeated(n / 4)
+                + R"(","body":{"error":{"message":")" + QByteArray("x=y ").repeated(n / 4)
+                + "\"}}}\n");
+    }
+    QTemporaryDir dir;
+    QElapsedTimer timer;
+    timer.start();
+    const Run r = run({ QStringLiteral("summarize"), QStringLiteral("--format"), format,
+        QStringLiteral("-o"), dir.filePath(QStringLiteral("r.") + format), in });
+    qInfo("%s: %lld ms", qPrintable(format), timer.elapsed());
+    QCOMPARE(r.exitCode, 0);
+    QVERIFY2(timer.elapsed() < 20000, qPrintable(QStringLiteral("%1 ms").arg(timer.elapsed())));
+    QVERIFY(QFileInfo(dir.filePath(QStringLiteral("r.") + format)).size() > 0);
 }
 
 QTEST_GUILESS_MAIN(TestCli)

@@ -5,11 +5,13 @@
 #include "decode/jsonvalue.h"
 #include "decode/recorddecoder.h"
 #include "decode/timestamp.h"
+#include "export/redactor.h"
 #include "export/reportformats.h"
 #include "export/summary.h"
 #include "testutil.h"
 
 #include <QDirIterator>
+#include <QElapsedTimer>
 #include <QJsonDocument>
 #include <QTemporaryDir>
 
@@ -291,6 +293,8 @@ void TestTorture::nastyInputs_data()
     QTest::addRow("BOM at the start of a middle line and between tokens")
         << "torture/bom-in-the-middle.ndjson" << 3 << -1 << L { "3: invalid JSON" } << ""
         << "";
+    QTest::addRow("1 MiB tool, provider, client, message and URL at once")
+        << "@1mib-fields" << 1 << -1 << L {} << "" << "";
     QTest::addRow("20 MB record on one line") << "@20mb-record-line" << 3 << -1 << L {} << ""
                                               << "";
     QTest::addRow("20 MB of garbage on one line")
@@ -454,6 +458,15 @@ Made TestTorture::make(const QString &input)
                       && ::truncate(QFile::encodeName(path).constData(), off_t(cut)) != 0)
                       qFatal("truncate failed");
               };
+    } else if (name == QLatin1String("1mib-fields")) { // each field 1 MiB (issue 14)
+        const int n = 1 << 20;
+        const QByteArray line = rec(0,
+            ",\"provider\":\"" + QByteArray("ab-").repeated(n / 3) + "\",\"client\":\""
+                + QByteArray("said: ").repeated(n / 6) + "\",\"url\":\"https://h.example/"
+                + QByteArray("p?a=").repeated(n / 4) + "\",\"body\":{\"message\":\""
+                + QByteArray("x=y ").repeated(n / 4) + "\"}");
+        m.path = writeFile(dir, QStringLiteral("1mib-fields.ndjson"),
+            QByteArray(line).replace("gmail_fetch_mails", QByteArray(n, 'a')) + "\n");
     } else if (name == QLatin1String("20mb-record-line")) {
         const QByteArray big = rec(2, ",\"message\":\"") + QByteArray(20 << 20, 'm') + "\"}";
         m.path = writeFile(
@@ -534,6 +547,8 @@ void TestTorture::nastyInputs()
         QSKIP("running as root (as CI does): chmod 000 does not stop root from reading "
               "(CAP_DAC_OVERRIDE)");
     Made m = make(input);
+    QElapsedTimer timer;
+    timer.start();
     Loaded l = loadFiles({ m.path }, m.options);
     if (m.fd >= 0)
         ::close(m.fd);
@@ -609,7 +624,9 @@ void TestTorture::nastyInputs()
     // The whole pipeline after the loader: the summary in every format, valid JSON included
     // (no NaN or infinity leaking from a header), with the same counts.
     std::vector<InputReport> reports = std::move(l.reports);
-    const Summary s = buildSummary(*l.store, std::move(reports), std::nullopt, l.limit, 5);
+    Summary s = buildSummary(*l.store, std::move(reports), std::nullopt, l.limit, 5);
+    addFindings(s, *l.store, kDefaultHeadroomPercent);
+    s = redactSummary(std::move(s), Redactor::builtIn());
     QCOMPARE(s.requests, std::int64_t(records));
     QJsonParseError err;
     const QJsonDocument doc = QJsonDocument::fromJson(summaryToJson(s), &err);
@@ -617,6 +634,8 @@ void TestTorture::nastyInputs()
     QCOMPARE(doc[QLatin1String("requests")].toInteger(), qint64(records));
     QVERIFY(!summaryToCsv(s).isEmpty());
     QVERIFY(!summaryToMarkdown(s, RuleSet::builtIn()).isEmpty());
+    if (input == QLatin1String("@1mib-fields")) // issue 14: was quadratic; a generous bound
+        QVERIFY2(timer.elapsed() < 20000, qPrintable(QStringLiteral("%1 ms").arg(timer.elapsed())));
 }
 
 // Inputs that once crashed a fuzz harness (tests/fuzz/): each is loaded as a file and decoded

@@ -1,9 +1,13 @@
 #include "eventtableview.h"
 
 #include "model/eventtablemodel.h"
+#include "model/tablecopy.h"
 #include "sourcedelegate.h"
 
+#include <QClipboard>
+#include <QGuiApplication>
 #include <QHeaderView>
+#include <QKeyEvent>
 
 EventTableView::EventTableView(QWidget *parent)
     : QTableView(parent)
@@ -63,4 +67,15 @@ void EventTableView::selectRow(int row)
     selectionModel()->setCurrentIndex(
         index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
     scrollTo(index, QAbstractItemView::PositionAtCenter);
+}
+
+void EventTableView::keyPressEvent(QKeyEvent *event)
+{
+    if (event == QKeySequence::Copy && m_model && selectionModel()) {
+        QGuiApplication::clipboard()->setText(
+            tableCopyText(*m_model, selectionModel()->selectedIndexes()));
+        event->accept();
+        return;
+    }
+    QTableView::keyPressEvent(event);
 }

@@ -19,6 +19,10 @@ public:
 Q_SIGNALS:
     void rowSelected(int row); // -1: none
 
+protected:
+    // Ctrl+C copies the selected rows through tableCopyText (the model's redacted text).
+    void keyPressEvent(QKeyEvent *event) override;
+
 private:
     EventTableModel *m_model = nullptr;
 };

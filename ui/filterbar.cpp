@@ -94,26 +94,41 @@ FilterBar::FilterBar(QWidget *parent)
 void FilterBar::setChoices(
     const QStringList &tools, const QStringList &providers, const QList<int> &statuses)
 {
-    auto fill = [](QComboBox *c, const QStringList &items) {
+    // Each item's data is the value filtered on; its text is what is shown (tool and provider
+    // names are input text: redacted).
+    auto fill = [](QComboBox *c, const QStringList &items, const QVariantList &values) {
         // live snapshots call this often: leave an open list alone when nothing is new
         bool same = c->count() == items.size() + 1;
         for (int i = 0; same && i < items.size(); ++i)
-            same = c->itemText(i + 1) == items[i];
+            same = c->itemData(i + 1) == values[i];
         if (same)
             return;
         const QSignalBlocker block(c);
         while (c->count() > 1)
             c->removeItem(1);
-        c->addItems(items);
+        for (int i = 0; i < items.size(); ++i)
+            c->addItem(items[i], values[i]);
     };
-    fill(m_tool, tools);
-    fill(m_provider, providers);
+    auto names = [this](const QStringList &real) {
+        QStringList shown;
+        QVariantList values;
+        for (const QString &n : real) {
+            shown << QString::fromStdString(m_redactor.text(n.toStdString()));
+            values << n;
+        }
+        return std::pair { shown, values };
+    };
+    const auto [toolText, toolValues] = names(tools);
+    fill(m_tool, toolText, toolValues);
+    const auto [providerText, providerValues] = names(providers);
+    fill(m_provider, providerText, providerValues);
     QStringList s;
-    for (int st : statuses)
+    QVariantList statusValues;
+    for (int st : statuses) {
         s << (st < 0 ? tr("none") : QString::number(st));
-    fill(m_status, s);
-    for (int i = 0; i < statuses.size(); ++i)
-        m_status->setItemData(i + 1, statuses[i]);
+        statusValues << st;
+    }
+    fill(m_status, s, statusValues);
     setState(m_state);
 }
 
@@ -146,7 +161,7 @@ void FilterBar::setState(const FilterState &state)
     m_state = state;
     auto select = [](QComboBox *c, const QString &text) {
         const QSignalBlocker block(c);
-        const int i = text.isEmpty() ? 0 : c->findText(text);
+        const int i = text.isEmpty() ? 0 : c->findData(text);
         c->setCurrentIndex(std::max(0, i));
     };
     select(m_tool, state.tool);
@@ -186,8 +201,8 @@ FilterState FilterBar::current() const
 {
     FilterState s;
     s.sources = m_state.sources;
-    s.tool = m_tool->currentIndex() > 0 ? m_tool->currentText() : QString();
-    s.provider = m_provider->currentIndex() > 0 ? m_provider->currentText() : QString();
+    s.tool = m_tool->currentIndex() > 0 ? m_tool->currentData().toString() : QString();
+    s.provider = m_provider->currentIndex() > 0 ? m_provider->currentData().toString() : QString();
     s.status
         = m_status->currentIndex() > 0 ? m_status->currentData().toInt() : FilterState::kAnyStatus;
     s.text = m_text->text().trimmed();

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "export/redactor.h"
 #include "model/filterstate.h"
 
 #include <QTimer>
@@ -38,6 +39,8 @@ private:
     void emitEdited();
 
     FilterState m_state; // the last state shown (keeps the legend's sources)
+    // tool and provider choices show redacted text; the item data holds the name filtered on
+    Redactor m_redactor = Redactor::builtIn();
     QComboBox *m_tool;
     QComboBox *m_provider;
     QComboBox *m_status;

@@ -13,6 +13,7 @@
 #include <QTemporaryDir>
 #include <QTextStream>
 
+#include <cstdio>
 #include <cstring>
 #include <optional>
 
@@ -33,6 +34,19 @@ bool needsNoDisplay(int argc, char *argv[])
             return true;
     }
     return false;
+}
+
+// Whether the platform Qt will use can show a window: an X or Wayland platform (the default
+// when QT_QPA_PLATFORM is unset) needs DISPLAY or WAYLAND_DISPLAY; offscreen, minimal, vnc,
+// eglfs, linuxfb … need none. A DISPLAY naming a server that does not answer still aborts in
+// Qt: only the server can tell.
+bool hasDisplay()
+{
+    const QByteArray platform = qgetenv("QT_QPA_PLATFORM");
+    const bool windowSystem
+        = platform.isEmpty() || platform.startsWith("xcb") || platform.startsWith("wayland");
+    return !windowSystem || !qEnvironmentVariableIsEmpty("DISPLAY")
+        || !qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY");
 }
 
 int usageError(const QString &message)
@@ -97,11 +111,17 @@ void useOffscreenPlatform()
 
 int runGui(int argc, char *argv[])
 {
-    // without a display, choose the offscreen platform before Qt starts where none is needed
-    if (needsNoDisplay(argc, argv) && qEnvironmentVariableIsEmpty("DISPLAY")
-        && qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY")
-        && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+    // Without a display, choose the offscreen platform before Qt starts where none is needed,
+    // and say so where the window is wanted: Qt would abort ("could not connect to display").
+    if (!hasDisplay()) {
+        if (!needsNoDisplay(argc, argv)) {
+            std::fputs("ratescope: no display: use 'ratescope summarize …', or --screenshot FILE "
+                       "to render without one\n",
+                stderr);
+            return 1;
+        }
         useOffscreenPlatform();
+    }
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("RateScope"));
     QApplication::setOrganizationName(QStringLiteral("RateScope"));

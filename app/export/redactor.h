@@ -12,8 +12,9 @@
 // Keeps secrets out of everything that leaves RateScope: exports, standard output and the
 // detail pane's copy actions (summary.md "Other formats"). Redacts by structure (header names,
 // JSON keys, query and form parameters, user:password@ in URLs) and, in free text, bearer and
-// basic credentials, JSON Web Tokens and name=value pairs whose name is on the list. The lists
-// are data: resources/rules/redaction.json.
+// basic credentials, JSON Web Tokens, name=value pairs whose name is on the list and
+// `Name: value` header text whose name is a secret header. Every pass is linear in the text.
+// The lists are data: resources/rules/redaction.json.
 class Redactor
 {
 public:
@@ -39,6 +40,7 @@ public:
 
 private:
     void headersArray(nlohmann::json &arr) const;
+    std::string pairs(std::string_view text) const; // text()'s name=value and Name: value pass
     std::vector<std::string> m_headerNames; // normalized
     std::vector<std::string> m_headerFragments; // lower case
     std::vector<std::string> m_names; // normalized

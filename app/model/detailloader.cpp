@@ -24,7 +24,7 @@ void DetailLoader::request(std::shared_ptr<const EventStore> store, int event)
         return;
     }
     EventDetailInfo info = describeEvent(*store, std::size_t(event), *m_rules);
-    info.message = QString::fromStdString(m_redactor->text(info.message.toStdString()));
+    redactInputText(info, *m_redactor);
     Q_EMIT detailReady(info);
     QtConcurrent::run(&m_pool, [store, info, redactor = m_redactor]() mutable {
         lowerThreadPriority();

@@ -110,10 +110,21 @@ void attachRawRecord(EventDetailInfo &info, const QByteArray &raw, const Redacto
         collect(info, doc, 0);
     // pretty-printed JSON, or (PyGithub replay lines) the text line by line; redacted either way
     info.raw = QString::fromStdString(redactor.record(text, 2));
-    info.message = QString::fromStdString(redactor.text(info.message.toStdString()));
-    info.connection = QString::fromStdString(redactor.text(info.connection.toStdString()));
+    redactInputText(info, redactor);
     if (info.raw.size() > kMaxRawChars) {
         info.raw.truncate(kMaxRawChars);
         info.raw += QStringLiteral("\n… (cut at %1 characters)").arg(kMaxRawChars);
     }
+}
+
+void redactInputText(EventDetailInfo &info, const Redactor &redactor)
+{
+    auto text
+        = [&redactor](QString &t) { t = QString::fromStdString(redactor.text(t.toStdString())); };
+    for (QString *t : { &info.message, &info.errorCode, &info.tool, &info.provider,
+             &info.connection, &info.method })
+        text(*t);
+    info.endpoint
+        = QString::fromStdString(redactor.url(redactor.text(info.endpoint.toStdString())));
+    info.file = QString::fromStdString(redactor.url(info.file.toStdString()));
 }

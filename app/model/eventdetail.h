@@ -48,6 +48,10 @@ class Redactor;
 // (JSON parsing of a record up to 4 MB).
 void attachRawRecord(EventDetailInfo &info, const QByteArray &raw, const Redactor &redactor);
 
+// Every text of info that came from the input (message, error code, tool, provider,
+// connection, method, endpoint, file) through the redactor, before the pane shows it.
+void redactInputText(EventDetailInfo &info, const Redactor &redactor);
+
 // Header names worth showing (formats.md §3): Retry-After and every rate-limit header.
 bool isRateLimitHeader(const QString &name);
 

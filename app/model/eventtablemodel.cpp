@@ -11,6 +11,7 @@
 namespace {
 
 QString fromView(std::string_view s) { return QString::fromUtf8(s.data(), qsizetype(s.size())); }
+QString fromStd(const std::string &s) { return QString::fromUtf8(s.data(), qsizetype(s.size())); }
 
 } // namespace
 
@@ -27,7 +28,7 @@ void EventTableModel::setView(std::shared_ptr<const FilteredView> view)
     if (m_view && m_view->store) {
         for (std::size_t f = 0; f < m_view->store->fileCount(); ++f)
             m_fileNames.push_back(
-                QFileInfo(QString::fromStdString(m_view->store->filePath(std::uint16_t(f))))
+                QFileInfo(fromStd(m_redactor.url(m_view->store->filePath(std::uint16_t(f)))))
                     .fileName());
     }
     rebuildRows();
@@ -172,15 +173,15 @@ QString EventTableModel::cellText(std::size_t e, int column) const
     case StatusColumn:
         return store.status(e) < 0 ? QString() : QString::number(store.status(e));
     case MethodColumn:
-        return fromView(store.method(e));
+        return fromStd(m_redactor.text(store.method(e)));
     case EndpointColumn:
-        return fromView(store.endpoint(e));
+        return fromStd(m_redactor.url(m_redactor.text(store.endpoint(e))));
     case ToolColumn:
-        return fromView(store.tool(e));
+        return fromStd(m_redactor.text(store.tool(e)));
     case ProviderColumn:
-        return fromView(store.provider(e));
+        return fromStd(m_redactor.text(store.provider(e)));
     case MessageColumn:
-        return fromView(store.message(e));
+        return fromStd(m_redactor.text(store.message(e)));
     case RetryAfterColumn: {
         const std::int32_t ra = store.retryAfterMs(e);
         return ra < 0 ? QString() : QStringLiteral("%1 s").arg(ra / 1000.0);
@@ -208,7 +209,7 @@ QVariant EventTableModel::data(const QModelIndex &index, int role) const
         if (index.column() == MessageColumn || index.column() == EndpointColumn)
             return cellText(e, index.column());
         if (index.column() == LocationColumn)
-            return QString::fromStdString(store.filePath(store.file(e)))
+            return fromStd(m_redactor.url(store.filePath(store.file(e))))
                 + QStringLiteral(":%1").arg(store.line(e));
         return QVariant();
     case Qt::TextAlignmentRole:

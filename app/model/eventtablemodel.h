@@ -1,5 +1,6 @@
 #pragma once
 
+#include "export/redactor.h"
 #include "model/filteredview.h"
 #include "model/filterstate.h"
 
@@ -14,6 +15,8 @@
 // A new scope shows its first kFirstRows rows at once and the rest in batches of kBatchRows,
 // one per event-loop pass: a view allocates per row (QHeaderView), and a million rows in one
 // go would hold the GUI thread for tens of milliseconds.
+// Every text that came from the input (tool, provider, message, method, endpoint, file) goes
+// through the redactor before it is shown, as a tool tip or copied (issue 14).
 class EventTableModel : public QAbstractTableModel
 {
     Q_OBJECT
@@ -87,5 +90,6 @@ private:
     bool m_usePicked = false;
     int m_shown = 0; // rows exposed so far (the first m_shown of the scope)
     quint64 m_scopeGeneration = 0; // a pending batch of an older scope does nothing
-    QStringList m_fileNames;
+    QStringList m_fileNames; // redacted (a URL input may carry a token)
+    Redactor m_redactor = Redactor::builtIn();
 };

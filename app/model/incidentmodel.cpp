@@ -73,11 +73,14 @@ QString IncidentModel::cellText(const Incident &inc, int column) const
     case PeakRpmColumn:
         return QString::number(inc.peakRpm);
     case ToolColumn:
-        return inc.topTools.empty() ? QString() : fromStd(inc.topTools.front().name);
+        return inc.topTools.empty() ? QString()
+                                    : fromStd(m_redactor.text(inc.topTools.front().name));
     case ProviderColumn:
-        return inc.topProviders.empty() ? QString() : fromStd(inc.topProviders.front().name);
+        return inc.topProviders.empty() ? QString()
+                                        : fromStd(m_redactor.text(inc.topProviders.front().name));
     case MessageColumn:
-        return inc.messages.empty() ? QString() : fromStd(inc.messages.front().name);
+        return inc.messages.empty() ? QString()
+                                    : fromStd(m_redactor.text(inc.messages.front().name));
     case RetryAfterColumn:
         return inc.maxRetryAfterS ? QStringLiteral("%1 s").arg(*inc.maxRetryAfterS) : QString();
     default:
@@ -101,7 +104,8 @@ QVariant IncidentModel::data(const QModelIndex &index, int role) const
                 : (index.column() == ToolColumn ? inc.topTools : inc.topProviders);
             QStringList lines;
             for (const NamedCount &c : list)
-                lines << QStringLiteral("%1 × %2").arg(c.count).arg(fromStd(c.name));
+                lines << QStringLiteral("%1 × %2").arg(c.count).arg(
+                    fromStd(m_redactor.text(c.name)));
             return lines.join(QLatin1Char('\n'));
         }
         return QVariant();

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "export/redactor.h"
 #include "incidents/incidentfinder.h"
 #include "model/filteredview.h"
 
@@ -47,4 +48,5 @@ private:
 
     std::shared_ptr<const FilteredView> m_view;
     bool m_utc = true;
+    Redactor m_redactor = Redactor::builtIn(); // tools, providers and messages are input text
 };

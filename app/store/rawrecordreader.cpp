@@ -85,10 +85,10 @@ QByteArray RawRecordReader::read(const QString &path, std::uint64_t offset, QStr
             }
         }
         if (decided && jsonValue) {
-            // a line of NDJSON ends at its newline; a value inside a document at its close
-            const std::size_t nl = text.find('\n');
+            // a line of NDJSON and a value inside a document (a pretty-printed HAR entry spans
+            // lines) both end at the value's close; until that is read, read on
             const std::size_t ve = valueEnd(text);
-            if (ve != std::string::npos && (nl == std::string::npos || ve <= nl + 1 || nl > ve)) {
+            if (ve != std::string::npos) {
                 end = ve;
                 break;
             }
