@@ -4,6 +4,7 @@
 #include "render/pdfreport.h"
 #include "export/sourcecolors.h"
 #include "export/redactor.h"
+#include "export/report.h"
 #include "export/reportformats.h"
 #include "export/summary.h"
 #include "testutil.h"
@@ -36,9 +37,10 @@ QByteArray secretHar()
 Summary reportOf(const QStringList &paths, std::optional<LimitSpec> limit = std::nullopt)
 {
     Loaded l = loadFiles(paths);
-    Summary s = buildSummary(*l.store, std::move(l.reports), limit, l.limit, 5);
-    addFindings(s, *l.store, 30);
-    return redactSummary(std::move(s), Redactor::builtIn());
+    ReportOptions options;
+    options.limit = limit;
+    options.reported = l.limit;
+    return makeReport(*l.store, std::move(l.reports), options);
 }
 
 } // namespace
