@@ -30,7 +30,6 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QShortcut>
-#include <QSpinBox>
 #include <QSplitter>
 #include <QStatusBar>
 #include <QVBoxLayout>
@@ -209,10 +208,10 @@ void MainWindow::connectSession()
     connect(&m_session.details(), &DetailLoader::detailReady, m_detail, &DetailPane::showDetail);
     connect(&m_session.details(), &DetailLoader::cleared, m_detail, &DetailPane::clear);
 
-    connect(m_toolBar, &ChartToolBar::limitChanged, &m_session, &Session::setLimitPerMinute);
-    connect(&m_session, &Session::limitChanged, m_chart, &RateChart::setLimitPerMinute);
+    connect(m_toolBar, &ChartToolBar::limitChanged, &m_session, &Session::setLimit);
+    connect(&m_session, &Session::limitChanged, m_chart, &RateChart::setLimit);
     connect(&m_session, &Session::limitChanged, this,
-        [this](qint64 l) { m_settings.setLimitPerMinute(l); });
+        [this](std::optional<LimitSpec> l) { m_settings.setLimit(l); });
     connect(m_toolBar, &ChartToolBar::fixedBucketChanged, m_chart, &RateChart::setFixedBucketMs);
     connect(m_toolBar, &ChartToolBar::fixedBucketChanged, this,
         [this](qint64 ms) { m_settings.setFixedBucketMs(ms); });
@@ -326,9 +325,9 @@ bool MainWindow::watch(const std::vector<LiveSourceSpec> &sources, std::optional
 
 void MainWindow::restoreLayout()
 {
-    m_toolBar->setLimit(m_settings.limitPerMinute());
-    m_session.setLimitPerMinute(m_settings.limitPerMinute());
-    m_chart->setLimitPerMinute(m_settings.limitPerMinute());
+    m_toolBar->setLimit(m_settings.limit());
+    m_session.setLimit(m_settings.limit());
+    m_chart->setLimit(m_settings.limit());
     m_toolBar->setFixedBucketMs(m_settings.fixedBucketMs());
     m_chart->setFixedBucketMs(m_settings.fixedBucketMs());
     m_toolBar->setBars(m_settings.requestsAsBars());
