@@ -78,11 +78,11 @@ bool Session::watch(LiveOptions options, QString *error)
 
 void Session::setLimit(std::optional<LimitSpec> limit)
 {
+    if (limit && limit->requests <= 0)
+        limit.reset();
     if (limit == m_limit)
         return;
     m_limit = limit;
-    if (limit && limit->requests <= 0)
-        limit.reset();
     m_live.setLimit(m_limit);
     Q_EMIT limitChanged(m_limit);
 }
