@@ -13,6 +13,7 @@
 #include "livestatus.h"
 #include "loadprogress.h"
 #include "model/session.h"
+#include "problemspanel.h"
 #include "ratechart.h"
 #include "recentfilesmenu.h"
 #include "render/chartdrawing.h"
@@ -54,6 +55,7 @@ MainWindow::MainWindow(Session &session, UiSettings &settings, Theme &theme, QWi
     , m_liveStatus(new LiveStatus(this))
     , m_banner(new WarningBanner(this))
     , m_notifier(new DesktopNotifier(this))
+    , m_problems(new ProblemsPanel(session.problemModel(), session.rawLines(), this))
     , m_vertical(new QSplitter(Qt::Vertical, this))
     , m_bottom(new QSplitter(Qt::Horizontal, this))
     , m_lists(new QSplitter(Qt::Vertical, this))
@@ -85,6 +87,7 @@ MainWindow::MainWindow(Session &session, UiSettings &settings, Theme &theme, QWi
     m_vertical->setStretchFactor(1, 4);
     m_vertical->setSizes({ 500, 400 });
     setCentralWidget(m_vertical);
+    addDockWidget(Qt::BottomDockWidgetArea, m_problems);
     statusBar()->addWidget(m_status, 1);
     statusBar()->addPermanentWidget(m_liveStatus);
     statusBar()->addPermanentWidget(m_progress);
@@ -126,6 +129,9 @@ void MainWindow::createMenus()
     view->addAction(tr("Pan r&ight"), QKeySequence(QStringLiteral("Alt+Right")), m_chart,
         [this] { m_chart->panBy(0.25); });
     view->addSeparator();
+    QAction *problems = m_problems->toggleViewAction();
+    problems->setShortcut(QKeySequence(QStringLiteral("Ctrl+Shift+E")));
+    view->addAction(problems);
     view->addAction(m_toolBar->utcAction());
     view->addAction(m_toolBar->barsAction());
     view->addAction(tr("&Search"), QKeySequence::Find, this, [this] {

@@ -14,12 +14,15 @@ Session::Session(RuleSet rules, QObject *parent)
         m_result = r;
         m_events.setDrillDown(DrillDown {});
         m_details.clear();
+        m_rawLines.clear();
+        m_problems.setReports(r->reports, true);
         m_filter.setStore(r->store);
         Q_EMIT loaded(r);
     });
     connect(&m_live, &LiveFeed::started, this, [this] { m_liveFresh = true; });
     connect(&m_live, &LiveFeed::snapshotReady, this, [this](std::shared_ptr<const LoadResult> r) {
         m_result = r;
+        m_problems.setReports(r->reports, false); // lines of a stream: not read back
         // snapshots of one session only grow: the filter counts what is new
         if (m_liveFresh)
             m_filter.setStore(r->store);

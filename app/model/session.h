@@ -6,6 +6,8 @@
 #include "model/incidentmodel.h"
 #include "model/livefeed.h"
 #include "model/loadjob.h"
+#include "model/problemmodel.h"
+#include "model/rawlineloader.h"
 #include "model/reportexporter.h"
 #include "rules/ruleset.h"
 
@@ -29,6 +31,9 @@ public:
     LiveFeed &live() { return m_live; }
     EventTableModel *eventModel() { return &m_events; }
     IncidentModel *incidentModel() { return &m_incidents; }
+    // What the loader skipped or could not read (the Problems panel) and its raw lines.
+    ProblemModel *problemModel() { return &m_problems; }
+    RawLineLoader &rawLines() { return m_rawLines; }
 
     // The last finished load or live snapshot (null before the first).
     std::shared_ptr<const LoadResult> loadResult() const { return m_result; }
@@ -75,6 +80,8 @@ private:
     LiveFeed m_live;
     EventTableModel m_events;
     IncidentModel m_incidents;
+    ProblemModel m_problems;
+    RawLineLoader m_rawLines;
     std::shared_ptr<const LoadResult> m_result;
     std::optional<LimitSpec> m_limit;
     bool m_applyPending = false;
