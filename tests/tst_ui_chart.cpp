@@ -13,6 +13,7 @@
 #include "legendbar.h"
 #include "mainwindow.h"
 #include "model/session.h"
+#include "problemspanel.h"
 #include "ratechart.h"
 #include "sourcepalette.h"
 #include "theme.h"
@@ -28,7 +29,10 @@
 #include <QSpinBox>
 #include <QTimer>
 #include <QLineEdit>
+#include <QLabel>
 #include <QMimeData>
+#include <QPlainTextEdit>
+#include <QTableView>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -67,6 +71,7 @@ private Q_SLOTS:
     void limitBoxTakesTheCliGrammar_data();
     void limitBoxTakesTheCliGrammar();
     void exportDialogOffersHeadroomAndMergeGap();
+    void problemsPanelShowsTheRawLine();
     void clickOnABucketFiltersTheTable_data();
     void clickOnABucketFiltersTheTable();
     void selectedRowShowsTheProviderMessage();
@@ -290,6 +295,28 @@ void TestUiChart::exportDialogOffersHeadroomAndMergeGap()
     // a gap of 30 s splits gateway_mix's rejections into more incidents than 5 min does
     QVERIFY(json.value(QLatin1String("incidents")).toArray().size()
         > qsizetype(m_session->filter().view()->incidents.size()));
+}
+
+// View > Problems: gateway_mix's bad line and duplicate are listed; a click on the bad line
+// shows it as it is in the file (read in a worker), the status bar points to the panel.
+void TestUiChart::problemsPanelShowsTheRawLine()
+{
+    ProblemsPanel *panel = m_window->problems();
+    QVERIFY(panel->isVisible());
+    QCOMPARE(panel->summary()->text(), QStringLiteral("1 line skipped, 1 duplicate record"));
+    QTableView *table = panel->table();
+    QCOMPARE(table->model()->rowCount(), 2);
+    QCOMPARE(table->model()->index(0, 1).data().toULongLong(), 27ull);
+    const QRect cell = table->visualRect(table->model()->index(0, 2));
+    QTest::mouseClick(table->viewport(), Qt::LeftButton, {}, cell.center());
+    QFile file(kFixture);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QByteArray line27 = file.readAll().split('\n').at(26);
+    if (line27.endsWith('\r'))
+        line27.chop(1); // the fixture mixes line ends; the panel shows the line without it
+    QTRY_COMPARE(panel->rawLine()->toPlainText(), QString::fromUtf8(line27));
+    if (qEnvironmentVariableIsSet("RATESCOPE_SHOT")) // a look at it, by hand
+        m_window->grab().save(qEnvironmentVariable("RATESCOPE_SHOT"));
 }
 
 void TestUiChart::clickOnABucketFiltersTheTable_data()

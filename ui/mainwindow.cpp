@@ -348,6 +348,7 @@ void MainWindow::restoreLayout()
     m_legend->setDark(m_theme.isDark());
     m_banner->setDark(m_theme.isDark());
     resize(1400, 900);
+    resizeDocks({ m_problems }, { 160 }, Qt::Vertical); // the chart keeps most of the height
     restoreGeometry(m_settings.value(QStringLiteral("window/geometry")));
     restoreState(m_settings.value(QStringLiteral("window/state")));
     m_vertical->restoreState(m_settings.value(QStringLiteral("window/vertical")));
