@@ -54,10 +54,9 @@ void TestModelProblems::listsWhatSummarizePrints_data()
     QTest::addRow("two inputs, one not a log (its lines count as skipped)")
         << QStringList { f("torture/last-line-cut-short.ndjson"), f("torture/prose.txt") } << 2
         << qint64(4) << qint64(0) << "4 lines skipped, 1 input not read in 2 inputs";
-    QTest::addRow("the same file twice: its bad lines for each")
-        << QStringList { f("torture/two-objects-on-one-line.ndjson"),
-               f("torture/two-objects-on-one-line.ndjson") }
-        << 4 << qint64(4) << qint64(0) << "4 lines skipped in 2 inputs";
+    QTest::addRow("the same file twice: its bad lines for each") << QStringList {
+        f("torture/two-objects-on-one-line.ndjson"), f("torture/two-objects-on-one-line.ndjson")
+    } << 4 << qint64(4) << qint64(0) << "4 lines skipped in 2 inputs";
     QTest::addRow("a clean file") << QStringList { f("torture/blank-lines.ndjson") } << 0
                                   << qint64(0) << qint64(0)
                                   << "No problems: every line of every input was read";
@@ -88,7 +87,8 @@ void TestModelProblems::listsWhatSummarizePrints()
 
     QStringList listed, duplicateRows;
     for (int r = 0; r < model.rowCount(); ++r) {
-        const auto kind = InputProblem::Kind(model.index(r, 0).data(ProblemModel::KindRole).toInt());
+        const auto kind
+            = InputProblem::Kind(model.index(r, 0).data(ProblemModel::KindRole).toInt());
         const QString text = model.index(r, 0).data(Qt::ToolTipRole).toString();
         (kind == InputProblem::Kind::Duplicates ? duplicateRows : listed) << text;
         if (kind == InputProblem::Kind::BadRecord)
@@ -98,7 +98,8 @@ void TestModelProblems::listsWhatSummarizePrints()
 
     QProcess p;
     p.start(QStringLiteral(RATESCOPE_BINARY),
-        QStringList { QStringLiteral("summarize"), QStringLiteral("--format"), QStringLiteral("json") }
+        QStringList {
+            QStringLiteral("summarize"), QStringLiteral("--format"), QStringLiteral("json") }
             + inputs);
     QVERIFY(p.waitForFinished(60000));
     QStringList printed = QString::fromUtf8(p.readAllStandardError()).split(QLatin1Char('\n'));
@@ -116,12 +117,13 @@ void TestModelProblems::rawLineOfARow_data()
     QTest::addColumn<QString>("input");
     QTest::addColumn<int>("row");
     QTest::addColumn<QString>("expected"); // the line as it is in the file
-    QTest::addRow("NDJSON: a JSON string") << "torture/lines-that-are-not-records.ndjson" << 0
-                                           << "\"a string\"";
-    QTest::addRow("NDJSON: the fourth bad line") << "torture/lines-that-are-not-records.ndjson" << 3
-                                                 << "true";
+    QTest::addRow("NDJSON: a JSON string")
+        << "torture/lines-that-are-not-records.ndjson" << 0 << "\"a string\"";
+    QTest::addRow("NDJSON: the fourth bad line")
+        << "torture/lines-that-are-not-records.ndjson" << 3 << "true";
     QTest::addRow("NDJSON: a last line cut short, no newline")
-        << "torture/last-line-cut-short.ndjson" << 0 << "{\"timestamp\":\"2026-01-05T10:00:04.000Z\",";
+        << "torture/last-line-cut-short.ndjson" << 0
+        << "{\"timestamp\":\"2026-01-05T10:00:04.000Z\",";
     QTest::addRow("HAR: the line an entry without a time starts on")
         << "torture/har-with-broken-entries.har" << 1 << "@HAR";
     QTest::addRow("CRLF line ends are not shown") << "@crlf" << 0 << "{not json";
@@ -162,7 +164,8 @@ void TestModelProblems::rawLineOfARow()
         QFile f(path);
         QVERIFY(f.open(QIODevice::ReadOnly));
         const QList<QByteArray> lines = f.readAll().split('\n');
-        expected = QString::fromUtf8(lines.at(qsizetype(index.data(ProblemModel::LineRole).toULongLong() - 1)));
+        expected = QString::fromUtf8(
+            lines.at(qsizetype(index.data(ProblemModel::LineRole).toULongLong() - 1)));
     }
 
     RawLineLoader loader;
@@ -213,10 +216,12 @@ void TestModelProblems::flagsAreShown_data()
     QTest::addColumn<QString>("status");
     QTest::addColumn<bool>("noZone");
     QTest::addColumn<bool>("noResponse");
-    QTest::addRow("a time without a zone, read as UTC")
-        << 25 << "(no zone)" << "529" << true << false;
-    QTest::addRow("status 0: no response") << 26 << "" << "no response" << false << true;
-    QTest::addRow("an ordinary record") << 1 << "" << "" << false << false;
+    QTest::addRow("a time without a zone, read as UTC") << 25 << "(no zone)"
+                                                        << "529" << true << false;
+    QTest::addRow("status 0: no response") << 26 << ""
+                                           << "no response" << false << true;
+    QTest::addRow("an ordinary record") << 1 << ""
+                                        << "" << false << false;
 }
 
 void TestModelProblems::flagsAreShown()

@@ -177,6 +177,7 @@ void MainWindow::createMenus()
                "URL</td></tr>"
                "<tr><td>Ctrl+Shift+P</td><td>pause / resume the live view</td></tr>"
                "<tr><td>Ctrl+E, Esc in the table</td><td>show all records again</td></tr>"
+               "<tr><td>Ctrl+Shift+E</td><td>show / hide the Problems panel</td></tr>"
                "<tr><td>Ctrl+Shift+X</td><td>clear the filter</td></tr>"
                "</table><p>Chart: wheel zooms, drag pans, Shift+drag or right-drag "
                "selects a range, double-click resets, click lists a bucket's records.</p>"));

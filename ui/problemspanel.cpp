@@ -78,12 +78,13 @@ void ProblemsPanel::showRow(int row)
 
 void ProblemsPanel::showLine(const RawLine &line)
 {
-    const QString where = QStringLiteral("%1:%2").arg(QFileInfo(line.path).fileName()).arg(line.line);
+    const QString where
+        = QStringLiteral("%1:%2").arg(QFileInfo(line.path).fileName()).arg(line.line);
     if (!line.error.isEmpty()) {
         m_raw->setPlainText(tr("%1: cannot read the line: %2").arg(where, line.error));
         return;
     }
-    m_raw->setPlainText(line.text
-        + (line.cut ? tr("\n… (only the start of a longer line)") : QString()));
+    m_raw->setPlainText(
+        line.text + (line.cut ? tr("\n… (only the start of a longer line)") : QString()));
     m_raw->setToolTip(where);
 }

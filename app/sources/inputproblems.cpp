@@ -33,9 +33,10 @@ std::vector<InputProblem> inputProblems(const InputReport &r)
         add(InputProblem::Kind::Fatal, 0, r.fatal);
     if (r.duplicates > 0)
         add(InputProblem::Kind::Duplicates, 0,
-            r.duplicates == 1 ? QStringLiteral("1 duplicate record (an id seen before), not counted")
-                              : QStringLiteral("%1 duplicate records (ids seen before), not counted")
-                                    .arg(r.duplicates),
+            r.duplicates == 1
+                ? QStringLiteral("1 duplicate record (an id seen before), not counted")
+                : QStringLiteral("%1 duplicate records (ids seen before), not counted")
+                      .arg(r.duplicates),
             r.duplicates);
     return out;
 }
