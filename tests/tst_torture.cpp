@@ -7,6 +7,7 @@
 #include "decode/timestamp.h"
 #include "export/reportformats.h"
 #include "export/summary.h"
+#include "effectiveuser.h"
 #include "testutil.h"
 
 #include <QDirIterator>
@@ -104,30 +105,6 @@ struct Made
     LoadOptions options;
     int fd = -1; // kept open during the load, closed after
     bool asNobody = false; // load as uid 65534: root reads through chmod 000 (CAP_DAC_OVERRIDE)
-};
-
-// Runs as another effective user until destroyed (glibc changes it in every thread). Root
-// keeps its real and saved uid, so it can come back.
-class EffectiveUser
-{
-public:
-    explicit EffectiveUser(uid_t uid)
-        : m_previous(::geteuid())
-        , m_ok(::seteuid(uid) == 0)
-    {
-    }
-    ~EffectiveUser()
-    {
-        if (m_ok && ::seteuid(m_previous) != 0)
-            qFatal("cannot return to uid %u", unsigned(m_previous));
-    }
-    EffectiveUser(const EffectiveUser &) = delete;
-    EffectiveUser &operator=(const EffectiveUser &) = delete;
-    bool ok() const { return m_ok; }
-
-private:
-    uid_t m_previous;
-    bool m_ok;
 };
 
 } // namespace
