@@ -1,10 +1,13 @@
-// summarize's outputs match reviewed golden files byte for byte (style.md rule 11).
+// summarize's outputs match reviewed golden files byte for byte (style.md rule 11): the
+// report made in process by makeReport() (what the window exports) and the standard output of
+// the real `ratescope summarize`, so neither can drift from the other.
 // Regenerate on purpose: RATESCOPE_UPDATE_GOLDEN=1 ctest --test-dir build -R golden, then
 // review the git diff.
-#include "export/redactor.h"
+#include "export/report.h"
 #include "export/reportformats.h"
-#include "export/summary.h"
 #include "testutil.h"
+
+#include <QProcess>
 
 class TestGolden : public QObject
 {
@@ -12,7 +15,33 @@ class TestGolden : public QObject
 private Q_SLOTS:
     void summaries_data();
     void summaries();
+    void binaryMatchesTheGoldenFiles_data() { summaries_data(); }
+    void binaryMatchesTheGoldenFiles();
+
+private:
+    static QByteArray format(const Summary &s, const QString &ext);
+    static void compareWithGolden(const QByteArray &actual, const QString &golden, const char *tag);
 };
+
+QByteArray TestGolden::format(const Summary &s, const QString &ext)
+{
+    return ext == QLatin1String("json") ? summaryToJson(s)
+        : ext == QLatin1String("csv")   ? summaryToCsv(s)
+                                        : summaryToMarkdown(s, RuleSet::builtIn());
+}
+
+void TestGolden::compareWithGolden(const QByteArray &actual, const QString &golden, const char *tag)
+{
+    QFile file(QStringLiteral(RATESCOPE_GOLDEN_DIR "/") + golden);
+    QVERIFY2(file.open(QIODevice::ReadOnly), qPrintable(file.fileName() + QStringLiteral(" is missing")));
+    const QByteArray expected = file.readAll();
+    if (actual != expected) {
+        QFile out(file.fileName() + QStringLiteral(".") + QLatin1String(tag));
+        if (out.open(QIODevice::WriteOnly))
+            out.write(actual);
+        QFAIL(qPrintable(QStringLiteral("differs from %1; see %1.%2 (diff -u)").arg(file.fileName(), QLatin1String(tag))));
+    }
+}
 
 void TestGolden::summaries_data()
 {
@@ -52,33 +81,42 @@ void TestGolden::summaries()
     QVERIFY(QDir::setCurrent(dir));
     Loaded l = loadFiles(inputs);
     QDir::setCurrent(cwd);
-    std::optional<LimitSpec> spec;
+    ReportOptions options; // as `summarize` does: its defaults, findings, redaction
+    options.reported = l.limit;
     QString error;
     if (!limit.isEmpty())
-        spec = parseLimitSpec(limit, &error);
-    // as `summarize` does: findings and the limit to ask for, then redaction
-    Summary full = buildSummary(*l.store, std::move(l.reports), spec, l.limit, 5);
-    addFindings(full, *l.store, 30);
-    const Summary s = redactSummary(std::move(full), Redactor::builtIn());
-    const QString ext = golden.section(QLatin1Char('.'), -1);
-    const QByteArray actual = ext == QLatin1String("json") ? summaryToJson(s)
-            : ext == QLatin1String("csv")                  ? summaryToCsv(s)
-                                                           : summaryToMarkdown(s, RuleSet::builtIn());
+        options.limit = parseLimitSpec(limit, &error);
+    const Summary s = makeReport(*l.store, std::move(l.reports), options);
+    const QByteArray actual = format(s, golden.section(QLatin1Char('.'), -1));
 
-    QFile file(QStringLiteral(RATESCOPE_GOLDEN_DIR "/") + golden);
     if (qEnvironmentVariableIsSet("RATESCOPE_UPDATE_GOLDEN")) {
+        QFile file(QStringLiteral(RATESCOPE_GOLDEN_DIR "/") + golden);
         QVERIFY(file.open(QIODevice::WriteOnly));
         QCOMPARE(file.write(actual), qint64(actual.size()));
         return;
     }
-    QVERIFY2(file.open(QIODevice::ReadOnly), qPrintable(file.fileName() + QStringLiteral(" is missing")));
-    const QByteArray expected = file.readAll();
-    if (actual != expected) {
-        QFile out(file.fileName() + QStringLiteral(".actual"));
-        if (out.open(QIODevice::WriteOnly))
-            out.write(actual);
-        QFAIL(qPrintable(QStringLiteral("differs from %1; see %1.actual (diff -u)").arg(file.fileName())));
-    }
+    compareWithGolden(actual, golden, "actual");
+}
+
+// The real `ratescope summarize --format EXT [--limit N] INPUT...` on standard output.
+void TestGolden::binaryMatchesTheGoldenFiles()
+{
+    QFETCH(QString, dir);
+    QFETCH(QStringList, inputs);
+    QFETCH(QString, limit);
+    QFETCH(QString, golden);
+
+    QStringList args { QStringLiteral("summarize"), QStringLiteral("--format"),
+        golden.section(QLatin1Char('.'), -1) };
+    if (!limit.isEmpty())
+        args << QStringLiteral("--limit") << limit;
+    QProcess p;
+    p.setWorkingDirectory(dir);
+    p.start(QStringLiteral(RATESCOPE_BINARY), args + inputs);
+    QVERIFY(p.waitForFinished(60000));
+    QVERIFY2(p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0,
+        p.readAllStandardError().constData());
+    compareWithGolden(p.readAllStandardOutput(), golden, "binary");
 }
 
 QTEST_GUILESS_MAIN(TestGolden)

@@ -55,6 +55,8 @@ class TestModelLive : public QObject
     Q_OBJECT
 private Q_SLOTS:
     void snapshotsFollowAGrowingFile();
+    void snapshotsAreThrottled_data();
+    void snapshotsAreThrottled();
     void pauseHoldsTheViewsAndResumeCatchesUp();
     void filterStaysOnAcrossSnapshots();
     void warningUsesTheWindowsLimit();
@@ -84,10 +86,53 @@ void TestModelLive::snapshotsFollowAGrowingFile()
     QTRY_COMPARE(shownEvents(session), std::size_t(5));
     QCOMPARE(session.filter().view()->rejected[0], 2);
     QTRY_VERIFY(session.loadResult()->tools.contains(QStringLiteral("slack_send")));
-    // throttled: far fewer snapshots than lines, and each one only after the views took the last
-    QVERIFY(updates.size() <= 5);
+    QVERIFY(updates.size() <= 5); // snapshotsAreThrottled checks the throttle itself
     QVERIFY(session.live().lastShownLatencyMs() >= 0);
     QVERIFY(session.live().lastShownLatencyMs() < 5000);
+}
+
+void TestModelLive::snapshotsAreThrottled_data()
+{
+    QTest::addColumn<int>("refreshMs");
+    QTest::addColumn<int>("maxUpdates"); // before stop(); -1: no bound but the views'
+    QTest::addRow("at most one per interval (1 h: only the first)") << 3600 * 1000 << 1;
+    QTest::addRow("no interval: never ahead of the views") << 0 << -1;
+}
+
+// 60 records, each in a batch of its own (the next line is written once the session counted
+// the last): one snapshot per batch would give 60 updates. Checked to fail with the throttle
+// taken out of LiveFeed::maybeRefresh (issue 14: the old check, 5 records and `<= 5`, could not).
+void TestModelLive::snapshotsAreThrottled()
+{
+    QFETCH(int, refreshMs);
+    QFETCH(int, maxUpdates);
+    constexpr int kRecords = 60;
+    QTemporaryDir dir;
+    const QString log = dir.filePath(QStringLiteral("app.log"));
+    append(log, QByteArray(), QIODevice::WriteOnly);
+    Session session(RuleSet::builtIn());
+    session.live().setRefreshIntervalMs(refreshMs);
+    int updates = 0, views = 0, aheadOfTheViews = 0;
+    connect(&session, &Session::liveUpdated, this, [&] {
+        ++updates;
+        aheadOfTheViews += updates > views + 1; // a snapshot before the views took the last
+    });
+    connect(&session.filter(), &FilterController::viewReady, this, [&] { ++views; });
+    LiveOptions options = followOptions(dir, log);
+    options.follow.pollMs = 5;
+    QString error;
+    QVERIFY2(session.watch(options, &error), qPrintable(error));
+    const LiveSession *live = session.live().session();
+    for (int i = 0; i < kRecords; ++i) {
+        append(log, rec(i, i % 7 == 0 ? 429 : 200));
+        QTRY_COMPARE(live->requests(), std::int64_t(i + 1));
+    }
+    QTRY_VERIFY(session.isSettled());
+    if (maxUpdates >= 0)
+        QVERIFY2(updates <= maxUpdates, qPrintable(QStringLiteral("%1 updates").arg(updates)));
+    QCOMPARE(aheadOfTheViews, 0);
+    session.live().stop(); // everything received, in a last snapshot
+    QTRY_COMPARE(shownEvents(session), std::size_t(kRecords));
 }
 
 void TestModelLive::pauseHoldsTheViewsAndResumeCatchesUp()

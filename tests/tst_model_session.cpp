@@ -72,6 +72,8 @@ private Q_SLOTS:
     void exportFollowsTheFilter();
     void exportOfOneIncident_data();
     void exportOfOneIncident();
+    void exportCountsInputsOfTheSubset_data();
+    void exportCountsInputsOfTheSubset();
     void cancelDropsTheLoad();
     void bigTablesGrowInBatches();
 
@@ -513,6 +515,68 @@ void TestModelSession::exportOfOneIncident()
     // the overview counts the range only
     const auto [lo, hi] = timeRange(*view->store, view->rows, *range.fromMs, *range.toMs);
     QCOMPARE(json.value(QLatin1String("requests")).toInteger(), qint64(hi - lo));
+}
+
+void TestModelSession::exportCountsInputsOfTheSubset_data()
+{
+    QTest::addColumn<QStringList>("inputs");
+    QTest::addColumn<int>("sources");
+    QTest::addColumn<QString>("text");
+    const QString har = QStringLiteral(RATESCOPE_FIXTURE_DIR "/secrets.har");
+    const int all = FilterState::kAllSources;
+    QTest::addRow("one input, TOOL_ERROR only")
+        << QStringList { kFixture } << int(FilterState::bit(Source::ToolError)) << QString();
+    QTest::addRow("one input, a search") << QStringList { kFixture } << all << QStringLiteral("gmail");
+    QTest::addRow("two inputs, everything") << QStringList { kFixture, har } << all << QString();
+    QTest::addRow("two inputs, RATE_LIMITED only")
+        << QStringList { kFixture, har } << int(FilterState::bit(Source::RateLimited)) << QString();
+    QTest::addRow("two inputs, passed only (no rejection)")
+        << QStringList { har, kFixture } << int(FilterState::bit(Source::None)) << QString();
+}
+
+// Issue 14: a filtered export said `records: 32, requests: 4` (the whole file's records).
+// inputs[].records counts the exported events of that input, and they add up to requests.
+void TestModelSession::exportCountsInputsOfTheSubset()
+{
+    QFETCH(QStringList, inputs);
+    QFETCH(int, sources);
+    QFETCH(QString, text);
+    QSignalSpy loaded(m_session.get(), &Session::loaded);
+    m_session->open(inputs);
+    QVERIFY(loaded.count() > 0 || loaded.wait(10000));
+    waitForView();
+    FilterState f;
+    f.sources = std::uint8_t(sources);
+    f.text = text;
+    m_session->filter().apply(f);
+    waitForView();
+    const auto view = m_session->filter().view();
+    const auto result = m_session->loadResult();
+    QCOMPARE(result->reports.size(), std::size_t(inputs.size()));
+
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("report.json"));
+    QSignalSpy done(&m_session->exporter(), &ReportExporter::finished);
+    m_session->exportReport(path);
+    QVERIFY(done.count() > 0 || done.wait(10000));
+    QCOMPARE(done.at(0).at(1).toString(), QString());
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QJsonObject json = QJsonDocument::fromJson(file.readAll()).object();
+    const QJsonArray reported = json.value(QLatin1String("inputs")).toArray();
+    QCOMPARE(reported.size(), qsizetype(inputs.size()));
+    qint64 sum = 0;
+    for (qsizetype k = 0; k < reported.size(); ++k) {
+        const std::uint16_t storeFile = std::uint16_t(result->reports[std::size_t(k)].storeFile);
+        qint64 expected = 0;
+        for (std::uint32_t e : view->rows)
+            expected += view->store->file(e) == storeFile;
+        QCOMPARE(reported.at(k).toObject().value(QLatin1String("records")).toInteger(), expected);
+        sum += expected;
+    }
+    QCOMPARE(json.value(QLatin1String("requests")).toInteger(), view->requests());
+    QCOMPARE(sum, view->requests());
+    QVERIFY(view->requests() > 0);
 }
 
 void TestModelSession::cancelDropsTheLoad()

@@ -4,6 +4,7 @@
 #include "render/pdfreport.h"
 #include "export/sourcecolors.h"
 #include "export/redactor.h"
+#include "export/report.h"
 #include "export/reportformats.h"
 #include "export/summary.h"
 #include "testutil.h"
@@ -36,9 +37,10 @@ QByteArray secretHar()
 Summary reportOf(const QStringList &paths, std::optional<LimitSpec> limit = std::nullopt)
 {
     Loaded l = loadFiles(paths);
-    Summary s = buildSummary(*l.store, std::move(l.reports), limit, l.limit, 5);
-    addFindings(s, *l.store, 30);
-    return redactSummary(std::move(s), Redactor::builtIn());
+    ReportOptions options;
+    options.limit = limit;
+    options.reported = l.limit;
+    return makeReport(*l.store, std::move(l.reports), options);
 }
 
 } // namespace
@@ -167,13 +169,19 @@ void TestReports::csvCellsAreNeutralised_data()
 {
     QTest::addColumn<QString>("in");
     QTest::addColumn<QString>("out");
-    QTest::addRow("formula") << "=HYPERLINK(\"x\")" << "\"'=HYPERLINK(\"\"x\"\")\"";
-    // summary.md: "neutralised (quoted with a leading ')"
+    // summary.md: "neutralised (quoted with a leading ')": one row per starting character
+    QTest::addRow("equals: a formula") << "=HYPERLINK(\"x\")" << "\"'=HYPERLINK(\"\"x\"\")\"";
     QTest::addRow("plus") << "+1" << "\"'+1\"";
     QTest::addRow("minus") << "-2" << "\"'-2\"";
-    QTest::addRow("at") << "@SUM" << "\"'@SUM\"";
-    QTest::addRow("tab") << "\tx" << "\"'\tx\"";
+    QTest::addRow("at") << "@SUM(A1)" << "\"'@SUM(A1)\"";
+    QTest::addRow("TAB") << "\tx" << "\"'\tx\"";
+    QTest::addRow("CR") << "\r=1+2" << "\"'\r=1+2\"";
+    QTest::addRow("LF") << "\n=1+2" << "\"'\n=1+2\"";
+    QTest::addRow("CR LF") << "\r\n@x" << "\"'\r\n@x\"";
+    QTest::addRow("LF inside is quoted, not neutralised") << "a\nb" << "\"a\nb\"";
+    QTest::addRow("quote inside is doubled") << "say \"hi\"" << "\"say \"\"hi\"\"\"";
     QTest::addRow("comma is quoted") << "a,b" << "\"a,b\"";
+    QTest::addRow("a minute") << "2026-01-05T10:00Z" << "2026-01-05T10:00Z";
     QTest::addRow("plain") << "600" << "600";
 }
 

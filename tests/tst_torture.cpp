@@ -8,6 +8,7 @@
 #include "export/redactor.h"
 #include "export/reportformats.h"
 #include "export/summary.h"
+#include "effectiveuser.h"
 #include "testutil.h"
 
 #include <QDirIterator>
@@ -24,6 +25,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <optional>
 #include <utility>
 
 namespace {
@@ -104,6 +106,7 @@ struct Made
     QString path;
     LoadOptions options;
     int fd = -1; // kept open during the load, closed after
+    bool asNobody = false; // load as uid 65534: root reads through chmod 000 (CAP_DAC_OVERRIDE)
 };
 
 } // namespace
@@ -243,8 +246,12 @@ void TestTorture::nastyInputs_data()
                                               << "";
     QTest::addRow("missing file") << "@missing" << 0 << -1 << L {} << "No such file"
                                   << "";
+    // as root (CI), loaded as uid 65534: never skipped
     QTest::addRow("unreadable file (chmod 000)")
         << "@unreadable" << 0 << -1 << L {} << "Permission denied"
+        << "";
+    QTest::addRow("a path through a regular file (ENOTDIR)")
+        << "@through-a-file" << 0 << -1 << L {} << "Not a directory"
         << "";
     QTest::addRow("symlink loop") << "@symlink-loop" << 0 << -1 << L {} << "symbolic links"
                                   << "";
@@ -424,6 +431,13 @@ Made TestTorture::make(const QString &input)
     } else if (name == QLatin1String("unreadable")) {
         m.path = writeFile(dir, QStringLiteral("unreadable.ndjson"), lines(0, 3));
         QFile::setPermissions(m.path, {});
+        m.asNobody = ::geteuid() == 0;
+        // others may pass through the directory: the file's own mode is what denies
+        QFile::setPermissions(dir.path(),
+            QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner | QFile::ExeGroup | QFile::ExeOther);
+    } else if (name == QLatin1String("through-a-file")) {
+        m.path = writeFile(dir, QStringLiteral("plain.ndjson"), lines(0, 3))
+            + QStringLiteral("/inner.ndjson");
     } else if (name == QLatin1String("symlink-loop")) {
         m.path = dir.filePath(QStringLiteral("loop-a"));
         QFile::remove(m.path);
@@ -543,13 +557,16 @@ void TestTorture::nastyInputs()
     QFETCH(QString, fatal);
     QFETCH(QString, probe);
 
-    if (input == QLatin1String("@unreadable") && ::geteuid() == 0)
-        QSKIP("running as root (as CI does): chmod 000 does not stop root from reading "
-              "(CAP_DAC_OVERRIDE)");
     Made m = make(input);
+    std::optional<EffectiveUser> nobody;
+    if (m.asNobody) {
+        nobody.emplace(65534);
+        QVERIFY2(nobody->ok(), "running as root: cannot become uid 65534 to test chmod 000");
+    }
     QElapsedTimer timer;
     timer.start();
     Loaded l = loadFiles({ m.path }, m.options);
+    nobody.reset();
     if (m.fd >= 0)
         ::close(m.fd);
     ++m_inputs;

@@ -13,6 +13,7 @@
 #include "legendbar.h"
 #include "mainwindow.h"
 #include "model/session.h"
+#include "problemspanel.h"
 #include "ratechart.h"
 #include "sourcepalette.h"
 #include "theme.h"
@@ -20,8 +21,18 @@
 
 #include <QAbstractItemModelTester>
 #include <QApplication>
+#include <QDoubleSpinBox>
+#include <QFileDialog>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSpinBox>
+#include <QTimer>
 #include <QLineEdit>
+#include <QLabel>
 #include <QMimeData>
+#include <QPlainTextEdit>
+#include <QTableView>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -57,6 +68,10 @@ private Q_SLOTS:
     void seriesHoldTheCounts_data();
     void seriesHoldTheCounts();
     void limitLineFollowsTheBucket();
+    void limitBoxTakesTheCliGrammar_data();
+    void limitBoxTakesTheCliGrammar();
+    void exportDialogOffersHeadroomAndMergeGap();
+    void problemsPanelShowsTheRawLine();
     void clickOnABucketFiltersTheTable_data();
     void clickOnABucketFiltersTheTable();
     void selectedRowShowsTheProviderMessage();
@@ -178,6 +193,130 @@ void TestUiChart::limitLineFollowsTheBucket()
     const auto over = steps(chart->adapter().points(ChartAdapter::SeriesId::OverLimit), 10000);
     QVERIFY(over.at(1767607260000) > 0);
     QCOMPARE(over.at(1767607200000), 0.0); // 10:00 holds 6: not over
+}
+
+void TestUiChart::limitBoxTakesTheCliGrammar_data()
+{
+    QTest::addColumn<QString>("typed");
+    QTest::addColumn<qint64>("requests"); // 0: no limit
+    QTest::addColumn<qint64>("windowS");
+    QTest::addColumn<QString>("shown"); // the box's text afterwards
+    QTest::addColumn<double>("lineY"); // the limit line per 10 s bucket
+    QTest::addRow("per minute") << "600" << qint64(600) << qint64(60) << "600" << 100.0;
+    QTest::addRow("over 10 s, as summarize --limit 100/10s")
+        << "100/10s" << qint64(100) << qint64(60 / 6) << "100/10s" << 100.0;
+    QTest::addRow("over an hour, spaces allowed")
+        << " 3600 / 1h " << qint64(3600) << qint64(3600) << "3600/1h" << 10.0;
+    QTest::addRow("N/60s is per minute") << "30/60s" << qint64(30) << qint64(60) << "30" << 5.0;
+    QTest::addRow("empty: none") << "" << qint64(0) << qint64(0) << "" << -1.0;
+    QTest::addRow("not the grammar: the old limit stays") << "12/x" << qint64(6) << qint64(60)
+                                                          << "12/x" << 1.0;
+}
+
+// Issue 14: the window's limit was an integer per minute while the CLI takes N/W. The box
+// now reads what --limit reads, with the same parser, and the limit reaches the session (so
+// exports), the chart and the settings.
+void TestUiChart::limitBoxTakesTheCliGrammar()
+{
+    QFETCH(QString, typed);
+    QFETCH(qint64, requests);
+    QFETCH(qint64, windowS);
+    QFETCH(QString, shown);
+    QFETCH(double, lineY);
+    QLineEdit *box = m_window->chartToolBar()->limitBox();
+    QCOMPARE(box->text(), QStringLiteral("6")); // from the settings
+    box->setFocus();
+    box->selectAll();
+    QTest::keyClicks(box, typed);
+    if (typed.isEmpty())
+        box->clear();
+    QTest::keyClick(box, Qt::Key_Return);
+    const auto limit = m_session->limit();
+    QCOMPARE(limit.has_value(), requests > 0);
+    if (limit) {
+        QCOMPARE(qint64(limit->requests), requests);
+        QCOMPARE(qint64(limit->windowS.value_or(-1)), windowS);
+        QVERIFY(m_settings->limit() == limit); // remembered in the CLI's grammar
+    } else {
+        QVERIFY(!m_settings->limit());
+    }
+    QCOMPARE(box->text(), shown);
+    RateChart *chart = m_window->chart();
+    chart->setFixedBucketMs(10000);
+    chart->redrawNow();
+    const QList<QPointF> line = chart->adapter().points(ChartAdapter::SeriesId::Limit);
+    if (lineY < 0) {
+        QVERIFY(line.isEmpty());
+    } else {
+        QVERIFY(!line.isEmpty());
+        QCOMPARE(line.front().y(), lineY);
+    }
+}
+
+// Export ▸ Report of what is shown…: the dialog asks the incident gap and the headroom, and
+// the report written uses them.
+void TestUiChart::exportDialogOffersHeadroomAndMergeGap()
+{
+    const QString path = m_dir.filePath(QStringLiteral("dialog-report.json"));
+    QFile::remove(path);
+    bool answered = false;
+    QTimer::singleShot(0, this, [&] {
+        auto *dialog = qobject_cast<QFileDialog *>(QApplication::activeModalWidget());
+        QVERIFY(dialog);
+        auto *gap = dialog->findChild<QDoubleSpinBox *>(QStringLiteral("mergeGap"));
+        auto *headroom = dialog->findChild<QSpinBox *>(QStringLiteral("headroom"));
+        QVERIFY(gap && headroom);
+        QCOMPARE(gap->value(), 5.0); // summarize's defaults
+        QCOMPARE(headroom->value(), 30);
+        gap->setValue(0.5);
+        headroom->setValue(50);
+        dialog->selectFile(path);
+        answered = true;
+        static_cast<QDialog *>(dialog)->accept(); // QFileDialog::accept, protected there
+    });
+    QSignalSpy requested(m_window->exportMenu(), &ExportMenu::exportRequested);
+    QSignalSpy done(&m_session->exporter(), &ReportExporter::finished);
+    QAction *report = nullptr;
+    for (QAction *a : m_window->exportMenu()->actions())
+        report = a->text().contains(QLatin1String("what is shown")) ? a : report;
+    QVERIFY(report);
+    report->trigger(); // the dialog's own event loop runs the single shot
+    QVERIFY(answered);
+    QCOMPARE(requested.size(), 1);
+    const auto choices = requested.front().at(2).value<ExportChoices>();
+    QCOMPARE(choices.mergeGapMinutes.value_or(-1), 0.5);
+    QCOMPARE(choices.headroomPercent, 50);
+    QVERIFY(done.count() > 0 || done.wait(10000));
+    QCOMPARE(done.front().at(1).toString(), QString());
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QJsonObject json = QJsonDocument::fromJson(file.readAll()).object();
+    QCOMPARE(json.value(QLatin1String("limit_to_ask")).toObject().value(QLatin1String("headroom_percent")).toInt(), 50);
+    // a gap of 30 s splits gateway_mix's rejections into more incidents than 5 min does
+    QVERIFY(json.value(QLatin1String("incidents")).toArray().size()
+        > qsizetype(m_session->filter().view()->incidents.size()));
+}
+
+// View > Problems: gateway_mix's bad line and duplicate are listed; a click on the bad line
+// shows it as it is in the file (read in a worker), the status bar points to the panel.
+void TestUiChart::problemsPanelShowsTheRawLine()
+{
+    ProblemsPanel *panel = m_window->problems();
+    QVERIFY(panel->isVisible());
+    QCOMPARE(panel->summary()->text(), QStringLiteral("1 line skipped, 1 duplicate record"));
+    QTableView *table = panel->table();
+    QCOMPARE(table->model()->rowCount(), 2);
+    QCOMPARE(table->model()->index(0, 1).data().toULongLong(), 27ull);
+    const QRect cell = table->visualRect(table->model()->index(0, 2));
+    QTest::mouseClick(table->viewport(), Qt::LeftButton, {}, cell.center());
+    QFile file(kFixture);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QByteArray line27 = file.readAll().split('\n').at(26);
+    if (line27.endsWith('\r'))
+        line27.chop(1); // the fixture mixes line ends; the panel shows the line without it
+    QTRY_COMPARE(panel->rawLine()->toPlainText(), QString::fromUtf8(line27));
+    if (qEnvironmentVariableIsSet("RATESCOPE_SHOT")) // a look at it, by hand
+        m_window->grab().save(qEnvironmentVariable("RATESCOPE_SHOT"));
 }
 
 void TestUiChart::clickOnABucketFiltersTheTable_data()

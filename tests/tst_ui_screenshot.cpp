@@ -1,11 +1,25 @@
-// `ratescope --screenshot FILE --size WxH INPUT...` writes a PNG without a display, and the
-// source colours of the palette appear in it (chart, legend, table, detail pane).
+// `ratescope --screenshot FILE --size WxH INPUT...` writes a PNG without a display; the
+// screenshot of the demo traffic has the 429 bars inside the chart's plot area, where the
+// demo's incidents are (the legend's swatches alone used to satisfy a count over the whole
+// window, so a blank chart passed).
+#include "chartadapter.h"
+#include "mainwindow.h"
+#include "model/session.h"
+#include "ratechart.h"
+#include "screenshotrunner.h"
 #include "sourcepalette.h"
+#include "theme.h"
+#include "uisettings.h"
 
+#include <QApplication>
 #include <QImage>
 #include <QProcess>
+#include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <cmath>
+#include <set>
 
 class TestUiScreenshot : public QObject
 {
@@ -13,6 +27,8 @@ class TestUiScreenshot : public QObject
 private Q_SLOTS:
     void writesAPngWithTheSourceColours_data();
     void writesAPngWithTheSourceColours();
+    void barsStandWhereTheIncidentsAre_data();
+    void barsStandWhereTheIncidentsAre();
     void usageErrors_data();
     void usageErrors();
 
@@ -50,19 +66,90 @@ void TestUiScreenshot::writesAPngWithTheSourceColours()
     QVERIFY(!image.isNull());
     QCOMPARE(image.size(), QSize(1200, 800));
     image = image.convertToFormat(QImage::Format_RGB32);
-    std::map<QRgb, int> counts;
+    std::set<QRgb> colours;
     for (int y = 0; y < image.height(); ++y) {
         const QRgb *line = reinterpret_cast<const QRgb *>(image.constScanLine(y));
-        for (int x = 0; x < image.width(); ++x)
-            ++counts[line[x] | 0xFF000000];
+        colours.insert(line, line + image.width());
+    }
+    QVERIFY2(colours.size() > 50, "an almost blank image");
+    // what the chart shows in it: barsStandWhereTheIncidentsAre, on the same ScreenshotRunner
+}
+
+void TestUiScreenshot::barsStandWhereTheIncidentsAre_data()
+{
+    QTest::addColumn<QString>("theme");
+    QTest::addRow("light theme") << QStringLiteral("light");
+    QTest::addRow("dark theme") << QStringLiteral("dark");
+}
+
+// The demo traffic through the runner `--screenshot` uses (mainentry.cpp builds the same
+// window), then the PNG it wrote, counted inside the chart's plot area only: each incident's
+// dominant source colour stands in the columns of its time span, and outside every incident
+// (with a bucket's margin) there is no 429 colour at all.
+void TestUiScreenshot::barsStandWhereTheIncidentsAre()
+{
+    QFETCH(QString, theme);
+    const QString png = m_dir.filePath(QStringLiteral("inproc-") + theme + QStringLiteral(".png"));
+    UiSettings settings(m_dir.filePath(theme + QStringLiteral(".ini")));
+    settings.setLimitPerMinute(600);
+    Theme look(*qobject_cast<QApplication *>(QCoreApplication::instance()));
+    look.apply(themeModeFromString(theme));
+    Session session(RuleSet::builtIn());
+    MainWindow window(session, settings, look);
+    window.resize(1400, 900);
+    window.show();
+    ScreenshotRunner runner(window, session, png);
+    QSignalSpy done(&runner, &ScreenshotRunner::done);
+    runner.start({ QStringLiteral(RATESCOPE_SOURCE_DIR "/resources/demo/demo.ndjson.gz") });
+    QVERIFY(done.count() > 0 || done.wait(60000));
+    QCOMPARE(done.front().front().toInt(), 0);
+
+    QImage image(png);
+    QVERIFY(!image.isNull());
+    image = image.convertToFormat(QImage::Format_RGB32);
+    ChartAdapter &chart = window.chart()->adapter();
+    const QRectF plotInViewport = chart.plotArea();
+    const QPoint origin = chart.viewport()->mapTo(&window, QPoint(0, 0));
+    const QRect plot = plotInViewport.translated(origin).toAlignedRect() & image.rect();
+    QVERIFY2(plot.width() > 200 && plot.height() > 100, "no plot area");
+    auto column = [&](double timeMs) { return int(chart.xPosition(timeMs)) + origin.x(); };
+    // pixels of a colour in the plot's columns [x0, x1]
+    auto count = [&](QRgb colour, int x0, int x1) {
+        int n = 0;
+        for (int y = plot.top(); y <= plot.bottom(); ++y) {
+            const QRgb *line = reinterpret_cast<const QRgb *>(image.constScanLine(y));
+            for (int x = std::max(x0, plot.left()); x <= std::min(x1, plot.right()); ++x)
+                n += (line[x] | 0xFF000000) == colour;
+        }
+        return n;
+    };
+
+    const auto view = session.filter().view();
+    QVERIFY(view && view->incidents.size() >= 2); // the demo: a platform burst, provider incidents
+    const int bucketPx = std::max(2, int(std::ceil(double(plot.width()) * double(window.chart()->bucketMs())
+                                                / double(window.chart()->visibleToMs() - window.chart()->visibleFromMs()))));
+    std::vector<std::pair<int, int>> spans;
+    for (const Incident &inc : view->incidents) {
+        const int x0 = column(double(inc.startMs)) - bucketPx;
+        const int x1 = column(double(inc.endMs)) + bucketPx;
+        spans.emplace_back(x0, x1);
+        const QRgb colour = SourcePalette::color(inc.dominant).rgb();
+        const int n = count(colour, x0, x1);
+        QVERIFY2(n >= 20, qPrintable(QStringLiteral("incident at %1 px (%2): %3 pixels of %4")
+                                      .arg(x0).arg(int(inc.dominant)).arg(n).arg(QColor(colour).name())));
+    }
+    // outside every incident: no 429 bars
+    std::sort(spans.begin(), spans.end());
+    int x = plot.left();
+    for (const auto &[x0, x1] : spans) {
+        for (QRgb colour : { SourcePalette::kRateLimited, SourcePalette::kToolError,
+                 SourcePalette::kUnclassified })
+            QCOMPARE(count(colour, x, x0 - 1), 0);
+        x = std::max(x, x1 + 1);
     }
     for (QRgb colour :
-        { SourcePalette::kRateLimited, SourcePalette::kToolError, SourcePalette::kUnclassified }) {
-        QVERIFY2(counts[colour] >= 40,
-            qPrintable(
-                QStringLiteral("%1: %2 pixels").arg(QColor(colour).name()).arg(counts[colour])));
-    }
-    QVERIFY2(counts.size() > 50, "an almost blank image");
+        { SourcePalette::kRateLimited, SourcePalette::kToolError, SourcePalette::kUnclassified })
+        QCOMPARE(count(colour, x, plot.right()), 0);
 }
 
 void TestUiScreenshot::usageErrors_data()
@@ -85,5 +172,5 @@ void TestUiScreenshot::usageErrors()
     QVERIFY(!QFile::exists(m_dir.filePath(QStringLiteral("x.png"))));
 }
 
-QTEST_GUILESS_MAIN(TestUiScreenshot)
+QTEST_MAIN(TestUiScreenshot)
 #include "tst_ui_screenshot.moc"

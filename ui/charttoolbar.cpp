@@ -5,20 +5,21 @@
 
 #include <QComboBox>
 #include <QLabel>
-#include <QSpinBox>
+#include <QLineEdit>
 
 ChartToolBar::ChartToolBar(QWidget *parent)
     : QToolBar(tr("Chart"), parent)
 {
     setObjectName(QStringLiteral("chartToolBar"));
     addWidget(new QLabel(tr(" Limit "), this));
-    m_limit = new QSpinBox(this);
-    m_limit->setRange(0, 100000000);
-    m_limit->setSingleStep(10);
-    m_limit->setSuffix(tr(" /min"));
-    m_limit->setSpecialValueText(tr("none"));
-    m_limit->setToolTip(tr("The limit you have, requests per minute (Ctrl+L); 0 hides it"));
-    m_limit->setKeyboardTracking(false);
+    m_limit = new QLineEdit(this);
+    m_limit->setObjectName(QStringLiteral("limitBox"));
+    m_limit->setPlaceholderText(tr("none"));
+    m_limit->setClearButtonEnabled(true);
+    m_limit->setMaximumWidth(fontMetrics().horizontalAdvance(QStringLiteral("100000/10s")) + 40);
+    m_limit->setToolTip(tr("The limit you have (Ctrl+L): requests per minute (600) or over "
+                           "another window (100/10s, 5000/1h), as summarize --limit; empty "
+                           "hides it"));
     addWidget(m_limit);
     addSeparator();
     addWidget(new QLabel(tr(" Bucket "), this));
@@ -43,17 +44,38 @@ ChartToolBar::ChartToolBar(QWidget *parent)
     m_utc->setShortcut(QKeySequence(QStringLiteral("Ctrl+U")));
     m_utc->setToolTip(tr("Times in UTC; off: local time (Ctrl+U)"));
 
-    connect(m_limit, &QSpinBox::valueChanged, this, [this](int v) { Q_EMIT limitChanged(v); });
+    connect(m_limit, &QLineEdit::editingFinished, this, &ChartToolBar::commitLimit);
     connect(m_bucket, &QComboBox::activated, this,
         [this](int i) { Q_EMIT fixedBucketChanged(m_bucket->itemData(i).toLongLong()); });
     connect(m_utc, &QAction::toggled, this, &ChartToolBar::utcChanged);
     connect(m_bars, &QAction::toggled, this, &ChartToolBar::barsChanged);
 }
 
-void ChartToolBar::setLimit(qint64 limit)
+void ChartToolBar::setLimit(std::optional<LimitSpec> limit)
 {
     const QSignalBlocker block(m_limit);
-    m_limit->setValue(int(limit));
+    m_limit->setText(limit ? limitSpecText(*limit) : QString());
+    m_limit->setStyleSheet(QString());
+}
+
+void ChartToolBar::commitLimit()
+{
+    const QString text = m_limit->text().trimmed();
+    if (text.isEmpty() || text == QLatin1String("0")) {
+        m_limit->setStyleSheet(QString());
+        Q_EMIT limitChanged(std::nullopt);
+        return;
+    }
+    QString error;
+    const auto limit = parseLimitSpec(text, &error); // the CLI's grammar, one parser
+    if (!limit) { // say so where the user typed, keep the limit in force
+        m_limit->setStyleSheet(QStringLiteral("QLineEdit { border: 2px solid #D55E00; }"));
+        m_limit->setToolTip(error);
+        return;
+    }
+    m_limit->setStyleSheet(QString());
+    m_limit->setText(limitSpecText(*limit));
+    Q_EMIT limitChanged(limit);
 }
 
 void ChartToolBar::setFixedBucketMs(qint64 ms)

@@ -1,37 +1,44 @@
 #pragma once
 
+#include "export/summary.h"
+
 #include <QToolBar>
+
+#include <optional>
 
 class QComboBox;
 class QLabel;
-class QSpinBox;
+class QLineEdit;
 
-// Chart settings: the configured limit, the bucket size (auto or fixed), UTC or local time.
+// Chart settings: the configured limit (in --limit's grammar: 600, 100/10s; empty or 0:
+// none), the bucket size (auto or fixed), UTC or local time.
 class ChartToolBar : public QToolBar
 {
     Q_OBJECT
 public:
     explicit ChartToolBar(QWidget *parent = nullptr);
 
-    QSpinBox *limitBox() const { return m_limit; }
+    QLineEdit *limitBox() const { return m_limit; }
     QAction *utcAction() const { return m_utc; }
     QAction *barsAction() const { return m_bars; }
 
 public Q_SLOTS:
-    void setLimit(qint64 limit);
+    void setLimit(std::optional<LimitSpec> limit);
     void setFixedBucketMs(qint64 ms);
     void setUtc(bool utc);
     void setBars(bool bars);
     void showBucket(qint64 fromMs, qint64 toMs, qint64 bucketMs);
 
 Q_SIGNALS:
-    void limitChanged(qint64 limit);
+    void limitChanged(std::optional<LimitSpec> limit); // only when the text is valid
     void fixedBucketChanged(qint64 ms);
     void utcChanged(bool utc);
     void barsChanged(bool bars);
 
 private:
-    QSpinBox *m_limit;
+    void commitLimit();
+
+    QLineEdit *m_limit;
     QComboBox *m_bucket;
     QAction *m_utc;
     QAction *m_bars;

@@ -80,12 +80,15 @@ void DetailPane::render()
     }
     html += QStringLiteral("<table cellspacing='0' cellpadding='1'>");
     html += row(tr("Time"),
-        esc(formatEventTime(i.timeMs, m_utc) + (m_utc ? QStringLiteral(" UTC") : QString())));
+        esc(formatEventTime(i.timeMs, m_utc) + (m_utc ? QStringLiteral(" UTC") : QString()))
+            + (i.timeNoZone ? tr(" — <b>no zone in the record</b>: read as UTC") : QString()));
     html += row(tr("Tool"), esc(i.tool));
     html += row(tr("Provider"), esc(i.provider));
     html += row(tr("Connection"), esc(i.connection));
-    html
-        += row(tr("Status"), i.status < 0 ? tr("none (tool call log)") : QString::number(i.status));
+    html += row(tr("Status"),
+        i.noResponse     ? tr("<b>no response</b> (status %1: the request got no answer)").arg(i.status)
+            : i.status < 0 ? tr("none (tool call log)")
+                           : QString::number(i.status));
     html += row(tr("Request"), esc((i.method + QLatin1Char(' ') + i.endpoint).trimmed()));
     html += row(tr("Error code"), esc(i.errorCode));
     html += row(tr("Retry-After"), i.retryAfterS ? tr("%1 s").arg(*i.retryAfterS) : QString());

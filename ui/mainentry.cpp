@@ -144,8 +144,10 @@ int runGui(int argc, char *argv[])
             QStringLiteral("WxH") },
         { QStringLiteral("theme"), QStringLiteral("system, light or dark."),
             QStringLiteral("THEME") },
-        { QStringLiteral("limit"), QStringLiteral("Configured limit, requests per minute."),
-            QStringLiteral("N") },
+        { QStringLiteral("limit"),
+            QStringLiteral("Configured limit: requests per minute, or N/W over another window "
+                           "(100/10s) as summarize takes it; 0: none."),
+            QStringLiteral("N[/W]") },
         { QStringLiteral("local"), QStringLiteral("Show local time instead of UTC.") },
         { QStringLiteral("rules"),
             QStringLiteral("Classification rules file replacing the built-in one."),
@@ -216,13 +218,13 @@ int runGui(int argc, char *argv[])
                                   .arg(p.value(QStringLiteral("size"))));
         size = QSize(m.captured(1).toInt(), m.captured(2).toInt());
     }
-    std::optional<qint64> limit;
-    if (p.isSet(QStringLiteral("limit"))) {
-        bool ok = false;
-        limit = p.value(QStringLiteral("limit")).toLongLong(&ok);
-        if (!ok || *limit < 0)
-            return usageError(QStringLiteral("invalid --limit \"%1\": expected requests per minute")
-                                  .arg(p.value(QStringLiteral("limit"))));
+    std::optional<LimitSpec> limit; // summarize's grammar: N per minute or N/W; 0: none
+    const bool limitSet = p.isSet(QStringLiteral("limit"));
+    if (limitSet && p.value(QStringLiteral("limit")).trimmed() != QLatin1String("0")) {
+        QString error;
+        limit = parseLimitSpec(p.value(QStringLiteral("limit")), &error);
+        if (!limit)
+            return usageError(error);
     }
     std::optional<RuleSet> rules = RuleSet::builtIn();
     if (p.isSet(QStringLiteral("rules"))) {
@@ -241,8 +243,8 @@ int runGui(int argc, char *argv[])
         settings = std::make_unique<UiSettings>(scratch.filePath(QStringLiteral("ratescope.ini")));
     else
         settings = std::make_unique<UiSettings>();
-    if (limit)
-        settings->setLimitPerMinute(*limit);
+    if (limitSet)
+        settings->setLimit(limit);
     if (p.isSet(QStringLiteral("local")))
         settings->setUtc(false);
     Theme theme(app);

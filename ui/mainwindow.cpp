@@ -13,6 +13,7 @@
 #include "livestatus.h"
 #include "loadprogress.h"
 #include "model/session.h"
+#include "problemspanel.h"
 #include "ratechart.h"
 #include "recentfilesmenu.h"
 #include "render/chartdrawing.h"
@@ -30,7 +31,6 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QShortcut>
-#include <QSpinBox>
 #include <QSplitter>
 #include <QStatusBar>
 #include <QVBoxLayout>
@@ -55,6 +55,7 @@ MainWindow::MainWindow(Session &session, UiSettings &settings, Theme &theme, QWi
     , m_liveStatus(new LiveStatus(this))
     , m_banner(new WarningBanner(this))
     , m_notifier(new DesktopNotifier(this))
+    , m_problems(new ProblemsPanel(session.problemModel(), session.rawLines(), this))
     , m_vertical(new QSplitter(Qt::Vertical, this))
     , m_bottom(new QSplitter(Qt::Horizontal, this))
     , m_lists(new QSplitter(Qt::Vertical, this))
@@ -86,6 +87,7 @@ MainWindow::MainWindow(Session &session, UiSettings &settings, Theme &theme, QWi
     m_vertical->setStretchFactor(1, 4);
     m_vertical->setSizes({ 500, 400 });
     setCentralWidget(m_vertical);
+    addDockWidget(Qt::BottomDockWidgetArea, m_problems);
     statusBar()->addWidget(m_status, 1);
     statusBar()->addPermanentWidget(m_liveStatus);
     statusBar()->addPermanentWidget(m_progress);
@@ -127,6 +129,9 @@ void MainWindow::createMenus()
     view->addAction(tr("Pan r&ight"), QKeySequence(QStringLiteral("Alt+Right")), m_chart,
         [this] { m_chart->panBy(0.25); });
     view->addSeparator();
+    QAction *problems = m_problems->toggleViewAction();
+    problems->setShortcut(QKeySequence(QStringLiteral("Ctrl+Shift+E")));
+    view->addAction(problems);
     view->addAction(m_toolBar->utcAction());
     view->addAction(m_toolBar->barsAction());
     view->addAction(tr("&Search"), QKeySequence::Find, this, [this] {
@@ -172,6 +177,7 @@ void MainWindow::createMenus()
                "URL</td></tr>"
                "<tr><td>Ctrl+Shift+P</td><td>pause / resume the live view</td></tr>"
                "<tr><td>Ctrl+E, Esc in the table</td><td>show all records again</td></tr>"
+               "<tr><td>Ctrl+Shift+E</td><td>show / hide the Problems panel</td></tr>"
                "<tr><td>Ctrl+Shift+X</td><td>clear the filter</td></tr>"
                "</table><p>Chart: wheel zooms, drag pans, Shift+drag or right-drag "
                "selects a range, double-click resets, click lists a bucket's records.</p>"));
@@ -209,10 +215,10 @@ void MainWindow::connectSession()
     connect(&m_session.details(), &DetailLoader::detailReady, m_detail, &DetailPane::showDetail);
     connect(&m_session.details(), &DetailLoader::cleared, m_detail, &DetailPane::clear);
 
-    connect(m_toolBar, &ChartToolBar::limitChanged, &m_session, &Session::setLimitPerMinute);
-    connect(&m_session, &Session::limitChanged, m_chart, &RateChart::setLimitPerMinute);
+    connect(m_toolBar, &ChartToolBar::limitChanged, &m_session, &Session::setLimit);
+    connect(&m_session, &Session::limitChanged, m_chart, &RateChart::setLimit);
     connect(&m_session, &Session::limitChanged, this,
-        [this](qint64 l) { m_settings.setLimitPerMinute(l); });
+        [this](std::optional<LimitSpec> l) { m_settings.setLimit(l); });
     connect(m_toolBar, &ChartToolBar::fixedBucketChanged, m_chart, &RateChart::setFixedBucketMs);
     connect(m_toolBar, &ChartToolBar::fixedBucketChanged, this,
         [this](qint64 ms) { m_settings.setFixedBucketMs(ms); });
@@ -326,9 +332,9 @@ bool MainWindow::watch(const std::vector<LiveSourceSpec> &sources, std::optional
 
 void MainWindow::restoreLayout()
 {
-    m_toolBar->setLimit(m_settings.limitPerMinute());
-    m_session.setLimitPerMinute(m_settings.limitPerMinute());
-    m_chart->setLimitPerMinute(m_settings.limitPerMinute());
+    m_toolBar->setLimit(m_settings.limit());
+    m_session.setLimit(m_settings.limit());
+    m_chart->setLimit(m_settings.limit());
     m_toolBar->setFixedBucketMs(m_settings.fixedBucketMs());
     m_chart->setFixedBucketMs(m_settings.fixedBucketMs());
     m_toolBar->setBars(m_settings.requestsAsBars());
@@ -343,6 +349,7 @@ void MainWindow::restoreLayout()
     m_legend->setDark(m_theme.isDark());
     m_banner->setDark(m_theme.isDark());
     resize(1400, 900);
+    resizeDocks({ m_problems }, { 160 }, Qt::Vertical); // the chart keeps most of the height
     restoreGeometry(m_settings.value(QStringLiteral("window/geometry")));
     restoreState(m_settings.value(QStringLiteral("window/state")));
     m_vertical->restoreState(m_settings.value(QStringLiteral("window/vertical")));

@@ -17,6 +17,7 @@ class IncidentsPanel;
 class LegendBar;
 class LiveStatus;
 class LoadProgress;
+class ProblemsPanel;
 class QSplitter;
 class RateChart;
 class RecentFilesMenu;
@@ -46,6 +47,7 @@ public:
     ExportMenu *exportMenu() const { return m_export; }
     LiveStatus *liveStatus() const { return m_liveStatus; }
     WarningBanner *warningBanner() const { return m_banner; }
+    ProblemsPanel *problems() const { return m_problems; }
 
 public Q_SLOTS:
     void applyTheme(int mode); // ThemeMode
@@ -81,6 +83,7 @@ private:
     LiveStatus *m_liveStatus;
     WarningBanner *m_banner;
     DesktopNotifier *m_notifier;
+    ProblemsPanel *m_problems;
     QSplitter *m_vertical;
     QSplitter *m_bottom;
     QSplitter *m_lists;

@@ -117,7 +117,7 @@ void RateChart::setView(std::shared_ptr<const FilteredView> view)
 {
     const bool newData = !m_view || !view || m_view->store != view->store;
     m_view = std::move(view);
-    m_overMinutes = m_view ? m_view->pyramid.minutesOver(m_limit) : std::vector<std::int64_t>();
+    m_overMinutes = minutesOverLimit();
     if (m_followMs > 0) {
         showNewest();
         return;
@@ -129,13 +129,23 @@ void RateChart::setView(std::shared_ptr<const FilteredView> view)
     redrawNow();
 }
 
-void RateChart::setLimitPerMinute(qint64 limit)
+void RateChart::setLimit(std::optional<LimitSpec> limit)
 {
     if (limit == m_limit)
         return;
     m_limit = limit;
-    m_overMinutes = m_view ? m_view->pyramid.minutesOver(m_limit) : std::vector<std::int64_t>();
+    m_overMinutes = minutesOverLimit();
     scheduleRedraw();
+}
+
+std::vector<std::int64_t> RateChart::minutesOverLimit() const
+{
+    if (!m_view || !m_limit || m_limit->requests <= 0)
+        return {};
+    // N/W: a minute is over when it holds more than the limit's per-minute rate (the exports
+    // count the rolling window exactly; the band is the chart's quick look)
+    const std::int64_t window = m_limit->windowS.value_or(60);
+    return m_view->pyramid.minutesOver(m_limit->requests * 60 / std::max<std::int64_t>(1, window));
 }
 
 void RateChart::setServerLimitWindow(std::optional<qint64> windowS)
@@ -311,7 +321,9 @@ void RateChart::redrawNow()
     m_frame = buildFrame(hasData ? m_view->pyramid : m_noData, req);
 
     const qint64 bucket = m_frame.bucketMs;
-    const double limitY = m_limit > 0 ? double(m_limit) * double(bucket) / 60000.0 : 0;
+    const double limitY = m_limit
+        ? double(m_limit->requests) * double(bucket) / (double(m_limit->windowS.value_or(60)) * 1000.0)
+        : 0;
     const double serverScale = double(bucket) / double(m_serverWindowMs);
     const double top = std::max({ double(m_frame.maxRequests), limitY,
         m_frame.maxServerLimit > 0 ? m_frame.maxServerLimit * serverScale : 0.0 });
@@ -428,7 +440,10 @@ QString RateChart::toolTipAt(QPointF pos) const
     if (slot->serverLimit >= 0)
         html += tr("<br>server-reported limit: %1").arg(slot->serverLimit);
     if (slot->overLimit)
-        html += tr("<br><b>over the limit of %1/min</b>").arg(m_limit);
+        html += tr("<br><b>over the limit of %1</b>")
+                    .arg(m_limit && m_limit->perMinute()
+                            ? tr("%1/min").arg(m_limit->requests)
+                            : m_limit ? limitSpecText(*m_limit) : QString());
     if (slot->requestsMax > 0)
         html += tr("<br><i>click: show these records</i>");
     return html;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "export/summary.h"
 #include "model/filteredview.h"
 #include "model/filterstate.h"
 #include "model/seriesframe.h"
@@ -24,7 +25,9 @@ public:
     ~RateChart() override;
 
     void setView(std::shared_ptr<const FilteredView> view);
-    void setLimitPerMinute(qint64 limit);
+    // The configured limit: its line is scaled to the bucket size. Minutes over it are
+    // banded; for a window other than a minute, minutes over its per-minute rate.
+    void setLimit(std::optional<LimitSpec> limit);
     void setServerLimitWindow(std::optional<qint64> windowS);
     void setUtc(bool utc);
     void setFixedBucketMs(qint64 bucketMs); // 0: follow the zoom
@@ -74,6 +77,7 @@ private:
     void applyColors();
     int plotColumns() const;
     const FrameSlot *slotAt(double timeMs) const;
+    std::vector<std::int64_t> minutesOverLimit() const;
 
     std::unique_ptr<ChartAdapter> m_adapter;
     ChartInteraction *m_interaction = nullptr;
@@ -84,7 +88,7 @@ private:
     SeriesFrame m_frame;
     qint64 m_fromMs = 0;
     qint64 m_toMs = 60000;
-    qint64 m_limit = 0;
+    std::optional<LimitSpec> m_limit;
     qint64 m_serverWindowMs = 60000;
     qint64 m_fixedBucketMs = 0;
     qint64 m_followMs = 0;

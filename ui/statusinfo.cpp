@@ -63,7 +63,8 @@ void StatusInfo::render()
                  .arg(files.toHtmlEscaped())
                  .arg(m_result->store ? m_result->store->size() : 0);
     if (skipped)
-        parts << tr("<span style='color:#D55E00'>%1 lines skipped</span>").arg(skipped);
+        parts << tr("<span style='color:#D55E00'>%1 skipped</span> (View ▸ Problems)")
+                     .arg(skipped == 1 ? tr("1 line") : tr("%1 lines").arg(skipped));
     if (m_view && m_view->store) {
         if (!m_view->all)
             parts << tr("filter keeps %1").arg(m_view->requests());

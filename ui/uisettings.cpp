@@ -20,14 +20,28 @@ UiSettings::UiSettings(const QString &iniPath)
 
 UiSettings::~UiSettings() = default;
 
-qint64 UiSettings::limitPerMinute() const
+std::optional<LimitSpec> UiSettings::limit() const
 {
-    return m_settings->value(QStringLiteral("chart/limitPerMinute"), 600).toLongLong();
+    // "chart/limit" holds --limit's text; older versions kept an integer per minute
+    const QString text = m_settings->contains(QStringLiteral("chart/limit"))
+        ? m_settings->value(QStringLiteral("chart/limit")).toString()
+        : m_settings->value(QStringLiteral("chart/limitPerMinute"), 600).toString();
+    QString error;
+    return parseLimitSpec(text, &error); // "", "0" or garbage: none
+}
+
+void UiSettings::setLimit(std::optional<LimitSpec> limit)
+{
+    m_settings->setValue(
+        QStringLiteral("chart/limit"), limit ? limitSpecText(*limit) : QStringLiteral("0"));
 }
 
 void UiSettings::setLimitPerMinute(qint64 limit)
 {
-    m_settings->setValue(QStringLiteral("chart/limitPerMinute"), limit);
+    LimitSpec spec;
+    spec.requests = limit;
+    spec.windowS = 60;
+    setLimit(limit > 0 ? std::optional<LimitSpec>(spec) : std::nullopt);
 }
 
 ThemeMode UiSettings::theme() const

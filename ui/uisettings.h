@@ -1,11 +1,13 @@
 #pragma once
 
+#include "export/summary.h"
 #include "theme.h"
 
 #include <QByteArray>
 #include <QStringList>
 
 #include <memory>
+#include <optional>
 
 class QSettings;
 
@@ -18,8 +20,10 @@ public:
     explicit UiSettings(const QString &iniPath);
     ~UiSettings();
 
-    qint64 limitPerMinute() const;
-    void setLimitPerMinute(qint64 limit);
+    // The configured limit in --limit's grammar ("600", "100/10s"); nullopt: none.
+    std::optional<LimitSpec> limit() const;
+    void setLimit(std::optional<LimitSpec> limit);
+    void setLimitPerMinute(qint64 limit); // N/60s; 0: none
     ThemeMode theme() const;
     void setTheme(ThemeMode mode);
     bool requestsAsBars() const;

@@ -1,5 +1,7 @@
 #include "cli/cliutil.h"
 
+#include "sources/inputproblems.h"
+
 #include <cstdio>
 
 void printOut(const QString &text)
@@ -24,18 +26,9 @@ int usageError(const QString &message)
 
 void reportInputProblems(const InputReport &r)
 {
-    if (r.notALog) {
-        printErr(QStringLiteral("%1: %2").arg(r.path, r.fatal));
-        return;
+    // the window's Problems panel lists the same (sources/inputproblems.h)
+    for (const InputProblem &p : inputProblems(r)) {
+        if (p.kind != InputProblem::Kind::Duplicates)
+            printErr(p.text());
     }
-    for (const LocatedError &e : r.errors) {
-        if (e.line > 0)
-            printErr(QStringLiteral("%1:%2: %3").arg(r.path).arg(e.line).arg(e.message));
-        else
-            printErr(QStringLiteral("%1: %2").arg(r.path, e.message));
-    }
-    if (r.skipped > std::int64_t(r.errors.size()))
-        printErr(QStringLiteral("%1: %2 more bad records not listed").arg(r.path).arg(r.skipped - std::int64_t(r.errors.size())));
-    if (r.failed())
-        printErr(QStringLiteral("%1: %2").arg(r.path, r.fatal));
 }

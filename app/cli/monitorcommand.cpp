@@ -2,9 +2,8 @@
 #include "cli/cliutil.h"
 #include "cli/commands.h"
 #include "decode/timestamp.h"
-#include "export/redactor.h"
+#include "export/report.h"
 #include "export/reportwriter.h"
-#include "export/summary.h"
 #include "rules/ruleset.h"
 #include "sources/livesession.h"
 
@@ -139,6 +138,9 @@ int runMonitor(const QStringList &args, const ChartDrawing *drawing)
             QStringLiteral(
                 "Rejections at most this many minutes apart form one incident (default 5)."),
             QStringLiteral("MINUTES"), QStringLiteral("5") },
+        { QStringLiteral("headroom"),
+            QStringLiteral("Headroom in percent on the peak for the limit to ask for (default 30)."),
+            QStringLiteral("PERCENT"), QStringLiteral("30") },
         { QStringLiteral("warn-at"),
             QStringLiteral("Early warning when the current minute reaches this percentage of the "
                            "limit (default 90)."),
@@ -209,6 +211,10 @@ int runMonitor(const QStringList &args, const ChartDrawing *drawing)
         return monitorUsage(
             QStringLiteral("invalid --merge-gap \"%1\": expected minutes, a decimal is allowed")
                 .arg(p.value(QStringLiteral("merge-gap"))));
+    const int headroom = p.value(QStringLiteral("headroom")).toInt(&ok);
+    if (!ok || headroom < 0 || headroom > 1000)
+        return monitorUsage(QStringLiteral("invalid --headroom \"%1\": expected a percentage")
+                                .arg(p.value(QStringLiteral("headroom"))));
     const double warnAt = p.value(QStringLiteral("warn-at")).toDouble(&ok);
     if (!ok || !(warnAt > 0 && warnAt <= 1000))
         return monitorUsage(QStringLiteral("invalid --warn-at \"%1\": expected a percentage")
@@ -321,10 +327,10 @@ int runMonitor(const QStringList &args, const ChartDrawing *drawing)
     statusTimer.stop();
     live.stop();
 
-    // as `summarize`: the retry findings and the limit to ask for, and no secrets
-    Summary full = live.summary();
-    addFindings(full, live.store(), kDefaultHeadroomPercent);
-    const Summary summary = redactSummary(std::move(full), Redactor::builtIn());
+    // as `summarize`: the retry findings, the limit to ask for, and no secrets
+    ReportOptions report = live.reportOptions();
+    report.headroomPercent = headroom;
+    const Summary summary = makeReport(live.store(), live.inputReports(), report);
     printErr(QStringLiteral("ratescope monitor: stopped (%1): %2 requests received; capture: %3")
                  .arg(stopReason, grouped(live.requests()), live.capturePath()));
     const QString target = p.isSet(QStringLiteral("output")) ? p.value(QStringLiteral("output"))

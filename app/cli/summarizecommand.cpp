@@ -3,9 +3,8 @@
 #include "cli/cliutil.h"
 #include "decode/timestamp.h"
 #include "export/atomicwrite.h"
-#include "export/redactor.h"
+#include "export/report.h"
 #include "export/reportwriter.h"
-#include "export/summary.h"
 #include "rules/ruleset.h"
 #include "sources/loader.h"
 
@@ -101,10 +100,12 @@ int runSummarize(const QStringList &args, const ChartDrawing *drawing)
         reports.push_back(std::move(r));
     }
     const qint64 loadMs = clock.elapsed();
-    Summary full = buildSummaryWithFindings(store, std::move(reports), limit, loader.reportedLimit(),
-                                            mergeGap, headroom);
-    // secrets never leave, standard output included (summary.md)
-    const Summary summary = redactSummary(std::move(full), Redactor::builtIn());
+    ReportOptions report;
+    report.limit = limit;
+    report.reported = loader.reportedLimit();
+    report.mergeGapMinutes = mergeGap;
+    report.headroomPercent = headroom;
+    const Summary summary = makeReport(store, std::move(reports), report);
     if (p.isSet(QStringLiteral("stats"))) {
         printErr(QStringLiteral("stats: %1 events loaded in %2 ms, analysed in %3 ms; store %4 MB = %5 bytes/event")
                          .arg(store.size())

@@ -186,10 +186,12 @@ QByteArray summaryToCsv(const Summary &s)
     std::string out = "minute,requests,rejected,RATE_LIMITED,TOOL_ERROR,UNCLASSIFIED,limit\n";
     const std::string limit = limitText(s.limit);
     for (const BucketCounts &m : densify(s.minutes, 60000)) {
-        char row[160];
-        std::snprintf(row, sizeof row, "%s,%u,%u,%u,%u,%u,", formatUtcMinute(m.startMs).c_str(),
-                      m.requests, m.rejectedTotal(), m.rejected[0], m.rejected[1], m.rejected[2]);
-        out += row;
+        // every text column goes through csvCell (summary.md), numbers cannot need it
+        out += csvCell(formatUtcMinute(m.startMs));
+        char counts[96];
+        std::snprintf(counts, sizeof counts, ",%u,%u,%u,%u,%u,", m.requests, m.rejectedTotal(),
+                      m.rejected[0], m.rejected[1], m.rejected[2]);
+        out += counts;
         out += csvCell(limit);
         out += '\n';
     }

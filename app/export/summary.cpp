@@ -33,6 +33,18 @@ std::optional<LimitSpec> parseLimitSpec(const QString &text, QString *error)
     return spec;
 }
 
+QString limitSpecText(const LimitSpec &limit)
+{
+    const std::int64_t w = limit.windowS.value_or(60);
+    if (w == 60)
+        return QString::number(limit.requests);
+    if (w % 3600 == 0)
+        return QStringLiteral("%1/%2h").arg(limit.requests).arg(w / 3600);
+    if (w % 60 == 0)
+        return QStringLiteral("%1/%2m").arg(limit.requests).arg(w / 60);
+    return QStringLiteral("%1/%2s").arg(limit.requests).arg(w);
+}
+
 Summary buildSummary(const EventStore &store, std::vector<InputReport> inputs,
                      std::optional<LimitSpec> userLimit, const ReportedLimit &reported,
                      double mergeGapMinutes, const EventSubset *subset)

@@ -85,6 +85,8 @@ EventDetailInfo describeEvent(const EventStore &store, std::size_t e, const Rule
     info.timeMs = store.timeMs(e);
     info.source = store.source(e);
     info.quota = (store.flags(e) & FlagQuota) != 0;
+    info.timeNoZone = (store.flags(e) & FlagTimeNoZone) != 0;
+    info.noResponse = (store.flags(e) & FlagNoResponse) != 0;
     info.status = store.status(e);
     info.message = fromView(store.message(e));
     info.errorCode = fromView(store.errorCode(e));

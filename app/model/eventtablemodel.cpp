@@ -166,11 +166,14 @@ QString EventTableModel::cellText(std::size_t e, int column) const
 {
     const EventStore &store = *m_view->store;
     switch (column) {
-    case TimeColumn:
-        return formatEventTime(store.timeMs(e), m_utc);
+    case TimeColumn: // marked: a time without a zone was read as UTC, it may be off by hours
+        return formatEventTime(store.timeMs(e), m_utc)
+            + ((store.flags(e) & FlagTimeNoZone) ? tr(" (no zone)") : QString());
     case SourceColumn:
         return store.source(e) == Source::None ? QString() : fromView(sourceName(store.source(e)));
     case StatusColumn:
+        if (store.flags(e) & FlagNoResponse)
+            return tr("no response");
         return store.status(e) < 0 ? QString() : QString::number(store.status(e));
     case MethodColumn:
         return fromStd(m_redactor.text(store.method(e)));
@@ -211,6 +214,10 @@ QVariant EventTableModel::data(const QModelIndex &index, int role) const
         if (index.column() == LocationColumn)
             return fromStd(m_redactor.url(store.filePath(store.file(e))))
                 + QStringLiteral(":%1").arg(store.line(e));
+        if (index.column() == TimeColumn && (store.flags(e) & FlagTimeNoZone))
+            return tr("The record's time has no zone: it was read as UTC");
+        if (index.column() == StatusColumn && (store.flags(e) & FlagNoResponse))
+            return tr("The request got no response (HAR status 0): never a 429");
         return QVariant();
     case Qt::TextAlignmentRole:
         if (index.column() == StatusColumn || index.column() == RetryAfterColumn)
@@ -222,6 +229,8 @@ QVariant EventTableModel::data(const QModelIndex &index, int role) const
         return int(store.source(e));
     case TimeMsRole:
         return qint64(store.timeMs(e));
+    case FlagsRole:
+        return int(store.flags(e));
     default:
         return QVariant();
     }

@@ -39,6 +39,7 @@ public:
         EventIndexRole = Qt::UserRole + 1, // int: index in the store
         SourceRole, // int: Source of the event
         TimeMsRole, // qint64
+        FlagsRole, // int: the event's EventFlag bits (no zone, no response, quota)
     };
 
     static constexpr int kFirstRows = 100'000;

@@ -1,8 +1,6 @@
 #include "model/reportexporter.h"
 
-#include "export/redactor.h"
 #include "export/reportwriter.h"
-#include "export/summary.h"
 #include "model/threadpriority.h"
 
 #include <QDir>
@@ -31,25 +29,15 @@ QString ReportExporter::formatOf(const QString &path)
     return QString();
 }
 
-Summary exportSummary(
-    const LoadResult &load, const FilteredView &view, qint64 limitPerMinute, double mergeGap)
+Summary exportSummary(const LoadResult &load, const FilteredView &view, ReportOptions options)
 {
-    std::optional<LimitSpec> limit;
-    if (limitPerMinute > 0) {
-        LimitSpec spec;
-        spec.requests = limitPerMinute;
-        spec.windowS = 60;
-        limit = spec;
-    }
-    const EventStore &store = *view.store;
-    Summary full
-        = buildSummary(store, load.reports, limit, load.reportedLimit, mergeGap, view.subset());
-    addFindings(full, store, kDefaultHeadroomPercent, view.subset());
-    return redactSummary(std::move(full), Redactor::builtIn());
+    options.reported = load.reportedLimit;
+    options.subset = view.subset();
+    return makeReport(*view.store, load.reports, options);
 }
 
 void ReportExporter::start(const QString &path, std::shared_ptr<const LoadResult> load,
-    std::shared_ptr<const FilteredView> view, qint64 limitPerMinute, double mergeGap,
+    std::shared_ptr<const FilteredView> view, ReportOptions options,
     std::optional<TimeRange> range)
 {
     const QString format = formatOf(path);
@@ -68,10 +56,10 @@ void ReportExporter::start(const QString &path, std::shared_ptr<const LoadResult
                 narrowed.fromMs = std::max<qint64>(narrowed.fromMs.value_or(INT64_MIN), *range->fromMs);
             if (range->toMs)
                 narrowed.toMs = std::min<qint64>(narrowed.toMs.value_or(INT64_MAX), *range->toMs);
-            shown = buildFilteredView(view->store, narrowed, mergeGap, 0, {});
+            shown = buildFilteredView(view->store, narrowed, options.mergeGapMinutes, 0, {});
         }
         QString error;
-        writeReport(path, format, exportSummary(*load, *shown, limitPerMinute, mergeGap), *rules,
+        writeReport(path, format, exportSummary(*load, *shown, options), *rules,
             &error, drawing);
         return error;
     }).then(this, [this, path](const QString &error) { Q_EMIT finished(path, error); });

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "export/report.h"
 #include "export/reportwriter.h"
 #include "model/filteredview.h"
 #include "model/loadjob.h"
@@ -30,10 +31,12 @@ public:
     static QString formatOf(const QString &path);
 
 public Q_SLOTS:
-    // limitPerMinute 0: the limit the responses reported, as `summarize` without --limit.
-    // With a range, only the view's events of [fromMs, toMs) (an incident, the visible range).
+    // options: the limit (none: the one the responses reported, as `summarize` without
+    // --limit), incident gap and headroom; the reported limit and the subset come from load
+    // and view. With a range, only the view's events of [fromMs, toMs) (an incident, the
+    // visible range).
     void start(const QString &path, std::shared_ptr<const LoadResult> load,
-        std::shared_ptr<const FilteredView> view, qint64 limitPerMinute, double mergeGap,
+        std::shared_ptr<const FilteredView> view, ReportOptions options,
         std::optional<TimeRange> range = std::nullopt);
 
 Q_SIGNALS:
@@ -45,8 +48,14 @@ private:
     QThreadPool m_pool;
 };
 
-struct Summary;
+// The worker's part, callable from tests: makeReport() of the filtered events (their
+// inputs[].records counted for them, redacted).
+Summary exportSummary(const LoadResult &load, const FilteredView &view, ReportOptions options);
 
-// The worker's part, callable from tests: the redacted summary of the filtered events.
-Summary exportSummary(
-    const LoadResult &load, const FilteredView &view, qint64 limitPerMinute, double mergeGap);
+// What the export dialog lets the user choose for one report.
+struct ExportChoices
+{
+    std::optional<double> mergeGapMinutes; // nullopt: the window's (the filter's)
+    int headroomPercent = kDefaultHeadroomPercent;
+};
+Q_DECLARE_METATYPE(ExportChoices)

@@ -14,12 +14,15 @@ Session::Session(RuleSet rules, QObject *parent)
         m_result = r;
         m_events.setDrillDown(DrillDown {});
         m_details.clear();
+        m_rawLines.clear();
+        m_problems.setReports(r->reports, true);
         m_filter.setStore(r->store);
         Q_EMIT loaded(r);
     });
     connect(&m_live, &LiveFeed::started, this, [this] { m_liveFresh = true; });
     connect(&m_live, &LiveFeed::snapshotReady, this, [this](std::shared_ptr<const LoadResult> r) {
         m_result = r;
+        m_problems.setReports(r->reports, false); // lines of a stream: not read back
         // snapshots of one session only grow: the filter counts what is new
         if (m_liveFresh)
             m_filter.setStore(r->store);
@@ -66,7 +69,7 @@ bool Session::watch(LiveOptions options, QString *error)
 {
     // the window's limit and incident gap, unless the caller chose others
     if (!options.limit)
-        options.limit = limitSpec();
+        options.limit = m_limit;
     options.mergeGapMinutes = m_filter.mergeGapMinutes();
     // batches twice as often as `monitor`: the chart's latency budget is 100 ms in all
     options.ingest.batchMs = std::min(options.ingest.batchMs, 25);
@@ -76,23 +79,23 @@ bool Session::watch(LiveOptions options, QString *error)
     return m_live.start(options, error);
 }
 
-void Session::setLimitPerMinute(qint64 limit)
+void Session::setLimit(std::optional<LimitSpec> limit)
 {
+    if (limit && limit->requests <= 0)
+        limit.reset();
     if (limit == m_limit)
         return;
     m_limit = limit;
-    m_live.setLimit(limitSpec());
-    Q_EMIT limitChanged(limit);
+    m_live.setLimit(m_limit);
+    Q_EMIT limitChanged(m_limit);
 }
 
-std::optional<LimitSpec> Session::limitSpec() const
+void Session::setLimitPerMinute(qint64 limit)
 {
-    if (m_limit <= 0)
-        return std::nullopt;
     LimitSpec spec;
-    spec.requests = m_limit;
+    spec.requests = limit;
     spec.windowS = 60;
-    return spec;
+    setLimit(limit > 0 ? std::optional<LimitSpec>(spec) : std::nullopt);
 }
 
 void Session::setUtc(bool utc)
@@ -110,7 +113,12 @@ void Session::selectRow(int row)
         m_details.request(store(), event);
 }
 
-void Session::exportReport(const QString &path, std::optional<TimeRange> range)
+void Session::exportReport(
+    const QString &path, std::optional<TimeRange> range, ExportChoices choices)
 {
-    m_exporter.start(path, m_result, m_filter.view(), m_limit, m_filter.mergeGapMinutes(), range);
+    ReportOptions options;
+    options.limit = m_limit;
+    options.mergeGapMinutes = choices.mergeGapMinutes.value_or(m_filter.mergeGapMinutes());
+    options.headroomPercent = choices.headroomPercent;
+    m_exporter.start(path, m_result, m_filter.view(), options, range);
 }

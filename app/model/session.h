@@ -6,6 +6,8 @@
 #include "model/incidentmodel.h"
 #include "model/livefeed.h"
 #include "model/loadjob.h"
+#include "model/problemmodel.h"
+#include "model/rawlineloader.h"
 #include "model/reportexporter.h"
 #include "rules/ruleset.h"
 
@@ -29,13 +31,16 @@ public:
     LiveFeed &live() { return m_live; }
     EventTableModel *eventModel() { return &m_events; }
     IncidentModel *incidentModel() { return &m_incidents; }
+    // What the loader skipped or could not read (the Problems panel) and its raw lines.
+    ProblemModel *problemModel() { return &m_problems; }
+    RawLineLoader &rawLines() { return m_rawLines; }
 
     // The last finished load or live snapshot (null before the first).
     std::shared_ptr<const LoadResult> loadResult() const { return m_result; }
     std::shared_ptr<const EventStore> store() const { return m_filter.store(); }
 
-    // Configured limit, requests per minute (0: none).
-    qint64 limitPerMinute() const { return m_limit; }
+    // The configured limit (nullopt: none; reports then use the one the responses reported).
+    std::optional<LimitSpec> limit() const { return m_limit; }
     // No filter computing and the models show the newest view.
     bool isSettled() const { return !m_filter.isBusy() && !m_applyPending; }
 
@@ -43,13 +48,16 @@ public Q_SLOTS:
     void open(const QStringList &paths);
     // Watches live sources instead of what is shown; false + *error when they cannot start.
     bool watch(LiveOptions options, QString *error);
-    void setLimitPerMinute(qint64 limit);
+    void setLimit(std::optional<LimitSpec> limit);
+    void setLimitPerMinute(qint64 limit); // N/60s; 0: none
     void setUtc(bool utc);
     // Detail of the event in a row of the event table (-1: none).
     void selectRow(int row);
     // Writes the report of what is shown (the filtered events; with a range, those of the
     // range only); exporter() says when done.
-    void exportReport(const QString &path, std::optional<TimeRange> range = std::nullopt);
+    // The limit is the window's; the incident gap and headroom what the export dialog says.
+    void exportReport(const QString &path, std::optional<TimeRange> range = std::nullopt,
+        ExportChoices choices = {});
 
 Q_SIGNALS:
     void loaded(std::shared_ptr<const LoadResult> result);
@@ -59,11 +67,10 @@ Q_SIGNALS:
     // filter's viewReady (and the table its rows in batches), so the chart (on viewReady) and
     // a million-row table never share one GUI stall.
     void viewApplied(std::shared_ptr<const FilteredView> view);
-    void limitChanged(qint64 limit);
+    void limitChanged(std::optional<LimitSpec> limit);
 
 private:
     void finishApply();
-    std::optional<LimitSpec> limitSpec() const;
 
     std::shared_ptr<const RuleSet> m_rules;
     LoadJob m_loader;
@@ -73,8 +80,10 @@ private:
     LiveFeed m_live;
     EventTableModel m_events;
     IncidentModel m_incidents;
+    ProblemModel m_problems;
+    RawLineLoader m_rawLines;
     std::shared_ptr<const LoadResult> m_result;
-    qint64 m_limit = 0;
+    std::optional<LimitSpec> m_limit;
     bool m_applyPending = false;
     bool m_liveFresh = false; // the next live snapshot starts a new session's data
 };

@@ -311,7 +311,13 @@ void LiveSession::refreshRates()
 
 std::vector<InputReport> LiveSession::inputReports() const { return m_reports; }
 
-Summary LiveSession::summary() const
+ReportOptions LiveSession::reportOptions() const
 {
-    return buildSummary(m_store, m_reports, m_options.limit, m_reported, m_options.mergeGapMinutes);
+    ReportOptions options;
+    options.limit = m_options.limit;
+    options.reported = m_reported;
+    options.mergeGapMinutes = m_options.mergeGapMinutes;
+    return options;
 }
+
+Summary LiveSession::summary() const { return makeReport(m_store, inputReports(), reportOptions()); }

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "export/summary.h"
+#include "export/report.h"
 #include "rules/ruleset.h"
 #include "sources/earlywarning.h"
 #include "sources/livebatch.h"
@@ -68,7 +68,10 @@ public:
     std::vector<LiveSourceState> sourceStates() const { return m_states; }
     // summary.md inputs[]: one per source, in the order given.
     std::vector<InputReport> inputReports() const;
-    // The summary of everything received (summary.md), as `summarize` would write it.
+    // The limit, reported limit and incident gap of this session, for makeReport().
+    ReportOptions reportOptions() const;
+    // The report of everything received (summary.md), as `summarize` would write it:
+    // makeReport() of store() and inputReports().
     Summary summary() const;
 
     // Latency of the last batch: from its oldest line's arrival to its delivery here.

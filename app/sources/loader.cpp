@@ -908,6 +908,7 @@ InputReport Loader::load(const QString &path)
     }
     report.gzip = src->gzip();
     const std::uint16_t file = m_store.addFile(path.toStdString());
+    report.storeFile = file;
     Impl impl { *this, report, *src, file };
 
     Buffer buf;
@@ -940,6 +941,7 @@ InputReport Loader::load(const QString &path)
             report = InputReport {};
             report.path = asDocument.path;
             report.gzip = asDocument.gzip;
+            report.storeFile = asDocument.storeFile;
             impl.ndjson(std::move(buf), true);
             if (report.records == 0 && report.duplicates == 0)
                 report = std::move(asDocument);

@@ -34,6 +34,7 @@ struct InputReport
     std::vector<LocatedError> errors; // the first kMaxErrors, by line
     QString fatal; // why the input could not be read at all (exit status 1)
     bool notALog = false; // fatal because nothing in it is a record: one message, not one per line
+    int storeFile = -1; // the store's file index its events carry (-1: none, e.g. a live source)
 
     bool failed() const { return !fatal.isEmpty(); }
     void addError(std::uint64_t line, QString message)

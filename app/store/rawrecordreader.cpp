@@ -120,3 +120,66 @@ QByteArray RawRecordReader::read(const EventStore &store, std::size_t event, QSt
 {
     return read(QString::fromStdString(store.filePath(store.file(event))), store.offset(event), error);
 }
+
+QByteArray RawRecordReader::readLine(
+    const QString &path, std::uint64_t line, QString *error, bool *cut, std::size_t maxBytes)
+{
+    if (cut)
+        *cut = false;
+    if (path == QLatin1String("-")) {
+        *error = QStringLiteral("standard input cannot be read again");
+        return {};
+    }
+    if (line == 0) {
+        *error = QStringLiteral("the problem is the file as a whole, not one line");
+        return {};
+    }
+    auto src = ByteSource::open(path, error);
+    if (!src)
+        return {};
+    std::string buf(256 * 1024, '\0');
+    std::uint64_t current = 1; // the line the next byte belongs to
+    QByteArray out;
+    bool done = false;
+    while (!done) {
+        const auto n = src->read(buf.data(), buf.size());
+        if (n < 0) {
+            *error = src->error();
+            return {};
+        }
+        if (n == 0)
+            break;
+        const char *p = buf.data();
+        const char *end = p + n;
+        while (p < end && current < line) { // skip whole lines
+            const void *nl = std::memchr(p, '\n', std::size_t(end - p));
+            if (!nl) {
+                p = end;
+                break;
+            }
+            p = static_cast<const char *>(nl) + 1;
+            ++current;
+        }
+        if (current < line)
+            continue;
+        const void *nl = std::memchr(p, '\n', std::size_t(end - p));
+        const char *stop = nl ? static_cast<const char *>(nl) : end;
+        const std::size_t room = maxBytes - std::size_t(out.size());
+        const std::size_t take = std::min<std::size_t>(room, std::size_t(stop - p));
+        out.append(p, qsizetype(take));
+        if (take < std::size_t(stop - p)) {
+            if (cut)
+                *cut = true;
+            done = true;
+        }
+        done = done || nl != nullptr;
+    }
+    if (current < line) {
+        *error = QStringLiteral("the file has no line %1 now (it changed since it was loaded)")
+                     .arg(line);
+        return {};
+    }
+    if (out.endsWith('\r'))
+        out.chop(1);
+    return out;
+}

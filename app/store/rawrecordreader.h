@@ -19,4 +19,11 @@ public:
     // The raw text, or an empty array with *error set (file gone, changed, unreadable).
     static QByteArray read(const QString &path, std::uint64_t offset, QString *error);
     static QByteArray read(const EventStore &store, std::size_t event, QString *error);
+
+    // Line `line` (1-based, of the decompressed text) of an input, without its line end: a
+    // line the loader skipped, which the store has no offset for. It reads from the start,
+    // so call it off the GUI thread. Longer lines are cut at maxBytes (*cut says so).
+    static constexpr std::size_t kMaxLineBytes = 64 * 1024;
+    static QByteArray readLine(const QString &path, std::uint64_t line, QString *error,
+        bool *cut = nullptr, std::size_t maxBytes = kMaxLineBytes);
 };
