@@ -1,6 +1,7 @@
 #include "decode/yamltree.h"
 
 #include <nlohmann/json.hpp>
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/exceptions.h>
 #include <yaml-cpp/mark.h>
@@ -174,6 +175,10 @@ YamlListRead readList(std::string_view text, bool rootList, const std::vector<st
         YAML::Parser parser(in);
         // a cassette is one document; a second one ("---" again) is not read
         parser.HandleNextDocument(events);
+    } catch (const YAML::DeepRecursion &) { // its message says "bad file"
+        events.result.ok = false;
+        events.result.error = "nesting deeper than 2,000 levels";
+        events.result.errorLine = events.lastLine; // where the nesting started
     } catch (const YAML::Exception &e) {
         events.result.ok = false;
         events.result.error = e.msg.empty() ? std::string("unreadable YAML") : e.msg;
