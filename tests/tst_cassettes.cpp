@@ -52,6 +52,7 @@ private Q_SLOTS:
     void recordedAtWithoutZoneIsUtc();
     void storedBodies_data();
     void storedBodies();
+    void reqLlmHeaderArraysAndCapturedAt();
     void yamlThatIsNotACassetteIsNotALog();
     void summarizeReadsAllTen();
     void detailShowsTheDecodedGzipBody();
@@ -215,6 +216,23 @@ void TestCassettes::storedBodies()
     QCOMPARE(l.reports.front().records, std::int64_t(1));
     QCOMPARE(l.store->status(0), 429);
     QCOMPARE(QString::fromLatin1(sourceName(l.store->source(0)).data()), source);
+}
+
+void TestCassettes::reqLlmHeaderArraysAndCapturedAt()
+{
+    // the other ReqLLM variant: header values as arrays, captured_at, a {"b64": …} body
+    const QByteArray body = QByteArray(R"({"error":{"code":"rate_limit_exceeded"}})").toBase64();
+    const QByteArray fixture = "{\n  \"request\": {\"method\": \"POST\", \"url\": \"https://api.openai.com/v1/responses\"},\n"
+                               "  \"response\": {\"status\": 429, \"headers\": {\"date\": [\"Tue, 07 Oct 2025 13:56:56 GMT\"],\n"
+                               "    \"x-ratelimit-limit-requests\": [\"500\"], \"retry-after\": [\"7\"]}, \"body\": {\"b64\": \""
+            + body + "\"}},\n  \"captured_at\": \"2025-10-07T13:57:00.250Z\"\n}\n";
+    const Loaded l = loadFiles({ writeFile(QDir(m_dir.path()), QStringLiteral("reqllm.json"), fixture) });
+    QCOMPARE(l.reports.front().format, QStringLiteral("reqllm"));
+    QCOMPARE(l.store->size(), std::size_t(1));
+    QCOMPARE(QString::fromStdString(formatUtcMs(l.store->timeMs(0))), QStringLiteral("2025-10-07T13:57:00.250Z")); // not Date
+    QCOMPARE(l.store->source(0), Source::RateLimited);
+    QCOMPARE(l.store->serverLimit(0), 500);
+    QCOMPARE(l.store->retryAfterMs(0), 7000);
 }
 
 void TestCassettes::yamlThatIsNotACassetteIsNotALog()
