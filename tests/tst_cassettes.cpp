@@ -198,6 +198,8 @@ void TestCassettes::storedBodies_data()
     QTest::addRow("gzip said, text stored (R vcr)") << "{string: '" + json + "'}" << QByteArray("gzip") << "RATE_LIMITED";
     QTest::addRow("parsed_body (pydantic-ai)") << QByteArray("\n    parsed_body: {error: {code: rate_limit_exceeded}}") << QByteArray() << "RATE_LIMITED";
     QTest::addRow("not base64: status and headers kept") << QByteArray("{string: !!binary '%%%not base64'}") << QByteArray() << "UNCLASSIFIED";
+    const QByteArray bomb = qCompress(QByteArray(80 << 20, ' ') + json, 9).mid(4); // 80 MiB from ~80 KiB
+    QTest::addRow("deflate bomb over 64 MiB: status and headers kept") << "{string: !!binary " + bomb.toBase64() + "}" << QByteArray("deflate") << "UNCLASSIFIED";
     QTest::addRow("corrupt gzip: status and headers kept") << QByteArray("{string: !!binary H4sIAAAAAAAAA1SQS0}") << QByteArray("gzip") << "UNCLASSIFIED";
 }
 

@@ -167,7 +167,7 @@ bool decodeResponseBody(const std::vector<HeaderField> &headers, std::string_vie
         how += gzip ? ", gzip" : ", deflate";
         std::string inflated;
         if (!bodycodec::inflate(data, inflated)) {
-            how += ": corrupt compressed data, body not read";
+            how += ": corrupt, or over 64 MiB inflated: body not read";
             return false;
         }
         body = std::move(inflated);

@@ -153,7 +153,7 @@ CassetteBody decodeBody(const YamlNode *response, std::string_view *view)
         how += gzip ? ", gzip" : ", deflate";
         std::string inflated;
         if (!bodycodec::inflate(data, inflated)) {
-            out.stored = how + ": corrupt compressed data, body not read";
+            out.stored = how + ": corrupt, or over 64 MiB inflated: body not read";
             return out;
         }
         bytes = std::move(inflated);
