@@ -855,9 +855,9 @@ struct Loader::Impl
             fixed.append(kPad, ' ');
             lines = LineCounter(fixed.data());
             calls = 0;
-            r = decoder.decode(fixed.data(), fn, fixed.size(), onRecord, onError);
-            text = fixed.data();
+            text = fixed.data(); // before decoding: onRecord's offsets are counted from it
             textLen = fn;
+            r = decoder.decode(fixed.data(), fn, fixed.size(), onRecord, onError);
         }
         // Lone surrogate escapes read as U+FFFD, like invalid UTF-8 (same length: lines and
         // offsets stay); the entries the first pass gave are not given again.
