@@ -90,10 +90,9 @@ void TestCassettes::realRecordings_data()
     QTest::addRow("Ruby VCR: Gemini RESOURCE_EXHAUSTED, no rate-limit headers")
         << "crmne__ruby_llm__gemini_429_quota_failure.yml" << "vcr-yaml" << 0 << "429"
         << "UNCLASSIFIED" << "-" << "-" << -1 << "2026-08-19T14:35:11.000Z" << "";
-    // X-Ratelimit-Limit-Req-Minute is not among the headers ratelimitheaders.cpp reads
     QTest::addRow("Ruby VCR: Mistral, second body a Ruby !binary")
         << "crmne__ruby_llm__mistral_multiturn.yml" << "vcr-yaml" << 0 << "200 200" << "- -"
-        << "- -" << "- -" << -1 << "2026-08-19T14:35:13.000Z" << "";
+        << "- -" << "100 100" << 100 << "2026-08-19T14:35:13.000Z" << "";
     QTest::addRow("pydantic-ai: trap 200 with retry-after, no time at all")
         << "pydantic__pydantic-ai__anthropic_retry_after_on_200.yaml" << "vcr-yaml" << 2 << ""
         << "" << "" << "" << -1 << "" << "2: no time";
