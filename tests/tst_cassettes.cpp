@@ -57,6 +57,7 @@ private Q_SLOTS:
     void summarizeReadsAllTen();
     void detailShowsTheDecodedGzipBody();
     void detailOfAnHttprrExchangeIsDechunked();
+    void detailOfAnHttprrExchangeIsRedacted();
 
 private:
     QTemporaryDir m_dir;
@@ -298,8 +299,21 @@ void TestCassettes::detailOfAnHttprrExchangeIsDechunked()
     QCOMPARE(l.store->source(0), Source::RateLimited); // the rules read the de-chunked body
     QString error;
     const QByteArray raw = RawRecordReader::read(*l.store, 0, &error);
-    QVERIFY2(raw.contains("(body: chunked → 43 bytes of JSON)"), raw.constData());
-    QVERIFY2(raw.contains(R"({"error":{"type":"rate_limit_error"},"x":1})"), raw.constData());
+    QVERIFY2(raw.contains(R"("body_stored":"chunked → 43 bytes of JSON")"), raw.constData());
+    QVERIFY2(raw.contains(R"("body":{"error":{"type":"rate_limit_error"},"x":1})"), raw.constData());
+}
+
+void TestCassettes::detailOfAnHttprrExchangeIsRedacted()
+{
+    // the request carries "X-Api-Key: test-api-key": raw HTTP header lines, not JSON
+    const Loaded l = loadFiles({ llm("tmc__langchaingo__anthropic_429_concurrency.httprr") });
+    QCOMPARE(l.store->size(), std::size_t(1));
+    EventDetailInfo info = describeEvent(*l.store, 0, RuleSet::builtIn());
+    QString error;
+    attachRawRecord(info, RawRecordReader::read(*l.store, 0, &error), Redactor::builtIn());
+    QVERIFY2(info.raw.contains(QString::fromUtf8("\"body_stored\": \"raw → 261 bytes of JSON\"")), qPrintable(info.raw));
+    QVERIFY2(info.raw.contains(QLatin1String("X-Api-Key")), qPrintable(info.raw));
+    QVERIFY2(!info.raw.contains(QLatin1String("test-api-key")), qPrintable(info.raw));
 }
 
 QTEST_GUILESS_MAIN(TestCassettes)

@@ -4,6 +4,8 @@
 #include "decode/recorddecoder.h"
 #include "decode/timestamp.h"
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 
 namespace {
@@ -293,22 +295,49 @@ std::string httprrExchangeForDisplay(std::string_view text, std::string *error)
     }
     const std::string_view request = text.substr(lineSize, std::size_t(n));
     const std::string_view response = text.substr(lineSize + std::size_t(n), std::size_t(m));
-    std::vector<HeaderField> headers;
-    const Message resp = parseMessage(response, &headers);
-    const Message req = parseMessage(request, nullptr);
-    std::string out(request.substr(0, std::size_t(req.body.data() - request.data())));
-    if (!req.complete)
-        out = std::string(request);
-    else if (!req.body.empty())
-        out += std::string(req.body.substr(0, 4096)) + (req.body.size() > 4096 ? "…" : "");
-    while (!out.empty() && (out.back() == '\n' || out.back() == '\r'))
-        out.pop_back();
-    out += "\n\n";
-    if (!resp.complete)
-        return out + std::string(response);
-    out += std::string(response.substr(0, std::size_t(resp.body.data() - response.data())));
+    std::vector<HeaderField> requestHeaders, responseHeaders;
+    const Message req = parseMessage(request, &requestHeaders);
+    const Message resp = parseMessage(response, &responseHeaders);
+    // JSON, like a cassette's interaction: the pane lists its rate-limit headers and the
+    // redactor reads header names (X-Api-Key, Authorization) and body keys by structure.
+    using json = nlohmann::ordered_json;
+    auto headersOf = [](const std::vector<HeaderField> &headers) {
+        json o = json::object();
+        for (const HeaderField &h : headers) {
+            const std::string k(h.name), v(h.value);
+            if (!o.contains(k))
+                o[k] = v;
+            else if (o[k].is_array())
+                o[k].push_back(v);
+            else
+                o[k] = json::array({ o[k], v });
+        }
+        return o;
+    };
+    auto bodyOf = [](const std::string &body) {
+        json parsed = json::parse(body, nullptr, false);
+        return !parsed.is_discarded() && (parsed.is_object() || parsed.is_array()) ? parsed : json(body);
+    };
+    json out = json::object();
+    json r = json::object();
+    r["line"] = std::string(req.startLine);
+    r["headers"] = headersOf(requestHeaders);
+    if (req.complete && !req.body.empty())
+        r["body"] = bodyOf(std::string(req.body.substr(0, 64 * 1024)));
+    out["request"] = std::move(r);
+    json s = json::object();
+    s["line"] = std::string(resp.startLine);
+    int status = 0;
+    if (parseStatusLine(resp.startLine, status))
+        s["status"] = status;
+    s["headers"] = headersOf(responseHeaders);
     std::string body, how;
-    decodeResponseBody(headers, resp.body, body, how);
-    out += "(body: " + how + ")\n" + body;
-    return out;
+    if (resp.complete) {
+        const bool ok = decodeResponseBody(responseHeaders, resp.body, body, how);
+        s["body_stored"] = how;
+        if (ok)
+            s["body"] = bodyOf(body);
+    }
+    out["response"] = std::move(s);
+    return out.dump(-1, ' ', false, json::error_handler_t::replace);
 }

@@ -24,8 +24,9 @@ void readHttprrTrace(std::string_view text, RecordDecoder &decoder,
                              &onError);
 
 // One exchange starting at its "N M" line (as RawRecordReader reads it back), for the detail
-// pane: the request head, the response head, how the body was stored and the decoded body.
-// Empty with *error set when the text is not one.
+// pane, as JSON: request and response lines and headers, how the body was stored
+// ("body_stored": "chunked → 43 bytes of JSON") and the decoded body. Empty with *error set
+// when the text is not one.
 std::string httprrExchangeForDisplay(std::string_view text, std::string *error);
 
 // Bytes of the exchange that starts at text[0] ("N M\n" + N + M), or 0 when unreadable.
