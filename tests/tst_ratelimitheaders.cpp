@@ -116,6 +116,11 @@ void TestRateLimitHeaders::read_data()
                "anthropic-ratelimit-input-tokens-limit: 100" }
         << kT << false << kNoRetry << kNone << kNone << kNone << kNone << false;
 
+    // llm/crmne__ruby_llm__mistral_multiturn.yml: Mistral's per-minute request bucket, no reset
+    QTest::addRow("mistral req-minute, tokens-minute ignored")
+        << QStringList { "X-Ratelimit-Limit-Tokens-Minute: 100000", "X-Ratelimit-Remaining-Tokens-Minute: 98188",
+               "X-Ratelimit-Tokens-Query-Cost: 166", "X-Ratelimit-Limit-Req-Minute: 100", "X-Ratelimit-Remaining-Req-Minute: 97" }
+        << kT << false << kNoRetry << qint64(100) << qint64(60) << qint64(97) << kNone << false;
     // OpenAI (documented header names; request limits are per minute)
     QTest::addRow("openai requests, 6m0s reset")
         << QStringList { "x-ratelimit-limit-requests: 10000", "x-ratelimit-limit-tokens: 200",

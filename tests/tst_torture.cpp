@@ -391,6 +391,18 @@ void TestTorture::nastyInputs_data()
         << "torture/pygithub-cut-mid-exchange.txt" << 1 << -1
         << L { "12: incomplete PyGithub exchange" } << ""
         << "format=pygithub";
+    // recorders of issue 15: YAML cassettes and httprr traces
+    QTest::addRow("YAML billion laughs: aliases never expanded") << "torture/yaml-billion-laughs.yaml" << 1 << -1
+        << L { "24: no time", "32: not a cassette interaction" } << "" << "format=vcr-yaml";
+    QTest::addRow("YAML: 100,000 [ after an interaction") << "torture/yaml-deep-nesting.yaml" << 1 << -1
+        << L { "14: YAML: nesting deeper than 2,000 levels" } << "" << "format=vcr-yaml";
+    QTest::addRow("YAML: Ruby, Python and made-up tags, an undeclared handle") << "torture/yaml-unknown-tags.yaml" << 2 << 0
+        << L {} << "" << "format=vcr-yaml";
+    QTest::addRow("YAML that is not a cassette") << "torture/not-a-cassette.yaml" << 0 << -1 << L {} << "not a cassette" << "";
+    QTest::addRow("httprr trace cut mid-exchange") << "torture/httprr-truncated.httprr" << 1 << -1
+        << L { "16: truncated httprr trace: the exchange declares 68 + 159 bytes, 197 remain" } << "" << "format=httprr";
+    QTest::addRow("httprr length prefix past the end") << "torture/httprr-length-past-eof.httprr" << 1 << -1
+        << L { "16: truncated httprr trace: the exchange declares 99999999999999 + 5" } << "" << "format=httprr";
     // gzip
     QTest::addRow("gzip of nothing") << "torture/gzip-of-nothing.ndjson.gz" << 0 << -1 << L {} << ""
                                      << "";

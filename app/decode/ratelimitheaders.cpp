@@ -12,7 +12,8 @@
 // - Headers are read in families: Skytells (x-skytells-ratelimit-*-requests, -window),
 //   OpenAI (x-ratelimit-*-requests), Anthropic (anthropic-ratelimit-requests-*), IETF
 //   (RateLimit-Limit/-Remaining/-Reset, RateLimit, RateLimit-Policy) and plain
-//   X-RateLimit-* (GitHub, Reddit, Discord's x-ratelimit-reset-after). `limit` is the
+//   X-RateLimit-* (GitHub, Reddit, Discord's x-ratelimit-reset-after), Mistral
+//   (x-ratelimit-{limit,remaining}-req-minute, no reset header). `limit` is the
 //   smallest request limit of all families (ties: the one with a window, then the order
 //   above); windowS, remaining and resetMs come from the same family, and remaining/resetMs
 //   fall back to the first family (same order) that has them when that family has none.
@@ -349,7 +350,7 @@ struct IetfState
     }
 };
 
-enum FamilyIndex { Skytells, OpenAi, Anthropic, Ietf, XRateLimit, FamilyCount };
+enum FamilyIndex { Skytells, OpenAi, Anthropic, Ietf, XRateLimit, Mistral, FamilyCount };
 
 constexpr std::int64_t kPerMinute = 60;
 
@@ -532,6 +533,10 @@ RateLimitInfo readRateLimitHeaders(
             families[OpenAi].setRemaining(value);
         } else if (equalsIgnoreCase(name, "x-ratelimit-reset-requests")) {
             families[OpenAi].setReset(value, recordTimeMs);
+        } else if (equalsIgnoreCase(name, "x-ratelimit-limit-req-minute")) {
+            families[Mistral].setLimit(value, kPerMinute);
+        } else if (equalsIgnoreCase(name, "x-ratelimit-remaining-req-minute")) {
+            families[Mistral].setRemaining(value);
         } else if (equalsIgnoreCase(name, "anthropic-ratelimit-requests-limit")) {
             families[Anthropic].setLimit(value, kPerMinute);
         } else if (equalsIgnoreCase(name, "anthropic-ratelimit-requests-remaining")) {

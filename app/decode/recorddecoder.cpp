@@ -252,7 +252,7 @@ struct Slots
     std::optional<double> statusRecord, statusResponse;
     std::string_view scope, path;
     std::string_view recErrorCode, bodyErrorCode, detailsErrorCode, errorId, errErrorId, errCode,
-            errType, type, code;
+            errType, type, code, errStatus;
     std::string_view recErrorMessage, message, errMessage;
     bool container = false; // the object held other records (HAR, page, cassette)
     bool nock = false;
@@ -731,6 +731,14 @@ struct RecordDecoder::Impl
                 return json::skip(v, depth); // gRPC numeric codes name no source
             return str(v, level == Level::Error ? c.s.errCode : c.s.code, depth);
         }
+        if (k == K::k_status && level == Level::Error) { // Gemini: error.status RESOURCE_EXHAUSTED
+            od::json_type t;
+            if (auto e = v.type().get(t))
+                return e;
+            if (t != od::json_type::string)
+                return json::skip(v, depth);
+            return str(v, c.s.errStatus, depth);
+        }
         if (k == K::k_error) {
             od::json_type t;
             if (auto e = v.type().get(t))
@@ -1090,7 +1098,7 @@ struct RecordDecoder::Impl
         // formats.md §2: the record's top-level error_code decides, then the body's own.
         for (std::string_view code : { s.recErrorCode, s.bodyErrorCode, s.detailsErrorCode,
                                        s.errorId, s.errErrorId, s.errCode, s.errType, s.type,
-                                       s.code })
+                                       s.code, s.errStatus })
             err.addCode(code);
         if (!s.recErrorMessage.empty())
             err.message = s.recErrorMessage;
@@ -1342,7 +1350,7 @@ void RecordDecoder::decodeBodyText(std::string_view text, RawRecord &rec)
     };
     // body codes come after any the record itself named
     for (std::string_view code : { s.bodyErrorCode, s.detailsErrorCode, s.errorId, s.errErrorId,
-                                   s.errCode, s.errType, s.type, s.code })
+                                   s.errCode, s.errType, s.type, s.code, s.errStatus })
         dst.addCode(keep(code));
     if (dst.toolErrorCode.empty())
         dst.toolErrorCode = keep(tmp.error.toolErrorCode);

@@ -1,7 +1,10 @@
 #include "sources/loader.h"
 
 #include "decode/jsonvalue.h"
+#include "decode/httprr.h"
 #include "decode/pygithub.h"
+#include "decode/reqllm.h"
+#include "decode/yamlcassette.h"
 #include "decode/recorddecoder.h"
 #include "sources/bytesource.h"
 #include "sources/idset.h"
@@ -65,6 +68,18 @@ const char *formatName(DocumentShape shape)
         break;
     }
     return "ndjson";
+}
+
+// A .yaml/.yml file (or one that opens with "---" or "%YAML") that the sniffer did not take
+// for a cassette: one "not a log" message instead of one error per line.
+bool isYamlNotCassette(const QString &path, std::string_view head)
+{
+    QString name = path.toLower();
+    if (name.endsWith(QLatin1String(".gz")))
+        name.chop(3);
+    const bool yamlName = name.endsWith(QLatin1String(".yaml")) || name.endsWith(QLatin1String(".yml"));
+    const bool yamlStart = head.substr(0, 3) == "---" || head.substr(0, 5) == "%YAML";
+    return (yamlName || yamlStart) && looksLikeYaml(head);
 }
 
 QString scalarMessage(const char *p, const char *end)
@@ -560,7 +575,7 @@ struct Loader::Impl
         return 0;
     }
 
-    enum class Kind { Ndjson, Document, PyGithub, Binary };
+    enum class Kind { Ndjson, Document, PyGithub, YamlCassette, Httprr, ReqLlm, Binary };
 
     Kind sniff(const char *p, std::size_t n)
     {
@@ -576,6 +591,10 @@ struct Loader::Impl
             return Kind::Ndjson;
         if (!nul && looksLikePyGithub(std::string_view(p, std::size_t(end - p))))
             return Kind::PyGithub;
+        if (!nul && looksLikeHttprr(std::string_view(p, std::size_t(end - p))))
+            return Kind::Httprr;
+        if (!nul && looksLikeYamlCassette(std::string_view(p, std::size_t(end - p))))
+            return Kind::YamlCassette;
         if (*p != '{' && *p != '[')
             return nul ? Kind::Binary : Kind::Ndjson;
         // NDJSON when the first non-blank line is a whole JSON value, or when the next one is
@@ -601,6 +620,8 @@ struct Loader::Impl
             ++q;
         if (q < end && *q == '{' && completeLine(q))
             return Kind::Ndjson;
+        if (looksLikeReqLlm(std::string_view(p, std::size_t(end - p))))
+            return Kind::ReqLlm;
         return Kind::Document;
     }
 
@@ -860,9 +881,15 @@ struct Loader::Impl
         lastLine = lines.lineOf(text + textLen); // `lines` counts in the text decoded last
     }
 
-    void pygithub(Buffer &&first, bool eof)
+    using WholeFileReader = void (*)(std::string_view, RecordDecoder &,
+                                     const std::function<void(RawRecord &, std::uint64_t, std::uint64_t)> &,
+                                     const std::function<void(std::uint64_t, std::string_view)> &);
+
+    // Recorder formats read from the whole input at once (PyGithub, YAML cassettes, httprr,
+    // ReqLLM): each record comes with its line and byte offset.
+    void wholeFile(Buffer &&first, bool eof, QString format, WholeFileReader read)
     {
-        report.format = QStringLiteral("pygithub");
+        report.format = std::move(format);
         Buffer buf = std::move(first);
         bool failed = false;
         while (!eof && !failed) {
@@ -871,7 +898,7 @@ struct Loader::Impl
         }
         EventBuilder builder(l.m_rules, l.m_options.range);
         RecordDecoder decoder;
-        readPyGithubReplay(
+        read(
                 std::string_view(buf.data(), buf.len), decoder,
                 [&](RawRecord &rec, std::uint64_t line, std::uint64_t offset) {
                     const auto outcome =
@@ -929,7 +956,16 @@ InputReport Loader::load(const QString &path)
         report.fatal = QStringLiteral("not a log: binary data (NUL bytes near the start)");
         return report;
     case Impl::Kind::PyGithub:
-        impl.pygithub(std::move(buf), eof);
+        impl.wholeFile(std::move(buf), eof, QStringLiteral("pygithub"), readPyGithubReplay);
+        break;
+    case Impl::Kind::YamlCassette:
+        impl.wholeFile(std::move(buf), eof, QStringLiteral("vcr-yaml"), readYamlCassette);
+        break;
+    case Impl::Kind::Httprr:
+        impl.wholeFile(std::move(buf), eof, QStringLiteral("httprr"), readHttprrTrace);
+        break;
+    case Impl::Kind::ReqLlm:
+        impl.wholeFile(std::move(buf), eof, QStringLiteral("reqllm"), readReqLlmFixture);
         break;
     case Impl::Kind::Document:
         impl.document(buf, eof);
@@ -948,6 +984,12 @@ InputReport Loader::load(const QString &path)
         }
         break;
     case Impl::Kind::Ndjson:
+        if (isYamlNotCassette(path, std::string_view(buf.data(), buf.len))) {
+            report.notALog = true;
+            report.fatal = QStringLiteral("not a log: YAML, but not a cassette (no top-level "
+                                          "interactions: or http_interactions: list)");
+            return report;
+        }
         impl.ndjson(std::move(buf), eof);
         break;
     }

@@ -1,5 +1,7 @@
 #include "store/rawrecordreader.h"
 
+#include "decode/httprr.h"
+#include "decode/yamlcassette.h"
 #include "sources/bytesource.h"
 
 #include <cstring>
@@ -34,6 +36,27 @@ std::size_t valueEnd(const std::string &text)
     return std::string::npos;
 }
 
+// End of a YAML list item that starts at text[0] with `indent` spaces before its "- ": the
+// start of the first later line that is not blank and is indented no deeper.
+std::size_t yamlItemEnd(const std::string &text, std::size_t indent)
+{
+    std::size_t pos = text.find('\n');
+    while (pos != std::string::npos) {
+        const std::size_t lineStart = pos + 1;
+        const std::size_t nl = text.find('\n', lineStart);
+        if (nl == std::string::npos)
+            return std::string::npos; // the line may go on in the next read
+        std::size_t k = lineStart;
+        while (k < nl && text[k] == ' ')
+            ++k;
+        const bool blank = k == nl || (k + 1 == nl && text[k] == '\r');
+        if (!blank && k - lineStart <= indent && text[k] != '#')
+            return lineStart;
+        pos = nl;
+    }
+    return std::string::npos;
+}
+
 } // namespace
 
 QByteArray RawRecordReader::read(const QString &path, std::uint64_t offset, QString *error)
@@ -62,6 +85,8 @@ QByteArray RawRecordReader::read(const QString &path, std::uint64_t offset, QStr
     bool decided = false;
     int newlines = 0;
     bool pygithub = false;
+    enum class Recorder { None, YamlItem, Httprr } recorder = Recorder::None;
+    std::size_t itemIndent = 0;
     for (;;) {
         const auto n = src->read(buf.data(), buf.size());
         if (n < 0) {
@@ -77,14 +102,31 @@ QByteArray RawRecordReader::read(const QString &path, std::uint64_t offset, QStr
                 k = 3;
             while (k < text.size() && (text[k] == ' ' || text[k] == '\t'))
                 ++k;
-            if (k < text.size()) {
+            if (k + 1 < text.size() && text[k] == '-' && (text[k + 1] == ' ' || text[k + 1] == '\n')) {
+                decided = true; // a YAML cassette's interaction: "- request:" (kept indented)
+                recorder = Recorder::YamlItem;
+                itemIndent = k;
+            } else if (k < text.size() && text[k] >= '0' && text[k] <= '9' && httprrExchangeSize(text) > 0) {
+                decided = true; // an httprr exchange: its "N M" line
+                recorder = Recorder::Httprr;
+            } else if (k < text.size()) {
                 decided = true;
                 jsonValue = text[k] == '{' || text[k] == '[';
                 pygithub = text.compare(k, 4, "http") == 0;
                 text.erase(0, k);
             }
         }
-        if (decided && jsonValue) {
+        if (recorder == Recorder::Httprr) {
+            if (text.size() >= httprrExchangeSize(text)) {
+                end = std::size_t(httprrExchangeSize(text));
+                break;
+            }
+        } else if (recorder == Recorder::YamlItem) {
+            // the item ends where a later non-blank line is indented no deeper than its "- "
+            end = yamlItemEnd(text, itemIndent);
+            if (end != std::string::npos)
+                break;
+        } else if (decided && jsonValue) {
             // a line of NDJSON and a value inside a document (a pretty-printed HAR entry spans
             // lines) both end at the value's close; until that is read, read on
             const std::size_t ve = valueEnd(text);
@@ -107,8 +149,20 @@ QByteArray RawRecordReader::read(const QString &path, std::uint64_t offset, QStr
         if (text.size() > kMaxRecordBytes)
             break;
     }
+    if (end == std::string::npos && recorder == Recorder::YamlItem) {
+        text.push_back('\n'); // the file's last line may lack its newline
+        end = yamlItemEnd(text, itemIndent);
+    }
     if (end != std::string::npos)
         text.resize(end);
+    if (recorder != Recorder::None) {
+        // shown decoded: the body as the rules read it, and how the recorder stored it
+        std::string err;
+        const std::string shown = recorder == Recorder::Httprr ? httprrExchangeForDisplay(text, &err)
+                                                               : yamlInteractionForDisplay(text, &err);
+        if (!shown.empty())
+            return QByteArray::fromStdString(shown);
+    }
     if (text.size() > kMaxRecordBytes)
         text.resize(kMaxRecordBytes);
     while (!text.empty() && (text.back() == '\r' || text.back() == '\n'))
