@@ -1,5 +1,6 @@
 // `ratescope summarize` as scripts see it: exit status, messages on stderr, atomic -o, stdin.
 #include "cli/chartneed.h"
+#include "runbinary.h"
 #include "testutil.h"
 
 #include <QElapsedTimer>
@@ -11,26 +12,12 @@
 
 namespace {
 
-struct Run
-{
-    int exitCode = -1;
-    QByteArray out;
-    QString err;
-};
+using Run = BinaryRun;
 
 Run run(const QStringList &args, const QByteArray &stdinData = {},
     const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment())
 {
-    QProcess p;
-    p.setProcessEnvironment(env);
-    p.start(QStringLiteral(RATESCOPE_BINARY), args);
-    if (!p.waitForStarted())
-        qFatal("cannot start ratescope");
-    p.write(stdinData);
-    p.closeWriteChannel();
-    p.waitForFinished(60000);
-    return { p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2, p.readAllStandardOutput(),
-             QString::fromUtf8(p.readAllStandardError()) };
+    return runBinary(args, stdinData, env, 60000);
 }
 
 } // namespace

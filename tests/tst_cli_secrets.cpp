@@ -9,6 +9,7 @@
 #include "model/incidentmodel.h"
 #include "model/tablecopy.h"
 #include "store/rawrecordreader.h"
+#include "runbinary.h"
 #include "testutil.h"
 
 #include <QAbstractItemModelTester>
@@ -54,23 +55,11 @@ QStringList leaks(const QString &text)
     return found;
 }
 
-struct Run
-{
-    int exitCode = -1;
-    QByteArray out;
-    QString err;
-};
+using Run = BinaryRun;
 
 Run run(const QStringList &args)
 {
-    QProcess p;
-    p.start(QStringLiteral(RATESCOPE_BINARY), args);
-    if (!p.waitForStarted())
-        qFatal("cannot start ratescope");
-    p.closeWriteChannel();
-    p.waitForFinished(120000);
-    return { p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2,
-        p.readAllStandardOutput(), QString::fromUtf8(p.readAllStandardError()) };
+    return runBinary(args);
 }
 
 } // namespace

@@ -31,4 +31,17 @@ const char *describeContent(std::string_view body);
 // 1234567 -> "1,234,567"
 std::string groupedNumber(std::size_t n);
 
+// One header into the JSON object of a record shown decoded (the detail pane's read-back of a
+// cassette interaction or an httprr exchange): a name seen again becomes an array of values.
+template <typename Json>
+void addHeader(Json &headers, const std::string &name, const std::string &value)
+{
+    if (!headers.contains(name))
+        headers[name] = value;
+    else if (headers[name].is_array())
+        headers[name].push_back(value);
+    else
+        headers[name] = Json::array({ headers[name], value });
+}
+
 } // namespace bodycodec

@@ -303,15 +303,8 @@ std::string httprrExchangeForDisplay(std::string_view text, std::string *error)
     using json = nlohmann::ordered_json;
     auto headersOf = [](const std::vector<HeaderField> &headers) {
         json o = json::object();
-        for (const HeaderField &h : headers) {
-            const std::string k(h.name), v(h.value);
-            if (!o.contains(k))
-                o[k] = v;
-            else if (o[k].is_array())
-                o[k].push_back(v);
-            else
-                o[k] = json::array({ o[k], v });
-        }
+        for (const HeaderField &h : headers)
+            bodycodec::addHeader(o, std::string(h.name), std::string(h.value));
         return o;
     };
     auto bodyOf = [](const std::string &body) {

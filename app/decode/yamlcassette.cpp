@@ -283,14 +283,7 @@ std::string yamlInteractionForDisplay(std::string_view text, std::string *error)
     using json = nlohmann::ordered_json;
     auto headersOf = [](const YamlNode *h) {
         json o = json::object();
-        forEachHeader(h, [&](const std::string &k, const std::string &v) {
-            if (!o.contains(k))
-                o[k] = v;
-            else if (o[k].is_array())
-                o[k].push_back(v);
-            else
-                o[k] = json::array({ o[k], v });
-        });
+        forEachHeader(h, [&](const std::string &k, const std::string &v) { bodycodec::addHeader(o, k, v); });
         return o;
     };
     json out = json::object();
