@@ -99,6 +99,14 @@ MainWindow::MainWindow(Session &session, UiSettings &settings, Theme &theme, QWi
     connect(new FileDropFilter(this), &FileDropFilter::filesDropped, &session, &Session::open);
 }
 
+MainWindow::~MainWindow()
+{
+    // Closing takes the focus from the limit box, and its editingFinished would reach this
+    // window's slots from QWidget's destructor, when MainWindow is gone (UBSan saw it in
+    // tst_ui_live): stop listening to the tool bar first.
+    disconnect(m_toolBar, nullptr, nullptr, nullptr);
+}
+
 void MainWindow::createMenus()
 {
     QMenu *file = menuBar()->addMenu(tr("&File"));

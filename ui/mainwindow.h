@@ -1,6 +1,6 @@
 #pragma once
 
-#include "sources/liveoptions.h"
+#include "live/liveoptions.h"
 
 #include <QMainWindow>
 
@@ -35,6 +35,7 @@ class MainWindow : public QMainWindow
     Q_OBJECT
 public:
     MainWindow(Session &session, UiSettings &settings, Theme &theme, QWidget *parent = nullptr);
+    ~MainWindow() override;
 
     RateChart *chart() const { return m_chart; }
     EventTableView *table() const { return m_table; }
