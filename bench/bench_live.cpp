@@ -12,7 +12,7 @@
 //    seconds; for each record, the time from its send to the delivery of its batch.
 // Exit status: 0 both targets met, 1 a target missed.
 #include "sim/simulator.h"
-#include "sources/livesession.h"
+#include "live/livesession.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>

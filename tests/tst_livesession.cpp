@@ -1,7 +1,7 @@
 // LiveSession in-process: sources on their threads, batches, capture file, duplicates,
 // dropped lines, early warnings, and the summary at the end.
-#include "sources/liveidset.h"
-#include "sources/livesession.h"
+#include "live/liveidset.h"
+#include "live/livesession.h"
 #include "store/rawrecordreader.h"
 
 #include <QFile>

@@ -1,6 +1,6 @@
 // Framing and containers (formats.md §1.6), bad lines, duplicates, parallel chunking.
 #include "decode/timestamp.h"
-#include "sources/bytesource.h"
+#include "io/bytesource.h"
 #include "store/rawrecordreader.h"
 #include "testutil.h"
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "sources/earlywarning.h"
+#include "incidents/earlywarning.h"
 
 #include <QObject>
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "sources/liveoptions.h"
+#include "live/liveoptions.h"
 
 #include <QObject>
 #include <QSize>

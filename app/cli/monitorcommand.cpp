@@ -5,7 +5,7 @@
 #include "export/report.h"
 #include "export/reportwriter.h"
 #include "rules/ruleset.h"
-#include "sources/livesession.h"
+#include "live/livesession.h"
 
 #include <QCommandLineParser>
 #include <QDateTime>

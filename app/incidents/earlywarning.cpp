@@ -1,4 +1,4 @@
-#include "sources/earlywarning.h"
+#include "incidents/earlywarning.h"
 
 #include "decode/timestamp.h"
 

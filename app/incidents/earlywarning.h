@@ -1,6 +1,6 @@
 #pragma once
 
-#include "export/summary.h"
+#include "base/limitspec.h"
 #include "store/eventstore.h"
 
 #include <QMetaType>

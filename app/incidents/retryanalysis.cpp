@@ -1,4 +1,4 @@
-#include "export/retryanalysis.h"
+#include "incidents/retryanalysis.h"
 
 #include "decode/timestamp.h"
 

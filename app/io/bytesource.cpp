@@ -1,4 +1,4 @@
-#include "sources/bytesource.h"
+#include "io/bytesource.h"
 
 #include <QFileInfo>
 

@@ -1,4 +1,4 @@
-#include "sources/capturefile.h"
+#include "live/capturefile.h"
 
 #include <QDateTime>
 #include <QDir>

@@ -1,4 +1,4 @@
-#include "sources/liveingest.h"
+#include "live/liveingest.h"
 
 #include "decode/jsonvalue.h"
 

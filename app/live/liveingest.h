@@ -2,10 +2,10 @@
 
 #include "decode/recorddecoder.h"
 #include "rules/ruleset.h"
-#include "sources/capturefile.h"
-#include "sources/liveidset.h"
+#include "live/capturefile.h"
+#include "live/liveidset.h"
 #include "sources/linequeue.h"
-#include "sources/livebatch.h"
+#include "live/livebatch.h"
 #include "store/eventbuilder.h"
 
 #include <QElapsedTimer>

@@ -3,7 +3,7 @@
 #include "export/summary.h"
 #include "sources/filefollower.h"
 #include "sources/httpstreamsource.h"
-#include "sources/liveingest.h"
+#include "live/liveingest.h"
 #include "sources/livesource.h"
 #include "sources/tcplistener.h"
 

@@ -1,11 +1,11 @@
-#include "sources/livesession.h"
+#include "live/livesession.h"
 
 #include "decode/timestamp.h"
-#include "sources/capturefile.h"
+#include "live/capturefile.h"
 #include "sources/filefollower.h"
 #include "sources/httpstreamsource.h"
 #include "sources/linequeue.h"
-#include "sources/liveingest.h"
+#include "live/liveingest.h"
 #include "sources/stdinsource.h"
 #include "sources/tcplistener.h"
 

@@ -2,9 +2,9 @@
 
 #include "export/report.h"
 #include "rules/ruleset.h"
-#include "sources/earlywarning.h"
-#include "sources/livebatch.h"
-#include "sources/liveoptions.h"
+#include "incidents/earlywarning.h"
+#include "live/livebatch.h"
+#include "live/liveoptions.h"
 #include "sources/livesourcestate.h"
 
 #include <QObject>

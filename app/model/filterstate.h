@@ -1,6 +1,6 @@
 #pragma once
 
-#include "store/source.h"
+#include "base/source.h"
 
 #include <QMetaType>
 #include <QString>

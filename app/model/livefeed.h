@@ -2,8 +2,8 @@
 
 #include "model/loadjob.h"
 #include "rules/ruleset.h"
-#include "sources/liveoptions.h"
-#include "sources/livesession.h"
+#include "live/liveoptions.h"
+#include "live/livesession.h"
 
 #include <QElapsedTimer>
 #include <QObject>

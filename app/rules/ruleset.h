@@ -2,7 +2,7 @@
 
 #include "decode/ratelimitheaders.h"
 #include "decode/rawrecord.h"
-#include "store/source.h"
+#include "base/source.h"
 
 #include <QByteArray>
 #include <QRegularExpression>

@@ -6,7 +6,7 @@
 #include "decode/reqllm.h"
 #include "decode/yamlcassette.h"
 #include "decode/recorddecoder.h"
-#include "sources/bytesource.h"
+#include "io/bytesource.h"
 #include "sources/idset.h"
 #include "store/hugepagealloc.h"
 

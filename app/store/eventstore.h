@@ -1,7 +1,7 @@
 #pragma once
 
 #include "store/hugepagealloc.h"
-#include "store/source.h"
+#include "base/source.h"
 #include "store/stringpool.h"
 
 #include <cmath>

@@ -2,7 +2,7 @@
 
 #include "decode/httprr.h"
 #include "decode/yamlcassette.h"
-#include "sources/bytesource.h"
+#include "io/bytesource.h"
 
 #include <cstring>
 #include <memory>
