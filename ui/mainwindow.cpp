@@ -88,6 +88,13 @@ MainWindow::MainWindow(Session &session, UiSettings &settings, Theme &theme, QWi
     m_vertical->setSizes({ 500, 400 });
     setCentralWidget(m_vertical);
     addDockWidget(Qt::BottomDockWidgetArea, m_problems);
+    // The Problems panel takes room only when there is something in it: it opens itself when a
+    // load skipped lines or failed an input, and View ▸ Problems (Ctrl+Shift+E) shows it anytime.
+    m_problems->hide();
+    connect(session.problemModel(), &QAbstractItemModel::modelReset, m_problems, [this] {
+        if (m_problems->table()->model()->rowCount() > 0)
+            m_problems->show();
+    });
     statusBar()->addWidget(m_status, 1);
     statusBar()->addPermanentWidget(m_liveStatus);
     statusBar()->addPermanentWidget(m_progress);
