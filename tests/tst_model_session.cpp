@@ -79,6 +79,8 @@ private Q_SLOTS:
 
 private:
     void waitForView();
+    // The window's export of what is shown, as JSON, read back.
+    void exportJson(QJsonObject &json);
 
     std::unique_ptr<Session> m_session;
     std::unique_ptr<QAbstractItemModelTester> m_eventTester, m_incidentTester;
@@ -111,6 +113,19 @@ void TestModelSession::waitForView()
     QSignalSpy applied(m_session.get(), &Session::viewApplied);
     while (!m_session->isSettled())
         QVERIFY(applied.wait(10000));
+}
+
+void TestModelSession::exportJson(QJsonObject &json)
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("report.json"));
+    QSignalSpy done(&m_session->exporter(), &ReportExporter::finished);
+    m_session->exportReport(path);
+    QVERIFY(done.count() > 0 || done.wait(10000));
+    QCOMPARE(done.at(0).at(1).toString(), QString());
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    json = QJsonDocument::fromJson(file.readAll()).object();
 }
 
 void TestModelSession::loadsTheFixture()
@@ -459,15 +474,10 @@ void TestModelSession::exportFollowsTheFilter()
     f.sources = std::uint8_t(sources);
     m_session->filter().apply(f);
     waitForView();
-    QTemporaryDir dir;
-    const QString path = dir.filePath(QStringLiteral("report.json"));
-    QSignalSpy done(&m_session->exporter(), &ReportExporter::finished);
-    m_session->exportReport(path);
-    QVERIFY(done.count() > 0 || done.wait(10000));
-    QCOMPARE(done.at(0).at(1).toString(), QString());
-    QFile file(path);
-    QVERIFY(file.open(QIODevice::ReadOnly));
-    const QJsonObject json = QJsonDocument::fromJson(file.readAll()).object();
+    QJsonObject json;
+    exportJson(json);
+    if (QTest::currentTestFailed())
+        return;
     const auto view = m_session->filter().view();
     QCOMPARE(json.value(QLatin1String("requests")).toInteger(), view->requests());
     QCOMPARE(
@@ -554,15 +564,10 @@ void TestModelSession::exportCountsInputsOfTheSubset()
     const auto result = m_session->loadResult();
     QCOMPARE(result->reports.size(), std::size_t(inputs.size()));
 
-    QTemporaryDir dir;
-    const QString path = dir.filePath(QStringLiteral("report.json"));
-    QSignalSpy done(&m_session->exporter(), &ReportExporter::finished);
-    m_session->exportReport(path);
-    QVERIFY(done.count() > 0 || done.wait(10000));
-    QCOMPARE(done.at(0).at(1).toString(), QString());
-    QFile file(path);
-    QVERIFY(file.open(QIODevice::ReadOnly));
-    const QJsonObject json = QJsonDocument::fromJson(file.readAll()).object();
+    QJsonObject json;
+    exportJson(json);
+    if (QTest::currentTestFailed())
+        return;
     const QJsonArray reported = json.value(QLatin1String("inputs")).toArray();
     QCOMPARE(reported.size(), qsizetype(inputs.size()));
     qint64 sum = 0;

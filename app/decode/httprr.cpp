@@ -2,6 +2,7 @@
 
 #include "decode/bodycodec.h"
 #include "decode/recorddecoder.h"
+#include "decode/textlines.h"
 #include "decode/timestamp.h"
 
 #include <nlohmann/json.hpp>
@@ -62,12 +63,7 @@ Message parseMessage(std::string_view text, std::vector<HeaderField> *headers)
     std::size_t pos = 0;
     bool first = true;
     while (pos < text.size()) {
-        const std::size_t nl = text.find('\n', pos);
-        const std::size_t end = nl == std::string_view::npos ? text.size() : nl;
-        std::string_view line = text.substr(pos, end - pos);
-        pos = nl == std::string_view::npos ? text.size() : nl + 1;
-        if (!line.empty() && line.back() == '\r')
-            line.remove_suffix(1);
+        const std::string_view line = nextLine(text, pos);
         if (first) {
             msg.startLine = line;
             first = false;

@@ -2,23 +2,13 @@
 
 #include "decode/bodycodec.h"
 #include "decode/recorddecoder.h"
+#include "decode/textlines.h"
 #include "decode/timestamp.h"
 #include "decode/yamltree.h"
 
 #include <nlohmann/json.hpp>
 
 namespace {
-
-std::string_view firstLine(std::string_view text, std::size_t &pos)
-{
-    const std::size_t nl = text.find('\n', pos);
-    const std::size_t end = nl == std::string_view::npos ? text.size() : nl;
-    std::string_view line = text.substr(pos, end - pos);
-    pos = nl == std::string_view::npos ? text.size() : nl + 1;
-    if (!line.empty() && line.back() == '\r')
-        line.remove_suffix(1);
-    return line;
-}
 
 // The column-0 lines that open a YAML cassette, within the first 200 lines.
 template<typename F> bool scanTopLines(std::string_view text, F &&onKey)
@@ -27,7 +17,7 @@ template<typename F> bool scanTopLines(std::string_view text, F &&onKey)
         text.remove_prefix(3);
     std::size_t pos = 0;
     for (int n = 0; n < 200 && pos < text.size(); ++n) {
-        const std::string_view line = firstLine(text, pos);
+        const std::string_view line = nextLine(text, pos);
         if (line.empty() || line[0] == ' ' || line[0] == '\t' || line[0] == '#'
             || line.substr(0, 3) == "---" || line[0] == '%')
             continue;
@@ -197,7 +187,7 @@ bool looksLikeYaml(std::string_view text)
         text.remove_prefix(3);
     std::size_t pos = 0;
     while (pos < text.size()) {
-        const std::string_view line = firstLine(text, pos);
+        const std::string_view line = nextLine(text, pos);
         if (line.empty() || line[0] == '#')
             continue;
         if (line.substr(0, 3) == "---" || line.substr(0, 5) == "%YAML" || line.substr(0, 2) == "- ")
