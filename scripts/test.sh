@@ -40,8 +40,12 @@ phase "tests under ASan + UBSan"
 
 # libFuzzer harnesses, about 60 s each (label fuzz); crashes go to build-fuzz/fuzz-artifacts/.
 if command -v clang++ >/dev/null 2>&1; then
+  # binutils' ar and ranlib, as g++ brings them: left to itself CMake takes llvm-ar and ld.lld
+  # when a machine happens to have them (not in the install list: deps-closure caught it).
   cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-        -DCMAKE_CXX_COMPILER=clang++ -DRATESCOPE_FUZZ=ON
+        -DCMAKE_CXX_COMPILER=clang++ -DRATESCOPE_FUZZ=ON \
+        -DCMAKE_AR=/usr/bin/ar -DCMAKE_RANLIB=/usr/bin/ranlib -DCMAKE_LINKER=/usr/bin/ld \
+        -DCMAKE_CXX_COMPILER_AR=/usr/bin/ar -DCMAKE_CXX_COMPILER_RANLIB=/usr/bin/ranlib
   cmake --build build-fuzz -j"$jobs"
   phase "fuzz build"
   ctest --test-dir build-fuzz -L fuzz --output-on-failure -j"$jobs"
