@@ -174,18 +174,14 @@ void TestCli::everyFormatFromTheCommandLineProgram()
     QFETCH(QString, file);
     QFETCH(QByteArray, starts);
     QTemporaryDir dir;
-    QStringList args { QStringLiteral("summarize"), QStringLiteral("--format"), format };
-    if (!file.isEmpty())
-        args << QStringLiteral("-o") << dir.filePath(file);
-    const Run r = run(args << fixture(QStringLiteral("gateway_mix.ndjson")));
+    const ReportRun r = runSummarizeReport(format, file.isEmpty() ? QString() : dir.filePath(file),
+        { fixture(QStringLiteral("gateway_mix.ndjson")) });
     QCOMPARE(r.exitCode, 0);
-    QByteArray report = r.out;
     if (!file.isEmpty()) {
         QVERIFY(r.out.isEmpty());
-        QFile f(dir.filePath(file));
-        QVERIFY(f.open(QIODevice::ReadOnly));
-        report = f.readAll();
+        QVERIFY(r.fileRead);
     }
+    const QByteArray &report = r.report;
     QVERIFY2(report.startsWith(starts), report.left(80).constData());
     if (format == QLatin1String("html"))
         QVERIFY(report.contains("data:image/png;base64,iVBOR")); // the chart, drawn

@@ -55,12 +55,6 @@ QStringList leaks(const QString &text)
     return found;
 }
 
-using Run = BinaryRun;
-
-Run run(const QStringList &args)
-{
-    return runBinary(args);
-}
 
 } // namespace
 
@@ -105,19 +99,14 @@ void TestCliSecrets::noSecretInAnyReport()
     QFETCH(QString, format);
     QFETCH(QString, file);
     QTemporaryDir dir;
-    QStringList args { QStringLiteral("summarize"), QStringLiteral("--format"), format };
-    if (!file.isEmpty())
-        args << QStringLiteral("-o") << dir.filePath(file);
-    const Run r = run(args + inputs());
+    const ReportRun r = runSummarizeReport(format, file.isEmpty() ? QString() : dir.filePath(file), inputs());
     QCOMPARE(r.exitCode, 0);
     QVERIFY2(leaks(r.err).isEmpty(), qPrintable(r.err));
-    QByteArray report = r.out;
     if (!file.isEmpty()) {
         QVERIFY(r.out.isEmpty());
-        QFile f(dir.filePath(file));
-        QVERIFY(f.open(QIODevice::ReadOnly));
-        report = f.readAll();
+        QVERIFY(r.fileRead);
     }
+    const QByteArray &report = r.report;
     QString text = QString::fromUtf8(report);
     if (format == QLatin1String("pdf")) {
         QVERIFY(report.startsWith("%PDF-"));
