@@ -15,7 +15,8 @@ packages=(
   xvfb xauth                                 # a real X server for the window tests and screenshots
   clang libclang-rt-14-dev                   # libFuzzer and sanitizer runtimes (tests/fuzz)
   poppler-utils                              # pdftoppm/pdftotext, to look at PDF reports
-  python3                                    # scripts/deps-closure
+  python3                                    # scripts/deps-closure, scripts/check-includes
+  clang-format-14                            # scripts/format --check (style.md rule 13)
   dpkg-dev fakeroot file                     # scripts/package.sh: dpkg-shlibdeps computes Depends
   lintian desktop-file-utils appstream       # scripts/package.sh checks the .deb, .desktop and metainfo
 )
