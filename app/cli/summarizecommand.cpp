@@ -102,7 +102,6 @@ int runSummarize(const QStringList &args, const ChartDrawing *drawing)
     const qint64 loadMs = clock.elapsed();
     ReportOptions report;
     report.limit = limit;
-    report.reported = loader.reportedLimit();
     report.mergeGapMinutes = mergeGap;
     report.headroomPercent = headroom;
     const Summary summary = makeReport(store, std::move(reports), report);
