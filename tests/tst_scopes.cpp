@@ -4,6 +4,8 @@
 #include "aggregate/scopes.h"
 #include "base/limitspec.h"
 #include "io/bytesource.h"
+#include "model/eventfilter.h"
+#include "model/loadjob.h"
 #include "testutil.h"
 
 #include <QJsonArray>
@@ -30,6 +32,7 @@ private Q_SLOTS:
     void harHostsAreScopes_data();
     void harHostsAreScopes();
     void hostClientAndAll();
+    void windowScopeListAndFilter();
 };
 
 Q_DECLARE_METATYPE(LimitEntry)
@@ -295,6 +298,43 @@ void TestScopes::hostClientAndAll()
     QCOMPARE(all.size(), std::size_t(1));
     QCOMPARE(all.names().front(), std::string("all"));
     QCOMPARE(all.eventsByScope(*loaded.store).front().size(), loaded.store->size());
+}
+
+// The window's scope list: every host with its requests and rejections, most rejections first;
+// choosing one filters to its requests. Counted here from the store's own endpoints with QUrl.
+void TestScopes::windowScopeListAndFilter()
+{
+    const Loaded loaded = loadFiles({ fixture(QStringLiteral("samples/haralyzer_cnn-chrome.har")),
+        fixture(QStringLiteral("gateway_mix.ndjson")) });
+    LoadResult result;
+    result.store = std::shared_ptr<const EventStore>(loaded.store.get(), [](const EventStore *) {});
+    collectChoices(result);
+    std::map<QString, std::pair<qint64, qint64>> expected;
+    for (std::size_t i = 0; i < loaded.store->size(); ++i) {
+        const std::string_view endpoint = loaded.store->endpoint(i);
+        const QString host = endpoint.empty() ? QStringLiteral("tool-calls")
+            : QUrl(QStringLiteral("https://") + QString::fromUtf8(endpoint.data(), endpoint.size()))
+                  .host();
+        ++expected[host].first;
+        expected[host].second += loaded.store->isRejection(i) ? 1 : 0;
+    }
+    QCOMPARE(result.scopes.size(), expected.size());
+    for (std::size_t k = 0; k < result.scopes.size(); ++k) {
+        const ScopeCount &c = result.scopes[k];
+        QCOMPARE(std::make_pair(c.requests, c.rejected), expected[c.name]);
+        if (k > 0)
+            QVERIFY(result.scopes[k - 1].rejected >= c.rejected);
+    }
+    QCOMPARE(result.scopes.front().name, QStringLiteral("acme.scalekit.dev")); // 10 rejected
+
+    FilterState f;
+    f.scope = QStringLiteral("api.skytells.ai");
+    const FilterResult rows = applyFilter(*loaded.store, f, {});
+    QCOMPARE(qint64(rows.rows.size()), expected[f.scope].first);
+    for (std::uint32_t e : rows.rows)
+        QCOMPARE(scopeHostOf(loaded.store->endpoint(e)), f.scope.toStdString());
+    f.scope = QStringLiteral("tool-calls");
+    QCOMPARE(qint64(applyFilter(*loaded.store, f, {}).rows.size()), expected[f.scope].first);
 }
 
 QTEST_GUILESS_MAIN(TestScopes)
