@@ -21,30 +21,7 @@ bool isBlank(const char *p, const char *end)
     return true;
 }
 
-QString qs(std::string_view s)
-{
-    return QString::fromUtf8(s.data(), qsizetype(s.size()));
-}
-
 } // namespace
-
-QString scalarMessage(const char *p, const char *end)
-{
-    while (p < end && (*p == ' ' || *p == '\t'))
-        ++p;
-    const char *what = "a JSON value";
-    if (p < end) {
-        if (*p == '"')
-            what = "a JSON string";
-        else if (*p == 't' || *p == 'f')
-            what = "a JSON boolean";
-        else if (*p == 'n')
-            what = "JSON null";
-        else
-            what = "a JSON number";
-    }
-    return QStringLiteral("not a record (%1, expected an object)").arg(QLatin1String(what));
-}
 
 bool preadFully(int fd, char *dst, std::size_t n, std::uint64_t offset, std::size_t &got)
 {
@@ -135,7 +112,7 @@ public:
         };
         m_errors = [this](const char *, std::string_view reason) {
             if (++m_calls > m_replayed)
-                error(qs(reason));
+                error(utf8Text(reason));
         };
     }
 
@@ -189,7 +166,7 @@ public:
         const auto r = m_decoder.decodeRepairing(
             s, len, capacity, m_sink, m_errors, m_fixed, m_calls, m_replayed);
         if (r.error) {
-            error(qs(json::reason(r.error)));
+            error(utf8Text(json::reason(r.error)));
         } else if (r.scalar) {
             error(scalarMessage(s, s + len));
         } else {
@@ -204,7 +181,7 @@ private:
         if (outcome == EventBuilder::Outcome::Added)
             m_result.ids.push_back(idHash(rec.id));
         else if (outcome == EventBuilder::Outcome::NoTime)
-            error(qs(rec.timeError));
+            error(utf8Text(rec.timeError));
     }
     void error(QString message)
     {

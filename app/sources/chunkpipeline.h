@@ -1,6 +1,7 @@
 #pragma once
 
 #include "base/inputreport.h"
+#include "decode/linetext.h"
 #include "decode/recorddecoder.h"
 #include "rules/ruleset.h"
 #include "store/eventbuilder.h"
@@ -26,16 +27,6 @@
 // simdjson parser and one EventBuilder each), and their results come back in file order to be
 // merged. A chunk is either bytes the loader read (gzip, pipes, the end of a file) or a span
 // of a regular file that the worker reads itself.
-
-// The file's BOM, or one of each file `cat a.ndjson b.ndjson` joined.
-inline bool hasBom(const char *p, std::size_t n)
-{
-    return n >= 3 && static_cast<unsigned char>(p[0]) == 0xEF
-            && static_cast<unsigned char>(p[1]) == 0xBB && static_cast<unsigned char>(p[2]) == 0xBF;
-}
-
-// The error for a line (or a document) that is a JSON scalar, not a record.
-QString scalarMessage(const char *p, const char *end);
 
 // Reads n bytes at offset (fewer only at the end of the file). False on an I/O error.
 bool preadFully(int fd, char *dst, std::size_t n, std::uint64_t offset, std::size_t &got);

@@ -25,11 +25,6 @@ namespace {
 
 constexpr std::size_t kPad = simdjson::SIMDJSON_PADDING;
 
-QString qs(std::string_view s)
-{
-    return QString::fromUtf8(s.data(), qsizetype(s.size()));
-}
-
 const char *formatName(DocumentShape shape)
 {
     switch (shape) {
@@ -420,7 +415,7 @@ struct Loader::Impl
                     : 0;
             const auto outcome = builder.add(rec, l.m_store, file, std::uint32_t(line), offset);
             if (outcome == EventBuilder::Outcome::NoTime) {
-                report.addError(line, qs(rec.timeError));
+                report.addError(line, utf8Text(rec.timeError));
             } else if (outcome == EventBuilder::Outcome::Added) {
                 const std::uint64_t h = idHash(rec.id);
                 if (h && !l.m_ids->insert(h)) {
@@ -435,7 +430,7 @@ struct Loader::Impl
         auto onError = [&](const char *at, std::string_view reason) {
             if (++calls <= replayed)
                 return;
-            report.addError(lines.lineOf(at), qs(reason));
+            report.addError(lines.lineOf(at), utf8Text(reason));
         };
         auto r = decoder.decode(start, n, n + kPad, onRecord, onError);
         if (r.error == simdjson::UTF8_ERROR && report.records == 0 && report.skipped == 0) {
@@ -456,7 +451,7 @@ struct Loader::Impl
             r = decoder.decode(text, textLen, textLen + kPad, onRecord, onError);
         }
         if (r.error) {
-            report.addError(lines.lineOf(r.errorAt), qs(json::reason(r.error)));
+            report.addError(lines.lineOf(r.errorAt), utf8Text(json::reason(r.error)));
         } else if (r.scalar) {
             report.addError(1, scalarMessage(start, start + n));
         } else {
@@ -489,12 +484,12 @@ struct Loader::Impl
                     const auto outcome =
                             builder.add(rec, l.m_store, file, std::uint32_t(line), offset);
                     if (outcome == EventBuilder::Outcome::NoTime)
-                        report.addError(line, qs(rec.timeError));
+                        report.addError(line, utf8Text(rec.timeError));
                     else if (outcome == EventBuilder::Outcome::Added)
                         ++report.records;
                 },
                 [&](std::uint64_t line, std::string_view reason) {
-                    report.addError(line, qs(reason));
+                    report.addError(line, utf8Text(reason));
                 });
         l.m_limit.merge(builder.reportedLimit());
         lastLine = std::uint64_t(std::count(buf.data(), buf.data() + buf.len, '\n')) + 1;
