@@ -1,11 +1,12 @@
 // `ratescope monitor`: live sources, headless (shared/spec/summary.md "ratescope monitor").
 #include "cli/cliutil.h"
 #include "cli/commands.h"
+#include "cli/commonoptions.h"
 #include "decode/timestamp.h"
 #include "export/report.h"
 #include "export/reportwriter.h"
-#include "rules/ruleset.h"
 #include "live/livesession.h"
+#include "rules/ruleset.h"
 
 #include <QCommandLineParser>
 #include <QDateTime>
@@ -115,56 +116,7 @@ int runMonitor(const QStringList &args, const ChartDrawing *drawing)
         "at the end (--duration, Ctrl-C or SIGTERM), the summary of everything received.\n"
         "Everything received is also appended to a capture file (its path is printed)."));
     p.addHelpOption();
-    p.addOptions({
-        { QStringLiteral("listen"),
-            QStringLiteral("Accept NDJSON records over TCP on HOST:PORT (repeatable; loopback only "
-                           "unless --allow-remote; port 0 picks a free one)."),
-            QStringLiteral("HOST:PORT") },
-        { QStringLiteral("allow-remote"),
-            QStringLiteral("Allow --listen on a non-loopback address (prints a warning).") },
-        { QStringLiteral("token"),
-            QStringLiteral("Shared token for --listen: each connection's first line must be \"AUTH "
-                           "<token>\"."),
-            QStringLiteral("TOKEN") },
-        { QStringLiteral("from-start"),
-            QStringLiteral("Read followed files from their start instead of their end.") },
-        { QStringLiteral("duration"),
-            QStringLiteral("Stop after this many seconds (counted once every source is open)."),
-            QStringLiteral("SECONDS") },
-        { QStringLiteral("limit"),
-            QStringLiteral("Requests per minute, or N/W over another window (100/10s)."),
-            QStringLiteral("N[/W]") },
-        { QStringLiteral("merge-gap"),
-            QStringLiteral(
-                "Rejections at most this many minutes apart form one incident (default 5)."),
-            QStringLiteral("MINUTES"), QStringLiteral("5") },
-        { QStringLiteral("headroom"),
-            QStringLiteral("Headroom in percent on the peak for the limit to ask for (default 30)."),
-            QStringLiteral("PERCENT"), QStringLiteral("30") },
-        { QStringLiteral("warn-at"),
-            QStringLiteral("Early warning when the current minute reaches this percentage of the "
-                           "limit (default 90)."),
-            QStringLiteral("PERCENT"), QStringLiteral("90") },
-        { QStringLiteral("format"),
-            QStringLiteral("Summary format: md (default), json, csv, html or pdf (pdf needs -o)."),
-            QStringLiteral("FORMAT"), QStringLiteral("md") },
-        { { QStringLiteral("o"), QStringLiteral("output") },
-            QStringLiteral("Write the summary to FILE atomically instead of standard output."),
-            QStringLiteral("FILE") },
-        { QStringLiteral("capture"),
-            QStringLiteral(
-                "Append what is received to FILE (default: a new file in the data directory)."),
-            QStringLiteral("FILE") },
-        { QStringLiteral("max-line-bytes"),
-            QStringLiteral("Longer lines are dropped and counted (default 1048576)."),
-            QStringLiteral("N") },
-        { QStringLiteral("status-every"),
-            QStringLiteral("Seconds between status lines (default 60)."), QStringLiteral("SECONDS"),
-            QStringLiteral("60") },
-        { QStringLiteral("rules"),
-            QStringLiteral("Classification rules file replacing the built-in one."),
-            QStringLiteral("FILE") },
-    });
+    p.addOptions(monitorOptions());
     p.addPositionalArgument(QStringLiteral("SOURCE"),
         QStringLiteral(
             "A file to follow, - for standard input, or an http(s) URL (NDJSON or SSE)."),
