@@ -195,10 +195,11 @@ int runMonitor(const QStringList &args, const ChartDrawing *drawing)
         return monitorUsage(
             QStringLiteral("unknown --format \"%1\": expected md, json, csv, html or pdf")
                 .arg(format));
-    if (format == QLatin1String("pdf") && !p.isSet(QStringLiteral("output")))
+    const QString target = p.isSet(QStringLiteral("output")) ? p.value(QStringLiteral("output"))
+                                                             : QStringLiteral("-");
+    if (format == QLatin1String("pdf") && target == QLatin1String("-")) // as summarize checks
         return monitorUsage(QStringLiteral("--format pdf needs -o FILE"));
-    if (!drawing
-        && reportDrawsChart(p.isSet(QStringLiteral("output")) ? p.value(QStringLiteral("output")) : QStringLiteral("-"), format))
+    if (!drawing && reportDrawsChart(target, format))
         return monitorUsage(QStringLiteral("a %1 report draws a chart: run ratescope-gui monitor").arg(format));
     options.follow.fromStart = p.isSet(QStringLiteral("from-start"));
     options.capturePath = p.value(QStringLiteral("capture"));
@@ -285,8 +286,6 @@ int runMonitor(const QStringList &args, const ChartDrawing *drawing)
     const Summary summary = makeReport(live.store(), live.inputReports(), report);
     printErr(QStringLiteral("ratescope monitor: stopped (%1): %2 requests received; capture: %3")
                  .arg(stopReason, grouped(live.requests()), live.capturePath()));
-    const QString target = p.isSet(QStringLiteral("output")) ? p.value(QStringLiteral("output"))
-                                                             : QStringLiteral("-");
     if (!writeReport(target, format, summary, *sharedRules, &error, drawing)) {
         printErr(error);
         return 1;
