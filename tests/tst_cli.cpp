@@ -1,8 +1,11 @@
 // `ratescope summarize` as scripts see it: exit status, messages on stderr, atomic -o, stdin.
 #include "cli/chartneed.h"
+#include "cli/commonoptions.h"
+#include "export/reportwriter.h"
 #include "runbinary.h"
 #include "testutil.h"
 
+#include <QCommandLineParser>
 #include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -38,6 +41,8 @@ private Q_SLOTS:
     void everyFormatFromTheCommandLineProgram();
     void onlyReportsThatDrawNeedTheGuiProgram_data();
     void onlyReportsThatDrawNeedTheGuiProgram();
+    void chartNeedReadsArgumentsAsTheParserDoes_data();
+    void chartNeedReadsArgumentsAsTheParserDoes();
     void firstArgumentThatIsNoCommandOrFile_data();
     void firstArgumentThatIsNoCommandOrFile();
     void noDisplay_data();
@@ -228,6 +233,52 @@ void TestCli::onlyReportsThatDrawNeedTheGuiProgram()
     for (QByteArray &b : bytes)
         argv.push_back(b.data());
     QCOMPARE(summarizeDrawsChart(int(argv.size()), argv.data()), draws);
+}
+
+// summarizeDrawsChart decides before any parser runs: it must read every option of summarize's
+// table as the parser does, so that an option's value (here one that looks like an option
+// and one that looks like a file) is never taken for --format, -o or an input.
+void TestCli::chartNeedReadsArgumentsAsTheParserDoes_data()
+{
+    QTest::addColumn<QStringList>("args");
+    int takesValue = 0;
+    for (const QCommandLineOption &option : summarizeOptions()) {
+        takesValue += !option.valueName().isEmpty();
+        for (const QString &name : option.names()) {
+            const QString spelled
+                = (name.size() == 1 ? QStringLiteral("-") : QStringLiteral("--")) + name;
+            for (const QStringList &tail :
+                { QStringList { QStringLiteral("-o"), QStringLiteral("report.md") },
+                    QStringList { QStringLiteral("--format"), QStringLiteral("html") },
+                    QStringList { QStringLiteral("report.md"), QStringLiteral("-o"),
+                        QStringLiteral("r.md") } }) {
+                const QStringList args = QStringList(spelled) + tail;
+                QTest::addRow("%s", qPrintable(args.join(QLatin1Char(' '))))
+                    << args + QStringList { QStringLiteral("in.ndjson") };
+            }
+        }
+    }
+    QVERIFY(takesValue >= 7); // --limit, --merge-gap, --from, --to, --format, --headroom, -o, …
+}
+
+void TestCli::chartNeedReadsArgumentsAsTheParserDoes()
+{
+    QFETCH(QStringList, args);
+    QCommandLineParser parser;
+    parser.addOptions(summarizeOptions());
+    QVERIFY2(parser.parse(QStringList { QStringLiteral("ratescope summarize") } + args),
+        qPrintable(parser.errorText()));
+    const QString target = parser.isSet(QStringLiteral("output"))
+        ? parser.value(QStringLiteral("output"))
+        : QStringLiteral("-");
+    const bool parserDraws = reportDrawsChart(target, parser.value(QStringLiteral("format")));
+    std::vector<QByteArray> bytes { "ratescope", "summarize" };
+    for (const QString &a : args)
+        bytes.push_back(a.toUtf8());
+    std::vector<char *> argv;
+    for (QByteArray &b : bytes)
+        argv.push_back(b.data());
+    QCOMPARE(summarizeDrawsChart(int(argv.size()), argv.data()), parserDraws);
 }
 
 // Issue 14 item 6: a mistyped subcommand was taken for file names (the window opened, or

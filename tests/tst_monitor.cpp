@@ -77,6 +77,9 @@ void TestMonitor::usageErrors_data()
     QTest::addRow("bad format") << QStringList { m, QStringLiteral("--format"),
         QStringLiteral("xml"), QStringLiteral("-") }
                                 << 2 << "unknown --format";
+    QTest::addRow("pdf to standard output") << QStringList { m, QStringLiteral("--format"),
+        QStringLiteral("pdf"), QStringLiteral("-o"), QStringLiteral("-"), QStringLiteral("-") }
+                                            << 2 << "--format pdf needs -o FILE";
     QTest::addRow("bad limit") << QStringList { m, QStringLiteral("--limit"), QStringLiteral("0"),
         QStringLiteral("-") } << 2
                                << "invalid --limit";

@@ -1,12 +1,12 @@
 // Issue 6: reports people can paste — no secrets, inert HTML, neutral CSV, retry findings that
 // are right where the answer is known (the demo traffic's simulated clients), a real PDF and chart.
-#include "render/chartimage.h"
-#include "render/pdfreport.h"
-#include "export/sourcecolors.h"
+#include "base/palette.h"
 #include "export/redactor.h"
 #include "export/report.h"
 #include "export/reportformats.h"
 #include "export/summary.h"
+#include "render/chartimage.h"
+#include "render/pdfreport.h"
 #include "testutil.h"
 
 #include <QGuiApplication>

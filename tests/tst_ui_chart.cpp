@@ -2,12 +2,12 @@
 // filters the table, a selected row fills the detail pane, incidents and legend drive the
 // one filter, wheel/drag/double-click change the visible range.
 #include "aggregate/buckets.h"
+#include "base/palette.h"
 #include "chartadapter.h"
 #include "charttoolbar.h"
 #include "detailpane.h"
-#include "export/sourcecolors.h"
-#include "exportmenu.h"
 #include "eventtableview.h"
+#include "exportmenu.h"
 #include "filterbar.h"
 #include "incidentspanel.h"
 #include "legendbar.h"
@@ -631,7 +631,7 @@ void TestUiChart::reportsUseTheWindowsColours_data()
         QTest::addRow("%s", std::string(sourceName(src)).c_str()) << int(src);
 }
 
-// The report chart and the HTML chips (app/export/sourcecolors.h, no QtGui there) show each
+// The report chart and the HTML chips (sourceRgb, base/palette.h: no QtGui there) show each
 // source in the window's colour.
 void TestUiChart::reportsUseTheWindowsColours()
 {

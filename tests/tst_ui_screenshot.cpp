@@ -142,13 +142,11 @@ void TestUiScreenshot::barsStandWhereTheIncidentsAre()
     std::sort(spans.begin(), spans.end());
     int x = plot.left();
     for (const auto &[x0, x1] : spans) {
-        for (QRgb colour : { SourcePalette::kRateLimited, SourcePalette::kToolError,
-                 SourcePalette::kUnclassified })
+        for (QRgb colour : { Palette::kRateLimited, Palette::kToolError, Palette::kUnclassified })
             QCOMPARE(count(colour, x, x0 - 1), 0);
         x = std::max(x, x1 + 1);
     }
-    for (QRgb colour :
-        { SourcePalette::kRateLimited, SourcePalette::kToolError, SourcePalette::kUnclassified })
+    for (QRgb colour : { Palette::kRateLimited, Palette::kToolError, Palette::kUnclassified })
         QCOMPARE(count(colour, x, plot.right()), 0);
 }
 

@@ -1,5 +1,6 @@
 #include "appicon.h"
 
+#include "base/palette.h"
 #include "sourcepalette.h"
 
 #include <QPainter>
@@ -20,14 +21,14 @@ QImage appIconImage(int size)
         {
             double x, h;
             QRgb c;
-        } bars[] = { { 12, 18, 0xFFBFC7D1 }, { 22, 28, 0xFFBFC7D1 },
-            { 32, 40, SourcePalette::kRateLimited }, { 42, 32, SourcePalette::kToolError },
-            { 52, 14, 0xFFBFC7D1 } };
+        } bars[]
+            = { { 12, 18, 0xFFBFC7D1 }, { 22, 28, 0xFFBFC7D1 }, { 32, 40, Palette::kRateLimited },
+                  { 42, 32, Palette::kToolError }, { 52, 14, 0xFFBFC7D1 } };
         for (const auto &b : bars) {
             p.setBrush(QColor::fromRgba(b.c));
             p.drawRect(QRectF(b.x - 4, 54 - b.h, 8, b.h));
         }
-        p.setPen(QPen(QColor::fromRgba(SourcePalette::kLimit), 3));
+        p.setPen(QPen(QColor::fromRgba(Palette::kLimit), 3));
         p.drawLine(QPointF(8, 26), QPointF(56, 26));
     }
     return pm;

@@ -1,5 +1,6 @@
 #include "legendbar.h"
 
+#include "base/palette.h"
 #include "sourcepalette.h"
 
 #include <QHBoxLayout>
@@ -86,11 +87,11 @@ LegendBar::LegendBar(QWidget *parent)
     } lines[] = {
         { tr("requests"), SourcePalette::requestsColor(false), Swatch::Line,
             tr("Requests per bucket (every outcome)") },
-        { tr("limit"), QColor::fromRgba(SourcePalette::kLimit), Swatch::Line,
+        { tr("limit"), QColor::fromRgba(Palette::kLimit), Swatch::Line,
             tr("The configured limit (toolbar), scaled to the bucket size") },
-        { tr("server limit"), QColor::fromRgba(SourcePalette::kServerLimit), Swatch::Dashed,
+        { tr("server limit"), QColor::fromRgba(Palette::kServerLimit), Swatch::Dashed,
             tr("The request limit the responses reported in their headers") },
-        { tr("over limit"), QColor::fromRgba(SourcePalette::kOverLimit), Swatch::Band,
+        { tr("over limit"), QColor::fromRgba(Palette::kOverLimit), Swatch::Band,
             tr("Buckets overlapping a minute with more requests than the limit") },
     };
     for (const auto &l : lines) {

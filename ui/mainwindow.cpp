@@ -23,6 +23,7 @@
 #include "warningbanner.h"
 #include "watchmenu.h"
 
+#include <QAbstractButton>
 #include <QActionGroup>
 #include <QCloseEvent>
 #include <QFileDialog>
@@ -34,6 +35,8 @@
 #include <QSplitter>
 #include <QStatusBar>
 #include <QVBoxLayout>
+
+#include <functional>
 
 MainWindow::MainWindow(Session &session, UiSettings &settings, Theme &theme, QWidget *parent)
     : QMainWindow(parent)
@@ -173,30 +176,50 @@ void MainWindow::createMenus()
     }
     auto *clearDrill = new QShortcut(
         QKeySequence(Qt::Key_Escape), m_table, nullptr, nullptr, Qt::WidgetShortcut);
+    clearDrill->setWhatsThis(tr("Show all records again (in the table)"));
     connect(clearDrill, &QShortcut::activated, this,
         [this] { m_session.eventModel()->setDrillDown(DrillDown {}); });
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
-    help->addAction(tr("&Keyboard shortcuts"), QKeySequence::HelpContents, this, [this] {
-        QMessageBox::information(this, tr("Keyboard shortcuts"),
-            tr("<table>"
-               "<tr><td>Ctrl+O / F5</td><td>open / reload</td></tr>"
-               "<tr><td>Ctrl+= / Ctrl+- / Ctrl+0</td><td>zoom in / out / reset</td></tr>"
-               "<tr><td>Alt+Left / Alt+Right</td><td>pan</td></tr>"
-               "<tr><td>Ctrl+1 … Ctrl+4</td><td>toggle a source</td></tr>"
-               "<tr><td>Ctrl+F / Ctrl+L / Ctrl+U / Ctrl+B</td><td>search / limit / UTC / "
-               "bars</td></tr>"
-               "<tr><td>Ctrl+Shift+S / V / I</td><td>export what is shown / the visible range "
-               "/ the selected incident</td></tr>"
-               "<tr><td>Ctrl+Shift+F / L / U</td><td>watch a file / a port / a stream "
-               "URL</td></tr>"
-               "<tr><td>Ctrl+Shift+P</td><td>pause / resume the live view</td></tr>"
-               "<tr><td>Ctrl+E, Esc in the table</td><td>show all records again</td></tr>"
-               "<tr><td>Ctrl+Shift+E</td><td>show / hide the Problems panel</td></tr>"
-               "<tr><td>Ctrl+Shift+X</td><td>clear the filter</td></tr>"
-               "</table><p>Chart: wheel zooms, drag pans, Shift+drag or right-drag "
-               "selects a range, double-click resets, click lists a bucket's records.</p>"));
-    });
+    help->addAction(tr("&Keyboard shortcuts"), QKeySequence::HelpContents, this,
+        [this] { QMessageBox::information(this, tr("Keyboard shortcuts"), shortcutHelp()); });
+}
+
+QString MainWindow::shortcutHelp() const
+{
+    // read from the actions, buttons and shortcuts themselves, so that it cannot go stale
+    const auto keys = [](const QList<QKeySequence> &sequences) {
+        QStringList texts;
+        for (const QKeySequence &k : sequences)
+            texts << k.toString(QKeySequence::NativeText).toHtmlEscaped();
+        return texts.join(QStringLiteral(" / "));
+    };
+    const auto row = [](const QString &keys, const QString &text) {
+        return QStringLiteral("<tr><td>%1</td><td>%2</td></tr>").arg(keys, text.toHtmlEscaped());
+    };
+    QString html = QStringLiteral("<table>");
+    std::function<void(const QMenu *)> addMenu = [&](const QMenu *menu) {
+        for (const QAction *a : menu->actions()) {
+            if (a->menu())
+                addMenu(a->menu());
+            else if (!a->shortcuts().isEmpty())
+                html += row(keys(a->shortcuts()),
+                    a->isCheckable() ? tr("%1 (on / off)").arg(a->iconText()) : a->iconText());
+        }
+    };
+    for (const QAction *top : menuBar()->actions()) {
+        if (top->menu())
+            addMenu(top->menu());
+    }
+    for (const QAbstractButton *b : m_legend->findChildren<QAbstractButton *>()) {
+        if (!b->shortcut().isEmpty())
+            html += row(keys({ b->shortcut() }), tr("show / hide %1").arg(b->text()));
+    }
+    for (const QShortcut *s : findChildren<QShortcut *>())
+        html += row(keys({ s->key() }), s->whatsThis());
+    return html
+        + tr("</table><p>Chart: wheel zooms, drag pans, Shift+drag or right-drag "
+             "selects a range, double-click resets, click lists a bucket's records.</p>");
 }
 
 void MainWindow::connectSession()
@@ -242,17 +265,20 @@ void MainWindow::connectSession()
         m_settings.setRequestsAsBars(bars);
     });
     connect(m_toolBar, &ChartToolBar::utcChanged, this, [this](bool utc) {
-        m_session.setUtc(utc);
-        m_chart->setUtc(utc);
-        m_detail->setUtc(utc);
-        m_filterBar->setUtc(utc);
+        showUtc(utc);
         m_settings.setUtc(utc);
     });
 
-    connect(&m_session, &Session::loaded, m_status, &StatusInfo::setLoadResult);
+    // a load and a live update both bring the status line, the filter's choices and the
+    // window the server reported
+    for (const auto signal : { &Session::loaded, &Session::liveUpdated }) {
+        connect(&m_session, signal, m_status, &StatusInfo::setLoadResult);
+        connect(&m_session, signal, this, [this](std::shared_ptr<const LoadResult> r) {
+            m_filterBar->setChoices(r->tools, r->providers, r->statuses);
+            m_chart->setServerLimitWindow(r->reportedLimit.windowS);
+        });
+    }
     connect(&m_session, &Session::loaded, this, [this](std::shared_ptr<const LoadResult> r) {
-        m_filterBar->setChoices(r->tools, r->providers, r->statuses);
-        m_chart->setServerLimitWindow(r->reportedLimit.windowS);
         m_recent->add(r->paths);
         setWindowTitle(tr("%1 — RateScope")
                            .arg(r->paths.size() == 1 ? QFileInfo(r->paths.front()).fileName()
@@ -318,11 +344,6 @@ void MainWindow::connectLive()
     connect(&live, &LiveFeed::warning, m_banner, &WarningBanner::showWarning);
     connect(&live, &LiveFeed::warning, m_notifier, &DesktopNotifier::notify);
     connect(&live, &LiveFeed::notice, m_status, &StatusInfo::showMessage);
-    connect(&m_session, &Session::liveUpdated, this, [this](std::shared_ptr<const LoadResult> r) {
-        m_filterBar->setChoices(r->tools, r->providers, r->statuses);
-        m_chart->setServerLimitWindow(r->reportedLimit.windowS);
-        m_status->setLoadResult(r);
-    });
     connect(&m_session, &Session::loaded, this, [this] {
         m_liveStatus->hide();
         m_chart->setEmptyText(tr("Open a log: File ▸ Open (Ctrl+O), or drop files here."));
@@ -354,15 +375,9 @@ void MainWindow::restoreLayout()
     m_chart->setFixedBucketMs(m_settings.fixedBucketMs());
     m_toolBar->setBars(m_settings.requestsAsBars());
     m_chart->setRequestsAsBars(m_settings.requestsAsBars());
-    const bool utc = m_settings.utc();
-    m_toolBar->setUtc(utc);
-    m_session.setUtc(utc);
-    m_chart->setUtc(utc);
-    m_detail->setUtc(utc);
-    m_filterBar->setUtc(utc);
-    m_chart->setDark(m_theme.isDark());
-    m_legend->setDark(m_theme.isDark());
-    m_banner->setDark(m_theme.isDark());
+    m_toolBar->setUtc(m_settings.utc());
+    showUtc(m_settings.utc());
+    showDark(m_theme.isDark());
     resize(1400, 900);
     resizeDocks({ m_problems }, { 160 }, Qt::Vertical); // the chart keeps most of the height
     restoreGeometry(m_settings.value(QStringLiteral("window/geometry")));
@@ -376,6 +391,19 @@ void MainWindow::applyTheme(int mode)
 {
     const bool dark = m_theme.apply(ThemeMode(mode));
     m_settings.setTheme(ThemeMode(mode));
+    showDark(dark);
+}
+
+void MainWindow::showUtc(bool utc)
+{
+    m_session.setUtc(utc);
+    m_chart->setUtc(utc);
+    m_detail->setUtc(utc);
+    m_filterBar->setUtc(utc);
+}
+
+void MainWindow::showDark(bool dark)
+{
     m_chart->setDark(dark);
     m_legend->setDark(dark);
     m_banner->setDark(dark);

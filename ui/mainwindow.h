@@ -49,6 +49,8 @@ public:
     LiveStatus *liveStatus() const { return m_liveStatus; }
     WarningBanner *warningBanner() const { return m_banner; }
     ProblemsPanel *problems() const { return m_problems; }
+    // Help ▸ Keyboard shortcuts (HTML), built from the actions and shortcuts as they are set
+    QString shortcutHelp() const;
 
 public Q_SLOTS:
     void applyTheme(int mode); // ThemeMode
@@ -65,6 +67,8 @@ private:
     void connectSession();
     void connectLive();
     void restoreLayout();
+    void showUtc(bool utc); // every view that shows times
+    void showDark(bool dark); // every view that draws its own colours
 
     Session &m_session;
     UiSettings &m_settings;

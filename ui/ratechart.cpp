@@ -1,5 +1,6 @@
 #include "ratechart.h"
 
+#include "base/palette.h"
 #include "chartadapter.h"
 #include "chartinteraction.h"
 #include "model/timeticks.h"
@@ -188,9 +189,9 @@ void RateChart::applyColors()
     c.grid = m_dark ? QColor(0x3A, 0x3D, 0x41) : QColor(0xE2, 0xE2, 0xE2);
     c.requests = SourcePalette::requestsColor(m_dark);
     c.requestBars = m_dark ? QColor(0x4A, 0x4E, 0x54) : QColor(0xD4, 0xD6, 0xDA);
-    c.limit = QColor::fromRgba(SourcePalette::kLimit);
-    c.serverLimit = QColor::fromRgba(SourcePalette::kServerLimit);
-    c.overLimit = QColor::fromRgba(SourcePalette::kOverLimit);
+    c.limit = QColor::fromRgba(Palette::kLimit);
+    c.serverLimit = QColor::fromRgba(Palette::kServerLimit);
+    c.overLimit = QColor::fromRgba(Palette::kOverLimit);
     for (int k = 0; k < 3; ++k)
         c.sources[std::size_t(k)] = SourcePalette::color(sourceFromIndex(k));
     m_adapter->setColors(c);

@@ -4,17 +4,7 @@ namespace SourcePalette {
 
 QColor color(Source source)
 {
-    switch (source) {
-    case Source::RateLimited:
-        return QColor::fromRgba(kRateLimited);
-    case Source::ToolError:
-        return QColor::fromRgba(kToolError);
-    case Source::Unclassified:
-        return QColor::fromRgba(kUnclassified);
-    case Source::None:
-        break;
-    }
-    return QColor();
+    return source == Source::None ? QColor() : QColor::fromRgba(sourceRgb(source));
 }
 
 QColor requestsColor(bool dark)

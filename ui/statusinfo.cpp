@@ -1,5 +1,6 @@
 #include "statusinfo.h"
 
+#include "base/palette.h"
 #include "model/timeticks.h"
 #include "sourcepalette.h"
 
@@ -63,8 +64,9 @@ void StatusInfo::render()
                  .arg(files.toHtmlEscaped())
                  .arg(m_result->store ? m_result->store->size() : 0);
     if (skipped)
-        parts << tr("<span style='color:#D55E00'>%1 skipped</span> (View ▸ Problems)")
-                     .arg(skipped == 1 ? tr("1 line") : tr("%1 lines").arg(skipped));
+        parts << tr("<span style='color:%1'>%2 skipped</span> (View ▸ Problems)")
+                     .arg(QColor::fromRgba(Palette::kRateLimited).name(),
+                         skipped == 1 ? tr("1 line") : tr("%1 lines").arg(skipped));
     if (m_view && m_view->store) {
         if (!m_view->all)
             parts << tr("filter keeps %1").arg(m_view->requests());

@@ -1,5 +1,6 @@
 #include "warningbanner.h"
 
+#include "base/palette.h"
 #include "sourcepalette.h"
 
 #include <QDateTime>
@@ -40,7 +41,7 @@ void WarningBanner::setDark(bool dark)
 {
     m_dark = dark;
     // the over-limit colour of the chart, so the banner and the bands read as one thing
-    const QColor band = QColor::fromRgba(SourcePalette::kOverLimit);
+    const QColor band = QColor::fromRgba(Palette::kOverLimit);
     const QColor bg = dark ? band.darker(260) : band.lighter(150);
     const QColor fg = dark ? QColor(0xF0, 0xF0, 0xF0) : QColor(0x20, 0x20, 0x20);
     setStyleSheet(QStringLiteral("#warningBanner { background: %1; border-bottom: 1px solid %2; }"

@@ -1,5 +1,6 @@
 #include "cli/chartneed.h"
 
+#include "cli/commonoptions.h"
 #include "export/reportwriter.h"
 
 #include <QString>
@@ -8,11 +9,18 @@
 
 bool summarizeDrawsChart(int argc, char **argv)
 {
-    // summarize's options that take a value (summarizecommand.cpp), so that a value such as
-    // `-o --format` is not read as an option
-    static constexpr std::string_view kTakesValue[] = { "--limit", "--merge-gap", "--from",
-                                                        "--to",    "--headroom",  "--rules",
-                                                        "--threads" };
+    // summarize's options that take a value, as its parser has them, so that a value such as
+    // `--rules --format` is not read as an option
+    QStringList takesValue;
+    for (const QCommandLineOption &option : summarizeOptions()) {
+        for (const QString &name : option.names()) {
+            if (!option.valueName().isEmpty())
+                takesValue << (name.size() == 1 ? QStringLiteral("-") : QStringLiteral("--"))
+                        + name;
+        }
+    }
+    const auto qs
+        = [](std::string_view s) { return QString::fromUtf8(s.data(), qsizetype(s.size())); };
     std::string_view format = "md"; // the default
     std::string_view target = "-";
     for (int i = 2; i < argc; ++i) {
@@ -29,15 +37,9 @@ bool summarizeDrawsChart(int argc, char **argv)
             target = arg.substr(9);
         } else if (arg.substr(0, 2) == "-o") {
             return true; // -oFILE or another spelling: unsure
-        } else {
-            for (std::string_view option : kTakesValue) {
-                if (arg == option) {
-                    ++i;
-                    break;
-                }
-            }
+        } else if (takesValue.contains(qs(arg))) {
+            ++i;
         }
     }
-    const auto qs = [](std::string_view s) { return QString::fromUtf8(s.data(), qsizetype(s.size())); };
     return reportDrawsChart(qs(target), qs(format));
 }

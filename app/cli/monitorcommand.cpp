@@ -1,11 +1,12 @@
 // `ratescope monitor`: live sources, headless (shared/spec/summary.md "ratescope monitor").
 #include "cli/cliutil.h"
 #include "cli/commands.h"
+#include "cli/commonoptions.h"
 #include "decode/timestamp.h"
 #include "export/report.h"
 #include "export/reportwriter.h"
-#include "rules/ruleset.h"
 #include "live/livesession.h"
+#include "rules/ruleset.h"
 
 #include <QCommandLineParser>
 #include <QDateTime>
@@ -115,56 +116,7 @@ int runMonitor(const QStringList &args, const ChartDrawing *drawing)
         "at the end (--duration, Ctrl-C or SIGTERM), the summary of everything received.\n"
         "Everything received is also appended to a capture file (its path is printed)."));
     p.addHelpOption();
-    p.addOptions({
-        { QStringLiteral("listen"),
-            QStringLiteral("Accept NDJSON records over TCP on HOST:PORT (repeatable; loopback only "
-                           "unless --allow-remote; port 0 picks a free one)."),
-            QStringLiteral("HOST:PORT") },
-        { QStringLiteral("allow-remote"),
-            QStringLiteral("Allow --listen on a non-loopback address (prints a warning).") },
-        { QStringLiteral("token"),
-            QStringLiteral("Shared token for --listen: each connection's first line must be \"AUTH "
-                           "<token>\"."),
-            QStringLiteral("TOKEN") },
-        { QStringLiteral("from-start"),
-            QStringLiteral("Read followed files from their start instead of their end.") },
-        { QStringLiteral("duration"),
-            QStringLiteral("Stop after this many seconds (counted once every source is open)."),
-            QStringLiteral("SECONDS") },
-        { QStringLiteral("limit"),
-            QStringLiteral("Requests per minute, or N/W over another window (100/10s)."),
-            QStringLiteral("N[/W]") },
-        { QStringLiteral("merge-gap"),
-            QStringLiteral(
-                "Rejections at most this many minutes apart form one incident (default 5)."),
-            QStringLiteral("MINUTES"), QStringLiteral("5") },
-        { QStringLiteral("headroom"),
-            QStringLiteral("Headroom in percent on the peak for the limit to ask for (default 30)."),
-            QStringLiteral("PERCENT"), QStringLiteral("30") },
-        { QStringLiteral("warn-at"),
-            QStringLiteral("Early warning when the current minute reaches this percentage of the "
-                           "limit (default 90)."),
-            QStringLiteral("PERCENT"), QStringLiteral("90") },
-        { QStringLiteral("format"),
-            QStringLiteral("Summary format: md (default), json, csv, html or pdf (pdf needs -o)."),
-            QStringLiteral("FORMAT"), QStringLiteral("md") },
-        { { QStringLiteral("o"), QStringLiteral("output") },
-            QStringLiteral("Write the summary to FILE atomically instead of standard output."),
-            QStringLiteral("FILE") },
-        { QStringLiteral("capture"),
-            QStringLiteral(
-                "Append what is received to FILE (default: a new file in the data directory)."),
-            QStringLiteral("FILE") },
-        { QStringLiteral("max-line-bytes"),
-            QStringLiteral("Longer lines are dropped and counted (default 1048576)."),
-            QStringLiteral("N") },
-        { QStringLiteral("status-every"),
-            QStringLiteral("Seconds between status lines (default 60)."), QStringLiteral("SECONDS"),
-            QStringLiteral("60") },
-        { QStringLiteral("rules"),
-            QStringLiteral("Classification rules file replacing the built-in one."),
-            QStringLiteral("FILE") },
-    });
+    p.addOptions(monitorOptions());
     p.addPositionalArgument(QStringLiteral("SOURCE"),
         QStringLiteral(
             "A file to follow, - for standard input, or an http(s) URL (NDJSON or SSE)."),
@@ -243,10 +195,11 @@ int runMonitor(const QStringList &args, const ChartDrawing *drawing)
         return monitorUsage(
             QStringLiteral("unknown --format \"%1\": expected md, json, csv, html or pdf")
                 .arg(format));
-    if (format == QLatin1String("pdf") && !p.isSet(QStringLiteral("output")))
+    const QString target = p.isSet(QStringLiteral("output")) ? p.value(QStringLiteral("output"))
+                                                             : QStringLiteral("-");
+    if (format == QLatin1String("pdf") && target == QLatin1String("-")) // as summarize checks
         return monitorUsage(QStringLiteral("--format pdf needs -o FILE"));
-    if (!drawing
-        && reportDrawsChart(p.isSet(QStringLiteral("output")) ? p.value(QStringLiteral("output")) : QStringLiteral("-"), format))
+    if (!drawing && reportDrawsChart(target, format))
         return monitorUsage(QStringLiteral("a %1 report draws a chart: run ratescope-gui monitor").arg(format));
     options.follow.fromStart = p.isSet(QStringLiteral("from-start"));
     options.capturePath = p.value(QStringLiteral("capture"));
@@ -333,8 +286,6 @@ int runMonitor(const QStringList &args, const ChartDrawing *drawing)
     const Summary summary = makeReport(live.store(), live.inputReports(), report);
     printErr(QStringLiteral("ratescope monitor: stopped (%1): %2 requests received; capture: %3")
                  .arg(stopReason, grouped(live.requests()), live.capturePath()));
-    const QString target = p.isSet(QStringLiteral("output")) ? p.value(QStringLiteral("output"))
-                                                             : QStringLiteral("-");
     if (!writeReport(target, format, summary, *sharedRules, &error, drawing)) {
         printErr(error);
         return 1;

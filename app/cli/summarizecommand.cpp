@@ -1,6 +1,7 @@
 // `ratescope summarize`: the analysis without a window (shared/spec/summary.md).
-#include "cli/commands.h"
 #include "cli/cliutil.h"
+#include "cli/commands.h"
+#include "cli/commonoptions.h"
 #include "decode/timestamp.h"
 #include "export/atomicwrite.h"
 #include "export/report.h"
@@ -18,18 +19,7 @@ int runSummarize(const QStringList &args, const ChartDrawing *drawing)
     QCommandLineParser p;
     p.setApplicationDescription(QStringLiteral("Summarize rate-limit rejections in API logs."));
     p.addHelpOption();
-    p.addOptions({
-            { QStringLiteral("limit"), QStringLiteral("Requests per minute, or N/W over another window (100/10s)."), QStringLiteral("N[/W]") },
-            { QStringLiteral("merge-gap"), QStringLiteral("Rejections at most this many minutes apart form one incident (default 5)."), QStringLiteral("MINUTES"), QStringLiteral("5") },
-            { QStringLiteral("from"), QStringLiteral("Keep records at or after this time (RFC 3339)."), QStringLiteral("T") },
-            { QStringLiteral("to"), QStringLiteral("Keep records before this time (RFC 3339)."), QStringLiteral("T") },
-            { QStringLiteral("format"), QStringLiteral("md (default), json, csv, html or pdf."), QStringLiteral("FORMAT"), QStringLiteral("md") },
-            { QStringLiteral("headroom"), QStringLiteral("Headroom in percent on the peak for the limit to ask for (default 30)."), QStringLiteral("PERCENT"), QStringLiteral("30") },
-            { { QStringLiteral("o"), QStringLiteral("output") }, QStringLiteral("Write to FILE atomically instead of standard output."), QStringLiteral("FILE") },
-            { QStringLiteral("rules"), QStringLiteral("Classification rules file replacing the built-in one."), QStringLiteral("FILE") },
-            { QStringLiteral("threads"), QStringLiteral("Parser threads (default: one per core)."), QStringLiteral("N") },
-            { QStringLiteral("stats"), QStringLiteral("Print load time and memory per event to standard error.") },
-    });
+    p.addOptions(summarizeOptions());
     p.addPositionalArgument(QStringLiteral("INPUT"), QStringLiteral("Log files (.gz allowed); - is standard input."), QStringLiteral("INPUT..."));
     if (!p.parse(QStringList { QStringLiteral("ratescope summarize") } + args))
         return usageError(p.errorText());

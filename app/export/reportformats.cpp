@@ -1,8 +1,7 @@
 #include "export/reportformats.h"
 
+#include "base/palette.h"
 #include "decode/timestamp.h"
-#include "export/sourcecolors.h"
-
 
 #include <nlohmann/json.hpp>
 

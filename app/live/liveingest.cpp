@@ -1,6 +1,7 @@
 #include "live/liveingest.h"
 
 #include "decode/jsonvalue.h"
+#include "decode/linetext.h"
 
 #include <QDateTime>
 
@@ -12,28 +13,6 @@ namespace {
 
 constexpr std::size_t kPad = simdjson::SIMDJSON_PADDING;
 static_assert(LineChunk::kPadding >= kPad, "chunks must carry simdjson's padding");
-
-QString qs(std::string_view s) { return QString::fromUtf8(s.data(), qsizetype(s.size())); }
-
-bool hasBom(const char *p, std::size_t n)
-{
-    return n >= 3 && static_cast<unsigned char>(p[0]) == 0xEF
-        && static_cast<unsigned char>(p[1]) == 0xBB && static_cast<unsigned char>(p[2]) == 0xBF;
-}
-
-QString scalarMessage(const char *p, const char *end)
-{
-    while (p < end && (*p == ' ' || *p == '\t'))
-        ++p;
-    const char *what = "a JSON number";
-    if (p < end && *p == '"')
-        what = "a JSON string";
-    else if (p < end && (*p == 't' || *p == 'f'))
-        what = "a JSON boolean";
-    else if (p < end && *p == 'n')
-        what = "JSON null";
-    return QStringLiteral("not a record (%1, expected an object)").arg(QLatin1String(what));
-}
 
 } // namespace
 
@@ -53,7 +32,7 @@ LiveIngest::LiveIngest(std::shared_ptr<const RuleSet> rules, LineQueue &queue,
     };
     m_errorSink = [this](const char *, std::string_view reason) {
         if (++m_calls > m_replayed)
-            error(qs(reason));
+            error(utf8Text(reason));
     };
     m_timer = new QTimer(this);
     m_timer->setSingleShot(true);
@@ -162,7 +141,7 @@ void LiveIngest::decodeLine(const char *s, std::size_t len, std::size_t capacity
     const auto r = m_decoder.decodeRepairing(
         s, len, capacity, m_sink, m_errorSink, m_fixed, m_calls, m_replayed);
     if (r.error)
-        error(qs(json::reason(r.error)));
+        error(utf8Text(json::reason(r.error)));
     else if (r.scalar)
         error(scalarMessage(s, s + len));
 }
@@ -172,7 +151,7 @@ void LiveIngest::onRecord(RawRecord &rec)
     LiveSourceDelta &d = delta(m_source);
     const auto outcome = m_builder.add(rec, m_batch->events, 0, m_captureLine, m_captureOffset);
     if (outcome == EventBuilder::Outcome::NoTime) {
-        error(qs(rec.timeError));
+        error(utf8Text(rec.timeError));
     } else if (outcome == EventBuilder::Outcome::Added) {
         const std::uint64_t h = idHash(rec.id);
         if (h && !m_ids.insert(h)) {

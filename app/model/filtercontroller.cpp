@@ -32,14 +32,6 @@ void FilterController::growStore(std::shared_ptr<const EventStore> store)
     recompute();
 }
 
-void FilterController::setMergeGapMinutes(double minutes)
-{
-    if (minutes == m_mergeGap)
-        return;
-    m_mergeGap = minutes;
-    recompute();
-}
-
 void FilterController::apply(const FilterState &state)
 {
     if (state == m_state)

@@ -31,7 +31,6 @@ public:
     // The same data grown (a live snapshot: the current store is a prefix of this one):
     // only the new events are filtered and counted.
     void growStore(std::shared_ptr<const EventStore> store);
-    void setMergeGapMinutes(double minutes);
     double mergeGapMinutes() const { return m_mergeGap; }
 
 public Q_SLOTS:

@@ -1,7 +1,7 @@
 #include "render/chartimage.h"
 
+#include "base/palette.h"
 #include "decode/timestamp.h"
-#include "export/sourcecolors.h"
 
 #include <QBuffer>
 #include <QDateTime>
@@ -12,8 +12,7 @@
 #include <cmath>
 
 namespace {
-constexpr QRgb kLimit = 0xFF009E73; // bluish green, as in the window
-constexpr QRgb kOver = 0x40F0E442; // translucent yellow band
+constexpr QRgb kOver = (Palette::kOverLimit & 0xFFFFFF) | 0x40000000; // a translucent band
 constexpr QRgb kRequests = 0xFF303030;
 
 double niceStep(double range, int ticks)
@@ -121,7 +120,7 @@ QImage renderRateChart(const Summary &s, QSize size)
     p.drawPath(path);
     // the limit
     if (perMinuteLimit) {
-        QPen pen(QColor::fromRgb(kLimit), 2, Qt::DashLine);
+        QPen pen(QColor::fromRgb(Palette::kLimit), 2, Qt::DashLine);
         p.setPen(pen);
         p.drawLine(QPointF(plot.left(), y(double(s.limit->requests))), QPointF(plot.right(), y(double(s.limit->requests))));
     }
@@ -137,7 +136,8 @@ QImage renderRateChart(const Summary &s, QSize size)
     };
     std::vector<Item> items { { QColor(kRequests), QStringLiteral("requests/min"), true } };
     if (perMinuteLimit)
-        items.push_back({ QColor::fromRgb(kLimit), QStringLiteral("limit %1/min").arg(s.limit->requests), true });
+        items.push_back({ QColor::fromRgb(Palette::kLimit),
+            QStringLiteral("limit %1/min").arg(s.limit->requests), true });
     for (int k = 0; k < kRejectionSourceCount; ++k)
         items.push_back({ QColor::fromRgb(sourceRgb(sourceFromIndex(k))),
                           QString::fromLatin1(sourceName(sourceFromIndex(k)).data()) + QStringLiteral(" (%1)").arg(s.rejected[std::size_t(k)]),

@@ -7,49 +7,23 @@
 #include "decode/yamlcassette.h"
 #include "decode/recorddecoder.h"
 #include "io/bytesource.h"
+#include "sources/chunkpipeline.h"
 #include "sources/idset.h"
-#include "store/hugepagealloc.h"
 
 #include <QThread>
 
 #include <simdjson.h>
 
 #include <algorithm>
-#include <condition_variable>
 #include <cstring>
 #include <deque>
-#include <map>
-#include <mutex>
-#include <thread>
 #include <utility>
 
-#include <cerrno>
 #include <sys/stat.h>
-#include <unistd.h>
 
 namespace {
 
 constexpr std::size_t kPad = simdjson::SIMDJSON_PADDING;
-
-bool isBlank(const char *p, const char *end)
-{
-    for (; p < end; ++p) {
-        if (*p != ' ' && *p != '\t' && *p != '\r' && *p != '\n')
-            return false;
-    }
-    return true;
-}
-
-bool hasBom(const char *p, std::size_t n)
-{
-    return n >= 3 && static_cast<unsigned char>(p[0]) == 0xEF
-            && static_cast<unsigned char>(p[1]) == 0xBB && static_cast<unsigned char>(p[2]) == 0xBF;
-}
-
-QString qs(std::string_view s)
-{
-    return QString::fromUtf8(s.data(), qsizetype(s.size()));
-}
 
 const char *formatName(DocumentShape shape)
 {
@@ -80,24 +54,6 @@ bool isYamlNotCassette(const QString &path, std::string_view head)
     const bool yamlName = name.endsWith(QLatin1String(".yaml")) || name.endsWith(QLatin1String(".yml"));
     const bool yamlStart = head.substr(0, 3) == "---" || head.substr(0, 5) == "%YAML";
     return (yamlName || yamlStart) && looksLikeYaml(head);
-}
-
-QString scalarMessage(const char *p, const char *end)
-{
-    while (p < end && (*p == ' ' || *p == '\t'))
-        ++p;
-    const char *what = "a JSON value";
-    if (p < end) {
-        if (*p == '"')
-            what = "a JSON string";
-        else if (*p == 't' || *p == 'f')
-            what = "a JSON boolean";
-        else if (*p == 'n')
-            what = "JSON null";
-        else
-            what = "a JSON number";
-    }
-    return QStringLiteral("not a record (%1, expected an object)").arg(QLatin1String(what));
 }
 
 // Counts newlines incrementally: records of a document come in increasing order.
@@ -133,382 +89,6 @@ private:
 
 } // namespace
 
-// ---- NDJSON: parallel chunks ------------------------------------------------------------------
-
-namespace {
-
-// A growable byte buffer that is never zero-filled (chunks are written by read() at once)
-// and always has kPad readable bytes after its capacity's data, as simdjson requires.
-// Chunk-sized buffers come on 2 MiB pages (HugePageAllocator): a fresh 4 MiB buffer is then
-// two page faults instead of a thousand, and the parser misses the TLB less.
-struct FreeBuffer
-{
-    std::size_t bytes = 0;
-    void operator()(char *q) const { HugePageAllocator<char>().deallocate(q, bytes); }
-};
-
-struct Buffer
-{
-    using Free = FreeBuffer;
-    std::unique_ptr<char[], Free> p;
-    std::size_t cap = 0; // usable bytes (kPad more are allocated)
-    std::size_t len = 0;
-
-    char *data() { return p.get(); }
-    const char *data() const { return p.get(); }
-    void ensure(std::size_t n)
-    {
-        if (n <= cap)
-            return;
-        const std::size_t newCap = std::max(n, cap * 2);
-        std::unique_ptr<char[], Free> q(HugePageAllocator<char>().allocate(newCap + kPad),
-                                        Free { newCap + kPad });
-        if (len)
-            std::memcpy(q.get(), p.get(), len);
-        p = std::move(q);
-        cap = newCap;
-    }
-    void pad() { std::memset(p.get() + len, ' ', kPad); }
-};
-
-// Reads n bytes at offset (fewer only at the end of the file). False on an I/O error.
-bool preadFully(int fd, char *dst, std::size_t n, std::uint64_t offset, std::size_t &got)
-{
-    got = 0;
-    while (got < n) {
-        const ssize_t r = ::pread(fd, dst + got, n - got, off_t(offset + got));
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0)
-            return false;
-        if (r == 0)
-            break;
-        got += std::size_t(r);
-    }
-    return true;
-}
-
-// The part of a regular file that workers read themselves: the lines that start at a byte in
-// [from, to), from a file whose first `limit` bytes end with a newline. A line belongs to the
-// chunk its first byte lies in, so every worker finds its own lines without knowing where
-// the previous chunk ended. Sets [begin, end) to those lines' file offsets (begin == end:
-// none start there, a long line crosses the whole span) and leaves them at
-// buf.data() + (begin - readFrom), padded. False on an I/O error.
-bool readSpan(int fd, std::uint64_t from, std::uint64_t to, std::uint64_t limit, Buffer &buf,
-              std::uint64_t &readFrom, std::uint64_t &begin, std::uint64_t &end)
-{
-    to = std::min(to, limit);
-    readFrom = from == 0 ? 0 : from - 1; // a newline just before `from`: a line starts there
-    buf.len = 0;
-    auto readMore = [&](std::uint64_t want) {
-        want = std::min(want, limit - readFrom - buf.len);
-        if (want == 0) {
-            errno = EIO; // no newline where the file had one: it changed under us
-            return false;
-        }
-        buf.ensure(buf.len + std::size_t(want));
-        std::size_t got = 0;
-        if (!preadFully(fd, buf.data() + buf.len, std::size_t(want), readFrom + buf.len, got))
-            return false;
-        buf.len += got;
-        if (got < want)
-            errno = EIO; // the file shrank under us: what it held is gone
-        return got == want;
-    };
-    if (!readMore(to - readFrom + 4096)) // the last line usually ends within a few KB
-        return false;
-    begin = 0;
-    if (from > 0) {
-        const auto *nl = static_cast<const char *>(std::memchr(buf.data(), '\n', std::size_t(to - 1 - readFrom)));
-        begin = nl ? readFrom + std::uint64_t(nl - buf.data()) + 1 : to;
-    }
-    if (begin >= to) {
-        begin = end = to;
-        buf.len = 0;
-        return true;
-    }
-    // the first newline at or after to - 1 ends the last line (limit - 1 is one)
-    std::size_t scan = std::size_t(to - 1 - readFrom);
-    for (;;) {
-        const auto *nl = static_cast<const char *>(std::memchr(buf.data() + scan, '\n', buf.len - scan));
-        if (nl) {
-            end = readFrom + std::uint64_t(nl - buf.data()) + 1;
-            break;
-        }
-        scan = buf.len;
-        if (!readMore(std::max<std::uint64_t>(buf.len, 4096)))
-            return false;
-    }
-    buf.len = std::size_t(end - readFrom);
-    buf.pad();
-    return true;
-}
-
-// Whole lines to parse: either read already (buf.len bytes, then kPad spaces), or a span of
-// a regular file the worker reads itself (fd >= 0; see readSpan).
-struct Chunk
-{
-    std::uint64_t seq = 0;
-    Buffer buf;
-    bool first = false; // the file's first chunk (may start with a BOM)
-    int fd = -1;
-    std::uint64_t from = 0, to = 0, limit = 0;
-};
-
-struct ChunkResult
-{
-    EventStore shard;
-    std::vector<std::uint64_t> ids; // per shard event; 0: no id
-    std::vector<LocatedError> errors; // lines local to the chunk
-    std::int64_t errorCount = 0;
-    std::uint64_t lines = 0;
-    std::uint64_t nonBlankLines = 0;
-    DocumentShape lastShape = DocumentShape::Unknown;
-    ReportedLimit limit;
-    // a chunk the worker read: the file offsets of its lines, or the read error (errno)
-    std::uint64_t textBegin = 0, textEnd = 0;
-    int readError = 0;
-
-    // Empty again, keeping the memory of its columns: a merged result goes back to the
-    // workers, so a chunk's shard does not grow from nothing (copies, page faults) each time.
-    void clear()
-    {
-        shard.clear();
-        ids.clear();
-        errors.clear();
-        errorCount = 0;
-        lines = nonBlankLines = 0;
-        lastShape = DocumentShape::Unknown;
-        limit = ReportedLimit {};
-        textBegin = textEnd = 0;
-        readError = 0;
-    }
-};
-
-class ChunkParser
-{
-public:
-    ChunkParser(const RuleSet &rules, TimeRange range, std::uint16_t file)
-        : m_builder(rules, range), m_file(file)
-    {
-        m_sink = [this](RawRecord &rec, const char *) {
-            if (++m_calls > m_replayed)
-                onRecord(rec);
-        };
-        m_errors = [this](const char *, std::string_view reason) {
-            if (++m_calls > m_replayed)
-                error(qs(reason));
-        };
-    }
-
-    // Into `into` (a merged result to reuse, or a new one).
-    ChunkResult parse(const Chunk &chunk, ChunkResult into)
-    {
-        into.clear();
-        if (chunk.fd < 0)
-            return parse(chunk.buf.data(), chunk.buf.len, std::move(into));
-        std::uint64_t readFrom = 0, begin = 0, end = 0;
-        if (!readSpan(chunk.fd, chunk.from, chunk.to, chunk.limit, m_own, readFrom, begin, end)) {
-            into.readError = errno ? errno : EIO;
-            return into;
-        }
-        ChunkResult r = parse(m_own.data() + (begin - readFrom), std::size_t(end - begin), std::move(into));
-        r.textBegin = begin;
-        r.textEnd = end;
-        return r;
-    }
-
-    // len bytes of whole lines at base, readable for kPad more
-    ChunkResult parse(const char *base, std::size_t len, ChunkResult into)
-    {
-        m_result = std::move(into);
-        const char *p = base;
-        const char *end = base + len;
-        const char *allocEnd = end + kPad;
-        std::uint32_t line = 0;
-        while (p < end) {
-            const char *nl = static_cast<const char *>(std::memchr(p, '\n', std::size_t(end - p)));
-            const char *lineEnd = nl ? nl : end;
-            ++line;
-            const char *s = p;
-            if (hasBom(s, std::size_t(lineEnd - s)))
-                s += 3; // the file's, or one of each file `cat a.ndjson b.ndjson` joined
-            if (!isBlank(s, lineEnd)) {
-                ++m_result.nonBlankLines;
-                m_line = line;
-                m_offset = std::uint64_t(p - base);
-                decodeLine(s, std::size_t(lineEnd - s), std::size_t(allocEnd - s));
-            }
-            p = nl ? nl + 1 : end;
-        }
-        m_result.lines = line;
-        m_result.limit = m_builder.reportedLimit();
-        return std::move(m_result);
-    }
-
-    void decodeLine(const char *s, std::size_t len, std::size_t capacity)
-    {
-        const auto r = m_decoder.decodeRepairing(
-            s, len, capacity, m_sink, m_errors, m_fixed, m_calls, m_replayed);
-        if (r.error) {
-            error(qs(json::reason(r.error)));
-        } else if (r.scalar) {
-            error(scalarMessage(s, s + len));
-        } else {
-            m_result.lastShape = r.shape;
-        }
-    }
-
-private:
-    void onRecord(RawRecord &rec)
-    {
-        const auto outcome = m_builder.add(rec, m_result.shard, m_file, m_line, m_offset);
-        if (outcome == EventBuilder::Outcome::Added)
-            m_result.ids.push_back(idHash(rec.id));
-        else if (outcome == EventBuilder::Outcome::NoTime)
-            error(qs(rec.timeError));
-    }
-    void error(QString message)
-    {
-        ++m_result.errorCount;
-        if (m_result.errors.size() < std::size_t(InputReport::kMaxErrors))
-            m_result.errors.push_back({ m_line, std::move(message) });
-    }
-
-    RecordDecoder m_decoder;
-    EventBuilder m_builder;
-    std::uint16_t m_file;
-    RecordDecoder::RecordSink m_sink;
-    RecordDecoder::ErrorSink m_errors;
-    ChunkResult m_result;
-    std::uint32_t m_line = 0;
-    std::uint64_t m_offset = 0;
-    std::string m_fixed;
-    std::uint64_t m_calls = 0; // sink and error calls of this line's decode
-    std::uint64_t m_replayed = 0; // calls a second decode of the line skips
-    Buffer m_own; // the chunks this worker reads itself (kept: no fresh pages per chunk)
-};
-
-// A bounded pool: the reader blocks when `limit` chunks are waiting or unmerged.
-class ChunkPipeline
-{
-public:
-    ChunkPipeline(int threads, const RuleSet &rules, TimeRange range, std::uint16_t file)
-    {
-        for (int i = 0; i < threads; ++i) {
-            m_parsers.push_back(std::make_unique<ChunkParser>(rules, range, file));
-            // the parser itself, not m_parsers[i]: the next push_back may move the vector's
-            // storage while this thread starts (a race the fuzzer found under ASan)
-            ChunkParser *parser = m_parsers.back().get();
-            m_threads.emplace_back([this, parser] { work(*parser); });
-        }
-        m_limit = std::size_t(threads) + 2;
-    }
-    ~ChunkPipeline()
-    {
-        {
-            std::lock_guard lock(m_mutex);
-            m_stop = true;
-        }
-        m_cv.notify_all();
-        for (auto &t : m_threads)
-            t.join();
-    }
-
-    void submit(Chunk &&c)
-    {
-        std::unique_lock lock(m_mutex);
-        m_cv.wait(lock, [&] { return m_inFlight < m_limit; });
-        ++m_inFlight;
-        m_queue.push_back(std::move(c));
-        m_cv.notify_all();
-    }
-
-    // Next result in sequence order; blocks. Only call as many times as chunks were submitted.
-    ChunkResult next()
-    {
-        std::unique_lock lock(m_mutex);
-        m_cv.wait(lock, [&] { return m_done.count(m_nextSeq) > 0; });
-        ChunkResult r = std::move(m_done[m_nextSeq]);
-        m_done.erase(m_nextSeq++);
-        --m_inFlight;
-        m_cv.notify_all();
-        return r;
-    }
-
-    std::size_t limit() const { return m_limit; }
-
-    // A result that has been merged, for a worker to fill again.
-    void recycle(ChunkResult &&r)
-    {
-        std::lock_guard lock(m_mutex);
-        m_spare.push_back(std::move(r));
-    }
-
-    // A buffer a worker has finished with, or a new one.
-    Buffer takeBuffer()
-    {
-        std::lock_guard lock(m_mutex);
-        if (m_free.empty())
-            return {};
-        Buffer b = std::move(m_free.back());
-        m_free.pop_back();
-        b.len = 0;
-        return b;
-    }
-
-    // True when a result is ready to merge without waiting.
-    bool ready()
-    {
-        std::lock_guard lock(m_mutex);
-        return m_done.count(m_nextSeq) > 0;
-    }
-
-private:
-    void work(ChunkParser &parser)
-    {
-        for (;;) {
-            Chunk c;
-            ChunkResult into;
-            {
-                std::unique_lock lock(m_mutex);
-                m_cv.wait(lock, [&] { return m_stop || !m_queue.empty(); });
-                if (m_queue.empty())
-                    return;
-                c = std::move(m_queue.front());
-                m_queue.pop_front();
-                if (!m_spare.empty()) {
-                    into = std::move(m_spare.back());
-                    m_spare.pop_back();
-                }
-            }
-            ChunkResult r = parser.parse(c, std::move(into));
-            {
-                std::lock_guard lock(m_mutex);
-                m_done.emplace(c.seq, std::move(r));
-                if (c.buf.cap > 0)
-                    m_free.push_back(std::move(c.buf)); // reused: no fresh pages, no page faults
-            }
-            m_cv.notify_all();
-        }
-    }
-
-    std::mutex m_mutex;
-    std::condition_variable m_cv;
-    std::deque<Chunk> m_queue;
-    std::vector<Buffer> m_free;
-    std::vector<ChunkResult> m_spare;
-    std::map<std::uint64_t, ChunkResult> m_done;
-    std::uint64_t m_nextSeq = 0;
-    std::size_t m_inFlight = 0;
-    std::size_t m_limit = 4;
-    bool m_stop = false;
-    std::vector<std::unique_ptr<ChunkParser>> m_parsers;
-    std::vector<std::thread> m_threads;
-};
-
-} // namespace
-
 struct Loader::Impl
 {
     Loader &l;
@@ -524,7 +104,7 @@ struct Loader::Impl
     }
 
     // Reads until buf holds at least `want` bytes or the input ends. Returns false on error.
-    bool fill(Buffer &buf, std::size_t want, bool &eof)
+    bool fill(ChunkBuffer &buf, std::size_t want, bool &eof)
     {
         buf.ensure(want);
         while (buf.len < want && !eof) {
@@ -625,7 +205,7 @@ struct Loader::Impl
         return Kind::Document;
     }
 
-    void ndjson(Buffer &&first, bool eof)
+    void ndjson(ChunkBuffer &&first, bool eof)
     {
         const int threads = l.m_options.threads > 0
                 ? l.m_options.threads
@@ -678,7 +258,7 @@ struct Loader::Impl
             }
         };
 
-        Buffer buf = std::move(first);
+        ChunkBuffer buf = std::move(first);
         bool failed = false;
         bool isFirst = true;
         bool endsMidLine = false; // the text ends without a newline (cut short)
@@ -762,7 +342,7 @@ struct Loader::Impl
             }
             if (cut > 0) {
                 endsMidLine = buf.data()[cut - 1] != '\n';
-                Buffer next = pipeline.takeBuffer();
+                ChunkBuffer next = pipeline.takeBuffer();
                 next.ensure(std::max(chunkBytes, buf.len - cut));
                 std::memcpy(next.data(), buf.data() + cut, buf.len - cut);
                 next.len = buf.len - cut;
@@ -796,7 +376,7 @@ struct Loader::Impl
             report.format = QLatin1String(formatName(lastShape));
     }
 
-    void document(Buffer &buf, bool eof)
+    void document(ChunkBuffer &buf, bool eof)
     {
         report.format = QStringLiteral("json");
         bool failed = false;
@@ -835,7 +415,7 @@ struct Loader::Impl
                     : 0;
             const auto outcome = builder.add(rec, l.m_store, file, std::uint32_t(line), offset);
             if (outcome == EventBuilder::Outcome::NoTime) {
-                report.addError(line, qs(rec.timeError));
+                report.addError(line, utf8Text(rec.timeError));
             } else if (outcome == EventBuilder::Outcome::Added) {
                 const std::uint64_t h = idHash(rec.id);
                 if (h && !l.m_ids->insert(h)) {
@@ -850,7 +430,7 @@ struct Loader::Impl
         auto onError = [&](const char *at, std::string_view reason) {
             if (++calls <= replayed)
                 return;
-            report.addError(lines.lineOf(at), qs(reason));
+            report.addError(lines.lineOf(at), utf8Text(reason));
         };
         auto r = decoder.decode(start, n, n + kPad, onRecord, onError);
         if (r.error == simdjson::UTF8_ERROR && report.records == 0 && report.skipped == 0) {
@@ -871,7 +451,7 @@ struct Loader::Impl
             r = decoder.decode(text, textLen, textLen + kPad, onRecord, onError);
         }
         if (r.error) {
-            report.addError(lines.lineOf(r.errorAt), qs(json::reason(r.error)));
+            report.addError(lines.lineOf(r.errorAt), utf8Text(json::reason(r.error)));
         } else if (r.scalar) {
             report.addError(1, scalarMessage(start, start + n));
         } else {
@@ -887,10 +467,10 @@ struct Loader::Impl
 
     // Recorder formats read from the whole input at once (PyGithub, YAML cassettes, httprr,
     // ReqLLM): each record comes with its line and byte offset.
-    void wholeFile(Buffer &&first, bool eof, QString format, WholeFileReader read)
+    void wholeFile(ChunkBuffer &&first, bool eof, QString format, WholeFileReader read)
     {
         report.format = std::move(format);
-        Buffer buf = std::move(first);
+        ChunkBuffer buf = std::move(first);
         bool failed = false;
         while (!eof && !failed) {
             if (!fill(buf, std::max<std::size_t>(buf.len * 2, 1 << 20), eof))
@@ -904,12 +484,12 @@ struct Loader::Impl
                     const auto outcome =
                             builder.add(rec, l.m_store, file, std::uint32_t(line), offset);
                     if (outcome == EventBuilder::Outcome::NoTime)
-                        report.addError(line, qs(rec.timeError));
+                        report.addError(line, utf8Text(rec.timeError));
                     else if (outcome == EventBuilder::Outcome::Added)
                         ++report.records;
                 },
                 [&](std::uint64_t line, std::string_view reason) {
-                    report.addError(line, qs(reason));
+                    report.addError(line, utf8Text(reason));
                 });
         l.m_limit.merge(builder.reportedLimit());
         lastLine = std::uint64_t(std::count(buf.data(), buf.data() + buf.len, '\n')) + 1;
@@ -938,7 +518,7 @@ InputReport Loader::load(const QString &path)
     report.storeFile = file;
     Impl impl { *this, report, *src, file };
 
-    Buffer buf;
+    ChunkBuffer buf;
     bool eof = false;
     // The shape is decided on the first MiB whatever the chunk size: a smaller window (it
     // once followed chunkBytes) could miss the first newline and read one file as NDJSON

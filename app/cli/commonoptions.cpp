@@ -1,0 +1,109 @@
+#include "cli/commonoptions.h"
+
+namespace {
+
+// The options both commands take. --format and -o have the same names, values and defaults
+// in both; their help says what the command writes.
+
+QCommandLineOption limitOption()
+{
+    return { QStringLiteral("limit"),
+        QStringLiteral("Requests per minute, or N/W over another window (100/10s)."),
+        QStringLiteral("N[/W]") };
+}
+
+QCommandLineOption mergeGapOption()
+{
+    return { QStringLiteral("merge-gap"),
+        QStringLiteral("Rejections at most this many minutes apart form one incident (default 5)."),
+        QStringLiteral("MINUTES"), QStringLiteral("5") };
+}
+
+QCommandLineOption headroomOption()
+{
+    return { QStringLiteral("headroom"),
+        QStringLiteral("Headroom in percent on the peak for the limit to ask for (default 30)."),
+        QStringLiteral("PERCENT"), QStringLiteral("30") };
+}
+
+QCommandLineOption formatOption(const QString &help)
+{
+    return { QStringLiteral("format"), help, QStringLiteral("FORMAT"), QStringLiteral("md") };
+}
+
+QCommandLineOption outputOption(const QString &help)
+{
+    return { { QStringLiteral("o"), QStringLiteral("output") }, help, QStringLiteral("FILE") };
+}
+
+QCommandLineOption rulesOption()
+{
+    return { QStringLiteral("rules"),
+        QStringLiteral("Classification rules file replacing the built-in one."),
+        QStringLiteral("FILE") };
+}
+
+} // namespace
+
+QList<QCommandLineOption> summarizeOptions()
+{
+    return {
+        limitOption(),
+        mergeGapOption(),
+        { QStringLiteral("from"), QStringLiteral("Keep records at or after this time (RFC 3339)."),
+            QStringLiteral("T") },
+        { QStringLiteral("to"), QStringLiteral("Keep records before this time (RFC 3339)."),
+            QStringLiteral("T") },
+        formatOption(QStringLiteral("md (default), json, csv, html or pdf.")),
+        headroomOption(),
+        outputOption(QStringLiteral("Write to FILE atomically instead of standard output.")),
+        rulesOption(),
+        { QStringLiteral("threads"), QStringLiteral("Parser threads (default: one per core)."),
+            QStringLiteral("N") },
+        { QStringLiteral("stats"),
+            QStringLiteral("Print load time and memory per event to standard error.") },
+    };
+}
+
+QList<QCommandLineOption> monitorOptions()
+{
+    return {
+        { QStringLiteral("listen"),
+            QStringLiteral("Accept NDJSON records over TCP on HOST:PORT (repeatable; loopback only "
+                           "unless --allow-remote; port 0 picks a free one)."),
+            QStringLiteral("HOST:PORT") },
+        { QStringLiteral("allow-remote"),
+            QStringLiteral("Allow --listen on a non-loopback address (prints a warning).") },
+        { QStringLiteral("token"),
+            QStringLiteral("Shared token for --listen: each connection's first line must be \"AUTH "
+                           "<token>\"."),
+            QStringLiteral("TOKEN") },
+        { QStringLiteral("from-start"),
+            QStringLiteral("Read followed files from their start instead of their end.") },
+        { QStringLiteral("duration"),
+            QStringLiteral("Stop after this many seconds (counted once every source is open)."),
+            QStringLiteral("SECONDS") },
+        limitOption(),
+        mergeGapOption(),
+        headroomOption(),
+        { QStringLiteral("warn-at"),
+            QStringLiteral("Early warning when the current minute reaches this percentage of the "
+                           "limit (default 90)."),
+            QStringLiteral("PERCENT"), QStringLiteral("90") },
+        formatOption(
+            QStringLiteral("Summary format: md (default), json, csv, html or pdf (pdf needs -o).")),
+        outputOption(
+            QStringLiteral("Write the summary to FILE atomically instead of standard output.")),
+        { QStringLiteral("capture"),
+            QStringLiteral(
+                "Append what is received to FILE (default: a new file in the data directory)."),
+            QStringLiteral("FILE") },
+        { QStringLiteral("max-line-bytes"),
+            QStringLiteral("Longer lines are dropped and counted (default 1048576)."),
+            QStringLiteral("N") },
+        { QStringLiteral("status-every"),
+            QStringLiteral("Seconds between status lines (default 60)."), QStringLiteral("SECONDS"),
+            QStringLiteral("60") },
+        rulesOption(),
+    };
+}
