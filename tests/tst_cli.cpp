@@ -49,6 +49,8 @@ private Q_SLOTS:
     void noDisplay();
     void megabyteFieldsInEveryFormat_data();
     void megabyteFieldsInEveryFormat();
+    void limitsPerScope_data();
+    void limitsPerScope();
 
 private:
     QTemporaryDir m_dir;
@@ -389,6 +391,78 @@ void TestCli::megabyteFieldsInEveryFormat()
     QCOMPARE(r.exitCode, 0);
     QVERIFY2(timer.elapsed() < 20000, qPrintable(QStringLiteral("%1 ms").arg(timer.elapsed())));
     QVERIFY(QFileInfo(dir.filePath(QStringLiteral("r.") + format)).size() > 0);
+}
+
+
+// --limit [SCOPE:][AXIS=]N[/W] repeated, --limits FILE and --scope-by on the gateway mix (hosts
+// acme.scalekit.dev, api.anthropic.com, api.skytells.ai and the tool call log's tool-calls):
+// each scope's requests limit as the JSON says it ("N/W from", "-" none), or the usage error.
+void TestCli::limitsPerScope_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QByteArray>("limitsFile");
+    QTest::addColumn<QStringList>("expected"); // "scope=N/W from" per scope, or "exit 2: text"
+    const QStringList all { "acme.scalekit.dev=-", "api.anthropic.com=-", "api.skytells.ai=3/10 headers",
+        "tool-calls=-" };
+    QTest::newRow("reported only") << QStringList {} << QByteArray() << all;
+    QTest::newRow("one scope, and reported")
+        << QStringList { "--limit", "acme.scalekit.dev:600" } << QByteArray()
+        << QStringList { "acme.scalekit.dev=600/60 flag", "api.anthropic.com=-",
+               "api.skytells.ai=3/10 headers", "tool-calls=-" };
+    QTest::newRow("every scope, one named")
+        << QStringList { "--limit", "600", "--limit", "API.SKYTELLS.AI:120/60s" } << QByteArray()
+        << QStringList { "acme.scalekit.dev=600/60 flag", "api.anthropic.com=600/60 flag",
+               "api.skytells.ai=120/60 flag", "tool-calls=600/60 flag" };
+    QTest::newRow("limits file") << QStringList {}
+                                 << QByteArray(R"([{"scope":"tool-calls","limit":50,"window":"1h"}])")
+                                 << QStringList { "acme.scalekit.dev=-", "api.anthropic.com=-",
+                                        "api.skytells.ai=3/10 headers", "tool-calls=50/3600 flag" };
+    QTest::newRow("scope by all") << QStringList { "--scope-by", "all" } << QByteArray()
+                                  << QStringList { "all=3/10 headers" };
+    QTest::newRow("unknown scope")
+        << QStringList { "--limit", "api.openai.com:500" } << QByteArray()
+        << QStringList { "exit 2: --limit scope \"api.openai.com\" matches no request; the scopes "
+                         "seen (by host): acme.scalekit.dev, api.anthropic.com, api.skytells.ai, "
+                         "tool-calls" };
+    QTest::newRow("bad axis") << QStringList { "--limit", "bytes=5" } << QByteArray()
+                              << QStringList { "exit 2: invalid --limit \"bytes=5\": unknown axis" };
+    QTest::newRow("bad scope-by") << QStringList { "--scope-by", "model" } << QByteArray()
+                                  << QStringList { "exit 2: invalid --scope-by \"model\"" };
+    QTest::newRow("bad limits file") << QStringList {} << QByteArray(R"([{"limit":5,"burst":1}])")
+                                     << QStringList { "exit 2: invalid --limits " };
+}
+
+void TestCli::limitsPerScope()
+{
+    QFETCH(QStringList, args);
+    QFETCH(QByteArray, limitsFile);
+    QFETCH(QStringList, expected);
+    if (!limitsFile.isEmpty())
+        args << QStringLiteral("--limits") << writeFile(QDir(m_dir.path()), QStringLiteral("limits.json"), limitsFile);
+    const Run r = run(QStringList { QStringLiteral("summarize"), QStringLiteral("--format"),
+                          QStringLiteral("json") }
+        + args + QStringList { fixture(QStringLiteral("gateway_mix.ndjson")) });
+    if (expected.first().startsWith(QLatin1String("exit 2: "))) {
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(expected.first().mid(8)), qPrintable(r.err));
+        QVERIFY(r.out.isEmpty());
+        return;
+    }
+    QCOMPARE(r.exitCode, 0);
+    const QJsonObject json = QJsonDocument::fromJson(r.out).object();
+    QCOMPARE(json.value(QLatin1String("schema")).toString(), QStringLiteral("ratescope.summary/2"));
+    QStringList got;
+    for (const QJsonValue &v : json.value(QLatin1String("scopes")).toArray()) {
+        const QJsonObject axis = v[QLatin1String("axes")][0].toObject();
+        QString limit = QStringLiteral("-");
+        if (!axis.value(QLatin1String("limit")).isNull())
+            limit = QStringLiteral("%1/%2 %3")
+                        .arg(axis.value(QLatin1String("limit")).toInteger())
+                        .arg(axis.value(QLatin1String("window_s")).toInteger())
+                        .arg(axis.value(QLatin1String("from")).toString());
+        got << v[QLatin1String("name")].toString() + QLatin1Char('=') + limit;
+    }
+    QCOMPARE(got, expected);
 }
 
 QTEST_GUILESS_MAIN(TestCli)
