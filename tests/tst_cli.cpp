@@ -49,6 +49,8 @@ private Q_SLOTS:
     void noDisplay();
     void megabyteFieldsInEveryFormat_data();
     void megabyteFieldsInEveryFormat();
+    void limitsPerScope_data();
+    void limitsPerScope();
 
 private:
     QTemporaryDir m_dir;
@@ -141,9 +143,13 @@ void TestCli::standardInput()
     const Run r = run({ QStringLiteral("summarize"), QStringLiteral("--format"), QStringLiteral("csv"), QStringLiteral("-") }, f.readAll());
     QCOMPARE(r.exitCode, 0);
     const QList<QByteArray> rows = r.out.trimmed().split('\n');
-    QCOMPARE(rows.front(), QByteArray("minute,requests,rejected,RATE_LIMITED,TOOL_ERROR,UNCLASSIFIED,limit"));
-    QCOMPARE(rows.size(), 1 + 22); // 10:00 .. 10:21, empty minutes included
-    QCOMPARE(rows.at(2), QByteArray("2026-01-05T10:01:00Z,12,6,6,0,0,3/10s"));
+    QCOMPARE(rows.front(), QByteArray("minute,scope,requests,rejected,RATE_LIMITED,TOOL_ERROR,UNCLASSIFIED,limit"));
+    // each scope's minutes from its first to its last, empty ones included: Scalekit 10:00-10:03,
+    // Anthropic 10:03, Skytells 10:03-10:20, the tool call log's one timed record 10:21
+    QCOMPARE(rows.size(), 1 + 4 + 1 + 18 + 1);
+    // Skytells reported 3 per 10 s; Scalekit's rows do not take Skytells' limit
+    QCOMPARE(rows.at(2), QByteArray("2026-01-05T10:01:00Z,acme.scalekit.dev,12,6,6,0,0,"));
+    QVERIFY(rows.contains(QByteArray("2026-01-05T10:04:00Z,api.skytells.ai,0,0,0,0,0,3/10s")));
     QVERIFY2(r.err.contains(QStringLiteral("-:27: invalid JSON")), qPrintable(r.err));
 }
 
@@ -164,7 +170,7 @@ void TestCli::everyFormatFromTheCommandLineProgram_data()
     QTest::addColumn<QString>("file"); // empty: standard output
     QTest::addColumn<QByteArray>("starts");
     QTest::addRow("json on stdout") << "json" << QString() << QByteArray("{");
-    QTest::addRow("csv on stdout") << "csv" << QString() << QByteArray("minute,requests");
+    QTest::addRow("csv on stdout") << "csv" << QString() << QByteArray("minute,scope,requests");
     QTest::addRow("md on stdout") << "md" << QString() << QByteArray("# ");
     QTest::addRow("md to a file") << "md" << "r.md" << QByteArray("# ");
     QTest::addRow("html to a file") << "html" << "r.html" << QByteArray("<!DOCTYPE html>");
@@ -385,6 +391,78 @@ void TestCli::megabyteFieldsInEveryFormat()
     QCOMPARE(r.exitCode, 0);
     QVERIFY2(timer.elapsed() < 20000, qPrintable(QStringLiteral("%1 ms").arg(timer.elapsed())));
     QVERIFY(QFileInfo(dir.filePath(QStringLiteral("r.") + format)).size() > 0);
+}
+
+
+// --limit [SCOPE:][AXIS=]N[/W] repeated, --limits FILE and --scope-by on the gateway mix (hosts
+// acme.scalekit.dev, api.anthropic.com, api.skytells.ai and the tool call log's tool-calls):
+// each scope's requests limit as the JSON says it ("N/W from", "-" none), or the usage error.
+void TestCli::limitsPerScope_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QByteArray>("limitsFile");
+    QTest::addColumn<QStringList>("expected"); // "scope=N/W from" per scope, or "exit 2: text"
+    const QStringList all { "acme.scalekit.dev=-", "api.anthropic.com=-", "api.skytells.ai=3/10 headers",
+        "tool-calls=-" };
+    QTest::newRow("reported only") << QStringList {} << QByteArray() << all;
+    QTest::newRow("one scope, and reported")
+        << QStringList { "--limit", "acme.scalekit.dev:600" } << QByteArray()
+        << QStringList { "acme.scalekit.dev=600/60 flag", "api.anthropic.com=-",
+               "api.skytells.ai=3/10 headers", "tool-calls=-" };
+    QTest::newRow("every scope, one named")
+        << QStringList { "--limit", "600", "--limit", "API.SKYTELLS.AI:120/60s" } << QByteArray()
+        << QStringList { "acme.scalekit.dev=600/60 flag", "api.anthropic.com=600/60 flag",
+               "api.skytells.ai=120/60 flag", "tool-calls=600/60 flag" };
+    QTest::newRow("limits file") << QStringList {}
+                                 << QByteArray(R"([{"scope":"tool-calls","limit":50,"window":"1h"}])")
+                                 << QStringList { "acme.scalekit.dev=-", "api.anthropic.com=-",
+                                        "api.skytells.ai=3/10 headers", "tool-calls=50/3600 flag" };
+    QTest::newRow("scope by all") << QStringList { "--scope-by", "all" } << QByteArray()
+                                  << QStringList { "all=3/10 headers" };
+    QTest::newRow("unknown scope")
+        << QStringList { "--limit", "api.openai.com:500" } << QByteArray()
+        << QStringList { "exit 2: --limit scope \"api.openai.com\" matches no request; the scopes "
+                         "seen (by host): acme.scalekit.dev, api.anthropic.com, api.skytells.ai, "
+                         "tool-calls" };
+    QTest::newRow("bad axis") << QStringList { "--limit", "bytes=5" } << QByteArray()
+                              << QStringList { "exit 2: invalid --limit \"bytes=5\": unknown axis" };
+    QTest::newRow("bad scope-by") << QStringList { "--scope-by", "model" } << QByteArray()
+                                  << QStringList { "exit 2: invalid --scope-by \"model\"" };
+    QTest::newRow("bad limits file") << QStringList {} << QByteArray(R"([{"limit":5,"burst":1}])")
+                                     << QStringList { "exit 2: invalid --limits " };
+}
+
+void TestCli::limitsPerScope()
+{
+    QFETCH(QStringList, args);
+    QFETCH(QByteArray, limitsFile);
+    QFETCH(QStringList, expected);
+    if (!limitsFile.isEmpty())
+        args << QStringLiteral("--limits") << writeFile(QDir(m_dir.path()), QStringLiteral("limits.json"), limitsFile);
+    const Run r = run(QStringList { QStringLiteral("summarize"), QStringLiteral("--format"),
+                          QStringLiteral("json") }
+        + args + QStringList { fixture(QStringLiteral("gateway_mix.ndjson")) });
+    if (expected.first().startsWith(QLatin1String("exit 2: "))) {
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(expected.first().mid(8)), qPrintable(r.err));
+        QVERIFY(r.out.isEmpty());
+        return;
+    }
+    QCOMPARE(r.exitCode, 0);
+    const QJsonObject json = QJsonDocument::fromJson(r.out).object();
+    QCOMPARE(json.value(QLatin1String("schema")).toString(), QStringLiteral("ratescope.summary/2"));
+    QStringList got;
+    for (const QJsonValue &v : json.value(QLatin1String("scopes")).toArray()) {
+        const QJsonObject axis = v[QLatin1String("axes")][0].toObject();
+        QString limit = QStringLiteral("-");
+        if (!axis.value(QLatin1String("limit")).isNull())
+            limit = QStringLiteral("%1/%2 %3")
+                        .arg(axis.value(QLatin1String("limit")).toInteger())
+                        .arg(axis.value(QLatin1String("window_s")).toInteger())
+                        .arg(axis.value(QLatin1String("from")).toString());
+        got << v[QLatin1String("name")].toString() + QLatin1Char('=') + limit;
+    }
+    QCOMPARE(got, expected);
 }
 
 QTEST_GUILESS_MAIN(TestCli)

@@ -82,7 +82,6 @@ void TestGolden::summaries()
     Loaded l = loadFiles(inputs);
     QDir::setCurrent(cwd);
     ReportOptions options; // as `summarize` does: its defaults, findings, redaction
-    options.reported = l.limit;
     QString error;
     if (!limit.isEmpty())
         options.limit = parseLimitSpec(limit, &error);

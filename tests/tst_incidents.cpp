@@ -76,7 +76,7 @@ void TestIncidents::mergeGapBoundary()
     QFETCH(int, incidents);
     const auto s = storeOf({ { kT0, Source::RateLimited }, { kT0 + 1000, Source::None },
                              { kT0 + distanceMs, Source::ToolError } });
-    const Summary sum = buildSummary(*s, {}, std::nullopt, {}, gapMinutes);
+    const Summary sum = buildSummary(*s, {}, std::nullopt, gapMinutes);
     QCOMPARE(int(sum.incidents.size()), incidents);
 }
 
@@ -91,7 +91,7 @@ void TestIncidents::incidentFields()
     ev.push_back({ kT0 + 2 * kMin + 59000, Source::RateLimited, "gmail_send", "rate limit exceeded", 30500 });
     ev.push_back({ kT0 + 2 * kMin + 1000, Source::ToolError, "hubspot_contacts", "You have reached your secondly limit." });
     const auto s = storeOf(ev);
-    const Summary sum = buildSummary(*s, {}, LimitSpec { 11, 60, false }, {}, 5);
+    const Summary sum = buildSummary(*s, {}, LimitSpec { 11, 60, false }, 5);
     QCOMPARE(sum.incidents.size(), std::size_t(1));
     const Incident &inc = sum.incidents.front();
     QCOMPARE(QString::fromStdString(formatUtcMs(inc.startMs)), QStringLiteral("2026-01-05T10:01:05.000Z"));
@@ -116,7 +116,7 @@ void TestIncidents::dominantSourceTies()
 {
     const auto s = storeOf({ { kT0, Source::Unclassified }, { kT0 + 1, Source::ToolError },
                              { kT0 + 2, Source::Unclassified }, { kT0 + 3, Source::ToolError } });
-    const Summary sum = buildSummary(*s, {}, std::nullopt, {}, 5);
+    const Summary sum = buildSummary(*s, {}, std::nullopt, 5);
     QCOMPARE(sum.incidents.front().dominant, Source::ToolError); // tie: TOOL_ERROR before UNCLASSIFIED
 }
 
@@ -128,7 +128,7 @@ void TestIncidents::topListsAreCappedAndTieBrokenByName()
         ev.push_back({ kT0 + i, Source::RateLimited, tools[i] });
     ev.push_back({ kT0 + 10, Source::RateLimited, "zeta_a" });
     const auto s = storeOf(ev);
-    const Incident inc = buildSummary(*s, {}, std::nullopt, {}, 5).incidents.front();
+    const Incident inc = buildSummary(*s, {}, std::nullopt, 5).incidents.front();
     QCOMPARE(inc.topTools.size(), std::size_t(5));
     QCOMPARE(inc.topTools[0].name, std::string("zeta_a"));
     QCOMPARE(inc.topTools[1].name, std::string("alpha_a"));
@@ -141,7 +141,7 @@ void TestIncidents::topListsAreCappedAndTieBrokenByName()
 void TestIncidents::peakTiesGoToTheEarliestMinute()
 {
     const auto s = storeOf({ { kT0 + 5 * kMin }, { kT0 + 5 * kMin + 1 }, { kT0 + kMin }, { kT0 + kMin + 59999 } });
-    const Summary sum = buildSummary(*s, {}, std::nullopt, {}, 5);
+    const Summary sum = buildSummary(*s, {}, std::nullopt, 5);
     QCOMPARE(*sum.peakRpm, std::int64_t(2));
     QCOMPARE(QString::fromStdString(formatUtcMinute(*sum.peakMinuteMs)), QStringLiteral("2026-01-05T10:01:00Z"));
     QCOMPARE(QString::fromStdString(formatUtcMs(*sum.spanStartMs)), QStringLiteral("2026-01-05T10:01:00.000Z"));
@@ -178,13 +178,13 @@ void TestIncidents::minutesOverLimit()
     QString error;
     const auto spec = parseLimitSpec(limit, &error);
     QVERIFY2(spec, qPrintable(error));
-    QCOMPARE(int(buildSummary(*s, {}, spec, {}, 5).minutesOverLimit), over);
+    QCOMPARE(int(buildSummary(*s, {}, spec, 5).minutesOverLimit), over);
 }
 
 void TestIncidents::farApartTimesStaySparse()
 {
     const auto s = storeOf({ { -86400000LL * 365 * 10, Source::RateLimited }, { kT0 }, { 4102444800000LL, Source::RateLimited } });
-    const Summary sum = buildSummary(*s, {}, std::nullopt, {}, 5);
+    const Summary sum = buildSummary(*s, {}, std::nullopt, 5);
     QCOMPARE(sum.minutes.size(), std::size_t(3));
     QCOMPARE(sum.incidents.size(), std::size_t(2));
     QCOMPARE(QString::fromStdString(formatUtcMs(*sum.spanStartMs)), QStringLiteral("1960-01-04T00:00:00.000Z"));

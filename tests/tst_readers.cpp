@@ -100,7 +100,7 @@ void TestReaders::harOffsetsBecomeUtc()
 void TestReaders::github403RetryAfterIsRateLimited()
 {
     const Loaded l = loadFiles({ fixture(QStringLiteral("samples/pygithub_SpecificExceptions.testAuthenticatedRateLimitExceeded.txt")) });
-    const Summary s = buildSummary(*l.store, {}, std::nullopt, l.limit, 5);
+    const Summary s = buildSummary(*l.store, {}, std::nullopt, 5);
     QCOMPARE(s.incidents.size(), std::size_t(1));
     const Incident &inc = s.incidents.front();
     QCOMPARE(inc.dominant, Source::RateLimited);

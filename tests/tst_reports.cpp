@@ -39,7 +39,6 @@ Summary reportOf(const QStringList &paths, std::optional<LimitSpec> limit = std:
     Loaded l = loadFiles(paths);
     ReportOptions options;
     options.limit = limit;
-    options.reported = l.limit;
     return makeReport(*l.store, std::move(l.reports), options);
 }
 

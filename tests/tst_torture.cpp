@@ -653,7 +653,7 @@ void TestTorture::nastyInputs()
     // The whole pipeline after the loader: the summary in every format, valid JSON included
     // (no NaN or infinity leaking from a header), with the same counts.
     std::vector<InputReport> reports = std::move(l.reports);
-    Summary s = buildSummary(*l.store, std::move(reports), std::nullopt, l.limit, 5);
+    Summary s = buildSummary(*l.store, std::move(reports), std::nullopt, 5);
     addFindings(s, *l.store, kDefaultHeadroomPercent);
     s = redactSummary(std::move(s), Redactor::builtIn());
     QCOMPARE(s.requests, std::int64_t(records));

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <vector>
 
 // summary.md "limit".
 struct LimitSpec
@@ -20,8 +21,39 @@ struct LimitSpec
     bool operator!=(const LimitSpec &o) const { return !(*this == o); }
 };
 
-// "600" (per minute) or "N/W" with W an integer and s, m or h. nullopt + *error when invalid.
+// "600" (per minute) or "N/W" with W an integer and s, m, h or d. nullopt + *error when invalid.
 // The one grammar of --limit (summarize, monitor, the window) and of the window's limit box.
 std::optional<LimitSpec> parseLimitSpec(const QString &text, QString *error);
 // The text parseLimitSpec() reads back: "600" per minute, else "100/10s", "5000/1h", "50/5m".
 QString limitSpecText(const LimitSpec &limit);
+
+// What a limit counts (limits.md §2). Concurrency has no window: requests in flight at once.
+enum class LimitAxis : std::uint8_t { Requests, Tokens, InputTokens, OutputTokens, Concurrency };
+// "requests", "tokens", "input_tokens", "output_tokens", "concurrency" (the JSON and CLI names)
+QString limitAxisName(LimitAxis axis);
+std::optional<LimitAxis> limitAxisFromName(const QString &name);
+
+// One limit a user gives: `[SCOPE:][AXIS=]N[/W]` (limits.md §2). An empty scope applies to every
+// scope. For concurrency, spec.windowS is 0 (no window).
+struct LimitEntry
+{
+    QString scope;
+    LimitAxis axis = LimitAxis::Requests;
+    LimitSpec spec;
+
+    bool operator==(const LimitEntry &o) const
+    {
+        return scope == o.scope && axis == o.axis && spec == o.spec;
+    }
+};
+
+// `600`, `600/1m`, `api.openai.com:tokens=90000/1m`, `concurrency=10`, `requests=10000/1d`,
+// `localhost:8080:600`. The scope is everything before the last ':' (a host may carry a port);
+// it is matched against scope names without regard to case.
+std::optional<LimitEntry> parseLimitEntry(const QString &text, QString *error);
+// The text parseLimitEntry() reads back.
+QString limitEntryText(const LimitEntry &entry);
+// A `--limits FILE`: a JSON array of {"scope", "axis", "limit", "window"}; "scope" and "axis"
+// optional (every scope; requests), "window" optional ("1m"; none for concurrency). An error
+// names the entry (its index in the array) and what is wrong; *error is "" on success.
+std::vector<LimitEntry> parseLimitsJson(const QByteArray &json, QString *error);

@@ -1,5 +1,7 @@
 #include "cli/commonoptions.h"
 
+#include <QFile>
+
 namespace {
 
 // The options both commands take. --format and -o have the same names, values and defaults
@@ -8,8 +10,24 @@ namespace {
 QCommandLineOption limitOption()
 {
     return { QStringLiteral("limit"),
-        QStringLiteral("Requests per minute, or N/W over another window (100/10s)."),
-        QStringLiteral("N[/W]") };
+        QStringLiteral("A limit: requests per minute, N/W over another window (100/10s, 1000/1d), "
+                       "for one scope with SCOPE: (api.openai.com:500), on another axis with AXIS= "
+                       "(tokens=90000). Repeatable."),
+        QStringLiteral("[SCOPE:][AXIS=]N[/W]") };
+}
+
+QCommandLineOption limitsOption()
+{
+    return { QStringLiteral("limits"),
+        QStringLiteral("Limits from a JSON file: [{\"scope\", \"axis\", \"limit\", \"window\"}]."),
+        QStringLiteral("FILE") };
+}
+
+QCommandLineOption scopeByOption()
+{
+    return { QStringLiteral("scope-by"),
+        QStringLiteral("What a limit applies to: host (default), host+model, host+client or all."),
+        QStringLiteral("BY"), QStringLiteral("host") };
 }
 
 QCommandLineOption mergeGapOption()
@@ -49,6 +67,8 @@ QList<QCommandLineOption> summarizeOptions()
 {
     return {
         limitOption(),
+        limitsOption(),
+        scopeByOption(),
         mergeGapOption(),
         { QStringLiteral("from"), QStringLiteral("Keep records at or after this time (RFC 3339)."),
             QStringLiteral("T") },
@@ -84,6 +104,8 @@ QList<QCommandLineOption> monitorOptions()
             QStringLiteral("Stop after this many seconds (counted once every source is open)."),
             QStringLiteral("SECONDS") },
         limitOption(),
+        limitsOption(),
+        scopeByOption(),
         mergeGapOption(),
         headroomOption(),
         { QStringLiteral("warn-at"),
@@ -106,4 +128,53 @@ QList<QCommandLineOption> monitorOptions()
             QStringLiteral("60") },
         rulesOption(),
     };
+}
+
+std::optional<SummaryScoping> readScoping(const QCommandLineParser &p, QString *error)
+{
+    SummaryScoping scoping;
+    const QString by = p.value(QStringLiteral("scope-by"));
+    const auto scopeBy = scopeByFromName(by);
+    if (!scopeBy) {
+        *error = QStringLiteral("invalid --scope-by \"%1\": expected host, host+model, host+client or all")
+                     .arg(by);
+        return std::nullopt;
+    }
+    scoping.by = *scopeBy;
+    for (const QString &text : p.values(QStringLiteral("limit"))) {
+        const auto entry = parseLimitEntry(text, error);
+        if (!entry)
+            return std::nullopt;
+        scoping.limits.push_back(*entry);
+    }
+    if (p.isSet(QStringLiteral("limits"))) {
+        const QString path = p.value(QStringLiteral("limits"));
+        QFile file(path);
+        if (!file.open(QIODevice::ReadOnly)) {
+            *error = QStringLiteral("cannot read --limits %1: %2").arg(path, file.errorString());
+            return std::nullopt;
+        }
+        QString why;
+        const std::vector<LimitEntry> entries = parseLimitsJson(file.readAll(), &why);
+        if (!why.isEmpty()) {
+            *error = QStringLiteral("invalid --limits %1: %2").arg(path, why);
+            return std::nullopt;
+        }
+        scoping.limits.insert(scoping.limits.end(), entries.begin(), entries.end());
+    }
+    return scoping;
+}
+
+QString unknownLimitScope(const SummaryScoping &scoping, const ScopeIndex &scopes)
+{
+    for (const LimitEntry &e : scoping.limits) {
+        if (e.scope.isEmpty() || scopes.find(e.scope))
+            continue;
+        QStringList seen;
+        for (const std::string &name : scopes.names())
+            seen << QString::fromStdString(name);
+        return QStringLiteral("--limit scope \"%1\" matches no request; the scopes seen (by %2): %3")
+            .arg(e.scope, scopeByName(scoping.by), seen.isEmpty() ? QStringLiteral("none") : seen.join(QStringLiteral(", ")));
+    }
+    return {};
 }

@@ -1,7 +1,12 @@
 #pragma once
 
+#include "export/scopesummary.h"
+
 #include <QCommandLineOption>
+#include <QCommandLineParser>
 #include <QList>
+
+#include <optional>
 
 // The options of `summarize` and `monitor`, each list in its command's --help order. The
 // options both commands take (--limit, --merge-gap, --headroom, --format, -o/--output,
@@ -9,3 +14,10 @@
 // summarize's list to know which options take a value.
 QList<QCommandLineOption> summarizeOptions();
 QList<QCommandLineOption> monitorOptions();
+
+// --scope-by, every --limit and --limits FILE (limits.md §1, §2); nullopt + *error when one is
+// invalid (a usage error).
+std::optional<SummaryScoping> readScoping(const QCommandLineParser &p, QString *error);
+// The usage error for a --limit whose scope matches no scope of the data, naming the scopes
+// seen; empty when every scope given exists.
+QString unknownLimitScope(const SummaryScoping &scoping, const ScopeIndex &scopes);

@@ -152,10 +152,17 @@ int runMonitor(const QStringList &args, const ChartDrawing *drawing)
             QStringLiteral("no source given (a file, -, a URL, or --listen HOST:PORT)"));
     if (stdinCount > 1)
         return monitorUsage(QStringLiteral("standard input (-) can be given once"));
-    if (p.isSet(QStringLiteral("limit"))) {
-        options.limit = parseLimitSpec(p.value(QStringLiteral("limit")), &error);
-        if (!options.limit)
-            return monitorUsage(error);
+    const std::optional<SummaryScoping> scoping = readScoping(p, &error);
+    if (!scoping)
+        return monitorUsage(error);
+    // The status line and the early warning watch the limit given for every scope (the first
+    // request limit without SCOPE:); the final report applies every limit to its scope. Scopes
+    // are not known before traffic arrives, so a SCOPE that never shows up is not an error here.
+    for (const LimitEntry &e : scoping->limits) {
+        if (e.scope.isEmpty() && e.axis == LimitAxis::Requests) {
+            options.limit = e.spec;
+            break;
+        }
     }
     bool ok = false;
     options.mergeGapMinutes = p.value(QStringLiteral("merge-gap")).toDouble(&ok);
@@ -282,6 +289,8 @@ int runMonitor(const QStringList &args, const ChartDrawing *drawing)
 
     // as `summarize`: the retry findings, the limit to ask for, and no secrets
     ReportOptions report = live.reportOptions();
+    report.limit.reset(); // every --limit is in the scoping
+    report.scoping = *scoping;
     report.headroomPercent = headroom;
     const Summary summary = makeReport(live.store(), live.inputReports(), report);
     printErr(QStringLiteral("ratescope monitor: stopped (%1): %2 requests received; capture: %3")

@@ -32,12 +32,9 @@ int runSummarize(const QStringList &args, const ChartDrawing *drawing)
         return usageError(QStringLiteral("no input given"));
 
     QString error;
-    std::optional<LimitSpec> limit;
-    if (p.isSet(QStringLiteral("limit"))) {
-        limit = parseLimitSpec(p.value(QStringLiteral("limit")), &error);
-        if (!limit)
-            return usageError(error);
-    }
+    const std::optional<SummaryScoping> scoping = readScoping(p, &error);
+    if (!scoping)
+        return usageError(error);
     bool ok = false;
     const double mergeGap = p.value(QStringLiteral("merge-gap")).toDouble(&ok);
     if (!ok || !(mergeGap >= 0))
@@ -90,9 +87,11 @@ int runSummarize(const QStringList &args, const ChartDrawing *drawing)
         reports.push_back(std::move(r));
     }
     const qint64 loadMs = clock.elapsed();
+    const QString unknownScope = unknownLimitScope(*scoping, ScopeIndex::build(store, scoping->by));
+    if (!unknownScope.isEmpty())
+        return usageError(unknownScope);
     ReportOptions report;
-    report.limit = limit;
-    report.reported = loader.reportedLimit();
+    report.scoping = *scoping;
     report.mergeGapMinutes = mergeGap;
     report.headroomPercent = headroom;
     const Summary summary = makeReport(store, std::move(reports), report);

@@ -7,7 +7,7 @@ Summary makeReport(
 {
     countInputRecords(inputs, store, options.subset);
     Summary full = buildSummaryWithFindings(store, std::move(inputs), options.limit,
-        options.reported, options.mergeGapMinutes, options.headroomPercent, options.subset);
+        options.mergeGapMinutes, options.headroomPercent, options.subset, options.scoping);
     // secrets never leave, standard output included (summary.md)
     return redactSummary(std::move(full), Redactor::builtIn());
 }

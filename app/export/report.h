@@ -7,8 +7,8 @@
 // How a report is made: what `summarize`, `monitor` and the window's exports choose.
 struct ReportOptions
 {
-    std::optional<LimitSpec> limit; // --limit; nullopt: the limit the responses reported
-    ReportedLimit reported; // the smallest limit the inputs' headers reported
+    std::optional<LimitSpec> limit; // --limit N[/W]; nullopt: the limits the responses reported
+    SummaryScoping scoping; // --scope-by, --limit [SCOPE:][AXIS=]N[/W], --limits FILE
     double mergeGapMinutes = 5;
     int headroomPercent = kDefaultHeadroomPercent;
     const EventSubset *subset = nullptr; // null: every event of the store

@@ -46,16 +46,103 @@ std::string limitText(const std::optional<LimitSpec> &l)
 {
     if (!l)
         return {};
-    if (l->perMinute())
-        return std::to_string(l->requests);
     if (!l->windowS)
         return std::to_string(l->requests) + "/?";
-    const std::int64_t w = *l->windowS;
-    if (w % 3600 == 0)
-        return std::to_string(l->requests) + "/" + std::to_string(w / 3600) + "h";
-    if (w % 60 == 0)
-        return std::to_string(l->requests) + "/" + std::to_string(w / 60) + "m";
-    return std::to_string(l->requests) + "/" + std::to_string(w) + "s";
+    return limitSpecText(*l).toStdString();
+}
+
+ojson limitJson(const LimitSpec &l)
+{
+    ojson o;
+    o["requests"] = l.requests;
+    o["window_s"] = l.windowS ? ojson(*l.windowS) : ojson(nullptr);
+    if (l.fromHeaders)
+        o["from"] = "headers";
+    return o;
+}
+
+ojson limitAskJson(const LimitAsk &a)
+{
+    return { { "requests_per_minute", a.requestsPerMinute }, { "peak_rpm", a.peakRpm },
+        { "minute", formatUtcMinute(a.minuteMs) }, { "headroom_percent", a.headroomPercent } };
+}
+
+ojson windowJson(const std::optional<std::int64_t> &w)
+{
+    return w ? ojson(*w) : ojson(nullptr);
+}
+
+ojson driftJson(const LimitDrift &d, bool withScope)
+{
+    ojson o;
+    if (withScope)
+        o["scope"] = d.scope;
+    o["kind"] = d.kind == LimitDrift::Kind::Configured ? "configured" : "changed";
+    o["axis"] = str(limitAxisName(d.axis));
+    o["window_s"] = windowJson(d.windowS);
+    if (d.timeMs)
+        o["time"] = formatUtcMs(*d.timeMs);
+    o["from"] = d.from;
+    o["to"] = d.to;
+    return o;
+}
+
+ojson axisJson(const AxisFigures &a)
+{
+    ojson x;
+    x["axis"] = str(limitAxisName(a.axis));
+    x["window_s"] = a.axis == LimitAxis::Concurrency ? ojson(nullptr)
+            : a.limit                                ? windowJson(a.limit->windowS)
+                                                     : ojson(60);
+    x["limit"] = a.limit ? ojson(a.limit->requests) : ojson(nullptr);
+    if (a.limit)
+        x["from"] = a.limit->fromHeaders ? "headers" : "flag";
+    x["peak"] = a.peak
+            ? ojson { { "value", *a.peak }, { "minute", formatUtcMinute(*a.peakMinuteMs) } }
+            : ojson(nullptr);
+    x["minutes_over_limit"] = a.minutesOverLimit;
+    x["limit_to_ask"] = a.limitAsk ? limitAskJson(*a.limitAsk) : ojson(nullptr);
+    x["unknown_share"] = a.unknownShare;
+    return x;
+}
+
+// limits.md §8: limits[], scopes[] (with their axes and drift) and drift[] of every scope.
+void addScopes(ojson &j, const Summary &s)
+{
+    ojson limits = ojson::array();
+    for (const ScopeLimit &l : s.limits) {
+        limits.push_back({ { "scope", l.scope }, { "axis", str(limitAxisName(l.axis)) },
+            { "limit", l.spec.requests },
+            { "window_s",
+                l.axis == LimitAxis::Concurrency ? ojson(nullptr) : windowJson(l.spec.windowS) },
+            { "from", l.spec.fromHeaders ? "headers" : "flag" } });
+    }
+    j["limits"] = limits;
+    ojson scopes = ojson::array();
+    for (const ScopeSummary &sc : s.scopes) {
+        ojson o;
+        o["name"] = sc.name;
+        o["requests"] = sc.requests;
+        o["rejected"] = rejectedJson(sc.rejected);
+        ojson axes = ojson::array();
+        for (const AxisFigures &a : sc.axes)
+            axes.push_back(axisJson(a));
+        o["axes"] = axes;
+        ojson drift = ojson::array();
+        for (const LimitDrift &d : s.drift) {
+            if (d.scope == sc.name)
+                drift.push_back(driftJson(d, false));
+        }
+        o["drift"] = drift;
+        if (sc.driftOmitted)
+            o["drift_omitted"] = sc.driftOmitted;
+        scopes.push_back(o);
+    }
+    j["scopes"] = scopes;
+    ojson drift = ojson::array();
+    for (const LimitDrift &d : s.drift)
+        drift.push_back(driftJson(d, true));
+    j["drift"] = drift;
 }
 
 } // namespace
@@ -69,13 +156,10 @@ std::string formatSeconds(double s)
 QByteArray summaryToJson(const Summary &s)
 {
     ojson j;
-    j["schema"] = "ratescope.summary/1";
+    j["schema"] = "ratescope.summary/2";
     if (s.limit) {
-        ojson l;
-        l["requests"] = s.limit->requests;
-        l["window_s"] = s.limit->windowS ? ojson(*s.limit->windowS) : ojson(nullptr);
-        if (s.limit->fromHeaders)
-            l["from"] = "headers";
+        ojson l = limitJson(*s.limit);
+        l["scope"] = s.topScope; // limits.md §1: the scope the top-level figures describe
         j["limit"] = l;
     } else {
         j["limit"] = nullptr;
@@ -113,6 +197,7 @@ QByteArray summaryToJson(const Summary &s)
     ojson incidents = ojson::array();
     for (const Incident &inc : s.incidents) {
         ojson i;
+        i["scope"] = inc.scope;
         i["start"] = formatUtcMs(inc.startMs);
         i["end"] = formatUtcMs(inc.endMs);
         i["requests"] = inc.requests;
@@ -129,12 +214,10 @@ QByteArray summaryToJson(const Summary &s)
         incidents.push_back(i);
     }
     j["incidents"] = incidents;
-    // issue 6 additions under new keys; the keys above are the contract and do not change
+    // keys past summary.md's: the limit to ask for and the retry findings, then schema 2's
     if (s.limitAsk) {
-        j["limit_to_ask"] = { { "requests_per_minute", s.limitAsk->requestsPerMinute },
-                              { "peak_rpm", s.limitAsk->peakRpm },
-                              { "minute", formatUtcMinute(s.limitAsk->minuteMs) },
-                              { "headroom_percent", s.limitAsk->headroomPercent } };
+        j["limit_to_ask"] = limitAskJson(*s.limitAsk);
+        j["limit_to_ask"]["scope"] = s.topScope;
     }
     ojson findings = ojson::array();
     for (const RetryFinding &f : s.findings) {
@@ -160,6 +243,8 @@ QByteArray summaryToJson(const Summary &s)
         findings.push_back(o);
     }
     j["findings"] = findings;
+    j["scope_by"] = str(scopeByName(s.scopeBy));
+    addScopes(j, s);
     // invalid UTF-8 cannot reach here (decoders replace it), but never throw on output
     return QByteArray::fromStdString(j.dump(2, ' ', false, ojson::error_handler_t::replace) + "\n");
 }
@@ -182,16 +267,38 @@ std::string csvCell(std::string_view text)
 
 QByteArray summaryToCsv(const Summary &s)
 {
-    std::string out = "minute,requests,rejected,RATE_LIMITED,TOOL_ERROR,UNCLASSIFIED,limit\n";
-    const std::string limit = limitText(s.limit);
-    for (const BucketCounts &m : densify(s.minutes, 60000)) {
+    // one row per scope and minute (limits.md §8), in time order, scopes by name within a minute
+    struct Row
+    {
+        const BucketCounts *minute;
+        const ScopeSummary *scope;
+        const std::string *limit;
+    };
+    std::vector<std::vector<BucketCounts>> dense;
+    std::vector<std::string> limits;
+    dense.reserve(s.scopes.size());
+    limits.reserve(s.scopes.size());
+    std::vector<Row> rows;
+    for (const ScopeSummary &sc : s.scopes) {
+        dense.push_back(densify(sc.minutes, 60000));
+        limits.push_back(limitText(sc.axes.empty() ? std::nullopt : sc.axes.front().limit));
+        for (const BucketCounts &m : dense.back())
+            rows.push_back({ &m, &sc, &limits.back() });
+    }
+    std::stable_sort(rows.begin(), rows.end(),
+        [](const Row &a, const Row &b) { return a.minute->startMs < b.minute->startMs; });
+    std::string out = "minute,scope,requests,rejected,RATE_LIMITED,TOOL_ERROR,UNCLASSIFIED,limit\n";
+    for (const Row &r : rows) {
+        const BucketCounts &m = *r.minute;
         // every text column goes through csvCell (summary.md), numbers cannot need it
         out += csvCell(formatUtcMinute(m.startMs));
+        out += ',';
+        out += csvCell(r.scope->name);
         char counts[96];
         std::snprintf(counts, sizeof counts, ",%u,%u,%u,%u,%u,", m.requests, m.rejectedTotal(),
                       m.rejected[0], m.rejected[1], m.rejected[2]);
         out += counts;
-        out += csvCell(limit);
+        out += csvCell(*r.limit);
         out += '\n';
     }
     return QByteArray::fromStdString(out);
@@ -246,6 +353,72 @@ std::string sourcesLine(const std::array<std::int64_t, kRejectionSourceCount> &r
     return out;
 }
 
+// The first request limit in force for a scope (the incident's limit line).
+std::optional<LimitSpec> scopeRequestLimit(const Summary &s, const std::string &scope)
+{
+    for (const ScopeSummary &sc : s.scopes) {
+        if (sc.name == scope)
+            return sc.axes.front().limit;
+    }
+    return std::nullopt;
+}
+
+std::string limitSentence(const LimitSpec &l, std::int64_t minutesOver)
+{
+    std::string window = "per minute";
+    if (!l.windowS)
+        window = "per window of unknown length";
+    else if (!l.perMinute())
+        window = "per " + limitText(l).substr(limitText(l).find('/') + 1);
+    return "limit " + std::to_string(l.requests) + " requests " + window
+            + (l.fromHeaders ? " (reported by the server)" : "")
+            + (l.windowS ? ": " + std::to_string(minutesOver)
+                            + (minutesOver == 1 ? " minute" : " minutes") + " over it"
+                         : " (not compared: its window is not known)");
+}
+
+std::string driftLine(const LimitDrift &d)
+{
+    if (d.kind == LimitDrift::Kind::Configured)
+        return "configured " + std::to_string(d.from) + " differs from the reported "
+                + std::to_string(d.to);
+    return "reported limit changed from " + std::to_string(d.from) + " to " + std::to_string(d.to)
+            + " at " + formatUtcMs(*d.timeMs);
+}
+
+// limits.md §1, §8: a table of every scope, then a section for each scope with rejections.
+std::string scopesMarkdown(const Summary &s)
+{
+    std::string o = "\n## Scopes\n\nScopes by " + scopeByName(s.scopeBy).toStdString()
+            + ".\n\n| scope | requests | rejected | peak rpm | limit | minutes over limit |\n"
+              "|---|---:|---:|---:|---|---:|\n";
+    for (const ScopeSummary &sc : s.scopes) {
+        const AxisFigures &a = sc.axes.front();
+        o += "| " + cell(sc.name, 80) + " | " + std::to_string(sc.requests) + " | "
+                + std::to_string(sc.rejectedTotal()) + " | "
+                + (a.peak ? std::to_string(*a.peak) : "–") + " | "
+                + (a.limit ? limitText(a.limit) + (a.limit->fromHeaders ? " (reported)" : "") : "–")
+                + " | " + (a.limit && a.limit->windowS ? std::to_string(a.minutesOverLimit) : "–")
+                + " |\n";
+    }
+    for (const ScopeSummary &sc : s.scopes) {
+        if (sc.rejectedTotal() == 0)
+            continue;
+        o += "\n### " + cell(sc.name, 80) + "\n\n- " + std::to_string(sc.requests) + " requests, "
+                + std::to_string(sc.rejectedTotal()) + " rejected (" + sourcesLine(sc.rejected)
+                + ")\n";
+        for (const AxisFigures &a : sc.axes) {
+            if (a.axis == LimitAxis::Requests && a.limit)
+                o += "- " + limitSentence(*a.limit, a.minutesOverLimit) + "\n";
+        }
+        for (const LimitDrift &d : s.drift) {
+            if (d.scope == sc.name)
+                o += "- Drift: " + driftLine(d) + "\n";
+        }
+    }
+    return o;
+}
+
 } // namespace
 
 QByteArray summaryToMarkdown(const Summary &s, const RuleSet &rules, const QString &chartFile)
@@ -262,15 +435,10 @@ QByteArray summaryToMarkdown(const Summary &s, const RuleSet &rules, const QStri
             o += " Peak " + std::to_string(*s.peakRpm) + " requests/min at "
                     + formatUtcMinute(*s.peakMinuteMs) + ".";
         if (s.limit) {
-            std::string window = "per minute";
-            if (!s.limit->windowS)
-                window = "per window of unknown length";
-            else if (!s.limit->perMinute())
-                window = "per " + limitText(s.limit).substr(limitText(s.limit).find('/') + 1);
-            o += " Limit " + std::to_string(s.limit->requests) + " requests " + window
-                    + (s.limit->fromHeaders ? " (reported by the server)" : "") + ": "
-                    + std::to_string(s.minutesOverLimit)
-                    + (s.minutesOverLimit == 1 ? " minute" : " minutes") + " over it.";
+            std::string sentence = limitSentence(*s.limit, s.minutesOverLimit);
+            sentence[0] = 'L';
+            o += " " + sentence + (s.scopes.size() > 1 ? " (scope `" + cell(s.topScope, 80) + "`)" : "")
+                    + ".";
         }
         o += "\n";
     }
@@ -288,15 +456,17 @@ QByteArray summaryToMarkdown(const Summary &s, const RuleSet &rules, const QStri
             o += "\n- **" + cell(in.path.toStdString()) + "**: " + cell(in.fatal.toStdString()) + "\n";
     }
 
+    o += scopesMarkdown(s);
+
     o += "\n## Incidents\n\n";
     if (s.incidents.empty()) {
         o += "No rate-limit rejections.\n";
     } else {
-        o += "| # | start (UTC) | duration | requests | rejected | dominant source | peak rpm | max Retry-After |\n"
-             "|---:|---|---|---:|---:|---|---:|---:|\n";
+        o += "| # | scope | start (UTC) | duration | requests | rejected | dominant source | peak rpm | max Retry-After |\n"
+             "|---:|---|---|---|---:|---:|---|---:|---:|\n";
         int n = 0;
         for (const Incident &inc : s.incidents) {
-            o += "| " + std::to_string(++n) + " | " + formatUtcMs(inc.startMs) + " | "
+            o += "| " + std::to_string(++n) + " | " + cell(inc.scope, 80) + " | " + formatUtcMs(inc.startMs) + " | "
                     + duration(inc.endMs - inc.startMs) + " | " + std::to_string(inc.requests)
                     + " | " + std::to_string(inc.rejectedTotal()) + " | "
                     + std::string(sourceName(inc.dominant)) + " | " + std::to_string(inc.peakRpm)
@@ -307,11 +477,13 @@ QByteArray summaryToMarkdown(const Summary &s, const RuleSet &rules, const QStri
         for (const Incident &inc : s.incidents) {
             o += "\n### Incident " + std::to_string(++n) + ": " + formatUtcMs(inc.startMs) + " – "
                     + formatUtcMs(inc.endMs) + "\n\n";
+            o += "- Scope: `" + cell(inc.scope, 80) + "`\n";
             o += "- Rejections: " + sourcesLine(inc.rejected) + "\n";
             o += "- Requests in its minutes: " + std::to_string(inc.requests) + ", peak "
                     + std::to_string(inc.peakRpm) + "/min";
-            if (s.limit && s.limit->perMinute())
-                o += " (limit " + std::to_string(s.limit->requests) + ")";
+            const std::optional<LimitSpec> limit = scopeRequestLimit(s, inc.scope);
+            if (limit && limit->perMinute())
+                o += " (limit " + std::to_string(limit->requests) + ")";
             o += "\n";
             auto list = [&](const char *title, const std::vector<NamedCount> &v) {
                 if (v.empty())
@@ -346,11 +518,19 @@ QByteArray summaryToMarkdown(const Summary &s, const RuleSet &rules, const QStri
     } else if (s.rejectedTotal() > 0) {
         o += "\n## Retry behaviour\n\nNo client retried before its Retry-After, at a fixed delay, or polled an endpoint at a fixed short interval.\n";
     }
-    if (s.limitAsk && s.rejected[0] > 0) {
-        o += "\n## The limit to ask for\n\nPeak " + std::to_string(s.limitAsk->peakRpm) + " requests/min ("
-                + formatUtcMinute(s.limitAsk->minuteMs) + ") + " + std::to_string(s.limitAsk->headroomPercent)
-                + " % headroom = **" + std::to_string(s.limitAsk->requestsPerMinute) + " requests/min**.\n";
+    // per scope whose own limit rejected requests: a higher limit is asked of that API
+    std::string asks;
+    for (const ScopeSummary &sc : s.scopes) {
+        const std::optional<LimitAsk> &ask = sc.axes.front().limitAsk;
+        if (!ask || sc.rejected[0] == 0)
+            continue;
+        asks += (s.scopes.size() > 1 ? "- `" + cell(sc.name, 80) + "`: peak " : "Peak ")
+                + std::to_string(ask->peakRpm) + " requests/min (" + formatUtcMinute(ask->minuteMs)
+                + ") + " + std::to_string(ask->headroomPercent) + " % headroom = **"
+                + std::to_string(ask->requestsPerMinute) + " requests/min**.\n";
     }
+    if (!asks.empty())
+        o += "\n## The limit to ask for\n\n" + asks;
     return QByteArray::fromStdString(o);
 }
 
@@ -381,6 +561,41 @@ std::string sourceChip(Source src)
             + std::string(sourceName(src)) + "</span>";
 }
 
+// limits.md §1, §8 in HTML: a table of every scope, a section for each scope with rejections.
+std::string scopesHtml(const Summary &s)
+{
+    std::string h = "<h2>Scopes</h2>\n<p>Scopes by " + scopeByName(s.scopeBy).toStdString()
+            + ".</p>\n<table><tr><th>scope</th><th>requests</th><th>rejected</th><th>peak rpm</th>"
+              "<th>limit</th><th>minutes over limit</th></tr>\n";
+    for (const ScopeSummary &sc : s.scopes) {
+        const AxisFigures &a = sc.axes.front();
+        h += "<tr><td>" + esc(sc.name) + "</td><td class=n>" + std::to_string(sc.requests)
+                + "</td><td class=n>" + std::to_string(sc.rejectedTotal()) + "</td><td class=n>"
+                + (a.peak ? std::to_string(*a.peak) : "–") + "</td><td>"
+                + (a.limit ? esc(limitText(a.limit)) + (a.limit->fromHeaders ? " (reported)" : "") : "–")
+                + "</td><td class=n>"
+                + (a.limit && a.limit->windowS ? std::to_string(a.minutesOverLimit) : "–")
+                + "</td></tr>\n";
+    }
+    h += "</table>\n";
+    for (const ScopeSummary &sc : s.scopes) {
+        if (sc.rejectedTotal() == 0)
+            continue;
+        h += "<h3>" + esc(sc.name) + "</h3>\n<ul><li>" + std::to_string(sc.requests) + " requests, "
+                + std::to_string(sc.rejectedTotal()) + " rejected</li>";
+        for (const AxisFigures &a : sc.axes) {
+            if (a.axis == LimitAxis::Requests && a.limit)
+                h += "<li>" + esc(limitSentence(*a.limit, a.minutesOverLimit)) + "</li>";
+        }
+        for (const LimitDrift &d : s.drift) {
+            if (d.scope == sc.name)
+                h += "<li>Drift: " + esc(driftLine(d)) + "</li>";
+        }
+        h += "</ul>\n";
+    }
+    return h;
+}
+
 // The report as HTML; chartSrc is the image URL (a data: URI, or a resource name for PDF).
 } // namespace
 
@@ -402,9 +617,11 @@ std::string reportHtml(const Summary &s, const RuleSet &rules, const std::string
             h += sourceChip(sourceFromIndex(k)) + " " + std::to_string(s.rejected[std::size_t(k)]) + " ";
         if (s.peakRpm)
             h += ". Peak " + std::to_string(*s.peakRpm) + " requests/min at " + formatUtcMinute(*s.peakMinuteMs);
-        if (s.limit)
-            h += ". Limit " + esc(limitText(s.limit)) + (s.limit->fromHeaders ? " (reported by the server)" : "") + ": "
-                    + std::to_string(s.minutesOverLimit) + " minutes over it";
+        if (s.limit) {
+            std::string sentence = limitSentence(*s.limit, s.minutesOverLimit);
+            sentence[0] = 'L';
+            h += ". " + esc(sentence) + (s.scopes.size() > 1 ? " (scope " + esc(s.topScope) + ")" : "");
+        }
         h += ".</p>\n";
     }
     if (!chartSrc.empty())
@@ -417,14 +634,14 @@ std::string reportHtml(const Summary &s, const RuleSet &rules, const std::string
                 + std::to_string(in.records) + "</td><td class=n>" + std::to_string(in.skipped) + "</td><td class=n>"
                 + std::to_string(in.duplicates) + "</td></tr>\n";
     }
-    h += "</table>\n<h2>Incidents</h2>\n";
+    h += "</table>\n" + scopesHtml(s) + "<h2>Incidents</h2>\n";
     if (s.incidents.empty())
         h += "<p>No rate-limit rejections.</p>\n";
     int n = 0;
     for (const Incident &inc : s.incidents) {
         h += "<h3>Incident " + std::to_string(++n) + ": " + formatUtcMs(inc.startMs) + " – " + formatUtcMs(inc.endMs)
                 + " " + sourceChip(inc.dominant) + "</h3>\n<ul>";
-        h += "<li>Rejections: ";
+        h += "<li>Scope: <code>" + esc(inc.scope) + "</code></li><li>Rejections: ";
         for (int k = 0; k < kRejectionSourceCount; ++k)
             h += std::string(sourceName(sourceFromIndex(k))) + " " + std::to_string(inc.rejected[std::size_t(k)]) + (k < 2 ? ", " : "");
         h += "</li><li>Requests in its minutes: " + std::to_string(inc.requests) + ", peak " + std::to_string(inc.peakRpm) + "/min</li>";
@@ -455,10 +672,18 @@ std::string reportHtml(const Summary &s, const RuleSet &rules, const std::string
             h += "<li><b>" + std::string(RetryFinding::kindName(f.kind)) + ":</b> " + esc(f.evidence()) + " " + esc(f.advice()) + "</li>\n";
         h += "</ul>\n";
     }
-    if (s.limitAsk && s.rejected[0] > 0)
-        h += "<h2>The limit to ask for</h2>\n<p>Peak " + std::to_string(s.limitAsk->peakRpm) + " requests/min ("
-                + formatUtcMinute(s.limitAsk->minuteMs) + ") + " + std::to_string(s.limitAsk->headroomPercent)
-                + " % headroom = <b>" + std::to_string(s.limitAsk->requestsPerMinute) + " requests/min</b>.</p>\n";
+    std::string asks;
+    for (const ScopeSummary &sc : s.scopes) {
+        const std::optional<LimitAsk> &ask = sc.axes.front().limitAsk;
+        if (!ask || sc.rejected[0] == 0)
+            continue;
+        asks += "<li>" + (s.scopes.size() > 1 ? "<code>" + esc(sc.name) + "</code>: peak " : std::string("Peak "))
+                + std::to_string(ask->peakRpm) + " requests/min (" + formatUtcMinute(ask->minuteMs) + ") + "
+                + std::to_string(ask->headroomPercent) + " % headroom = <b>"
+                + std::to_string(ask->requestsPerMinute) + " requests/min</b>.</li>\n";
+    }
+    if (!asks.empty())
+        h += "<h2>The limit to ask for</h2>\n<ul>" + asks + "</ul>\n";
     h += "</body></html>\n";
     return h;
 }

@@ -5,23 +5,123 @@
 #include <QRegularExpression>
 
 #include <algorithm>
+#include <cstdlib>
 #include <future>
 
+namespace {
+
+// minutes_over_limit of one limit over the events of one scope (summary.md): per-minute counts
+// against a per-minute limit, the rolling rule for other windows, nothing for an unknown one.
+void countOverLimit(const EventStore &store, const std::vector<BucketCounts> &minutes,
+    const EventSubset *events, AxisFigures &axis)
+{
+    if (!axis.limit || !axis.limit->windowS || *axis.limit->windowS <= 0)
+        return;
+    if (axis.limit->perMinute()) {
+        for (const BucketCounts &m : minutes) {
+            if (std::int64_t(m.requests) > axis.limit->requests)
+                axis.overLimitMinutes.push_back(m.startMs);
+        }
+    } else {
+        axis.overLimitMinutes = minutesOverRollingLimit(
+            store, axis.limit->requests, *axis.limit->windowS * 1000, events);
+    }
+    axis.minutesOverLimit = std::int64_t(axis.overLimitMinutes.size());
+}
+
+// The figures of one scope: its requests axis under every request limit in force (or none),
+// then the other axes the user gave limits for.
+ScopeSummary summarizeScope(const EventStore &store, std::string name,
+    std::vector<BucketCounts> minutes, const EventSubset *events, const EventSubset *allEvents,
+    const std::vector<LimitEntry> &entries, Summary &s)
+{
+    ScopeSummary sc;
+    sc.name = std::move(name);
+    sc.minutes = std::move(minutes);
+    std::optional<std::int64_t> peak, peakMinute;
+    for (const BucketCounts &m : sc.minutes) {
+        sc.requests += m.requests;
+        for (int k = 0; k < kRejectionSourceCount; ++k)
+            sc.rejected[std::size_t(k)] += m.rejected[std::size_t(k)];
+        if (!peak || std::int64_t(m.requests) > *peak) { // ties: earliest minute
+            peak = m.requests;
+            peakMinute = m.startMs;
+        }
+    }
+    ReportedHistory history = reportedHistory(store, allEvents);
+    sc.reported = history.byWindow;
+    sc.driftOmitted = history.omitted;
+
+    std::vector<LimitSpec> requestLimits = configuredLimits(entries, sc.name, LimitAxis::Requests);
+    std::vector<LimitDrift> configuredDrift; // configured against reported (limits.md §6)
+    for (const LimitSpec &c : requestLimits) {
+        for (const LimitSpec &r : sc.reported) {
+            if (c.windowS == r.windowS && std::abs(c.requests - r.requests) * 100 > r.requests) {
+                LimitDrift d;
+                d.kind = LimitDrift::Kind::Configured;
+                d.windowS = c.windowS;
+                d.from = c.requests;
+                d.to = r.requests;
+                configuredDrift.push_back(d);
+            }
+        }
+    }
+    history.changes.insert(history.changes.begin(), configuredDrift.begin(), configuredDrift.end());
+    if (requestLimits.empty())
+        requestLimits = sc.reported; // what the responses said, when the user said nothing
+    for (LimitDrift &d : history.changes) {
+        d.scope = sc.name;
+        s.drift.push_back(std::move(d));
+    }
+    const auto addAxis = [&](LimitAxis axisKind, std::optional<LimitSpec> limit) {
+        AxisFigures axis;
+        axis.axis = axisKind;
+        axis.limit = limit;
+        if (axisKind == LimitAxis::Requests) {
+            axis.peak = peak;
+            axis.peakMinuteMs = peakMinute;
+            countOverLimit(store, sc.minutes, events, axis);
+        } else {
+            axis.unknownShare = sc.requests > 0 ? 1.0 : 0.0; // tokens and concurrency: not read yet
+        }
+        if (limit)
+            s.limits.push_back({ sc.name, axisKind, *limit });
+        sc.axes.push_back(std::move(axis));
+    };
+    if (requestLimits.empty())
+        addAxis(LimitAxis::Requests, std::nullopt);
+    for (const LimitSpec &l : requestLimits)
+        addAxis(LimitAxis::Requests, l);
+    for (LimitAxis other : { LimitAxis::Tokens, LimitAxis::InputTokens, LimitAxis::OutputTokens,
+             LimitAxis::Concurrency }) {
+        for (const LimitSpec &l : configuredLimits(entries, sc.name, other))
+            addAxis(other, l);
+    }
+    return sc;
+}
+
+LimitAsk limitAskFor(std::int64_t peak, std::int64_t minuteMs, int headroomPercent)
+{
+    LimitAsk ask;
+    ask.peakRpm = peak;
+    ask.minuteMs = minuteMs;
+    ask.headroomPercent = headroomPercent;
+    ask.requestsPerMinute = (peak * (100 + headroomPercent) + 99) / 100;
+    return ask;
+}
+
+} // namespace
+
 Summary buildSummary(const EventStore &store, std::vector<InputReport> inputs,
-                     std::optional<LimitSpec> userLimit, const ReportedLimit &reported,
-                     double mergeGapMinutes, const EventSubset *subset)
+                     std::optional<LimitSpec> userLimit, double mergeGapMinutes,
+                     const EventSubset *subset, const SummaryScoping &scoping)
 {
     Summary s;
     s.inputs = std::move(inputs);
-    if (userLimit) {
-        s.limit = userLimit;
-    } else if (reported.requests > 0) {
-        LimitSpec l;
-        l.requests = reported.requests;
-        l.windowS = reported.windowS;
-        l.fromHeaders = true;
-        s.limit = l;
-    }
+    s.scopeBy = scoping.by;
+    std::vector<LimitEntry> entries = scoping.limits;
+    if (userLimit)
+        entries.push_back({ QString(), LimitAxis::Requests, *userLimit });
     s.minutes = countBuckets(store, 60000, subset);
     for (const BucketCounts &m : s.minutes) {
         s.requests += m.requests;
@@ -39,32 +139,57 @@ Summary buildSummary(const EventStore &store, std::vector<InputReport> inputs,
         if (!s.spanEndMs || t > *s.spanEndMs)
             s.spanEndMs = t;
     });
-    if (s.limit && s.limit->windowS) {
-        if (s.limit->perMinute()) {
-            for (const BucketCounts &m : s.minutes) {
-                if (std::int64_t(m.requests) > s.limit->requests)
-                    s.overLimitMinutes.push_back(m.startMs);
-            }
-        } else {
-            s.overLimitMinutes = minutesOverRollingLimit(store, s.limit->requests,
-                                                         *s.limit->windowS * 1000, subset);
-        }
-        s.minutesOverLimit = std::int64_t(s.overLimitMinutes.size());
+
+    // Scopes over every event (a reported limit is the API's, whatever a filter kept), their
+    // figures over the subset. One scope needs no lists: its events are the subset.
+    const ScopeIndex index = ScopeIndex::build(store, scoping.by);
+    const bool single = index.size() == 1;
+    std::vector<EventSubset> all, chosen;
+    if (!single) {
+        all = index.eventsByScope(store);
+        if (subset)
+            chosen = index.eventsByScope(store, subset);
     }
-    s.incidents = findIncidents(store, s.minutes, mergeGapMinutes, subset);
+    for (std::size_t k = 0; k < index.size(); ++k) {
+        const EventSubset *allEvents = single ? nullptr : &all[k];
+        const EventSubset *events = single ? subset : subset ? &chosen[k] : &all[k];
+        if (events && events->empty())
+            continue; // a scope the subset left out
+        std::vector<BucketCounts> minutes = single ? s.minutes : countBuckets(store, 60000, events);
+        ScopeSummary sc = summarizeScope(store, index.names()[k], std::move(minutes), events,
+            allEvents, entries, s);
+        std::vector<Incident> incidents = findIncidents(store, sc.minutes, mergeGapMinutes, events);
+        for (Incident &inc : incidents) {
+            inc.scope = sc.name;
+            s.incidents.push_back(std::move(inc));
+        }
+        s.scopes.push_back(std::move(sc));
+    }
+    std::stable_sort(s.incidents.begin(), s.incidents.end(),
+        [](const Incident &a, const Incident &b) { return a.startMs < b.startMs; });
+    if (!s.scopes.empty()) {
+        const ScopeSummary &top = s.scopes[topScopeIndex(s.scopes)];
+        s.topScope = top.name;
+        const AxisFigures &requests = top.axes.front();
+        s.limit = requests.limit;
+        s.overLimitMinutes = requests.overLimitMinutes;
+        s.minutesOverLimit = requests.minutesOverLimit;
+    }
     return s;
 }
 
 namespace {
+// The limit to ask for, per scope (peak of its requests per minute + headroom); the summary's
+// own is its top scope's.
 void addLimitAsk(Summary &s, int headroomPercent)
 {
-    if (s.peakRpm) {
-        LimitAsk ask;
-        ask.peakRpm = *s.peakRpm;
-        ask.minuteMs = *s.peakMinuteMs;
-        ask.headroomPercent = headroomPercent;
-        ask.requestsPerMinute = (ask.peakRpm * (100 + headroomPercent) + 99) / 100;
-        s.limitAsk = ask;
+    for (ScopeSummary &sc : s.scopes) {
+        for (AxisFigures &axis : sc.axes) {
+            if (axis.axis == LimitAxis::Requests && axis.peak)
+                axis.limitAsk = limitAskFor(*axis.peak, *axis.peakMinuteMs, headroomPercent);
+        }
+        if (sc.name == s.topScope)
+            s.limitAsk = sc.axes.front().limitAsk;
     }
 }
 } // namespace
@@ -76,12 +201,12 @@ void addFindings(Summary &s, const EventStore &store, int headroomPercent, const
 }
 
 Summary buildSummaryWithFindings(const EventStore &store, std::vector<InputReport> inputs,
-                                 std::optional<LimitSpec> userLimit, const ReportedLimit &reported,
-                                 double mergeGapMinutes, int headroomPercent,
-                                 const EventSubset *subset)
+                                 std::optional<LimitSpec> userLimit, double mergeGapMinutes,
+                                 int headroomPercent, const EventSubset *subset,
+                                 const SummaryScoping &scoping)
 {
     auto findings = std::async(std::launch::async, [&] { return analyzeRetries(store, subset); });
-    Summary s = buildSummary(store, std::move(inputs), userLimit, reported, mergeGapMinutes, subset);
+    Summary s = buildSummary(store, std::move(inputs), userLimit, mergeGapMinutes, subset, scoping);
     s.findings = findings.get();
     addLimitAsk(s, headroomPercent);
     return s;
@@ -96,7 +221,15 @@ Summary redactSummary(Summary s, const Redactor &r)
         in.fatal = QString::fromStdString(r.text(in.fatal.toStdString()));
         in.path = QString::fromStdString(r.url(in.path.toStdString()));
     }
+    for (ScopeSummary &sc : s.scopes)
+        text(sc.name);
+    for (ScopeLimit &l : s.limits)
+        text(l.scope);
+    for (LimitDrift &d : s.drift)
+        text(d.scope);
+    s.topScope = r.text(s.topScope);
     for (Incident &inc : s.incidents) {
+        text(inc.scope);
         for (auto *list : { &inc.topTools, &inc.topProviders, &inc.messages })
             for (NamedCount &n : *list)
                 text(n.name);

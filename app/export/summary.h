@@ -5,6 +5,7 @@
 #include "incidents/incidentfinder.h"
 #include "base/inputreport.h"
 #include "base/limitspec.h"
+#include "export/scopesummary.h"
 #include "store/eventbuilder.h"
 
 #include <QString>
@@ -14,7 +15,9 @@
 #include <optional>
 #include <vector>
 
-// Everything `summarize` reports (summary.md), computed once and written in any format.
+// Everything `summarize` reports (summary.md, limits.md §8), computed once and written in any
+// format. The whole-log figures are totals; `limit`, `minutesOverLimit` and `limitAsk` are
+// those of the requests axis of `topScope` (topScopeIndex()).
 struct Summary
 {
     std::optional<LimitSpec> limit;
@@ -30,13 +33,22 @@ struct Summary
     // issue 6 additions (new JSON keys; the contract's keys are unchanged)
     std::vector<RetryFinding> findings;
     std::optional<LimitAsk> limitAsk; // peak rpm + headroom, when there is a peak
+    ScopeBy scopeBy = ScopeBy::Host;
+    std::string topScope;
+    std::vector<ScopeSummary> scopes; // sorted by name
+    std::vector<ScopeLimit> limits; // every limit in force
+    std::vector<LimitDrift> drift;
 
     std::int64_t rejectedTotal() const { return rejected[0] + rejected[1] + rejected[2]; }
 };
 
+// userLimit (one --limit N[/W] for every scope) is added to scoping.limits. The limits the
+// responses reported are read per scope from the events (EventStore::serverLimit), over every
+// event of the scope even when a subset is summarized: a limit belongs to the API, not to the
+// requests a filter kept.
 Summary buildSummary(const EventStore &store, std::vector<InputReport> inputs,
-                     std::optional<LimitSpec> userLimit, const ReportedLimit &reported,
-                     double mergeGapMinutes, const EventSubset *subset = nullptr);
+                     std::optional<LimitSpec> userLimit, double mergeGapMinutes,
+                     const EventSubset *subset = nullptr, const SummaryScoping &scoping = {});
 
 // Retry-behaviour findings and the limit to ask for (issue 6).
 constexpr int kDefaultHeadroomPercent = 30; // the limit to ask for: peak + 30 %
@@ -46,9 +58,9 @@ void addFindings(Summary &s, const EventStore &store, int headroomPercent,
 // buildSummary() then addFindings(), with the retry analysis (the longest part) running on
 // a second thread while the summary is built: both only read the store.
 Summary buildSummaryWithFindings(const EventStore &store, std::vector<InputReport> inputs,
-                                 std::optional<LimitSpec> userLimit, const ReportedLimit &reported,
-                                 double mergeGapMinutes, int headroomPercent,
-                                 const EventSubset *subset = nullptr);
+                                 std::optional<LimitSpec> userLimit, double mergeGapMinutes,
+                                 int headroomPercent, const EventSubset *subset = nullptr,
+                                 const SummaryScoping &scoping = {});
 
 class Redactor;
 // A copy whose every text that came from the input (messages, names, paths, error texts) went

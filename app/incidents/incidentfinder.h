@@ -27,6 +27,7 @@ struct IncidentTally
 // summary.md "incident": rejections no more than merge-gap apart, with what they say.
 struct Incident
 {
+    std::string scope; // the API scope it happened in (limits.md §1); never spans two
     std::int64_t startMs = 0; // first rejection
     std::int64_t endMs = 0; // last rejection
     std::int64_t requests = 0; // requests in the minutes [floor(start), floor(end) + 1 min)

@@ -315,7 +315,6 @@ ReportOptions LiveSession::reportOptions() const
 {
     ReportOptions options;
     options.limit = m_options.limit;
-    options.reported = m_reported;
     options.mergeGapMinutes = m_options.mergeGapMinutes;
     return options;
 }

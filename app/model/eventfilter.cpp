@@ -1,5 +1,7 @@
 #include "model/eventfilter.h"
 
+#include "aggregate/scopes.h"
+
 #include <algorithm>
 #include <cctype>
 #include <string>
@@ -40,6 +42,18 @@ FilterResult applyFilter(const EventStore &store, const FilterState &filter,
         || (!filter.provider.isEmpty() && provider == UINT32_MAX))
         return result; // a name no event carries
 
+    // whether an endpoint is in the chosen scope, worked out once per endpoint
+    const std::string scope = filter.scope.toStdString();
+    std::vector<std::int8_t> scopeHit;
+    if (!scope.empty())
+        scopeHit.assign(store.strings().size(), -1);
+    const auto inScope = [&](std::size_t i) {
+        std::int8_t &hit = scopeHit[store.endpointId(i)];
+        if (hit < 0)
+            hit = scopeHostOf(store.endpoint(i)) == scope ? 1 : 0;
+        return hit == 1;
+    };
+
     std::vector<char> textHit;
     const bool byText = !filter.text.isEmpty();
     if (byText) {
@@ -66,6 +80,8 @@ FilterResult applyFilter(const EventStore &store, const FilterState &filter,
             if (provider && store.providerId(i) != provider)
                 continue;
             if (filter.status != FilterState::kAnyStatus && store.status(i) != filter.status)
+                continue;
+            if (!scope.empty() && !inScope(i))
                 continue;
             const std::int64_t t = store.timeMs(i);
             if ((filter.fromMs && t < *filter.fromMs) || (filter.toMs && t >= *filter.toMs))

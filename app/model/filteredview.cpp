@@ -1,5 +1,6 @@
 #include "model/filteredview.h"
 
+#include "aggregate/scopes.h"
 #include "model/eventfilter.h"
 
 #include <algorithm>
@@ -55,10 +56,32 @@ std::shared_ptr<const FilteredView> buildFilteredView(std::shared_ptr<const Even
                 view->rejected[s] += b.rejected[s];
         }
         const auto &minutes = view->pyramid.level(BucketPyramid::kMinuteLevel);
-        std::optional<std::vector<Incident>> grown;
-        if (incidentsGrow)
-            grown = growIncidents(*store, minutes, mergeGapMinutes, previous->incidents, added.rows);
-        view->incidents = grown ? std::move(*grown) : findIncidents(*store, minutes, mergeGapMinutes, view->subset());
+        // An incident never spans two APIs (limits.md §1): with several scopes, each scope's
+        // incidents are found over its own events and minutes (found again when live data grows;
+        // one scope grows its incidents).
+        const ScopeIndex scopes = ScopeIndex::build(*store, ScopeBy::Host, view->subset());
+        if (scopes.size() > 1) {
+            const std::vector<EventSubset> byScope = scopes.eventsByScope(*store, view->subset());
+            for (std::size_t k = 0; k < byScope.size(); ++k) {
+                if (byScope[k].empty())
+                    continue;
+                std::vector<Incident> found = findIncidents(*store,
+                    countBuckets(*store, 60000, &byScope[k]), mergeGapMinutes, &byScope[k]);
+                for (Incident &inc : found) {
+                    inc.scope = scopes.names()[k];
+                    view->incidents.push_back(std::move(inc));
+                }
+            }
+            std::stable_sort(view->incidents.begin(), view->incidents.end(),
+                [](const Incident &a, const Incident &b) { return a.startMs < b.startMs; });
+        } else {
+            std::optional<std::vector<Incident>> grown;
+            if (incidentsGrow)
+                grown = growIncidents(*store, minutes, mergeGapMinutes, previous->incidents, added.rows);
+            view->incidents = grown ? std::move(*grown) : findIncidents(*store, minutes, mergeGapMinutes, view->subset());
+            for (Incident &inc : view->incidents)
+                inc.scope = scopes.names().front();
+        }
         if (cancelled && cancelled())
             return nullptr;
     }

@@ -20,6 +20,7 @@ struct FilterState
     std::uint8_t sources = kAllSources;
     QString tool; // exact tool name; empty: any
     QString provider; // exact provider name; empty: any
+    QString scope; // the API scope (limits.md §1: host, lower-case); empty: every scope
     int status = kAnyStatus; // exact HTTP status
     QString text; // case-insensitive substring of message, endpoint, tool, provider or code
     std::optional<qint64> fromMs; // from <= time
@@ -34,13 +35,14 @@ struct FilterState
     // True when every event passes.
     bool passesAll() const
     {
-        return sources == kAllSources && tool.isEmpty() && provider.isEmpty()
+        return sources == kAllSources && tool.isEmpty() && provider.isEmpty() && scope.isEmpty()
             && status == kAnyStatus && text.isEmpty() && !fromMs && !toMs;
     }
 
     friend bool operator==(const FilterState &a, const FilterState &b)
     {
         return a.sources == b.sources && a.tool == b.tool && a.provider == b.provider
+            && a.scope == b.scope
             && a.status == b.status && a.text == b.text && a.fromMs == b.fromMs && a.toMs == b.toMs;
     }
     friend bool operator!=(const FilterState &a, const FilterState &b) { return !(a == b); }

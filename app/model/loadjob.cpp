@@ -1,6 +1,9 @@
 #include "model/loadjob.h"
 
+#include "aggregate/scopes.h"
+
 #include <algorithm>
+#include <unordered_map>
 
 #include <QElapsedTimer>
 #include <QFileInfo>
@@ -14,6 +17,7 @@ void collectChoices(LoadResult &result)
     result.tools.clear();
     result.providers.clear();
     result.statuses.clear();
+    result.scopes.clear();
     if (result.store)
         addChoices(result, *result.store);
 }
@@ -67,6 +71,32 @@ void addChoices(LoadResult &result, const EventStore &store)
             statuses.push_back(int(k) - 1);
     }
     mergeSorted(result.statuses, statuses);
+    addScopeCounts(result.scopes, store);
+}
+
+void addScopeCounts(std::vector<ScopeCount> &scopes, const EventStore &store)
+{
+    // per endpoint first (few), then per scope
+    std::unordered_map<std::uint32_t, std::pair<qint64, qint64>> byEndpoint;
+    for (std::size_t i = 0; i < store.size(); ++i) {
+        auto &c = byEndpoint[store.endpointId(i)];
+        ++c.first;
+        c.second += store.isRejection(i) ? 1 : 0;
+    }
+    for (const auto &[endpoint, counts] : byEndpoint) {
+        const QString name = QString::fromStdString(scopeHostOf(store.strings().view(endpoint)));
+        auto it = std::find_if(scopes.begin(), scopes.end(),
+            [&name](const ScopeCount &c) { return c.name == name; });
+        if (it == scopes.end())
+            it = scopes.insert(scopes.end(), ScopeCount { name, 0, 0 });
+        it->requests += counts.first;
+        it->rejected += counts.second;
+    }
+    std::sort(scopes.begin(), scopes.end(), [](const ScopeCount &a, const ScopeCount &b) {
+        return a.rejected != b.rejected ? a.rejected > b.rejected
+            : a.requests != b.requests  ? a.requests > b.requests
+                                        : a.name < b.name;
+    });
 }
 
 LoadJob::LoadJob(std::shared_ptr<const RuleSet> rules, QObject *parent)

@@ -14,6 +14,14 @@
 #include <vector>
 
 // What a finished load hands to the GUI thread: a complete, read-only store.
+// One API scope of a store and what it holds (the window's scope list).
+struct ScopeCount
+{
+    QString name;
+    qint64 requests = 0;
+    qint64 rejected = 0;
+};
+
 struct LoadResult
 {
     QStringList paths;
@@ -25,6 +33,8 @@ struct LoadResult
     QStringList tools;
     QStringList providers;
     QList<int> statuses;
+    // The API scopes (by host) with their requests and rejections, most rejections first.
+    std::vector<ScopeCount> scopes;
 
     bool anyFailed() const
     {
@@ -41,6 +51,8 @@ void collectChoices(LoadResult &result);
 // Adds the tools, providers and statuses of `events` to the lists result holds (a live
 // snapshot: the previous snapshot's lists and the new batches, not a pass over everything).
 void addChoices(LoadResult &result, const EventStore &events);
+// Adds the requests and rejections of `events` to the scopes (by host), sorted again.
+void addScopeCounts(std::vector<ScopeCount> &scopes, const EventStore &events);
 
 // Loads files in a worker (the Loader parses in parallel and blocks) into a fresh store.
 // The worker and the parser threads it starts run at a lower priority than the GUI thread,

@@ -31,7 +31,6 @@ QString ReportExporter::formatOf(const QString &path)
 
 Summary exportSummary(const LoadResult &load, const FilteredView &view, ReportOptions options)
 {
-    options.reported = load.reportedLimit;
     options.subset = view.subset();
     return makeReport(*view.store, load.reports, options);
 }

@@ -72,6 +72,8 @@ EventBuilder::Outcome EventBuilder::add(const RawRecord &rec, EventStore &store,
         e.retryAfterMs = clampMs(rec.error.bodyRetryAfterS);
     if (limits.limit) {
         e.serverLimit = *limits.limit > INT32_MAX ? INT32_MAX : std::int32_t(*limits.limit);
+        if (limits.windowS && *limits.windowS > 0 && *limits.windowS <= INT32_MAX)
+            e.serverWindowS = std::int32_t(*limits.windowS);
         m_limit.offer(*limits.limit, limits.windowS);
     }
     if (rec.durationMs >= 0 && rec.durationMs < 1e12)

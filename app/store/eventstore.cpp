@@ -16,6 +16,7 @@ void EventStore::clear()
     m_files.clear();
     m_strings = StringPool();
     m_methods.assign(1, std::string());
+    m_windows.assign(1, -1);
     m_actors.assign(1, Actor {});
     m_actorIds.clear();
     m_actorIds.emplace(Actor {}, 0);
@@ -32,6 +33,20 @@ std::uint8_t EventStore::methodIndex(std::string_view m)
         return 0; // absurd number of distinct methods: store as unknown
     m_methods.emplace_back(m);
     return std::uint8_t(m_methods.size() - 1);
+}
+
+std::uint8_t EventStore::windowIndex(std::int32_t windowS)
+{
+    if (windowS <= 0)
+        return 0;
+    for (std::size_t i = 1; i < m_windows.size(); ++i) {
+        if (m_windows[i] == windowS)
+            return std::uint8_t(i);
+    }
+    if (m_windows.size() >= 255)
+        return 0; // hundreds of distinct windows: no API reports that; keep them unknown
+    m_windows.push_back(windowS);
+    return std::uint8_t(m_windows.size() - 1);
 }
 
 std::uint32_t EventStore::actorIndex(const Actor &a)
@@ -79,6 +94,7 @@ void EventStore::append(const EventInput &e)
     m_source.push_back(std::uint8_t(e.source));
     m_flags.push_back(e.flags);
     m_method.push_back(methodIndex(e.method));
+    m_serverWindow.push_back(windowIndex(e.serverWindowS));
     if (!e.message.empty() || !e.errorCode.empty() || e.retryAfterMs >= 0) {
         m_details.emplace_back(std::uint32_t(m_time.size() - 1),
                                EventDetail { m_strings.intern(e.message),
@@ -104,7 +120,7 @@ void EventStore::extendInto(EventStore &t, std::size_t capacity) const
     const std::size_t from = t.size();
     const std::uint32_t fromString = t.m_strings.size();
     const bool prefix = from <= size() && fromString <= m_strings.size()
-        && t.m_actors.size() <= m_actors.size() && t.m_methods.size() <= m_methods.size()
+        && t.m_actors.size() <= m_actors.size() && t.m_methods.size() <= m_methods.size() && t.m_windows.size() <= m_windows.size()
         && t.m_files.size() <= m_files.size() && t.m_details.size() <= m_details.size()
         && (from == 0
             || (t.m_time[from - 1] == m_time[from - 1] && t.m_offset[from - 1] == m_offset[from - 1]
@@ -129,6 +145,7 @@ void EventStore::extendInto(EventStore &t, std::size_t capacity) const
     appendRest(t.m_details, m_details);
     appendRest(t.m_files, m_files);
     appendRest(t.m_methods, m_methods);
+    appendRest(t.m_windows, m_windows);
     for (std::uint32_t id = fromString; id < m_strings.size(); ++id)
         t.m_strings.intern(m_strings.view(id));
     for (std::size_t a = t.m_actors.size(); a < m_actors.size(); ++a) {
@@ -152,9 +169,12 @@ void EventStore::appendShard(const EventStore &shard, const std::vector<bool> &s
     std::vector<std::uint8_t> methodMap(shard.m_methods.size());
     for (std::size_t i = 0; i < shard.m_methods.size(); ++i)
         methodMap[i] = methodIndex(shard.m_methods[i]);
+    std::vector<std::uint8_t> windowMap(shard.m_windows.size());
+    for (std::size_t i = 0; i < shard.m_windows.size(); ++i)
+        windowMap[i] = windowIndex(shard.m_windows[i]);
 
     // The plain columns are copied column by column, one tight loop each (a row at a time
-    // pushed to twelve columns took longer; this runs on the loader's merging thread).
+    // pushed to every column took longer; this runs on the loader's merging thread).
     const std::size_t n = shard.size();
     const std::size_t first = size();
     auto forKept = [&](auto &&f) {
@@ -204,6 +224,7 @@ void EventStore::appendShard(const EventStore &shard, const std::vector<bool> &s
     forKept([&](std::size_t i) { m_source.push_back(shard.m_source[i]); });
     forKept([&](std::size_t i) { m_flags.push_back(shard.m_flags[i]); });
     forKept([&](std::size_t i) { m_method.push_back(methodMap[shard.m_method[i]]); });
+    forKept([&](std::size_t i) { m_serverWindow.push_back(windowMap[shard.m_serverWindow[i]]); });
 }
 
 std::size_t EventStore::bytesUsed() const

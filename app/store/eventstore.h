@@ -29,6 +29,7 @@ struct EventInput
     std::string_view errorCode; // the code that decided the source, if any
     std::int32_t retryAfterMs = -1; // -1: none
     std::int32_t serverLimit = -1; // request limit reported in headers; -1: none
+    std::int32_t serverWindowS = -1; // its window in seconds when known; -1: unknown
     float durationMs = NAN;
     std::uint16_t file = 0;
     std::uint32_t line = 0; // 1-based line where the record starts
@@ -43,7 +44,7 @@ struct EventDetail
     std::int32_t retryAfterMs = -1;
 };
 
-// Columnar, append-only store of events. 43 bytes per event plus interned strings and the
+// Columnar, append-only store of events. 44 bytes per event plus interned strings and the
 // sparse details of errors;
 // the raw record is not kept: its origin (file, line, byte offset) lets RawRecordReader
 // read it back on demand.
@@ -103,6 +104,9 @@ public:
     std::string_view tool(std::size_t i) const { return m_strings.view(toolId(i)); }
     std::string_view provider(std::size_t i) const { return m_strings.view(providerId(i)); }
     std::int32_t serverLimit(std::size_t i) const { return m_serverLimit[i]; }
+    // The window of serverLimit(i) in seconds, when the headers named it or the API documents
+    // it; -1 when unknown (limits.md §3: never compared as if per minute).
+    std::int32_t serverWindowS(std::size_t i) const { return m_windows[m_serverWindow[i]]; }
     float durationMs(std::size_t i) const { return m_duration[i]; }
     std::uint16_t file(std::size_t i) const { return m_file[i]; }
     std::uint32_t line(std::size_t i) const { return m_line[i]; }
@@ -135,6 +139,7 @@ public:
 
 private:
     std::uint8_t methodIndex(std::string_view m);
+    std::uint8_t windowIndex(std::int32_t windowS);
     // tool, provider and client of an event share one id: their combinations are few
     struct Actor
     {
@@ -158,12 +163,12 @@ private:
     auto columns()
     {
         return std::tie(m_time, m_offset, m_line, m_endpoint, m_actor, m_serverLimit, m_duration,
-            m_status, m_file, m_source, m_flags, m_method);
+            m_status, m_file, m_source, m_flags, m_method, m_serverWindow);
     }
     auto columns() const
     {
         return std::tie(m_time, m_offset, m_line, m_endpoint, m_actor, m_serverLimit, m_duration,
-            m_status, m_file, m_source, m_flags, m_method);
+            m_status, m_file, m_source, m_flags, m_method, m_serverWindow);
     }
     // The actor of (tool, provider, client) as text, interning them when new. A small
     // direct-mapped cache keyed by a hash of the three strings answers most events with one
@@ -189,12 +194,14 @@ private:
     Column<std::uint8_t> m_source;
     Column<std::uint8_t> m_flags;
     Column<std::uint8_t> m_method;
+    Column<std::uint8_t> m_serverWindow; // index into m_windows: the few windows APIs report
 
     // (event index, detail), sorted by index: a binary search instead of 4 bytes per event
     std::vector<std::pair<std::uint32_t, EventDetail>> m_details;
     std::vector<std::string> m_files;
     StringPool m_strings;
     std::vector<std::string> m_methods { std::string() };
+    std::vector<std::int32_t> m_windows { -1 };
     std::vector<Actor> m_actors { Actor {} };
     std::unordered_map<Actor, std::uint32_t, ActorHash> m_actorIds { { Actor {}, 0 } };
     std::unique_ptr<ActorCacheSlot[]> m_actorCache; // made by the first append()

@@ -1,0 +1,94 @@
+#include "export/scopesummary.h"
+
+#include <algorithm>
+#include <numeric>
+
+std::vector<LimitSpec> configuredLimits(const std::vector<LimitEntry> &entries,
+    const std::string &scope, LimitAxis axis)
+{
+    const QString name = QString::fromStdString(scope);
+    std::vector<LimitSpec> named, everywhere;
+    for (const LimitEntry &e : entries) {
+        if (e.axis != axis)
+            continue;
+        if (e.scope.isEmpty())
+            everywhere.push_back(e.spec);
+        else if (e.scope.compare(name, Qt::CaseInsensitive) == 0)
+            named.push_back(e.spec);
+    }
+    std::vector<LimitSpec> out = named.empty() ? everywhere : named;
+    // one limit per window, the shortest window first
+    std::stable_sort(out.begin(), out.end(),
+        [](const LimitSpec &a, const LimitSpec &b) { return a.windowS < b.windowS; });
+    out.erase(std::unique(out.begin(), out.end(),
+                  [](const LimitSpec &a, const LimitSpec &b) { return a.windowS == b.windowS; }),
+        out.end());
+    return out;
+}
+
+ReportedHistory reportedHistory(const EventStore &store, const EventSubset *events)
+{
+    // (time, index) of every event that reported a limit, in time order
+    std::vector<std::pair<std::int64_t, std::uint32_t>> reporting;
+    forEachEvent(store, events, [&](std::size_t i) {
+        if (store.serverLimit(i) > 0)
+            reporting.emplace_back(store.timeMs(i), std::uint32_t(i));
+    });
+    std::stable_sort(reporting.begin(), reporting.end(),
+        [](const auto &a, const auto &b) { return a.first < b.first; });
+    ReportedHistory h;
+    // the last value seen for each window (a change is a different value in the same window)
+    std::vector<LimitSpec> last;
+    const auto sameWindow = [](std::optional<std::int64_t> w) {
+        return [w](const LimitSpec &l) { return l.windowS == w; };
+    };
+    for (const auto &[t, i] : reporting) {
+        LimitSpec spec;
+        spec.requests = store.serverLimit(i);
+        const std::int32_t w = store.serverWindowS(i);
+        spec.windowS = w > 0 ? std::optional<std::int64_t>(w) : std::nullopt;
+        spec.fromHeaders = true;
+        const auto smallest = std::find_if(h.byWindow.begin(), h.byWindow.end(), sameWindow(spec.windowS));
+        if (smallest == h.byWindow.end())
+            h.byWindow.push_back(spec);
+        else if (spec.requests < smallest->requests)
+            smallest->requests = spec.requests;
+        const auto previous = std::find_if(last.begin(), last.end(), sameWindow(spec.windowS));
+        if (previous == last.end()) {
+            last.push_back(spec);
+            continue;
+        }
+        if (previous->requests != spec.requests) {
+            if (h.changes.size() < kMaxDriftChanges) {
+                LimitDrift d;
+                d.windowS = spec.windowS;
+                d.timeMs = t;
+                d.from = previous->requests;
+                d.to = spec.requests;
+                h.changes.push_back(d);
+            } else {
+                ++h.omitted;
+            }
+            previous->requests = spec.requests;
+        }
+    }
+    std::sort(h.byWindow.begin(), h.byWindow.end(), [](const LimitSpec &a, const LimitSpec &b) {
+        if (a.windowS.has_value() != b.windowS.has_value())
+            return a.windowS.has_value(); // a known window before an unknown one
+        return a.windowS < b.windowS;
+    });
+    return h;
+}
+
+std::size_t topScopeIndex(const std::vector<ScopeSummary> &scopes)
+{
+    std::size_t best = 0;
+    for (std::size_t k = 1; k < scopes.size(); ++k) {
+        const ScopeSummary &a = scopes[k], &b = scopes[best];
+        if (a.rejectedTotal() != b.rejectedTotal() ? a.rejectedTotal() > b.rejectedTotal()
+                : a.requests != b.requests        ? a.requests > b.requests
+                                                  : a.name < b.name)
+            best = k;
+    }
+    return best;
+}
