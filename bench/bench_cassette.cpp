@@ -1,4 +1,4 @@
-// bench_cassette: peak RSS of `ratescope summarize` reading a big YAML cassette (issue 15:
+// bench_cassette: peak RSS of `ratescope summarize` reading a big YAML cassette (target:
 // a 50 MB cassette stays under 3x its size in RSS). The cassette is vcrpy-shaped, like
 // crewAI's: each interaction's response body is a JSON document holding a base64 image,
 // deflate-compressed and stored as a `!!binary` block, ~1 MB of YAML per interaction.

@@ -1,4 +1,4 @@
-// bench_gui: the inspection window on a big simulated log, against issue 4's targets:
+// bench_gui: the inspection window on a big simulated log, against its targets:
 //   store ready -> chart drawn  <= 1 s (after the parse: filter, buckets, incidents, paint)
 //   zoom / pan redraw           <= 16 ms (median and max over 50 steps each, also at 1 s buckets)
 //   longest GUI-thread stall    <= 50 ms while the log loads in the background (5 ms timer)

@@ -1,4 +1,4 @@
-// bench_gui_live: the window watching a loopback port, against issue 5's targets:
+// bench_gui_live: the window watching a loopback port, against its targets:
 //   >= 100,000 records/s sustained over loopback with the GUI open
 //   frame time p99 <= 16 ms   (the GUI thread's event loop: gaps between ticks of a 4 ms timer)
 //   record-to-chart latency <= 100 ms (from a record's send to the chart drawing it)

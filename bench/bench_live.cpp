@@ -1,4 +1,4 @@
-// bench_live: the live path over loopback TCP (issue 5: >= 100,000 records/s sustained,
+// bench_live: the live path over loopback TCP (>= 100,000 records/s sustained,
 // record-to-batch latency <= 100 ms).
 //
 //   bench_live [--records N] [--rate R] [--seconds S]

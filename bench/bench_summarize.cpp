@@ -1,5 +1,5 @@
 // bench_summarize: `ratescope summarize` against `wc -l` on the same simulated response log,
-// measured in the same run (issue 3: summarize <= 8x wc -l, peak RSS <= 150 MB).
+// measured in the same run (summarize <= 8x wc -l, peak RSS <= 150 MB).
 //
 //   bench_summarize [--records N] [--keep FILE] [--runs R] [--ratescope PATH] [--portable PATH]
 //

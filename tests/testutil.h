@@ -47,7 +47,7 @@ inline Loaded loadFiles(const QStringList &paths, LoadOptions options = {})
     return out;
 }
 
-inline int countSource(const EventStore &store, Source s)
+inline int countSource(const EventStore &store, RejectionSource s)
 {
     int n = 0;
     for (std::size_t i = 0; i < store.size(); ++i)

@@ -1,4 +1,4 @@
-// The recordings LLM projects keep (issue 15): YAML cassettes (vcrpy, pydantic-ai, Ruby VCR,
+// The recordings LLM projects keep: YAML cassettes (vcrpy, pydantic-ai, Ruby VCR,
 // R vcr), Go httprr traces and ReqLLM fixtures, against the ten real files of
 // tests/fixtures/llm (PROVENANCE.md). Expected counts were checked independently with
 // scripts/llm-fixture-count.py (PyYAML + the standard library).
@@ -130,7 +130,7 @@ void TestCassettes::realRecordings()
     const EventStore &s = *l.store;
     QCOMPARE(joined(s, [&](std::size_t i) { return QString::number(s.status(i)); }), statuses);
     QCOMPARE(joined(s, [&](std::size_t i) {
-                 return s.source(i) == Source::None ? QStringLiteral("-") : QString::fromLatin1(sourceName(s.source(i)).data());
+                 return s.source(i) == RejectionSource::None ? QStringLiteral("-") : QString::fromLatin1(sourceName(s.source(i)).data());
              }),
              sources);
     QCOMPARE(joined(s, [&](std::size_t i) {
@@ -166,8 +166,8 @@ void TestCassettes::aTwoHundredWithRetryAfterIsNotARejection()
     const std::vector<std::size_t> idx = byLine(*l.store);
     QCOMPARE(l.store->status(idx[1]), 200);
     QCOMPARE(l.store->retryAfterMs(idx[1]), 19000); // read, shown ...
-    QCOMPARE(l.store->source(idx[1]), Source::None); // ... and not a rejection
-    QCOMPARE(countSource(*l.store, Source::None), 2);
+    QCOMPARE(l.store->source(idx[1]), RejectionSource::None); // ... and not a rejection
+    QCOMPARE(countSource(*l.store, RejectionSource::None), 2);
 }
 
 void TestCassettes::recordedAtWithoutZoneIsUtc()
@@ -230,7 +230,7 @@ void TestCassettes::reqLlmHeaderArraysAndCapturedAt()
     QCOMPARE(l.reports.front().format, QStringLiteral("reqllm"));
     QCOMPARE(l.store->size(), std::size_t(1));
     QCOMPARE(QString::fromStdString(formatUtcMs(l.store->timeMs(0))), QStringLiteral("2025-10-07T13:57:00.250Z")); // not Date
-    QCOMPARE(l.store->source(0), Source::RateLimited);
+    QCOMPARE(l.store->source(0), RejectionSource::RateLimited);
     QCOMPARE(l.store->serverLimit(0), 500);
     QCOMPARE(l.store->retryAfterMs(0), 7000);
 }
@@ -294,7 +294,7 @@ void TestCassettes::detailOfAnHttprrExchangeIsDechunked()
 {
     const Loaded l = loadFiles({ fixture(QStringLiteral("torture/httprr-truncated.httprr")) });
     QCOMPARE(l.store->size(), std::size_t(1));
-    QCOMPARE(l.store->source(0), Source::RateLimited); // the rules read the de-chunked body
+    QCOMPARE(l.store->source(0), RejectionSource::RateLimited); // the rules read the de-chunked body
     QString error;
     const QByteArray raw = RawRecordReader::read(*l.store, 0, &error);
     QVERIFY2(raw.contains(R"("body_stored":"chunked → 43 bytes of JSON")"), raw.constData());

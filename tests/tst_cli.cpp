@@ -283,7 +283,7 @@ void TestCli::chartNeedReadsArgumentsAsTheParserDoes()
     QCOMPARE(summarizeDrawsChart(int(argv.size()), argv.data()), parserDraws);
 }
 
-// Issue 14 item 6: a mistyped subcommand was taken for file names (the window opened, or
+// A mistyped subcommand was taken for file names (the window opened, or
 // without a display Qt aborted).
 void TestCli::firstArgumentThatIsNoCommandOrFile_data()
 {
@@ -364,7 +364,7 @@ void TestCli::megabyteFieldsInEveryFormat_data()
         QTest::addRow("%s", f) << QString::fromLatin1(f);
 }
 
-// Issue 14 item 2: a 100,000-character tool name made summarize take 57 s (a backtracking
+// A 100,000-character tool name made summarize take 57 s (a backtracking
 // redaction pattern), and the PDF's layout of long words grew faster than their length. A
 // record with a 1 MiB tool name, provider, client, message and URL, through the real binary.
 // The bound is generous: it catches a quadratic step, it does not time the machine.

@@ -1,4 +1,4 @@
-// Issue 14 item 1, end to end: a HAR and an NDJSON log seeded with 30 secrets in every shape
+// End to end: a HAR and an NDJSON log seeded with 30 secrets in every shape
 // (headers, cookies, query parameters, form bodies, JSON keys, free text, `Name: value` text)
 // leave none in any report the real `ratescope summarize` writes, nor in the event table,
 // the incidents table, the detail pane or the table's clipboard copy.

@@ -12,7 +12,7 @@ constexpr std::int64_t kMin = 60000;
 struct Ev
 {
     std::int64_t t;
-    Source source = Source::None;
+    RejectionSource source = RejectionSource::None;
     const char *tool = "";
     const char *message = "";
     std::int32_t retryAfterMs = -1;
@@ -25,7 +25,7 @@ std::unique_ptr<EventStore> storeOf(const std::vector<Ev> &events)
     for (const Ev &e : events) {
         EventInput in;
         in.timeMs = e.t;
-        in.status = e.source == Source::None ? 200 : 429;
+        in.status = e.source == RejectionSource::None ? 200 : 429;
         in.source = e.source;
         in.tool = e.tool;
         in.provider = providerFromTool(e.tool);
@@ -74,8 +74,8 @@ void TestIncidents::mergeGapBoundary()
     QFETCH(double, gapMinutes);
     QFETCH(std::int64_t, distanceMs);
     QFETCH(int, incidents);
-    const auto s = storeOf({ { kT0, Source::RateLimited }, { kT0 + 1000, Source::None },
-                             { kT0 + distanceMs, Source::ToolError } });
+    const auto s = storeOf({ { kT0, RejectionSource::RateLimited }, { kT0 + 1000, RejectionSource::None },
+                             { kT0 + distanceMs, RejectionSource::ToolError } });
     const Summary sum = buildSummary(*s, {}, std::nullopt, gapMinutes);
     QCOMPARE(int(sum.incidents.size()), incidents);
 }
@@ -87,9 +87,9 @@ void TestIncidents::incidentFields()
     for (int i = 0; i < 4; ++i)
         for (int k = 0; k < 10 + i; ++k)
             ev.push_back({ kT0 + i * kMin + 10000 + k * 1000 });
-    ev.push_back({ kT0 + kMin + 5000, Source::RateLimited, "gmail_fetch_mails", "rate limit exceeded", 12000 });
-    ev.push_back({ kT0 + 2 * kMin + 59000, Source::RateLimited, "gmail_send", "rate limit exceeded", 30500 });
-    ev.push_back({ kT0 + 2 * kMin + 1000, Source::ToolError, "hubspot_contacts", "You have reached your secondly limit." });
+    ev.push_back({ kT0 + kMin + 5000, RejectionSource::RateLimited, "gmail_fetch_mails", "rate limit exceeded", 12000 });
+    ev.push_back({ kT0 + 2 * kMin + 59000, RejectionSource::RateLimited, "gmail_send", "rate limit exceeded", 30500 });
+    ev.push_back({ kT0 + 2 * kMin + 1000, RejectionSource::ToolError, "hubspot_contacts", "You have reached your secondly limit." });
     const auto s = storeOf(ev);
     const Summary sum = buildSummary(*s, {}, LimitSpec { 11, 60, false }, 5);
     QCOMPARE(sum.incidents.size(), std::size_t(1));
@@ -101,7 +101,7 @@ void TestIncidents::incidentFields()
     QCOMPARE(inc.peakRpm, std::int64_t(14));
     QCOMPARE(inc.rejected[0], std::int64_t(2));
     QCOMPARE(inc.rejected[1], std::int64_t(1));
-    QCOMPARE(inc.dominant, Source::RateLimited);
+    QCOMPARE(inc.dominant, RejectionSource::RateLimited);
     QCOMPARE(*inc.maxRetryAfterS, 30.5);
     QCOMPARE(inc.topProviders.front().name, std::string("gmail"));
     QCOMPARE(inc.topProviders.front().count, std::int64_t(2));
@@ -114,10 +114,10 @@ void TestIncidents::incidentFields()
 
 void TestIncidents::dominantSourceTies()
 {
-    const auto s = storeOf({ { kT0, Source::Unclassified }, { kT0 + 1, Source::ToolError },
-                             { kT0 + 2, Source::Unclassified }, { kT0 + 3, Source::ToolError } });
+    const auto s = storeOf({ { kT0, RejectionSource::Unclassified }, { kT0 + 1, RejectionSource::ToolError },
+                             { kT0 + 2, RejectionSource::Unclassified }, { kT0 + 3, RejectionSource::ToolError } });
     const Summary sum = buildSummary(*s, {}, std::nullopt, 5);
-    QCOMPARE(sum.incidents.front().dominant, Source::ToolError); // tie: TOOL_ERROR before UNCLASSIFIED
+    QCOMPARE(sum.incidents.front().dominant, RejectionSource::ToolError); // tie: TOOL_ERROR before UNCLASSIFIED
 }
 
 void TestIncidents::topListsAreCappedAndTieBrokenByName()
@@ -125,8 +125,8 @@ void TestIncidents::topListsAreCappedAndTieBrokenByName()
     std::vector<Ev> ev;
     const char *tools[] = { "zeta_a", "beta_a", "alpha_a", "gamma_a", "delta_a", "eps_a", "" };
     for (int i = 0; i < 7; ++i)
-        ev.push_back({ kT0 + i, Source::RateLimited, tools[i] });
-    ev.push_back({ kT0 + 10, Source::RateLimited, "zeta_a" });
+        ev.push_back({ kT0 + i, RejectionSource::RateLimited, tools[i] });
+    ev.push_back({ kT0 + 10, RejectionSource::RateLimited, "zeta_a" });
     const auto s = storeOf(ev);
     const Incident inc = buildSummary(*s, {}, std::nullopt, 5).incidents.front();
     QCOMPARE(inc.topTools.size(), std::size_t(5));
@@ -183,7 +183,7 @@ void TestIncidents::minutesOverLimit()
 
 void TestIncidents::farApartTimesStaySparse()
 {
-    const auto s = storeOf({ { -86400000LL * 365 * 10, Source::RateLimited }, { kT0 }, { 4102444800000LL, Source::RateLimited } });
+    const auto s = storeOf({ { -86400000LL * 365 * 10, RejectionSource::RateLimited }, { kT0 }, { 4102444800000LL, RejectionSource::RateLimited } });
     const Summary sum = buildSummary(*s, {}, std::nullopt, 5);
     QCOMPARE(sum.minutes.size(), std::size_t(3));
     QCOMPARE(sum.incidents.size(), std::size_t(2));
@@ -243,9 +243,9 @@ void TestIncidents::growingGivesTheSameIncidents()
     for (int i = 0; i < 1200; ++i) {
         t += (i % 300 == 299) ? 7 * kMin : std::int64_t(next() % 9000); // a gap of 7 min now and then
         const int r = int(next() % 10);
-        const Source src = r < 6 ? Source::None : r < 8 ? Source::RateLimited : r < 9 ? Source::ToolError : Source::Unclassified;
-        ev.push_back({ t, src, tools[next() % 4], src == Source::None ? "" : messages[next() % 4],
-            src != Source::None && next() % 3 == 0 ? std::int32_t(next() % 60) * 1000 : -1 });
+        const RejectionSource src = r < 6 ? RejectionSource::None : r < 8 ? RejectionSource::RateLimited : r < 9 ? RejectionSource::ToolError : RejectionSource::Unclassified;
+        ev.push_back({ t, src, tools[next() % 4], src == RejectionSource::None ? "" : messages[next() % 4],
+            src != RejectionSource::None && next() % 3 == 0 ? std::int32_t(next() % 60) * 1000 : -1 });
     }
     const auto full = storeOf(ev);
     EventSubset kept;
@@ -280,15 +280,15 @@ void TestIncidents::growingGivesTheSameIncidents()
 // told to find the incidents again (and then they are right).
 void TestIncidents::aLateRejectionIsNotGrown()
 {
-    const auto s = storeOf({ { kT0, Source::RateLimited }, { kT0 + 2 * kMin, Source::RateLimited },
-        { kT0 + kMin, Source::ToolError } });
+    const auto s = storeOf({ { kT0, RejectionSource::RateLimited }, { kT0 + 2 * kMin, RejectionSource::RateLimited },
+        { kT0 + kMin, RejectionSource::ToolError } });
     const EventSubset firstTwo { 0, 1 };
     const auto before = findIncidents(*s, countBuckets(*s, kMin, &firstTwo), 5.0, &firstTwo);
     QCOMPARE(before.size(), std::size_t(1));
     const auto minutes = countBuckets(*s, kMin);
     QVERIFY(!growIncidents(*s, minutes, 5.0, before, { 2 }));
     const auto all = findIncidents(*s, minutes, 5.0);
-    QCOMPARE(all.front().rejected[std::size_t(sourceIndex(Source::ToolError))], 1);
+    QCOMPARE(all.front().rejected[std::size_t(sourceIndex(RejectionSource::ToolError))], 1);
     QCOMPARE(all.front().events, (std::vector<std::uint32_t> { 0, 2, 1 }));
 }
 

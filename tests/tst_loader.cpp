@@ -310,7 +310,7 @@ void TestLoader::invalidUtf8IsReplacedAndKept()
     const QString path = writeFile(QDir(m_dir.path()), QStringLiteral("utf8.ndjson"), line + "\n" + rec(1) + "\n");
     const Loaded l = loadFiles({ path });
     QCOMPARE(l.reports.front().records, 2);
-    QCOMPARE(l.store->source(0), Source::RateLimited);
+    QCOMPARE(l.store->source(0), RejectionSource::RateLimited);
     const std::string_view m = l.store->message(0);
     QCOMPARE(QString::fromUtf8(m.data(), int(m.size())), QStringLiteral("bad \uFFFD\uFFFD bytes"));
 }

@@ -101,7 +101,7 @@ void TestModelLive::snapshotsAreThrottled_data()
 
 // 60 records, each in a batch of its own (the next line is written once the session counted
 // the last): one snapshot per batch would give 60 updates. Checked to fail with the throttle
-// taken out of LiveFeed::maybeRefresh (issue 14: the old check, 5 records and `<= 5`, could not).
+// taken out of LiveFeed::maybeRefresh (the old check, 5 records and `<= 5`, could not).
 void TestModelLive::snapshotsAreThrottled()
 {
     QFETCH(int, refreshMs);

@@ -1,4 +1,4 @@
-// Issue 14 item 4, the Problems panel's model (widget-free): every "FILE:LINE: reason" the CLI
+// The Problems panel's model (widget-free): every "FILE:LINE: reason" the CLI
 // prints for real fixtures with bad lines, the duplicates per input, the count of skipped
 // lines, and the raw line of a row read back from the file; and the table's and detail's marks
 // for a time without a zone and a request without a response.

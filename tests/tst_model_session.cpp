@@ -158,10 +158,10 @@ void TestModelSession::filter_data()
     FilterState f;
     QTest::addRow("everything") << f;
     f = {};
-    f.sources = FilterState::bit(Source::RateLimited);
+    f.sources = FilterState::bit(RejectionSource::RateLimited);
     QTest::addRow("only RATE_LIMITED") << f;
     f = {};
-    f.setSourceEnabled(Source::None, false);
+    f.setSourceEnabled(RejectionSource::None, false);
     QTest::addRow("every rejection") << f;
     f = {};
     f.tool = QStringLiteral("gmail_fetch_mails");
@@ -185,7 +185,7 @@ void TestModelSession::filter_data()
     f.fromMs = 1767607290000; // 10:01:30Z
     f.toMs = 1767607380000; // 10:03:00Z
     QTest::addRow("time range") << f;
-    f.sources = FilterState::bit(Source::ToolError);
+    f.sources = FilterState::bit(RejectionSource::ToolError);
     f.text = QStringLiteral("retry");
     QTest::addRow("everything combined") << f;
 }
@@ -331,7 +331,7 @@ void TestModelSession::drillDown_data()
     QTest::addRow("one minute, every source")
         << qint64(1767607260000) << qint64(1767607320000) << int(FilterState::kAllSources);
     QTest::addRow("one minute, TOOL_ERROR only") << qint64(1767607260000) << qint64(1767607380000)
-                                                 << int(FilterState::bit(Source::ToolError));
+                                                 << int(FilterState::bit(RejectionSource::ToolError));
     QTest::addRow("an empty range") << qint64(0) << qint64(1000) << int(FilterState::kAllSources);
 }
 
@@ -369,7 +369,7 @@ void TestModelSession::detailShowsTheProviderMessage()
     EventTableModel *model = m_session->eventModel();
     int row = -1;
     for (int r = 0; r < model->rowCount() && row < 0; ++r) {
-        if (model->index(r, 0).data(EventTableModel::SourceRole).toInt() == int(Source::ToolError))
+        if (model->index(r, 0).data(EventTableModel::SourceRole).toInt() == int(RejectionSource::ToolError))
             row = r;
     }
     QVERIFY(row >= 0);
@@ -379,7 +379,7 @@ void TestModelSession::detailShowsTheProviderMessage()
     const auto first = spy.at(0).at(0).value<EventDetailInfo>();
     QVERIFY2(first.message.contains(QLatin1String("rate limit"), Qt::CaseInsensitive),
         qPrintable(first.message));
-    QCOMPARE(first.source, Source::ToolError);
+    QCOMPARE(first.source, RejectionSource::ToolError);
     QVERIFY(first.guidance.contains(QLatin1String("provider")));
     QVERIFY(spy.count() >= 2 || spy.wait(10000));
     const auto full = spy.at(1).at(0).value<EventDetailInfo>();
@@ -397,14 +397,14 @@ void TestModelSession::incidentsFollowTheFilter()
 {
     QCOMPARE(m_session->incidentModel()->rowCount(), 3);
     FilterState f;
-    f.sources = FilterState::bit(Source::ToolError) | FilterState::bit(Source::None);
+    f.sources = FilterState::bit(RejectionSource::ToolError) | FilterState::bit(RejectionSource::None);
     m_session->filter().apply(f);
     waitForView();
     IncidentModel *model = m_session->incidentModel();
     QVERIFY(model->rowCount() >= 1);
     for (int r = 0; r < model->rowCount(); ++r) {
         QCOMPARE(
-            model->index(r, 0).data(IncidentModel::SourceRole).toInt(), int(Source::ToolError));
+            model->index(r, 0).data(IncidentModel::SourceRole).toInt(), int(RejectionSource::ToolError));
         QVERIFY(model->index(r, 0).data(IncidentModel::StartMsRole).toLongLong()
             <= model->index(r, 0).data(IncidentModel::EndMsRole).toLongLong());
     }
@@ -466,7 +466,7 @@ void TestModelSession::exportFollowsTheFilter_data()
 {
     QTest::addColumn<int>("sources");
     QTest::addRow("everything") << int(FilterState::kAllSources);
-    QTest::addRow("TOOL_ERROR only") << int(FilterState::bit(Source::ToolError));
+    QTest::addRow("TOOL_ERROR only") << int(FilterState::bit(RejectionSource::ToolError));
 }
 
 void TestModelSession::exportFollowsTheFilter()
@@ -537,16 +537,16 @@ void TestModelSession::exportCountsInputsOfTheSubset_data()
     const QString har = QStringLiteral(RATESCOPE_FIXTURE_DIR "/secrets.har");
     const int all = FilterState::kAllSources;
     QTest::addRow("one input, TOOL_ERROR only")
-        << QStringList { kFixture } << int(FilterState::bit(Source::ToolError)) << QString();
+        << QStringList { kFixture } << int(FilterState::bit(RejectionSource::ToolError)) << QString();
     QTest::addRow("one input, a search") << QStringList { kFixture } << all << QStringLiteral("gmail");
     QTest::addRow("two inputs, everything") << QStringList { kFixture, har } << all << QString();
     QTest::addRow("two inputs, RATE_LIMITED only")
-        << QStringList { kFixture, har } << int(FilterState::bit(Source::RateLimited)) << QString();
+        << QStringList { kFixture, har } << int(FilterState::bit(RejectionSource::RateLimited)) << QString();
     QTest::addRow("two inputs, passed only (no rejection)")
-        << QStringList { har, kFixture } << int(FilterState::bit(Source::None)) << QString();
+        << QStringList { har, kFixture } << int(FilterState::bit(RejectionSource::None)) << QString();
 }
 
-// Issue 14: a filtered export said `records: 32, requests: 4` (the whole file's records).
+// A filtered export said `records: 32, requests: 4` (the whole file's records).
 // inputs[].records counts the exported events of that input, and they add up to requests.
 void TestModelSession::exportCountsInputsOfTheSubset()
 {
@@ -611,7 +611,7 @@ void TestModelSession::bigTablesGrowInBatches()
         EventInput e;
         e.timeMs = 1767603600000 + qint64(i) * 10;
         e.status = i % 50 == 0 ? 429 : 200;
-        e.source = i % 50 == 0 ? Source::RateLimited : Source::None;
+        e.source = i % 50 == 0 ? RejectionSource::RateLimited : RejectionSource::None;
         e.line = std::uint32_t(i + 1);
         store->append(e);
     }

@@ -63,8 +63,8 @@ void TestReaders::realCaptures()
     QCOMPARE(r.records, records);
     QCOMPARE(r.skipped, skipped);
     QCOMPARE(int(l.store->size()), records);
-    QCOMPARE(countSource(*l.store, Source::RateLimited), rateLimited);
-    QCOMPARE(countSource(*l.store, Source::ToolError), 0);
+    QCOMPARE(countSource(*l.store, RejectionSource::RateLimited), rateLimited);
+    QCOMPARE(countSource(*l.store, RejectionSource::ToolError), 0);
     QCOMPARE(int(l.limit.requests), reportedLimit);
     if (firstError.isEmpty()) {
         QVERIFY(r.errors.empty());
@@ -83,7 +83,7 @@ void TestReaders::statusZeroIsARequestNotARejection()
         if (l.store->flags(i) & FlagNoResponse) {
             ++failed;
             QCOMPARE(l.store->status(i), 0);
-            QCOMPARE(l.store->source(i), Source::None);
+            QCOMPARE(l.store->source(i), RejectionSource::None);
         }
     }
     QCOMPARE(failed, 1);
@@ -103,7 +103,7 @@ void TestReaders::github403RetryAfterIsRateLimited()
     const Summary s = buildSummary(*l.store, {}, std::nullopt, 5);
     QCOMPARE(s.incidents.size(), std::size_t(1));
     const Incident &inc = s.incidents.front();
-    QCOMPARE(inc.dominant, Source::RateLimited);
+    QCOMPARE(inc.dominant, RejectionSource::RateLimited);
     QVERIFY(inc.maxRetryAfterS.has_value());
     QCOMPARE(*inc.maxRetryAfterS, 60.0);
     QCOMPARE(inc.messages.size(), std::size_t(1));
@@ -127,7 +127,7 @@ void TestReaders::redditFloatHeadersAreNotRejections()
     QCOMPARE(l.store->size(), std::size_t(29));
     int errors = 0;
     for (std::size_t i = 0; i < l.store->size(); ++i) {
-        QCOMPARE(l.store->source(i), Source::None); // 500 and 400s are failures, not limits
+        QCOMPARE(l.store->source(i), RejectionSource::None); // 500 and 400s are failures, not limits
         errors += l.store->status(i) >= 400;
     }
     QCOMPARE(errors, 7);

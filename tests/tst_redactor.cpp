@@ -1,4 +1,4 @@
-// Issue 14 item 1: free-text redaction examines every `name=value` and `Name: value` in the
+// Free-text redaction examines every `name=value` and `Name: value` in the
 // text (a pair never hides the next one), and header-style text is redacted like headers.
 // Item 2: every pass is linear, so a megabyte of text is redacted at once.
 #include "export/redactor.h"
@@ -21,7 +21,7 @@ void TestRedactor::freeText_data()
 {
     QTest::addColumn<QString>("in");
     QTest::addColumn<QString>("out");
-    // issue 14's reproduction: `said: access_token=…` was taken as one pair named "said"
+    // the reproduction: `said: access_token=…` was taken as one pair named "said"
     QTest::addRow("pairs after a text's own colon")
         << "upstream said: access_token=SECRET refresh_token=r3fr3sh api_key=k3y"
         << "upstream said: access_token=[REDACTED] refresh_token=[REDACTED] api_key=[REDACTED]";
@@ -123,7 +123,7 @@ void TestRedactor::longTextIsLinear_data()
     QTest::addRow("URL parameters") << QByteArray("https://h/?token=s3cr3t&") << QByteArray("s3cr3t");
 }
 
-// A megabyte of one pattern: a backtracking scan took minutes (issue 14 item 2). The bound is
+// A megabyte of one pattern: a backtracking scan took minutes. The bound is
 // generous, to catch a quadratic pass, not to time the machine.
 void TestRedactor::longTextIsLinear()
 {

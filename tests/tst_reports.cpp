@@ -1,4 +1,4 @@
-// Issue 6: reports people can paste — no secrets, inert HTML, neutral CSV, retry findings that
+// Reports people can paste — no secrets, inert HTML, neutral CSV, retry findings that
 // are right where the answer is known (the demo traffic's simulated clients), a real PDF and chart.
 #include "base/palette.h"
 #include "export/redactor.h"
@@ -281,8 +281,8 @@ void TestReports::pdfAndChart()
     for (int y = 0; y < chart.height(); ++y)
         for (int x = 0; x < chart.width(); ++x)
             ++seen[chart.pixel(x, y) | 0xFF000000];
-    QVERIFY(seen.value(sourceRgb(Source::RateLimited)) > 500); // the platform burst
-    QVERIFY(seen.value(sourceRgb(Source::ToolError)) > 500); // the provider incidents
+    QVERIFY(seen.value(sourceRgb(RejectionSource::RateLimited)) > 500); // the platform burst
+    QVERIFY(seen.value(sourceRgb(RejectionSource::ToolError)) > 500); // the provider incidents
     const QByteArray pdf = summaryToPdf(s, RuleSet::builtIn(), chartPng(s));
     QVERIFY(pdf.startsWith("%PDF-"));
     QVERIFY(pdf.size() > 20000);

@@ -139,8 +139,8 @@ void TestRuleSet::userRulesReplaceTheBuiltIn()
     const auto custom = RuleSet::fromJson(json, &error);
     QVERIFY2(custom, qPrintable(error));
     const QByteArray line = record(429, R"({"error_code":"GATEWAY_THROTTLED"})");
-    QCOMPARE(classifyLine(m_rules, line).cls.source, Source::Unclassified);
-    QCOMPARE(classifyLine(*custom, line).cls.source, Source::RateLimited);
+    QCOMPARE(classifyLine(m_rules, line).cls.source, RejectionSource::Unclassified);
+    QCOMPARE(classifyLine(*custom, line).cls.source, RejectionSource::RateLimited);
 }
 
 void TestRuleSet::brokenRulesAreRefusedWithAReason_data()
@@ -164,11 +164,11 @@ void TestRuleSet::brokenRulesAreRefusedWithAReason()
 
 void TestRuleSet::guidanceNamesTheFix()
 {
-    QVERIFY(m_rules.guidance(Source::RateLimited, false).contains(QStringLiteral("Retry-After")));
-    QVERIFY(m_rules.guidance(Source::RateLimited, false).contains(QStringLiteral("headroom")));
-    QVERIFY(m_rules.guidance(Source::ToolError, false).contains(QStringLiteral("provider")));
-    QVERIFY(m_rules.guidance(Source::RateLimited, true).contains(QStringLiteral("billing")));
-    QVERIFY(m_rules.guidance(Source::None, false).isEmpty());
+    QVERIFY(m_rules.guidance(RejectionSource::RateLimited, false).contains(QStringLiteral("Retry-After")));
+    QVERIFY(m_rules.guidance(RejectionSource::RateLimited, false).contains(QStringLiteral("headroom")));
+    QVERIFY(m_rules.guidance(RejectionSource::ToolError, false).contains(QStringLiteral("provider")));
+    QVERIFY(m_rules.guidance(RejectionSource::RateLimited, true).contains(QStringLiteral("billing")));
+    QVERIFY(m_rules.guidance(RejectionSource::None, false).isEmpty());
 }
 
 QTEST_GUILESS_MAIN(TestRuleSet)

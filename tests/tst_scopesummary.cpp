@@ -18,7 +18,7 @@ struct Ev
 {
     std::int64_t t;
     const char *endpoint;
-    Source source = Source::None;
+    RejectionSource source = RejectionSource::None;
     std::int32_t serverLimit = -1;
     std::int32_t serverWindowS = -1;
 };
@@ -30,7 +30,7 @@ std::unique_ptr<EventStore> storeOf(const std::vector<Ev> &events)
     for (const Ev &e : events) {
         EventInput in;
         in.timeMs = e.t;
-        in.status = e.source == Source::None ? 200 : 429;
+        in.status = e.source == RejectionSource::None ? 200 : 429;
         in.source = e.source;
         in.endpoint = e.endpoint;
         in.serverLimit = e.serverLimit;
@@ -47,7 +47,7 @@ void burst(std::vector<Ev> &out, std::int64_t minute, const char *endpoint, int 
 {
     for (int k = 0; k < n; ++k)
         out.push_back({ minute + k * (kMin / n), endpoint,
-            k >= n - rejected ? Source::RateLimited : Source::None, limit, window });
+            k >= n - rejected ? RejectionSource::RateLimited : RejectionSource::None, limit, window });
 }
 
 const ScopeSummary &scope(const Summary &s, const std::string &name)
@@ -253,7 +253,7 @@ void TestScopeSummary::driftChangesAreCapped()
 {
     std::vector<Ev> ev;
     for (int k = 0; k < 100; ++k) // a host serving two models alternates between their limits
-        ev.push_back({ kT0 + k * 100, "api.openai.com/v1", Source::None, k % 2 ? 500 : 10000, 60 });
+        ev.push_back({ kT0 + k * 100, "api.openai.com/v1", RejectionSource::None, k % 2 ? 500 : 10000, 60 });
     const auto store = storeOf(ev);
     const Summary s = makeReport(*store, {}, {});
     QCOMPARE(s.drift.size(), kMaxDriftChanges);

@@ -1,4 +1,4 @@
-// Hostile and broken input (issue 7): the JSONTestSuite parsing cases, each on its own and
+// Hostile and broken input: the JSONTestSuite parsing cases, each on its own and
 // embedded as one line among valid records, and our own nasty inputs. For every one: no crash,
 // no hang (ctest TIMEOUT), every valid record kept, every error reported as line + reason,
 // and a file that is not a log gets one clear fatal message.
@@ -391,7 +391,7 @@ void TestTorture::nastyInputs_data()
         << "torture/pygithub-cut-mid-exchange.txt" << 1 << -1
         << L { "12: incomplete PyGithub exchange" } << ""
         << "format=pygithub";
-    // recorders of issue 15: YAML cassettes and httprr traces
+    // recorders: YAML cassettes and httprr traces
     QTest::addRow("YAML billion laughs: aliases never expanded") << "torture/yaml-billion-laughs.yaml" << 1 << -1
         << L { "24: no time", "32: not a cassette interaction" } << "" << "format=vcr-yaml";
     QTest::addRow("YAML: 100,000 [ after an interaction") << "torture/yaml-deep-nesting.yaml" << 1 << -1
@@ -484,7 +484,7 @@ Made TestTorture::make(const QString &input)
                       && ::truncate(QFile::encodeName(path).constData(), off_t(cut)) != 0)
                       qFatal("truncate failed");
               };
-    } else if (name == QLatin1String("1mib-fields")) { // each field 1 MiB (issue 14)
+    } else if (name == QLatin1String("1mib-fields")) { // each field 1 MiB
         const int n = 1 << 20;
         const QByteArray line = rec(0,
             ",\"provider\":\"" + QByteArray("ab-").repeated(n / 3) + "\",\"client\":\""
@@ -632,7 +632,7 @@ void TestTorture::nastyInputs()
         if (field == QLatin1String("rejections")) {
             int n = 0;
             for (std::size_t i = 0; i < l.store->size(); ++i)
-                n += l.store->source(i) != Source::None;
+                n += l.store->source(i) != RejectionSource::None;
             QCOMPARE(n, want.toInt());
             continue;
         }
@@ -663,7 +663,7 @@ void TestTorture::nastyInputs()
     QCOMPARE(doc[QLatin1String("requests")].toInteger(), qint64(records));
     QVERIFY(!summaryToCsv(s).isEmpty());
     QVERIFY(!summaryToMarkdown(s, RuleSet::builtIn()).isEmpty());
-    if (input == QLatin1String("@1mib-fields")) // issue 14: was quadratic; a generous bound
+    if (input == QLatin1String("@1mib-fields")) // was quadratic once; a generous bound
         QVERIFY2(timer.elapsed() < 20000, qPrintable(QStringLiteral("%1 ms").arg(timer.elapsed())));
 }
 

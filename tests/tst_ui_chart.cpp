@@ -213,7 +213,7 @@ void TestUiChart::limitBoxTakesTheCliGrammar_data()
                                                           << "12/x" << 1.0;
 }
 
-// Issue 14: the window's limit was an integer per minute while the CLI takes N/W. The box
+// The window's limit was an integer per minute while the CLI takes N/W. The box
 // now reads what --limit reads, with the same parser, and the limit reaches the session (so
 // exports), the chart and the settings.
 void TestUiChart::limitBoxTakesTheCliGrammar()
@@ -322,8 +322,8 @@ void TestUiChart::problemsPanelShowsTheRawLine()
 void TestUiChart::clickOnABucketFiltersTheTable_data()
 {
     QTest::addColumn<int>("source"); // -1: click above the stack (every record)
-    QTest::addRow("click on the TOOL_ERROR band") << int(Source::ToolError);
-    QTest::addRow("click on the RATE_LIMITED band") << int(Source::RateLimited);
+    QTest::addRow("click on the TOOL_ERROR band") << int(RejectionSource::ToolError);
+    QTest::addRow("click on the RATE_LIMITED band") << int(RejectionSource::RateLimited);
     QTest::addRow("click above the stack") << -1;
 }
 
@@ -337,7 +337,7 @@ void TestUiChart::clickOnABucketFiltersTheTable()
     const auto buckets = countBuckets(*m_session->store(), 60000);
     auto weight = [source](const BucketCounts &b) {
         return source < 0 ? b.requests - b.rejectedTotal()
-                          : b.rejected[std::size_t(sourceIndex(Source(source)))];
+                          : b.rejected[std::size_t(sourceIndex(RejectionSource(source)))];
     };
     const BucketCounts *best = &buckets.front();
     for (const BucketCounts &b : buckets) {
@@ -346,9 +346,9 @@ void TestUiChart::clickOnABucketFiltersTheTable()
     }
     QVERIFY(weight(*best) > 0);
     double y = best->requests; // just under the requests line, above the stack
-    if (source == int(Source::RateLimited))
+    if (source == int(RejectionSource::RateLimited))
         y = best->rejected[0] / 2.0;
-    else if (source == int(Source::ToolError))
+    else if (source == int(RejectionSource::ToolError))
         y = best->rejected[0] + best->rejected[1] / 2.0;
     else
         y = (best->rejectedTotal() + best->requests) / 2.0;
@@ -380,7 +380,7 @@ void TestUiChart::selectedRowShowsTheProviderMessage()
     EventTableModel *model = m_session->eventModel();
     int row = -1;
     for (int r = 0; r < model->rowCount() && row < 0; ++r) {
-        if (model->index(r, 0).data(EventTableModel::SourceRole).toInt() == int(Source::ToolError))
+        if (model->index(r, 0).data(EventTableModel::SourceRole).toInt() == int(RejectionSource::ToolError))
             row = r;
     }
     QVERIFY(row >= 0);
@@ -393,7 +393,7 @@ void TestUiChart::selectedRowShowsTheProviderMessage()
     QVERIFY(detail->plainText().indexOf(message)
         < detail->plainText().indexOf(QLatin1String("TOOL_ERROR")));
     QVERIFY(detail->plainText().contains(
-        m_session->rules().guidance(Source::ToolError, false).left(40)));
+        m_session->rules().guidance(RejectionSource::ToolError, false).left(40)));
     // then the raw record, read in a worker, pretty-printed, with its file and line
     QTRY_VERIFY(detail->info().rawLoaded);
     QVERIFY(detail->plainText().contains(
@@ -443,9 +443,9 @@ void TestUiChart::exportIncidentNeedsASelection()
 
 void TestUiChart::legendTogglesASource()
 {
-    QToolButton *button = m_window->legend()->sourceButton(Source::RateLimited);
+    QToolButton *button = m_window->legend()->sourceButton(RejectionSource::RateLimited);
     button->click();
-    QVERIFY(!m_session->filter().state().sourceEnabled(Source::RateLimited));
+    QVERIFY(!m_session->filter().state().sourceEnabled(RejectionSource::RateLimited));
     waitForView(); // a small view may be ready before click() returns
     const auto rl = m_window->chart()->adapter().points(ChartAdapter::SeriesId::RateLimited);
     QVERIFY(!rl.isEmpty());
@@ -455,7 +455,7 @@ void TestUiChart::legendTogglesASource()
     QCOMPARE(model->rowCount(), 32 - 9);
     for (int r = 0; r < model->rowCount(); ++r)
         QVERIFY(model->index(r, 0).data(EventTableModel::SourceRole).toInt()
-            != int(Source::RateLimited));
+            != int(RejectionSource::RateLimited));
     button->click();
     waitForView();
     QCOMPARE(model->rowCount(), 32);
@@ -627,7 +627,7 @@ void TestUiChart::utcToggleIsRemembered()
 void TestUiChart::reportsUseTheWindowsColours_data()
 {
     QTest::addColumn<int>("source");
-    for (Source src : { Source::RateLimited, Source::ToolError, Source::Unclassified })
+    for (RejectionSource src : { RejectionSource::RateLimited, RejectionSource::ToolError, RejectionSource::Unclassified })
         QTest::addRow("%s", std::string(sourceName(src)).c_str()) << int(src);
 }
 
@@ -636,7 +636,7 @@ void TestUiChart::reportsUseTheWindowsColours_data()
 void TestUiChart::reportsUseTheWindowsColours()
 {
     QFETCH(int, source);
-    QCOMPARE(QColor::fromRgba(sourceRgb(Source(source))), SourcePalette::color(Source(source)));
+    QCOMPARE(QColor::fromRgba(sourceRgb(RejectionSource(source))), SourcePalette::color(RejectionSource(source)));
 }
 
 QTEST_MAIN(TestUiChart)

@@ -66,7 +66,7 @@ void DetailPane::render()
     html += QStringLiteral("<p style='font-size:large; font-weight:600; margin-bottom:6px; "
                            "white-space:pre-wrap'>%1</p>")
                 .arg(esc(message));
-    if (i.source != Source::None) {
+    if (i.source != RejectionSource::None) {
         const QColor bg = SourcePalette::color(i.source), fg = SourcePalette::textOn(i.source);
         html += QStringLiteral("<p><span style='background-color:%1; color:%2; font-weight:600'>"
                                "&nbsp;%3&nbsp;</span>%4</p>")

@@ -53,19 +53,19 @@ LegendBar::LegendBar(QWidget *parent)
     auto *layout = new QHBoxLayout(this);
     layout->setContentsMargins(6, 2, 6, 2);
     layout->setSpacing(4);
-    const std::array<Source, 4> order { Source::RateLimited, Source::ToolError,
-        Source::Unclassified, Source::None };
+    const std::array<RejectionSource, 4> order { RejectionSource::RateLimited, RejectionSource::ToolError,
+        RejectionSource::Unclassified, RejectionSource::None };
     const std::array<QString, 4> keys { QStringLiteral("Ctrl+1"), QStringLiteral("Ctrl+2"),
         QStringLiteral("Ctrl+3"), QStringLiteral("Ctrl+4") };
     for (std::size_t i = 0; i < order.size(); ++i) {
-        const Source s = order[i];
+        const RejectionSource s = order[i];
         auto *b = new QToolButton(this);
         b->setCheckable(true);
         b->setChecked(true);
         b->setAutoRaise(true);
         b->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
         b->setIconSize(QSize(28, 14));
-        b->setText(s == Source::None ? tr("other requests") : SourcePalette::label(s));
+        b->setText(s == RejectionSource::None ? tr("other requests") : SourcePalette::label(s));
         b->setToolTip(
             tr("Show or hide %1 in chart, table and incidents (%2)").arg(b->text(), keys[i]));
         b->setShortcut(QKeySequence(keys[i]));
@@ -113,14 +113,14 @@ LegendBar::LegendBar(QWidget *parent)
     updateIcons();
 }
 
-QToolButton *LegendBar::sourceButton(Source source) const { return m_sources[std::size_t(source)]; }
+QToolButton *LegendBar::sourceButton(RejectionSource source) const { return m_sources[std::size_t(source)]; }
 
 void LegendBar::setFilter(const FilterState &state)
 {
     for (int s = 0; s < 4; ++s) {
         QToolButton *b = m_sources[std::size_t(s)];
         const QSignalBlocker block(b);
-        b->setChecked(state.sourceEnabled(Source(s)));
+        b->setChecked(state.sourceEnabled(RejectionSource(s)));
     }
     updateIcons();
 }
@@ -128,7 +128,7 @@ void LegendBar::setFilter(const FilterState &state)
 void LegendBar::setCounts(const FilteredView &view)
 {
     for (int k = 0; k < 3; ++k) {
-        const Source s = sourceFromIndex(k);
+        const RejectionSource s = sourceFromIndex(k);
         m_sources[std::size_t(s)]->setText(QStringLiteral("%1  %2")
                                                .arg(SourcePalette::label(s))
                                                .arg(view.rejected[std::size_t(k)]));
@@ -147,7 +147,7 @@ void LegendBar::updateIcons()
     for (int s = 0; s < 4; ++s) {
         QToolButton *b = m_sources[std::size_t(s)];
         const QColor c
-            = s == 0 ? SourcePalette::requestsColor(m_dark) : SourcePalette::color(Source(s));
+            = s == 0 ? SourcePalette::requestsColor(m_dark) : SourcePalette::color(RejectionSource(s));
         b->setIcon(swatchIcon(c, s == 0 ? Swatch::Line : Swatch::Box, b->isChecked()));
     }
     if (!m_lineEntries.isEmpty()) {

@@ -20,15 +20,15 @@ public:
     void setFilter(const FilterState &state);
     void setCounts(const FilteredView &view);
     void setDark(bool dark);
-    QToolButton *sourceButton(Source source) const;
+    QToolButton *sourceButton(RejectionSource source) const;
 
 Q_SIGNALS:
-    void sourceToggled(Source source, bool enabled);
+    void sourceToggled(RejectionSource source, bool enabled);
 
 private:
     void updateIcons();
 
-    std::array<QToolButton *, 4> m_sources {}; // indexed by int(Source)
+    std::array<QToolButton *, 4> m_sources {}; // indexed by int(RejectionSource)
     QList<QWidget *> m_lineEntries;
     bool m_dark = false;
 };

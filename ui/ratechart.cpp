@@ -61,7 +61,7 @@ void appendPoint(QList<QPointF> &points, double x, double v)
     points << QPointF(x, v);
 }
 
-QString sourceSwatch(Source s)
+QString sourceSwatch(RejectionSource s)
 {
     return QStringLiteral("<span style='color:%1'>&#9632;</span>")
         .arg(SourcePalette::color(s).name());
@@ -433,7 +433,7 @@ QString RateChart::toolTipAt(QPointF pos) const
     else
         html += tr("<br>requests: <b>%1</b>").arg(slot->requestsMax);
     for (int k = 0; k < 3; ++k) {
-        const Source s = sourceFromIndex(k);
+        const RejectionSource s = sourceFromIndex(k);
         html += QStringLiteral("<br>%1 %2: <b>%3</b>")
                     .arg(sourceSwatch(s), SourcePalette::label(s))
                     .arg(slot->rejected[std::size_t(k)]);

@@ -14,8 +14,8 @@ SourceDelegate::SourceDelegate(int sourceRole, QObject *parent)
 void SourceDelegate::paint(
     QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const
 {
-    const Source source = Source(index.data(m_sourceRole).toInt());
-    if (source == Source::None) {
+    const RejectionSource source = RejectionSource(index.data(m_sourceRole).toInt());
+    if (source == RejectionSource::None) {
         QStyledItemDelegate::paint(painter, option, index);
         return;
     }

@@ -7,7 +7,7 @@ class SourceDelegate : public QStyledItemDelegate
 {
     Q_OBJECT
 public:
-    // sourceRole: the model role giving the Source as an int.
+    // sourceRole: the model role giving the RejectionSource as an int.
     SourceDelegate(int sourceRole, QObject *parent = nullptr);
 
     void paint(QPainter *painter, const QStyleOptionViewItem &option,

@@ -2,9 +2,9 @@
 
 namespace SourcePalette {
 
-QColor color(Source source)
+QColor color(RejectionSource source)
 {
-    return source == Source::None ? QColor() : QColor::fromRgba(sourceRgb(source));
+    return source == RejectionSource::None ? QColor() : QColor::fromRgba(sourceRgb(source));
 }
 
 QColor requestsColor(bool dark)
@@ -12,21 +12,21 @@ QColor requestsColor(bool dark)
     return dark ? QColor(0xE8, 0xE8, 0xE8) : QColor(0x20, 0x20, 0x20);
 }
 
-QColor textOn(Source source)
+QColor textOn(RejectionSource source)
 {
-    return source == Source::Unclassified ? QColor(Qt::black) : QColor(Qt::white);
+    return source == RejectionSource::Unclassified ? QColor(Qt::black) : QColor(Qt::white);
 }
 
-QString label(Source source)
+QString label(RejectionSource source)
 {
     switch (source) {
-    case Source::RateLimited:
+    case RejectionSource::RateLimited:
         return QStringLiteral("RATE_LIMITED");
-    case Source::ToolError:
+    case RejectionSource::ToolError:
         return QStringLiteral("TOOL_ERROR");
-    case Source::Unclassified:
+    case RejectionSource::Unclassified:
         return QStringLiteral("UNCLASSIFIED");
-    case Source::None:
+    case RejectionSource::None:
         break;
     }
     return QStringLiteral("not rejected");

@@ -72,7 +72,7 @@ void StatusInfo::render()
             parts << tr("filter keeps %1").arg(m_view->requests());
         QString rejected = tr("%1 rejected").arg(m_view->rejectedTotal());
         for (int k = 0; k < 3; ++k) {
-            const Source s = sourceFromIndex(k);
+            const RejectionSource s = sourceFromIndex(k);
             rejected += QStringLiteral(" <span style='color:%1'>&#9632;</span>&nbsp;%2")
                             .arg(SourcePalette::color(s).name())
                             .arg(m_view->rejected[std::size_t(k)]);

@@ -159,7 +159,7 @@ void WatchMenu::listen()
     const QHostAddress address(spec.listen.host);
     const bool loopback = spec.listen.host == QLatin1String("localhost") || address.isLoopback();
     if (!loopback) {
-        // binding anything but loopback is an explicit choice (issue 5)
+        // binding anything but loopback is an explicit choice
         if (QMessageBox::warning(parentWidget(), tr("Listen on port"),
                 tr("%1 is not a loopback address: other machines could send records to it. "
                    "Listen there anyway?")

@@ -21,8 +21,8 @@ std::vector<BucketCounts> countBuckets(const EventStore &store, std::int64_t buc
     const std::int64_t span = floorTo(hi, bucketMs) - first;
     auto add = [&](BucketCounts &b, std::size_t i) {
         ++b.requests;
-        const Source s = store.source(i);
-        if (s != Source::None)
+        const RejectionSource s = store.source(i);
+        if (s != RejectionSource::None)
             ++b.rejected[std::size_t(sourceIndex(s))];
         b.noteServerLimit(store.serverLimit(i));
     };

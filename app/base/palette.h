@@ -1,6 +1,6 @@
 #pragma once
 
-#include "base/source.h"
+#include "base/rejectionsource.h"
 
 #include <cstdint>
 
@@ -18,17 +18,17 @@ constexpr std::uint32_t kOverLimit = 0xFFF0E442; // yellow: buckets over the lim
 
 } // namespace Palette
 
-// The colour of a rejection source; opaque black for Source::None.
-constexpr std::uint32_t sourceRgb(Source source)
+// The colour of a rejection source; opaque black for RejectionSource::None.
+constexpr std::uint32_t sourceRgb(RejectionSource source)
 {
     switch (source) {
-    case Source::RateLimited:
+    case RejectionSource::RateLimited:
         return Palette::kRateLimited;
-    case Source::ToolError:
+    case RejectionSource::ToolError:
         return Palette::kToolError;
-    case Source::Unclassified:
+    case RejectionSource::Unclassified:
         return Palette::kUnclassified;
-    case Source::None:
+    case RejectionSource::None:
         break;
     }
     return 0xFF000000;

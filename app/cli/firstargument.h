@@ -3,7 +3,7 @@
 #include <string>
 
 // What the first argument of `ratescope` / `ratescope-gui` is, decided from argv before any Qt
-// application object exists (issue 14): an option, a subcommand, or an input (an existing
+// application object exists: an option, a subcommand, or an input (an existing
 // file or directory, a URL). Anything else is a usage error, e.g. a mistyped subcommand,
 // which would otherwise open the window on files that do not exist.
 // Returns the error line (without "ratescope: " and the newline), empty when the argument

@@ -553,7 +553,7 @@ std::string esc(std::string_view in)
     return out;
 }
 
-std::string sourceChip(Source src)
+std::string sourceChip(RejectionSource src)
 {
     char color[8];
     std::snprintf(color, sizeof color, "#%06X", unsigned(sourceRgb(src) & 0xFFFFFF));

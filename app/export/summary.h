@@ -30,7 +30,7 @@ struct Summary
     std::vector<std::int64_t> overLimitMinutes; // the minutes counted in minutesOverLimit
     std::vector<Incident> incidents;
     std::vector<BucketCounts> minutes; // per-minute counts, sparse, sorted
-    // issue 6 additions (new JSON keys; the contract's keys are unchanged)
+    // beyond summary.md's keys (added keys; the contract's keys are unchanged)
     std::vector<RetryFinding> findings;
     std::optional<LimitAsk> limitAsk; // peak rpm + headroom, when there is a peak
     ScopeBy scopeBy = ScopeBy::Host;
@@ -50,7 +50,7 @@ Summary buildSummary(const EventStore &store, std::vector<InputReport> inputs,
                      std::optional<LimitSpec> userLimit, double mergeGapMinutes,
                      const EventSubset *subset = nullptr, const SummaryScoping &scoping = {});
 
-// Retry-behaviour findings and the limit to ask for (issue 6).
+// Retry-behaviour findings and the limit to ask for.
 constexpr int kDefaultHeadroomPercent = 30; // the limit to ask for: peak + 30 %
 void addFindings(Summary &s, const EventStore &store, int headroomPercent,
                  const EventSubset *subset = nullptr);

@@ -12,7 +12,7 @@
 #include <set>
 #include <vector>
 
-// issue 5 "Early warning": said once when it happens.
+// A live early warning (a minute near the limit, a new incident): said once, when it happens.
 struct LiveWarning
 {
     enum class Kind { NearLimit, IncidentStarted };
@@ -21,7 +21,7 @@ struct LiveWarning
         = 0; // NearLimit: the minute (or the newest record); Incident: its first rejection
     std::int64_t count = 0; // NearLimit: requests in the minute / window
     std::int64_t limit = 0; // NearLimit: the limit
-    Source source = Source::None; // IncidentStarted: who rejected
+    RejectionSource source = RejectionSource::None; // IncidentStarted: who rejected
     QString text; // one line for people
 };
 

@@ -32,7 +32,7 @@ struct Incident
     std::int64_t endMs = 0; // last rejection
     std::int64_t requests = 0; // requests in the minutes [floor(start), floor(end) + 1 min)
     std::array<std::int64_t, kRejectionSourceCount> rejected {};
-    Source dominant = Source::None;
+    RejectionSource dominant = RejectionSource::None;
     std::int64_t peakRpm = 0;
     std::vector<NamedCount> topTools; // up to 5
     std::vector<NamedCount> topProviders; // up to 5

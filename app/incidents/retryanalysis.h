@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-// How clients behave around rate limits (issue 6), the causes both platforms name:
+// How clients behave around rate limits, the causes both platforms name:
 // retries that do not wait the Retry-After they were given, retries at a fixed delay after
 // 429s (missing jitter), and polling one endpoint at a fixed short interval.
 struct RetryFinding

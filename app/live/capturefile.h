@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <string>
 
-// The NDJSON file every line received live is appended to (issue 5: a live session can be
+// The NDJSON file every line received live is appended to (a live session can be
 // reopened, inspected and exported later; old raw records live here, not in RAM). Events'
 // origin (line, byte offset) points into it, so RawRecordReader reads them back. Writes are
 // buffered and flushed at every batch, before the batch is handed on.

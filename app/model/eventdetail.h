@@ -17,7 +17,7 @@ struct EventDetailInfo
 {
     int event = -1;
     qint64 timeMs = 0;
-    Source source = Source::None;
+    RejectionSource source = RejectionSource::None;
     bool quota = false; // insufficient_quota: billing, not backoff
     bool timeNoZone = false; // the record's time had no zone: read as UTC (formats.md §1.1)
     bool noResponse = false; // a request that got no response (HAR status 0, _error)

@@ -16,7 +16,7 @@
 // one per event-loop pass: a view allocates per row (QHeaderView), and a million rows in one
 // go would hold the GUI thread for tens of milliseconds.
 // Every text that came from the input (tool, provider, message, method, endpoint, file) goes
-// through the redactor before it is shown, as a tool tip or copied (issue 14).
+// through the redactor before it is shown, as a tool tip or copied.
 class EventTableModel : public QAbstractTableModel
 {
     Q_OBJECT
@@ -37,7 +37,7 @@ public:
     };
     enum Role {
         EventIndexRole = Qt::UserRole + 1, // int: index in the store
-        SourceRole, // int: Source of the event
+        SourceRole, // int: RejectionSource of the event
         TimeMsRole, // qint64
         FlagsRole, // int: the event's EventFlag bits (no zone, no response, quota)
     };

@@ -41,7 +41,7 @@ void FilterController::apply(const FilterState &state)
     recompute();
 }
 
-void FilterController::setSourceEnabled(Source source, bool enabled)
+void FilterController::setSourceEnabled(RejectionSource source, bool enabled)
 {
     FilterState s = m_state;
     s.setSourceEnabled(source, enabled);

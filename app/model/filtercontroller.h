@@ -35,8 +35,8 @@ public:
 
 public Q_SLOTS:
     void apply(const FilterState &state);
-    // Source toggles (legend) without touching the rest of the filter.
-    void setSourceEnabled(Source source, bool enabled);
+    // RejectionSource toggles (legend) without touching the rest of the filter.
+    void setSourceEnabled(RejectionSource source, bool enabled);
 
 Q_SIGNALS:
     void changed(const FilterState &state);

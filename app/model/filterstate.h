@@ -1,6 +1,6 @@
 #pragma once
 
-#include "base/source.h"
+#include "base/rejectionsource.h"
 
 #include <QMetaType>
 #include <QString>
@@ -14,9 +14,9 @@
 struct FilterState
 {
     static constexpr int kAnyStatus = -2; // no status filter; -1 selects records without one
-    static constexpr std::uint8_t kAllSources = 0x0F; // bit 1 << int(Source), None included
+    static constexpr std::uint8_t kAllSources = 0x0F; // bit 1 << int(RejectionSource), None included
 
-    // Which sources pass; Source::None stands for the requests that were not rejected.
+    // Which sources pass; RejectionSource::None stands for the requests that were not rejected.
     std::uint8_t sources = kAllSources;
     QString tool; // exact tool name; empty: any
     QString provider; // exact provider name; empty: any
@@ -26,9 +26,9 @@ struct FilterState
     std::optional<qint64> fromMs; // from <= time
     std::optional<qint64> toMs; // time < to
 
-    static constexpr std::uint8_t bit(Source s) { return std::uint8_t(1u << unsigned(s)); }
-    bool sourceEnabled(Source s) const { return (sources & bit(s)) != 0; }
-    void setSourceEnabled(Source s, bool on)
+    static constexpr std::uint8_t bit(RejectionSource s) { return std::uint8_t(1u << unsigned(s)); }
+    bool sourceEnabled(RejectionSource s) const { return (sources & bit(s)) != 0; }
+    void setSourceEnabled(RejectionSource s, bool on)
     {
         sources = on ? std::uint8_t(sources | bit(s)) : std::uint8_t(sources & ~bit(s));
     }

@@ -28,7 +28,7 @@ public:
     enum Role {
         StartMsRole = Qt::UserRole + 1, // qint64: first rejection
         EndMsRole, // qint64: last rejection
-        SourceRole, // int: dominant Source
+        SourceRole, // int: dominant RejectionSource
     };
 
     explicit IncidentModel(QObject *parent = nullptr);

@@ -12,7 +12,7 @@
 namespace {
 
 // QTextDocument lays a long unbreakable word out in time that grows faster than its length (a
-// 300,000-character tool name took 21 s, 1 MiB ones a minute; issue 14). On paper, an input
+// 300,000-character tool name took 21 s, 1 MiB ones a minute). On paper, an input
 // text shows its first kMaxTextBytes bytes and how long it was.
 constexpr std::size_t kMaxTextBytes = 2000;
 

@@ -25,9 +25,9 @@ bool contains(const std::vector<int> &v, int x)
 
 } // namespace
 
-std::optional<Source> sourceFromName(std::string_view name)
+std::optional<RejectionSource> sourceFromName(std::string_view name)
 {
-    for (Source s : { Source::RateLimited, Source::ToolError, Source::Unclassified, Source::None }) {
+    for (RejectionSource s : { RejectionSource::RateLimited, RejectionSource::ToolError, RejectionSource::Unclassified, RejectionSource::None }) {
         if (sourceName(s) == name)
             return s;
     }
@@ -185,7 +185,7 @@ Classification RuleSet::classify(const RawRecord &rec, const RateLimitInfo &limi
         }
         return out;
     }
-    if (code && code->source != Source::None && code->source != Source::ToolError) {
+    if (code && code->source != RejectionSource::None && code->source != RejectionSource::ToolError) {
         out.source = code->source;
         out.quota = code->quota;
         out.code = code->code;
@@ -197,9 +197,9 @@ Classification RuleSet::classify(const RawRecord &rec, const RateLimitInfo &limi
     return out;
 }
 
-QString RuleSet::guidance(Source source, bool quota) const
+QString RuleSet::guidance(RejectionSource source, bool quota) const
 {
-    if (source == Source::None)
+    if (source == RejectionSource::None)
         return {};
     QString g = m_guidance[sourceIndex(source)];
     if (quota && !m_quotaGuidance.isEmpty())

@@ -2,7 +2,7 @@
 
 #include "decode/ratelimitheaders.h"
 #include "decode/rawrecord.h"
-#include "base/source.h"
+#include "base/rejectionsource.h"
 
 #include <QByteArray>
 #include <QRegularExpression>
@@ -14,7 +14,7 @@
 
 struct Classification
 {
-    Source source = Source::None;
+    RejectionSource source = RejectionSource::None;
     bool quota = false; // insufficient_quota: billing, not backoff
     std::string_view code; // the code that decided, if any (a view into the record)
 };
@@ -28,7 +28,7 @@ public:
     {
         QString name;
         QByteArray record; // one JSON object, as an NDJSON line would hold it
-        Source expect = Source::None;
+        RejectionSource expect = RejectionSource::None;
         bool quota = false;
     };
 
@@ -40,31 +40,31 @@ public:
 
     Classification classify(const RawRecord &rec, const RateLimitInfo &limits) const;
 
-    QString guidance(Source source, bool quota) const;
+    QString guidance(RejectionSource source, bool quota) const;
     const std::vector<Sample> &samples() const { return m_samples; }
 
 private:
     struct Code
     {
         std::string code; // lower case
-        Source source = Source::None;
+        RejectionSource source = RejectionSource::None;
         bool quota = false;
     };
     const Code *findCode(const ErrorInfo &err) const;
 
     std::vector<Code> m_codes;
     std::vector<int> m_rejectionStatuses;
-    Source m_unknownCodeSource = Source::Unclassified;
-    std::vector<std::pair<std::string, Source>> m_bodyMarkers;
-    std::vector<std::pair<int, Source>> m_limitSpentStatuses;
+    RejectionSource m_unknownCodeSource = RejectionSource::Unclassified;
+    std::vector<std::pair<std::string, RejectionSource>> m_bodyMarkers;
+    std::vector<std::pair<int, RejectionSource>> m_limitSpentStatuses;
     std::string m_toolErrorCode; // lower case
     std::vector<std::string> m_toolErrorCodes;
     std::vector<int> m_toolErrorHttpStatuses;
     std::vector<QRegularExpression> m_toolErrorPatterns;
-    Source m_toolErrorSource = Source::ToolError;
+    RejectionSource m_toolErrorSource = RejectionSource::ToolError;
     QString m_guidance[3];
     QString m_quotaGuidance;
     std::vector<Sample> m_samples;
 };
 
-std::optional<Source> sourceFromName(std::string_view name);
+std::optional<RejectionSource> sourceFromName(std::string_view name);

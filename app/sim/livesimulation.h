@@ -14,7 +14,7 @@ class QTimer;
 class SseServer;
 class TrafficSimulator;
 
-// Plays the simulator's records in real time (issue 5: `simulate --to tcp://HOST:PORT`,
+// Plays the simulator's records in real time (`simulate --to tcp://HOST:PORT`,
 // `--to FILE`, `--serve-sse HOST:PORT`), so the live path can be demonstrated end to end.
 // A record is sent when its time, relative to the first record's, has passed on the wall
 // clock divided by speed (speed 0: as fast as the receiver takes them). Writes never queue

@@ -58,7 +58,7 @@ EventBuilder::Outcome EventBuilder::add(const RawRecord &rec, EventStore &store,
     e.tool = rec.tool;
     e.provider = rec.provider;
     e.client = rec.connection;
-    const bool isError = cls.source != Source::None || rec.status >= 400 || rec.noResponse
+    const bool isError = cls.source != RejectionSource::None || rec.status >= 400 || rec.noResponse
             || rec.error.codeCount > 0;
     if (isError) {
         e.message = cutUtf8(rec.error.providerMessage(), kMaxMessageBytes);
@@ -68,7 +68,7 @@ EventBuilder::Outcome EventBuilder::add(const RawRecord &rec, EventStore &store,
     }
     if (limits.retryAfterS)
         e.retryAfterMs = clampMs(*limits.retryAfterS);
-    else if (rec.error.hasBodyRetryAfter && cls.source != Source::None)
+    else if (rec.error.hasBodyRetryAfter && cls.source != RejectionSource::None)
         e.retryAfterMs = clampMs(rec.error.bodyRetryAfterS);
     if (limits.limit) {
         e.serverLimit = *limits.limit > INT32_MAX ? INT32_MAX : std::int32_t(*limits.limit);

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "store/hugepagealloc.h"
-#include "base/source.h"
+#include "base/rejectionsource.h"
 #include "store/stringpool.h"
 
 #include <cmath>
@@ -18,7 +18,7 @@ struct EventInput
 {
     std::int64_t timeMs = 0;
     int status = -1; // HTTP status; -1 when the record has none (tool call logs)
-    Source source = Source::None;
+    RejectionSource source = RejectionSource::None;
     std::uint8_t flags = 0;
     std::string_view method;
     std::string_view endpoint; // host + path, no query (queries hold secrets and unique ids)
@@ -87,7 +87,7 @@ public:
 
     std::int64_t timeMs(std::size_t i) const { return m_time[i]; }
     int status(std::size_t i) const { return m_status[i]; }
-    Source source(std::size_t i) const { return Source(m_source[i]); }
+    RejectionSource source(std::size_t i) const { return RejectionSource(m_source[i]); }
     bool isRejection(std::size_t i) const { return m_source[i] != 0; }
     std::uint8_t flags(std::size_t i) const { return m_flags[i]; }
     std::string_view method(std::size_t i) const { return m_methods[m_method[i]]; }

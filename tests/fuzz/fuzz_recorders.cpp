@@ -1,4 +1,4 @@
-// libFuzzer: the recorder readers of issue 15 on any bytes — YAML cassettes (yaml-cpp events,
+// libFuzzer: the recorder readers on any bytes — YAML cassettes (yaml-cpp events,
 // one interaction at a time), httprr traces, ReqLLM fixtures — and the detail pane's read-back
 // of a YAML interaction and an httprr exchange. Properties: no crash, hang or leak of a view;
 // every record and error has a line within the input (and an offset inside it); every error

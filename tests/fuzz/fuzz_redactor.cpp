@@ -1,4 +1,4 @@
-// libFuzzer: the redactor (issue 14). The input is text in which the bytes 0x01..0x0e (not LF,
+// libFuzzer: the redactor. The input is text in which the bytes 0x01..0x0e (not LF,
 // CR) are placeholders: each becomes a secret, made up here, in one of the shapes secrets take in
 // logs (headers, cookies, query parameters, form and JSON pairs, quoted values, free text,
 // `Name: value` text, URLs with a password). Property: no seeded secret survives in what

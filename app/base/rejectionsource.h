@@ -4,24 +4,24 @@
 #include <string_view>
 
 // Who rejected a request (formats.md §2). None means "not a rejection".
-enum class Source : std::uint8_t { None = 0, RateLimited = 1, ToolError = 2, Unclassified = 3 };
+enum class RejectionSource : std::uint8_t { None = 0, RateLimited = 1, ToolError = 2, Unclassified = 3 };
 
 constexpr int kRejectionSourceCount = 3; // RateLimited, ToolError, Unclassified
 
 // Index 0..2 for the three rejection sources, in the contract's tie-break order.
-constexpr int sourceIndex(Source s) { return int(s) - 1; }
-constexpr Source sourceFromIndex(int i) { return Source(i + 1); }
+constexpr int sourceIndex(RejectionSource s) { return int(s) - 1; }
+constexpr RejectionSource sourceFromIndex(int i) { return RejectionSource(i + 1); }
 
-constexpr std::string_view sourceName(Source s)
+constexpr std::string_view sourceName(RejectionSource s)
 {
     switch (s) {
-    case Source::RateLimited:
+    case RejectionSource::RateLimited:
         return "RATE_LIMITED";
-    case Source::ToolError:
+    case RejectionSource::ToolError:
         return "TOOL_ERROR";
-    case Source::Unclassified:
+    case RejectionSource::Unclassified:
         return "UNCLASSIFIED";
-    case Source::None:
+    case RejectionSource::None:
         break;
     }
     return "NONE";
