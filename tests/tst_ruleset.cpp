@@ -4,6 +4,7 @@
 #include "decode/recorddecoder.h"
 #include "testutil.h"
 
+#include <nlohmann/json.hpp>
 #include <simdjson.h>
 
 namespace {
@@ -45,6 +46,19 @@ QByteArray record(int status, const QByteArray &body, const QByteArray &headers 
             + R"(,"headers":)" + headers + R"(,"body":)" + body + "}";
 }
 
+// resources/rules/rules.json with an RFC 6902 JSON Patch applied.
+std::optional<RuleSet> patchedRules(const QByteArray &patch, QString *error)
+{
+    using nlohmann::json;
+    QFile f(QStringLiteral(":/rules/rules.json"));
+    if (!f.open(QIODevice::ReadOnly))
+        qFatal("no compiled-in rules");
+    const QByteArray text = f.readAll();
+    const json doc = json::parse(text.constBegin(), text.constEnd())
+                         .patch(json::parse(patch.constBegin(), patch.constEnd()));
+    return RuleSet::fromJson(QByteArray::fromStdString(doc.dump()), error);
+}
+
 } // namespace
 
 class TestRuleSet : public QObject
@@ -58,6 +72,10 @@ private Q_SLOTS:
     void userRulesReplaceTheBuiltIn();
     void brokenRulesAreRefusedWithAReason_data();
     void brokenRulesAreRefusedWithAReason();
+    void conditionsComeFromTheFile_data();
+    void conditionsComeFromTheFile();
+    void unknownAndBadFieldsAreNamed_data();
+    void unknownAndBadFieldsAreNamed();
     void guidanceNamesTheFix();
 
 private:
@@ -149,8 +167,9 @@ void TestRuleSet::brokenRulesAreRefusedWithAReason_data()
     QTest::addColumn<QString>("reason");
     QTest::addRow("not JSON") << QByteArray("{codes:") << "invalid rules";
     QTest::addRow("missing codes") << QByteArray("{}") << "codes";
-    QTest::addRow("unknown source")
-            << QByteArray(R"({"codes":[{"code":"X","source":"SOMEONE"}]})") << "unknown source";
+    QTest::addRow("codes alone") << QByteArray(
+        R"({"codes":[{"code":"X","source":"RATE_LIMITED"}]})")
+                                 << "rejection_statuses: missing";
 }
 
 void TestRuleSet::brokenRulesAreRefusedWithAReason()
@@ -159,6 +178,145 @@ void TestRuleSet::brokenRulesAreRefusedWithAReason()
     QFETCH(QString, reason);
     QString error;
     QVERIFY(!RuleSet::fromJson(json, &error));
+    QVERIFY2(error.contains(reason), qPrintable(error));
+}
+
+void TestRuleSet::conditionsComeFromTheFile_data()
+{
+    QTest::addColumn<QByteArray>("patch"); // RFC 6902 on resources/rules/rules.json
+    QTest::addColumn<QByteArray>("line");
+    QTest::addColumn<QString>("builtIn");
+    QTest::addColumn<QString>("patched");
+    const QByteArray remainingZero = record(
+        403, R"({"message":"API rate limit exceeded"})", R"({"x-ratelimit-remaining":"0"})");
+    const QByteArray retryAfter
+        = record(403, R"({"message":"abuse detection"})", R"({"Retry-After":"60"})");
+    QTest::addRow("403 with Retry-After, when names only remaining 0") << QByteArray(
+        R"([{"op":"replace","path":"/limit_spent_statuses/0/when","value":["x-ratelimit-remaining is 0"]}])")
+                                                                       << retryAfter
+                                                                       << "RATE_LIMITED"
+                                                                       << "NONE";
+    QTest::addRow("403 with remaining 0, when names only Retry-After") << QByteArray(
+        R"([{"op":"replace","path":"/limit_spent_statuses/0/when","value":["Retry-After present"]}])")
+                                                                       << remainingZero
+                                                                       << "RATE_LIMITED"
+                                                                       << "NONE";
+    QTest::addRow("403 with Retry-After, when names only Retry-After") << QByteArray(
+        R"([{"op":"replace","path":"/limit_spent_statuses/0/when","value":["Retry-After present"]}])")
+                                                                       << retryAfter
+                                                                       << "RATE_LIMITED"
+                                                                       << "RATE_LIMITED";
+    QTest::addRow("header names in conditions ignore case") << QByteArray(
+        R"([{"op":"replace","path":"/limit_spent_statuses/0/when","value":["X-RateLimit-Remaining IS 0"]}])")
+                                                            << remainingZero << "RATE_LIMITED"
+                                                            << "RATE_LIMITED";
+    QTest::addRow("the rule covers 401 instead of 403: a 403")
+        << QByteArray(R"([{"op":"replace","path":"/limit_spent_statuses/0/status","value":401}])")
+        << remainingZero << "RATE_LIMITED"
+        << "NONE";
+    QTest::addRow("the rule covers 401 instead of 403: a 401")
+        << QByteArray(R"([{"op":"replace","path":"/limit_spent_statuses/0/status","value":401}])")
+        << record(401, "{}", R"({"x-ratelimit-remaining":"0"})") << "NONE"
+        << "RATE_LIMITED";
+    QTest::addRow("the 403 rule's source") << QByteArray(
+        R"([{"op":"replace","path":"/limit_spent_statuses/0/source","value":"UNCLASSIFIED"}])")
+                                           << retryAfter << "RATE_LIMITED"
+                                           << "UNCLASSIFIED";
+    QTest::addRow("no limit-spent statuses: a 403 is never a rejection")
+        << QByteArray(R"([{"op":"remove","path":"/limit_spent_statuses"}])") << remainingZero
+        << "RATE_LIMITED"
+        << "NONE";
+    QTest::addRow("no body markers: a Discord body is unclassified")
+        << QByteArray(R"([{"op":"remove","path":"/body_markers/0"}])")
+        << record(429,
+               R"({"global":false,"retry_after":12.5,"message":"You are being rate limited."})")
+        << "RATE_LIMITED"
+        << "UNCLASSIFIED";
+    QTest::addRow("rejection statuses: 420 instead of 429")
+        << QByteArray(R"([{"op":"replace","path":"/rejection_statuses","value":[420]}])")
+        << record(429, R"({"error_code":"RATE_LIMITED"})") << "RATE_LIMITED"
+        << "NONE";
+}
+
+void TestRuleSet::conditionsComeFromTheFile()
+{
+    QFETCH(QByteArray, patch);
+    QFETCH(QByteArray, line);
+    QFETCH(QString, builtIn);
+    QFETCH(QString, patched);
+    QString error;
+    const auto custom = patchedRules(patch, &error);
+    QVERIFY2(custom, qPrintable(error));
+    const Verdict before = classifyLine(m_rules, line);
+    const Verdict after = classifyLine(*custom, line);
+    QVERIFY(before.decoded && after.decoded);
+    QCOMPARE(QString::fromLatin1(sourceName(before.cls.source).data()), builtIn);
+    QCOMPARE(QString::fromLatin1(sourceName(after.cls.source).data()), patched);
+}
+
+void TestRuleSet::unknownAndBadFieldsAreNamed_data()
+{
+    QTest::addColumn<QByteArray>("patch"); // RFC 6902 on resources/rules/rules.json
+    QTest::addColumn<QString>("reason");
+    QTest::addRow("unknown top-level field")
+        << QByteArray(R"([{"op":"add","path":"/colour","value":"blue"}])")
+        << "colour: unknown field (known: codes, rejection_statuses, unknown_code_source, "
+           "tool_error_without_status, guidance, schema, about, body_markers, "
+           "limit_spent_statuses, samples)";
+    QTest::addRow("unknown source")
+        << QByteArray(R"([{"op":"replace","path":"/codes/1/source","value":"SOMEONE"}])")
+        << R"(codes[1].source: unknown source "SOMEONE")";
+    QTest::addRow("unknown field in a code")
+        << QByteArray(R"([{"op":"add","path":"/codes/2/sourc","value":"RATE_LIMITED"}])")
+        << "codes[2].sourc: unknown field (known: code, source, quota, seen_in)";
+    QTest::addRow("unknown field in a body marker")
+        << QByteArray(R"([{"op":"add","path":"/body_markers/0/header","value":"retry-after"}])")
+        << "body_markers[0].header: unknown field";
+    QTest::addRow("a body field the decoder does not report")
+        << QByteArray(R"([{"op":"replace","path":"/body_markers/0/field","value":"global"}])")
+        << R"(body_markers[0].field: "global" is not a body field the rules can test (retry_after))";
+    QTest::addRow("unknown field in a limit-spent status")
+        << QByteArray(R"([{"op":"add","path":"/limit_spent_statuses/0/unless","value":[]}])")
+        << "limit_spent_statuses[0].unless: unknown field (known: status, when, source, seen_in)";
+    QTest::addRow("a condition in free text")
+        << QByteArray(
+               R"([{"op":"replace","path":"/limit_spent_statuses/0/when/1","value":"a Retry-After header is present"}])")
+        << R"(limit_spent_statuses[0].when[1]: "a Retry-After header is present" is not a condition)";
+    QTest::addRow("a header the reader does not test")
+        << QByteArray(
+               R"([{"op":"replace","path":"/limit_spent_statuses/0/when/0","value":"x-ratelimit-limit is 0"}])")
+        << R"(limit_spent_statuses[0].when[0]: "x-ratelimit-limit is 0" is not a condition)";
+    QTest::addRow("no condition") << QByteArray(
+        R"([{"op":"replace","path":"/limit_spent_statuses/0/when","value":[]}])")
+                                  << "limit_spent_statuses[0].when: empty";
+    QTest::addRow("missing when") << QByteArray(
+        R"([{"op":"remove","path":"/limit_spent_statuses/0/when"}])")
+                                  << "limit_spent_statuses[0].when: missing";
+    QTest::addRow("unknown field in tool_error_without_status")
+        << QByteArray(
+               R"([{"op":"add","path":"/tool_error_without_status/statuses","value":[429]}])")
+        << "tool_error_without_status.statuses: unknown field";
+    QTest::addRow("misspelt guidance source")
+        << QByteArray(R"([{"op":"add","path":"/guidance/RATE_LIMTED","value":"slow down"}])")
+        << "guidance.RATE_LIMTED: unknown field";
+    QTest::addRow("unknown field in a sample")
+        << QByteArray(R"([{"op":"add","path":"/samples/3/expected","value":"NONE"}])")
+        << "samples[3].expected: unknown field (known: name, expect, record, quota)";
+    QTest::addRow("a status as a string")
+        << QByteArray(R"([{"op":"replace","path":"/rejection_statuses/0","value":"429"}])")
+        << "rejection_statuses[0]: not an HTTP status";
+    QTest::addRow("another schema")
+        << QByteArray(R"([{"op":"replace","path":"/schema","value":"ratescope.rules/2"}])")
+        << R"(schema: not "ratescope.rules/1")";
+}
+
+void TestRuleSet::unknownAndBadFieldsAreNamed()
+{
+    QFETCH(QByteArray, patch);
+    QFETCH(QString, reason);
+    QString error;
+    QVERIFY(!patchedRules(patch, &error));
+    QVERIFY2(error.startsWith(QStringLiteral("invalid rules: ")), qPrintable(error));
     QVERIFY2(error.contains(reason), qPrintable(error));
 }
 

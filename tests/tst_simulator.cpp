@@ -147,6 +147,9 @@ private Q_SLOTS:
     void startTime();
     void commandLine_data();
     void commandLine();
+    void catalogShapesTheRecords();
+    void brokenCatalogIsRefused_data();
+    void brokenCatalogIsRefused();
 };
 
 void TestSimulator::deterministic_data()
@@ -585,6 +588,140 @@ void TestSimulator::commandLine()
         Generated g = generate(options(1, 2, 360, 600));
         QCOMPARE(text, QByteArray::fromStdString(g.text)); // the defaults are the documented ones
     }
+}
+
+namespace {
+
+// resources/sim/catalog.json with an RFC 6902 JSON Patch applied, as TrafficSimulator
+// loads it from a file; *error set on failure.
+std::optional<SimCatalog> patchedCatalog(const QDir &dir, const char *patch, QString *error)
+{
+    QFile f(QString::fromLatin1(kBuiltInSimCatalog));
+    if (!f.open(QIODevice::ReadOnly))
+        qFatal("no compiled-in catalog");
+    const QByteArray text = f.readAll();
+    const json doc = json::parse(text.constBegin(), text.constEnd()).patch(json::parse(patch));
+    QFile out(dir.filePath(QStringLiteral("catalog.json")));
+    if (!out.open(QIODevice::WriteOnly) || out.write(QByteArray::fromStdString(doc.dump(2))) < 0)
+        qFatal("cannot write %s", qPrintable(out.fileName()));
+    out.close();
+    return TrafficSimulator::loadCatalog(out.fileName(), error);
+}
+
+} // namespace
+
+void TestSimulator::catalogShapesTheRecords()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    QString error;
+    const auto same = patchedCatalog(QDir(dir.path()), "[]", &error);
+    QVERIFY2(same, qPrintable(error));
+    const auto changed = patchedCatalog(QDir(dir.path()),
+        R"([{"op": "replace", "path": "/providers/1/result", "value": "{\"ok\":${int:7..7}}"},
+            {"op": "replace", "path": "/providers/1/tools/0", "value": "slack_post_message"}])",
+        &error);
+    QVERIFY2(changed, qPrintable(error));
+
+    auto text = [](TrafficSimulator &sim) {
+        std::string out;
+        SimRecord rec;
+        while (sim.next(rec))
+            out.append(rec.line.data(), rec.line.size()).push_back('\n');
+        return out;
+    };
+    const SimulatorOptions opts = options(3, 20, 360, 600);
+    TrafficSimulator builtIn(opts);
+    TrafficSimulator fromFile(opts, *same);
+    TrafficSimulator other(opts, *changed);
+    const std::string expected = text(builtIn);
+    QVERIFY(text(fromFile) == expected); // the file is the whole catalog
+    const std::string patched = text(other);
+    QVERIFY(expected.find(R"("tool_name":"slack_send_message")") != std::string::npos);
+    QVERIFY(expected.find(R"("data":{"ok":true})") != std::string::npos);
+    QVERIFY(patched.find(R"("tool_name":"slack_post_message")") != std::string::npos);
+    QVERIFY(patched.find(R"("tool_name":"slack_send_message")") == std::string::npos);
+    QVERIFY(patched.find(R"("data":{"ok":7})") != std::string::npos);
+    QVERIFY(patched.find(R"("data":{"ok":true})") == std::string::npos);
+}
+
+void TestSimulator::brokenCatalogIsRefused_data()
+{
+    QTest::addColumn<QByteArray>("patch"); // RFC 6902 on resources/sim/catalog.json
+    QTest::addColumn<QString>("reason");
+    QTest::addRow("unknown top-level field")
+        << QByteArray(R"([{"op": "add", "path": "/colour", "value": "blue"}])")
+        << "colour: unknown field (known: schema, about, providers, client_providers, "
+           "incident_providers)";
+    QTest::addRow("unknown provider field")
+        << QByteArray(R"([{"op": "add", "path": "/providers/1/rate", "value": 1}])")
+        << "providers[1].rate: unknown field";
+    QTest::addRow("missing provider field")
+        << QByteArray(R"([{"op": "remove", "path": "/providers/2/failure_message"}])")
+        << "providers[2].failure_message: missing";
+    QTest::addRow("missing top-level field")
+        << QByteArray(R"([{"op": "remove", "path": "/incident_providers"}])")
+        << "incident_providers: missing";
+    QTest::addRow("another schema") << QByteArray(
+        R"([{"op": "replace", "path": "/schema", "value": "ratescope.sim-catalog/2"}])")
+                                    << "schema: not \"ratescope.sim-catalog/1\"";
+    QTest::addRow("latency not a number")
+        << QByteArray(R"([{"op": "replace", "path": "/providers/0/latency_ms", "value": "fast"}])")
+        << "providers[0].latency_ms: not an integer";
+    QTest::addRow("unknown placeholder") << QByteArray(
+        R"([{"op": "replace", "path": "/providers/0/result", "value": "{\"id\":\"${uuid}\"}"}])")
+                                         << "providers[0].result: unknown placeholder ${uuid}";
+    QTest::addRow("unclosed placeholder") << QByteArray(
+        R"([{"op": "replace", "path": "/providers/3/limit_message", "value": "wait ${next_minute"}])")
+                                          << "providers[3].limit_message: \"${\" without a closing "
+                                             "\"}\"";
+    QTest::addRow("result that is not JSON")
+        << QByteArray(R"([{"op": "replace", "path": "/providers/1/result", "value": "{ok}"}])")
+        << "providers[1].result: not JSON text";
+    QTest::addRow("hex placeholder outside a string") << QByteArray(
+        R"([{"op": "replace", "path": "/providers/1/result", "value": "{\"n\":${hex:4}}"}])")
+                                                      << "providers[1].result: not JSON text";
+    QTest::addRow("provider without tools")
+        << QByteArray(R"([{"op": "replace", "path": "/providers/3/tools", "value": []}])")
+        << "providers[3].tools: not a non-empty array";
+    QTest::addRow("a tool twice") << QByteArray(
+        R"([{"op": "add", "path": "/providers/1/tools/-", "value": "gmail_fetch_mails"}])")
+                                  << "providers[1].tools: a second tool named gmail_fetch_mails";
+    QTest::addRow("a provider twice")
+        << QByteArray(R"([{"op": "replace", "path": "/providers/1/name", "value": "gmail"}])")
+        << "providers[1].name: a second provider named gmail";
+    QTest::addRow("client mix names an unknown provider")
+        << QByteArray(R"([{"op": "add", "path": "/client_providers/support/myspace", "value": 5}])")
+        << "client_providers.support.myspace: no provider named \"myspace\"";
+    QTest::addRow("a Scalekit client without providers")
+        << QByteArray(R"([{"op": "remove", "path": "/client_providers/cal"}])")
+        << "client_providers.cal: missing";
+    QTest::addRow("a client the model does not have")
+        << QByteArray(
+               R"([{"op": "add", "path": "/client_providers/crm", "value": {"hubspot": 1}}])")
+        << "client_providers.crm: not a Scalekit client of the model (support, sales, inbox, "
+           "cal, sync)";
+    QTest::addRow("a client whose weights are all 0")
+        << QByteArray(
+               R"([{"op": "replace", "path": "/client_providers/cal", "value": {"slack": 0}}])")
+        << "client_providers.cal: no provider with a weight above 0";
+    QTest::addRow("unknown incident provider")
+        << QByteArray(R"([{"op": "replace", "path": "/incident_providers/1", "value": "myspace"}])")
+        << "incident_providers[1]: no provider named \"myspace\"";
+}
+
+void TestSimulator::brokenCatalogIsRefused()
+{
+    QFETCH(QByteArray, patch);
+    QFETCH(QString, reason);
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    QString error;
+    QVERIFY(!patchedCatalog(QDir(dir.path()), patch.constData(), &error));
+    // the message names the file, then where in it and what is wrong
+    QVERIFY2(error.startsWith(dir.filePath(QStringLiteral("catalog.json")) + QStringLiteral(": ")),
+        qPrintable(error));
+    QVERIFY2(error.contains(reason), qPrintable(error));
 }
 
 QTEST_GUILESS_MAIN(TestSimulator)

@@ -36,7 +36,8 @@ bool positiveInt(const QString &text, qint64 max, qint64 *out)
 }
 
 // --to / --serve-sse: the records in real time (sim/livesimulation.h).
-int runLiveSimulation(const QCommandLineParser &parser, SimulatorOptions opts, bool startGiven)
+int runLiveSimulation(
+    const QCommandLineParser &parser, SimulatorOptions opts, SimCatalog catalog, bool startGiven)
 {
     double speed = 1.0;
     if (parser.isSet(QStringLiteral("speed"))) {
@@ -50,7 +51,7 @@ int runLiveSimulation(const QCommandLineParser &parser, SimulatorOptions opts, b
     // (then the pacing starts at that time).
     if (!startGiven)
         opts.startMs = now - now % 60000;
-    TrafficSimulator sim(opts);
+    TrafficSimulator sim(opts, std::move(catalog));
     LiveSimulation player(sim, speed, startGiven ? opts.startMs : now);
     QString error;
     QString target;
@@ -199,14 +200,21 @@ int runSimulate(const QStringList &args)
         return usageError(QStringLiteral("-o writes a file at once; --to FILE appends in real time"));
     if (!live && (parser.isSet(speedOpt) || parser.isSet(tokenOpt)))
         return usageError(QStringLiteral("--speed and --token go with --to or --serve-sse"));
+    // The providers and tools the traffic calls: checked before anything is written.
+    QString error;
+    std::optional<SimCatalog> catalog
+        = TrafficSimulator::loadCatalog(QString::fromLatin1(kBuiltInSimCatalog), &error);
+    if (!catalog) {
+        QTextStream(stderr) << "ratescope simulate: " << error << "\n";
+        return 1;
+    }
     if (live)
-        return runLiveSimulation(parser, opts, parser.isSet(startOpt));
+        return runLiveSimulation(parser, opts, std::move(*catalog), parser.isSet(startOpt));
 
-    TrafficSimulator sim(opts);
+    TrafficSimulator sim(opts, std::move(*catalog));
     QElapsedTimer timer;
     timer.start();
     SimulationWriteResult res;
-    QString error;
     if (!writeSimulation(sim, out, &res, &error)) {
         QTextStream(stderr) << "ratescope simulate: " << error << "\n";
         return 1;

@@ -5,8 +5,12 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <initializer_list>
+#include <stdexcept>
 
 namespace {
+
+using nlohmann::json;
 
 std::string lower(std::string_view s)
 {
@@ -21,6 +25,130 @@ std::string lower(std::string_view s)
 bool contains(const std::vector<int> &v, int x)
 {
     return std::find(v.begin(), v.end(), x) != v.end();
+}
+
+// Reading the rules file: every error names where in the file it is ("codes[3].source").
+
+[[noreturn]] void fail(const std::string &path, const std::string &what)
+{
+    throw std::runtime_error(path + ": " + what);
+}
+
+std::string member(const std::string &path, std::string_view key)
+{
+    return path.empty() ? std::string(key) : path + "." + std::string(key);
+}
+
+std::string item(const std::string &path, std::size_t i)
+{
+    return path + "[" + std::to_string(i) + "]";
+}
+
+std::string listed(std::initializer_list<std::string_view> names)
+{
+    std::string out;
+    for (std::string_view n : names)
+        out += (out.empty() ? "" : ", ") + std::string(n);
+    return out;
+}
+
+// An object whose fields are all in `required` or `optional`, with every required one there.
+const json &object(const json &j, const std::string &path,
+    std::initializer_list<std::string_view> required,
+    std::initializer_list<std::string_view> optional = {})
+{
+    if (!j.is_object())
+        fail(path.empty() ? std::string("the rules") : path, "not an object");
+    for (const auto &[key, value] : j.items()) {
+        if (std::find(required.begin(), required.end(), key) == required.end()
+            && std::find(optional.begin(), optional.end(), key) == optional.end()) {
+            std::string known = listed(required);
+            if (optional.size() > 0)
+                known += ", " + listed(optional);
+            fail(member(path, key), "unknown field (known: " + known + ")");
+        }
+    }
+    for (std::string_view f : required) {
+        if (!j.contains(std::string(f)))
+            fail(member(path, f), "missing");
+    }
+    return j;
+}
+
+const json &array(const json &j, const std::string &path)
+{
+    if (!j.is_array())
+        fail(path, "not an array");
+    return j;
+}
+
+template <typename T> T value(const json &j, const std::string &path, const char *what)
+{
+    try {
+        return j.get<T>();
+    } catch (const json::exception &) {
+        fail(path, std::string("not ") + what);
+    }
+}
+
+int status(const json &j, const std::string &path)
+{
+    if (!j.is_number_integer() || j.get<std::int64_t>() < 0 || j.get<std::int64_t>() > 999)
+        fail(path, "not an HTTP status");
+    return j.get<int>();
+}
+
+std::vector<int> statuses(const json &j, const std::string &path)
+{
+    std::vector<int> out;
+    for (std::size_t i = 0; i < array(j, path).size(); ++i)
+        out.push_back(status(j[i], item(path, i)));
+    return out;
+}
+
+RejectionSource source(const json &j, const std::string &path)
+{
+    const std::string name = value<std::string>(j, path, "a source name");
+    const auto s = sourceFromName(name);
+    if (!s)
+        fail(path, "unknown source \"" + name + "\"");
+    return *s;
+}
+
+// The facts the header reader (decode/ratelimitheaders.h) gathers, as `when` conditions name
+// them: "<header> is 0" or "<header> present", header names in any case.
+struct HeaderCondition
+{
+    std::string_view text;
+    unsigned flag;
+};
+constexpr unsigned kRemainingZero = 1;
+constexpr unsigned kRetryAfterPresent = 2;
+constexpr HeaderCondition kHeaderConditions[] = {
+    { "x-ratelimit-remaining is 0", kRemainingZero },
+    { "retry-after present", kRetryAfterPresent },
+};
+
+unsigned condition(const json &j, const std::string &path)
+{
+    const std::string text = value<std::string>(j, path, "a condition");
+    for (const HeaderCondition &c : kHeaderConditions) {
+        if (text.size() == c.text.size() && equalsIgnoreCase(c.text, text))
+            return c.flag;
+    }
+    fail(path,
+        "\"" + text
+            + "\" is not a condition the rules understand (\"x-ratelimit-remaining is 0\", "
+              "\"Retry-After present\")");
+}
+
+// The body fields the decoder reports (decode/rawrecord.h, ErrorInfo).
+RuleSet::BodyField bodyField(const json &j, const std::string &path)
+{
+    const std::string name = value<std::string>(j, path, "a body field name");
+    if (name == "retry_after")
+        return RuleSet::BodyField::RetryAfter;
+    fail(path, "\"" + name + "\" is not a body field the rules can test (retry_after)");
 }
 
 } // namespace
@@ -60,52 +188,98 @@ std::optional<RuleSet> RuleSet::fromFile(const QString &path, QString *error)
 
 std::optional<RuleSet> RuleSet::fromJson(const QByteArray &text, QString *error)
 {
-    using nlohmann::json;
     RuleSet r;
     try {
         const json doc = json::parse(text.constBegin(), text.constEnd());
-        auto source = [](const json &j) {
-            const auto s = sourceFromName(j.get<std::string>());
-            if (!s)
-                throw std::runtime_error("unknown source \"" + j.get<std::string>() + "\"");
-            return *s;
-        };
-        for (const json &c : doc.at("codes")) {
+        object(doc, "",
+            { "codes", "rejection_statuses", "unknown_code_source", "tool_error_without_status",
+                "guidance" },
+            { "schema", "about", "body_markers", "limit_spent_statuses", "samples" });
+        if (doc.contains("schema") && doc["schema"] != "ratescope.rules/1")
+            fail("schema", "not \"ratescope.rules/1\"");
+        const json &codes = array(doc["codes"], "codes");
+        for (std::size_t i = 0; i < codes.size(); ++i) {
+            const std::string path = item("codes", i);
+            const json &c = object(codes[i], path, { "code", "source" }, { "quota", "seen_in" });
             r.m_codes.push_back(
-                    { lower(c.at("code").get<std::string>()), source(c.at("source")),
-                      c.value("quota", false) });
+                { lower(value<std::string>(c["code"], member(path, "code"), "a string")),
+                    source(c["source"], member(path, "source")),
+                    c.contains("quota")
+                        && value<bool>(c["quota"], member(path, "quota"), "true or false") });
         }
-        r.m_rejectionStatuses = doc.at("rejection_statuses").get<std::vector<int>>();
-        r.m_unknownCodeSource = source(doc.at("unknown_code_source"));
-        for (const json &m : doc.value("body_markers", json::array()))
-            r.m_bodyMarkers.emplace_back(m.at("field").get<std::string>(), source(m.at("source")));
-        for (const json &m : doc.value("limit_spent_statuses", json::array()))
-            r.m_limitSpentStatuses.emplace_back(m.at("status").get<int>(), source(m.at("source")));
-        const json &te = doc.at("tool_error_without_status");
-        r.m_toolErrorCode = lower(te.at("code").get<std::string>());
-        r.m_toolErrorCodes = te.at("tool_error_codes").get<std::vector<std::string>>();
-        r.m_toolErrorHttpStatuses = te.at("http_statuses").get<std::vector<int>>();
-        r.m_toolErrorSource = source(te.at("source"));
-        for (const json &p : te.at("message_patterns")) {
-            QRegularExpression re(QString::fromStdString(p.get<std::string>()),
-                                  QRegularExpression::CaseInsensitiveOption);
+        r.m_rejectionStatuses = statuses(doc["rejection_statuses"], "rejection_statuses");
+        r.m_unknownCodeSource = source(doc["unknown_code_source"], "unknown_code_source");
+        const json markers = doc.value("body_markers", json::array());
+        array(markers, "body_markers");
+        for (std::size_t i = 0; i < markers.size(); ++i) {
+            const std::string path = item("body_markers", i);
+            const json &m = object(markers[i], path, { "field", "source" }, { "seen_in" });
+            r.m_bodyMarkers.push_back({ bodyField(m["field"], member(path, "field")),
+                source(m["source"], member(path, "source")) });
+        }
+        const json spent = doc.value("limit_spent_statuses", json::array());
+        array(spent, "limit_spent_statuses");
+        for (std::size_t i = 0; i < spent.size(); ++i) {
+            const std::string path = item("limit_spent_statuses", i);
+            const json &m = object(spent[i], path, { "status", "when", "source" }, { "seen_in" });
+            LimitSpent rule;
+            rule.status = status(m["status"], member(path, "status"));
+            const std::string whenPath = member(path, "when");
+            const json &when = array(m["when"], whenPath);
+            if (when.empty())
+                fail(whenPath, "empty: name at least one condition");
+            for (std::size_t k = 0; k < when.size(); ++k)
+                rule.when |= condition(when[k], item(whenPath, k));
+            rule.source = source(m["source"], member(path, "source"));
+            r.m_limitSpent.push_back(rule);
+        }
+        const std::string tePath = "tool_error_without_status";
+        const json &te = object(doc[tePath], tePath,
+            { "code", "tool_error_codes", "http_statuses", "message_patterns", "source" },
+            { "seen_in" });
+        r.m_toolErrorCode
+            = lower(value<std::string>(te["code"], member(tePath, "code"), "a string"));
+        r.m_toolErrorCodes = value<std::vector<std::string>>(
+            te["tool_error_codes"], member(tePath, "tool_error_codes"), "an array of strings");
+        r.m_toolErrorHttpStatuses = statuses(te["http_statuses"], member(tePath, "http_statuses"));
+        r.m_toolErrorSource = source(te["source"], member(tePath, "source"));
+        const std::string patternsPath = member(tePath, "message_patterns");
+        const json &patterns = array(te["message_patterns"], patternsPath);
+        for (std::size_t i = 0; i < patterns.size(); ++i) {
+            const std::string p
+                = value<std::string>(patterns[i], item(patternsPath, i), "a string");
+            QRegularExpression re(
+                QString::fromStdString(p), QRegularExpression::CaseInsensitiveOption);
             if (!re.isValid())
-                throw std::runtime_error("bad message pattern " + p.get<std::string>() + ": "
-                                         + re.errorString().toStdString());
+                fail(item(patternsPath, i),
+                    "bad message pattern " + p + ": " + re.errorString().toStdString());
             re.optimize();
             r.m_toolErrorPatterns.push_back(std::move(re));
         }
-        const json &g = doc.at("guidance");
-        for (int i = 0; i < kRejectionSourceCount; ++i)
+        const json &g = object(doc["guidance"], "guidance",
+            { sourceName(sourceFromIndex(0)), sourceName(sourceFromIndex(1)),
+                sourceName(sourceFromIndex(2)) },
+            { "quota" });
+        for (int i = 0; i < kRejectionSourceCount; ++i) {
+            const std::string key(sourceName(sourceFromIndex(i)));
             r.m_guidance[i] = QString::fromStdString(
-                    g.at(std::string(sourceName(sourceFromIndex(i)))).get<std::string>());
-        r.m_quotaGuidance = QString::fromStdString(g.value("quota", std::string()));
-        for (const json &s : doc.value("samples", json::array())) {
+                value<std::string>(g[key], member("guidance", key), "a string"));
+        }
+        if (g.contains("quota"))
+            r.m_quotaGuidance = QString::fromStdString(
+                value<std::string>(g["quota"], "guidance.quota", "a string"));
+        const json samples = doc.value("samples", json::array());
+        array(samples, "samples");
+        for (std::size_t i = 0; i < samples.size(); ++i) {
+            const std::string path = item("samples", i);
+            const json &s = object(samples[i], path, { "name", "expect", "record" }, { "quota" });
             Sample sample;
-            sample.name = QString::fromStdString(s.at("name").get<std::string>());
-            sample.record = QByteArray::fromStdString(s.at("record").dump());
-            sample.expect = source(s.at("expect"));
-            sample.quota = s.value("quota", false);
+            sample.name = QString::fromStdString(
+                value<std::string>(s["name"], member(path, "name"), "a string"));
+            sample.record = QByteArray::fromStdString(s["record"].dump());
+            sample.expect = source(s["expect"], member(path, "expect"));
+            sample.quota = s.contains("quota")
+                && value<bool>(s["quota"], member(path, "quota"), "true or false");
             r.m_samples.push_back(std::move(sample));
         }
     } catch (const std::exception &e) {
@@ -139,7 +313,7 @@ Classification RuleSet::classify(const RawRecord &rec, const RateLimitInfo &limi
             return;
         }
         for (const auto &[field, source] : m_bodyMarkers) {
-            if (field == "retry_after" && err.hasBodyRetryAfter) {
+            if (field == BodyField::RetryAfter && err.hasBodyRetryAfter) {
                 out.source = source;
                 return;
             }
@@ -154,9 +328,11 @@ Classification RuleSet::classify(const RawRecord &rec, const RateLimitInfo &limi
             return out;
         }
         // 2. a status that is a rejection only when the headers say the limit is spent
-        for (const auto &[status, source] : m_limitSpentStatuses) {
-            if (status == rec.status && (limits.remainingZero || limits.hasRetryAfter)) {
-                out.source = source;
+        for (const LimitSpent &rule : m_limitSpent) {
+            const bool spent = ((rule.when & kRemainingZero) && limits.remainingZero)
+                || ((rule.when & kRetryAfterPresent) && limits.hasRetryAfter);
+            if (rule.status == rec.status && spent) {
+                out.source = rule.source;
                 return out;
             }
         }

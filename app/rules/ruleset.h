@@ -24,6 +24,9 @@ struct Classification
 class RuleSet
 {
 public:
+    // The body fields a body marker can name (what the decoder reports in ErrorInfo).
+    enum class BodyField : std::uint8_t { RetryAfter };
+
     struct Sample
     {
         QString name;
@@ -55,8 +58,16 @@ private:
     std::vector<Code> m_codes;
     std::vector<int> m_rejectionStatuses;
     RejectionSource m_unknownCodeSource = RejectionSource::Unclassified;
-    std::vector<std::pair<std::string, RejectionSource>> m_bodyMarkers;
-    std::vector<std::pair<int, RejectionSource>> m_limitSpentStatuses;
+    // A status that is a rejection when one of the `when` header conditions holds.
+    struct LimitSpent
+    {
+        int status = 0;
+        unsigned when = 0; // header conditions, any of them (ruleset.cpp)
+        RejectionSource source = RejectionSource::None;
+    };
+
+    std::vector<std::pair<BodyField, RejectionSource>> m_bodyMarkers;
+    std::vector<LimitSpent> m_limitSpent;
     std::string m_toolErrorCode; // lower case
     std::vector<std::string> m_toolErrorCodes;
     std::vector<int> m_toolErrorHttpStatuses;

@@ -1,15 +1,21 @@
 #pragma once
 
+#include "sim/simcatalog.h"
+
+#include <QString>
+
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 // Deterministic traffic simulator: NDJSON response-log records (formats.md §1.1) of an agent
 // fleet calling Scalekit tools (POST https://<env>.scalekit.dev/api/v1/execute_tool) and the
-// Skytells prediction API (POST /v1/predictions, GET /v1/predictions/<id> polling).
+// Skytells prediction API (POST /v1/predictions, GET /v1/predictions/<id> polling). The
+// providers, their tools and answers are data: resources/sim/catalog.json (sim/simcatalog.h).
 //
 // The model, minute by minute (UTC minutes, the start is truncated to a whole minute):
 // - Fresh Scalekit demand = meanRpm x daily shape (hourly table, interpolated) x noise
@@ -86,7 +92,12 @@ struct SimRecord
 class TrafficSimulator
 {
 public:
+    // With the compiled-in catalog (kBuiltInSimCatalog); a broken one stops the program with
+    // the loader's message (tst_simulator loads it).
     explicit TrafficSimulator(const SimulatorOptions &options);
+    TrafficSimulator(const SimulatorOptions &options, SimCatalog catalog);
+    // A catalog (sim/simcatalog.h) checked against this model's Scalekit clients.
+    static std::optional<SimCatalog> loadCatalog(const QString &path, QString *error);
     ~TrafficSimulator();
     TrafficSimulator(const TrafficSimulator &) = delete;
     TrafficSimulator &operator=(const TrafficSimulator &) = delete;
@@ -106,4 +117,3 @@ private:
     struct Impl;
     std::unique_ptr<Impl> m_d;
 };
-
