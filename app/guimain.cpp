@@ -29,9 +29,11 @@ int main(int argc, char *argv[])
     const auto always = [](int, char **) { return true; };
     const auto never = [](int, char **) { return false; };
     static const Entry commands[] = {
-        { "summarize", [](const QStringList &a) { return runSummarize(a, &qtChartDrawing()); }, summarizeDrawsChart },
+        { "summarize", [](const QStringList &a) { return runSummarize(a, &qtChartDrawing()); },
+            summarizeDrawsChart },
         { "simulate", runSimulate, never },
-        { "monitor", [](const QStringList &a) { return runMonitor(a, &qtChartDrawing()); }, always },
+        { "monitor", [](const QStringList &a) { return runMonitor(a, &qtChartDrawing()); },
+            always },
     };
     for (const Entry &c : commands) {
         if (std::strcmp(sub, c.name) == 0) {

@@ -34,18 +34,23 @@ QByteArray interaction(int i, QRandomGenerator &rng)
     QByteArray image(700 * 1024, '\0');
     for (char &c : image)
         c = char(rng.bounded(256));
-    const QByteArray body = "{\"id\":\"resp_" + QByteArray::number(i) + "\",\"data\":[{\"b64_json\":\""
-            + image.toBase64() + "\"}],\"usage\":{\"total_tokens\":" + QByteArray::number(1000 + i) + "}}";
+    const QByteArray body = "{\"id\":\"resp_" + QByteArray::number(i)
+        + "\",\"data\":[{\"b64_json\":\"" + image.toBase64()
+        + "\"}],\"usage\":{\"total_tokens\":" + QByteArray::number(1000 + i) + "}}";
     const QByteArray stored = qCompress(body, 6).mid(4).toBase64(); // a zlib stream
-    QByteArray out = "- request:\n    body: '{\"model\": \"gpt-image-1\"}'\n    headers:\n      content-type:\n"
-                     "      - application/json\n    method: POST\n    uri: https://api.openai.com/v1/images/generations\n"
+    QByteArray out = "- request:\n    body: '{\"model\": \"gpt-image-1\"}'\n    headers:\n      "
+                     "content-type:\n"
+                     "      - application/json\n    method: POST\n    uri: "
+                     "https://api.openai.com/v1/images/generations\n"
                      "  response:\n    body:\n      string: !!binary |\n";
     for (qsizetype p = 0; p < stored.size(); p += 76)
         out += "        " + stored.mid(p, 76) + "\n";
-    out += "    headers:\n      Content-Encoding:\n      - deflate\n      Date:\n      - Tue, 02 Apr 2024 14:"
-            + QByteArray::number(10 + i / 60).rightJustified(2, '0') + ":"
-            + QByteArray::number(i % 60).rightJustified(2, '0')
-            + " GMT\n      x-ratelimit-limit-requests:\n      - '500'\n    status:\n      code: 200\n      message: OK\n";
+    out += "    headers:\n      Content-Encoding:\n      - deflate\n      Date:\n      - Tue, 02 "
+           "Apr 2024 14:"
+        + QByteArray::number(10 + i / 60).rightJustified(2, '0') + ":"
+        + QByteArray::number(i % 60).rightJustified(2, '0')
+        + " GMT\n      x-ratelimit-limit-requests:\n      - '500'\n    status:\n      code: 200\n  "
+          "    message: OK\n";
     return out;
 }
 
@@ -66,7 +71,8 @@ double now()
 
 Run summarize(const QString &ratescope, const QString &file)
 {
-    std::vector<std::string> args { ratescope.toStdString(), "summarize", "--format", "json", file.toStdString() };
+    std::vector<std::string> args { ratescope.toStdString(), "summarize", "--format", "json",
+        file.toStdString() };
     std::vector<char *> argv;
     for (std::string &s : args)
         argv.push_back(s.data());
@@ -89,7 +95,7 @@ Run summarize(const QString &ratescope, const QString &file)
     run.ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
     run.maxRssKb = usage.ru_maxrss;
     run.cpuSeconds = double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
-            + double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+        + double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
     return run;
 }
 
@@ -100,9 +106,11 @@ int main(int argc, char **argv)
     QCoreApplication app(argc, argv);
     QCommandLineParser parser;
     parser.addHelpOption();
-    parser.addOption({ QStringLiteral("mb"), QStringLiteral("Cassette size in MB (default 50)."), QStringLiteral("N"), QStringLiteral("50") });
-    parser.addOption({ QStringLiteral("ratescope"), QStringLiteral("The program to run."), QStringLiteral("PATH"),
-                       QCoreApplication::applicationDirPath() + QStringLiteral("/ratescope") });
+    parser.addOption({ QStringLiteral("mb"), QStringLiteral("Cassette size in MB (default 50)."),
+        QStringLiteral("N"), QStringLiteral("50") });
+    parser.addOption({ QStringLiteral("ratescope"), QStringLiteral("The program to run."),
+        QStringLiteral("PATH"),
+        QCoreApplication::applicationDirPath() + QStringLiteral("/ratescope") });
     parser.process(app);
     QTextStream out(stdout);
     const qint64 target = parser.value(QStringLiteral("mb")).toLongLong() * 1000 * 1000;
@@ -110,7 +118,8 @@ int main(int argc, char **argv)
 
     QTemporaryDir dir;
     QRandomGenerator rng(15);
-    const QString small = dir.filePath(QStringLiteral("one.yaml")), big = dir.filePath(QStringLiteral("big.yaml"));
+    const QString small = dir.filePath(QStringLiteral("one.yaml")),
+                  big = dir.filePath(QStringLiteral("big.yaml"));
     QFile f(small), g(big);
     if (!f.open(QIODevice::WriteOnly) || !g.open(QIODevice::WriteOnly))
         return 1;
@@ -132,9 +141,16 @@ int main(int argc, char **argv)
     }
     const double rss = double(run.maxRssKb) * 1024 / 1e6;
     out << QStringLiteral("cassette: %1 MB, %2 interactions (!!binary, deflate, ~%3 KB each)\n")
-                    .arg(mb, 0, 'f', 1).arg(n).arg(qRound(mb * 1000 / n));
-    out << QStringLiteral("summarize of one interaction: peak RSS %1 MB\n").arg(double(base.maxRssKb) * 1024 / 1e6, 0, 'f', 1);
-    out << QStringLiteral("summarize of the cassette: %1 s wall, %2 s CPU, peak RSS %3 MB = %4 x the file (target < 3)\n")
-                    .arg(run.seconds, 0, 'f', 2).arg(run.cpuSeconds, 0, 'f', 2).arg(rss, 0, 'f', 1).arg(rss / mb, 0, 'f', 2);
+               .arg(mb, 0, 'f', 1)
+               .arg(n)
+               .arg(qRound(mb * 1000 / n));
+    out << QStringLiteral("summarize of one interaction: peak RSS %1 MB\n")
+               .arg(double(base.maxRssKb) * 1024 / 1e6, 0, 'f', 1);
+    out << QStringLiteral("summarize of the cassette: %1 s wall, %2 s CPU, peak RSS %3 MB = %4 x "
+                          "the file (target < 3)\n")
+               .arg(run.seconds, 0, 'f', 2)
+               .arg(run.cpuSeconds, 0, 'f', 2)
+               .arg(rss, 0, 'f', 1)
+               .arg(rss / mb, 0, 'f', 2);
     return rss / mb < 3 ? 0 : 1;
 }

@@ -11,8 +11,8 @@
 // 2. Latency: records stamped with the wall clock when sent, paced at R records/s for S
 //    seconds; for each record, the time from its send to the delivery of its batch.
 // Exit status: 0 both targets met, 1 a target missed.
-#include "sim/simulator.h"
 #include "live/livesession.h"
+#include "sim/simulator.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>

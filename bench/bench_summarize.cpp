@@ -304,7 +304,8 @@ int main(int argc, char *argv[])
     bool childFailed = false;
     const auto failed = [&](const QStringList &args, const ChildRun &r) {
         QTextStream err(stderr);
-        err << "bench_summarize: `" << args.join(QLatin1Char(' ')) << "` failed: " << r.describe() << "\n";
+        err << "bench_summarize: `" << args.join(QLatin1Char(' ')) << "` failed: " << r.describe()
+            << "\n";
         const QString tail = readTail(sumErr, 8192);
         err << (tail.isEmpty() ? QStringLiteral("(no standard error output)\n") : tail);
         if (!tail.endsWith(QLatin1Char('\n')))
@@ -313,8 +314,8 @@ int main(int argc, char *argv[])
     };
     // `times` runs of each in turns, the best wall time of each kept; false when wc failed.
     // `portableSum`, when not empty, runs in the same turns right after `sum`.
-    const auto inTurns = [&](const QStringList &wc, const QStringList &sum, int times, double &wcBest,
-                             double &sumBest, const QStringList &portableSum = {},
+    const auto inTurns = [&](const QStringList &wc, const QStringList &sum, int times,
+                             double &wcBest, double &sumBest, const QStringList &portableSum = {},
                              double *portableBest = nullptr) {
         for (int i = 0; i < times && !childFailed; ++i) {
             const ChildRun w = runChild(wc, wcOut, wcErr);
@@ -354,8 +355,8 @@ int main(int argc, char *argv[])
         if (in.open(QIODevice::ReadOnly) && first.open(QIODevice::WriteOnly))
             first.write(in.readLine(1 << 20));
     }
-    if (!inTurns({ QStringLiteral("wc"), QStringLiteral("-l"), one }, sumArgsFor(one, ratescope), 10 * runs,
-                 wcStartBest, startBest))
+    if (!inTurns({ QStringLiteral("wc"), QStringLiteral("-l"), one }, sumArgsFor(one, ratescope),
+            10 * runs, wcStartBest, startBest))
         return 1;
 
     // 4. The table.
@@ -402,7 +403,9 @@ int main(int argc, char *argv[])
         const double slower = childFailed ? 0 : portableBest / std::max(sumBest, 1e-9);
         portablePass = !childFailed && slower <= kMaxPortableSlowdown;
         row(QStringLiteral("portable (best of %1)").arg(runs),
-            childFailed ? na : QStringLiteral("%1 s (x%2)").arg(portableBest, 0, 'f', 3).arg(slower, 0, 'f', 3),
+            childFailed
+                ? na
+                : QStringLiteral("%1 s (x%2)").arg(portableBest, 0, 'f', 3).arg(slower, 0, 'f', 3),
             QStringLiteral("<= x%1").arg(kMaxPortableSlowdown, 0, 'f', 2),
             portablePass ? QStringLiteral("PASS") : QStringLiteral("FAIL"));
     } else {

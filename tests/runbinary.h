@@ -16,7 +16,8 @@ struct BinaryRun
 };
 
 inline BinaryRun runBinary(const QStringList &args, const QByteArray &stdinData = {},
-    const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment(), int timeoutMs = 120000)
+    const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment(),
+    int timeoutMs = 120000)
 {
     QProcess p;
     p.setProcessEnvironment(env);
@@ -39,7 +40,8 @@ struct ReportRun : BinaryRun
     bool fileRead = false;
 };
 
-inline ReportRun runSummarizeReport(const QString &format, const QString &output, const QStringList &inputs)
+inline ReportRun runSummarizeReport(
+    const QString &format, const QString &output, const QStringList &inputs)
 {
     QStringList args { QStringLiteral("summarize"), QStringLiteral("--format"), format };
     if (!output.isEmpty())

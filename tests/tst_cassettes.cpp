@@ -25,7 +25,8 @@ std::vector<std::size_t> byLine(const EventStore &store)
 {
     std::vector<std::size_t> idx(store.size());
     std::iota(idx.begin(), idx.end(), std::size_t(0));
-    std::sort(idx.begin(), idx.end(), [&](std::size_t a, std::size_t b) { return store.line(a) < store.line(b); });
+    std::sort(idx.begin(), idx.end(),
+        [&](std::size_t a, std::size_t b) { return store.line(a) < store.line(b); });
     return idx;
 }
 
@@ -77,36 +78,75 @@ void TestCassettes::realRecordings_data()
     QTest::addColumn<QString>("firstError"); // "LINE: substring", "" for none
 
     QTest::addRow("vcrpy: OpenAI RPM 429 then three 200s (gzip !!binary bodies)")
-        << "DataDog__dd-trace-py__openai_429_rpm_batch.yaml" << "vcr-yaml" << 0 << "429 200 200 200"
-        << "RATE_LIMITED - - -" << "20 - - -" << "200 200 200 200" << 200
-        << "2024-04-02T14:03:49.000Z" << "";
+        << "DataDog__dd-trace-py__openai_429_rpm_batch.yaml"
+        << "vcr-yaml" << 0 << "429 200 200 200"
+        << "RATE_LIMITED - - -"
+        << "20 - - -"
+        << "200 200 200 200" << 200 << "2024-04-02T14:03:49.000Z"
+        << "";
     QTest::addRow("Ruby VCR: Groq SSE stream in a |+ block")
-        << "alexrudall__ruby-openai__groq_stream.yml" << "vcr-yaml" << 0 << "200" << "-" << "-"
-        << "14400" << 14400 << "2024-04-28T14:14:21.000Z" << "";
+        << "alexrudall__ruby-openai__groq_stream.yml"
+        << "vcr-yaml" << 0 << "200"
+        << "-"
+        << "-"
+        << "14400" << 14400 << "2024-04-28T14:14:21.000Z"
+        << "";
     QTest::addRow("Ruby VCR: Anthropic, Title-Case ratelimit headers")
-        << "crmne__ruby_llm__anthropic_multiturn.yml" << "vcr-yaml" << 0 << "200 200" << "- -"
-        << "- -" << "10000 10000" << 10000 << "2026-08-19T14:34:14.000Z" << "";
+        << "crmne__ruby_llm__anthropic_multiturn.yml"
+        << "vcr-yaml" << 0 << "200 200"
+        << "- -"
+        << "- -"
+        << "10000 10000" << 10000 << "2026-08-19T14:34:14.000Z"
+        << "";
     QTest::addRow("Ruby VCR: Gemini RESOURCE_EXHAUSTED (error.status), no rate-limit headers")
-        << "crmne__ruby_llm__gemini_429_quota_failure.yml" << "vcr-yaml" << 0 << "429"
-        << "RATE_LIMITED" << "-" << "-" << -1 << "2026-08-19T14:35:11.000Z" << "";
+        << "crmne__ruby_llm__gemini_429_quota_failure.yml"
+        << "vcr-yaml" << 0 << "429"
+        << "RATE_LIMITED"
+        << "-"
+        << "-" << -1 << "2026-08-19T14:35:11.000Z"
+        << "";
     QTest::addRow("Ruby VCR: Mistral, second body a Ruby !binary")
-        << "crmne__ruby_llm__mistral_multiturn.yml" << "vcr-yaml" << 0 << "200 200" << "- -"
-        << "- -" << "100 100" << 100 << "2026-08-19T14:35:13.000Z" << "";
+        << "crmne__ruby_llm__mistral_multiturn.yml"
+        << "vcr-yaml" << 0 << "200 200"
+        << "- -"
+        << "- -"
+        << "100 100" << 100 << "2026-08-19T14:35:13.000Z"
+        << "";
     QTest::addRow("pydantic-ai: trap 200 with retry-after, no time at all")
-        << "pydantic__pydantic-ai__anthropic_retry_after_on_200.yaml" << "vcr-yaml" << 2 << ""
-        << "" << "" << "" << -1 << "" << "2: no time";
+        << "pydantic__pydantic-ai__anthropic_retry_after_on_200.yaml"
+        << "vcr-yaml" << 2 << ""
+        << ""
+        << ""
+        << "" << -1 << ""
+        << "2: no time";
     QTest::addRow("pydantic-ai: three OpenRouter upstream 429s, no time at all")
-        << "pydantic__pydantic-ai__openrouter_upstream_429x3.yaml" << "vcr-yaml" << 3 << "" << ""
-        << "" << "" << -1 << "" << "2: no time";
+        << "pydantic__pydantic-ai__openrouter_upstream_429x3.yaml"
+        << "vcr-yaml" << 3 << ""
+        << ""
+        << ""
+        << "" << -1 << ""
+        << "2: no time";
     QTest::addRow("ReqLLM: OpenRouter free-models-per-min 429")
-        << "social-growth-studio__req_llm__openrouter_429_free_per_min.json" << "reqllm" << 0
-        << "429" << "UNCLASSIFIED" << "-" << "20" << 20 << "2025-10-07T13:56:56.000Z" << "";
+        << "social-growth-studio__req_llm__openrouter_429_free_per_min.json"
+        << "reqllm" << 0 << "429"
+        << "UNCLASSIFIED"
+        << "-"
+        << "20" << 20 << "2025-10-07T13:56:56.000Z"
+        << "";
     QTest::addRow("R vcr: insufficient_quota 429, then two 200s")
-        << "tidyverse__ellmer__openai_429_insufficient_quota.yml" << "vcr-yaml" << 0 << "429 200 200"
-        << "RATE_LIMITED - -" << "- - -" << "- 200 200" << 200 << "2025-05-13T14:05:55.000Z" << "";
+        << "tidyverse__ellmer__openai_429_insufficient_quota.yml"
+        << "vcr-yaml" << 0 << "429 200 200"
+        << "RATE_LIMITED - -"
+        << "- - -"
+        << "- 200 200" << 200 << "2025-05-13T14:05:55.000Z"
+        << "";
     QTest::addRow("httprr: Anthropic concurrent-connections 429")
-        << "tmc__langchaingo__anthropic_429_concurrency.httprr" << "httprr" << 0 << "429"
-        << "RATE_LIMITED" << "-" << "-" << -1 << "2025-05-26T23:46:52.000Z" << "";
+        << "tmc__langchaingo__anthropic_429_concurrency.httprr"
+        << "httprr" << 0 << "429"
+        << "RATE_LIMITED"
+        << "-"
+        << "-" << -1 << "2025-05-26T23:46:52.000Z"
+        << "";
 }
 
 void TestCassettes::realRecordings()
@@ -129,18 +169,25 @@ void TestCassettes::realRecordings()
     QCOMPARE(r.skipped, std::int64_t(skipped));
     const EventStore &s = *l.store;
     QCOMPARE(joined(s, [&](std::size_t i) { return QString::number(s.status(i)); }), statuses);
-    QCOMPARE(joined(s, [&](std::size_t i) {
-                 return s.source(i) == RejectionSource::None ? QStringLiteral("-") : QString::fromLatin1(sourceName(s.source(i)).data());
-             }),
-             sources);
-    QCOMPARE(joined(s, [&](std::size_t i) {
-                 return s.retryAfterMs(i) < 0 ? QStringLiteral("-") : QString::number(s.retryAfterMs(i) / 1000.0);
-             }),
-             retryAfter);
-    QCOMPARE(joined(s, [&](std::size_t i) {
-                 return s.serverLimit(i) < 0 ? QStringLiteral("-") : QString::number(s.serverLimit(i));
-             }),
-             serverLimits);
+    QCOMPARE(joined(s,
+                 [&](std::size_t i) {
+                     return s.source(i) == RejectionSource::None
+                         ? QStringLiteral("-")
+                         : QString::fromLatin1(sourceName(s.source(i)).data());
+                 }),
+        sources);
+    QCOMPARE(joined(s,
+                 [&](std::size_t i) {
+                     return s.retryAfterMs(i) < 0 ? QStringLiteral("-")
+                                                  : QString::number(s.retryAfterMs(i) / 1000.0);
+                 }),
+        retryAfter);
+    QCOMPARE(joined(s,
+                 [&](std::size_t i) {
+                     return s.serverLimit(i) < 0 ? QStringLiteral("-")
+                                                 : QString::number(s.serverLimit(i));
+                 }),
+        serverLimits);
     QCOMPARE(int(l.limit.requests), reportedLimit);
     if (!firstTime.isEmpty())
         QCOMPARE(QString::fromStdString(formatUtcMs(s.timeMs(byLine(s).front()))), firstTime);
@@ -148,7 +195,8 @@ void TestCassettes::realRecordings()
         QVERIFY2(r.errors.empty(), r.errors.empty() ? "" : qPrintable(r.errors.front().message));
     } else {
         QVERIFY(!r.errors.empty());
-        const QString got = QStringLiteral("%1: %2").arg(r.errors.front().line).arg(r.errors.front().message);
+        const QString got
+            = QStringLiteral("%1: %2").arg(r.errors.front().line).arg(r.errors.front().message);
         QVERIFY2(got.startsWith(firstError), qPrintable(got));
     }
 }
@@ -161,7 +209,8 @@ void TestCassettes::aTwoHundredWithRetryAfterIsNotARejection()
     QVERIFY(in.open(QIODevice::ReadOnly));
     QByteArray text = in.readAll();
     text.replace("\n  response:\n", "\n  recorded_at: '2025-11-17T10:00:00Z'\n  response:\n");
-    const Loaded l = loadFiles({ writeFile(QDir(m_dir.path()), QStringLiteral("timed.yaml"), text) });
+    const Loaded l
+        = loadFiles({ writeFile(QDir(m_dir.path()), QStringLiteral("timed.yaml"), text) });
     QCOMPARE(l.reports.front().records, std::int64_t(2));
     const std::vector<std::size_t> idx = byLine(*l.store);
     QCOMPARE(l.store->status(idx[1]), 200);
@@ -188,17 +237,31 @@ void TestCassettes::storedBodies_data()
     const QByteArray json = R"({"error":{"code":"rate_limit_exceeded","message":"slow down"}})";
     const QByteArray zlib = qCompress(json).mid(4); // qCompress: a 4-byte length, then zlib
     QTest::addRow("plain string") << "{string: '" + json + "'}" << QByteArray() << "RATE_LIMITED";
-    QTest::addRow("!!binary, plain") << "{string: !!binary " + json.toBase64() + "}" << QByteArray() << "RATE_LIMITED";
-    QTest::addRow("Ruby !binary") << "{encoding: ASCII-8BIT, string: !binary " + json.toBase64() + "}" << QByteArray() << "RATE_LIMITED";
-    QTest::addRow("base64_string") << "{base64_string: " + json.toBase64() + "}" << QByteArray() << "RATE_LIMITED";
-    QTest::addRow("!!binary, deflate (zlib)") << "{string: !!binary " + zlib.toBase64() + "}" << QByteArray("deflate") << "RATE_LIMITED";
-    QTest::addRow("!!binary, raw deflate") << "{string: !!binary " + zlib.mid(2, zlib.size() - 6).toBase64() + "}" << QByteArray("deflate") << "RATE_LIMITED";
-    QTest::addRow("gzip said, text stored (R vcr)") << "{string: '" + json + "'}" << QByteArray("gzip") << "RATE_LIMITED";
-    QTest::addRow("parsed_body (pydantic-ai)") << QByteArray("\n    parsed_body: {error: {code: rate_limit_exceeded}}") << QByteArray() << "RATE_LIMITED";
-    QTest::addRow("not base64: status and headers kept") << QByteArray("{string: !!binary '%%%not base64'}") << QByteArray() << "UNCLASSIFIED";
-    const QByteArray bomb = qCompress(QByteArray(80 << 20, ' ') + json, 9).mid(4); // 80 MiB from ~80 KiB
-    QTest::addRow("deflate bomb over 64 MiB: status and headers kept") << "{string: !!binary " + bomb.toBase64() + "}" << QByteArray("deflate") << "UNCLASSIFIED";
-    QTest::addRow("corrupt gzip: status and headers kept") << QByteArray("{string: !!binary H4sIAAAAAAAAA1SQS0}") << QByteArray("gzip") << "UNCLASSIFIED";
+    QTest::addRow("!!binary, plain")
+        << "{string: !!binary " + json.toBase64() + "}" << QByteArray() << "RATE_LIMITED";
+    QTest::addRow("Ruby !binary") << "{encoding: ASCII-8BIT, string: !binary " + json.toBase64()
+            + "}" << QByteArray() << "RATE_LIMITED";
+    QTest::addRow("base64_string")
+        << "{base64_string: " + json.toBase64() + "}" << QByteArray() << "RATE_LIMITED";
+    QTest::addRow("!!binary, deflate (zlib)")
+        << "{string: !!binary " + zlib.toBase64() + "}" << QByteArray("deflate") << "RATE_LIMITED";
+    QTest::addRow("!!binary, raw deflate")
+        << "{string: !!binary " + zlib.mid(2, zlib.size() - 6).toBase64() + "}"
+        << QByteArray("deflate") << "RATE_LIMITED";
+    QTest::addRow("gzip said, text stored (R vcr)")
+        << "{string: '" + json + "'}" << QByteArray("gzip") << "RATE_LIMITED";
+    QTest::addRow("parsed_body (pydantic-ai)")
+        << QByteArray("\n    parsed_body: {error: {code: rate_limit_exceeded}}") << QByteArray()
+        << "RATE_LIMITED";
+    QTest::addRow("not base64: status and headers kept")
+        << QByteArray("{string: !!binary '%%%not base64'}") << QByteArray() << "UNCLASSIFIED";
+    const QByteArray bomb
+        = qCompress(QByteArray(80 << 20, ' ') + json, 9).mid(4); // 80 MiB from ~80 KiB
+    QTest::addRow("deflate bomb over 64 MiB: status and headers kept")
+        << "{string: !!binary " + bomb.toBase64() + "}" << QByteArray("deflate") << "UNCLASSIFIED";
+    QTest::addRow("corrupt gzip: status and headers kept")
+        << QByteArray("{string: !!binary H4sIAAAAAAAAA1SQS0}") << QByteArray("gzip")
+        << "UNCLASSIFIED";
 }
 
 void TestCassettes::storedBodies()
@@ -206,13 +269,15 @@ void TestCassettes::storedBodies()
     QFETCH(QByteArray, body);
     QFETCH(QByteArray, contentEncoding);
     QFETCH(QString, source);
-    QByteArray yaml = "interactions:\n- request: {method: POST, uri: 'https://api.openai.com/v1/chat/completions'}\n"
+    QByteArray yaml = "interactions:\n- request: {method: POST, uri: "
+                      "'https://api.openai.com/v1/chat/completions'}\n"
                       "  response:\n    status: {code: 429, message: Too Many Requests}\n"
                       "    headers:\n      Date: ['Tue, 02 Apr 2024 14:03:49 GMT']\n";
     if (!contentEncoding.isEmpty())
         yaml += "      Content-Encoding: [" + contentEncoding + "]\n";
     yaml += body.startsWith('\n') ? body.mid(1) + "\n" : "    body: " + body + "\n";
-    const Loaded l = loadFiles({ writeFile(QDir(m_dir.path()), QStringLiteral("body.yaml"), yaml) });
+    const Loaded l
+        = loadFiles({ writeFile(QDir(m_dir.path()), QStringLiteral("body.yaml"), yaml) });
     QCOMPARE(l.reports.front().records, std::int64_t(1));
     QCOMPARE(l.store->status(0), 429);
     QCOMPARE(QString::fromLatin1(sourceName(l.store->source(0)).data()), source);
@@ -222,14 +287,19 @@ void TestCassettes::reqLlmHeaderArraysAndCapturedAt()
 {
     // the other ReqLLM variant: header values as arrays, captured_at, a {"b64": …} body
     const QByteArray body = QByteArray(R"({"error":{"code":"rate_limit_exceeded"}})").toBase64();
-    const QByteArray fixture = "{\n  \"request\": {\"method\": \"POST\", \"url\": \"https://api.openai.com/v1/responses\"},\n"
-                               "  \"response\": {\"status\": 429, \"headers\": {\"date\": [\"Tue, 07 Oct 2025 13:56:56 GMT\"],\n"
-                               "    \"x-ratelimit-limit-requests\": [\"500\"], \"retry-after\": [\"7\"]}, \"body\": {\"b64\": \""
-            + body + "\"}},\n  \"captured_at\": \"2025-10-07T13:57:00.250Z\"\n}\n";
-    const Loaded l = loadFiles({ writeFile(QDir(m_dir.path()), QStringLiteral("reqllm.json"), fixture) });
+    const QByteArray fixture = "{\n  \"request\": {\"method\": \"POST\", \"url\": "
+                               "\"https://api.openai.com/v1/responses\"},\n"
+                               "  \"response\": {\"status\": 429, \"headers\": {\"date\": [\"Tue, "
+                               "07 Oct 2025 13:56:56 GMT\"],\n"
+                               "    \"x-ratelimit-limit-requests\": [\"500\"], \"retry-after\": "
+                               "[\"7\"]}, \"body\": {\"b64\": \""
+        + body + "\"}},\n  \"captured_at\": \"2025-10-07T13:57:00.250Z\"\n}\n";
+    const Loaded l
+        = loadFiles({ writeFile(QDir(m_dir.path()), QStringLiteral("reqllm.json"), fixture) });
     QCOMPARE(l.reports.front().format, QStringLiteral("reqllm"));
     QCOMPARE(l.store->size(), std::size_t(1));
-    QCOMPARE(QString::fromStdString(formatUtcMs(l.store->timeMs(0))), QStringLiteral("2025-10-07T13:57:00.250Z")); // not Date
+    QCOMPARE(QString::fromStdString(formatUtcMs(l.store->timeMs(0))),
+        QStringLiteral("2025-10-07T13:57:00.250Z")); // not Date
     QCOMPARE(l.store->source(0), RejectionSource::RateLimited);
     QCOMPARE(l.store->serverLimit(0), 500);
     QCOMPARE(l.store->retryAfterMs(0), 7000);
@@ -241,15 +311,18 @@ void TestCassettes::yamlThatIsNotACassetteIsNotALog()
     const InputReport &r = l.reports.front();
     QVERIFY(r.failed());
     QVERIFY(r.notALog);
-    QVERIFY2(r.fatal.startsWith(QLatin1String("not a log: YAML, but not a cassette")), qPrintable(r.fatal));
+    QVERIFY2(r.fatal.startsWith(QLatin1String("not a log: YAML, but not a cassette")),
+        qPrintable(r.fatal));
     QVERIFY(r.errors.empty()); // one message, not one per line
 }
 
 void TestCassettes::summarizeReadsAllTen()
 {
-    const QStringList files = QDir(fixture(QStringLiteral("llm"))).entryList(QDir::Files, QDir::Name);
+    const QStringList files
+        = QDir(fixture(QStringLiteral("llm"))).entryList(QDir::Files, QDir::Name);
     QCOMPARE(files.size(), 10);
-    QStringList args { QStringLiteral("summarize"), QStringLiteral("--format"), QStringLiteral("json") };
+    QStringList args { QStringLiteral("summarize"), QStringLiteral("--format"),
+        QStringLiteral("json") };
     for (const QString &f : files)
         args << fixture(QStringLiteral("llm/") + f);
     QProcess p;
@@ -281,12 +354,17 @@ void TestCassettes::detailShowsTheDecodedGzipBody()
     const QByteArray raw = RawRecordReader::read(*l.store, second, &error);
     QVERIFY2(!raw.isEmpty(), qPrintable(error));
     attachRawRecord(info, raw, Redactor::builtIn());
-    QVERIFY2(info.raw.contains(QRegularExpression(QStringLiteral("!!binary, gzip → [0-9,]+ bytes of JSON"))), qPrintable(info.raw));
-    QVERIFY2(info.raw.contains(QLatin1String("\"total_tokens\"")), qPrintable(info.raw)); // the inflated body
+    QVERIFY2(info.raw.contains(
+                 QRegularExpression(QStringLiteral("!!binary, gzip → [0-9,]+ bytes of JSON"))),
+        qPrintable(info.raw));
+    QVERIFY2(info.raw.contains(QLatin1String("\"total_tokens\"")),
+        qPrintable(info.raw)); // the inflated body
     QVERIFY(!info.raw.contains(QLatin1String("H4sI"))); // not the stored base64
     bool limitHeader = false;
     for (const auto &h : info.headers)
-        limitHeader = limitHeader || h.first.compare(QLatin1String("x-ratelimit-limit-requests"), Qt::CaseInsensitive) == 0;
+        limitHeader = limitHeader
+            || h.first.compare(QLatin1String("x-ratelimit-limit-requests"), Qt::CaseInsensitive)
+                == 0;
     QVERIFY(limitHeader);
 }
 
@@ -294,11 +372,13 @@ void TestCassettes::detailOfAnHttprrExchangeIsDechunked()
 {
     const Loaded l = loadFiles({ fixture(QStringLiteral("torture/httprr-truncated.httprr")) });
     QCOMPARE(l.store->size(), std::size_t(1));
-    QCOMPARE(l.store->source(0), RejectionSource::RateLimited); // the rules read the de-chunked body
+    QCOMPARE(
+        l.store->source(0), RejectionSource::RateLimited); // the rules read the de-chunked body
     QString error;
     const QByteArray raw = RawRecordReader::read(*l.store, 0, &error);
     QVERIFY2(raw.contains(R"("body_stored":"chunked → 43 bytes of JSON")"), raw.constData());
-    QVERIFY2(raw.contains(R"("body":{"error":{"type":"rate_limit_error"},"x":1})"), raw.constData());
+    QVERIFY2(
+        raw.contains(R"("body":{"error":{"type":"rate_limit_error"},"x":1})"), raw.constData());
 }
 
 void TestCassettes::detailOfAnHttprrExchangeIsRedacted()
@@ -309,7 +389,8 @@ void TestCassettes::detailOfAnHttprrExchangeIsRedacted()
     EventDetailInfo info = describeEvent(*l.store, 0, RuleSet::builtIn());
     QString error;
     attachRawRecord(info, RawRecordReader::read(*l.store, 0, &error), Redactor::builtIn());
-    QVERIFY2(info.raw.contains(QString::fromUtf8("\"body_stored\": \"raw → 261 bytes of JSON\"")), qPrintable(info.raw));
+    QVERIFY2(info.raw.contains(QString::fromUtf8("\"body_stored\": \"raw → 261 bytes of JSON\"")),
+        qPrintable(info.raw));
     QVERIFY2(info.raw.contains(QLatin1String("X-Api-Key")), qPrintable(info.raw));
     QVERIFY2(!info.raw.contains(QLatin1String("test-api-key")), qPrintable(info.raw));
 }

@@ -62,12 +62,24 @@ void TestCli::usageErrors_data()
     QTest::addColumn<QString>("message");
     const QString in = fixture(QStringLiteral("gateway_mix.ndjson"));
     QTest::addRow("no input") << QStringList { QStringLiteral("summarize") } << "no input";
-    QTest::addRow("bad limit") << QStringList { QStringLiteral("summarize"), QStringLiteral("--limit"), QStringLiteral("10/x"), in } << "invalid --limit";
-    QTest::addRow("zero limit") << QStringList { QStringLiteral("summarize"), QStringLiteral("--limit"), QStringLiteral("0"), in } << "invalid --limit";
-    QTest::addRow("bad merge gap") << QStringList { QStringLiteral("summarize"), QStringLiteral("--merge-gap"), QStringLiteral("-1"), in } << "invalid --merge-gap";
-    QTest::addRow("bad format") << QStringList { QStringLiteral("summarize"), QStringLiteral("--format"), QStringLiteral("xml"), in } << "unknown --format";
-    QTest::addRow("bad time") << QStringList { QStringLiteral("summarize"), QStringLiteral("--from"), QStringLiteral("soon"), in } << "invalid --from";
-    QTest::addRow("unknown option") << QStringList { QStringLiteral("summarize"), QStringLiteral("--frobnicate"), in } << "frobnicate";
+    QTest::addRow("bad limit") << QStringList { QStringLiteral("summarize"),
+        QStringLiteral("--limit"), QStringLiteral("10/x"), in }
+                               << "invalid --limit";
+    QTest::addRow("zero limit") << QStringList { QStringLiteral("summarize"),
+        QStringLiteral("--limit"), QStringLiteral("0"), in }
+                                << "invalid --limit";
+    QTest::addRow("bad merge gap") << QStringList { QStringLiteral("summarize"),
+        QStringLiteral("--merge-gap"), QStringLiteral("-1"), in }
+                                   << "invalid --merge-gap";
+    QTest::addRow("bad format") << QStringList { QStringLiteral("summarize"),
+        QStringLiteral("--format"), QStringLiteral("xml"), in }
+                                << "unknown --format";
+    QTest::addRow("bad time") << QStringList { QStringLiteral("summarize"),
+        QStringLiteral("--from"), QStringLiteral("soon"), in }
+                              << "invalid --from";
+    QTest::addRow("unknown option")
+        << QStringList { QStringLiteral("summarize"), QStringLiteral("--frobnicate"), in }
+        << "frobnicate";
 }
 
 void TestCli::usageErrors()
@@ -82,13 +94,21 @@ void TestCli::usageErrors()
 
 void TestCli::badLinesAreReportedButNotFatal()
 {
-    const Run r = run({ QStringLiteral("summarize"), QStringLiteral("--format"), QStringLiteral("json"),
-                        fixture(QStringLiteral("gateway_mix.ndjson")) });
+    const Run r = run({ QStringLiteral("summarize"), QStringLiteral("--format"),
+        QStringLiteral("json"), fixture(QStringLiteral("gateway_mix.ndjson")) });
     QCOMPARE(r.exitCode, 0);
-    QVERIFY2(r.err.contains(fixture(QStringLiteral("gateway_mix.ndjson")) + QStringLiteral(":27: invalid JSON")), qPrintable(r.err));
+    QVERIFY2(r.err.contains(fixture(QStringLiteral("gateway_mix.ndjson"))
+                 + QStringLiteral(":27: invalid JSON")),
+        qPrintable(r.err));
     const QJsonObject j = QJsonDocument::fromJson(r.out).object();
     QCOMPARE(j.value(QStringLiteral("requests")).toInt(), 32);
-    QCOMPARE(j.value(QStringLiteral("inputs")).toArray().at(0).toObject().value(QStringLiteral("skipped")).toInt(), 1);
+    QCOMPARE(j.value(QStringLiteral("inputs"))
+                 .toArray()
+                 .at(0)
+                 .toObject()
+                 .value(QStringLiteral("skipped"))
+                 .toInt(),
+        1);
 }
 
 void TestCli::unreadableInputsExit1AndTheRestIsStillSummarized_data()
@@ -96,16 +116,19 @@ void TestCli::unreadableInputsExit1AndTheRestIsStillSummarized_data()
     QTest::addColumn<QString>("bad");
     QTest::addColumn<QString>("message");
     QTest::addRow("a directory") << m_dir.path() << "is a directory";
-    QTest::addRow("a missing file") << m_dir.filePath(QStringLiteral("nope.ndjson")) << "No such file";
-    QTest::addRow("not a log") << fixture(QStringLiteral("samples/vercel-ai_anthropic-text.chunks.txt")) << "not a log";
+    QTest::addRow("a missing file")
+        << m_dir.filePath(QStringLiteral("nope.ndjson")) << "No such file";
+    QTest::addRow("not a log") << fixture(
+        QStringLiteral("samples/vercel-ai_anthropic-text.chunks.txt"))
+                               << "not a log";
 }
 
 void TestCli::unreadableInputsExit1AndTheRestIsStillSummarized()
 {
     QFETCH(QString, bad);
     QFETCH(QString, message);
-    const Run r = run({ QStringLiteral("summarize"), QStringLiteral("--format"), QStringLiteral("json"), bad,
-                        fixture(QStringLiteral("gateway_mix.ndjson")) });
+    const Run r = run({ QStringLiteral("summarize"), QStringLiteral("--format"),
+        QStringLiteral("json"), bad, fixture(QStringLiteral("gateway_mix.ndjson")) });
     QCOMPARE(r.exitCode, 1);
     const QStringList lines = r.err.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
     const QStringList aboutBad = lines.filter(bad + QLatin1Char(':'));
@@ -120,18 +143,23 @@ void TestCli::outputIsWrittenAtomically()
 {
     const QString out = m_dir.filePath(QStringLiteral("report.json"));
     writeFile(QDir(m_dir.path()), QStringLiteral("report.json"), "old report");
-    const Run r = run({ QStringLiteral("summarize"), QStringLiteral("--format"), QStringLiteral("json"), QStringLiteral("-o"), out,
-                        fixture(QStringLiteral("gateway_mix.ndjson")) });
+    const Run r
+        = run({ QStringLiteral("summarize"), QStringLiteral("--format"), QStringLiteral("json"),
+            QStringLiteral("-o"), out, fixture(QStringLiteral("gateway_mix.ndjson")) });
     QCOMPARE(r.exitCode, 0);
     QVERIFY(r.out.isEmpty());
     QFile f(out);
     QVERIFY(f.open(QIODevice::ReadOnly));
-    QCOMPARE(QJsonDocument::fromJson(f.readAll()).object().value(QStringLiteral("requests")).toInt(), 32);
+    QCOMPARE(
+        QJsonDocument::fromJson(f.readAll()).object().value(QStringLiteral("requests")).toInt(),
+        32);
     // nothing else was left next to it
-    QCOMPARE(QDir(m_dir.path()).entryList(QDir::Files), QStringList { QStringLiteral("report.json") });
+    QCOMPARE(
+        QDir(m_dir.path()).entryList(QDir::Files), QStringList { QStringLiteral("report.json") });
     // a target that cannot be written fails without touching the input
-    const Run bad = run({ QStringLiteral("summarize"), QStringLiteral("-o"), m_dir.filePath(QStringLiteral("no/such/dir/x.md")),
-                          fixture(QStringLiteral("gateway_mix.ndjson")) });
+    const Run bad = run({ QStringLiteral("summarize"), QStringLiteral("-o"),
+        m_dir.filePath(QStringLiteral("no/such/dir/x.md")),
+        fixture(QStringLiteral("gateway_mix.ndjson")) });
     QCOMPARE(bad.exitCode, 1);
     QVERIFY2(bad.err.contains(QStringLiteral("cannot write")), qPrintable(bad.err));
 }
@@ -140,10 +168,13 @@ void TestCli::standardInput()
 {
     QFile f(fixture(QStringLiteral("gateway_mix.ndjson")));
     QVERIFY(f.open(QIODevice::ReadOnly));
-    const Run r = run({ QStringLiteral("summarize"), QStringLiteral("--format"), QStringLiteral("csv"), QStringLiteral("-") }, f.readAll());
+    const Run r = run({ QStringLiteral("summarize"), QStringLiteral("--format"),
+                          QStringLiteral("csv"), QStringLiteral("-") },
+        f.readAll());
     QCOMPARE(r.exitCode, 0);
     const QList<QByteArray> rows = r.out.trimmed().split('\n');
-    QCOMPARE(rows.front(), QByteArray("minute,scope,requests,rejected,RATE_LIMITED,TOOL_ERROR,UNCLASSIFIED,limit"));
+    QCOMPARE(rows.front(),
+        QByteArray("minute,scope,requests,rejected,RATE_LIMITED,TOOL_ERROR,UNCLASSIFIED,limit"));
     // each scope's minutes from its first to its last, empty ones included: Scalekit 10:00-10:03,
     // Anthropic 10:03, Skytells 10:03-10:20, the tool call log's one timed record 10:21
     QCOMPARE(rows.size(), 1 + 4 + 1 + 18 + 1);
@@ -155,13 +186,20 @@ void TestCli::standardInput()
 
 void TestCli::timeRange()
 {
-    const Run r = run({ QStringLiteral("summarize"), QStringLiteral("--format"), QStringLiteral("json"),
-                        QStringLiteral("--from"), QStringLiteral("2026-01-05T10:01:00Z"), QStringLiteral("--to"), QStringLiteral("2026-01-05T10:02:00Z"),
-                        fixture(QStringLiteral("gateway_mix.ndjson")) });
+    const Run r = run({ QStringLiteral("summarize"), QStringLiteral("--format"),
+        QStringLiteral("json"), QStringLiteral("--from"), QStringLiteral("2026-01-05T10:01:00Z"),
+        QStringLiteral("--to"), QStringLiteral("2026-01-05T10:02:00Z"),
+        fixture(QStringLiteral("gateway_mix.ndjson")) });
     QCOMPARE(r.exitCode, 0);
     const QJsonObject j = QJsonDocument::fromJson(r.out).object();
     QCOMPARE(j.value(QStringLiteral("requests")).toInt(), 12);
-    QCOMPARE(j.value(QStringLiteral("inputs")).toArray().at(0).toObject().value(QStringLiteral("records")).toInt(), 12);
+    QCOMPARE(j.value(QStringLiteral("inputs"))
+                 .toArray()
+                 .at(0)
+                 .toObject()
+                 .value(QStringLiteral("records"))
+                 .toInt(),
+        12);
 }
 
 void TestCli::everyFormatFromTheCommandLineProgram_data()
@@ -172,9 +210,12 @@ void TestCli::everyFormatFromTheCommandLineProgram_data()
     QTest::addRow("json on stdout") << "json" << QString() << QByteArray("{");
     QTest::addRow("csv on stdout") << "csv" << QString() << QByteArray("minute,scope,requests");
     QTest::addRow("md on stdout") << "md" << QString() << QByteArray("# ");
-    QTest::addRow("md to a file") << "md" << "r.md" << QByteArray("# ");
-    QTest::addRow("html to a file") << "html" << "r.html" << QByteArray("<!DOCTYPE html>");
-    QTest::addRow("pdf to a file") << "pdf" << "r.pdf" << QByteArray("%PDF-");
+    QTest::addRow("md to a file") << "md"
+                                  << "r.md" << QByteArray("# ");
+    QTest::addRow("html to a file") << "html"
+                                    << "r.html" << QByteArray("<!DOCTYPE html>");
+    QTest::addRow("pdf to a file") << "pdf"
+                                   << "r.pdf" << QByteArray("%PDF-");
 }
 
 // `ratescope` runs the reports that draw nothing itself (QtCore only) and becomes
@@ -210,18 +251,34 @@ void TestCli::onlyReportsThatDrawNeedTheGuiProgram_data()
     QTest::addColumn<bool>("draws");
     const QString in = QStringLiteral("in.ndjson");
     QTest::addRow("md, the default, on stdout") << QStringList { in } << false;
-    QTest::addRow("json") << QStringList { QStringLiteral("--format"), QStringLiteral("json"), in } << false;
+    QTest::addRow("json") << QStringList { QStringLiteral("--format"), QStringLiteral("json"), in }
+                          << false;
     QTest::addRow("--format=csv") << QStringList { QStringLiteral("--format=csv"), in } << false;
-    QTest::addRow("json to a file") << QStringList { QStringLiteral("--format"), QStringLiteral("json"), QStringLiteral("-o"), QStringLiteral("r.json"), in } << false;
-    QTest::addRow("md to a file") << QStringList { QStringLiteral("-o"), QStringLiteral("r.md"), in } << true;
-    QTest::addRow("md to --output=FILE") << QStringList { QStringLiteral("--output=r.md"), in } << true;
-    QTest::addRow("md to -o -") << QStringList { QStringLiteral("-o"), QStringLiteral("-"), in } << false;
-    QTest::addRow("html") << QStringList { QStringLiteral("--format"), QStringLiteral("html"), in } << true;
-    QTest::addRow("pdf") << QStringList { QStringLiteral("--format"), QStringLiteral("pdf"), QStringLiteral("-o"), QStringLiteral("r.pdf"), in } << true;
-    QTest::addRow("a value that looks like an option") << QStringList { QStringLiteral("--rules"), QStringLiteral("--format"), QStringLiteral("pdf"), in } << false;
-    QTest::addRow("an input named --format after --") << QStringList { QStringLiteral("--format"), QStringLiteral("json"), QStringLiteral("--"), QStringLiteral("--format"), QStringLiteral("pdf") } << false;
-    QTest::addRow("-oFILE: unsure, so it may draw") << QStringList { QStringLiteral("--format"), QStringLiteral("json"), QStringLiteral("-or.json"), in } << true;
-    QTest::addRow("--format without a value") << QStringList { in, QStringLiteral("--format") } << true;
+    QTest::addRow("json to a file") << QStringList { QStringLiteral("--format"),
+        QStringLiteral("json"), QStringLiteral("-o"), QStringLiteral("r.json"), in }
+                                    << false;
+    QTest::addRow("md to a file") << QStringList { QStringLiteral("-o"), QStringLiteral("r.md"),
+        in } << true;
+    QTest::addRow("md to --output=FILE")
+        << QStringList { QStringLiteral("--output=r.md"), in } << true;
+    QTest::addRow("md to -o -") << QStringList { QStringLiteral("-o"), QStringLiteral("-"), in }
+                                << false;
+    QTest::addRow("html") << QStringList { QStringLiteral("--format"), QStringLiteral("html"), in }
+                          << true;
+    QTest::addRow("pdf") << QStringList { QStringLiteral("--format"), QStringLiteral("pdf"),
+        QStringLiteral("-o"), QStringLiteral("r.pdf"), in }
+                         << true;
+    QTest::addRow("a value that looks like an option") << QStringList { QStringLiteral("--rules"),
+        QStringLiteral("--format"), QStringLiteral("pdf"), in }
+                                                       << false;
+    QTest::addRow("an input named --format after --") << QStringList { QStringLiteral("--format"),
+        QStringLiteral("json"), QStringLiteral("--"), QStringLiteral("--format"),
+        QStringLiteral("pdf") } << false;
+    QTest::addRow("-oFILE: unsure, so it may draw") << QStringList { QStringLiteral("--format"),
+        QStringLiteral("json"), QStringLiteral("-or.json"), in }
+                                                    << true;
+    QTest::addRow("--format without a value")
+        << QStringList { in, QStringLiteral("--format") } << true;
 }
 
 void TestCli::onlyReportsThatDrawNeedTheGuiProgram()
@@ -290,14 +347,16 @@ void TestCli::firstArgumentThatIsNoCommandOrFile_data()
     QTest::addColumn<QStringList>("args");
     QTest::addColumn<QString>("message");
     const QString in = fixture(QStringLiteral("gateway_mix.ndjson"));
-    QTest::addRow("British spelling") << QStringList { QStringLiteral("summarise"), in }
-        << "ratescope: 'summarise' is not a command or a file; did you mean 'summarize'?\n";
-    QTest::addRow("one letter missing") << QStringList { QStringLiteral("monitr") }
+    QTest::addRow("British spelling") << QStringList { QStringLiteral("summarise"),
+        in } << "ratescope: 'summarise' is not a command or a file; did you mean 'summarize'?\n";
+    QTest::addRow("one letter missing")
+        << QStringList { QStringLiteral("monitr") }
         << "ratescope: 'monitr' is not a command or a file; did you mean 'monitor'?\n";
-    QTest::addRow("capital letter") << QStringList { QStringLiteral("Simulate") }
+    QTest::addRow("capital letter")
+        << QStringList { QStringLiteral("Simulate") }
         << "ratescope: 'Simulate' is not a command or a file; did you mean 'simulate'?\n";
-    QTest::addRow("far from every command") << QStringList { QStringLiteral("frobnicate"), in }
-        << "ratescope: 'frobnicate' is not a command or a file\n";
+    QTest::addRow("far from every command") << QStringList { QStringLiteral("frobnicate"),
+        in } << "ratescope: 'frobnicate' is not a command or a file\n";
     QTest::addRow("a file that does not exist")
         << QStringList { m_dir.filePath(QStringLiteral("nope.ndjson")) }
         << QStringLiteral("ratescope: '%1' is not a command or a file\n")
@@ -330,9 +389,10 @@ void TestCli::noDisplay_data()
     QTest::addRow("the window on a file") << QStringList { in } << QString() << 1;
     QTest::addRow("the window, nothing to open") << QStringList() << QString() << 1;
     QTest::addRow("X11 asked for") << QStringList { in } << "xcb" << 1;
-    QTest::addRow("--help needs none") << QStringList { QStringLiteral("--help") } << QString() << 0;
-    QTest::addRow("summarize needs none") << QStringList { QStringLiteral("summarize"), in }
-                                          << QString() << 0;
+    QTest::addRow("--help needs none")
+        << QStringList { QStringLiteral("--help") } << QString() << 0;
+    QTest::addRow("summarize needs none")
+        << QStringList { QStringLiteral("summarize"), in } << QString() << 0;
 }
 
 void TestCli::noDisplay()
@@ -375,12 +435,11 @@ void TestCli::megabyteFieldsInEveryFormat()
     const QString in = m_dir.filePath(QStringLiteral("megabyte-fields.ndjson"));
     if (!QFile::exists(in)) {
         writeFile(QDir(m_dir.path()), QStringLiteral("megabyte-fields.ndjson"),
-            R"({"timestamp":"2026-01-05T10:00:00Z","status":429,"tool_name":")"
-                + QByteArray(n, 'a') + R"(","provider":")" + QByteArray("ab-").repeated(n / 3)
-                + R"(","client":")" + QByteArray("said: ").repeated(n / 6)
-                + R"(","url":"https://h.example/)" + QByteArray("p?a=").repeated(n / 4)
-                + R"(","body":{"error":{"message":")" + QByteArray("x=y ").repeated(n / 4)
-                + "\"}}}\n");
+            R"({"timestamp":"2026-01-05T10:00:00Z","status":429,"tool_name":")" + QByteArray(n, 'a')
+                + R"(","provider":")" + QByteArray("ab-").repeated(n / 3) + R"(","client":")"
+                + QByteArray("said: ").repeated(n / 6) + R"(","url":"https://h.example/)"
+                + QByteArray("p?a=").repeated(n / 4) + R"(","body":{"error":{"message":")"
+                + QByteArray("x=y ").repeated(n / 4) + "\"}}}\n");
     }
     QTemporaryDir dir;
     QElapsedTimer timer;
@@ -393,7 +452,6 @@ void TestCli::megabyteFieldsInEveryFormat()
     QVERIFY(QFileInfo(dir.filePath(QStringLiteral("r.") + format)).size() > 0);
 }
 
-
 // --limit [SCOPE:][AXIS=]N[/W] repeated, --limits FILE and --scope-by on the gateway mix (hosts
 // acme.scalekit.dev, api.anthropic.com, api.skytells.ai and the tool call log's tool-calls):
 // each scope's requests limit as the JSON says it ("N/W from", "-" none), or the usage error.
@@ -402,8 +460,8 @@ void TestCli::limitsPerScope_data()
     QTest::addColumn<QStringList>("args");
     QTest::addColumn<QByteArray>("limitsFile");
     QTest::addColumn<QStringList>("expected"); // "scope=N/W from" per scope, or "exit 2: text"
-    const QStringList all { "acme.scalekit.dev=-", "api.anthropic.com=-", "api.skytells.ai=3/10 headers",
-        "tool-calls=-" };
+    const QStringList all { "acme.scalekit.dev=-", "api.anthropic.com=-",
+        "api.skytells.ai=3/10 headers", "tool-calls=-" };
     QTest::newRow("reported only") << QStringList {} << QByteArray() << all;
     QTest::newRow("one scope, and reported")
         << QStringList { "--limit", "acme.scalekit.dev:600" } << QByteArray()
@@ -414,7 +472,8 @@ void TestCli::limitsPerScope_data()
         << QStringList { "acme.scalekit.dev=600/60 flag", "api.anthropic.com=600/60 flag",
                "api.skytells.ai=120/60 flag", "tool-calls=600/60 flag" };
     QTest::newRow("limits file") << QStringList {}
-                                 << QByteArray(R"([{"scope":"tool-calls","limit":50,"window":"1h"}])")
+                                 << QByteArray(
+                                        R"([{"scope":"tool-calls","limit":50,"window":"1h"}])")
                                  << QStringList { "acme.scalekit.dev=-", "api.anthropic.com=-",
                                         "api.skytells.ai=3/10 headers", "tool-calls=50/3600 flag" };
     QTest::newRow("scope by all") << QStringList { "--scope-by", "all" } << QByteArray()
@@ -424,8 +483,9 @@ void TestCli::limitsPerScope_data()
         << QStringList { "exit 2: --limit scope \"api.openai.com\" matches no request; the scopes "
                          "seen (by host): acme.scalekit.dev, api.anthropic.com, api.skytells.ai, "
                          "tool-calls" };
-    QTest::newRow("bad axis") << QStringList { "--limit", "bytes=5" } << QByteArray()
-                              << QStringList { "exit 2: invalid --limit \"bytes=5\": unknown axis" };
+    QTest::newRow("bad axis") << QStringList {
+        "--limit", "bytes=5"
+    } << QByteArray() << QStringList { "exit 2: invalid --limit \"bytes=5\": unknown axis" };
     QTest::newRow("bad scope-by") << QStringList { "--scope-by", "model" } << QByteArray()
                                   << QStringList { "exit 2: invalid --scope-by \"model\"" };
     QTest::newRow("bad limits file") << QStringList {} << QByteArray(R"([{"limit":5,"burst":1}])")
@@ -438,7 +498,8 @@ void TestCli::limitsPerScope()
     QFETCH(QByteArray, limitsFile);
     QFETCH(QStringList, expected);
     if (!limitsFile.isEmpty())
-        args << QStringLiteral("--limits") << writeFile(QDir(m_dir.path()), QStringLiteral("limits.json"), limitsFile);
+        args << QStringLiteral("--limits")
+             << writeFile(QDir(m_dir.path()), QStringLiteral("limits.json"), limitsFile);
     const Run r = run(QStringList { QStringLiteral("summarize"), QStringLiteral("--format"),
                           QStringLiteral("json") }
         + args + QStringList { fixture(QStringLiteral("gateway_mix.ndjson")) });

@@ -8,8 +8,8 @@
 #include "model/filteredview.h"
 #include "model/incidentmodel.h"
 #include "model/tablecopy.h"
-#include "store/rawrecordreader.h"
 #include "runbinary.h"
+#include "store/rawrecordreader.h"
 #include "testutil.h"
 
 #include <QAbstractItemModelTester>
@@ -23,14 +23,36 @@ namespace {
 
 // tests/fixtures/secrets/PROVENANCE.md
 const char *const kSecrets[] = {
-    "sec01-urlpass-Hd8", "sec02-query-Zp4", "sec03-bearer-Qm2x", "sec04-xapikey-Lw9",
-    "sec05-cookiehdr-Rt6", "sec06-harcookie-Vb3", "sec07-jsonbody-Jn5", "sec08-setcookie-Ku7",
-    "sec09-respcookie-Ga2", "sec10-freetext-Pq8", "sec11-freetext-Xs3", "sec12-freetext-Mc6",
-    "sec13-jsonkey-Tf4", "sec14-query-Nd2", "sec15-form-Jw5", "sec16-formparam-Ye1",
-    "sec17-cookietext-Bw5", "sec18-cookietext-Hy9", "sec19-nametext-Ur1", "sec20-ndquery-Wc4",
-    "sec21-toolhdr-Fa8", "sec22-provhdr-Ke2", "sec23-client-Op7", "sec24-ndhdr-Uy6",
-    "sec25-ndcookie-Ii8", "sec26-msgcookie-Dj3", "sec27-ndjsonkey-Lz5", "sec28-said-Qa1",
-    "sec29-setck-Rf4", "sec30 quoted Tg5",
+    "sec01-urlpass-Hd8",
+    "sec02-query-Zp4",
+    "sec03-bearer-Qm2x",
+    "sec04-xapikey-Lw9",
+    "sec05-cookiehdr-Rt6",
+    "sec06-harcookie-Vb3",
+    "sec07-jsonbody-Jn5",
+    "sec08-setcookie-Ku7",
+    "sec09-respcookie-Ga2",
+    "sec10-freetext-Pq8",
+    "sec11-freetext-Xs3",
+    "sec12-freetext-Mc6",
+    "sec13-jsonkey-Tf4",
+    "sec14-query-Nd2",
+    "sec15-form-Jw5",
+    "sec16-formparam-Ye1",
+    "sec17-cookietext-Bw5",
+    "sec18-cookietext-Hy9",
+    "sec19-nametext-Ur1",
+    "sec20-ndquery-Wc4",
+    "sec21-toolhdr-Fa8",
+    "sec22-provhdr-Ke2",
+    "sec23-client-Op7",
+    "sec24-ndhdr-Uy6",
+    "sec25-ndcookie-Ii8",
+    "sec26-msgcookie-Dj3",
+    "sec27-ndjsonkey-Lz5",
+    "sec28-said-Qa1",
+    "sec29-setck-Rf4",
+    "sec30 quoted Tg5",
 };
 constexpr int kSecretCount = int(sizeof(kSecrets) / sizeof(kSecrets[0]));
 
@@ -54,7 +76,6 @@ QStringList leaks(const QString &text)
     }
     return found;
 }
-
 
 } // namespace
 
@@ -87,11 +108,16 @@ void TestCliSecrets::noSecretInAnyReport_data()
     QTest::addRow("json on stdout") << "json" << QString();
     QTest::addRow("md on stdout") << "md" << QString();
     QTest::addRow("csv on stdout") << "csv" << QString();
-    QTest::addRow("json to a file") << "json" << "r.json";
-    QTest::addRow("md to a file") << "md" << "r.md";
-    QTest::addRow("html to a file") << "html" << "r.html";
-    QTest::addRow("csv to a file") << "csv" << "r.csv";
-    QTest::addRow("pdf to a file") << "pdf" << "r.pdf";
+    QTest::addRow("json to a file") << "json"
+                                    << "r.json";
+    QTest::addRow("md to a file") << "md"
+                                  << "r.md";
+    QTest::addRow("html to a file") << "html"
+                                    << "r.html";
+    QTest::addRow("csv to a file") << "csv"
+                                   << "r.csv";
+    QTest::addRow("pdf to a file") << "pdf"
+                                   << "r.pdf";
 }
 
 void TestCliSecrets::noSecretInAnyReport()
@@ -99,7 +125,8 @@ void TestCliSecrets::noSecretInAnyReport()
     QFETCH(QString, format);
     QFETCH(QString, file);
     QTemporaryDir dir;
-    const ReportRun r = runSummarizeReport(format, file.isEmpty() ? QString() : dir.filePath(file), inputs());
+    const ReportRun r
+        = runSummarizeReport(format, file.isEmpty() ? QString() : dir.filePath(file), inputs());
     QCOMPARE(r.exitCode, 0);
     QVERIFY2(leaks(r.err).isEmpty(), qPrintable(r.err));
     if (!file.isEmpty()) {
@@ -184,8 +211,8 @@ void TestCliSecrets::noSecretInTheDetailPane()
         const QByteArray raw = RawRecordReader::read(*l.store, e, &error);
         QVERIFY2(!raw.isEmpty(), qPrintable(error));
         attachRawRecord(info, raw, redactor); // then with the raw record
-        const QString shown = QStringList { info.message, info.errorCode, info.tool,
-            info.provider, info.connection, info.method, info.endpoint, info.file, info.raw }
+        const QString shown = QStringList { info.message, info.errorCode, info.tool, info.provider,
+            info.connection, info.method, info.endpoint, info.file, info.raw }
                                   .join(QLatin1Char('\n'));
         QVERIFY2(leaks(shown).isEmpty(), qPrintable(shown));
     }

@@ -33,13 +33,15 @@ QByteArray TestGolden::format(const Summary &s, const QString &ext)
 void TestGolden::compareWithGolden(const QByteArray &actual, const QString &golden, const char *tag)
 {
     QFile file(QStringLiteral(RATESCOPE_GOLDEN_DIR "/") + golden);
-    QVERIFY2(file.open(QIODevice::ReadOnly), qPrintable(file.fileName() + QStringLiteral(" is missing")));
+    QVERIFY2(file.open(QIODevice::ReadOnly),
+        qPrintable(file.fileName() + QStringLiteral(" is missing")));
     const QByteArray expected = file.readAll();
     if (actual != expected) {
         QFile out(file.fileName() + QStringLiteral(".") + QLatin1String(tag));
         if (out.open(QIODevice::WriteOnly))
             out.write(actual);
-        QFAIL(qPrintable(QStringLiteral("differs from %1; see %1.%2 (diff -u)").arg(file.fileName(), QLatin1String(tag))));
+        QFAIL(qPrintable(QStringLiteral("differs from %1; see %1.%2 (diff -u)")
+                             .arg(file.fileName(), QLatin1String(tag))));
     }
 }
 
@@ -54,20 +56,20 @@ void TestGolden::summaries_data()
     const QString demo = QStringLiteral(RATESCOPE_SOURCE_DIR "/resources/demo");
     for (const char *ext : { "json", "md", "csv" }) {
         QTest::addRow("gateway mix, limit from headers, %s", ext)
-                << fixtures << QStringList { QStringLiteral("gateway_mix.ndjson") } << QString()
-                << QStringLiteral("gateway_mix.") + QLatin1String(ext);
+            << fixtures << QStringList { QStringLiteral("gateway_mix.ndjson") } << QString()
+            << QStringLiteral("gateway_mix.") + QLatin1String(ext);
         QTest::addRow("demo traffic, --limit 600, %s", ext)
-                << demo << QStringList { QStringLiteral("demo.ndjson.gz") } << QStringLiteral("600")
-                << QStringLiteral("demo.") + QLatin1String(ext);
+            << demo << QStringList { QStringLiteral("demo.ndjson.gz") } << QStringLiteral("600")
+            << QStringLiteral("demo.") + QLatin1String(ext);
     }
     QTest::addRow("real captures together, json")
-            << fixtures + QStringLiteral("/samples")
-            << QStringList { QStringLiteral("pygithub_SpecificExceptions.testRateLimitExceeded.txt"),
-                             QStringLiteral("pygithub_SpecificExceptions.testAuthenticatedRateLimitExceeded.txt"),
-                             QStringLiteral("octokit_search-issues.raw-fixture.json"),
-                             QStringLiteral("mitmproxy_chrome.har"),
-                             QStringLiteral("haralyzer_missing_pageref.har") }
-            << QString() << QStringLiteral("captures.json");
+        << fixtures + QStringLiteral("/samples")
+        << QStringList { QStringLiteral("pygithub_SpecificExceptions.testRateLimitExceeded.txt"),
+               QStringLiteral("pygithub_SpecificExceptions.testAuthenticatedRateLimitExceeded.txt"),
+               QStringLiteral("octokit_search-issues.raw-fixture.json"),
+               QStringLiteral("mitmproxy_chrome.har"),
+               QStringLiteral("haralyzer_missing_pageref.har") }
+        << QString() << QStringLiteral("captures.json");
 }
 
 void TestGolden::summaries()

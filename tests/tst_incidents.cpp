@@ -1,6 +1,6 @@
 // summary.md definitions of incidents, rpm, peaks and minutes over the limit, on hand-built stores.
-#include "decode/timestamp.h"
 #include "decode/recorddecoder.h"
+#include "decode/timestamp.h"
 #include "export/summary.h"
 #include "testutil.h"
 
@@ -74,8 +74,8 @@ void TestIncidents::mergeGapBoundary()
     QFETCH(double, gapMinutes);
     QFETCH(std::int64_t, distanceMs);
     QFETCH(int, incidents);
-    const auto s = storeOf({ { kT0, RejectionSource::RateLimited }, { kT0 + 1000, RejectionSource::None },
-                             { kT0 + distanceMs, RejectionSource::ToolError } });
+    const auto s = storeOf({ { kT0, RejectionSource::RateLimited },
+        { kT0 + 1000, RejectionSource::None }, { kT0 + distanceMs, RejectionSource::ToolError } });
     const Summary sum = buildSummary(*s, {}, std::nullopt, gapMinutes);
     QCOMPARE(int(sum.incidents.size()), incidents);
 }
@@ -87,15 +87,20 @@ void TestIncidents::incidentFields()
     for (int i = 0; i < 4; ++i)
         for (int k = 0; k < 10 + i; ++k)
             ev.push_back({ kT0 + i * kMin + 10000 + k * 1000 });
-    ev.push_back({ kT0 + kMin + 5000, RejectionSource::RateLimited, "gmail_fetch_mails", "rate limit exceeded", 12000 });
-    ev.push_back({ kT0 + 2 * kMin + 59000, RejectionSource::RateLimited, "gmail_send", "rate limit exceeded", 30500 });
-    ev.push_back({ kT0 + 2 * kMin + 1000, RejectionSource::ToolError, "hubspot_contacts", "You have reached your secondly limit." });
+    ev.push_back({ kT0 + kMin + 5000, RejectionSource::RateLimited, "gmail_fetch_mails",
+        "rate limit exceeded", 12000 });
+    ev.push_back({ kT0 + 2 * kMin + 59000, RejectionSource::RateLimited, "gmail_send",
+        "rate limit exceeded", 30500 });
+    ev.push_back({ kT0 + 2 * kMin + 1000, RejectionSource::ToolError, "hubspot_contacts",
+        "You have reached your secondly limit." });
     const auto s = storeOf(ev);
     const Summary sum = buildSummary(*s, {}, LimitSpec { 11, 60, false }, 5);
     QCOMPARE(sum.incidents.size(), std::size_t(1));
     const Incident &inc = sum.incidents.front();
-    QCOMPARE(QString::fromStdString(formatUtcMs(inc.startMs)), QStringLiteral("2026-01-05T10:01:05.000Z"));
-    QCOMPARE(QString::fromStdString(formatUtcMs(inc.endMs)), QStringLiteral("2026-01-05T10:02:59.000Z"));
+    QCOMPARE(QString::fromStdString(formatUtcMs(inc.startMs)),
+        QStringLiteral("2026-01-05T10:01:05.000Z"));
+    QCOMPARE(
+        QString::fromStdString(formatUtcMs(inc.endMs)), QStringLiteral("2026-01-05T10:02:59.000Z"));
     // minutes 10:01 and 10:02: 11 + 1 rejection, 12 + 2 rejections
     QCOMPARE(inc.requests, std::int64_t(11 + 1 + 12 + 2));
     QCOMPARE(inc.peakRpm, std::int64_t(14));
@@ -114,10 +119,12 @@ void TestIncidents::incidentFields()
 
 void TestIncidents::dominantSourceTies()
 {
-    const auto s = storeOf({ { kT0, RejectionSource::Unclassified }, { kT0 + 1, RejectionSource::ToolError },
-                             { kT0 + 2, RejectionSource::Unclassified }, { kT0 + 3, RejectionSource::ToolError } });
+    const auto s
+        = storeOf({ { kT0, RejectionSource::Unclassified }, { kT0 + 1, RejectionSource::ToolError },
+            { kT0 + 2, RejectionSource::Unclassified }, { kT0 + 3, RejectionSource::ToolError } });
     const Summary sum = buildSummary(*s, {}, std::nullopt, 5);
-    QCOMPARE(sum.incidents.front().dominant, RejectionSource::ToolError); // tie: TOOL_ERROR before UNCLASSIFIED
+    QCOMPARE(sum.incidents.front().dominant,
+        RejectionSource::ToolError); // tie: TOOL_ERROR before UNCLASSIFIED
 }
 
 void TestIncidents::topListsAreCappedAndTieBrokenByName()
@@ -140,11 +147,14 @@ void TestIncidents::topListsAreCappedAndTieBrokenByName()
 
 void TestIncidents::peakTiesGoToTheEarliestMinute()
 {
-    const auto s = storeOf({ { kT0 + 5 * kMin }, { kT0 + 5 * kMin + 1 }, { kT0 + kMin }, { kT0 + kMin + 59999 } });
+    const auto s = storeOf(
+        { { kT0 + 5 * kMin }, { kT0 + 5 * kMin + 1 }, { kT0 + kMin }, { kT0 + kMin + 59999 } });
     const Summary sum = buildSummary(*s, {}, std::nullopt, 5);
     QCOMPARE(*sum.peakRpm, std::int64_t(2));
-    QCOMPARE(QString::fromStdString(formatUtcMinute(*sum.peakMinuteMs)), QStringLiteral("2026-01-05T10:01:00Z"));
-    QCOMPARE(QString::fromStdString(formatUtcMs(*sum.spanStartMs)), QStringLiteral("2026-01-05T10:01:00.000Z"));
+    QCOMPARE(QString::fromStdString(formatUtcMinute(*sum.peakMinuteMs)),
+        QStringLiteral("2026-01-05T10:01:00Z"));
+    QCOMPARE(QString::fromStdString(formatUtcMs(*sum.spanStartMs)),
+        QStringLiteral("2026-01-05T10:01:00.000Z"));
     QCOMPARE(sum.minutesOverLimit, std::int64_t(0)); // no limit
 }
 
@@ -183,11 +193,13 @@ void TestIncidents::minutesOverLimit()
 
 void TestIncidents::farApartTimesStaySparse()
 {
-    const auto s = storeOf({ { -86400000LL * 365 * 10, RejectionSource::RateLimited }, { kT0 }, { 4102444800000LL, RejectionSource::RateLimited } });
+    const auto s = storeOf({ { -86400000LL * 365 * 10, RejectionSource::RateLimited }, { kT0 },
+        { 4102444800000LL, RejectionSource::RateLimited } });
     const Summary sum = buildSummary(*s, {}, std::nullopt, 5);
     QCOMPARE(sum.minutes.size(), std::size_t(3));
     QCOMPARE(sum.incidents.size(), std::size_t(2));
-    QCOMPARE(QString::fromStdString(formatUtcMs(*sum.spanStartMs)), QStringLiteral("1960-01-04T00:00:00.000Z"));
+    QCOMPARE(QString::fromStdString(formatUtcMs(*sum.spanStartMs)),
+        QStringLiteral("1960-01-04T00:00:00.000Z"));
 }
 
 static void compareIncidents(const std::vector<Incident> &got, const std::vector<Incident> &want)
@@ -234,18 +246,25 @@ void TestIncidents::growingGivesTheSameIncidents()
     QFETCH(bool, onlySome);
     // ~1,200 events over ~3 hours, in time order (ties included): quiet stretches longer than
     // the merge gap, bursts of all three sources, tools, messages and Retry-After that change
-    const char *tools[] = { "gmail_fetch_mails", "slack_send_message", "hubspot_search", "jira_create" };
+    const char *tools[]
+        = { "gmail_fetch_mails", "slack_send_message", "hubspot_search", "jira_create" };
     const char *messages[] = { "", "rate limit exceeded", "quota exceeded", "slow down" };
     std::vector<Ev> ev;
     std::uint32_t x = 12345;
     auto next = [&x] { return x = x * 1103515245u + 12345u, (x >> 16) & 0x7fff; };
     std::int64_t t = kT0;
     for (int i = 0; i < 1200; ++i) {
-        t += (i % 300 == 299) ? 7 * kMin : std::int64_t(next() % 9000); // a gap of 7 min now and then
+        t += (i % 300 == 299) ? 7 * kMin
+                              : std::int64_t(next() % 9000); // a gap of 7 min now and then
         const int r = int(next() % 10);
-        const RejectionSource src = r < 6 ? RejectionSource::None : r < 8 ? RejectionSource::RateLimited : r < 9 ? RejectionSource::ToolError : RejectionSource::Unclassified;
-        ev.push_back({ t, src, tools[next() % 4], src == RejectionSource::None ? "" : messages[next() % 4],
-            src != RejectionSource::None && next() % 3 == 0 ? std::int32_t(next() % 60) * 1000 : -1 });
+        const RejectionSource src = r < 6 ? RejectionSource::None
+            : r < 8                       ? RejectionSource::RateLimited
+            : r < 9                       ? RejectionSource::ToolError
+                                          : RejectionSource::Unclassified;
+        ev.push_back(
+            { t, src, tools[next() % 4], src == RejectionSource::None ? "" : messages[next() % 4],
+                src != RejectionSource::None && next() % 3 == 0 ? std::int32_t(next() % 60) * 1000
+                                                                : -1 });
     }
     const auto full = storeOf(ev);
     EventSubset kept;
@@ -280,8 +299,9 @@ void TestIncidents::growingGivesTheSameIncidents()
 // told to find the incidents again (and then they are right).
 void TestIncidents::aLateRejectionIsNotGrown()
 {
-    const auto s = storeOf({ { kT0, RejectionSource::RateLimited }, { kT0 + 2 * kMin, RejectionSource::RateLimited },
-        { kT0 + kMin, RejectionSource::ToolError } });
+    const auto s = storeOf(
+        { { kT0, RejectionSource::RateLimited }, { kT0 + 2 * kMin, RejectionSource::RateLimited },
+            { kT0 + kMin, RejectionSource::ToolError } });
     const EventSubset firstTwo { 0, 1 };
     const auto before = findIncidents(*s, countBuckets(*s, kMin, &firstTwo), 5.0, &firstTwo);
     QCOMPARE(before.size(), std::size_t(1));

@@ -12,12 +12,13 @@ namespace {
 
 QByteArray rec(int i, const char *extra = "")
 {
-    return QStringLiteral(R"({"timestamp":"2026-01-05T10:%1:%2.000Z","status":%3,"tool_name":"gmail_fetch_mails"%4})")
-            .arg(i / 60 % 60, 2, 10, QLatin1Char('0'))
-            .arg(i % 60, 2, 10, QLatin1Char('0'))
-            .arg(i % 10 == 0 ? 429 : 200)
-            .arg(QLatin1String(extra))
-            .toUtf8();
+    return QStringLiteral(
+        R"({"timestamp":"2026-01-05T10:%1:%2.000Z","status":%3,"tool_name":"gmail_fetch_mails"%4})")
+        .arg(i / 60 % 60, 2, 10, QLatin1Char('0'))
+        .arg(i % 60, 2, 10, QLatin1Char('0'))
+        .arg(i % 10 == 0 ? 429 : 200)
+        .arg(QLatin1String(extra))
+        .toUtf8();
 }
 
 QByteArray gzip(const QByteArray &in)
@@ -77,20 +78,25 @@ void TestLoader::framing_data()
     QTest::addRow("LF") << three << false << "ndjson" << 3 << 0;
     QTest::addRow("CRLF") << QByteArray(three).replace("\n", "\r\n") << false << "ndjson" << 3 << 0;
     QTest::addRow("no final newline") << three.chopped(1) << false << "ndjson" << 3 << 0;
-    QTest::addRow("blank and whitespace-only lines") << "\n  \n" + rec(0) + "\n\t\n\n" + rec(1) + "\n \r\n" << false << "ndjson" << 2 << 0;
+    QTest::addRow("blank and whitespace-only lines") << "\n  \n" + rec(0) + "\n\t\n\n" + rec(1)
+            + "\n \r\n" << false << "ndjson" << 2 << 0;
     QTest::addRow("UTF-8 BOM") << "\xEF\xBB\xBF" + three << false << "ndjson" << 3 << 0;
     QTest::addRow("empty file") << QByteArray() << false << "ndjson" << 0 << 0;
     QTest::addRow("gzip") << three << true << "ndjson" << 3 << 0;
-    QTest::addRow("JSON array on one line") << "[" + rec(0) + "," + rec(1) + "]" << false << "json" << 2 << 0;
-    QTest::addRow("pretty JSON array") << "[\n  " + rec(0) + ",\n  " + rec(1) + "\n]\n" << false << "json" << 2 << 0;
-    QTest::addRow("gzip of a pretty JSON array") << "[\n  " + rec(0) + ",\n  " + rec(1) + "\n]\n" << true << "json" << 2 << 0;
-    QTest::addRow("API page of tool call logs")
-            << QByteArray(R"({"tool_call_logs":[{"id":"tcl_1","tool_name":"gmail_fetch_mails","status":"success","started_at":"2026-01-05T10:00:00Z"},)"
-                          R"({"id":"tcl_2","tool_name":"slack_send_message","status":"platform_error","error_code":"RATE_LIMITED","started_at":"2026-01-05T10:00:01Z"}],"next_page_token":"x"})")
-            << false << "json" << 2 << 0;
+    QTest::addRow("JSON array on one line")
+        << "[" + rec(0) + "," + rec(1) + "]" << false << "json" << 2 << 0;
+    QTest::addRow("pretty JSON array") << "[\n  " + rec(0) + ",\n  " + rec(1) + "\n]\n"
+                                       << false << "json" << 2 << 0;
+    QTest::addRow("gzip of a pretty JSON array") << "[\n  " + rec(0) + ",\n  " + rec(1) + "\n]\n"
+                                                 << true << "json" << 2 << 0;
+    QTest::addRow("API page of tool call logs") << QByteArray(
+        R"({"tool_call_logs":[{"id":"tcl_1","tool_name":"gmail_fetch_mails","status":"success","started_at":"2026-01-05T10:00:00Z"},)"
+        R"({"id":"tcl_2","tool_name":"slack_send_message","status":"platform_error","error_code":"RATE_LIMITED","started_at":"2026-01-05T10:00:01Z"}],"next_page_token":"x"})")
+                                                << false << "json" << 2 << 0;
     QTest::addRow("pretty API page")
-            << QByteArray("{\n  \"tool_call_logs\": [\n    {\"id\": \"tcl_1\", \"started_at\": \"2026-01-05T10:00:00Z\"}\n  ],\n  \"next_page_token\": null\n}\n")
-            << false << "json" << 1 << 0;
+        << QByteArray("{\n  \"tool_call_logs\": [\n    {\"id\": \"tcl_1\", \"started_at\": "
+                      "\"2026-01-05T10:00:00Z\"}\n  ],\n  \"next_page_token\": null\n}\n")
+        << false << "json" << 1 << 0;
 }
 
 void TestLoader::framing()
@@ -100,8 +106,8 @@ void TestLoader::framing()
     QFETCH(QString, format);
     QFETCH(int, records);
     QFETCH(int, skipped);
-    const QString path = writeFile(QDir(m_dir.path()), QStringLiteral("framing.log") + (gz ? ".gz" : ""),
-                                   gz ? gzip(content) : content);
+    const QString path = writeFile(QDir(m_dir.path()),
+        QStringLiteral("framing.log") + (gz ? ".gz" : ""), gz ? gzip(content) : content);
     const Loaded l = loadFiles({ path });
     const InputReport &r = l.reports.front();
     QVERIFY2(!r.failed(), qPrintable(r.fatal));
@@ -116,13 +122,16 @@ void TestLoader::brokenLinesAreLocatedAndTheRestKept()
     QByteArray content;
     for (int i = 0; i < 10; ++i) {
         if (i == 1)
-            content += R"({"timestamp":"2026-01-05T10:00:00Z","status":42)" "\n"; // cut short
+            content += R"({"timestamp":"2026-01-05T10:00:00Z","status":42)"
+                       "\n"; // cut short
         else if (i == 4)
             content += "not json at all\n";
         else if (i == 6)
-            content += R"({"status":429,"tool_name":"x"})" "\n"; // no time
+            content += R"({"status":429,"tool_name":"x"})"
+                       "\n"; // no time
         else if (i == 8)
-            content += R"({"timestamp":"yesterday","status":200})" "\n";
+            content += R"({"timestamp":"yesterday","status":200})"
+                       "\n";
         else
             content += rec(i) + "\n";
     }
@@ -134,12 +143,14 @@ void TestLoader::brokenLinesAreLocatedAndTheRestKept()
     QCOMPARE(r.skipped, 4);
     QCOMPARE(r.errors.size(), std::size_t(4));
     QCOMPARE(r.errors[0].line, 2u);
-    QVERIFY2(r.errors[0].message.contains(QStringLiteral("invalid JSON")), qPrintable(r.errors[0].message));
+    QVERIFY2(r.errors[0].message.contains(QStringLiteral("invalid JSON")),
+        qPrintable(r.errors[0].message));
     QCOMPARE(r.errors[1].line, 5u);
     QCOMPARE(r.errors[2].line, 7u);
     QVERIFY(r.errors[2].message.startsWith(QStringLiteral("no time")));
     QCOMPARE(r.errors[3].line, 9u);
-    QVERIFY2(r.errors[3].message.contains(QStringLiteral("yesterday")), qPrintable(r.errors[3].message));
+    QVERIFY2(
+        r.errors[3].message.contains(QStringLiteral("yesterday")), qPrintable(r.errors[3].message));
     // origins point at the right lines
     QCOMPARE(l.store->line(0), 1u);
     QCOMPARE(l.store->line(1), 3u);
@@ -147,15 +158,27 @@ void TestLoader::brokenLinesAreLocatedAndTheRestKept()
 
 void TestLoader::duplicatesAcrossFiles()
 {
-    const QByteArray a = QByteArray(R"({"id":"tcl_1","started_at":"2026-01-05T10:00:00Z"})" "\n")
-            + R"({"id":"tcl_2","started_at":"2026-01-05T10:00:01Z"})" "\n"
-            + R"({"id":"tcl_1","started_at":"2026-01-05T10:00:02Z"})" "\n" // repeat in the same file
-            + R"({"started_at":"2026-01-05T10:00:03Z"})" "\n" + R"({"started_at":"2026-01-05T10:00:03Z"})" "\n"; // no id: never duplicates
-    const QByteArray b = QByteArray(R"({"id":"tcl_2","started_at":"2026-01-05T10:00:01Z"})" "\n")
-            + R"({"id":"tcl_3","started_at":"2026-01-05T10:00:04Z"})" "\n" + R"({"id":7,"started_at":"2026-01-05T10:00:05Z"})" "\n"
-            + R"({"id":7,"started_at":"2026-01-05T10:00:05Z"})" "\n"; // numeric ids are not string ids
+    const QByteArray a = QByteArray(R"({"id":"tcl_1","started_at":"2026-01-05T10:00:00Z"})"
+                                    "\n")
+        + R"({"id":"tcl_2","started_at":"2026-01-05T10:00:01Z"})"
+          "\n"
+        + R"({"id":"tcl_1","started_at":"2026-01-05T10:00:02Z"})"
+          "\n" // repeat in the same file
+        + R"({"started_at":"2026-01-05T10:00:03Z"})"
+          "\n"
+        + R"({"started_at":"2026-01-05T10:00:03Z"})"
+          "\n"; // no id: never duplicates
+    const QByteArray b = QByteArray(R"({"id":"tcl_2","started_at":"2026-01-05T10:00:01Z"})"
+                                    "\n")
+        + R"({"id":"tcl_3","started_at":"2026-01-05T10:00:04Z"})"
+          "\n"
+        + R"({"id":7,"started_at":"2026-01-05T10:00:05Z"})"
+          "\n"
+        + R"({"id":7,"started_at":"2026-01-05T10:00:05Z"})"
+          "\n"; // numeric ids are not string ids
     const QDir dir(m_dir.path());
-    const Loaded l = loadFiles({ writeFile(dir, QStringLiteral("a.ndjson"), a), writeFile(dir, QStringLiteral("b.ndjson"), b) });
+    const Loaded l = loadFiles({ writeFile(dir, QStringLiteral("a.ndjson"), a),
+        writeFile(dir, QStringLiteral("b.ndjson"), b) });
     QCOMPARE(l.reports[0].records, 4);
     QCOMPARE(l.reports[0].duplicates, 1);
     QCOMPARE(l.reports[1].records, 3);
@@ -214,13 +237,15 @@ void TestLoader::gzipTruncatedKeepsWhatWasRead()
     for (int i = 0; i < 2000; ++i)
         content += rec(i) + "\n";
     const QByteArray gz = gzip(content);
-    const QString path = writeFile(QDir(m_dir.path()), QStringLiteral("cut.ndjson.gz"), gz.left(gz.size() / 2));
+    const QString path
+        = writeFile(QDir(m_dir.path()), QStringLiteral("cut.ndjson.gz"), gz.left(gz.size() / 2));
     const Loaded l = loadFiles({ path });
     const InputReport &r = l.reports.front();
     QVERIFY(!r.failed());
     QVERIFY2(r.records > 100 && r.records < 2000, qPrintable(QString::number(r.records)));
     QVERIFY(!r.errors.empty());
-    QVERIFY2(r.errors.back().message.contains(QStringLiteral("truncated gzip")), qPrintable(r.errors.back().message));
+    QVERIFY2(r.errors.back().message.contains(QStringLiteral("truncated gzip")),
+        qPrintable(r.errors.back().message));
 }
 
 // A gzip cut short is read up to the last byte its compressed part inflates to, however the
@@ -286,9 +311,16 @@ void TestLoader::inputsThatAreNotLogs_data()
     QTest::addColumn<QByteArray>("content"); // null: do not create
     QTest::addColumn<QString>("message");
     QTest::addRow("missing file") << "missing.ndjson" << QByteArray() << "No such file";
-    QTest::addRow("binary file") << "binary.bin" << QByteArray("\x7f" "ELF\x02\x01\x01\0\0\0\0\0\0\0\0\0", 16) << "binary";
-    QTest::addRow("text that is not JSON") << "prose.txt" << QByteArray("Dear team,\nthe API said 429.\n") << "not a log";
-    QTest::addRow("JSON without any time") << "chunks.ndjson" << QByteArray("{\"type\":\"ping\"}\n{\"type\":\"ping\"}\n") << "not a log";
+    QTest::addRow("binary file") << "binary.bin"
+                                 << QByteArray("\x7f"
+                                               "ELF\x02\x01\x01\0\0\0\0\0\0\0\0\0",
+                                        16)
+                                 << "binary";
+    QTest::addRow("text that is not JSON")
+        << "prose.txt" << QByteArray("Dear team,\nthe API said 429.\n") << "not a log";
+    QTest::addRow("JSON without any time")
+        << "chunks.ndjson" << QByteArray("{\"type\":\"ping\"}\n{\"type\":\"ping\"}\n")
+        << "not a log";
 }
 
 void TestLoader::inputsThatAreNotLogs()
@@ -296,7 +328,8 @@ void TestLoader::inputsThatAreNotLogs()
     QFETCH(QString, name);
     QFETCH(QByteArray, content);
     QFETCH(QString, message);
-    const QString path = content.isNull() ? QDir(m_dir.path()).filePath(name) : writeFile(QDir(m_dir.path()), name, content);
+    const QString path = content.isNull() ? QDir(m_dir.path()).filePath(name)
+                                          : writeFile(QDir(m_dir.path()), name, content);
     const Loaded l = loadFiles({ path });
     QVERIFY(l.reports.front().failed());
     QVERIFY2(l.reports.front().fatal.contains(message), qPrintable(l.reports.front().fatal));
@@ -305,9 +338,12 @@ void TestLoader::inputsThatAreNotLogs()
 
 void TestLoader::invalidUtf8IsReplacedAndKept()
 {
-    const QByteArray line = R"({"timestamp":"2026-01-05T10:00:00Z","status":429,"body":{"error_id":"RATE_LIMITED","message":"bad )"
-                            "\xff\xfe" R"( bytes"}})";
-    const QString path = writeFile(QDir(m_dir.path()), QStringLiteral("utf8.ndjson"), line + "\n" + rec(1) + "\n");
+    const QByteArray line
+        = R"({"timestamp":"2026-01-05T10:00:00Z","status":429,"body":{"error_id":"RATE_LIMITED","message":"bad )"
+          "\xff\xfe"
+          R"( bytes"}})";
+    const QString path
+        = writeFile(QDir(m_dir.path()), QStringLiteral("utf8.ndjson"), line + "\n" + rec(1) + "\n");
     const Loaded l = loadFiles({ path });
     QCOMPARE(l.reports.front().records, 2);
     QCOMPARE(l.store->source(0), RejectionSource::RateLimited);
@@ -323,9 +359,11 @@ void TestLoader::repairedDocumentReadsBackEachRecord()
     const QByteArray bad = "\xff\xfe\xfd";
     QByteArray har = R"({"log": {"version": "1.2", "entries": [)";
     for (int i = 0; i < 3; ++i) {
-        har += (i ? ",\n" : "\n") + QByteArray(R"({"startedDateTime": "2026-01-05T10:00:0)") + QByteArray::number(i)
-                + R"(Z", "request": {"method": "GET", "url": "https://api.example.com/e)" + QByteArray::number(i)
-                + R"("}, "response": {"status": 200, "content": {"text": "x )" + bad + R"("}}})";
+        har += (i ? ",\n" : "\n") + QByteArray(R"({"startedDateTime": "2026-01-05T10:00:0)")
+            + QByteArray::number(i)
+            + R"(Z", "request": {"method": "GET", "url": "https://api.example.com/e)"
+            + QByteArray::number(i) + R"("}, "response": {"status": 200, "content": {"text": "x )"
+            + bad + R"("}}})";
     }
     har += "\n]}}\n";
     const QString path = writeFile(QDir(m_dir.path()), QStringLiteral("bad-utf8.har"), har);
@@ -335,8 +373,9 @@ void TestLoader::repairedDocumentReadsBackEachRecord()
         QString why;
         const QByteArray raw = RawRecordReader::read(*l.store, i, &why);
         QVERIFY2(why.isEmpty(), qPrintable(why));
-        QVERIFY2(raw.startsWith(R"({"startedDateTime": "2026-01-05T10:00:0)" + QByteArray::number(int(i))),
-                 raw.left(80).constData());
+        QVERIFY2(raw.startsWith(
+                     R"({"startedDateTime": "2026-01-05T10:00:0)" + QByteArray::number(int(i))),
+            raw.left(80).constData());
         QVERIFY(raw.contains("api.example.com/e" + QByteArray::number(int(i))));
     }
 }
@@ -364,15 +403,31 @@ void TestLoader::shapesPerRecord_data()
     QTest::addColumn<QString>("time");
 
     QTest::addRow("status_code as string, ts in epoch seconds")
-            << QByteArray(R"({"ts":1767609727,"status_code":"429","tool":"slack_send_message"})") << 429 << "slack_send_message" << "slack" << "2026-01-05T10:42:07.000Z";
-    QTest::addRow("response.status, @timestamp in ms")
-            << QByteArray(R"({"@timestamp":1767609727120,"response":{"status":503,"headers":[{"name":"Retry-After","value":"3"}]}})") << 503 << "" << "" << "2026-01-05T10:42:07.120Z";
-    QTest::addRow("statusCode float, explicit provider")
-            << QByteArray(R"({"time":"2026-01-05 10:42:07.1239+05:30","statusCode":429.0,"tool_name":"gmail_fetch_mails","provider":"google"})") << 429 << "gmail_fetch_mails" << "google" << "2026-01-05T05:12:07.123Z";
-    QTest::addRow("tool call log record")
-            << QByteArray(R"({"id":"tcl_9","tool_name":"hubspot_contacts_list","status":"provider_error","duration_ms":"31.5","started_at":"2026-01-05T10:42:07Z"})") << -1 << "hubspot_contacts_list" << "hubspot" << "2026-01-05T10:42:07.000Z";
-    QTest::addRow("nock rawHeaders in a generic line, date key as HTTP-date")
-            << QByteArray(R"({"date":"Mon, 05 Jan 2026 10:42:07 GMT","status":200,"rawHeaders":["X-RateLimit-Limit","60"]})") << 200 << "" << "" << "2026-01-05T10:42:07.000Z";
+        << QByteArray(R"({"ts":1767609727,"status_code":"429","tool":"slack_send_message"})") << 429
+        << "slack_send_message"
+        << "slack"
+        << "2026-01-05T10:42:07.000Z";
+    QTest::addRow("response.status, @timestamp in ms") << QByteArray(
+        R"({"@timestamp":1767609727120,"response":{"status":503,"headers":[{"name":"Retry-After","value":"3"}]}})")
+                                                       << 503 << ""
+                                                       << ""
+                                                       << "2026-01-05T10:42:07.120Z";
+    QTest::addRow("statusCode float, explicit provider") << QByteArray(
+        R"({"time":"2026-01-05 10:42:07.1239+05:30","statusCode":429.0,"tool_name":"gmail_fetch_mails","provider":"google"})")
+                                                         << 429 << "gmail_fetch_mails"
+                                                         << "google"
+                                                         << "2026-01-05T05:12:07.123Z";
+    QTest::addRow("tool call log record") << QByteArray(
+        R"({"id":"tcl_9","tool_name":"hubspot_contacts_list","status":"provider_error","duration_ms":"31.5","started_at":"2026-01-05T10:42:07Z"})")
+                                          << -1 << "hubspot_contacts_list"
+                                          << "hubspot"
+                                          << "2026-01-05T10:42:07.000Z";
+    QTest::addRow("nock rawHeaders in a generic line, date key as HTTP-date") << QByteArray(
+        R"({"date":"Mon, 05 Jan 2026 10:42:07 GMT","status":200,"rawHeaders":["X-RateLimit-Limit","60"]})")
+                                                                              << 200 << ""
+                                                                              << ""
+                                                                              << "2026-01-05T10:42:"
+                                                                                 "07.000Z";
 }
 
 void TestLoader::shapesPerRecord()
@@ -387,7 +442,8 @@ void TestLoader::shapesPerRecord()
     QCOMPARE(l.reports.front().records, 1);
     QCOMPARE(l.store->status(0), status);
     QCOMPARE(QString::fromUtf8(l.store->tool(0).data(), int(l.store->tool(0).size())), tool);
-    QCOMPARE(QString::fromUtf8(l.store->provider(0).data(), int(l.store->provider(0).size())), provider);
+    QCOMPARE(
+        QString::fromUtf8(l.store->provider(0).data(), int(l.store->provider(0).size())), provider);
     QCOMPARE(QString::fromStdString(formatUtcMs(l.store->timeMs(0))), time);
 }
 

@@ -14,15 +14,16 @@ namespace {
 
 QByteArray rec(int second, int status, const QByteArray &tool = "gmail_fetch_mails")
 {
-    QByteArray r = "{\"timestamp\":\"2026-01-05T10:00:"
-        + QByteArray::number(second).rightJustified(2, '0')
+    QByteArray r
+        = "{\"timestamp\":\"2026-01-05T10:00:" + QByteArray::number(second).rightJustified(2, '0')
         + "Z\",\"status\":" + QByteArray::number(status) + ",\"tool_name\":\"" + tool + "\"";
     if (status == 429)
         r += ",\"body\":{\"error\":{\"code\":\"RATE_LIMITED\",\"message\":\"slow down\"}}";
     return r + "}\n";
 }
 
-void append(const QString &path, const QByteArray &bytes, QIODevice::OpenMode mode = QIODevice::Append)
+void append(
+    const QString &path, const QByteArray &bytes, QIODevice::OpenMode mode = QIODevice::Append)
 {
     QFile f(path);
     if (!f.open(mode))
@@ -78,7 +79,8 @@ void TestModelLive::snapshotsFollowAGrowingFile()
     QTRY_COMPARE(shownEvents(session), std::size_t(3));
     const auto result = session.loadResult();
     QCOMPARE(result->paths, QStringList { dir.filePath(QStringLiteral("capture.ndjson")) });
-    QCOMPARE(result->store->filePath(0), dir.filePath(QStringLiteral("capture.ndjson")).toStdString());
+    QCOMPARE(
+        result->store->filePath(0), dir.filePath(QStringLiteral("capture.ndjson")).toStdString());
     QCOMPARE(session.filter().view()->rejected[0], 1); // RATE_LIMITED
     QCOMPARE(result->tools, QStringList { QStringLiteral("gmail_fetch_mails") });
 
@@ -259,7 +261,8 @@ void TestModelLive::listenerRecordsReachTheViews()
     const QString name = session.live().session()->sourceStates().front().name;
     QVERIFY2(name.startsWith(QLatin1String("tcp://127.0.0.1:")), qPrintable(name));
     QTcpSocket socket;
-    socket.connectToHost(QHostAddress::LocalHost, quint16(name.section(QLatin1Char(':'), -1).toUInt()));
+    socket.connectToHost(
+        QHostAddress::LocalHost, quint16(name.section(QLatin1Char(':'), -1).toUInt()));
     QVERIFY(socket.waitForConnected(5000));
     QByteArray lines;
     for (int s = 0; s < 50; ++s)

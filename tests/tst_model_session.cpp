@@ -330,8 +330,9 @@ void TestModelSession::drillDown_data()
     QTest::addColumn<int>("sources");
     QTest::addRow("one minute, every source")
         << qint64(1767607260000) << qint64(1767607320000) << int(FilterState::kAllSources);
-    QTest::addRow("one minute, TOOL_ERROR only") << qint64(1767607260000) << qint64(1767607380000)
-                                                 << int(FilterState::bit(RejectionSource::ToolError));
+    QTest::addRow("one minute, TOOL_ERROR only")
+        << qint64(1767607260000) << qint64(1767607380000)
+        << int(FilterState::bit(RejectionSource::ToolError));
     QTest::addRow("an empty range") << qint64(0) << qint64(1000) << int(FilterState::kAllSources);
 }
 
@@ -369,7 +370,8 @@ void TestModelSession::detailShowsTheProviderMessage()
     EventTableModel *model = m_session->eventModel();
     int row = -1;
     for (int r = 0; r < model->rowCount() && row < 0; ++r) {
-        if (model->index(r, 0).data(EventTableModel::SourceRole).toInt() == int(RejectionSource::ToolError))
+        if (model->index(r, 0).data(EventTableModel::SourceRole).toInt()
+            == int(RejectionSource::ToolError))
             row = r;
     }
     QVERIFY(row >= 0);
@@ -397,14 +399,15 @@ void TestModelSession::incidentsFollowTheFilter()
 {
     QCOMPARE(m_session->incidentModel()->rowCount(), 3);
     FilterState f;
-    f.sources = FilterState::bit(RejectionSource::ToolError) | FilterState::bit(RejectionSource::None);
+    f.sources
+        = FilterState::bit(RejectionSource::ToolError) | FilterState::bit(RejectionSource::None);
     m_session->filter().apply(f);
     waitForView();
     IncidentModel *model = m_session->incidentModel();
     QVERIFY(model->rowCount() >= 1);
     for (int r = 0; r < model->rowCount(); ++r) {
-        QCOMPARE(
-            model->index(r, 0).data(IncidentModel::SourceRole).toInt(), int(RejectionSource::ToolError));
+        QCOMPARE(model->index(r, 0).data(IncidentModel::SourceRole).toInt(),
+            int(RejectionSource::ToolError));
         QVERIFY(model->index(r, 0).data(IncidentModel::StartMsRole).toLongLong()
             <= model->index(r, 0).data(IncidentModel::EndMsRole).toLongLong());
     }
@@ -522,7 +525,8 @@ void TestModelSession::exportOfOneIncident()
     QCOMPARE(only.value(QLatin1String("end")).toString(),
         QString::fromStdString(formatUtcMs(inc.endMs)));
     QCOMPARE(only.value(QLatin1String("requests")).toInteger(), inc.requests);
-    QCOMPARE(only.value(QLatin1String("rejected")).toObject().value(QLatin1String("total")).toInteger(),
+    QCOMPARE(
+        only.value(QLatin1String("rejected")).toObject().value(QLatin1String("total")).toInteger(),
         inc.rejected[0] + inc.rejected[1] + inc.rejected[2]);
     // the overview counts the range only
     const auto [lo, hi] = timeRange(*view->store, view->rows, *range.fromMs, *range.toMs);
@@ -537,13 +541,17 @@ void TestModelSession::exportCountsInputsOfTheSubset_data()
     const QString har = QStringLiteral(RATESCOPE_FIXTURE_DIR "/secrets.har");
     const int all = FilterState::kAllSources;
     QTest::addRow("one input, TOOL_ERROR only")
-        << QStringList { kFixture } << int(FilterState::bit(RejectionSource::ToolError)) << QString();
-    QTest::addRow("one input, a search") << QStringList { kFixture } << all << QStringLiteral("gmail");
+        << QStringList { kFixture } << int(FilterState::bit(RejectionSource::ToolError))
+        << QString();
+    QTest::addRow("one input, a search")
+        << QStringList { kFixture } << all << QStringLiteral("gmail");
     QTest::addRow("two inputs, everything") << QStringList { kFixture, har } << all << QString();
     QTest::addRow("two inputs, RATE_LIMITED only")
-        << QStringList { kFixture, har } << int(FilterState::bit(RejectionSource::RateLimited)) << QString();
+        << QStringList { kFixture, har } << int(FilterState::bit(RejectionSource::RateLimited))
+        << QString();
     QTest::addRow("two inputs, passed only (no rejection)")
-        << QStringList { har, kFixture } << int(FilterState::bit(RejectionSource::None)) << QString();
+        << QStringList { har, kFixture } << int(FilterState::bit(RejectionSource::None))
+        << QString();
 }
 
 // A filtered export said `records: 32, requests: 4` (the whole file's records).

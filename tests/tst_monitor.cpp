@@ -149,9 +149,8 @@ void TestMonitor::simulateToTcpMatchesSummarize()
     const QJsonObject expected = json(summarized.out);
 
     QCOMPARE(live.value(QStringLiteral("requests")).toInt(), 4000);
-    for (const char *key :
-        { "limit", "span", "requests", "rejected", "peak_rpm", "minutes_over_limit", "incidents",
-            "findings", "limit_to_ask" })
+    for (const char *key : { "limit", "span", "requests", "rejected", "peak_rpm",
+             "minutes_over_limit", "incidents", "findings", "limit_to_ask" })
         QVERIFY2(live.value(QLatin1String(key)) == expected.value(QLatin1String(key)), key);
     QVERIFY(live.value(QStringLiteral("rejected")).toObject().value(QStringLiteral("total")).toInt()
         > 0);
@@ -224,8 +223,8 @@ void TestMonitor::secretsNeverLeaveTheSummary()
     const QByteArray input = "{\"timestamp\":\"2026-01-05T10:00:01Z\",\"status\":429,"
                              "\"tool_name\":\"gmail_fetch_mails\",\"body\":{\"error\":{\"message\":"
                              "\"quota for Bearer sk-live-0123456789abcdef exceeded\"}}}\n";
-    const Run r = run(m_dir, { QStringLiteral("monitor"), QStringLiteral("--format"), format,
-                                 QStringLiteral("-") },
+    const Run r = run(m_dir,
+        { QStringLiteral("monitor"), QStringLiteral("--format"), format, QStringLiteral("-") },
         input);
     QVERIFY2(r.exitCode == 0, qPrintable(r.err));
     QVERIFY2(r.out.contains("quota for"), r.out.constData()); // the message is there ...

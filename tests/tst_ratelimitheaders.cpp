@@ -118,8 +118,9 @@ void TestRateLimitHeaders::read_data()
 
     // llm/crmne__ruby_llm__mistral_multiturn.yml: Mistral's per-minute request bucket, no reset
     QTest::addRow("mistral req-minute, tokens-minute ignored")
-        << QStringList { "X-Ratelimit-Limit-Tokens-Minute: 100000", "X-Ratelimit-Remaining-Tokens-Minute: 98188",
-               "X-Ratelimit-Tokens-Query-Cost: 166", "X-Ratelimit-Limit-Req-Minute: 100", "X-Ratelimit-Remaining-Req-Minute: 97" }
+        << QStringList { "X-Ratelimit-Limit-Tokens-Minute: 100000",
+               "X-Ratelimit-Remaining-Tokens-Minute: 98188", "X-Ratelimit-Tokens-Query-Cost: 166",
+               "X-Ratelimit-Limit-Req-Minute: 100", "X-Ratelimit-Remaining-Req-Minute: 97" }
         << kT << false << kNoRetry << qint64(100) << qint64(60) << qint64(97) << kNone << false;
     // OpenAI (documented header names; request limits are per minute)
     QTest::addRow("openai requests, 6m0s reset")

@@ -19,9 +19,18 @@
 namespace {
 
 const char *const kSecrets[] = {
-    "s3cr3t-bearer-token-value", "dXNlcjpodW50ZXIy", "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjMifQ.c2lnbmF0dXJlMTIz",
-    "sk-live-apikey-998877", "cookie-session-4455", "setcookie-7788", "hunter2-password", "client-secret-xyz",
-    "refresh-abc-123", "url-password-pw9", "query-token-qq77", "xkey-header-5566",
+    "s3cr3t-bearer-token-value",
+    "dXNlcjpodW50ZXIy",
+    "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjMifQ.c2lnbmF0dXJlMTIz",
+    "sk-live-apikey-998877",
+    "cookie-session-4455",
+    "setcookie-7788",
+    "hunter2-password",
+    "client-secret-xyz",
+    "refresh-abc-123",
+    "url-password-pw9",
+    "query-token-qq77",
+    "xkey-header-5566",
 };
 
 // A HAR with secrets in every place RateScope might show (tests/fixtures/secrets.har): headers,
@@ -82,8 +91,8 @@ void TestReports::noSecretLeavesInAnyFormat()
     QVERIFY(!s.incidents.empty() && !s.incidents.front().messages.empty());
     const RuleSet rules = RuleSet::builtIn();
     const QByteArray out = format == QLatin1String("json") ? summaryToJson(s)
-            : format == QLatin1String("md")                ? summaryToMarkdown(s, rules)
-            : format == QLatin1String("csv")               ? summaryToCsv(s)
+        : format == QLatin1String("md")                    ? summaryToMarkdown(s, rules)
+        : format == QLatin1String("csv")                   ? summaryToCsv(s)
                                                            : summaryToHtml(s, rules, {});
     for (const char *secret : kSecrets)
         QVERIFY2(!out.contains(secret), secret);
@@ -100,8 +109,10 @@ void TestReports::rawRecordCopyIsRedacted()
     QVERIFY(copied.find("gmail_fetch_mails") != std::string::npos); // the rest stays readable
     QVERIFY(copied.find("RATE_LIMIT_EXCEEDED") != std::string::npos);
     // a PyGithub exchange (not JSON): header tuples and dicts
-    const std::string py = r.record("https\nGET\napi.github.com\nNone\n/user\n{'Authorization': 'token ghp_secret123456'}\nNone\n200\n"
-                                    "[('x-ratelimit-remaining', '0'), ('set-cookie', 'logged_in=yes-secret')]\n{}");
+    const std::string py
+        = r.record("https\nGET\napi.github.com\nNone\n/user\n{'Authorization': 'token "
+                   "ghp_secret123456'}\nNone\n200\n"
+                   "[('x-ratelimit-remaining', '0'), ('set-cookie', 'logged_in=yes-secret')]\n{}");
     QVERIFY2(py.find("ghp_secret123456") == std::string::npos, py.c_str());
     QVERIFY2(py.find("yes-secret") == std::string::npos, py.c_str());
     QVERIFY(py.find("x-ratelimit-remaining', '0'") != std::string::npos);
@@ -111,28 +122,46 @@ void TestReports::freeText_data()
 {
     QTest::addColumn<QString>("in");
     QTest::addColumn<QString>("out");
-    QTest::addRow("bearer") << "Authorization: Bearer abcdef123456" << "Authorization: Bearer [REDACTED]";
-    QTest::addRow("name=value") << "retry with api_key=abc123 later" << "retry with api_key=[REDACTED] later";
-    QTest::addRow("JSON pair") << R"({"client_secret": "xyz"})" << R"({"client_secret": "[REDACTED]"})";
-    QTest::addRow("name ignoring case, - and _") << "Access-Token: t0k3n" << "Access-Token: [REDACTED]";
-    QTest::addRow("JWT") << "jwt eyJhbGciOi.eyJzdWIiOiIx.c2lnbmF0dXJl ok" << "jwt [REDACTED] ok";
-    QTest::addRow("URL with password and token") << "see https://me:pw@host/p?token=t&a=1" << "see https://[REDACTED]@host/p?token=[REDACTED]&a=1";
-    QTest::addRow("ordinary message stays") << "User-rate limit exceeded. Retry after 2026-01-05T10:03:00Z" << "User-rate limit exceeded. Retry after 2026-01-05T10:03:00Z";
-    QTest::addRow("keyword without value stays") << "rate limit key exceeded" << "rate limit key exceeded";
-    QTest::addRow("status code stays") << "error code: 8, state=2" << "error code: 8, state=2";
-    QTest::addRow("OAuth code goes") << "callback?x code=4/0AX4XfWh state=af0ifjsldkj" << "callback?x code=[REDACTED] state=[REDACTED]";
-    QTest::addRow("numeric password goes") << "password=123456" << "password=[REDACTED]";
+    QTest::addRow("bearer") << "Authorization: Bearer abcdef123456"
+                            << "Authorization: Bearer [REDACTED]";
+    QTest::addRow("name=value") << "retry with api_key=abc123 later"
+                                << "retry with api_key=[REDACTED] later";
+    QTest::addRow("JSON pair") << R"({"client_secret": "xyz"})"
+                               << R"({"client_secret": "[REDACTED]"})";
+    QTest::addRow("name ignoring case, - and _") << "Access-Token: t0k3n"
+                                                 << "Access-Token: [REDACTED]";
+    QTest::addRow("JWT") << "jwt eyJhbGciOi.eyJzdWIiOiIx.c2lnbmF0dXJl ok"
+                         << "jwt [REDACTED] ok";
+    QTest::addRow("URL with password and token")
+        << "see https://me:pw@host/p?token=t&a=1"
+        << "see https://[REDACTED]@host/p?token=[REDACTED]&a=1";
+    QTest::addRow("ordinary message stays")
+        << "User-rate limit exceeded. Retry after 2026-01-05T10:03:00Z"
+        << "User-rate limit exceeded. Retry after 2026-01-05T10:03:00Z";
+    QTest::addRow("keyword without value stays") << "rate limit key exceeded"
+                                                 << "rate limit key exceeded";
+    QTest::addRow("status code stays") << "error code: 8, state=2"
+                                       << "error code: 8, state=2";
+    QTest::addRow("OAuth code goes") << "callback?x code=4/0AX4XfWh state=af0ifjsldkj"
+                                     << "callback?x code=[REDACTED] state=[REDACTED]";
+    QTest::addRow("numeric password goes") << "password=123456"
+                                           << "password=[REDACTED]";
 }
 
 void TestReports::rawRecordKeepsStatusNumbers_data()
 {
     QTest::addColumn<QString>("in");
     QTest::addColumn<QString>("out");
-    QTest::addRow("gRPC code") << R"({"code":8,"message":"rate limit exceeded"})" << R"({"code":8,"message":"rate limit exceeded"})";
-    QTest::addRow("OAuth code string") << R"({"code":"4/0AX4XfWh"})" << R"({"code":"[REDACTED]"})";
-    QTest::addRow("numeric password") << R"({"password":123456})" << R"({"password":"[REDACTED]"})";
-    QTest::addRow("numeric token") << R"({"token":98765432})" << R"({"token":"[REDACTED]"})";
-    QTest::addRow("code as a float") << R"({"code":8.5})" << R"({"code":"[REDACTED]"})";
+    QTest::addRow("gRPC code") << R"({"code":8,"message":"rate limit exceeded"})"
+                               << R"({"code":8,"message":"rate limit exceeded"})";
+    QTest::addRow("OAuth code string") << R"({"code":"4/0AX4XfWh"})"
+                                       << R"({"code":"[REDACTED]"})";
+    QTest::addRow("numeric password") << R"({"password":123456})"
+                                      << R"({"password":"[REDACTED]"})";
+    QTest::addRow("numeric token") << R"({"token":98765432})"
+                                   << R"({"token":"[REDACTED]"})";
+    QTest::addRow("code as a float") << R"({"code":8.5})"
+                                     << R"({"code":"[REDACTED]"})";
 }
 
 void TestReports::rawRecordKeepsStatusNumbers()
@@ -151,7 +180,8 @@ void TestReports::freeText()
 
 void TestReports::htmlStaysInert()
 {
-    const QByteArray line = R"({"timestamp":"2026-01-05T10:00:00Z","status":429,"tool_name":"x_<b>tool</b>","body":{"error_id":"RATE_LIMITED","message":"<script>alert(1)</script><img src=x onerror=alert(2)>"}})";
+    const QByteArray line
+        = R"({"timestamp":"2026-01-05T10:00:00Z","status":429,"tool_name":"x_<b>tool</b>","body":{"error_id":"RATE_LIMITED","message":"<script>alert(1)</script><img src=x onerror=alert(2)>"}})";
     const QString path = writeFile(QDir(m_dir.path()), QStringLiteral("xss.ndjson"), line + "\n");
     const Summary s = reportOf({ path });
     const QByteArray html = summaryToHtml(s, RuleSet::builtIn(), {});
@@ -169,19 +199,32 @@ void TestReports::csvCellsAreNeutralised_data()
     QTest::addColumn<QString>("in");
     QTest::addColumn<QString>("out");
     // summary.md: "neutralised (quoted with a leading ')": one row per starting character
-    QTest::addRow("equals: a formula") << "=HYPERLINK(\"x\")" << "\"'=HYPERLINK(\"\"x\"\")\"";
-    QTest::addRow("plus") << "+1" << "\"'+1\"";
-    QTest::addRow("minus") << "-2" << "\"'-2\"";
-    QTest::addRow("at") << "@SUM(A1)" << "\"'@SUM(A1)\"";
-    QTest::addRow("TAB") << "\tx" << "\"'\tx\"";
-    QTest::addRow("CR") << "\r=1+2" << "\"'\r=1+2\"";
-    QTest::addRow("LF") << "\n=1+2" << "\"'\n=1+2\"";
-    QTest::addRow("CR LF") << "\r\n@x" << "\"'\r\n@x\"";
-    QTest::addRow("LF inside is quoted, not neutralised") << "a\nb" << "\"a\nb\"";
-    QTest::addRow("quote inside is doubled") << "say \"hi\"" << "\"say \"\"hi\"\"\"";
-    QTest::addRow("comma is quoted") << "a,b" << "\"a,b\"";
-    QTest::addRow("a minute") << "2026-01-05T10:00Z" << "2026-01-05T10:00Z";
-    QTest::addRow("plain") << "600" << "600";
+    QTest::addRow("equals: a formula") << "=HYPERLINK(\"x\")"
+                                       << "\"'=HYPERLINK(\"\"x\"\")\"";
+    QTest::addRow("plus") << "+1"
+                          << "\"'+1\"";
+    QTest::addRow("minus") << "-2"
+                           << "\"'-2\"";
+    QTest::addRow("at") << "@SUM(A1)"
+                        << "\"'@SUM(A1)\"";
+    QTest::addRow("TAB") << "\tx"
+                         << "\"'\tx\"";
+    QTest::addRow("CR") << "\r=1+2"
+                        << "\"'\r=1+2\"";
+    QTest::addRow("LF") << "\n=1+2"
+                        << "\"'\n=1+2\"";
+    QTest::addRow("CR LF") << "\r\n@x"
+                           << "\"'\r\n@x\"";
+    QTest::addRow("LF inside is quoted, not neutralised") << "a\nb"
+                                                          << "\"a\nb\"";
+    QTest::addRow("quote inside is doubled") << "say \"hi\""
+                                             << "\"say \"\"hi\"\"\"";
+    QTest::addRow("comma is quoted") << "a,b"
+                                     << "\"a,b\"";
+    QTest::addRow("a minute") << "2026-01-05T10:00Z"
+                              << "2026-01-05T10:00Z";
+    QTest::addRow("plain") << "600"
+                           << "600";
 }
 
 void TestReports::csvCellsAreNeutralised()
@@ -196,8 +239,9 @@ void TestReports::retryFindingsMatchTheSimulatedClients()
     // resources/demo is simulator output whose clients behave as app/sim documents: support
     // honours Retry-After, cal never retries, sales retries at once, inbox backs off ignoring
     // Retry-After, sync retries exactly 5 s later, image-studio polls every second.
-    const Summary s = reportOf({ QStringLiteral(RATESCOPE_SOURCE_DIR "/resources/demo/demo.ndjson.gz") },
-                               LimitSpec { 600, 60, false });
+    const Summary s
+        = reportOf({ QStringLiteral(RATESCOPE_SOURCE_DIR "/resources/demo/demo.ndjson.gz") },
+            LimitSpec { 600, 60, false });
     auto flagged = [&](RetryFinding::Kind kind, const QString &prefix) {
         QStringList who;
         for (const RetryFinding &f : s.findings) {
@@ -211,7 +255,8 @@ void TestReports::retryFindingsMatchTheSimulatedClients()
     QVERIFY(flagged(K::IgnoredRetryAfter, QStringLiteral("cal")).isEmpty());
     QVERIFY(flagged(K::SynchronizedRetries, QStringLiteral("support")).isEmpty());
     QVERIFY(flagged(K::SynchronizedRetries, QStringLiteral("inbox")).isEmpty()); // jittered
-    QVERIFY(flagged(K::SynchronizedRetries, QStringLiteral("sales")).isEmpty()); // immediate, not fixed
+    QVERIFY(
+        flagged(K::SynchronizedRetries, QStringLiteral("sales")).isEmpty()); // immediate, not fixed
     QVERIFY(flagged(K::IgnoredRetryAfter, QStringLiteral("sales")).size() >= 1);
     QVERIFY(flagged(K::IgnoredRetryAfter, QStringLiteral("inbox")).size() >= 1);
     QVERIFY(flagged(K::IgnoredRetryAfter, QStringLiteral("sync")).size() >= 3);
@@ -229,7 +274,8 @@ void TestReports::retryFindingsMatchTheSimulatedClients()
             QCOMPARE(f.target, std::string("GET api.skytells.ai/v1/predictions/{id}"));
             QVERIFY(f.rejected > 0);
         }
-        QVERIFY(!(f.kind == K::Polling && QString::fromStdString(f.client).startsWith(QStringLiteral("sales"))));
+        QVERIFY(!(f.kind == K::Polling
+            && QString::fromStdString(f.client).startsWith(QStringLiteral("sales"))));
     }
     QVERIFY(imageStudio);
 }
@@ -239,7 +285,8 @@ void TestReports::retryFindingsDoNotDependOnEventOrder()
     // Logs are not always in time order (merged files, clock skew, a HAR's parallel requests):
     // the demo's events visited in a shuffled order must give the same findings, number for
     // number, as in file order (a group's events are put in time order before they are read).
-    const Loaded l = loadFiles({ QStringLiteral(RATESCOPE_SOURCE_DIR "/resources/demo/demo.ndjson.gz") });
+    const Loaded l
+        = loadFiles({ QStringLiteral(RATESCOPE_SOURCE_DIR "/resources/demo/demo.ndjson.gz") });
     const std::vector<RetryFinding> inOrder = analyzeRetries(*l.store);
     QVERIFY(inOrder.size() >= 8); // every kind is there to compare
     EventSubset shuffled(l.store->size());
@@ -275,7 +322,9 @@ void TestReports::limitToAskFor()
 
 void TestReports::pdfAndChart()
 {
-    const Summary s = reportOf({ QStringLiteral(RATESCOPE_SOURCE_DIR "/resources/demo/demo.ndjson.gz") }, LimitSpec { 600, 60, false });
+    const Summary s
+        = reportOf({ QStringLiteral(RATESCOPE_SOURCE_DIR "/resources/demo/demo.ndjson.gz") },
+            LimitSpec { 600, 60, false });
     const QImage chart = renderRateChart(s, QSize(1200, 420));
     QHash<QRgb, int> seen;
     for (int y = 0; y < chart.height(); ++y)

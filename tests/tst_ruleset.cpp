@@ -22,13 +22,13 @@ Verdict classifyLine(const RuleSet &rules, const QByteArray &line)
     RecordDecoder decoder;
     const simdjson::padded_string padded(line.constData(), std::size_t(line.size()));
     decoder.decode(
-            padded.data(), padded.size(), padded.size() + simdjson::SIMDJSON_PADDING,
-            [&](RawRecord &rec, const char *) {
-                v.decoded = true;
-                v.cls = rules.classify(rec, readRateLimitHeaders(rec.headers, rec.timeMs));
-                v.message = std::string(rec.error.providerMessage());
-            },
-            [](const char *, std::string_view) {});
+        padded.data(), padded.size(), padded.size() + simdjson::SIMDJSON_PADDING,
+        [&](RawRecord &rec, const char *) {
+            v.decoded = true;
+            v.cls = rules.classify(rec, readRateLimitHeaders(rec.headers, rec.timeMs));
+            v.message = std::string(rec.error.providerMessage());
+        },
+        [](const char *, std::string_view) {});
     return v;
 }
 
@@ -43,7 +43,7 @@ QByteArray sample(const QString &name)
 QByteArray record(int status, const QByteArray &body, const QByteArray &headers = "{}")
 {
     return R"({"timestamp":"2024-01-01T00:00:00Z","status":)" + QByteArray::number(status)
-            + R"(,"headers":)" + headers + R"(,"body":)" + body + "}";
+        + R"(,"headers":)" + headers + R"(,"body":)" + body + "}";
 }
 
 // resources/rules/rules.json with an RFC 6902 JSON Patch applied.
@@ -89,7 +89,8 @@ void TestRuleSet::builtInSamples_data()
     QTest::addColumn<bool>("quota");
     QVERIFY(m_rules.samples().size() >= 20);
     for (const RuleSet::Sample &s : m_rules.samples())
-        QTest::addRow("%s", qPrintable(s.name)) << s.record << QString::fromLatin1(sourceName(s.expect).data()) << s.quota;
+        QTest::addRow("%s", qPrintable(s.name))
+            << s.record << QString::fromLatin1(sourceName(s.expect).data()) << s.quota;
 }
 
 void TestRuleSet::builtInSamples()
@@ -110,29 +111,47 @@ void TestRuleSet::realBodies_data()
     QTest::addColumn<QString>("message");
 
     QTest::addRow("Anthropic rate_limit_error (Trae #625)")
-            << record(429, sample(QStringLiteral("anthropic_429_body_trae-625.json"))) << "RATE_LIMITED"
-            << "This request would exceed the rate limit for your organization";
+        << record(429, sample(QStringLiteral("anthropic_429_body_trae-625.json"))) << "RATE_LIMITED"
+        << "This request would exceed the rate limit for your organization";
     QTest::addRow("Mistral rate_limited")
-            << record(429, sample(QStringLiteral("mistral_429_body_web.json"))) << "RATE_LIMITED" << "Rate limit exceeded";
+        << record(429, sample(QStringLiteral("mistral_429_body_web.json"))) << "RATE_LIMITED"
+        << "Rate limit exceeded";
     QTest::addRow("OpenAI code null names no source")
-            << record(429, sample(QStringLiteral("openai_429_body_code-null_chatanywhere-46.json"))) << "UNCLASSIFIED"
-            << "Rate limit reached for default-gpt-4";
-    const QByteArray discord = sample(QStringLiteral("discord_429_global_mismatch_discord-api-docs-1575.txt"));
+        << record(429, sample(QStringLiteral("openai_429_body_code-null_chatanywhere-46.json")))
+        << "UNCLASSIFIED"
+        << "Rate limit reached for default-gpt-4";
+    const QByteArray discord
+        = sample(QStringLiteral("discord_429_global_mismatch_discord-api-docs-1575.txt"));
     QTest::addRow("Discord body retry_after")
-            << record(429, discord.mid(discord.indexOf("{\"global\"")).trimmed(), R"({"retry-after":"1614885","x-ratelimit-global":"true"})")
-            << "RATE_LIMITED" << "You are being rate limited.";
+        << record(429, discord.mid(discord.indexOf("{\"global\"")).trimmed(),
+               R"({"retry-after":"1614885","x-ratelimit-global":"true"})")
+        << "RATE_LIMITED"
+        << "You are being rate limited.";
     QTest::addRow("Anthropic invalid_request_error on a 429 is unclassified")
-            << record(429, sample(QStringLiteral("vercel-ai_anthropic-issue-17366-error.json"))) << "UNCLASSIFIED" << "messages.2.content.0";
+        << record(429, sample(QStringLiteral("vercel-ai_anthropic-issue-17366-error.json")))
+        << "UNCLASSIFIED"
+        << "messages.2.content.0";
     QTest::addRow("the same body on a 400 is not a rejection")
-            << record(400, sample(QStringLiteral("vercel-ai_anthropic-issue-17366-error.json"))) << "NONE" << "messages.2.content.0";
-    const QList<QByteArray> chunks = sample(QStringLiteral("vercel-ai_openai-error.1.chunks.txt")).split('\n');
+        << record(400, sample(QStringLiteral("vercel-ai_anthropic-issue-17366-error.json")))
+        << "NONE"
+        << "messages.2.content.0";
+    const QList<QByteArray> chunks
+        = sample(QStringLiteral("vercel-ai_openai-error.1.chunks.txt")).split('\n');
     QTest::addRow("OpenAI insufficient_quota stream error as a 429 body")
-            << record(429, chunks.at(2)) << "RATE_LIMITED" << "You exceeded your current quota";
-    QTest::addRow("OpenAI SDK repr is plain text: unclassified")
-            << record(429, "\"" + sample(QStringLiteral("openai_429_python-repr_gpt-newspaper-10.txt")).trimmed().replace("\\", "\\\\").replace("\"", "\\\"") + "\"")
-            << "UNCLASSIFIED" << "openai.RateLimitError";
+        << record(429, chunks.at(2)) << "RATE_LIMITED"
+        << "You exceeded your current quota";
+    QTest::addRow("OpenAI SDK repr is plain text: unclassified") << record(429,
+        "\""
+            + sample(QStringLiteral("openai_429_python-repr_gpt-newspaper-10.txt"))
+                  .trimmed()
+                  .replace("\\", "\\\\")
+                  .replace("\"", "\\\"")
+            + "\"") << "UNCLASSIFIED"
+                                                                 << "openai.RateLimitError";
     QTest::addRow("body as a JSON string")
-            << record(429, R"("{\"error_id\":\"RATE_LIMIT_EXCEEDED\",\"message\":\"slow down\"}")") << "RATE_LIMITED" << "slow down";
+        << record(429, R"("{\"error_id\":\"RATE_LIMIT_EXCEEDED\",\"message\":\"slow down\"}")")
+        << "RATE_LIMITED"
+        << "slow down";
 }
 
 void TestRuleSet::realBodies()
@@ -152,7 +171,8 @@ void TestRuleSet::userRulesReplaceTheBuiltIn()
     QVERIFY(f.open(QIODevice::ReadOnly));
     QByteArray json = f.readAll();
     // a user teaches RateScope a code of their own gateway
-    json.replace(R"({"code": "TOOL_ERROR",)", R"({"code": "GATEWAY_THROTTLED", "source": "RATE_LIMITED"}, {"code": "TOOL_ERROR",)");
+    json.replace(R"({"code": "TOOL_ERROR",)",
+        R"({"code": "GATEWAY_THROTTLED", "source": "RATE_LIMITED"}, {"code": "TOOL_ERROR",)");
     QString error;
     const auto custom = RuleSet::fromJson(json, &error);
     QVERIFY2(custom, qPrintable(error));
@@ -322,10 +342,14 @@ void TestRuleSet::unknownAndBadFieldsAreNamed()
 
 void TestRuleSet::guidanceNamesTheFix()
 {
-    QVERIFY(m_rules.guidance(RejectionSource::RateLimited, false).contains(QStringLiteral("Retry-After")));
-    QVERIFY(m_rules.guidance(RejectionSource::RateLimited, false).contains(QStringLiteral("headroom")));
-    QVERIFY(m_rules.guidance(RejectionSource::ToolError, false).contains(QStringLiteral("provider")));
-    QVERIFY(m_rules.guidance(RejectionSource::RateLimited, true).contains(QStringLiteral("billing")));
+    QVERIFY(m_rules.guidance(RejectionSource::RateLimited, false)
+                .contains(QStringLiteral("Retry-After")));
+    QVERIFY(
+        m_rules.guidance(RejectionSource::RateLimited, false).contains(QStringLiteral("headroom")));
+    QVERIFY(
+        m_rules.guidance(RejectionSource::ToolError, false).contains(QStringLiteral("provider")));
+    QVERIFY(
+        m_rules.guidance(RejectionSource::RateLimited, true).contains(QStringLiteral("billing")));
     QVERIFY(m_rules.guidance(RejectionSource::None, false).isEmpty());
 }
 

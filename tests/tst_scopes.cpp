@@ -57,15 +57,15 @@ void TestScopes::limitEntry_data()
     // limits.md §2's own examples, then windows in every unit and scopes with ports
     QTest::newRow("600") << "600" << entry({}, Axis::Requests, 600, 60) << "600";
     QTest::newRow("600/1m") << "600/1m" << entry({}, Axis::Requests, 600, 60) << "600";
-    QTest::newRow("tokens per scope") << "api.openai.com:tokens=90000/1m"
-                                      << entry("api.openai.com", Axis::Tokens, 90000, 60)
-                                      << "api.openai.com:tokens=90000";
+    QTest::newRow("tokens per scope")
+        << "api.openai.com:tokens=90000/1m" << entry("api.openai.com", Axis::Tokens, 90000, 60)
+        << "api.openai.com:tokens=90000";
     QTest::newRow("input tokens") << "api.anthropic.com:input_tokens=40000/1m"
                                   << entry("api.anthropic.com", Axis::InputTokens, 40000, 60)
                                   << "api.anthropic.com:input_tokens=40000";
-    QTest::newRow("output tokens") << "output_tokens=8000/1m"
-                                   << entry({}, Axis::OutputTokens, 8000, 60)
-                                   << "output_tokens=8000";
+    QTest::newRow("output tokens")
+        << "output_tokens=8000/1m" << entry({}, Axis::OutputTokens, 8000, 60)
+        << "output_tokens=8000";
     QTest::newRow("concurrency") << "concurrency=10" << entry({}, Axis::Concurrency, 10, 0)
                                  << "concurrency=10";
     QTest::newRow("per day") << "requests=10000/1d" << entry({}, Axis::Requests, 10000, 86400)
@@ -76,9 +76,9 @@ void TestScopes::limitEntry_data()
     QTest::newRow("scope, requests")
         << "api.skytells.ai:120/60s" << entry("api.skytells.ai", Axis::Requests, 120, 60)
         << "api.skytells.ai:120";
-    QTest::newRow("scope with a port") << "localhost:8080:600"
-                                       << entry("localhost:8080", Axis::Requests, 600, 60)
-                                       << "localhost:8080:600";
+    QTest::newRow("scope with a port")
+        << "localhost:8080:600" << entry("localhost:8080", Axis::Requests, 600, 60)
+        << "localhost:8080:600";
     QTest::newRow("spaces") << " acme.scalekit.dev : 600 / 1m "
                             << entry("acme.scalekit.dev", Axis::Requests, 600, 60)
                             << "acme.scalekit.dev:600";
@@ -108,16 +108,26 @@ void TestScopes::badLimitEntry_data()
 {
     QTest::addColumn<QString>("text");
     QTest::addColumn<QString>("says");
-    QTest::newRow("empty") << "" << "[SCOPE:][AXIS=]N[/W]";
-    QTest::newRow("zero") << "0" << "[SCOPE:][AXIS=]N[/W]";
-    QTest::newRow("negative") << "-5" << "[SCOPE:][AXIS=]N[/W]";
-    QTest::newRow("unit missing") << "600/1" << "[SCOPE:][AXIS=]N[/W]";
-    QTest::newRow("weeks") << "600/1w" << "[SCOPE:][AXIS=]N[/W]";
-    QTest::newRow("zero window") << "600/0m" << "[SCOPE:][AXIS=]N[/W]";
-    QTest::newRow("unknown axis") << "api.openai.com:bytes=5" << "unknown axis \"bytes\"";
-    QTest::newRow("empty scope") << ":600" << "scope before ':' is empty";
-    QTest::newRow("concurrency window") << "concurrency=10/1m" << "no window";
-    QTest::newRow("fraction") << "1.5" << "[SCOPE:][AXIS=]N[/W]";
+    QTest::newRow("empty") << ""
+                           << "[SCOPE:][AXIS=]N[/W]";
+    QTest::newRow("zero") << "0"
+                          << "[SCOPE:][AXIS=]N[/W]";
+    QTest::newRow("negative") << "-5"
+                              << "[SCOPE:][AXIS=]N[/W]";
+    QTest::newRow("unit missing") << "600/1"
+                                  << "[SCOPE:][AXIS=]N[/W]";
+    QTest::newRow("weeks") << "600/1w"
+                           << "[SCOPE:][AXIS=]N[/W]";
+    QTest::newRow("zero window") << "600/0m"
+                                 << "[SCOPE:][AXIS=]N[/W]";
+    QTest::newRow("unknown axis") << "api.openai.com:bytes=5"
+                                  << "unknown axis \"bytes\"";
+    QTest::newRow("empty scope") << ":600"
+                                 << "scope before ':' is empty";
+    QTest::newRow("concurrency window") << "concurrency=10/1m"
+                                        << "no window";
+    QTest::newRow("fraction") << "1.5"
+                              << "[SCOPE:][AXIS=]N[/W]";
 }
 
 void TestScopes::badLimitEntry()
@@ -147,8 +157,8 @@ void TestScopes::limitsJson_data()
                                    << QStringList { "error: entry 1: unknown field \"burst\"" };
     QTest::newRow("limit a string") << QByteArray(R"([{"limit":"600"}])")
                                     << QStringList { "error: entry 0: \"limit\" must be" };
-    QTest::newRow("fractional limit") << QByteArray(R"([{"limit":2.5}])")
-                                      << QStringList { "error: entry 0: \"limit\" must be" };
+    QTest::newRow("fractional limit")
+        << QByteArray(R"([{"limit":2.5}])") << QStringList { "error: entry 0: \"limit\" must be" };
     QTest::newRow("bad window") << QByteArray(R"([{"limit":5,"window":"soon"}])")
                                 << QStringList { "error: entry 0: expected [SCOPE:]" };
     QTest::newRow("bad axis") << QByteArray(R"([{"limit":5,"axis":"bytes"}])")
@@ -177,15 +187,24 @@ void TestScopes::scopeHost_data()
 {
     QTest::addColumn<QString>("endpoint");
     QTest::addColumn<QString>("host");
-    QTest::newRow("plain") << "api.openai.com/v1/chat/completions" << "api.openai.com";
-    QTest::newRow("case") << "Api.OpenAI.com/v1/models" << "api.openai.com";
-    QTest::newRow("https port") << "api.openai.com:443/v1" << "api.openai.com";
-    QTest::newRow("http port") << "example.com:80" << "example.com";
-    QTest::newRow("other port kept") << "localhost:8080/v1" << "localhost:8080";
-    QTest::newRow("no path") << "api.skytells.ai" << "api.skytells.ai";
-    QTest::newRow("ipv6") << "[::1]:8443/x" << "[::1]:8443";
-    QTest::newRow("ipv6 no port") << "[::1]/x" << "[::1]";
-    QTest::newRow("tool call log") << "" << "tool-calls";
+    QTest::newRow("plain") << "api.openai.com/v1/chat/completions"
+                           << "api.openai.com";
+    QTest::newRow("case") << "Api.OpenAI.com/v1/models"
+                          << "api.openai.com";
+    QTest::newRow("https port") << "api.openai.com:443/v1"
+                                << "api.openai.com";
+    QTest::newRow("http port") << "example.com:80"
+                               << "example.com";
+    QTest::newRow("other port kept") << "localhost:8080/v1"
+                                     << "localhost:8080";
+    QTest::newRow("no path") << "api.skytells.ai"
+                             << "api.skytells.ai";
+    QTest::newRow("ipv6") << "[::1]:8443/x"
+                          << "[::1]:8443";
+    QTest::newRow("ipv6 no port") << "[::1]/x"
+                                  << "[::1]";
+    QTest::newRow("tool call log") << ""
+                                   << "tool-calls";
 }
 
 void TestScopes::scopeHost()
@@ -228,7 +247,8 @@ void TestScopes::harHostsAreScopes()
     if (bytes.startsWith("\xEF\xBB\xBF"))
         bytes.remove(0, 3);
     std::map<std::string, int> expected;
-    const QJsonArray entries = QJsonDocument::fromJson(bytes)[QLatin1String("log")][QLatin1String("entries")].toArray();
+    const QJsonArray entries
+        = QJsonDocument::fromJson(bytes)[QLatin1String("log")][QLatin1String("entries")].toArray();
     for (const auto &e : entries) {
         const QUrl url(e.toObject()[QLatin1String("request")][QLatin1String("url")].toString());
         QString host = url.host().toLower();
@@ -286,8 +306,8 @@ void TestScopes::hostClientAndAll()
     QVERIFY(hostClients.size() > hosts.size());
     const Loaded loaded = loadFiles({ path });
     QCOMPARE(int(loaded.store->size()), lines);
-    for (const auto &[by, expected] : { std::pair { ScopeBy::Host, hosts },
-             std::pair { ScopeBy::HostClient, hostClients } }) {
+    for (const auto &[by, expected] :
+        { std::pair { ScopeBy::Host, hosts }, std::pair { ScopeBy::HostClient, hostClients } }) {
         const ScopeIndex index = ScopeIndex::build(*loaded.store, by);
         std::map<std::string, int> counted;
         for (std::size_t i = 0; i < loaded.store->size(); ++i)
@@ -312,7 +332,8 @@ void TestScopes::windowScopeListAndFilter()
     std::map<QString, std::pair<qint64, qint64>> expected;
     for (std::size_t i = 0; i < loaded.store->size(); ++i) {
         const std::string_view endpoint = loaded.store->endpoint(i);
-        const QString host = endpoint.empty() ? QStringLiteral("tool-calls")
+        const QString host = endpoint.empty()
+            ? QStringLiteral("tool-calls")
             : QUrl(QStringLiteral("https://") + QString::fromUtf8(endpoint.data(), endpoint.size()))
                   .host();
         ++expected[host].first;

@@ -47,7 +47,8 @@ void burst(std::vector<Ev> &out, std::int64_t minute, const char *endpoint, int 
 {
     for (int k = 0; k < n; ++k)
         out.push_back({ minute + k * (kMin / n), endpoint,
-            k >= n - rejected ? RejectionSource::RateLimited : RejectionSource::None, limit, window });
+            k >= n - rejected ? RejectionSource::RateLimited : RejectionSource::None, limit,
+            window });
 }
 
 const ScopeSummary &scope(const Summary &s, const std::string &name)
@@ -158,14 +159,17 @@ void TestScopeSummary::userLimitsPerScope_data()
     QTest::addColumn<QStringList>("limits");
     QTest::addColumn<QString>("aLimit"); // limitEntryText-like "N/W from", or "-"
     QTest::addColumn<QString>("bLimit");
-    QTest::newRow("none: reported") << QStringList {} << "40/60 headers" << "10/60 headers";
-    QTest::newRow("everywhere") << QStringList { "600" } << "600/60 flag" << "600/60 flag";
+    QTest::newRow("none: reported") << QStringList {} << "40/60 headers"
+                                    << "10/60 headers";
+    QTest::newRow("everywhere") << QStringList { "600" } << "600/60 flag"
+                                << "600/60 flag";
     QTest::newRow("one scope") << QStringList { "b.example:100" } << "40/60 headers"
                                << "100/60 flag";
     QTest::newRow("named wins") << QStringList { "600", "B.Example:100/10s" } << "600/60 flag"
                                 << "100/10 flag";
     QTest::newRow("two windows") << QStringList { "a.example:1000/1d", "a.example:45" }
-                                 << "45/60 flag, 1000/86400 flag" << "10/60 headers";
+                                 << "45/60 flag, 1000/86400 flag"
+                                 << "10/60 headers";
 }
 
 void TestScopeSummary::userLimitsPerScope()
@@ -253,7 +257,8 @@ void TestScopeSummary::driftChangesAreCapped()
 {
     std::vector<Ev> ev;
     for (int k = 0; k < 100; ++k) // a host serving two models alternates between their limits
-        ev.push_back({ kT0 + k * 100, "api.openai.com/v1", RejectionSource::None, k % 2 ? 500 : 10000, 60 });
+        ev.push_back(
+            { kT0 + k * 100, "api.openai.com/v1", RejectionSource::None, k % 2 ? 500 : 10000, 60 });
     const auto store = storeOf(ev);
     const Summary s = makeReport(*store, {}, {});
     QCOMPARE(s.drift.size(), kMaxDriftChanges);
@@ -298,10 +303,12 @@ void TestScopeSummary::scopeByAllIsTheWholeLog()
 // Skytells' 120 per 60 s is its own, and Scalekit reports none.
 void TestScopeSummary::demoHasTwoApis()
 {
-    const Loaded l = loadFiles({ QStringLiteral(RATESCOPE_SOURCE_DIR "/resources/demo/demo.ndjson.gz") });
+    const Loaded l
+        = loadFiles({ QStringLiteral(RATESCOPE_SOURCE_DIR "/resources/demo/demo.ndjson.gz") });
     const Summary s = makeReport(*l.store, l.reports, {});
     QCOMPARE(s.scopes.size(), std::size_t(2));
-    const ScopeSummary &scalekit = scope(s, "acme.scalekit.dev"), &skytells = scope(s, "api.skytells.ai");
+    const ScopeSummary &scalekit = scope(s, "acme.scalekit.dev"),
+                       &skytells = scope(s, "api.skytells.ai");
     QCOMPARE(scalekit.requests + skytells.requests, s.requests);
     QCOMPARE(scalekit.rejectedTotal() + skytells.rejectedTotal(), s.rejectedTotal());
     QVERIFY(!scalekit.axes.front().limit);

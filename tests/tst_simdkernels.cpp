@@ -14,10 +14,7 @@ namespace {
 // Why a line was refused, without simdjson's own reason: for invalid JSON the fallback kernel
 // can name another error than the SIMD ones ("invalid UTF-8" against "invalid JSON: bad
 // string"), as the kernels check in another order. Which lines are refused must agree.
-QString kind(const QString &message)
-{
-    return message.section(QStringLiteral(" (line"), 0, 0);
-}
+QString kind(const QString &message) { return message.section(QStringLiteral(" (line"), 0, 0); }
 
 // Every field of every event and every input report, one line each.
 QStringList dump(const Loaded &l)
@@ -26,24 +23,24 @@ QStringList dump(const Loaded &l)
     const EventStore &s = *l.store;
     for (std::size_t i = 0; i < s.size(); ++i) {
         out << QStringLiteral("%1 %2 %3 %4 %5 %6 %7 %8 %9")
-                   .arg(s.timeMs(i))
-                   .arg(s.status(i))
-                   .arg(int(s.source(i)))
-                   .arg(s.flags(i))
-                   .arg(QString::fromStdString(std::string(s.method(i))),
+                    .arg(s.timeMs(i))
+                    .arg(s.status(i))
+                    .arg(int(s.source(i)))
+                    .arg(s.flags(i))
+                    .arg(QString::fromStdString(std::string(s.method(i))),
                         QString::fromStdString(std::string(s.endpoint(i))),
                         QString::fromStdString(std::string(s.tool(i))),
                         QString::fromStdString(std::string(s.provider(i))),
                         QString::fromStdString(std::string(s.client(i))))
-            + QStringLiteral(" | %1 %2 %3 %4 %5 %6 %7 %8")
-                  .arg(s.serverLimit(i))
-                  .arg(double(s.durationMs(i)))
-                  .arg(s.file(i))
-                  .arg(s.line(i))
-                  .arg(s.offset(i))
-                  .arg(s.retryAfterMs(i))
-                  .arg(QString::fromStdString(std::string(s.message(i))),
-                       QString::fromStdString(std::string(s.errorCode(i))));
+                + QStringLiteral(" | %1 %2 %3 %4 %5 %6 %7 %8")
+                      .arg(s.serverLimit(i))
+                      .arg(double(s.durationMs(i)))
+                      .arg(s.file(i))
+                      .arg(s.line(i))
+                      .arg(s.offset(i))
+                      .arg(s.retryAfterMs(i))
+                      .arg(QString::fromStdString(std::string(s.message(i))),
+                          QString::fromStdString(std::string(s.errorCode(i))));
     }
     for (const InputReport &r : l.reports) {
         out << QStringLiteral("input %1 %2 %3 %4 %5 %6")
@@ -61,7 +58,8 @@ QStringList dump(const Loaded &l)
 QStringList inputs()
 {
     QStringList files { QStringLiteral(RATESCOPE_SOURCE_DIR "/resources/demo/demo.ndjson.gz") };
-    QDirIterator it(QStringLiteral(RATESCOPE_FIXTURE_DIR), QDir::Files, QDirIterator::Subdirectories);
+    QDirIterator it(
+        QStringLiteral(RATESCOPE_FIXTURE_DIR), QDir::Files, QDirIterator::Subdirectories);
     while (it.hasNext())
         files << it.next();
     files.sort();
@@ -95,8 +93,8 @@ private Q_SLOTS:
         QString firstName;
         std::size_t events = 0;
         for (const QString &name : kernels) {
-            simdjson::get_active_implementation() =
-                simdjson::get_available_implementations()[name.toStdString()];
+            simdjson::get_active_implementation()
+                = simdjson::get_available_implementations()[name.toStdString()];
             QCOMPARE(QString::fromStdString(simdjson::get_active_implementation()->name()), name);
             // One file per load, so each file's events are compared apart from the others'
             // duplicates; chunks of 64 KiB so the parallel NDJSON path runs on several chunks.

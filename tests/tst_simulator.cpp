@@ -523,12 +523,18 @@ void TestSimulator::startTime_data()
 {
     QTest::addColumn<QString>("start");
     QTest::addColumn<QString>("firstMinute"); // empty: a usage error
-    QTest::addRow("UTC") << "2026-01-05T09:00:00Z" << "2026-01-05T09:00:";
-    QTest::addRow("offset and fraction") << "2026-01-05T14:30:00.25+05:30" << "2026-01-05T09:00:";
-    QTest::addRow("space, no zone: UTC") << "2024-02-29 23:59:59.999" << "2024-02-29T23:59:";
-    QTest::addRow("no such day") << "2026-02-29T00:00:00Z" << "";
-    QTest::addRow("a word") << "yesterday" << "";
-    QTest::addRow("trailing junk") << "2026-01-05T09:00:00Zjunk" << "";
+    QTest::addRow("UTC") << "2026-01-05T09:00:00Z"
+                         << "2026-01-05T09:00:";
+    QTest::addRow("offset and fraction") << "2026-01-05T14:30:00.25+05:30"
+                                         << "2026-01-05T09:00:";
+    QTest::addRow("space, no zone: UTC") << "2024-02-29 23:59:59.999"
+                                         << "2024-02-29T23:59:";
+    QTest::addRow("no such day") << "2026-02-29T00:00:00Z"
+                                 << "";
+    QTest::addRow("a word") << "yesterday"
+                            << "";
+    QTest::addRow("trailing junk") << "2026-01-05T09:00:00Zjunk"
+                                   << "";
 }
 
 void TestSimulator::startTime()
@@ -548,7 +554,8 @@ void TestSimulator::startTime()
     QFile f(out);
     QVERIFY(f.open(QIODevice::ReadOnly));
     const json first = json::parse(f.readLine().toStdString());
-    QVERIFY2(QString::fromStdString(first.at("timestamp").get<std::string>()).startsWith(firstMinute),
+    QVERIFY2(
+        QString::fromStdString(first.at("timestamp").get<std::string>()).startsWith(firstMinute),
         first.at("timestamp").get<std::string>().c_str());
 }
 

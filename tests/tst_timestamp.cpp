@@ -442,12 +442,13 @@ void TestTimestamp::minuteFloor()
 void TestTimestamp::commonShapeReadsAsTheGeneralReaderDoes()
 {
     std::mt19937 rng(3);
-    const auto pick = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
+    const auto pick
+        = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
     int fast = 0;
     for (int i = 0; i < 200000; ++i) {
         char text[64];
-        const int n = std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d", pick(1899, 2101),
-                                    pick(0, 13), pick(0, 32), pick(0, 25), pick(0, 60), pick(0, 61));
+        const int n = std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d",
+            pick(1899, 2101), pick(0, 13), pick(0, 32), pick(0, 25), pick(0, 60), pick(0, 61));
         std::string s(text, std::size_t(n));
         const int digits = pick(-1, 11); // -1: no fraction; 0: a '.' alone
         if (digits >= 0) {

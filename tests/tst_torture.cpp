@@ -5,10 +5,10 @@
 #include "decode/jsonvalue.h"
 #include "decode/recorddecoder.h"
 #include "decode/timestamp.h"
+#include "effectiveuser.h"
 #include "export/redactor.h"
 #include "export/reportformats.h"
 #include "export/summary.h"
-#include "effectiveuser.h"
 #include "testutil.h"
 
 #include <QDirIterator>
@@ -301,7 +301,8 @@ void TestTorture::nastyInputs_data()
         << "torture/bom-in-the-middle.ndjson" << 3 << -1 << L { "3: invalid JSON" } << ""
         << "";
     QTest::addRow("1 MiB tool, provider, client, message and URL at once")
-        << "@1mib-fields" << 1 << -1 << L {} << "" << "";
+        << "@1mib-fields" << 1 << -1 << L {} << ""
+        << "";
     QTest::addRow("20 MB record on one line") << "@20mb-record-line" << 3 << -1 << L {} << ""
                                               << "";
     QTest::addRow("20 MB of garbage on one line")
@@ -392,17 +393,29 @@ void TestTorture::nastyInputs_data()
         << L { "12: incomplete PyGithub exchange" } << ""
         << "format=pygithub";
     // recorders: YAML cassettes and httprr traces
-    QTest::addRow("YAML billion laughs: aliases never expanded") << "torture/yaml-billion-laughs.yaml" << 1 << -1
-        << L { "24: no time", "32: not a cassette interaction" } << "" << "format=vcr-yaml";
-    QTest::addRow("YAML: 100,000 [ after an interaction") << "torture/yaml-deep-nesting.yaml" << 1 << -1
-        << L { "14: YAML: nesting deeper than 2,000 levels" } << "" << "format=vcr-yaml";
-    QTest::addRow("YAML: Ruby, Python and made-up tags, an undeclared handle") << "torture/yaml-unknown-tags.yaml" << 2 << 0
-        << L {} << "" << "format=vcr-yaml";
-    QTest::addRow("YAML that is not a cassette") << "torture/not-a-cassette.yaml" << 0 << -1 << L {} << "not a cassette" << "";
-    QTest::addRow("httprr trace cut mid-exchange") << "torture/httprr-truncated.httprr" << 1 << -1
-        << L { "16: truncated httprr trace: the exchange declares 68 + 159 bytes, 197 remain" } << "" << "format=httprr";
-    QTest::addRow("httprr length prefix past the end") << "torture/httprr-length-past-eof.httprr" << 1 << -1
-        << L { "16: truncated httprr trace: the exchange declares 99999999999999 + 5" } << "" << "format=httprr";
+    QTest::addRow("YAML billion laughs: aliases never expanded")
+        << "torture/yaml-billion-laughs.yaml" << 1 << -1
+        << L { "24: no time", "32: not a cassette interaction" } << ""
+        << "format=vcr-yaml";
+    QTest::addRow("YAML: 100,000 [ after an interaction")
+        << "torture/yaml-deep-nesting.yaml" << 1 << -1
+        << L { "14: YAML: nesting deeper than 2,000 levels" } << ""
+        << "format=vcr-yaml";
+    QTest::addRow("YAML: Ruby, Python and made-up tags, an undeclared handle")
+        << "torture/yaml-unknown-tags.yaml" << 2 << 0 << L {} << ""
+        << "format=vcr-yaml";
+    QTest::addRow("YAML that is not a cassette")
+        << "torture/not-a-cassette.yaml" << 0 << -1 << L {} << "not a cassette"
+        << "";
+    QTest::addRow("httprr trace cut mid-exchange")
+        << "torture/httprr-truncated.httprr" << 1 << -1
+        << L { "16: truncated httprr trace: the exchange declares 68 + 159 bytes, 197 remain" }
+        << ""
+        << "format=httprr";
+    QTest::addRow("httprr length prefix past the end")
+        << "torture/httprr-length-past-eof.httprr" << 1 << -1
+        << L { "16: truncated httprr trace: the exchange declares 99999999999999 + 5" } << ""
+        << "format=httprr";
     // gzip
     QTest::addRow("gzip of nothing") << "torture/gzip-of-nothing.ndjson.gz" << 0 << -1 << L {} << ""
                                      << "";
@@ -446,7 +459,8 @@ Made TestTorture::make(const QString &input)
         m.asNobody = ::geteuid() == 0;
         // others may pass through the directory: the file's own mode is what denies
         QFile::setPermissions(dir.path(),
-            QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner | QFile::ExeGroup | QFile::ExeOther);
+            QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner | QFile::ExeGroup
+                | QFile::ExeOther);
     } else if (name == QLatin1String("through-a-file")) {
         m.path = writeFile(dir, QStringLiteral("plain.ndjson"), lines(0, 3))
             + QStringLiteral("/inner.ndjson");

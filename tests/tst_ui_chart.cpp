@@ -26,16 +26,16 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QSpinBox>
-#include <QTimer>
-#include <QLineEdit>
 #include <QLabel>
+#include <QLineEdit>
 #include <QMimeData>
 #include <QPlainTextEdit>
-#include <QTableView>
 #include <QSignalSpy>
+#include <QSpinBox>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 #include <QToolButton>
 
 namespace {
@@ -209,8 +209,8 @@ void TestUiChart::limitBoxTakesTheCliGrammar_data()
         << " 3600 / 1h " << qint64(3600) << qint64(3600) << "3600/1h" << 10.0;
     QTest::addRow("N/60s is per minute") << "30/60s" << qint64(30) << qint64(60) << "30" << 5.0;
     QTest::addRow("empty: none") << "" << qint64(0) << qint64(0) << "" << -1.0;
-    QTest::addRow("not the grammar: the old limit stays") << "12/x" << qint64(6) << qint64(60)
-                                                          << "12/x" << 1.0;
+    QTest::addRow("not the grammar: the old limit stays")
+        << "12/x" << qint64(6) << qint64(60) << "12/x" << 1.0;
 }
 
 // The window's limit was an integer per minute while the CLI takes N/W. The box
@@ -291,7 +291,11 @@ void TestUiChart::exportDialogOffersHeadroomAndMergeGap()
     QFile file(path);
     QVERIFY(file.open(QIODevice::ReadOnly));
     const QJsonObject json = QJsonDocument::fromJson(file.readAll()).object();
-    QCOMPARE(json.value(QLatin1String("limit_to_ask")).toObject().value(QLatin1String("headroom_percent")).toInt(), 50);
+    QCOMPARE(json.value(QLatin1String("limit_to_ask"))
+                 .toObject()
+                 .value(QLatin1String("headroom_percent"))
+                 .toInt(),
+        50);
     // a gap of 6 s splits gateway_mix's rejections into more incidents than 5 min does
     QVERIFY(json.value(QLatin1String("incidents")).toArray().size()
         > qsizetype(m_session->filter().view()->incidents.size()));
@@ -380,7 +384,8 @@ void TestUiChart::selectedRowShowsTheProviderMessage()
     EventTableModel *model = m_session->eventModel();
     int row = -1;
     for (int r = 0; r < model->rowCount() && row < 0; ++r) {
-        if (model->index(r, 0).data(EventTableModel::SourceRole).toInt() == int(RejectionSource::ToolError))
+        if (model->index(r, 0).data(EventTableModel::SourceRole).toInt()
+            == int(RejectionSource::ToolError))
             row = r;
     }
     QVERIFY(row >= 0);
@@ -627,7 +632,8 @@ void TestUiChart::utcToggleIsRemembered()
 void TestUiChart::reportsUseTheWindowsColours_data()
 {
     QTest::addColumn<int>("source");
-    for (RejectionSource src : { RejectionSource::RateLimited, RejectionSource::ToolError, RejectionSource::Unclassified })
+    for (RejectionSource src :
+        { RejectionSource::RateLimited, RejectionSource::ToolError, RejectionSource::Unclassified })
         QTest::addRow("%s", std::string(sourceName(src)).c_str()) << int(src);
 }
 
@@ -636,7 +642,8 @@ void TestUiChart::reportsUseTheWindowsColours_data()
 void TestUiChart::reportsUseTheWindowsColours()
 {
     QFETCH(int, source);
-    QCOMPARE(QColor::fromRgba(sourceRgb(RejectionSource(source))), SourcePalette::color(RejectionSource(source)));
+    QCOMPARE(QColor::fromRgba(sourceRgb(RejectionSource(source))),
+        SourcePalette::color(RejectionSource(source)));
 }
 
 QTEST_MAIN(TestUiChart)

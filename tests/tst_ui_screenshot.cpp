@@ -126,8 +126,9 @@ void TestUiScreenshot::barsStandWhereTheIncidentsAre()
 
     const auto view = session.filter().view();
     QVERIFY(view && view->incidents.size() >= 2); // the demo: a platform burst, provider incidents
-    const int bucketPx = std::max(2, int(std::ceil(double(plot.width()) * double(window.chart()->bucketMs())
-                                                / double(window.chart()->visibleToMs() - window.chart()->visibleFromMs()))));
+    const int bucketPx = std::max(2,
+        int(std::ceil(double(plot.width()) * double(window.chart()->bucketMs())
+            / double(window.chart()->visibleToMs() - window.chart()->visibleFromMs()))));
     std::vector<std::pair<int, int>> spans;
     for (const Incident &inc : view->incidents) {
         const int x0 = column(double(inc.startMs)) - bucketPx;
@@ -135,8 +136,12 @@ void TestUiScreenshot::barsStandWhereTheIncidentsAre()
         spans.emplace_back(x0, x1);
         const QRgb colour = SourcePalette::color(inc.dominant).rgb();
         const int n = count(colour, x0, x1);
-        QVERIFY2(n >= 20, qPrintable(QStringLiteral("incident at %1 px (%2): %3 pixels of %4")
-                                      .arg(x0).arg(int(inc.dominant)).arg(n).arg(QColor(colour).name())));
+        QVERIFY2(n >= 20,
+            qPrintable(QStringLiteral("incident at %1 px (%2): %3 pixels of %4")
+                           .arg(x0)
+                           .arg(int(inc.dominant))
+                           .arg(n)
+                           .arg(QColor(colour).name())));
     }
     // outside every incident: no 429 bars
     std::sort(spans.begin(), spans.end());

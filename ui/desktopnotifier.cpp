@@ -35,6 +35,7 @@ void DesktopNotifier::notify(const LiveWarning &warning)
     }
     m_tray->show();
     const bool incident = warning.kind == LiveWarning::Kind::IncidentStarted;
-    m_tray->showMessage(incident ? tr("RateScope: a new incident") : tr("RateScope: near the limit"),
-        warning.text, incident ? QSystemTrayIcon::Warning : QSystemTrayIcon::Information, 10000);
+    m_tray->showMessage(
+        incident ? tr("RateScope: a new incident") : tr("RateScope: near the limit"), warning.text,
+        incident ? QSystemTrayIcon::Warning : QSystemTrayIcon::Information, 10000);
 }

@@ -86,7 +86,7 @@ void DetailPane::render()
     html += row(tr("Provider"), esc(i.provider));
     html += row(tr("Connection"), esc(i.connection));
     html += row(tr("Status"),
-        i.noResponse     ? tr("<b>no response</b> (status %1: the request got no answer)").arg(i.status)
+        i.noResponse ? tr("<b>no response</b> (status %1: the request got no answer)").arg(i.status)
             : i.status < 0 ? tr("none (tool call log)")
                            : QString::number(i.status));
     html += row(tr("Request"), esc((i.method + QLatin1Char(' ') + i.endpoint).trimmed()));

@@ -30,9 +30,9 @@ ExportMenu::ExportMenu(RateChart *chart, IncidentsPanel *incidents, QWidget *par
 {
     addAction(tr("&Report of what is shown…"), QKeySequence(QStringLiteral("Ctrl+Shift+S")), this,
         [this] {
-            const QString path = askReportPath(parentWidget(),
-                tr("Export a report of what is shown"), QStringLiteral("ratescope-report"),
-                &m_choices);
+            const QString path
+                = askReportPath(parentWidget(), tr("Export a report of what is shown"),
+                    QStringLiteral("ratescope-report"), &m_choices);
             if (!path.isEmpty())
                 Q_EMIT exportRequested(path, std::nullopt, m_choices);
         });
@@ -41,15 +41,15 @@ ExportMenu::ExportMenu(RateChart *chart, IncidentsPanel *incidents, QWidget *par
             tr("Export a report of the visible range"),
             QStringLiteral("ratescope-%1").arg(fileTime(m_chart->visibleFromMs())));
     });
-    m_incident = addAction(tr("&Incident…"), QKeySequence(QStringLiteral("Ctrl+Shift+I")), this,
-        [this] {
-            const auto range = m_incidents->selectedRange();
-            if (!range) {
-                Q_EMIT message(tr("Select an incident first (or right-click one)"));
-                return;
-            }
-            exportIncident(range->first, range->second);
-        });
+    m_incident
+        = addAction(tr("&Incident…"), QKeySequence(QStringLiteral("Ctrl+Shift+I")), this, [this] {
+              const auto range = m_incidents->selectedRange();
+              if (!range) {
+                  Q_EMIT message(tr("Select an incident first (or right-click one)"));
+                  return;
+              }
+              exportIncident(range->first, range->second);
+          });
     connect(this, &QMenu::aboutToShow, this,
         [this] { m_incident->setEnabled(m_incidents->selectedRange().has_value()); });
 }
@@ -79,7 +79,8 @@ QString ExportMenu::askReportPath(
     gap->setDecimals(1);
     gap->setSuffix(QObject::tr(" min"));
     gap->setValue(choices->mergeGapMinutes.value_or(5.0));
-    gap->setToolTip(QObject::tr("Rejections at most this far apart form one incident (--merge-gap)"));
+    gap->setToolTip(
+        QObject::tr("Rejections at most this far apart form one incident (--merge-gap)"));
     auto *headroom = new QSpinBox(&dialog);
     headroom->setObjectName(QStringLiteral("headroom"));
     headroom->setRange(0, 1000);
@@ -105,7 +106,8 @@ QString ExportMenu::askReportPath(
     const QString suffix = QFileInfo(path).suffix().toLower();
     bool known = false;
     for (const auto &[filter, s] : types)
-        known = known || s == suffix || (suffix == QLatin1String("markdown") && s == QLatin1String("md"));
+        known = known || s == suffix
+            || (suffix == QLatin1String("markdown") && s == QLatin1String("md"));
     if (!known) { // no (or another) suffix: the chosen type decides
         for (const auto &[filter, s] : types) {
             if (filter == chosen)
@@ -115,7 +117,8 @@ QString ExportMenu::askReportPath(
     return path;
 }
 
-void ExportMenu::exportRange(qint64 fromMs, qint64 toMs, const QString &title, const QString &baseName)
+void ExportMenu::exportRange(
+    qint64 fromMs, qint64 toMs, const QString &title, const QString &baseName)
 {
     const QString path = askReportPath(parentWidget(), title, baseName, &m_choices);
     if (path.isEmpty())

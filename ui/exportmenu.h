@@ -23,8 +23,8 @@ public:
 
     // A file name for a report, or empty when the user cancelled (suffix added when missing);
     // *choices is what the dialog's incident gap and headroom boxes said.
-    static QString askReportPath(QWidget *parent, const QString &title, const QString &baseName,
-        ExportChoices *choices);
+    static QString askReportPath(
+        QWidget *parent, const QString &title, const QString &baseName, ExportChoices *choices);
 
 public Q_SLOTS:
     void exportRange(qint64 fromMs, qint64 toMs, const QString &title, const QString &baseName);

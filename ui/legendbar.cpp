@@ -53,8 +53,8 @@ LegendBar::LegendBar(QWidget *parent)
     auto *layout = new QHBoxLayout(this);
     layout->setContentsMargins(6, 2, 6, 2);
     layout->setSpacing(4);
-    const std::array<RejectionSource, 4> order { RejectionSource::RateLimited, RejectionSource::ToolError,
-        RejectionSource::Unclassified, RejectionSource::None };
+    const std::array<RejectionSource, 4> order { RejectionSource::RateLimited,
+        RejectionSource::ToolError, RejectionSource::Unclassified, RejectionSource::None };
     const std::array<QString, 4> keys { QStringLiteral("Ctrl+1"), QStringLiteral("Ctrl+2"),
         QStringLiteral("Ctrl+3"), QStringLiteral("Ctrl+4") };
     for (std::size_t i = 0; i < order.size(); ++i) {
@@ -113,7 +113,10 @@ LegendBar::LegendBar(QWidget *parent)
     updateIcons();
 }
 
-QToolButton *LegendBar::sourceButton(RejectionSource source) const { return m_sources[std::size_t(source)]; }
+QToolButton *LegendBar::sourceButton(RejectionSource source) const
+{
+    return m_sources[std::size_t(source)];
+}
 
 void LegendBar::setFilter(const FilterState &state)
 {
@@ -146,8 +149,8 @@ void LegendBar::updateIcons()
 {
     for (int s = 0; s < 4; ++s) {
         QToolButton *b = m_sources[std::size_t(s)];
-        const QColor c
-            = s == 0 ? SourcePalette::requestsColor(m_dark) : SourcePalette::color(RejectionSource(s));
+        const QColor c = s == 0 ? SourcePalette::requestsColor(m_dark)
+                                : SourcePalette::color(RejectionSource(s));
         b->setIcon(swatchIcon(c, s == 0 ? Swatch::Line : Swatch::Box, b->isChecked()));
     }
     if (!m_lineEntries.isEmpty()) {

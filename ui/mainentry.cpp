@@ -26,7 +26,8 @@ namespace {
 bool needsNoDisplay(int argc, char *argv[])
 {
     for (int i = 1; i < argc; ++i) {
-        for (const char *flag : { "--screenshot", "--help", "-h", "--help-all", "--version", "-v" }) {
+        for (const char *flag :
+            { "--screenshot", "--help", "-h", "--help-all", "--version", "-v" }) {
             if (std::strcmp(argv[i], flag) == 0)
                 return true;
         }
@@ -56,8 +57,8 @@ int usageError(const QString &message)
 }
 
 // --follow, --listen, --url and a positional "-" (taken out of inputs).
-bool liveSources(const QCommandLineParser &p, QStringList &inputs,
-    std::vector<LiveSourceSpec> *out, QString *error)
+bool liveSources(const QCommandLineParser &p, QStringList &inputs, std::vector<LiveSourceSpec> *out,
+    QString *error)
 {
     for (const QString &f : p.values(QStringLiteral("follow"))) {
         LiveSourceSpec spec;
@@ -269,8 +270,8 @@ int runGui(int argc, char *argv[])
     }
     window.show();
     if (!live.empty())
-        window.watch(live, p.isSet(QStringLiteral("from-start")) ? std::optional<bool>(true)
-                                                                 : std::nullopt);
+        window.watch(
+            live, p.isSet(QStringLiteral("from-start")) ? std::optional<bool>(true) : std::nullopt);
     else if (!inputs.isEmpty())
         session.open(inputs);
     return app.exec();

@@ -122,7 +122,8 @@ void MainWindow::createMenus()
     QMenu *file = menuBar()->addMenu(tr("&File"));
     file->addAction(tr("&Open…"), QKeySequence::Open, this, [this] {
         const QStringList paths = QFileDialog::getOpenFileNames(this, tr("Open logs"), QString(),
-            tr("Logs (*.ndjson *.jsonl *.json *.har *.yaml *.yml *.httprr *.txt *.log *.gz);;All files (*)"));
+            tr("Logs (*.ndjson *.jsonl *.json *.har *.yaml *.yml *.httprr *.txt *.log *.gz);;All "
+               "files (*)"));
         if (!paths.isEmpty())
             m_session.open(paths);
     });

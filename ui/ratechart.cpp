@@ -322,9 +322,9 @@ void RateChart::redrawNow()
     m_frame = buildFrame(hasData ? m_view->pyramid : m_noData, req);
 
     const qint64 bucket = m_frame.bucketMs;
-    const double limitY = m_limit
-        ? double(m_limit->requests) * double(bucket) / (double(m_limit->windowS.value_or(60)) * 1000.0)
-        : 0;
+    const double limitY = m_limit ? double(m_limit->requests) * double(bucket)
+            / (double(m_limit->windowS.value_or(60)) * 1000.0)
+                                  : 0;
     const double serverScale = double(bucket) / double(m_serverWindowMs);
     const double top = std::max({ double(m_frame.maxRequests), limitY,
         m_frame.maxServerLimit > 0 ? m_frame.maxServerLimit * serverScale : 0.0 });
@@ -442,9 +442,9 @@ QString RateChart::toolTipAt(QPointF pos) const
         html += tr("<br>server-reported limit: %1").arg(slot->serverLimit);
     if (slot->overLimit)
         html += tr("<br><b>over the limit of %1</b>")
-                    .arg(m_limit && m_limit->perMinute()
-                            ? tr("%1/min").arg(m_limit->requests)
-                            : m_limit ? limitSpecText(*m_limit) : QString());
+                    .arg(m_limit && m_limit->perMinute() ? tr("%1/min").arg(m_limit->requests)
+                            : m_limit                    ? limitSpecText(*m_limit)
+                                                         : QString());
     if (slot->requestsMax > 0)
         html += tr("<br><i>click: show these records</i>");
     return html;

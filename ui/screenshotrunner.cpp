@@ -45,7 +45,8 @@ void ScreenshotRunner::viewReady()
     const auto view = m_session.filter().view();
     int event = -1;
     if (view && view->store) {
-        for (RejectionSource wanted : { RejectionSource::ToolError, RejectionSource::RateLimited, RejectionSource::Unclassified }) {
+        for (RejectionSource wanted : { RejectionSource::ToolError, RejectionSource::RateLimited,
+                 RejectionSource::Unclassified }) {
             for (std::uint32_t e : view->rows) {
                 if (view->store->source(e) == wanted) {
                     event = int(e);

@@ -48,9 +48,8 @@ WatchMenu::WatchMenu(UiSettings &settings, QWidget *parent)
     m_fromStart->setCheckable(true);
     m_fromStart->setToolTip(tr("Off: like tail -F, only lines added after you start watching"));
     m_fromStart->setChecked(storedInt(settings, QStringLiteral("live/fromStart"), 0) != 0);
-    connect(m_fromStart, &QAction::toggled, this, [this](bool on) {
-        m_settings.setValue(QStringLiteral("live/fromStart"), on ? "1" : "0");
-    });
+    connect(m_fromStart, &QAction::toggled, this,
+        [this](bool on) { m_settings.setValue(QStringLiteral("live/fromStart"), on ? "1" : "0"); });
     const int minutes = storedInt(settings, QStringLiteral("live/windowMinutes"), 15);
     m_windowMs = qint64(minutes) * 60000;
     addChoices(addMenu(tr("Chart &follows the last")),
@@ -77,8 +76,8 @@ bool WatchMenu::notificationsEnabled() const { return m_notify->isChecked(); }
 
 bool WatchMenu::followFromStart() const { return m_fromStart->isChecked(); }
 
-void WatchMenu::addChoices(QMenu *menu, const QList<std::pair<QString, int>> &choices,
-    int current, const QString &settingsKey, void (WatchMenu::*onChosen)(int))
+void WatchMenu::addChoices(QMenu *menu, const QList<std::pair<QString, int>> &choices, int current,
+    const QString &settingsKey, void (WatchMenu::*onChosen)(int))
 {
     auto *group = new QActionGroup(menu);
     for (const auto &[text, value] : choices) {
@@ -183,8 +182,7 @@ void WatchMenu::connectUrl()
         return;
     LiveSourceSpec spec;
     QString error;
-    if (!parseSourceSpec(text.trimmed(), &spec, &error)
-        || spec.kind != LiveSourceSpec::Kind::Url) {
+    if (!parseSourceSpec(text.trimmed(), &spec, &error) || spec.kind != LiveSourceSpec::Kind::Url) {
         QMessageBox::warning(parentWidget(), tr("Connect to stream URL"),
             error.isEmpty() ? tr("\"%1\" is not an http:// or https:// URL").arg(text) : error);
         return;

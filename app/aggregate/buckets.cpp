@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <unordered_map>
 
-std::vector<BucketCounts> countBuckets(const EventStore &store, std::int64_t bucketMs,
-                                       const EventSubset *subset)
+std::vector<BucketCounts> countBuckets(
+    const EventStore &store, std::int64_t bucketMs, const EventSubset *subset)
 {
     std::vector<BucketCounts> out;
     if (store.empty() || bucketMs <= 0)
@@ -50,12 +50,12 @@ std::vector<BucketCounts> countBuckets(const EventStore &store, std::int64_t buc
     for (auto &kv : map)
         out.push_back(kv.second);
     std::sort(out.begin(), out.end(),
-              [](const BucketCounts &a, const BucketCounts &b) { return a.startMs < b.startMs; });
+        [](const BucketCounts &a, const BucketCounts &b) { return a.startMs < b.startMs; });
     return out;
 }
 
-std::vector<BucketCounts> densify(const std::vector<BucketCounts> &sparse, std::int64_t bucketMs,
-                                  std::size_t maxBuckets)
+std::vector<BucketCounts> densify(
+    const std::vector<BucketCounts> &sparse, std::int64_t bucketMs, std::size_t maxBuckets)
 {
     if (sparse.empty())
         return {};
@@ -77,8 +77,8 @@ std::vector<BucketCounts> densify(const std::vector<BucketCounts> &sparse, std::
     return out;
 }
 
-std::vector<std::int64_t> minutesOverRollingLimit(const EventStore &store, std::int64_t limit,
-                                                  std::int64_t windowMs, const EventSubset *subset)
+std::vector<std::int64_t> minutesOverRollingLimit(
+    const EventStore &store, std::int64_t limit, std::int64_t windowMs, const EventSubset *subset)
 {
     std::vector<std::int64_t> times;
     times.reserve(subset ? subset->size() : store.size());

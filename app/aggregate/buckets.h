@@ -45,23 +45,21 @@ constexpr std::int64_t floorTo(std::int64_t t, std::int64_t size)
 
 // Buckets of bucketMs that hold at least one event, sorted by start. Sparse, so far-apart
 // times (1970 and 2100 in one file) cost nothing. subset == nullptr: every event.
-std::vector<BucketCounts> countBuckets(const EventStore &store, std::int64_t bucketMs,
-                                       const EventSubset *subset = nullptr);
+std::vector<BucketCounts> countBuckets(
+    const EventStore &store, std::int64_t bucketMs, const EventSubset *subset = nullptr);
 
 // The same buckets, with empty ones filled in between first and last (for charts and CSV).
 // Refuses (returns the sparse input) when that would exceed maxBuckets.
 std::vector<BucketCounts> densify(const std::vector<BucketCounts> &sparse, std::int64_t bucketMs,
-                                  std::size_t maxBuckets = 10'000'000);
+    std::size_t maxBuckets = 10'000'000);
 
 // summary.md minutes_over_limit for a limit of N requests over a window other than a minute:
 // the minutes that contain a request at time t with more than N requests in (t - W, t].
 std::vector<std::int64_t> minutesOverRollingLimit(const EventStore &store, std::int64_t limit,
-                                                  std::int64_t windowMs,
-                                                  const EventSubset *subset = nullptr);
+    std::int64_t windowMs, const EventSubset *subset = nullptr);
 
 // Calls f(i) for every event index of the subset (or all).
-template<typename F>
-void forEachEvent(const EventStore &store, const EventSubset *subset, F &&f)
+template <typename F> void forEachEvent(const EventStore &store, const EventSubset *subset, F &&f)
 {
     if (subset) {
         for (std::uint32_t i : *subset)

@@ -10,9 +10,9 @@ struct ScopeByName
     ScopeBy by;
     const char *name;
 };
-constexpr ScopeByName kScopeByNames[] = { { ScopeBy::Host, "host" },
-    { ScopeBy::HostModel, "host+model" }, { ScopeBy::HostClient, "host+client" },
-    { ScopeBy::All, "all" } };
+constexpr ScopeByName kScopeByNames[]
+    = { { ScopeBy::Host, "host" }, { ScopeBy::HostModel, "host+model" },
+          { ScopeBy::HostClient, "host+client" }, { ScopeBy::All, "all" } };
 
 // The scope key of an event before names are sorted: the endpoint's string id, with the
 // client's in the high half for host+client (ids are below 2^32).
@@ -94,8 +94,8 @@ std::optional<std::uint32_t> ScopeIndex::find(const QString &name) const
     return std::nullopt;
 }
 
-std::vector<EventSubset> ScopeIndex::eventsByScope(const EventStore &store,
-    const EventSubset *subset) const
+std::vector<EventSubset> ScopeIndex::eventsByScope(
+    const EventStore &store, const EventSubset *subset) const
 {
     std::vector<EventSubset> out(std::max<std::size_t>(m_names.size(), 1));
     if (m_eventScope.empty()) {
@@ -108,7 +108,8 @@ std::vector<EventSubset> ScopeIndex::eventsByScope(const EventStore &store,
         }
         return out;
     }
-    forEachEvent(store, subset, [&](std::size_t i) { out[m_eventScope[i]].push_back(std::uint32_t(i)); });
+    forEachEvent(
+        store, subset, [&](std::size_t i) { out[m_eventScope[i]].push_back(std::uint32_t(i)); });
     return out;
 }
 

@@ -52,13 +52,13 @@ public:
     std::optional<std::uint32_t> find(const QString &name) const;
     // The events of every scope (indices into the store), within `subset` when given; one
     // list per scope id, in store order.
-    std::vector<EventSubset> eventsByScope(const EventStore &store,
-        const EventSubset *subset = nullptr) const;
+    std::vector<EventSubset> eventsByScope(
+        const EventStore &store, const EventSubset *subset = nullptr) const;
 
     // Builds the index of the events of `store` (every event, or those of `subset`; the others
     // get scope 0 and are never asked about).
-    static ScopeIndex build(const EventStore &store, ScopeBy by,
-        const EventSubset *subset = nullptr);
+    static ScopeIndex build(
+        const EventStore &store, ScopeBy by, const EventSubset *subset = nullptr);
 
 private:
     std::vector<std::string> m_names;

@@ -15,8 +15,8 @@ std::optional<std::int64_t> parseWindow(const QString &number, const QString &un
     if (!ok || n <= 0 || n >= 1'000'000)
         return std::nullopt;
     const qint64 mult = unit == QLatin1String("d") ? 86400
-            : unit == QLatin1String("h")           ? 3600
-            : unit == QLatin1String("m")           ? 60
+        : unit == QLatin1String("h")               ? 3600
+        : unit == QLatin1String("m")               ? 60
                                                    : 1;
     return n * mult;
 }
@@ -32,8 +32,8 @@ QString windowText(std::int64_t w)
     return QStringLiteral("%1s").arg(w);
 }
 
-constexpr const char *kAxisNames[] = { "requests", "tokens", "input_tokens", "output_tokens",
-    "concurrency" };
+constexpr const char *kAxisNames[]
+    = { "requests", "tokens", "input_tokens", "output_tokens", "concurrency" };
 
 } // namespace
 
@@ -70,10 +70,7 @@ QString limitSpecText(const LimitSpec &limit)
     return QStringLiteral("%1/%2").arg(limit.requests).arg(windowText(w));
 }
 
-QString limitAxisName(LimitAxis axis)
-{
-    return QString::fromLatin1(kAxisNames[int(axis)]);
-}
+QString limitAxisName(LimitAxis axis) { return QString::fromLatin1(kAxisNames[int(axis)]); }
 
 std::optional<LimitAxis> limitAxisFromName(const QString &name)
 {
@@ -138,8 +135,10 @@ QString limitEntryText(const LimitEntry &entry)
         return text + QString::number(entry.spec.requests);
     if (entry.spec.windowS == 60)
         return text + QString::number(entry.spec.requests);
-    return text + QStringLiteral("%1/%2").arg(entry.spec.requests).arg(windowText(
-                      entry.spec.windowS.value_or(60)));
+    return text
+        + QStringLiteral("%1/%2")
+              .arg(entry.spec.requests)
+              .arg(windowText(entry.spec.windowS.value_or(60)));
 }
 
 std::vector<LimitEntry> parseLimitsJson(const QByteArray &json, QString *error)

@@ -4,7 +4,12 @@
 #include <string_view>
 
 // Who rejected a request (formats.md §2). None means "not a rejection".
-enum class RejectionSource : std::uint8_t { None = 0, RateLimited = 1, ToolError = 2, Unclassified = 3 };
+enum class RejectionSource : std::uint8_t {
+    None = 0,
+    RateLimited = 1,
+    ToolError = 2,
+    Unclassified = 3
+};
 
 constexpr int kRejectionSourceCount = 3; // RateLimited, ToolError, Unclassified
 

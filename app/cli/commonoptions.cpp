@@ -136,7 +136,8 @@ std::optional<SummaryScoping> readScoping(const QCommandLineParser &p, QString *
     const QString by = p.value(QStringLiteral("scope-by"));
     const auto scopeBy = scopeByFromName(by);
     if (!scopeBy) {
-        *error = QStringLiteral("invalid --scope-by \"%1\": expected host, host+model, host+client or all")
+        *error = QStringLiteral(
+            "invalid --scope-by \"%1\": expected host, host+model, host+client or all")
                      .arg(by);
         return std::nullopt;
     }
@@ -173,8 +174,10 @@ QString unknownLimitScope(const SummaryScoping &scoping, const ScopeIndex &scope
         QStringList seen;
         for (const std::string &name : scopes.names())
             seen << QString::fromStdString(name);
-        return QStringLiteral("--limit scope \"%1\" matches no request; the scopes seen (by %2): %3")
-            .arg(e.scope, scopeByName(scoping.by), seen.isEmpty() ? QStringLiteral("none") : seen.join(QStringLiteral(", ")));
+        return QStringLiteral(
+            "--limit scope \"%1\" matches no request; the scopes seen (by %2): %3")
+            .arg(e.scope, scopeByName(scoping.by),
+                seen.isEmpty() ? QStringLiteral("none") : seen.join(QStringLiteral(", ")));
     }
     return {};
 }

@@ -207,7 +207,8 @@ int runMonitor(const QStringList &args, const ChartDrawing *drawing)
     if (format == QLatin1String("pdf") && target == QLatin1String("-")) // as summarize checks
         return monitorUsage(QStringLiteral("--format pdf needs -o FILE"));
     if (!drawing && reportDrawsChart(target, format))
-        return monitorUsage(QStringLiteral("a %1 report draws a chart: run ratescope-gui monitor").arg(format));
+        return monitorUsage(
+            QStringLiteral("a %1 report draws a chart: run ratescope-gui monitor").arg(format));
     options.follow.fromStart = p.isSet(QStringLiteral("from-start"));
     options.capturePath = p.value(QStringLiteral("capture"));
 

@@ -44,7 +44,8 @@ int runLiveSimulation(
         bool ok = false;
         speed = parser.value(QStringLiteral("speed")).toDouble(&ok);
         if (!ok || !(speed >= 0) || speed > 1e6)
-            return usageError(QStringLiteral("--speed needs a factor such as 1, 10 or 0.5 (0: unpaced)"));
+            return usageError(
+                QStringLiteral("--speed needs a factor such as 1, 10 or 0.5 (0: unpaced)"));
     }
     const std::int64_t now = QDateTime::currentMSecsSinceEpoch();
     // Live traffic happens now: it starts on the current minute unless --start says otherwise
@@ -59,8 +60,11 @@ int runLiveSimulation(
         const QString hostPort = parser.value(QStringLiteral("serve-sse"));
         if (!player.serveSse(hostPort, &error))
             return usageError(error);
-        target = QStringLiteral("http://%1:%2/").arg(hostPort.left(hostPort.lastIndexOf(QLatin1Char(':')))).arg(player.ssePort());
-        QTextStream(stderr) << "ratescope simulate: serving Server-Sent Events on " << target << "\n";
+        target = QStringLiteral("http://%1:%2/")
+                     .arg(hostPort.left(hostPort.lastIndexOf(QLatin1Char(':'))))
+                     .arg(player.ssePort());
+        QTextStream(stderr) << "ratescope simulate: serving Server-Sent Events on " << target
+                            << "\n";
     } else {
         target = parser.value(QStringLiteral("to"));
         if (target.startsWith(QLatin1String("tcp://"))) {
@@ -85,7 +89,8 @@ int runLiveSimulation(
     });
     player.start();
     loop.exec();
-    QTextStream(stderr) << "ratescope simulate: sent " << player.sent() << " records to " << target << "\n";
+    QTextStream(stderr) << "ratescope simulate: sent " << player.sent() << " records to " << target
+                        << "\n";
     return status;
 }
 
@@ -197,7 +202,8 @@ int runSimulate(const QStringList &args)
     if (parser.isSet(toOpt) && parser.isSet(sseOpt))
         return usageError(QStringLiteral("--to and --serve-sse cannot be combined"));
     if (live && parser.isSet(outOpt))
-        return usageError(QStringLiteral("-o writes a file at once; --to FILE appends in real time"));
+        return usageError(
+            QStringLiteral("-o writes a file at once; --to FILE appends in real time"));
     if (!live && (parser.isSet(speedOpt) || parser.isSet(tokenOpt)))
         return usageError(QStringLiteral("--speed and --token go with --to or --serve-sse"));
     // The providers and tools the traffic calls: checked before anything is written.

@@ -20,7 +20,9 @@ int runSummarize(const QStringList &args, const ChartDrawing *drawing)
     p.setApplicationDescription(QStringLiteral("Summarize rate-limit rejections in API logs."));
     p.addHelpOption();
     p.addOptions(summarizeOptions());
-    p.addPositionalArgument(QStringLiteral("INPUT"), QStringLiteral("Log files (.gz allowed); - is standard input."), QStringLiteral("INPUT..."));
+    p.addPositionalArgument(QStringLiteral("INPUT"),
+        QStringLiteral("Log files (.gz allowed); - is standard input."),
+        QStringLiteral("INPUT..."));
     if (!p.parse(QStringList { QStringLiteral("ratescope summarize") } + args))
         return usageError(p.errorText());
     if (p.isSet(QStringLiteral("help"))) {
@@ -38,8 +40,9 @@ int runSummarize(const QStringList &args, const ChartDrawing *drawing)
     bool ok = false;
     const double mergeGap = p.value(QStringLiteral("merge-gap")).toDouble(&ok);
     if (!ok || !(mergeGap >= 0))
-        return usageError(QStringLiteral("invalid --merge-gap \"%1\": expected minutes, a decimal is allowed")
-                                  .arg(p.value(QStringLiteral("merge-gap"))));
+        return usageError(
+            QStringLiteral("invalid --merge-gap \"%1\": expected minutes, a decimal is allowed")
+                .arg(p.value(QStringLiteral("merge-gap"))));
     LoadOptions options;
     for (const char *name : { "from", "to" }) {
         const QString key = QLatin1String(name);
@@ -48,22 +51,27 @@ int runSummarize(const QStringList &args, const ChartDrawing *drawing)
         const auto t = parseTimestamp(p.value(key).toStdString());
         if (!t)
             return usageError(QStringLiteral("invalid --%1 \"%2\": expected an RFC 3339 time")
-                                      .arg(key, p.value(key)));
+                                  .arg(key, p.value(key)));
         (key == QLatin1String("from") ? options.range.fromMs : options.range.toMs) = t->ms;
     }
     if (p.isSet(QStringLiteral("threads")))
         options.threads = p.value(QStringLiteral("threads")).toInt();
     const QString format = p.value(QStringLiteral("format"));
     if (!reportFormats().contains(format))
-        return usageError(QStringLiteral("unknown --format \"%1\": expected md, json, csv, html or pdf").arg(format));
+        return usageError(
+            QStringLiteral("unknown --format \"%1\": expected md, json, csv, html or pdf")
+                .arg(format));
     const int headroom = p.value(QStringLiteral("headroom")).toInt(&ok);
     if (!ok || headroom < 0 || headroom > 1000)
-        return usageError(QStringLiteral("invalid --headroom \"%1\": expected a percentage").arg(p.value(QStringLiteral("headroom"))));
-    const QString target = p.isSet(QStringLiteral("output")) ? p.value(QStringLiteral("output")) : QStringLiteral("-");
+        return usageError(QStringLiteral("invalid --headroom \"%1\": expected a percentage")
+                              .arg(p.value(QStringLiteral("headroom"))));
+    const QString target = p.isSet(QStringLiteral("output")) ? p.value(QStringLiteral("output"))
+                                                             : QStringLiteral("-");
     if (format == QLatin1String("pdf") && target == QLatin1String("-"))
         return usageError(QStringLiteral("--format pdf needs -o FILE"));
     if (!drawing && reportDrawsChart(target, format)) // before the work, not after it
-        return usageError(QStringLiteral("a %1 report draws a chart: run ratescope-gui summarize").arg(format));
+        return usageError(
+            QStringLiteral("a %1 report draws a chart: run ratescope-gui summarize").arg(format));
 
     std::optional<RuleSet> rules;
     if (p.isSet(QStringLiteral("rules"))) {
@@ -96,12 +104,14 @@ int runSummarize(const QStringList &args, const ChartDrawing *drawing)
     report.headroomPercent = headroom;
     const Summary summary = makeReport(store, std::move(reports), report);
     if (p.isSet(QStringLiteral("stats"))) {
-        printErr(QStringLiteral("stats: %1 events loaded in %2 ms, analysed in %3 ms; store %4 MB = %5 bytes/event")
-                         .arg(store.size())
-                         .arg(loadMs)
-                         .arg(clock.elapsed() - loadMs)
-                         .arg(double(store.bytesUsed()) / 1e6, 0, 'f', 1)
-                         .arg(store.empty() ? 0.0 : double(store.bytesUsed()) / double(store.size()), 0, 'f', 1));
+        printErr(QStringLiteral(
+            "stats: %1 events loaded in %2 ms, analysed in %3 ms; store %4 MB = %5 bytes/event")
+                     .arg(store.size())
+                     .arg(loadMs)
+                     .arg(clock.elapsed() - loadMs)
+                     .arg(double(store.bytesUsed()) / 1e6, 0, 'f', 1)
+                     .arg(store.empty() ? 0.0 : double(store.bytesUsed()) / double(store.size()), 0,
+                         'f', 1));
     }
     if (!writeReport(target, format, summary, *rules, &error, drawing)) {
         printErr(error);

@@ -59,39 +59,40 @@ bool looksCompressed(std::string_view b)
 
 namespace {
 
-bool inflateWith(std::string_view in, std::string &out, std::size_t maxOut, int windowBits)
-{
-    z_stream zs;
-    std::memset(&zs, 0, sizeof zs);
-    if (inflateInit2(&zs, windowBits) != Z_OK)
-        return false;
-    out.clear();
-    zs.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(in.data()));
-    zs.avail_in = uInt(in.size()); // bodies are far below 4 GiB (the loader caps inflation)
-    int ret = Z_OK;
-    std::size_t have = 0;
-    while (ret != Z_STREAM_END) {
-        if (have == out.size()) {
-            if (out.size() >= maxOut)
-                break;
-            out.resize(std::min(maxOut, std::max<std::size_t>(out.size() * 2, in.size() * 4 + 256)));
-        }
-        zs.next_out = reinterpret_cast<Bytef *>(out.data() + have);
-        zs.avail_out = uInt(out.size() - have);
-        ret = ::inflate(&zs, Z_NO_FLUSH);
-        have = out.size() - zs.avail_out;
-        if (ret != Z_OK && ret != Z_STREAM_END)
-            break;
-    }
-    inflateEnd(&zs);
-    out.resize(have);
-    if (ret != Z_STREAM_END) {
+    bool inflateWith(std::string_view in, std::string &out, std::size_t maxOut, int windowBits)
+    {
+        z_stream zs;
+        std::memset(&zs, 0, sizeof zs);
+        if (inflateInit2(&zs, windowBits) != Z_OK)
+            return false;
         out.clear();
-        return false;
+        zs.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(in.data()));
+        zs.avail_in = uInt(in.size()); // bodies are far below 4 GiB (the loader caps inflation)
+        int ret = Z_OK;
+        std::size_t have = 0;
+        while (ret != Z_STREAM_END) {
+            if (have == out.size()) {
+                if (out.size() >= maxOut)
+                    break;
+                out.resize(
+                    std::min(maxOut, std::max<std::size_t>(out.size() * 2, in.size() * 4 + 256)));
+            }
+            zs.next_out = reinterpret_cast<Bytef *>(out.data() + have);
+            zs.avail_out = uInt(out.size() - have);
+            ret = ::inflate(&zs, Z_NO_FLUSH);
+            have = out.size() - zs.avail_out;
+            if (ret != Z_OK && ret != Z_STREAM_END)
+                break;
+        }
+        inflateEnd(&zs);
+        out.resize(have);
+        if (ret != Z_STREAM_END) {
+            out.clear();
+            return false;
+        }
+        out.shrink_to_fit();
+        return true;
     }
-    out.shrink_to_fit();
-    return true;
-}
 
 } // namespace
 
@@ -105,7 +106,8 @@ bool inflate(std::string_view in, std::string &out, std::size_t maxOut)
 const char *describeContent(std::string_view body)
 {
     std::size_t i = 0;
-    while (i < body.size() && (body[i] == ' ' || body[i] == '\n' || body[i] == '\r' || body[i] == '\t'))
+    while (i < body.size()
+        && (body[i] == ' ' || body[i] == '\n' || body[i] == '\r' || body[i] == '\t'))
         ++i;
     const std::string_view rest = body.substr(i);
     if (!rest.empty() && (rest[0] == '{' || rest[0] == '['))

@@ -43,7 +43,8 @@ bool lengths(std::string_view text, std::uint64_t &n, std::uint64_t &m, std::siz
         return false;
     const std::string_view line = trim(text.substr(0, nl));
     const std::size_t sp = line.find(' ');
-    if (sp == std::string_view::npos || !number(line.substr(0, sp), n) || !number(line.substr(sp + 1), m))
+    if (sp == std::string_view::npos || !number(line.substr(0, sp), n)
+        || !number(line.substr(sp + 1), m))
         return false;
     lineSize = nl + 1;
     return true;
@@ -146,7 +147,7 @@ bool dechunk(std::string_view in, std::string &out)
 
 // The response body as the rules should read it, and how it was stored.
 bool decodeResponseBody(const std::vector<HeaderField> &headers, std::string_view raw,
-                        std::string &body, std::string &how)
+    std::string &body, std::string &how)
 {
     std::string dechunked;
     std::string_view data = raw;
@@ -172,7 +173,8 @@ bool decodeResponseBody(const std::vector<HeaderField> &headers, std::string_vie
     } else {
         body = data == std::string_view(dechunked) ? std::move(dechunked) : std::string(data);
     }
-    how += " → " + bodycodec::groupedNumber(body.size()) + " bytes of " + bodycodec::describeContent(body);
+    how += " → " + bodycodec::groupedNumber(body.size()) + " bytes of "
+        + bodycodec::describeContent(body);
     return true;
 }
 
@@ -201,7 +203,7 @@ bool parseStatusLine(std::string_view line, int &status)
 bool looksLikeHttprr(std::string_view text)
 {
     return text.substr(0, kMagic.size()) == kMagic
-            || text.substr(0, kMagic.size() + 1) == "httprr trace v1\r\n";
+        || text.substr(0, kMagic.size() + 1) == "httprr trace v1\r\n";
 }
 
 std::uint64_t httprrExchangeSize(std::string_view text)
@@ -214,8 +216,8 @@ std::uint64_t httprrExchangeSize(std::string_view text)
 }
 
 void readHttprrTrace(std::string_view text, RecordDecoder &decoder,
-                     const std::function<void(RawRecord &, std::uint64_t, std::uint64_t)> &onRecord,
-                     const std::function<void(std::uint64_t, std::string_view)> &onError)
+    const std::function<void(RawRecord &, std::uint64_t, std::uint64_t)> &onRecord,
+    const std::function<void(std::uint64_t, std::string_view)> &onError)
 {
     std::size_t pos = text.find('\n');
     if (!looksLikeHttprr(text) || pos == std::string_view::npos) {
@@ -236,16 +238,17 @@ void readHttprrTrace(std::string_view text, RecordDecoder &decoder,
         }
         const std::uint64_t remain = text.size() - pos - lineSize;
         if (n > remain || m > remain - n) {
-            onError(line, "truncated httprr trace: the exchange declares " + std::to_string(n)
-                            + " + " + std::to_string(m) + " bytes, " + std::to_string(remain)
-                            + " remain");
+            onError(line,
+                "truncated httprr trace: the exchange declares " + std::to_string(n) + " + "
+                    + std::to_string(m) + " bytes, " + std::to_string(remain) + " remain");
             return;
         }
         const std::string_view request = text.substr(pos + lineSize, std::size_t(n));
-        const std::string_view response = text.substr(pos + lineSize + std::size_t(n), std::size_t(m));
+        const std::string_view response
+            = text.substr(pos + lineSize + std::size_t(n), std::size_t(m));
         const std::uint64_t exchangeLine = line;
         line += 1 + std::uint64_t(std::count(request.begin(), request.end(), '\n'))
-                + std::uint64_t(std::count(response.begin(), response.end(), '\n'));
+            + std::uint64_t(std::count(response.begin(), response.end(), '\n'));
         pos += lineSize + std::size_t(n) + std::size_t(m);
 
         rec.clear();
@@ -305,7 +308,8 @@ std::string httprrExchangeForDisplay(std::string_view text, std::string *error)
     };
     auto bodyOf = [](const std::string &body) {
         json parsed = json::parse(body, nullptr, false);
-        return !parsed.is_discarded() && (parsed.is_object() || parsed.is_array()) ? parsed : json(body);
+        return !parsed.is_discarded() && (parsed.is_object() || parsed.is_array()) ? parsed
+                                                                                   : json(body);
     };
     json out = json::object();
     json r = json::object();

@@ -18,10 +18,8 @@ class RecordDecoder;
 bool looksLikeHttprr(std::string_view text);
 
 void readHttprrTrace(std::string_view text, RecordDecoder &decoder,
-                     const std::function<void(RawRecord &, std::uint64_t line,
-                                              std::uint64_t offset)> &onRecord,
-                     const std::function<void(std::uint64_t line, std::string_view reason)>
-                             &onError);
+    const std::function<void(RawRecord &, std::uint64_t line, std::uint64_t offset)> &onRecord,
+    const std::function<void(std::uint64_t line, std::string_view reason)> &onError);
 
 // One exchange starting at its "N M" line (as RawRecordReader reads it back), for the detail
 // pane, as JSON: request and response lines and headers, how the body was stored

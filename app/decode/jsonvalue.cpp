@@ -2,9 +2,9 @@
 
 #include <algorithm>
 #include <charconv>
-#include <iterator>
-#include <cstring>
 #include <cstdlib>
+#include <cstring>
+#include <iterator>
 
 namespace json {
 
@@ -77,8 +77,8 @@ simdjson::error_code scalarText(od::value v, std::string_view &out, int depth)
     if (t == od::json_type::object || t == od::json_type::array)
         return skip(v, depth);
     std::string_view raw = v.raw_json_token();
-    while (!raw.empty() && (raw.back() == ' ' || raw.back() == '\t' || raw.back() == '\r'
-                            || raw.back() == '\n'))
+    while (!raw.empty()
+        && (raw.back() == ' ' || raw.back() == '\t' || raw.back() == '\r' || raw.back() == '\n'))
         raw.remove_suffix(1);
     if (auto e = skip(v, depth)) // validates the token
         return e;
@@ -155,24 +155,24 @@ std::string_view reason(simdjson::error_code e)
 
 namespace {
 
-// The code unit of a "\uXXXX" escape at p (p[0] == '\\'), or -1.
-int escapedUnit(const char *p, const char *end)
-{
-    if (end - p < 6 || p[1] != 'u')
-        return -1;
-    int v = 0;
-    for (int i = 2; i < 6; ++i) {
-        const char c = p[i];
-        const int d = c >= '0' && c <= '9' ? c - '0'
-                : c >= 'a' && c <= 'f'     ? c - 'a' + 10
-                : c >= 'A' && c <= 'F'     ? c - 'A' + 10
-                                           : -1;
-        if (d < 0)
+    // The code unit of a "\uXXXX" escape at p (p[0] == '\\'), or -1.
+    int escapedUnit(const char *p, const char *end)
+    {
+        if (end - p < 6 || p[1] != 'u')
             return -1;
-        v = v * 16 + d;
+        int v = 0;
+        for (int i = 2; i < 6; ++i) {
+            const char c = p[i];
+            const int d = c >= '0' && c <= '9' ? c - '0'
+                : c >= 'a' && c <= 'f'         ? c - 'a' + 10
+                : c >= 'A' && c <= 'F'         ? c - 'A' + 10
+                                               : -1;
+            if (d < 0)
+                return -1;
+            v = v * 16 + d;
+        }
+        return v;
     }
-    return v;
-}
 
 } // namespace
 
@@ -238,8 +238,8 @@ std::string sanitizeUtf8(std::string_view in, std::vector<Utf8Shift> *shifts)
         }
         if (ok) {
             // overlong forms, surrogates and values above U+10FFFF are invalid
-            const bool overlong = (len == 2 && cp < 0x80) || (len == 3 && cp < 0x800)
-                    || (len == 4 && cp < 0x10000);
+            const bool overlong
+                = (len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000);
             ok = !overlong && !(cp >= 0xD800 && cp <= 0xDFFF) && cp <= 0x10FFFF;
         }
         if (ok) {
@@ -259,7 +259,7 @@ std::string sanitizeUtf8(std::string_view in, std::vector<Utf8Shift> *shifts)
 std::size_t inputOffset(const std::vector<Utf8Shift> &shifts, std::size_t pos)
 {
     const auto after = std::upper_bound(shifts.begin(), shifts.end(), pos,
-            [](std::size_t p, const Utf8Shift &s) { return p < s.at; });
+        [](std::size_t p, const Utf8Shift &s) { return p < s.at; });
     return after == shifts.begin() ? pos : pos - std::prev(after)->grew;
 }
 

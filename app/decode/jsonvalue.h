@@ -7,9 +7,9 @@
 #include <simdjson.h>
 
 #include <optional>
-#include <vector>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace json {
 

@@ -17,7 +17,7 @@ inline QString utf8Text(std::string_view s)
 inline bool hasBom(const char *p, std::size_t n)
 {
     return n >= 3 && static_cast<unsigned char>(p[0]) == 0xEF
-            && static_cast<unsigned char>(p[1]) == 0xBB && static_cast<unsigned char>(p[2]) == 0xBF;
+        && static_cast<unsigned char>(p[1]) == 0xBB && static_cast<unsigned char>(p[2]) == 0xBF;
 }
 
 // The error for a line (or a document) that is a JSON scalar, not a record.

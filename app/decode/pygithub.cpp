@@ -118,16 +118,16 @@ bool looksLikePyGithub(std::string_view text)
     if (scheme != "http" && scheme != "https")
         return false;
     auto nl2 = text.find('\n', nl1 + 1);
-    std::string_view method = text.substr(nl1 + 1, nl2 == std::string_view::npos ? text.npos
-                                                                                  : nl2 - nl1 - 1);
+    std::string_view method
+        = text.substr(nl1 + 1, nl2 == std::string_view::npos ? text.npos : nl2 - nl1 - 1);
     if (!method.empty() && method.back() == '\r')
         method.remove_suffix(1);
     return isMethod(method);
 }
 
 void readPyGithubReplay(std::string_view text, RecordDecoder &decoder,
-                        const std::function<void(RawRecord &, std::uint64_t, std::uint64_t)> &onRecord,
-                        const std::function<void(std::uint64_t, std::string_view)> &onError)
+    const std::function<void(RawRecord &, std::uint64_t, std::uint64_t)> &onRecord,
+    const std::function<void(std::uint64_t, std::string_view)> &onError)
 {
     std::vector<std::uint64_t> offsets;
     const std::vector<std::string_view> lines = splitLines(text, offsets);

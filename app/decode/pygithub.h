@@ -15,10 +15,8 @@ class RecordDecoder;
 bool looksLikePyGithub(std::string_view text);
 
 void readPyGithubReplay(std::string_view text, RecordDecoder &decoder,
-                        const std::function<void(RawRecord &, std::uint64_t line,
-                                                 std::uint64_t offset)> &onRecord,
-                        const std::function<void(std::uint64_t line, std::string_view reason)>
-                                &onError);
+    const std::function<void(RawRecord &, std::uint64_t line, std::uint64_t offset)> &onRecord,
+    const std::function<void(std::uint64_t line, std::string_view reason)> &onError);
 
 // Parses "[('name', 'value'), ...]" (Python repr, single or double quotes) into headers whose
 // views point into text or into rec.scratch (for values with escapes).

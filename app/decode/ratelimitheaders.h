@@ -26,8 +26,8 @@ struct RateLimitInfo
     bool remainingZero = false;
 };
 
-RateLimitInfo readRateLimitHeaders(const std::vector<HeaderField> &headers,
-                                   std::optional<std::int64_t> recordTimeMs);
+RateLimitInfo readRateLimitHeaders(
+    const std::vector<HeaderField> &headers, std::optional<std::int64_t> recordTimeMs);
 
 // Retry-After value: delta-seconds (integer or fractional) or an HTTP-date (relative to
 // nowMs). Returns nullopt for garbage, negative values, or a date without nowMs.

@@ -116,9 +116,8 @@ inline error_code RecordDecoder::Impl::toolErrorInfo(Ctx &c, od::value v, int de
 
 inline error_code RecordDecoder::Impl::object(Ctx &c, od::value v, Level level, int depth)
 {
-    return fields(v, depth, [&](std::string_view key, od::value fv) {
-        return member(c, key, fv, level, depth + 1);
-    });
+    return fields(v, depth,
+        [&](std::string_view key, od::value fv) { return member(c, key, fv, level, depth + 1); });
 }
 
 inline error_code RecordDecoder::Impl::body(Ctx &c, od::value v, int depth)
@@ -138,8 +137,8 @@ inline error_code RecordDecoder::Impl::body(Ctx &c, od::value v, int depth)
     return json::skip(v, depth);
 }
 
-inline error_code RecordDecoder::Impl::member(Ctx &c, std::string_view key, od::value v,
-                                              Level level, int depth)
+inline error_code RecordDecoder::Impl::member(
+    Ctx &c, std::string_view key, od::value v, Level level, int depth)
 {
     const K k = keyId(key);
     const bool top = level == Level::Record;
@@ -304,9 +303,8 @@ inline error_code RecordDecoder::Impl::page(Ctx &c, od::value v, int depth)
 {
     c.s.container = true;
     shape = DocumentShape::ApiPage;
-    return eachObject(v, depth, [&](od::value item, const char *start) {
-        return genericRecord(item, start, depth + 1);
-    });
+    return eachObject(v, depth,
+        [&](od::value item, const char *start) { return genericRecord(item, start, depth + 1); });
 }
 
 inline error_code RecordDecoder::Impl::genericRecord(od::value item, const char *start, int depth)
@@ -353,8 +351,7 @@ RecordDecoder::Result RecordDecoder::decodeRepairing(const char *s, std::size_t 
 }
 
 RecordDecoder::Result RecordDecoder::decode(const char *json, std::size_t size,
-                                            std::size_t capacity, const RecordSink &sink,
-                                            const ErrorSink &errors)
+    std::size_t capacity, const RecordSink &sink, const ErrorSink &errors)
 {
     Result result;
     od::document doc;
@@ -482,8 +479,8 @@ RecordDecoder::Result RecordDecoder::decode(const char *json, std::size_t size,
 void RecordDecoder::decodeBodyText(std::string_view text, RawRecord &rec)
 {
     std::size_t i = 0;
-    while (i < text.size() && (text[i] == ' ' || text[i] == '\n' || text[i] == '\r'
-                               || text[i] == '\t'))
+    while (i < text.size()
+        && (text[i] == ' ' || text[i] == '\n' || text[i] == '\r' || text[i] == '\t'))
         ++i;
     if (i >= text.size())
         return;
@@ -523,7 +520,7 @@ void RecordDecoder::decodeBodyText(std::string_view text, RawRecord &rec)
     };
     // body codes come after any the record itself named
     for (std::string_view code : { s.bodyErrorCode, s.detailsErrorCode, s.errorId, s.errErrorId,
-                                   s.errCode, s.errType, s.type, s.code, s.errStatus })
+             s.errCode, s.errType, s.type, s.code, s.errStatus })
         dst.addCode(keep(code));
     if (dst.toolErrorCode.empty())
         dst.toolErrorCode = keep(tmp.error.toolErrorCode);

@@ -33,7 +33,7 @@ public:
 
     // json must stay readable for capacity bytes (capacity >= size + SIMDJSON_PADDING).
     Result decode(const char *json, std::size_t size, std::size_t capacity, const RecordSink &sink,
-                  const ErrorSink &errors);
+        const ErrorSink &errors);
 
     // One NDJSON line as decode(), read again from a repaired copy when it holds invalid UTF-8
     // or lone surrogate escapes (both become U+FFFD, summary.md: the record is kept). The
@@ -41,8 +41,8 @@ public:
     // the first pass made, so those records and errors are not given twice. `scratch` holds
     // the copy (reused between lines).
     Result decodeRepairing(const char *json, std::size_t size, std::size_t capacity,
-                           const RecordSink &sink, const ErrorSink &errors, std::string &scratch,
-                           std::uint64_t &calls, std::uint64_t &replayed);
+        const RecordSink &sink, const ErrorSink &errors, std::string &scratch, std::uint64_t &calls,
+        std::uint64_t &replayed);
 
     // A body given as text (a JSON string, HAR content.text): reads its error fields if it is
     // JSON; otherwise keeps it as the message when it is short plain text. Strings that are

@@ -12,7 +12,7 @@ error_code RecordDecoder::Impl::cassette(Ctx &c, od::value v, int depth)
     shape = DocumentShape::Betamax;
     return eachObject(v, depth, [&](od::value item, const char *start) {
         return innerRecord(
-                start, [&](Ctx &ic) { return interaction(ic, item, depth + 1); }, false, true);
+            start, [&](Ctx &ic) { return interaction(ic, item, depth + 1); }, false, true);
     });
 }
 

@@ -52,7 +52,7 @@ error_code RecordDecoder::Impl::harLog(Ctx &c, od::value v, int depth)
             return json::skip(fv, depth + 1);
         return eachObject(fv, depth + 1, [&](od::value item, const char *start) {
             return innerRecord(
-                    start, [&](Ctx &ic) { return harEntry(ic, item, depth + 2); }, true, false);
+                start, [&](Ctx &ic) { return harEntry(ic, item, depth + 2); }, true, false);
         });
     });
 }

@@ -34,7 +34,7 @@ struct RecordDecoder::Impl
         std::optional<double> statusRecord, statusResponse;
         std::string_view scope, path;
         std::string_view recErrorCode, bodyErrorCode, detailsErrorCode, errorId, errErrorId,
-                errCode, errType, type, code, errStatus;
+            errCode, errType, type, code, errStatus;
         std::string_view recErrorMessage, message, errMessage;
         bool container = false; // the object held other records (HAR, page, cassette)
         bool nock = false;
@@ -114,8 +114,7 @@ struct RecordDecoder::Impl
 
     // ---- containers: what every shape shares ----------------------------------------------
 
-    template<typename PerItem>
-    error_code eachObject(od::value v, int depth, PerItem &&perItem)
+    template <typename PerItem> error_code eachObject(od::value v, int depth, PerItem &&perItem)
     {
         od::json_type t;
         if (auto e = v.type().get(t))
@@ -150,8 +149,7 @@ struct RecordDecoder::Impl
 
     // Calls f(key, value) for each member of an object value; anything else is validated and
     // skipped. The one loop every shape shares.
-    template<typename F>
-    error_code fields(od::value v, int depth, F &&f)
+    template <typename F> error_code fields(od::value v, int depth, F &&f)
     {
         if (depth > json::kMaxDepth)
             return simdjson::DEPTH_ERROR;
@@ -177,7 +175,7 @@ struct RecordDecoder::Impl
     }
 
     // A record inside a container: decoded into m_inner, finished and handed to the sink.
-    template<typename Decode>
+    template <typename Decode>
     error_code innerRecord(const char *start, Decode &&decode, bool har, bool cassette)
     {
         RawRecord &inner = d.m_inner;
@@ -243,8 +241,8 @@ inline simdjson::error_code RecordDecoder::Impl::time(Ctx &c, od::value v, int r
 
 // headers: object {name: value | [values]}, [{name, value}], [[n, v]], [n, v, ...]
 
-inline simdjson::error_code RecordDecoder::Impl::headerValue(Ctx &c, std::string_view name,
-                                                             od::value v, int depth)
+inline simdjson::error_code RecordDecoder::Impl::headerValue(
+    Ctx &c, std::string_view name, od::value v, int depth)
 {
     od::json_type t;
     if (auto e = v.type().get(t))
@@ -368,9 +366,8 @@ inline void RecordDecoder::Impl::finish(Ctx &c)
     Slots &s = c.s;
     ErrorInfo &err = r.error;
     // formats.md §2: the record's top-level error_code decides, then the body's own.
-    for (std::string_view code : { s.recErrorCode, s.bodyErrorCode, s.detailsErrorCode,
-                                   s.errorId, s.errErrorId, s.errCode, s.errType, s.type,
-                                   s.code, s.errStatus })
+    for (std::string_view code : { s.recErrorCode, s.bodyErrorCode, s.detailsErrorCode, s.errorId,
+             s.errErrorId, s.errCode, s.errType, s.type, s.code, s.errStatus })
         err.addCode(code);
     if (!s.recErrorMessage.empty())
         err.message = s.recErrorMessage;
@@ -405,8 +402,7 @@ inline void RecordDecoder::Impl::finish(Ctx &c)
     }
     if (!r.timeMs) {
         if (s.badTimeRank < 1000)
-            r.timeError = r.keep("unusable time \"" + std::string(s.badTime.substr(0, 64))
-                                 + "\"");
+            r.timeError = r.keep("unusable time \"" + std::string(s.badTime.substr(0, 64)) + "\"");
         else if (s.har)
             r.timeError = "HAR entry without startedDateTime";
         else if (s.cassette)

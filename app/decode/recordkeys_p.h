@@ -234,7 +234,8 @@ int timeRank(K k)
 
 bool isStatusKey(K k)
 {
-    return k == K::k_status || k == K::k_status_code || k == K::k_statusCode || k == K::k_http_status;
+    return k == K::k_status || k == K::k_status_code || k == K::k_statusCode
+        || k == K::k_http_status;
 }
 
 } // namespace

@@ -12,7 +12,8 @@ using json = nlohmann::json;
 
 std::string_view skipSpace(std::string_view t)
 {
-    while (!t.empty() && (t.front() == ' ' || t.front() == '\n' || t.front() == '\r' || t.front() == '\t'))
+    while (!t.empty()
+        && (t.front() == ' ' || t.front() == '\n' || t.front() == '\r' || t.front() == '\t'))
         t.remove_prefix(1);
     return t;
 }
@@ -39,8 +40,8 @@ bool looksLikeReqLlm(std::string_view text)
 }
 
 void readReqLlmFixture(std::string_view text, RecordDecoder &decoder,
-                       const std::function<void(RawRecord &, std::uint64_t, std::uint64_t)> &onRecord,
-                       const std::function<void(std::uint64_t, std::string_view)> &onError)
+    const std::function<void(RawRecord &, std::uint64_t, std::uint64_t)> &onRecord,
+    const std::function<void(std::uint64_t, std::string_view)> &onError)
 {
     json doc = json::parse(text.begin(), text.end(), nullptr, false);
     if (doc.is_discarded() || !doc.is_object()) {

@@ -16,7 +16,5 @@ class RecordDecoder;
 bool looksLikeReqLlm(std::string_view text);
 
 void readReqLlmFixture(std::string_view text, RecordDecoder &decoder,
-                       const std::function<void(RawRecord &, std::uint64_t line,
-                                                std::uint64_t offset)> &onRecord,
-                       const std::function<void(std::uint64_t line, std::string_view reason)>
-                               &onError);
+    const std::function<void(RawRecord &, std::uint64_t line, std::uint64_t offset)> &onRecord,
+    const std::function<void(std::uint64_t line, std::string_view reason)> &onError);

@@ -573,7 +573,8 @@ std::optional<std::optional<ParsedTime>> parseUtcFast(std::string_view s)
     if (s.size() < 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':'
         || s.back() != 'Z')
         return std::nullopt;
-    const auto d = [&](std::size_t at) { return unsigned(static_cast<unsigned char>(s[at]) - '0'); };
+    const auto d
+        = [&](std::size_t at) { return unsigned(static_cast<unsigned char>(s[at]) - '0'); };
     unsigned bad = 0; // any byte that is not a digit makes some d() > 9
     for (std::size_t at : { 0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18 })
         bad |= d(at) > 9;

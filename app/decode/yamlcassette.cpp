@@ -11,7 +11,7 @@
 namespace {
 
 // The column-0 lines that open a YAML cassette, within the first 200 lines.
-template<typename F> bool scanTopLines(std::string_view text, F &&onKey)
+template <typename F> bool scanTopLines(std::string_view text, F &&onKey)
 {
     if (text.substr(0, 3) == "\xEF\xBB\xBF")
         text.remove_prefix(3);
@@ -30,7 +30,8 @@ template<typename F> bool scanTopLines(std::string_view text, F &&onKey)
     return false;
 }
 
-void forEachHeader(const YamlNode *headers, const std::function<void(const std::string &, const std::string &)> &f)
+void forEachHeader(
+    const YamlNode *headers, const std::function<void(const std::string &, const std::string &)> &f)
 {
     if (!headers || !headers->isMap())
         return;
@@ -105,7 +106,7 @@ CassetteBody decodeBody(const YamlNode *response, std::string_view *view)
         out.text = yamlToJson(*parsed);
         out.decoded = true;
         out.stored = "parsed_body (YAML) → " + bodycodec::groupedNumber(out.text.size())
-                + " bytes of JSON";
+            + " bytes of JSON";
         return out;
     }
     if (const YamlNode *body = response->get("body")) {
@@ -154,7 +155,7 @@ CassetteBody decodeBody(const YamlNode *response, std::string_view *view)
     }
     out.decoded = true;
     out.stored = how + " → " + bodycodec::groupedNumber(data.size()) + " bytes of "
-            + bodycodec::describeContent(data);
+        + bodycodec::describeContent(data);
     if (!bytes.empty() && data.data() == bytes.data())
         out.text = std::move(bytes);
     else if (view)
@@ -194,7 +195,7 @@ bool looksLikeYaml(std::string_view text)
             return true;
         const std::size_t colon = line.find(':');
         return line[0] != '{' && line[0] != '[' && line[0] != ' ' && colon != std::string_view::npos
-                && colon > 0 && (colon + 1 == line.size() || line[colon + 1] == ' ');
+            && colon > 0 && (colon + 1 == line.size() || line[colon + 1] == ' ');
     }
     return false;
 }
@@ -205,8 +206,8 @@ CassetteBody cassetteResponseBody(const YamlNode &interaction)
 }
 
 void readYamlCassette(std::string_view text, RecordDecoder &decoder,
-                      const std::function<void(RawRecord &, std::uint64_t, std::uint64_t)> &onRecord,
-                      const std::function<void(std::uint64_t, std::string_view)> &onError)
+    const std::function<void(RawRecord &, std::uint64_t, std::uint64_t)> &onRecord,
+    const std::function<void(std::uint64_t, std::string_view)> &onError)
 {
     RawRecord rec;
     const std::vector<std::string_view> keys { "interactions", "http_interactions" };
@@ -273,7 +274,8 @@ std::string yamlInteractionForDisplay(std::string_view text, std::string *error)
     using json = nlohmann::ordered_json;
     auto headersOf = [](const YamlNode *h) {
         json o = json::object();
-        forEachHeader(h, [&](const std::string &k, const std::string &v) { bodycodec::addHeader(o, k, v); });
+        forEachHeader(
+            h, [&](const std::string &k, const std::string &v) { bodycodec::addHeader(o, k, v); });
         return o;
     };
     json out = json::object();

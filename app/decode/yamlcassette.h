@@ -22,10 +22,8 @@ bool looksLikeYamlCassette(std::string_view text);
 bool looksLikeYaml(std::string_view text);
 
 void readYamlCassette(std::string_view text, RecordDecoder &decoder,
-                      const std::function<void(RawRecord &, std::uint64_t line,
-                                               std::uint64_t offset)> &onRecord,
-                      const std::function<void(std::uint64_t line, std::string_view reason)>
-                              &onError);
+    const std::function<void(RawRecord &, std::uint64_t line, std::uint64_t offset)> &onRecord,
+    const std::function<void(std::uint64_t line, std::string_view reason)> &onError);
 
 // How a body was stored and what it became: "!!binary, gzip → 1,234 bytes of JSON".
 struct CassetteBody

@@ -29,8 +29,10 @@ class ListEvents : public YAML::EventHandler
 {
 public:
     ListEvents(bool rootList, const std::vector<std::string_view> &keys,
-               const std::function<void(const YamlNode &)> &onItem)
-        : m_rootList(rootList), m_keys(keys), m_onItem(onItem)
+        const std::function<void(const YamlNode &)> &onItem)
+        : m_rootList(rootList)
+        , m_keys(keys)
+        , m_onItem(onItem)
     {
     }
 
@@ -49,18 +51,18 @@ public:
         leaf(mark, YamlNode::Kind::Alias, {}, nullptr); // never expanded
     }
     void OnScalar(const YAML::Mark &mark, const std::string &tag, YAML::anchor_t,
-                  const std::string &value) override
+        const std::string &value) override
     {
         leaf(mark, YamlNode::Kind::Scalar, tag, &value);
     }
     void OnSequenceStart(const YAML::Mark &mark, const std::string &tag, YAML::anchor_t,
-                         YAML::EmitterStyle::value) override
+        YAML::EmitterStyle::value) override
     {
         open(mark, YamlNode::Kind::Sequence, tag);
     }
     void OnSequenceEnd() override { close(); }
     void OnMapStart(const YAML::Mark &mark, const std::string &tag, YAML::anchor_t,
-                    YAML::EmitterStyle::value) override
+        YAML::EmitterStyle::value) override
     {
         open(mark, YamlNode::Kind::Map, tag);
     }
@@ -88,7 +90,8 @@ private:
         lastLine = n.line;
     }
 
-    void leaf(const YAML::Mark &mark, YamlNode::Kind kind, const std::string &tag, const std::string *value)
+    void leaf(const YAML::Mark &mark, YamlNode::Kind kind, const std::string &tag,
+        const std::string *value)
     {
         if (!m_stack.empty()) {
             YamlNode &n = m_stack.back()->items.emplace_back();
@@ -165,8 +168,8 @@ private:
     }
 };
 
-YamlListRead readList(std::string_view text, bool rootList, const std::vector<std::string_view> &keys,
-                      const std::function<void(const YamlNode &)> &onItem)
+YamlListRead readList(std::string_view text, bool rootList,
+    const std::vector<std::string_view> &keys, const std::function<void(const YamlNode &)> &onItem)
 {
     ViewBuf buf(text);
     std::istream in(&buf);
@@ -182,7 +185,8 @@ YamlListRead readList(std::string_view text, bool rootList, const std::vector<st
     } catch (const YAML::Exception &e) {
         events.result.ok = false;
         events.result.error = e.msg.empty() ? std::string("unreadable YAML") : e.msg;
-        events.result.errorLine = e.mark.line >= 0 ? std::uint64_t(e.mark.line) + 1 : events.lastLine;
+        events.result.errorLine
+            = e.mark.line >= 0 ? std::uint64_t(e.mark.line) + 1 : events.lastLine;
     } catch (const std::bad_alloc &) {
         events.result.ok = false;
         events.result.error = "out of memory while reading the YAML";
@@ -262,7 +266,7 @@ bool YamlNode::isBinary() const
 }
 
 YamlListRead readYamlListItems(std::string_view text, const std::vector<std::string_view> &listKeys,
-                               const std::function<void(const YamlNode &item)> &onItem)
+    const std::function<void(const YamlNode &item)> &onItem)
 {
     return readList(text, false, listKeys, onItem);
 }

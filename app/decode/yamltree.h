@@ -25,7 +25,10 @@ struct YamlNode
     // The value of a map's scalar key, or nullptr.
     const YamlNode *get(std::string_view key) const;
     // A scalar's text ("" for anything else).
-    std::string_view text() const { return kind == Kind::Scalar ? std::string_view(value) : std::string_view(); }
+    std::string_view text() const
+    {
+        return kind == Kind::Scalar ? std::string_view(value) : std::string_view();
+    }
     // The tag of a base64 body: YAML's !!binary or Ruby's !binary.
     bool isBinary() const;
 };
@@ -43,7 +46,7 @@ struct YamlListRead
     bool sawList = false;
 };
 YamlListRead readYamlListItems(std::string_view text, const std::vector<std::string_view> &listKeys,
-                               const std::function<void(const YamlNode &item)> &onItem);
+    const std::function<void(const YamlNode &item)> &onItem);
 
 // Reads a YAML document whose root is a list (one interaction cut from a cassette, read again
 // for the detail pane) and gives its first item. False when it is not one.

@@ -10,7 +10,7 @@ bool writeFileAtomically(const QString &path, const QByteArray &data, QString *e
 {
     if (path == QLatin1String("-")) {
         const bool ok = std::fwrite(data.constData(), 1, std::size_t(data.size()), stdout)
-                        == std::size_t(data.size());
+            == std::size_t(data.size());
         std::fflush(stdout);
         if (!ok)
             *error = QStringLiteral("cannot write to standard output");

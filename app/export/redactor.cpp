@@ -122,7 +122,8 @@ std::string jwts(std::string_view s, const std::string &rep)
 
 bool isUrlish(const std::string &s)
 {
-    return s.find("://") != std::string::npos || (s.find('?') != std::string::npos && s.find('=') != std::string::npos);
+    return s.find("://") != std::string::npos
+        || (s.find('?') != std::string::npos && s.find('=') != std::string::npos);
 }
 
 } // namespace
@@ -426,7 +427,8 @@ std::string Redactor::pairs(std::string_view s) const
 void Redactor::headersArray(nlohmann::json &arr) const
 {
     // HAR [{name, value}], [[name, value]], or nock's flat [name, value, name, value]
-    bool flat = !arr.empty() && std::all_of(arr.begin(), arr.end(), [](const auto &e) { return e.is_string(); });
+    bool flat = !arr.empty()
+        && std::all_of(arr.begin(), arr.end(), [](const auto &e) { return e.is_string(); });
     if (flat) {
         for (std::size_t i = 0; i + 1 < arr.size(); i += 2) {
             if (isSecretHeader(arr[i].get<std::string>()))
@@ -438,7 +440,8 @@ void Redactor::headersArray(nlohmann::json &arr) const
         if (e.is_object() && e.contains("name") && e["name"].is_string() && e.contains("value")
             && isSecretHeader(e["name"].get<std::string>())) {
             e["value"] = m_replacement;
-        } else if (e.is_array() && e.size() >= 2 && e[0].is_string() && isSecretHeader(e[0].get<std::string>())) {
+        } else if (e.is_array() && e.size() >= 2 && e[0].is_string()
+            && isSecretHeader(e[0].get<std::string>())) {
             for (std::size_t i = 1; i < e.size(); ++i)
                 e[i] = m_replacement;
         }
@@ -453,7 +456,7 @@ void Redactor::json(nlohmann::json &j) const
             nlohmann::json &v = it.value();
             const std::string lk = lower(key);
             const bool headerish = lk == "headers" || lk == "rawheaders" || lk == "response_headers"
-                    || lk == "request_headers" || lk == "reqheaders";
+                || lk == "request_headers" || lk == "reqheaders";
             if (!v.is_object() && !v.is_array()
                 && isSecretValue(key, v.is_number_integer() || v.is_number_unsigned())) {
                 v = m_replacement;
@@ -546,7 +549,8 @@ std::string Redactor::record(std::string_view raw, int indent) const
         while (it.hasNext()) {
             const auto m = it.next();
             if (isSecretHeader(m.captured(1).toStdString())) {
-                rebuilt += ql.mid(last, m.capturedStart(2) - last) + QString::fromStdString(m_replacement);
+                rebuilt += ql.mid(last, m.capturedStart(2) - last)
+                    + QString::fromStdString(m_replacement);
                 last = m.capturedEnd(2);
             }
         }

@@ -12,10 +12,7 @@ using ojson = nlohmann::ordered_json;
 
 namespace {
 
-std::string str(const QString &s)
-{
-    return s.toStdString();
-}
+std::string str(const QString &s) { return s.toStdString(); }
 
 ojson rejectedJson(const std::array<std::int64_t, kRejectionSourceCount> &r)
 {
@@ -67,10 +64,7 @@ ojson limitAskJson(const LimitAsk &a)
         { "minute", formatUtcMinute(a.minuteMs) }, { "headroom_percent", a.headroomPercent } };
 }
 
-ojson windowJson(const std::optional<std::int64_t> &w)
-{
-    return w ? ojson(*w) : ojson(nullptr);
-}
+ojson windowJson(const std::optional<std::int64_t> &w) { return w ? ojson(*w) : ojson(nullptr); }
 
 ojson driftJson(const LimitDrift &d, bool withScope)
 {
@@ -92,14 +86,14 @@ ojson axisJson(const AxisFigures &a)
     ojson x;
     x["axis"] = str(limitAxisName(a.axis));
     x["window_s"] = a.axis == LimitAxis::Concurrency ? ojson(nullptr)
-            : a.limit                                ? windowJson(a.limit->windowS)
+        : a.limit                                    ? windowJson(a.limit->windowS)
                                                      : ojson(60);
     x["limit"] = a.limit ? ojson(a.limit->requests) : ojson(nullptr);
     if (a.limit)
         x["from"] = a.limit->fromHeaders ? "headers" : "flag";
     x["peak"] = a.peak
-            ? ojson { { "value", *a.peak }, { "minute", formatUtcMinute(*a.peakMinuteMs) } }
-            : ojson(nullptr);
+        ? ojson { { "value", *a.peak }, { "minute", formatUtcMinute(*a.peakMinuteMs) } }
+        : ojson(nullptr);
     x["minutes_over_limit"] = a.minutesOverLimit;
     x["limit_to_ask"] = a.limitAsk ? limitAskJson(*a.limitAsk) : ojson(nullptr);
     x["unknown_share"] = a.unknownShare;
@@ -184,7 +178,8 @@ QByteArray summaryToJson(const Summary &s)
     }
     j["inputs"] = inputs;
     if (s.spanStartMs)
-        j["span"] = { { "start", formatUtcMs(*s.spanStartMs) }, { "end", formatUtcMs(*s.spanEndMs) } };
+        j["span"]
+            = { { "start", formatUtcMs(*s.spanStartMs) }, { "end", formatUtcMs(*s.spanEndMs) } };
     else
         j["span"] = nullptr;
     j["requests"] = s.requests;
@@ -210,7 +205,8 @@ QByteArray summaryToJson(const Summary &s)
         for (const NamedCount &m : inc.messages)
             msgs.push_back({ { "text", m.name }, { "count", m.count } });
         i["messages"] = msgs;
-        i["max_retry_after_s"] = inc.maxRetryAfterS ? secondsJson(*inc.maxRetryAfterS) : ojson(nullptr);
+        i["max_retry_after_s"]
+            = inc.maxRetryAfterS ? secondsJson(*inc.maxRetryAfterS) : ojson(nullptr);
         incidents.push_back(i);
     }
     j["incidents"] = incidents;
@@ -252,7 +248,9 @@ QByteArray summaryToJson(const Summary &s)
 std::string csvCell(std::string_view text)
 {
     std::string v(text);
-    if (!v.empty() && (v[0] == '=' || v[0] == '+' || v[0] == '-' || v[0] == '@' || v[0] == '\t' || v[0] == '\r' || v[0] == '\n'))
+    if (!v.empty()
+        && (v[0] == '=' || v[0] == '+' || v[0] == '-' || v[0] == '@' || v[0] == '\t' || v[0] == '\r'
+            || v[0] == '\n'))
         v.insert(v.begin(), '\'');
     if (v.find_first_of(",\"\r\n'") == std::string::npos)
         return v;
@@ -296,7 +294,7 @@ QByteArray summaryToCsv(const Summary &s)
         out += csvCell(r.scope->name);
         char counts[96];
         std::snprintf(counts, sizeof counts, ",%u,%u,%u,%u,%u,", m.requests, m.rejectedTotal(),
-                      m.rejected[0], m.rejected[1], m.rejected[2]);
+            m.rejected[0], m.rejected[1], m.rejected[2]);
         out += counts;
         out += csvCell(*r.limit);
         out += '\n';
@@ -334,7 +332,8 @@ std::string duration(std::int64_t ms)
     const std::int64_t s = ms / 1000;
     char buf[64];
     if (s >= 3600)
-        std::snprintf(buf, sizeof buf, "%lldh %02lldm", (long long)(s / 3600), (long long)(s % 3600 / 60));
+        std::snprintf(
+            buf, sizeof buf, "%lldh %02lldm", (long long)(s / 3600), (long long)(s % 3600 / 60));
     else if (s >= 60)
         std::snprintf(buf, sizeof buf, "%lldm %02llds", (long long)(s / 60), (long long)(s % 60));
     else
@@ -348,7 +347,8 @@ std::string sourcesLine(const std::array<std::int64_t, kRejectionSourceCount> &r
     for (int k = 0; k < kRejectionSourceCount; ++k) {
         if (!out.empty())
             out += ", ";
-        out += std::string(sourceName(sourceFromIndex(k))) + " " + std::to_string(r[std::size_t(k)]);
+        out += std::string(sourceName(sourceFromIndex(k))) + " "
+            + std::to_string(r[std::size_t(k)]);
     }
     return out;
 }
@@ -371,42 +371,41 @@ std::string limitSentence(const LimitSpec &l, std::int64_t minutesOver)
     else if (!l.perMinute())
         window = "per " + limitText(l).substr(limitText(l).find('/') + 1);
     return "limit " + std::to_string(l.requests) + " requests " + window
-            + (l.fromHeaders ? " (reported by the server)" : "")
-            + (l.windowS ? ": " + std::to_string(minutesOver)
-                            + (minutesOver == 1 ? " minute" : " minutes") + " over it"
-                         : " (not compared: its window is not known)");
+        + (l.fromHeaders ? " (reported by the server)" : "")
+        + (l.windowS ? ": " + std::to_string(minutesOver)
+                    + (minutesOver == 1 ? " minute" : " minutes") + " over it"
+                     : " (not compared: its window is not known)");
 }
 
 std::string driftLine(const LimitDrift &d)
 {
     if (d.kind == LimitDrift::Kind::Configured)
         return "configured " + std::to_string(d.from) + " differs from the reported "
-                + std::to_string(d.to);
+            + std::to_string(d.to);
     return "reported limit changed from " + std::to_string(d.from) + " to " + std::to_string(d.to)
-            + " at " + formatUtcMs(*d.timeMs);
+        + " at " + formatUtcMs(*d.timeMs);
 }
 
 // limits.md §1, §8: a table of every scope, then a section for each scope with rejections.
 std::string scopesMarkdown(const Summary &s)
 {
     std::string o = "\n## Scopes\n\nScopes by " + scopeByName(s.scopeBy).toStdString()
-            + ".\n\n| scope | requests | rejected | peak rpm | limit | minutes over limit |\n"
-              "|---|---:|---:|---:|---|---:|\n";
+        + ".\n\n| scope | requests | rejected | peak rpm | limit | minutes over limit |\n"
+          "|---|---:|---:|---:|---|---:|\n";
     for (const ScopeSummary &sc : s.scopes) {
         const AxisFigures &a = sc.axes.front();
         o += "| " + cell(sc.name, 80) + " | " + std::to_string(sc.requests) + " | "
-                + std::to_string(sc.rejectedTotal()) + " | "
-                + (a.peak ? std::to_string(*a.peak) : "–") + " | "
-                + (a.limit ? limitText(a.limit) + (a.limit->fromHeaders ? " (reported)" : "") : "–")
-                + " | " + (a.limit && a.limit->windowS ? std::to_string(a.minutesOverLimit) : "–")
-                + " |\n";
+            + std::to_string(sc.rejectedTotal()) + " | " + (a.peak ? std::to_string(*a.peak) : "–")
+            + " | "
+            + (a.limit ? limitText(a.limit) + (a.limit->fromHeaders ? " (reported)" : "") : "–")
+            + " | " + (a.limit && a.limit->windowS ? std::to_string(a.minutesOverLimit) : "–")
+            + " |\n";
     }
     for (const ScopeSummary &sc : s.scopes) {
         if (sc.rejectedTotal() == 0)
             continue;
         o += "\n### " + cell(sc.name, 80) + "\n\n- " + std::to_string(sc.requests) + " requests, "
-                + std::to_string(sc.rejectedTotal()) + " rejected (" + sourcesLine(sc.rejected)
-                + ")\n";
+            + std::to_string(sc.rejectedTotal()) + " rejected (" + sourcesLine(sc.rejected) + ")\n";
         for (const AxisFigures &a : sc.axes) {
             if (a.axis == LimitAxis::Requests && a.limit)
                 o += "- " + limitSentence(*a.limit, a.minutesOverLimit) + "\n";
@@ -428,32 +427,34 @@ QByteArray summaryToMarkdown(const Summary &s, const RuleSet &rules, const QStri
     if (!s.spanStartMs) {
         o += "No requests in the input.\n";
     } else {
-        o += "**" + formatUtcMs(*s.spanStartMs) + " – " + formatUtcMs(*s.spanEndMs) + "** (UTC): "
-                + std::to_string(s.requests) + " requests, " + std::to_string(s.rejectedTotal())
-                + " rejected (" + sourcesLine(s.rejected) + ").";
+        o += "**" + formatUtcMs(*s.spanStartMs) + " – " + formatUtcMs(*s.spanEndMs)
+            + "** (UTC): " + std::to_string(s.requests) + " requests, "
+            + std::to_string(s.rejectedTotal()) + " rejected (" + sourcesLine(s.rejected) + ").";
         if (s.peakRpm)
             o += " Peak " + std::to_string(*s.peakRpm) + " requests/min at "
-                    + formatUtcMinute(*s.peakMinuteMs) + ".";
+                + formatUtcMinute(*s.peakMinuteMs) + ".";
         if (s.limit) {
             std::string sentence = limitSentence(*s.limit, s.minutesOverLimit);
             sentence[0] = 'L';
-            o += " " + sentence + (s.scopes.size() > 1 ? " (scope `" + cell(s.topScope, 80) + "`)" : "")
-                    + ".";
+            o += " " + sentence
+                + (s.scopes.size() > 1 ? " (scope `" + cell(s.topScope, 80) + "`)" : "") + ".";
         }
         o += "\n";
     }
     if (!chartFile.isEmpty())
         o += "\n![Requests per minute against the limit](" + chartFile.toStdString() + ")\n";
 
-    o += "\n## Inputs\n\n| file | format | records | skipped | duplicates |\n|---|---|---:|---:|---:|\n";
+    o += "\n## Inputs\n\n| file | format | records | skipped | duplicates "
+         "|\n|---|---|---:|---:|---:|\n";
     for (const InputReport &in : s.inputs) {
         o += "| " + cell(in.path.toStdString()) + " | " + in.format.toStdString()
-                + (in.gzip ? " (gzip)" : "") + " | " + std::to_string(in.records) + " | "
-                + std::to_string(in.skipped) + " | " + std::to_string(in.duplicates) + " |\n";
+            + (in.gzip ? " (gzip)" : "") + " | " + std::to_string(in.records) + " | "
+            + std::to_string(in.skipped) + " | " + std::to_string(in.duplicates) + " |\n";
     }
     for (const InputReport &in : s.inputs) {
         if (in.failed())
-            o += "\n- **" + cell(in.path.toStdString()) + "**: " + cell(in.fatal.toStdString()) + "\n";
+            o += "\n- **" + cell(in.path.toStdString()) + "**: " + cell(in.fatal.toStdString())
+                + "\n";
     }
 
     o += scopesMarkdown(s);
@@ -462,25 +463,26 @@ QByteArray summaryToMarkdown(const Summary &s, const RuleSet &rules, const QStri
     if (s.incidents.empty()) {
         o += "No rate-limit rejections.\n";
     } else {
-        o += "| # | scope | start (UTC) | duration | requests | rejected | dominant source | peak rpm | max Retry-After |\n"
+        o += "| # | scope | start (UTC) | duration | requests | rejected | dominant source | peak "
+             "rpm | max Retry-After |\n"
              "|---:|---|---|---|---:|---:|---|---:|---:|\n";
         int n = 0;
         for (const Incident &inc : s.incidents) {
-            o += "| " + std::to_string(++n) + " | " + cell(inc.scope, 80) + " | " + formatUtcMs(inc.startMs) + " | "
-                    + duration(inc.endMs - inc.startMs) + " | " + std::to_string(inc.requests)
-                    + " | " + std::to_string(inc.rejectedTotal()) + " | "
-                    + std::string(sourceName(inc.dominant)) + " | " + std::to_string(inc.peakRpm)
-                    + " | " + (inc.maxRetryAfterS ? formatSeconds(*inc.maxRetryAfterS) + " s" : "–")
-                    + " |\n";
+            o += "| " + std::to_string(++n) + " | " + cell(inc.scope, 80) + " | "
+                + formatUtcMs(inc.startMs) + " | " + duration(inc.endMs - inc.startMs) + " | "
+                + std::to_string(inc.requests) + " | " + std::to_string(inc.rejectedTotal()) + " | "
+                + std::string(sourceName(inc.dominant)) + " | " + std::to_string(inc.peakRpm)
+                + " | " + (inc.maxRetryAfterS ? formatSeconds(*inc.maxRetryAfterS) + " s" : "–")
+                + " |\n";
         }
         n = 0;
         for (const Incident &inc : s.incidents) {
             o += "\n### Incident " + std::to_string(++n) + ": " + formatUtcMs(inc.startMs) + " – "
-                    + formatUtcMs(inc.endMs) + "\n\n";
+                + formatUtcMs(inc.endMs) + "\n\n";
             o += "- Scope: `" + cell(inc.scope, 80) + "`\n";
             o += "- Rejections: " + sourcesLine(inc.rejected) + "\n";
             o += "- Requests in its minutes: " + std::to_string(inc.requests) + ", peak "
-                    + std::to_string(inc.peakRpm) + "/min";
+                + std::to_string(inc.peakRpm) + "/min";
             const std::optional<LimitSpec> limit = scopeRequestLimit(s, inc.scope);
             if (limit && limit->perMinute())
                 o += " (limit " + std::to_string(limit->requests) + ")";
@@ -491,7 +493,7 @@ QByteArray summaryToMarkdown(const Summary &s, const RuleSet &rules, const QStri
                 o += std::string("- ") + title + ": ";
                 for (std::size_t k = 0; k < v.size(); ++k)
                     o += (k ? ", " : "") + std::string("`") + cell(v[k].name, 80) + "` ("
-                            + std::to_string(v[k].count) + ")";
+                        + std::to_string(v[k].count) + ")";
                 o += "\n";
             };
             list("Tools", inc.topTools);
@@ -504,19 +506,23 @@ QByteArray summaryToMarkdown(const Summary &s, const RuleSet &rules, const QStri
                     o += "  - " + std::to_string(m.count) + " × \"" + cell(m.name, 300) + "\"\n";
             }
             o += "\n> **What to do (" + std::string(sourceName(inc.dominant)) + "):** "
-                    + cell(rules.guidance(inc.dominant, inc.quota).toStdString(), 2000) + "\n";
+                + cell(rules.guidance(inc.dominant, inc.quota).toStdString(), 2000) + "\n";
         }
     }
     if (!s.findings.empty()) {
         o += "\n## Retry behaviour\n\n";
         for (const RetryFinding &f : s.findings) {
-            const char *title = f.kind == RetryFinding::Kind::IgnoredRetryAfter ? "Retry-After not honoured"
-                    : f.kind == RetryFinding::Kind::SynchronizedRetries         ? "Synchronized retries (no jitter)"
-                                                                                : "Polling hot spot";
-            o += std::string("- **") + title + ":** " + cell(f.evidence(), 600) + " " + f.advice() + "\n";
+            const char *title = f.kind == RetryFinding::Kind::IgnoredRetryAfter
+                ? "Retry-After not honoured"
+                : f.kind == RetryFinding::Kind::SynchronizedRetries
+                ? "Synchronized retries (no jitter)"
+                : "Polling hot spot";
+            o += std::string("- **") + title + ":** " + cell(f.evidence(), 600) + " " + f.advice()
+                + "\n";
         }
     } else if (s.rejectedTotal() > 0) {
-        o += "\n## Retry behaviour\n\nNo client retried before its Retry-After, at a fixed delay, or polled an endpoint at a fixed short interval.\n";
+        o += "\n## Retry behaviour\n\nNo client retried before its Retry-After, at a fixed delay, "
+             "or polled an endpoint at a fixed short interval.\n";
     }
     // per scope whose own limit rejected requests: a higher limit is asked of that API
     std::string asks;
@@ -525,9 +531,9 @@ QByteArray summaryToMarkdown(const Summary &s, const RuleSet &rules, const QStri
         if (!ask || sc.rejected[0] == 0)
             continue;
         asks += (s.scopes.size() > 1 ? "- `" + cell(sc.name, 80) + "`: peak " : "Peak ")
-                + std::to_string(ask->peakRpm) + " requests/min (" + formatUtcMinute(ask->minuteMs)
-                + ") + " + std::to_string(ask->headroomPercent) + " % headroom = **"
-                + std::to_string(ask->requestsPerMinute) + " requests/min**.\n";
+            + std::to_string(ask->peakRpm) + " requests/min (" + formatUtcMinute(ask->minuteMs)
+            + ") + " + std::to_string(ask->headroomPercent) + " % headroom = **"
+            + std::to_string(ask->requestsPerMinute) + " requests/min**.\n";
     }
     if (!asks.empty())
         o += "\n## The limit to ask for\n\n" + asks;
@@ -542,12 +548,23 @@ std::string esc(std::string_view in)
     out.reserve(in.size() + 16);
     for (char c : in) {
         switch (c) {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '"': out += "&quot;"; break;
-        case '\'': out += "&#39;"; break;
-        default: out += c;
+        case '&':
+            out += "&amp;";
+            break;
+        case '<':
+            out += "&lt;";
+            break;
+        case '>':
+            out += "&gt;";
+            break;
+        case '"':
+            out += "&quot;";
+            break;
+        case '\'':
+            out += "&#39;";
+            break;
+        default:
+            out += c;
         }
     }
     return out;
@@ -557,32 +574,34 @@ std::string sourceChip(RejectionSource src)
 {
     char color[8];
     std::snprintf(color, sizeof color, "#%06X", unsigned(sourceRgb(src) & 0xFFFFFF));
-    return std::string("<span style=\"background:") + color + ";color:#fff;padding:1px 6px;border-radius:3px\">"
-            + std::string(sourceName(src)) + "</span>";
+    return std::string("<span style=\"background:") + color
+        + ";color:#fff;padding:1px 6px;border-radius:3px\">" + std::string(sourceName(src))
+        + "</span>";
 }
 
 // limits.md §1, §8 in HTML: a table of every scope, a section for each scope with rejections.
 std::string scopesHtml(const Summary &s)
 {
     std::string h = "<h2>Scopes</h2>\n<p>Scopes by " + scopeByName(s.scopeBy).toStdString()
-            + ".</p>\n<table><tr><th>scope</th><th>requests</th><th>rejected</th><th>peak rpm</th>"
-              "<th>limit</th><th>minutes over limit</th></tr>\n";
+        + ".</p>\n<table><tr><th>scope</th><th>requests</th><th>rejected</th><th>peak rpm</th>"
+          "<th>limit</th><th>minutes over limit</th></tr>\n";
     for (const ScopeSummary &sc : s.scopes) {
         const AxisFigures &a = sc.axes.front();
         h += "<tr><td>" + esc(sc.name) + "</td><td class=n>" + std::to_string(sc.requests)
-                + "</td><td class=n>" + std::to_string(sc.rejectedTotal()) + "</td><td class=n>"
-                + (a.peak ? std::to_string(*a.peak) : "–") + "</td><td>"
-                + (a.limit ? esc(limitText(a.limit)) + (a.limit->fromHeaders ? " (reported)" : "") : "–")
-                + "</td><td class=n>"
-                + (a.limit && a.limit->windowS ? std::to_string(a.minutesOverLimit) : "–")
-                + "</td></tr>\n";
+            + "</td><td class=n>" + std::to_string(sc.rejectedTotal()) + "</td><td class=n>"
+            + (a.peak ? std::to_string(*a.peak) : "–") + "</td><td>"
+            + (a.limit ? esc(limitText(a.limit)) + (a.limit->fromHeaders ? " (reported)" : "")
+                       : "–")
+            + "</td><td class=n>"
+            + (a.limit && a.limit->windowS ? std::to_string(a.minutesOverLimit) : "–")
+            + "</td></tr>\n";
     }
     h += "</table>\n";
     for (const ScopeSummary &sc : s.scopes) {
         if (sc.rejectedTotal() == 0)
             continue;
         h += "<h3>" + esc(sc.name) + "</h3>\n<ul><li>" + std::to_string(sc.requests) + " requests, "
-                + std::to_string(sc.rejectedTotal()) + " rejected</li>";
+            + std::to_string(sc.rejectedTotal()) + " rejected</li>";
         for (const AxisFigures &a : sc.axes) {
             if (a.axis == LimitAxis::Requests && a.limit)
                 h += "<li>" + esc(limitSentence(*a.limit, a.minutesOverLimit)) + "</li>";
@@ -599,58 +618,72 @@ std::string scopesHtml(const Summary &s)
 // The report as HTML; chartSrc is the image URL (a data: URI, or a resource name for PDF).
 } // namespace
 
-std::string reportHtml(const Summary &s, const RuleSet &rules, const std::string &chartSrc, int imgWidth)
+std::string reportHtml(
+    const Summary &s, const RuleSet &rules, const std::string &chartSrc, int imgWidth)
 {
     std::string h;
     h += "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Rate-limit report</title>\n"
-         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src data:; style-src 'unsafe-inline'\">\n"
+         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src "
+         "data:; style-src 'unsafe-inline'\">\n"
          "<style>body{font-family:sans-serif;max-width:1240px;margin:24px auto;color:#222}"
-         "table{border-collapse:collapse;margin:8px 0}td,th{border:1px solid #ccc;padding:3px 8px;text-align:left}"
-         "td.n{text-align:right}blockquote{background:#f5f5f5;border-left:4px solid #999;margin:8px 0;padding:6px 12px}"
+         "table{border-collapse:collapse;margin:8px 0}td,th{border:1px solid #ccc;padding:3px "
+         "8px;text-align:left}"
+         "td.n{text-align:right}blockquote{background:#f5f5f5;border-left:4px solid "
+         "#999;margin:8px 0;padding:6px 12px}"
          "img{max-width:100%}</style></head><body>\n<h1>Rate-limit report</h1>\n";
     if (!s.spanStartMs) {
         h += "<p>No requests in the input.</p>\n";
     } else {
-        h += "<p><b>" + formatUtcMs(*s.spanStartMs) + " – " + formatUtcMs(*s.spanEndMs) + "</b> (UTC): "
-                + std::to_string(s.requests) + " requests, " + std::to_string(s.rejectedTotal()) + " rejected: ";
+        h += "<p><b>" + formatUtcMs(*s.spanStartMs) + " – " + formatUtcMs(*s.spanEndMs)
+            + "</b> (UTC): " + std::to_string(s.requests) + " requests, "
+            + std::to_string(s.rejectedTotal()) + " rejected: ";
         for (int k = 0; k < kRejectionSourceCount; ++k)
-            h += sourceChip(sourceFromIndex(k)) + " " + std::to_string(s.rejected[std::size_t(k)]) + " ";
+            h += sourceChip(sourceFromIndex(k)) + " " + std::to_string(s.rejected[std::size_t(k)])
+                + " ";
         if (s.peakRpm)
-            h += ". Peak " + std::to_string(*s.peakRpm) + " requests/min at " + formatUtcMinute(*s.peakMinuteMs);
+            h += ". Peak " + std::to_string(*s.peakRpm) + " requests/min at "
+                + formatUtcMinute(*s.peakMinuteMs);
         if (s.limit) {
             std::string sentence = limitSentence(*s.limit, s.minutesOverLimit);
             sentence[0] = 'L';
-            h += ". " + esc(sentence) + (s.scopes.size() > 1 ? " (scope " + esc(s.topScope) + ")" : "");
+            h += ". " + esc(sentence)
+                + (s.scopes.size() > 1 ? " (scope " + esc(s.topScope) + ")" : "");
         }
         h += ".</p>\n";
     }
     if (!chartSrc.empty())
         h += "<p><img alt=\"Requests per minute against the limit\" src=\"" + chartSrc + "\""
-                + (imgWidth > 0 ? " width=\"" + std::to_string(imgWidth) + "\"" : std::string()) + "></p>\n";
-    h += "<h2>Inputs</h2>\n<table><tr><th>file</th><th>format</th><th>records</th><th>skipped</th><th>duplicates</th></tr>\n";
+            + (imgWidth > 0 ? " width=\"" + std::to_string(imgWidth) + "\"" : std::string())
+            + "></p>\n";
+    h += "<h2>Inputs</h2>\n<table><tr><th>file</th><th>format</th><th>records</th><th>skipped</"
+         "th><th>duplicates</th></tr>\n";
     for (const InputReport &in : s.inputs) {
-        h += "<tr><td>" + esc(in.path.toStdString()) + (in.failed() ? "<br><i>" + esc(in.fatal.toStdString()) + "</i>" : "")
-                + "</td><td>" + esc(in.format.toStdString()) + (in.gzip ? " (gzip)" : "") + "</td><td class=n>"
-                + std::to_string(in.records) + "</td><td class=n>" + std::to_string(in.skipped) + "</td><td class=n>"
-                + std::to_string(in.duplicates) + "</td></tr>\n";
+        h += "<tr><td>" + esc(in.path.toStdString())
+            + (in.failed() ? "<br><i>" + esc(in.fatal.toStdString()) + "</i>" : "") + "</td><td>"
+            + esc(in.format.toStdString()) + (in.gzip ? " (gzip)" : "") + "</td><td class=n>"
+            + std::to_string(in.records) + "</td><td class=n>" + std::to_string(in.skipped)
+            + "</td><td class=n>" + std::to_string(in.duplicates) + "</td></tr>\n";
     }
     h += "</table>\n" + scopesHtml(s) + "<h2>Incidents</h2>\n";
     if (s.incidents.empty())
         h += "<p>No rate-limit rejections.</p>\n";
     int n = 0;
     for (const Incident &inc : s.incidents) {
-        h += "<h3>Incident " + std::to_string(++n) + ": " + formatUtcMs(inc.startMs) + " – " + formatUtcMs(inc.endMs)
-                + " " + sourceChip(inc.dominant) + "</h3>\n<ul>";
+        h += "<h3>Incident " + std::to_string(++n) + ": " + formatUtcMs(inc.startMs) + " – "
+            + formatUtcMs(inc.endMs) + " " + sourceChip(inc.dominant) + "</h3>\n<ul>";
         h += "<li>Scope: <code>" + esc(inc.scope) + "</code></li><li>Rejections: ";
         for (int k = 0; k < kRejectionSourceCount; ++k)
-            h += std::string(sourceName(sourceFromIndex(k))) + " " + std::to_string(inc.rejected[std::size_t(k)]) + (k < 2 ? ", " : "");
-        h += "</li><li>Requests in its minutes: " + std::to_string(inc.requests) + ", peak " + std::to_string(inc.peakRpm) + "/min</li>";
+            h += std::string(sourceName(sourceFromIndex(k))) + " "
+                + std::to_string(inc.rejected[std::size_t(k)]) + (k < 2 ? ", " : "");
+        h += "</li><li>Requests in its minutes: " + std::to_string(inc.requests) + ", peak "
+            + std::to_string(inc.peakRpm) + "/min</li>";
         auto list = [&](const char *title, const std::vector<NamedCount> &v) {
             if (v.empty())
                 return;
             h += std::string("<li>") + title + ": ";
             for (std::size_t k = 0; k < v.size(); ++k)
-                h += (k ? ", " : "") + std::string("<code>") + esc(v[k].name) + "</code> (" + std::to_string(v[k].count) + ")";
+                h += (k ? ", " : "") + std::string("<code>") + esc(v[k].name) + "</code> ("
+                    + std::to_string(v[k].count) + ")";
             h += "</li>";
         };
         list("Tools", inc.topTools);
@@ -663,13 +696,15 @@ std::string reportHtml(const Summary &s, const RuleSet &rules, const std::string
                 h += "<li>" + std::to_string(m.count) + " × “" + esc(m.name) + "”</li>";
             h += "</ul></li>";
         }
-        h += "</ul>\n<blockquote><b>What to do (" + std::string(sourceName(inc.dominant)) + "):</b> "
-                + esc(rules.guidance(inc.dominant, inc.quota).toStdString()) + "</blockquote>\n";
+        h += "</ul>\n<blockquote><b>What to do (" + std::string(sourceName(inc.dominant))
+            + "):</b> " + esc(rules.guidance(inc.dominant, inc.quota).toStdString())
+            + "</blockquote>\n";
     }
     if (!s.findings.empty()) {
         h += "<h2>Retry behaviour</h2>\n<ul>";
         for (const RetryFinding &f : s.findings)
-            h += "<li><b>" + std::string(RetryFinding::kindName(f.kind)) + ":</b> " + esc(f.evidence()) + " " + esc(f.advice()) + "</li>\n";
+            h += "<li><b>" + std::string(RetryFinding::kindName(f.kind)) + ":</b> "
+                + esc(f.evidence()) + " " + esc(f.advice()) + "</li>\n";
         h += "</ul>\n";
     }
     std::string asks;
@@ -677,10 +712,12 @@ std::string reportHtml(const Summary &s, const RuleSet &rules, const std::string
         const std::optional<LimitAsk> &ask = sc.axes.front().limitAsk;
         if (!ask || sc.rejected[0] == 0)
             continue;
-        asks += "<li>" + (s.scopes.size() > 1 ? "<code>" + esc(sc.name) + "</code>: peak " : std::string("Peak "))
-                + std::to_string(ask->peakRpm) + " requests/min (" + formatUtcMinute(ask->minuteMs) + ") + "
-                + std::to_string(ask->headroomPercent) + " % headroom = <b>"
-                + std::to_string(ask->requestsPerMinute) + " requests/min</b>.</li>\n";
+        asks += "<li>"
+            + (s.scopes.size() > 1 ? "<code>" + esc(sc.name) + "</code>: peak "
+                                   : std::string("Peak "))
+            + std::to_string(ask->peakRpm) + " requests/min (" + formatUtcMinute(ask->minuteMs)
+            + ") + " + std::to_string(ask->headroomPercent) + " % headroom = <b>"
+            + std::to_string(ask->requestsPerMinute) + " requests/min</b>.</li>\n";
     }
     if (!asks.empty())
         h += "<h2>The limit to ask for</h2>\n<ul>" + asks + "</ul>\n";
@@ -688,9 +725,9 @@ std::string reportHtml(const Summary &s, const RuleSet &rules, const std::string
     return h;
 }
 
-
 QByteArray summaryToHtml(const Summary &s, const RuleSet &rules, const QByteArray &png)
 {
-    const std::string src = png.isEmpty() ? std::string() : "data:image/png;base64," + png.toBase64().toStdString();
+    const std::string src
+        = png.isEmpty() ? std::string() : "data:image/png;base64," + png.toBase64().toStdString();
     return QByteArray::fromStdString(reportHtml(s, rules, src));
 }

@@ -22,7 +22,8 @@ QByteArray summaryToHtml(const Summary &s, const RuleSet &rules, const QByteArra
 
 // The HTML report; chartSrc is the chart's image URL (a data: URI, or a resource name for the
 // PDF, laid out with the image imgWidth pixels wide; 0: as wide as the page allows).
-std::string reportHtml(const Summary &s, const RuleSet &rules, const std::string &chartSrc, int imgWidth = 0);
+std::string reportHtml(
+    const Summary &s, const RuleSet &rules, const std::string &chartSrc, int imgWidth = 0);
 
 // CSV cell: quoted when needed; cells that start with =, +, -, @, tab, CR or LF are
 // neutralised with a leading ' so spreadsheets do not run them as formulas.

@@ -17,7 +17,7 @@ const QStringList &reportFormats()
 bool reportDrawsChart(const QString &target, const QString &format)
 {
     return format == QLatin1String("html") || format == QLatin1String("pdf")
-            || (format == QLatin1String("md") && target != QLatin1String("-"));
+        || (format == QLatin1String("md") && target != QLatin1String("-"));
 }
 
 bool writeReport(const QString &target, const QString &format, const Summary &summary,
@@ -25,7 +25,7 @@ bool writeReport(const QString &target, const QString &format, const Summary &su
 {
     if (reportDrawsChart(target, format) && !drawing) {
         *error = QStringLiteral("%1: a %2 report draws a chart, which needs QtGui (ratescope-gui)")
-                         .arg(target, format);
+                     .arg(target, format);
         return false;
     }
     QByteArray out;

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <numeric>
 
-std::vector<LimitSpec> configuredLimits(const std::vector<LimitEntry> &entries,
-    const std::string &scope, LimitAxis axis)
+std::vector<LimitSpec> configuredLimits(
+    const std::vector<LimitEntry> &entries, const std::string &scope, LimitAxis axis)
 {
     const QString name = QString::fromStdString(scope);
     std::vector<LimitSpec> named, everywhere;
@@ -48,7 +48,8 @@ ReportedHistory reportedHistory(const EventStore &store, const EventSubset *even
         const std::int32_t w = store.serverWindowS(i);
         spec.windowS = w > 0 ? std::optional<std::int64_t>(w) : std::nullopt;
         spec.fromHeaders = true;
-        const auto smallest = std::find_if(h.byWindow.begin(), h.byWindow.end(), sameWindow(spec.windowS));
+        const auto smallest
+            = std::find_if(h.byWindow.begin(), h.byWindow.end(), sameWindow(spec.windowS));
         if (smallest == h.byWindow.end())
             h.byWindow.push_back(spec);
         else if (spec.requests < smallest->requests)
@@ -86,8 +87,8 @@ std::size_t topScopeIndex(const std::vector<ScopeSummary> &scopes)
     for (std::size_t k = 1; k < scopes.size(); ++k) {
         const ScopeSummary &a = scopes[k], &b = scopes[best];
         if (a.rejectedTotal() != b.rejectedTotal() ? a.rejectedTotal() > b.rejectedTotal()
-                : a.requests != b.requests        ? a.requests > b.requests
-                                                  : a.name < b.name)
+                : a.requests != b.requests         ? a.requests > b.requests
+                                                   : a.name < b.name)
             best = k;
     }
     return best;

@@ -74,8 +74,8 @@ struct SummaryScoping
 
 // The limits the user gave that apply to `scope` on `axis`: entries naming the scope win over
 // entries for every scope.
-std::vector<LimitSpec> configuredLimits(const std::vector<LimitEntry> &entries,
-    const std::string &scope, LimitAxis axis);
+std::vector<LimitSpec> configuredLimits(
+    const std::vector<LimitEntry> &entries, const std::string &scope, LimitAxis axis);
 
 // The request limits reported by the events of one scope: the smallest for each window (the
 // same rule as the loader's ReportedLimit), shortest window first and an unknown window last,

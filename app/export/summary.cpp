@@ -113,8 +113,8 @@ LimitAsk limitAskFor(std::int64_t peak, std::int64_t minuteMs, int headroomPerce
 } // namespace
 
 Summary buildSummary(const EventStore &store, std::vector<InputReport> inputs,
-                     std::optional<LimitSpec> userLimit, double mergeGapMinutes,
-                     const EventSubset *subset, const SummaryScoping &scoping)
+    std::optional<LimitSpec> userLimit, double mergeGapMinutes, const EventSubset *subset,
+    const SummaryScoping &scoping)
 {
     Summary s;
     s.inputs = std::move(inputs);
@@ -156,8 +156,8 @@ Summary buildSummary(const EventStore &store, std::vector<InputReport> inputs,
         if (events && events->empty())
             continue; // a scope the subset left out
         std::vector<BucketCounts> minutes = single ? s.minutes : countBuckets(store, 60000, events);
-        ScopeSummary sc = summarizeScope(store, index.names()[k], std::move(minutes), events,
-            allEvents, entries, s);
+        ScopeSummary sc = summarizeScope(
+            store, index.names()[k], std::move(minutes), events, allEvents, entries, s);
         std::vector<Incident> incidents = findIncidents(store, sc.minutes, mergeGapMinutes, events);
         for (Incident &inc : incidents) {
             inc.scope = sc.name;
@@ -194,16 +194,16 @@ void addLimitAsk(Summary &s, int headroomPercent)
 }
 } // namespace
 
-void addFindings(Summary &s, const EventStore &store, int headroomPercent, const EventSubset *subset)
+void addFindings(
+    Summary &s, const EventStore &store, int headroomPercent, const EventSubset *subset)
 {
     s.findings = analyzeRetries(store, subset);
     addLimitAsk(s, headroomPercent);
 }
 
 Summary buildSummaryWithFindings(const EventStore &store, std::vector<InputReport> inputs,
-                                 std::optional<LimitSpec> userLimit, double mergeGapMinutes,
-                                 int headroomPercent, const EventSubset *subset,
-                                 const SummaryScoping &scoping)
+    std::optional<LimitSpec> userLimit, double mergeGapMinutes, int headroomPercent,
+    const EventSubset *subset, const SummaryScoping &scoping)
 {
     auto findings = std::async(std::launch::async, [&] { return analyzeRetries(store, subset); });
     Summary s = buildSummary(store, std::move(inputs), userLimit, mergeGapMinutes, subset, scoping);

@@ -1,11 +1,11 @@
 #pragma once
 
 #include "aggregate/buckets.h"
-#include "incidents/retryanalysis.h"
-#include "incidents/incidentfinder.h"
 #include "base/inputreport.h"
 #include "base/limitspec.h"
 #include "export/scopesummary.h"
+#include "incidents/incidentfinder.h"
+#include "incidents/retryanalysis.h"
 #include "store/eventbuilder.h"
 
 #include <QString>
@@ -47,20 +47,19 @@ struct Summary
 // event of the scope even when a subset is summarized: a limit belongs to the API, not to the
 // requests a filter kept.
 Summary buildSummary(const EventStore &store, std::vector<InputReport> inputs,
-                     std::optional<LimitSpec> userLimit, double mergeGapMinutes,
-                     const EventSubset *subset = nullptr, const SummaryScoping &scoping = {});
+    std::optional<LimitSpec> userLimit, double mergeGapMinutes, const EventSubset *subset = nullptr,
+    const SummaryScoping &scoping = {});
 
 // Retry-behaviour findings and the limit to ask for.
 constexpr int kDefaultHeadroomPercent = 30; // the limit to ask for: peak + 30 %
-void addFindings(Summary &s, const EventStore &store, int headroomPercent,
-                 const EventSubset *subset = nullptr);
+void addFindings(
+    Summary &s, const EventStore &store, int headroomPercent, const EventSubset *subset = nullptr);
 
 // buildSummary() then addFindings(), with the retry analysis (the longest part) running on
 // a second thread while the summary is built: both only read the store.
 Summary buildSummaryWithFindings(const EventStore &store, std::vector<InputReport> inputs,
-                                 std::optional<LimitSpec> userLimit, double mergeGapMinutes,
-                                 int headroomPercent, const EventSubset *subset = nullptr,
-                                 const SummaryScoping &scoping = {});
+    std::optional<LimitSpec> userLimit, double mergeGapMinutes, int headroomPercent,
+    const EventSubset *subset = nullptr, const SummaryScoping &scoping = {});
 
 class Redactor;
 // A copy whose every text that came from the input (messages, names, paths, error texts) went

@@ -16,7 +16,8 @@ std::vector<NamedCount> topCounts(std::vector<NamedCount> all, std::size_t n)
 
 namespace {
 
-std::vector<NamedCount> top(const EventStore &store, const std::unordered_map<std::uint32_t, std::int64_t> &counts)
+std::vector<NamedCount> top(
+    const EventStore &store, const std::unordered_map<std::uint32_t, std::int64_t> &counts)
 {
     std::vector<NamedCount> all;
     all.reserve(counts.size());
@@ -33,7 +34,8 @@ void addRejection(const EventStore &store, Incident &inc, IncidentTally &tally, 
     ++inc.rejected[std::size_t(sourceIndex(store.source(e)))];
     inc.quota = inc.quota || (store.flags(e) & FlagQuota);
     const EventDetail d = store.detail(e);
-    if (d.retryAfterMs >= 0 && (!inc.maxRetryAfterS || d.retryAfterMs / 1000.0 > *inc.maxRetryAfterS))
+    if (d.retryAfterMs >= 0
+        && (!inc.maxRetryAfterS || d.retryAfterMs / 1000.0 > *inc.maxRetryAfterS))
         inc.maxRetryAfterS = d.retryAfterMs / 1000.0;
     if (const std::uint32_t t = store.toolId(e))
         ++tally.tools[t];
@@ -50,7 +52,7 @@ void countRequests(const std::vector<BucketCounts> &minutes, Incident &inc)
     inc.peakRpm = 0;
     const std::int64_t from = floorTo(inc.startMs, 60000), to = floorTo(inc.endMs, 60000) + 60000;
     auto it = std::lower_bound(minutes.begin(), minutes.end(), from,
-                               [](const BucketCounts &b, std::int64_t t) { return b.startMs < t; });
+        [](const BucketCounts &b, std::int64_t t) { return b.startMs < t; });
     for (; it != minutes.end() && it->startMs < to; ++it) {
         inc.requests += it->requests;
         inc.peakRpm = std::max<std::int64_t>(inc.peakRpm, it->requests);
@@ -75,8 +77,9 @@ void describe(const EventStore &store, Incident &inc, std::shared_ptr<const Inci
 
 // Rejections by time (ties: by index, as they were appended) into incidents after `out`'s:
 // the last of those goes on if the first rejection is close enough to its end.
-void gather(const EventStore &store, const std::vector<BucketCounts> &minutes, double mergeGapMinutes,
-    const std::vector<std::uint32_t> &rejections, std::vector<Incident> &out)
+void gather(const EventStore &store, const std::vector<BucketCounts> &minutes,
+    double mergeGapMinutes, const std::vector<std::uint32_t> &rejections,
+    std::vector<Incident> &out)
 {
     // a gap of exactly merge-gap still merges; times are whole ms, so compare in ms
     const double gapMs = mergeGapMinutes * 60000.0;
@@ -114,16 +117,15 @@ std::vector<std::uint32_t> rejectionsByTime(const EventStore &store, const Event
         if (store.isRejection(i))
             rejections.push_back(std::uint32_t(i));
     });
-    std::stable_sort(rejections.begin(), rejections.end(), [&](std::uint32_t a, std::uint32_t b) {
-        return store.timeMs(a) < store.timeMs(b);
-    });
+    std::stable_sort(rejections.begin(), rejections.end(),
+        [&](std::uint32_t a, std::uint32_t b) { return store.timeMs(a) < store.timeMs(b); });
     return rejections;
 }
 
 } // namespace
 
-std::vector<Incident> findIncidents(const EventStore &store, const std::vector<BucketCounts> &minutes,
-                                    double mergeGapMinutes, const EventSubset *subset)
+std::vector<Incident> findIncidents(const EventStore &store,
+    const std::vector<BucketCounts> &minutes, double mergeGapMinutes, const EventSubset *subset)
 {
     std::vector<Incident> out;
     gather(store, minutes, mergeGapMinutes, rejectionsByTime(store, subset), out);

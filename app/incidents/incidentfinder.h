@@ -46,15 +46,16 @@ struct Incident
 };
 
 // minutes: per-minute counts of the same events (countBuckets(store, 60000, subset)).
-std::vector<Incident> findIncidents(const EventStore &store, const std::vector<BucketCounts> &minutes,
-                                    double mergeGapMinutes, const EventSubset *subset = nullptr);
+std::vector<Incident> findIncidents(const EventStore &store,
+    const std::vector<BucketCounts> &minutes, double mergeGapMinutes,
+    const EventSubset *subset = nullptr);
 
 // The incidents of a store that grew (a live snapshot): `previous` are those of an earlier
 // state of the same store (same filter, same merge gap), `addedEvents` the events appended
-// since that pass the filter (its rejections are taken from them). Only incidents that get new rejections are
-// described again, from their tallies; requests and peaks are taken again from `minutes`
-// (late records land in any minute). The same result as findIncidents on the whole store, or
-// nullopt when a new rejection is older than the last incident's end (out of order: call
+// since that pass the filter (its rejections are taken from them). Only incidents that get new
+// rejections are described again, from their tallies; requests and peaks are taken again from
+// `minutes` (late records land in any minute). The same result as findIncidents on the whole store,
+// or nullopt when a new rejection is older than the last incident's end (out of order: call
 // findIncidents).
 std::optional<std::vector<Incident>> growIncidents(const EventStore &store,
     const std::vector<BucketCounts> &minutes, double mergeGapMinutes,

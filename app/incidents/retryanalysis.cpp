@@ -15,18 +15,21 @@ namespace {
 bool idLike(std::string_view seg)
 {
     if (seg.size() < 6)
-        return std::all_of(seg.begin(), seg.end(), [](char c) { return c >= '0' && c <= '9'; }) && !seg.empty();
+        return std::all_of(seg.begin(), seg.end(), [](char c) { return c >= '0' && c <= '9'; })
+            && !seg.empty();
     int digits = 0, hex = 0;
     for (char c : seg) {
         digits += c >= '0' && c <= '9';
-        hex += (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') || c == '-';
+        hex += (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')
+            || c == '-';
     }
-    return digits > 0 && (digits * 3 >= int(seg.size()) || hex == int(seg.size()) || seg.find('_') != std::string_view::npos);
+    return digits > 0
+        && (digits * 3 >= int(seg.size()) || hex == int(seg.size())
+            || seg.find('_') != std::string_view::npos);
 }
 
 // The element at position size / 2 of v sorted (v is copied into scratch, which is reused).
-template<typename T>
-T median(const std::vector<T> &v, std::vector<T> &scratch)
+template <typename T> T median(const std::vector<T> &v, std::vector<T> &scratch)
 {
     if (v.empty())
         return 0;
@@ -45,7 +48,7 @@ std::size_t binOf(std::int64_t delayMs)
 // Each delay the fixed-delay check counts after the 429 at times[k] of a group in time order:
 // to every later request of the group within a minute, from 0.5 s on (sooner is an immediate
 // retry, which the Retry-After check judges).
-template<typename F>
+template <typename F>
 void forEachRetryDelay(const std::int64_t *times, std::size_t size, std::size_t k, F &&f)
 {
     for (std::size_t n = k + 1; n < size && times[n] - times[k] <= 60000; ++n) {
@@ -69,7 +72,8 @@ struct Key
     std::uint32_t client, tool, method, endpoint;
     bool operator<(const Key &o) const
     {
-        return std::tie(client, tool, method, endpoint) < std::tie(o.client, o.tool, o.method, o.endpoint);
+        return std::tie(client, tool, method, endpoint)
+            < std::tie(o.client, o.tool, o.method, o.endpoint);
     }
 };
 
@@ -107,7 +111,8 @@ private:
     };
     std::size_t home(std::uint64_t actorMethod, std::uint32_t endpoint) const
     {
-        const std::uint64_t h = (actorMethod ^ (std::uint64_t(endpoint) << 40 | endpoint)) * 0x9E3779B97F4A7C15ull;
+        const std::uint64_t h
+            = (actorMethod ^ (std::uint64_t(endpoint) << 40 | endpoint)) * 0x9E3779B97F4A7C15ull;
         return std::size_t(h >> 32) & (m_slots.size() - 1);
     }
     void grow()
@@ -159,27 +164,31 @@ const char *RetryFinding::kindName(Kind k)
 
 std::string RetryFinding::evidence() const
 {
-    const std::string who = "`" + client + "`" + (target.empty() || target == client ? "" : " on `" + target + "`");
+    const std::string who
+        = "`" + client + "`" + (target.empty() || target == client ? "" : " on `" + target + "`");
     const std::string when = " (" + formatUtcMs(firstMs) + " – " + formatUtcMs(lastMs) + ")";
     switch (kind) {
     case Kind::IgnoredRetryAfter: {
         char extra[32];
         std::snprintf(extra, sizeof extra, "%.1f", seconds);
-        return who + " got " + std::to_string(total) + " 429s with a Retry-After (median " + fmt(retryAfterS)
-                + ") and sent " + std::to_string(count) + " requests inside those windows, against "
-                + std::to_string(baseline) + " in the same length of time before them: about " + extra
-                + " extra requests per 429 that did not wait" + when + ".";
+        return who + " got " + std::to_string(total) + " 429s with a Retry-After (median "
+            + fmt(retryAfterS) + ") and sent " + std::to_string(count)
+            + " requests inside those windows, against " + std::to_string(baseline)
+            + " in the same length of time before them: about " + extra
+            + " extra requests per 429 that did not wait" + when + ".";
     }
     case Kind::SynchronizedRetries:
-        return who + " sent " + std::to_string(count) + " requests exactly " + fmt(seconds) + " after one of its "
-                + std::to_string(total) + " 429s (±0.1 s), far more than at any other delay" + when + ".";
+        return who + " sent " + std::to_string(count) + " requests exactly " + fmt(seconds)
+            + " after one of its " + std::to_string(total)
+            + " 429s (±0.1 s), far more than at any other delay" + when + ".";
     case Kind::Polling:
-        return who + " was called " + std::to_string(count) + " times at a fixed interval of " + fmt(seconds) + " ("
-                + std::to_string(rejected) + " of them rejected"
-                + (total > 0 ? "; it polled again inside the Retry-After after " + std::to_string(std::int64_t(retryAfterS))
-                                       + " of " + std::to_string(total) + " 429s"
-                             : std::string())
-                + ")" + when + ".";
+        return who + " was called " + std::to_string(count) + " times at a fixed interval of "
+            + fmt(seconds) + " (" + std::to_string(rejected) + " of them rejected"
+            + (total > 0 ? "; it polled again inside the Retry-After after "
+                        + std::to_string(std::int64_t(retryAfterS)) + " of " + std::to_string(total)
+                        + " 429s"
+                         : std::string())
+            + ")" + when + ".";
     }
     return {};
 }
@@ -188,20 +197,23 @@ std::string RetryFinding::advice() const
 {
     switch (kind) {
     case Kind::IgnoredRetryAfter:
-        return "Wait at least the Retry-After the response gives before retrying; retrying earlier is rejected again and "
+        return "Wait at least the Retry-After the response gives before retrying; retrying earlier "
+               "is rejected again and "
                "keeps the limit spent.";
     case Kind::SynchronizedRetries:
-        return "Add random jitter to the retry delay (exponential backoff with full jitter), so retries after a burst of 429s "
+        return "Add random jitter to the retry delay (exponential backoff with full jitter), so "
+               "retries after a burst of 429s "
                "do not arrive together and cause the next burst.";
     case Kind::Polling:
-        return "Poll less often and back off when the status has not changed (or use a webhook/callback if the API offers "
+        return "Poll less often and back off when the status has not changed (or use a "
+               "webhook/callback if the API offers "
                "one); treat 429 on the status endpoint as a signal to slow down.";
     }
     return {};
 }
 
-std::vector<RetryFinding> analyzeRetries(const EventStore &store, const EventSubset *subset,
-                                         const RetryAnalysisOptions &o)
+std::vector<RetryFinding> analyzeRetries(
+    const EventStore &store, const EventSubset *subset, const RetryAnalysisOptions &o)
 {
     // group events by (client, tool, method, endpoint template), each group in time order
     std::unordered_map<std::uint32_t, std::uint32_t> templateOf; // endpoint id -> template id
@@ -236,10 +248,12 @@ std::vector<RetryFinding> analyzeRetries(const EventStore &store, const EventSub
                 templates.push_back(t);
             it = templateOf.emplace(ep, tid->second).first;
         }
-        const auto [mid, ins] = methodIds.try_emplace(std::string(store.method(i)), std::uint32_t(methodIds.size()));
+        const auto [mid, ins]
+            = methodIds.try_emplace(std::string(store.method(i)), std::uint32_t(methodIds.size()));
         (void)ins;
-        const auto [group, isNew] = groups.try_emplace({ store.clientId(i), store.toolId(i), mid->second, it->second },
-                                                       std::uint32_t(groupSize.size()));
+        const auto [group, isNew]
+            = groups.try_emplace({ store.clientId(i), store.toolId(i), mid->second, it->second },
+                std::uint32_t(groupSize.size()));
         if (isNew)
             groupSize.push_back(0);
         groupOfEvent.push_back(group->second);
@@ -293,7 +307,8 @@ std::vector<RetryFinding> analyzeRetries(const EventStore &store, const EventSub
             withRetryAfter += later.withRetryAfter;
             inside += later.inside;
             before += later.before;
-            retryAfters.insert(retryAfters.end(), later.retryAfters.begin(), later.retryAfters.end());
+            retryAfters.insert(
+                retryAfters.end(), later.retryAfters.begin(), later.retryAfters.end());
             for (std::size_t k = 0; k < later.earlyTimes.size() && earlyTimes.size() < 3; ++k)
                 earlyTimes.push_back(later.earlyTimes[k]);
             firstMs = std::min(firstMs, later.firstMs);
@@ -319,7 +334,8 @@ std::vector<RetryFinding> analyzeRetries(const EventStore &store, const EventSub
 
     const auto readGroup = [&](const Key &key, std::uint32_t group, Part &part,
                                std::vector<std::pair<std::int64_t, std::uint32_t>> &order,
-                               std::vector<std::int64_t> &gaps, std::vector<std::int64_t> &scratch) {
+                               std::vector<std::int64_t> &gaps,
+                               std::vector<std::int64_t> &scratch) {
         const std::size_t size = groupSize[group];
         std::uint32_t *const events = grouped.data() + groupStart[group];
         std::int64_t *const times = groupedTimes.data() + groupStart[group];
@@ -330,7 +346,7 @@ std::vector<RetryFinding> analyzeRetries(const EventStore &store, const EventSub
             for (std::size_t k = 0; k < size; ++k)
                 order[k] = { times[k], std::uint32_t(k) };
             std::stable_sort(order.begin(), order.end(),
-                             [](const auto &a, const auto &b) { return a.first < b.first; });
+                [](const auto &a, const auto &b) { return a.first < b.first; });
             std::vector<std::uint32_t> e(events, events + size);
             std::vector<std::uint8_t> r(rejected, rejected + size);
             for (std::size_t k = 0; k < size; ++k) {
@@ -341,11 +357,12 @@ std::vector<RetryFinding> analyzeRetries(const EventStore &store, const EventSub
         }
         const std::string clientName(store.strings().view(key.client));
         const std::string toolName(store.strings().view(key.tool));
-        const std::string endpointName = methodNames[key.method] + (methodNames[key.method].empty() ? "" : " ")
-                + templates[key.endpoint];
+        const std::string endpointName = methodNames[key.method]
+            + (methodNames[key.method].empty() ? "" : " ") + templates[key.endpoint];
         const std::string target = toolName.empty() ? endpointName : toolName;
         const std::string who = clientName.empty() ? target : clientName;
-        const auto firstAtOrAfter = [&](std::int64_t t) { return std::lower_bound(times, times + size, t) - times; };
+        const auto firstAtOrAfter
+            = [&](std::int64_t t) { return std::lower_bound(times, times + size, t) - times; };
 
         ClientStats &cs = part.clients[who];
         if (cs.target.empty())
@@ -362,7 +379,8 @@ std::vector<RetryFinding> analyzeRetries(const EventStore &store, const EventSub
                 ++cs.withRetryAfter;
                 cs.retryAfters.push_back(ra / 1000.0);
                 // requests with t < time < t + ra
-                const std::int64_t in = firstAtOrAfter(t + ra) - (std::upper_bound(times, times + size, t) - times);
+                const std::int64_t in
+                    = firstAtOrAfter(t + ra) - (std::upper_bound(times, times + size, t) - times);
                 cs.inside += in;
                 cs.before += firstAtOrAfter(t) - firstAtOrAfter(t - ra);
                 ++pollRejected;
@@ -472,7 +490,8 @@ std::vector<RetryFinding> analyzeRetries(const EventStore &store, const EventSub
     std::vector<double> scratchD;
 
     for (auto &[who, cs] : perClient) {
-        const double excess = cs.withRetryAfter ? double(cs.inside - cs.before) / double(cs.withRetryAfter) : 0;
+        const double excess
+            = cs.withRetryAfter ? double(cs.inside - cs.before) / double(cs.withRetryAfter) : 0;
         if (cs.withRetryAfter >= o.minEarly && excess >= o.minExcessPerRejection) {
             RetryFinding f;
             f.kind = RetryFinding::Kind::IgnoredRetryAfter;
@@ -500,7 +519,8 @@ std::vector<RetryFinding> analyzeRetries(const EventStore &store, const EventSub
             }
             const std::int64_t peak = cs.delayBins[best];
             const double density = double(total) / double(cs.delayBins.size() - 5);
-            if (double(peak) >= o.minFixedShare * double(cs.rejections) && double(peak) >= o.spikeFactor * density
+            if (double(peak) >= o.minFixedShare * double(cs.rejections)
+                && double(peak) >= o.spikeFactor * density
                 && double(best) / 10.0 >= o.minFixedDelayS) {
                 RetryFinding f;
                 f.kind = RetryFinding::Kind::SynchronizedRetries;

@@ -52,8 +52,8 @@ struct RetryAnalysisOptions
     double maxPollSpread = 0.15; // median absolute deviation / median interval
 };
 
-std::vector<RetryFinding> analyzeRetries(const EventStore &store, const EventSubset *subset = nullptr,
-                                         const RetryAnalysisOptions &options = {});
+std::vector<RetryFinding> analyzeRetries(const EventStore &store,
+    const EventSubset *subset = nullptr, const RetryAnalysisOptions &options = {});
 
 // "/v1/predictions/8f3a2c9e41" -> "/v1/predictions/{id}": path segments that hold digits and
 // are long, hex strings and UUIDs become {id}, so polling of many ids is one endpoint.

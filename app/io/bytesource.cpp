@@ -25,8 +25,8 @@ ByteSource::~ByteSource()
         ::close(m_fd);
 }
 
-std::unique_ptr<ByteSource> ByteSource::open(const QString &path, QString *error,
-                                             std::uint64_t maxInflated)
+std::unique_ptr<ByteSource> ByteSource::open(
+    const QString &path, QString *error, std::uint64_t maxInflated)
 {
     std::unique_ptr<ByteSource> src(new ByteSource);
     src->m_maxInflated = maxInflated;
@@ -166,7 +166,7 @@ std::int64_t ByteSource::read(char *buf, std::size_t n)
             gz.streamEnded = true;
         } else if (rc != Z_OK && rc != Z_BUF_ERROR) {
             m_error = QStringLiteral("corrupt gzip data: %1")
-                              .arg(QString::fromLatin1(gz.zs.msg ? gz.zs.msg : "inflate failed"));
+                          .arg(QString::fromLatin1(gz.zs.msg ? gz.zs.msg : "inflate failed"));
             m_failed = true;
             break;
         } else if (gz.inputEnded && gz.zs.avail_out == roomBefore) {
@@ -178,8 +178,9 @@ std::int64_t ByteSource::read(char *buf, std::size_t n)
     const std::size_t produced = std::min<std::size_t>(n, 1u << 30) - gz.zs.avail_out;
     m_inflated += produced;
     if (m_inflated > m_maxInflated) {
-        m_error = QStringLiteral("gzip inflates beyond %1 MiB; refusing the rest (possible gzip bomb)")
-                          .arg(m_maxInflated >> 20);
+        m_error
+            = QStringLiteral("gzip inflates beyond %1 MiB; refusing the rest (possible gzip bomb)")
+                  .arg(m_maxInflated >> 20);
         m_failed = true;
         return -1;
     }

@@ -20,8 +20,8 @@ public:
 
     // path "-" is standard input. On failure returns nullptr and sets *error to a sentence
     // that names the problem ("is a directory", "No such file or directory", ...).
-    static std::unique_ptr<ByteSource> open(const QString &path, QString *error,
-                                            std::uint64_t maxInflated = kDefaultMaxInflated);
+    static std::unique_ptr<ByteSource> open(
+        const QString &path, QString *error, std::uint64_t maxInflated = kDefaultMaxInflated);
 
     // Fills up to n bytes; returns the count, 0 at the end. On error returns -1 and error()
     // says why (a truncated gzip, the inflated-size cap, an I/O error).

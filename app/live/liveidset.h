@@ -26,7 +26,8 @@ public:
     bool insert(std::uint64_t h)
     {
         if (!m_old.slots && !m_next.valid() && (m_count + 1) * 2 > m_table.size)
-            m_next = std::async(std::launch::async, [size = m_table.size * 2] { return made(size); });
+            m_next
+                = std::async(std::launch::async, [size = m_table.size * 2] { return made(size); });
         if (!m_old.slots && (m_count + 1) * 10 > m_table.size * 7) {
             m_old = std::move(m_table);
             m_table = m_next.valid() ? m_next.get() : made(m_old.size * 2);

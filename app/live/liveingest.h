@@ -1,11 +1,11 @@
 #pragma once
 
 #include "decode/recorddecoder.h"
-#include "rules/ruleset.h"
 #include "live/capturefile.h"
-#include "live/liveidset.h"
-#include "sources/linequeue.h"
 #include "live/livebatch.h"
+#include "live/liveidset.h"
+#include "rules/ruleset.h"
+#include "sources/linequeue.h"
 #include "store/eventbuilder.h"
 
 #include <QElapsedTimer>

@@ -1,9 +1,9 @@
 #pragma once
 
 #include "export/summary.h"
+#include "live/liveingest.h"
 #include "sources/filefollower.h"
 #include "sources/httpstreamsource.h"
-#include "live/liveingest.h"
 #include "sources/livesource.h"
 #include "sources/tcplistener.h"
 

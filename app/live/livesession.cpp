@@ -2,10 +2,10 @@
 
 #include "decode/timestamp.h"
 #include "live/capturefile.h"
+#include "live/liveingest.h"
 #include "sources/filefollower.h"
 #include "sources/httpstreamsource.h"
 #include "sources/linequeue.h"
-#include "live/liveingest.h"
 #include "sources/stdinsource.h"
 #include "sources/tcplistener.h"
 
@@ -319,4 +319,7 @@ ReportOptions LiveSession::reportOptions() const
     return options;
 }
 
-Summary LiveSession::summary() const { return makeReport(m_store, inputReports(), reportOptions()); }
+Summary LiveSession::summary() const
+{
+    return makeReport(m_store, inputReports(), reportOptions());
+}

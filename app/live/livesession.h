@@ -1,10 +1,10 @@
 #pragma once
 
 #include "export/report.h"
-#include "rules/ruleset.h"
 #include "incidents/earlywarning.h"
 #include "live/livebatch.h"
 #include "live/liveoptions.h"
+#include "rules/ruleset.h"
 #include "sources/livesourcestate.h"
 
 #include <QObject>

@@ -170,7 +170,8 @@ QString EventTableModel::cellText(std::size_t e, int column) const
         return formatEventTime(store.timeMs(e), m_utc)
             + ((store.flags(e) & FlagTimeNoZone) ? tr(" (no zone)") : QString());
     case SourceColumn:
-        return store.source(e) == RejectionSource::None ? QString() : fromView(sourceName(store.source(e)));
+        return store.source(e) == RejectionSource::None ? QString()
+                                                        : fromView(sourceName(store.source(e)));
     case StatusColumn:
         if (store.flags(e) & FlagNoResponse)
             return tr("no response");

@@ -56,17 +56,20 @@ void FilterController::recompute()
         Q_EMIT busyChanged(true);
     }
     auto latest = m_latest;
-    QtConcurrent::run(&m_pool, [store = m_store, filter = m_state, gap = m_mergeGap, gen, latest,
-                                   previous = m_view, lineage = m_lineage] {
-        lowerThreadPriority();
-        return buildFilteredView(store, filter, gap, gen,
-            [&latest, gen] { return latest->load() != gen; }, previous, lineage);
-    }).then(this, [this, gen](std::shared_ptr<const FilteredView> view) {
-        if (!view || gen != m_latest->load())
-            return; // a newer request exists: drop this one
-        m_view = std::move(view);
-        m_busy = false;
-        Q_EMIT busyChanged(false);
-        Q_EMIT viewReady(m_view);
-    });
+    QtConcurrent::run(&m_pool,
+        [store = m_store, filter = m_state, gap = m_mergeGap, gen, latest, previous = m_view,
+            lineage = m_lineage] {
+            lowerThreadPriority();
+            return buildFilteredView(
+                store, filter, gap, gen, [&latest, gen] { return latest->load() != gen; }, previous,
+                lineage);
+        })
+        .then(this, [this, gen](std::shared_ptr<const FilteredView> view) {
+            if (!view || gen != m_latest->load())
+                return; // a newer request exists: drop this one
+            m_view = std::move(view);
+            m_busy = false;
+            Q_EMIT busyChanged(false);
+            Q_EMIT viewReady(m_view);
+        });
 }

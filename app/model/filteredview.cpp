@@ -65,8 +65,8 @@ std::shared_ptr<const FilteredView> buildFilteredView(std::shared_ptr<const Even
             for (std::size_t k = 0; k < byScope.size(); ++k) {
                 if (byScope[k].empty())
                     continue;
-                std::vector<Incident> found = findIncidents(*store,
-                    countBuckets(*store, 60000, &byScope[k]), mergeGapMinutes, &byScope[k]);
+                std::vector<Incident> found = findIncidents(
+                    *store, countBuckets(*store, 60000, &byScope[k]), mergeGapMinutes, &byScope[k]);
                 for (Incident &inc : found) {
                     inc.scope = scopes.names()[k];
                     view->incidents.push_back(std::move(inc));
@@ -77,8 +77,11 @@ std::shared_ptr<const FilteredView> buildFilteredView(std::shared_ptr<const Even
         } else {
             std::optional<std::vector<Incident>> grown;
             if (incidentsGrow)
-                grown = growIncidents(*store, minutes, mergeGapMinutes, previous->incidents, added.rows);
-            view->incidents = grown ? std::move(*grown) : findIncidents(*store, minutes, mergeGapMinutes, view->subset());
+                grown = growIncidents(
+                    *store, minutes, mergeGapMinutes, previous->incidents, added.rows);
+            view->incidents = grown
+                ? std::move(*grown)
+                : findIncidents(*store, minutes, mergeGapMinutes, view->subset());
             for (Incident &inc : view->incidents)
                 inc.scope = scopes.names().front();
         }

@@ -37,7 +37,7 @@ struct FilteredView
 // filtered and counted, and only incidents that get new rejections are described again.
 std::shared_ptr<const FilteredView> buildFilteredView(std::shared_ptr<const EventStore> store,
     const FilterState &filter, double mergeGapMinutes, quint64 generation,
-    const std::function<bool()> &cancelled,
-    std::shared_ptr<const FilteredView> previous = nullptr, quint64 lineage = 0);
+    const std::function<bool()> &cancelled, std::shared_ptr<const FilteredView> previous = nullptr,
+    quint64 lineage = 0);
 
 Q_DECLARE_METATYPE(std::shared_ptr<const FilteredView>)

@@ -14,7 +14,8 @@
 struct FilterState
 {
     static constexpr int kAnyStatus = -2; // no status filter; -1 selects records without one
-    static constexpr std::uint8_t kAllSources = 0x0F; // bit 1 << int(RejectionSource), None included
+    static constexpr std::uint8_t kAllSources
+        = 0x0F; // bit 1 << int(RejectionSource), None included
 
     // Which sources pass; RejectionSource::None stands for the requests that were not rejected.
     std::uint8_t sources = kAllSources;
@@ -42,8 +43,8 @@ struct FilterState
     friend bool operator==(const FilterState &a, const FilterState &b)
     {
         return a.sources == b.sources && a.tool == b.tool && a.provider == b.provider
-            && a.scope == b.scope
-            && a.status == b.status && a.text == b.text && a.fromMs == b.fromMs && a.toMs == b.toMs;
+            && a.scope == b.scope && a.status == b.status && a.text == b.text
+            && a.fromMs == b.fromMs && a.toMs == b.toMs;
     }
     friend bool operator!=(const FilterState &a, const FilterState &b) { return !(a == b); }
 };

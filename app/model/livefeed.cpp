@@ -46,14 +46,16 @@ std::shared_ptr<EventStore> recycledStore(
         std::unique_lock<std::mutex> lock(recycler->mutex);
         auto &free = recycler->free;
         auto sameLineage = [&] {
-            return std::any_of(free.begin(), free.end(), [lineage](const auto &s) { return s.lineage == lineage; });
+            return std::any_of(free.begin(), free.end(),
+                [lineage](const auto &s) { return s.lineage == lineage; });
         };
         if (n >= kWaitForSpareFrom && !sameLineage())
             recycler->released.wait_for(lock, kWaitForSpareAtMost, sameLineage);
         auto best = free.end();
         for (auto it = free.begin(); it != free.end(); ++it) {
             const bool same = it->lineage == lineage;
-            if (best == free.end() || (same && (best->lineage != lineage || it->store->size() > best->store->size())))
+            if (best == free.end()
+                || (same && (best->lineage != lineage || it->store->size() > best->store->size())))
                 best = it;
         }
         if (best != free.end()) {
@@ -75,9 +77,11 @@ std::shared_ptr<EventStore> recycledStore(
                 // keep the ones closest to the next snapshot: an older session's go first
                 // (generations only grow), then the smallest (an early spare kept instead
                 // would cost a copy of nearly everything)
-                const auto worst = std::min_element(free.begin(), free.end(), [](const auto &a, const auto &b) {
-                    return a.lineage != b.lineage ? a.lineage < b.lineage : a.store->size() < b.store->size();
-                });
+                const auto worst
+                    = std::min_element(free.begin(), free.end(), [](const auto &a, const auto &b) {
+                          return a.lineage != b.lineage ? a.lineage < b.lineage
+                                                        : a.store->size() < b.store->size();
+                      });
                 free.erase(worst);
             }
         }
@@ -169,8 +173,7 @@ bool LiveFeed::start(const LiveOptions &options, QString *error)
     o.keepStore = false; // the snapshots are built from the batches
     m_session = std::make_unique<LiveSession>(m_rules, std::move(o));
     connect(m_session.get(), &LiveSession::batchReady, this, &LiveFeed::onBatch);
-    connect(m_session.get(), &LiveSession::sourceStateChanged, this,
-        &LiveFeed::sourceStateChanged);
+    connect(m_session.get(), &LiveSession::sourceStateChanged, this, &LiveFeed::sourceStateChanged);
     connect(m_session.get(), &LiveSession::warning, this, &LiveFeed::warning);
     connect(m_session.get(), &LiveSession::notice, this, &LiveFeed::notice);
     if (!m_session->start(error)) {
@@ -285,7 +288,8 @@ void LiveFeed::startSnapshot()
             reported = m_reported, recycler = m_recycler, gen, previous = m_lastSnapshot] {
             lowerThreadPriority();
             const SmallPagesScope evenCosts; // no 2 MiB faults stalling an update
-            return buildSnapshot(pieces, path, std::move(reports), reported, recycler, gen, previous);
+            return buildSnapshot(
+                pieces, path, std::move(reports), reported, recycler, gen, previous);
         })
         .then(this, [this, gen, count](std::shared_ptr<const LoadResult> result) {
             if (gen != m_generation)

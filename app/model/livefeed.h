@@ -1,9 +1,9 @@
 #pragma once
 
-#include "model/loadjob.h"
-#include "rules/ruleset.h"
 #include "live/liveoptions.h"
 #include "live/livesession.h"
+#include "model/loadjob.h"
+#include "rules/ruleset.h"
 
 #include <QElapsedTimer>
 #include <QObject>

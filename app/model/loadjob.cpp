@@ -25,8 +25,7 @@ void collectChoices(LoadResult &result)
 namespace {
 
 // Inserts each value not there yet at its place in the sorted list.
-template<typename List, typename T>
-void mergeSorted(List &list, std::vector<T> values)
+template <typename List, typename T> void mergeSorted(List &list, std::vector<T> values)
 {
     std::sort(values.begin(), values.end());
     if (list.isEmpty()) {
@@ -85,8 +84,8 @@ void addScopeCounts(std::vector<ScopeCount> &scopes, const EventStore &store)
     }
     for (const auto &[endpoint, counts] : byEndpoint) {
         const QString name = QString::fromStdString(scopeHostOf(store.strings().view(endpoint)));
-        auto it = std::find_if(scopes.begin(), scopes.end(),
-            [&name](const ScopeCount &c) { return c.name == name; });
+        auto it = std::find_if(
+            scopes.begin(), scopes.end(), [&name](const ScopeCount &c) { return c.name == name; });
         if (it == scopes.end())
             it = scopes.insert(scopes.end(), ScopeCount { name, 0, 0 });
         it->requests += counts.first;

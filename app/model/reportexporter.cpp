@@ -36,8 +36,7 @@ Summary exportSummary(const LoadResult &load, const FilteredView &view, ReportOp
 }
 
 void ReportExporter::start(const QString &path, std::shared_ptr<const LoadResult> load,
-    std::shared_ptr<const FilteredView> view, ReportOptions options,
-    std::optional<TimeRange> range)
+    std::shared_ptr<const FilteredView> view, ReportOptions options, std::optional<TimeRange> range)
 {
     const QString format = formatOf(path);
     if (format.isEmpty() || !load || !view || !view->store) {
@@ -52,14 +51,14 @@ void ReportExporter::start(const QString &path, std::shared_ptr<const LoadResult
         if (range) { // the same filter, narrowed to the range
             FilterState narrowed = view->filter;
             if (range->fromMs)
-                narrowed.fromMs = std::max<qint64>(narrowed.fromMs.value_or(INT64_MIN), *range->fromMs);
+                narrowed.fromMs
+                    = std::max<qint64>(narrowed.fromMs.value_or(INT64_MIN), *range->fromMs);
             if (range->toMs)
                 narrowed.toMs = std::min<qint64>(narrowed.toMs.value_or(INT64_MAX), *range->toMs);
             shown = buildFilteredView(view->store, narrowed, options.mergeGapMinutes, 0, {});
         }
         QString error;
-        writeReport(path, format, exportSummary(*load, *shown, options), *rules,
-            &error, drawing);
+        writeReport(path, format, exportSummary(*load, *shown, options), *rules, &error, drawing);
         return error;
     }).then(this, [this, path](const QString &error) { Q_EMIT finished(path, error); });
 }

@@ -5,6 +5,7 @@
 
 const ChartDrawing &qtChartDrawing()
 {
-    static const ChartDrawing drawing { [](const Summary &s) { return chartPng(s); }, summaryToPdf };
+    static const ChartDrawing drawing { [](const Summary &s) { return chartPng(s); },
+        summaryToPdf };
     return drawing;
 }

@@ -42,7 +42,7 @@ QImage renderRateChart(const Summary &s, QSize size)
     const QRect plot(left, top, size.width() - left - right, size.height() - top - bottom);
     p.setPen(QColor(kRequests));
     p.drawText(QRect(left, 8, plot.width(), 24), Qt::AlignLeft | Qt::AlignVCenter,
-               QStringLiteral("Requests per minute (UTC) and 429s by source"));
+        QStringLiteral("Requests per minute (UTC) and 429s by source"));
 
     const std::vector<BucketCounts> minutes = densify(s.minutes, 60000, 200000);
     if (minutes.empty()) {
@@ -58,7 +58,9 @@ QImage renderRateChart(const Summary &s, QSize size)
         maxY = std::max(maxY, s.limit->requests);
     const double step = niceStep(double(maxY) * 1.1, 5);
     const double yMax = std::ceil(double(maxY) * 1.1 / step) * step;
-    auto x = [&](std::int64_t t) { return plot.left() + double(t - t0) / double(t1 - t0) * plot.width(); };
+    auto x = [&](std::int64_t t) {
+        return plot.left() + double(t - t0) / double(t1 - t0) * plot.width();
+    };
     auto y = [&](double v) { return plot.bottom() - v / yMax * plot.height(); };
 
     // grid and y labels
@@ -67,7 +69,8 @@ QImage renderRateChart(const Summary &s, QSize size)
         p.drawLine(QPointF(plot.left(), y(v)), QPointF(plot.right(), y(v)));
         p.save();
         p.setPen(QColor(0x60, 0x60, 0x60));
-        p.drawText(QRectF(0, y(v) - 9, left - 8, 18), Qt::AlignRight | Qt::AlignVCenter, QString::number(v, 'g', 6));
+        p.drawText(QRectF(0, y(v) - 9, left - 8, 18), Qt::AlignRight | Qt::AlignVCenter,
+            QString::number(v, 'g', 6));
         p.restore();
     }
     // x labels: about 8 ticks on whole minutes
@@ -78,22 +81,26 @@ QImage renderRateChart(const Summary &s, QSize size)
         if (spanMin / c <= 8)
             break;
     }
-    const bool showDate = t1 - t0 > 86400000 || QDateTime::fromMSecsSinceEpoch(t0, Qt::UTC).date()
-                    != QDateTime::fromMSecsSinceEpoch(t1 - 1, Qt::UTC).date();
+    const bool showDate = t1 - t0 > 86400000
+        || QDateTime::fromMSecsSinceEpoch(t0, Qt::UTC).date()
+            != QDateTime::fromMSecsSinceEpoch(t1 - 1, Qt::UTC).date();
     p.setPen(QColor(0x60, 0x60, 0x60));
     for (std::int64_t t = floorTo(t0, tickMin * 60000); t <= t1; t += tickMin * 60000) {
         if (t < t0)
             continue;
         const QDateTime dt = QDateTime::fromMSecsSinceEpoch(t, Qt::UTC);
-        const QString label = dt.toString(showDate ? QStringLiteral("MM-dd HH:mm") : QStringLiteral("HH:mm"));
+        const QString label
+            = dt.toString(showDate ? QStringLiteral("MM-dd HH:mm") : QStringLiteral("HH:mm"));
         p.drawLine(QPointF(x(t), plot.bottom()), QPointF(x(t), plot.bottom() + 4));
-        p.drawText(QRectF(x(t) - 50, plot.bottom() + 6, 100, 18), Qt::AlignHCenter | Qt::AlignTop, label);
+        p.drawText(
+            QRectF(x(t) - 50, plot.bottom() + 6, 100, 18), Qt::AlignHCenter | Qt::AlignTop, label);
     }
 
     const double barW = std::max(1.0, double(plot.width()) / double(minutes.size()));
     // minutes over the limit: a band behind everything
     for (std::int64_t m : s.overLimitMinutes)
-        p.fillRect(QRectF(x(m), plot.top(), std::max(barW, 2.0), plot.height()), QColor::fromRgba(kOver));
+        p.fillRect(
+            QRectF(x(m), plot.top(), std::max(barW, 2.0), plot.height()), QColor::fromRgba(kOver));
     // stacked 429s per source
     for (const BucketCounts &m : minutes) {
         double base = 0;
@@ -101,7 +108,8 @@ QImage renderRateChart(const Summary &s, QSize size)
             const std::uint32_t n = m.rejected[std::size_t(k)];
             if (!n)
                 continue;
-            const QRectF r(x(m.startMs), y(base + n), std::max(barW - 0.5, 1.0), y(base) - y(base + n));
+            const QRectF r(
+                x(m.startMs), y(base + n), std::max(barW - 0.5, 1.0), y(base) - y(base + n));
             p.fillRect(r, QColor::fromRgb(sourceRgb(sourceFromIndex(k))));
             base += n;
         }
@@ -122,7 +130,8 @@ QImage renderRateChart(const Summary &s, QSize size)
     if (perMinuteLimit) {
         QPen pen(QColor::fromRgb(Palette::kLimit), 2, Qt::DashLine);
         p.setPen(pen);
-        p.drawLine(QPointF(plot.left(), y(double(s.limit->requests))), QPointF(plot.right(), y(double(s.limit->requests))));
+        p.drawLine(QPointF(plot.left(), y(double(s.limit->requests))),
+            QPointF(plot.right(), y(double(s.limit->requests))));
     }
     p.setPen(QColor(0xB0, 0xB0, 0xB0));
     p.drawRect(plot);
@@ -140,8 +149,9 @@ QImage renderRateChart(const Summary &s, QSize size)
             QStringLiteral("limit %1/min").arg(s.limit->requests), true });
     for (int k = 0; k < kRejectionSourceCount; ++k)
         items.push_back({ QColor::fromRgb(sourceRgb(sourceFromIndex(k))),
-                          QString::fromLatin1(sourceName(sourceFromIndex(k)).data()) + QStringLiteral(" (%1)").arg(s.rejected[std::size_t(k)]),
-                          false });
+            QString::fromLatin1(sourceName(sourceFromIndex(k)).data())
+                + QStringLiteral(" (%1)").arg(s.rejected[std::size_t(k)]),
+            false });
     int lx = plot.left();
     const int ly = size.height() - 18;
     for (const Item &it : items) {

@@ -65,8 +65,8 @@ QByteArray summaryToPdf(const Summary &full, const RuleSet &rules, const QByteAr
     const QRectF page = pdf.pageLayout().paintRectPixels(pdf.resolution());
     doc.setPageSize(page.size());
     doc.setDefaultFont(QFont(QStringLiteral("DejaVu Sans"), 9));
-    doc.setHtml(QString::fromStdString(reportHtml(s, rules, png.isEmpty() ? std::string() : "chart.png",
-                                                  int(page.width() * 0.95))));
+    doc.setHtml(QString::fromStdString(reportHtml(
+        s, rules, png.isEmpty() ? std::string() : "chart.png", int(page.width() * 0.95))));
     doc.print(&pdf);
     buf.close();
     return bytes;

@@ -155,7 +155,8 @@ RuleSet::BodyField bodyField(const json &j, const std::string &path)
 
 std::optional<RejectionSource> sourceFromName(std::string_view name)
 {
-    for (RejectionSource s : { RejectionSource::RateLimited, RejectionSource::ToolError, RejectionSource::Unclassified, RejectionSource::None }) {
+    for (RejectionSource s : { RejectionSource::RateLimited, RejectionSource::ToolError,
+             RejectionSource::Unclassified, RejectionSource::None }) {
         if (sourceName(s) == name)
             return s;
     }
@@ -361,7 +362,8 @@ Classification RuleSet::classify(const RawRecord &rec, const RateLimitInfo &limi
         }
         return out;
     }
-    if (code && code->source != RejectionSource::None && code->source != RejectionSource::ToolError) {
+    if (code && code->source != RejectionSource::None
+        && code->source != RejectionSource::ToolError) {
         out.source = code->source;
         out.quota = code->quota;
         out.code = code->code;

@@ -1,8 +1,8 @@
 #pragma once
 
+#include "base/rejectionsource.h"
 #include "decode/ratelimitheaders.h"
 #include "decode/rawrecord.h"
-#include "base/rejectionsource.h"
 
 #include <QByteArray>
 #include <QRegularExpression>

@@ -48,7 +48,7 @@ namespace {
 // none start there, a long line crosses the whole span) and leaves them at
 // buf.data() + (begin - readFrom), padded. False on an I/O error.
 bool readSpan(int fd, std::uint64_t from, std::uint64_t to, std::uint64_t limit, ChunkBuffer &buf,
-              std::uint64_t &readFrom, std::uint64_t &begin, std::uint64_t &end)
+    std::uint64_t &readFrom, std::uint64_t &begin, std::uint64_t &end)
 {
     to = std::min(to, limit);
     readFrom = from == 0 ? 0 : from - 1; // a newline just before `from`: a line starts there
@@ -72,7 +72,8 @@ bool readSpan(int fd, std::uint64_t from, std::uint64_t to, std::uint64_t limit,
         return false;
     begin = 0;
     if (from > 0) {
-        const auto *nl = static_cast<const char *>(std::memchr(buf.data(), '\n', std::size_t(to - 1 - readFrom)));
+        const auto *nl = static_cast<const char *>(
+            std::memchr(buf.data(), '\n', std::size_t(to - 1 - readFrom)));
         begin = nl ? readFrom + std::uint64_t(nl - buf.data()) + 1 : to;
     }
     if (begin >= to) {
@@ -83,7 +84,8 @@ bool readSpan(int fd, std::uint64_t from, std::uint64_t to, std::uint64_t limit,
     // the first newline at or after to - 1 ends the last line (limit - 1 is one)
     std::size_t scan = std::size_t(to - 1 - readFrom);
     for (;;) {
-        const auto *nl = static_cast<const char *>(std::memchr(buf.data() + scan, '\n', buf.len - scan));
+        const auto *nl
+            = static_cast<const char *>(std::memchr(buf.data() + scan, '\n', buf.len - scan));
         if (nl) {
             end = readFrom + std::uint64_t(nl - buf.data()) + 1;
             break;
@@ -104,7 +106,8 @@ class ChunkParser
 {
 public:
     ChunkParser(const RuleSet &rules, TimeRange range, std::uint16_t file)
-        : m_builder(rules, range), m_file(file)
+        : m_builder(rules, range)
+        , m_file(file)
     {
         m_sink = [this](RawRecord &rec, const char *) {
             if (++m_calls > m_replayed)
@@ -127,7 +130,8 @@ public:
             into.readError = errno ? errno : EIO;
             return into;
         }
-        ChunkResult r = parse(m_own.data() + (begin - readFrom), std::size_t(end - begin), std::move(into));
+        ChunkResult r
+            = parse(m_own.data() + (begin - readFrom), std::size_t(end - begin), std::move(into));
         r.textBegin = begin;
         r.textEnd = end;
         return r;

@@ -56,8 +56,8 @@ struct ChunkBuffer
         if (n <= cap)
             return;
         const std::size_t newCap = std::max(n, cap * 2);
-        std::unique_ptr<char[], Free> q(HugePageAllocator<char>().allocate(newCap + kPad),
-                                        Free { newCap + kPad });
+        std::unique_ptr<char[], Free> q(
+            HugePageAllocator<char>().allocate(newCap + kPad), Free { newCap + kPad });
         if (len)
             std::memcpy(q.get(), p.get(), len);
         p = std::move(q);

@@ -36,7 +36,10 @@ public:
     // table is far bigger than the cache (16 MiB for a million ids), so an insert is a cache
     // miss; with the slots of the next ids already on their way, a batch of inserts overlaps
     // those misses instead of waiting for each one.
-    void prefetch(std::uint64_t h) const { __builtin_prefetch(&m_slots[idHomeSlot(h, m_slots.size() - 1)]); }
+    void prefetch(std::uint64_t h) const
+    {
+        __builtin_prefetch(&m_slots[idHomeSlot(h, m_slots.size() - 1)]);
+    }
     std::size_t size() const { return m_count; }
     // Room for n more ids without rehashing (a loader that knows about how many to expect).
     void reserve(std::size_t n)

@@ -1,11 +1,11 @@
 #include "sources/loader.h"
 
-#include "decode/jsonvalue.h"
 #include "decode/httprr.h"
+#include "decode/jsonvalue.h"
 #include "decode/pygithub.h"
+#include "decode/recorddecoder.h"
 #include "decode/reqllm.h"
 #include "decode/yamlcassette.h"
-#include "decode/recorddecoder.h"
 #include "io/bytesource.h"
 #include "sources/chunkpipeline.h"
 #include "sources/idset.h"
@@ -51,7 +51,8 @@ bool isYamlNotCassette(const QString &path, std::string_view head)
     QString name = path.toLower();
     if (name.endsWith(QLatin1String(".gz")))
         name.chop(3);
-    const bool yamlName = name.endsWith(QLatin1String(".yaml")) || name.endsWith(QLatin1String(".yml"));
+    const bool yamlName
+        = name.endsWith(QLatin1String(".yaml")) || name.endsWith(QLatin1String(".yml"));
     const bool yamlStart = head.substr(0, 3) == "---" || head.substr(0, 5) == "%YAML";
     return (yamlName || yamlStart) && looksLikeYaml(head);
 }
@@ -60,7 +61,11 @@ bool isYamlNotCassette(const QString &path, std::string_view head)
 class LineCounter
 {
 public:
-    explicit LineCounter(const char *base) : m_base(base), m_pos(base) { }
+    explicit LineCounter(const char *base)
+        : m_base(base)
+        , m_pos(base)
+    {
+    }
     std::uint64_t lineOf(const char *p)
     {
         if (!p)
@@ -207,9 +212,8 @@ struct Loader::Impl
 
     void ndjson(ChunkBuffer &&first, bool eof)
     {
-        const int threads = l.m_options.threads > 0
-                ? l.m_options.threads
-                : std::clamp(QThread::idealThreadCount(), 1, 8);
+        const int threads = l.m_options.threads > 0 ? l.m_options.threads
+                                                    : std::clamp(QThread::idealThreadCount(), 1, 8);
         ChunkPipeline pipeline(threads, l.m_rules, l.m_options.range, file);
         std::uint64_t submitted = 0, merged = 0;
         std::uint64_t lineBase = 0, offsetBase = 0, nonBlank = 0;
@@ -229,7 +233,8 @@ struct Loader::Impl
                     }
                 }
             }
-            const std::int64_t added = std::int64_t(r.shard.size()) - std::count(skip.begin(), skip.end(), true);
+            const std::int64_t added
+                = std::int64_t(r.shard.size()) - std::count(skip.begin(), skip.end(), true);
             l.m_store.appendShard(r.shard, skip, lineBase, offsetBase);
             report.records += added;
             for (LocatedError &e : r.errors)
@@ -290,7 +295,8 @@ struct Loader::Impl
                 pipeline.recycle(std::move(r));
             };
             const int fd = src.regularFileFd();
-            for (std::uint64_t from = 0; from < limit && !readFailed && !cancelled(); from += chunkBytes) {
+            for (std::uint64_t from = 0; from < limit && !readFailed && !cancelled();
+                 from += chunkBytes) {
                 Chunk c;
                 c.seq = submitted++;
                 c.first = from == 0;
@@ -325,7 +331,8 @@ struct Loader::Impl
                     failed = true;
             }
             if (isFirst)
-                reserveFor(std::uint64_t(std::count(buf.data(), buf.data() + buf.len, '\n')), buf.len);
+                reserveFor(
+                    std::uint64_t(std::count(buf.data(), buf.data() + buf.len, '\n')), buf.len);
             // cut after the last newline; a line longer than the buffer grows it
             std::size_t cut = buf.len;
             if (!eof && !failed) {
@@ -372,7 +379,8 @@ struct Loader::Impl
         }
         mergeReady(true);
         lastLine = lineBase + (endsMidLine ? 0 : 1); // reading stopped in that line, or after it
-        if (nonBlank == 1 && lastShape != DocumentShape::Unknown && lastShape != DocumentShape::Record)
+        if (nonBlank == 1 && lastShape != DocumentShape::Unknown
+            && lastShape != DocumentShape::Record)
             report.format = QLatin1String(formatName(lastShape));
     }
 
@@ -410,9 +418,9 @@ struct Loader::Impl
                 return;
             const std::uint64_t line = lines.lineOf(at);
             // the offset in the file, also when `text` is the repaired copy
-            const std::uint64_t offset = at
-                    ? json::inputOffset(shifts, std::size_t(at - text)) + std::size_t(start - buf.data())
-                    : 0;
+            const std::uint64_t offset = at ? json::inputOffset(shifts, std::size_t(at - text))
+                    + std::size_t(start - buf.data())
+                                            : 0;
             const auto outcome = builder.add(rec, l.m_store, file, std::uint32_t(line), offset);
             if (outcome == EventBuilder::Outcome::NoTime) {
                 report.addError(line, utf8Text(rec.timeError));
@@ -462,8 +470,8 @@ struct Loader::Impl
     }
 
     using WholeFileReader = void (*)(std::string_view, RecordDecoder &,
-                                     const std::function<void(RawRecord &, std::uint64_t, std::uint64_t)> &,
-                                     const std::function<void(std::uint64_t, std::string_view)> &);
+        const std::function<void(RawRecord &, std::uint64_t, std::uint64_t)> &,
+        const std::function<void(std::uint64_t, std::string_view)> &);
 
     // Recorder formats read from the whole input at once (PyGithub, YAML cassettes, httprr,
     // ReqLLM): each record comes with its line and byte offset.
@@ -479,25 +487,27 @@ struct Loader::Impl
         EventBuilder builder(l.m_rules, l.m_options.range);
         RecordDecoder decoder;
         read(
-                std::string_view(buf.data(), buf.len), decoder,
-                [&](RawRecord &rec, std::uint64_t line, std::uint64_t offset) {
-                    const auto outcome =
-                            builder.add(rec, l.m_store, file, std::uint32_t(line), offset);
-                    if (outcome == EventBuilder::Outcome::NoTime)
-                        report.addError(line, utf8Text(rec.timeError));
-                    else if (outcome == EventBuilder::Outcome::Added)
-                        ++report.records;
-                },
-                [&](std::uint64_t line, std::string_view reason) {
-                    report.addError(line, utf8Text(reason));
-                });
+            std::string_view(buf.data(), buf.len), decoder,
+            [&](RawRecord &rec, std::uint64_t line, std::uint64_t offset) {
+                const auto outcome = builder.add(rec, l.m_store, file, std::uint32_t(line), offset);
+                if (outcome == EventBuilder::Outcome::NoTime)
+                    report.addError(line, utf8Text(rec.timeError));
+                else if (outcome == EventBuilder::Outcome::Added)
+                    ++report.records;
+            },
+            [&](std::uint64_t line, std::string_view reason) {
+                report.addError(line, utf8Text(reason));
+            });
         l.m_limit.merge(builder.reportedLimit());
         lastLine = std::uint64_t(std::count(buf.data(), buf.data() + buf.len, '\n')) + 1;
     }
 };
 
 Loader::Loader(EventStore &store, const RuleSet &rules, LoadOptions options)
-    : m_store(store), m_rules(rules), m_options(std::move(options)), m_ids(std::make_unique<IdSet>())
+    : m_store(store)
+    , m_rules(rules)
+    , m_options(std::move(options))
+    , m_ids(std::make_unique<IdSet>())
 {
 }
 
@@ -580,13 +590,15 @@ InputReport Loader::load(const QString &path)
     }
     // A recorder format is a log even when no entry has a time; generic JSON that gave no
     // record at all is not one.
-    const bool generic = report.format == QLatin1String("ndjson") || report.format == QLatin1String("json");
-    if (generic && !report.failed() && report.records == 0 && report.duplicates == 0 && report.skipped > 0) {
+    const bool generic
+        = report.format == QLatin1String("ndjson") || report.format == QLatin1String("json");
+    if (generic && !report.failed() && report.records == 0 && report.duplicates == 0
+        && report.skipped > 0) {
         const LocatedError &first = report.errors.front();
         report.notALog = true;
         report.fatal = QStringLiteral("not a log: no line holds a record with a time (line %1: %2)")
-                               .arg(first.line)
-                               .arg(first.message);
+                           .arg(first.line)
+                           .arg(first.message);
     }
     return report;
 }

@@ -9,7 +9,8 @@
 // One Server-Sent Event as the WHATWG HTML standard's "interpret an event stream" defines it.
 struct SseEvent
 {
-    std::string_view data; // the data: lines joined with "\n" (empty for a lone "data:" line, as WHATWG dispatches it)
+    std::string_view data; // the data: lines joined with "\n" (empty for a lone "data:" line, as
+                           // WHATWG dispatches it)
     std::string_view type; // the event: field, "message" when none
     std::string_view lastEventId; // the last event id at dispatch
     std::uint64_t number = 0; // 1-based among the events with data (dropped ones included)

@@ -36,9 +36,8 @@ std::uint64_t idHash(std::string_view id)
     return h ? h : 1;
 }
 
-EventBuilder::Outcome EventBuilder::add(const RawRecord &rec, EventStore &store,
-                                        std::uint16_t file, std::uint32_t line,
-                                        std::uint64_t offset)
+EventBuilder::Outcome EventBuilder::add(const RawRecord &rec, EventStore &store, std::uint16_t file,
+    std::uint32_t line, std::uint64_t offset)
 {
     if (!rec.timeMs)
         return Outcome::NoTime;
@@ -52,14 +51,14 @@ EventBuilder::Outcome EventBuilder::add(const RawRecord &rec, EventStore &store,
     e.status = rec.noResponse ? 0 : rec.status;
     e.source = cls.source;
     e.flags = std::uint8_t((cls.quota ? FlagQuota : 0) | (rec.noResponse ? FlagNoResponse : 0)
-                           | (rec.timeHadNoZone ? FlagTimeNoZone : 0));
+        | (rec.timeHadNoZone ? FlagTimeNoZone : 0));
     e.method = rec.method;
     e.endpoint = endpointOf(rec.url);
     e.tool = rec.tool;
     e.provider = rec.provider;
     e.client = rec.connection;
     const bool isError = cls.source != RejectionSource::None || rec.status >= 400 || rec.noResponse
-            || rec.error.codeCount > 0;
+        || rec.error.codeCount > 0;
     if (isError) {
         e.message = cutUtf8(rec.error.providerMessage(), kMaxMessageBytes);
         e.errorCode = cls.code.empty() && rec.error.codeCount > 0 ? rec.error.codes[0] : cls.code;

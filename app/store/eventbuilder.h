@@ -47,11 +47,15 @@ class EventBuilder
 public:
     enum class Outcome { Added, NoTime, OutOfRange };
 
-    EventBuilder(const RuleSet &rules, TimeRange range) : m_rules(rules), m_range(range) { }
+    EventBuilder(const RuleSet &rules, TimeRange range)
+        : m_rules(rules)
+        , m_range(range)
+    {
+    }
 
     // Appends rec to store (origin fields are the caller's). Returns what happened.
     Outcome add(const RawRecord &rec, EventStore &store, std::uint16_t file, std::uint32_t line,
-                std::uint64_t offset);
+        std::uint64_t offset);
 
     const ReportedLimit &reportedLimit() const { return m_limit; }
 

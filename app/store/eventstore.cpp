@@ -57,8 +57,8 @@ std::uint32_t EventStore::actorIndex(const Actor &a)
     return it->second;
 }
 
-std::uint32_t EventStore::actorOf(std::string_view tool, std::string_view provider,
-                                  std::string_view client)
+std::uint32_t EventStore::actorOf(
+    std::string_view tool, std::string_view provider, std::string_view client)
 {
     if (!m_actorCache)
         m_actorCache = std::make_unique<ActorCacheSlot[]>(kActorCacheSlots);
@@ -97,8 +97,8 @@ void EventStore::append(const EventInput &e)
     m_serverWindow.push_back(windowIndex(e.serverWindowS));
     if (!e.message.empty() || !e.errorCode.empty() || e.retryAfterMs >= 0) {
         m_details.emplace_back(std::uint32_t(m_time.size() - 1),
-                               EventDetail { m_strings.intern(e.message),
-                                             m_strings.intern(e.errorCode), e.retryAfterMs });
+            EventDetail {
+                m_strings.intern(e.message), m_strings.intern(e.errorCode), e.retryAfterMs });
     }
 }
 
@@ -120,8 +120,9 @@ void EventStore::extendInto(EventStore &t, std::size_t capacity) const
     const std::size_t from = t.size();
     const std::uint32_t fromString = t.m_strings.size();
     const bool prefix = from <= size() && fromString <= m_strings.size()
-        && t.m_actors.size() <= m_actors.size() && t.m_methods.size() <= m_methods.size() && t.m_windows.size() <= m_windows.size()
-        && t.m_files.size() <= m_files.size() && t.m_details.size() <= m_details.size()
+        && t.m_actors.size() <= m_actors.size() && t.m_methods.size() <= m_methods.size()
+        && t.m_windows.size() <= m_windows.size() && t.m_files.size() <= m_files.size()
+        && t.m_details.size() <= m_details.size()
         && (from == 0
             || (t.m_time[from - 1] == m_time[from - 1] && t.m_offset[from - 1] == m_offset[from - 1]
                 && t.m_actor[from - 1] == m_actor[from - 1]
@@ -135,7 +136,10 @@ void EventStore::extendInto(EventStore &t, std::size_t capacity) const
         t.reserve(std::max(capacity, size()));
     std::apply(
         [&t, from](const auto &...src) {
-            std::apply([&](auto &...dst) { (dst.insert(dst.end(), src.begin() + std::ptrdiff_t(from), src.end()), ...); },
+            std::apply(
+                [&](auto &...dst) {
+                    (dst.insert(dst.end(), src.begin() + std::ptrdiff_t(from), src.end()), ...);
+                },
                 t.columns());
         },
         columns());
@@ -155,7 +159,7 @@ void EventStore::extendInto(EventStore &t, std::size_t capacity) const
 }
 
 void EventStore::appendShard(const EventStore &shard, const std::vector<bool> &skip,
-                             std::uint64_t lineBase, std::uint64_t offsetBase)
+    std::uint64_t lineBase, std::uint64_t offsetBase)
 {
     // Remap tables are built lazily: only strings that are used get interned here.
     std::vector<std::uint32_t> strMap(shard.m_strings.size(), UINT32_MAX);
@@ -194,7 +198,8 @@ void EventStore::appendShard(const EventStore &shard, const std::vector<bool> &s
     std::size_t kept = 0; // kept events so far
     std::size_t nextDetail = 0; // shard details are sorted by event index too
     for (std::size_t i = 0; i < n; ++i) {
-        const bool hasDetail = nextDetail < shard.m_details.size() && shard.m_details[nextDetail].first == i;
+        const bool hasDetail
+            = nextDetail < shard.m_details.size() && shard.m_details[nextDetail].first == i;
         if (hasDetail)
             ++nextDetail;
         if (!skip.empty() && skip[i])
@@ -203,14 +208,15 @@ void EventStore::appendShard(const EventStore &shard, const std::vector<bool> &s
         const std::uint32_t a = shard.m_actor[i];
         if (actorMap[a] == UINT32_MAX) {
             const Actor &sa = shard.m_actors[a];
-            actorMap[a] = actorIndex({ mapString(sa.tool), mapString(sa.provider), mapString(sa.client) });
+            actorMap[a]
+                = actorIndex({ mapString(sa.tool), mapString(sa.provider), mapString(sa.client) });
         }
         m_actor.push_back(actorMap[a]);
         if (hasDetail) {
             const EventDetail &sd = shard.m_details[nextDetail - 1].second;
             m_details.emplace_back(std::uint32_t(first + kept),
-                                   EventDetail { mapString(sd.messageId), mapString(sd.errorCodeId),
-                                                 sd.retryAfterMs });
+                EventDetail {
+                    mapString(sd.messageId), mapString(sd.errorCodeId), sd.retryAfterMs });
         }
         ++kept;
     }
@@ -231,9 +237,9 @@ std::size_t EventStore::bytesUsed() const
 {
     auto cap = [](const auto &v) { return v.capacity() * sizeof(v[0]); };
     const std::size_t columnBytes
-            = std::apply([&](const auto &...c) { return (cap(c) + ...); }, columns());
+        = std::apply([&](const auto &...c) { return (cap(c) + ...); }, columns());
     return columnBytes + cap(m_details) + cap(m_actors) + m_strings.bytesUsed()
-            + (m_actorCache ? kActorCacheSlots * sizeof(ActorCacheSlot) : 0);
+        + (m_actorCache ? kActorCacheSlots * sizeof(ActorCacheSlot) : 0);
 }
 
 void EventStore::popBack()
@@ -248,6 +254,6 @@ void EventStore::popBack()
 EventDetail EventStore::detail(std::size_t i) const
 {
     auto it = std::lower_bound(m_details.begin(), m_details.end(), i,
-                               [](const auto &d, std::size_t idx) { return d.first < idx; });
+        [](const auto &d, std::size_t idx) { return d.first < idx; });
     return it != m_details.end() && it->first == i ? it->second : EventDetail {};
 }

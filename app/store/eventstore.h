@@ -1,7 +1,7 @@
 #pragma once
 
-#include "store/hugepagealloc.h"
 #include "base/rejectionsource.h"
+#include "store/hugepagealloc.h"
 #include "store/stringpool.h"
 
 #include <cmath>
@@ -79,7 +79,7 @@ public:
     // Appends every event of a shard (built by a worker with its own string pool), remapping
     // its string ids; skip[i] == true leaves event i out (duplicates).
     void appendShard(const EventStore &shard, const std::vector<bool> &skip, std::uint64_t lineBase,
-                     std::uint64_t offsetBase);
+        std::uint64_t offsetBase);
 
     std::size_t size() const { return m_time.size(); }
     std::size_t capacity() const { return m_time.capacity(); }
@@ -154,7 +154,7 @@ private:
         std::size_t operator()(const Actor &a) const
         {
             return std::hash<std::uint64_t>()((std::uint64_t(a.tool) << 32 | a.provider)
-                                              ^ (std::uint64_t(a.client) * 0x9E3779B97F4A7C15ull));
+                ^ (std::uint64_t(a.client) * 0x9E3779B97F4A7C15ull));
         }
     };
     std::uint32_t actorIndex(const Actor &a);
@@ -174,7 +174,8 @@ private:
     // direct-mapped cache keyed by a hash of the three strings answers most events with one
     // hash and three compares instead of three interns and an actor lookup (append() runs
     // once per event in the loader's workers).
-    std::uint32_t actorOf(std::string_view tool, std::string_view provider, std::string_view client);
+    std::uint32_t actorOf(
+        std::string_view tool, std::string_view provider, std::string_view client);
     struct ActorCacheSlot
     {
         std::uint64_t hash = 0;

@@ -23,7 +23,11 @@ inline thread_local bool t_smallPages = false;
 class SmallPagesScope
 {
 public:
-    SmallPagesScope() : m_saved(t_smallPages) { t_smallPages = true; }
+    SmallPagesScope()
+        : m_saved(t_smallPages)
+    {
+        t_smallPages = true;
+    }
     ~SmallPagesScope() { t_smallPages = m_saved; }
     SmallPagesScope(const SmallPagesScope &) = delete;
     SmallPagesScope &operator=(const SmallPagesScope &) = delete;
@@ -32,16 +36,14 @@ private:
     bool m_saved;
 };
 
-template<typename T>
-struct HugePageAllocator
+template <typename T> struct HugePageAllocator
 {
     using value_type = T;
     static constexpr std::size_t kHuge = std::size_t(2) << 20; // the page size
     static constexpr std::size_t kMinBytes = std::size_t(1) << 20; // from here on: huge pages
 
     HugePageAllocator() = default;
-    template<typename U>
-    HugePageAllocator(const HugePageAllocator<U> &) noexcept { }
+    template <typename U> HugePageAllocator(const HugePageAllocator<U> &) noexcept { }
 
     T *allocate(std::size_t n)
     {
@@ -63,11 +65,14 @@ struct HugePageAllocator
         else
             std::free(p);
     }
-    template<typename U>
-    bool operator==(const HugePageAllocator<U> &) const noexcept { return true; }
-    template<typename U>
-    bool operator!=(const HugePageAllocator<U> &) const noexcept { return false; }
+    template <typename U> bool operator==(const HugePageAllocator<U> &) const noexcept
+    {
+        return true;
+    }
+    template <typename U> bool operator!=(const HugePageAllocator<U> &) const noexcept
+    {
+        return false;
+    }
 };
 
-template<typename T>
-using Column = std::vector<T, HugePageAllocator<T>>;
+template <typename T> using Column = std::vector<T, HugePageAllocator<T>>;

@@ -72,9 +72,11 @@ QByteArray RawRecordReader::read(const QString &path, std::uint64_t offset, QStr
     std::string buf(256 * 1024, '\0');
     std::uint64_t pos = 0;
     while (pos < offset) {
-        const auto n = src->read(buf.data(), std::size_t(std::min<std::uint64_t>(buf.size(), offset - pos)));
+        const auto n
+            = src->read(buf.data(), std::size_t(std::min<std::uint64_t>(buf.size(), offset - pos)));
         if (n <= 0) {
-            *error = n < 0 ? src->error() : QStringLiteral("the file is shorter than it was when loaded");
+            *error = n < 0 ? src->error()
+                           : QStringLiteral("the file is shorter than it was when loaded");
             return {};
         }
         pos += std::uint64_t(n);
@@ -102,11 +104,13 @@ QByteArray RawRecordReader::read(const QString &path, std::uint64_t offset, QStr
                 k = 3;
             while (k < text.size() && (text[k] == ' ' || text[k] == '\t'))
                 ++k;
-            if (k + 1 < text.size() && text[k] == '-' && (text[k + 1] == ' ' || text[k + 1] == '\n')) {
+            if (k + 1 < text.size() && text[k] == '-'
+                && (text[k + 1] == ' ' || text[k + 1] == '\n')) {
                 decided = true; // a YAML cassette's interaction: "- request:" (kept indented)
                 recorder = Recorder::YamlItem;
                 itemIndent = k;
-            } else if (k < text.size() && text[k] >= '0' && text[k] <= '9' && httprrExchangeSize(text) > 0) {
+            } else if (k < text.size() && text[k] >= '0' && text[k] <= '9'
+                && httprrExchangeSize(text) > 0) {
                 decided = true; // an httprr exchange: its "N M" line
                 recorder = Recorder::Httprr;
             } else if (k < text.size()) {
@@ -158,8 +162,9 @@ QByteArray RawRecordReader::read(const QString &path, std::uint64_t offset, QStr
     if (recorder != Recorder::None) {
         // shown decoded: the body as the rules read it, and how the recorder stored it
         std::string err;
-        const std::string shown = recorder == Recorder::Httprr ? httprrExchangeForDisplay(text, &err)
-                                                               : yamlInteractionForDisplay(text, &err);
+        const std::string shown = recorder == Recorder::Httprr
+            ? httprrExchangeForDisplay(text, &err)
+            : yamlInteractionForDisplay(text, &err);
         if (!shown.empty())
             return QByteArray::fromStdString(shown);
     }
@@ -172,7 +177,8 @@ QByteArray RawRecordReader::read(const QString &path, std::uint64_t offset, QStr
 
 QByteArray RawRecordReader::read(const EventStore &store, std::size_t event, QString *error)
 {
-    return read(QString::fromStdString(store.filePath(store.file(event))), store.offset(event), error);
+    return read(
+        QString::fromStdString(store.filePath(store.file(event))), store.offset(event), error);
 }
 
 QByteArray RawRecordReader::readLine(

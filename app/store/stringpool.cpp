@@ -9,14 +9,8 @@ constexpr std::size_t kBlockBytes = 64 * 1024;
 }
 
 namespace {
-std::uint64_t hashOf(std::string_view s)
-{
-    return fastHash(s);
-}
-std::uint32_t tagOf(std::uint64_t hash)
-{
-    return std::uint32_t(hash >> 32);
-}
+std::uint64_t hashOf(std::string_view s) { return fastHash(s); }
+std::uint32_t tagOf(std::uint64_t hash) { return std::uint32_t(hash >> 32); }
 } // namespace
 
 StringPool::StringPool()
