@@ -2,6 +2,7 @@
 // filters the table, a selected row fills the detail pane, incidents and legend drive the
 // one filter, wheel/drag/double-click change the visible range.
 #include "aggregate/buckets.h"
+#include "aggregate/scopes.h"
 #include "base/palette.h"
 #include "chartadapter.h"
 #include "charttoolbar.h"
@@ -15,9 +16,11 @@
 #include "model/session.h"
 #include "problemspanel.h"
 #include "ratechart.h"
+#include "scopelist.h"
 #include "sourcepalette.h"
 #include "theme.h"
 #include "uisettings.h"
+#include "warningbanner.h"
 
 #include <QAbstractItemModelTester>
 #include <QApplication>
@@ -37,6 +40,10 @@
 #include <QTest>
 #include <QTimer>
 #include <QToolButton>
+#include <QTreeWidget>
+
+#include <climits>
+#include <map>
 
 namespace {
 
@@ -82,6 +89,11 @@ private Q_SLOTS:
     void hoverShowsTheBucketCounts();
     void filterBarSearchFilters();
     void droppedFilesAreOpened();
+    void scopeListCountsEachApi();
+    void allScopesDrawNoLimitAndSayWhy();
+    void eachScopeRemembersItsLimit();
+    void incidentSelectsItsScope();
+    void driftBannerComparesWithTheReportedLimit();
     void themeSwitchKeepsTheData();
     void desktopThemeChangeIsFollowedOnlyInSystemMode();
     void requestsAsBarsIsRemembered();
@@ -91,6 +103,7 @@ private Q_SLOTS:
 
 private:
     void waitForView();
+    void chooseScope(const QString &scope); // a click in the scope list, as a user does
 
     QTemporaryDir m_dir;
     std::unique_ptr<UiSettings> m_settings;
@@ -140,6 +153,18 @@ void TestUiChart::waitForView()
         QVERIFY(applied.wait(10000));
 }
 
+void TestUiChart::chooseScope(const QString &scope)
+{
+    QTreeWidget *tree = m_window->scopeList()->tree();
+    const int row = int(m_window->scopeList()->shownScopes().indexOf(scope));
+    QVERIFY2(row >= 0, qPrintable(scope));
+    const QRect rect = tree->visualItemRect(tree->topLevelItem(row));
+    QTest::mouseClick(tree->viewport(), Qt::LeftButton, {}, rect.center());
+    QCOMPARE(m_session->filter().state().scope, scope);
+    waitForView();
+    m_window->chart()->redrawNow();
+}
+
 void TestUiChart::seriesHoldTheCounts_data()
 {
     QTest::addColumn<qint64>("bucketMs");
@@ -183,6 +208,7 @@ void TestUiChart::seriesHoldTheCounts()
 
 void TestUiChart::limitLineFollowsTheBucket()
 {
+    chooseScope(QStringLiteral("acme.scalekit.dev"));
     RateChart *chart = m_window->chart();
     chart->setFixedBucketMs(10000);
     chart->redrawNow();
@@ -240,6 +266,10 @@ void TestUiChart::limitBoxTakesTheCliGrammar()
     } else {
         QVERIFY(!m_settings->limit());
     }
+    QCOMPARE(box->text(), shown);
+    // typed while all scopes are shown: the limit of every scope without its own, drawn once
+    // one scope is chosen
+    chooseScope(QStringLiteral("acme.scalekit.dev"));
     QCOMPARE(box->text(), shown);
     RateChart *chart = m_window->chart();
     chart->setFixedBucketMs(10000);
@@ -525,7 +555,11 @@ void TestUiChart::hoverShowsTheBucketCounts()
                      QStringLiteral("%1: <b>%2</b>").arg(name).arg(best->rejected[std::size_t(k)])),
             qPrintable(tip));
     }
-    QVERIFY(tip.contains(QLatin1String("over the limit"))); // 12 requests in a minute, limit 6
+    // the limit is drawn (and its minutes marked) over one API: 10:01 holds 12 Scalekit
+    // requests, over the limit of 6
+    QVERIFY2(!tip.contains(QLatin1String("over the limit")), qPrintable(tip));
+    chooseScope(QStringLiteral("acme.scalekit.dev"));
+    QVERIFY(chart->toolTipAt(pos).contains(QLatin1String("over the limit")));
     QVERIFY(chart->toolTipAt(QPointF(-10, -10)).isEmpty());
 }
 
@@ -647,4 +681,136 @@ void TestUiChart::reportsUseTheWindowsColours()
 }
 
 QTEST_MAIN(TestUiChart)
+// The scope list beside the chart: All scopes, then each API with its requests and 429s, most
+// rejections first, counted here from the store by host.
+void TestUiChart::scopeListCountsEachApi()
+{
+    const EventStore &store = *m_session->store();
+    std::map<QString, std::pair<int, int>> counted; // scope -> requests, 429s
+    for (std::size_t i = 0; i < store.size(); ++i) {
+        auto &c = counted[QString::fromStdString(scopeHostOf(store.endpoint(i)))];
+        ++c.first;
+        c.second += store.isRejection(i) ? 1 : 0;
+    }
+    QVERIFY(counted.size() > 1);
+    ScopeList *list = m_window->scopeList();
+    QVERIFY(list->isVisible());
+    const QStringList shown = list->shownScopes();
+    QCOMPARE(shown.size(), qsizetype(counted.size() + 1));
+    QCOMPARE(shown.front(), QString()); // All scopes first
+    int lastRejected = INT_MAX;
+    for (int row = 1; row < shown.size(); ++row) {
+        QTreeWidgetItem *item = list->tree()->topLevelItem(row);
+        const auto &[requests, rejected] = counted.at(shown[row]);
+        QCOMPARE(item->text(1), QLocale().toString(requests));
+        QCOMPARE(item->text(2), QLocale().toString(rejected));
+        QVERIFY(rejected <= lastRejected);
+        lastRejected = rejected;
+    }
+    QCOMPARE(shown.at(1), QStringLiteral("acme.scalekit.dev")); // 10 of the fixture's 429s
+    // choosing one shows that API's records only
+    chooseScope(QStringLiteral("api.skytells.ai"));
+    QCOMPARE(
+        m_session->eventModel()->rowCount(), counted.at(QStringLiteral("api.skytells.ai")).first);
+    chooseScope(QString());
+    QCOMPARE(m_session->eventModel()->rowCount(), int(store.size()));
+}
+
+// The total of several APIs has no single limit: no line, and the chart says why. One scope
+// shows its own limit and the one its responses reported (Skytells: 3 per 10 s), no other.
+void TestUiChart::allScopesDrawNoLimitAndSayWhy()
+{
+    RateChart *chart = m_window->chart();
+    chart->setFixedBucketMs(10000);
+    chart->redrawNow();
+    QVERIFY(chart->adapter().points(ChartAdapter::SeriesId::Limit).isEmpty());
+    QVERIFY(chart->adapter().points(ChartAdapter::SeriesId::ServerLimit).isEmpty());
+    QVERIFY2(chart->limitNote().contains(QLatin1String("no limit line")),
+        qPrintable(chart->limitNote()));
+    QCOMPARE(m_window->chartToolBar()
+                 ->findChild<QLabel *>(QStringLiteral("limitLabel"))
+                 ->text()
+                 .trimmed(),
+        QStringLiteral("Limit (every scope)"));
+
+    chooseScope(QStringLiteral("api.skytells.ai"));
+    QVERIFY(chart->limitNote().isEmpty());
+    QVERIFY(chart->drawnServerWindowS() == std::optional<qint64>(10));
+    const QList<QPointF> server = chart->adapter().points(ChartAdapter::SeriesId::ServerLimit);
+    QVERIFY(!server.isEmpty());
+    QCOMPARE(server.front().y(), 3.0); // 3 per 10 s, in 10 s buckets
+    QCOMPARE(chart->adapter().points(ChartAdapter::SeriesId::Limit).front().y(), 1.0); // 6/min
+
+    chooseScope(QStringLiteral("acme.scalekit.dev")); // reported nothing: no dashed line
+    QVERIFY(chart->adapter().points(ChartAdapter::SeriesId::ServerLimit).isEmpty());
+    QVERIFY(!chart->drawnServerWindowS());
+}
+
+// A limit typed with a scope shown is that scope's; the others keep theirs; it is remembered.
+void TestUiChart::eachScopeRemembersItsLimit()
+{
+    QLineEdit *box = m_window->chartToolBar()->limitBox();
+    chooseScope(QStringLiteral("api.skytells.ai"));
+    QCOMPARE(box->text(), QStringLiteral("6")); // every scope's, until it has its own
+    box->setFocus();
+    box->selectAll();
+    QTest::keyClicks(box, QStringLiteral("3/10s"));
+    QTest::keyClick(box, Qt::Key_Return);
+    QVERIFY(m_session->limitFor(QStringLiteral("api.skytells.ai"))
+        == parseLimitSpec(QStringLiteral("3/10s"), nullptr));
+    chooseScope(QStringLiteral("acme.scalekit.dev"));
+    QCOMPARE(box->text(), QStringLiteral("6"));
+    chooseScope(QStringLiteral("api.skytells.ai"));
+    QCOMPARE(box->text(), QStringLiteral("3/10s"));
+
+    UiSettings reread(m_dir.filePath(QStringLiteral("ui.ini")));
+    QStringList texts;
+    for (const LimitEntry &e : reread.limits())
+        texts << limitEntryText(e);
+    texts.sort();
+    QCOMPARE(texts, (QStringList { QStringLiteral("6"), QStringLiteral("api.skytells.ai:3/10s") }));
+}
+
+// Choosing an incident while all scopes are shown selects its API.
+void TestUiChart::incidentSelectsItsScope()
+{
+    IncidentModel *model = m_session->incidentModel();
+    int row = -1;
+    for (int r = 0; r < model->rowCount(); ++r) {
+        if (model->index(r, 0).data(IncidentModel::ScopeRole).toString()
+            == QLatin1String("api.skytells.ai"))
+            row = r;
+    }
+    QVERIFY(row >= 0);
+    m_window->incidents()->activateRow(row);
+    QCOMPARE(m_session->filter().state().scope, QStringLiteral("api.skytells.ai"));
+    QCOMPARE(
+        m_window->scopeList()->tree()->currentItem()->text(0), QStringLiteral("api.skytells.ai"));
+    waitForView();
+    for (int r = 0; r < model->rowCount(); ++r)
+        QCOMPARE(model->index(r, 0).data(IncidentModel::ScopeRole).toString(),
+            QStringLiteral("api.skytells.ai"));
+}
+
+// Configured against reported (limits.md §6), as a banner over the scope shown.
+void TestUiChart::driftBannerComparesWithTheReportedLimit()
+{
+    WarningBanner *banner = m_window->driftBanner();
+    chooseScope(QStringLiteral("api.skytells.ai"));
+    QVERIFY(!banner->isVisible()); // 6/min is not over the reported 10 s window: no comparison
+    QLineEdit *box = m_window->chartToolBar()->limitBox();
+    box->setFocus();
+    box->selectAll();
+    QTest::keyClicks(box, QStringLiteral("5/10s"));
+    QTest::keyClick(box, Qt::Key_Return);
+    QVERIFY(banner->isVisible());
+    QVERIFY2(banner->text().contains(QLatin1String(
+                 "api.skytells.ai: the limit set here is 5/10s, its responses report 3/10s")),
+        qPrintable(banner->text()));
+    box->selectAll();
+    QTest::keyClicks(box, QStringLiteral("3/10s"));
+    QTest::keyClick(box, Qt::Key_Return);
+    QVERIFY(!banner->isVisible());
+}
+
 #include "tst_ui_chart.moc"

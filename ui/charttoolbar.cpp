@@ -11,7 +11,9 @@ ChartToolBar::ChartToolBar(QWidget *parent)
     : QToolBar(tr("Chart"), parent)
 {
     setObjectName(QStringLiteral("chartToolBar"));
-    addWidget(new QLabel(tr(" Limit "), this));
+    m_limitLabel = new QLabel(tr(" Limit "), this);
+    m_limitLabel->setObjectName(QStringLiteral("limitLabel"));
+    addWidget(m_limitLabel);
     m_limit = new QLineEdit(this);
     m_limit->setObjectName(QStringLiteral("limitBox"));
     m_limit->setPlaceholderText(tr("none"));
@@ -56,6 +58,16 @@ void ChartToolBar::setLimit(std::optional<LimitSpec> limit)
     const QSignalBlocker block(m_limit);
     m_limit->setText(limit ? limitSpecText(*limit) : QString());
     m_limit->setStyleSheet(QString());
+}
+
+void ChartToolBar::setLimitScope(const QString &scope)
+{
+    m_limitLabel->setText(scope.isEmpty()
+            ? tr(" Limit (every scope) ")
+            : tr(" Limit of %1 ").arg(fontMetrics().elidedText(scope, Qt::ElideMiddle, 180)));
+    m_limitLabel->setToolTip(scope.isEmpty()
+            ? tr("The limit of every API scope that has none of its own")
+            : tr("The limit of %1 (each API scope remembers its own)").arg(scope));
 }
 
 void ChartToolBar::commitLimit()

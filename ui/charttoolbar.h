@@ -24,6 +24,8 @@ public:
 
 public Q_SLOTS:
     void setLimit(std::optional<LimitSpec> limit);
+    // Whose limit the box edits: one API scope, or ("") every scope without its own.
+    void setLimitScope(const QString &scope);
     void setFixedBucketMs(qint64 ms);
     void setUtc(bool utc);
     void setBars(bool bars);
@@ -39,6 +41,7 @@ private:
     void commitLimit();
 
     QLineEdit *m_limit;
+    QLabel *m_limitLabel;
     QComboBox *m_bucket;
     QAction *m_utc;
     QAction *m_bars;

@@ -35,7 +35,7 @@ IncidentsPanel::IncidentsPanel(IncidentModel *model, QWidget *parent)
     const QFontMetrics fm = fontMetrics();
     const int x = fm.horizontalAdvance(QLatin1Char('x'));
     const int widths[IncidentModel::ColumnCount]
-        = { x * 20, x * 12, x * 7, x * 16, x * 9, x * 20, x * 11, x * 30, x * 10 };
+        = { x * 20, x * 12, x * 7, x * 16, x * 18, x * 9, x * 20, x * 11, x * 30, x * 10 };
     for (int c = 0; c < IncidentModel::ColumnCount; ++c)
         m_view->setColumnWidth(c, widths[c]);
     m_view->setToolTip(tr("Click an incident to zoom the chart to it and list its records"));
@@ -65,7 +65,8 @@ void IncidentsPanel::activateRow(int row)
         return;
     m_view->selectRow(row);
     Q_EMIT incidentActivated(index.data(IncidentModel::StartMsRole).toLongLong(),
-        index.data(IncidentModel::EndMsRole).toLongLong());
+        index.data(IncidentModel::EndMsRole).toLongLong(),
+        index.data(IncidentModel::ScopeRole).toString());
 }
 
 std::optional<std::pair<qint64, qint64>> IncidentsPanel::rangeOfRow(int row) const

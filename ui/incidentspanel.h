@@ -23,7 +23,8 @@ public:
     std::optional<std::pair<qint64, qint64>> selectedRange() const;
 
 Q_SIGNALS:
-    void incidentActivated(qint64 startMs, qint64 endMs);
+    // An incident chosen: its first and last rejection and its API scope.
+    void incidentActivated(qint64 startMs, qint64 endMs, const QString &scope);
     // Right-click ▸ Export this incident…: its minutes, as selectedRange().
     void exportRequested(qint64 fromMs, qint64 toMs);
 

@@ -1,6 +1,7 @@
 #include "mainentry.h"
 
 #include "appicon.h"
+#include "cli/commonoptions.h"
 #include "mainwindow.h"
 #include "model/session.h"
 #include "screenshotrunner.h"
@@ -145,10 +146,8 @@ int runGui(int argc, char *argv[])
             QStringLiteral("WxH") },
         { QStringLiteral("theme"), QStringLiteral("system, light or dark."),
             QStringLiteral("THEME") },
-        { QStringLiteral("limit"),
-            QStringLiteral("Configured limit: requests per minute, or N/W over another window "
-                           "(100/10s) as summarize takes it; 0: none."),
-            QStringLiteral("N[/W]") },
+        limitOption(), // as summarize takes them; --limit 0 forgets the remembered limits
+        limitsOption(),
         { QStringLiteral("local"), QStringLiteral("Show local time instead of UTC.") },
         { QStringLiteral("rules"),
             QStringLiteral("Classification rules file replacing the built-in one."),
@@ -219,13 +218,15 @@ int runGui(int argc, char *argv[])
                                   .arg(p.value(QStringLiteral("size"))));
         size = QSize(m.captured(1).toInt(), m.captured(2).toInt());
     }
-    std::optional<LimitSpec> limit; // summarize's grammar: N per minute or N/W; 0: none
-    const bool limitSet = p.isSet(QStringLiteral("limit"));
-    if (limitSet && p.value(QStringLiteral("limit")).trimmed() != QLatin1String("0")) {
+    // summarize's grammar, per scope or for every scope; they replace the remembered limits
+    std::vector<LimitEntry> limits;
+    const bool limitSet = p.isSet(QStringLiteral("limit")) || p.isSet(QStringLiteral("limits"));
+    if (limitSet && p.values(QStringLiteral("limit")) != QStringList { QStringLiteral("0") }) {
         QString error;
-        limit = parseLimitSpec(p.value(QStringLiteral("limit")), &error);
-        if (!limit)
+        std::optional<std::vector<LimitEntry>> read = readLimits(p, &error);
+        if (!read)
             return usageError(error);
+        limits = std::move(*read);
     }
     std::optional<RuleSet> rules = RuleSet::builtIn();
     if (p.isSet(QStringLiteral("rules"))) {
@@ -245,7 +246,7 @@ int runGui(int argc, char *argv[])
     else
         settings = std::make_unique<UiSettings>();
     if (limitSet)
-        settings->setLimit(limit);
+        settings->setLimits(limits);
     if (p.isSet(QStringLiteral("local")))
         settings->setUtc(false);
     Theme theme(app);

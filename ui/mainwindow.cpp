@@ -12,11 +12,13 @@
 #include "legendbar.h"
 #include "livestatus.h"
 #include "loadprogress.h"
+#include "model/limitdrifttext.h"
 #include "model/session.h"
 #include "problemspanel.h"
 #include "ratechart.h"
 #include "recentfilesmenu.h"
 #include "render/chartdrawing.h"
+#include "scopelist.h"
 #include "statusinfo.h"
 #include "theme.h"
 #include "uisettings.h"
@@ -57,17 +59,21 @@ MainWindow::MainWindow(Session &session, UiSettings &settings, Theme &theme, QWi
     , m_export(new ExportMenu(m_chart, m_incidents, this))
     , m_liveStatus(new LiveStatus(this))
     , m_banner(new WarningBanner(this))
+    , m_drift(new WarningBanner(this))
+    , m_scopes(new ScopeList(this))
     , m_notifier(new DesktopNotifier(this))
     , m_problems(new ProblemsPanel(session.problemModel(), session.rawLines(), this))
     , m_vertical(new QSplitter(Qt::Vertical, this))
     , m_bottom(new QSplitter(Qt::Horizontal, this))
     , m_lists(new QSplitter(Qt::Vertical, this))
+    , m_top(new QSplitter(Qt::Horizontal, this))
 {
     setWindowTitle(tr("RateScope"));
     setWindowIcon(appIcon());
     addToolBar(m_toolBar);
     m_table->setEventModel(session.eventModel());
 
+    m_drift->setObjectName(QStringLiteral("driftBanner"));
     auto *top = new QWidget(this);
     auto *topLayout = new QVBoxLayout(top);
     topLayout->setContentsMargins(0, 0, 0, 0);
@@ -75,7 +81,13 @@ MainWindow::MainWindow(Session &session, UiSettings &settings, Theme &theme, QWi
     topLayout->addWidget(m_filterBar);
     topLayout->addWidget(m_legend);
     topLayout->addWidget(m_banner);
-    topLayout->addWidget(m_chart, 1);
+    topLayout->addWidget(m_drift);
+    // the API scopes beside the chart (shown when the data holds several)
+    m_top->addWidget(m_scopes);
+    m_top->addWidget(m_chart);
+    m_top->setStretchFactor(1, 1);
+    m_top->setSizes({ 260, 1140 });
+    topLayout->addWidget(m_top, 1);
     m_lists->addWidget(m_incidents);
     m_lists->addWidget(m_table);
     m_lists->setStretchFactor(1, 3);
@@ -235,13 +247,20 @@ void MainWindow::connectSession()
     connect(&filter, &FilterController::viewReady, m_legend,
         [this](std::shared_ptr<const FilteredView> v) { m_legend->setCounts(*v); });
     connect(m_legend, &LegendBar::sourceToggled, &filter, &FilterController::setSourceEnabled);
+    connect(m_scopes, &ScopeList::scopeChosen, &filter, &FilterController::setScope);
+    connect(&filter, &FilterController::changed, m_scopes,
+        [this](const FilterState &state) { m_scopes->setCurrentScope(state.scope); });
+    connect(&filter, &FilterController::viewReady, this, &MainWindow::showDrift);
     connect(m_filterBar, &FilterBar::edited, &filter, &FilterController::apply);
 
     connect(m_chart, &RateChart::bucketClicked, events, &EventTableModel::setDrillDown);
     connect(m_chart, &RateChart::rangeChanged, m_toolBar, &ChartToolBar::showBucket);
     connect(m_chart, &RateChart::rangeChanged, m_filterBar, &FilterBar::setVisibleRange);
-    connect(
-        m_incidents, &IncidentsPanel::incidentActivated, this, [this](qint64 start, qint64 end) {
+    connect(m_incidents, &IncidentsPanel::incidentActivated, this,
+        [this](qint64 start, qint64 end, const QString &scope) {
+            // an incident is one API's: show that API with its limits
+            if (!scope.isEmpty() && m_session.filter().state().scope != scope)
+                m_session.filter().setScope(scope);
             const qint64 pad = std::max<qint64>(30000, (end - start) / 4);
             m_chart->zoomTo(start - pad, end + pad);
             m_session.eventModel()->setDrillDown(
@@ -255,9 +274,16 @@ void MainWindow::connectSession()
     connect(&m_session.details(), &DetailLoader::cleared, m_detail, &DetailPane::clear);
 
     connect(m_toolBar, &ChartToolBar::limitChanged, &m_session, &Session::setLimit);
-    connect(&m_session, &Session::limitChanged, m_chart, &RateChart::setLimit);
-    connect(&m_session, &Session::limitChanged, this,
-        [this](std::optional<LimitSpec> l) { m_settings.setLimit(l); });
+    // the box shows the limit of the scope shown; the chart resolves each view's own
+    connect(&m_session, &Session::limitChanged, this, [this](std::optional<LimitSpec> l) {
+        m_toolBar->setLimit(l);
+        m_toolBar->setLimitScope(m_session.limitScope());
+    });
+    connect(&m_session, &Session::limitsChanged, this, [this](const std::vector<LimitEntry> &l) {
+        m_chart->setLimits(l);
+        m_settings.setLimits(l);
+        showDrift();
+    });
     connect(m_toolBar, &ChartToolBar::fixedBucketChanged, m_chart, &RateChart::setFixedBucketMs);
     connect(m_toolBar, &ChartToolBar::fixedBucketChanged, this,
         [this](qint64 ms) { m_settings.setFixedBucketMs(ms); });
@@ -276,7 +302,7 @@ void MainWindow::connectSession()
         connect(&m_session, signal, m_status, &StatusInfo::setLoadResult);
         connect(&m_session, signal, this, [this](std::shared_ptr<const LoadResult> r) {
             m_filterBar->setChoices(r->tools, r->providers, r->statuses);
-            m_chart->setServerLimitWindow(r->reportedLimit.windowS);
+            m_scopes->setScopes(r->scopes);
         });
     }
     connect(&m_session, &Session::loaded, this, [this](std::shared_ptr<const LoadResult> r) {
@@ -369,9 +395,10 @@ bool MainWindow::watch(const std::vector<LiveSourceSpec> &sources, std::optional
 
 void MainWindow::restoreLayout()
 {
-    m_toolBar->setLimit(m_settings.limit());
-    m_session.setLimit(m_settings.limit());
-    m_chart->setLimit(m_settings.limit());
+    m_session.setLimits(m_settings.limits());
+    m_chart->setLimits(m_session.limits());
+    m_toolBar->setLimit(m_session.limit());
+    m_toolBar->setLimitScope(m_session.limitScope());
     m_toolBar->setFixedBucketMs(m_settings.fixedBucketMs());
     m_chart->setFixedBucketMs(m_settings.fixedBucketMs());
     m_toolBar->setBars(m_settings.requestsAsBars());
@@ -386,6 +413,7 @@ void MainWindow::restoreLayout()
     m_vertical->restoreState(m_settings.value(QStringLiteral("window/vertical")));
     m_bottom->restoreState(m_settings.value(QStringLiteral("window/bottom")));
     m_lists->restoreState(m_settings.value(QStringLiteral("window/lists")));
+    m_top->restoreState(m_settings.value(QStringLiteral("window/top")));
 }
 
 void MainWindow::applyTheme(int mode)
@@ -408,6 +436,19 @@ void MainWindow::showDark(bool dark)
     m_chart->setDark(dark);
     m_legend->setDark(dark);
     m_banner->setDark(dark);
+    m_drift->setDark(dark);
+}
+
+void MainWindow::showDrift()
+{
+    const std::shared_ptr<const FilteredView> view = m_session.filter().view();
+    if (!view || view->scopes.size() != 1) {
+        m_drift->showText(QString());
+        return;
+    }
+    const QString scope = QString::fromStdString(view->scopes.front());
+    m_drift->showText(
+        limitDriftText(scope, m_session.limitFor(scope), view->reported, m_settings.utc()));
 }
 
 void MainWindow::changeEvent(QEvent *event)
@@ -426,5 +467,6 @@ void MainWindow::closeEvent(QCloseEvent *event)
     m_settings.setValue(QStringLiteral("window/vertical"), m_vertical->saveState());
     m_settings.setValue(QStringLiteral("window/bottom"), m_bottom->saveState());
     m_settings.setValue(QStringLiteral("window/lists"), m_lists->saveState());
+    m_settings.setValue(QStringLiteral("window/top"), m_top->saveState());
     QMainWindow::closeEvent(event);
 }

@@ -21,6 +21,7 @@ class ProblemsPanel;
 class QSplitter;
 class RateChart;
 class RecentFilesMenu;
+class ScopeList;
 class Session;
 class StatusInfo;
 class Theme;
@@ -49,6 +50,8 @@ public:
     LiveStatus *liveStatus() const { return m_liveStatus; }
     WarningBanner *warningBanner() const { return m_banner; }
     ProblemsPanel *problems() const { return m_problems; }
+    ScopeList *scopeList() const { return m_scopes; }
+    WarningBanner *driftBanner() const { return m_drift; }
     // Help ▸ Keyboard shortcuts (HTML), built from the actions and shortcuts as they are set
     QString shortcutHelp() const;
 
@@ -69,6 +72,7 @@ private:
     void restoreLayout();
     void showUtc(bool utc); // every view that shows times
     void showDark(bool dark); // every view that draws its own colours
+    void showDrift(); // the drift banner, for the view shown and the limits set
 
     Session &m_session;
     UiSettings &m_settings;
@@ -87,9 +91,12 @@ private:
     ExportMenu *m_export;
     LiveStatus *m_liveStatus;
     WarningBanner *m_banner;
+    WarningBanner *m_drift;
+    ScopeList *m_scopes;
     DesktopNotifier *m_notifier;
     ProblemsPanel *m_problems;
     QSplitter *m_vertical;
     QSplitter *m_bottom;
     QSplitter *m_lists;
+    QSplitter *m_top;
 };

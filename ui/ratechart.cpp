@@ -75,6 +75,12 @@ RateChart::RateChart(QWidget *parent)
 {
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
+    m_note = new QLabel(this);
+    m_note->setObjectName(QStringLiteral("limitNote"));
+    m_note->setWordWrap(true);
+    m_note->setContentsMargins(8, 2, 8, 2);
+    m_note->hide();
+    layout->addWidget(m_note);
     layout->addWidget(m_adapter->widget());
     m_adapter->widget()->setMinimumHeight(160);
 
@@ -118,7 +124,7 @@ void RateChart::setView(std::shared_ptr<const FilteredView> view)
 {
     const bool newData = !m_view || !view || m_view->store != view->store;
     m_view = std::move(view);
-    m_overMinutes = minutesOverLimit();
+    resolveLimits();
     if (m_followMs > 0) {
         showNewest();
         return;
@@ -130,14 +136,71 @@ void RateChart::setView(std::shared_ptr<const FilteredView> view)
     redrawNow();
 }
 
-void RateChart::setLimit(std::optional<LimitSpec> limit)
+void RateChart::setLimits(std::vector<LimitEntry> limits)
 {
-    if (limit == m_limit)
+    if (limits == m_limits)
         return;
-    m_limit = limit;
-    m_overMinutes = minutesOverLimit();
+    m_limits = std::move(limits);
+    resolveLimits();
     scheduleRedraw();
 }
+
+void RateChart::setLimit(std::optional<LimitSpec> limit)
+{
+    std::vector<LimitEntry> limits;
+    if (limit)
+        limits.push_back({ QString(), LimitAxis::Requests, *limit });
+    setLimits(std::move(limits));
+}
+
+void RateChart::resolveLimits()
+{
+    m_limit.reset();
+    m_serverWindowMs = 0;
+    QString note;
+    const std::vector<std::string> none;
+    const std::vector<std::string> &scopes = m_view ? m_view->scopes : none;
+    if (scopes.size() == 1) {
+        const std::vector<LimitSpec> own
+            = configuredLimits(m_limits, scopes.front(), LimitAxis::Requests);
+        if (!own.empty())
+            m_limit = own.front();
+        const std::vector<LimitSpec> &reported = m_view->reported.byWindow;
+        // the buckets keep the smallest limit reported in them, whatever its window: drawn
+        // only when the scope reported one window, and that window is known
+        if (reported.size() == 1 && reported.front().windowS)
+            m_serverWindowMs = *reported.front().windowS * 1000;
+        else if (reported.size() == 1)
+            note = tr("%1 reported a limit of %2 per unknown window: not drawn as if per "
+                      "minute (the details of a record show it).")
+                       .arg(QString::fromStdString(scopes.front()))
+                       .arg(reported.front().requests);
+        else if (reported.size() > 1)
+            note = tr("%1 reported limits over %2 windows (%3): none is drawn.")
+                       .arg(QString::fromStdString(scopes.front()))
+                       .arg(reported.size())
+                       .arg([&reported] {
+                           QStringList texts;
+                           for (const LimitSpec &l : reported)
+                               texts << limitSpecText(l);
+                           return texts.join(QStringLiteral(", "));
+                       }());
+    } else if (scopes.size() > 1) {
+        note = tr("All %1 API scopes together: each API has its own limit, so no limit line is "
+                  "drawn on their total. Choose a scope in the list to see its limits.")
+                   .arg(scopes.size());
+    }
+    m_note->setText(note);
+    m_note->setVisible(!note.isEmpty());
+    m_overMinutes = minutesOverLimit();
+}
+
+std::optional<qint64> RateChart::drawnServerWindowS() const
+{
+    return m_serverWindowMs > 0 ? std::optional<qint64>(m_serverWindowMs / 1000) : std::nullopt;
+}
+
+QString RateChart::limitNote() const { return m_note->text(); }
 
 std::vector<std::int64_t> RateChart::minutesOverLimit() const
 {
@@ -147,12 +210,6 @@ std::vector<std::int64_t> RateChart::minutesOverLimit() const
     // count the rolling window exactly; the band is the chart's quick look)
     const std::int64_t window = m_limit->windowS.value_or(60);
     return m_view->pyramid.minutesOver(m_limit->requests * 60 / std::max<std::int64_t>(1, window));
-}
-
-void RateChart::setServerLimitWindow(std::optional<qint64> windowS)
-{
-    m_serverWindowMs = windowS && *windowS > 0 ? *windowS * 1000 : 60000;
-    scheduleRedraw();
 }
 
 void RateChart::setUtc(bool utc)
@@ -325,7 +382,8 @@ void RateChart::redrawNow()
     const double limitY = m_limit ? double(m_limit->requests) * double(bucket)
             / (double(m_limit->windowS.value_or(60)) * 1000.0)
                                   : 0;
-    const double serverScale = double(bucket) / double(m_serverWindowMs);
+    const double serverScale
+        = m_serverWindowMs > 0 ? double(bucket) / double(m_serverWindowMs) : 0.0;
     const double top = std::max({ double(m_frame.maxRequests), limitY,
         m_frame.maxServerLimit > 0 ? m_frame.maxServerLimit * serverScale : 0.0 });
     ChartFrame f;
@@ -356,7 +414,7 @@ void RateChart::redrawNow()
                 appendStep(f.stacked[k], x0, x1, cum);
         }
         appendStep(f.overLimit, x0, x1, slot.overLimit ? f.yMax : 0);
-        if (slot.serverLimit >= 0)
+        if (slot.serverLimit >= 0 && serverScale > 0)
             server = slot.serverLimit * serverScale;
         if (server >= 0)
             appendStep(f.serverLimit, x0, x1, server);

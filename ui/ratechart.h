@@ -25,10 +25,16 @@ public:
     ~RateChart() override;
 
     void setView(std::shared_ptr<const FilteredView> view);
-    // The configured limit: its line is scaled to the bucket size. Minutes over it are
-    // banded; for a window other than a minute, minutes over its per-minute rate.
-    void setLimit(std::optional<LimitSpec> limit);
-    void setServerLimitWindow(std::optional<qint64> windowS);
+    // The configured limits, per API scope (limits.md §1). A view of one scope draws that
+    // scope's limit, scaled to the bucket size, and bands the minutes over it (for a window
+    // other than a minute, over its per-minute rate); with the limit its responses reported
+    // dashed, when they name one window. A view of several scopes draws no limit and says why.
+    void setLimits(std::vector<LimitEntry> limits);
+    void setLimit(std::optional<LimitSpec> limit); // one limit for every scope
+    // The limit drawn (nullopt: none) and what the chart says about its limit lines.
+    std::optional<LimitSpec> drawnLimit() const { return m_limit; }
+    std::optional<qint64> drawnServerWindowS() const;
+    QString limitNote() const;
     void setUtc(bool utc);
     void setFixedBucketMs(qint64 bucketMs); // 0: follow the zoom
     void setDark(bool dark);
@@ -78,18 +84,21 @@ private:
     int plotColumns() const;
     const FrameSlot *slotAt(double timeMs) const;
     std::vector<std::int64_t> minutesOverLimit() const;
+    void resolveLimits();
 
     std::unique_ptr<ChartAdapter> m_adapter;
     ChartInteraction *m_interaction = nullptr;
     QLabel *m_empty = nullptr;
+    QLabel *m_note = nullptr;
     std::shared_ptr<const FilteredView> m_view;
     std::vector<std::int64_t> m_overMinutes;
     BucketPyramid m_noData;
     SeriesFrame m_frame;
     qint64 m_fromMs = 0;
     qint64 m_toMs = 60000;
-    std::optional<LimitSpec> m_limit;
-    qint64 m_serverWindowMs = 60000;
+    std::vector<LimitEntry> m_limits;
+    std::optional<LimitSpec> m_limit; // of the view's scope
+    qint64 m_serverWindowMs = 0; // 0: the reported limit is not drawn
     qint64 m_fixedBucketMs = 0;
     qint64 m_followMs = 0;
     bool m_utc = true;

@@ -22,18 +22,51 @@ UiSettings::~UiSettings() = default;
 
 std::optional<LimitSpec> UiSettings::limit() const
 {
-    // "chart/limit" holds --limit's text; older versions kept an integer per minute
+    // "chart/limit" holds --limit's text; older versions kept an integer per minute. A limit
+    // nobody set is none (older versions showed 600).
     const QString text = m_settings->contains(QStringLiteral("chart/limit"))
         ? m_settings->value(QStringLiteral("chart/limit")).toString()
-        : m_settings->value(QStringLiteral("chart/limitPerMinute"), 600).toString();
+        : m_settings->value(QStringLiteral("chart/limitPerMinute"), 0).toString();
     QString error;
     return parseLimitSpec(text, &error); // "", "0" or garbage: none
 }
 
 void UiSettings::setLimit(std::optional<LimitSpec> limit)
 {
-    m_settings->setValue(
-        QStringLiteral("chart/limit"), limit ? limitSpecText(*limit) : QStringLiteral("0"));
+    std::vector<LimitEntry> limits;
+    if (limit)
+        limits.push_back({ QString(), LimitAxis::Requests, *limit });
+    setLimits(limits);
+}
+
+std::vector<LimitEntry> UiSettings::limits() const
+{
+    std::vector<LimitEntry> out;
+    if (const std::optional<LimitSpec> every = limit())
+        out.push_back({ QString(), LimitAxis::Requests, *every });
+    const QStringList scoped
+        = m_settings->value(QStringLiteral("chart/scopeLimits")).toStringList();
+    for (const QString &text : scoped) {
+        QString error;
+        if (const auto entry = parseLimitEntry(text, &error);
+            entry && (!entry->scope.isEmpty() || entry->axis != LimitAxis::Requests))
+            out.push_back(*entry); // an entry this version cannot read is skipped
+    }
+    return out;
+}
+
+void UiSettings::setLimits(const std::vector<LimitEntry> &limits)
+{
+    QString every = QStringLiteral("0");
+    QStringList scoped;
+    for (const LimitEntry &e : limits) {
+        if (e.scope.isEmpty() && e.axis == LimitAxis::Requests)
+            every = limitSpecText(e.spec);
+        else
+            scoped << limitEntryText(e);
+    }
+    m_settings->setValue(QStringLiteral("chart/limit"), every);
+    m_settings->setValue(QStringLiteral("chart/scopeLimits"), scoped);
 }
 
 void UiSettings::setLimitPerMinute(qint64 limit)

@@ -8,6 +8,7 @@
 
 #include <memory>
 #include <optional>
+#include <vector>
 
 class QSettings;
 
@@ -20,7 +21,12 @@ public:
     explicit UiSettings(const QString &iniPath);
     ~UiSettings();
 
-    // The configured limit in --limit's grammar ("600", "100/10s"); nullopt: none.
+    // The configured limits, remembered per API scope in --limit's grammar ("api.x.com:600",
+    // "100/10s"), with the one for every scope without its own.
+    std::vector<LimitEntry> limits() const;
+    void setLimits(const std::vector<LimitEntry> &limits);
+    // The limit for every scope without its own (nullopt: none). Setting it forgets the
+    // scopes' own limits.
     std::optional<LimitSpec> limit() const;
     void setLimit(std::optional<LimitSpec> limit);
     void setLimitPerMinute(qint64 limit); // N/60s; 0: none

@@ -23,7 +23,10 @@ WarningBanner::WarningBanner(QWidget *parent)
     close->setToolTip(tr("Dismiss"));
     layout->addWidget(m_text, 1);
     layout->addWidget(close);
-    connect(close, &QToolButton::clicked, this, &QWidget::hide);
+    connect(close, &QToolButton::clicked, this, [this] {
+        m_dismissed = m_text->text();
+        hide();
+    });
     setDark(false);
     hide();
 }
@@ -37,6 +40,16 @@ void WarningBanner::showWarning(const LiveWarning &warning)
     show();
 }
 
+void WarningBanner::showText(const QString &text)
+{
+    if (text.isEmpty() || text == m_dismissed) {
+        hide();
+        return;
+    }
+    m_text->setText(QStringLiteral("⚠ ") + text);
+    show();
+}
+
 void WarningBanner::setDark(bool dark)
 {
     m_dark = dark;
@@ -44,7 +57,7 @@ void WarningBanner::setDark(bool dark)
     const QColor band = QColor::fromRgba(Palette::kOverLimit);
     const QColor bg = dark ? band.darker(260) : band.lighter(150);
     const QColor fg = dark ? QColor(0xF0, 0xF0, 0xF0) : QColor(0x20, 0x20, 0x20);
-    setStyleSheet(QStringLiteral("#warningBanner { background: %1; border-bottom: 1px solid %2; }"
-                                 "#warningBanner QLabel { color: %3; }")
-                      .arg(bg.name(), band.name(), fg.name()));
+    setStyleSheet(QStringLiteral("#%4 { background: %1; border-bottom: 1px solid %2; }"
+                                 "#%4 QLabel { color: %3; }")
+                      .arg(bg.name(), band.name(), fg.name(), objectName()));
 }

@@ -2,11 +2,6 @@
 
 #include <QFile>
 
-namespace {
-
-// The options both commands take. --format and -o have the same names, values and defaults
-// in both; their help says what the command writes.
-
 QCommandLineOption limitOption()
 {
     return { QStringLiteral("limit"),
@@ -22,6 +17,11 @@ QCommandLineOption limitsOption()
         QStringLiteral("Limits from a JSON file: [{\"scope\", \"axis\", \"limit\", \"window\"}]."),
         QStringLiteral("FILE") };
 }
+
+namespace {
+
+// The options both commands take. --format and -o have the same names, values and defaults
+// in both; their help says what the command writes.
 
 QCommandLineOption scopeByOption()
 {
@@ -130,23 +130,14 @@ QList<QCommandLineOption> monitorOptions()
     };
 }
 
-std::optional<SummaryScoping> readScoping(const QCommandLineParser &p, QString *error)
+std::optional<std::vector<LimitEntry>> readLimits(const QCommandLineParser &p, QString *error)
 {
-    SummaryScoping scoping;
-    const QString by = p.value(QStringLiteral("scope-by"));
-    const auto scopeBy = scopeByFromName(by);
-    if (!scopeBy) {
-        *error = QStringLiteral(
-            "invalid --scope-by \"%1\": expected host, host+model, host+client or all")
-                     .arg(by);
-        return std::nullopt;
-    }
-    scoping.by = *scopeBy;
+    std::vector<LimitEntry> limits;
     for (const QString &text : p.values(QStringLiteral("limit"))) {
         const auto entry = parseLimitEntry(text, error);
         if (!entry)
             return std::nullopt;
-        scoping.limits.push_back(*entry);
+        limits.push_back(*entry);
     }
     if (p.isSet(QStringLiteral("limits"))) {
         const QString path = p.value(QStringLiteral("limits"));
@@ -161,8 +152,27 @@ std::optional<SummaryScoping> readScoping(const QCommandLineParser &p, QString *
             *error = QStringLiteral("invalid --limits %1: %2").arg(path, why);
             return std::nullopt;
         }
-        scoping.limits.insert(scoping.limits.end(), entries.begin(), entries.end());
+        limits.insert(limits.end(), entries.begin(), entries.end());
     }
+    return limits;
+}
+
+std::optional<SummaryScoping> readScoping(const QCommandLineParser &p, QString *error)
+{
+    SummaryScoping scoping;
+    const QString by = p.value(QStringLiteral("scope-by"));
+    const auto scopeBy = scopeByFromName(by);
+    if (!scopeBy) {
+        *error = QStringLiteral(
+            "invalid --scope-by \"%1\": expected host, host+model, host+client or all")
+                     .arg(by);
+        return std::nullopt;
+    }
+    scoping.by = *scopeBy;
+    std::optional<std::vector<LimitEntry>> limits = readLimits(p, error);
+    if (!limits)
+        return std::nullopt;
+    scoping.limits = std::move(*limits);
     return scoping;
 }
 

@@ -15,6 +15,12 @@
 QList<QCommandLineOption> summarizeOptions();
 QList<QCommandLineOption> monitorOptions();
 
+// --limit [SCOPE:][AXIS=]N[/W] (repeatable) and --limits FILE: the window takes them too.
+QCommandLineOption limitOption();
+QCommandLineOption limitsOption();
+// Every --limit and the entries of --limits FILE; nullopt + *error when one is invalid.
+std::optional<std::vector<LimitEntry>> readLimits(const QCommandLineParser &p, QString *error);
+
 // --scope-by, every --limit and --limits FILE (limits.md §1, §2); nullopt + *error when one is
 // invalid (a usage error).
 std::optional<SummaryScoping> readScoping(const QCommandLineParser &p, QString *error);

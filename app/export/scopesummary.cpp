@@ -1,6 +1,7 @@
 #include "export/scopesummary.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <numeric>
 
 std::vector<LimitSpec> configuredLimits(
@@ -92,4 +93,23 @@ std::size_t topScopeIndex(const std::vector<ScopeSummary> &scopes)
             best = k;
     }
     return best;
+}
+
+std::vector<LimitDrift> configuredAgainstReported(
+    const std::vector<LimitSpec> &configured, const std::vector<LimitSpec> &reported)
+{
+    std::vector<LimitDrift> out;
+    for (const LimitSpec &c : configured) {
+        for (const LimitSpec &r : reported) {
+            if (c.windowS == r.windowS && std::abs(c.requests - r.requests) * 100 > r.requests) {
+                LimitDrift d;
+                d.kind = LimitDrift::Kind::Configured;
+                d.windowS = c.windowS;
+                d.from = c.requests;
+                d.to = r.requests;
+                out.push_back(d);
+            }
+        }
+    }
+    return out;
 }

@@ -77,6 +77,11 @@ struct SummaryScoping
 std::vector<LimitSpec> configuredLimits(
     const std::vector<LimitEntry> &entries, const std::string &scope, LimitAxis axis);
 
+// The configured limits that differ from a reported limit of the same window by more than 1 %
+// (limits.md §6): kind Configured, from = configured, to = reported; scope and axis unset.
+std::vector<LimitDrift> configuredAgainstReported(
+    const std::vector<LimitSpec> &configured, const std::vector<LimitSpec> &reported);
+
 // The request limits reported by the events of one scope: the smallest for each window (the
 // same rule as the loader's ReportedLimit), shortest window first and an unknown window last,
 // and the changes of each in time order.

@@ -53,19 +53,9 @@ ScopeSummary summarizeScope(const EventStore &store, std::string name,
     sc.driftOmitted = history.omitted;
 
     std::vector<LimitSpec> requestLimits = configuredLimits(entries, sc.name, LimitAxis::Requests);
-    std::vector<LimitDrift> configuredDrift; // configured against reported (limits.md §6)
-    for (const LimitSpec &c : requestLimits) {
-        for (const LimitSpec &r : sc.reported) {
-            if (c.windowS == r.windowS && std::abs(c.requests - r.requests) * 100 > r.requests) {
-                LimitDrift d;
-                d.kind = LimitDrift::Kind::Configured;
-                d.windowS = c.windowS;
-                d.from = c.requests;
-                d.to = r.requests;
-                configuredDrift.push_back(d);
-            }
-        }
-    }
+    // configured against reported (limits.md §6), before the changes
+    const std::vector<LimitDrift> configuredDrift
+        = configuredAgainstReported(requestLimits, sc.reported);
     history.changes.insert(history.changes.begin(), configuredDrift.begin(), configuredDrift.end());
     if (requestLimits.empty())
         requestLimits = sc.reported; // what the responses said, when the user said nothing

@@ -26,6 +26,17 @@ void FilterController::setStore(std::shared_ptr<const EventStore> store)
     recompute();
 }
 
+void FilterController::setStore(std::shared_ptr<const EventStore> store, const FilterState &state)
+{
+    m_store = std::move(store);
+    ++m_lineage;
+    if (state != m_state) {
+        m_state = state;
+        Q_EMIT changed(m_state);
+    }
+    recompute();
+}
+
 void FilterController::growStore(std::shared_ptr<const EventStore> store)
 {
     m_store = std::move(store);
@@ -45,6 +56,13 @@ void FilterController::setSourceEnabled(RejectionSource source, bool enabled)
 {
     FilterState s = m_state;
     s.setSourceEnabled(source, enabled);
+    apply(s);
+}
+
+void FilterController::setScope(const QString &scope)
+{
+    FilterState s = m_state;
+    s.scope = scope;
     apply(s);
 }
 

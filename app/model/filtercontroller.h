@@ -28,6 +28,8 @@ public:
 
     // New data: keeps the filter, recomputes.
     void setStore(std::shared_ptr<const EventStore> store);
+    // New data shown with another filter (one computation, not two).
+    void setStore(std::shared_ptr<const EventStore> store, const FilterState &state);
     // The same data grown (a live snapshot: the current store is a prefix of this one):
     // only the new events are filtered and counted.
     void growStore(std::shared_ptr<const EventStore> store);
@@ -37,6 +39,8 @@ public Q_SLOTS:
     void apply(const FilterState &state);
     // RejectionSource toggles (legend) without touching the rest of the filter.
     void setSourceEnabled(RejectionSource source, bool enabled);
+    // One API scope ("": every scope) without touching the rest of the filter.
+    void setScope(const QString &scope);
 
 Q_SIGNALS:
     void changed(const FilterState &state);

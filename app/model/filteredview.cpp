@@ -85,6 +85,9 @@ std::shared_ptr<const FilteredView> buildFilteredView(std::shared_ptr<const Even
             for (Incident &inc : view->incidents)
                 inc.scope = scopes.names().front();
         }
+        view->scopes = scopes.names();
+        if (scopes.size() == 1)
+            view->reported = reportedHistory(*store, view->subset());
         if (cancelled && cancelled())
             return nullptr;
     }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "export/scopesummary.h"
 #include "incidents/incidentfinder.h"
 #include "model/bucketpyramid.h"
 #include "model/filterstate.h"
@@ -24,6 +25,12 @@ struct FilteredView
     BucketPyramid pyramid;
     std::vector<Incident> incidents;
     std::array<qint64, kRejectionSourceCount> rejected {};
+    // The API scopes (by host) of the events that pass, sorted. The chart draws a limit only
+    // over one scope: the total of several APIs has no single limit (limits.md §1).
+    std::vector<std::string> scopes;
+    // With one scope: the request limits its responses reported, per window, and their changes
+    // (the chart's dashed line and the drift banner).
+    ReportedHistory reported;
 
     const EventSubset *subset() const { return all ? nullptr : &rows; }
     qint64 requests() const { return qint64(rows.size()); }

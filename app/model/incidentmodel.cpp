@@ -70,6 +70,8 @@ QString IncidentModel::cellText(const Incident &inc, int column) const
     case SourceColumn:
         return QString::fromLatin1(
             sourceName(inc.dominant).data(), qsizetype(sourceName(inc.dominant).size()));
+    case ScopeColumn:
+        return fromStd(inc.scope);
     case PeakRpmColumn:
         return QString::number(inc.peakRpm);
     case ToolColumn:
@@ -120,6 +122,8 @@ QVariant IncidentModel::data(const QModelIndex &index, int role) const
         return qint64(inc.endMs);
     case SourceRole:
         return int(inc.dominant);
+    case ScopeRole:
+        return fromStd(inc.scope);
     default:
         return QVariant();
     }
@@ -138,6 +142,8 @@ QVariant IncidentModel::headerData(int section, Qt::Orientation orientation, int
         return tr("429s");
     case SourceColumn:
         return tr("Mostly");
+    case ScopeColumn:
+        return tr("API scope");
     case PeakRpmColumn:
         return tr("Peak rpm");
     case ToolColumn:

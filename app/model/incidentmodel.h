@@ -18,6 +18,7 @@ public:
         DurationColumn,
         RejectedColumn,
         SourceColumn,
+        ScopeColumn,
         PeakRpmColumn,
         ToolColumn,
         ProviderColumn,
@@ -29,6 +30,7 @@ public:
         StartMsRole = Qt::UserRole + 1, // qint64: first rejection
         EndMsRole, // qint64: last rejection
         SourceRole, // int: dominant RejectionSource
+        ScopeRole, // QString: the API scope (an incident never spans two)
     };
 
     explicit IncidentModel(QObject *parent = nullptr);

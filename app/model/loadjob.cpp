@@ -98,6 +98,15 @@ void addScopeCounts(std::vector<ScopeCount> &scopes, const EventStore &store)
     });
 }
 
+QString chooseScope(const std::vector<ScopeCount> &scopes, const QString &current)
+{
+    for (const ScopeCount &c : scopes) {
+        if (!current.isEmpty() && c.name.compare(current, Qt::CaseInsensitive) == 0)
+            return c.name;
+    }
+    return QString();
+}
+
 LoadJob::LoadJob(std::shared_ptr<const RuleSet> rules, QObject *parent)
     : QObject(parent)
     , m_rules(std::move(rules))

@@ -54,6 +54,11 @@ void addChoices(LoadResult &result, const EventStore &events);
 // Adds the requests and rejections of `events` to the scopes (by host), sorted again.
 void addScopeCounts(std::vector<ScopeCount> &scopes, const EventStore &events);
 
+// The scope a newly loaded log is shown with: `current` when the log has it (a reload, the
+// next day's log of the same API), else "" (all scopes: a log opens showing every record; the
+// scope list offers each API with its limits).
+QString chooseScope(const std::vector<ScopeCount> &scopes, const QString &current);
+
 // Loads files in a worker (the Loader parses in parallel and blocks) into a fresh store.
 // The worker and the parser threads it starts run at a lower priority than the GUI thread,
 // so the window stays responsive while every core parses.

@@ -2,6 +2,8 @@
 
 #include <QTimer>
 
+#include <algorithm>
+
 Session::Session(RuleSet rules, QObject *parent)
     : QObject(parent)
     , m_rules(std::make_shared<const RuleSet>(std::move(rules)))
@@ -16,7 +18,11 @@ Session::Session(RuleSet rules, QObject *parent)
         m_details.clear();
         m_rawLines.clear();
         m_problems.setReports(r->reports, true);
-        m_filter.setStore(r->store);
+        // the scope shown before stays when the new data has it
+        FilterState state = m_filter.state();
+        state.scope = chooseScope(r->scopes, state.scope);
+        m_filter.setStore(r->store, state);
+        announceLimit();
         Q_EMIT loaded(r);
     });
     connect(&m_live, &LiveFeed::started, this, [this] { m_liveFresh = true; });
@@ -29,9 +35,11 @@ Session::Session(RuleSet rules, QObject *parent)
         else
             m_filter.growStore(r->store);
         m_liveFresh = false;
+        announceLimit(); // the first scope seen can make limitScope() that scope
         Q_EMIT liveUpdated(r);
     });
     connect(&m_filter, &FilterController::viewReady, &m_live, &LiveFeed::viewShown);
+    connect(&m_filter, &FilterController::changed, this, &Session::announceLimit);
     connect(&m_events, &EventTableModel::complete, this, &Session::finishApply);
     connect(&m_filter, &FilterController::viewReady, this,
         [this](std::shared_ptr<const FilteredView> view) {
@@ -69,7 +77,7 @@ bool Session::watch(LiveOptions options, QString *error)
 {
     // the window's limit and incident gap, unless the caller chose others
     if (!options.limit)
-        options.limit = m_limit;
+        options.limit = limit();
     options.mergeGapMinutes = m_filter.mergeGapMinutes();
     // batches twice as often as `monitor`: the chart's latency budget is 100 ms in all
     options.ingest.batchMs = std::min(options.ingest.batchMs, 25);
@@ -79,15 +87,57 @@ bool Session::watch(LiveOptions options, QString *error)
     return m_live.start(options, error);
 }
 
+std::optional<LimitSpec> Session::limitFor(const QString &scope) const
+{
+    const std::vector<LimitSpec> found
+        = configuredLimits(m_limits, scope.toStdString(), LimitAxis::Requests);
+    return found.empty() ? std::nullopt : std::optional<LimitSpec>(found.front());
+}
+
+QString Session::limitScope() const
+{
+    if (!m_filter.state().scope.isEmpty())
+        return m_filter.state().scope;
+    if (m_result && m_result->scopes.size() == 1)
+        return m_result->scopes.front().name;
+    return QString();
+}
+
 void Session::setLimit(std::optional<LimitSpec> limit)
 {
     if (limit && limit->requests <= 0)
         limit.reset();
-    if (limit == m_limit)
+    const QString scope = limitScope();
+    std::vector<LimitEntry> limits = m_limits;
+    // replaces the scope's own request limit (a scope matches without regard to case)
+    limits.erase(std::remove_if(limits.begin(), limits.end(),
+                     [&scope](const LimitEntry &e) {
+                         return e.axis == LimitAxis::Requests
+                             && e.scope.compare(scope, Qt::CaseInsensitive) == 0;
+                     }),
+        limits.end());
+    if (limit)
+        limits.push_back({ scope, LimitAxis::Requests, *limit });
+    setLimits(std::move(limits));
+}
+
+void Session::setLimits(std::vector<LimitEntry> limits)
+{
+    if (limits == m_limits)
         return;
-    m_limit = limit;
-    m_live.setLimit(m_limit);
-    Q_EMIT limitChanged(m_limit);
+    m_limits = std::move(limits);
+    Q_EMIT limitsChanged(m_limits);
+    announceLimit();
+}
+
+void Session::announceLimit()
+{
+    const std::optional<LimitSpec> now = limit();
+    if (now == m_announced)
+        return;
+    m_announced = now;
+    m_live.setLimit(now);
+    Q_EMIT limitChanged(now);
 }
 
 void Session::setLimitPerMinute(qint64 limit)
@@ -117,7 +167,7 @@ void Session::exportReport(
     const QString &path, std::optional<TimeRange> range, ExportChoices choices)
 {
     ReportOptions options;
-    options.limit = m_limit;
+    options.scoping.limits = m_limits; // each scope its own (the summary's limits[])
     options.mergeGapMinutes = choices.mergeGapMinutes.value_or(m_filter.mergeGapMinutes());
     options.headroomPercent = choices.headroomPercent;
     m_exporter.start(path, m_result, m_filter.view(), options, range);

@@ -39,8 +39,17 @@ public:
     std::shared_ptr<const LoadResult> loadResult() const { return m_result; }
     std::shared_ptr<const EventStore> store() const { return m_filter.store(); }
 
-    // The configured limit (nullopt: none; reports then use the one the responses reported).
-    std::optional<LimitSpec> limit() const { return m_limit; }
+    // The configured request limits (limits.md §1): one per API scope, and one with no scope
+    // for every scope without its own, as `--limit [SCOPE:]N[/W]` gives them.
+    const std::vector<LimitEntry> &limits() const { return m_limits; }
+    // The limit of a scope: its own entry, else the one for every scope; nullopt: none.
+    std::optional<LimitSpec> limitFor(const QString &scope) const;
+    // The scope the limit box edits: the filter's scope, else the only scope of the data; ""
+    // when the data holds several (the limit then goes to every scope without its own).
+    QString limitScope() const;
+    // The limit of limitScope() (nullopt: none; reports then use the ones the responses
+    // reported).
+    std::optional<LimitSpec> limit() const { return limitFor(limitScope()); }
     // No filter computing and the models show the newest view.
     bool isSettled() const { return !m_filter.isBusy() && !m_applyPending; }
 
@@ -48,8 +57,10 @@ public Q_SLOTS:
     void open(const QStringList &paths);
     // Watches live sources instead of what is shown; false + *error when they cannot start.
     bool watch(LiveOptions options, QString *error);
+    // Sets (or with nullopt clears) the limit of limitScope().
     void setLimit(std::optional<LimitSpec> limit);
     void setLimitPerMinute(qint64 limit); // N/60s; 0: none
+    void setLimits(std::vector<LimitEntry> limits);
     void setUtc(bool utc);
     // Detail of the event in a row of the event table (-1: none).
     void selectRow(int row);
@@ -67,7 +78,9 @@ Q_SIGNALS:
     // filter's viewReady (and the table its rows in batches), so the chart (on viewReady) and
     // a million-row table never share one GUI stall.
     void viewApplied(std::shared_ptr<const FilteredView> view);
+    // limit() changed: a new limit, or another scope chosen.
     void limitChanged(std::optional<LimitSpec> limit);
+    void limitsChanged(const std::vector<LimitEntry> &limits);
 
 private:
     void finishApply();
@@ -83,7 +96,10 @@ private:
     ProblemModel m_problems;
     RawLineLoader m_rawLines;
     std::shared_ptr<const LoadResult> m_result;
-    std::optional<LimitSpec> m_limit;
+    void announceLimit();
+
+    std::vector<LimitEntry> m_limits;
+    std::optional<LimitSpec> m_announced; // the limit() last said with limitChanged
     bool m_applyPending = false;
     bool m_liveFresh = false; // the next live snapshot starts a new session's data
 };
