@@ -1,8 +1,12 @@
 // Rate-limit headers of formats.md §3 (decode/ratelimitheaders.h). Rows built from real
 // captures name the file in /work/shared/samples they were copied from.
+#include "decode/ratelimitdialects.h"
 #include "decode/ratelimitheaders.h"
+#include "decode/timestamp.h"
 
 #include <QtTest>
+
+#include <nlohmann/json.hpp>
 
 #include <cmath>
 #include <deque>
@@ -16,6 +20,15 @@ class TestRateLimitHeaders : public QObject
 private Q_SLOTS:
     void read_data();
     void read();
+    void dialects_data();
+    void dialects();
+    void builtInSamples_data();
+    void builtInSamples();
+    void aWrongSampleIsCaught();
+    void theTableDecides_data();
+    void theTableDecides();
+    void brokenTablesAreRefused_data();
+    void brokenTablesAreRefused();
     void retryAfter_data();
     void retryAfter();
     void remainingZero_data();
@@ -49,6 +62,54 @@ std::optional<std::int64_t> timeOrNone(qint64 t)
 {
     return t == kNone ? std::nullopt : std::optional<std::int64_t>(t);
 }
+
+QByteArray builtInText()
+{
+    QFile f(QStringLiteral(":/rules/ratelimit-dialects.json"));
+    if (!f.open(QIODevice::ReadOnly))
+        qFatal("no compiled-in dialect table");
+    return f.readAll();
+}
+
+// resources/rules/ratelimit-dialects.json with an RFC 6902 JSON Patch applied.
+std::optional<RateLimitDialects> patchedTable(const QByteArray &patch, QString *error)
+{
+    using nlohmann::json;
+    const QByteArray text = builtInText();
+    const json doc = json::parse(text.constBegin(), text.constEnd())
+                         .patch(json::parse(patch.constBegin(), patch.constEnd()));
+    return RateLimitDialects::fromJson(QByteArray::fromStdString(doc.dump()), error);
+}
+
+QString shown(std::optional<std::int64_t> v, bool time = false)
+{
+    if (!v)
+        return QStringLiteral("null");
+    return time ? QString::fromStdString(formatUtcMs(*v)) : QString::number(*v);
+}
+
+// What differs between a sample's expectation and what the reader makes of its headers
+// ("" when nothing does).
+QString sampleMismatch(const RateLimitDialects &table, const RateLimitDialects::Sample &sample)
+{
+    std::vector<HeaderField> headers;
+    for (const auto &[name, value] : sample.headers)
+        headers.push_back(HeaderField { name, value });
+    const std::string url = sample.host.empty() ? std::string() : "https://" + sample.host + "/";
+    const RateLimitInfo info = readRateLimitHeaders(headers, sample.timeMs, url, table);
+    QStringList out;
+    auto check = [&out](const char *what, std::optional<std::int64_t> got,
+                     std::optional<std::int64_t> want, bool time = false) {
+        if (got != want)
+            out << QStringLiteral("%1: got %2, expected %3")
+                       .arg(QLatin1String(what), shown(got, time), shown(want, time));
+    };
+    check("limit", info.limit, sample.limit);
+    check("window_s", info.windowS, sample.windowS);
+    check("remaining", info.remaining, sample.remaining);
+    check("reset", info.resetMs, sample.resetMs, true);
+    return out.join(QStringLiteral("; "));
+}
 }
 
 void TestRateLimitHeaders::read_data()
@@ -69,7 +130,7 @@ void TestRateLimitHeaders::read_data()
                "x-ratelimit-reset: 1645253814", "x-ratelimit-resource: core", "x-ratelimit-used: 1",
                "access-control-expose-headers: ETag, Link, Location, "
                "Retry-After, X-GitHub-OTP, X-RateLimit-Limit" }
-        << qint64(1645250214149) << false << kNoRetry << qint64(60) << kNone << qint64(59)
+        << qint64(1645250214149) << false << kNoRetry << qint64(60) << qint64(3600) << qint64(59)
         << qint64(1645253814000) << false;
     // har/haralyzer_missing_pageref.har: mixed-case names, entry without a time
     QTest::addRow("haralyzer mixed case, no record time")
@@ -122,12 +183,12 @@ void TestRateLimitHeaders::read_data()
                "X-Ratelimit-Remaining-Tokens-Minute: 98188", "X-Ratelimit-Tokens-Query-Cost: 166",
                "X-Ratelimit-Limit-Req-Minute: 100", "X-Ratelimit-Remaining-Req-Minute: 97" }
         << kT << false << kNoRetry << qint64(100) << qint64(60) << qint64(97) << kNone << false;
-    // OpenAI (documented header names; request limits are per minute)
-    QTest::addRow("openai requests, 6m0s reset")
+    // OpenAI (documented header names; request limits are per minute while resets are <= 60 s)
+    QTest::addRow("openai requests, 6m0s reset: not per minute")
         << QStringList { "x-ratelimit-limit-requests: 10000", "x-ratelimit-limit-tokens: 200",
                "x-ratelimit-remaining-requests: 9999", "x-ratelimit-remaining-tokens: 150",
                "x-ratelimit-reset-requests: 6m0s", "x-ratelimit-reset-tokens: 1s" }
-        << kT << false << kNoRetry << qint64(10000) << qint64(60) << qint64(9999) << kT + 360000
+        << kT << false << kNoRetry << qint64(10000) << kNone << qint64(9999) << kT + 360000
         << false;
     QTest::addRow("openai 20ms reset")
         << QStringList { "x-ratelimit-limit-requests: 3", "x-ratelimit-reset-requests: 20ms" } << kT
@@ -303,6 +364,352 @@ void TestRateLimitHeaders::read()
     QCOMPARE(qint64(info.remaining.value_or(kNone)), remaining);
     QCOMPARE(qint64(info.resetMs.value_or(kNone)), reset);
     QCOMPARE(info.remainingZero, remainingZero);
+}
+
+void TestRateLimitHeaders::dialects_data()
+{
+    QTest::addColumn<QStringList>("headers");
+    QTest::addColumn<QString>("url");
+    QTest::addColumn<qint64>("recordTime");
+    QTest::addColumn<qint64>("limit");
+    QTest::addColumn<qint64>("window");
+    QTest::addColumn<qint64>("remaining");
+    QTest::addColumn<qint64>("reset");
+    const QString none;
+    const QString groq = "https://api.groq.com/openai/v1/chat/completions";
+
+    // limits.md §3, row by row
+    QTest::addRow("openai requests, 6ms reset: a minute")
+        << QStringList { "x-ratelimit-limit-requests: 500", "x-ratelimit-remaining-requests: 499",
+               "x-ratelimit-reset-requests: 6ms" }
+        << none << kT << qint64(500) << qint64(60) << qint64(499) << kT + 6;
+    QTest::addRow("openai requests, 60s reset: still a minute")
+        << QStringList { "x-ratelimit-limit-requests: 500", "x-ratelimit-reset-requests: 1m0s" }
+        << none << kT << qint64(500) << qint64(60) << kNone << kT + 60000;
+    QTest::addRow("openai requests, 1m0.001s reset: unknown")
+        << QStringList { "x-ratelimit-limit-requests: 500", "x-ratelimit-reset-requests: 1m0.001s" }
+        << none << kT << qint64(500) << kNone << kNone << kT + 60001;
+    QTest::addRow("openai free tier, 7m12s reset: unknown")
+        << QStringList { "x-ratelimit-limit-requests: 200", "x-ratelimit-reset-requests: 7m12s" }
+        << none << kT << qint64(200) << kNone << kNone << kT + 432000;
+    QTest::addRow("openai free tier, 21m36.001s reset: unknown") << QStringList {
+        "x-ratelimit-limit-requests: 200", "x-ratelimit-reset-requests: 21m36.001s"
+    } << none << kT << qint64(200) << kNone << kNone << kT + 1296001;
+    QTest::addRow("openai tokens and input images are not requests")
+        << QStringList { "x-ratelimit-limit-tokens: 30", "x-ratelimit-remaining-tokens: 1",
+               "x-ratelimit-reset-tokens: 1s", "x-ratelimit-limit-input-images: 5",
+               "x-ratelimit-remaining-input-images: 4", "x-ratelimit-reset-input-images: 2s" }
+        << none << kT << kNone << kNone << kNone << kNone;
+    QTest::addRow("openai project requests under the organisation's") << QStringList {
+        "x-ratelimit-limit-requests: 5000", "x-ratelimit-limit-project-requests: 50",
+        "x-ratelimit-remaining-project-requests: 49"
+    } << none << kT << qint64(50) << qint64(60) << qint64(49) << kNone;
+    QTest::addRow("groq requests: a day")
+        << QStringList { "x-ratelimit-limit-requests: 14400",
+               "x-ratelimit-remaining-requests: 14399", "x-ratelimit-reset-requests: 6s",
+               "x-ratelimit-limit-tokens: 12000" }
+        << groq << kT << qint64(14400) << qint64(86400) << qint64(14399) << kT + 6000;
+    QTest::addRow("groq host in another case, with its port")
+        << QStringList { "X-Ratelimit-Limit-Requests: 14400" }
+        << "https://user@API.Groq.COM:443/openai/v1/models?x=1" << kT << qint64(14400)
+        << qint64(86400) << kNone << kNone;
+    QTest::addRow("groq as an endpoint without scheme")
+        << QStringList { "x-ratelimit-limit-requests: 30" } << "api.groq.com/openai/v1" << kT
+        << qint64(30) << qint64(86400) << kNone << kNone;
+    QTest::addRow("groq-like host is not groq")
+        << QStringList { "x-ratelimit-limit-requests: 30" } << "https://api.groq.com.evil/v1" << kT
+        << qint64(30) << qint64(60) << kNone << kNone;
+    QTest::addRow("groq tokens only: no request limit")
+        << QStringList { "x-ratelimit-limit-tokens: 6000", "x-ratelimit-reset-tokens: 30ms" }
+        << groq << kT << kNone << kNone << kNone << kNone;
+    QTest::addRow("azure openai: renewal period in seconds")
+        << QStringList { "x-ratelimit-limit-requests: 100",
+               "x-ratelimit-renewalperiod-requests: 10", "x-ratelimit-renewalperiod-tokens: 60",
+               "x-ratelimit-limit-tokens: 1000" }
+        << "https://x.openai.azure.com/openai/deployments/d" << kT << qint64(100) << qint64(10)
+        << kNone << kNone;
+    QTest::addRow("renewal period before the limit, as a duration")
+        << QStringList { "x-ratelimit-renewalperiod-requests: 1m",
+               "x-ratelimit-limit-requests: 100", "x-ratelimit-reset-requests: 5m" }
+        << none << kT << qint64(100) << qint64(60) << kNone << kT + 300000;
+    QTest::addRow("renewal period wins over the groq host") << QStringList {
+        "x-ratelimit-limit-requests: 100", "x-ratelimit-renewalperiod-requests: 60"
+    } << groq << kT << qint64(100) << qint64(60) << kNone << kNone;
+    QTest::addRow("github models: x-ratelimit-type names a minute")
+        << QStringList { "x-ratelimit-limit-requests: 15", "x-ratelimit-type: UserByModelByMinute" }
+        << "https://models.github.ai/inference" << kT << qint64(15) << qint64(60) << kNone << kNone;
+    QTest::addRow("github models: x-ratelimit-type names a day")
+        << QStringList { "x-ratelimit-limit-requests: 150", "x-ratelimit-type: userbymodelbyday",
+               "x-ratelimit-reset-requests: 2h" }
+        << none << kT << qint64(150) << qint64(86400) << kNone << kT + 7200000;
+    QTest::addRow("mistral requests per minute")
+        << QStringList { "x-ratelimit-limit-req-minute: 100",
+               "x-ratelimit-remaining-req-minute: 97" }
+        << none << kT << qint64(100) << qint64(60) << qint64(97) << kNone;
+    QTest::addRow("mistral requests per 10 seconds")
+        << QStringList { "X-RateLimit-Limit-Req-10-Second: 6" } << none << kT << qint64(6)
+        << qint64(10) << kNone << kNone;
+    QTest::addRow("mistral per second under per minute: the smallest")
+        << QStringList { "x-ratelimit-limit-req-minute: 60", "x-ratelimit-limit-req-second: 2",
+               "x-ratelimit-remaining-req-second: 1", "x-ratelimit-remaining-req-minute: 59" }
+        << none << kT << qint64(2) << qint64(1) << qint64(1) << kNone;
+    QTest::addRow("mistral tokens per minute and month: no request limit") << QStringList {
+        "x-ratelimit-limit-tokens-minute: 500000", "x-ratelimit-limit-tokens-month: 1000000000",
+        "x-ratelimit-remaining-tokens-month: 5"
+    } << none << kT << kNone << kNone << kNone << kNone;
+    QTest::addRow("anthropic requests: a minute, RFC 3339 reset") << QStringList {
+        "anthropic-ratelimit-requests-limit: 50", "anthropic-ratelimit-requests-remaining: 49",
+        "anthropic-ratelimit-requests-reset: 2023-10-27T19:19:06Z"
+    } << none << kT << qint64(50) << qint64(60) << qint64(49) << kT + 1000;
+    QTest::addRow("anthropic input and output tokens: no request limit")
+        << QStringList { "anthropic-ratelimit-input-tokens-limit: 40000",
+               "anthropic-ratelimit-output-tokens-limit: 8000",
+               "anthropic-ratelimit-output-tokens-reset: 2023-10-27T19:19:06Z" }
+        << none << kT << kNone << kNone << kNone << kNone;
+    QTest::addRow("skytells: the window header")
+        << QStringList { "x-skytells-ratelimit-limit-requests: 120",
+               "x-skytells-ratelimit-window: 60" }
+        << none << kT << qint64(120) << qint64(60) << kNone << kNone;
+    QTest::addRow("ietf policy in tokens is not the request limit")
+        << QStringList { "RateLimit-Policy: \"t\";q=5000;qu=\"tokens\";w=60, \"r\";q=10;w=1" }
+        << none << kT << qint64(10) << qint64(1) << kNone << kNone;
+    QTest::addRow("RateLimit-Limit alone: unknown window")
+        << QStringList { "RateLimit-Limit: 120" } << none << kT << qint64(120) << kNone << kNone
+        << kNone;
+    QTest::addRow("X-RateLimit-Limit alone: unknown window")
+        << QStringList { "X-RateLimit-Limit: 120" } << none << kT << qint64(120) << kNone << kNone
+        << kNone;
+    QTest::addRow("github core: an hour")
+        << QStringList { "X-RateLimit-Limit: 5000", "X-RateLimit-Resource: core" } << none << kT
+        << qint64(5000) << qint64(3600) << kNone << kNone;
+    QTest::addRow("github search: a minute")
+        << QStringList { "x-ratelimit-resource: search", "x-ratelimit-limit: 30" } << none << kT
+        << qint64(30) << qint64(60) << kNone << kNone;
+    QTest::addRow("github resource in capitals")
+        << QStringList { "x-ratelimit-limit: 5000", "x-ratelimit-resource: CORE" } << none << kT
+        << qint64(5000) << qint64(3600) << kNone << kNone;
+    QTest::addRow("github code_search: not documented here, unknown")
+        << QStringList { "x-ratelimit-limit: 10", "x-ratelimit-resource: code_search" } << none
+        << kT << qint64(10) << kNone << kNone << kNone;
+    QTest::addRow("resource header without a limit")
+        << QStringList { "x-ratelimit-resource: core" } << none << kT << kNone << kNone << kNone
+        << kNone;
+
+    // reset values in every form of §3
+    QTest::addRow("reset: seconds until") << QStringList { "x-ratelimit-reset: 30" } << none << kT
+                                          << kNone << kNone << kNone << kT + 30000;
+    QTest::addRow("reset: fractional seconds until")
+        << QStringList { "x-ratelimit-reset-after: 1.25" } << none << kT << kNone << kNone << kNone
+        << kT + 1250;
+    QTest::addRow("reset: Go duration 6m0s") << QStringList { "x-ratelimit-reset: 6m0s" } << none
+                                             << kT << kNone << kNone << kNone << kT + 360000;
+    QTest::addRow("reset: Go duration 12ms")
+        << QStringList { "x-ratelimit-limit-requests: 9", "x-ratelimit-reset-requests: 12ms" }
+        << none << kT << qint64(9) << qint64(60) << kNone << kT + 12;
+    QTest::addRow("reset: Go duration 21m36.001s")
+        << QStringList { "anthropic-ratelimit-requests-limit: 9",
+               "anthropic-ratelimit-requests-reset: 21m36.001s" }
+        << none << kT << qint64(9) << qint64(60) << kNone << kT + 1296001;
+    QTest::addRow("reset: epoch seconds") << QStringList { "x-ratelimit-reset: 1698434400" } << none
+                                          << kT << kNone << kNone << kNone << qint64(1698434400000);
+    QTest::addRow("reset: epoch milliseconds (openrouter)")
+        << QStringList { "X-RateLimit-Limit: 20", "X-RateLimit-Reset: 1754667660000" } << none << kT
+        << qint64(20) << kNone << kNone << qint64(1754667660000);
+    QTest::addRow("reset: RFC 3339") << QStringList { "x-ratelimit-reset: 2023-10-27T19:20:05Z" }
+                                     << none << kT << kNone << kNone << kNone << kT + 60000;
+    QTest::addRow("reset: RFC 3339 with an offset and a fraction")
+        << QStringList { "x-skytells-ratelimit-limit-requests: 5",
+               "x-skytells-ratelimit-reset-requests: 2023-10-27T21:20:05.5+02:00" }
+        << none << kT << qint64(5) << kNone << kNone << kT + 60500;
+    QTest::addRow("reset: 1e9 is still seconds until")
+        << QStringList { "x-ratelimit-reset: 1000000000" } << none << kT << kNone << kNone << kNone
+        << kT + qint64(1000000000) * 1000;
+    QTest::addRow("reset: just above 1e9 is epoch seconds")
+        << QStringList { "x-ratelimit-reset: 1000000001" } << none << kT << kNone << kNone << kNone
+        << qint64(1000000001000);
+    QTest::addRow("reset: seconds until without a record time")
+        << QStringList { "x-ratelimit-reset: 30" } << none << kNone << kNone << kNone << kNone
+        << kNone;
+    QTest::addRow("reset: epoch without a record time")
+        << QStringList { "x-ratelimit-reset: 1698434400" } << none << kNone << kNone << kNone
+        << kNone << qint64(1698434400000);
+}
+
+void TestRateLimitHeaders::dialects()
+{
+    QFETCH(QStringList, headers);
+    QFETCH(QString, url);
+    QFETCH(qint64, recordTime);
+    QFETCH(qint64, limit);
+    QFETCH(qint64, window);
+    QFETCH(qint64, remaining);
+    QFETCH(qint64, reset);
+
+    std::deque<std::string> storage;
+    const std::string u = url.toStdString();
+    const RateLimitInfo info
+        = readRateLimitHeaders(makeHeaders(headers, storage), timeOrNone(recordTime), u);
+    QCOMPARE(qint64(info.limit.value_or(kNone)), limit);
+    QCOMPARE(qint64(info.windowS.value_or(kNone)), window);
+    QCOMPARE(qint64(info.remaining.value_or(kNone)), remaining);
+    QCOMPARE(qint64(info.resetMs.value_or(kNone)), reset);
+}
+
+void TestRateLimitHeaders::builtInSamples_data()
+{
+    QTest::addColumn<int>("index");
+    const auto &samples = RateLimitDialects::builtIn().samples();
+    QVERIFY(samples.size() >= 13); // one dialect at least each
+    for (std::size_t i = 0; i < samples.size(); ++i)
+        QTest::addRow("%s: %s", samples[i].dialect.c_str(), samples[i].name.c_str()) << int(i);
+}
+
+void TestRateLimitHeaders::builtInSamples()
+{
+    QFETCH(int, index);
+    const RateLimitDialects &table = RateLimitDialects::builtIn();
+    const QString mismatch = sampleMismatch(table, table.samples()[std::size_t(index)]);
+    QVERIFY2(mismatch.isEmpty(), qPrintable(mismatch));
+}
+
+void TestRateLimitHeaders::aWrongSampleIsCaught()
+{
+    // the sample check is not a tautology: a sample expecting another window fails it
+    QString error;
+    const auto table = patchedTable(
+        R"([{"op":"replace","path":"/dialects/1/samples/2/expect/window_s","value":60}])", &error);
+    QVERIFY2(table, qPrintable(error));
+    const auto &samples = table->samples();
+    const auto groq = std::find_if(samples.begin(), samples.end(),
+        [](const RateLimitDialects::Sample &s) { return s.name == "groq: requests per day"; });
+    QVERIFY(groq != samples.end());
+    QCOMPARE(sampleMismatch(*table, *groq), QStringLiteral("window_s: got 86400, expected 60"));
+}
+
+void TestRateLimitHeaders::theTableDecides_data()
+{
+    QTest::addColumn<QByteArray>("patch"); // RFC 6902 on resources/rules/ratelimit-dialects.json
+    QTest::addColumn<QStringList>("headers");
+    QTest::addColumn<qint64>("builtInWindow");
+    QTest::addColumn<qint64>("patchedWindow");
+    QTest::addColumn<qint64>("patchedLimit");
+    QTest::addRow("anthropic documented as 30 s")
+        << QByteArray(R"([{"op":"replace","path":"/dialects/5/window/0/seconds","value":30}])")
+        << QStringList { "anthropic-ratelimit-requests-limit: 50" } << qint64(60) << qint64(30)
+        << qint64(50);
+    QTest::addRow("github graphql added to the resources")
+        << QByteArray(
+               R"([{"op":"add","path":"/dialects/10/window/0/values/graphql","value":3600}])")
+        << QStringList { "x-ratelimit-limit: 5000", "x-ratelimit-resource: graphql" } << kNone
+        << qint64(3600) << qint64(5000);
+    QTest::addRow("openai tokens read as requests")
+        << QByteArray(R"([{"op":"replace","path":"/dialects/3/axis","value":"requests"}])")
+        << QStringList { "x-ratelimit-limit-tokens: 40000", "x-ratelimit-reset-tokens: 1s" }
+        << kNone << qint64(60) << qint64(40000);
+    QTest::addRow("mistral names a week") << QByteArray(
+        R"([{"op":"add","path":"/dialects/11/window/0/from_name/-","value":"2-week"}])")
+                                          << QStringList { "x-ratelimit-limit-req-2-week: 9" }
+                                          << kNone << qint64(14 * 86400) << qint64(9);
+}
+
+void TestRateLimitHeaders::theTableDecides()
+{
+    QFETCH(QByteArray, patch);
+    QFETCH(QStringList, headers);
+    QFETCH(qint64, builtInWindow);
+    QFETCH(qint64, patchedWindow);
+    QFETCH(qint64, patchedLimit);
+    QString error;
+    const auto table = patchedTable(patch, &error);
+    QVERIFY2(table, qPrintable(error));
+    std::deque<std::string> storage;
+    const auto fields = makeHeaders(headers, storage);
+    QCOMPARE(qint64(readRateLimitHeaders(fields, kT).windowS.value_or(kNone)), builtInWindow);
+    const RateLimitInfo patched = readRateLimitHeaders(fields, kT, {}, *table);
+    QCOMPARE(qint64(patched.windowS.value_or(kNone)), patchedWindow);
+    QCOMPARE(qint64(patched.limit.value_or(kNone)), patchedLimit);
+}
+
+void TestRateLimitHeaders::brokenTablesAreRefused_data()
+{
+    QTest::addColumn<QByteArray>("patch"); // RFC 6902 on resources/rules/ratelimit-dialects.json
+    QTest::addColumn<QString>("reason");
+    QTest::addRow("unknown field in a dialect")
+        << QByteArray(R"([{"op":"add","path":"/dialects/2/sene_in","value":"x"}])")
+        << "dialects[2].sene_in: unknown field (known: name, axis, headers, seen_in, samples, "
+           "window, grammar)";
+    QTest::addRow("unknown field in a window rule")
+        << QByteArray(
+               R"([{"op":"add","path":"/dialects/1/window/3/while_reset_at_most","value":60}])")
+        << "dialects[1].window[3].while_reset_at_most: unknown field";
+    QTest::addRow("unknown field in a sample's expect")
+        << QByteArray(R"([{"op":"add","path":"/dialects/0/samples/1/expect/windows","value":60}])")
+        << "dialects[0].samples[1].expect.windows: unknown field";
+    QTest::addRow("unknown top-level field")
+        << QByteArray(R"([{"op":"add","path":"/dialect","value":[]}])") << "dialect: unknown field";
+    QTest::addRow("unknown axis") << QByteArray(
+        R"([{"op":"replace","path":"/dialects/3/axis","value":"token"}])")
+                                  << "dialects[3].axis: unknown axis \"token\"";
+    QTest::addRow("missing samples")
+        << QByteArray(R"([{"op":"remove","path":"/dialects/4/samples"}])")
+        << "dialects[4].samples: missing";
+    QTest::addRow("no samples") << QByteArray(
+        R"([{"op":"replace","path":"/dialects/4/samples","value":[]}])")
+                                << "dialects[4].samples: empty";
+    QTest::addRow("missing seen_in")
+        << QByteArray(R"([{"op":"remove","path":"/dialects/9/seen_in"}])")
+        << "dialects[9].seen_in: missing";
+    QTest::addRow("a window name the grammar does not know")
+        << QByteArray(
+               R"([{"op":"add","path":"/dialects/11/window/0/from_name/0","value":"fortnight"}])")
+        << "dialects[11].window[0].from_name[0]: \"fortnight\" is not a window name";
+    QTest::addRow("{window} without from_name")
+        << QByteArray(
+               R"([{"op":"replace","path":"/dialects/0/headers/limit","value":"x-{window}"}])")
+        << "dialects[0].headers.limit: \"x-{window}\" has {window}";
+    QTest::addRow("a header named by two dialects") << QByteArray(
+        R"([{"op":"replace","path":"/dialects/10/headers/limit","value":"X-RateLimit-Limit-Requests"}])")
+                                                    << "dialects[10].headers.limit: "
+                                                       "\"x-ratelimit-limit-requests\" is already "
+                                                       "named at "
+                                                       "dialects[1].headers.limit";
+    QTest::addRow("zero seconds") << QByteArray(
+        R"([{"op":"replace","path":"/dialects/5/window/0/seconds","value":0}])")
+                                  << "dialects[5].window[0].seconds: not a whole number of seconds";
+    QTest::addRow("a sample time that is no time")
+        << QByteArray(
+               R"([{"op":"replace","path":"/dialects/5/samples/0/time","value":"yesterday"}])")
+        << "dialects[5].samples[0].time: \"yesterday\" is not an RFC 3339 time";
+    QTest::addRow("a sample header without a colon")
+        << QByteArray(
+               R"([{"op":"add","path":"/dialects/5/samples/0/headers/0","value":"no colon"}])")
+        << "dialects[5].samples[0].headers[0]: not \"Name: value\"";
+    QTest::addRow("an expected limit that is text")
+        << QByteArray(
+               R"([{"op":"replace","path":"/dialects/5/samples/0/expect/limit","value":"5"}])")
+        << "dialects[5].samples[0].expect.limit: not null or a whole number";
+    QTest::addRow("a grammar the reader does not know")
+        << QByteArray(R"([{"op":"replace","path":"/dialects/9/grammar","value":"sf"}])")
+        << "dialects[9].grammar: \"sf\" is not a grammar";
+    QTest::addRow("wrong schema") << QByteArray(
+        R"([{"op":"replace","path":"/schema","value":"ratescope.ratelimit-dialects/2"}])")
+                                  << "schema: not";
+    QTest::addRow("not JSON at all") << QByteArray() << "invalid dialect table";
+}
+
+void TestRateLimitHeaders::brokenTablesAreRefused()
+{
+    QFETCH(QByteArray, patch);
+    QFETCH(QString, reason);
+    QString error;
+    std::optional<RateLimitDialects> table;
+    if (patch.isEmpty())
+        table = RateLimitDialects::fromJson("{\"dialects\": [", &error);
+    else
+        table = patchedTable(patch, &error);
+    QVERIFY(!table);
+    QVERIFY2(error.startsWith(QStringLiteral("invalid dialect table: ")), qPrintable(error));
+    QVERIFY2(error.contains(reason), qPrintable(error));
 }
 
 void TestRateLimitHeaders::retryAfter_data()

@@ -1,38 +1,48 @@
 #include "decode/ratelimitheaders.h"
 
+#include "decode/ratelimitdialects.h"
+#include "decode/recorddecoder.h"
 #include "decode/timestamp.h"
 
 #include <charconv>
 #include <cmath>
 
-// Rate-limit headers (formats.md §3). Pure, allocation-free, never throws; garbage values are
-// ignored one header at a time.
+// Rate-limit headers (formats.md §3, limits.md §3). Pure, allocation-free, never throws; garbage
+// values are ignored one header at a time.
 //
-// Decisions the spec leaves open (also listed in the report of this change):
-// - Headers are read in families: Skytells (x-skytells-ratelimit-*-requests, -window),
-//   OpenAI (x-ratelimit-*-requests), Anthropic (anthropic-ratelimit-requests-*), IETF
-//   (RateLimit-Limit/-Remaining/-Reset, RateLimit, RateLimit-Policy) and plain
-//   X-RateLimit-* (GitHub, Reddit, Discord's x-ratelimit-reset-after), Mistral
-//   (x-ratelimit-{limit,remaining}-req-minute, no reset header). `limit` is the
-//   smallest request limit of all families (ties: the one with a window, then the order
-//   above); windowS, remaining and resetMs come from the same family, and remaining/resetMs
-//   fall back to the first family (same order) that has them when that family has none.
-// - Token limits (x-ratelimit-*-tokens, anthropic-ratelimit-*tokens-*) and IETF policies with
-//   a quota unit other than "requests" (qu=) are not request limits and are ignored.
+// Which header carries what is data: the dialect table (decode/ratelimitdialects.h,
+// resources/rules/ratelimit-dialects.json, docs/rules.md), compiled once into a lookup keyed by
+// the lower-cased header name. What stays here is grammar: numbers, durations, dates, the IETF
+// structured fields (RateLimit-Policy, RateLimit), Retry-After, and how dialects combine.
+//
+// Decisions the spec leaves open:
+// - `limit` is the smallest request limit of all dialects (ties: the one with a known window,
+//   then the dialect earlier in the table); windowS, remaining and resetMs come from the same
+//   dialect, and remaining/resetMs fall back to the first dialect (table order) that has them
+//   when that one has none. Dialects of other axes (tokens, images) are not read at all.
 // - A limit must be >= 1, a remaining count >= 0; floats ("596.0") are floored.
 // - A repeated limit or remaining header keeps the smallest value; a repeated reset the first.
-// - Reset values: a number > 1e9 is an epoch time (seconds, or ms/us/ns by magnitude as in
-//   timestampFromEpoch); otherwise seconds until the reset, counted from the record's time
-//   (none without a record time). Go durations ("6m0s") and dates (RFC 3339, HTTP-date) are
-//   accepted in every reset header. Seconds are taken to the microsecond, then floored to ms.
-// - Window values (Skytells -window, w=) are seconds or a Go duration ("60", "60s", "1m"),
-//   rounded to whole seconds, >= 1. A w= on a *-Limit member whose quota equals the limit
-//   ("100, 100;w=60", IETF draft 00-03) names that limit's window.
+// - Reset values, in every reset header: a plain number > 1e9 is an epoch time (seconds, or
+//   ms/us/ns by magnitude as in timestampFromEpoch: OpenRouter's 1754667660000 is ms); a
+//   number <= 1e9 is seconds until the reset, counted from the record's time (none without a
+//   record time). 1e9 s is 31.7 years: no window is that long, and no epoch second of a real
+//   log (after 2001-09-09) is that small. Go durations ("6m0s", "12ms", "21m36.001s") count
+//   from the record's time too; dates (RFC 3339, HTTP-date) are read by parseTimestamp.
+//   Seconds are taken to the microsecond, then floored to ms.
+// - Window values (a window rule's header, w=) are seconds or a Go duration ("60", "60s",
+//   "1m"), rounded to whole seconds, >= 1. A w= on the limit value itself ("100;w=60", IETF
+//   drafts 00-03) names that limit's window before any rule of the table. A window rule's
+//   header keeps its first value.
+// - "while_reset_at_most_s" (OpenAI): the window is judged per record; a reset further away
+//   than that from the record's time makes this record's window unknown. A record without a
+//   reset (or without a time) keeps the fixed window.
 // - remainingZero is set only by a header named x-ratelimit-remaining (any case), as formats.md
 //   §2 rule 2 says; OpenAI's and Anthropic's remaining-requests: 0 do not set it.
 // - Retry-After: an HTTP-date earlier than the record's time gives 0 (retry now), not a
 //   negative value. A value that does not parse but holds commas (repeated headers joined
 //   by a proxy: "60, 120") is read member by member, largest wins.
+// - At most 8 request dialects per record are read (more is no real response), and 8 values
+//   of window headers.
 
 namespace {
 
@@ -350,9 +360,66 @@ struct IetfState
     }
 };
 
-enum FamilyIndex { Skytells, OpenAi, Anthropic, Ietf, XRateLimit, Mistral, FamilyCount };
+// "https://Api.Groq.com:443/v1/x" -> "Api.Groq.com" (case kept: compared ignoring case).
+std::string_view hostOf(std::string_view url)
+{
+    std::string_view host = endpointOf(url);
+    host = host.substr(0, host.find('/'));
+    const std::size_t colon = host.rfind(':');
+    if (colon != std::string_view::npos && host.find(']', colon) == std::string_view::npos)
+        host = host.substr(0, colon);
+    return host;
+}
 
-constexpr std::int64_t kPerMinute = 60;
+struct WindowValue
+{
+    std::int16_t window = -1;
+    std::string_view value;
+};
+
+using Rule = RateLimitDialects::WindowRule;
+
+// The first rule of the dialect that gives a window.
+std::optional<std::int64_t> windowOf(const RateLimitDialects::Dialect &d, const Family &f,
+    const WindowValue *windows, int windowCount, std::optional<std::int64_t> recordTimeMs,
+    std::string_view url)
+{
+    auto valueOf = [&](std::int16_t w) -> std::optional<std::string_view> {
+        for (int k = 0; k < windowCount; ++k) {
+            if (windows[k].window == w)
+                return windows[k].value;
+        }
+        return std::nullopt;
+    };
+    for (const Rule &r : d.window) {
+        switch (r.kind) {
+        case Rule::Kind::Fixed:
+            if (r.resetAtMostS > 0 && f.resetMs && recordTimeMs
+                && *f.resetMs - *recordTimeMs > r.resetAtMostS * 1000)
+                return std::nullopt;
+            return r.seconds;
+        case Rule::Kind::Header:
+            if (const auto v = valueOf(r.window)) {
+                if (const auto w = parseWindow(*v))
+                    return w;
+            }
+            break;
+        case Rule::Kind::HeaderValues:
+            if (const auto v = valueOf(r.window)) {
+                for (const auto &[key, seconds] : r.values) {
+                    if (equalsIgnoreCase(*v, key))
+                        return seconds;
+                }
+            }
+            break;
+        case Rule::Kind::Host:
+            if (equalsIgnoreCase(hostOf(url), r.host))
+                return r.seconds;
+            break;
+        }
+    }
+    return std::nullopt;
+}
 
 } // namespace
 
@@ -470,26 +537,67 @@ std::optional<double> parseRetryAfter(std::string_view value, std::optional<std:
     return delta > 0 ? delta : 0.0;
 }
 
-RateLimitInfo readRateLimitHeaders(
-    const std::vector<HeaderField> &headers, std::optional<std::int64_t> recordTimeMs)
+RateLimitInfo readRateLimitHeaders(const std::vector<HeaderField> &headers,
+    std::optional<std::int64_t> recordTimeMs, std::string_view url)
 {
-    // Most records have no headers at all: skip setting up the per-family state (a few
-    // hundred bytes initialised per record, ~3 % of loading a million records).
     if (headers.empty())
         return RateLimitInfo {};
+    return readRateLimitHeaders(headers, recordTimeMs, url, RateLimitDialects::builtIn());
+}
+
+RateLimitInfo readRateLimitHeaders(const std::vector<HeaderField> &headers,
+    std::optional<std::int64_t> recordTimeMs, std::string_view url, const RateLimitDialects &table)
+{
+    // Most records have no headers at all: skip setting up the per-dialect state.
+    if (headers.empty())
+        return RateLimitInfo {};
+    using Role = RateLimitDialects::Role;
+    constexpr int kMaxTouched = 8;
     RateLimitInfo info;
-    Family families[FamilyCount];
-    IetfState ietf;
-    std::optional<std::int64_t> skytellsWindow;
+    // the dialects this record names, in the order met; their state is set up only then
+    std::int16_t touchedId[kMaxTouched];
+    Family families[kMaxTouched];
+    int touched = 0;
+    WindowValue windows[kMaxTouched];
+    int windowCount = 0;
+    std::optional<IetfState> ietf;
+    std::int16_t ietfDialect = -1;
+    auto familyOf = [&](std::int16_t dialect) -> Family * {
+        for (int k = 0; k < touched; ++k) {
+            if (touchedId[k] == dialect)
+                return &families[k];
+        }
+        if (touched == kMaxTouched)
+            return nullptr;
+        touchedId[touched] = dialect;
+        return &families[touched++];
+    };
+    auto ietfState = [&](std::int16_t dialect) -> IetfState & {
+        if (!ietf) {
+            ietf.emplace();
+            ietfDialect = dialect;
+        }
+        return *ietf;
+    };
     auto takeRetryAfter = [&info](std::optional<double> v) {
         if (v && (!info.retryAfterS || *v > *info.retryAfterS))
             info.retryAfterS = v;
     };
 
     for (const HeaderField &h : headers) {
-        const std::string_view name = trim(h.name);
+        const RateLimitDialects::Slot *slot = table.find(h.name);
+        if (!slot)
+            continue;
         const std::string_view value = trim(h.value);
-        if (equalsIgnoreCase(name, "retry-after")) {
+        if (slot->remainingZero) {
+            if (const auto n = parseNumber(value); n && *n == 0)
+                info.remainingZero = true;
+        }
+        Family *f = nullptr;
+        switch (slot->role) {
+        case Role::None:
+            break;
+        case Role::RetryAfter:
             info.hasRetryAfter = true;
             if (const auto v = parseRetryAfter(value, recordTimeMs)) {
                 takeRetryAfter(v);
@@ -499,65 +607,70 @@ RateLimitInfo readRateLimitHeaders(
                 while (nextMember(rest, ',', member))
                     takeRetryAfter(parseRetryAfter(member, recordTimeMs));
             }
-        } else if (equalsIgnoreCase(name, "x-ratelimit-limit")) {
-            families[XRateLimit].setLimit(value, std::nullopt);
-        } else if (equalsIgnoreCase(name, "x-ratelimit-remaining")) {
-            families[XRateLimit].setRemaining(value);
-            if (const auto n = parseNumber(value); n && *n == 0)
-                info.remainingZero = true;
-        } else if (equalsIgnoreCase(name, "x-ratelimit-reset")
-            || equalsIgnoreCase(name, "x-ratelimit-reset-after")) {
-            families[XRateLimit].setReset(value, recordTimeMs);
-        } else if (equalsIgnoreCase(name, "ratelimit-limit")) {
-            ietf.standalone.setLimit(value, std::nullopt);
-        } else if (equalsIgnoreCase(name, "ratelimit-remaining")) {
-            ietf.standalone.setRemaining(value);
-        } else if (equalsIgnoreCase(name, "ratelimit-reset")) {
-            ietf.standalone.setReset(value, recordTimeMs);
-        } else if (equalsIgnoreCase(name, "ratelimit")) {
-            ietf.addRateLimit(value, recordTimeMs);
-        } else if (equalsIgnoreCase(name, "ratelimit-policy")) {
-            ietf.addPolicies(value);
-        } else if (equalsIgnoreCase(name, "x-skytells-ratelimit-limit-requests")) {
-            families[Skytells].setLimit(value, std::nullopt);
-        } else if (equalsIgnoreCase(name, "x-skytells-ratelimit-remaining-requests")) {
-            families[Skytells].setRemaining(value);
-        } else if (equalsIgnoreCase(name, "x-skytells-ratelimit-reset-requests")) {
-            families[Skytells].setReset(value, recordTimeMs);
-        } else if (equalsIgnoreCase(name, "x-skytells-ratelimit-window")) {
-            if (!skytellsWindow)
-                skytellsWindow = parseWindow(value);
-        } else if (equalsIgnoreCase(name, "x-ratelimit-limit-requests")) {
-            families[OpenAi].setLimit(value, kPerMinute);
-        } else if (equalsIgnoreCase(name, "x-ratelimit-remaining-requests")) {
-            families[OpenAi].setRemaining(value);
-        } else if (equalsIgnoreCase(name, "x-ratelimit-reset-requests")) {
-            families[OpenAi].setReset(value, recordTimeMs);
-        } else if (equalsIgnoreCase(name, "x-ratelimit-limit-req-minute")) {
-            families[Mistral].setLimit(value, kPerMinute);
-        } else if (equalsIgnoreCase(name, "x-ratelimit-remaining-req-minute")) {
-            families[Mistral].setRemaining(value);
-        } else if (equalsIgnoreCase(name, "anthropic-ratelimit-requests-limit")) {
-            families[Anthropic].setLimit(value, kPerMinute);
-        } else if (equalsIgnoreCase(name, "anthropic-ratelimit-requests-remaining")) {
-            families[Anthropic].setRemaining(value);
-        } else if (equalsIgnoreCase(name, "anthropic-ratelimit-requests-reset")) {
-            families[Anthropic].setReset(value, recordTimeMs);
+            break;
+        case Role::Limit:
+            if ((f = familyOf(slot->dialect)))
+                f->setLimit(value, std::nullopt);
+            break;
+        case Role::Remaining:
+            if ((f = familyOf(slot->dialect)))
+                f->setRemaining(value);
+            break;
+        case Role::Reset:
+            if ((f = familyOf(slot->dialect)))
+                f->setReset(value, recordTimeMs);
+            break;
+        case Role::WindowSource: {
+            bool seen = false;
+            for (int k = 0; k < windowCount; ++k)
+                seen = seen || windows[k].window == slot->window;
+            if (!seen && windowCount < kMaxTouched)
+                windows[windowCount++] = WindowValue { slot->window, value };
+            break;
+        }
+        case Role::IetfLimit:
+            ietfState(slot->dialect).standalone.setLimit(value, std::nullopt);
+            break;
+        case Role::IetfRemaining:
+            ietfState(slot->dialect).standalone.setRemaining(value);
+            break;
+        case Role::IetfReset:
+            ietfState(slot->dialect).standalone.setReset(value, recordTimeMs);
+            break;
+        case Role::IetfPolicy:
+            ietfState(slot->dialect).addPolicies(value);
+            break;
+        case Role::IetfCombined:
+            ietfState(slot->dialect).addRateLimit(value, recordTimeMs);
+            break;
         }
     }
-    // The Skytells window is a header of its own, before or after the limit; it names the
-    // window of that limit only.
-    if (families[Skytells].limit && skytellsWindow)
-        families[Skytells].windowS = skytellsWindow;
-    families[Ietf] = ietf.resolve();
+    if (ietf) {
+        if (Family *f = familyOf(ietfDialect))
+            *f = ietf->resolve();
+    }
+    // Windows by the table's rules, for the limits whose value did not name one (w=).
+    for (int k = 0; k < touched; ++k) {
+        Family &f = families[k];
+        const RateLimitDialects::Dialect &d = table.dialects()[std::size_t(touchedId[k])];
+        if (f.limit && !f.windowS && !d.ietf)
+            f.windowS = windowOf(d, f, windows, windowCount, recordTimeMs, url);
+    }
 
     int chosen = -1;
-    for (int k = 0; k < FamilyCount; ++k) {
+    for (int k = 0; k < touched; ++k) {
         const Family &f = families[k];
         if (!f.limit)
             continue;
-        if (chosen < 0 || *f.limit < *families[chosen].limit
-            || (*f.limit == *families[chosen].limit && f.windowS && !families[chosen].windowS))
+        if (chosen < 0) {
+            chosen = k;
+            continue;
+        }
+        const Family &c = families[chosen];
+        const bool better = *f.limit != *c.limit             ? *f.limit < *c.limit
+            : f.windowS.has_value() != c.windowS.has_value() ? f.windowS.has_value()
+                                                             : touchedId[k] < touchedId[chosen];
+        if (better)
             chosen = k;
     }
     if (chosen >= 0) {
@@ -566,9 +679,19 @@ RateLimitInfo readRateLimitHeaders(
         info.remaining = families[chosen].remaining;
         info.resetMs = families[chosen].resetMs;
     }
-    for (int k = 0; k < FamilyCount && !info.remaining; ++k)
-        info.remaining = families[k].remaining;
-    for (int k = 0; k < FamilyCount && !info.resetMs; ++k)
-        info.resetMs = families[k].resetMs;
+    // fallbacks: the first dialect in table order that has them
+    int remainingFrom = -1, resetFrom = -1;
+    for (int k = 0; k < touched; ++k) {
+        if (!info.remaining && families[k].remaining
+            && (remainingFrom < 0 || touchedId[k] < touchedId[remainingFrom]))
+            remainingFrom = k;
+        if (!info.resetMs && families[k].resetMs
+            && (resetFrom < 0 || touchedId[k] < touchedId[resetFrom]))
+            resetFrom = k;
+    }
+    if (remainingFrom >= 0)
+        info.remaining = families[remainingFrom].remaining;
+    if (resetFrom >= 0)
+        info.resetMs = families[resetFrom].resetMs;
     return info;
 }

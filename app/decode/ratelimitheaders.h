@@ -18,16 +18,26 @@ struct RateLimitInfo
     std::optional<std::int64_t> limit;
     std::optional<std::int64_t> remaining;
     // Window of `limit` in seconds, only where a header names it (Skytells -window,
-    // RateLimit-Policy w=) or the provider documents it (OpenAI, Anthropic: 60).
+    // RateLimit-Policy w=, Azure's renewal period, GitHub's resource, Mistral's names) or the
+    // provider documents it (OpenAI, Anthropic: 60; Groq requests: a day), by the dialect table.
     std::optional<std::int64_t> windowS;
-    // When the window resets, UTC ms, if a header says (epoch seconds, seconds-until, date).
+    // When the window resets, UTC ms, if a header says: seconds-until, a Go duration, epoch
+    // seconds or ms, RFC 3339 or HTTP-date (ratelimitheaders.cpp says how they are told apart).
     std::optional<std::int64_t> resetMs;
     // formats.md §2 rule 2: x-ratelimit-remaining equal to 0 as a number ("0", "0.0").
     bool remainingZero = false;
 };
 
-RateLimitInfo readRateLimitHeaders(
-    const std::vector<HeaderField> &headers, std::optional<std::int64_t> recordTimeMs);
+class RateLimitDialects;
+
+// `url` is the request URL (or an endpoint), read only when a window rule names a host
+// (Groq); an empty one matches no host. The first form reads with the compiled-in dialect
+// table (RateLimitDialects::builtIn()), the second with the one given.
+RateLimitInfo readRateLimitHeaders(const std::vector<HeaderField> &headers,
+    std::optional<std::int64_t> recordTimeMs, std::string_view url = {});
+RateLimitInfo readRateLimitHeaders(const std::vector<HeaderField> &headers,
+    std::optional<std::int64_t> recordTimeMs, std::string_view url,
+    const RateLimitDialects &dialects);
 
 // Retry-After value: delta-seconds (integer or fractional) or an HTTP-date (relative to
 // nowMs). Returns nullopt for garbage, negative values, or a date without nowMs.

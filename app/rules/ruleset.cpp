@@ -1,16 +1,12 @@
 #include "rules/ruleset.h"
 
+#include "decode/jsoncheck.h"
+
 #include <QFile>
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
-#include <initializer_list>
-#include <stdexcept>
 
 namespace {
-
-using nlohmann::json;
 
 std::string lower(std::string_view s)
 {
@@ -27,69 +23,9 @@ bool contains(const std::vector<int> &v, int x)
     return std::find(v.begin(), v.end(), x) != v.end();
 }
 
-// Reading the rules file: every error names where in the file it is ("codes[3].source").
-
-[[noreturn]] void fail(const std::string &path, const std::string &what)
-{
-    throw std::runtime_error(path + ": " + what);
-}
-
-std::string member(const std::string &path, std::string_view key)
-{
-    return path.empty() ? std::string(key) : path + "." + std::string(key);
-}
-
-std::string item(const std::string &path, std::size_t i)
-{
-    return path + "[" + std::to_string(i) + "]";
-}
-
-std::string listed(std::initializer_list<std::string_view> names)
-{
-    std::string out;
-    for (std::string_view n : names)
-        out += (out.empty() ? "" : ", ") + std::string(n);
-    return out;
-}
-
-// An object whose fields are all in `required` or `optional`, with every required one there.
-const json &object(const json &j, const std::string &path,
-    std::initializer_list<std::string_view> required,
-    std::initializer_list<std::string_view> optional = {})
-{
-    if (!j.is_object())
-        fail(path.empty() ? std::string("the rules") : path, "not an object");
-    for (const auto &[key, value] : j.items()) {
-        if (std::find(required.begin(), required.end(), key) == required.end()
-            && std::find(optional.begin(), optional.end(), key) == optional.end()) {
-            std::string known = listed(required);
-            if (optional.size() > 0)
-                known += ", " + listed(optional);
-            fail(member(path, key), "unknown field (known: " + known + ")");
-        }
-    }
-    for (std::string_view f : required) {
-        if (!j.contains(std::string(f)))
-            fail(member(path, f), "missing");
-    }
-    return j;
-}
-
-const json &array(const json &j, const std::string &path)
-{
-    if (!j.is_array())
-        fail(path, "not an array");
-    return j;
-}
-
-template <typename T> T value(const json &j, const std::string &path, const char *what)
-{
-    try {
-        return j.get<T>();
-    } catch (const json::exception &) {
-        fail(path, std::string("not ") + what);
-    }
-}
+// Reading the rules file: every error names where in the file it is ("codes[3].source"),
+// with the helpers of decode/jsoncheck.h (the dialect table reads its file the same way).
+using namespace jsoncheck;
 
 int status(const json &j, const std::string &path)
 {

@@ -43,7 +43,7 @@ EventBuilder::Outcome EventBuilder::add(const RawRecord &rec, EventStore &store,
         return Outcome::NoTime;
     if (!m_range.contains(*rec.timeMs))
         return Outcome::OutOfRange;
-    const RateLimitInfo limits = readRateLimitHeaders(rec.headers, rec.timeMs);
+    const RateLimitInfo limits = readRateLimitHeaders(rec.headers, rec.timeMs, rec.url);
     const Classification cls = m_rules.classify(rec, limits);
 
     EventInput e;
