@@ -148,6 +148,10 @@ int runGui(int argc, char *argv[])
             QStringLiteral("THEME") },
         limitOption(), // as summarize takes them; --limit 0 forgets the remembered limits
         limitsOption(),
+        { QStringLiteral("scope"),
+            QStringLiteral("Open showing this API scope (a host, as the scope list names it); "
+                           "all scopes when the data has no such scope."),
+            QStringLiteral("SCOPE") },
         { QStringLiteral("local"), QStringLiteral("Show local time instead of UTC.") },
         { QStringLiteral("rules"),
             QStringLiteral("Classification rules file replacing the built-in one."),
@@ -256,6 +260,8 @@ int runGui(int argc, char *argv[])
     theme.apply(mode);
 
     Session session(std::move(*rules));
+    // a load keeps the scope shown when its data has it
+    session.filter().setScope(p.value(QStringLiteral("scope")).trimmed().toLower());
     MainWindow window(session, *settings, theme);
     if (screenshot) {
         window.resize(size);

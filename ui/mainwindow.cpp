@@ -395,6 +395,7 @@ bool MainWindow::watch(const std::vector<LiveSourceSpec> &sources, std::optional
 
 void MainWindow::restoreLayout()
 {
+    m_scopes->setCurrentScope(m_session.filter().state().scope); // chosen before this window
     m_session.setLimits(m_settings.limits());
     m_chart->setLimits(m_session.limits());
     m_toolBar->setLimit(m_session.limit());

@@ -54,14 +54,14 @@ void ScopeList::setScopes(const std::vector<ScopeCount> &scopes)
     const QSignalBlocker block(m_tree);
     m_tree->clear();
     const QLocale locale;
-    const auto addRow = [&](const QString &label, const QString &scope, qint64 requests,
-                            qint64 rejected) {
-        auto *item = new QTreeWidgetItem(m_tree,
-            { label, locale.toString(requests), locale.toString(rejected) });
-        item->setData(0, kScopeRole, scope);
-        item->setTextAlignment(1, Qt::AlignRight | Qt::AlignVCenter);
-        item->setTextAlignment(2, Qt::AlignRight | Qt::AlignVCenter);
-    };
+    const auto addRow
+        = [&](const QString &label, const QString &scope, qint64 requests, qint64 rejected) {
+              auto *item = new QTreeWidgetItem(
+                  m_tree, { label, locale.toString(requests), locale.toString(rejected) });
+              item->setData(0, kScopeRole, scope);
+              item->setTextAlignment(1, Qt::AlignRight | Qt::AlignVCenter);
+              item->setTextAlignment(2, Qt::AlignRight | Qt::AlignVCenter);
+          };
     qint64 requests = 0, rejected = 0;
     for (const ScopeCount &c : scopes) {
         requests += c.requests;
