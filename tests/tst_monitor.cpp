@@ -54,6 +54,7 @@ private Q_SLOTS:
     void simulateToTcpMatchesSummarize();
     void standardInputEndsTheMonitor();
     void durationWithoutTraffic();
+    void warnsPerScope();
     void secretsNeverLeaveTheSummary_data();
     void secretsNeverLeaveTheSummary();
 
@@ -229,6 +230,43 @@ void TestMonitor::secretsNeverLeaveTheSummary()
     QVERIFY2(r.exitCode == 0, qPrintable(r.err));
     QVERIFY2(r.out.contains("quota for"), r.out.constData()); // the message is there ...
     QVERIFY2(!r.out.contains("sk-live-0123456789abcdef"), r.out.constData()); // ... its token not
+}
+
+// The early warning watches each API against its own limit (limits.md §1): 10 requests to
+// a.example reach its 10/min; 30 to b.example stay under the 100/min of every other scope, and
+// the whole stream's 40 is no API's count.
+void TestMonitor::warnsPerScope()
+{
+    QByteArray input;
+    for (int i = 0; i < 30; ++i) {
+        for (const char *host : { "a.example", "b.example" }) {
+            if (i < 10 || host[0] == 'b')
+                input
+                    += QStringLiteral("{\"timestamp\":\"2026-01-05T08:00:%1Z\",\"method\":\"GET\","
+                                      "\"url\":\"https://%2/v1/x\",\"status\":200}\n")
+                           .arg(i, 2, 10, QLatin1Char('0'))
+                           .arg(QLatin1String(host))
+                           .toUtf8();
+        }
+    }
+    const Run r = run(m_dir,
+        { QStringLiteral("monitor"), QStringLiteral("--limit"), QStringLiteral("a.example:10"),
+            QStringLiteral("--limit"), QStringLiteral("100"), QStringLiteral("--format"),
+            QStringLiteral("json"), QStringLiteral("-") },
+        input);
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QVERIFY2(
+        r.err.contains(QStringLiteral("warning: a.example: 10 requests in the minute "
+                                      "2026-01-05T08:00:00Z reach 100 % of the limit of 10/min")),
+        qPrintable(r.err));
+    QVERIFY2(!r.err.contains(QStringLiteral("warning: b.example")), qPrintable(r.err));
+    // one limit for every scope: 10 + 30 = 40 reach 90 % of 40 as a whole, no API alone does
+    const Run all = run(m_dir,
+        { QStringLiteral("monitor"), QStringLiteral("--limit"), QStringLiteral("40"),
+            QStringLiteral("--format"), QStringLiteral("json"), QStringLiteral("-") },
+        input);
+    QVERIFY2(all.exitCode == 0, qPrintable(all.err));
+    QVERIFY2(!all.err.contains(QStringLiteral("% of the limit")), qPrintable(all.err));
 }
 
 void TestMonitor::durationWithoutTraffic()

@@ -3,6 +3,7 @@
 // checked against a count of the same files made another way (Qt's JSON and QUrl).
 #include "aggregate/scopes.h"
 #include "base/limitspec.h"
+#include "incidents/scopedwarning.h"
 #include "io/bytesource.h"
 #include "model/eventfilter.h"
 #include "model/loadjob.h"
@@ -33,6 +34,8 @@ private Q_SLOTS:
     void harHostsAreScopes();
     void hostClientAndAll();
     void windowScopeListAndFilter();
+    void earlyWarningPerScope_data();
+    void earlyWarningPerScope();
 };
 
 Q_DECLARE_METATYPE(LimitEntry)
@@ -356,6 +359,72 @@ void TestScopes::windowScopeListAndFilter()
         QCOMPARE(scopeHostOf(loaded.store->endpoint(e)), f.scope.toStdString());
     f.scope = QStringLiteral("tool-calls");
     QCOMPARE(qint64(applyFilter(*loaded.store, f, {}).rows.size()), expected[f.scope].first);
+}
+
+// Live and monitor warn per scope (limits.md §1): each API against its own limit (given for it,
+// else for every scope, else the one its responses reported), and a new incident is one API's.
+void TestScopes::earlyWarningPerScope_data()
+{
+    QTest::addColumn<QStringList>("limits"); // --limit texts
+    QTest::addColumn<int>("aRequests"); // in minute 0, to a.example
+    QTest::addColumn<int>("bRequests"); // in minute 0, to b.example
+    QTest::addColumn<int>(
+        "bReported"); // the limit per minute b.example's responses report (0: none)
+    QTest::addColumn<QStringList>("nearLimit"); // "scope count/limit" of each NearLimit warning
+    QTest::addRow("each scope its own") << QStringList { "a.example:10", "100" } << 10 << 50 << 0
+                                        << QStringList { "a.example 10/10" };
+    QTest::addRow("the whole log's total is no scope's")
+        << QStringList { "60" } << 30 << 30 << 0 << QStringList {};
+    QTest::addRow("the other scope over the limit for every scope")
+        << QStringList { "a.example:1000", "40" } << 30 << 40 << 0
+        << QStringList { "b.example 40/40" };
+    QTest::addRow("reported by the scope's own responses")
+        << QStringList {} << 30 << 40 << 40 << QStringList { "b.example 40/40" };
+    QTest::addRow("a given limit wins over the reported one")
+        << QStringList { "b.example:500" } << 30 << 40 << 40 << QStringList {};
+}
+
+void TestScopes::earlyWarningPerScope()
+{
+    QFETCH(QStringList, limits);
+    QFETCH(int, aRequests);
+    QFETCH(int, bRequests);
+    QFETCH(int, bReported);
+    QFETCH(QStringList, nearLimit);
+    std::vector<LimitEntry> entries;
+    for (const QString &text : limits) {
+        QString error;
+        const auto e = parseLimitEntry(text, &error);
+        QVERIFY2(e, qPrintable(error));
+        entries.push_back(*e);
+    }
+    const std::int64_t t0 = 1767600000000; // 2026-01-05T08:00:00Z, a minute's start
+    EventStore store;
+    for (int i = 0; i < std::max(aRequests, bRequests); ++i) {
+        for (const bool b : { false, true }) {
+            if (i >= (b ? bRequests : aRequests))
+                continue;
+            EventInput in;
+            in.timeMs = t0 + i * 100;
+            in.status = 200;
+            in.endpoint = b ? "b.example/v1/y" : "a.example/v1/x";
+            if (b && bReported > 0) {
+                in.serverLimit = bReported;
+                in.serverWindowS = 60;
+            }
+            store.append(in);
+        }
+    }
+    ScopedEarlyWarning early(0.9, 5);
+    early.setLimits(entries);
+    QStringList got;
+    for (const LiveWarning &w : early.add(store)) {
+        QCOMPARE(w.kind, LiveWarning::Kind::NearLimit);
+        QVERIFY2(w.text.startsWith(w.scope + QStringLiteral(": ")), qPrintable(w.text));
+        got << QStringLiteral("%1 %2/%3").arg(w.scope).arg(w.count).arg(w.limit);
+    }
+    QCOMPARE(got, nearLimit);
+    QCOMPARE(early.scopes(), (std::vector<std::string> { "a.example", "b.example" }));
 }
 
 QTEST_GUILESS_MAIN(TestScopes)

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <vector>
 
 // summary.md "limit".
@@ -53,6 +54,11 @@ struct LimitEntry
 std::optional<LimitEntry> parseLimitEntry(const QString &text, QString *error);
 // The text parseLimitEntry() reads back.
 QString limitEntryText(const LimitEntry &entry);
+// The limits the user gave that apply to `scope` on `axis`: entries naming the scope win over
+// entries for every scope.
+std::vector<LimitSpec> configuredLimits(
+    const std::vector<LimitEntry> &entries, const std::string &scope, LimitAxis axis);
+
 // A `--limits FILE`: a JSON array of {"scope", "axis", "limit", "window"}; "scope" and "axis"
 // optional (every scope; requests), "window" optional ("1m"; none for concurrency). An error
 // names the entry (its index in the array) and what is wrong; *error is "" on success.

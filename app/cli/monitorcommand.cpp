@@ -155,9 +155,11 @@ int runMonitor(const QStringList &args, const ChartDrawing *drawing)
     const std::optional<SummaryScoping> scoping = readScoping(p, &error);
     if (!scoping)
         return monitorUsage(error);
-    // The status line and the early warning watch the limit given for every scope (the first
-    // request limit without SCOPE:); the final report applies every limit to its scope. Scopes
-    // are not known before traffic arrives, so a SCOPE that never shows up is not an error here.
+    // The early warning watches each scope against its own limit (limits.md §1); the status
+    // line shows the limit given for every scope (the first request limit without SCOPE:); the
+    // final report applies every limit to its scope. Scopes are not known before traffic
+    // arrives, so a SCOPE that never shows up is not an error here.
+    options.scopeLimits = scoping->limits;
     for (const LimitEntry &e : scoping->limits) {
         if (e.scope.isEmpty() && e.axis == LimitAxis::Requests) {
             options.limit = e.spec;

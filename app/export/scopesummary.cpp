@@ -4,29 +4,6 @@
 #include <cstdlib>
 #include <numeric>
 
-std::vector<LimitSpec> configuredLimits(
-    const std::vector<LimitEntry> &entries, const std::string &scope, LimitAxis axis)
-{
-    const QString name = QString::fromStdString(scope);
-    std::vector<LimitSpec> named, everywhere;
-    for (const LimitEntry &e : entries) {
-        if (e.axis != axis)
-            continue;
-        if (e.scope.isEmpty())
-            everywhere.push_back(e.spec);
-        else if (e.scope.compare(name, Qt::CaseInsensitive) == 0)
-            named.push_back(e.spec);
-    }
-    std::vector<LimitSpec> out = named.empty() ? everywhere : named;
-    // one limit per window, the shortest window first
-    std::stable_sort(out.begin(), out.end(),
-        [](const LimitSpec &a, const LimitSpec &b) { return a.windowS < b.windowS; });
-    out.erase(std::unique(out.begin(), out.end(),
-                  [](const LimitSpec &a, const LimitSpec &b) { return a.windowS == b.windowS; }),
-        out.end());
-    return out;
-}
-
 ReportedHistory reportedHistory(const EventStore &store, const EventSubset *events)
 {
     // (time, index) of every event that reported a limit, in time order

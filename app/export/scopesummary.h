@@ -72,11 +72,6 @@ struct SummaryScoping
     std::vector<LimitEntry> limits; // empty: the limits each scope's responses reported
 };
 
-// The limits the user gave that apply to `scope` on `axis`: entries naming the scope win over
-// entries for every scope.
-std::vector<LimitSpec> configuredLimits(
-    const std::vector<LimitEntry> &entries, const std::string &scope, LimitAxis axis);
-
 // The configured limits that differ from a reported limit of the same window by more than 1 %
 // (limits.md §6): kind Configured, from = configured, to = reported; scope and axis unset.
 std::vector<LimitDrift> configuredAgainstReported(

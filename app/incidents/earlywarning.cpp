@@ -24,13 +24,16 @@ std::int64_t EarlyWarning::threshold() const
         1, std::int64_t(std::ceil(double(m_limit->requests) * m_share - 1e-9)));
 }
 
-std::vector<LiveWarning> EarlyWarning::add(const EventStore &events)
+std::vector<LiveWarning> EarlyWarning::add(
+    const EventStore &events, const std::vector<std::uint32_t> *subset)
 {
     std::vector<LiveWarning> out;
     std::vector<std::pair<std::int64_t, std::size_t>> rejections;
     const bool perMinute = m_limit && m_limit->perMinute();
     const std::int64_t windowMs = m_limit && !perMinute ? *m_limit->windowS * 1000 : 0;
-    for (std::size_t i = 0; i < events.size(); ++i) {
+    const std::size_t n = subset ? subset->size() : events.size();
+    for (std::size_t k = 0; k < n; ++k) {
+        const std::size_t i = subset ? (*subset)[k] : k;
         const std::int64_t t = events.timeMs(i);
         m_newest = std::max(m_newest, t);
         if (perMinute)

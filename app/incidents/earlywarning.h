@@ -22,6 +22,7 @@ struct LiveWarning
     std::int64_t count = 0; // NearLimit: requests in the minute / window
     std::int64_t limit = 0; // NearLimit: the limit
     RejectionSource source = RejectionSource::None; // IncidentStarted: who rejected
+    QString scope; // the API scope it is about (limits.md §1); "" when not told apart
     QString text; // one line for people
 };
 
@@ -39,8 +40,9 @@ public:
     const std::optional<LimitSpec> &limit() const { return m_limit; }
     double share() const { return m_share; }
 
-    // Events of one batch; the warnings they raise, in time order.
-    std::vector<LiveWarning> add(const EventStore &events);
+    // Events of one batch (all, or those of `subset`); the warnings they raise, in time order.
+    std::vector<LiveWarning> add(
+        const EventStore &events, const std::vector<std::uint32_t> *subset = nullptr);
 
 private:
     std::int64_t threshold() const;

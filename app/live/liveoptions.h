@@ -39,8 +39,10 @@ struct LiveOptions
     // CaptureFile::defaultDirectory().
     QString capturePath;
     QString captureDir;
-    // Early warnings and the summary.
+    // Early warnings and the summary: the limit for every scope, and (limits.md §1) the limits
+    // per scope; each scope is warned against its own.
     std::optional<LimitSpec> limit;
+    std::vector<LimitEntry> scopeLimits;
     double mergeGapMinutes = 5.0;
     double warnShare = 0.9;
     // The session keeps every event in a store of its own, for store() and summary() (what

@@ -47,7 +47,7 @@ LiveSession::LiveSession(std::shared_ptr<const RuleSet> rules, LiveOptions optio
     qRegisterMetaType<std::shared_ptr<const LiveBatch>>();
     m_ioThread.setObjectName(QStringLiteral("live-io"));
     m_ingestThread.setObjectName(QStringLiteral("live-ingest"));
-    m_early.setLimit(m_options.limit);
+    applyLimits();
     m_rateTimer.setInterval(1000);
     connect(&m_rateTimer, &QTimer::timeout, this, &LiveSession::refreshRates);
 }
@@ -71,7 +71,21 @@ std::optional<LimitSpec> LiveSession::effectiveLimit() const
 void LiveSession::setLimit(std::optional<LimitSpec> limit)
 {
     m_options.limit = std::move(limit);
-    m_early.setLimit(effectiveLimit());
+    applyLimits();
+}
+
+void LiveSession::setLimits(std::vector<LimitEntry> limits)
+{
+    m_options.scopeLimits = std::move(limits);
+    applyLimits();
+}
+
+void LiveSession::applyLimits()
+{
+    std::vector<LimitEntry> limits = m_options.scopeLimits;
+    if (m_options.limit)
+        limits.push_back({ QString(), LimitAxis::Requests, *m_options.limit });
+    m_early.setLimits(std::move(limits));
 }
 
 bool LiveSession::start(QString *error)
@@ -250,10 +264,7 @@ void LiveSession::onBatch(std::shared_ptr<const LiveBatch> batch)
         st.duplicates = std::uint64_t(r.duplicates);
         m_recent[std::size_t(d.source)].emplace_back(now, d.records);
     }
-    const std::int64_t reportedBefore = m_reported.requests;
     m_reported.merge(batch->reportedLimit);
-    if (!m_options.limit && m_reported.requests != reportedBefore)
-        m_early.setLimit(effectiveLimit()); // the smallest limit the responses reported
     if (batch->oldestReceivedMs > 0)
         m_lastLatencyMs = now - batch->oldestReceivedMs;
     Q_EMIT batchReady(batch);

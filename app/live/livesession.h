@@ -1,7 +1,7 @@
 #pragma once
 
 #include "export/report.h"
-#include "incidents/earlywarning.h"
+#include "incidents/scopedwarning.h"
 #include "live/livebatch.h"
 #include "live/liveoptions.h"
 #include "rules/ruleset.h"
@@ -64,6 +64,9 @@ public:
     std::optional<LimitSpec> effectiveLimit() const;
     // A new configured limit (the window's limit box): warnings use it from the next batch.
     void setLimit(std::optional<LimitSpec> limit);
+    // New limits per scope (the window's, one per scope): warnings use them from the next batch.
+    void setLimits(std::vector<LimitEntry> limits);
+    const ScopedEarlyWarning &earlyWarning() const { return m_early; }
 
     std::vector<LiveSourceState> sourceStates() const { return m_states; }
     // summary.md inputs[]: one per source, in the order given.
@@ -119,7 +122,9 @@ private:
     std::int64_t m_newestMs = INT64_MIN;
     std::int64_t m_requests = 0;
     ReportedLimit m_reported;
-    EarlyWarning m_early;
+    void applyLimits();
+
+    ScopedEarlyWarning m_early;
     std::vector<LiveSourceState> m_states;
     std::vector<InputReport> m_reports;
     std::vector<std::deque<std::pair<std::int64_t, std::int64_t>>> m_recent; // (ms, records)

@@ -226,6 +226,12 @@ void LiveFeed::setLimit(std::optional<LimitSpec> limit)
         m_session->setLimit(std::move(limit));
 }
 
+void LiveFeed::setLimits(std::vector<LimitEntry> limits)
+{
+    if (m_session)
+        m_session->setLimits(std::move(limits));
+}
+
 void LiveFeed::setPaused(bool paused)
 {
     if (paused == m_paused)

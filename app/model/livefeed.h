@@ -45,6 +45,7 @@ public:
 
     void setRefreshIntervalMs(int ms) { m_refreshMs = ms; }
     void setLimit(std::optional<LimitSpec> limit);
+    void setLimits(std::vector<LimitEntry> limits); // per scope (the window's)
 
     // Latency of the newest shown snapshot: from the arrival of the oldest line it added to
     // the moment the views took it (-1: none shown yet).

@@ -76,8 +76,9 @@ void Session::open(const QStringList &paths)
 bool Session::watch(LiveOptions options, QString *error)
 {
     // the window's limit and incident gap, unless the caller chose others
-    if (!options.limit)
-        options.limit = limit();
+    // the window's limits, each scope its own, unless the caller chose others
+    if (!options.limit && options.scopeLimits.empty())
+        options.scopeLimits = m_limits;
     options.mergeGapMinutes = m_filter.mergeGapMinutes();
     // batches twice as often as `monitor`: the chart's latency budget is 100 ms in all
     options.ingest.batchMs = std::min(options.ingest.batchMs, 25);
@@ -126,6 +127,7 @@ void Session::setLimits(std::vector<LimitEntry> limits)
     if (limits == m_limits)
         return;
     m_limits = std::move(limits);
+    m_live.setLimits(m_limits);
     Q_EMIT limitsChanged(m_limits);
     announceLimit();
 }
@@ -136,7 +138,6 @@ void Session::announceLimit()
     if (now == m_announced)
         return;
     m_announced = now;
-    m_live.setLimit(now);
     Q_EMIT limitChanged(now);
 }
 

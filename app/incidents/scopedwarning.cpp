@@ -1,0 +1,85 @@
+#include "incidents/scopedwarning.h"
+
+#include "aggregate/scopes.h"
+
+#include <algorithm>
+#include <unordered_map>
+
+ScopedEarlyWarning::ScopedEarlyWarning(double share, double mergeGapMinutes)
+    : m_share(share)
+    , m_gapMinutes(mergeGapMinutes)
+{
+}
+
+std::optional<LimitSpec> ScopedEarlyWarning::limitFor(
+    const std::string &name, const Scope &scope) const
+{
+    const std::vector<LimitSpec> given = configuredLimits(m_limits, name, LimitAxis::Requests);
+    if (!given.empty())
+        return given.front(); // the shortest window: the one that warns first
+    return scope.reported;
+}
+
+void ScopedEarlyWarning::setLimits(std::vector<LimitEntry> limits)
+{
+    m_limits = std::move(limits);
+    for (auto &[name, scope] : m_scopes)
+        scope.warning.setLimit(limitFor(name, scope));
+}
+
+std::optional<LimitSpec> ScopedEarlyWarning::limitOf(const std::string &scope) const
+{
+    const auto it = m_scopes.find(scope);
+    return it == m_scopes.end() ? std::nullopt : it->second.warning.limit();
+}
+
+std::vector<std::string> ScopedEarlyWarning::scopes() const
+{
+    std::vector<std::string> out;
+    for (const auto &[name, scope] : m_scopes)
+        out.push_back(name);
+    return out;
+}
+
+std::vector<LiveWarning> ScopedEarlyWarning::add(const EventStore &events)
+{
+    // the events of each scope, worked out once per endpoint of the batch
+    std::unordered_map<std::uint32_t, std::string> hostOfEndpoint;
+    std::map<std::string, std::vector<std::uint32_t>> byScope;
+    for (std::size_t i = 0; i < events.size(); ++i) {
+        auto it = hostOfEndpoint.find(events.endpointId(i));
+        if (it == hostOfEndpoint.end())
+            it = hostOfEndpoint.emplace(events.endpointId(i), scopeHostOf(events.endpoint(i)))
+                     .first;
+        byScope[it->second].push_back(std::uint32_t(i));
+    }
+    std::vector<LiveWarning> out;
+    for (const auto &[name, indices] : byScope) {
+        auto it = m_scopes.find(name);
+        if (it == m_scopes.end())
+            it = m_scopes.emplace(name, Scope { EarlyWarning(m_share, m_gapMinutes), {} }).first;
+        Scope &scope = it->second;
+        // the smallest limit this scope's responses reported over a known window
+        for (std::uint32_t i : indices) {
+            const std::int32_t limit = events.serverLimit(i), window = events.serverWindowS(i);
+            if (limit > 0 && window > 0
+                && (!scope.reported || limit * std::int64_t(60) / window
+                        < scope.reported->requests * 60 / *scope.reported->windowS)) {
+                LimitSpec l;
+                l.requests = limit;
+                l.windowS = window;
+                l.fromHeaders = true;
+                scope.reported = l;
+            }
+        }
+        scope.warning.setLimit(limitFor(name, scope));
+        for (LiveWarning &w : scope.warning.add(events, &indices)) {
+            w.scope = QString::fromStdString(name);
+            w.text = QStringLiteral("%1: %2").arg(w.scope, w.text);
+            out.push_back(std::move(w));
+        }
+    }
+    std::stable_sort(out.begin(), out.end(),
+        [](const LiveWarning &a, const LiveWarning &b) { return a.timeMs < b.timeMs; });
+    return out;
+}
