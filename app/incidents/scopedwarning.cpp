@@ -63,7 +63,8 @@ std::vector<LiveWarning> ScopedEarlyWarning::add(const EventStore &events)
         for (std::uint32_t i : indices) {
             const std::int32_t limit = events.serverLimit(i), window = events.serverWindowS(i);
             if (limit > 0 && window > 0
-                && (!scope.reported || limit * std::int64_t(60) / window
+                && (!scope.reported
+                    || limit * std::int64_t(60) / window
                         < scope.reported->requests * 60 / *scope.reported->windowS)) {
                 LimitSpec l;
                 l.requests = limit;
