@@ -161,10 +161,7 @@ void RateChart::resolveLimits()
     const std::vector<std::string> none;
     const std::vector<std::string> &scopes = m_view ? m_view->scopes : none;
     if (scopes.size() == 1) {
-        const std::vector<LimitSpec> own
-            = configuredLimits(m_limits, scopes.front(), LimitAxis::Requests);
-        if (!own.empty())
-            m_limit = own.front();
+        m_limit = configuredRequestLimit(m_limits, scopes.front());
         const std::vector<LimitSpec> &reported = m_view->reported.byWindow;
         // the buckets keep the smallest limit reported in them, whatever its window: drawn
         // only when the scope reported one window, and that window is known

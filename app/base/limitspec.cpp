@@ -218,3 +218,10 @@ std::vector<LimitSpec> configuredLimits(
         out.end());
     return out;
 }
+
+std::optional<LimitSpec> configuredRequestLimit(
+    const std::vector<LimitEntry> &entries, const std::string &scope)
+{
+    const std::vector<LimitSpec> limits = configuredLimits(entries, scope, LimitAxis::Requests);
+    return limits.empty() ? std::nullopt : std::optional<LimitSpec>(limits.front());
+}

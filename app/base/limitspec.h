@@ -58,6 +58,10 @@ QString limitEntryText(const LimitEntry &entry);
 // entries for every scope.
 std::vector<LimitSpec> configuredLimits(
     const std::vector<LimitEntry> &entries, const std::string &scope, LimitAxis axis);
+// The configured request limit of `scope` that is drawn and warns first (the shortest window of
+// configuredLimits); nullopt: none.
+std::optional<LimitSpec> configuredRequestLimit(
+    const std::vector<LimitEntry> &entries, const std::string &scope);
 
 // A `--limits FILE`: a JSON array of {"scope", "axis", "limit", "window"}; "scope" and "axis"
 // optional (every scope; requests), "window" optional ("1m"; none for concurrency). An error

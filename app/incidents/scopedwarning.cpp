@@ -3,7 +3,6 @@
 #include "aggregate/scopes.h"
 
 #include <algorithm>
-#include <unordered_map>
 
 ScopedEarlyWarning::ScopedEarlyWarning(double share, double mergeGapMinutes)
     : m_share(share)
@@ -14,10 +13,8 @@ ScopedEarlyWarning::ScopedEarlyWarning(double share, double mergeGapMinutes)
 std::optional<LimitSpec> ScopedEarlyWarning::limitFor(
     const std::string &name, const Scope &scope) const
 {
-    const std::vector<LimitSpec> given = configuredLimits(m_limits, name, LimitAxis::Requests);
-    if (!given.empty())
-        return given.front(); // the shortest window: the one that warns first
-    return scope.reported;
+    const std::optional<LimitSpec> given = configuredRequestLimit(m_limits, name);
+    return given ? given : scope.reported;
 }
 
 void ScopedEarlyWarning::setLimits(std::vector<LimitEntry> limits)
@@ -25,12 +22,6 @@ void ScopedEarlyWarning::setLimits(std::vector<LimitEntry> limits)
     m_limits = std::move(limits);
     for (auto &[name, scope] : m_scopes)
         scope.warning.setLimit(limitFor(name, scope));
-}
-
-std::optional<LimitSpec> ScopedEarlyWarning::limitOf(const std::string &scope) const
-{
-    const auto it = m_scopes.find(scope);
-    return it == m_scopes.end() ? std::nullopt : it->second.warning.limit();
 }
 
 std::vector<std::string> ScopedEarlyWarning::scopes() const
@@ -43,18 +34,15 @@ std::vector<std::string> ScopedEarlyWarning::scopes() const
 
 std::vector<LiveWarning> ScopedEarlyWarning::add(const EventStore &events)
 {
-    // the events of each scope, worked out once per endpoint of the batch
-    std::unordered_map<std::uint32_t, std::string> hostOfEndpoint;
-    std::map<std::string, std::vector<std::uint32_t>> byScope;
-    for (std::size_t i = 0; i < events.size(); ++i) {
-        auto it = hostOfEndpoint.find(events.endpointId(i));
-        if (it == hostOfEndpoint.end())
-            it = hostOfEndpoint.emplace(events.endpointId(i), scopeHostOf(events.endpoint(i)))
-                     .first;
-        byScope[it->second].push_back(std::uint32_t(i));
-    }
+    // the events of each scope, as the summary and the window split them
+    const ScopeIndex index = ScopeIndex::build(events, ScopeBy::Host);
+    const std::vector<EventSubset> byScope = index.eventsByScope(events);
     std::vector<LiveWarning> out;
-    for (const auto &[name, indices] : byScope) {
+    for (std::size_t k = 0; k < index.size(); ++k) {
+        const std::string &name = index.names()[k];
+        const EventSubset &indices = byScope[k];
+        if (indices.empty())
+            continue;
         auto it = m_scopes.find(name);
         if (it == m_scopes.end())
             it = m_scopes.emplace(name, Scope { EarlyWarning(m_share, m_gapMinutes), {} }).first;

@@ -17,8 +17,6 @@ public:
 
     // The configured request limits (entries on other axes are not watched yet).
     void setLimits(std::vector<LimitEntry> limits);
-    // The limit a scope is watched against now (nullopt: none, or not seen yet).
-    std::optional<LimitSpec> limitOf(const std::string &scope) const;
     std::vector<std::string> scopes() const; // every scope seen, sorted
 
     std::vector<LiveWarning> add(const EventStore &events);

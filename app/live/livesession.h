@@ -66,7 +66,6 @@ public:
     void setLimit(std::optional<LimitSpec> limit);
     // New limits per scope (the window's, one per scope): warnings use them from the next batch.
     void setLimits(std::vector<LimitEntry> limits);
-    const ScopedEarlyWarning &earlyWarning() const { return m_early; }
 
     std::vector<LiveSourceState> sourceStates() const { return m_states; }
     // summary.md inputs[]: one per source, in the order given.
@@ -102,6 +101,7 @@ private:
     void onSourceNotice(int source, const QString &message);
     void refreshRates();
     void shutdownThreads();
+    void applyLimits(); // the configured limits to the early warning
 
     std::shared_ptr<const RuleSet> m_rules;
     LiveOptions m_options;
@@ -122,8 +122,6 @@ private:
     std::int64_t m_newestMs = INT64_MIN;
     std::int64_t m_requests = 0;
     ReportedLimit m_reported;
-    void applyLimits();
-
     ScopedEarlyWarning m_early;
     std::vector<LiveSourceState> m_states;
     std::vector<InputReport> m_reports;

@@ -90,9 +90,7 @@ bool Session::watch(LiveOptions options, QString *error)
 
 std::optional<LimitSpec> Session::limitFor(const QString &scope) const
 {
-    const std::vector<LimitSpec> found
-        = configuredLimits(m_limits, scope.toStdString(), LimitAxis::Requests);
-    return found.empty() ? std::nullopt : std::optional<LimitSpec>(found.front());
+    return configuredRequestLimit(m_limits, scope.toStdString());
 }
 
 QString Session::limitScope() const
