@@ -33,8 +33,18 @@ struct Loaded
 {
     std::unique_ptr<EventStore> store = std::make_unique<EventStore>();
     std::vector<InputReport> reports;
-    ReportedLimit limit;
 };
+
+// The smallest request limit any response of the store reported, whatever its window; -1: none.
+inline int smallestReportedLimit(const EventStore &store)
+{
+    int smallest = -1;
+    for (std::size_t i = 0; i < store.size(); ++i) {
+        if (store.serverLimit(i) > 0 && (smallest < 0 || store.serverLimit(i) < smallest))
+            smallest = store.serverLimit(i);
+    }
+    return smallest;
+}
 
 inline Loaded loadFiles(const QStringList &paths, LoadOptions options = {})
 {
@@ -43,7 +53,6 @@ inline Loaded loadFiles(const QStringList &paths, LoadOptions options = {})
     Loader loader(*out.store, rules, std::move(options));
     for (const QString &p : paths)
         out.reports.push_back(loader.load(p));
-    out.limit = loader.reportedLimit();
     return out;
 }
 

@@ -22,6 +22,16 @@ QByteArray rec(int second, int status, const QByteArray &tool = "gmail_fetch_mai
     return r + "}\n";
 }
 
+// rec() with OpenAI's request-limit headers: 100 before second 30, 90 from it; the reset is
+// short except at second 59 (7m12s, as a daily bucket says).
+QByteArray limited(int second, int status, const QByteArray &tool = "gmail_fetch_mails")
+{
+    QByteArray r = rec(second, status, tool);
+    r.chop(2); // "}\n"
+    return r + ",\"headers\":{\"x-ratelimit-limit-requests\":\"" + (second < 30 ? "100" : "90")
+        + "\",\"x-ratelimit-reset-requests\":\"" + (second == 59 ? "7m12s" : "1s") + "\"}}\n";
+}
+
 void append(
     const QString &path, const QByteArray &bytes, QIODevice::OpenMode mode = QIODevice::Append)
 {
@@ -169,7 +179,7 @@ void TestModelLive::filterStaysOnAcrossSnapshots()
 {
     QTemporaryDir dir;
     const QString log = dir.filePath(QStringLiteral("app.log"));
-    append(log, rec(1, 200) + rec(2, 429), QIODevice::WriteOnly);
+    append(log, limited(1, 200) + limited(2, 429), QIODevice::WriteOnly);
     Session session(RuleSet::builtIn());
     QString error;
     QVERIFY(session.watch(followOptions(dir, log), &error));
@@ -178,19 +188,24 @@ void TestModelLive::filterStaysOnAcrossSnapshots()
     only429.status = 429;
     session.filter().apply(only429);
     QTRY_COMPARE(session.filter().view()->requests(), 1);
-    append(log, rec(3, 429) + rec(4, 200) + rec(5, 429));
+    append(log, limited(3, 429) + limited(4, 200) + limited(5, 429));
     QTRY_COMPARE(shownEvents(session), std::size_t(5));
     QTRY_COMPARE(session.filter().view()->requests(), 3);
     QCOMPARE(session.filter().state().status, 429);
+    // every reset so far is short: OpenAI's limit is per minute (limits.md §3)
+    QCOMPARE(session.filter().view()->reported.byWindow.size(), std::size_t(1));
+    QCOMPARE(session.filter().view()->reported.byWindow.front().requests, 100);
+    QCOMPARE(session.filter().view()->reported.byWindow.front().windowS,
+        std::optional<std::int64_t>(60));
     // late records (older than the newest) and a second filter: the views built from the
     // new events only are the views built from scratch
-    append(log, rec(1, 429, "late_tool") + rec(59, 429) + rec(0, 200));
+    append(log, limited(1, 429, "late_tool") + limited(59, 429) + limited(0, 200));
     QTRY_COMPARE(shownEvents(session), std::size_t(8));
     QTRY_COMPARE(session.filter().view()->requests(), 5);
     FilterState all429 = session.filter().state();
     for (const FilterState &f : { all429, FilterState() }) {
         session.filter().apply(f);
-        append(log, rec(30, 429) + rec(2, 200));
+        append(log, limited(30, 429) + limited(2, 200));
         const std::size_t n = shownEvents(session) + 2;
         QTRY_COMPARE(shownEvents(session), n);
         QTRY_VERIFY(!session.filter().isBusy());
@@ -206,6 +221,12 @@ void TestModelLive::filterStaysOnAcrossSnapshots()
                 QCOMPARE(grown->pyramid.level(k)[b].rejected, fresh->pyramid.level(k)[b].rejected);
             }
         }
+        // the limits the responses reported: grown from the new events, as from scratch (the
+        // late 7m12s reset makes the window unknown for every record)
+        QCOMPARE(grown->reported.byWindow, fresh->reported.byWindow);
+        QCOMPARE(grown->reported.byWindow.size(), std::size_t(1));
+        QCOMPARE(grown->reported.byWindow.front().requests, 90);
+        QCOMPARE(grown->reported.byWindow.front().windowS, std::nullopt);
         QCOMPARE(grown->incidents.size(), fresh->incidents.size());
         for (std::size_t k = 0; k < fresh->incidents.size(); ++k) {
             const Incident &a = grown->incidents[k], &b = fresh->incidents[k];

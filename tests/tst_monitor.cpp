@@ -53,6 +53,7 @@ private Q_SLOTS:
     void usageErrors();
     void simulateToTcpMatchesSummarize();
     void standardInputEndsTheMonitor();
+    void statusLinePerScope();
     void durationWithoutTraffic();
     void warnsPerScope();
     void secretsNeverLeaveTheSummary_data();
@@ -267,6 +268,45 @@ void TestMonitor::warnsPerScope()
         input);
     QVERIFY2(all.exitCode == 0, qPrintable(all.err));
     QVERIFY2(!all.err.contains(QStringLiteral("% of the limit")), qPrintable(all.err));
+}
+
+// The status line shows each API's current minute against its own limit, the busiest first:
+// a.example against the 10/min given for it, b.example against the 50/min its responses
+// report (OpenAI's headers, resets of 1 s: per minute).
+void TestMonitor::statusLinePerScope()
+{
+    QByteArray input;
+    for (int i = 0; i < 30; ++i) {
+        for (const char *host : { "a.example", "b.example" }) {
+            if (i >= 10 && host[0] == 'a')
+                continue;
+            input += QStringLiteral("{\"timestamp\":\"2026-01-05T08:00:%1Z\",\"url\":"
+                                    "\"https://%2/v1/x\",\"status\":200%3}\n")
+                         .arg(i, 2, 10, QLatin1Char('0'))
+                         .arg(QLatin1String(host))
+                         .arg(host[0] == 'b' ? QStringLiteral(
+                                  ",\"headers\":{\"x-ratelimit-limit-requests\":\"50\","
+                                  "\"x-ratelimit-reset-requests\":\"1s\"}")
+                                             : QString())
+                         .toUtf8();
+        }
+    }
+    const QString log = m_dir.filePath(QStringLiteral("status.ndjson"));
+    QFile f(log);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(input);
+    f.close();
+    const Run r = run(m_dir,
+        { QStringLiteral("monitor"), QStringLiteral("--from-start"), QStringLiteral("--limit"),
+            QStringLiteral("a.example:10"), QStringLiteral("--status-every"), QStringLiteral("0.2"),
+            QStringLiteral("--duration"), QStringLiteral("1"), QStringLiteral("--format"),
+            QStringLiteral("json"), log });
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QVERIFY2(r.err.contains(QStringLiteral("40 requests, 0 rejected")), qPrintable(r.err));
+    QVERIFY2(
+        r.err.contains(QStringLiteral(
+            "minute 08:00: 40 rpm [b.example 30 of 50/min 60 %, a.example 10 of 10/min 100 %]")),
+        qPrintable(r.err));
 }
 
 void TestMonitor::durationWithoutTraffic()

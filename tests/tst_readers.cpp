@@ -91,7 +91,7 @@ void TestReaders::realCaptures()
     QCOMPARE(int(l.store->size()), records);
     QCOMPARE(countSource(*l.store, RejectionSource::RateLimited), rateLimited);
     QCOMPARE(countSource(*l.store, RejectionSource::ToolError), 0);
-    QCOMPARE(int(l.limit.requests), reportedLimit);
+    QCOMPARE(smallestReportedLimit(*l.store), reportedLimit);
     if (firstError.isEmpty()) {
         QVERIFY(r.errors.empty());
     } else {

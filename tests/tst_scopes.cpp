@@ -12,6 +12,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QTemporaryDir>
 #include <QUrl>
 
 #include <map>
@@ -33,6 +34,8 @@ private Q_SLOTS:
     void harHostsAreScopes_data();
     void harHostsAreScopes();
     void hostClientAndAll();
+    void hostModel_data();
+    void hostModel();
     void windowScopeListAndFilter();
     void earlyWarningPerScope_data();
     void earlyWarningPerScope();
@@ -321,6 +324,77 @@ void TestScopes::hostClientAndAll()
     QCOMPARE(all.size(), std::size_t(1));
     QCOMPARE(all.names().front(), std::string("all"));
     QCOMPARE(all.eventsByScope(*loaded.store).front().size(), loaded.store->size());
+}
+
+void TestScopes::hostModel_data()
+{
+    QTest::addColumn<QString>("file"); // a fixture, or "inline:" and NDJSON lines
+    QTest::addColumn<QStringList>("scopes"); // "SCOPE=requests", sorted
+    // The recordings: the request bodies' "model" counted with grep (the ellmer cassette keeps no
+    // request body, so its responses' "model" counts; its 429 names none).
+    QTest::newRow("vcrpy, OpenAI") << "llm/DataDog__dd-trace-py__openai_429_rpm_batch.yaml"
+                                   << QStringList { "api.openai.com+gpt-3.5-turbo=4" };
+    QTest::newRow("Ruby VCR, Groq") << "llm/alexrudall__ruby-openai__groq_stream.yml"
+                                    << QStringList { "api.groq.com+llama3-8b-8192=1" };
+    QTest::newRow("Ruby VCR, Anthropic")
+        << "llm/crmne__ruby_llm__anthropic_multiturn.yml"
+        << QStringList { "api.anthropic.com+claude-haiku-4-5-20251001=2" };
+    QTest::newRow("Gemini: the model is in the URL")
+        << "llm/crmne__ruby_llm__gemini_429_quota_failure.yml"
+        << QStringList { "generativelanguage.googleapis.com+gemini-2.5-flash=1" };
+    QTest::newRow("ReqLLM, base64 request body")
+        << "llm/social-growth-studio__req_llm__openrouter_429_free_per_min.json"
+        << QStringList { "openrouter.ai+qwen/qwen3-coder:free=1" };
+    QTest::newRow("ellmer: response model, and a 429 without one")
+        << "llm/tidyverse__ellmer__openai_429_insufficient_quota.yml"
+        << QStringList { "api.openai.com+?=1", "api.openai.com+gpt-4o-2024-08-06=2" };
+    QTest::newRow("httprr, Anthropic")
+        << "llm/tmc__langchaingo__anthropic_429_concurrency.httprr"
+        << QStringList { "api.anthropic.com+claude-3-opus-20240229=1" };
+    // The order of limits.md §1: the request's model, else the response's, else the URL's.
+    QTest::newRow("request before response")
+        << "inline:{\"timestamp\":\"2026-01-01T00:00:00Z\",\"url\":\"https://api.x.ai/v1/chat\","
+           "\"status\":200,\"request\":{\"body\":{\"model\":\"asked\"}},"
+           "\"response\":{\"body\":{\"model\":\"asked-2025\"}}}"
+        << QStringList { "api.x.ai+asked=1" };
+    QTest::newRow("response when the request names none")
+        << "inline:{\"timestamp\":\"2026-01-01T00:00:00Z\",\"url\":\"https://api.x.ai/v1/chat\","
+           "\"status\":200,\"response\":{\"body\":{\"model\":\"answered\"}}}"
+        << QStringList { "api.x.ai+answered=1" };
+    QTest::newRow("a gateway log's own model field")
+        << "inline:{\"timestamp\":\"2026-01-01T00:00:00Z\",\"url\":\"https://gw.example/v1/chat\","
+           "\"status\":429,\"model\":\"gpt-4o\"}"
+        << QStringList { "gw.example+gpt-4o=1" };
+    QTest::newRow("URL /models/NAME: only with the colon")
+        << "inline:{\"timestamp\":\"2026-01-01T00:00:00Z\",\"url\":"
+           "\"https://vertex.example/v1/projects/p/models/gemini-pro:generateContent?key=k\","
+           "\"status\":200}\n"
+           "{\"timestamp\":\"2026-01-01T00:00:01Z\",\"url\":\"https://api.openai.com/v1/models/"
+           "gpt-4\",\"status\":200}"
+        << QStringList { "api.openai.com+?=1", "vertex.example+gemini-pro=1" };
+    QTest::newRow("tool calls without a model") << "inline:{\"timestamp\":\"2026-01-01T00:00:00Z\","
+                                                   "\"tool_name\":\"x\",\"status\":\"SUCCESS\"}"
+                                                << QStringList { "tool-calls+?=1" };
+}
+
+// --scope-by host+model: every request in its host's scope for the model it asked for.
+void TestScopes::hostModel()
+{
+    QFETCH(QString, file);
+    QFETCH(QStringList, scopes);
+    QTemporaryDir dir;
+    QString path = file.startsWith(QLatin1String("inline:"))
+        ? writeFile(QDir(dir.path()), QStringLiteral("log.ndjson"), file.mid(7).toUtf8())
+        : fixture(file);
+    const Loaded loaded = loadFiles({ path });
+    const ScopeIndex index = ScopeIndex::build(*loaded.store, ScopeBy::HostModel);
+    std::map<std::string, int> counted;
+    for (std::size_t i = 0; i < loaded.store->size(); ++i)
+        ++counted[index.names()[index.scopeOf(i)]];
+    QStringList got;
+    for (const auto &[name, n] : counted)
+        got << QString::fromStdString(name) + QLatin1Char('=') + QString::number(n);
+    QCOMPARE(got, scopes);
 }
 
 // The window's scope list: every host with its requests and rejections, most rejections first;

@@ -7,6 +7,8 @@
 #include "export/summary.h"
 #include "testutil.h"
 
+#include <QTemporaryDir>
+
 #include <set>
 
 namespace {
@@ -81,6 +83,8 @@ private Q_SLOTS:
     void userLimitsPerScope_data();
     void userLimitsPerScope();
     void unknownWindowIsShownNotCompared();
+    void openAiWindowAcrossTheLog_data();
+    void openAiWindowAcrossTheLog();
     void driftConfiguredAndChanged();
     void driftChangesAreCapped();
     void aFilterKeepsTheScopesReportedLimit();
@@ -215,6 +219,49 @@ void TestScopeSummary::unknownWindowIsShownNotCompared()
     QVERIFY(json.contains("\"window_s\": null"));
     const QByteArray md = summaryToMarkdown(s, RuleSet::builtIn(), {});
     QVERIFY2(md.contains("not compared: its window is not known"), md.constData());
+}
+
+void TestScopeSummary::openAiWindowAcrossTheLog_data()
+{
+    QTest::addColumn<QStringList>("resets"); // x-ratelimit-reset-requests of each response
+    QTest::addColumn<int>("windowS"); // of the scope's one reported limit; -1: unknown
+    QTest::newRow("every reset short: per minute") << QStringList { "0s", "12ms", "59.5s" } << 60;
+    QTest::newRow("no reset header: per minute") << QStringList { "", "" } << 60;
+    // a daily bucket (free tier) says 0s on its first request of the day: the long resets
+    // after it make every record's window unknown, also that first one's
+    QTest::newRow("one long reset: unknown for all") << QStringList { "0s", "7m12s", "1s" } << -1;
+    QTest::newRow("long reset first") << QStringList { "21m36.001s", "0s" } << -1;
+}
+
+// limits.md §3: OpenAI's request limit is per minute while every reset seen for it is at most
+// 60 s, judged over the whole log of the scope, not record by record.
+void TestScopeSummary::openAiWindowAcrossTheLog()
+{
+    QFETCH(QStringList, resets);
+    QFETCH(int, windowS);
+    QByteArray log;
+    for (int k = 0; k < resets.size(); ++k) {
+        log += "{\"timestamp\":\"2026-01-05T10:0" + QByteArray::number(k)
+            + ":00Z\",\"url\":\"https://api.openai.com/v1/chat/completions\",\"status\":200,"
+              "\"headers\":{\"x-ratelimit-limit-requests\":\"200\"";
+        if (!resets[k].isEmpty())
+            log += ",\"x-ratelimit-reset-requests\":\"" + resets[k].toLatin1() + "\"";
+        log += "}}\n";
+    }
+    QTemporaryDir dir;
+    const Loaded loaded
+        = loadFiles({ writeFile(QDir(dir.path()), QStringLiteral("openai.ndjson"), log) });
+    QCOMPARE(int(loaded.store->size()), int(resets.size()));
+    const Summary s = makeReport(*loaded.store, {}, {});
+    QCOMPARE(s.scopes.size(), std::size_t(1));
+    QCOMPARE(s.scopes.front().reported.size(), std::size_t(1));
+    const LimitSpec &reported = s.scopes.front().reported.front();
+    QCOMPARE(reported.requests, 200);
+    QCOMPARE(reported.windowS.value_or(-1), std::int64_t(windowS));
+    // the JSON says the same
+    const QByteArray json = summaryToJson(s);
+    QVERIFY2(
+        json.contains(windowS < 0 ? "\"window_s\": null" : "\"window_s\": 60"), json.constData());
 }
 
 void TestScopeSummary::driftConfiguredAndChanged()

@@ -1,5 +1,6 @@
 #include "detailpane.h"
 
+#include "base/limitspec.h"
 #include "model/timeticks.h"
 #include "sourcepalette.h"
 
@@ -18,6 +19,16 @@ QString row(const QString &name, const QString &value)
     return QStringLiteral("<tr><td style='padding-right:12px; color:gray'>%1</td>"
                           "<td>%2</td></tr>")
         .arg(esc(name), value);
+}
+
+// The limit the record's headers reported, with its window when known.
+LimitSpec serverLimitOf(const EventDetailInfo &i)
+{
+    LimitSpec spec;
+    spec.requests = i.serverLimit;
+    if (i.serverWindowS > 0)
+        spec.windowS = i.serverWindowS;
+    return spec;
 }
 
 } // namespace
@@ -90,10 +101,11 @@ void DetailPane::render()
             : i.status < 0 ? tr("none (tool call log)")
                            : QString::number(i.status));
     html += row(tr("Request"), esc((i.method + QLatin1Char(' ') + i.endpoint).trimmed()));
+    html += row(tr("Model"), esc(i.model));
     html += row(tr("Error code"), esc(i.errorCode));
     html += row(tr("Retry-After"), i.retryAfterS ? tr("%1 s").arg(*i.retryAfterS) : QString());
-    html
-        += row(tr("Server limit"), i.serverLimit >= 0 ? QString::number(i.serverLimit) : QString());
+    html += row(tr("Server limit"),
+        i.serverLimit >= 0 ? esc(limitReadingText(serverLimitOf(i))) : QString());
     html += QStringLiteral("</table>");
 
     html += tr("<p style='margin-bottom:2px'><b>Rate-limit headers</b></p>");

@@ -179,7 +179,7 @@ void RateChart::resolveLimits()
                        .arg([&reported] {
                            QStringList texts;
                            for (const LimitSpec &l : reported)
-                               texts << limitSpecText(l);
+                               texts << limitReadingText(l);
                            return texts.join(QStringLiteral(", "));
                        }());
     } else if (scopes.size() > 1) {
@@ -497,9 +497,7 @@ QString RateChart::toolTipAt(QPointF pos) const
         html += tr("<br>server-reported limit: %1").arg(slot->serverLimit);
     if (slot->overLimit)
         html += tr("<br><b>over the limit of %1</b>")
-                    .arg(m_limit && m_limit->perMinute() ? tr("%1/min").arg(m_limit->requests)
-                            : m_limit                    ? limitSpecText(*m_limit)
-                                                         : QString());
+                    .arg(m_limit ? limitReadingText(*m_limit) : QString());
     if (slot->requestsMax > 0)
         html += tr("<br><i>click: show these records</i>");
     return html;

@@ -21,6 +21,8 @@ std::uint64_t scopeKey(const EventStore &store, std::size_t i, ScopeBy by)
     const std::uint64_t endpoint = store.endpointId(i);
     if (by == ScopeBy::HostClient)
         return endpoint | std::uint64_t(store.clientId(i)) << 32;
+    if (by == ScopeBy::HostModel)
+        return endpoint | std::uint64_t(store.modelId(i)) << 32;
     return endpoint;
 }
 
@@ -28,17 +30,14 @@ std::string scopeName(const EventStore &store, std::size_t i, ScopeBy by)
 {
     std::string name = scopeHostOf(store.endpoint(i));
     switch (by) {
-    case ScopeBy::HostClient: {
-        const std::string_view client = store.client(i);
+    case ScopeBy::HostClient:
+    case ScopeBy::HostModel: {
+        // limits.md §1: requests that name none go to HOST+?
+        const std::string_view part = by == ScopeBy::HostClient ? store.client(i) : store.model(i);
         name += '+';
-        name += client.empty() ? std::string_view("?") : client;
+        name += part.empty() ? std::string_view("?") : part;
         break;
     }
-    case ScopeBy::HostModel:
-        // The model is not read from the records yet: every request goes to HOST+?, as
-        // limits.md §1 says for requests that name none.
-        name += "+?";
-        break;
     case ScopeBy::Host:
     case ScopeBy::All:
         break;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include <QCoreApplication>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -70,6 +71,15 @@ QString limitSpecText(const LimitSpec &limit)
     if (w == 60)
         return QString::number(limit.requests);
     return QStringLiteral("%1/%2").arg(limit.requests).arg(windowText(w));
+}
+
+QString limitReadingText(const LimitSpec &limit)
+{
+    if (!limit.windowS)
+        return QCoreApplication::translate("Limit", "%1 per unknown window").arg(limit.requests);
+    if (limit.perMinute())
+        return QCoreApplication::translate("Limit", "%1/min").arg(limit.requests);
+    return limitSpecText(limit);
 }
 
 QString limitAxisName(LimitAxis axis) { return QString::fromLatin1(kAxisNames[int(axis)]); }

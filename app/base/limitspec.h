@@ -27,6 +27,8 @@ struct LimitSpec
 std::optional<LimitSpec> parseLimitSpec(const QString &text, QString *error);
 // The text parseLimitSpec() reads back: "600" per minute, else "100/10s", "5000/1h", "50/5m".
 QString limitSpecText(const LimitSpec &limit);
+// The text a person reads (limits.md §3): "120/min", "5000/1h", "120 per unknown window".
+QString limitReadingText(const LimitSpec &limit);
 
 // What a limit counts (limits.md §2). Concurrency has no window: requests in flight at once.
 enum class LimitAxis : std::uint8_t { Requests, Tokens, InputTokens, OutputTokens, Concurrency };

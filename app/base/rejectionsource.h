@@ -37,4 +37,5 @@ enum EventFlag : std::uint8_t {
     FlagQuota = 1 << 0, // insufficient_quota: a rejection that billing fixes, not backoff
     FlagNoResponse = 1 << 1, // status 0 / failed request (HAR _error)
     FlagTimeNoZone = 1 << 2, // the timestamp had no zone; read as UTC
+    FlagWindowByReset = 1 << 3, // the reported limit's window was judged by its reset alone
 };

@@ -36,7 +36,25 @@ QString grouped(std::int64_t n)
     return s;
 }
 
-// One line: totals, the current minute against the limit, each source's state.
+constexpr std::size_t kScopesInStatus = 3;
+
+// "api.skytells.ai 50 of 120/min 42 %", "api.github.com 30, limit 5000/1h"
+QString scopeStatusText(const ScopeStatus &s)
+{
+    QString text
+        = QStringLiteral("%1 %2").arg(QString::fromStdString(s.name)).arg(s.minuteRequests);
+    if (s.limit && s.limit->perMinute())
+        text
+            += QStringLiteral(" of %1 %2 %")
+                   .arg(limitReadingText(*s.limit))
+                   .arg(std::llround(double(s.minuteRequests) * 100.0 / double(s.limit->requests)));
+    else if (s.limit)
+        text += QStringLiteral(", limit %1").arg(limitReadingText(*s.limit));
+    return text;
+}
+
+// One line: totals, the current minute (each API scope against its own limit), each source's
+// state.
 QString statusLine(const LiveSession &live)
 {
     const auto rej = live.rejected();
@@ -52,18 +70,18 @@ QString statusLine(const LiveSession &live)
         const std::int64_t minute = floorToMinute(live.newestMs());
         const auto it = live.minutes().find(minute);
         const std::int64_t rpm = it == live.minutes().end() ? 0 : it->second.requests;
-        const auto limit = live.effectiveLimit();
-        QString against;
-        if (limit && limit->perMinute())
-            against = QStringLiteral(" of %1 (%2 %)")
-                          .arg(limit->requests)
-                          .arg(std::llround(double(rpm) * 100.0 / double(limit->requests)));
-        else if (limit && limit->windowS)
-            against = QStringLiteral(" (limit %1/%2s)").arg(limit->requests).arg(*limit->windowS);
-        line += QStringLiteral("; minute %1: %2 rpm%3")
+        line += QStringLiteral("; minute %1: %2 rpm")
                     .arg(QString::fromStdString(formatUtcMinute(minute)).mid(11, 5))
-                    .arg(rpm)
-                    .arg(against);
+                    .arg(rpm);
+        // each API against its own limit (limits.md §1), the busiest first
+        const std::vector<ScopeStatus> scopes = live.scopeStatus();
+        QStringList shown;
+        for (std::size_t k = 0; k < std::min(scopes.size(), kScopesInStatus); ++k)
+            shown << scopeStatusText(scopes[k]);
+        if (scopes.size() > kScopesInStatus)
+            shown << QStringLiteral("%1 more").arg(scopes.size() - kScopesInStatus);
+        if (!shown.isEmpty())
+            line += QStringLiteral(" [%1]").arg(shown.join(QStringLiteral(", ")));
     }
     QStringList parts;
     for (const LiveSourceState &s : live.sourceStates())

@@ -146,7 +146,7 @@ bool dechunk(std::string_view in, std::string &out)
 }
 
 // The response body as the rules should read it, and how it was stored.
-bool decodeResponseBody(const std::vector<HeaderField> &headers, std::string_view raw,
+bool decodeMessageBody(const std::vector<HeaderField> &headers, std::string_view raw,
     std::string &body, std::string &how)
 {
     std::string dechunked;
@@ -273,7 +273,9 @@ void readHttprrTrace(std::string_view text, RecordDecoder &decoder,
             else
                 rec.url = target;
         }
-        if (decodeResponseBody(rec.headers, resp.body, body, how))
+        if (decodeMessageBody(requestHeaders, req.body, body, how))
+            decoder.decodeRequestBodyText(body, rec);
+        if (decodeMessageBody(rec.headers, resp.body, body, how))
             decoder.decodeBodyText(body, rec);
         if (const std::string_view date = rec.header("date"); !date.empty())
             rec.timeMs = parseHttpDate(date);
@@ -326,7 +328,7 @@ std::string httprrExchangeForDisplay(std::string_view text, std::string *error)
     s["headers"] = headersOf(responseHeaders);
     std::string body, how;
     if (resp.complete) {
-        const bool ok = decodeResponseBody(responseHeaders, resp.body, body, how);
+        const bool ok = decodeMessageBody(responseHeaders, resp.body, body, how);
         s["body_stored"] = how;
         if (ok)
             s["body"] = bodyOf(body);

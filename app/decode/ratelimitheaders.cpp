@@ -215,6 +215,7 @@ struct Family
 {
     std::optional<std::int64_t> limit;
     std::optional<std::int64_t> windowS;
+    bool windowByReset = false; // windowS is judged by this record's reset (RateLimitInfo)
     std::optional<std::int64_t> remaining;
     std::optional<std::int64_t> resetMs;
 
@@ -379,10 +380,11 @@ struct WindowValue
 
 using Rule = RateLimitDialects::WindowRule;
 
-// The first rule of the dialect that gives a window.
+// The first rule of the dialect that gives a window. *byReset: a rule that holds only while the
+// reset is short decided it (either way).
 std::optional<std::int64_t> windowOf(const RateLimitDialects::Dialect &d, const Family &f,
     const WindowValue *windows, int windowCount, std::optional<std::int64_t> recordTimeMs,
-    std::string_view url)
+    std::string_view url, bool *byReset)
 {
     auto valueOf = [&](std::int16_t w) -> std::optional<std::string_view> {
         for (int k = 0; k < windowCount; ++k) {
@@ -394,6 +396,7 @@ std::optional<std::int64_t> windowOf(const RateLimitDialects::Dialect &d, const 
     for (const Rule &r : d.window) {
         switch (r.kind) {
         case Rule::Kind::Fixed:
+            *byReset = r.resetAtMostS > 0;
             if (r.resetAtMostS > 0 && f.resetMs && recordTimeMs
                 && *f.resetMs - *recordTimeMs > r.resetAtMostS * 1000)
                 return std::nullopt;
@@ -654,7 +657,7 @@ RateLimitInfo readRateLimitHeaders(const std::vector<HeaderField> &headers,
         Family &f = families[k];
         const RateLimitDialects::Dialect &d = table.dialects()[std::size_t(touchedId[k])];
         if (f.limit && !f.windowS && !d.ietf)
-            f.windowS = windowOf(d, f, windows, windowCount, recordTimeMs, url);
+            f.windowS = windowOf(d, f, windows, windowCount, recordTimeMs, url, &f.windowByReset);
     }
 
     int chosen = -1;
@@ -676,6 +679,7 @@ RateLimitInfo readRateLimitHeaders(const std::vector<HeaderField> &headers,
     if (chosen >= 0) {
         info.limit = families[chosen].limit;
         info.windowS = families[chosen].windowS;
+        info.windowByReset = families[chosen].windowByReset;
         info.remaining = families[chosen].remaining;
         info.resetMs = families[chosen].resetMs;
     }

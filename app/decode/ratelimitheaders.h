@@ -21,6 +21,10 @@ struct RateLimitInfo
     // RateLimit-Policy w=, Azure's renewal period, GitHub's resource, Mistral's names) or the
     // provider documents it (OpenAI, Anthropic: 60; Groq requests: a day), by the dialect table.
     std::optional<std::int64_t> windowS;
+    // windowS was judged by this record's reset (OpenAI: a minute while the reset is at most
+    // 60 s, unknown after a longer one). limits.md §3 judges it across every record of the
+    // scope: one long reset makes the window unknown for all (aggregate/reportedlimits).
+    bool windowByReset = false;
     // When the window resets, UTC ms, if a header says: seconds-until, a Go duration, epoch
     // seconds or ms, RFC 3339 or HTTP-date (ratelimitheaders.cpp says how they are told apart).
     std::optional<std::int64_t> resetMs;

@@ -55,6 +55,10 @@ struct RawRecord
     std::string_view tool;
     std::string_view provider;
     std::string_view connection;
+    // The model the request asked for (its body's or the record's own `model`), and the one
+    // the response body names: limits.md §1 scopes by the first, else the second.
+    std::string_view model;
+    std::string_view responseModel;
     std::string_view id; // top-level string id, for duplicate detection
     double durationMs = NAN;
     std::vector<HeaderField> headers;
@@ -75,7 +79,7 @@ struct RawRecord
         timeError = {};
         status = -1;
         noResponse = false;
-        method = url = tool = provider = connection = id = {};
+        method = url = tool = provider = connection = model = responseModel = id = {};
         durationMs = NAN;
         headers.clear();
         error = ErrorInfo {};

@@ -150,6 +150,8 @@ inline error_code RecordDecoder::Impl::member(
             return str(v, c.rec.url, depth);
         if (k == K::k_tool_name && c.rec.tool.empty())
             return str(v, c.rec.tool, depth);
+        if (k == K::k_model && c.rec.model.empty())
+            return str(v, c.rec.model, depth);
         if (k == K::k_body) {
             od::json_type t;
             if (auto e = v.type().get(t))
@@ -176,6 +178,8 @@ inline error_code RecordDecoder::Impl::member(
             return str(v, c.rec.tool, depth);
         if (k == K::k_provider)
             return str(v, c.rec.provider, depth);
+        if (k == K::k_model && c.rec.model.empty()) // a gateway's log names the request's model
+            return str(v, c.rec.model, depth);
         if (k == K::k_connection_name)
             return str(v, c.rec.connection, depth);
         if ((k == K::k_connected_account_id || k == K::k_client) && c.rec.connection.empty())
@@ -235,6 +239,8 @@ inline error_code RecordDecoder::Impl::member(
         if (k == K::k_body || k == K::k_response_body)
             return body(c, v, depth);
     }
+    if (k == K::k_model && level == Level::Body && c.rec.responseModel.empty())
+        return str(v, c.rec.responseModel, depth);
     // error fields, at every level but Request
     if (k == K::k_error_code)
         return str(v, top ? c.s.recErrorCode : c.s.bodyErrorCode, depth);
@@ -530,6 +536,8 @@ void RecordDecoder::decodeBodyText(std::string_view text, RawRecord &rec)
         dst.message = keep(!s.message.empty() ? s.message : s.errMessage);
     if (dst.httpStatus < 0)
         dst.httpStatus = tmp.error.httpStatus;
+    if (rec.responseModel.empty())
+        rec.responseModel = keep(tmp.responseModel);
     if (!dst.hasBodyRetryAfter && tmp.error.hasBodyRetryAfter) {
         dst.hasBodyRetryAfter = true;
         dst.bodyRetryAfterS = tmp.error.bodyRetryAfterS;

@@ -48,6 +48,9 @@ public:
     // JSON; otherwise keeps it as the message when it is short plain text. Strings that are
     // kept are copied into rec.scratch.
     void decodeBodyText(std::string_view text, RawRecord &rec);
+    // A request body given as text: the tool of an execute_tool call (summary.md:
+    // tool/provider) and the model asked for (limits.md §1), when rec has none yet.
+    void decodeRequestBodyText(std::string_view text, RawRecord &rec);
 
 private:
     struct Impl;

@@ -31,13 +31,19 @@ error_code RecordDecoder::Impl::interaction(Ctx &c, od::value v, int depth)
 
 error_code RecordDecoder::Impl::cassetteRequest(Ctx &c, od::value v, int depth)
 {
-    return fields(v, depth, [&](std::string_view k, od::value fv) -> error_code {
+    std::string_view bodyText;
+    const error_code e = fields(v, depth, [&](std::string_view k, od::value fv) -> error_code {
         if (k == "method")
             return str(fv, c.rec.method, depth + 1);
         if (k == "uri" || k == "url")
             return str(fv, c.rec.url, depth + 1);
+        if (k == "body")
+            return cassetteBody(c, fv, bodyText, depth + 1);
         return json::skip(fv, depth + 1);
     });
+    if (!e && !bodyText.empty())
+        d.decodeRequestBodyText(bodyText, c.rec);
+    return e;
 }
 
 error_code RecordDecoder::Impl::cassetteResponse(Ctx &c, od::value v, int depth)

@@ -88,7 +88,7 @@ error_code RecordDecoder::Impl::harRequest(Ctx &c, od::value v, int depth)
             std::string_view text;
             const error_code e = harContentText(fv, text, depth + 1);
             if (!e && !text.empty())
-                toolFromRequestBody(c, text);
+                d.decodeRequestBodyText(text, c.rec);
             return e;
         }
         return json::skip(fv, depth + 1);
@@ -111,22 +111,34 @@ error_code RecordDecoder::Impl::harContentText(od::value v, std::string_view &te
     return e;
 }
 
-void RecordDecoder::Impl::toolFromRequestBody(Ctx &c, std::string_view text)
+void RecordDecoder::decodeRequestBodyText(std::string_view text, RawRecord &rec)
 {
-    if (text.size() > (1 << 20) || text.find("tool_name") == std::string_view::npos)
+    const bool wantTool = rec.tool.empty() && text.find("tool_name") != std::string_view::npos;
+    const bool wantModel = rec.model.empty() && text.find("\"model\"") != std::string_view::npos;
+    if (text.size() > (1 << 20) || !(wantTool || wantModel))
         return;
     simdjson::padded_string padded(text);
     od::document doc;
     od::value root;
-    if (d.m_extraParser.iterate(padded).get(doc) || doc.get_value().get(root))
+    if (m_extraParser.iterate(padded).get(doc) || doc.get_value().get(root))
         return;
-    fields(root, 1, [&](std::string_view k, od::value fv) -> error_code {
-        if (k != "tool_name")
+    int wanted = int(wantTool) + int(wantModel);
+    RecordSink noSink = [](RawRecord &, const char *) {};
+    ErrorSink noErrors = [](const char *, std::string_view) {};
+    Impl impl { *this, noSink, noErrors };
+    impl.fields(root, 1, [&](std::string_view k, od::value fv) -> simdjson::error_code {
+        std::string_view *slot = wantTool && k == "tool_name" ? &rec.tool
+            : wantModel && k == "model"                       ? &rec.model
+                                                              : nullptr;
+        if (!slot)
             return json::skip(fv, 2);
         std::string_view s;
-        if (fv.get_string().get(s) == SUCCESS)
-            c.rec.tool = c.rec.keep(std::string(s));
-        return simdjson::TAPE_ERROR; // found: stop reading (the error is not reported)
+        if (fv.get_string().get(s) == simdjson::SUCCESS && slot->empty()) {
+            *slot = rec.keep(std::string(s));
+            --wanted;
+        }
+        // both found: stop reading (the error is not reported)
+        return wanted == 0 ? simdjson::TAPE_ERROR : simdjson::SUCCESS;
     });
 }
 

@@ -94,8 +94,6 @@ struct RecordDecoder::Impl
     error_code harRequest(Ctx &c, od::value v, int depth);
     // postData / content: {text, encoding} -> the text, base64-decoded when it says so.
     error_code harContentText(od::value v, std::string_view &text, int depth);
-    // The tool of an execute_tool call lives in the request body (summary.md: tool/provider).
-    void toolFromRequestBody(Ctx &c, std::string_view text);
     error_code harResponse(Ctx &c, od::value v, int depth);
 
     // ---- JSON cassettes (recorddecoder_cassettes.cpp) -------------------------------------

@@ -34,6 +34,7 @@ enum class K : std::uint8_t {
     k_log,
     k_message,
     k_method,
+    k_model,
     k_path,
     k_provider,
     k_rawHeaders,
@@ -102,6 +103,8 @@ K keyId(std::string_view k)
             return K::k_error;
         if (k == "scope")
             return K::k_scope;
+        if (k == "model")
+            return K::k_model;
         break;
     case 6:
         if (k == "client")

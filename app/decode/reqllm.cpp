@@ -39,6 +39,25 @@ bool looksLikeReqLlm(std::string_view text)
     return text.substr(0, 9) == "\"request\"";
 }
 
+namespace {
+
+// A body as ReqLLM stores it: text, {"b64": …}, or the JSON itself.
+std::string bodyText(const json *b)
+{
+    std::string body;
+    if (!b)
+        return body;
+    if (b->is_string())
+        body = b->get<std::string>();
+    else if (const json *b64 = member(*b, "b64"); b64 && b64->is_string())
+        bodycodec::base64Decode(b64->get_ref<const std::string &>(), body);
+    else if (b->is_object() || b->is_array())
+        body = b->dump(-1, ' ', false, json::error_handler_t::replace);
+    return body;
+}
+
+} // namespace
+
 void readReqLlmFixture(std::string_view text, RecordDecoder &decoder,
     const std::function<void(RawRecord &, std::uint64_t, std::uint64_t)> &onRecord,
     const std::function<void(std::uint64_t, std::string_view)> &onError)
@@ -85,17 +104,14 @@ void readReqLlmFixture(std::string_view text, RecordDecoder &decoder,
             }
         }
     }
-    if (const json *b = member(*response, "body")) {
-        std::string body;
-        if (b->is_string())
-            body = b->get<std::string>();
-        else if (const json *b64 = member(*b, "b64"); b64 && b64->is_string())
-            bodycodec::base64Decode(b64->get_ref<const std::string &>(), body);
-        else if (b->is_object() || b->is_array())
-            body = b->dump(-1, ' ', false, json::error_handler_t::replace);
+    if (request) {
+        const json *canonical = member(*request, "canonical_json");
+        const std::string body = bodyText(canonical ? canonical : member(*request, "body"));
         if (!body.empty())
-            decoder.decodeBodyText(body, rec);
+            decoder.decodeRequestBodyText(body, rec);
     }
+    if (const std::string body = bodyText(member(*response, "body")); !body.empty())
+        decoder.decodeBodyText(body, rec);
     const json *capturedAt = member(doc, "captured_at");
     for (const char *where : { "meta", "metadata", "response", "request" }) {
         if (capturedAt)

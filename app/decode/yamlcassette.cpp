@@ -91,6 +91,7 @@ std::string asciiUpper(std::string_view s)
 
 // The stored body, decoded into body.text (or, for a plain string that needs nothing, left in
 // place: *view points at it).
+// The body of a request or a response mapping, decoded as its headers say.
 CassetteBody decodeBody(const YamlNode *response, std::string_view *view)
 {
     CassetteBody out;
@@ -233,6 +234,12 @@ void readYamlCassette(std::string_view text, RecordDecoder &decoder,
                 u = request->get("url");
             if (u && u->isScalar())
                 rec.url = u->value;
+            std::string_view requestInPlace;
+            const CassetteBody requestBody = decodeBody(request, &requestInPlace);
+            if (requestBody.decoded)
+                decoder.decodeRequestBodyText(
+                    requestInPlace.empty() ? std::string_view(requestBody.text) : requestInPlace,
+                    rec);
         }
         forEachHeader(response->get("headers"), [&](const std::string &k, const std::string &v) {
             rec.headers.push_back({ k, v });

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "aggregate/buckets.h"
+#include "aggregate/reportedlimits.h"
 #include "aggregate/scopes.h"
 #include "base/limitspec.h"
 #include "incidents/retryanalysis.h"
@@ -33,20 +34,6 @@ struct AxisFigures
     double unknownShare = 0; // requests whose value on this axis is not known (requests: 0)
 };
 
-// A difference between the limit configured and the one reported, or a change of the reported
-// limit during the log (limits.md §6).
-struct LimitDrift
-{
-    enum class Kind { Configured, Changed };
-    std::string scope;
-    LimitAxis axis = LimitAxis::Requests;
-    Kind kind = Kind::Changed;
-    std::optional<std::int64_t> windowS;
-    std::optional<std::int64_t> timeMs; // Changed: the first response that reported `to`
-    std::int64_t from = 0; // Configured: the configured limit; Changed: the reported one before
-    std::int64_t to = 0; // Configured: the reported limit; Changed: the reported one after
-};
-
 // Everything reported per scope (limits.md §1, §8 `scopes[]`).
 struct ScopeSummary
 {
@@ -61,10 +48,6 @@ struct ScopeSummary
     std::int64_t rejectedTotal() const { return rejected[0] + rejected[1] + rejected[2]; }
 };
 
-// At most this many changes of a reported limit are listed per scope and axis: a host that
-// serves several models with their own limits alternates between them on every request.
-inline constexpr std::size_t kMaxDriftChanges = 20;
-
 // How a summary is split and which limits apply (--scope-by, --limit, --limits).
 struct SummaryScoping
 {
@@ -76,17 +59,6 @@ struct SummaryScoping
 // (limits.md §6): kind Configured, from = configured, to = reported; scope and axis unset.
 std::vector<LimitDrift> configuredAgainstReported(
     const std::vector<LimitSpec> &configured, const std::vector<LimitSpec> &reported);
-
-// The request limits reported by the events of one scope: the smallest for each window (the
-// same rule as the loader's ReportedLimit), shortest window first and an unknown window last,
-// and the changes of each in time order.
-struct ReportedHistory
-{
-    std::vector<LimitSpec> byWindow;
-    std::vector<LimitDrift> changes; // kind Changed, scope and axis unset
-    std::size_t omitted = 0;
-};
-ReportedHistory reportedHistory(const EventStore &store, const EventSubset *events);
 
 // The scope of a summary that the top-level `limit`, `minutes_over_limit` and `limit_to_ask`
 // describe: the most rejections, then the most requests, then the name.

@@ -36,9 +36,8 @@ std::vector<LiveWarning> EarlyWarning::add(
         const std::size_t i = subset ? (*subset)[k] : k;
         const std::int64_t t = events.timeMs(i);
         m_newest = std::max(m_newest, t);
-        if (perMinute)
-            ++m_minuteCounts[floorToMinute(t)];
-        else if (windowMs > 0 && t > m_newest - windowMs)
+        ++m_minuteCounts[floorToMinute(t)]; // also for the status of a scope (minuteCount)
+        if (windowMs > 0 && t > m_newest - windowMs)
             m_window.insert(t);
         if (events.isRejection(i))
             rejections.emplace_back(t, i);
@@ -61,13 +60,14 @@ std::vector<LiveWarning> EarlyWarning::add(
         }
         m_lastRejection = std::max(m_lastRejection.value_or(t), t);
     }
+    // keep only the recent minutes
+    while (m_newest != INT64_MIN && !m_minuteCounts.empty()
+        && m_minuteCounts.begin()->first < floorToMinute(m_newest) - 120000)
+        m_minuteCounts.erase(m_minuteCounts.begin());
     if (m_limit && m_newest != INT64_MIN) {
         const std::int64_t need = threshold();
         if (perMinute) {
             const std::int64_t minute = floorToMinute(m_newest);
-            // keep only the recent minutes
-            while (!m_minuteCounts.empty() && m_minuteCounts.begin()->first < minute - 120000)
-                m_minuteCounts.erase(m_minuteCounts.begin());
             const std::int64_t count = m_minuteCounts[minute];
             if (count >= need && m_warnedMinute != minute) {
                 m_warnedMinute = minute;

@@ -38,6 +38,12 @@ public:
 
     void setLimit(std::optional<LimitSpec> limit);
     const std::optional<LimitSpec> &limit() const { return m_limit; }
+    // Requests seen in the minute starting at minuteMs (recent minutes only).
+    std::int64_t minuteCount(std::int64_t minuteMs) const
+    {
+        const auto it = m_minuteCounts.find(minuteMs);
+        return it == m_minuteCounts.end() ? 0 : it->second;
+    }
     double share() const { return m_share; }
 
     // Events of one batch (all, or those of `subset`); the warnings they raise, in time order.

@@ -14,7 +14,7 @@ std::optional<LimitSpec> ScopedEarlyWarning::limitFor(
     const std::string &name, const Scope &scope) const
 {
     const std::optional<LimitSpec> given = configuredRequestLimit(m_limits, name);
-    return given ? given : scope.reported;
+    return given ? given : scope.reported.tightest();
 }
 
 void ScopedEarlyWarning::setLimits(std::vector<LimitEntry> limits)
@@ -29,6 +29,17 @@ std::vector<std::string> ScopedEarlyWarning::scopes() const
     std::vector<std::string> out;
     for (const auto &[name, scope] : m_scopes)
         out.push_back(name);
+    return out;
+}
+
+std::vector<ScopeStatus> ScopedEarlyWarning::status(std::int64_t minuteMs) const
+{
+    std::vector<ScopeStatus> out;
+    for (const auto &[name, scope] : m_scopes)
+        out.push_back({ name, scope.warning.minuteCount(minuteMs), scope.warning.limit() });
+    std::stable_sort(out.begin(), out.end(), [](const ScopeStatus &a, const ScopeStatus &b) {
+        return a.minuteRequests > b.minuteRequests;
+    });
     return out;
 }
 
@@ -47,20 +58,8 @@ std::vector<LiveWarning> ScopedEarlyWarning::add(const EventStore &events)
         if (it == m_scopes.end())
             it = m_scopes.emplace(name, Scope { EarlyWarning(m_share, m_gapMinutes), {} }).first;
         Scope &scope = it->second;
-        // the smallest limit this scope's responses reported over a known window
-        for (std::uint32_t i : indices) {
-            const std::int32_t limit = events.serverLimit(i), window = events.serverWindowS(i);
-            if (limit > 0 && window > 0
-                && (!scope.reported
-                    || limit * std::int64_t(60) / window
-                        < scope.reported->requests * 60 / *scope.reported->windowS)) {
-                LimitSpec l;
-                l.requests = limit;
-                l.windowS = window;
-                l.fromHeaders = true;
-                scope.reported = l;
-            }
-        }
+        for (std::uint32_t i : indices)
+            scope.reported.add(events, i);
         scope.warning.setLimit(limitFor(name, scope));
         for (LiveWarning &w : scope.warning.add(events, &indices)) {
             w.scope = QString::fromStdString(name);

@@ -31,7 +31,6 @@ struct LiveBatch
     // line and byte offset of the record there, so RawRecordReader reads it back.
     EventStore events;
     std::vector<LiveSourceDelta> sources; // sources with anything new
-    ReportedLimit reportedLimit; // every limit the responses reported so far
     std::int64_t oldestReceivedMs = 0; // wall clock when its oldest line was received
     std::int64_t sentMs = 0; // wall clock when it was handed on
     std::uint64_t captureBytes = 0; // size of the capture file after this batch

@@ -184,7 +184,6 @@ void LiveIngest::sendBatch()
         Q_EMIT captureFailed(m_capture->error());
     }
     m_batch->sequence = ++m_sequence;
-    m_batch->reportedLimit = m_builder.reportedLimit();
     m_batch->captureBytes = m_capture->bytes();
     m_batch->sentMs = QDateTime::currentMSecsSinceEpoch();
     std::shared_ptr<const LiveBatch> batch(std::move(m_batch));

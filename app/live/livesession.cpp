@@ -54,18 +54,10 @@ LiveSession::LiveSession(std::shared_ptr<const RuleSet> rules, LiveOptions optio
 
 LiveSession::~LiveSession() { stop(); }
 
-std::optional<LimitSpec> LiveSession::effectiveLimit() const
+std::vector<ScopeStatus> LiveSession::scopeStatus() const
 {
-    if (m_options.limit)
-        return m_options.limit;
-    if (m_reported.requests > 0) {
-        LimitSpec l;
-        l.requests = m_reported.requests;
-        l.windowS = m_reported.windowS;
-        l.fromHeaders = true;
-        return l;
-    }
-    return std::nullopt;
+    return m_newestMs == INT64_MIN ? std::vector<ScopeStatus> {}
+                                   : m_early.status(floorToMinute(m_newestMs));
 }
 
 void LiveSession::setLimit(std::optional<LimitSpec> limit)
@@ -264,7 +256,6 @@ void LiveSession::onBatch(std::shared_ptr<const LiveBatch> batch)
         st.duplicates = std::uint64_t(r.duplicates);
         m_recent[std::size_t(d.source)].emplace_back(now, d.records);
     }
-    m_reported.merge(batch->reportedLimit);
     if (batch->oldestReceivedMs > 0)
         m_lastLatencyMs = now - batch->oldestReceivedMs;
     Q_EMIT batchReady(batch);

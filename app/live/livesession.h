@@ -60,8 +60,9 @@ public:
     std::int64_t requests() const { return m_requests; }
     std::array<std::int64_t, kRejectionSourceCount> rejected() const { return m_rejected; }
     std::int64_t newestMs() const { return m_newestMs; } // INT64_MIN before the first record
-    // The limit used for warnings and the summary (--limit, else the reported one).
-    std::optional<LimitSpec> effectiveLimit() const;
+    // Each scope's requests in the minute of the newest record, and the limit it is watched
+    // against (given, else reported), most requests first.
+    std::vector<ScopeStatus> scopeStatus() const;
     // A new configured limit (the window's limit box): warnings use it from the next batch.
     void setLimit(std::optional<LimitSpec> limit);
     // New limits per scope (the window's, one per scope): warnings use them from the next batch.
@@ -121,7 +122,6 @@ private:
     std::array<std::int64_t, kRejectionSourceCount> m_rejected {};
     std::int64_t m_newestMs = INT64_MIN;
     std::int64_t m_requests = 0;
-    ReportedLimit m_reported;
     ScopedEarlyWarning m_early;
     std::vector<LiveSourceState> m_states;
     std::vector<InputReport> m_reports;

@@ -93,6 +93,7 @@ EventDetailInfo describeEvent(const EventStore &store, std::size_t e, const Rule
     info.guidance = rules.guidance(info.source, info.quota);
     info.tool = fromView(store.tool(e));
     info.provider = fromView(store.provider(e));
+    info.model = fromView(store.model(e));
     info.method = fromView(store.method(e));
     info.endpoint = fromView(store.endpoint(e));
     info.file = QString::fromStdString(store.filePath(store.file(e)));
@@ -100,6 +101,7 @@ EventDetailInfo describeEvent(const EventStore &store, std::size_t e, const Rule
     if (store.retryAfterMs(e) >= 0)
         info.retryAfterS = store.retryAfterMs(e) / 1000.0;
     info.serverLimit = store.serverLimit(e);
+    info.serverWindowS = store.serverWindowS(e);
     return info;
 }
 
@@ -123,7 +125,7 @@ void redactInputText(EventDetailInfo &info, const Redactor &redactor)
 {
     auto text
         = [&redactor](QString &t) { t = QString::fromStdString(redactor.text(t.toStdString())); };
-    for (QString *t : { &info.message, &info.errorCode, &info.tool, &info.provider,
+    for (QString *t : { &info.message, &info.errorCode, &info.tool, &info.provider, &info.model,
              &info.connection, &info.method })
         text(*t);
     info.endpoint

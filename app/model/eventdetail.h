@@ -27,6 +27,7 @@ struct EventDetailInfo
     QString guidance;
     QString tool;
     QString provider;
+    QString model; // the model asked for (limits.md §1)
     QString connection; // from the raw record
     QString method;
     QString endpoint;
@@ -34,6 +35,7 @@ struct EventDetailInfo
     quint32 line = 0;
     std::optional<double> retryAfterS;
     int serverLimit = -1;
+    int serverWindowS = -1; // its window; -1: unknown (shown "per unknown window")
     QList<QPair<QString, QString>> headers; // rate-limit headers of the raw record
     bool rawLoaded = false; // raw, headers and connection are filled in
     QString raw; // pretty-printed when it is JSON

@@ -40,6 +40,9 @@ std::shared_ptr<const FilteredView> buildFilteredView(std::shared_ptr<const Even
             && byTime(*middle, *(middle - 1)))
             std::inplace_merge(view->rows.begin(), middle, view->rows.end(), byTime);
         view->pyramid = previous->pyramid.plus(*store, added.rows);
+        view->reportedLimits = previous->reportedLimits;
+        for (std::uint32_t i : added.rows)
+            view->reportedLimits.add(*store, i);
     } else if (store) {
         FilterResult result = applyFilter(*store, filter, cancelled);
         if (result.cancelled)
@@ -47,6 +50,9 @@ std::shared_ptr<const FilteredView> buildFilteredView(std::shared_ptr<const Even
         view->rows = std::move(result.rows);
         view->all = result.all;
         view->pyramid = BucketPyramid::build(*store, view->subset(), cancelled);
+        // in time order: the rows are
+        for (std::uint32_t i : view->rows)
+            view->reportedLimits.add(*store, i);
     }
     if (store) {
         if (cancelled && cancelled())
@@ -87,7 +93,7 @@ std::shared_ptr<const FilteredView> buildFilteredView(std::shared_ptr<const Even
         }
         view->scopes = scopes.names();
         if (scopes.size() == 1)
-            view->reported = reportedHistory(*store, view->subset());
+            view->reported = view->reportedLimits.history();
         if (cancelled && cancelled())
             return nullptr;
     }

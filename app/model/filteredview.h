@@ -31,6 +31,9 @@ struct FilteredView
     // With one scope: the request limits its responses reported, per window, and their changes
     // (the chart's dashed line and the drift banner).
     ReportedHistory reported;
+    // What every event of the view reported, so that a grown live view adds only its new
+    // events (their changes in the order they came, which is time order for live records).
+    ReportedLimits reportedLimits;
 
     const EventSubset *subset() const { return all ? nullptr : &rows; }
     qint64 requests() const { return qint64(rows.size()); }

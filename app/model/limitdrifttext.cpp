@@ -16,9 +16,7 @@ QString limitText(std::int64_t requests, std::optional<std::int64_t> windowS)
     LimitSpec spec;
     spec.requests = requests;
     spec.windowS = windowS;
-    if (!windowS)
-        return tr("%1 per unknown window").arg(requests);
-    return spec.perMinute() ? tr("%1/min").arg(requests) : limitSpecText(spec);
+    return limitReadingText(spec);
 }
 
 } // namespace

@@ -101,9 +101,8 @@ constexpr qint64 kViewTimeoutMs = 2000;
 
 std::shared_ptr<const LoadResult> buildSnapshot(
     const std::vector<std::shared_ptr<const EventStore>> &pieces, const QString &capturePath,
-    std::vector<InputReport> reports, ReportedLimit reported,
-    const std::shared_ptr<StoreRecycler> &recycler, quint64 lineage,
-    const std::shared_ptr<const LoadResult> &previous)
+    std::vector<InputReport> reports, const std::shared_ptr<StoreRecycler> &recycler,
+    quint64 lineage, const std::shared_ptr<const LoadResult> &previous)
 {
     std::size_t n = 0;
     for (const auto &p : pieces)
@@ -124,7 +123,6 @@ std::shared_ptr<const LoadResult> buildSnapshot(
     auto result = std::make_shared<LoadResult>();
     result->paths = QStringList { capturePath };
     result->reports = std::move(reports);
-    result->reportedLimit = reported;
     // the filter bar's choices: the previous snapshot's, and those of the batches since
     // (the first piece, when it is not a snapshot, is a batch too)
     const bool fromSnapshot = previous && !pieces.empty() && pieces.front() == previous->store;
@@ -261,7 +259,6 @@ void LiveFeed::onBatch(std::shared_ptr<const LiveBatch> batch)
     if (batch->oldestReceivedMs > 0
         && (m_piecesOldestMs == 0 || batch->oldestReceivedMs < m_piecesOldestMs))
         m_piecesOldestMs = batch->oldestReceivedMs;
-    m_reported = batch->reportedLimit;
     m_dirty = true;
     maybeRefresh();
 }
@@ -291,11 +288,10 @@ void LiveFeed::startSnapshot()
     const quint64 gen = m_generation;
     QtConcurrent::run(&m_pool,
         [pieces = m_pieces, path = m_session->capturePath(), reports = m_session->inputReports(),
-            reported = m_reported, recycler = m_recycler, gen, previous = m_lastSnapshot] {
+            recycler = m_recycler, gen, previous = m_lastSnapshot] {
             lowerThreadPriority();
             const SmallPagesScope evenCosts; // no 2 MiB faults stalling an update
-            return buildSnapshot(
-                pieces, path, std::move(reports), reported, recycler, gen, previous);
+            return buildSnapshot(pieces, path, std::move(reports), recycler, gen, previous);
         })
         .then(this, [this, gen, count](std::shared_ptr<const LoadResult> result) {
             if (gen != m_generation)

@@ -78,7 +78,6 @@ private:
     std::vector<std::shared_ptr<const EventStore>> m_pieces;
     std::shared_ptr<const LoadResult> m_lastSnapshot; // its choices go on in the next one
     qint64 m_piecesOldestMs = 0; // arrival of the oldest line in m_pieces not yet shown
-    ReportedLimit m_reported; // every limit the responses reported so far
     QThreadPool m_pool;
     QTimer m_refreshTimer;
     QElapsedTimer m_sinceRefresh;

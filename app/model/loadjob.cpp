@@ -160,7 +160,6 @@ void LoadJob::start(const QStringList &paths)
             before += sizes[std::size_t(i)];
             shared->done.store(before, std::memory_order_relaxed);
         }
-        result->reportedLimit = loader.reportedLimit();
         result->store = std::move(store);
         if (!shared->cancel)
             collectChoices(*result);

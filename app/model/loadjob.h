@@ -27,7 +27,6 @@ struct LoadResult
     QStringList paths;
     std::shared_ptr<const EventStore> store;
     std::vector<InputReport> reports;
-    ReportedLimit reportedLimit;
     qint64 elapsedMs = 0;
     // What the filter bar offers: names and statuses present in the store, sorted.
     QStringList tools;

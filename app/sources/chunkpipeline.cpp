@@ -161,7 +161,6 @@ public:
             p = nl ? nl + 1 : end;
         }
         m_result.lines = line;
-        m_result.limit = m_builder.reportedLimit();
         return std::move(m_result);
     }
 

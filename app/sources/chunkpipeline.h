@@ -86,7 +86,6 @@ struct ChunkResult
     std::uint64_t lines = 0;
     std::uint64_t nonBlankLines = 0;
     DocumentShape lastShape = DocumentShape::Unknown;
-    ReportedLimit limit;
     // a chunk the worker read: the file offsets of its lines, or the read error (errno)
     std::uint64_t textBegin = 0, textEnd = 0;
     int readError = 0;
@@ -101,7 +100,6 @@ struct ChunkResult
         errorCount = 0;
         lines = nonBlankLines = 0;
         lastShape = DocumentShape::Unknown;
-        limit = ReportedLimit {};
         textBegin = textEnd = 0;
         readError = 0;
     }

@@ -240,7 +240,6 @@ struct Loader::Impl
             for (LocatedError &e : r.errors)
                 report.addError(e.line + lineBase, std::move(e.message));
             report.skipped += r.errorCount - std::int64_t(r.errors.size());
-            l.m_limit.merge(r.limit);
             nonBlank += r.nonBlankLines;
             if (r.lastShape != DocumentShape::Unknown)
                 lastShape = r.lastShape;
@@ -465,7 +464,6 @@ struct Loader::Impl
         } else {
             report.format = QLatin1String(formatName(r.shape));
         }
-        l.m_limit.merge(builder.reportedLimit());
         lastLine = lines.lineOf(text + textLen); // `lines` counts in the text decoded last
     }
 
@@ -498,7 +496,6 @@ struct Loader::Impl
             [&](std::uint64_t line, std::string_view reason) {
                 report.addError(line, utf8Text(reason));
             });
-        l.m_limit.merge(builder.reportedLimit());
         lastLine = std::uint64_t(std::count(buf.data(), buf.data() + buf.len, '\n')) + 1;
     }
 };

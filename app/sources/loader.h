@@ -37,13 +37,11 @@ public:
     ~Loader();
 
     InputReport load(const QString &path);
-    const ReportedLimit &reportedLimit() const { return m_limit; }
 
 private:
     struct Impl;
     EventStore &m_store;
     const RuleSet &m_rules;
     LoadOptions m_options;
-    ReportedLimit m_limit;
     std::unique_ptr<IdSet> m_ids;
 };

@@ -26,6 +26,33 @@ std::string_view cutUtf8(std::string_view s, std::size_t max)
         --n;
     return s.substr(0, n);
 }
+// The model a request is for (limits.md §1): the request's `model`, else the response's, else
+// the URL path's `/models/NAME:` (Gemini, Vertex AI). Empty when none names one. `endpoint` is
+// the URL without its query (endpointOf): this runs for every record, so no second scan of it.
+std::string_view modelOf(const RawRecord &rec, std::string_view endpoint)
+{
+    constexpr std::size_t kMaxModelBytes = 200;
+    std::string_view model = !rec.model.empty() ? rec.model : rec.responseModel;
+    if (model.empty()) {
+        constexpr std::string_view kModels = "/models/";
+        const std::string_view path = endpoint;
+        // a hand-written scan: string_view::find calls memchr for every '/'
+        std::size_t at = std::string_view::npos;
+        for (std::size_t i = 0; i + kModels.size() <= path.size(); ++i) {
+            if (path[i] == '/' && path[i + 1] == 'm' && path.substr(i, kModels.size()) == kModels) {
+                at = i;
+                break;
+            }
+        }
+        if (at != std::string_view::npos) {
+            const std::string_view rest = path.substr(at + kModels.size());
+            const std::size_t end = rest.find_first_of(":/");
+            if (end != std::string_view::npos && end > 0 && rest[end] == ':')
+                model = rest.substr(0, end);
+        }
+    }
+    return model.size() > kMaxModelBytes ? std::string_view() : model;
+}
 } // namespace
 
 std::uint64_t idHash(std::string_view id)
@@ -51,12 +78,14 @@ EventBuilder::Outcome EventBuilder::add(const RawRecord &rec, EventStore &store,
     e.status = rec.noResponse ? 0 : rec.status;
     e.source = cls.source;
     e.flags = std::uint8_t((cls.quota ? FlagQuota : 0) | (rec.noResponse ? FlagNoResponse : 0)
-        | (rec.timeHadNoZone ? FlagTimeNoZone : 0));
+        | (rec.timeHadNoZone ? FlagTimeNoZone : 0)
+        | (limits.limit && limits.windowByReset ? FlagWindowByReset : 0));
     e.method = rec.method;
     e.endpoint = endpointOf(rec.url);
     e.tool = rec.tool;
     e.provider = rec.provider;
     e.client = rec.connection;
+    e.model = modelOf(rec, e.endpoint);
     const bool isError = cls.source != RejectionSource::None || rec.status >= 400 || rec.noResponse
         || rec.error.codeCount > 0;
     if (isError) {
@@ -73,7 +102,6 @@ EventBuilder::Outcome EventBuilder::add(const RawRecord &rec, EventStore &store,
         e.serverLimit = *limits.limit > INT32_MAX ? INT32_MAX : std::int32_t(*limits.limit);
         if (limits.windowS && *limits.windowS > 0 && *limits.windowS <= INT32_MAX)
             e.serverWindowS = std::int32_t(*limits.windowS);
-        m_limit.offer(*limits.limit, limits.windowS);
     }
     if (rec.durationMs >= 0 && rec.durationMs < 1e12)
         e.durationMs = float(rec.durationMs);

@@ -8,28 +8,6 @@
 #include <optional>
 #include <string_view>
 
-// The request limit the responses reported (summary.md "limit" without --limit).
-struct ReportedLimit
-{
-    std::int64_t requests = -1; // -1: none seen
-    std::optional<std::int64_t> windowS;
-
-    void offer(std::int64_t limit, std::optional<std::int64_t> window)
-    {
-        if (limit <= 0)
-            return;
-        if (requests < 0 || limit < requests || (limit == requests && !windowS && window)) {
-            requests = limit;
-            windowS = window;
-        }
-    }
-    void merge(const ReportedLimit &o)
-    {
-        if (o.requests > 0)
-            offer(o.requests, o.windowS);
-    }
-};
-
 // Optional time range (summary.md --from/--to: from <= time < to).
 struct TimeRange
 {
@@ -57,12 +35,9 @@ public:
     Outcome add(const RawRecord &rec, EventStore &store, std::uint16_t file, std::uint32_t line,
         std::uint64_t offset);
 
-    const ReportedLimit &reportedLimit() const { return m_limit; }
-
 private:
     const RuleSet &m_rules;
     TimeRange m_range;
-    ReportedLimit m_limit;
 };
 
 // 64-bit hash of a record id (0 is reserved for "no id").

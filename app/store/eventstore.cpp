@@ -57,24 +57,25 @@ std::uint32_t EventStore::actorIndex(const Actor &a)
     return it->second;
 }
 
-std::uint32_t EventStore::actorOf(
-    std::string_view tool, std::string_view provider, std::string_view client)
+std::uint32_t EventStore::actorOf(std::string_view tool, std::string_view provider,
+    std::string_view client, std::string_view model)
 {
     if (!m_actorCache)
         m_actorCache = std::make_unique<ActorCacheSlot[]>(kActorCacheSlots);
-    const std::uint64_t h = fastHash(client, fastHash(provider, fastHash(tool)));
+    const std::uint64_t h = fastHash(model, fastHash(client, fastHash(provider, fastHash(tool))));
     ActorCacheSlot &slot = m_actorCache[h & (kActorCacheSlots - 1)];
     if (slot.actor != 0 && slot.hash == h) {
         const Actor &a = m_actors[slot.actor];
         if (m_strings.view(a.tool) == tool && m_strings.view(a.provider) == provider
-            && m_strings.view(a.client) == client)
+            && m_strings.view(a.client) == client && m_strings.view(a.model) == model)
             return slot.actor;
     }
     // interned in this order, as before the cache: string ids follow first appearance
     const std::uint32_t t = m_strings.intern(tool);
     const std::uint32_t p = m_strings.intern(provider);
     const std::uint32_t c = m_strings.intern(client);
-    const std::uint32_t actor = actorIndex({ t, p, c });
+    const std::uint32_t m = m_strings.intern(model);
+    const std::uint32_t actor = actorIndex({ t, p, c, m });
     if (actor != 0)
         slot = { h, actor };
     return actor;
@@ -86,7 +87,7 @@ void EventStore::append(const EventInput &e)
     m_offset.push_back(e.offset);
     m_line.push_back(e.line);
     m_endpoint.push_back(m_strings.intern(e.endpoint));
-    m_actor.push_back(actorOf(e.tool, e.provider, e.client));
+    m_actor.push_back(actorOf(e.tool, e.provider, e.client, e.model));
     m_serverLimit.push_back(e.serverLimit);
     m_duration.push_back(e.durationMs);
     m_status.push_back(std::int16_t(e.status < -1 || e.status > 32767 ? -1 : e.status));
@@ -208,8 +209,8 @@ void EventStore::appendShard(const EventStore &shard, const std::vector<bool> &s
         const std::uint32_t a = shard.m_actor[i];
         if (actorMap[a] == UINT32_MAX) {
             const Actor &sa = shard.m_actors[a];
-            actorMap[a]
-                = actorIndex({ mapString(sa.tool), mapString(sa.provider), mapString(sa.client) });
+            actorMap[a] = actorIndex({ mapString(sa.tool), mapString(sa.provider),
+                mapString(sa.client), mapString(sa.model) });
         }
         m_actor.push_back(actorMap[a]);
         if (hasDetail) {

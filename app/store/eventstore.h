@@ -25,6 +25,7 @@ struct EventInput
     std::string_view tool;
     std::string_view provider;
     std::string_view client; // who sent it: connection_name, client, connected_account_id
+    std::string_view model; // the model asked for (limits.md §1: host+model scopes)
     std::string_view message; // the provider's message (formats.md §1.3)
     std::string_view errorCode; // the code that decided the source, if any
     std::int32_t retryAfterMs = -1; // -1: none
@@ -92,13 +93,15 @@ public:
     std::uint8_t flags(std::size_t i) const { return m_flags[i]; }
     std::string_view method(std::size_t i) const { return m_methods[m_method[i]]; }
     std::uint32_t endpointId(std::size_t i) const { return m_endpoint[i]; }
-    // tool, provider and client together: events with the same actor id share all three
+    // tool, provider, client and model together: events with the same actor id share all four
     std::uint32_t actorId(std::size_t i) const { return m_actor[i]; }
     // the same method has the same id (< 256)
     std::uint8_t methodId(std::size_t i) const { return m_method[i]; }
     std::uint32_t toolId(std::size_t i) const { return m_actors[m_actor[i]].tool; }
     std::uint32_t providerId(std::size_t i) const { return m_actors[m_actor[i]].provider; }
     std::uint32_t clientId(std::size_t i) const { return m_actors[m_actor[i]].client; }
+    std::uint32_t modelId(std::size_t i) const { return m_actors[m_actor[i]].model; }
+    std::string_view model(std::size_t i) const { return m_strings.view(modelId(i)); }
     std::string_view client(std::size_t i) const { return m_strings.view(clientId(i)); }
     std::string_view endpoint(std::size_t i) const { return m_strings.view(m_endpoint[i]); }
     std::string_view tool(std::size_t i) const { return m_strings.view(toolId(i)); }
@@ -140,13 +143,14 @@ public:
 private:
     std::uint8_t methodIndex(std::string_view m);
     std::uint8_t windowIndex(std::int32_t windowS);
-    // tool, provider and client of an event share one id: their combinations are few
+    // tool, provider, client and model of an event share one id: their combinations are few
     struct Actor
     {
-        std::uint32_t tool = 0, provider = 0, client = 0;
+        std::uint32_t tool = 0, provider = 0, client = 0, model = 0;
         bool operator==(const Actor &o) const
         {
-            return tool == o.tool && provider == o.provider && client == o.client;
+            return tool == o.tool && provider == o.provider && client == o.client
+                && model == o.model;
         }
     };
     struct ActorHash
@@ -154,7 +158,7 @@ private:
         std::size_t operator()(const Actor &a) const
         {
             return std::hash<std::uint64_t>()((std::uint64_t(a.tool) << 32 | a.provider)
-                ^ (std::uint64_t(a.client) * 0x9E3779B97F4A7C15ull));
+                ^ ((std::uint64_t(a.client) << 32 | a.model) * 0x9E3779B97F4A7C15ull));
         }
     };
     std::uint32_t actorIndex(const Actor &a);
@@ -170,12 +174,12 @@ private:
         return std::tie(m_time, m_offset, m_line, m_endpoint, m_actor, m_serverLimit, m_duration,
             m_status, m_file, m_source, m_flags, m_method, m_serverWindow);
     }
-    // The actor of (tool, provider, client) as text, interning them when new. A small
-    // direct-mapped cache keyed by a hash of the three strings answers most events with one
-    // hash and three compares instead of three interns and an actor lookup (append() runs
+    // The actor of (tool, provider, client, model) as text, interning them when new. A small
+    // direct-mapped cache keyed by a hash of the four strings answers most events with one
+    // hash and four compares instead of four interns and an actor lookup (append() runs
     // once per event in the loader's workers).
-    std::uint32_t actorOf(
-        std::string_view tool, std::string_view provider, std::string_view client);
+    std::uint32_t actorOf(std::string_view tool, std::string_view provider, std::string_view client,
+        std::string_view model);
     struct ActorCacheSlot
     {
         std::uint64_t hash = 0;
