@@ -112,6 +112,29 @@ std::vector<EventSubset> ScopeIndex::eventsByScope(
     return out;
 }
 
+std::vector<std::string> ScopeIndex::namesOf(
+    const EventStore &store, ScopeBy by, const EventSubset &subset)
+{
+    std::vector<std::string> names;
+    if (subset.empty())
+        return names;
+    if (by == ScopeBy::All)
+        return { std::string(kWholeLogScope) };
+    std::unordered_map<std::uint64_t, bool> seen;
+    std::uint64_t lastKey = ~0ull;
+    for (std::uint32_t i : subset) {
+        const std::uint64_t key = scopeKey(store, i, by);
+        if (key == lastKey || !seen.emplace(key, true).second)
+            continue;
+        lastKey = key;
+        std::string name = scopeName(store, i, by);
+        if (std::find(names.begin(), names.end(), name) == names.end())
+            names.push_back(std::move(name));
+    }
+    std::sort(names.begin(), names.end());
+    return names;
+}
+
 ScopeIndex ScopeIndex::build(const EventStore &store, ScopeBy by, const EventSubset *subset)
 {
     ScopeIndex index;

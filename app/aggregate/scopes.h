@@ -59,6 +59,10 @@ public:
     // get scope 0 and are never asked about).
     static ScopeIndex build(
         const EventStore &store, ScopeBy by, const EventSubset *subset = nullptr);
+    // The names build() would give, sorted, without the per-event ids (none for no events):
+    // a cheap look at the scopes of a few new events.
+    static std::vector<std::string> namesOf(
+        const EventStore &store, ScopeBy by, const EventSubset &subset);
 
 private:
     std::vector<std::string> m_names;

@@ -65,8 +65,17 @@ std::shared_ptr<const FilteredView> buildFilteredView(std::shared_ptr<const Even
         // An incident never spans two APIs (limits.md §1): with several scopes, each scope's
         // incidents are found over its own events and minutes (found again when live data grows;
         // one scope grows its incidents).
-        const ScopeIndex scopes = ScopeIndex::build(*store, ScopeBy::Host, view->subset());
-        if (scopes.size() > 1) {
+        // A live view of one API that grows by events of the same API keeps its one scope:
+        // only the new events are looked at, not every event of the view again.
+        const bool sameOneScope = grows && previous->scopes.size() == 1 && [&] {
+            const auto names = ScopeIndex::namesOf(*store, ScopeBy::Host, added.rows);
+            return names.empty() || names == previous->scopes;
+        }();
+        const ScopeIndex scopes = sameOneScope
+            ? ScopeIndex()
+            : ScopeIndex::build(*store, ScopeBy::Host, view->subset());
+        view->scopes = sameOneScope ? previous->scopes : scopes.names();
+        if (view->scopes.size() > 1) {
             const std::vector<EventSubset> byScope = scopes.eventsByScope(*store, view->subset());
             for (std::size_t k = 0; k < byScope.size(); ++k) {
                 if (byScope[k].empty())
@@ -89,10 +98,9 @@ std::shared_ptr<const FilteredView> buildFilteredView(std::shared_ptr<const Even
                 ? std::move(*grown)
                 : findIncidents(*store, minutes, mergeGapMinutes, view->subset());
             for (Incident &inc : view->incidents)
-                inc.scope = scopes.names().front();
+                inc.scope = view->scopes.front();
         }
-        view->scopes = scopes.names();
-        if (scopes.size() == 1)
+        if (view->scopes.size() == 1)
             view->reported = view->reportedLimits.history();
         if (cancelled && cancelled())
             return nullptr;
