@@ -41,6 +41,29 @@ struct ErrorInfo
     }
 };
 
+// The tokens a response body reports (limits.md §4); -1 where it says nothing.
+struct TokenUsage
+{
+    std::int64_t input = -1; // prompt_tokens, input_tokens, promptTokenCount
+    std::int64_t output = -1; // completion_tokens, output_tokens, candidatesTokenCount
+    std::int64_t total = -1; // total_tokens, totalTokenCount
+    std::int64_t cacheRead = -1; // Anthropic cache_read_input_tokens (counted in input)
+    std::int64_t cacheCreation = -1; // Anthropic cache_creation_input_tokens (counted in input)
+
+    bool any() const { return input >= 0 || output >= 0 || total >= 0; }
+    // Later values win field by field: a stream's last usage, Anthropic's message_start input
+    // with its last message_delta output.
+    void update(const TokenUsage &later)
+    {
+        for (auto [dst, src] :
+            { std::pair { &input, later.input }, { &output, later.output }, { &total, later.total },
+                { &cacheRead, later.cacheRead }, { &cacheCreation, later.cacheCreation } }) {
+            if (src >= 0)
+                *dst = src;
+        }
+    }
+};
+
 // One request/response as a reader decoded it, before classification. Views point into
 // the reader's buffers (or into scratch) and are valid until the reader's next record.
 struct RawRecord
@@ -61,6 +84,7 @@ struct RawRecord
     std::string_view responseModel;
     std::string_view id; // top-level string id, for duplicate detection
     double durationMs = NAN;
+    TokenUsage usage; // from the response body (or the record's own usage)
     std::vector<HeaderField> headers;
     ErrorInfo error;
 
@@ -81,6 +105,7 @@ struct RawRecord
         noResponse = false;
         method = url = tool = provider = connection = model = responseModel = id = {};
         durationMs = NAN;
+        usage = TokenUsage {};
         headers.clear();
         error = ErrorInfo {};
         if (!scratch.empty()) // nearly always: clear() of an empty deque still costs

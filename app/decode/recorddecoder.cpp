@@ -241,6 +241,12 @@ inline error_code RecordDecoder::Impl::member(
     }
     if (k == K::k_model && level == Level::Body && c.rec.responseModel.empty())
         return str(v, c.rec.responseModel, depth);
+    if ((k == K::k_usage || k == K::k_usageMetadata) && (level == Level::Body || top)) {
+        TokenUsage u;
+        const error_code e = usage(u, v, depth);
+        c.rec.usage.update(u);
+        return e;
+    }
     // error fields, at every level but Request
     if (k == K::k_error_code)
         return str(v, top ? c.s.recErrorCode : c.s.bodyErrorCode, depth);
@@ -301,6 +307,30 @@ inline error_code RecordDecoder::Impl::member(
         return SUCCESS;
     }
     return json::skip(v, depth);
+}
+
+error_code RecordDecoder::Impl::usage(TokenUsage &out, od::value v, int depth)
+{
+    return fields(v, depth, [&](std::string_view k, od::value fv) -> error_code {
+        std::int64_t *slot = nullptr;
+        if (k == "prompt_tokens" || k == "input_tokens" || k == "promptTokenCount")
+            slot = &out.input;
+        else if (k == "completion_tokens" || k == "output_tokens" || k == "candidatesTokenCount")
+            slot = &out.output;
+        else if (k == "total_tokens" || k == "totalTokenCount")
+            slot = &out.total;
+        else if (k == "cache_read_input_tokens")
+            slot = &out.cacheRead;
+        else if (k == "cache_creation_input_tokens")
+            slot = &out.cacheCreation;
+        if (!slot)
+            return json::skip(fv, depth + 1);
+        std::optional<double> n;
+        const error_code e = json::number(fv, n, depth + 1);
+        if (n && *n >= 0 && *n < 1e15)
+            *slot = std::int64_t(*n);
+        return e;
+    });
 }
 
 // ---- containers ----------------------------------------------------------------------------
@@ -482,6 +512,54 @@ RecordDecoder::Result RecordDecoder::decode(const char *json, std::size_t size,
     return result;
 }
 
+void RecordDecoder::streamUsage(std::string_view text, RawRecord &rec)
+{
+    RecordSink noSink = [](RawRecord &, const char *) {};
+    ErrorSink noErrors = [](const char *, std::string_view) {};
+    Impl impl { *this, noSink, noErrors };
+    TokenUsage found;
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+        std::size_t end = text.find('\n', pos);
+        if (end == std::string_view::npos)
+            end = text.size();
+        std::string_view line = text.substr(pos, end - pos);
+        pos = end + 1;
+        if (line.substr(0, 5) != "data:")
+            continue;
+        line.remove_prefix(5);
+        while (!line.empty() && (line.front() == ' ' || line.front() == '\t'))
+            line.remove_prefix(1);
+        // only events that carry a usage are parsed
+        if (line.empty() || line.front() != '{'
+            || (line.find("usage") == std::string_view::npos
+                && line.find("TokenCount") == std::string_view::npos))
+            continue;
+        m_bodyBuffer.assign(line.data(), line.size());
+        m_bodyBuffer.append(simdjson::SIMDJSON_PADDING, ' ');
+        od::document doc;
+        od::value root;
+        if (m_bodyParser.iterate(m_bodyBuffer.data(), line.size(), m_bodyBuffer.size()).get(doc)
+            || doc.get_value().get(root))
+            continue;
+        TokenUsage u;
+        // usage / usageMetadata at the top (OpenAI's last chunk, Anthropic's message_delta,
+        // Gemini), or in `message` (Anthropic's message_start) or `x_groq` (Groq's last chunk)
+        (void)impl.fields(root, 1, [&](std::string_view k, od::value fv) -> simdjson::error_code {
+            if (k == "usage" || k == "usageMetadata")
+                return impl.usage(u, fv, 2);
+            if (k == "message" || k == "x_groq")
+                return impl.fields(fv, 2, [&](std::string_view mk, od::value mv) {
+                    return mk == "usage" ? impl.usage(u, mv, 3) : json::skip(mv, 3);
+                });
+            return json::skip(fv, 2);
+        });
+        found.update(u);
+    }
+    if (found.any() && !rec.usage.any())
+        rec.usage = found;
+}
+
 void RecordDecoder::decodeBodyText(std::string_view text, RawRecord &rec)
 {
     std::size_t i = 0;
@@ -491,6 +569,8 @@ void RecordDecoder::decodeBodyText(std::string_view text, RawRecord &rec)
     if (i >= text.size())
         return;
     if (text[i] != '{') {
+        if (text.substr(i, 5) == "data:" || text.substr(i, 6) == "event:")
+            streamUsage(text, rec);
         // plain text: a short one is the message (e.g. "Too Many Requests")
         if (text.size() <= 512 && rec.error.message.empty())
             rec.error.message = rec.keep(std::string(text));
@@ -538,6 +618,8 @@ void RecordDecoder::decodeBodyText(std::string_view text, RawRecord &rec)
         dst.httpStatus = tmp.error.httpStatus;
     if (rec.responseModel.empty())
         rec.responseModel = keep(tmp.responseModel);
+    if (!rec.usage.any())
+        rec.usage = tmp.usage;
     if (!dst.hasBodyRetryAfter && tmp.error.hasBodyRetryAfter) {
         dst.hasBodyRetryAfter = true;
         dst.bodyRetryAfterS = tmp.error.bodyRetryAfterS;

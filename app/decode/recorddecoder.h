@@ -53,6 +53,10 @@ public:
     void decodeRequestBodyText(std::string_view text, RawRecord &rec);
 
 private:
+    // A recorded event stream (SSE text): the usage of the events that carry one, later values
+    // winning field by field (limits.md §4).
+    void streamUsage(std::string_view text, RawRecord &rec);
+
     struct Impl;
     simdjson::ondemand::parser m_parser;
     simdjson::ondemand::parser m_bodyParser;

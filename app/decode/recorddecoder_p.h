@@ -79,6 +79,8 @@ struct RecordDecoder::Impl
     // error bodies (formats.md §1.3)
     inline error_code details(Ctx &c, od::value v, int depth);
     inline error_code toolErrorInfo(Ctx &c, od::value v, int depth);
+    // usage / usageMetadata: the tokens of a response (limits.md §4)
+    error_code usage(TokenUsage &out, od::value v, int depth);
     // A body, a response, a request or an error object given as an object.
     inline error_code object(Ctx &c, od::value v, Level level, int depth);
     // A body: object, JSON text in a string, or plain text.

@@ -62,6 +62,8 @@ enum class K : std::uint8_t {
     k_type,
     k_uri,
     k_url,
+    k_usage,
+    k_usageMetadata,
 };
 
 // Known keys by length first: one size switch and a few compares instead of a chain.
@@ -105,6 +107,8 @@ K keyId(std::string_view k)
             return K::k_scope;
         if (k == "model")
             return K::k_model;
+        if (k == "usage")
+            return K::k_usage;
         break;
     case 6:
         if (k == "client")
@@ -177,6 +181,8 @@ K keyId(std::string_view k)
             return K::k_error_message;
         if (k == "response_body")
             return K::k_response_body;
+        if (k == "usageMetadata")
+            return K::k_usageMetadata;
         break;
     case 14:
         if (k == "tool_call_logs")

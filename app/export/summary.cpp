@@ -1,5 +1,6 @@
 #include "export/summary.h"
 
+#include "aggregate/axisseries.h"
 #include "export/redactor.h"
 
 #include <QRegularExpression>
@@ -7,8 +8,30 @@
 #include <algorithm>
 #include <cstdlib>
 #include <future>
+#include <map>
 
 namespace {
+
+// minutes_over_limit on another axis: per-minute sums against a per-minute limit (a
+// concurrency limit, which has no window, against each minute's peak in flight), the rolling
+// rule for other windows.
+void countOverLimit(
+    const EventStore &store, const AxisSeries &values, const EventSubset *events, AxisFigures &axis)
+{
+    if (!axis.limit)
+        return;
+    const bool concurrency = axis.axis == LimitAxis::Concurrency;
+    if (concurrency || axis.limit->perMinute()) {
+        for (const AxisMinute &m : values.minutes) {
+            if (m.value > axis.limit->requests)
+                axis.overLimitMinutes.push_back(m.startMs);
+        }
+    } else if (axis.limit->windowS && *axis.limit->windowS > 0) {
+        axis.overLimitMinutes = minutesOverRollingSum(
+            store, axis.axis, axis.limit->requests, *axis.limit->windowS * 1000, events);
+    }
+    axis.minutesOverLimit = std::int64_t(axis.overLimitMinutes.size());
+}
 
 // minutes_over_limit of one limit over the events of one scope (summary.md): per-minute counts
 // against a per-minute limit, the rolling rule for other windows, nothing for an unknown one.
@@ -63,6 +86,14 @@ ScopeSummary summarizeScope(const EventStore &store, std::string name,
         d.scope = sc.name;
         s.drift.push_back(std::move(d));
     }
+    // the other axes' minutes, made once each when an axis is shown
+    std::map<LimitAxis, AxisSeries> series;
+    const auto seriesOf = [&](LimitAxis a) -> const AxisSeries & {
+        auto it = series.find(a);
+        if (it == series.end())
+            it = series.emplace(a, axisPerMinute(store, a, events)).first;
+        return it->second;
+    };
     const auto addAxis = [&](LimitAxis axisKind, std::optional<LimitSpec> limit) {
         AxisFigures axis;
         axis.axis = axisKind;
@@ -72,7 +103,15 @@ ScopeSummary summarizeScope(const EventStore &store, std::string name,
             axis.peakMinuteMs = peakMinute;
             countOverLimit(store, sc.minutes, events, axis);
         } else {
-            axis.unknownShare = sc.requests > 0 ? 1.0 : 0.0; // tokens and concurrency: not read yet
+            const AxisSeries &values = seriesOf(axisKind);
+            axis.unknownShare = values.unknownShare();
+            for (const AxisMinute &m : values.minutes) {
+                if (!axis.peak || m.value > *axis.peak) { // ties: earliest minute
+                    axis.peak = m.value;
+                    axis.peakMinuteMs = m.startMs;
+                }
+            }
+            countOverLimit(store, values, events, axis);
         }
         if (limit)
             s.limits.push_back({ sc.name, axisKind, *limit });
@@ -84,8 +123,13 @@ ScopeSummary summarizeScope(const EventStore &store, std::string name,
         addAxis(LimitAxis::Requests, l);
     for (LimitAxis other : { LimitAxis::Tokens, LimitAxis::InputTokens, LimitAxis::OutputTokens,
              LimitAxis::Concurrency }) {
-        for (const LimitSpec &l : configuredLimits(entries, sc.name, other))
+        const std::vector<LimitSpec> limits = configuredLimits(entries, sc.name, other);
+        for (const LimitSpec &l : limits)
             addAxis(other, l);
+        // the tokens a scope used are shown without a limit too (the limit to ask for)
+        if (limits.empty() && other == LimitAxis::Tokens && store.hasTokens()
+            && seriesOf(other).known > 0)
+            addAxis(other, std::nullopt);
     }
     return sc;
 }
@@ -175,7 +219,7 @@ void addLimitAsk(Summary &s, int headroomPercent)
 {
     for (ScopeSummary &sc : s.scopes) {
         for (AxisFigures &axis : sc.axes) {
-            if (axis.axis == LimitAxis::Requests && axis.peak)
+            if (axis.peak) // on every axis: "ask for 140,000 TPM on api.openai.com"
                 axis.limitAsk = limitAskFor(*axis.peak, *axis.peakMinuteMs, headroomPercent);
         }
         if (sc.name == s.topScope)

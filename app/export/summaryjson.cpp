@@ -86,7 +86,14 @@ ojson axisJson(const AxisFigures &a)
         ? ojson { { "value", *a.peak }, { "minute", formatUtcMinute(*a.peakMinuteMs) } }
         : ojson(nullptr);
     x["minutes_over_limit"] = a.minutesOverLimit;
-    x["limit_to_ask"] = a.limitAsk ? limitAskJson(*a.limitAsk) : ojson(nullptr);
+    if (!a.limitAsk)
+        x["limit_to_ask"] = nullptr;
+    else if (a.axis == LimitAxis::Requests)
+        x["limit_to_ask"] = limitAskJson(*a.limitAsk);
+    else // tokens per minute, or requests in flight at once
+        x["limit_to_ask"] = { { "value", a.limitAsk->requestsPerMinute },
+            { "peak", a.limitAsk->peakRpm }, { "minute", formatUtcMinute(a.limitAsk->minuteMs) },
+            { "headroom_percent", a.limitAsk->headroomPercent } };
     x["unknown_share"] = a.unknownShare;
     return x;
 }

@@ -103,6 +103,17 @@ EventBuilder::Outcome EventBuilder::add(const RawRecord &rec, EventStore &store,
         if (limits.windowS && *limits.windowS > 0 && *limits.windowS <= INT32_MAX)
             e.serverWindowS = std::int32_t(*limits.windowS);
     }
+    if (rec.usage.any()) {
+        const TokenUsage &u = rec.usage;
+        // Anthropic's cache reads and writes are input tokens too (limits.md §4)
+        e.inputTokens = u.input < 0 ? -1
+                                    : u.input + std::max<std::int64_t>(u.cacheRead, 0)
+                + std::max<std::int64_t>(u.cacheCreation, 0);
+        e.outputTokens = u.output;
+        e.totalTokens = u.total;
+        if (e.totalTokens < 0 && e.inputTokens >= 0 && e.outputTokens >= 0)
+            e.totalTokens = e.inputTokens + e.outputTokens;
+    }
     if (rec.durationMs >= 0 && rec.durationMs < 1e12)
         e.durationMs = float(rec.durationMs);
     e.file = file;

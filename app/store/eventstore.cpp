@@ -7,11 +7,52 @@
 void EventStore::reserve(std::size_t n)
 {
     std::apply([n](auto &...c) { (c.reserve(n), ...); }, columns());
+    if (hasTokens()) {
+        m_tokensIn.reserve(n);
+        m_tokensOut.reserve(n);
+    }
+}
+
+void EventStore::materializeTokens(std::size_t n)
+{
+    m_tokensIn.reserve(std::max(n, m_time.capacity()));
+    m_tokensOut.reserve(std::max(n, m_time.capacity()));
+    m_tokensIn.assign(n, kNoTokens);
+    m_tokensOut.assign(n, 0);
+}
+
+void EventStore::pushTokens(const EventInput &e)
+{
+    auto clamp
+        = [](std::int64_t v) { return std::uint32_t(std::min<std::int64_t>(v, kMaxTokens)); };
+    std::int64_t in = e.inputTokens, out = e.outputTokens;
+    if (in < 0 && out >= 0 && e.totalTokens >= out)
+        in = e.totalTokens - out;
+    if (out < 0 && in >= 0 && e.totalTokens >= in)
+        out = e.totalTokens - in;
+    const bool any = in >= 0 || out >= 0 || e.totalTokens >= 0;
+    if (!any && !hasTokens())
+        return;
+    if (!hasTokens())
+        materializeTokens(m_time.size() - 1); // this event is appended already
+    if (in >= 0 && out >= 0) {
+        m_tokensIn.push_back(clamp(in));
+        m_tokensOut.push_back(clamp(out));
+    } else if (e.totalTokens >= 0 || in >= 0 || out >= 0) {
+        // one of them alone: a total (an input or output alone counts as the total)
+        m_tokensIn.push_back(clamp(e.totalTokens >= 0 ? e.totalTokens : std::max(in, out)));
+        m_tokensOut.push_back(kTotalOnly);
+    } else {
+        m_tokensIn.push_back(kNoTokens);
+        m_tokensOut.push_back(0);
+    }
 }
 
 void EventStore::clear()
 {
     std::apply([](auto &...c) { (c.clear(), ...); }, columns());
+    m_tokensIn.clear();
+    m_tokensOut.clear();
     m_details.clear();
     m_files.clear();
     m_strings = StringPool();
@@ -96,6 +137,7 @@ void EventStore::append(const EventInput &e)
     m_flags.push_back(e.flags);
     m_method.push_back(methodIndex(e.method));
     m_serverWindow.push_back(windowIndex(e.serverWindowS));
+    pushTokens(e);
     if (!e.message.empty() || !e.errorCode.empty() || e.retryAfterMs >= 0) {
         m_details.emplace_back(std::uint32_t(m_time.size() - 1),
             EventDetail {
@@ -144,6 +186,14 @@ void EventStore::extendInto(EventStore &t, std::size_t capacity) const
                 t.columns());
         },
         columns());
+    if (hasTokens()) {
+        if (!t.hasTokens())
+            t.materializeTokens(from);
+        t.m_tokensIn.insert(
+            t.m_tokensIn.end(), m_tokensIn.begin() + std::ptrdiff_t(from), m_tokensIn.end());
+        t.m_tokensOut.insert(
+            t.m_tokensOut.end(), m_tokensOut.begin() + std::ptrdiff_t(from), m_tokensOut.end());
+    }
     auto appendRest = [](auto &dst, const auto &src) {
         dst.insert(dst.end(), src.begin() + std::ptrdiff_t(dst.size()), src.end());
     };
@@ -232,6 +282,17 @@ void EventStore::appendShard(const EventStore &shard, const std::vector<bool> &s
     forKept([&](std::size_t i) { m_flags.push_back(shard.m_flags[i]); });
     forKept([&](std::size_t i) { m_method.push_back(methodMap[shard.m_method[i]]); });
     forKept([&](std::size_t i) { m_serverWindow.push_back(windowMap[shard.m_serverWindow[i]]); });
+    if (shard.hasTokens()) {
+        if (!hasTokens())
+            materializeTokens(first);
+        forKept([&](std::size_t i) {
+            m_tokensIn.push_back(shard.m_tokensIn[i]);
+            m_tokensOut.push_back(shard.m_tokensOut[i]);
+        });
+    } else if (hasTokens()) {
+        m_tokensIn.resize(size(), kNoTokens);
+        m_tokensOut.resize(size(), 0);
+    }
 }
 
 std::size_t EventStore::bytesUsed() const
@@ -239,8 +300,8 @@ std::size_t EventStore::bytesUsed() const
     auto cap = [](const auto &v) { return v.capacity() * sizeof(v[0]); };
     const std::size_t columnBytes
         = std::apply([&](const auto &...c) { return (cap(c) + ...); }, columns());
-    return columnBytes + cap(m_details) + cap(m_actors) + m_strings.bytesUsed()
-        + (m_actorCache ? kActorCacheSlots * sizeof(ActorCacheSlot) : 0);
+    return columnBytes + cap(m_tokensIn) + cap(m_tokensOut) + cap(m_details) + cap(m_actors)
+        + m_strings.bytesUsed() + (m_actorCache ? kActorCacheSlots * sizeof(ActorCacheSlot) : 0);
 }
 
 void EventStore::popBack()
@@ -250,6 +311,10 @@ void EventStore::popBack()
     if (!m_details.empty() && m_details.back().first == m_time.size() - 1)
         m_details.pop_back();
     std::apply([](auto &...c) { (c.pop_back(), ...); }, columns());
+    if (hasTokens()) {
+        m_tokensIn.pop_back();
+        m_tokensOut.pop_back();
+    }
 }
 
 EventDetail EventStore::detail(std::size_t i) const

@@ -32,6 +32,9 @@ struct EventInput
     std::int32_t serverLimit = -1; // request limit reported in headers; -1: none
     std::int32_t serverWindowS = -1; // its window in seconds when known; -1: unknown
     float durationMs = NAN;
+    // tokens the response reported (limits.md §4); -1: not said. input + output = total
+    // where two of the three are given.
+    std::int64_t inputTokens = -1, outputTokens = -1, totalTokens = -1;
     std::uint16_t file = 0;
     std::uint32_t line = 0; // 1-based line where the record starts
     std::uint64_t offset = 0; // byte offset where the record starts (decompressed text)
@@ -46,7 +49,8 @@ struct EventDetail
 };
 
 // Columnar, append-only store of events. 44 bytes per event plus interned strings and the
-// sparse details of errors;
+// sparse details of errors; 8 more per event once any event has token counts (the two token
+// columns exist only from then on: a log without usage fields pays nothing for them);
 // the raw record is not kept: its origin (file, line, byte offset) lets RawRecordReader
 // read it back on demand.
 class EventStore
@@ -111,6 +115,28 @@ public:
     // it; -1 when unknown (limits.md §3: never compared as if per minute).
     std::int32_t serverWindowS(std::size_t i) const { return m_windows[m_serverWindow[i]]; }
     float durationMs(std::size_t i) const { return m_duration[i]; }
+    // Tokens (limits.md §4); -1 when the response did not say. A response that gave only a
+    // total has a total and no input or output.
+    bool hasTokens() const { return !m_tokensIn.empty(); } // some event has
+    std::int64_t totalTokens(std::size_t i) const
+    {
+        if (m_tokensIn.empty() || m_tokensIn[i] == kNoTokens)
+            return -1;
+        return m_tokensOut[i] == kTotalOnly ? m_tokensIn[i]
+                                            : std::int64_t(m_tokensIn[i]) + m_tokensOut[i];
+    }
+    std::int64_t inputTokens(std::size_t i) const
+    {
+        if (m_tokensIn.empty() || m_tokensIn[i] == kNoTokens || m_tokensOut[i] == kTotalOnly)
+            return -1;
+        return m_tokensIn[i];
+    }
+    std::int64_t outputTokens(std::size_t i) const
+    {
+        if (inputTokens(i) < 0)
+            return -1;
+        return m_tokensOut[i];
+    }
     std::uint16_t file(std::size_t i) const { return m_file[i]; }
     std::uint32_t line(std::size_t i) const { return m_line[i]; }
     std::uint64_t offset(std::size_t i) const { return m_offset[i]; }
@@ -141,6 +167,13 @@ public:
     std::size_t bytesUsed() const;
 
 private:
+    static constexpr std::uint32_t kNoTokens = 0xFFFFFFFFu; // in: not said
+    static constexpr std::uint32_t kTotalOnly = 0xFFFFFFFEu; // out: `in` holds the total
+    static constexpr std::uint32_t kMaxTokens = 0xFFFFFFF0u;
+    // The token columns of the first `n` events, all "not said" (made when the first event
+    // with tokens comes).
+    void materializeTokens(std::size_t n);
+    void pushTokens(const EventInput &e);
     std::uint8_t methodIndex(std::string_view m);
     std::uint8_t windowIndex(std::int32_t windowS);
     // tool, provider, client and model of an event share one id: their combinations are few
@@ -200,6 +233,8 @@ private:
     Column<std::uint8_t> m_flags;
     Column<std::uint8_t> m_method;
     Column<std::uint8_t> m_serverWindow; // index into m_windows: the few windows APIs report
+    // Not in columns(): empty until an event has tokens, then one entry per event.
+    Column<std::uint32_t> m_tokensIn, m_tokensOut;
 
     // (event index, detail), sorted by index: a binary search instead of 4 bytes per event
     std::vector<std::pair<std::uint32_t, EventDetail>> m_details;

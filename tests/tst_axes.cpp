@@ -1,0 +1,322 @@
+// The axes of a limit besides requests (limits.md §2, §4): tokens from every usage shape a
+// response body has (chat, Responses, Anthropic with its cache fields, Gemini, and recorded SSE
+// streams), requests in flight from start + duration, and their per-minute figures, limits
+// and limit to ask in the summary.
+#include "aggregate/axisseries.h"
+#include "export/report.h"
+#include "export/reportformats.h"
+#include "testutil.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTemporaryDir>
+
+namespace {
+
+constexpr std::int64_t kT0 = 1767607200000; // 2026-01-05T10:00:00Z
+constexpr std::int64_t kMin = 60000;
+
+// One NDJSON record to api.example whose response body is `body` (a JSON value; a string for
+// recorded stream text).
+QByteArray record(const QByteArray &body, int second = 0)
+{
+    return "{\"timestamp\":\"2026-01-05T10:00:" + QByteArray::number(second).rightJustified(2, '0')
+        + "Z\",\"url\":\"https://api.example/v1/x\",\"status\":200,\"response\":{\"body\":" + body
+        + "}}\n";
+}
+
+QByteArray sse(const QList<QByteArray> &events)
+{
+    QByteArray text;
+    for (const QByteArray &e : events)
+        text += "data: " + e + "\n\n";
+    return QJsonDocument(QJsonArray { QString::fromUtf8(text) })
+        .toJson(QJsonDocument::Compact)
+        .mid(1)
+        .chopped(1);
+}
+
+Loaded loadText(QTemporaryDir &dir, const QByteArray &text)
+{
+    return loadFiles({ writeFile(QDir(dir.path()), QStringLiteral("log.ndjson"), text) });
+}
+
+} // namespace
+
+class TestAxes : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void usageShapes_data();
+    void usageShapes();
+    void recordedStreamsInCassettes();
+    void inFlightPerMinute_data();
+    void inFlightPerMinute();
+    void tokenLimitsInTheSummary();
+    void tokenColumnsOnlyWhenUsed();
+};
+
+void TestAxes::usageShapes_data()
+{
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<qint64>("input"); // -1: not known
+    QTest::addColumn<qint64>("output");
+    QTest::addColumn<qint64>("total");
+    QTest::newRow("OpenAI chat") << QByteArray(
+        "{\"model\":\"gpt-4o\",\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":"
+        "30,\"total_tokens\":42}}")
+                                 << qint64(12) << qint64(30) << qint64(42);
+    QTest::newRow("OpenAI Responses")
+        << QByteArray("{\"object\":\"response\",\"usage\":{\"input_tokens\":100,"
+                      "\"input_tokens_details\":{\"cached_tokens\":40},\"output_tokens\":7,"
+                      "\"total_tokens\":107}}")
+        << qint64(100) << qint64(7) << qint64(107);
+    // cache reads and writes are input tokens too (limits.md §4)
+    QTest::newRow("Anthropic with cache")
+        << QByteArray("{\"type\":\"message\",\"usage\":{\"input_tokens\":10,"
+                      "\"cache_creation_input_tokens\":200,\"cache_read_input_tokens\":1000,"
+                      "\"output_tokens\":5}}")
+        << qint64(1210) << qint64(5) << qint64(1215);
+    QTest::newRow("Gemini") << QByteArray(
+        "{\"candidates\":[],\"usageMetadata\":{\"promptTokenCount\":"
+        "8,\"candidatesTokenCount\":2,\"totalTokenCount\":10}}")
+                            << qint64(8) << qint64(2) << qint64(10);
+    QTest::newRow("embeddings: input and total")
+        << QByteArray("{\"object\":\"list\",\"usage\":{\"prompt_tokens\":9,\"total_tokens\":9}}")
+        << qint64(9) << qint64(0) << qint64(9);
+    QTest::newRow("a total alone") << QByteArray("{\"usage\":{\"total_tokens\":77}}") << qint64(-1)
+                                   << qint64(-1) << qint64(77);
+    QTest::newRow("no usage") << QByteArray("{\"id\":\"x\"}") << qint64(-1) << qint64(-1)
+                              << qint64(-1);
+    QTest::newRow("usage null (a stream chunk)")
+        << QByteArray("{\"usage\":null}") << qint64(-1) << qint64(-1) << qint64(-1);
+    QTest::newRow("body as JSON text") << QByteArray("\"{\\\"usage\\\":{\\\"prompt_tokens\\\":3,"
+                                                     "\\\"completion_tokens\\\":4}}\"")
+                                       << qint64(3) << qint64(4) << qint64(7);
+    // OpenAI with stream_options.include_usage: the last chunk carries it
+    QTest::newRow("OpenAI stream")
+        << sse({ "{\"choices\":[{\"delta\":{\"content\":\"Hi\"}}],\"usage\":null}",
+               "{\"choices\":[],\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":1,"
+               "\"total_tokens\":6}}",
+               "[DONE]" })
+        << qint64(5) << qint64(1) << qint64(6);
+    // message_start's input, the last message_delta's output
+    QTest::newRow("Anthropic stream")
+        << sse({ "{\"type\":\"message_start\",\"message\":{\"usage\":{\"input_tokens\":25,"
+                 "\"cache_read_input_tokens\":100,\"output_tokens\":1}}}",
+               "{\"type\":\"content_block_delta\",\"delta\":{\"text\":\"x\"}}",
+               "{\"type\":\"message_delta\",\"usage\":{\"output_tokens\":15}}",
+               "{\"type\":\"message_delta\",\"usage\":{\"output_tokens\":40}}" })
+        << qint64(125) << qint64(40) << qint64(165);
+    QTest::newRow("Gemini stream")
+        << sse({ "{\"candidates\":[],\"usageMetadata\":{\"promptTokenCount\":4,"
+                 "\"totalTokenCount\":4}}",
+               "{\"candidates\":[],\"usageMetadata\":{\"promptTokenCount\":4,"
+               "\"candidatesTokenCount\":9,\"totalTokenCount\":13}}" })
+        << qint64(4) << qint64(9) << qint64(13);
+    QTest::newRow("a stream without usage")
+        << sse({ "{\"choices\":[{\"delta\":{\"content\":\"Hi\"}}]}", "[DONE]" }) << qint64(-1)
+        << qint64(-1) << qint64(-1);
+}
+
+void TestAxes::usageShapes()
+{
+    QFETCH(QByteArray, body);
+    QFETCH(qint64, input);
+    QFETCH(qint64, output);
+    QFETCH(qint64, total);
+    QTemporaryDir dir;
+    const Loaded l = loadText(dir, record(body));
+    QCOMPARE(l.store->size(), std::size_t(1));
+    QCOMPARE(l.store->inputTokens(0), input);
+    QCOMPARE(l.store->outputTokens(0), output);
+    QCOMPARE(l.store->totalTokens(0), total);
+}
+
+// Recorded streams in real cassettes (tests/fixtures/llm, PROVENANCE.md): Groq's last chunk
+// carries its usage in x_groq (12 + 24 = 36, read off the file); the OpenRouter recording
+// streams with include_usage but got a 429, so it has none.
+void TestAxes::recordedStreamsInCassettes()
+{
+    const Loaded groq = loadFiles({ fixture("llm/alexrudall__ruby-openai__groq_stream.yml") });
+    QCOMPARE(groq.store->size(), std::size_t(1));
+    QCOMPARE(groq.store->inputTokens(0), 12);
+    QCOMPARE(groq.store->outputTokens(0), 24);
+    QCOMPARE(groq.store->totalTokens(0), 36);
+    // dd-trace's batch: 3 of 4 answers have a usage (the 429 has none): 29 + 29 + 30, counted
+    // with python3's yaml and gzip over the gzipped bodies
+    const Loaded dd = loadFiles({ fixture("llm/DataDog__dd-trace-py__openai_429_rpm_batch.yaml") });
+    qint64 sum = 0;
+    int known = 0;
+    for (std::size_t i = 0; i < dd.store->size(); ++i) {
+        if (dd.store->totalTokens(i) >= 0) {
+            sum += dd.store->totalTokens(i);
+            ++known;
+            QCOMPARE(dd.store->status(i), 200);
+        }
+    }
+    QCOMPARE(known, 3);
+    QCOMPARE(sum, 88);
+}
+
+void TestAxes::inFlightPerMinute_data()
+{
+    QTest::addColumn<QList<qint64>>("starts"); // seconds after kT0
+    QTest::addColumn<QList<qint64>>("durations"); // ms; -1: none
+    QTest::addColumn<QList<qint64>>("peaks"); // per minute from kT0, 0 where none
+    QTest::addColumn<double>("unknownShare");
+    QTest::newRow("two overlap") << QList<qint64> { 0, 1 } << QList<qint64> { 5000, 5000 }
+                                 << QList<qint64> { 2 } << 0.0;
+    // an end at the same instant as a start is no overlap
+    QTest::newRow("back to back") << QList<qint64> { 0, 5 } << QList<qint64> { 5000, 5000 }
+                                  << QList<qint64> { 1 } << 0.0;
+    // a long request is in flight in the minutes it spans, with the ones that start there
+    QTest::newRow("across minutes")
+        << QList<qint64> { 0, 70, 130 } << QList<qint64> { 150000, 1000, 1000 }
+        << QList<qint64> { 1, 2, 2 } << 0.0;
+    QTest::newRow("no duration: left out and counted")
+        << QList<qint64> { 0, 1, 2, 3 } << QList<qint64> { 10000, -1, 10000, -1 }
+        << QList<qint64> { 2 } << 0.5;
+}
+
+void TestAxes::inFlightPerMinute()
+{
+    QFETCH(QList<qint64>, starts);
+    QFETCH(QList<qint64>, durations);
+    QFETCH(QList<qint64>, peaks);
+    QFETCH(double, unknownShare);
+    EventStore store;
+    store.addFile("test");
+    for (int k = 0; k < starts.size(); ++k) {
+        EventInput e;
+        e.timeMs = kT0 + starts[k] * 1000;
+        e.status = 200;
+        e.endpoint = "api.example/x";
+        if (durations[k] >= 0)
+            e.durationMs = float(durations[k]);
+        store.append(e);
+    }
+    const AxisSeries s = axisPerMinute(store, LimitAxis::Concurrency, nullptr);
+    QCOMPARE(s.unknownShare(), unknownShare);
+    QList<qint64> got;
+    for (const AxisMinute &m : s.minutes) {
+        while (kT0 + got.size() * kMin < m.startMs)
+            got << 0;
+        got << m.value;
+    }
+    QCOMPARE(got, peaks);
+}
+
+// tokens per minute against a TPM limit, a rolling token window, the limit to ask for, and
+// the share of requests without usage beside the figure
+void TestAxes::tokenLimitsInTheSummary()
+{
+    QByteArray log;
+    // minute 0: 4 x 30 tokens = 120; minute 1: 2 x 30 = 60 and one answer without usage
+    for (int k = 0; k < 4; ++k)
+        log += record("{\"usage\":{\"prompt_tokens\":20,\"completion_tokens\":10}}", k);
+    for (int k = 0; k < 3; ++k) {
+        QByteArray r = record(
+            k < 2 ? "{\"usage\":{\"prompt_tokens\":20,\"completion_tokens\":10}}" : "{\"id\":1}",
+            k);
+        r.replace("10:00:", "10:01:");
+        log += r;
+    }
+    QTemporaryDir dir;
+    const Loaded l = loadText(dir, log);
+    QString error;
+    ReportOptions options;
+    for (const char *limit : { "api.example:tokens=100/1m", "api.example:tokens=150/2m",
+             "api.example:input_tokens=1000/1m", "concurrency=3" }) {
+        const auto e = parseLimitEntry(QString::fromLatin1(limit), &error);
+        QVERIFY2(e, qPrintable(error));
+        options.scoping.limits.push_back(*e);
+    }
+    options.headroomPercent = 30;
+    const Summary s = makeReport(*l.store, {}, options);
+    QCOMPARE(s.scopes.size(), std::size_t(1));
+    const auto axis = [&](LimitAxis a, std::int64_t windowS) -> const AxisFigures * {
+        for (const AxisFigures &f : s.scopes.front().axes) {
+            if (f.axis == a && f.limit && f.limit->windowS.value_or(0) == windowS)
+                return &f;
+        }
+        return nullptr;
+    };
+    const AxisFigures *tpm = axis(LimitAxis::Tokens, 60);
+    QVERIFY(tpm);
+    QCOMPARE(*tpm->peak, 120);
+    QCOMPARE(*tpm->peakMinuteMs, kT0);
+    QCOMPARE(tpm->minutesOverLimit, 1); // 120 > 100; 60 is not
+    QCOMPARE(tpm->unknownShare, 1.0 / 7.0);
+    QCOMPARE(tpm->limitAsk->requestsPerMinute, 156); // 120 + 30 %
+    // 180 tokens within two minutes reach over 150 at the second minute's 2nd request
+    const AxisFigures *rolling = axis(LimitAxis::Tokens, 120);
+    QVERIFY(rolling);
+    QCOMPARE(rolling->overLimitMinutes, std::vector<std::int64_t> { kT0 + kMin });
+    const AxisFigures *input = axis(LimitAxis::InputTokens, 60);
+    QVERIFY(input);
+    QCOMPARE(*input->peak, 80);
+    QCOMPARE(input->minutesOverLimit, 0);
+    // no durations in these records: concurrency has no value, all unknown
+    const AxisFigures *inFlight = axis(LimitAxis::Concurrency, 0);
+    QVERIFY(inFlight);
+    QCOMPARE(inFlight->unknownShare, 1.0);
+    QVERIFY(!inFlight->peak);
+    // the JSON
+    const QJsonObject j = QJsonDocument::fromJson(summaryToJson(s)).object();
+    const QJsonArray axes = j[QLatin1String("scopes")][0][QLatin1String("axes")].toArray();
+    bool sawTpm = false;
+    for (const auto &a : axes) {
+        const QJsonObject o = a.toObject();
+        if (o[QLatin1String("axis")] == QLatin1String("tokens")
+            && o[QLatin1String("window_s")].toInt() == 60) {
+            sawTpm = true;
+            QCOMPARE(o[QLatin1String("peak")][QLatin1String("value")].toInt(), 120);
+            QCOMPARE(o[QLatin1String("limit_to_ask")][QLatin1String("value")].toInt(), 156);
+            QCOMPARE(o[QLatin1String("minutes_over_limit")].toInt(), 1);
+        }
+    }
+    QVERIFY(sawTpm);
+}
+
+// A log without usage fields has no token columns (limits.md: "not a wide one for every event");
+// the first event with tokens makes them, and the events before it read "not known".
+void TestAxes::tokenColumnsOnlyWhenUsed()
+{
+    EventStore store;
+    store.addFile("test");
+    EventInput e;
+    e.timeMs = kT0;
+    e.endpoint = "api.example/x";
+    for (int k = 0; k < 1000; ++k)
+        store.append(e);
+    const std::size_t without = store.bytesUsed();
+    QVERIFY(!store.hasTokens());
+    e.inputTokens = 3;
+    e.outputTokens = 4;
+    store.append(e);
+    QVERIFY(store.hasTokens());
+    QCOMPARE(store.totalTokens(0), -1);
+    QCOMPARE(store.totalTokens(1000), 7);
+    QVERIFY(store.bytesUsed() >= without + 1001 * 8);
+    // copies and shards keep them
+    EventStore copy = store.clone();
+    QCOMPARE(copy.totalTokens(1000), 7);
+    QCOMPARE(copy.totalTokens(999), -1);
+    EventStore merged;
+    merged.addFile("test");
+    EventInput plain;
+    plain.timeMs = kT0;
+    merged.append(plain);
+    merged.appendShard(store, {}, 0, 0);
+    QCOMPARE(merged.size(), std::size_t(1002));
+    QCOMPARE(merged.totalTokens(0), -1);
+    QCOMPARE(merged.totalTokens(1001), 7);
+    merged.appendShard(EventStore().clone(), {}, 0, 0);
+    merged.popBack();
+    QCOMPARE(merged.totalTokens(1000), -1);
+}
+
+QTEST_GUILESS_MAIN(TestAxes)
+#include "tst_axes.moc"
