@@ -8,6 +8,26 @@
 
 namespace {
 
+// "tokens per 1m (the words of the 429: openai-tpm)", "concurrency (counts: use/limit)",
+// "not known" (limits.md §5)
+std::string bindingText(const Binding &b)
+{
+    if (!b.axis)
+        return "not known";
+    std::string t = limitAxisName(*b.axis).toStdString();
+    if (b.windowS) {
+        LimitSpec w;
+        w.requests = 1;
+        w.windowS = b.windowS;
+        t += " per "
+            + (w.perMinute() ? std::string("minute") : limitSpecText(w).mid(2).toStdString());
+    }
+    const char *why = b.evidence == Binding::Evidence::Message ? "the words of the 429"
+        : b.evidence == Binding::Evidence::Headers             ? "the headers"
+                                                               : "the counts before it";
+    return t + " (" + why + (b.rule.empty() ? "" : ": " + b.rule) + ")";
+}
+
 std::string limitText(const std::optional<LimitSpec> &l)
 {
     if (!l)
@@ -255,6 +275,7 @@ QByteArray summaryToMarkdown(const Summary &s, const RuleSet &rules, const QStri
                 + formatUtcMs(inc.endMs) + "\n\n";
             o += "- Scope: `" + cell(inc.scope, 80) + "`\n";
             o += "- Rejections: " + sourcesLine(inc.rejected) + "\n";
+            o += "- Limit that bit first: " + bindingText(inc.binding) + "\n";
             o += "- Requests in its minutes: " + std::to_string(inc.requests) + ", peak "
                 + std::to_string(inc.peakRpm) + "/min";
             const std::optional<LimitSpec> limit = scopeRequestLimit(s, inc.scope);
@@ -449,6 +470,7 @@ std::string reportHtml(
         for (int k = 0; k < kRejectionSourceCount; ++k)
             h += std::string(sourceName(sourceFromIndex(k))) + " "
                 + std::to_string(inc.rejected[std::size_t(k)]) + (k < 2 ? ", " : "");
+        h += "</li><li>Limit that bit first: " + esc(bindingText(inc.binding));
         h += "</li><li>Requests in its minutes: " + std::to_string(inc.requests) + ", peak "
             + std::to_string(inc.peakRpm) + "/min</li>";
         auto list = [&](const char *title, const std::vector<NamedCount> &v) {

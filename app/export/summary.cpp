@@ -193,6 +193,12 @@ Summary buildSummary(const EventStore &store, std::vector<InputReport> inputs,
         ScopeSummary sc = summarizeScope(
             store, index.names()[k], std::move(minutes), events, allEvents, entries, s);
         std::vector<Incident> incidents = findIncidents(store, sc.minutes, mergeGapMinutes, events);
+        std::vector<AxisLimit> limits;
+        for (const AxisFigures &a : sc.axes) {
+            if (a.limit)
+                limits.push_back({ a.axis, *a.limit });
+        }
+        addBindings(store, incidents, limits, events);
         for (Incident &inc : incidents) {
             inc.scope = sc.name;
             s.incidents.push_back(std::move(inc));

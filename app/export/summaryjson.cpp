@@ -205,6 +205,11 @@ QByteArray summaryToJson(const Summary &s)
         i["messages"] = msgs;
         i["max_retry_after_s"]
             = inc.maxRetryAfterS ? secondsJson(*inc.maxRetryAfterS) : ojson(nullptr);
+        // which limit bit first (limits.md §5)
+        const Binding &b = inc.binding;
+        i["binding"] = { { "axis", b.axis ? ojson(str(limitAxisName(*b.axis))) : ojson(nullptr) },
+            { "window_s", windowJson(b.windowS) }, { "evidence", bindingEvidenceName(b.evidence) },
+            { "rule", b.rule.empty() ? ojson(nullptr) : ojson(b.rule) } };
         incidents.push_back(i);
     }
     j["incidents"] = incidents;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "aggregate/buckets.h"
+#include "incidents/binding.h"
 #include "store/eventstore.h"
 
 #include <array>
@@ -40,6 +41,7 @@ struct Incident
     std::optional<double> maxRetryAfterS;
     bool quota = false; // some rejection was insufficient_quota
     std::vector<std::uint32_t> events; // indices of its rejections, by time
+    Binding binding; // which limit bit first (limits.md §5; set by addBindings)
     std::shared_ptr<const IncidentTally> tally; // ids of the store it was found in
 
     std::int64_t rejectedTotal() const { return rejected[0] + rejected[1] + rejected[2]; }

@@ -1,0 +1,48 @@
+#pragma once
+
+#include "aggregate/buckets.h"
+#include "base/limitspec.h"
+#include "store/eventstore.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+struct Incident;
+
+// Which limit bit first in an incident (limits.md §5): its axis and window, and what says so.
+struct Binding
+{
+    enum class Evidence { Message, Headers, Counts, Unknown };
+    std::optional<LimitAxis> axis;
+    std::optional<std::int64_t> windowS; // nullopt: not known (concurrency has none)
+    Evidence evidence = Evidence::Unknown;
+    std::string rule; // Message: the form of the words (decode/limitwords); Counts: "use/limit"
+};
+
+// "message", "headers", "counts", "unknown" (the JSON names)
+const char *bindingEvidenceName(Binding::Evidence e);
+
+// A limit in force for the incident's scope on one axis (configured or reported).
+struct AxisLimit
+{
+    LimitAxis axis = LimitAxis::Requests;
+    LimitSpec spec;
+};
+
+// limits.md §5, in its order:
+//   1. `message`: the rejections' own words name the axis (readLimitWords); the axis most of
+//      them name decides (ties: the order of LimitAxis);
+//   2. `headers`: the axis whose reported remaining was 0 at the first rejection — not read
+//      yet: remaining counts are kept for the request axis only, so this step is skipped;
+//   3. `counts` (for an incident the scope's own limit made, dominant RATE_LIMITED: its limits
+//      say nothing of an upstream provider's, TOOL_ERROR): of the axes with a known limit, the one
+//      with the highest use/limit in the window before the first rejection (its own window, up to
+//      and with the first rejection; for concurrency, whose limit has no window, the requests in
+//      flight at that instant);
+//   4. else `unknown`.
+// Sets `binding` of every incident of one scope. `scopeEvents`: that scope's events (nullptr:
+// every event of the store).
+void addBindings(const EventStore &store, std::vector<Incident> &incidents,
+    const std::vector<AxisLimit> &limits, const EventSubset *scopeEvents);
