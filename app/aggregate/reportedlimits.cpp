@@ -4,12 +4,24 @@
 
 void ReportedLimits::add(const EventStore &store, std::size_t i)
 {
-    const std::int64_t limit = store.serverLimit(i);
+    std::int64_t limit = 0;
+    std::int32_t w = -1;
+    bool byReset = false;
+    if (m_axis == LimitAxis::Requests) {
+        limit = store.serverLimit(i);
+        w = store.serverWindowS(i);
+        byReset = (store.flags(i) & FlagWindowByReset) != 0;
+    } else if (m_axis != LimitAxis::Concurrency) {
+        const std::size_t a = std::size_t(m_axis) - std::size_t(LimitAxis::Tokens);
+        const ReportedTokenLimits &set = store.reportedTokens(i);
+        limit = set.limit[a];
+        w = set.windowS[a];
+        byReset = (set.windowByReset >> a) & 1u;
+    }
     if (limit <= 0)
         return;
-    const std::int32_t w = store.serverWindowS(i);
     std::int64_t key = w > 0 ? w : kUnknown;
-    if (store.flags(i) & FlagWindowByReset) {
+    if (byReset) {
         if (w <= 0)
             m_longReset = true;
         key = kByReset;
@@ -67,6 +79,7 @@ ReportedHistory ReportedLimits::history() const
     for (const auto &[key, change] : m_changes) {
         h.changes.push_back(change);
         h.changes.back().windowS = resolve(key);
+        h.changes.back().axis = m_axis;
     }
     h.omitted = m_omitted;
     return h;
@@ -84,17 +97,21 @@ std::optional<LimitSpec> ReportedLimits::tightest() const
     return best;
 }
 
-ReportedHistory reportedHistory(const EventStore &store, const EventSubset *events)
+ReportedHistory reportedHistory(const EventStore &store, const EventSubset *events, LimitAxis axis)
 {
+    if (axis == LimitAxis::Concurrency)
+        return {}; // no header reports it
     // (time, index) of every event that reported a limit, in time order
     std::vector<std::pair<std::int64_t, std::uint32_t>> reporting;
+    const std::size_t a = std::size_t(axis) - std::size_t(LimitAxis::Tokens);
     forEachEvent(store, events, [&](std::size_t i) {
-        if (store.serverLimit(i) > 0)
+        if (axis == LimitAxis::Requests ? store.serverLimit(i) > 0
+                                        : store.reportedTokens(i).limit[a] > 0)
             reporting.emplace_back(store.timeMs(i), std::uint32_t(i));
     });
     std::stable_sort(reporting.begin(), reporting.end(),
         [](const auto &a, const auto &b) { return a.first < b.first; });
-    ReportedLimits limits;
+    ReportedLimits limits(axis);
     for (const auto &[t, i] : reporting)
         limits.add(store, i);
     return limits.history();

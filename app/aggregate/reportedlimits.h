@@ -47,6 +47,11 @@ struct ReportedHistory
 class ReportedLimits
 {
 public:
+    // the limits of one axis: requests, or a token axis (limits.md §3)
+    explicit ReportedLimits(LimitAxis axis = LimitAxis::Requests)
+        : m_axis(axis)
+    {
+    }
     void add(const EventStore &store, std::size_t i);
     ReportedHistory history() const;
     // The limit the scope is watched against when the user gave none: of the known windows,
@@ -65,11 +70,13 @@ private:
     };
     std::optional<std::int64_t> resolve(std::int64_t key) const;
 
+    LimitAxis m_axis;
     std::vector<Window> m_windows;
     std::vector<std::pair<std::int64_t, LimitDrift>> m_changes; // (window key, change)
     std::size_t m_omitted = 0;
     bool m_longReset = false; // a by-reset window was unknown for one record
 };
 
-// The history of the events of `events` (every event when null), in time order.
-ReportedHistory reportedHistory(const EventStore &store, const EventSubset *events);
+// The history of the events of `events` (every event when null) on one axis, in time order.
+ReportedHistory reportedHistory(
+    const EventStore &store, const EventSubset *events, LimitAxis axis = LimitAxis::Requests);

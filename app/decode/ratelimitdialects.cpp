@@ -369,8 +369,6 @@ std::optional<RateLimitDialects> RateLimitDialects::fromJson(const QByteArray &t
                         const std::string full
                             = fromName.empty() ? hn : replaced(hn, fromName[v].first);
                         claim(full, n.path);
-                        if (ax != Axis::Requests)
-                            continue;
                         Slot s;
                         s.name = full;
                         s.role = n.role;
@@ -378,10 +376,9 @@ std::optional<RateLimitDialects> RateLimitDialects::fromJson(const QByteArray &t
                         t.m_slots.push_back(std::move(s));
                     }
                 }
-                if (ax != Axis::Requests)
-                    continue;
                 Dialect compiled;
                 compiled.name = fromName.empty() ? name : name + "[" + fromName[v].first + "]";
+                compiled.axis = ax;
                 compiled.ietf = ietf;
                 compiled.window = rules;
                 if (!fromName.empty()) {

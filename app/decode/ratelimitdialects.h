@@ -59,10 +59,11 @@ public:
         std::vector<std::pair<std::string, std::int64_t>> values; // lower-case keys
     };
 
-    // A compiled request dialect (an entry with {window} names gives one per window name).
+    // A compiled dialect (an entry with {window} names gives one per window name).
     struct Dialect
     {
         std::string name;
+        Axis axis = Axis::Requests;
         bool ietf = false;
         std::vector<WindowRule> window;
     };
@@ -90,7 +91,7 @@ public:
     std::size_t windowSourceCount() const { return m_windowSources; }
 
 private:
-    std::vector<Dialect> m_dialects; // request dialects, in the file's order
+    std::vector<Dialect> m_dialects; // every dialect, in the file's order
     std::vector<Slot> m_slots;
     std::vector<std::int16_t> m_buckets; // open addressing over m_slots; -1 empty; size 2^k
     std::size_t m_windowSources = 0;

@@ -555,7 +555,7 @@ RateLimitInfo readRateLimitHeaders(const std::vector<HeaderField> &headers,
     if (headers.empty())
         return RateLimitInfo {};
     using Role = RateLimitDialects::Role;
-    constexpr int kMaxTouched = 8;
+    constexpr int kMaxTouched = 12;
     RateLimitInfo info;
     // the dialects this record names, in the order met; their state is set up only then
     std::int16_t touchedId[kMaxTouched];
@@ -660,10 +660,27 @@ RateLimitInfo readRateLimitHeaders(const std::vector<HeaderField> &headers,
             f.windowS = windowOf(d, f, windows, windowCount, recordTimeMs, url, &f.windowByReset);
     }
 
+    using Axis = RateLimitDialects::Axis;
+    const auto axisOf = [&](int k) { return table.dialects()[std::size_t(touchedId[k])].axis; };
+    // the token axes (limits.md §3): the smallest limit of each, with its own window
+    for (int k = 0; k < touched; ++k) {
+        const Family &f = families[k];
+        const Axis a = axisOf(k);
+        if (!f.limit || a == Axis::Requests || a == Axis::Images)
+            continue;
+        AxisReading &r = info.tokenAxes[std::size_t(a) - std::size_t(Axis::Tokens)];
+        if (!r.limit || *f.limit < *r.limit) {
+            r.limit = f.limit;
+            r.windowS = f.windowS;
+            r.windowByReset = f.windowByReset;
+            r.remaining = f.remaining;
+        }
+    }
+
     int chosen = -1;
     for (int k = 0; k < touched; ++k) {
         const Family &f = families[k];
-        if (!f.limit)
+        if (!f.limit || axisOf(k) != Axis::Requests)
             continue;
         if (chosen < 0) {
             chosen = k;
@@ -686,6 +703,8 @@ RateLimitInfo readRateLimitHeaders(const std::vector<HeaderField> &headers,
     // fallbacks: the first dialect in table order that has them
     int remainingFrom = -1, resetFrom = -1;
     for (int k = 0; k < touched; ++k) {
+        if (axisOf(k) != Axis::Requests)
+            continue;
         if (!info.remaining && families[k].remaining
             && (remainingFrom < 0 || touchedId[k] < touchedId[remainingFrom]))
             remainingFrom = k;

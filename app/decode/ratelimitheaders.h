@@ -2,12 +2,22 @@
 
 #include "decode/rawrecord.h"
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string_view>
 #include <vector>
 
 // Rate-limit headers (formats.md §3), read from a record's response headers.
+// One token axis a response reported (limits.md §3).
+struct AxisReading
+{
+    std::optional<std::int64_t> limit; // the smallest, when several dialects name the axis
+    std::optional<std::int64_t> windowS;
+    bool windowByReset = false; // as RateLimitInfo::windowByReset
+    std::optional<std::int64_t> remaining;
+};
+
 struct RateLimitInfo
 {
     // Retry-After in seconds (fractional allowed). An HTTP-date counts from the record's
@@ -30,6 +40,10 @@ struct RateLimitInfo
     std::optional<std::int64_t> resetMs;
     // formats.md §2 rule 2: x-ratelimit-remaining equal to 0 as a number ("0", "0.0").
     bool remainingZero = false;
+    // The token limits: tokens, input_tokens, output_tokens (OpenAI and Groq -tokens, Anthropic
+    // tokens / input / output, Mistral tokens-{window}). `limit`, `windowS`, `remaining` and
+    // `resetMs` above are the requests axis only.
+    std::array<AxisReading, 3> tokenAxes;
 };
 
 class RateLimitDialects;

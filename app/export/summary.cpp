@@ -77,8 +77,7 @@ ScopeSummary summarizeScope(const EventStore &store, std::string name,
 
     std::vector<LimitSpec> requestLimits = configuredLimits(entries, sc.name, LimitAxis::Requests);
     // configured against reported (limits.md §6), before the changes
-    const std::vector<LimitDrift> configuredDrift
-        = configuredAgainstReported(requestLimits, sc.reported);
+    std::vector<LimitDrift> configuredDrift = configuredAgainstReported(requestLimits, sc.reported);
     history.changes.insert(history.changes.begin(), configuredDrift.begin(), configuredDrift.end());
     if (requestLimits.empty())
         requestLimits = sc.reported; // what the responses said, when the user said nothing
@@ -123,7 +122,19 @@ ScopeSummary summarizeScope(const EventStore &store, std::string name,
         addAxis(LimitAxis::Requests, l);
     for (LimitAxis other : { LimitAxis::Tokens, LimitAxis::InputTokens, LimitAxis::OutputTokens,
              LimitAxis::Concurrency }) {
-        const std::vector<LimitSpec> limits = configuredLimits(entries, sc.name, other);
+        std::vector<LimitSpec> limits = configuredLimits(entries, sc.name, other);
+        // what the responses reported on this axis (limits.md §3), and its drift (§6)
+        ReportedHistory reported = reportedHistory(store, allEvents, other);
+        std::vector<LimitDrift> drift = configuredAgainstReported(limits, reported.byWindow);
+        for (LimitDrift &d : drift)
+            d.axis = other;
+        drift.insert(drift.end(), reported.changes.begin(), reported.changes.end());
+        for (LimitDrift &d : drift) {
+            d.scope = sc.name;
+            s.drift.push_back(std::move(d));
+        }
+        if (limits.empty())
+            limits = reported.byWindow;
         for (const LimitSpec &l : limits)
             addAxis(other, l);
         // the tokens a scope used are shown without a limit too (the limit to ask for)

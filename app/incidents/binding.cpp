@@ -140,7 +140,8 @@ void addBindings(const EventStore &store, std::vector<Incident> &incidents,
         double bestRatio = -1;
         // the scope's limits say nothing of an upstream provider's: counts only judge an
         // incident the scope itself rejected (mostly RATE_LIMITED)
-        if (inc.dominant != RejectionSource::RateLimited) {
+        // nor does a quota that ran out (insufficient_quota: billing, not a rate)
+        if (inc.dominant != RejectionSource::RateLimited || inc.quota) {
             inc.binding = best;
             continue;
         }

@@ -37,7 +37,8 @@ struct AxisLimit
 //   2. `headers`: the axis whose reported remaining was 0 at the first rejection — not read
 //      yet: remaining counts are kept for the request axis only, so this step is skipped;
 //   3. `counts` (for an incident the scope's own limit made, dominant RATE_LIMITED: its limits
-//      say nothing of an upstream provider's, TOOL_ERROR): of the axes with a known limit, the one
+//      say nothing of an upstream provider's, TOOL_ERROR, nor of a quota that ran out): of the
+//      axes with a known limit, the one
 //      with the highest use/limit in the window before the first rejection (its own window, up to
 //      and with the first rejection; for concurrency, whose limit has no window, the requests in
 //      flight at that instant);

@@ -114,6 +114,16 @@ EventBuilder::Outcome EventBuilder::add(const RawRecord &rec, EventStore &store,
         if (e.totalTokens < 0 && e.inputTokens >= 0 && e.outputTokens >= 0)
             e.totalTokens = e.inputTokens + e.outputTokens;
     }
+    for (std::size_t a = 0; a < limits.tokenAxes.size(); ++a) {
+        const AxisReading &r = limits.tokenAxes[a];
+        if (!r.limit || *r.limit <= 0)
+            continue;
+        e.reportedTokens.limit[a] = *r.limit > INT32_MAX ? INT32_MAX : std::int32_t(*r.limit);
+        if (r.windowS && *r.windowS > 0 && *r.windowS <= INT32_MAX)
+            e.reportedTokens.windowS[a] = std::int32_t(*r.windowS);
+        if (r.windowByReset)
+            e.reportedTokens.windowByReset |= std::uint8_t(1u << a);
+    }
     if (rec.durationMs >= 0 && rec.durationMs < 1e12)
         e.durationMs = float(rec.durationMs);
     e.file = file;

@@ -11,6 +11,8 @@ void EventStore::reserve(std::size_t n)
         m_tokensIn.reserve(n);
         m_tokensOut.reserve(n);
     }
+    if (!m_tokenSet.empty())
+        m_tokenSet.reserve(n);
 }
 
 void EventStore::materializeTokens(std::size_t n)
@@ -19,6 +21,34 @@ void EventStore::materializeTokens(std::size_t n)
     m_tokensOut.reserve(std::max(n, m_time.capacity()));
     m_tokensIn.assign(n, kNoTokens);
     m_tokensOut.assign(n, 0);
+}
+
+std::uint16_t EventStore::tokenSetIndex(const ReportedTokenLimits &set)
+{
+    if (!set.any())
+        return 0;
+    if (m_tokenSets[m_lastTokenSet] == set) // runs of the same set
+        return m_lastTokenSet;
+    for (std::size_t k = 1; k < m_tokenSets.size(); ++k) {
+        if (m_tokenSets[k] == set)
+            return m_lastTokenSet = std::uint16_t(k);
+    }
+    if (m_tokenSets.size() >= 0xFFFF)
+        return 0; // tens of thousands of distinct limits: no API reports that; kept as none
+    m_tokenSets.push_back(set);
+    return m_lastTokenSet = std::uint16_t(m_tokenSets.size() - 1);
+}
+
+void EventStore::pushTokenSet(const ReportedTokenLimits &set)
+{
+    const std::uint16_t index = tokenSetIndex(set);
+    if (m_tokenSet.empty()) {
+        if (index == 0)
+            return;
+        m_tokenSet.reserve(m_time.capacity());
+        m_tokenSet.assign(m_time.size() - 1, 0); // this event is appended already
+    }
+    m_tokenSet.push_back(index);
 }
 
 void EventStore::pushTokens(const EventInput &e)
@@ -53,6 +83,9 @@ void EventStore::clear()
     std::apply([](auto &...c) { (c.clear(), ...); }, columns());
     m_tokensIn.clear();
     m_tokensOut.clear();
+    m_tokenSet.clear();
+    m_tokenSets.assign(1, ReportedTokenLimits {});
+    m_lastTokenSet = 0;
     m_details.clear();
     m_files.clear();
     m_strings = StringPool();
@@ -138,6 +171,7 @@ void EventStore::append(const EventInput &e)
     m_method.push_back(methodIndex(e.method));
     m_serverWindow.push_back(windowIndex(e.serverWindowS));
     pushTokens(e);
+    pushTokenSet(e.reportedTokens);
     if (!e.message.empty() || !e.errorCode.empty() || e.retryAfterMs >= 0) {
         m_details.emplace_back(std::uint32_t(m_time.size() - 1),
             EventDetail {
@@ -165,7 +199,7 @@ void EventStore::extendInto(EventStore &t, std::size_t capacity) const
     const bool prefix = from <= size() && fromString <= m_strings.size()
         && t.m_actors.size() <= m_actors.size() && t.m_methods.size() <= m_methods.size()
         && t.m_windows.size() <= m_windows.size() && t.m_files.size() <= m_files.size()
-        && t.m_details.size() <= m_details.size()
+        && t.m_tokenSets.size() <= m_tokenSets.size() && t.m_details.size() <= m_details.size()
         && (from == 0
             || (t.m_time[from - 1] == m_time[from - 1] && t.m_offset[from - 1] == m_offset[from - 1]
                 && t.m_actor[from - 1] == m_actor[from - 1]
@@ -194,9 +228,16 @@ void EventStore::extendInto(EventStore &t, std::size_t capacity) const
         t.m_tokensOut.insert(
             t.m_tokensOut.end(), m_tokensOut.begin() + std::ptrdiff_t(from), m_tokensOut.end());
     }
+    if (!m_tokenSet.empty()) {
+        if (t.m_tokenSet.empty())
+            t.m_tokenSet.assign(from, 0);
+        t.m_tokenSet.insert(
+            t.m_tokenSet.end(), m_tokenSet.begin() + std::ptrdiff_t(from), m_tokenSet.end());
+    }
     auto appendRest = [](auto &dst, const auto &src) {
         dst.insert(dst.end(), src.begin() + std::ptrdiff_t(dst.size()), src.end());
     };
+    appendRest(t.m_tokenSets, m_tokenSets);
     appendRest(t.m_details, m_details);
     appendRest(t.m_files, m_files);
     appendRest(t.m_methods, m_methods);
@@ -293,6 +334,16 @@ void EventStore::appendShard(const EventStore &shard, const std::vector<bool> &s
         m_tokensIn.resize(size(), kNoTokens);
         m_tokensOut.resize(size(), 0);
     }
+    if (!shard.m_tokenSet.empty()) {
+        std::vector<std::uint16_t> setMap(shard.m_tokenSets.size());
+        for (std::size_t k = 0; k < setMap.size(); ++k)
+            setMap[k] = tokenSetIndex(shard.m_tokenSets[k]);
+        if (m_tokenSet.empty())
+            m_tokenSet.assign(first, 0);
+        forKept([&](std::size_t i) { m_tokenSet.push_back(setMap[shard.m_tokenSet[i]]); });
+    } else if (!m_tokenSet.empty()) {
+        m_tokenSet.resize(size(), 0);
+    }
 }
 
 std::size_t EventStore::bytesUsed() const
@@ -300,8 +351,9 @@ std::size_t EventStore::bytesUsed() const
     auto cap = [](const auto &v) { return v.capacity() * sizeof(v[0]); };
     const std::size_t columnBytes
         = std::apply([&](const auto &...c) { return (cap(c) + ...); }, columns());
-    return columnBytes + cap(m_tokensIn) + cap(m_tokensOut) + cap(m_details) + cap(m_actors)
-        + m_strings.bytesUsed() + (m_actorCache ? kActorCacheSlots * sizeof(ActorCacheSlot) : 0);
+    return columnBytes + cap(m_tokensIn) + cap(m_tokensOut) + cap(m_tokenSet) + cap(m_tokenSets)
+        + cap(m_details) + cap(m_actors) + m_strings.bytesUsed()
+        + (m_actorCache ? kActorCacheSlots * sizeof(ActorCacheSlot) : 0);
 }
 
 void EventStore::popBack()
@@ -315,6 +367,8 @@ void EventStore::popBack()
         m_tokensIn.pop_back();
         m_tokensOut.pop_back();
     }
+    if (!m_tokenSet.empty())
+        m_tokenSet.pop_back();
 }
 
 EventDetail EventStore::detail(std::size_t i) const

@@ -4,6 +4,7 @@
 #include "store/hugepagealloc.h"
 #include "store/stringpool.h"
 
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <memory>
@@ -12,6 +13,21 @@
 #include <tuple>
 #include <unordered_map>
 #include <vector>
+
+// The token limits one response reported (limits.md §3): tokens, input_tokens, output_tokens;
+// -1 where it named none. Few distinct sets appear in a log: the store keeps each once.
+struct ReportedTokenLimits
+{
+    std::array<std::int32_t, 3> limit { -1, -1, -1 };
+    std::array<std::int32_t, 3> windowS { -1, -1, -1 }; // -1: unknown
+    std::uint8_t windowByReset = 0; // bit k: axis k's window judged by its reset alone
+
+    bool any() const { return limit[0] > 0 || limit[1] > 0 || limit[2] > 0; }
+    bool operator==(const ReportedTokenLimits &o) const
+    {
+        return limit == o.limit && windowS == o.windowS && windowByReset == o.windowByReset;
+    }
+};
 
 // One event as a reader hands it over. Views only need to live for the append() call.
 struct EventInput
@@ -35,6 +51,7 @@ struct EventInput
     // tokens the response reported (limits.md §4); -1: not said. input + output = total
     // where two of the three are given.
     std::int64_t inputTokens = -1, outputTokens = -1, totalTokens = -1;
+    ReportedTokenLimits reportedTokens;
     std::uint16_t file = 0;
     std::uint32_t line = 0; // 1-based line where the record starts
     std::uint64_t offset = 0; // byte offset where the record starts (decompressed text)
@@ -131,6 +148,11 @@ public:
             return -1;
         return m_tokensIn[i];
     }
+    // The token limits event i's response reported (an empty set when none).
+    const ReportedTokenLimits &reportedTokens(std::size_t i) const
+    {
+        return m_tokenSets[m_tokenSet.empty() ? 0 : m_tokenSet[i]];
+    }
     std::int64_t outputTokens(std::size_t i) const
     {
         if (inputTokens(i) < 0)
@@ -174,6 +196,8 @@ private:
     // with tokens comes).
     void materializeTokens(std::size_t n);
     void pushTokens(const EventInput &e);
+    void pushTokenSet(const ReportedTokenLimits &set);
+    std::uint16_t tokenSetIndex(const ReportedTokenLimits &set);
     std::uint8_t methodIndex(std::string_view m);
     std::uint8_t windowIndex(std::int32_t windowS);
     // tool, provider, client and model of an event share one id: their combinations are few
@@ -235,6 +259,10 @@ private:
     Column<std::uint8_t> m_serverWindow; // index into m_windows: the few windows APIs report
     // Not in columns(): empty until an event has tokens, then one entry per event.
     Column<std::uint32_t> m_tokensIn, m_tokensOut;
+    // The same for the token limits reported: an index into m_tokenSets (0: none).
+    Column<std::uint16_t> m_tokenSet;
+    std::vector<ReportedTokenLimits> m_tokenSets { ReportedTokenLimits {} };
+    std::uint16_t m_lastTokenSet = 0;
 
     // (event index, detail), sorted by index: a binary search instead of 4 bytes per event
     std::vector<std::pair<std::uint32_t, EventDetail>> m_details;
