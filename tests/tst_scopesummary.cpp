@@ -5,10 +5,17 @@
 #include "export/report.h"
 #include "export/reportformats.h"
 #include "export/summary.h"
+#include "io/bytesource.h"
 #include "testutil.h"
 
+#include <QDateTime>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QTemporaryDir>
+#include <QUrl>
 
+#include <algorithm>
+#include <map>
 #include <set>
 
 namespace {
@@ -89,7 +96,7 @@ private Q_SLOTS:
     void driftChangesAreCapped();
     void aFilterKeepsTheScopesReportedLimit();
     void scopeByAllIsTheWholeLog();
-    void demoHasTwoApis();
+    void demoHasThreeApis();
 };
 
 // Two APIs busy in the same minutes: neither one's incident takes the other's rejections, and
@@ -346,30 +353,91 @@ void TestScopeSummary::scopeByAllIsTheWholeLog()
     QCOMPARE(s.incidents.size(), std::size_t(1));
 }
 
-// The bundled demo mixes Scalekit's tool-calling API and Skytells' predictions: two scopes;
-// Skytells' 120 per 60 s is its own, and Scalekit reports none.
-void TestScopeSummary::demoHasTwoApis()
+// The bundled demo mixes Scalekit's tool-calling API, Skytells' predictions and OpenAI's chat
+// completions: three scopes; Skytells' 120 per 60 s and OpenAI's 500 requests a minute are their
+// own (reported), and Scalekit reports none. OpenAI's incidents are bound by its tokens per
+// minute, in the rejections' own words, while its requests stay under 500 a minute.
+void TestScopeSummary::demoHasThreeApis()
 {
     const Loaded l
         = loadFiles({ QStringLiteral(RATESCOPE_SOURCE_DIR "/resources/demo/demo.ndjson.gz") });
     const Summary s = makeReport(*l.store, l.reports, {});
-    QCOMPARE(s.scopes.size(), std::size_t(2));
+    QCOMPARE(s.scopes.size(), std::size_t(3));
     const ScopeSummary &scalekit = scope(s, "acme.scalekit.dev"),
-                       &skytells = scope(s, "api.skytells.ai");
-    QCOMPARE(scalekit.requests + skytells.requests, s.requests);
-    QCOMPARE(scalekit.rejectedTotal() + skytells.rejectedTotal(), s.rejectedTotal());
+                       &skytells = scope(s, "api.skytells.ai"),
+                       &openai = scope(s, "api.openai.com");
+    QCOMPARE(scalekit.requests + skytells.requests + openai.requests, s.requests);
+    QCOMPARE(scalekit.rejectedTotal() + skytells.rejectedTotal() + openai.rejectedTotal(),
+        s.rejectedTotal());
     QVERIFY(!scalekit.axes.front().limit);
     QCOMPARE(skytells.axes.front().limit->requests, 120);
     QCOMPARE(skytells.axes.front().limit->windowS, std::optional<std::int64_t>(60));
     QVERIFY(skytells.axes.front().limit->fromHeaders);
     QCOMPARE(s.topScope, std::string("acme.scalekit.dev"));
+
+    const AxisFigures &requests = openai.axes.front();
+    QCOMPARE(requests.axis, LimitAxis::Requests);
+    QCOMPARE(requests.limit->requests, 500);
+    QCOMPARE(requests.limit->windowS, std::optional<std::int64_t>(60));
+    // OpenAI's requests and total_tokens per UTC minute, counted with QJsonDocument over the
+    // inflated lines.
+    const QString path = QStringLiteral(RATESCOPE_SOURCE_DIR "/resources/demo/demo.ndjson.gz");
+    QString error;
+    auto source = ByteSource::open(path, &error);
+    QVERIFY2(source, qPrintable(error));
+    QByteArray text;
+    char buf[1 << 16];
+    for (std::int64_t n; (n = source->read(buf, sizeof buf)) > 0;)
+        text.append(buf, n);
+    std::map<qint64, std::int64_t> requestsPerMinute, tokensPerMinute;
+    int openai429 = 0;
+    for (const QByteArray &line : text.split('\n')) {
+        const QJsonObject o = QJsonDocument::fromJson(line).object();
+        if (QUrl(o[QLatin1String("url")].toString()).host() != QLatin1String("api.openai.com"))
+            continue;
+        const qint64 minute
+            = QDateTime::fromString(o[QLatin1String("timestamp")].toString(), Qt::ISODateWithMs)
+                  .toMSecsSinceEpoch()
+            / 60000;
+        ++requestsPerMinute[minute];
+        tokensPerMinute[minute]
+            += o[QLatin1String("body")][QLatin1String("usage")][QLatin1String("total_tokens")]
+                   .toInteger();
+        if (o[QLatin1String("status")].toInt() == 429)
+            ++openai429;
+    }
+    const auto peakOf = [](const std::map<qint64, std::int64_t> &perMinute) {
+        std::int64_t peak = 0;
+        for (const auto &[minute, n] : perMinute)
+            peak = std::max(peak, n);
+        return peak;
+    };
+    QCOMPARE(openai.rejectedTotal(), std::int64_t(openai429));
+    QVERIFY(openai429 > 0);
+    QCOMPARE(*requests.peak, peakOf(requestsPerMinute));
+    QVERIFY(*requests.peak < 500);
+    const auto tokens = std::find_if(openai.axes.begin(), openai.axes.end(),
+        [](const AxisFigures &a) { return a.axis == LimitAxis::Tokens; });
+    QVERIFY(tokens != openai.axes.end());
+    QCOMPARE(*tokens->peak, peakOf(tokensPerMinute));
+    QVERIFY(*tokens->peak > 200000);
+
     std::set<std::string> incidentScopes;
+    int openaiIncidents = 0;
     for (const Incident &inc : s.incidents) {
         incidentScopes.insert(inc.scope);
         for (std::uint32_t e : inc.events)
             QCOMPARE(scopeHostOf(l.store->endpoint(e)), inc.scope);
+        if (inc.scope != "api.openai.com")
+            continue;
+        ++openaiIncidents;
+        QCOMPARE(inc.binding.axis, std::optional<LimitAxis>(LimitAxis::Tokens));
+        QCOMPARE(inc.binding.windowS, std::optional<std::int64_t>(60));
+        QCOMPARE(int(inc.binding.evidence), int(Binding::Evidence::Message));
+        QCOMPARE(inc.binding.rule, std::string("openai-tpm"));
     }
-    QCOMPARE(incidentScopes.size(), std::size_t(2));
+    QCOMPARE(incidentScopes.size(), std::size_t(3));
+    QVERIFY(openaiIncidents > 0);
 }
 
 QTEST_GUILESS_MAIN(TestScopeSummary)

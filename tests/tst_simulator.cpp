@@ -148,6 +148,10 @@ private Q_SLOTS:
     void commandLine_data();
     void commandLine();
     void catalogShapesTheRecords();
+    void openaiTokensBindUnderTheRequestLimit();
+    void openaiLeavesTheOtherRecordsAlone();
+    void openaiCommandLine_data();
+    void openaiCommandLine();
     void brokenCatalogIsRefused_data();
     void brokenCatalogIsRefused();
 };
@@ -576,6 +580,10 @@ void TestSimulator::commandLine_data()
     QTest::addRow("writes a file") << QStringList { QStringLiteral("--minutes"),
         QStringLiteral("2"), QStringLiteral("-o"), QStringLiteral("@OUT@") }
                                    << 0;
+    QTest::addRow("openai-rpm not a number")
+        << QStringList { QStringLiteral("--openai-rpm"), QStringLiteral("lots") } << 2;
+    QTest::addRow("openai-rpm negative")
+        << QStringList { QStringLiteral("--openai-rpm"), QStringLiteral("-5") } << 2;
 }
 
 void TestSimulator::commandLine()
@@ -595,6 +603,139 @@ void TestSimulator::commandLine()
         Generated g = generate(options(1, 2, 360, 600));
         QCOMPARE(text, QByteArray::fromStdString(g.text)); // the defaults are the documented ones
     }
+}
+
+// OpenAI chat completions (sim/openaiapi.h): every response has the six x-ratelimit headers,
+// a 200 has `usage` whose total is prompt + completion, a 429 has OpenAI's TPM body and
+// retry-after/retry-after-ms; the tokens per minute go over 200000 while the requests stay
+// under 500 a minute. Counted from the lines with nlohmann::json, against the model's stats.
+void TestSimulator::openaiTokensBindUnderTheRequestLimit()
+{
+    SimulatorOptions o = options(35, 150, 320, 600);
+    o.openaiRpm = 200;
+    const Generated g = generate(o);
+    const std::regex tpm(R"(Rate limit reached for gpt-4o-mini in organization org-demo on )"
+                         R"(tokens per min \(TPM\): Limit 200000, Used (\d+), Requested (\d+)\. )"
+                         R"(Please try again in (\d+ms|\d+(\.\d+)?s)\. Visit )"
+                         R"(https://platform\.openai\.com/account/rate-limits to learn more\.)");
+    const std::regex goDuration(R"(0s|[1-9]\d{0,2}ms|([1-9]\d*m)?\d{1,2}(\.\d{1,3})?s)");
+    std::map<std::int64_t, int> requests;
+    std::map<std::int64_t, std::int64_t> tokens;
+    int rejected = 0;
+    for (const std::string &line : splitLines(g.text)) {
+        const json r = json::parse(line);
+        if (r.at("url") != "https://api.openai.com/v1/chat/completions")
+            continue;
+        const std::int64_t minute = timeOf(r) / 60000;
+        ++requests[minute];
+        QCOMPARE(
+            r.at("request").at("body").at("model").get<std::string>(), std::string("gpt-4o-mini"));
+        const json &h = r.at("headers");
+        QCOMPARE(h.at("x-ratelimit-limit-requests").get<std::string>(), std::string("500"));
+        QCOMPARE(h.at("x-ratelimit-limit-tokens").get<std::string>(), std::string("200000"));
+        for (const char *name :
+            { "x-ratelimit-remaining-requests", "x-ratelimit-remaining-tokens" })
+            QVERIFY(std::regex_match(h.at(name).get<std::string>(), std::regex(R"(\d+)")));
+        for (const char *name : { "x-ratelimit-reset-requests", "x-ratelimit-reset-tokens" })
+            QVERIFY2(std::regex_match(h.at(name).get<std::string>(), goDuration), line.c_str());
+        const int status = r.at("status").get<int>();
+        if (status == 200) {
+            const json &u = r.at("body").at("usage");
+            QCOMPARE(u.at("total_tokens").get<std::int64_t>(),
+                u.at("prompt_tokens").get<std::int64_t>()
+                    + u.at("completion_tokens").get<std::int64_t>());
+            tokens[minute] += u.at("total_tokens").get<std::int64_t>();
+            continue;
+        }
+        QCOMPARE(status, 429);
+        ++rejected;
+        const json &e = r.at("body").at("error");
+        std::smatch m;
+        const std::string message = e.at("message").get<std::string>();
+        QVERIFY2(std::regex_match(message, m, tpm), message.c_str());
+        QVERIFY(std::stoll(m[1]) + std::stoll(m[2]) > 200000); // it did not fit
+        QCOMPARE(e.at("type").get<std::string>(), std::string("tokens"));
+        QVERIFY(e.at("param").is_null());
+        QCOMPARE(e.at("code").get<std::string>(), std::string("rate_limit_exceeded"));
+        const std::int64_t ms = std::stoll(h.at("retry-after-ms").get<std::string>());
+        QCOMPARE(std::stoll(h.at("retry-after").get<std::string>()),
+            std::max<std::int64_t>(1, (ms + 999) / 1000));
+        QCOMPARE(std::stoll(h.at("x-ratelimit-remaining-tokens").get<std::string>()),
+            200000 - std::stoll(m[1]));
+    }
+    int statsRequests = 0, statsRejected = 0;
+    std::int64_t statsTokens = 0;
+    for (const SimMinuteStats &s : g.minutes) {
+        statsRequests += s.openaiRequests;
+        statsRejected += s.openaiRejected;
+        statsTokens += s.openaiTokens;
+    }
+    int lines = 0, peakRequests = 0;
+    std::int64_t allTokens = 0, peakTokens = 0;
+    for (const auto &[minute, n] : requests) {
+        lines += n;
+        peakRequests = std::max(peakRequests, n);
+    }
+    for (const auto &[minute, n] : tokens) {
+        allTokens += n;
+        peakTokens = std::max(peakTokens, n);
+    }
+    QCOMPARE(statsRequests, lines);
+    QCOMPARE(statsRejected, rejected);
+    QCOMPARE(statsTokens, allTokens);
+    QVERIFY(rejected > 100);
+    QVERIFY2(peakRequests < 500, qPrintable(QString::number(peakRequests)));
+    QVERIFY2(peakTokens > 200000, qPrintable(QString::number(peakTokens)));
+}
+
+// The OpenAI traffic has its own generators: with it, the other records are the same but for
+// their ids and Scalekit's execution ids (both numbered in output order).
+void TestSimulator::openaiLeavesTheOtherRecordsAlone()
+{
+    const std::regex executionId(R"("execution_id":"\d+")");
+    const auto others = [&executionId](const Generated &g) {
+        std::vector<std::string> kept;
+        for (const std::string &line : splitLines(g.text)) {
+            if (line.find("https://api.openai.com/") == std::string::npos)
+                kept.push_back(std::regex_replace(line.substr(line.find(R"(,"timestamp")")),
+                    executionId, "\"execution_id\":\"\""));
+        }
+        return kept;
+    };
+    SimulatorOptions o = options(9, 60, 360, 600);
+    const Generated without = generate(o);
+    o.openaiRpm = 150;
+    const Generated with = generate(o);
+    QVERIFY(with.text.size() > without.text.size());
+    QVERIFY(others(with) == others(without));
+}
+
+void TestSimulator::openaiCommandLine_data()
+{
+    QTest::addColumn<int>("openaiRpm");
+    QTest::addRow("off by default") << -1;
+    QTest::addRow("zero is off") << 0;
+    QTest::addRow("200 a minute") << 200;
+}
+
+void TestSimulator::openaiCommandLine()
+{
+    QFETCH(int, openaiRpm);
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString out = dir.filePath(QStringLiteral("out.ndjson"));
+    QStringList args { QStringLiteral("--minutes"), QStringLiteral("3"), QStringLiteral("-o"),
+        out };
+    if (openaiRpm >= 0)
+        args << QStringLiteral("--openai-rpm") << QString::number(openaiRpm);
+    QCOMPARE(runSimulate(args), 0);
+    QFile f(out);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    SimulatorOptions o = options(1, 3, 360, 600);
+    o.openaiRpm = std::max(0, openaiRpm);
+    QCOMPARE(f.readAll(), QByteArray::fromStdString(generate(o).text));
+    const Generated g = generate(o);
+    QCOMPARE(g.text.find("api.openai.com") != std::string::npos, openaiRpm > 0);
 }
 
 namespace {

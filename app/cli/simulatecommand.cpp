@@ -1,4 +1,4 @@
-// ratescope simulate: deterministic Scalekit/Skytells traffic as NDJSON (sim/simulator.h).
+// ratescope simulate: deterministic Scalekit/Skytells/OpenAI traffic as NDJSON (sim/simulator.h).
 #include "cli/commands.h"
 #include "decode/timestamp.h"
 #include "sim/livesimulation.h"
@@ -101,7 +101,8 @@ int runSimulate(const QStringList &args)
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
         "Write deterministic, realistic Scalekit tool-calling and Skytells prediction traffic\n"
-        "as NDJSON response-log records, with platform limit bursts, provider incidents and\n"
+        "(and OpenAI chat completions with --openai-rpm) as NDJSON response-log records, with "
+        "platform limit bursts, provider incidents and\n"
         "retrying clients. The same options always give the same bytes."));
     parser.addHelpOption();
     const QCommandLineOption recordsOpt(
@@ -114,6 +115,10 @@ int runSimulate(const QStringList &args)
         QStringLiteral("N"));
     const QCommandLineOption limitOpt(QStringLiteral("limit"),
         QStringLiteral("Platform limit, requests per minute (default 600)."), QStringLiteral("N"));
+    const QCommandLineOption openaiOpt(QStringLiteral("openai-rpm"),
+        QStringLiteral("Mean OpenAI chat completions per minute (default 0: none). The "
+                       "organization's limits are 500 requests and 200000 tokens a minute."),
+        QStringLiteral("N"));
     const QCommandLineOption seedOpt(QStringLiteral("seed"),
         QStringLiteral("Random seed, decimal or 0x-hex (default 1)."), QStringLiteral("S"));
     const QCommandLineOption startOpt(QStringLiteral("start"),
@@ -141,8 +146,8 @@ int runSimulate(const QStringList &args)
     const QCommandLineOption tokenOpt(QStringLiteral("token"),
         QStringLiteral("With --to tcp://: send \"AUTH <token>\" first (monitor --token)."),
         QStringLiteral("TOKEN"));
-    for (const QCommandLineOption &o : { recordsOpt, minutesOpt, rpmOpt, limitOpt, seedOpt,
-             startOpt, outOpt, noIncidentsOpt, toOpt, sseOpt, speedOpt, tokenOpt })
+    for (const QCommandLineOption &o : { recordsOpt, minutesOpt, rpmOpt, limitOpt, openaiOpt,
+             seedOpt, startOpt, outOpt, noIncidentsOpt, toOpt, sseOpt, speedOpt, tokenOpt })
         parser.addOption(o);
 
     QStringList argv = args;
@@ -180,6 +185,13 @@ int runSimulate(const QStringList &args)
         if (!positiveInt(parser.value(limitOpt), 1000000, &v))
             return usageError(QStringLiteral("--limit needs an integer from 1 to 1000000"));
         opts.limitRpm = int(v);
+    }
+    if (parser.isSet(openaiOpt)) {
+        bool ok = false;
+        const int n = parser.value(openaiOpt).toInt(&ok);
+        if (!ok || n < 0 || n > 100000)
+            return usageError(QStringLiteral("--openai-rpm needs an integer from 0 to 100000"));
+        opts.openaiRpm = n;
     }
     if (parser.isSet(seedOpt)) {
         bool ok = false;

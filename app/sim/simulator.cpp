@@ -2,6 +2,7 @@
 
 #include "decode/timestamp.h"
 #include "sim/ndjsonlinewriter.h"
+#include "sim/openaiapi.h"
 #include "sim/prng.h"
 #include "sim/skytellsapi.h"
 
@@ -36,6 +37,8 @@ enum Client : std::uint8_t {
     BatchSync,
     ImageStudio,
     ThumbnailWorker,
+    Summarizer,
+    RagIndexer,
     ClientCount
 };
 constexpr int kScalekitClients = 5;
@@ -59,6 +62,8 @@ constexpr std::array<ClientInfo, ClientCount> kClients { {
     { "sync", 100, 3 },
     { "image-studio", 0, 5 },
     { "thumbnailer", 0, 5 },
+    { "summarizer", 0, 3 },
+    { "rag-indexer", 0, 3 },
 } };
 
 // Fresh demand by UTC hour, per mille of the mean (a weekday: quiet night, afternoon peak).
@@ -83,7 +88,7 @@ constexpr std::string_view kToolErrorInfo
     = R"("@type":"type.googleapis.com/scalekit.v1.errdetails.ErrorInfo",)"
       R"("error_code":"TOOL_ERROR","tool_error_info":{"execution_id":")";
 
-enum class Kind : std::uint8_t { ToolCall, PredictionCreate, PredictionPoll };
+enum class Kind : std::uint8_t { ToolCall, PredictionCreate, PredictionPoll, ChatCompletion };
 
 struct Pending
 {
@@ -129,6 +134,11 @@ struct TrafficSimulator::Impl
     std::int64_t m_minuteEnd = 0;
     int m_windowCount = 0; // served execute_tool requests in this minute
     SkytellsApi m_skytells;
+    OpenAiApi m_openai;
+    Xoshiro256 m_openaiRng; // OpenAI record details
+    Xoshiro256 m_openaiDemandRng; // OpenAI arrivals and bursts
+    std::int64_t m_nextOpenAiBurst = 0;
+    std::int64_t m_openaiBurstEnd = -1; // rag-indexer burst while minute < this
     SimMinuteStats m_stats;
     std::function<void(const SimMinuteStats &)> m_observer;
     std::uint64_t m_emitted = 0;
@@ -173,6 +183,8 @@ struct TrafficSimulator::Impl
     void process(const Pending &p);
     void processToolCall(const Pending &p);
     void processPrediction(const Pending &p);
+    void startOpenAiMinute();
+    void processChatCompletion(const Pending &p);
     void scheduleToolRetry(const Pending &p, int retryAfterS);
 
     // record text
@@ -190,6 +202,9 @@ TrafficSimulator::Impl::Impl(const SimulatorOptions &o, SimCatalog catalog)
     , m_idKey(mix64(o.seed ^ 0x6964ULL))
     , m_execKey(mix64(o.seed ^ 0x65786563ULL))
     , m_skytells(std::max(1, o.skytellsLimit), std::max(1, o.skytellsWindowS))
+    , m_openai(std::max(1, o.openaiLimitRequests), std::max(1, o.openaiLimitTokens))
+    , m_openaiRng(mix64(o.seed ^ 0x4f70656e41ULL))
+    , m_openaiDemandRng(mix64(o.seed ^ 0x4f41446dULL))
 {
     m_opts.meanRpm = std::max(0, m_opts.meanRpm);
     m_opts.limitRpm = std::max(1, m_opts.limitRpm);
@@ -206,6 +221,8 @@ TrafficSimulator::Impl::Impl(const SimulatorOptions &o, SimCatalog catalog)
     m_scalekitUrl = "https://" + m_opts.environment + ".scalekit.dev/api/v1/execute_tool";
     m_heap.reserve(4096);
     m_nextIncidentMinute = m_scheduleRng.range(20, 35);
+    m_opts.openaiRpm = std::max(0, m_opts.openaiRpm);
+    m_nextOpenAiBurst = m_openaiDemandRng.range(30, 45);
 }
 
 int TrafficSimulator::Impl::shapePermille(std::int64_t ms) const
@@ -329,6 +346,36 @@ void TrafficSimulator::Impl::startMinute()
         const std::int64_t t = m_minuteStart + m_demandRng.below(std::uint32_t(kMinuteMs));
         const std::uint32_t pred = m_skytells.create(m_rng, 1, t + m_demandRng.range(4000, 12000));
         push(t, Kind::PredictionCreate, ThumbnailWorker, 0, 0, pred);
+    }
+    if (m_opts.openaiRpm > 0)
+        startOpenAiMinute();
+}
+
+void TrafficSimulator::Impl::startOpenAiMinute()
+{
+    Xoshiro256 &r = m_openaiDemandRng;
+    if (m_opts.incidents && m_minute >= m_nextOpenAiBurst) {
+        m_openaiBurstEnd = m_minute + r.range(4, 6);
+        m_nextOpenAiBurst = m_openaiBurstEnd + r.range(35, 55);
+    }
+    const int noise = int(r.below(201)) - 100; // -100..100 per mille
+    const std::int64_t fresh
+        = (std::int64_t(m_opts.openaiRpm) * shapePermille(m_minuteStart) * (1000 + noise) + 500000)
+        / 1000000;
+    for (std::int64_t i = 0; i < fresh; ++i) {
+        const std::int64_t t = m_minuteStart + r.below(std::uint32_t(kMinuteMs));
+        const OpenAiApi::Call call { std::uint32_t(r.range(150, 750)),
+            std::uint32_t(r.range(20, 180)), std::uint8_t(r.below(2)) };
+        push(t, Kind::ChatCompletion, Summarizer, 0, 0, m_openai.create(call));
+    }
+    if (m_minute < m_openaiBurstEnd) {
+        const std::int64_t burst = r.range(25, 35);
+        for (std::int64_t i = 0; i < burst; ++i) {
+            const std::int64_t t = m_minuteStart + r.below(std::uint32_t(kMinuteMs));
+            const OpenAiApi::Call call { std::uint32_t(r.range(3000, 6000)),
+                std::uint32_t(r.range(100, 400)), std::uint8_t(2 + r.below(2)) };
+            push(t, Kind::ChatCompletion, RagIndexer, 0, 0, m_openai.create(call));
+        }
     }
 }
 
@@ -530,10 +577,42 @@ void TrafficSimulator::Impl::processPrediction(const Pending &p)
     push(t + interval, Kind::PredictionPoll, p.client, 0, 0, p.prediction);
 }
 
+void TrafficSimulator::Impl::processChatCompletion(const Pending &p)
+{
+    const std::int64_t t = p.timeMs;
+    const OpenAiApi::Call call = m_openai.call(p.prediction);
+    ++m_stats.openaiRequests;
+    OpenAiApi::Rejection rejection;
+    const bool served = m_openai.admit(t, call, &rejection);
+    head(t, p.client, "POST");
+    m_openai.writeTarget(m_w);
+    if (served) {
+        m_stats.openaiTokens += std::int64_t(call.promptTokens) + call.completionTokens;
+        m_openai.writeCompleted(m_w, m_openaiRng, call, t);
+        m_openai.release(p.prediction);
+        return;
+    }
+    ++m_stats.openaiRejected;
+    m_openai.writeRejected(m_w, m_openaiRng, rejection);
+    if (p.attempt >= kClients[p.client].maxRetries) {
+        m_openai.release(p.prediction);
+        return;
+    }
+    std::int64_t delay;
+    if (p.client == Summarizer) // honours retry-after (whole seconds, rounded up)
+        delay = std::max<std::int64_t>(1, (rejection.waitMs + 999) / 1000) * 1000
+            + m_openaiRng.below(251);
+    else // exponential backoff with full jitter, headers ignored
+        delay = 1 + m_openaiRng.below(std::uint32_t((1000 << p.attempt) + 1));
+    push(t + delay, Kind::ChatCompletion, p.client, std::uint8_t(p.attempt + 1), 0, p.prediction);
+}
+
 void TrafficSimulator::Impl::process(const Pending &p)
 {
     if (p.kind == Kind::ToolCall)
         processToolCall(p);
+    else if (p.kind == Kind::ChatCompletion)
+        processChatCompletion(p);
     else
         processPrediction(p);
     ++m_stats.records;

@@ -13,9 +13,11 @@
 #include <vector>
 
 // Deterministic traffic simulator: NDJSON response-log records (formats.md §1.1) of an agent
-// fleet calling Scalekit tools (POST https://<env>.scalekit.dev/api/v1/execute_tool) and the
-// Skytells prediction API (POST /v1/predictions, GET /v1/predictions/<id> polling). The
-// providers, their tools and answers are data: resources/sim/catalog.json (sim/simcatalog.h).
+// fleet calling Scalekit tools (POST https://<env>.scalekit.dev/api/v1/execute_tool), the
+// Skytells prediction API (POST /v1/predictions, GET /v1/predictions/<id> polling) and, when
+// openaiRpm > 0, OpenAI chat completions (POST https://api.openai.com/v1/chat/completions).
+// The providers, their tools and answers are data: resources/sim/catalog.json
+// (sim/simcatalog.h).
 //
 // The model, minute by minute (UTC minutes, the start is truncated to a whole minute):
 // - Fresh Scalekit demand = meanRpm x daily shape (hourly table, interpolated) x noise
@@ -33,6 +35,17 @@
 //   only served requests count); over it, 429 {"error_id":"RATE_LIMIT_EXCEEDED"} with
 //   Retry-After until the oldest served request leaves the window. 2xx responses carry
 //   x-skytells-ratelimit-{limit,remaining}-requests and x-skytells-ratelimit-window.
+// - OpenAI (openaiRpm > 0; sim/openaiapi.h): fresh chat completions = openaiRpm x daily
+//   shape x noise (+-10 %) from "summarizer" (prompts 150..750 tokens, answers 20..180),
+//   plus "rag-indexer" bursts of 25..35 large prompts a minute (3000..6000 tokens, answers
+//   100..400) for 4..6 minutes, the first 30..45 minutes in, then every 35..55 minutes
+//   after the last ended. The organization's limits (openaiLimitRequests per minute,
+//   openaiLimitTokens per minute) are refilling buckets; over the tokens one, 429
+//   rate_limit_exceeded "... on tokens per min (TPM): Limit L, Used U, Requested R. Please
+//   try again in 720ms. ..." with retry-after and retry-after-ms. Every response carries
+//   x-ratelimit-{limit,remaining,reset}-{requests,tokens}; 200s carry `usage`. The OpenAI
+//   traffic has its own generators: with it, the Scalekit and Skytells records are the same
+//   except their ids and execution ids (numbered in output order) and their place.
 // - Incidents are scheduled from the seed, in the cycle platform burst, provider incident,
 //   Skytells polling storm, provider incident; the first starts 20..35 minutes in.
 //
@@ -40,7 +53,8 @@
 // "method", "url", "status", "headers" (an object; Scalekit 2xx responses log none),
 // "body", "duration_ms". Scalekit records add tool_name, provider and connection_name; a
 // Scalekit client is told apart by its connections, connection_name = "<client>-<provider>"
-// ("sales-hubspot"). Skytells records carry a top-level "client" instead.
+// ("sales-hubspot"). Skytells and OpenAI records carry a top-level "client" instead; OpenAI
+// records also carry "request": {"body": {"model": "gpt-4o-mini"}}.
 //
 // Clients and their retry behaviour, the ground truth for the retry-behaviour findings:
 //   support       honours Retry-After (+0..1 s jitter; 2^n s backoff without one), 4 retries
@@ -52,6 +66,9 @@
 //   image-studio  Skytells; polls its prediction every 1000 ms exactly and keeps that pace
 //                 through 429s (polling hot spot)
 //   thumbnailer   Skytells; polls every 3.0..3.4 s, honours Retry-After
+//   summarizer    OpenAI; honours retry-after (whole seconds; +0..250 ms jitter), 3 retries
+//   rag-indexer   OpenAI; exponential backoff with full jitter (1, 2, 4 s), ignores the
+//                 headers, 3 retries
 // A retry repeats the same tool on the same connection (Skytells: the same URL).
 // Only integer arithmetic and an own PRNG: identical output on every platform.
 
@@ -65,6 +82,9 @@ struct SimulatorOptions
     int limitRpm = 600; // Scalekit platform limit per minute
     int skytellsLimit = 120; // Skytells requests per rolling window
     int skytellsWindowS = 60;
+    int openaiRpm = 0; // mean fresh OpenAI chat completions per minute; 0: no OpenAI traffic
+    int openaiLimitRequests = 500; // the organization's limits per minute
+    int openaiLimitTokens = 200000;
     bool incidents = true; // scheduled bursts, provider incidents, polling storms
     std::string environment = "acme"; // https://<environment>.scalekit.dev
 };
@@ -79,6 +99,9 @@ struct SimMinuteStats
     int toolError429 = 0; // 429 TOOL_ERROR (a provider limited the tool call)
     int skytellsRequests = 0;
     int skytellsRejected = 0; // 429 RATE_LIMIT_EXCEEDED
+    int openaiRequests = 0;
+    int openaiRejected = 0; // 429 rate_limit_exceeded
+    std::int64_t openaiTokens = 0; // total_tokens of the served chat completions
     int records = 0;
     bool complete = true; // false: the record bound cut this minute short
 };
