@@ -126,6 +126,7 @@ void Session::setLimits(std::vector<LimitEntry> limits)
         return;
     m_limits = std::move(limits);
     m_live.setLimits(m_limits);
+    m_filter.setLimits(m_limits); // the incidents' bindings
     Q_EMIT limitsChanged(m_limits);
     announceLimit();
 }
