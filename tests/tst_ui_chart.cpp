@@ -8,6 +8,7 @@
 #include "charttoolbar.h"
 #include "detailpane.h"
 #include "eventtableview.h"
+#include "export/summary.h"
 #include "exportmenu.h"
 #include "filterbar.h"
 #include "incidentspanel.h"
@@ -83,6 +84,8 @@ private Q_SLOTS:
     void clickOnABucketFiltersTheTable();
     void selectedRowShowsTheProviderMessage();
     void detailShowsTheReportedLimitWithItsWindow();
+    void incidentsSayWhichLimitBit_data();
+    void incidentsSayWhichLimitBit();
     void incidentZoomsAndFilters();
     void exportIncidentNeedsASelection();
     void legendTogglesASource();
@@ -104,6 +107,7 @@ private Q_SLOTS:
 
 private:
     void waitForView();
+    void openAndWait(const QString &path);
     void chooseScope(const QString &scope); // a click in the scope list, as a user does
 
     QTemporaryDir m_dir;
@@ -152,6 +156,14 @@ void TestUiChart::waitForView()
     QSignalSpy applied(m_session.get(), &Session::viewApplied);
     while (!m_session->isSettled())
         QVERIFY(applied.wait(10000));
+}
+
+void TestUiChart::openAndWait(const QString &path)
+{
+    QSignalSpy loaded(m_session.get(), &Session::loaded);
+    m_session->open({ path });
+    QVERIFY(loaded.count() > 0 || loaded.wait(20000));
+    waitForView();
 }
 
 void TestUiChart::chooseScope(const QString &scope)
@@ -458,6 +470,69 @@ void TestUiChart::detailShowsTheReportedLimitWithItsWindow()
     DetailPane *detail = m_window->detail();
     QTRY_VERIFY(detail->plainText().contains(QLatin1String("Server limit")));
     QVERIFY2(detail->plainText().contains(QLatin1String("3/10s")), qPrintable(detail->plainText()));
+}
+
+// The bundled demo with its limits (resources/demo/limits.json): Skytells' RATE_LIMITED
+// incident is judged by the counts against its limit, the TOOL_ERROR ones are not known (an
+// upstream provider's limit), and every row says what the report (buildSummary) says. Without a
+// configured limit the view is made again: Scalekit's first incident is then not known (its
+// responses report no limit), Skytells' is judged against the limit its responses reported.
+void TestUiChart::incidentsSayWhichLimitBit_data()
+{
+    QTest::addColumn<bool>("configured");
+    QTest::addColumn<QString>("scalekitFirst");
+    QTest::addRow("limits.json") << true << QStringLiteral("requests/min — counts");
+    QTest::addRow("reported limits only") << false << QStringLiteral("—");
+}
+
+void TestUiChart::incidentsSayWhichLimitBit()
+{
+    QFETCH(bool, configured);
+    QFETCH(QString, scalekitFirst);
+    QFile file(QStringLiteral(RATESCOPE_SOURCE_DIR "/resources/demo/limits.json"));
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QString error;
+    const std::vector<LimitEntry> limits = parseLimitsJson(file.readAll(), &error);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    m_session->setLimits(limits);
+    openAndWait(QStringLiteral(RATESCOPE_SOURCE_DIR "/resources/demo/demo.ndjson.gz"));
+    if (!configured) {
+        m_session->setLimits({}); // the view is made again: only the bindings change
+        QVERIFY(!m_session->isSettled());
+        waitForView();
+    }
+    IncidentModel *model = m_session->incidentModel();
+    SummaryScoping scoping;
+    scoping.limits = m_session->limits();
+    const Summary summary
+        = buildSummary(*m_session->store(), {}, std::nullopt, 5.0, nullptr, scoping);
+    QCOMPARE(model->rowCount(), int(summary.incidents.size()));
+    int skytellsRows = 0, toolErrorRows = 0, scalekitRows = 0;
+    for (int r = 0; r < model->rowCount(); ++r) {
+        const QString text = model->index(r, IncidentModel::BindingColumn).data().toString();
+        QCOMPARE(text, bindingShortText(summary.incidents[std::size_t(r)].binding));
+        const auto source
+            = RejectionSource(model->index(r, 0).data(IncidentModel::SourceRole).toInt());
+        const QString scope = model->index(r, 0).data(IncidentModel::ScopeRole).toString();
+        if (scope == QLatin1String("api.skytells.ai") && source == RejectionSource::RateLimited) {
+            ++skytellsRows;
+            QCOMPARE(text, QStringLiteral("requests/min — counts"));
+        }
+        if (scope == QLatin1String("acme.scalekit.dev") && source == RejectionSource::RateLimited
+            && scalekitRows++ == 0)
+            QCOMPARE(text, scalekitFirst);
+        if (source == RejectionSource::ToolError) {
+            ++toolErrorRows;
+            QCOMPARE(text, QStringLiteral("—"));
+            QVERIFY(model->index(r, IncidentModel::BindingColumn)
+                        .data(Qt::ToolTipRole)
+                        .toString()
+                        .contains(QLatin1String("not known")));
+        }
+    }
+    QCOMPARE(skytellsRows, 1);
+    QVERIFY(toolErrorRows > 0);
+    QVERIFY(scalekitRows > 0);
 }
 
 void TestUiChart::incidentZoomsAndFilters()
