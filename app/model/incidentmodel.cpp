@@ -92,8 +92,9 @@ QString bindingShortText(const Binding &b)
 QString bindingLongText(const Binding &b)
 {
     if (!b.axis)
-        return IncidentModel::tr("not known: the 429s' words name no limit, and no limit of "
-                                 "this scope explains them");
+        return IncidentModel::tr("not known — the 429s' words name no limit, and the counts "
+                                 "judge only a scope's own rejections (RATE_LIMITED) against a "
+                                 "limit it has");
     const QString t = axisWindowText(*b.axis, b.windowS);
     const QString rule = QString::fromStdString(b.rule);
     switch (b.evidence) {
