@@ -53,6 +53,23 @@ LiveOptions followOptions(const QTemporaryDir &dir, const QString &log)
     return o;
 }
 
+// A record at 10:MM:SS; a 429 is RATE_LIMITED, with OpenAI's words on tokens per minute when
+// `words` (limits.md §5 item 1), else "slow down" (no words: the counts judge it).
+QByteArray at(int minute, int second, int status, bool words = false)
+{
+    const auto two = [](int n) { return QByteArray::number(n).rightJustified(2, '0'); };
+    QByteArray r = "{\"timestamp\":\"2026-01-05T10:" + two(minute) + ":" + two(second)
+        + "Z\",\"status\":" + QByteArray::number(status) + ",\"tool_name\":\"chat\"";
+    if (status == 429)
+        r += ",\"body\":{\"error\":{\"code\":\"RATE_LIMITED\",\"message\":\""
+            + QByteArray(words
+                    ? "Rate limit reached for gpt-4o in organization org-x on tokens per "
+                      "min (TPM): Limit 30000, Used 28500, Requested 2400."
+                    : "slow down")
+            + "\"}}";
+    return r + "}\n";
+}
+
 std::size_t shownEvents(Session &s)
 {
     const auto store = s.filter().view()->store;
@@ -70,6 +87,7 @@ private Q_SLOTS:
     void snapshotsAreThrottled();
     void pauseHoldsTheViewsAndResumeCatchesUp();
     void filterStaysOnAcrossSnapshots();
+    void grownBindingsAreFreshOnes();
     void warningUsesTheWindowsLimit();
     void listenerRecordsReachTheViews();
     void stopShowsEverythingAndOpenEndsTheWatch();
@@ -238,6 +256,71 @@ void TestModelLive::filterStaysOnAcrossSnapshots()
             QCOMPARE(a.topTools.size(), b.topTools.size());
         }
     }
+}
+
+// Issue 18: the incidents of a grown live view are judged (limits.md §5) as those of a view made
+// from scratch with the same limits: an incident that gets words later, a new one, one that
+// grows without words (it keeps its counts), and new limits (the view is made again).
+void TestModelLive::grownBindingsAreFreshOnes()
+{
+    QTemporaryDir dir;
+    const QString log = dir.filePath(QStringLiteral("app.log"));
+    append(log, QByteArray(), QIODevice::WriteOnly);
+    Session session(RuleSet::builtIn());
+    LimitSpec fivePerMinute;
+    fivePerMinute.requests = 5;
+    fivePerMinute.windowS = 60;
+    session.setLimits({ { QString(), LimitAxis::Requests, fivePerMinute } });
+    QString error;
+    QVERIFY2(session.watch(followOptions(dir, log), &error), qPrintable(error));
+    using E = Binding::Evidence;
+    struct Expected
+    {
+        std::optional<LimitAxis> axis;
+        E evidence;
+    };
+    const auto check = [&session](std::size_t events, const std::vector<Expected> &expected) {
+        QTRY_COMPARE(shownEvents(session), events);
+        QTRY_VERIFY(!session.filter().isBusy());
+        const auto grown = session.filter().view();
+        const auto fresh = buildFilteredView(
+            grown->store, grown->filter, 5.0, 0, {}, nullptr, 0, session.limits());
+        QCOMPARE(grown->incidents.size(), expected.size());
+        QCOMPARE(fresh->incidents.size(), expected.size());
+        for (std::size_t k = 0; k < expected.size(); ++k) {
+            const Binding &a = grown->incidents[k].binding, &b = fresh->incidents[k].binding;
+            QCOMPARE(a.axis, b.axis);
+            QCOMPARE(a.windowS, b.windowS);
+            QCOMPARE(a.evidence, b.evidence);
+            QCOMPARE(a.rule, b.rule);
+            QCOMPARE(a.axis, expected[k].axis);
+            QCOMPARE(a.evidence, expected[k].evidence);
+        }
+    };
+    QByteArray first;
+    for (int s = 1; s <= 6; ++s)
+        first += at(0, s, 200);
+    append(log, first + at(0, 7, 429));
+    check(7, { { LimitAxis::Requests, E::Counts } });
+    if (QTest::currentTestFailed())
+        return;
+    append(log, at(0, 8, 429, true) + at(0, 9, 429)); // its words name tokens per minute
+    check(9, { { LimitAxis::Tokens, E::Message } });
+    if (QTest::currentTestFailed())
+        return;
+    append(log, at(10, 0, 200) + at(10, 1, 429)); // a new incident, 10 minutes later
+    check(11, { { LimitAxis::Tokens, E::Message }, { LimitAxis::Requests, E::Counts } });
+    if (QTest::currentTestFailed())
+        return;
+    append(log, at(10, 2, 429)); // it grows, without words: still its counts
+    check(12, { { LimitAxis::Tokens, E::Message }, { LimitAxis::Requests, E::Counts } });
+    if (QTest::currentTestFailed())
+        return;
+    // no limit any more (none reported either): the counts say nothing
+    const quint64 before = session.filter().view()->generation;
+    session.setLimits({});
+    QTRY_VERIFY(session.filter().view()->generation > before);
+    check(12, { { LimitAxis::Tokens, E::Message }, { std::nullopt, E::Unknown } });
 }
 
 void TestModelLive::warningUsesTheWindowsLimit()

@@ -8,6 +8,7 @@
 #include "charttoolbar.h"
 #include "detailpane.h"
 #include "eventtableview.h"
+#include "export/summary.h"
 #include "exportmenu.h"
 #include "filterbar.h"
 #include "incidentspanel.h"
@@ -83,6 +84,9 @@ private Q_SLOTS:
     void clickOnABucketFiltersTheTable();
     void selectedRowShowsTheProviderMessage();
     void detailShowsTheReportedLimitWithItsWindow();
+    void rejectionShowsItsOwnNumbers();
+    void incidentsSayWhichLimitBit_data();
+    void incidentsSayWhichLimitBit();
     void incidentZoomsAndFilters();
     void exportIncidentNeedsASelection();
     void legendTogglesASource();
@@ -104,6 +108,7 @@ private Q_SLOTS:
 
 private:
     void waitForView();
+    void openAndWait(const QString &path);
     void chooseScope(const QString &scope); // a click in the scope list, as a user does
 
     QTemporaryDir m_dir;
@@ -152,6 +157,14 @@ void TestUiChart::waitForView()
     QSignalSpy applied(m_session.get(), &Session::viewApplied);
     while (!m_session->isSettled())
         QVERIFY(applied.wait(10000));
+}
+
+void TestUiChart::openAndWait(const QString &path)
+{
+    QSignalSpy loaded(m_session.get(), &Session::loaded);
+    m_session->open({ path });
+    QVERIFY(loaded.count() > 0 || loaded.wait(20000));
+    waitForView();
 }
 
 void TestUiChart::chooseScope(const QString &scope)
@@ -458,6 +471,132 @@ void TestUiChart::detailShowsTheReportedLimitWithItsWindow()
     DetailPane *detail = m_window->detail();
     QTRY_VERIFY(detail->plainText().contains(QLatin1String("Server limit")));
     QVERIFY2(detail->plainText().contains(QLatin1String("3/10s")), qPrintable(detail->plainText()));
+}
+
+// Issue 18, limits.md §4 and §5: a real OpenAI 429 ("on requests per min (RPM): Limit 3,
+// Used 3, Requested 1", dd-trace-py's recording) says in the incidents panel that requests per
+// minute bit, from its words; selected, the detail pane shows its own numbers under the message.
+void TestUiChart::rejectionShowsItsOwnNumbers()
+{
+    openAndWait(QStringLiteral(
+        RATESCOPE_FIXTURE_DIR "/llm/DataDog__dd-trace-py__openai_429_rpm_batch.yaml"));
+    IncidentModel *incidents = m_session->incidentModel();
+    QCOMPARE(incidents->rowCount(), 1);
+    const QModelIndex binding = incidents->index(0, IncidentModel::BindingColumn);
+    QCOMPARE(binding.data().toString(), QStringLiteral("requests/min — words"));
+    QVERIFY2(binding.data(Qt::ToolTipRole).toString().contains(QLatin1String("openai-rpm")),
+        qPrintable(binding.data(Qt::ToolTipRole).toString()));
+    QCOMPARE(incidents->headerData(IncidentModel::BindingColumn, Qt::Horizontal).toString(),
+        QStringLiteral("Limit that bit"));
+
+    EventTableModel *model = m_session->eventModel();
+    int row = -1;
+    for (int r = 0; r < model->rowCount() && row < 0; ++r) {
+        if (model->index(r, 0).data(EventTableModel::SourceRole).toInt()
+            != int(RejectionSource::None))
+            row = r;
+    }
+    QVERIFY(row >= 0);
+    m_window->table()->selectRow(row);
+    DetailPane *detail = m_window->detail();
+    QTRY_VERIFY(detail->plainText().contains(QLatin1String("Requested")));
+    const QString text = detail->plainText();
+    QCOMPARE(detail->info().words.limit, std::optional<std::int64_t>(3));
+    QCOMPARE(detail->info().words.used, std::optional<std::int64_t>(3));
+    QCOMPARE(detail->info().words.requested, std::optional<std::int64_t>(1));
+    // under the message: axis and window, Limit / Used / Requested, the form; then the
+    // incident's binding
+    for (const char *line : { "Its words name\nrequests per minute\n", "Limit\n3\n", "Used\n3\n",
+             "Requested\n1\n", "Form\nopenai-rpm\n",
+             "limit that bit first: requests per minute, from the words of the 429 (openai-rpm)" })
+        QVERIFY2(text.contains(QLatin1String(line)), qPrintable(line + (" in:\n" + text)));
+    QVERIFY(text.indexOf(QLatin1String("Requested")) > text.indexOf(QLatin1String("RPM")));
+    QVERIFY(text.indexOf(QLatin1String("Requested")) < text.indexOf(QLatin1String("RATE_LIMITED")));
+
+    // a new limit makes the view again for the bindings; the table keeps its rows, so the
+    // selection and the detail stay
+    QSignalSpy reset(model, &QAbstractItemModel::modelReset);
+    const quint64 before = m_session->filter().view()->generation;
+    m_session->setLimitPerMinute(2);
+    waitForView();
+    QVERIFY(m_session->filter().view()->generation > before);
+    QCOMPARE(reset.size(), 0);
+    QVERIFY(detail->plainText().contains(QLatin1String("Requested")));
+
+    // a message in no known form adds no table
+    for (int r = 0; r < model->rowCount(); ++r) {
+        if (model->index(r, 0).data(EventTableModel::SourceRole).toInt()
+            == int(RejectionSource::None)) {
+            m_window->table()->selectRow(r);
+            QTRY_VERIFY(!detail->plainText().contains(QLatin1String("Requested")));
+            QVERIFY(!detail->plainText().contains(QLatin1String("Its words name")));
+            QVERIFY(!detail->info().words.matched());
+            break;
+        }
+    }
+}
+
+// The bundled demo with its limits (resources/demo/limits.json): Skytells' RATE_LIMITED
+// incident is judged by the counts against its limit, the TOOL_ERROR ones are not known (an
+// upstream provider's limit), and every row says what the report (buildSummary) says. Without a
+// configured limit the view is made again: Scalekit's first incident is then not known (its
+// responses report no limit), Skytells' is judged against the limit its responses reported.
+void TestUiChart::incidentsSayWhichLimitBit_data()
+{
+    QTest::addColumn<bool>("configured");
+    QTest::addColumn<QString>("scalekitFirst");
+    QTest::addRow("limits.json") << true << QStringLiteral("requests/min — counts");
+    QTest::addRow("reported limits only") << false << QStringLiteral("—");
+}
+
+void TestUiChart::incidentsSayWhichLimitBit()
+{
+    QFETCH(bool, configured);
+    QFETCH(QString, scalekitFirst);
+    QFile file(QStringLiteral(RATESCOPE_SOURCE_DIR "/resources/demo/limits.json"));
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QString error;
+    const std::vector<LimitEntry> limits = parseLimitsJson(file.readAll(), &error);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    m_session->setLimits(limits);
+    openAndWait(QStringLiteral(RATESCOPE_SOURCE_DIR "/resources/demo/demo.ndjson.gz"));
+    if (!configured) {
+        m_session->setLimits({}); // the view is made again: only the bindings change
+        QVERIFY(!m_session->isSettled());
+        waitForView();
+    }
+    IncidentModel *model = m_session->incidentModel();
+    SummaryScoping scoping;
+    scoping.limits = m_session->limits();
+    const Summary summary
+        = buildSummary(*m_session->store(), {}, std::nullopt, 5.0, nullptr, scoping);
+    QCOMPARE(model->rowCount(), int(summary.incidents.size()));
+    int skytellsRows = 0, toolErrorRows = 0, scalekitRows = 0;
+    for (int r = 0; r < model->rowCount(); ++r) {
+        const QString text = model->index(r, IncidentModel::BindingColumn).data().toString();
+        QCOMPARE(text, bindingShortText(summary.incidents[std::size_t(r)].binding));
+        const auto source
+            = RejectionSource(model->index(r, 0).data(IncidentModel::SourceRole).toInt());
+        const QString scope = model->index(r, 0).data(IncidentModel::ScopeRole).toString();
+        if (scope == QLatin1String("api.skytells.ai") && source == RejectionSource::RateLimited) {
+            ++skytellsRows;
+            QCOMPARE(text, QStringLiteral("requests/min — counts"));
+        }
+        if (scope == QLatin1String("acme.scalekit.dev") && source == RejectionSource::RateLimited
+            && scalekitRows++ == 0)
+            QCOMPARE(text, scalekitFirst);
+        if (source == RejectionSource::ToolError) {
+            ++toolErrorRows;
+            QCOMPARE(text, QStringLiteral("—"));
+            QVERIFY(model->index(r, IncidentModel::BindingColumn)
+                        .data(Qt::ToolTipRole)
+                        .toString()
+                        .contains(QLatin1String("not known")));
+        }
+    }
+    QCOMPARE(skytellsRows, 1);
+    QVERIFY(toolErrorRows > 0);
+    QVERIFY(scalekitRows > 0);
 }
 
 void TestUiChart::incidentZoomsAndFilters()

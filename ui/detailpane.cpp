@@ -1,6 +1,7 @@
 #include "detailpane.h"
 
 #include "base/limitspec.h"
+#include "model/incidentmodel.h"
 #include "model/timeticks.h"
 #include "sourcepalette.h"
 
@@ -29,6 +30,28 @@ LimitSpec serverLimitOf(const EventDetailInfo &i)
     if (i.serverWindowS > 0)
         spec.windowS = i.serverWindowS;
     return spec;
+}
+
+// What a rejection's own words say about its limit (limits.md §4): the axis and window, the
+// numbers they give and the form; nothing when they are in no known form.
+QString wordsTable(const LimitWords &w)
+{
+    if (!w.matched())
+        return QString();
+    QString html = QStringLiteral("<table cellspacing='0' cellpadding='1' "
+                                  "style='margin-bottom:6px'>");
+    html += row(DetailPane::tr("Its words name"),
+        w.axis ? esc(axisWindowText(*w.axis, w.windowS))
+               : DetailPane::tr("a limit RateScope does not count"));
+    const auto number = [](const std::optional<std::int64_t> &n) {
+        return n ? QStringLiteral("<b>%1</b>").arg(*n) : QString();
+    };
+    html += row(DetailPane::tr("Limit"), number(w.limit));
+    html += row(DetailPane::tr("Used"), number(w.used));
+    html += row(DetailPane::tr("Requested"), number(w.requested));
+    html += row(DetailPane::tr("Form"), esc(QString::fromStdString(w.rule)));
+    html += QStringLiteral("</table>");
+    return html;
 }
 
 } // namespace
@@ -77,6 +100,7 @@ void DetailPane::render()
     html += QStringLiteral("<p style='font-size:large; font-weight:600; margin-bottom:6px; "
                            "white-space:pre-wrap'>%1</p>")
                 .arg(esc(message));
+    html += wordsTable(i.words);
     if (i.source != RejectionSource::None) {
         const QColor bg = SourcePalette::color(i.source), fg = SourcePalette::textOn(i.source);
         html += QStringLiteral("<p><span style='background-color:%1; color:%2; font-weight:600'>"
@@ -106,6 +130,10 @@ void DetailPane::render()
     html += row(tr("Retry-After"), i.retryAfterS ? tr("%1 s").arg(*i.retryAfterS) : QString());
     html += row(tr("Server limit"),
         i.serverLimit >= 0 ? esc(limitReadingText(serverLimitOf(i))) : QString());
+    html += row(tr("Its incident"),
+        i.incidentBinding
+            ? tr("limit that bit first: %1").arg(esc(bindingLongText(*i.incidentBinding)))
+            : QString());
     html += QStringLiteral("</table>");
 
     html += tr("<p style='margin-bottom:2px'><b>Rate-limit headers</b></p>");

@@ -35,7 +35,7 @@ IncidentsPanel::IncidentsPanel(IncidentModel *model, QWidget *parent)
     const QFontMetrics fm = fontMetrics();
     const int x = fm.horizontalAdvance(QLatin1Char('x'));
     const int widths[IncidentModel::ColumnCount]
-        = { x * 20, x * 12, x * 7, x * 16, x * 18, x * 9, x * 20, x * 11, x * 30, x * 10 };
+        = { x * 20, x * 12, x * 7, x * 16, x * 18, x * 22, x * 9, x * 20, x * 11, x * 30, x * 10 };
     for (int c = 0; c < IncidentModel::ColumnCount; ++c)
         m_view->setColumnWidth(c, widths[c]);
     m_view->setToolTip(tr("Click an incident to zoom the chart to it and list its records"));

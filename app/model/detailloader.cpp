@@ -16,7 +16,8 @@ DetailLoader::DetailLoader(std::shared_ptr<const RuleSet> rules, QObject *parent
 
 DetailLoader::~DetailLoader() { m_pool.waitForDone(); }
 
-void DetailLoader::request(std::shared_ptr<const EventStore> store, int event)
+void DetailLoader::request(
+    std::shared_ptr<const EventStore> store, int event, std::optional<Binding> incidentBinding)
 {
     const quint64 gen = ++m_generation;
     if (!store || event < 0 || std::size_t(event) >= store->size()) {
@@ -24,6 +25,7 @@ void DetailLoader::request(std::shared_ptr<const EventStore> store, int event)
         return;
     }
     EventDetailInfo info = describeEvent(*store, std::size_t(event), *m_rules);
+    info.incidentBinding = std::move(incidentBinding);
     redactInputText(info, *m_redactor);
     Q_EMIT detailReady(info);
     QtConcurrent::run(&m_pool, [store, info, redactor = m_redactor]() mutable {

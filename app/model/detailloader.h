@@ -21,7 +21,9 @@ public:
     ~DetailLoader() override;
 
 public Q_SLOTS:
-    void request(std::shared_ptr<const EventStore> store, int event);
+    // incidentBinding: the binding of the incident the event belongs to (shown with it).
+    void request(std::shared_ptr<const EventStore> store, int event,
+        std::optional<Binding> incidentBinding = std::nullopt);
     void clear();
 
 Q_SIGNALS:

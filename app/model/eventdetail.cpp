@@ -89,6 +89,8 @@ EventDetailInfo describeEvent(const EventStore &store, std::size_t e, const Rule
     info.noResponse = (store.flags(e) & FlagNoResponse) != 0;
     info.status = store.status(e);
     info.message = fromView(store.message(e));
+    if (info.source != RejectionSource::None)
+        info.words = readLimitWords(store.message(e)); // one message: cheap
     info.errorCode = fromView(store.errorCode(e));
     info.guidance = rules.guidance(info.source, info.quota);
     info.tool = fromView(store.tool(e));

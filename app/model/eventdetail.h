@@ -1,5 +1,7 @@
 #pragma once
 
+#include "decode/limitwords.h"
+#include "incidents/binding.h"
 #include "rules/ruleset.h"
 #include "store/eventstore.h"
 
@@ -23,6 +25,12 @@ struct EventDetailInfo
     bool noResponse = false; // a request that got no response (HAR status 0, _error)
     int status = -1;
     QString message; // the provider's message
+    // A rejection's own words about its limit (limits.md §4): axis, window, Limit / Used /
+    // Requested as far as they say, and the form; empty for other events and other texts.
+    LimitWords words;
+    // Which limit bit first in the incident the event belongs to (limits.md §5); nullopt when
+    // it is in none of the view's incidents.
+    std::optional<Binding> incidentBinding;
     QString errorCode;
     QString guidance;
     QString tool;

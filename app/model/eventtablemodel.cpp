@@ -22,6 +22,14 @@ EventTableModel::EventTableModel(QObject *parent)
 
 void EventTableModel::setView(std::shared_ptr<const FilteredView> view)
 {
+    // The same store and filter give the same rows (a view made again for new limits, which
+    // changes only the incidents' bindings): no reset, so selection and detail stay.
+    if (m_view && view && m_view->store && m_view->store == view->store
+        && m_view->filter == view->filter && m_view->all == view->all
+        && m_view->rows.size() == view->rows.size()) {
+        m_view = std::move(view);
+        return;
+    }
     beginResetModel();
     m_view = std::move(view);
     m_fileNames.clear();

@@ -43,6 +43,14 @@ void FilterController::growStore(std::shared_ptr<const EventStore> store)
     recompute();
 }
 
+void FilterController::setLimits(std::vector<LimitEntry> limits)
+{
+    if (limits == m_limits)
+        return;
+    m_limits = std::move(limits);
+    recompute();
+}
+
 void FilterController::apply(const FilterState &state)
 {
     if (state == m_state)
@@ -76,11 +84,11 @@ void FilterController::recompute()
     auto latest = m_latest;
     QtConcurrent::run(&m_pool,
         [store = m_store, filter = m_state, gap = m_mergeGap, gen, latest, previous = m_view,
-            lineage = m_lineage] {
+            lineage = m_lineage, limits = m_limits] {
             lowerThreadPriority();
             return buildFilteredView(
                 store, filter, gap, gen, [&latest, gen] { return latest->load() != gen; }, previous,
-                lineage);
+                lineage, limits);
         })
         .then(this, [this, gen](std::shared_ptr<const FilteredView> view) {
             if (!view || gen != m_latest->load())

@@ -34,6 +34,10 @@ public:
     // only the new events are filtered and counted.
     void growStore(std::shared_ptr<const EventStore> store);
     double mergeGapMinutes() const { return m_mergeGap; }
+    // The configured limits (Session::limits): the incidents' bindings are judged with them.
+    // A change recomputes the view; the rows stay, only the bindings are judged again.
+    void setLimits(std::vector<LimitEntry> limits);
+    const std::vector<LimitEntry> &limits() const { return m_limits; }
 
 public Q_SLOTS:
     void apply(const FilterState &state);
@@ -56,6 +60,7 @@ private:
     std::shared_ptr<std::atomic<quint64>> m_latest;
     QThreadPool m_pool; // below the GUI thread's priority
     double m_mergeGap = 5.0;
+    std::vector<LimitEntry> m_limits;
     quint64 m_lineage = 0; // changes with setStore, not with growStore
     bool m_busy = false;
 };

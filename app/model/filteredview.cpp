@@ -1,14 +1,102 @@
 #include "model/filteredview.h"
 
+#include "aggregate/reportedlimits.h"
 #include "aggregate/scopes.h"
+#include "incidents/binding.h"
 #include "model/eventfilter.h"
 
 #include <algorithm>
+#include <unordered_map>
+
+namespace {
+
+bool sameLimits(const std::vector<AxisLimit> &a, const std::vector<AxisLimit> &b)
+{
+    return std::equal(
+        a.begin(), a.end(), b.begin(), b.end(), [](const AxisLimit &x, const AxisLimit &y) {
+            return x.axis == y.axis && x.spec == y.spec;
+        });
+}
+
+// The limits limits.md §5 compares for one scope, in the summary's order: its configured ones on
+// every axis, and where it has no configured request limit the ones its responses reported.
+std::vector<AxisLimit> limitsOfScope(const std::vector<LimitEntry> &entries,
+    const std::string &scope, const std::vector<LimitSpec> &reported)
+{
+    std::vector<AxisLimit> out;
+    for (LimitAxis axis : { LimitAxis::Requests, LimitAxis::Tokens, LimitAxis::InputTokens,
+             LimitAxis::OutputTokens, LimitAxis::Concurrency }) {
+        std::vector<LimitSpec> specs = configuredLimits(entries, scope, axis);
+        if (specs.empty() && axis == LimitAxis::Requests)
+            specs = reported;
+        for (const LimitSpec &spec : specs)
+            out.push_back({ axis, spec });
+    }
+    return out;
+}
+
+// Judges the incidents at `which` (indices into `incidents`) with addBindings, in one call.
+void bindSome(const EventStore &store, std::vector<Incident> &incidents,
+    const std::vector<std::size_t> &which, const std::vector<AxisLimit> &limits,
+    const EventSubset *scopeEvents)
+{
+    if (which.empty())
+        return;
+    std::vector<Incident> some;
+    some.reserve(which.size());
+    for (std::size_t k : which)
+        some.push_back(std::move(incidents[k]));
+    addBindings(store, some, limits, scopeEvents);
+    for (std::size_t j = 0; j < which.size(); ++j)
+        incidents[which[j]] = std::move(some[j]);
+}
+
+// Sets `binding` of the view's incidents of one scope (limits.md §5). `previous`: that scope's
+// incidents of the view this one grew from (by first rejection), judged with the same limits, or
+// null. From it an incident with the same rejections keeps its binding, and one that got more
+// reads their words again and otherwise keeps it: its counts are those before its first
+// rejection, which a store that grew in time order does not change. The rest (new incidents,
+// or all when the limits changed) are judged in full.
+void bindScope(const EventStore &store, std::vector<Incident> &incidents, const std::string &scope,
+    const std::vector<AxisLimit> &limits, const EventSubset *scopeEvents,
+    const std::unordered_map<std::int64_t, const Incident *> *previous)
+{
+    std::vector<std::size_t> full, words;
+    std::vector<const Incident *> wordsWas;
+    for (std::size_t k = 0; k < incidents.size(); ++k) {
+        Incident &inc = incidents[k];
+        if (inc.scope != scope)
+            continue;
+        const Incident *was = nullptr;
+        if (previous) {
+            const auto it = previous->find(inc.startMs);
+            if (it != previous->end() && it->second->dominant == inc.dominant)
+                was = it->second;
+        }
+        if (was && was->events.size() == inc.events.size()) {
+            inc.binding = was->binding;
+        } else if (was && was->binding.evidence != Binding::Evidence::Message) {
+            words.push_back(k);
+            wordsWas.push_back(was);
+        } else {
+            full.push_back(k);
+        }
+    }
+    bindSome(store, incidents, full, limits, scopeEvents);
+    bindSome(store, incidents, words, {}, scopeEvents); // no limits: the words only
+    for (std::size_t j = 0; j < words.size(); ++j) {
+        Incident &inc = incidents[words[j]];
+        if (inc.binding.evidence != Binding::Evidence::Message)
+            inc.binding = wordsWas[j]->binding;
+    }
+}
+
+} // namespace
 
 std::shared_ptr<const FilteredView> buildFilteredView(std::shared_ptr<const EventStore> store,
     const FilterState &filter, double mergeGapMinutes, quint64 generation,
     const std::function<bool()> &cancelled, std::shared_ptr<const FilteredView> previous,
-    quint64 lineage)
+    quint64 lineage, const std::vector<LimitEntry> &limits)
 {
     auto view = std::make_shared<FilteredView>();
     view->filter = filter;
@@ -75,8 +163,9 @@ std::shared_ptr<const FilteredView> buildFilteredView(std::shared_ptr<const Even
             ? ScopeIndex()
             : ScopeIndex::build(*store, ScopeBy::Host, view->subset());
         view->scopes = sameOneScope ? previous->scopes : scopes.names();
+        std::vector<EventSubset> byScope; // with several scopes: the events of each
         if (view->scopes.size() > 1) {
-            const std::vector<EventSubset> byScope = scopes.eventsByScope(*store, view->subset());
+            byScope = scopes.eventsByScope(*store, view->subset());
             for (std::size_t k = 0; k < byScope.size(); ++k) {
                 if (byScope[k].empty())
                     continue;
@@ -104,7 +193,52 @@ std::shared_ptr<const FilteredView> buildFilteredView(std::shared_ptr<const Even
             view->reported = view->reportedLimits.history();
         if (cancelled && cancelled())
             return nullptr;
+        // which limit bit first, per scope, with the scope's limits (as buildSummary)
+        view->limits = limits;
+        for (std::size_t k = 0; k < view->scopes.size(); ++k) {
+            const std::string &scope = view->scopes[k];
+            const EventSubset *events = byScope.empty() ? view->subset() : &byScope[k];
+            const std::vector<LimitSpec> reported = byScope.empty()
+                ? view->reported.byWindow
+                : reportedHistory(*store, events).byWindow;
+            std::vector<AxisLimit> scopeLimits = limitsOfScope(limits, scope, reported);
+            std::unordered_map<std::int64_t, const Incident *> was;
+            const bool carry = incidentsGrow && [&] {
+                const auto it = previous->bindingLimits.find(scope);
+                return it != previous->bindingLimits.end() && sameLimits(it->second, scopeLimits);
+            }();
+            if (carry) {
+                for (const Incident &inc : previous->incidents) {
+                    if (inc.scope == scope)
+                        was.emplace(inc.startMs, &inc);
+                }
+            }
+            bindScope(*store, view->incidents, scope, scopeLimits, events, carry ? &was : nullptr);
+            view->bindingLimits.emplace(scope, std::move(scopeLimits));
+        }
+        if (cancelled && cancelled())
+            return nullptr;
     }
     view->store = std::move(store);
     return view;
+}
+
+const Incident *incidentOf(const FilteredView &view, std::size_t event)
+{
+    if (!view.store || event >= view.store->size())
+        return nullptr;
+    const EventStore &store = *view.store;
+    const std::int64_t t = store.timeMs(event);
+    for (const Incident &inc : view.incidents) {
+        if (t < inc.startMs || t > inc.endMs)
+            continue;
+        // its rejections are in time order: only those at the event's time are looked at
+        auto it = std::lower_bound(inc.events.begin(), inc.events.end(), t,
+            [&store](std::uint32_t i, std::int64_t time) { return store.timeMs(i) < time; });
+        for (; it != inc.events.end() && store.timeMs(*it) == t; ++it) {
+            if (*it == event)
+                return &inc;
+        }
+    }
+    return nullptr;
 }

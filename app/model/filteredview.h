@@ -1,6 +1,8 @@
 #pragma once
 
+#include "base/limitspec.h"
 #include "export/scopesummary.h"
+#include "incidents/binding.h"
 #include "incidents/incidentfinder.h"
 #include "model/bucketpyramid.h"
 #include "model/filterstate.h"
@@ -9,6 +11,7 @@
 #include <QtGlobal>
 
 #include <array>
+#include <map>
 #include <memory>
 
 // Everything the views show for one filter, computed once in a worker and then shared,
@@ -34,6 +37,12 @@ struct FilteredView
     // What every event of the view reported, so that a grown live view adds only its new
     // events (their changes in the order they came, which is time order for live records).
     ReportedLimits reportedLimits;
+    // The configured limits (Session::limits) the incidents' `binding` was judged with
+    // (limits.md §5), and per scope the limits compared: its configured ones on every axis, and
+    // the request limits its responses reported where it has no configured request limit (as
+    // the summary does).
+    std::vector<LimitEntry> limits;
+    std::map<std::string, std::vector<AxisLimit>> bindingLimits;
 
     const EventSubset *subset() const { return all ? nullptr : &rows; }
     qint64 requests() const { return qint64(rows.size()); }
@@ -44,10 +53,15 @@ struct FilteredView
 // returns nullptr.
 // With a previous view of the same filter whose store is a prefix of this one (the same
 // lineage: a live snapshot and an earlier one), only the events after that prefix are
-// filtered and counted, and only incidents that get new rejections are described again.
+// filtered and counted, and only incidents that get new rejections are described again (and
+// have their binding judged again; all of a scope's when its limits changed).
+// `limits`: the configured limits per scope (Session::limits), for the incidents' bindings.
 std::shared_ptr<const FilteredView> buildFilteredView(std::shared_ptr<const EventStore> store,
     const FilterState &filter, double mergeGapMinutes, quint64 generation,
     const std::function<bool()> &cancelled, std::shared_ptr<const FilteredView> previous = nullptr,
-    quint64 lineage = 0);
+    quint64 lineage = 0, const std::vector<LimitEntry> &limits = {});
+
+// The incident of the view that holds the rejection `event` (a store index); null: none.
+const Incident *incidentOf(const FilteredView &view, std::size_t event);
 
 Q_DECLARE_METATYPE(std::shared_ptr<const FilteredView>)

@@ -16,7 +16,101 @@ QString durationText(qint64 ms)
     return QStringLiteral("%1 h %2 min").arg(s / 3600).arg((s % 3600) / 60);
 }
 
+QString axisText(LimitAxis axis)
+{
+    switch (axis) {
+    case LimitAxis::Requests:
+        return IncidentModel::tr("requests");
+    case LimitAxis::Tokens:
+        return IncidentModel::tr("tokens");
+    case LimitAxis::InputTokens:
+        return IncidentModel::tr("input tokens");
+    case LimitAxis::OutputTokens:
+        return IncidentModel::tr("output tokens");
+    case LimitAxis::Concurrency:
+        break;
+    }
+    return IncidentModel::tr("concurrency");
+}
+
+// "min", "h", "day", "s", else the --limit grammar's "10s", "5m"
+QString windowShort(std::int64_t w)
+{
+    switch (w) {
+    case 1:
+        return QStringLiteral("s");
+    case 60:
+        return QStringLiteral("min");
+    case 3600:
+        return QStringLiteral("h");
+    case 86400:
+        return QStringLiteral("day");
+    default:
+        break;
+    }
+    LimitSpec one;
+    one.requests = 1;
+    one.windowS = w;
+    return limitSpecText(one).mid(2);
+}
+
 } // namespace
+
+QString axisWindowText(LimitAxis axis, std::optional<std::int64_t> windowS)
+{
+    QString t = axisText(axis);
+    if (windowS && axis != LimitAxis::Concurrency) {
+        const std::int64_t w = *windowS;
+        t += w == 60     ? IncidentModel::tr(" per minute")
+            : w == 3600  ? IncidentModel::tr(" per hour")
+            : w == 86400 ? IncidentModel::tr(" per day")
+                         : IncidentModel::tr(" per %1").arg(windowShort(w));
+    }
+    return t;
+}
+
+QString bindingShortText(const Binding &b)
+{
+    if (!b.axis)
+        return QStringLiteral("—");
+    QString t = axisText(*b.axis);
+    if (b.windowS)
+        t += QLatin1Char('/') + windowShort(*b.windowS);
+    switch (b.evidence) {
+    case Binding::Evidence::Message:
+        return IncidentModel::tr("%1 — words").arg(t);
+    case Binding::Evidence::Headers:
+        return IncidentModel::tr("%1 — headers").arg(t);
+    case Binding::Evidence::Counts:
+        return IncidentModel::tr("%1 — counts").arg(t);
+    case Binding::Evidence::Unknown:
+        break;
+    }
+    return t;
+}
+
+QString bindingLongText(const Binding &b)
+{
+    if (!b.axis)
+        return IncidentModel::tr("not known — the 429s' words name no limit, and the counts "
+                                 "judge only a scope's own rejections (RATE_LIMITED) against a "
+                                 "limit it has");
+    const QString t = axisWindowText(*b.axis, b.windowS);
+    const QString rule = QString::fromStdString(b.rule);
+    switch (b.evidence) {
+    case Binding::Evidence::Message:
+        return IncidentModel::tr("%1, from the words of the 429 (%2)").arg(t, rule);
+    case Binding::Evidence::Headers:
+        return IncidentModel::tr("%1, from the headers (remaining 0 at the first 429)").arg(t);
+    case Binding::Evidence::Counts:
+        return IncidentModel::tr("%1, from the counts before the first 429 (the highest "
+                                 "use/limit of the known limits)")
+            .arg(t);
+    case Binding::Evidence::Unknown:
+        break;
+    }
+    return t;
+}
 
 IncidentModel::IncidentModel(QObject *parent)
     : QAbstractTableModel(parent)
@@ -72,6 +166,8 @@ QString IncidentModel::cellText(const Incident &inc, int column) const
             sourceName(inc.dominant).data(), qsizetype(sourceName(inc.dominant).size()));
     case ScopeColumn:
         return fromStd(inc.scope);
+    case BindingColumn:
+        return bindingShortText(inc.binding);
     case PeakRpmColumn:
         return QString::number(inc.peakRpm);
     case ToolColumn:
@@ -99,6 +195,8 @@ QVariant IncidentModel::data(const QModelIndex &index, int role) const
     case Qt::DisplayRole:
         return cellText(inc, index.column());
     case Qt::ToolTipRole:
+        if (index.column() == BindingColumn)
+            return tr("Limit that bit first: %1").arg(bindingLongText(inc.binding));
         if (index.column() == MessageColumn || index.column() == ToolColumn
             || index.column() == ProviderColumn) {
             const auto &list = index.column() == MessageColumn
@@ -144,6 +242,8 @@ QVariant IncidentModel::headerData(int section, Qt::Orientation orientation, int
         return tr("Mostly");
     case ScopeColumn:
         return tr("API scope");
+    case BindingColumn:
+        return tr("Limit that bit");
     case PeakRpmColumn:
         return tr("Peak rpm");
     case ToolColumn:

@@ -8,6 +8,15 @@
 
 #include <memory>
 
+// An axis and its window in words: "tokens per minute", "requests per day", "concurrency".
+QString axisWindowText(LimitAxis axis, std::optional<std::int64_t> windowS);
+// Which limit bit first, short for a cell: "tokens/min — words", "requests/min — counts",
+// "concurrency — words"; "—" when not known.
+QString bindingShortText(const Binding &binding);
+// The same in words, for a tooltip or the detail pane: "tokens per minute, from the words of
+// the 429 (openai-tpm)".
+QString bindingLongText(const Binding &binding);
+
 // The incidents of the filtered view, one row each, by start.
 class IncidentModel : public QAbstractTableModel
 {
@@ -19,6 +28,7 @@ public:
         RejectedColumn,
         SourceColumn,
         ScopeColumn,
+        BindingColumn, // which limit bit first (limits.md §5)
         PeakRpmColumn,
         ToolColumn,
         ProviderColumn,

@@ -126,6 +126,7 @@ void Session::setLimits(std::vector<LimitEntry> limits)
         return;
     m_limits = std::move(limits);
     m_live.setLimits(m_limits);
+    m_filter.setLimits(m_limits); // the incidents' bindings
     Q_EMIT limitsChanged(m_limits);
     announceLimit();
 }
@@ -156,10 +157,16 @@ void Session::setUtc(bool utc)
 void Session::selectRow(int row)
 {
     const int event = m_events.eventAt(row);
-    if (event < 0)
+    if (event < 0) {
         m_details.clear();
-    else
-        m_details.request(store(), event);
+        return;
+    }
+    std::optional<Binding> binding; // of the incident it belongs to, in what the table shows
+    if (const auto view = m_events.view()) {
+        if (const Incident *inc = incidentOf(*view, std::size_t(event)))
+            binding = inc->binding;
+    }
+    m_details.request(store(), event, binding);
 }
 
 void Session::exportReport(
