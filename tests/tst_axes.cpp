@@ -58,6 +58,8 @@ private Q_SLOTS:
     void bindingOfRealRejections_data();
     void bindingOfRealRejections();
     void bindingByCounts();
+    void reportedTokenLimits_data();
+    void reportedTokenLimits();
 };
 
 void TestAxes::usageShapes_data()
@@ -401,6 +403,82 @@ void TestAxes::bindingByCounts()
     options.scoping.limits.pop_back();
     const Summary r = makeReport(*l.store, {}, options);
     QCOMPARE(r.incidents.front().binding.axis, std::optional<LimitAxis>(LimitAxis::Requests));
+}
+
+void TestAxes::reportedTokenLimits_data()
+{
+    QTest::addColumn<QStringList>("headers"); // of every response, "name: value"
+    QTest::addColumn<QString>("axis");
+    QTest::addColumn<int>("limit"); // the axis's limit in the summary, from the headers
+    QTest::addColumn<int>("windowS"); // -1: unknown
+    // header sets as the APIs send them (the dialect table's samples, resources/rules)
+    QTest::newRow("OpenAI tokens per minute") << QStringList { "x-ratelimit-limit-requests: 500",
+        "x-ratelimit-reset-requests: 120ms", "x-ratelimit-limit-tokens: 30000",
+        "x-ratelimit-remaining-tokens: 29000", "x-ratelimit-reset-tokens: 2s" }
+                                              << "tokens" << 30000 << 60;
+    // a free tier's daily token bucket resets in minutes: its window is not known
+    QTest::newRow("OpenAI tokens, long reset")
+        << QStringList { "x-ratelimit-limit-tokens: 150000", "x-ratelimit-reset-tokens: 6m0s" }
+        << "tokens" << 150000 << -1;
+    QTest::newRow("Groq tokens per minute (documented)")
+        << QStringList { "x-ratelimit-limit-requests: 14400", "x-ratelimit-limit-tokens: 6000",
+               "x-ratelimit-reset-tokens: 7.66s" }
+        << "tokens" << 6000 << 60;
+    QTest::newRow("Anthropic input tokens") << QStringList {
+        "anthropic-ratelimit-requests-limit: 50", "anthropic-ratelimit-input-tokens-limit: 40000",
+        "anthropic-ratelimit-output-tokens-limit: 8000"
+    } << "input_tokens" << 40000 << 60;
+    QTest::newRow("Anthropic output tokens")
+        << QStringList { "anthropic-ratelimit-input-tokens-limit: 40000",
+               "anthropic-ratelimit-output-tokens-limit: 8000" }
+        << "output_tokens" << 8000 << 60;
+    QTest::newRow("Mistral tokens per month")
+        << QStringList { "x-ratelimit-limit-tokens-month: 1000000000" } << "tokens" << 1000000000
+        << 30 * 86400;
+}
+
+// A scope's reported token limits (limits.md §3) become its token axes' limits when none is
+// given, each with its own window; the request limit stays the request axis's.
+void TestAxes::reportedTokenLimits()
+{
+    QFETCH(QStringList, headers);
+    QFETCH(QString, axis);
+    QFETCH(int, limit);
+    QFETCH(int, windowS);
+    QJsonObject h;
+    for (const QString &line : headers) {
+        const qsizetype colon = line.indexOf(QLatin1Char(':'));
+        h[line.left(colon)] = line.mid(colon + 1).trimmed();
+    }
+    const QByteArray host = axis == QLatin1String("tokens") && headers.size() == 3
+            && headers.front().contains(QLatin1String("14400"))
+        ? "api.groq.com"
+        : "api.example";
+    QByteArray log;
+    for (int k = 0; k < 3; ++k)
+        log += "{\"timestamp\":\"2026-01-05T10:00:0" + QByteArray::number(k)
+            + "Z\",\"url\":\"https://" + host + "/v1/x\",\"status\":200,\"headers\":"
+            + QJsonDocument(h).toJson(QJsonDocument::Compact)
+            + ",\"response\":{\"body\":{\"usage\":{\"prompt_tokens\":10,"
+              "\"completion_tokens\":5}}}}\n";
+    QTemporaryDir dir;
+    const Loaded l = loadText(dir, log);
+    QCOMPARE(l.store->size(), std::size_t(3));
+    const Summary s = makeReport(*l.store, {}, {});
+    const AxisFigures *found = nullptr;
+    for (const AxisFigures &a : s.scopes.front().axes) {
+        if (limitAxisName(a.axis) == axis && a.limit)
+            found = &a;
+    }
+    QVERIFY2(found, qPrintable(axis));
+    QCOMPARE(found->limit->requests, limit);
+    QVERIFY(found->limit->fromHeaders);
+    QCOMPARE(found->limit->windowS.value_or(-1), std::int64_t(windowS));
+    // listed in limits[] as from the headers
+    bool listed = false;
+    for (const ScopeLimit &sl : s.limits)
+        listed = listed || (limitAxisName(sl.axis) == axis && sl.spec.requests == limit);
+    QVERIFY(listed);
 }
 
 QTEST_GUILESS_MAIN(TestAxes)
