@@ -19,9 +19,11 @@ bool sameLimits(const std::vector<AxisLimit> &a, const std::vector<AxisLimit> &b
 }
 
 // The limits limits.md §5 compares for one scope, in the summary's order: its configured ones on
-// every axis, and where it has no configured request limit the ones its responses reported.
+// every axis, and on an axis without one the ones its responses reported (requests: `reported`;
+// the token axes only when some response of the store reported one).
 std::vector<AxisLimit> limitsOfScope(const std::vector<LimitEntry> &entries,
-    const std::string &scope, const std::vector<LimitSpec> &reported)
+    const std::string &scope, const std::vector<LimitSpec> &reported, const EventStore &store,
+    const EventSubset *events)
 {
     std::vector<AxisLimit> out;
     for (LimitAxis axis : { LimitAxis::Requests, LimitAxis::Tokens, LimitAxis::InputTokens,
@@ -29,6 +31,8 @@ std::vector<AxisLimit> limitsOfScope(const std::vector<LimitEntry> &entries,
         std::vector<LimitSpec> specs = configuredLimits(entries, scope, axis);
         if (specs.empty() && axis == LimitAxis::Requests)
             specs = reported;
+        else if (specs.empty() && axis != LimitAxis::Concurrency && store.hasReportedTokens())
+            specs = reportedHistory(store, events, axis).byWindow;
         for (const LimitSpec &spec : specs)
             out.push_back({ axis, spec });
     }
@@ -201,7 +205,8 @@ std::shared_ptr<const FilteredView> buildFilteredView(std::shared_ptr<const Even
             const std::vector<LimitSpec> reported = byScope.empty()
                 ? view->reported.byWindow
                 : reportedHistory(*store, events).byWindow;
-            std::vector<AxisLimit> scopeLimits = limitsOfScope(limits, scope, reported);
+            std::vector<AxisLimit> scopeLimits
+                = limitsOfScope(limits, scope, reported, *store, events);
             std::unordered_map<std::int64_t, const Incident *> was;
             const bool carry = incidentsGrow && [&] {
                 const auto it = previous->bindingLimits.find(scope);

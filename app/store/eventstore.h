@@ -148,6 +148,7 @@ public:
             return -1;
         return m_tokensIn[i];
     }
+    bool hasReportedTokens() const { return !m_tokenSet.empty(); } // some response reported
     // The token limits event i's response reported (an empty set when none).
     const ReportedTokenLimits &reportedTokens(std::size_t i) const
     {
