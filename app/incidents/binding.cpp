@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <array>
-#include <map>
 #include <unordered_map>
 
 const char *bindingEvidenceName(Binding::Evidence e)
@@ -65,59 +64,42 @@ std::optional<Binding> fromMessages(const EventStore &store, const Incident &inc
     return b;
 }
 
-// The use of one axis at any instant: prefix sums over the scope's (time, value) in time order;
-// for concurrency, the starts and ends of the requests with a duration.
-class AxisUse
+// The use of one limit's axis at each instant of `t0s` (sorted): the sum of the values of the
+// events in (t0 - W, t0]; for concurrency, the requests in flight at t0 ([start, end)). One pass
+// over the scope's events with a difference array over the few instants: no copy of the events.
+std::vector<std::int64_t> useAt(const EventStore &store, const AxisLimit &l,
+    const std::vector<std::int64_t> &t0s, const EventSubset *events)
 {
-public:
-    AxisUse(const EventStore &store, LimitAxis axis, const EventSubset *events)
-        : m_axis(axis)
-    {
-        forEachEvent(store, events, [&](std::size_t i) {
-            const std::int64_t t = store.timeMs(i);
-            if (axis == LimitAxis::Concurrency) {
-                const float d = store.durationMs(i);
-                if (d >= 0) {
-                    m_starts.push_back(t);
-                    m_ends.push_back(t + std::int64_t(d));
-                }
-            } else if (const std::int64_t v = axisValue(store, i, axis); v > 0) {
-                m_points.emplace_back(t, v);
-            }
-        });
-        std::sort(m_points.begin(), m_points.end());
-        std::sort(m_starts.begin(), m_starts.end());
-        std::sort(m_ends.begin(), m_ends.end());
-        m_prefix.resize(m_points.size() + 1);
-        for (std::size_t k = 0; k < m_points.size(); ++k)
-            m_prefix[k + 1] = m_prefix[k] + m_points[k].second;
-    }
-
-    // the sum over (t0 - windowMs, t0]; for concurrency the requests in flight at t0
-    std::int64_t at(std::int64_t t0, std::int64_t windowMs) const
-    {
-        if (m_axis == LimitAxis::Concurrency) {
-            const auto started = std::upper_bound(m_starts.begin(), m_starts.end(), t0);
-            const auto ended = std::upper_bound(m_ends.begin(), m_ends.end(), t0);
-            return std::int64_t(started - m_starts.begin()) - std::int64_t(ended - m_ends.begin());
+    std::vector<std::int64_t> diff(t0s.size() + 1, 0);
+    const bool concurrency = l.axis == LimitAxis::Concurrency;
+    const std::int64_t windowMs = l.spec.windowS.value_or(0) * 1000;
+    forEachEvent(store, events, [&](std::size_t i) {
+        const std::int64_t t = store.timeMs(i);
+        std::int64_t to = 0, v = 1;
+        if (concurrency) {
+            const float d = store.durationMs(i);
+            if (!(d >= 0))
+                return;
+            to = t + std::int64_t(d);
+        } else {
+            v = axisValue(store, i, l.axis);
+            if (v <= 0)
+                return;
+            to = t + windowMs; // t in (t0 - W, t0]  <=>  t0 in [t, t + W)
         }
-        const auto byTime = [](const std::pair<std::int64_t, std::int64_t> &p, std::int64_t t) {
-            return p.first <= t;
-        };
-        const auto hi = std::partition_point(
-            m_points.begin(), m_points.end(), [&](const auto &p) { return byTime(p, t0); });
-        const auto lo = std::partition_point(m_points.begin(), m_points.end(),
-            [&](const auto &p) { return byTime(p, t0 - windowMs); });
-        return m_prefix[std::size_t(hi - m_points.begin())]
-            - m_prefix[std::size_t(lo - m_points.begin())];
-    }
-
-private:
-    LimitAxis m_axis;
-    std::vector<std::pair<std::int64_t, std::int64_t>> m_points;
-    std::vector<std::int64_t> m_prefix { 0 };
-    std::vector<std::int64_t> m_starts, m_ends;
-};
+        const auto lo = std::lower_bound(t0s.begin(), t0s.end(), t);
+        const auto hi = std::lower_bound(lo, t0s.end(), to);
+        if (lo != hi) {
+            diff[std::size_t(lo - t0s.begin())] += v;
+            diff[std::size_t(hi - t0s.begin())] -= v;
+        }
+    });
+    std::vector<std::int64_t> use(t0s.size());
+    std::int64_t running = 0;
+    for (std::size_t k = 0; k < t0s.size(); ++k)
+        use[k] = running += diff[k];
+    return use;
+}
 
 } // namespace
 
@@ -130,36 +112,39 @@ void addBindings(const EventStore &store, std::vector<Incident> &incidents,
         if (l.spec.requests > 0 && (l.axis == LimitAxis::Concurrency || l.spec.windowS))
             usable.push_back(&l);
     }
-    std::map<LimitAxis, AxisUse> uses; // made when an incident needs counts
+    std::vector<Incident *> byCounts; // judged by counts, below
     for (Incident &inc : incidents) {
-        if (auto b = fromMessages(store, inc)) {
+        inc.binding = Binding {};
+        if (auto b = fromMessages(store, inc))
             inc.binding = *b;
-            continue;
-        }
-        Binding best;
-        double bestRatio = -1;
-        // the scope's limits say nothing of an upstream provider's: counts only judge an
-        // incident the scope itself rejected (mostly RATE_LIMITED)
-        // nor does a quota that ran out (insufficient_quota: billing, not a rate)
-        if (inc.dominant != RejectionSource::RateLimited || inc.quota) {
-            inc.binding = best;
-            continue;
-        }
-        for (const AxisLimit *l : usable) {
-            auto it = uses.find(l->axis);
-            if (it == uses.end())
-                it = uses.emplace(l->axis, AxisUse(store, l->axis, scopeEvents)).first;
-            const double ratio
-                = double(it->second.at(inc.startMs, l->spec.windowS.value_or(0) * 1000))
-                / double(l->spec.requests);
-            if (ratio > bestRatio) {
-                bestRatio = ratio;
-                best.axis = l->axis;
-                best.windowS = l->axis == LimitAxis::Concurrency ? std::nullopt : l->spec.windowS;
-                best.evidence = Binding::Evidence::Counts;
-                best.rule = "use/limit";
+        // the scope's limits say nothing of an upstream provider's (TOOL_ERROR), nor of a
+        // quota that ran out (insufficient_quota: billing, not a rate): counts judge only an
+        // incident the scope itself rejected
+        else if (inc.dominant == RejectionSource::RateLimited && !inc.quota && !usable.empty())
+            byCounts.push_back(&inc);
+    }
+    if (byCounts.empty())
+        return;
+    std::vector<std::int64_t> t0s;
+    for (const Incident *inc : byCounts)
+        t0s.push_back(inc->startMs);
+    std::sort(t0s.begin(), t0s.end());
+    t0s.erase(std::unique(t0s.begin(), t0s.end()), t0s.end());
+    std::vector<double> bestRatio(byCounts.size(), -1);
+    for (const AxisLimit *l : usable) {
+        const std::vector<std::int64_t> use = useAt(store, *l, t0s, scopeEvents);
+        for (std::size_t k = 0; k < byCounts.size(); ++k) {
+            Incident &inc = *byCounts[k];
+            const auto at = std::lower_bound(t0s.begin(), t0s.end(), inc.startMs) - t0s.begin();
+            const double ratio = double(use[std::size_t(at)]) / double(l->spec.requests);
+            if (ratio > bestRatio[k]) {
+                bestRatio[k] = ratio;
+                Binding &b = inc.binding;
+                b.axis = l->axis;
+                b.windowS = l->axis == LimitAxis::Concurrency ? std::nullopt : l->spec.windowS;
+                b.evidence = Binding::Evidence::Counts;
+                b.rule = "use/limit";
             }
         }
-        inc.binding = best;
     }
 }

@@ -11,8 +11,6 @@ void EventStore::reserve(std::size_t n)
         m_tokensIn.reserve(n);
         m_tokensOut.reserve(n);
     }
-    if (!m_tokenSet.empty())
-        m_tokenSet.reserve(n);
 }
 
 void EventStore::materializeTokens(std::size_t n)
@@ -23,32 +21,19 @@ void EventStore::materializeTokens(std::size_t n)
     m_tokensOut.assign(n, 0);
 }
 
-std::uint16_t EventStore::tokenSetIndex(const ReportedTokenLimits &set)
+std::uint16_t EventStore::setIndex(const ReportedLimitSet &set)
 {
-    if (!set.any())
-        return 0;
-    if (m_tokenSets[m_lastTokenSet] == set) // runs of the same set
-        return m_lastTokenSet;
-    for (std::size_t k = 1; k < m_tokenSets.size(); ++k) {
-        if (m_tokenSets[k] == set)
-            return m_lastTokenSet = std::uint16_t(k);
+    if (set == m_sets[m_lastSet]) // runs of the same set
+        return m_lastSet;
+    for (std::size_t k = 0; k < m_sets.size(); ++k) {
+        if (m_sets[k] == set)
+            return m_lastSet = std::uint16_t(k);
     }
-    if (m_tokenSets.size() >= 0xFFFF)
+    if (m_sets.size() >= 0xFFFF)
         return 0; // tens of thousands of distinct limits: no API reports that; kept as none
-    m_tokenSets.push_back(set);
-    return m_lastTokenSet = std::uint16_t(m_tokenSets.size() - 1);
-}
-
-void EventStore::pushTokenSet(const ReportedTokenLimits &set)
-{
-    const std::uint16_t index = tokenSetIndex(set);
-    if (m_tokenSet.empty()) {
-        if (index == 0)
-            return;
-        m_tokenSet.reserve(m_time.capacity());
-        m_tokenSet.assign(m_time.size() - 1, 0); // this event is appended already
-    }
-    m_tokenSet.push_back(index);
+    m_sets.push_back(set);
+    m_setsWithTokens = m_setsWithTokens || set.tokens.any();
+    return m_lastSet = std::uint16_t(m_sets.size() - 1);
 }
 
 void EventStore::pushTokens(const EventInput &e)
@@ -83,14 +68,13 @@ void EventStore::clear()
     std::apply([](auto &...c) { (c.clear(), ...); }, columns());
     m_tokensIn.clear();
     m_tokensOut.clear();
-    m_tokenSet.clear();
-    m_tokenSets.assign(1, ReportedTokenLimits {});
-    m_lastTokenSet = 0;
+    m_sets.assign(1, ReportedLimitSet {});
+    m_lastSet = 0;
+    m_setsWithTokens = false;
     m_details.clear();
     m_files.clear();
     m_strings = StringPool();
     m_methods.assign(1, std::string());
-    m_windows.assign(1, -1);
     m_actors.assign(1, Actor {});
     m_actorIds.clear();
     m_actorIds.emplace(Actor {}, 0);
@@ -107,20 +91,6 @@ std::uint8_t EventStore::methodIndex(std::string_view m)
         return 0; // absurd number of distinct methods: store as unknown
     m_methods.emplace_back(m);
     return std::uint8_t(m_methods.size() - 1);
-}
-
-std::uint8_t EventStore::windowIndex(std::int32_t windowS)
-{
-    if (windowS <= 0)
-        return 0;
-    for (std::size_t i = 1; i < m_windows.size(); ++i) {
-        if (m_windows[i] == windowS)
-            return std::uint8_t(i);
-    }
-    if (m_windows.size() >= 255)
-        return 0; // hundreds of distinct windows: no API reports that; keep them unknown
-    m_windows.push_back(windowS);
-    return std::uint8_t(m_windows.size() - 1);
 }
 
 std::uint32_t EventStore::actorIndex(const Actor &a)
@@ -162,16 +132,20 @@ void EventStore::append(const EventInput &e)
     m_line.push_back(e.line);
     m_endpoint.push_back(m_strings.intern(e.endpoint));
     m_actor.push_back(actorOf(e.tool, e.provider, e.client, e.model));
-    m_serverLimit.push_back(e.serverLimit);
     m_duration.push_back(e.durationMs);
     m_status.push_back(std::int16_t(e.status < -1 || e.status > 32767 ? -1 : e.status));
     m_file.push_back(e.file);
     m_source.push_back(std::uint8_t(e.source));
     m_flags.push_back(e.flags);
     m_method.push_back(methodIndex(e.method));
-    m_serverWindow.push_back(windowIndex(e.serverWindowS));
+    ReportedLimitSet set;
+    if (e.serverLimit > 0) {
+        set.requests = e.serverLimit;
+        set.requestsWindowS = e.serverWindowS > 0 ? e.serverWindowS : -1;
+    }
+    set.tokens = e.reportedTokens;
+    m_set.push_back(setIndex(set));
     pushTokens(e);
-    pushTokenSet(e.reportedTokens);
     if (!e.message.empty() || !e.errorCode.empty() || e.retryAfterMs >= 0) {
         m_details.emplace_back(std::uint32_t(m_time.size() - 1),
             EventDetail {
@@ -198,8 +172,8 @@ void EventStore::extendInto(EventStore &t, std::size_t capacity) const
     const std::uint32_t fromString = t.m_strings.size();
     const bool prefix = from <= size() && fromString <= m_strings.size()
         && t.m_actors.size() <= m_actors.size() && t.m_methods.size() <= m_methods.size()
-        && t.m_windows.size() <= m_windows.size() && t.m_files.size() <= m_files.size()
-        && t.m_tokenSets.size() <= m_tokenSets.size() && t.m_details.size() <= m_details.size()
+        && t.m_sets.size() <= m_sets.size() && t.m_files.size() <= m_files.size()
+        && t.m_details.size() <= m_details.size()
         && (from == 0
             || (t.m_time[from - 1] == m_time[from - 1] && t.m_offset[from - 1] == m_offset[from - 1]
                 && t.m_actor[from - 1] == m_actor[from - 1]
@@ -228,20 +202,14 @@ void EventStore::extendInto(EventStore &t, std::size_t capacity) const
         t.m_tokensOut.insert(
             t.m_tokensOut.end(), m_tokensOut.begin() + std::ptrdiff_t(from), m_tokensOut.end());
     }
-    if (!m_tokenSet.empty()) {
-        if (t.m_tokenSet.empty())
-            t.m_tokenSet.assign(from, 0);
-        t.m_tokenSet.insert(
-            t.m_tokenSet.end(), m_tokenSet.begin() + std::ptrdiff_t(from), m_tokenSet.end());
-    }
     auto appendRest = [](auto &dst, const auto &src) {
         dst.insert(dst.end(), src.begin() + std::ptrdiff_t(dst.size()), src.end());
     };
-    appendRest(t.m_tokenSets, m_tokenSets);
+    appendRest(t.m_sets, m_sets);
+    t.m_setsWithTokens = m_setsWithTokens;
     appendRest(t.m_details, m_details);
     appendRest(t.m_files, m_files);
     appendRest(t.m_methods, m_methods);
-    appendRest(t.m_windows, m_windows);
     for (std::uint32_t id = fromString; id < m_strings.size(); ++id)
         t.m_strings.intern(m_strings.view(id));
     for (std::size_t a = t.m_actors.size(); a < m_actors.size(); ++a) {
@@ -265,9 +233,9 @@ void EventStore::appendShard(const EventStore &shard, const std::vector<bool> &s
     std::vector<std::uint8_t> methodMap(shard.m_methods.size());
     for (std::size_t i = 0; i < shard.m_methods.size(); ++i)
         methodMap[i] = methodIndex(shard.m_methods[i]);
-    std::vector<std::uint8_t> windowMap(shard.m_windows.size());
-    for (std::size_t i = 0; i < shard.m_windows.size(); ++i)
-        windowMap[i] = windowIndex(shard.m_windows[i]);
+    std::vector<std::uint16_t> setMap(shard.m_sets.size());
+    for (std::size_t i = 0; i < shard.m_sets.size(); ++i)
+        setMap[i] = setIndex(shard.m_sets[i]);
 
     // The plain columns are copied column by column, one tight loop each (a row at a time
     // pushed to every column took longer; this runs on the loader's merging thread).
@@ -315,14 +283,13 @@ void EventStore::appendShard(const EventStore &shard, const std::vector<bool> &s
     forKept([&](std::size_t i) { m_time.push_back(shard.m_time[i]); });
     forKept([&](std::size_t i) { m_offset.push_back(shard.m_offset[i] + offsetBase); });
     forKept([&](std::size_t i) { m_line.push_back(std::uint32_t(shard.m_line[i] + lineBase)); });
-    forKept([&](std::size_t i) { m_serverLimit.push_back(shard.m_serverLimit[i]); });
     forKept([&](std::size_t i) { m_duration.push_back(shard.m_duration[i]); });
     forKept([&](std::size_t i) { m_status.push_back(shard.m_status[i]); });
     forKept([&](std::size_t i) { m_file.push_back(shard.m_file[i]); });
     forKept([&](std::size_t i) { m_source.push_back(shard.m_source[i]); });
     forKept([&](std::size_t i) { m_flags.push_back(shard.m_flags[i]); });
     forKept([&](std::size_t i) { m_method.push_back(methodMap[shard.m_method[i]]); });
-    forKept([&](std::size_t i) { m_serverWindow.push_back(windowMap[shard.m_serverWindow[i]]); });
+    forKept([&](std::size_t i) { m_set.push_back(setMap[shard.m_set[i]]); });
     if (shard.hasTokens()) {
         if (!hasTokens())
             materializeTokens(first);
@@ -334,16 +301,6 @@ void EventStore::appendShard(const EventStore &shard, const std::vector<bool> &s
         m_tokensIn.resize(size(), kNoTokens);
         m_tokensOut.resize(size(), 0);
     }
-    if (!shard.m_tokenSet.empty()) {
-        std::vector<std::uint16_t> setMap(shard.m_tokenSets.size());
-        for (std::size_t k = 0; k < setMap.size(); ++k)
-            setMap[k] = tokenSetIndex(shard.m_tokenSets[k]);
-        if (m_tokenSet.empty())
-            m_tokenSet.assign(first, 0);
-        forKept([&](std::size_t i) { m_tokenSet.push_back(setMap[shard.m_tokenSet[i]]); });
-    } else if (!m_tokenSet.empty()) {
-        m_tokenSet.resize(size(), 0);
-    }
 }
 
 std::size_t EventStore::bytesUsed() const
@@ -351,8 +308,8 @@ std::size_t EventStore::bytesUsed() const
     auto cap = [](const auto &v) { return v.capacity() * sizeof(v[0]); };
     const std::size_t columnBytes
         = std::apply([&](const auto &...c) { return (cap(c) + ...); }, columns());
-    return columnBytes + cap(m_tokensIn) + cap(m_tokensOut) + cap(m_tokenSet) + cap(m_tokenSets)
-        + cap(m_details) + cap(m_actors) + m_strings.bytesUsed()
+    return columnBytes + cap(m_tokensIn) + cap(m_tokensOut) + cap(m_sets) + cap(m_details)
+        + cap(m_actors) + m_strings.bytesUsed()
         + (m_actorCache ? kActorCacheSlots * sizeof(ActorCacheSlot) : 0);
 }
 
@@ -367,8 +324,6 @@ void EventStore::popBack()
         m_tokensIn.pop_back();
         m_tokensOut.pop_back();
     }
-    if (!m_tokenSet.empty())
-        m_tokenSet.pop_back();
 }
 
 EventDetail EventStore::detail(std::size_t i) const

@@ -15,7 +15,7 @@
 #include <vector>
 
 // The token limits one response reported (limits.md §3): tokens, input_tokens, output_tokens;
-// -1 where it named none. Few distinct sets appear in a log: the store keeps each once.
+// -1 where it named none.
 struct ReportedTokenLimits
 {
     std::array<std::int32_t, 3> limit { -1, -1, -1 };
@@ -26,6 +26,21 @@ struct ReportedTokenLimits
     bool operator==(const ReportedTokenLimits &o) const
     {
         return limit == o.limit && windowS == o.windowS && windowByReset == o.windowByReset;
+    }
+};
+
+// Every limit one response reported: the request limit with its window, and the token limits.
+// Few distinct sets appear in a log (limits change rarely; remaining counts are not in it): the
+// store keeps each set once and a 2-byte index per event.
+struct ReportedLimitSet
+{
+    std::int32_t requests = -1; // -1: none
+    std::int32_t requestsWindowS = -1; // -1: unknown
+    ReportedTokenLimits tokens;
+
+    bool operator==(const ReportedLimitSet &o) const
+    {
+        return requests == o.requests && requestsWindowS == o.requestsWindowS && tokens == o.tokens;
     }
 };
 
@@ -65,7 +80,7 @@ struct EventDetail
     std::int32_t retryAfterMs = -1;
 };
 
-// Columnar, append-only store of events. 44 bytes per event plus interned strings and the
+// Columnar, append-only store of events. 41 bytes per event plus interned strings and the
 // sparse details of errors; 8 more per event once any event has token counts (the two token
 // columns exist only from then on: a log without usage fields pays nothing for them);
 // the raw record is not kept: its origin (file, line, byte offset) lets RawRecordReader
@@ -127,10 +142,10 @@ public:
     std::string_view endpoint(std::size_t i) const { return m_strings.view(m_endpoint[i]); }
     std::string_view tool(std::size_t i) const { return m_strings.view(toolId(i)); }
     std::string_view provider(std::size_t i) const { return m_strings.view(providerId(i)); }
-    std::int32_t serverLimit(std::size_t i) const { return m_serverLimit[i]; }
+    std::int32_t serverLimit(std::size_t i) const { return m_sets[m_set[i]].requests; }
     // The window of serverLimit(i) in seconds, when the headers named it or the API documents
     // it; -1 when unknown (limits.md §3: never compared as if per minute).
-    std::int32_t serverWindowS(std::size_t i) const { return m_windows[m_serverWindow[i]]; }
+    std::int32_t serverWindowS(std::size_t i) const { return m_sets[m_set[i]].requestsWindowS; }
     float durationMs(std::size_t i) const { return m_duration[i]; }
     // Tokens (limits.md §4); -1 when the response did not say. A response that gave only a
     // total has a total and no input or output.
@@ -148,11 +163,11 @@ public:
             return -1;
         return m_tokensIn[i];
     }
-    bool hasReportedTokens() const { return !m_tokenSet.empty(); } // some response reported
+    bool hasReportedTokens() const { return m_setsWithTokens; } // some response reported
     // The token limits event i's response reported (an empty set when none).
     const ReportedTokenLimits &reportedTokens(std::size_t i) const
     {
-        return m_tokenSets[m_tokenSet.empty() ? 0 : m_tokenSet[i]];
+        return m_sets[m_set[i]].tokens;
     }
     std::int64_t outputTokens(std::size_t i) const
     {
@@ -197,10 +212,8 @@ private:
     // with tokens comes).
     void materializeTokens(std::size_t n);
     void pushTokens(const EventInput &e);
-    void pushTokenSet(const ReportedTokenLimits &set);
-    std::uint16_t tokenSetIndex(const ReportedTokenLimits &set);
+    std::uint16_t setIndex(const ReportedLimitSet &set);
     std::uint8_t methodIndex(std::string_view m);
-    std::uint8_t windowIndex(std::int32_t windowS);
     // tool, provider, client and model of an event share one id: their combinations are few
     struct Actor
     {
@@ -224,13 +237,13 @@ private:
     // copy, pop, size): one list, so a new column cannot be forgotten in one of them.
     auto columns()
     {
-        return std::tie(m_time, m_offset, m_line, m_endpoint, m_actor, m_serverLimit, m_duration,
-            m_status, m_file, m_source, m_flags, m_method, m_serverWindow);
+        return std::tie(m_time, m_offset, m_line, m_endpoint, m_actor, m_duration, m_status, m_file,
+            m_set, m_source, m_flags, m_method);
     }
     auto columns() const
     {
-        return std::tie(m_time, m_offset, m_line, m_endpoint, m_actor, m_serverLimit, m_duration,
-            m_status, m_file, m_source, m_flags, m_method, m_serverWindow);
+        return std::tie(m_time, m_offset, m_line, m_endpoint, m_actor, m_duration, m_status, m_file,
+            m_set, m_source, m_flags, m_method);
     }
     // The actor of (tool, provider, client, model) as text, interning them when new. A small
     // direct-mapped cache keyed by a hash of the four strings answers most events with one
@@ -250,27 +263,24 @@ private:
     Column<std::uint32_t> m_line;
     Column<std::uint32_t> m_endpoint;
     Column<std::uint32_t> m_actor;
-    Column<std::int32_t> m_serverLimit;
     Column<float> m_duration;
     Column<std::int16_t> m_status;
     Column<std::uint16_t> m_file;
     Column<std::uint8_t> m_source;
     Column<std::uint8_t> m_flags;
     Column<std::uint8_t> m_method;
-    Column<std::uint8_t> m_serverWindow; // index into m_windows: the few windows APIs report
+    Column<std::uint16_t> m_set; // index into m_sets: the limits its response reported
     // Not in columns(): empty until an event has tokens, then one entry per event.
     Column<std::uint32_t> m_tokensIn, m_tokensOut;
-    // The same for the token limits reported: an index into m_tokenSets (0: none).
-    Column<std::uint16_t> m_tokenSet;
-    std::vector<ReportedTokenLimits> m_tokenSets { ReportedTokenLimits {} };
-    std::uint16_t m_lastTokenSet = 0;
+    std::vector<ReportedLimitSet> m_sets { ReportedLimitSet {} }; // 0: nothing reported
+    std::uint16_t m_lastSet = 0;
+    bool m_setsWithTokens = false; // some set has a token limit
 
     // (event index, detail), sorted by index: a binary search instead of 4 bytes per event
     std::vector<std::pair<std::uint32_t, EventDetail>> m_details;
     std::vector<std::string> m_files;
     StringPool m_strings;
     std::vector<std::string> m_methods { std::string() };
-    std::vector<std::int32_t> m_windows { -1 };
     std::vector<Actor> m_actors { Actor {} };
     std::unordered_map<Actor, std::uint32_t, ActorHash> m_actorIds { { Actor {}, 0 } };
     std::unique_ptr<ActorCacheSlot[]> m_actorCache; // made by the first append()
