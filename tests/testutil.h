@@ -2,6 +2,7 @@
 
 // Helpers shared by the core tests (header-only; each test is its own executable).
 
+#include "io/bytesource.h"
 #include "rules/ruleset.h"
 #include "sources/loader.h"
 #include "store/eventstore.h"
@@ -44,6 +45,19 @@ inline int smallestReportedLimit(const EventStore &store)
             smallest = store.serverLimit(i);
     }
     return smallest;
+}
+
+// The whole text of a file as RateScope reads it (gzip inflated); *error says why not.
+inline QByteArray readInflated(const QString &path, QString *error)
+{
+    QByteArray text;
+    auto source = ByteSource::open(path, error);
+    if (!source)
+        return text;
+    char buf[1 << 16];
+    for (std::int64_t n; (n = source->read(buf, sizeof buf)) > 0;)
+        text.append(buf, n);
+    return text;
 }
 
 inline Loaded loadFiles(const QStringList &paths, LoadOptions options = {})

@@ -288,12 +288,8 @@ void TestScopes::hostClientAndAll()
 {
     const QString path = QStringLiteral(RATESCOPE_SOURCE_DIR "/resources/demo/demo.ndjson.gz");
     QString error;
-    auto source = ByteSource::open(path, &error);
-    QVERIFY2(source, qPrintable(error));
-    QByteArray text;
-    char buf[1 << 16];
-    for (std::int64_t n; (n = source->read(buf, sizeof buf)) > 0;)
-        text.append(buf, n);
+    const QByteArray text = readInflated(path, &error);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
     std::map<std::string, int> hosts, hostClients;
     int lines = 0;
     for (const QByteArray &line : text.split('\n')) {
