@@ -56,7 +56,9 @@ std::vector<LiveWarning> ScopedEarlyWarning::add(const EventStore &events)
             continue;
         auto it = m_scopes.find(name);
         if (it == m_scopes.end())
-            it = m_scopes.emplace(name, Scope { EarlyWarning(m_share, m_gapMinutes), {} }).first;
+            it = m_scopes
+                     .emplace(name, Scope { EarlyWarning(m_share, m_gapMinutes), ReportedLimits() })
+                     .first;
         Scope &scope = it->second;
         for (std::uint32_t i : indices)
             scope.reported.add(events, i);
