@@ -99,8 +99,10 @@ std::optional<LimitSpec> ReportedLimits::tightest() const
 
 ReportedHistory reportedHistory(const EventStore &store, const EventSubset *events, LimitAxis axis)
 {
-    if (axis == LimitAxis::Concurrency)
-        return {}; // no header reports it
+    // no header reports concurrency; no pass over the events for token limits nobody reported
+    if (axis == LimitAxis::Concurrency
+        || (axis != LimitAxis::Requests && !store.hasReportedTokens()))
+        return {};
     // (time, index) of every event that reported a limit, in time order
     std::vector<std::pair<std::int64_t, std::uint32_t>> reporting;
     const std::size_t a = std::size_t(axis) - std::size_t(LimitAxis::Tokens);

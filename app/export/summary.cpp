@@ -12,16 +12,15 @@
 
 namespace {
 
-// minutes_over_limit on another axis: per-minute sums against a per-minute limit (a
-// concurrency limit, which has no window, against each minute's peak in flight), the rolling
-// rule for other windows.
+// minutes_over_limit of one limit over the events of one scope (summary.md): per-minute values
+// against a per-minute limit (a concurrency limit, which has no window, against each minute's
+// peak in flight), the rolling rule for other windows, nothing for an unknown one.
 void countOverLimit(
     const EventStore &store, const AxisSeries &values, const EventSubset *events, AxisFigures &axis)
 {
     if (!axis.limit)
         return;
-    const bool concurrency = axis.axis == LimitAxis::Concurrency;
-    if (concurrency || axis.limit->perMinute()) {
+    if (axis.axis == LimitAxis::Concurrency || axis.limit->perMinute()) {
         for (const AxisMinute &m : values.minutes) {
             if (m.value > axis.limit->requests)
                 axis.overLimitMinutes.push_back(m.startMs);
@@ -33,27 +32,9 @@ void countOverLimit(
     axis.minutesOverLimit = std::int64_t(axis.overLimitMinutes.size());
 }
 
-// minutes_over_limit of one limit over the events of one scope (summary.md): per-minute counts
-// against a per-minute limit, the rolling rule for other windows, nothing for an unknown one.
-void countOverLimit(const EventStore &store, const std::vector<BucketCounts> &minutes,
-    const EventSubset *events, AxisFigures &axis)
-{
-    if (!axis.limit || !axis.limit->windowS || *axis.limit->windowS <= 0)
-        return;
-    if (axis.limit->perMinute()) {
-        for (const BucketCounts &m : minutes) {
-            if (std::int64_t(m.requests) > axis.limit->requests)
-                axis.overLimitMinutes.push_back(m.startMs);
-        }
-    } else {
-        axis.overLimitMinutes = minutesOverRollingLimit(
-            store, axis.limit->requests, *axis.limit->windowS * 1000, events);
-    }
-    axis.minutesOverLimit = std::int64_t(axis.overLimitMinutes.size());
-}
-
-// The figures of one scope: its requests axis under every request limit in force (or none),
-// then the other axes the user gave limits for.
+// The figures of one scope, axis by axis (requests first): every limit in force on the axis
+// (given, else reported) and its drift; the requests axis also without a limit, and the tokens
+// a scope used too (for the limit to ask for).
 ScopeSummary summarizeScope(const EventStore &store, std::string name,
     std::vector<BucketCounts> minutes, const EventSubset *events, const EventSubset *allEvents,
     const std::vector<LimitEntry> &entries, Summary &s)
@@ -61,32 +42,16 @@ ScopeSummary summarizeScope(const EventStore &store, std::string name,
     ScopeSummary sc;
     sc.name = std::move(name);
     sc.minutes = std::move(minutes);
-    std::optional<std::int64_t> peak, peakMinute;
+    // each axis's minutes, made once when the axis is shown; the requests are the scope's own
+    std::map<LimitAxis, AxisSeries> series;
+    AxisSeries &requests = series[LimitAxis::Requests];
     for (const BucketCounts &m : sc.minutes) {
         sc.requests += m.requests;
         for (int k = 0; k < kRejectionSourceCount; ++k)
             sc.rejected[std::size_t(k)] += m.rejected[std::size_t(k)];
-        if (!peak || std::int64_t(m.requests) > *peak) { // ties: earliest minute
-            peak = m.requests;
-            peakMinute = m.startMs;
-        }
+        requests.minutes.push_back({ m.startMs, std::int64_t(m.requests) });
     }
-    ReportedHistory history = reportedHistory(store, allEvents);
-    sc.reported = history.byWindow;
-    sc.driftOmitted = history.omitted;
-
-    std::vector<LimitSpec> requestLimits = configuredLimits(entries, sc.name, LimitAxis::Requests);
-    // configured against reported (limits.md §6), before the changes
-    std::vector<LimitDrift> configuredDrift = configuredAgainstReported(requestLimits, sc.reported);
-    history.changes.insert(history.changes.begin(), configuredDrift.begin(), configuredDrift.end());
-    if (requestLimits.empty())
-        requestLimits = sc.reported; // what the responses said, when the user said nothing
-    for (LimitDrift &d : history.changes) {
-        d.scope = sc.name;
-        s.drift.push_back(std::move(d));
-    }
-    // the other axes' minutes, made once each when an axis is shown
-    std::map<LimitAxis, AxisSeries> series;
+    requests.known = sc.requests;
     const auto seriesOf = [&](LimitAxis a) -> const AxisSeries & {
         auto it = series.find(a);
         if (it == series.end())
@@ -97,50 +62,45 @@ ScopeSummary summarizeScope(const EventStore &store, std::string name,
         AxisFigures axis;
         axis.axis = axisKind;
         axis.limit = limit;
-        if (axisKind == LimitAxis::Requests) {
-            axis.peak = peak;
-            axis.peakMinuteMs = peakMinute;
-            countOverLimit(store, sc.minutes, events, axis);
-        } else {
-            const AxisSeries &values = seriesOf(axisKind);
-            axis.unknownShare = values.unknownShare();
-            for (const AxisMinute &m : values.minutes) {
-                if (!axis.peak || m.value > *axis.peak) { // ties: earliest minute
-                    axis.peak = m.value;
-                    axis.peakMinuteMs = m.startMs;
-                }
+        const AxisSeries &values = seriesOf(axisKind);
+        axis.unknownShare = values.unknownShare();
+        for (const AxisMinute &m : values.minutes) {
+            if (!axis.peak || m.value > *axis.peak) { // ties: earliest minute
+                axis.peak = m.value;
+                axis.peakMinuteMs = m.startMs;
             }
-            countOverLimit(store, values, events, axis);
         }
+        countOverLimit(store, values, events, axis);
         if (limit)
             s.limits.push_back({ sc.name, axisKind, *limit });
         sc.axes.push_back(std::move(axis));
     };
-    if (requestLimits.empty())
-        addAxis(LimitAxis::Requests, std::nullopt);
-    for (const LimitSpec &l : requestLimits)
-        addAxis(LimitAxis::Requests, l);
-    for (LimitAxis other : { LimitAxis::Tokens, LimitAxis::InputTokens, LimitAxis::OutputTokens,
-             LimitAxis::Concurrency }) {
-        std::vector<LimitSpec> limits = configuredLimits(entries, sc.name, other);
-        // what the responses reported on this axis (limits.md §3), and its drift (§6)
-        ReportedHistory reported = reportedHistory(store, allEvents, other);
+    for (LimitAxis axis : { LimitAxis::Requests, LimitAxis::Tokens, LimitAxis::InputTokens,
+             LimitAxis::OutputTokens, LimitAxis::Concurrency }) {
+        std::vector<LimitSpec> limits = configuredLimits(entries, sc.name, axis);
+        // what the responses reported on this axis (limits.md §3), over every event of the
+        // scope; configured against reported (§6) before the changes
+        const ReportedHistory reported = reportedHistory(store, allEvents, axis);
+        if (axis == LimitAxis::Requests) {
+            sc.reported = reported.byWindow;
+            sc.driftOmitted = reported.omitted;
+        }
         std::vector<LimitDrift> drift = configuredAgainstReported(limits, reported.byWindow);
         for (LimitDrift &d : drift)
-            d.axis = other;
+            d.axis = axis;
         drift.insert(drift.end(), reported.changes.begin(), reported.changes.end());
         for (LimitDrift &d : drift) {
             d.scope = sc.name;
             s.drift.push_back(std::move(d));
         }
         if (limits.empty())
-            limits = reported.byWindow;
+            limits = reported.byWindow; // what the responses said, when the user said nothing
         for (const LimitSpec &l : limits)
-            addAxis(other, l);
-        // the tokens a scope used are shown without a limit too (the limit to ask for)
-        if (limits.empty() && other == LimitAxis::Tokens && store.hasTokens()
-            && seriesOf(other).known > 0)
-            addAxis(other, std::nullopt);
+            addAxis(axis, l);
+        if (limits.empty()
+            && (axis == LimitAxis::Requests
+                || (axis == LimitAxis::Tokens && store.hasTokens() && seriesOf(axis).known > 0)))
+            addAxis(axis, std::nullopt);
     }
     return sc;
 }

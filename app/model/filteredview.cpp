@@ -19,8 +19,8 @@ bool sameLimits(const std::vector<AxisLimit> &a, const std::vector<AxisLimit> &b
 }
 
 // The limits limits.md §5 compares for one scope, in the summary's order: its configured ones on
-// every axis, and on an axis without one the ones its responses reported (requests: `reported`;
-// the token axes only when some response of the store reported one).
+// every axis, and on an axis without one the ones its responses reported (requests: `reported`,
+// which the view keeps).
 std::vector<AxisLimit> limitsOfScope(const std::vector<LimitEntry> &entries,
     const std::string &scope, const std::vector<LimitSpec> &reported, const EventStore &store,
     const EventSubset *events)
@@ -29,10 +29,9 @@ std::vector<AxisLimit> limitsOfScope(const std::vector<LimitEntry> &entries,
     for (LimitAxis axis : { LimitAxis::Requests, LimitAxis::Tokens, LimitAxis::InputTokens,
              LimitAxis::OutputTokens, LimitAxis::Concurrency }) {
         std::vector<LimitSpec> specs = configuredLimits(entries, scope, axis);
-        if (specs.empty() && axis == LimitAxis::Requests)
-            specs = reported;
-        else if (specs.empty() && axis != LimitAxis::Concurrency && store.hasReportedTokens())
-            specs = reportedHistory(store, events, axis).byWindow;
+        if (specs.empty())
+            specs = axis == LimitAxis::Requests ? reported
+                                                : reportedHistory(store, events, axis).byWindow;
         for (const LimitSpec &spec : specs)
             out.push_back({ axis, spec });
     }
