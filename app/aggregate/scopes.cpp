@@ -45,6 +45,45 @@ std::string scopeName(const EventStore &store, std::size_t i, ScopeBy by)
     return name;
 }
 
+// The scope names of events in first-seen order: keys first (one hash lookup per event, with the
+// previous event's key remembered: logs come in runs of the same API), a name once per key.
+class ScopeNamer
+{
+public:
+    ScopeNamer(const EventStore &store, ScopeBy by)
+        : m_store(store)
+        , m_by(by)
+    {
+    }
+    // The id of event i's scope: its index in names().
+    std::uint32_t idOf(std::size_t i)
+    {
+        const std::uint64_t key = scopeKey(m_store, i, m_by);
+        if (key == m_lastKey)
+            return m_lastScope;
+        auto it = m_keyToName.find(key);
+        if (it == m_keyToName.end()) {
+            std::string name = scopeName(m_store, i, m_by);
+            auto [nameIt, added] = m_nameIds.emplace(name, std::uint32_t(m_names.size()));
+            if (added)
+                m_names.push_back(std::move(name));
+            it = m_keyToName.emplace(key, nameIt->second).first;
+        }
+        m_lastKey = key;
+        return m_lastScope = it->second;
+    }
+    std::vector<std::string> &names() { return m_names; }
+
+private:
+    const EventStore &m_store;
+    ScopeBy m_by;
+    std::unordered_map<std::uint64_t, std::uint32_t> m_keyToName;
+    std::unordered_map<std::string, std::uint32_t> m_nameIds;
+    std::vector<std::string> m_names;
+    std::uint64_t m_lastKey = ~0ull;
+    std::uint32_t m_lastScope = 0;
+};
+
 } // namespace
 
 std::optional<ScopeBy> scopeByFromName(const QString &name)
@@ -115,22 +154,14 @@ std::vector<EventSubset> ScopeIndex::eventsByScope(
 std::vector<std::string> ScopeIndex::namesOf(
     const EventStore &store, ScopeBy by, const EventSubset &subset)
 {
-    std::vector<std::string> names;
     if (subset.empty())
-        return names;
+        return {};
     if (by == ScopeBy::All)
         return { std::string(kWholeLogScope) };
-    std::unordered_map<std::uint64_t, bool> seen;
-    std::uint64_t lastKey = ~0ull;
-    for (std::uint32_t i : subset) {
-        const std::uint64_t key = scopeKey(store, i, by);
-        if (key == lastKey || !seen.emplace(key, true).second)
-            continue;
-        lastKey = key;
-        std::string name = scopeName(store, i, by);
-        if (std::find(names.begin(), names.end(), name) == names.end())
-            names.push_back(std::move(name));
-    }
+    ScopeNamer namer(store, by);
+    for (std::uint32_t i : subset)
+        namer.idOf(i);
+    std::vector<std::string> names = std::move(namer.names());
     std::sort(names.begin(), names.end());
     return names;
 }
@@ -142,30 +173,11 @@ ScopeIndex ScopeIndex::build(const EventStore &store, ScopeBy by, const EventSub
         index.m_names.emplace_back(kWholeLogScope);
         return index;
     }
-    // Keys first (one hash lookup per event, with the previous event's key remembered: logs
-    // come in runs of the same API), names once per key, then ids in name order.
-    std::unordered_map<std::uint64_t, std::uint32_t> keyToName;
-    std::unordered_map<std::string, std::uint32_t> nameIds;
-    std::vector<std::string> names;
+    // names in first-seen order, then ids in name order
+    ScopeNamer namer(store, by);
     std::vector<std::uint32_t> eventScope(store.size(), 0);
-    std::uint64_t lastKey = ~0ull;
-    std::uint32_t lastScope = 0;
-    forEachEvent(store, subset, [&](std::size_t i) {
-        const std::uint64_t key = scopeKey(store, i, by);
-        if (key != lastKey) {
-            auto it = keyToName.find(key);
-            if (it == keyToName.end()) {
-                std::string name = scopeName(store, i, by);
-                auto [nameIt, added] = nameIds.emplace(name, std::uint32_t(names.size()));
-                if (added)
-                    names.push_back(std::move(name));
-                it = keyToName.emplace(key, nameIt->second).first;
-            }
-            lastKey = key;
-            lastScope = it->second;
-        }
-        eventScope[i] = lastScope;
-    });
+    forEachEvent(store, subset, [&](std::size_t i) { eventScope[i] = namer.idOf(i); });
+    std::vector<std::string> &names = namer.names();
     if (names.empty())
         names.emplace_back(kToolCallsScope);
     // ids in name order, so that every view and report lists scopes the same way
