@@ -512,11 +512,40 @@ RecordDecoder::Result RecordDecoder::decode(const char *json, std::size_t size,
     return result;
 }
 
+void RecordDecoder::decodeRequestBodyText(std::string_view text, RawRecord &rec)
+{
+    const bool wantTool = rec.tool.empty() && text.find("tool_name") != std::string_view::npos;
+    const bool wantModel = rec.model.empty() && text.find("\"model\"") != std::string_view::npos;
+    if (text.size() > (1 << 20) || !(wantTool || wantModel))
+        return;
+    simdjson::padded_string padded(text);
+    od::document doc;
+    od::value root;
+    if (m_extraParser.iterate(padded).get(doc) || doc.get_value().get(root))
+        return;
+    int wanted = int(wantTool) + int(wantModel);
+    Impl::Detached detached(*this);
+    Impl &impl = detached.impl;
+    impl.fields(root, 1, [&](std::string_view k, od::value fv) -> simdjson::error_code {
+        std::string_view *slot = wantTool && k == "tool_name" ? &rec.tool
+            : wantModel && k == "model"                       ? &rec.model
+                                                              : nullptr;
+        if (!slot)
+            return json::skip(fv, 2);
+        std::string_view s;
+        if (fv.get_string().get(s) == simdjson::SUCCESS && slot->empty()) {
+            *slot = rec.keep(std::string(s));
+            --wanted;
+        }
+        // both found: stop reading (the error is not reported)
+        return wanted == 0 ? simdjson::TAPE_ERROR : simdjson::SUCCESS;
+    });
+}
+
 void RecordDecoder::streamUsage(std::string_view text, RawRecord &rec)
 {
-    RecordSink noSink = [](RawRecord &, const char *) {};
-    ErrorSink noErrors = [](const char *, std::string_view) {};
-    Impl impl { *this, noSink, noErrors };
+    Impl::Detached detached(*this);
+    Impl &impl = detached.impl;
     TokenUsage found;
     std::size_t pos = 0;
     while (pos < text.size()) {
@@ -585,9 +614,8 @@ void RecordDecoder::decodeBodyText(std::string_view text, RawRecord &rec)
     if (doc.get_object().get(o))
         return;
     RawRecord tmp; // collect into a scratch record, then copy what matters
-    RecordSink noSink = [](RawRecord &, const char *) {};
-    ErrorSink noErrors = [](const char *, std::string_view) {};
-    Impl impl { *this, noSink, noErrors };
+    Impl::Detached detached(*this);
+    Impl &impl = detached.impl;
     Impl::Ctx c { tmp, {} };
     for (auto field : o) {
         std::string_view key;

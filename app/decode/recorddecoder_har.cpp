@@ -111,37 +111,6 @@ error_code RecordDecoder::Impl::harContentText(od::value v, std::string_view &te
     return e;
 }
 
-void RecordDecoder::decodeRequestBodyText(std::string_view text, RawRecord &rec)
-{
-    const bool wantTool = rec.tool.empty() && text.find("tool_name") != std::string_view::npos;
-    const bool wantModel = rec.model.empty() && text.find("\"model\"") != std::string_view::npos;
-    if (text.size() > (1 << 20) || !(wantTool || wantModel))
-        return;
-    simdjson::padded_string padded(text);
-    od::document doc;
-    od::value root;
-    if (m_extraParser.iterate(padded).get(doc) || doc.get_value().get(root))
-        return;
-    int wanted = int(wantTool) + int(wantModel);
-    RecordSink noSink = [](RawRecord &, const char *) {};
-    ErrorSink noErrors = [](const char *, std::string_view) {};
-    Impl impl { *this, noSink, noErrors };
-    impl.fields(root, 1, [&](std::string_view k, od::value fv) -> simdjson::error_code {
-        std::string_view *slot = wantTool && k == "tool_name" ? &rec.tool
-            : wantModel && k == "model"                       ? &rec.model
-                                                              : nullptr;
-        if (!slot)
-            return json::skip(fv, 2);
-        std::string_view s;
-        if (fv.get_string().get(s) == simdjson::SUCCESS && slot->empty()) {
-            *slot = rec.keep(std::string(s));
-            --wanted;
-        }
-        // both found: stop reading (the error is not reported)
-        return wanted == 0 ? simdjson::TAPE_ERROR : simdjson::SUCCESS;
-    });
-}
-
 error_code RecordDecoder::Impl::harResponse(Ctx &c, od::value v, int depth)
 {
     std::string_view bodyText;

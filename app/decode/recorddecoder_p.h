@@ -52,6 +52,10 @@ struct RecordDecoder::Impl
     RecordDecoder &d;
     const RecordSink &sink;
     const ErrorSink &errors;
+
+    // An Impl for a body, a request body or a stream read outside a document: nothing to hand
+    // records or errors to. Defined after Impl.
+    struct Detached;
     DocumentShape shape = DocumentShape::Unknown;
 
     // ---- the generic decoder (recorddecoder.cpp) ------------------------------------------
@@ -189,6 +193,17 @@ struct RecordDecoder::Impl
         sink(inner, start);
         return simdjson::SUCCESS;
     }
+};
+
+struct RecordDecoder::Impl::Detached
+{
+    explicit Detached(RecordDecoder &decoder)
+        : impl { decoder, noSink, noErrors }
+    {
+    }
+    RecordSink noSink = [](RawRecord &, const char *) {};
+    ErrorSink noErrors = [](const char *, std::string_view) {};
+    Impl impl; // after the sinks it refers to
 };
 
 // ---- what every shape reads: its time, its headers, and finishing the record ---------------
