@@ -2,6 +2,7 @@
 
 // Helpers shared by the core tests (header-only; each test is its own executable).
 
+#include "base/limitspec.h"
 #include "io/bytesource.h"
 #include "rules/ruleset.h"
 #include "sources/loader.h"
@@ -58,6 +59,16 @@ inline QByteArray readInflated(const QString &path, QString *error)
     for (std::int64_t n; (n = source->read(buf, sizeof buf)) > 0;)
         text.append(buf, n);
     return text;
+}
+
+// A --limit entry the test writes itself: a typo stops the test.
+inline LimitEntry limitEntry(const char *text)
+{
+    QString error;
+    const auto e = parseLimitEntry(QString::fromLatin1(text), &error);
+    if (!e)
+        qFatal("%s", qPrintable(error));
+    return *e;
 }
 
 inline Loaded loadFiles(const QStringList &paths, LoadOptions options = {})

@@ -230,14 +230,10 @@ void TestAxes::tokenLimitsInTheSummary()
     }
     QTemporaryDir dir;
     const Loaded l = loadText(dir, log);
-    QString error;
     ReportOptions options;
-    for (const char *limit : { "api.example:tokens=100/1m", "api.example:tokens=150/2m",
-             "api.example:input_tokens=1000/1m", "concurrency=3" }) {
-        const auto e = parseLimitEntry(QString::fromLatin1(limit), &error);
-        QVERIFY2(e, qPrintable(error));
-        options.scoping.limits.push_back(*e);
-    }
+    options.scoping.limits
+        = { limitEntry("api.example:tokens=100/1m"), limitEntry("api.example:tokens=150/2m"),
+              limitEntry("api.example:input_tokens=1000/1m"), limitEntry("concurrency=3") };
     options.headroomPercent = 30;
     const Summary s = makeReport(*l.store, {}, options);
     QCOMPARE(s.scopes.size(), std::size_t(1));
@@ -389,9 +385,7 @@ void TestAxes::bindingByCounts()
     QTemporaryDir dir;
     const Loaded l = loadText(dir, log);
     ReportOptions options;
-    QString error;
-    for (const char *limit : { "100", "tokens=10000/1m" })
-        options.scoping.limits.push_back(*parseLimitEntry(QString::fromLatin1(limit), &error));
+    options.scoping.limits = { limitEntry("100"), limitEntry("tokens=10000/1m") };
     const Summary s = makeReport(*l.store, {}, options);
     QCOMPARE(s.incidents.size(), std::size_t(1));
     QCOMPARE(s.incidents.front().dominant, RejectionSource::RateLimited);

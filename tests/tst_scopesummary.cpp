@@ -69,15 +69,6 @@ const ScopeSummary &scope(const Summary &s, const std::string &name)
     qFatal("no scope %s", name.c_str());
 }
 
-LimitEntry entry(const char *text)
-{
-    QString error;
-    const auto e = parseLimitEntry(QString::fromLatin1(text), &error);
-    if (!e)
-        qFatal("%s", qPrintable(error));
-    return *e;
-}
-
 } // namespace
 
 class TestScopeSummary : public QObject
@@ -194,7 +185,7 @@ void TestScopeSummary::userLimitsPerScope()
     const auto store = storeOf(ev);
     ReportOptions options;
     for (const QString &l : limits)
-        options.scoping.limits.push_back(entry(l.toLatin1().constData()));
+        options.scoping.limits.push_back(limitEntry(l.toLatin1().constData()));
     const Summary s = makeReport(*store, {}, options);
     const auto text = [](const ScopeSummary &sc) {
         QStringList parts;
@@ -279,7 +270,7 @@ void TestScopeSummary::driftConfiguredAndChanged()
     burst(ev, kT0 + 2 * kMin, "a.example/x", 20, 0, 80, 3600); // another window: not a change
     const auto store = storeOf(ev);
     ReportOptions options;
-    options.scoping.limits = { entry("a.example:90"), entry("a.example:5000/1h") };
+    options.scoping.limits = { limitEntry("a.example:90"), limitEntry("a.example:5000/1h") };
     const Summary s = makeReport(*store, {}, options);
     QCOMPARE(s.drift.size(), std::size_t(3));
     // configured 90/min against the smallest reported 80/min: more than 1 % apart; and 5000/h
@@ -299,7 +290,7 @@ void TestScopeSummary::driftConfiguredAndChanged()
     QVERIFY2(json.contains("\"kind\": \"changed\""), json.constData());
     QVERIFY(json.contains("\"time\": \"2026-01-05T10:01:00.000Z\""));
     // within 1 %: no drift; with no limit given, both reported windows are in force
-    options.scoping.limits = { entry("a.example:80") };
+    options.scoping.limits = { limitEntry("a.example:80") };
     QCOMPARE(makeReport(*store, {}, options).drift.size(), std::size_t(1));
     const Summary reported = makeReport(*store, {}, {});
     QCOMPARE(reported.limits.size(), std::size_t(2));
