@@ -180,6 +180,10 @@ void TestAxes::inFlightPerMinute_data()
     QTest::newRow("across minutes")
         << QList<qint64> { 0, 70, 130 } << QList<qint64> { 150000, 1000, 1000 }
         << QList<qint64> { 1, 2, 2 } << 0.0;
+    // a request "in flight" for 30 days is a broken record: left out, not 43,200 minutes
+    QTest::newRow("over a day: left out and counted")
+        << QList<qint64> { 0, 1 } << QList<qint64> { 10000, 30LL * 86400 * 1000 }
+        << QList<qint64> { 1 } << 0.5;
     QTest::newRow("no duration: left out and counted")
         << QList<qint64> { 0, 1, 2, 3 } << QList<qint64> { 10000, -1, 10000, -1 }
         << QList<qint64> { 2 } << 0.5;

@@ -5,6 +5,15 @@
 #include <map>
 #include <utility>
 
+std::optional<std::int64_t> inFlightMs(const EventStore &store, std::size_t i)
+{
+    constexpr double kMaxInFlightMs = 24.0 * 3600 * 1000;
+    const float d = store.durationMs(i);
+    if (!(d >= 0) || double(d) > kMaxInFlightMs)
+        return std::nullopt;
+    return std::int64_t(std::llround(double(d)));
+}
+
 std::int64_t axisValue(const EventStore &store, std::size_t i, LimitAxis axis)
 {
     switch (axis) {
@@ -31,15 +40,15 @@ AxisSeries concurrencyPerMinute(const EventStore &store, const EventSubset *subs
     // another starts does not overlap it)
     std::vector<std::pair<std::int64_t, int>> edges;
     forEachEvent(store, subset, [&](std::size_t i) {
-        const float d = store.durationMs(i);
-        if (!(d >= 0)) {
+        const std::optional<std::int64_t> d = inFlightMs(store, i);
+        if (!d) {
             ++out.unknown;
             return;
         }
         ++out.known;
         const std::int64_t start = store.timeMs(i);
         edges.emplace_back(start, +1);
-        edges.emplace_back(start + std::int64_t(std::llround(double(d))), -1);
+        edges.emplace_back(start + *d, -1);
     });
     std::sort(edges.begin(), edges.end());
     std::int64_t inFlight = 0;

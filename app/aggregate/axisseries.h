@@ -5,6 +5,7 @@
 #include "store/eventstore.h"
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 // One minute of an axis (limits.md §2): the sum of its values (requests, tokens) or, for
@@ -29,6 +30,11 @@ struct AxisSeries
         return known + unknown > 0 ? double(unknown) / double(known + unknown) : 0.0;
     }
 };
+
+// How long event i was in flight, in ms, for the concurrency axis; nullopt when its duration is
+// not known, or longer than a day: no rate limit counts a request in flight for days, and such a
+// duration is a broken record (it would fill a minute for each of its days of "flight").
+std::optional<std::int64_t> inFlightMs(const EventStore &store, std::size_t i);
 
 // The value of event i on a summed axis (requests: 1; tokens: the response's), -1 when unknown.
 std::int64_t axisValue(const EventStore &store, std::size_t i, LimitAxis axis);

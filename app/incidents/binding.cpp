@@ -77,10 +77,10 @@ std::vector<std::int64_t> useAt(const EventStore &store, const AxisLimit &l,
         const std::int64_t t = store.timeMs(i);
         std::int64_t to = 0, v = 1;
         if (concurrency) {
-            const float d = store.durationMs(i);
-            if (!(d >= 0))
+            const std::optional<std::int64_t> d = inFlightMs(store, i);
+            if (!d)
                 return;
-            to = t + std::int64_t(d);
+            to = t + *d;
         } else {
             v = axisValue(store, i, l.axis);
             if (v <= 0)
