@@ -209,7 +209,7 @@ void TestAxes::inFlightPerMinute()
     const AxisSeries s = axisPerMinute(store, LimitAxis::Concurrency, nullptr);
     QCOMPARE(s.unknownShare(), unknownShare);
     QList<qint64> got;
-    for (const AxisMinute &m : s.minutes) {
+    for (const AxisBucket &m : s.buckets) {
         while (kT0 + got.size() * kMin < m.startMs)
             got << 0;
         got << m.value;

@@ -6,6 +6,7 @@
 #include <QChartView>
 #include <QGraphicsLayout>
 #include <QLineSeries>
+#include <QLocale>
 
 #include <cmath>
 
@@ -19,6 +20,7 @@ struct ChartAdapter::Impl
     QChartView *view = nullptr;
     QCategoryAxis *xAxis = nullptr;
     QCategoryAxis *yAxis = nullptr;
+    QCategoryAxis *y2Axis = nullptr; // the 429s' own scale, shown on other axes than requests
     QLineSeries *requests = nullptr;
     QLineSeries *barTop = nullptr; // the same steps as requests, filled: bars
     QAreaSeries *bars = nullptr;
@@ -30,8 +32,9 @@ struct ChartAdapter::Impl
     // the same picture as stacked bands, with half the points.
     std::array<QLineSeries *, 3> stackTop {};
     std::array<QAreaSeries *, 3> stackArea {};
-    QList<QPair<QString, double>> xTicks, yTicks; // labels as shown, normalised positions
+    QList<QPair<QString, double>> xTicks, yTicks, y2Ticks; // labels as shown, positions
     double xMin = 0, xSpan = 1, yMax = 1;
+    double y2Max = 0; // 0: the 429s share yMax
 
     void attach(QAbstractSeries *s)
     {
@@ -52,21 +55,35 @@ struct ChartAdapter::Impl
             axis->append(label, pos);
     }
 
-    QList<QPointF> normalised(const QList<QPointF> &points) const
+    QList<QPointF> normalised(const QList<QPointF> &points, double top = 0) const
     {
+        top = top > 0 ? top : yMax;
         QList<QPointF> out;
         out.reserve(points.size());
         for (const QPointF &p : points)
-            out.append(QPointF((p.x() - xMin) / xSpan, p.y() / yMax));
+            out.append(QPointF((p.x() - xMin) / xSpan, p.y() / top));
         return out;
     }
 
-    QList<QPointF> original(const QList<QPointF> &points) const
+    QList<QPointF> original(const QList<QPointF> &points, double top = 0) const
     {
+        top = top > 0 ? top : yMax;
         QList<QPointF> out;
         out.reserve(points.size());
         for (const QPointF &p : points)
-            out.append(QPointF(std::round(p.x() * xSpan + xMin), p.y() * yMax));
+            out.append(QPointF(std::round(p.x() * xSpan + xMin), p.y() * top));
+        return out;
+    }
+
+    static QList<QPair<QString, double>> valueTicks(double top, int ticks)
+    {
+        QList<QPair<QString, double>> out;
+        const int steps = std::max(1, ticks - 1);
+        for (int k = 0; k <= steps; ++k) {
+            const double v = top * k / steps;
+            out.append(
+                { QLocale().toString(v, 'f', v == std::round(v) ? 0 : 1), double(k) / steps });
+        }
         return out;
     }
 };
@@ -83,13 +100,17 @@ ChartAdapter::ChartAdapter(QWidget *parent)
 
     d->xAxis = new QCategoryAxis();
     d->yAxis = new QCategoryAxis();
-    for (QCategoryAxis *axis : { d->xAxis, d->yAxis }) {
+    d->y2Axis = new QCategoryAxis();
+    for (QCategoryAxis *axis : { d->xAxis, d->yAxis, d->y2Axis }) {
         axis->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
         axis->setRange(0, 1);
         axis->setStartValue(0);
     }
     d->chart->addAxis(d->xAxis, Qt::AlignBottom);
     d->chart->addAxis(d->yAxis, Qt::AlignLeft);
+    d->chart->addAxis(d->y2Axis, Qt::AlignRight);
+    d->y2Axis->setGridLineVisible(false);
+    d->y2Axis->setVisible(false);
 
     // back to front: over-limit band, 429 areas, requests, limits
     d->overTop = new QLineSeries();
@@ -132,7 +153,7 @@ void ChartAdapter::setColors(const ChartColors &c)
     d->chart->setBackgroundBrush(c.background);
     d->chart->setPlotAreaBackgroundVisible(false);
     d->view->setBackgroundBrush(c.background);
-    for (QCategoryAxis *axis : { d->xAxis, d->yAxis }) {
+    for (QCategoryAxis *axis : { d->xAxis, d->yAxis, d->y2Axis }) {
         axis->setLabelsColor(c.text);
         axis->setTitleBrush(c.text);
         axis->setLinePenColor(c.grid);
@@ -170,20 +191,24 @@ void ChartAdapter::show(const ChartFrame &f)
         used << label;
         xTicks.append({ label, (double(t.ms) - d->xMin) / d->xSpan });
     }
-    const int steps = std::max(1, f.yTicks - 1);
-    for (int k = 0; k <= steps; ++k) {
-        const double v = f.yMax * k / steps;
-        yTicks.append({ QString::number(v, 'f', v == std::round(v) ? 0 : 1), double(k) / steps });
-    }
+    yTicks = Impl::valueTicks(f.yMax, f.yTicks);
     Impl::setCategories(d->xAxis, d->xTicks, xTicks);
     Impl::setCategories(d->yAxis, d->yTicks, yTicks);
+    d->y2Max = f.y2Max;
+    if (d->y2Axis->isVisible() != (f.y2Max > 0))
+        d->y2Axis->setVisible(f.y2Max > 0);
+    if (f.y2Max > 0) {
+        Impl::setCategories(d->y2Axis, d->y2Ticks, Impl::valueTicks(f.y2Max, f.y2Ticks));
+        if (d->y2Axis->titleText() != f.y2Title)
+            d->y2Axis->setTitleText(f.y2Title);
+    }
     if (d->xAxis->titleText() != f.xTitle)
         d->xAxis->setTitleText(f.xTitle);
     if (d->yAxis->titleText() != f.yTitle)
         d->yAxis->setTitleText(f.yTitle);
     d->overTop->replace(d->normalised(f.overLimit));
     for (std::size_t k = 0; k < 3; ++k)
-        d->stackTop[k]->replace(d->normalised(f.stacked[k]));
+        d->stackTop[k]->replace(d->normalised(f.stacked[k], d->y2Max));
     const QList<QPointF> requests = d->normalised(f.requests);
     d->requests->replace(requests);
     d->barTop->replace(d->bars->isVisible() ? requests : QList<QPointF>());
@@ -225,6 +250,11 @@ double ChartAdapter::valueAt(double viewportY) const
     return (area.bottom() - viewportY) / area.height() * d->yMax;
 }
 
+double ChartAdapter::rejectionsAt(double viewportY) const
+{
+    return d->y2Max > 0 ? valueAt(viewportY) / d->yMax * d->y2Max : valueAt(viewportY);
+}
+
 double ChartAdapter::xPosition(double timeMs) const
 {
     const QRectF area = plotArea();
@@ -245,11 +275,11 @@ QList<QPointF> ChartAdapter::points(SeriesId id) const
     case SeriesId::RequestBars:
         return d->original(d->barTop->points());
     case SeriesId::RateLimited:
-        return d->original(d->stackTop[0]->points());
+        return d->original(d->stackTop[0]->points(), d->y2Max);
     case SeriesId::ToolError:
-        return d->original(d->stackTop[1]->points());
+        return d->original(d->stackTop[1]->points(), d->y2Max);
     case SeriesId::Unclassified:
-        return d->original(d->stackTop[2]->points());
+        return d->original(d->stackTop[2]->points(), d->y2Max);
     case SeriesId::Limit:
         return d->original(d->limit->points());
     case SeriesId::ServerLimit:

@@ -41,6 +41,11 @@ struct ChartFrame
     QList<QPointF> limit; // the configured limit (empty: none)
     QList<QPointF> serverLimit; // the limit the server reported (empty: none)
     QList<QPointF> overLimit; // band: yMax over buckets over the limit, 0 elsewhere
+    // 429s on their own scale at the right (0: on the left one, with the requests): a chart of
+    // tokens or of requests in flight still shows where the rejections are.
+    double y2Max = 0;
+    int y2Ticks = 5;
+    QString y2Title;
     std::vector<TimeTick> ticks;
     QString xTitle;
     QString yTitle;
@@ -80,6 +85,7 @@ public:
     QRectF plotArea() const; // in viewport coordinates
     double timeAt(double viewportX) const;
     double valueAt(double viewportY) const;
+    double rejectionsAt(double viewportY) const; // on the 429s' own scale when they have one
     double xPosition(double timeMs) const; // viewport x of a time
     double yPosition(double value) const; // viewport y of a value
 

@@ -113,6 +113,17 @@ LegendBar::LegendBar(QWidget *parent)
     updateIcons();
 }
 
+void LegendBar::setValueLabel(const QString &noun)
+{
+    auto *line = static_cast<QToolButton *>(m_lineEntries.front());
+    line->setText(noun);
+    line->setToolTip(tr("%1 per bucket (every outcome)").arg(noun));
+    m_lineEntries[2]->setToolTip(
+        tr("The limit of %1 the responses reported in their headers").arg(noun));
+    m_lineEntries[3]->setToolTip(
+        tr("Buckets overlapping a minute with more %1 than the limit").arg(noun));
+}
+
 QToolButton *LegendBar::sourceButton(RejectionSource source) const
 {
     return m_sources[std::size_t(source)];

@@ -20,6 +20,8 @@ public:
     void setFilter(const FilterState &state);
     void setCounts(const FilteredView &view);
     void setDark(bool dark);
+    // What the chart's line counts: "requests", "tokens", "requests in flight".
+    void setValueLabel(const QString &noun);
     QToolButton *sourceButton(RejectionSource source) const;
 
 Q_SIGNALS:

@@ -4,6 +4,7 @@
 #include "cli/commonoptions.h"
 #include "mainwindow.h"
 #include "model/session.h"
+#include "ratechart.h"
 #include "screenshotrunner.h"
 #include "theme.h"
 #include "uisettings.h"
@@ -152,6 +153,10 @@ int runGui(int argc, char *argv[])
             QStringLiteral("Open showing this API scope (a host, as the scope list names it); "
                            "all scopes when the data has no such scope."),
             QStringLiteral("SCOPE") },
+        { QStringLiteral("axis"),
+            QStringLiteral("Open showing this axis of the chart: requests, tokens, input_tokens, "
+                           "output_tokens or concurrency (requests when the data has none)."),
+            QStringLiteral("AXIS") },
         { QStringLiteral("local"), QStringLiteral("Show local time instead of UTC.") },
         { QStringLiteral("rules"),
             QStringLiteral("Classification rules file replacing the built-in one."),
@@ -232,6 +237,13 @@ int runGui(int argc, char *argv[])
             return usageError(error);
         limits = std::move(*read);
     }
+    const std::optional<LimitAxis> axis = p.isSet(QStringLiteral("axis"))
+        ? limitAxisFromName(p.value(QStringLiteral("axis")).trimmed())
+        : LimitAxis::Requests;
+    if (!axis)
+        return usageError(QStringLiteral("invalid --axis \"%1\": expected requests, tokens, "
+                                         "input_tokens, output_tokens or concurrency")
+                              .arg(p.value(QStringLiteral("axis"))));
     std::optional<RuleSet> rules = RuleSet::builtIn();
     if (p.isSet(QStringLiteral("rules"))) {
         QString error;
@@ -263,6 +275,7 @@ int runGui(int argc, char *argv[])
     // a load keeps the scope shown when its data has it
     session.filter().setScope(p.value(QStringLiteral("scope")).trimmed().toLower());
     MainWindow window(session, *settings, theme);
+    window.chart()->setAxis(*axis); // shown once a view has values on it
     if (screenshot) {
         window.resize(size);
         window.show();

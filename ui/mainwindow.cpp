@@ -165,6 +165,10 @@ void MainWindow::createMenus()
     view->addAction(problems);
     view->addAction(m_toolBar->utcAction());
     view->addAction(m_toolBar->barsAction());
+    QMenu *axis = view->addMenu(tr("Chart &axis"));
+    for (LimitAxis a : { LimitAxis::Requests, LimitAxis::Tokens, LimitAxis::InputTokens,
+             LimitAxis::OutputTokens, LimitAxis::Concurrency })
+        axis->addAction(m_toolBar->axisAction(a));
     view->addAction(tr("&Search"), QKeySequence::Find, this, [this] {
         m_filterBar->textEdit()->setFocus();
         m_filterBar->textEdit()->selectAll();
@@ -217,7 +221,8 @@ QString MainWindow::shortcutHelp() const
                 addMenu(a->menu());
             else if (!a->shortcuts().isEmpty())
                 html += row(keys(a->shortcuts()),
-                    a->isCheckable() ? tr("%1 (on / off)").arg(a->iconText()) : a->iconText());
+                    a->isCheckable() && !a->actionGroup() ? tr("%1 (on / off)").arg(a->iconText())
+                                                          : a->iconText());
         }
     };
     for (const QAction *top : menuBar()->actions()) {
@@ -274,6 +279,13 @@ void MainWindow::connectSession()
     connect(&m_session.details(), &DetailLoader::cleared, m_detail, &DetailPane::clear);
 
     connect(m_toolBar, &ChartToolBar::limitChanged, &m_session, &Session::setLimit);
+    // the axis switch: the chart draws the axis, the limit box edits that axis's limit
+    connect(m_toolBar, &ChartToolBar::axisChanged, m_chart, &RateChart::setAxis);
+    connect(m_chart, &RateChart::axesChanged, this, [this] {
+        m_toolBar->setAxes(m_chart->availableAxes(), m_chart->shownAxis());
+        m_legend->setValueLabel(RateChart::axisNoun(m_chart->shownAxis()));
+        m_session.setLimitAxis(m_chart->shownAxis());
+    });
     // the box shows the limit of the scope shown; the chart resolves each view's own
     connect(&m_session, &Session::limitChanged, this, [this](std::optional<LimitSpec> l) {
         m_toolBar->setLimit(l);

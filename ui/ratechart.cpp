@@ -8,6 +8,7 @@
 
 #include <QDateTime>
 #include <QLabel>
+#include <QLocale>
 #include <QTimer>
 #include <QToolTip>
 #include <QVBoxLayout>
@@ -61,6 +62,8 @@ void appendPoint(QList<QPointF> &points, double x, double v)
     points << QPointF(x, v);
 }
 
+QString number(std::int64_t v) { return QLocale().toString(qlonglong(v)); }
+
 QString sourceSwatch(RejectionSource s)
 {
     return QStringLiteral("<span style='color:%1'>&#9632;</span>")
@@ -68,6 +71,23 @@ QString sourceSwatch(RejectionSource s)
 }
 
 } // namespace
+
+QString RateChart::axisNoun(LimitAxis axis)
+{
+    switch (axis) {
+    case LimitAxis::Requests:
+        break;
+    case LimitAxis::Tokens:
+        return tr("tokens");
+    case LimitAxis::InputTokens:
+        return tr("input tokens");
+    case LimitAxis::OutputTokens:
+        return tr("output tokens");
+    case LimitAxis::Concurrency:
+        return tr("requests in flight");
+    }
+    return tr("requests");
+}
 
 RateChart::RateChart(QWidget *parent)
     : QWidget(parent)
@@ -153,43 +173,84 @@ void RateChart::setLimit(std::optional<LimitSpec> limit)
     setLimits(std::move(limits));
 }
 
+void RateChart::setAxis(LimitAxis axis)
+{
+    if (axis == m_axis)
+        return;
+    m_axis = axis;
+    resolveLimits();
+    redrawNow(); // at once: the switch is the user's click
+}
+
+std::vector<LimitAxis> RateChart::availableAxes() const { return m_available; }
+
 void RateChart::resolveLimits()
 {
     m_limit.reset();
     m_serverWindowMs = 0;
-    QString note;
+    QStringList notes;
     const std::vector<std::string> none;
     const std::vector<std::string> &scopes = m_view ? m_view->scopes : none;
+    const std::vector<LimitAxis> wasAvailable = m_available;
+    const LimitAxis wasShown = m_shown;
+    m_available = { LimitAxis::Requests };
+    if (m_view) {
+        for (LimitAxis a : { LimitAxis::Tokens, LimitAxis::InputTokens, LimitAxis::OutputTokens,
+                 LimitAxis::Concurrency }) {
+            const AxisPyramid *p = m_view->axisPyramid(a);
+            if (!p || p->empty())
+                continue;
+            const bool split = a == LimitAxis::InputTokens || a == LimitAxis::OutputTokens;
+            if (split && (scopes.size() != 1 || !m_view->reportedOn(a).byWindow.size())
+                && (scopes.size() != 1 || !configuredLimit(m_limits, scopes.front(), a)))
+                continue; // the total is enough where no limit counts input or output alone
+            m_available.push_back(a);
+        }
+    }
+    m_shown = std::find(m_available.begin(), m_available.end(), m_axis) != m_available.end()
+        ? m_axis
+        : LimitAxis::Requests;
+    const QString noun = axisNoun(m_shown);
     if (scopes.size() == 1) {
-        m_limit = configuredRequestLimit(m_limits, scopes.front());
-        const std::vector<LimitSpec> &reported = m_view->reported.byWindow;
+        const QString scope = QString::fromStdString(scopes.front());
+        m_limit = configuredLimit(m_limits, scopes.front(), m_shown);
+        const std::vector<LimitSpec> &reported = m_view->reportedOn(m_shown).byWindow;
         // the buckets keep the smallest limit reported in them, whatever its window: drawn
         // only when the scope reported one window, and that window is known
         if (reported.size() == 1 && reported.front().windowS)
             m_serverWindowMs = *reported.front().windowS * 1000;
         else if (reported.size() == 1)
-            note = tr("%1 reported a limit of %2 per unknown window: not drawn as if per "
-                      "minute (the details of a record show it).")
-                       .arg(QString::fromStdString(scopes.front()))
-                       .arg(reported.front().requests);
+            notes << tr("%1 reported a limit of %2 %3 per unknown window: not drawn as if per "
+                        "minute (the details of a record show it).")
+                         .arg(scope, number(reported.front().requests), noun);
         else if (reported.size() > 1)
-            note = tr("%1 reported limits over %2 windows (%3): none is drawn.")
-                       .arg(QString::fromStdString(scopes.front()))
-                       .arg(reported.size())
-                       .arg([&reported] {
-                           QStringList texts;
-                           for (const LimitSpec &l : reported)
-                               texts << limitReadingText(l);
-                           return texts.join(QStringLiteral(", "));
-                       }());
+            notes << tr("%1 reported limits of %2 over %3 windows (%4): none is drawn.")
+                         .arg(scope, noun)
+                         .arg(reported.size())
+                         .arg([&reported] {
+                             QStringList texts;
+                             for (const LimitSpec &l : reported)
+                                 texts << limitReadingText(l);
+                             return texts.join(QStringLiteral(", "));
+                         }());
     } else if (scopes.size() > 1) {
-        note = tr("All %1 API scopes together: each API has its own limit, so no limit line is "
-                  "drawn on their total. Choose a scope in the list to see its limits.")
-                   .arg(scopes.size());
+        notes << tr("All %1 API scopes together: each API has its own limit, so no limit line is "
+                    "drawn on their total. Choose a scope in the list to see its limits.")
+                     .arg(scopes.size());
     }
-    m_note->setText(note);
-    m_note->setVisible(!note.isEmpty());
+    // limits.md §4: what is not known is not estimated, and its share is said beside the figure
+    if (const AxisPyramid *p = m_view ? m_view->axisPyramid(m_shown) : nullptr;
+        p && !p->empty() && p->unknown() > 0)
+        notes << (m_shown == LimitAxis::Concurrency
+                ? tr("%1 of %2 requests (%3 %) have no duration: not counted in flight.")
+                : tr("%1 of %2 requests (%3 %) reported no usage: their tokens are not counted."))
+                     .arg(number(p->unknown()), number(p->requests()))
+                     .arg(QLocale().toString(100.0 * p->unknownShare(), 'f', 1));
+    m_note->setText(notes.join(QLatin1Char('\n')));
+    m_note->setVisible(!notes.isEmpty());
     m_overMinutes = minutesOverLimit();
+    if (m_available != wasAvailable || m_shown != wasShown)
+        Q_EMIT axesChanged();
 }
 
 std::optional<qint64> RateChart::drawnServerWindowS() const
@@ -204,9 +265,15 @@ std::vector<std::int64_t> RateChart::minutesOverLimit() const
     if (!m_view || !m_limit || m_limit->requests <= 0)
         return {};
     // N/W: a minute is over when it holds more than the limit's per-minute rate (the exports
-    // count the rolling window exactly; the band is the chart's quick look)
+    // count the rolling window exactly; the band is the chart's quick look). In flight: a
+    // minute whose peak is over the count.
     const std::int64_t window = m_limit->windowS.value_or(60);
-    return m_view->pyramid.minutesOver(m_limit->requests * 60 / std::max<std::int64_t>(1, window));
+    const std::int64_t perMinute = window == 0
+        ? m_limit->requests
+        : m_limit->requests * 60 / std::max<std::int64_t>(1, window);
+    if (const AxisPyramid *p = m_view->axisPyramid(m_shown))
+        return p->minutesOver(perMinute);
+    return m_view->pyramid.minutesOver(perMinute);
 }
 
 void RateChart::setUtc(bool utc)
@@ -373,18 +440,26 @@ void RateChart::redrawNow()
     req.columns = plotColumns();
     req.minPixelsPerBucket = kMinPixelsPerBucket;
     req.overLimitMinutes = &m_overMinutes;
-    m_frame = buildFrame(hasData ? m_view->pyramid : m_noData, req);
+    const AxisPyramid *axis = hasData ? m_view->axisPyramid(m_shown) : nullptr;
+    m_frame = buildFrame(hasData ? m_view->pyramid : m_noData, req, axis);
 
     const qint64 bucket = m_frame.bucketMs;
-    const double limitY = m_limit ? double(m_limit->requests) * double(bucket)
-            / (double(m_limit->windowS.value_or(60)) * 1000.0)
-                                  : 0;
+    // a count in flight is not a rate: its limit is drawn as it is, at every bucket size
+    const double limitY = !m_limit ? 0
+        : m_limit->windowS == 0    ? double(m_limit->requests)
+                                   : double(m_limit->requests) * double(bucket)
+            / (double(m_limit->windowS.value_or(60)) * 1000.0);
     const double serverScale
         = m_serverWindowMs > 0 ? double(bucket) / double(m_serverWindowMs) : 0.0;
-    const double top = std::max({ double(m_frame.maxRequests), limitY,
-        m_frame.maxServerLimit > 0 ? m_frame.maxServerLimit * serverScale : 0.0 });
+    const double top = std::max({ double(m_frame.maxValue), limitY,
+        m_frame.maxServerLimit > 0 ? double(m_frame.maxServerLimit) * serverScale : 0.0 });
     ChartFrame f;
     std::tie(f.yMax, f.yTicks) = niceAxis(top * 1.05);
+    if (axis) {
+        // the 429s on their own scale, in the lower part of the plot under the axis's line
+        std::tie(f.y2Max, f.y2Ticks) = niceAxis(std::max(1.0, m_frame.maxRejected * 2.5));
+        f.y2Title = tr("429s per %1").arg(formatDuration(bucket));
+    }
     f.xMin = double(m_frame.fromMs);
     f.xMax = double(m_frame.toMs);
     const std::size_t n = m_frame.slots.size();
@@ -397,9 +472,10 @@ void RateChart::redrawNow()
         const double x0 = double(slot.startMs), x1 = double(slot.endMs);
         if (m_frame.decimated) {
             const double mid = (x0 + x1) / 2;
-            f.requests << QPointF(mid, slot.requestsMin) << QPointF(mid, slot.requestsMax);
+            f.requests << QPointF(mid, double(slot.valueMin))
+                       << QPointF(mid, double(slot.valueMax));
         } else {
-            appendStep(f.requests, x0, x1, slot.requestsMax);
+            appendStep(f.requests, x0, x1, double(slot.valueMax));
         }
         // decimated: one point per pixel column is as sharp as a step, at half the points
         double cum = 0;
@@ -412,7 +488,7 @@ void RateChart::redrawNow()
         }
         appendStep(f.overLimit, x0, x1, slot.overLimit ? f.yMax : 0);
         if (slot.serverLimit >= 0 && serverScale > 0)
-            server = slot.serverLimit * serverScale;
+            server = double(slot.serverLimit) * serverScale;
         if (server >= 0)
             appendStep(f.serverLimit, x0, x1, server);
     }
@@ -421,7 +497,9 @@ void RateChart::redrawNow()
     const int maxTicks = std::max(2, plotColumns() / 110);
     f.ticks = timeTicks(m_frame.fromMs, m_frame.toMs, maxTicks, m_utc);
     f.xTitle = timeAxisTitle(m_frame.fromMs, m_utc);
-    f.yTitle = tr("requests per %1").arg(formatDuration(bucket));
+    f.yTitle = m_shown == LimitAxis::Concurrency
+        ? tr("requests in flight (peak per %1)").arg(formatDuration(bucket))
+        : tr("%1 per %2").arg(axisNoun(m_shown), formatDuration(bucket));
     m_adapter->show(f);
     Q_EMIT rangeChanged(m_fromMs, m_toMs, bucket);
     Q_EMIT frameDrawn();
@@ -457,7 +535,7 @@ DrillDown RateChart::drillDownAt(QPointF pos) const
     drill.fromMs = slot->startMs;
     drill.toMs = slot->endMs;
     // a click inside one source's band of the stack picks that source
-    const double y = m_adapter->valueAt(pos.y());
+    const double y = m_adapter->rejectionsAt(pos.y());
     double cum = 0;
     for (int k = 0; k < 3; ++k) {
         const double next = cum + slot->rejected[std::size_t(k)];
@@ -480,6 +558,20 @@ QString RateChart::toolTipAt(QPointF pos) const
     QString html = QStringLiteral("<b>%1 – %2</b>")
                        .arg(formatEventTime(slot->startMs, m_utc).left(19),
                            formatEventTime(slot->endMs, m_utc).mid(11, 8));
+    if (m_shown != LimitAxis::Requests) {
+        const QString noun = axisNoun(m_shown);
+        html += m_frame.decimated ? tr("<br>%1 per %2: %3–%4")
+                                        .arg(noun, formatDuration(m_frame.bucketMs),
+                                            number(slot->valueMin), number(slot->valueMax))
+            : m_shown == LimitAxis::Concurrency
+            ? tr("<br>%1 (peak): <b>%2</b>").arg(noun, number(slot->valueMax))
+            : tr("<br>%1: <b>%2</b>").arg(noun, number(slot->valueMax));
+        if (slot->known < slot->counted)
+            html += (m_shown == LimitAxis::Concurrency
+                    ? tr("<br><i>%1 of %2 requests starting here have no duration</i>")
+                    : tr("<br><i>%1 of %2 requests here reported no usage: not counted</i>"))
+                        .arg(number(slot->counted - slot->known), number(slot->counted));
+    }
     if (m_frame.decimated)
         html += tr("<br>requests per %1: %2–%3")
                     .arg(formatDuration(m_frame.bucketMs))
@@ -494,7 +586,11 @@ QString RateChart::toolTipAt(QPointF pos) const
                     .arg(slot->rejected[std::size_t(k)]);
     }
     if (slot->serverLimit >= 0)
-        html += tr("<br>server-reported limit: %1").arg(slot->serverLimit);
+        html += tr("<br>server-reported limit: %1 %2%3")
+                    .arg(number(slot->serverLimit), axisNoun(m_shown),
+                        m_serverWindowMs > 0
+                            ? QStringLiteral(" / %1").arg(formatDuration(m_serverWindowMs))
+                            : QString());
     if (slot->overLimit)
         html += tr("<br><b>over the limit of %1</b>")
                     .arg(m_limit ? limitReadingText(*m_limit) : QString());

@@ -31,6 +31,16 @@ public:
     // dashed, when they name one window. A view of several scopes draws no limit and says why.
     void setLimits(std::vector<LimitEntry> limits);
     void setLimit(std::optional<LimitSpec> limit); // one limit for every scope
+    // The axis to draw (limits.md §2): requests, tokens (total, input, output) or requests in
+    // flight, with that axis's limits. A view with no value on it draws requests.
+    void setAxis(LimitAxis axis);
+    LimitAxis axis() const { return m_axis; }
+    LimitAxis shownAxis() const { return m_shown; } // the axis drawn
+    // The axes the view has values on, requests first; input and output tokens only where the
+    // scope has a limit on them (configured or reported), as Anthropic's.
+    std::vector<LimitAxis> availableAxes() const;
+    // What an axis counts, as the chart says it: "requests", "tokens", "requests in flight".
+    static QString axisNoun(LimitAxis axis);
     // The limit drawn (nullopt: none) and what the chart says about its limit lines.
     std::optional<LimitSpec> drawnLimit() const { return m_limit; }
     std::optional<qint64> drawnServerWindowS() const;
@@ -69,6 +79,8 @@ Q_SIGNALS:
     void bucketClicked(const DrillDown &drill);
     void rangeChanged(qint64 fromMs, qint64 toMs, qint64 bucketMs);
     void frameDrawn();
+    // availableAxes() or shownAxis() changed.
+    void axesChanged();
     // The user zoomed or panned while the chart followed live data.
     void userNavigated();
 
@@ -97,7 +109,10 @@ private:
     qint64 m_fromMs = 0;
     qint64 m_toMs = 60000;
     std::vector<LimitEntry> m_limits;
-    std::optional<LimitSpec> m_limit; // of the view's scope
+    std::optional<LimitSpec> m_limit; // of the view's scope on the shown axis
+    LimitAxis m_axis = LimitAxis::Requests;
+    LimitAxis m_shown = LimitAxis::Requests;
+    std::vector<LimitAxis> m_available { LimitAxis::Requests };
     qint64 m_serverWindowMs = 0; // 0: the reported limit is not drawn
     qint64 m_fixedBucketMs = 0;
     qint64 m_followMs = 0;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <queue>
 #include <utility>
 
 std::optional<std::int64_t> inFlightMs(const EventStore &store, std::size_t i)
@@ -33,61 +34,97 @@ std::int64_t axisValue(const EventStore &store, std::size_t i, LimitAxis axis)
 
 namespace {
 
-AxisSeries concurrencyPerMinute(const EventStore &store, const EventSubset *subset)
+// The events of subset (or all) in time order: the subset itself when it is (a view's rows are).
+std::vector<std::uint32_t> inTimeOrder(
+    const EventStore &store, const EventSubset *subset, const EventSubset *&ordered)
+{
+    const auto byTime
+        = [&store](std::uint32_t a, std::uint32_t b) { return store.timeMs(a) < store.timeMs(b); };
+    if (subset && std::is_sorted(subset->begin(), subset->end(), byTime)) {
+        ordered = subset;
+        return {};
+    }
+    std::vector<std::uint32_t> out;
+    if (subset) {
+        out = *subset;
+    } else {
+        out.resize(store.size());
+        for (std::size_t i = 0; i < out.size(); ++i)
+            out[i] = std::uint32_t(i);
+    }
+    if (!std::is_sorted(out.begin(), out.end(), byTime))
+        std::stable_sort(out.begin(), out.end(), byTime);
+    return out;
+}
+
+AxisSeries concurrencyPerBucket(
+    const EventStore &store, const EventSubset *subset, std::int64_t bucketMs)
 {
     AxisSeries out;
-    // +1 at the start, -1 at the end; at equal times ends first (a request that ends when
-    // another starts does not overlap it)
-    std::vector<std::pair<std::int64_t, int>> edges;
-    forEachEvent(store, subset, [&](std::size_t i) {
+    const EventSubset *ordered = nullptr;
+    const std::vector<std::uint32_t> sorted = inTimeOrder(store, subset, ordered);
+    const std::vector<std::uint32_t> &events = ordered ? *ordered : sorted;
+    // A sweep over the starts in time order with the ends of the requests in flight in a
+    // min-heap: O(n log k) for k requests in flight at once, not a sort of 2n edges. At equal
+    // times ends come first (a request that ends when another starts does not overlap it).
+    std::priority_queue<std::int64_t, std::vector<std::int64_t>, std::greater<>> ends;
+    std::int64_t inFlight = 0;
+    std::int64_t bucket = 0;
+    bool open = false;
+    const auto note = [&](std::int64_t b, std::int64_t value) {
+        if (!out.buckets.empty() && out.buckets.back().startMs == b)
+            out.buckets.back().value = std::max(out.buckets.back().value, value);
+        else
+            out.buckets.push_back({ b, value });
+    };
+    const auto edge = [&](std::int64_t t, int delta) {
+        const std::int64_t b = floorTo(t, bucketMs);
+        // the requests still in flight carry over into every bucket up to this one
+        if (open && inFlight > 0) {
+            for (std::int64_t k = bucket + bucketMs; k <= b; k += bucketMs)
+                note(k, inFlight);
+        }
+        bucket = b;
+        open = true;
+        inFlight += delta;
+        note(b, inFlight);
+    };
+    for (std::uint32_t i : events) {
         const std::optional<std::int64_t> d = inFlightMs(store, i);
         if (!d) {
             ++out.unknown;
-            return;
+            continue;
         }
         ++out.known;
         const std::int64_t start = store.timeMs(i);
-        edges.emplace_back(start, +1);
-        edges.emplace_back(start + *d, -1);
-    });
-    std::sort(edges.begin(), edges.end());
-    std::int64_t inFlight = 0;
-    std::int64_t minute = 0;
-    bool open = false;
-    const auto note = [&](std::int64_t m, std::int64_t value) {
-        if (!out.minutes.empty() && out.minutes.back().startMs == m)
-            out.minutes.back().value = std::max(out.minutes.back().value, value);
-        else
-            out.minutes.push_back({ m, value });
-    };
-    for (const auto &[t, delta] : edges) {
-        const std::int64_t m = floorTo(t, 60000);
-        // the requests still in flight carry over into every minute up to this one
-        if (open && inFlight > 0) {
-            for (std::int64_t k = minute + 60000; k <= m; k += 60000)
-                note(k, inFlight);
+        while (!ends.empty() && ends.top() <= start) {
+            edge(ends.top(), -1);
+            ends.pop();
         }
-        minute = m;
-        open = true;
-        inFlight += delta;
-        note(m, inFlight);
+        edge(start, +1);
+        ends.push(start + *d);
     }
-    // minutes where only ends happened, at zero, are no peak: drop zeros
-    out.minutes.erase(std::remove_if(out.minutes.begin(), out.minutes.end(),
-                          [](const AxisMinute &a) { return a.value <= 0; }),
-        out.minutes.end());
+    while (!ends.empty()) {
+        edge(ends.top(), -1);
+        ends.pop();
+    }
+    // buckets where only ends happened, at zero, are no peak: drop zeros
+    out.buckets.erase(std::remove_if(out.buckets.begin(), out.buckets.end(),
+                          [](const AxisBucket &a) { return a.value <= 0; }),
+        out.buckets.end());
     return out;
 }
 
 } // namespace
 
-AxisSeries axisPerMinute(const EventStore &store, LimitAxis axis, const EventSubset *subset)
+AxisSeries axisPerBucket(
+    const EventStore &store, LimitAxis axis, const EventSubset *subset, std::int64_t bucketMs)
 {
     if (axis == LimitAxis::Concurrency)
-        return concurrencyPerMinute(store, subset);
+        return concurrencyPerBucket(store, subset, bucketMs);
     AxisSeries out;
-    std::map<std::int64_t, std::int64_t> sums; // few minutes per scope against events
-    std::int64_t lastMinute = INT64_MIN;
+    std::map<std::int64_t, std::int64_t> sums; // few buckets per scope against events
+    std::int64_t lastBucket = INT64_MIN;
     std::int64_t *last = nullptr;
     forEachEvent(store, subset, [&](std::size_t i) {
         const std::int64_t v = axisValue(store, i, axis);
@@ -96,16 +133,16 @@ AxisSeries axisPerMinute(const EventStore &store, LimitAxis axis, const EventSub
             return;
         }
         ++out.known;
-        const std::int64_t m = floorTo(store.timeMs(i), 60000);
-        if (m != lastMinute || !last) {
-            last = &sums[m];
-            lastMinute = m;
+        const std::int64_t b = floorTo(store.timeMs(i), bucketMs);
+        if (b != lastBucket || !last) {
+            last = &sums[b];
+            lastBucket = b;
         }
         *last += v;
     });
-    out.minutes.reserve(sums.size());
-    for (const auto &[m, v] : sums)
-        out.minutes.push_back({ m, v });
+    out.buckets.reserve(sums.size());
+    for (const auto &[b, v] : sums)
+        out.buckets.push_back({ b, v });
     return out;
 }
 

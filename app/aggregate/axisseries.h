@@ -8,20 +8,20 @@
 #include <optional>
 #include <vector>
 
-// One minute of an axis (limits.md §2): the sum of its values (requests, tokens) or, for
-// concurrency, the most requests in flight at once during the minute.
-struct AxisMinute
+// One bucket (a minute, or the chart's second) of an axis (limits.md §2): the sum of its values
+// (requests, tokens) or, for concurrency, the most requests in flight at once during it.
+struct AxisBucket
 {
     std::int64_t startMs = 0;
     std::int64_t value = 0;
 };
 
-// The per-minute values of one axis over some events, sparse and sorted, and how many of the
+// The per-bucket values of one axis over some events, sparse and sorted, and how many of the
 // events had a value for it. Requests without one add nothing (limits.md §4: nothing is
 // estimated); their share is shown beside every figure.
 struct AxisSeries
 {
-    std::vector<AxisMinute> minutes;
+    std::vector<AxisBucket> buckets;
     std::int64_t known = 0; // events with a value on this axis
     std::int64_t unknown = 0; // events without (no usage, no duration)
 
@@ -39,10 +39,16 @@ std::optional<std::int64_t> inFlightMs(const EventStore &store, std::size_t i);
 // The value of event i on a summed axis (requests: 1; tokens: the response's), -1 when unknown.
 std::int64_t axisValue(const EventStore &store, std::size_t i, LimitAxis axis);
 
-// Requests and the token axes: sums per minute. Concurrency: a request is in flight over
-// [start, start + duration] (limits.md §4); each minute gets the peak count in flight at any
-// instant within it, from every request overlapping it (also one that started earlier).
-AxisSeries axisPerMinute(const EventStore &store, LimitAxis axis, const EventSubset *subset);
+// Requests and the token axes: sums per bucket of bucketMs (UTC-aligned). Concurrency: a request
+// is in flight over [start, start + duration] (limits.md §4); each bucket gets the peak count in
+// flight at any instant within it, from every request overlapping it (also one that started
+// earlier); buckets where it is 0 are left out.
+AxisSeries axisPerBucket(
+    const EventStore &store, LimitAxis axis, const EventSubset *subset, std::int64_t bucketMs);
+inline AxisSeries axisPerMinute(const EventStore &store, LimitAxis axis, const EventSubset *subset)
+{
+    return axisPerBucket(store, axis, subset, 60000);
+}
 
 // summary.md minutes_over_limit on a summed axis over a window other than a minute: the minutes
 // that hold an event at time t with a sum of more than `limit` over (t - W, t]. For requests

@@ -67,6 +67,8 @@ std::optional<LimitSpec> parseLimitSpec(const QString &text, QString *error)
 
 QString limitSpecText(const LimitSpec &limit)
 {
+    if (limit.windowS == 0) // concurrency: a count, no window
+        return QString::number(limit.requests);
     const std::int64_t w = limit.windowS.value_or(60);
     if (w == 60)
         return QString::number(limit.requests);
@@ -79,6 +81,8 @@ QString limitReadingText(const LimitSpec &limit)
         return QCoreApplication::translate("Limit", "%1 per unknown window").arg(limit.requests);
     if (limit.perMinute())
         return QCoreApplication::translate("Limit", "%1/min").arg(limit.requests);
+    if (*limit.windowS == 0)
+        return QCoreApplication::translate("Limit", "%1 at once").arg(limit.requests);
     return limitSpecText(limit);
 }
 
@@ -229,9 +233,9 @@ std::vector<LimitSpec> configuredLimits(
     return out;
 }
 
-std::optional<LimitSpec> configuredRequestLimit(
-    const std::vector<LimitEntry> &entries, const std::string &scope)
+std::optional<LimitSpec> configuredLimit(
+    const std::vector<LimitEntry> &entries, const std::string &scope, LimitAxis axis)
 {
-    const std::vector<LimitSpec> limits = configuredLimits(entries, scope, LimitAxis::Requests);
+    const std::vector<LimitSpec> limits = configuredLimits(entries, scope, axis);
     return limits.empty() ? std::nullopt : std::optional<LimitSpec>(limits.front());
 }

@@ -25,9 +25,11 @@ struct LimitSpec
 // "600" (per minute) or "N/W" with W an integer and s, m, h or d. nullopt + *error when invalid.
 // The one grammar of --limit (summarize, monitor, the window) and of the window's limit box.
 std::optional<LimitSpec> parseLimitSpec(const QString &text, QString *error);
-// The text parseLimitSpec() reads back: "600" per minute, else "100/10s", "5000/1h", "50/5m".
+// The text parseLimitSpec() reads back: "600" per minute, else "100/10s", "5000/1h", "50/5m";
+// a concurrency limit (window 0) is its count.
 QString limitSpecText(const LimitSpec &limit);
-// The text a person reads (limits.md §3): "120/min", "5000/1h", "120 per unknown window".
+// The text a person reads (limits.md §3): "120/min", "5000/1h", "120 per unknown window",
+// "10 at once" (concurrency).
 QString limitReadingText(const LimitSpec &limit);
 
 // What a limit counts (limits.md §2). Concurrency has no window: requests in flight at once.
@@ -60,10 +62,15 @@ QString limitEntryText(const LimitEntry &entry);
 // entries for every scope.
 std::vector<LimitSpec> configuredLimits(
     const std::vector<LimitEntry> &entries, const std::string &scope, LimitAxis axis);
-// The configured request limit of `scope` that is drawn and warns first (the shortest window of
-// configuredLimits); nullopt: none.
-std::optional<LimitSpec> configuredRequestLimit(
-    const std::vector<LimitEntry> &entries, const std::string &scope);
+// The configured limit of `scope` on `axis` that is drawn and warns first (the shortest window
+// of configuredLimits); nullopt: none.
+std::optional<LimitSpec> configuredLimit(const std::vector<LimitEntry> &entries,
+    const std::string &scope, LimitAxis axis = LimitAxis::Requests);
+inline std::optional<LimitSpec> configuredRequestLimit(
+    const std::vector<LimitEntry> &entries, const std::string &scope)
+{
+    return configuredLimit(entries, scope, LimitAxis::Requests);
+}
 
 // A `--limits FILE`: a JSON array of {"scope", "axis", "limit", "window"}; "scope" and "axis"
 // optional (every scope; requests), "window" optional ("1m"; none for concurrency). An error

@@ -21,7 +21,7 @@ void countOverLimit(
     if (!axis.limit)
         return;
     if (axis.axis == LimitAxis::Concurrency || axis.limit->perMinute()) {
-        for (const AxisMinute &m : values.minutes) {
+        for (const AxisBucket &m : values.buckets) {
             if (m.value > axis.limit->requests)
                 axis.overLimitMinutes.push_back(m.startMs);
         }
@@ -49,7 +49,7 @@ ScopeSummary summarizeScope(const EventStore &store, std::string name,
         sc.requests += m.requests;
         for (int k = 0; k < kRejectionSourceCount; ++k)
             sc.rejected[std::size_t(k)] += m.rejected[std::size_t(k)];
-        requests.minutes.push_back({ m.startMs, std::int64_t(m.requests) });
+        requests.buckets.push_back({ m.startMs, std::int64_t(m.requests) });
     }
     requests.known = sc.requests;
     const auto seriesOf = [&](LimitAxis a) -> const AxisSeries & {
@@ -64,7 +64,7 @@ ScopeSummary summarizeScope(const EventStore &store, std::string name,
         axis.limit = limit;
         const AxisSeries &values = seriesOf(axisKind);
         axis.unknownShare = values.unknownShare();
-        for (const AxisMinute &m : values.minutes) {
+        for (const AxisBucket &m : values.buckets) {
             if (!axis.peak || m.value > *axis.peak) { // ties: earliest minute
                 axis.peak = m.value;
                 axis.peakMinuteMs = m.startMs;

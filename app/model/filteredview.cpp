@@ -94,7 +94,66 @@ void bindScope(const EventStore &store, std::vector<Incident> &incidents, const 
     }
 }
 
+// The axes other than requests (FilteredView::axes), and the token limits the events reported.
+// grown: the previous view of the same lineage, whose rows are a prefix of this one's, and
+// added the rows that are new.
+void buildAxes(FilteredView &view, const EventStore &store, const FilteredView *grown,
+    const EventSubset &added, const std::function<bool()> &cancelled)
+{
+    std::int64_t firstNew = INT64_MAX;
+    for (std::uint32_t i : added)
+        firstNew = std::min(firstNew, store.timeMs(i));
+    constexpr std::array<LimitAxis, 4> kAxes { LimitAxis::Tokens, LimitAxis::InputTokens,
+        LimitAxis::OutputTokens, LimitAxis::Concurrency };
+    for (std::size_t k = 0; k < kAxes.size(); ++k) {
+        if (kAxes[k] != LimitAxis::Concurrency && !store.hasTokens())
+            continue; // no usage in the whole store: no token axis (and no pass over the rows)
+        if (cancelled && cancelled())
+            return;
+        const AxisPyramid *was = grown ? &grown->axes[k] : nullptr;
+        // a previous view built before the store had usage has no pyramid to grow from
+        if (was && was->requests() == std::int64_t(grown->rows.size()))
+            view.axes[k] = added.empty() ? *was : was->grown(store, view.rows, firstNew);
+        else
+            view.axes[k] = AxisPyramid::build(store, kAxes[k], view.rows, cancelled);
+    }
+    if (!store.hasReportedTokens())
+        return;
+    for (std::size_t k = 0; k < 3; ++k) {
+        ReportedLimits &limits = view.reportedTokenLimits[k];
+        if (grown) {
+            limits = grown->reportedTokenLimits[k];
+            for (std::uint32_t i : added)
+                limits.add(store, i);
+        } else {
+            for (std::uint32_t i : view.rows)
+                limits.add(store, i);
+        }
+    }
+}
+
 } // namespace
+
+const AxisPyramid *FilteredView::axisPyramid(LimitAxis axis) const
+{
+    return axis == LimitAxis::Requests ? nullptr : &axes[std::size_t(axis) - 1];
+}
+
+const ReportedHistory &FilteredView::reportedOn(LimitAxis axis) const
+{
+    static const ReportedHistory none;
+    switch (axis) {
+    case LimitAxis::Requests:
+        return reported;
+    case LimitAxis::Tokens:
+    case LimitAxis::InputTokens:
+    case LimitAxis::OutputTokens:
+        return reportedTokens[std::size_t(axis) - 1];
+    case LimitAxis::Concurrency:
+        break;
+    }
+    return none;
+}
 
 std::shared_ptr<const FilteredView> buildFilteredView(std::shared_ptr<const EventStore> store,
     const FilterState &filter, double mergeGapMinutes, quint64 generation,
@@ -192,8 +251,12 @@ std::shared_ptr<const FilteredView> buildFilteredView(std::shared_ptr<const Even
             for (Incident &inc : view->incidents)
                 inc.scope = view->scopes.front();
         }
-        if (view->scopes.size() == 1)
+        buildAxes(*view, *store, grows ? previous.get() : nullptr, added.rows, cancelled);
+        if (view->scopes.size() == 1) {
             view->reported = view->reportedLimits.history();
+            for (std::size_t k = 0; k < 3; ++k)
+                view->reportedTokens[k] = view->reportedTokenLimits[k].history();
+        }
         if (cancelled && cancelled())
             return nullptr;
         // which limit bit first, per scope, with the scope's limits (as buildSummary)

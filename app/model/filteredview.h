@@ -4,6 +4,7 @@
 #include "export/scopesummary.h"
 #include "incidents/binding.h"
 #include "incidents/incidentfinder.h"
+#include "model/axispyramid.h"
 #include "model/bucketpyramid.h"
 #include "model/filterstate.h"
 #include "store/eventstore.h"
@@ -26,6 +27,10 @@ struct FilteredView
     EventSubset rows; // events that pass, sorted by time
     bool all = false; // every event passes
     BucketPyramid pyramid;
+    // The other axes of a limit per bucket (limits.md §2), for the chart's axis switch: tokens,
+    // input and output tokens (when the store holds usage) and requests in flight (when the
+    // records have durations). empty(): no event of the view has a value on that axis.
+    std::array<AxisPyramid, 4> axes;
     std::vector<Incident> incidents;
     std::array<qint64, kRejectionSourceCount> rejected {};
     // The API scopes (by host) of the events that pass, sorted. The chart draws a limit only
@@ -37,6 +42,10 @@ struct FilteredView
     // What every event of the view reported, so that a grown live view adds only its new
     // events (their changes in the order they came, which is time order for live records).
     ReportedLimits reportedLimits;
+    // The same for the token axes (tokens, input, output), when a response reported one.
+    std::array<ReportedHistory, 3> reportedTokens;
+    std::array<ReportedLimits, 3> reportedTokenLimits { ReportedLimits(LimitAxis::Tokens),
+        ReportedLimits(LimitAxis::InputTokens), ReportedLimits(LimitAxis::OutputTokens) };
     // The configured limits (Session::limits) the incidents' `binding` was judged with
     // (limits.md §5), and per scope the limits compared: its configured ones on every axis, and
     // the request limits its responses reported where it has no configured request limit (as
@@ -45,6 +54,10 @@ struct FilteredView
     std::map<std::string, std::vector<AxisLimit>> bindingLimits;
 
     const EventSubset *subset() const { return all ? nullptr : &rows; }
+    // The pyramid of an axis other than requests (nullptr for requests: `pyramid` counts them).
+    const AxisPyramid *axisPyramid(LimitAxis axis) const;
+    // The history of the limits the view's one scope reported on an axis.
+    const ReportedHistory &reportedOn(LimitAxis axis) const;
     qint64 requests() const { return qint64(rows.size()); }
     qint64 rejectedTotal() const { return rejected[0] + rejected[1] + rejected[2]; }
 };

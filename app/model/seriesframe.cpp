@@ -7,10 +7,34 @@ namespace {
 
 using Level = std::vector<BucketCounts>;
 
-Level::const_iterator firstAtOrAfter(const Level &level, std::int64_t t)
+template <typename Bucket>
+typename std::vector<Bucket>::const_iterator firstAtOrAfter(
+    const std::vector<Bucket> &level, std::int64_t t)
 {
     return std::lower_bound(level.begin(), level.end(), t,
-        [](const BucketCounts &b, std::int64_t v) { return b.startMs < v; });
+        [](const Bucket &b, std::int64_t v) { return b.startMs < v; });
+}
+
+// The chart's values of one bucket: its requests, or the axis's bucket at the same start.
+struct Values
+{
+    std::int64_t value = 0;
+    std::uint32_t known = 0;
+    std::uint32_t counted = 0;
+    std::int64_t serverLimit = -1;
+};
+
+Values requestValues(const BucketCounts &b)
+{
+    return { b.requests, b.requests, b.requests, b.serverLimit };
+}
+
+Values axisValues(const AxisCounts &b) { return { b.value, b.known, b.requests, b.serverLimit }; }
+
+void noteLimit(std::int64_t &into, std::int64_t limit)
+{
+    if (limit >= 0 && (into < 0 || limit < into))
+        into = limit;
 }
 
 bool overlapsOverLimit(const std::vector<std::int64_t> *minutes, std::int64_t from, std::int64_t to)
@@ -25,6 +49,8 @@ bool overlapsOverLimit(const std::vector<std::int64_t> *minutes, std::int64_t fr
 void addSlot(SeriesFrame &frame, const FrameSlot &slot)
 {
     frame.maxRequests = std::max(frame.maxRequests, slot.requestsMax);
+    frame.maxValue = std::max(frame.maxValue, slot.valueMax);
+    frame.maxRejected = std::max(frame.maxRejected, slot.rejectedTotal());
     frame.maxServerLimit = std::max(frame.maxServerLimit, slot.serverLimit);
     frame.slots.push_back(slot);
 }
@@ -41,7 +67,8 @@ std::int64_t autoBucketMs(std::int64_t spanMs, int columns, int minPixels)
     return BucketPyramid::kSizes.back();
 }
 
-SeriesFrame buildFrame(const BucketPyramid &pyramid, const FrameRequest &request)
+SeriesFrame buildFrame(
+    const BucketPyramid &pyramid, const FrameRequest &request, const AxisPyramid *axis)
 {
     SeriesFrame frame;
     frame.fromMs = request.fromMs;
@@ -54,23 +81,36 @@ SeriesFrame buildFrame(const BucketPyramid &pyramid, const FrameRequest &request
     frame.bucketMs = bucket;
     if (pyramid.empty())
         return frame;
-    const Level &level = pyramid.level(std::size_t(BucketPyramid::levelOf(bucket)));
+    const std::size_t k = std::size_t(BucketPyramid::levelOf(bucket));
+    const Level &level = pyramid.level(k);
+    static const std::vector<AxisCounts> kNoAxis;
+    const std::vector<AxisCounts> &axisLevel = axis ? axis->level(k) : kNoAxis;
     const std::int64_t first = floorTo(frame.fromMs, bucket);
     const std::int64_t count = (frame.toMs - first + bucket - 1) / bucket;
     auto it = firstAtOrAfter(level, first);
+    auto at = firstAtOrAfter(axisLevel, first);
 
     if (count <= std::int64_t(columns)) {
         frame.slots.reserve(std::size_t(count));
-        for (std::int64_t k = 0; k < count; ++k) {
+        for (std::int64_t n = 0; n < count; ++n) {
             FrameSlot slot;
-            slot.startMs = first + k * bucket;
+            slot.startMs = first + n * bucket;
             slot.endMs = slot.startMs + bucket;
+            Values v;
             if (it != level.end() && it->startMs == slot.startMs) {
                 slot.requestsMin = slot.requestsMax = it->requests;
                 slot.rejected = it->rejected;
-                slot.serverLimit = it->serverLimit;
+                if (!axis)
+                    v = requestValues(*it);
                 ++it;
             }
+            // requests in flight: an axis bucket may hold no start of a request
+            if (axis && at != axisLevel.end() && at->startMs == slot.startMs)
+                v = axisValues(*at++);
+            slot.valueMin = slot.valueMax = v.value;
+            slot.known = v.known;
+            slot.counted = v.counted;
+            slot.serverLimit = v.serverLimit;
             slot.overLimit = overlapsOverLimit(request.overLimitMinutes, slot.startMs, slot.endMs);
             addSlot(frame, slot);
         }
@@ -93,8 +133,17 @@ SeriesFrame buildFrame(const BucketPyramid &pyramid, const FrameRequest &request
         const std::int64_t lo = c == 0 ? first : floorTo(slot.startMs - 1, bucket) + bucket;
         const std::int64_t hi = floorTo(slot.endMs - 1, bucket) + bucket; // exclusive
         const std::int64_t positions = std::max<std::int64_t>(0, (hi - lo) / bucket);
-        std::int64_t seen = 0;
+        std::int64_t seen = 0, seenValues = 0;
         std::uint32_t minReq = UINT32_MAX, maxReq = 0, bestRejected = 0;
+        std::int64_t minValue = INT64_MAX, maxValue = 0;
+        const auto noteValues = [&](const Values &v) {
+            ++seenValues;
+            minValue = std::min(minValue, v.value);
+            maxValue = std::max(maxValue, v.value);
+            slot.known += v.known;
+            slot.counted += v.counted;
+            noteLimit(slot.serverLimit, v.serverLimit);
+        };
         while (it != level.end() && it->startMs < hi) {
             if (it->startMs >= lo) {
                 ++seen;
@@ -104,14 +153,19 @@ SeriesFrame buildFrame(const BucketPyramid &pyramid, const FrameRequest &request
                     bestRejected = it->rejectedTotal();
                     slot.rejected = it->rejected;
                 }
-                if (it->serverLimit >= 0
-                    && (slot.serverLimit < 0 || it->serverLimit < slot.serverLimit))
-                    slot.serverLimit = it->serverLimit;
+                if (!axis)
+                    noteValues(requestValues(*it));
             }
             ++it;
         }
+        for (; axis && at != axisLevel.end() && at->startMs < hi; ++at) {
+            if (at->startMs >= lo)
+                noteValues(axisValues(*at));
+        }
         slot.requestsMin = seen < positions || seen == 0 ? 0 : minReq;
         slot.requestsMax = maxReq;
+        slot.valueMin = seenValues < positions || seenValues == 0 ? 0 : minValue;
+        slot.valueMax = maxValue;
         slot.overLimit = overlapsOverLimit(request.overLimitMinutes, slot.startMs, slot.endMs);
         addSlot(frame, slot);
     }

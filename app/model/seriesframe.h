@@ -1,5 +1,6 @@
 #pragma once
 
+#include "model/axispyramid.h"
 #include "model/bucketpyramid.h"
 
 #include <array>
@@ -13,9 +14,15 @@ struct FrameSlot
     std::int64_t endMs = 0;
     std::uint32_t requestsMin = 0; // equal to requestsMax unless decimated
     std::uint32_t requestsMax = 0;
+    // The value on the chart's axis (requests: the request counts; tokens; requests in flight).
+    std::int64_t valueMin = 0; // equal to valueMax unless decimated
+    std::int64_t valueMax = 0;
+    // Of the slot's requests (decimated: of all its buckets), those with a value on the axis.
+    std::uint32_t known = 0;
+    std::uint32_t counted = 0;
     // Rejections by source; decimated: those of the bucket with the most rejections.
     std::array<std::uint32_t, kRejectionSourceCount> rejected {};
-    std::int32_t serverLimit = -1; // smallest reported limit in the slot, -1: none
+    std::int64_t serverLimit = -1; // smallest limit on the axis reported in the slot, -1: none
     bool overLimit = false; // overlaps a minute over the configured limit
 
     std::uint32_t rejectedTotal() const { return rejected[0] + rejected[1] + rejected[2]; }
@@ -30,7 +37,9 @@ struct SeriesFrame
     bool decimated = false; // slots are pixel columns, not buckets (more buckets than columns)
     std::vector<FrameSlot> slots;
     std::uint32_t maxRequests = 0;
-    std::int32_t maxServerLimit = -1;
+    std::int64_t maxValue = 0;
+    std::uint32_t maxRejected = 0;
+    std::int64_t maxServerLimit = -1;
 };
 
 struct FrameRequest
@@ -48,7 +57,9 @@ std::int64_t autoBucketMs(std::int64_t spanMs, int columns, int minPixels);
 
 // The slots of the visible range. Buckets with no events are slots with zero counts; when
 // there would be more buckets than pixel columns, one slot per column (min/max).
-SeriesFrame buildFrame(const BucketPyramid &pyramid, const FrameRequest &request);
+// axis: the values and reported limits of another axis than requests (nullptr: requests).
+SeriesFrame buildFrame(
+    const BucketPyramid &pyramid, const FrameRequest &request, const AxisPyramid *axis = nullptr);
 
 // The bucket of the given level containing t, or nullptr (no events there).
 const BucketCounts *findBucket(const BucketPyramid &pyramid, std::int64_t bucketMs, std::int64_t t);

@@ -88,9 +88,19 @@ bool Session::watch(LiveOptions options, QString *error)
     return m_live.start(options, error);
 }
 
-std::optional<LimitSpec> Session::limitFor(const QString &scope) const
+std::optional<LimitSpec> Session::limitFor(const QString &scope, LimitAxis axis) const
 {
-    return configuredRequestLimit(m_limits, scope.toStdString());
+    return configuredLimit(m_limits, scope.toStdString(), axis);
+}
+
+void Session::setLimitAxis(LimitAxis axis)
+{
+    if (axis == m_limitAxis)
+        return;
+    m_limitAxis = axis;
+    m_announced.reset();
+    Q_EMIT limitChanged(limit()); // the box shows the new axis's limit, also an equal one
+    m_announced = limit();
 }
 
 QString Session::limitScope() const
@@ -108,15 +118,15 @@ void Session::setLimit(std::optional<LimitSpec> limit)
         limit.reset();
     const QString scope = limitScope();
     std::vector<LimitEntry> limits = m_limits;
-    // replaces the scope's own request limit (a scope matches without regard to case)
+    // replaces the scope's own limit on the axis (a scope matches without regard to case)
     limits.erase(std::remove_if(limits.begin(), limits.end(),
-                     [&scope](const LimitEntry &e) {
-                         return e.axis == LimitAxis::Requests
+                     [&scope, this](const LimitEntry &e) {
+                         return e.axis == m_limitAxis
                              && e.scope.compare(scope, Qt::CaseInsensitive) == 0;
                      }),
         limits.end());
     if (limit)
-        limits.push_back({ scope, LimitAxis::Requests, *limit });
+        limits.push_back({ scope, m_limitAxis, *limit });
     setLimits(std::move(limits));
 }
 

@@ -42,14 +42,18 @@ public:
     // The configured request limits (limits.md §1): one per API scope, and one with no scope
     // for every scope without its own, as `--limit [SCOPE:]N[/W]` gives them.
     const std::vector<LimitEntry> &limits() const { return m_limits; }
-    // The limit of a scope: its own entry, else the one for every scope; nullopt: none.
-    std::optional<LimitSpec> limitFor(const QString &scope) const;
+    // The limit of a scope on an axis: its own entry, else the one for every scope (the
+    // shortest window when several); nullopt: none.
+    std::optional<LimitSpec> limitFor(
+        const QString &scope, LimitAxis axis = LimitAxis::Requests) const;
+    // The axis the limit box edits: the one the chart shows.
+    LimitAxis limitAxis() const { return m_limitAxis; }
     // The scope the limit box edits: the filter's scope, else the only scope of the data; ""
     // when the data holds several (the limit then goes to every scope without its own).
     QString limitScope() const;
-    // The limit of limitScope() (nullopt: none; reports then use the ones the responses
-    // reported).
-    std::optional<LimitSpec> limit() const { return limitFor(limitScope()); }
+    // The limit of limitScope() on limitAxis() (nullopt: none; reports then use the ones the
+    // responses reported).
+    std::optional<LimitSpec> limit() const { return limitFor(limitScope(), m_limitAxis); }
     // No filter computing and the models show the newest view.
     bool isSettled() const { return !m_filter.isBusy() && !m_applyPending; }
 
@@ -57,8 +61,9 @@ public Q_SLOTS:
     void open(const QStringList &paths);
     // Watches live sources instead of what is shown; false + *error when they cannot start.
     bool watch(LiveOptions options, QString *error);
-    // Sets (or with nullopt clears) the limit of limitScope().
+    // Sets (or with nullopt clears) the limit of limitScope() on limitAxis().
     void setLimit(std::optional<LimitSpec> limit);
+    void setLimitAxis(LimitAxis axis);
     void setLimitPerMinute(qint64 limit); // N/60s; 0: none
     void setLimits(std::vector<LimitEntry> limits);
     void setUtc(bool utc);
@@ -100,6 +105,7 @@ private:
 
     std::vector<LimitEntry> m_limits;
     std::optional<LimitSpec> m_announced; // the limit() last said with limitChanged
+    LimitAxis m_limitAxis = LimitAxis::Requests;
     bool m_applyPending = false;
     bool m_liveFresh = false; // the next live snapshot starts a new session's data
 };
