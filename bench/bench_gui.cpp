@@ -5,6 +5,8 @@
 //   scope switch redraw         <= 16 ms (the chart taking a scope's view: limits resolved,
 //                               frame built, painted; the view itself is built in a worker,
 //                               whose time is printed too)
+//   axis switch redraw          <= 16 ms (Requests -> Tokens -> In flight ... on every scope
+//                               that has them: the axis's limits resolved, frame, paint)
 // Redraws and stalls also show the GUI thread's own CPU time: on a machine shared with other
 // processes the wall time includes waiting for a core.
 //
@@ -185,7 +187,7 @@ int main(int argc, char *argv[])
         timedRedraw(fineT, chart, [&] { chart.zoomBy(i < 25 ? 0.8 : 1.25); });
     // scope switches: every scope and All, three rounds
     chart.setFixedBucketMs(0);
-    Timing scopeT;
+    Timing scopeT, axisT;
     std::vector<double> scopeWorkerMs;
     QStringList scopes { QString() };
     for (const ScopeCount &c : result->scopes)
@@ -203,10 +205,16 @@ int main(int argc, char *argv[])
             QObject::disconnect(c);
             scopeWorkerMs.push_back(worker.nsecsElapsed() / 1e6);
             timedRedraw(scopeT, chart, [&] { chart.setView(session.filter().view()); });
+            // every axis the scope has, and back to requests
+            const std::vector<LimitAxis> axes = chart.availableAxes();
+            for (std::size_t k = 1; k <= axes.size(); ++k) {
+                const LimitAxis axis = axes[k % axes.size()];
+                timedRedraw(axisT, chart, [&] { chart.setAxis(axis); });
+            }
         }
     }
     if (verbose) {
-        for (const Timing *t : { &zoomT, &panT, &fineT, &scopeT }) {
+        for (const Timing *t : { &zoomT, &panT, &fineT, &scopeT, &axisT }) {
             out << "  cpu per step:";
             for (double v : t->cpu)
                 out << " " << QString::number(v, 'f', 1);
@@ -220,8 +228,10 @@ int main(int argc, char *argv[])
     const double stallLoad = maxGapLoadNs / 1e6, stallAll = maxGapAllNs / 1e6;
     const Stats scopeS = stats(scopeT.wall), scopeC = stats(scopeT.cpu),
                 scopeW = stats(scopeWorkerMs);
+    const Stats axisS = stats(axisT.wall), axisC = stats(axisT.cpu);
     const bool okReady = readyToDrawnMs <= 1000,
-               okZoom = zoom.max <= 16 && pan.max <= 16 && fine.max <= 16 && scopeS.max <= 16;
+               okZoom
+        = zoom.max <= 16 && pan.max <= 16 && fine.max <= 16 && scopeS.max <= 16 && axisS.max <= 16;
     const bool okStall = stallLoad <= 50 && stallAll <= 50;
     out << "bench_gui: " << QFileInfo(path).fileName() << ", " << result->store->size()
         << " records, parse " << QString::number(parseS, 'f', 2) << " s (background)\n";
@@ -248,6 +258,14 @@ int main(int argc, char *argv[])
                .arg(scopes.size() - 1)
                .arg(scopeW.median, 0, 'f', 1)
                .arg(scopeW.max, 0, 'f', 1);
+    if (!axisT.wall.empty()) {
+        redrawLine("axis switch redraw       ", axisS, axisC);
+        out << QStringLiteral("    (%1 switches between the axes the scopes have)\n")
+                   .arg(axisT.wall.size());
+    } else {
+        out << "  axis switch redraw: no scope has values on another axis (no usage, no "
+               "durations)\n";
+    }
     out << QStringLiteral("  longest GUI stall while parsing   %1 ms (GUI-thread CPU in it %2 ms)  "
                           " target <= 50 ms   %3\n")
                .arg(stallLoad, 0, 'f', 1)

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
-#include <queue>
 #include <utility>
 
 std::optional<std::int64_t> inFlightMs(const EventStore &store, std::size_t i)
@@ -63,51 +62,15 @@ AxisSeries concurrencyPerBucket(
     AxisSeries out;
     const EventSubset *ordered = nullptr;
     const std::vector<std::uint32_t> sorted = inTimeOrder(store, subset, ordered);
-    const std::vector<std::uint32_t> &events = ordered ? *ordered : sorted;
-    // A sweep over the starts in time order with the ends of the requests in flight in a
-    // min-heap: O(n log k) for k requests in flight at once, not a sort of 2n edges. At equal
-    // times ends come first (a request that ends when another starts does not overlap it).
-    std::priority_queue<std::int64_t, std::vector<std::int64_t>, std::greater<>> ends;
-    std::int64_t inFlight = 0;
-    std::int64_t bucket = 0;
-    bool open = false;
-    const auto note = [&](std::int64_t b, std::int64_t value) {
-        if (!out.buckets.empty() && out.buckets.back().startMs == b)
-            out.buckets.back().value = std::max(out.buckets.back().value, value);
-        else
-            out.buckets.push_back({ b, value });
-    };
-    const auto edge = [&](std::int64_t t, int delta) {
-        const std::int64_t b = floorTo(t, bucketMs);
-        // the requests still in flight carry over into every bucket up to this one
-        if (open && inFlight > 0) {
-            for (std::int64_t k = bucket + bucketMs; k <= b; k += bucketMs)
-                note(k, inFlight);
-        }
-        bucket = b;
-        open = true;
-        inFlight += delta;
-        note(b, inFlight);
-    };
-    for (std::uint32_t i : events) {
-        const std::optional<std::int64_t> d = inFlightMs(store, i);
-        if (!d) {
-            ++out.unknown;
-            continue;
-        }
-        ++out.known;
-        const std::int64_t start = store.timeMs(i);
-        while (!ends.empty() && ends.top() <= start) {
-            edge(ends.top(), -1);
-            ends.pop();
-        }
-        edge(start, +1);
-        ends.push(start + *d);
-    }
-    while (!ends.empty()) {
-        edge(ends.top(), -1);
-        ends.pop();
-    }
+    sweepInFlight(
+        store, ordered ? *ordered : sorted, 0, bucketMs,
+        [&](std::int64_t b, std::int64_t value) {
+            if (!out.buckets.empty() && out.buckets.back().startMs == b)
+                out.buckets.back().value = std::max(out.buckets.back().value, value);
+            else
+                out.buckets.push_back({ b, value });
+        },
+        [&](std::size_t, bool known) { ++(known ? out.known : out.unknown); });
     // buckets where only ends happened, at zero, are no peak: drop zeros
     out.buckets.erase(std::remove_if(out.buckets.begin(), out.buckets.end(),
                           [](const AxisBucket &a) { return a.value <= 0; }),

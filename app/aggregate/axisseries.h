@@ -5,7 +5,9 @@
 #include "store/eventstore.h"
 
 #include <cstdint>
+#include <functional>
 #include <optional>
+#include <queue>
 #include <vector>
 
 // One bucket (a minute, or the chart's second) of an axis (limits.md §2): the sum of its values
@@ -35,6 +37,58 @@ struct AxisSeries
 // not known, or longer than a day: no rate limit counts a request in flight for days, and such a
 // duration is a broken record (it would fill a minute for each of its days of "flight").
 std::optional<std::int64_t> inFlightMs(const EventStore &store, std::size_t i);
+
+// The sweep behind the concurrency axis, over `events` (sorted by time) from index `from` on:
+// the starts in time order with the ends of the requests in flight in a min-heap, O(n log k)
+// for k requests in flight at once (not a sort of 2n edges). At equal times ends come first (a
+// request that ends when another starts does not overlap it). Calls
+//   start(i, known) for each event, before its own edge (known: it has a duration);
+//   note(bucketStart, inFlight) at every edge, and for each bucket the requests in flight
+//   carry into before the next edge or start (a bucket may get several: keep the most).
+// Both come in time order of their buckets.
+template <typename Note, typename Start>
+void sweepInFlight(const EventStore &store, const EventSubset &events, std::size_t from,
+    std::int64_t bucketMs, Note &&note, Start &&start)
+{
+    std::priority_queue<std::int64_t, std::vector<std::int64_t>, std::greater<>> ends;
+    std::int64_t inFlight = 0;
+    std::int64_t bucket = 0;
+    bool open = false;
+    // the requests still in flight carry over into every bucket up to t's
+    const auto advance = [&](std::int64_t t) {
+        const std::int64_t b = floorTo(t, bucketMs);
+        if (open && inFlight > 0) {
+            for (std::int64_t k = bucket + bucketMs; k <= b; k += bucketMs)
+                note(k, inFlight);
+        }
+        bucket = b;
+        open = true;
+    };
+    const auto edge = [&](std::int64_t t, int delta) {
+        advance(t);
+        inFlight += delta;
+        note(bucket, inFlight);
+    };
+    for (std::size_t r = from; r < events.size(); ++r) {
+        const std::uint32_t i = events[r];
+        const std::int64_t t = store.timeMs(i);
+        while (!ends.empty() && ends.top() <= t) {
+            edge(ends.top(), -1);
+            ends.pop();
+        }
+        advance(t);
+        const std::optional<std::int64_t> d = inFlightMs(store, i);
+        start(std::size_t(i), d.has_value());
+        if (!d)
+            continue;
+        edge(t, +1);
+        ends.push(t + *d);
+    }
+    while (!ends.empty()) {
+        edge(ends.top(), -1);
+        ends.pop();
+    }
+}
 
 // The value of event i on a summed axis (requests: 1; tokens: the response's), -1 when unknown.
 std::int64_t axisValue(const EventStore &store, std::size_t i, LimitAxis axis);

@@ -46,46 +46,38 @@ std::vector<AxisCounts> AxisPyramid::seconds(
     const EventStore &store, LimitAxis axis, const EventSubset &rows, std::size_t from)
 {
     std::vector<AxisCounts> out;
-    const bool summed = axis != LimitAxis::Concurrency;
-    for (std::size_t r = from; r < rows.size(); ++r) {
-        const std::uint32_t i = rows[r];
-        const std::int64_t b = floorTo(store.timeMs(i), kSecond);
+    const auto at = [&out](std::int64_t b) -> AxisCounts & {
         if (out.empty() || out.back().startMs != b)
             out.push_back({ b, 0, 0, 0, -1 });
-        AxisCounts &c = out.back();
-        ++c.requests;
-        if (summed) {
-            const std::int64_t v = axisValue(store, i, axis);
-            if (v >= 0) {
-                ++c.known;
-                c.value += v;
-            }
-            noteLimit(c, reportedLimit(store, i, axis));
-        } else if (inFlightMs(store, i)) {
-            ++c.known;
-        }
-    }
-    if (summed)
+        return out.back();
+    };
+    if (axis == LimitAxis::Concurrency) {
+        // one sweep gives the peaks in flight and the requests starting in each second
+        sweepInFlight(
+            store, rows, from, kSecond,
+            [&](std::int64_t b, std::int64_t inFlight) {
+                AxisCounts &c = at(b);
+                c.value = std::max(c.value, inFlight);
+            },
+            [&](std::size_t i, bool known) {
+                AxisCounts &c = at(floorTo(store.timeMs(i), kSecond));
+                ++c.requests;
+                c.known += known;
+            });
         return out;
-    // In flight: the peaks of the sweep, from the requests that may still fly at fromMs on.
-    EventSubset flying(rows.begin() + std::ptrdiff_t(from), rows.end());
-    const AxisSeries peaks = axisPerBucket(store, LimitAxis::Concurrency, &flying, kSecond);
-    std::vector<AxisCounts> merged;
-    merged.reserve(std::max(out.size(), peaks.buckets.size()));
-    auto a = out.begin();
-    auto p = peaks.buckets.begin();
-    while (a != out.end() || p != peaks.buckets.end()) {
-        if (p == peaks.buckets.end() || (a != out.end() && a->startMs < p->startMs)) {
-            merged.push_back(*a++);
-        } else if (a == out.end() || p->startMs < a->startMs) {
-            merged.push_back({ p->startMs, p->value, 0, 0, -1 });
-            ++p;
-        } else {
-            merged.push_back(*a++);
-            merged.back().value = (p++)->value;
-        }
     }
-    return merged;
+    for (std::size_t r = from; r < rows.size(); ++r) {
+        const std::uint32_t i = rows[r];
+        AxisCounts &c = at(floorTo(store.timeMs(i), kSecond));
+        ++c.requests;
+        const std::int64_t v = axisValue(store, i, axis);
+        if (v >= 0) {
+            ++c.known;
+            c.value += v;
+        }
+        noteLimit(c, reportedLimit(store, i, axis));
+    }
+    return out;
 }
 
 AxisPyramid AxisPyramid::build(const EventStore &store, LimitAxis axis, const EventSubset &rows,

@@ -5,6 +5,9 @@
 #include "incidents/binding.h"
 #include "model/eventfilter.h"
 
+#include <QFuture>
+#include <QtConcurrent/QtConcurrentRun>
+
 #include <algorithm>
 #include <unordered_map>
 
@@ -94,41 +97,57 @@ void bindScope(const EventStore &store, std::vector<Incident> &incidents, const 
     }
 }
 
-// The axes other than requests (FilteredView::axes), and the token limits the events reported.
-// grown: the previous view of the same lineage, whose rows are a prefix of this one's, and
-// added the rows that are new.
-void buildAxes(FilteredView &view, const EventStore &store, const FilteredView *grown,
-    const EventSubset &added, const std::function<bool()> &cancelled)
+// The token limits the events reported (FilteredView::reportedTokenLimits). grown: the previous
+// view of the same lineage, whose rows are a prefix of this one's; added: the rows that are new.
+void addReportedTokens(FilteredView &view, const EventStore &store, const FilteredView *grown,
+    const EventSubset &added)
 {
-    std::int64_t firstNew = INT64_MAX;
-    for (std::uint32_t i : added)
-        firstNew = std::min(firstNew, store.timeMs(i));
-    constexpr std::array<LimitAxis, 4> kAxes { LimitAxis::Tokens, LimitAxis::InputTokens,
-        LimitAxis::OutputTokens, LimitAxis::Concurrency };
-    for (std::size_t k = 0; k < kAxes.size(); ++k) {
-        if (kAxes[k] != LimitAxis::Concurrency && !store.hasTokens())
-            continue; // no usage in the whole store: no token axis (and no pass over the rows)
-        if (cancelled && cancelled())
-            return;
-        const AxisPyramid *was = grown ? &grown->axes[k] : nullptr;
-        // a previous view built before the store had usage has no pyramid to grow from
-        if (was && was->requests() == std::int64_t(grown->rows.size()))
-            view.axes[k] = added.empty() ? *was : was->grown(store, view.rows, firstNew);
-        else
-            view.axes[k] = AxisPyramid::build(store, kAxes[k], view.rows, cancelled);
-    }
     if (!store.hasReportedTokens())
         return;
     for (std::size_t k = 0; k < 3; ++k) {
         ReportedLimits &limits = view.reportedTokenLimits[k];
-        if (grown) {
+        if (grown)
             limits = grown->reportedTokenLimits[k];
-            for (std::uint32_t i : added)
-                limits.add(store, i);
-        } else {
-            for (std::uint32_t i : view.rows)
-                limits.add(store, i);
-        }
+        for (std::uint32_t i : grown ? added : view.rows)
+            limits.add(store, i);
+    }
+}
+
+// Which axes besides requests the view gets a pyramid of (FilteredView::axes, in its order):
+// tokens when the store holds usage; input and output tokens only for one scope with a limit
+// on them (configured or reported; the chart offers them only then); requests in flight always
+// (an empty pyramid when no record has a duration).
+std::array<bool, 4> axesToBuild(
+    const FilteredView &view, const EventStore &store, const std::vector<LimitEntry> &limits)
+{
+    std::array<bool, 4> build { store.hasTokens(), false, false, true };
+    for (std::size_t k = 1; k <= 2 && store.hasTokens() && view.scopes.size() == 1; ++k) {
+        const LimitAxis axis = LimitAxis(k + 1);
+        build[k] = !view.reportedTokenLimits[k].history().byWindow.empty()
+            || configuredLimit(limits, view.scopes.front(), axis);
+    }
+    return build;
+}
+
+// The pyramids of FilteredView::axes. Runs beside the incidents and bindings (another core),
+// so it reads only the rows and the previous view and writes only view.axes.
+void buildAxes(FilteredView &view, const EventStore &store, const FilteredView *grown,
+    const EventSubset &added, std::array<bool, 4> which, const std::function<bool()> &cancelled)
+{
+    std::int64_t firstNew = INT64_MAX;
+    for (std::uint32_t i : added)
+        firstNew = std::min(firstNew, store.timeMs(i));
+    for (std::size_t k = 0; k < which.size(); ++k) {
+        if (!which[k] || (cancelled && cancelled()))
+            continue;
+        const LimitAxis axis = LimitAxis(k + 1);
+        const AxisPyramid *was = grown ? &grown->axes[k] : nullptr;
+        // a previous view that had no pyramid of the axis (the store had no usage yet, or
+        // another scope) has none to grow from
+        if (was && was->axis() == axis && was->requests() == std::int64_t(grown->rows.size()))
+            view.axes[k] = added.empty() ? *was : was->grown(store, view.rows, firstNew);
+        else
+            view.axes[k] = AxisPyramid::build(store, axis, view.rows, cancelled);
     }
 }
 
@@ -225,6 +244,17 @@ std::shared_ptr<const FilteredView> buildFilteredView(std::shared_ptr<const Even
             ? ScopeIndex()
             : ScopeIndex::build(*store, ScopeBy::Host, view->subset());
         view->scopes = sameOneScope ? previous->scopes : scopes.names();
+        // the other axes' pyramids, on another core while the incidents are found and bound
+        const FilteredView *grownFrom = grows ? previous.get() : nullptr;
+        addReportedTokens(*view, *store, grownFrom, added.rows);
+        const std::array<bool, 4> which = axesToBuild(*view, *store, limits);
+        struct Join // waits for the task on every return: it reads the view and the store
+        {
+            QFuture<void> future;
+            ~Join() { future.waitForFinished(); }
+        } axes { QtConcurrent::run([&view, &store, grownFrom, &added, which, &cancelled] {
+            buildAxes(*view, *store, grownFrom, added.rows, which, cancelled);
+        }) };
         std::vector<EventSubset> byScope; // with several scopes: the events of each
         if (view->scopes.size() > 1) {
             byScope = scopes.eventsByScope(*store, view->subset());
@@ -251,7 +281,6 @@ std::shared_ptr<const FilteredView> buildFilteredView(std::shared_ptr<const Even
             for (Incident &inc : view->incidents)
                 inc.scope = view->scopes.front();
         }
-        buildAxes(*view, *store, grows ? previous.get() : nullptr, added.rows, cancelled);
         if (view->scopes.size() == 1) {
             view->reported = view->reportedLimits.history();
             for (std::size_t k = 0; k < 3; ++k)
@@ -283,6 +312,7 @@ std::shared_ptr<const FilteredView> buildFilteredView(std::shared_ptr<const Even
             bindScope(*store, view->incidents, scope, scopeLimits, events, carry ? &was : nullptr);
             view->bindingLimits.emplace(scope, std::move(scopeLimits));
         }
+        axes.future.waitForFinished();
         if (cancelled && cancelled())
             return nullptr;
     }
