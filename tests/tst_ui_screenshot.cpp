@@ -4,6 +4,7 @@
 // window, so a blank chart passed).
 #include "chartadapter.h"
 #include "mainwindow.h"
+#include "base/palette.h"
 #include "model/session.h"
 #include "ratechart.h"
 #include "screenshotrunner.h"
@@ -78,8 +79,15 @@ void TestUiScreenshot::writesAPngWithTheSourceColours()
 void TestUiScreenshot::barsStandWhereTheIncidentsAre_data()
 {
     QTest::addColumn<QString>("theme");
-    QTest::addRow("light theme") << QStringLiteral("light");
-    QTest::addRow("dark theme") << QStringLiteral("dark");
+    QTest::addColumn<QString>("scope"); // "": every scope
+    QTest::addColumn<QString>("axis");
+    QTest::addRow("light theme") << QStringLiteral("light") << QString()
+                                 << QStringLiteral("requests");
+    QTest::addRow("dark theme") << QStringLiteral("dark") << QString()
+                                << QStringLiteral("requests");
+    // docs/screenshot.png: the OpenAI scope whose tokens per minute bind (limits.md §5)
+    QTest::addRow("OpenAI scope on the tokens axis")
+        << QStringLiteral("light") << QStringLiteral("api.openai.com") << QStringLiteral("tokens");
 }
 
 // The demo traffic through the runner `--screenshot` uses (mainentry.cpp builds the same
@@ -89,13 +97,24 @@ void TestUiScreenshot::barsStandWhereTheIncidentsAre_data()
 void TestUiScreenshot::barsStandWhereTheIncidentsAre()
 {
     QFETCH(QString, theme);
-    const QString png = m_dir.filePath(QStringLiteral("inproc-") + theme + QStringLiteral(".png"));
-    UiSettings settings(m_dir.filePath(theme + QStringLiteral(".ini")));
+    QFETCH(QString, scope);
+    QFETCH(QString, axis);
+    const QString png = m_dir.filePath(QStringLiteral("inproc-") + theme + axis + QStringLiteral(".png"));
+    UiSettings settings(m_dir.filePath(theme + axis + QStringLiteral(".ini")));
     settings.setLimitPerMinute(600);
+    QFile limitsFile(QStringLiteral(RATESCOPE_SOURCE_DIR "/resources/demo/limits.json"));
+    QVERIFY(limitsFile.open(QIODevice::ReadOnly));
+    QString error;
+    const std::vector<LimitEntry> demoLimits = parseLimitsJson(limitsFile.readAll(), &error);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    if (!scope.isEmpty())
+        settings.setLimits(demoLimits); // as `ratescope --limits resources/demo/limits.json`
     Theme look(*qobject_cast<QApplication *>(QCoreApplication::instance()));
     look.apply(themeModeFromString(theme));
     Session session(RuleSet::builtIn());
+    session.filter().setScope(scope);
     MainWindow window(session, settings, look);
+    window.chart()->setAxis(*limitAxisFromName(axis));
     window.resize(1400, 900);
     window.show();
     ScreenshotRunner runner(window, session, png);
@@ -126,6 +145,25 @@ void TestUiScreenshot::barsStandWhereTheIncidentsAre()
 
     const auto view = session.filter().view();
     QVERIFY(view && view->incidents.size() >= 2); // the demo: a platform burst, provider incidents
+    QCOMPARE(window.chart()->shownAxis(), *limitAxisFromName(axis));
+    if (window.chart()->shownAxis() == LimitAxis::Tokens) {
+        // the TPM limit line: 200,000 tokens a minute, across the plot at its height
+        const double perBucket = 200000.0 * double(window.chart()->bucketMs()) / 60000.0;
+        const int y = int(std::lround(chart.yPosition(perBucket))) + origin.y();
+        QVERIFY(y > plot.top() && y < plot.bottom());
+        const QRgb limit = Palette::kLimit | 0xFF000000;
+        int across = 0;
+        for (int x = plot.left(); x <= plot.right(); ++x) {
+            bool hit = false;
+            for (int dy = -2; dy <= 2; ++dy)
+                hit |= (image.pixel(x, y + dy) | 0xFF000000) == limit;
+            across += hit;
+        }
+        QVERIFY2(across > plot.width() * 9 / 10,
+            qPrintable(QStringLiteral("the limit line covers %1 of %2 columns")
+                           .arg(across)
+                           .arg(plot.width())));
+    }
     const int bucketPx = std::max(2,
         int(std::ceil(double(plot.width()) * double(window.chart()->bucketMs())
             / double(window.chart()->visibleToMs() - window.chart()->visibleFromMs()))));
