@@ -21,6 +21,8 @@
 #include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
+#include <QLocale>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -89,6 +91,7 @@ private Q_SLOTS:
     void init();
     void cleanup();
     void tokensAxisDrawsTheUsageAndTheTokenLimit();
+    void hoverSaysWhatTheLastResponseHadLeft();
     void limitBoxEditsTheAxisShown();
     void anAxisWithoutValuesIsNotOffered();
     void inFlightDrawsThePeakAndACount_data();
@@ -206,6 +209,55 @@ void TestUiAxes::tokensAxisDrawsTheUsageAndTheTokenLimit()
     chart->redrawNow();
     QCOMPARE(chart->shownAxis(), LimitAxis::Requests);
     QCOMPARE(a.points(ChartAdapter::SeriesId::Limit).front().y(), 500.0);
+}
+
+// The store keeps no remaining counts: the hover reads the bucket's last response back from
+// the file and shows its x-ratelimit-remaining-tokens (compared with the line's own header).
+void TestUiAxes::hoverSaysWhatTheLastResponseHadLeft()
+{
+    open(kDemo);
+    chooseScope(kOpenAi);
+    m_window->chartToolBar()->axisAction(LimitAxis::Tokens)->trigger();
+    RateChart *chart = m_window->chart();
+    chart->setFixedBucketMs(kMinute);
+    chart->redrawNow();
+    const QPointF pos(chart->adapter().plotArea().center());
+    QTRY_VERIFY_WITH_TIMEOUT(chart->toolTipAt(pos).contains(QLatin1String("tokens left")), 20000);
+    const QString tip = chart->toolTipAt(pos);
+    // the bucket the tooltip is about: "<b>2026-01-05 10:17:00 – 10:18:00</b>"
+    const QRegularExpressionMatch m
+        = QRegularExpression(QStringLiteral("<b>(\\d{4}-\\d\\d-\\d\\d) (\\d\\d:\\d\\d:\\d\\d) – "
+                                            "(\\d\\d:\\d\\d:\\d\\d)</b>"))
+              .match(tip);
+    QVERIFY2(m.hasMatch(), qPrintable(tip));
+    const auto utc = [&m](int k) {
+        return QDateTime::fromString(
+            m.captured(1) + QLatin1Char('T') + m.captured(k) + QLatin1Char('Z'), Qt::ISODate)
+            .toMSecsSinceEpoch();
+    };
+    const qint64 from = utc(2), to = utc(3);
+    // the last OpenAI record of that bucket, read with QJsonDocument
+    QString error;
+    QString remaining;
+    qint64 last = -1;
+    for (const QByteArray &line : readInflated(kDemo, &error).split('\n')) {
+        const QJsonObject o = QJsonDocument::fromJson(line).object();
+        if (QUrl(o.value(QLatin1String("url")).toString()).host() != kOpenAi)
+            continue;
+        const qint64 t = QDateTime::fromString(
+            o.value(QLatin1String("timestamp")).toString(), Qt::ISODateWithMs)
+                             .toMSecsSinceEpoch();
+        if (t >= from && t < to && t >= last) {
+            last = t;
+            remaining
+                = o.value(QLatin1String("headers"))[QLatin1String("x-ratelimit-remaining-tokens")]
+                      .toString();
+        }
+    }
+    QVERIFY(!remaining.isEmpty());
+    QVERIFY2(tip.contains(QStringLiteral("<b>%1</b> of 200,000 tokens left")
+                              .arg(QLocale().toString(remaining.toLongLong()))),
+        qPrintable(tip + QStringLiteral(" / header: ") + remaining));
 }
 
 void TestUiAxes::limitBoxEditsTheAxisShown()

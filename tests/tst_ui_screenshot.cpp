@@ -2,9 +2,9 @@
 // screenshot of the demo traffic has the 429 bars inside the chart's plot area, where the
 // demo's incidents are (the legend's swatches alone used to satisfy a count over the whole
 // window, so a blank chart passed).
+#include "base/palette.h"
 #include "chartadapter.h"
 #include "mainwindow.h"
-#include "base/palette.h"
 #include "model/session.h"
 #include "ratechart.h"
 #include "screenshotrunner.h"
@@ -99,7 +99,8 @@ void TestUiScreenshot::barsStandWhereTheIncidentsAre()
     QFETCH(QString, theme);
     QFETCH(QString, scope);
     QFETCH(QString, axis);
-    const QString png = m_dir.filePath(QStringLiteral("inproc-") + theme + axis + QStringLiteral(".png"));
+    const QString png
+        = m_dir.filePath(QStringLiteral("inproc-") + theme + axis + QStringLiteral(".png"));
     UiSettings settings(m_dir.filePath(theme + axis + QStringLiteral(".ini")));
     settings.setLimitPerMinute(600);
     QFile limitsFile(QStringLiteral(RATESCOPE_SOURCE_DIR "/resources/demo/limits.json"));

@@ -3,6 +3,7 @@
 #include "base/palette.h"
 #include "chartadapter.h"
 #include "chartinteraction.h"
+#include "model/remainingprobe.h"
 #include "model/timeticks.h"
 #include "sourcepalette.h"
 
@@ -126,14 +127,20 @@ RateChart::RateChart(QWidget *parent)
             Q_EMIT bucketClicked(drill);
     });
     connect(m_interaction, &ChartInteraction::doubleClicked, this, &RateChart::resetZoom);
+    m_probe = new RemainingProbe(this);
+    connect(m_probe, &RemainingProbe::ready, this, &RateChart::remainingRead);
     connect(m_interaction, &ChartInteraction::hovered, this, [this](QPointF pos, QPoint global) {
+        m_hover = std::make_pair(pos, global);
         const QString tip = toolTipAt(pos);
         if (tip.isEmpty())
             QToolTip::hideText();
         else
             QToolTip::showText(global, tip, m_adapter->viewport());
     });
-    connect(m_interaction, &ChartInteraction::left, this, [] { QToolTip::hideText(); });
+    connect(m_interaction, &ChartInteraction::left, this, [this] {
+        m_hover.reset();
+        QToolTip::hideText();
+    });
     applyColors();
     redrawNow();
 }
@@ -523,6 +530,54 @@ const FrameSlot *RateChart::slotAt(double timeMs) const
     return timeMs < double(s.endMs) ? &s : nullptr;
 }
 
+std::optional<std::size_t> RateChart::lastEventIn(const FrameSlot &slot) const
+{
+    if (!m_view || !m_view->store)
+        return std::nullopt;
+    const EventStore &store = *m_view->store;
+    const EventSubset &rows = m_view->rows;
+    const auto it = std::lower_bound(rows.begin(), rows.end(), slot.endMs,
+        [&store](std::uint32_t i, std::int64_t t) { return store.timeMs(i) < t; });
+    if (it == rows.begin() || store.timeMs(*(it - 1)) < slot.startMs)
+        return std::nullopt;
+    return std::size_t(*(it - 1));
+}
+
+QString RateChart::remainingText(const FrameSlot &slot) const
+{
+    // only where the scope's responses report a limit on the axis (none counts in flight)
+    if (!m_view || m_view->scopes.size() != 1 || m_view->reportedOn(m_shown).byWindow.empty())
+        return QString();
+    const std::optional<std::size_t> event = lastEventIn(slot);
+    if (!event)
+        return QString();
+    const RemainingReading *r = m_probe->lookup(m_view->store, *event, m_shown);
+    if (!r)
+        return tr("<br><i>reading what its last response said it had left…</i>");
+    const QString at = formatEventTime(m_view->store->timeMs(*event), m_utc).mid(11, 12);
+    if (!r->read)
+        return tr("<br><i>its last response (%1) could not be read back: %2</i>")
+            .arg(at, r->error.toHtmlEscaped());
+    if (!r->remaining)
+        return tr("<br>its last response (%1) said nothing of the %2 left")
+            .arg(at, axisNoun(m_shown));
+    return r->limit ? tr("<br>its last response (%1) said: <b>%2</b> of %3 %4 left")
+                          .arg(at, number(*r->remaining), number(*r->limit), axisNoun(m_shown))
+                    : tr("<br>its last response (%1) said: <b>%2</b> %3 left")
+                          .arg(at, number(*r->remaining), axisNoun(m_shown));
+}
+
+void RateChart::remainingRead(const RemainingReading &reading)
+{
+    // the tooltip of the bucket still hovered waited for this reading: show it again
+    if (!m_hover || reading.axis != m_shown)
+        return;
+    const FrameSlot *slot = slotAt(m_adapter->timeAt(m_hover->first.x()));
+    if (!slot || lastEventIn(*slot) != reading.event)
+        return;
+    QToolTip::showText(m_hover->second, toolTipAt(m_hover->first), m_adapter->viewport());
+}
+
 DrillDown RateChart::drillDownAt(QPointF pos) const
 {
     DrillDown drill;
@@ -591,6 +646,7 @@ QString RateChart::toolTipAt(QPointF pos) const
                         m_serverWindowMs > 0
                             ? QStringLiteral(" / %1").arg(formatDuration(m_serverWindowMs))
                             : QString());
+    html += remainingText(*slot);
     if (slot->overLimit)
         html += tr("<br><b>over the limit of %1</b>")
                     .arg(m_limit ? limitReadingText(*m_limit) : QString());

@@ -11,6 +11,8 @@
 #include <optional>
 
 class ChartAdapter;
+class RemainingProbe;
+struct RemainingReading;
 class ChartInteraction;
 class QLabel;
 
@@ -95,11 +97,18 @@ private:
     void applyColors();
     int plotColumns() const;
     const FrameSlot *slotAt(double timeMs) const;
+    // The view's last event in the slot (rows are sorted by time); nullopt: none.
+    std::optional<std::size_t> lastEventIn(const FrameSlot &slot) const;
+    // The hover's line about what the slot's last response said it had left on the axis.
+    QString remainingText(const FrameSlot &slot) const;
+    void remainingRead(const RemainingReading &reading);
     std::vector<std::int64_t> minutesOverLimit() const;
     void resolveLimits();
 
     std::unique_ptr<ChartAdapter> m_adapter;
     ChartInteraction *m_interaction = nullptr;
+    RemainingProbe *m_probe = nullptr;
+    std::optional<std::pair<QPointF, QPoint>> m_hover; // viewport and global position
     QLabel *m_empty = nullptr;
     QLabel *m_note = nullptr;
     std::shared_ptr<const FilteredView> m_view;
