@@ -23,12 +23,19 @@ QByteArray rec(int second, int status, const QByteArray &tool = "gmail_fetch_mai
 }
 
 // rec() with OpenAI's request-limit headers: 100 before second 30, 90 from it; the reset is
-// short except at second 59 (7m12s, as a daily bucket says).
+// short except at second 59 (7m12s, as a daily bucket says). Each lasts a while (from 0.4 s to
+// 40 s: the longer ones still fly when later records arrive) and the ones that succeed report
+// their usage.
 QByteArray limited(int second, int status, const QByteArray &tool = "gmail_fetch_mails")
 {
     QByteArray r = rec(second, status, tool);
     r.chop(2); // "}\n"
-    return r + ",\"headers\":{\"x-ratelimit-limit-requests\":\"" + (second < 30 ? "100" : "90")
+    if (status == 200)
+        r += ",\"response\":{\"body\":{\"usage\":{\"prompt_tokens\":"
+            + QByteArray::number(100 + second)
+            + ",\"completion_tokens\":" + QByteArray::number(second) + "}}}";
+    return r + ",\"duration_ms\":" + QByteArray::number((second * 7919) % 40000 + 400)
+        + ",\"headers\":{\"x-ratelimit-limit-requests\":\"" + (second < 30 ? "100" : "90")
         + "\",\"x-ratelimit-reset-requests\":\"" + (second == 59 ? "7m12s" : "1s") + "\"}}\n";
 }
 
@@ -231,6 +238,23 @@ void TestModelLive::filterStaysOnAcrossSnapshots()
         const auto fresh = buildFilteredView(grown->store, f, 5.0, 0, {});
         QCOMPARE(grown->rows, fresh->rows);
         QCOMPARE(grown->rejected, fresh->rejected);
+        // the other axes grew from the new events as they are built from scratch (the late
+        // records change seconds that were drawn already, the long ones still fly)
+        QCOMPARE(fresh->axisPyramid(LimitAxis::Tokens)->empty(), f.status == 429); // no usage
+        QVERIFY(!fresh->axisPyramid(LimitAxis::Concurrency)->empty());
+        for (LimitAxis a : { LimitAxis::Tokens, LimitAxis::Concurrency }) {
+            const AxisPyramid &g = *grown->axisPyramid(a), &h = *fresh->axisPyramid(a);
+            QCOMPARE(g.known(), h.known());
+            QCOMPARE(g.requests(), h.requests());
+            for (std::size_t k = 0; k < BucketPyramid::levelCount(); ++k) {
+                QCOMPARE(g.level(k).size(), h.level(k).size());
+                for (std::size_t b = 0; b < h.level(k).size(); ++b) {
+                    QCOMPARE(g.level(k)[b].startMs, h.level(k)[b].startMs);
+                    QCOMPARE(g.level(k)[b].value, h.level(k)[b].value);
+                    QCOMPARE(g.level(k)[b].known, h.level(k)[b].known);
+                }
+            }
+        }
         for (std::size_t k = 0; k < BucketPyramid::levelCount(); ++k) {
             QCOMPARE(grown->pyramid.level(k).size(), fresh->pyramid.level(k).size());
             for (std::size_t b = 0; b < fresh->pyramid.level(k).size(); ++b) {
