@@ -38,4 +38,12 @@ enum EventFlag : std::uint8_t {
     FlagNoResponse = 1 << 1, // status 0 / failed request (HAR _error)
     FlagTimeNoZone = 1 << 2, // the timestamp had no zone; read as UTC
     FlagWindowByReset = 1 << 3, // the reported limit's window was judged by its reset alone
+    // The response reported a remaining count of 0 (limits.md §5 step 2) on the axis: bit
+    // kFlagRemainingZeroShift + k for axis k of requests, tokens, input_tokens, output_tokens
+    // (LimitAxis's order). The store keeps them in the flags' spare bits: no byte more per event.
+    FlagRemainingZeroRequests = 1 << 4,
+    FlagRemainingZeroTokens = 1 << 5,
+    FlagRemainingZeroInputTokens = 1 << 6,
+    FlagRemainingZeroOutputTokens = 1 << 7,
 };
+constexpr int kFlagRemainingZeroShift = 4;

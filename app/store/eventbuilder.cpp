@@ -79,7 +79,12 @@ EventBuilder::Outcome EventBuilder::add(const RawRecord &rec, EventStore &store,
     e.source = cls.source;
     e.flags = std::uint8_t((cls.quota ? FlagQuota : 0) | (rec.noResponse ? FlagNoResponse : 0)
         | (rec.timeHadNoZone ? FlagTimeNoZone : 0)
-        | (limits.limit && limits.windowByReset ? FlagWindowByReset : 0));
+        | (limits.limit && limits.windowByReset ? FlagWindowByReset : 0)
+        | (limits.remaining == 0 ? FlagRemainingZeroRequests : 0));
+    for (std::size_t a = 0; a < limits.tokenAxes.size(); ++a) {
+        if (limits.tokenAxes[a].remaining == 0)
+            e.flags |= std::uint8_t(FlagRemainingZeroTokens << a);
+    }
     e.method = rec.method;
     e.endpoint = endpointOf(rec.url);
     e.tool = rec.tool;

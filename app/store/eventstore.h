@@ -127,6 +127,13 @@ public:
     RejectionSource source(std::size_t i) const { return RejectionSource(m_source[i]); }
     bool isRejection(std::size_t i) const { return m_source[i] != 0; }
     std::uint8_t flags(std::size_t i) const { return m_flags[i]; }
+    // The axes on which event i's response reported 0 remaining (limits.md §5 step 2): bit k
+    // for axis k of requests, tokens, input_tokens, output_tokens (LimitAxis's order); 0 when
+    // none did or no remaining count was reported.
+    std::uint8_t remainingZeroAxes(std::size_t i) const
+    {
+        return std::uint8_t(m_flags[i] >> kFlagRemainingZeroShift);
+    }
     std::string_view method(std::size_t i) const { return m_methods[m_method[i]]; }
     std::uint32_t endpointId(std::size_t i) const { return m_endpoint[i]; }
     // tool, provider, client and model together: events with the same actor id share all four
