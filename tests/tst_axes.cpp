@@ -10,6 +10,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 
 namespace {
@@ -37,6 +38,39 @@ QByteArray sse(const QList<QByteArray> &events)
         .chopped(1);
 }
 
+// One NDJSON exchange with `host` at 10:00:`second` with response headers `headers` ("name:
+// value", one a line) and the response body `body` (a JSON value; none when empty).
+QByteArray exchange(
+    const QByteArray &host, int second, int status, const QString &headers, const QByteArray &body)
+{
+    QJsonObject h;
+    for (const QString &line : headers.split(QLatin1Char('\n'), Qt::SkipEmptyParts)) {
+        const qsizetype colon = line.indexOf(QLatin1Char(':'));
+        h[line.left(colon).trimmed()] = line.mid(colon + 1).trimmed();
+    }
+    return "{\"timestamp\":\"2026-01-05T10:00:" + QByteArray::number(second).rightJustified(2, '0')
+        + "Z\",\"url\":\"https://" + host + "/v1/x\",\"status\":" + QByteArray::number(status)
+        + ",\"headers\":" + QJsonDocument(h).toJson(QJsonDocument::Compact)
+        + (body.isEmpty() ? QByteArray() : ",\"response\":{\"body\":" + body + "}") + "}\n";
+}
+
+// The response headers of a capture printed as a JS object literal ("'name': 'value',"), as
+// issue_captures/anthropic_429_headers_anthropic-sdk-typescript-357.txt holds them.
+QString capturedHeaders(const QString &path)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return QString();
+    QStringList lines;
+    const QRegularExpression field(QStringLiteral("^\\s*'?([A-Za-z0-9-]+)'?: '([^']*)',?$"));
+    for (const QString &line : QString::fromUtf8(f.readAll()).split(QLatin1Char('\n'))) {
+        const QRegularExpressionMatch m = field.match(line);
+        if (m.hasMatch())
+            lines << m.captured(1) + QStringLiteral(": ") + m.captured(2);
+    }
+    return lines.join(QLatin1Char('\n'));
+}
+
 Loaded loadText(QTemporaryDir &dir, const QByteArray &text)
 {
     return loadFiles({ writeFile(QDir(dir.path()), QStringLiteral("log.ndjson"), text) });
@@ -58,6 +92,8 @@ private Q_SLOTS:
     void bindingOfRealRejections_data();
     void bindingOfRealRejections();
     void bindingByCounts();
+    void bindingByHeaders_data();
+    void bindingByHeaders();
     void reportedTokenLimits_data();
     void reportedTokenLimits();
 };
@@ -401,6 +437,135 @@ void TestAxes::bindingByCounts()
     options.scoping.limits.pop_back();
     const Summary r = makeReport(*l.store, {}, options);
     QCOMPARE(r.incidents.front().binding.axis, std::optional<LimitAxis>(LimitAxis::Requests));
+}
+
+void TestAxes::bindingByHeaders_data()
+{
+    QTest::addColumn<QByteArray>("host");
+    QTest::addColumn<QString>("okHeaders"); // of the five answered requests before, one a line
+    QTest::addColumn<QStringList>("rejections"); // the headers of each 429, in time order
+    QTest::addColumn<QByteArray>("body"); // of every 429 ("" none)
+    QTest::addColumn<QStringList>("limits"); // configured (--limit)
+    QTest::addColumn<QString>("axis"); // "" when none
+    QTest::addColumn<int>("windowS"); // -1: none
+    QTest::addColumn<QString>("evidence");
+
+    const QByteArray tooMany
+        = R"({"error":{"code":"rate_limit_exceeded","message":"Too Many Requests"}})";
+    const QString openAiTokensSpent
+        = QStringLiteral("x-ratelimit-limit-requests: 500\nx-ratelimit-remaining-requests: 480\n"
+                         "x-ratelimit-reset-requests: 2.4s\nx-ratelimit-limit-tokens: 30000\n"
+                         "x-ratelimit-remaining-tokens: 0\nx-ratelimit-reset-tokens: 2s");
+    const QString openAiTokensLeft = QString(openAiTokensSpent)
+                                         .replace(QStringLiteral("remaining-tokens: 0"),
+                                             QStringLiteral("remaining-tokens: 5"));
+    const QString bothSpent = QString(openAiTokensSpent)
+                                  .replace(QStringLiteral("remaining-requests: 480"),
+                                      QStringLiteral("remaining-requests: 0"));
+    const QString requestsSpent = QString(openAiTokensLeft)
+                                      .replace(QStringLiteral("remaining-requests: 480"),
+                                          QStringLiteral("remaining-requests: 0"));
+
+    // a real Anthropic 429 (tests/fixtures/samples, PROVENANCE.md): requests remaining 0 of 5
+    // a minute, tokens 16000 of 25000 left; no body, so no words
+    QTest::newRow("Anthropic 429, requests remaining 0 (anthropic-sdk-typescript#357)")
+        << QByteArray("api.anthropic.com") << QString()
+        << QStringList { capturedHeaders(fixture(
+               QStringLiteral("samples/anthropic_429_headers_anthropic-sdk-typescript-357.txt"))) }
+        << QByteArray() << QStringList() << "requests" << 60 << "headers";
+    QTest::newRow("OpenAI tokens remaining 0, window from the reported limit")
+        << QByteArray("api.openai.com") << openAiTokensLeft << QStringList { openAiTokensSpent }
+        << tooMany << QStringList() << "tokens" << 60 << "headers";
+    QTest::newRow("Anthropic output tokens remaining 0")
+        << QByteArray("api.anthropic.com") << QString()
+        << QStringList { QStringLiteral(
+               "anthropic-ratelimit-requests-limit: 50\nanthropic-ratelimit-requests-remaining: "
+               "41\nanthropic-ratelimit-output-tokens-limit: 8000\n"
+               "anthropic-ratelimit-output-tokens-remaining: 0") }
+        << QByteArray() << QStringList() << "output_tokens" << 60 << "headers";
+    // the order of limits.md §5: message, then headers, then counts
+    QTest::newRow("message before headers")
+        << QByteArray("api.openai.com") << openAiTokensLeft << QStringList { openAiTokensSpent }
+        << QByteArray(R"({"error":{"code":"rate_limit_exceeded","message":"Rate limit reached )"
+                      R"(for gpt-4o in organization org-x on requests per min (RPM): Limit 3, )"
+                      R"(Used 3, Requested 1."}})")
+        << QStringList() << "requests" << 60 << "message";
+    // counts alone would name requests (6 of 100 against 10,000 tokens of 1,000,000)
+    QTest::newRow("headers before counts")
+        << QByteArray("api.openai.com") << openAiTokensLeft << QStringList { openAiTokensSpent }
+        << tooMany << QStringList { "100", "tokens=1000000/1m" } << "tokens" << 60 << "headers";
+    QTest::newRow("counts when no remaining is 0")
+        << QByteArray("api.openai.com") << openAiTokensLeft << QStringList { openAiTokensLeft }
+        << tooMany << QStringList { "100", "tokens=1000000/1m" } << "requests" << 60 << "counts";
+    // a configured token limit takes the reported one's place among the limits: the window
+    // is still the reported limit's (a minute), not the configured hour
+    QTest::newRow("configured token limit, the reported window")
+        << QByteArray("api.openai.com") << openAiTokensLeft << QStringList { openAiTokensSpent }
+        << tooMany << QStringList { "tokens=50000/1h" } << "tokens" << 60 << "headers";
+    // GitHub's core limit without x-ratelimit-resource has no known window; the scope's other
+    // bucket (500 a minute) does not lend it its window
+    QTest::newRow("a limit of unknown window: none borrowed")
+        << QByteArray("api.example") << openAiTokensLeft
+        << QStringList { QStringLiteral("x-ratelimit-limit: 60\nx-ratelimit-remaining: 0") }
+        << tooMany << QStringList() << "requests" << -1 << "headers";
+    // the first rejection decides; the majority only between the axes at 0 there
+    QTest::newRow("the first rejection decides")
+        << QByteArray("api.openai.com") << openAiTokensLeft
+        << QStringList { requestsSpent, openAiTokensSpent, openAiTokensSpent } << tooMany
+        << QStringList() << "requests" << 60 << "headers";
+    QTest::newRow("two axes at 0: the majority of the rejections")
+        << QByteArray("api.openai.com") << openAiTokensLeft
+        << QStringList { bothSpent, openAiTokensSpent, openAiTokensSpent } << tooMany
+        << QStringList() << "tokens" << 60 << "headers";
+    QTest::newRow("two axes at 0 as often: requests first")
+        << QByteArray("api.openai.com") << openAiTokensLeft << QStringList { bothSpent } << tooMany
+        << QStringList() << "requests" << 60 << "headers";
+    // billing, not a rate: the headers are not read
+    QTest::newRow("insufficient_quota with tokens at 0")
+        << QByteArray("api.openai.com") << openAiTokensLeft << QStringList { openAiTokensSpent }
+        << QByteArray(R"({"error":{"code":"insufficient_quota","message":"You exceeded your )"
+                      R"(current quota."}})")
+        << QStringList() << "" << -1 << "unknown";
+}
+
+// limits.md §5 step 2: the axis whose reported remaining was 0 at the first rejection, in its
+// place between the words and the counts.
+void TestAxes::bindingByHeaders()
+{
+    QFETCH(QByteArray, host);
+    QFETCH(QString, okHeaders);
+    QFETCH(QStringList, rejections);
+    QFETCH(QByteArray, body);
+    QFETCH(QStringList, limits);
+    QFETCH(QString, axis);
+    QFETCH(int, windowS);
+    QFETCH(QString, evidence);
+    QVERIFY(!rejections.front().isEmpty());
+    QByteArray log;
+    for (int k = 0; k < 5; ++k)
+        log += exchange(
+            host, k, 200, okHeaders, R"({"usage":{"prompt_tokens":1500,"completion_tokens":500}})");
+    for (int k = 0; k < rejections.size(); ++k)
+        log += exchange(host, 10 + k, 429, rejections[k], body);
+    QTemporaryDir dir;
+    const Loaded l = loadText(dir, log);
+    QCOMPARE(l.store->size(), std::size_t(5 + rejections.size()));
+    ReportOptions options;
+    for (const QString &text : limits)
+        options.scoping.limits.push_back(limitEntry(qPrintable(text)));
+    const Summary s = makeReport(*l.store, {}, options);
+    QCOMPARE(s.incidents.size(), std::size_t(1));
+    const Binding &b = s.incidents.front().binding;
+    QCOMPARE(b.axis ? limitAxisName(*b.axis) : QString(), axis);
+    QCOMPARE(int(b.windowS.value_or(-1)), windowS);
+    QCOMPARE(QString::fromLatin1(bindingEvidenceName(b.evidence)), evidence);
+    if (b.evidence == Binding::Evidence::Headers)
+        QCOMPARE(b.rule, std::string("remaining 0"));
+    // the JSON names it
+    const QJsonObject j = QJsonDocument::fromJson(summaryToJson(s)).object();
+    const QJsonObject binding
+        = j[QLatin1String("incidents")][0][QLatin1String("binding")].toObject();
+    QCOMPARE(binding[QLatin1String("evidence")].toString(), evidence);
 }
 
 void TestAxes::reportedTokenLimits_data()

@@ -1,6 +1,7 @@
 #include "incidents/binding.h"
 
 #include "aggregate/axisseries.h"
+#include "aggregate/reportedlimits.h"
 #include "decode/limitwords.h"
 #include "incidents/incidentfinder.h"
 
@@ -64,6 +65,63 @@ std::optional<Binding> fromMessages(const EventStore &store, const Incident &inc
     return b;
 }
 
+constexpr std::size_t kHeaderAxes = 4; // requests, tokens, input_tokens, output_tokens
+
+// Step 2: the axis whose remaining was 0 at the first rejection; when several were, the one
+// most of the incident's rejections report 0 on (ties: the order of LimitAxis).
+std::optional<LimitAxis> fromHeaders(const EventStore &store, const Incident &incident)
+{
+    if (incident.events.empty())
+        return std::nullopt;
+    const std::uint8_t first = store.remainingZeroAxes(incident.events.front());
+    if (first == 0)
+        return std::nullopt;
+    std::size_t best = kHeaderAxes;
+    if ((first & (first - 1)) == 0) { // one axis: nothing to break
+        for (std::size_t a = 0; a < kHeaderAxes; ++a)
+            best = (first >> a) & 1u ? a : best;
+        return LimitAxis(best);
+    }
+    std::array<std::int64_t, kHeaderAxes> votes {};
+    for (std::uint32_t i : incident.events) {
+        const std::uint8_t zero = store.remainingZeroAxes(i) & first;
+        for (std::size_t a = 0; a < kHeaderAxes; ++a)
+            votes[a] += (zero >> a) & 1u;
+    }
+    for (std::size_t a = 0; a < kHeaderAxes; ++a) {
+        if (((first >> a) & 1u) && (best == kHeaderAxes || votes[a] > votes[best]))
+            best = a;
+    }
+    return LimitAxis(best);
+}
+
+// The window event i's response reported for its limit on `axis` (requests or a token axis), as
+// the record alone judges it; -1: no limit or no window.
+std::int64_t reportedWindowAt(const EventStore &store, std::size_t i, LimitAxis axis)
+{
+    if (axis == LimitAxis::Requests)
+        return store.serverLimit(i) > 0 ? store.serverWindowS(i) : -1;
+    const std::size_t a = std::size_t(axis) - std::size_t(LimitAxis::Tokens);
+    const ReportedTokenLimits &t = store.reportedTokens(i);
+    return t.limit[a] > 0 ? t.windowS[a] : -1;
+}
+
+// The window of a headers binding: that of the limit the first rejection's response reported on
+// the axis, when the scope's reported limits (limits.md §3, judged over the whole scope: one long
+// reset makes a by-reset window unknown for all) know that window too; else not known. Never a
+// window of another bucket of the same axis.
+std::optional<std::int64_t> reportedWindow(
+    const std::vector<LimitSpec> &reported, std::int64_t atFirst)
+{
+    if (atFirst <= 0)
+        return std::nullopt;
+    for (const LimitSpec &l : reported) {
+        if (l.windowS == atFirst)
+            return atFirst;
+    }
+    return std::nullopt;
+}
+
 // The use of one limit's axis at each instant of `t0s` (sorted): the sum of the values of the
 // events in (t0 - W, t0]; for concurrency, the requests in flight at t0 ([start, end)). One pass
 // over the scope's events with a difference array over the few instants: no copy of the events.
@@ -112,15 +170,50 @@ void addBindings(const EventStore &store, std::vector<Incident> &incidents,
         if (l.spec.requests > 0 && (l.axis == LimitAxis::Concurrency || l.spec.windowS))
             usable.push_back(&l);
     }
+    // the reported limits of an axis, for a headers binding's window: those of `limits`
+    // when they are the reported ones, else (a configured limit wins there) read from the
+    // scope's events, once per axis and only when a binding needs them
+    std::array<std::optional<std::vector<LimitSpec>>, kHeaderAxes> reported;
+    const auto reportedOf = [&](LimitAxis axis) -> const std::vector<LimitSpec> & {
+        std::optional<std::vector<LimitSpec>> &r = reported[std::size_t(axis)];
+        if (!r) {
+            r.emplace();
+            bool configured = false;
+            for (const AxisLimit &l : limits) {
+                if (l.axis != axis)
+                    continue;
+                if (l.spec.fromHeaders)
+                    r->push_back(l.spec);
+                else
+                    configured = true;
+            }
+            if (configured)
+                *r = reportedHistory(store, scopeEvents, axis).byWindow;
+        }
+        return *r;
+    };
     std::vector<Incident *> byCounts; // judged by counts, below
     for (Incident &inc : incidents) {
         inc.binding = Binding {};
-        if (auto b = fromMessages(store, inc))
+        if (auto b = fromMessages(store, inc)) {
             inc.binding = *b;
-        // the scope's limits say nothing of an upstream provider's (TOOL_ERROR), nor of a
-        // quota that ran out (insufficient_quota: billing, not a rate): counts judge only an
-        // incident the scope itself rejected
-        else if (inc.dominant == RejectionSource::RateLimited && !inc.quota && !usable.empty())
+            continue;
+        }
+        // the scope's limits and headers say nothing of an upstream provider's (TOOL_ERROR),
+        // nor of a quota that ran out (insufficient_quota: billing, not a rate)
+        if (inc.dominant == RejectionSource::ToolError || inc.quota)
+            continue;
+        if (const std::optional<LimitAxis> axis = fromHeaders(store, inc)) {
+            Binding &b = inc.binding;
+            b.axis = axis;
+            b.windowS = reportedWindow(
+                reportedOf(*axis), reportedWindowAt(store, inc.events.front(), *axis));
+            b.evidence = Binding::Evidence::Headers;
+            b.rule = "remaining 0";
+            continue;
+        }
+        // counts judge only an incident the scope itself rejected
+        if (inc.dominant == RejectionSource::RateLimited && !usable.empty())
             byCounts.push_back(&inc);
     }
     if (byCounts.empty())

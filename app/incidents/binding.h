@@ -18,7 +18,8 @@ struct Binding
     std::optional<LimitAxis> axis;
     std::optional<std::int64_t> windowS; // nullopt: not known (concurrency has none)
     Evidence evidence = Evidence::Unknown;
-    std::string rule; // Message: the form of the words (decode/limitwords); Counts: "use/limit"
+    std::string rule; // Message: the form of the words (decode/limitwords); Headers:
+                      // "remaining 0"; Counts: "use/limit"
 };
 
 // "message", "headers", "counts", "unknown" (the JSON names)
@@ -34,8 +35,15 @@ struct AxisLimit
 // limits.md §5, in its order:
 //   1. `message`: the rejections' own words name the axis (readLimitWords); the axis most of
 //      them name decides (ties: the order of LimitAxis);
-//   2. `headers`: the axis whose reported remaining was 0 at the first rejection — not read
-//      yet: remaining counts are kept for the request axis only, so this step is skipped;
+//   2. `headers` (not for an incident of an upstream provider, dominant TOOL_ERROR, nor of a
+//      quota that ran out: the scope's headers speak of neither): the axis whose reported
+//      remaining was 0 at the first rejection (EventStore::remainingZeroAxes); when several
+//      were, the one most of its rejections report 0 on (ties: the order of LimitAxis). Its
+//      window is that of the limit the first rejection's response reported on the axis, when
+//      the scope's reported limits of the axis (those of `limits` when they are the reported
+//      ones, else read from the scope's events) have that window too (a by-reset window one
+//      long reset made unknown stays unknown); nullopt otherwise, never another bucket's
+//      window. `rule` is "remaining 0";
 //   3. `counts` (for an incident the scope's own limit made, dominant RATE_LIMITED: its limits
 //      say nothing of an upstream provider's, TOOL_ERROR, nor of a quota that ran out): of the
 //      axes with a known limit, the one
