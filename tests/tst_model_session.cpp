@@ -64,6 +64,8 @@ private Q_SLOTS:
     void drillDown_data();
     void drillDown();
     void detailShowsTheProviderMessage();
+    void detailGuidanceNamesTheBindingAxis_data();
+    void detailGuidanceNamesTheBindingAxis();
     void incidentsFollowTheFilter();
     void timeTicks_data();
     void timeTicks();
@@ -393,6 +395,46 @@ void TestModelSession::detailShowsTheProviderMessage()
     QVERIFY(full.headers.contains(qMakePair(QStringLiteral("Retry-After"), QStringLiteral("30"))));
     QVERIFY(full.file.endsWith(QLatin1String("gateway_mix.ndjson")));
     QVERIFY(full.line > 0);
+}
+
+{
+    QTest::addColumn<QString>("axis"); // the incident's binding; "": in no incident
+    QTest::addColumn<QString>("says");
+    QTest::addRow("in no incident") << ""
+                                    << "peak requests per minute";
+    QTest::addRow("requests") << "requests"
+                              << "peak requests per minute";
+    QTest::addRow("tokens") << "tokens"
+                            << "higher tokens-per-minute limit";
+    QTest::addRow("input tokens") << "input_tokens"
+                                  << "higher input-tokens-per-minute limit";
+    QTest::addRow("output tokens") << "output_tokens"
+                                   << "higher output-tokens-per-minute limit";
+    QTest::addRow("concurrency") << "concurrency"
+                                 << "fewer requests in flight";
+}
+
+// A RATE_LIMITED record's guidance names the axis whose limit bit first in its incident.
+void TestModelSession::detailGuidanceNamesTheBindingAxis()
+{
+    QFETCH(QString, axis);
+    QFETCH(QString, says);
+    EventStore store;
+    store.addFile("test");
+    EventInput e;
+    e.timeMs = 1767607200000;
+    e.status = 429;
+    e.source = RejectionSource::RateLimited;
+    store.append(e);
+    std::optional<Binding> binding;
+    if (!axis.isEmpty()) {
+        binding.emplace();
+        binding->axis = limitAxisFromName(axis);
+        binding->evidence = Binding::Evidence::Headers;
+    }
+    const EventDetailInfo info = describeEvent(store, 0, RuleSet::builtIn(), binding);
+    QVERIFY2(info.guidance.contains(says), qPrintable(info.guidance));
+    QCOMPARE(info.incidentBinding.has_value(), !axis.isEmpty());
 }
 
 void TestModelSession::incidentsFollowTheFilter()

@@ -70,6 +70,8 @@ private Q_SLOTS:
     void retryFindingsMatchTheSimulatedClients();
     void retryFindingsDoNotDependOnEventOrder();
     void limitToAskFor();
+    void guidanceNamesTheBindingAxis_data();
+    void guidanceNamesTheBindingAxis();
     void pdfAndChart();
 
 private:
@@ -318,6 +320,42 @@ void TestReports::limitToAskFor()
     QCOMPARE(s.limitAsk->peakRpm, 12);
     QCOMPARE(s.limitAsk->requestsPerMinute, 16); // ceil(12 * 1.3)
     QVERIFY(summaryToMarkdown(s, RuleSet::builtIn()).contains("**16 requests/min**"));
+}
+
+void TestReports::guidanceNamesTheBindingAxis_data()
+{
+    QTest::addColumn<QString>("axis"); // every incident's binding
+    QTest::addColumn<QString>("says");
+    QTest::addRow("requests") << "requests"
+                              << "ask for a higher limit: your expected peak requests per minute";
+    QTest::addRow("tokens") << "tokens"
+                            << "ask for a higher tokens-per-minute limit";
+    QTest::addRow("input tokens") << "input_tokens"
+                                  << "ask for a higher input-tokens-per-minute limit";
+    QTest::addRow("output tokens") << "output_tokens"
+                                   << "ask for a higher output-tokens-per-minute limit";
+    QTest::addRow("concurrency") << "concurrency"
+                                 << "Send fewer requests in flight";
+}
+
+// Each incident's "What to do" names the axis whose limit bit first (limits.md §5), in
+// Markdown and HTML alike; the JSON has no guidance.
+void TestReports::guidanceNamesTheBindingAxis()
+{
+    QFETCH(QString, axis);
+    QFETCH(QString, says);
+    Summary s = reportOf({ fixture(QStringLiteral("gateway_mix.ndjson")) });
+    int rateLimited = 0;
+    for (Incident &inc : s.incidents) {
+        inc.binding.axis = limitAxisFromName(axis);
+        rateLimited += inc.dominant == RejectionSource::RateLimited;
+    }
+    QVERIFY(rateLimited > 0);
+    const RuleSet rules = RuleSet::builtIn();
+    const QString md = QString::fromUtf8(summaryToMarkdown(s, rules));
+    const QString html = QString::fromUtf8(summaryToHtml(s, rules, QByteArray()));
+    QCOMPARE(md.count(says), rateLimited);
+    QCOMPARE(html.count(says), rateLimited);
 }
 
 void TestReports::pdfAndChart()

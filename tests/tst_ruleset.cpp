@@ -77,6 +77,8 @@ private Q_SLOTS:
     void unknownAndBadFieldsAreNamed_data();
     void unknownAndBadFieldsAreNamed();
     void guidanceNamesTheFix();
+    void guidanceNamesTheBindingAxis_data();
+    void guidanceNamesTheBindingAxis();
 
 private:
     RuleSet m_rules = RuleSet::builtIn();
@@ -319,6 +321,15 @@ void TestRuleSet::unknownAndBadFieldsAreNamed_data()
     QTest::addRow("misspelt guidance source")
         << QByteArray(R"([{"op":"add","path":"/guidance/RATE_LIMTED","value":"slow down"}])")
         << "guidance.RATE_LIMTED: unknown field";
+    QTest::addRow("misspelt guidance axis")
+        << QByteArray(
+               R"([{"op":"add","path":"/guidance/rate_limited_by_axis/tokns","value":"fewer"}])")
+        << "guidance.rate_limited_by_axis.tokns: unknown field (known: requests, tokens, "
+           "input_tokens, output_tokens, concurrency)";
+    QTest::addRow("guidance axis text not a string") << QByteArray(
+        R"([{"op":"replace","path":"/guidance/rate_limited_by_axis/concurrency","value":3}])")
+                                                     << "guidance.rate_limited_by_axis.concurrency:"
+                                                        " not a string";
     QTest::addRow("unknown field in a sample")
         << QByteArray(R"([{"op":"add","path":"/samples/3/expected","value":"NONE"}])")
         << "samples[3].expected: unknown field (known: name, expect, record, quota)";
@@ -351,6 +362,63 @@ void TestRuleSet::guidanceNamesTheFix()
     QVERIFY(
         m_rules.guidance(RejectionSource::RateLimited, true).contains(QStringLiteral("billing")));
     QVERIFY(m_rules.guidance(RejectionSource::None, false).isEmpty());
+}
+
+void TestRuleSet::guidanceNamesTheBindingAxis_data()
+{
+    QTest::addColumn<QString>("source");
+    QTest::addColumn<QString>("axis"); // the incident's binding axis; "": not known
+    QTest::addColumn<QString>("says"); // a part of the text
+    QTest::addColumn<QString>("notSays"); // and one it must not have
+    QTest::addRow("requests: the RATE_LIMITED text") << "RATE_LIMITED"
+                                                     << "requests"
+                                                     << "peak requests per minute plus headroom"
+                                                     << "tokens";
+    QTest::addRow("no binding: the RATE_LIMITED text") << "RATE_LIMITED"
+                                                       << ""
+                                                       << "peak requests per minute plus headroom"
+                                                       << "tokens";
+    QTest::addRow("tokens") << "RATE_LIMITED"
+                            << "tokens"
+                            << "ask for a higher tokens-per-minute limit"
+                            << "peak requests per minute";
+    QTest::addRow("input tokens") << "RATE_LIMITED"
+                                  << "input_tokens"
+                                  << "ask for a higher input-tokens-per-minute limit"
+                                  << "peak requests per minute";
+    QTest::addRow("output tokens") << "RATE_LIMITED"
+                                   << "output_tokens"
+                                   << "ask for a higher output-tokens-per-minute limit"
+                                   << "peak requests per minute";
+    QTest::addRow("concurrency") << "RATE_LIMITED"
+                                 << "concurrency"
+                                 << "fewer requests in flight"
+                                 << "peak requests per minute";
+    // an upstream provider's limit keeps its own text whatever the axis
+    QTest::addRow("TOOL_ERROR on tokens: the provider's text")
+        << "TOOL_ERROR"
+        << "tokens"
+        << "upstream provider limited this tool call"
+        << "tokens-per-minute";
+}
+
+// The guidance says which limit to raise or what to send less of (limits.md §5's binding).
+void TestRuleSet::guidanceNamesTheBindingAxis()
+{
+    QFETCH(QString, source);
+    QFETCH(QString, axis);
+    QFETCH(QString, says);
+    QFETCH(QString, notSays);
+    const std::optional<RejectionSource> s = sourceFromName(source.toStdString());
+    QVERIFY(s);
+    const QString g = m_rules.guidance(*s, false, limitAxisFromName(axis));
+    QVERIFY2(g.contains(says), qPrintable(g));
+    QVERIFY2(!g.contains(notSays), qPrintable(g));
+    if (*s == RejectionSource::RateLimited) // every text keeps the backoff
+        QVERIFY2(g.contains(QLatin1String("Retry-After")), qPrintable(g));
+    // a quota incident still says billing first
+    QVERIFY(m_rules.guidance(*s, true, limitAxisFromName(axis))
+                .startsWith(QLatin1String("insufficient_quota")));
 }
 
 QTEST_GUILESS_MAIN(TestRuleSet)

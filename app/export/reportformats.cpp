@@ -301,7 +301,9 @@ QByteArray summaryToMarkdown(const Summary &s, const RuleSet &rules, const QStri
                     o += "  - " + std::to_string(m.count) + " × \"" + cell(m.name, 300) + "\"\n";
             }
             o += "\n> **What to do (" + std::string(sourceName(inc.dominant)) + "):** "
-                + cell(rules.guidance(inc.dominant, inc.quota).toStdString(), 2000) + "\n";
+                + cell(
+                    rules.guidance(inc.dominant, inc.quota, inc.binding.axis).toStdString(), 2000)
+                + "\n";
         }
     }
     if (!s.findings.empty()) {
@@ -493,7 +495,8 @@ std::string reportHtml(
             h += "</ul></li>";
         }
         h += "</ul>\n<blockquote><b>What to do (" + std::string(sourceName(inc.dominant))
-            + "):</b> " + esc(rules.guidance(inc.dominant, inc.quota).toStdString())
+            + "):</b> "
+            + esc(rules.guidance(inc.dominant, inc.quota, inc.binding.axis).toStdString())
             + "</blockquote>\n";
     }
     if (!s.findings.empty()) {

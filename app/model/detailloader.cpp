@@ -24,8 +24,8 @@ void DetailLoader::request(
         Q_EMIT cleared();
         return;
     }
-    EventDetailInfo info = describeEvent(*store, std::size_t(event), *m_rules);
-    info.incidentBinding = std::move(incidentBinding);
+    EventDetailInfo info
+        = describeEvent(*store, std::size_t(event), *m_rules, std::move(incidentBinding));
     redactInputText(info, *m_redactor);
     Q_EMIT detailReady(info);
     QtConcurrent::run(&m_pool, [store, info, redactor = m_redactor]() mutable {

@@ -76,9 +76,11 @@ bool isRateLimitHeader(const QString &name)
         || n.contains(QLatin1String("rate-limit"));
 }
 
-EventDetailInfo describeEvent(const EventStore &store, std::size_t e, const RuleSet &rules)
+EventDetailInfo describeEvent(const EventStore &store, std::size_t e, const RuleSet &rules,
+    std::optional<Binding> incidentBinding)
 {
     EventDetailInfo info;
+    info.incidentBinding = std::move(incidentBinding);
     if (e >= store.size())
         return info;
     info.event = int(e);
@@ -92,7 +94,8 @@ EventDetailInfo describeEvent(const EventStore &store, std::size_t e, const Rule
     if (info.source != RejectionSource::None)
         info.words = readLimitWords(store.message(e)); // one message: cheap
     info.errorCode = fromView(store.errorCode(e));
-    info.guidance = rules.guidance(info.source, info.quota);
+    info.guidance = rules.guidance(
+        info.source, info.quota, info.incidentBinding ? info.incidentBinding->axis : std::nullopt);
     info.tool = fromView(store.tool(e));
     info.provider = fromView(store.provider(e));
     info.model = fromView(store.model(e));

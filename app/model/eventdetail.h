@@ -50,8 +50,11 @@ struct EventDetailInfo
     QString rawError; // why the raw record could not be read
 };
 
-// The facts the store holds (no I/O): cheap, for the GUI thread.
-EventDetailInfo describeEvent(const EventStore &store, std::size_t event, const RuleSet &rules);
+// The facts the store holds (no I/O): cheap, for the GUI thread. `incidentBinding`: the binding
+// of the incident the event belongs to (kept in the info; a RATE_LIMITED event's guidance then
+// names its axis: RuleSet::guidance).
+EventDetailInfo describeEvent(const EventStore &store, std::size_t event, const RuleSet &rules,
+    std::optional<Binding> incidentBinding = std::nullopt);
 
 class Redactor;
 

@@ -196,7 +196,7 @@ std::optional<RuleSet> RuleSet::fromJson(const QByteArray &text, QString *error)
         const json &g = object(doc["guidance"], "guidance",
             { sourceName(sourceFromIndex(0)), sourceName(sourceFromIndex(1)),
                 sourceName(sourceFromIndex(2)) },
-            { "quota" });
+            { "quota", "rate_limited_by_axis" });
         for (int i = 0; i < kRejectionSourceCount; ++i) {
             const std::string key(sourceName(sourceFromIndex(i)));
             r.m_guidance[i] = QString::fromStdString(
@@ -205,6 +205,17 @@ std::optional<RuleSet> RuleSet::fromJson(const QByteArray &text, QString *error)
         if (g.contains("quota"))
             r.m_quotaGuidance = QString::fromStdString(
                 value<std::string>(g["quota"], "guidance.quota", "a string"));
+        if (g.contains("rate_limited_by_axis")) {
+            const std::string axesPath = "guidance.rate_limited_by_axis";
+            const json &axes = object(g["rate_limited_by_axis"], axesPath, {},
+                { "requests", "tokens", "input_tokens", "output_tokens", "concurrency" });
+            for (int a = 0; a < int(std::size(r.m_axisGuidance)); ++a) {
+                const std::string key = limitAxisName(LimitAxis(a)).toStdString();
+                if (axes.contains(key))
+                    r.m_axisGuidance[a] = QString::fromStdString(
+                        value<std::string>(axes[key], member(axesPath, key), "a string"));
+            }
+        }
         const json samples = doc.value("samples", json::array());
         array(samples, "samples");
         for (std::size_t i = 0; i < samples.size(); ++i) {
@@ -311,11 +322,15 @@ Classification RuleSet::classify(const RawRecord &rec, const RateLimitInfo &limi
     return out;
 }
 
-QString RuleSet::guidance(RejectionSource source, bool quota) const
+QString RuleSet::guidance(
+    RejectionSource source, bool quota, std::optional<LimitAxis> binding) const
 {
     if (source == RejectionSource::None)
         return {};
     QString g = m_guidance[sourceIndex(source)];
+    if (source == RejectionSource::RateLimited && binding
+        && !m_axisGuidance[std::size_t(*binding)].isEmpty())
+        g = m_axisGuidance[std::size_t(*binding)];
     if (quota && !m_quotaGuidance.isEmpty())
         g = m_quotaGuidance + QLatin1Char('\n') + g;
     return g;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "base/limitspec.h"
 #include "base/rejectionsource.h"
 #include "decode/ratelimitheaders.h"
 #include "decode/rawrecord.h"
@@ -43,7 +44,12 @@ public:
 
     Classification classify(const RawRecord &rec, const RateLimitInfo &limits) const;
 
-    QString guidance(RejectionSource source, bool quota) const;
+    // What to do about a rejection of `source` (the rules file's "guidance"). `binding`: the
+    // axis whose limit bit first in its incident (limits.md §5), when known: a RATE_LIMITED
+    // rejection then gets that axis's text ("guidance.rate_limited_by_axis": fewer tokens, a
+    // higher tokens-per-minute limit, fewer requests in flight) where the file has one.
+    QString guidance(
+        RejectionSource source, bool quota, std::optional<LimitAxis> binding = std::nullopt) const;
     const std::vector<Sample> &samples() const { return m_samples; }
 
 private:
@@ -74,6 +80,7 @@ private:
     std::vector<QRegularExpression> m_toolErrorPatterns;
     RejectionSource m_toolErrorSource = RejectionSource::ToolError;
     QString m_guidance[3];
+    QString m_axisGuidance[5]; // RATE_LIMITED by binding axis (LimitAxis); empty: m_guidance's
     QString m_quotaGuidance;
     std::vector<Sample> m_samples;
 };
