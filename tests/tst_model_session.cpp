@@ -64,6 +64,8 @@ private Q_SLOTS:
     void drillDown_data();
     void drillDown();
     void detailShowsTheProviderMessage();
+    void detailNamesEveryReportedLimit_data();
+    void detailNamesEveryReportedLimit();
     void detailGuidanceNamesTheBindingAxis_data();
     void detailGuidanceNamesTheBindingAxis();
     void incidentsFollowTheFilter();
@@ -397,6 +399,57 @@ void TestModelSession::detailShowsTheProviderMessage()
     QVERIFY(full.line > 0);
 }
 
+void TestModelSession::detailNamesEveryReportedLimit_data()
+{
+    QTest::addColumn<int>("requests"); // the request limit the response reported; -1: none
+    QTest::addColumn<int>("requestsWindowS"); // -1: unknown
+    QTest::addColumn<QList<int>>("tokens"); // tokens, input, output limit, window, ... (-1: none)
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<int>("count");
+    QTest::addRow("OpenAI: requests and tokens per minute")
+        << 500 << 60 << QList<int> { 200000, 60, -1, -1, -1, -1 }
+        << "500/min requests, 200000/min tokens" << 2;
+    QTest::addRow("Anthropic: requests, input and output tokens")
+        << 50 << 60 << QList<int> { -1, -1, 40000, 60, 8000, 60 }
+        << "50/min requests, 40000/min input tokens, 8000/min output tokens" << 3;
+    QTest::addRow("a daily token bucket: its window not known")
+        << 10000 << 86400 << QList<int> { 150000, -1, -1, -1, -1, -1 }
+        << "10000/1d requests, 150000 tokens per unknown window" << 2;
+    QTest::addRow("Mistral tokens per month, no request limit")
+        << -1 << -1 << QList<int> { 1000000000, 30 * 86400, -1, -1, -1, -1 }
+        << "1000000000/30d tokens" << 1;
+    QTest::addRow("requests only (Skytells)")
+        << 3 << 10 << QList<int> { -1, -1, -1, -1, -1, -1 } << "3/10s requests" << 1;
+    QTest::addRow("none") << -1 << -1 << QList<int> { -1, -1, -1, -1, -1, -1 } << "" << 0;
+}
+
+// The detail's "Server limit(s)" row: every limit the response reported, requests and tokens,
+// each read as people read it (limitReadingText).
+void TestModelSession::detailNamesEveryReportedLimit()
+{
+    QFETCH(int, requests);
+    QFETCH(int, requestsWindowS);
+    QFETCH(QList<int>, tokens);
+    QFETCH(QString, text);
+    QFETCH(int, count);
+    EventStore store;
+    store.addFile("test");
+    EventInput e;
+    e.timeMs = 1767607200000;
+    e.status = 200;
+    e.serverLimit = requests;
+    e.serverWindowS = requestsWindowS;
+    for (std::size_t a = 0; a < 3; ++a) {
+        e.reportedTokens.limit[a] = tokens[qsizetype(2 * a)];
+        e.reportedTokens.windowS[a] = tokens[qsizetype(2 * a + 1)];
+    }
+    store.append(e);
+    const EventDetailInfo info = describeEvent(store, 0, RuleSet::builtIn());
+    QCOMPARE(serverLimitsText(info), text);
+    QCOMPARE(serverLimitCount(info), count);
+}
+
+void TestModelSession::detailGuidanceNamesTheBindingAxis_data()
 {
     QTest::addColumn<QString>("axis"); // the incident's binding; "": in no incident
     QTest::addColumn<QString>("says");

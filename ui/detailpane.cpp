@@ -1,6 +1,5 @@
 #include "detailpane.h"
 
-#include "base/limitspec.h"
 #include "model/incidentmodel.h"
 #include "model/timeticks.h"
 #include "sourcepalette.h"
@@ -20,16 +19,6 @@ QString row(const QString &name, const QString &value)
     return QStringLiteral("<tr><td style='padding-right:12px; color:gray'>%1</td>"
                           "<td>%2</td></tr>")
         .arg(esc(name), value);
-}
-
-// The limit the record's headers reported, with its window when known.
-LimitSpec serverLimitOf(const EventDetailInfo &i)
-{
-    LimitSpec spec;
-    spec.requests = i.serverLimit;
-    if (i.serverWindowS > 0)
-        spec.windowS = i.serverWindowS;
-    return spec;
 }
 
 // What a rejection's own words say about its limit (limits.md §4): the axis and window, the
@@ -128,8 +117,8 @@ void DetailPane::render()
     html += row(tr("Model"), esc(i.model));
     html += row(tr("Error code"), esc(i.errorCode));
     html += row(tr("Retry-After"), i.retryAfterS ? tr("%1 s").arg(*i.retryAfterS) : QString());
-    html += row(tr("Server limit"),
-        i.serverLimit >= 0 ? esc(limitReadingText(serverLimitOf(i))) : QString());
+    html += row(serverLimitCount(i) > 1 ? tr("Server limits") : tr("Server limit"),
+        esc(serverLimitsText(i)));
     html += row(tr("Its incident"),
         i.incidentBinding
             ? tr("limit that bit first: %1").arg(esc(bindingLongText(*i.incidentBinding)))

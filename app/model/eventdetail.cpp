@@ -1,6 +1,7 @@
 #include "model/eventdetail.h"
 
 #include "export/redactor.h"
+#include "model/incidentmodel.h"
 
 #include <nlohmann/json.hpp>
 
@@ -107,8 +108,52 @@ EventDetailInfo describeEvent(const EventStore &store, std::size_t e, const Rule
         info.retryAfterS = store.retryAfterMs(e) / 1000.0;
     info.serverLimit = store.serverLimit(e);
     info.serverWindowS = store.serverWindowS(e);
+    info.reportedTokens = store.reportedTokens(e);
     return info;
 }
+
+namespace {
+
+// (axis, limit) of every limit the response reported: requests first, then the token axes
+std::vector<std::pair<LimitAxis, LimitSpec>> reportedLimits(const EventDetailInfo &info)
+{
+    std::vector<std::pair<LimitAxis, LimitSpec>> out;
+    const auto add = [&out](LimitAxis axis, std::int64_t limit, std::int64_t windowS) {
+        if (limit < 0)
+            return;
+        LimitSpec spec;
+        spec.requests = limit;
+        if (windowS > 0)
+            spec.windowS = windowS;
+        spec.fromHeaders = true;
+        out.emplace_back(axis, spec);
+    };
+    add(LimitAxis::Requests, info.serverLimit, info.serverWindowS);
+    for (std::size_t a = 0; a < info.reportedTokens.limit.size(); ++a)
+        add(LimitAxis(std::size_t(LimitAxis::Tokens) + a), info.reportedTokens.limit[a],
+            info.reportedTokens.windowS[a]);
+    return out;
+}
+
+} // namespace
+
+QString serverLimitsText(const EventDetailInfo &info)
+{
+    QStringList parts;
+    for (const auto &[axis, spec] : reportedLimits(info)) {
+        // "500/min requests"; without a window "150000 tokens per unknown window"
+        QString t = limitReadingText(spec);
+        const QString name = QLatin1Char(' ') + axisWindowText(axis, std::nullopt);
+        if (spec.windowS)
+            t += name;
+        else
+            t.insert(QString::number(spec.requests).size(), name);
+        parts << t;
+    }
+    return parts.join(QStringLiteral(", "));
+}
+
+int serverLimitCount(const EventDetailInfo &info) { return int(reportedLimits(info).size()); }
 
 void attachRawRecord(EventDetailInfo &info, const QByteArray &raw, const Redactor &redactor)
 {

@@ -44,6 +44,9 @@ struct EventDetailInfo
     std::optional<double> retryAfterS;
     int serverLimit = -1;
     int serverWindowS = -1; // its window; -1: unknown (shown "per unknown window")
+    // The token limits the response reported (limits.md §3): tokens, input_tokens,
+    // output_tokens, each with its window.
+    ReportedTokenLimits reportedTokens;
     QList<QPair<QString, QString>> headers; // rate-limit headers of the raw record
     bool rawLoaded = false; // raw, headers and connection are filled in
     QString raw; // pretty-printed when it is JSON
@@ -55,6 +58,13 @@ struct EventDetailInfo
 // names its axis: RuleSet::guidance).
 EventDetailInfo describeEvent(const EventStore &store, std::size_t event, const RuleSet &rules,
     std::optional<Binding> incidentBinding = std::nullopt);
+
+// Every limit the event's response reported, each as people read it (limitReadingText) with
+// its axis: "500/min requests, 200000/min tokens", "150000 tokens per unknown window"; "" when
+// it reported none.
+QString serverLimitsText(const EventDetailInfo &info);
+// How many limits serverLimitsText names (the pane says "Server limit" or "Server limits").
+int serverLimitCount(const EventDetailInfo &info);
 
 class Redactor;
 
