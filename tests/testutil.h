@@ -11,9 +11,12 @@
 #include <QByteArray>
 #include <QDir>
 #include <QFile>
+#include <QList>
+#include <QPointF>
 #include <QString>
 #include <QtTest>
 
+#include <map>
 #include <memory>
 
 inline QString fixture(const QString &name)
@@ -69,6 +72,21 @@ inline LimitEntry limitEntry(const char *text)
     if (!e)
         qFatal("%s", qPrintable(error));
     return *e;
+}
+
+// A chart's step series ((start, v), (end, v) pairs; equal neighbours merged) read back per
+// bucket: the height over [t, t + bucket), keyed by t. Empty when it is not a step series.
+inline std::map<qint64, double> steps(const QList<QPointF> &points, qint64 bucketMs)
+{
+    std::map<qint64, double> out;
+    for (qsizetype i = 0; i + 1 < points.size(); i += 2) {
+        const QPointF a = points[i], b = points[i + 1];
+        if (a.y() != b.y())
+            return {};
+        for (qint64 t = qint64(a.x()); t < qint64(b.x()); t += bucketMs)
+            out[t] = a.y();
+    }
+    return out;
 }
 
 inline Loaded loadFiles(const QStringList &paths, LoadOptions options = {})

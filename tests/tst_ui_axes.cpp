@@ -38,20 +38,6 @@ const QString kDemo = QStringLiteral(RATESCOPE_SOURCE_DIR "/resources/demo/demo.
 const QString kOpenAi = QStringLiteral("api.openai.com");
 constexpr qint64 kMinute = 60000;
 
-// (start, v), (end, v) pairs read back per bucket, as tst_ui_chart reads them.
-std::map<qint64, double> steps(const QList<QPointF> &points, qint64 bucketMs)
-{
-    std::map<qint64, double> out;
-    for (qsizetype i = 0; i + 1 < points.size(); i += 2) {
-        const QPointF a = points[i], b = points[i + 1];
-        if (a.y() != b.y())
-            return {};
-        for (qint64 t = qint64(a.x()); t < qint64(b.x()); t += bucketMs)
-            out[t] = a.y();
-    }
-    return out;
-}
-
 // Per UTC minute of the demo's OpenAI records: the sum of usage.total_tokens, and the 429s.
 struct DemoMinutes
 {

@@ -19,6 +19,7 @@
 #include "ratechart.h"
 #include "scopelist.h"
 #include "sourcepalette.h"
+#include "testutil.h"
 #include "theme.h"
 #include "uisettings.h"
 #include "warningbanner.h"
@@ -49,21 +50,6 @@
 namespace {
 
 const QString kFixture = QStringLiteral(RATESCOPE_FIXTURE_DIR "/gateway_mix.ndjson");
-
-// A step series ((start, v), (end, v) pairs; equal neighbours merged) read back per bucket:
-// the height over [t, t + bucket), keyed by t.
-std::map<qint64, double> steps(const QList<QPointF> &points, qint64 bucketMs)
-{
-    std::map<qint64, double> out;
-    for (qsizetype i = 0; i + 1 < points.size(); i += 2) {
-        const QPointF a = points[i], b = points[i + 1];
-        if (a.y() != b.y())
-            return {}; // not a step series
-        for (qint64 t = qint64(a.x()); t < qint64(b.x()); t += bucketMs)
-            out[t] = a.y();
-    }
-    return out;
-}
 
 } // namespace
 
