@@ -32,6 +32,7 @@ int main(int argc, char *argv[])
         { "summarize", [](const QStringList &a) { return runSummarize(a, &qtChartDrawing()); },
             summarizeDrawsChart },
         { "simulate", runSimulate, never },
+        { "check", runCheck, never },
         { "monitor", [](const QStringList &a) { return runMonitor(a, &qtChartDrawing()); },
             always },
     };

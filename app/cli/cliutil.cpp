@@ -2,6 +2,9 @@
 
 #include "sources/inputproblems.h"
 
+#include <QCoreApplication>
+#include <QStringList>
+
 #include <cstdio>
 
 void printOut(const QString &text)
@@ -20,7 +23,13 @@ void printErr(const QString &line)
 int usageError(const QString &message)
 {
     printErr(QStringLiteral("ratescope: %1").arg(message));
-    printErr(QStringLiteral("Try 'ratescope summarize --help'."));
+    // the subcommand that was given ("ratescope-gui monitor …" too)
+    const QString command = QCoreApplication::arguments().value(1);
+    const bool known = QStringList { QStringLiteral("summarize"), QStringLiteral("monitor"),
+        QStringLiteral("simulate"), QStringLiteral("check") }
+                           .contains(command);
+    printErr(QStringLiteral("Try 'ratescope %1--help'.")
+                 .arg(known ? command + QLatin1Char(' ') : QString()));
     return 2;
 }
 

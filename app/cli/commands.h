@@ -10,5 +10,7 @@ struct ChartDrawing;
 // without it those reports fail with a message, see export/reportwriter.h).
 int runSummarize(const QStringList &args, const ChartDrawing *drawing);
 int runSimulate(const QStringList &args);
+// Thresholds on a log for CI: 0 every one holds, 1 one is broken (or an input failed), 2 usage.
+int runCheck(const QStringList &args);
 // Live sources until --duration, SIGINT or SIGTERM, then the summary (summary.md `monitor`).
 int runMonitor(const QStringList &args, const ChartDrawing *drawing);

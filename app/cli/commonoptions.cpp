@@ -85,6 +85,40 @@ QList<QCommandLineOption> summarizeOptions()
     };
 }
 
+QList<QCommandLineOption> checkOptions()
+{
+    return {
+        { QStringLiteral("max-429-rate"),
+            QStringLiteral("Fail when a scope's rejections are more than this share of its "
+                           "requests (0.01 = 1 %)."),
+            QStringLiteral("FRACTION") },
+        { QStringLiteral("max-rejections"),
+            QStringLiteral("Fail when a scope has more than N rejections."), QStringLiteral("N") },
+        { QStringLiteral("source"),
+            QStringLiteral("The rejections counted: RATE_LIMITED, TOOL_ERROR, UNCLASSIFIED or any "
+                           "(default)."),
+            QStringLiteral("SOURCE"), QStringLiteral("any") },
+        { QStringLiteral("max-incidents"),
+            QStringLiteral("Fail when a scope has more than N incidents (of --source when given)."),
+            QStringLiteral("N") },
+        { QStringLiteral("max-minutes-over-limit"),
+            QStringLiteral("Fail when a scope has more than N minutes over its limit (given with "
+                           "--limit, or reported by its responses; none known fails)."),
+            QStringLiteral("N") },
+        { QStringLiteral("scope"),
+            QStringLiteral("Check this scope only (default: every scope of the logs)."),
+            QStringLiteral("SCOPE") },
+        limitOption(),
+        limitsOption(),
+        scopeByOption(),
+        mergeGapOption(),
+        formatOption(QStringLiteral("text (default), json or junit.")),
+        outputOption(QStringLiteral("Write the result to FILE atomically (the verdict still goes "
+                                    "to standard error).")),
+        rulesOption(),
+    };
+}
+
 QList<QCommandLineOption> monitorOptions()
 {
     return {

@@ -14,6 +14,7 @@
 // summarize's list to know which options take a value.
 QList<QCommandLineOption> summarizeOptions();
 QList<QCommandLineOption> monitorOptions();
+QList<QCommandLineOption> checkOptions();
 
 // --limit [SCOPE:][AXIS=]N[/W] (repeatable) and --limits FILE: the window takes them too.
 QCommandLineOption limitOption();
