@@ -33,6 +33,7 @@ int main(int argc, char *argv[])
             summarizeDrawsChart },
         { "simulate", runSimulate, never },
         { "check", runCheck, never },
+        { "whatif", runWhatIf, never },
         { "monitor", [](const QStringList &a) { return runMonitor(a, &qtChartDrawing()); },
             always },
     };

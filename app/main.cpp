@@ -20,14 +20,15 @@ int main(int argc, char *argv[])
         std::fprintf(stderr, "ratescope: %s\n", error.c_str());
         return 2;
     }
-    // summarize without a chart and check need QtCore only
+    // summarize without a chart, check and whatif need QtCore only
     const bool check = argc >= 2 && std::strcmp(argv[1], "check") == 0;
-    if (!check
+    const bool whatIf = argc >= 2 && std::strcmp(argv[1], "whatif") == 0;
+    if (!check && !whatIf
         && (argc < 2 || std::strcmp(argv[1], "summarize") != 0 || summarizeDrawsChart(argc, argv)))
         return execGuiProgram(argv);
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("ratescope"));
     QStringList args = QCoreApplication::arguments();
     args.remove(0, 2);
-    return check ? runCheck(args) : runSummarize(args, nullptr);
+    return check ? runCheck(args) : whatIf ? runWhatIf(args) : runSummarize(args, nullptr);
 }

@@ -26,7 +26,7 @@ int usageError(const QString &message)
     // the subcommand that was given ("ratescope-gui monitor …" too)
     const QString command = QCoreApplication::arguments().value(1);
     const bool known = QStringList { QStringLiteral("summarize"), QStringLiteral("monitor"),
-        QStringLiteral("simulate"), QStringLiteral("check") }
+        QStringLiteral("simulate"), QStringLiteral("check"), QStringLiteral("whatif") }
                            .contains(command);
     printErr(QStringLiteral("Try 'ratescope %1--help'.")
                  .arg(known ? command + QLatin1Char(' ') : QString()));

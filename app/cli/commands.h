@@ -12,5 +12,7 @@ int runSummarize(const QStringList &args, const ChartDrawing *drawing);
 int runSimulate(const QStringList &args);
 // Thresholds on a log for CI: 0 every one holds, 1 one is broken (or an input failed), 2 usage.
 int runCheck(const QStringList &args);
+// The logs replayed against another limit or algorithm (export/whatif.h).
+int runWhatIf(const QStringList &args);
 // Live sources until --duration, SIGINT or SIGTERM, then the summary (summary.md `monitor`).
 int runMonitor(const QStringList &args, const ChartDrawing *drawing);

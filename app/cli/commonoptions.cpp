@@ -119,6 +119,33 @@ QList<QCommandLineOption> checkOptions()
     };
 }
 
+QList<QCommandLineOption> whatIfOptions()
+{
+    return {
+        { QStringLiteral("limit"),
+            QStringLiteral("The limit to replay against: N per minute, or N/W (100/10s, 5000/1h)."),
+            QStringLiteral("N[/W]") },
+        { QStringLiteral("algorithm"),
+            QStringLiteral("fixed (default: windows aligned to UTC), sliding (a log over W), "
+                           "token-bucket:RATE/W,BURST or gcra:RATE/W,BURST."),
+            QStringLiteral("ALGORITHM"), QStringLiteral("fixed") },
+        { QStringLiteral("retry"),
+            QStringLiteral("as-recorded (default: the log's own retries, as they were)."),
+            QStringLiteral("MODE"), QStringLiteral("as-recorded") },
+        { QStringLiteral("scope"), QStringLiteral("Replay this scope only (default: every scope)."),
+            QStringLiteral("SCOPE") },
+        scopeByOption(),
+        { QStringLiteral("limits"),
+            QStringLiteral("The scopes' own limits for the validation replay (a JSON array, as "
+                           "summarize --limits); else the ones their responses reported."),
+            QStringLiteral("FILE") },
+        mergeGapOption(),
+        formatOption(QStringLiteral("md (default), json or csv.")),
+        outputOption(QStringLiteral("Write to FILE atomically instead of standard output.")),
+        rulesOption(),
+    };
+}
+
 QList<QCommandLineOption> monitorOptions()
 {
     return {

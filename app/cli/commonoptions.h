@@ -15,6 +15,7 @@
 QList<QCommandLineOption> summarizeOptions();
 QList<QCommandLineOption> monitorOptions();
 QList<QCommandLineOption> checkOptions();
+QList<QCommandLineOption> whatIfOptions();
 
 // --limit [SCOPE:][AXIS=]N[/W] (repeatable) and --limits FILE: the window takes them too.
 QCommandLineOption limitOption();

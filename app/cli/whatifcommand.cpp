@@ -1,0 +1,106 @@
+// `ratescope whatif`: the recorded requests replayed against another limit or algorithm
+// (issue 20; export/whatif.h).
+#include "cli/cliutil.h"
+#include "cli/commands.h"
+#include "cli/commonoptions.h"
+#include "export/atomicwrite.h"
+#include "export/whatif.h"
+#include "rules/ruleset.h"
+#include "sources/loader.h"
+
+#include <QCommandLineParser>
+#include <QFile>
+
+int runWhatIf(const QStringList &args)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(QStringLiteral(
+        "Replay API logs against another limit or algorithm: the rejections it would have "
+        "made, and the smallest limit with none."));
+    p.addHelpOption();
+    p.addOptions(whatIfOptions());
+    p.addPositionalArgument(QStringLiteral("LOG"),
+        QStringLiteral("Log files (.gz allowed); - is standard input."), QStringLiteral("LOG..."));
+    if (!p.parse(QStringList { QStringLiteral("ratescope whatif") } + args))
+        return usageError(p.errorText());
+    if (p.isSet(QStringLiteral("help"))) {
+        printOut(p.helpText());
+        return 0;
+    }
+    const QStringList inputs = p.positionalArguments();
+    if (inputs.isEmpty())
+        return usageError(QStringLiteral("no input given"));
+    QString error;
+    std::optional<LimitSpec> limit;
+    if (p.isSet(QStringLiteral("limit"))) {
+        limit = parseLimitSpec(p.value(QStringLiteral("limit")), &error);
+        if (!limit)
+            return usageError(QStringLiteral("invalid --limit \"%1\": %2")
+                                  .arg(p.value(QStringLiteral("limit")), error));
+    }
+    WhatIfOptions options;
+    const auto algorithm = parseAlgorithm(p.value(QStringLiteral("algorithm")), limit, &error);
+    if (!algorithm)
+        return usageError(error);
+    options.limiter = *algorithm;
+    const QString retry = p.value(QStringLiteral("retry"));
+    if (retry != QLatin1String("as-recorded"))
+        return usageError(QStringLiteral("--retry %1 is not built yet: only as-recorded (the "
+                                         "log's own retries, as they were)")
+                              .arg(retry));
+    if (p.isSet(QStringLiteral("limits"))) {
+        QFile f(p.value(QStringLiteral("limits")));
+        if (!f.open(QIODevice::ReadOnly))
+            return usageError(QStringLiteral("cannot read --limits %1").arg(f.fileName()));
+        options.configured = parseLimitsJson(f.readAll(), &error);
+        if (!error.isEmpty())
+            return usageError(QStringLiteral("--limits %1: %2").arg(f.fileName(), error));
+    }
+    if (const auto by = scopeByFromName(p.value(QStringLiteral("scope-by"))))
+        options.scopeBy = *by;
+    else
+        return usageError(
+            QStringLiteral("invalid --scope-by \"%1\"").arg(p.value(QStringLiteral("scope-by"))));
+    options.scope = p.value(QStringLiteral("scope")).trimmed().toLower().toStdString();
+    bool ok = false;
+    options.mergeGapMinutes = p.value(QStringLiteral("merge-gap")).toDouble(&ok);
+    if (!ok || !(options.mergeGapMinutes >= 0))
+        return usageError(QStringLiteral("invalid --merge-gap \"%1\": expected minutes")
+                              .arg(p.value(QStringLiteral("merge-gap"))));
+    const QString format = p.value(QStringLiteral("format"));
+    if (format != QLatin1String("md") && format != QLatin1String("json")
+        && format != QLatin1String("csv"))
+        return usageError(
+            QStringLiteral("unknown --format \"%1\": expected md, json or csv").arg(format));
+    std::optional<RuleSet> rules = p.isSet(QStringLiteral("rules"))
+        ? RuleSet::fromFile(p.value(QStringLiteral("rules")), &error)
+        : RuleSet::builtIn();
+    if (!rules)
+        return usageError(error);
+
+    EventStore store;
+    Loader loader(store, *rules, LoadOptions {});
+    bool anyFailed = false;
+    for (const QString &path : inputs) {
+        const InputReport r = loader.load(path);
+        reportInputProblems(r);
+        anyFailed = anyFailed || r.failed();
+    }
+    const WhatIfReport report = runWhatIf(store, options);
+    if (!options.scope.empty() && report.scopes.empty())
+        return usageError(QStringLiteral("no scope named %1 in the logs")
+                              .arg(QString::fromStdString(options.scope)));
+    const std::string out = format == QLatin1String("json") ? whatIfJson(report)
+        : format == QLatin1String("csv")                    ? whatIfCsv(report)
+                                                            : whatIfMarkdown(report);
+    if (p.isSet(QStringLiteral("output"))) {
+        if (!writeFileAtomically(
+                p.value(QStringLiteral("output")), QByteArray::fromStdString(out), &error)) {
+            printErr(error);
+            return 1;
+        }
+    } else {
+        printOut(QString::fromStdString(out));
+    }
+    return anyFailed ? 1 : 0;
+}
