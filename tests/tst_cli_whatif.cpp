@@ -11,6 +11,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QTemporaryDir>
 #include <QUrl>
 
 #include <map>
@@ -70,6 +71,8 @@ private Q_SLOTS:
     void enoughAt1300PerMinute();
     void smallestLimitIsTheBusiestMinute();
     void validationAgainstTheOwnLimit();
+    void retryModes();
+    void logRetriesAreTheNextRequestAfterARejection();
     void usageErrors_data();
     void usageErrors();
 };
@@ -122,13 +125,81 @@ void TestCliWhatIf::validationAgainstTheOwnLimit()
     QVERIFY(openai[QLatin1String("correlation")].isNull());
 }
 
+// Without the log's own retries the burst is the fresh demand: the modes differ in what a
+// refused request does next.
+void TestCliWhatIf::retryModes()
+{
+    const auto scalekit = [](const QString &retry) {
+        return scopeOf(
+            whatIf({ QStringLiteral("--limit"), QStringLiteral("600"), QStringLiteral("--retry"),
+                retry, QStringLiteral("--scope"), QStringLiteral("acme.scalekit.dev") }),
+            QStringLiteral("acme.scalekit.dev"));
+    };
+    const QJsonObject recorded = scalekit(QStringLiteral("as-recorded"));
+    const QJsonObject none = scalekit(QStringLiteral("none"));
+    const QJsonObject honour = scalekit(QStringLiteral("honour"));
+    const QJsonObject backoff = scalekit(QStringLiteral("backoff:1,30,jitter"));
+    const auto rejected = [](const QJsonObject &o) {
+        return o[QLatin1String("predicted")][QLatin1String("rejected")].toInt();
+    };
+    QCOMPARE(recorded[QLatin1String("log_retries_removed")].toInt(), 0);
+    QVERIFY(recorded[QLatin1String("retry_delay_s")][QLatin1String("p50")].isNull());
+    // every other mode takes the same retries out
+    const int removed = none[QLatin1String("log_retries_removed")].toInt();
+    QVERIFY(removed > 0);
+    for (const QJsonObject &o : { honour, backoff })
+        QCOMPARE(o[QLatin1String("log_retries_removed")].toInt(), removed);
+    // none: every refused request is dropped; fewer refusals than the burst the retries made
+    QCOMPARE(none[QLatin1String("dropped")].toInt(), rejected(none));
+    QVERIFY(rejected(none) > 0 && rejected(none) < rejected(recorded));
+    // honour and backoff get the refused requests through later, with a delay
+    for (const QJsonObject &o : { honour, backoff }) {
+        QCOMPARE(o[QLatin1String("dropped")].toInt(), 0);
+        QVERIFY(rejected(o) >= rejected(none));
+        const double p50 = o[QLatin1String("retry_delay_s")][QLatin1String("p50")].toDouble();
+        const double p99 = o[QLatin1String("retry_delay_s")][QLatin1String("p99")].toDouble();
+        QVERIFY(p50 > 0 && p50 <= p99);
+    }
+    // the jitter has a fixed seed: the same answer twice
+    QCOMPARE(scalekit(QStringLiteral("backoff:1,30,jitter")), backoff);
+}
+
+// A small log: a 429 and its retry 2 s later; another client's request in between is fresh;
+// a request of the same client 10 minutes after a 429 is fresh; a request after a 200 is fresh.
+void TestCliWhatIf::logRetriesAreTheNextRequestAfterARejection()
+{
+    QTemporaryDir dir;
+    const QByteArray log = "{\"timestamp\":\"2026-01-05T10:00:00Z\",\"url\":\"https://a.example/v1/"
+                           "x\",\"client\":\"a\",\"status\":429}\n"
+                           "{\"timestamp\":\"2026-01-05T10:00:01Z\",\"url\":\"https://a.example/v1/"
+                           "x\",\"client\":\"b\",\"status\":200}\n"
+                           "{\"timestamp\":\"2026-01-05T10:00:02Z\",\"url\":\"https://a.example/v1/"
+                           "x\",\"client\":\"a\",\"status\":429}\n"
+                           "{\"timestamp\":\"2026-01-05T10:10:02Z\",\"url\":\"https://a.example/v1/"
+                           "x\",\"client\":\"a\",\"status\":200}\n"
+                           "{\"timestamp\":\"2026-01-05T10:10:03Z\",\"url\":\"https://a.example/v1/"
+                           "x\",\"client\":\"a\",\"status\":200}\n";
+    const QString path = writeFile(QDir(dir.path()), QStringLiteral("log.ndjson"), log);
+    const BinaryRun run = runBinary({ QStringLiteral("whatif"), QStringLiteral("--limit"),
+        QStringLiteral("10"), QStringLiteral("--retry"), QStringLiteral("none"),
+        QStringLiteral("--format"), QStringLiteral("json"), path });
+    QCOMPARE(run.exitCode, 0);
+    const QJsonObject sc
+        = scopeOf(QJsonDocument::fromJson(run.out).object(), QStringLiteral("a.example"));
+    QCOMPARE(sc[QLatin1String("requests")].toInt(), 5);
+    QCOMPARE(sc[QLatin1String("log_retries_removed")].toInt(), 1); // the one at 10:00:02
+}
+
 void TestCliWhatIf::usageErrors_data()
 {
     QTest::addColumn<QStringList>("args");
     QTest::addColumn<QString>("says");
-    QTest::addRow("a retry mode not built") << QStringList { QStringLiteral("--limit"),
-        QStringLiteral("600"), QStringLiteral("--retry"), QStringLiteral("honour"), kDemo }
-                                            << "not built yet";
+    QTest::addRow("a backoff without a base") << QStringList { QStringLiteral("--limit"),
+        QStringLiteral("600"), QStringLiteral("--retry"), QStringLiteral("backoff:0,10"), kDemo }
+                                              << "invalid --retry";
+    QTest::addRow("an unknown retry mode") << QStringList { QStringLiteral("--limit"),
+        QStringLiteral("600"), QStringLiteral("--retry"), QStringLiteral("sometimes"), kDemo }
+                                           << "invalid --retry";
     QTest::addRow("fixed without a limit") << QStringList { kDemo } << "needs --limit";
     QTest::addRow("an unknown algorithm") << QStringList { QStringLiteral("--algorithm"),
         QStringLiteral("leaky"), kDemo } << "invalid --algorithm";

@@ -130,7 +130,10 @@ QList<QCommandLineOption> whatIfOptions()
                            "token-bucket:RATE/W,BURST or gcra:RATE/W,BURST."),
             QStringLiteral("ALGORITHM"), QStringLiteral("fixed") },
         { QStringLiteral("retry"),
-            QStringLiteral("as-recorded (default: the log's own retries, as they were)."),
+            QStringLiteral("as-recorded (default: the log's own retries, as they were), none (a "
+                           "refused request is dropped), honour (retried when the limiter would "
+                           "let it through) or backoff:BASE,CAP[,jitter] (seconds); all but "
+                           "as-recorded take the log's own retries out first."),
             QStringLiteral("MODE"), QStringLiteral("as-recorded") },
         { QStringLiteral("scope"), QStringLiteral("Replay this scope only (default: every scope)."),
             QStringLiteral("SCOPE") },

@@ -43,11 +43,10 @@ int runWhatIf(const QStringList &args)
     if (!algorithm)
         return usageError(error);
     options.limiter = *algorithm;
-    const QString retry = p.value(QStringLiteral("retry"));
-    if (retry != QLatin1String("as-recorded"))
-        return usageError(QStringLiteral("--retry %1 is not built yet: only as-recorded (the "
-                                         "log's own retries, as they were)")
-                              .arg(retry));
+    const auto retry = parseRetryPolicy(p.value(QStringLiteral("retry")), &error);
+    if (!retry)
+        return usageError(error);
+    options.retry = *retry;
     if (p.isSet(QStringLiteral("limits"))) {
         QFile f(p.value(QStringLiteral("limits")));
         if (!f.open(QIODevice::ReadOnly))

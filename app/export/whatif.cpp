@@ -1,6 +1,7 @@
 #include "export/whatif.h"
 
 #include "aggregate/reportedlimits.h"
+#include "incidents/retryanalysis.h"
 
 #include <nlohmann/json.hpp>
 
@@ -10,46 +11,102 @@
 #include <cmath>
 #include <cstdio>
 #include <map>
+#include <queue>
+#include <random>
+#include <tuple>
+#include <unordered_map>
 
 namespace {
 
 constexpr std::int64_t kMinute = 60000;
 
-// Refusals per UTC minute of one replay (sorted), and their total.
+// Refusals per UTC minute of one replay (sorted), their total, the requests dropped, and the
+// delays retries added to the ones they got through.
 struct Replay
 {
     std::vector<std::pair<std::int64_t, std::int64_t>> perMinute;
     std::int64_t refused = 0;
+    std::int64_t dropped = 0;
+    std::vector<std::int64_t> delaysMs;
 };
 
-Replay replay(const LimiterSpec &spec, const std::vector<std::int64_t> &times, bool countOnly)
+// The fresh requests at `times` (sorted) and the retries the policy makes of refused ones, in
+// time order (a retry due at the same time as a fresh request comes after it).
+Replay replay(const LimiterSpec &spec, const std::vector<std::int64_t> &times,
+    const RetryPolicy &policy, bool countOnly)
 {
     Replay out;
     Limiter limiter = spec.make();
-    for (std::int64_t t : times) {
-        if (limiterAdmit(limiter, t))
+    struct Pending
+    {
+        std::int64_t at, first;
+        int attempt;
+        bool operator>(const Pending &o) const { return at > o.at; }
+    };
+    std::priority_queue<Pending, std::vector<Pending>, std::greater<>> retries;
+    std::mt19937_64 rng(1);
+    std::size_t next = 0;
+    while (next < times.size() || !retries.empty()) {
+        Pending p;
+        if (!retries.empty() && (next == times.size() || retries.top().at < times[next])) {
+            p = retries.top();
+            retries.pop();
+        } else {
+            p = { times[next], times[next], 0 };
+            ++next;
+        }
+        if (limiterAdmit(limiter, p.at)) {
+            if (p.attempt > 0 && !countOnly)
+                out.delaysMs.push_back(p.at - p.first);
             continue;
+        }
         ++out.refused;
-        if (countOnly)
+        if (!countOnly) {
+            const std::int64_t m = floorTo(p.at, kMinute);
+            if (out.perMinute.empty() || out.perMinute.back().first != m)
+                out.perMinute.push_back({ m, 0 });
+            ++out.perMinute.back().second;
+        }
+        using Mode = RetryPolicy::Mode;
+        if (policy.mode == Mode::AsRecorded || policy.mode == Mode::None
+            || p.attempt + 1 >= RetryPolicy::kMaxAttempts) {
+            out.dropped += policy.mode != Mode::AsRecorded;
             continue;
-        const std::int64_t m = floorTo(t, kMinute);
-        if (out.perMinute.empty() || out.perMinute.back().first != m)
-            out.perMinute.push_back({ m, 0 });
-        ++out.perMinute.back().second;
+        }
+        std::int64_t wait = 0;
+        if (policy.mode == Mode::Honour) {
+            wait = std::max<std::int64_t>(1, limiterRetryAt(limiter) - p.at);
+        } else {
+            const std::int64_t ceiling = std::min(policy.capMs,
+                policy.baseMs << std::min(p.attempt, 40)); // min(cap, base * 2^attempt)
+            wait = policy.jitter ? std::int64_t(rng() % std::uint64_t(ceiling + 1)) : ceiling;
+            wait = std::max<std::int64_t>(1, wait);
+        }
+        retries.push({ p.at + wait, p.first, p.attempt + 1 });
     }
     return out;
+}
+
+std::optional<double> percentileS(std::vector<std::int64_t> v, double q)
+{
+    if (v.empty())
+        return std::nullopt;
+    const auto k
+        = std::size_t(std::min<double>(double(v.size() - 1), std::floor(q * double(v.size()))));
+    std::nth_element(v.begin(), v.begin() + std::ptrdiff_t(k), v.end());
+    return double(v[k]) / 1000.0;
 }
 
 // The smallest N for which the replay refuses nothing: doubling up from the limit asked about
 // until nothing is refused, then bisection (the refusals fall as N grows).
 std::optional<std::int64_t> smallestWithoutRefusals(
-    const LimiterSpec &spec, const std::vector<std::int64_t> &times)
+    const LimiterSpec &spec, const std::vector<std::int64_t> &times, const RetryPolicy &policy)
 {
     if (times.empty())
         return std::nullopt;
     std::int64_t lo = 0; // refuses (or is no limit)
     std::int64_t hi = std::max<std::int64_t>(1, spec.limit);
-    while (replay(spec.withLimit(hi), times, true).refused > 0) {
+    while (replay(spec.withLimit(hi), times, policy, true).refused > 0) {
         lo = hi;
         if (hi > (std::int64_t(1) << 40))
             return std::nullopt;
@@ -57,7 +114,7 @@ std::optional<std::int64_t> smallestWithoutRefusals(
     }
     while (hi - lo > 1) {
         const std::int64_t mid = lo + (hi - lo) / 2;
-        (replay(spec.withLimit(mid), times, true).refused > 0 ? lo : hi) = mid;
+        (replay(spec.withLimit(mid), times, policy, true).refused > 0 ? lo : hi) = mid;
     }
     return hi;
 }
@@ -83,7 +140,7 @@ WhatIfValidation validate(const LimiterSpec &chosen, const LimitSpec &limit, boo
     v.reported = reported;
     LimiterSpec spec = chosen.withLimit(limit.requests);
     spec.windowMs = limit.windowS.value_or(60) * 1000;
-    const Replay r = replay(spec, times, false);
+    const Replay r = replay(spec, times, RetryPolicy {}, false); // as recorded
     std::map<std::int64_t, std::pair<double, double>> minutes; // predicted, recorded
     for (std::int64_t t : times)
         minutes[floorTo(t, kMinute)];
@@ -145,24 +202,34 @@ WhatIfReport runWhatIf(const EventStore &store, const WhatIfOptions &options)
         std::stable_sort(events.begin(), events.end(), [&store](std::uint32_t a, std::uint32_t b) {
             return store.timeMs(a) < store.timeMs(b);
         });
-        std::vector<std::int64_t> times;
+        std::vector<std::int64_t> times, fresh;
         times.reserve(events.size());
         std::map<std::int64_t, std::int64_t> recorded;
         WhatIfScope sc;
         sc.name = name;
-        for (std::uint32_t i : events) {
+        const bool asRecorded = options.retry.mode == RetryPolicy::Mode::AsRecorded;
+        const std::vector<bool> retries
+            = asRecorded ? std::vector<bool>() : logRetries(store, events);
+        for (std::size_t r = 0; r < events.size(); ++r) {
+            const std::uint32_t i = events[r];
             times.push_back(store.timeMs(i));
+            if (asRecorded || !retries[r])
+                fresh.push_back(store.timeMs(i));
             if (store.source(i) == RejectionSource::RateLimited) {
                 ++sc.recordedRejected;
                 ++recorded[floorTo(store.timeMs(i), kMinute)];
             }
         }
         sc.requests = std::int64_t(times.size());
-        const Replay r = replay(options.limiter, times, false);
+        sc.logRetries = std::int64_t(times.size() - fresh.size());
+        const Replay r = replay(options.limiter, fresh, options.retry, false);
         sc.predicted.rejected = r.refused;
         sc.predicted.minutesOverLimit = std::int64_t(r.perMinute.size());
         sc.predicted.incidents = incidentsOf(r.perMinute, options.mergeGapMinutes);
-        sc.smallestLimit = smallestWithoutRefusals(options.limiter, times);
+        sc.dropped = r.dropped;
+        sc.retryDelayP50S = percentileS(r.delaysMs, 0.5);
+        sc.retryDelayP99S = percentileS(r.delaysMs, 0.99);
+        sc.smallestLimit = smallestWithoutRefusals(options.limiter, fresh, options.retry);
         // validation: the log against its own limit, configured, else the one its responses
         // reported (with a known window)
         if (const auto own = configuredRequestLimit(options.configured, name)) {
@@ -178,6 +245,76 @@ WhatIfReport runWhatIf(const EventStore &store, const WhatIfOptions &options)
         report.scopes.push_back(std::move(sc));
     }
     return report;
+}
+
+std::vector<bool> logRetries(const EventStore &store, const EventSubset &events)
+{
+    constexpr std::int64_t kRetryWindowMs = 5 * kMinute;
+    std::vector<bool> out(events.size(), false);
+    std::unordered_map<std::uint32_t, std::string> templates; // endpoint id -> template
+    // (client, tool, method, endpoint template) -> the group's previous request
+    std::map<std::tuple<std::uint32_t, std::uint32_t, std::uint8_t, std::string>, std::uint32_t>
+        last;
+    for (std::size_t r = 0; r < events.size(); ++r) {
+        const std::uint32_t i = events[r];
+        auto t = templates.find(store.endpointId(i));
+        if (t == templates.end())
+            t = templates.emplace(store.endpointId(i), endpointTemplate(store.endpoint(i))).first;
+        auto [it, fresh] = last.try_emplace(
+            { store.clientId(i), store.toolId(i), store.methodId(i), t->second }, i);
+        if (!fresh) {
+            const std::uint32_t previous = it->second;
+            out[r] = store.isRejection(previous)
+                && store.timeMs(i) - store.timeMs(previous) <= kRetryWindowMs;
+            it->second = i;
+        }
+    }
+    return out;
+}
+
+std::optional<RetryPolicy> parseRetryPolicy(const QString &text, QString *error)
+{
+    RetryPolicy p;
+    const QString t = text.trimmed();
+    if (t == QLatin1String("as-recorded"))
+        return p;
+    if (t == QLatin1String("none") || t == QLatin1String("honour") || t == QLatin1String("honor")) {
+        p.mode = t == QLatin1String("none") ? RetryPolicy::Mode::None : RetryPolicy::Mode::Honour;
+        return p;
+    }
+    static const QRegularExpression re(
+        QStringLiteral("^backoff:(\\d+(?:\\.\\d+)?),(\\d+(?:\\.\\d+)?)(,jitter)?$"));
+    const auto m = re.match(t);
+    const double base = m.captured(1).toDouble(), cap = m.captured(2).toDouble();
+    if (!m.hasMatch() || base <= 0 || cap < base || cap > 86400) {
+        *error = QStringLiteral("invalid --retry \"%1\": expected as-recorded, none, honour or "
+                                "backoff:BASE,CAP[,jitter] (seconds, BASE > 0, CAP >= BASE)")
+                     .arg(text);
+        return std::nullopt;
+    }
+    p.mode = RetryPolicy::Mode::Backoff;
+    p.baseMs = std::max<std::int64_t>(1, std::llround(base * 1000));
+    p.capMs = std::llround(cap * 1000);
+    p.jitter = m.hasCaptured(3);
+    return p;
+}
+
+QString retryPolicyText(const RetryPolicy &p)
+{
+    switch (p.mode) {
+    case RetryPolicy::Mode::AsRecorded:
+        return QStringLiteral("as-recorded");
+    case RetryPolicy::Mode::None:
+        return QStringLiteral("none");
+    case RetryPolicy::Mode::Honour:
+        return QStringLiteral("honour");
+    case RetryPolicy::Mode::Backoff:
+        break;
+    }
+    return QStringLiteral("backoff:%1,%2%3")
+        .arg(double(p.baseMs) / 1000.0)
+        .arg(double(p.capMs) / 1000.0)
+        .arg(p.jitter ? QStringLiteral(",jitter") : QString());
 }
 
 std::optional<LimiterSpec> parseAlgorithm(
@@ -256,7 +393,7 @@ std::string whatIfJson(const WhatIfReport &report)
             spec.kind == LimiterSpec::Kind::Fixed || spec.kind == LimiterSpec::Kind::Sliding
                 ? json(nullptr)
                 : json(spec.burst) } };
-    doc["retry"] = "as-recorded";
+    doc["retry"] = retryPolicyText(report.options.retry).toStdString();
     json scopes = json::array();
     for (const WhatIfScope &sc : report.scopes) {
         json o;
@@ -268,8 +405,13 @@ std::string whatIfJson(const WhatIfReport &report)
         o["recorded"] = { { "rejected", sc.recordedRejected } };
         o["smallest_limit_without_rejections"]
             = sc.smallestLimit ? json(*sc.smallestLimit) : json(nullptr);
-        // as-recorded adds no retry of its own, so no delay
-        o["retry_delay_s"] = { { "p50", nullptr }, { "p99", nullptr } };
+        o["log_retries_removed"] = sc.logRetries;
+        o["dropped"] = sc.dropped;
+        // null when no retry got a request through (as-recorded adds none)
+        const auto seconds
+            = [](const std::optional<double> &s) { return s ? json(*s) : json(nullptr); };
+        o["retry_delay_s"]
+            = { { "p50", seconds(sc.retryDelayP50S) }, { "p99", seconds(sc.retryDelayP99S) } };
         if (sc.validation) {
             const WhatIfValidation &v = *sc.validation;
             o["validation"] = { { "limit", v.limit.requests },
@@ -291,7 +433,7 @@ std::string whatIfJson(const WhatIfReport &report)
 std::string whatIfMarkdown(const WhatIfReport &report)
 {
     std::string md = "# What if: " + algorithmText(report.options.limiter).toStdString()
-        + ", retries as recorded\n\n";
+        + ", retries " + retryPolicyText(report.options.retry).toStdString() + "\n\n";
     md += "| scope | requests | recorded RATE_LIMITED | predicted rejections | minutes with "
           "rejections | incidents | smallest limit without rejections |\n";
     md += "|---|---:|---:|---:|---:|---:|---:|\n";
