@@ -34,19 +34,12 @@ int runCheck(const QStringList &args)
     QCommandLineParser p;
     p.setApplicationDescription(
         QStringLiteral("Fail (exit 1) when API logs break a threshold of 429s, for CI."));
-    p.addHelpOption();
     p.addOptions(checkOptions());
     p.addPositionalArgument(QStringLiteral("LOG"),
         QStringLiteral("Log files (.gz allowed); - is standard input."), QStringLiteral("LOG..."));
-    if (!p.parse(QStringList { QStringLiteral("ratescope check") } + args))
-        return usageError(p.errorText());
-    if (p.isSet(QStringLiteral("help"))) {
-        printOut(p.helpText());
-        return 0;
-    }
+    if (const std::optional<int> status = parseCommand(p, QStringLiteral("check"), args))
+        return *status;
     const QStringList inputs = p.positionalArguments();
-    if (inputs.isEmpty())
-        return usageError(QStringLiteral("no input given"));
 
     CheckThresholds t;
     QString bad;
@@ -102,13 +95,7 @@ int runCheck(const QStringList &args)
     EventStore store;
     Loader loader(store, *rules, LoadOptions {});
     std::vector<InputReport> reports;
-    bool anyFailed = false;
-    for (const QString &path : inputs) {
-        InputReport r = loader.load(path);
-        reportInputProblems(r);
-        anyFailed = anyFailed || r.failed();
-        reports.push_back(std::move(r));
-    }
+    const bool anyFailed = !loadInputs(loader, inputs, &reports);
     const ScopeIndex scopes = ScopeIndex::build(store, scoping->by);
     if (const QString unknown = unknownLimitScope(*scoping, scopes); !unknown.isEmpty())
         return usageError(unknown);

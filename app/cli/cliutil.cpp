@@ -2,6 +2,7 @@
 
 #include "sources/inputproblems.h"
 
+#include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QStringList>
 
@@ -40,4 +41,32 @@ void reportInputProblems(const InputReport &r)
         if (p.kind != InputProblem::Kind::Duplicates)
             printErr(p.text());
     }
+}
+
+std::optional<int> parseCommand(
+    QCommandLineParser &p, const QString &command, const QStringList &args, bool needsInputs)
+{
+    p.addHelpOption();
+    if (!p.parse(QStringList { QStringLiteral("ratescope ") + command } + args))
+        return usageError(p.errorText());
+    if (p.isSet(QStringLiteral("help"))) {
+        printOut(p.helpText());
+        return 0;
+    }
+    if (needsInputs && p.positionalArguments().isEmpty())
+        return usageError(QStringLiteral("no input given"));
+    return std::nullopt;
+}
+
+bool loadInputs(Loader &loader, const QStringList &inputs, std::vector<InputReport> *reports)
+{
+    bool ok = true;
+    for (const QString &path : inputs) {
+        InputReport r = loader.load(path);
+        reportInputProblems(r);
+        ok = ok && !r.failed();
+        if (reports)
+            reports->push_back(std::move(r));
+    }
+    return ok;
 }

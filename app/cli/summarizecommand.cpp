@@ -18,20 +18,13 @@ int runSummarize(const QStringList &args, const ChartDrawing *drawing)
 {
     QCommandLineParser p;
     p.setApplicationDescription(QStringLiteral("Summarize rate-limit rejections in API logs."));
-    p.addHelpOption();
     p.addOptions(summarizeOptions());
     p.addPositionalArgument(QStringLiteral("INPUT"),
         QStringLiteral("Log files (.gz allowed); - is standard input."),
         QStringLiteral("INPUT..."));
-    if (!p.parse(QStringList { QStringLiteral("ratescope summarize") } + args))
-        return usageError(p.errorText());
-    if (p.isSet(QStringLiteral("help"))) {
-        printOut(p.helpText());
-        return 0;
-    }
+    if (const std::optional<int> status = parseCommand(p, QStringLiteral("summarize"), args))
+        return *status;
     const QStringList inputs = p.positionalArguments();
-    if (inputs.isEmpty())
-        return usageError(QStringLiteral("no input given"));
 
     QString error;
     const std::optional<SummaryScoping> scoping = readScoping(p, &error);
@@ -87,13 +80,7 @@ int runSummarize(const QStringList &args, const ChartDrawing *drawing)
     EventStore store;
     Loader loader(store, *rules, options);
     std::vector<InputReport> reports;
-    bool anyFailed = false;
-    for (const QString &path : inputs) {
-        InputReport r = loader.load(path);
-        reportInputProblems(r);
-        anyFailed = anyFailed || r.failed();
-        reports.push_back(std::move(r));
-    }
+    const bool anyFailed = !loadInputs(loader, inputs, &reports);
     const qint64 loadMs = clock.elapsed();
     const QString unknownScope = unknownLimitScope(*scoping, ScopeIndex::build(store, scoping->by));
     if (!unknownScope.isEmpty())

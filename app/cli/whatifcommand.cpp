@@ -17,19 +17,12 @@ int runWhatIf(const QStringList &args)
     p.setApplicationDescription(QStringLiteral(
         "Replay API logs against another limit or algorithm: the rejections it would have "
         "made, and the smallest limit with none."));
-    p.addHelpOption();
     p.addOptions(whatIfOptions());
     p.addPositionalArgument(QStringLiteral("LOG"),
         QStringLiteral("Log files (.gz allowed); - is standard input."), QStringLiteral("LOG..."));
-    if (!p.parse(QStringList { QStringLiteral("ratescope whatif") } + args))
-        return usageError(p.errorText());
-    if (p.isSet(QStringLiteral("help"))) {
-        printOut(p.helpText());
-        return 0;
-    }
+    if (const std::optional<int> status = parseCommand(p, QStringLiteral("whatif"), args))
+        return *status;
     const QStringList inputs = p.positionalArguments();
-    if (inputs.isEmpty())
-        return usageError(QStringLiteral("no input given"));
     QString error;
     std::optional<LimitSpec> limit;
     if (p.isSet(QStringLiteral("limit"))) {
@@ -79,12 +72,7 @@ int runWhatIf(const QStringList &args)
 
     EventStore store;
     Loader loader(store, *rules, LoadOptions {});
-    bool anyFailed = false;
-    for (const QString &path : inputs) {
-        const InputReport r = loader.load(path);
-        reportInputProblems(r);
-        anyFailed = anyFailed || r.failed();
-    }
+    const bool anyFailed = !loadInputs(loader, inputs);
     const WhatIfReport report = runWhatIf(store, options);
     if (!options.scope.empty() && report.scopes.empty())
         return usageError(QStringLiteral("no scope named %1 in the logs")

@@ -1,5 +1,7 @@
 #include "export/check.h"
 
+#include "export/reportformats.h"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -31,31 +33,6 @@ std::int64_t rejectionsOf(
 std::string failedComparison(const CheckResult &r)
 {
     return r.actual == "unknown" ? "unknown (" + r.detail + ")" : r.actual + " > " + r.limit;
-}
-
-std::string xmlEscaped(const std::string &s)
-{
-    std::string out;
-    out.reserve(s.size());
-    for (char c : s) {
-        switch (c) {
-        case '&':
-            out += "&amp;";
-            break;
-        case '<':
-            out += "&lt;";
-            break;
-        case '>':
-            out += "&gt;";
-            break;
-        case '"':
-            out += "&quot;";
-            break;
-        default:
-            out += c;
-        }
-    }
-    return out;
 }
 
 std::string testName(const CheckResult &r, const CheckThresholds &t)
@@ -168,15 +145,15 @@ std::string checkJunit(const std::vector<CheckResult> &results, const CheckThres
     xml += "<testsuites name=\"ratescope check\"" + counts + ">\n";
     xml += "  <testsuite name=\"ratescope check\"" + counts + " skipped=\"0\" time=\"0\">\n";
     for (const CheckResult &r : results) {
-        xml += "    <testcase classname=\"" + xmlEscaped(r.scope) + "\" name=\""
-            + xmlEscaped(testName(r, t)) + "\" time=\"0\"";
+        xml += "    <testcase classname=\"" + escapeMarkup(r.scope) + "\" name=\""
+            + escapeMarkup(testName(r, t)) + "\" time=\"0\"";
         if (r.passed) {
             xml += "/>\n";
             continue;
         }
         const std::string message = r.threshold + " " + failedComparison(r);
-        xml += ">\n      <failure message=\"" + xmlEscaped(message) + "\" type=\"threshold\">"
-            + xmlEscaped(message + " (" + sourceText(t) + ", " + r.scope + ")"
+        xml += ">\n      <failure message=\"" + escapeMarkup(message) + "\" type=\"threshold\">"
+            + escapeMarkup(message + " (" + sourceText(t) + ", " + r.scope + ")"
                 + (r.detail.empty() || r.actual == "unknown" ? std::string() : ": " + r.detail))
             + "</failure>\n    </testcase>\n";
     }

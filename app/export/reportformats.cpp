@@ -337,9 +337,7 @@ QByteArray summaryToMarkdown(const Summary &s, const RuleSet &rules, const QStri
     return QByteArray::fromStdString(o);
 }
 
-namespace {
-
-std::string esc(std::string_view in)
+std::string escapeMarkup(std::string_view in)
 {
     std::string out;
     out.reserve(in.size() + 16);
@@ -367,6 +365,8 @@ std::string esc(std::string_view in)
     return out;
 }
 
+namespace {
+
 std::string sourceChip(RejectionSource src)
 {
     char color[8];
@@ -384,11 +384,12 @@ std::string scopesHtml(const Summary &s)
           "<th>limit</th><th>minutes over limit</th></tr>\n";
     for (const ScopeSummary &sc : s.scopes) {
         const AxisFigures &a = sc.axes.front();
-        h += "<tr><td>" + esc(sc.name) + "</td><td class=n>" + std::to_string(sc.requests)
+        h += "<tr><td>" + escapeMarkup(sc.name) + "</td><td class=n>" + std::to_string(sc.requests)
             + "</td><td class=n>" + std::to_string(sc.rejectedTotal()) + "</td><td class=n>"
             + (a.peak ? std::to_string(*a.peak) : "–") + "</td><td>"
-            + (a.limit ? esc(limitText(a.limit)) + (a.limit->fromHeaders ? " (reported)" : "")
-                       : "–")
+            + (a.limit
+                    ? escapeMarkup(limitText(a.limit)) + (a.limit->fromHeaders ? " (reported)" : "")
+                    : "–")
             + "</td><td class=n>"
             + (a.limit && a.limit->windowS ? std::to_string(a.minutesOverLimit) : "–")
             + "</td></tr>\n";
@@ -397,15 +398,15 @@ std::string scopesHtml(const Summary &s)
     for (const ScopeSummary &sc : s.scopes) {
         if (sc.rejectedTotal() == 0)
             continue;
-        h += "<h3>" + esc(sc.name) + "</h3>\n<ul><li>" + std::to_string(sc.requests) + " requests, "
-            + std::to_string(sc.rejectedTotal()) + " rejected</li>";
+        h += "<h3>" + escapeMarkup(sc.name) + "</h3>\n<ul><li>" + std::to_string(sc.requests)
+            + " requests, " + std::to_string(sc.rejectedTotal()) + " rejected</li>";
         for (const AxisFigures &a : sc.axes) {
             if (a.axis == LimitAxis::Requests && a.limit)
-                h += "<li>" + esc(limitSentence(*a.limit, a.minutesOverLimit)) + "</li>";
+                h += "<li>" + escapeMarkup(limitSentence(*a.limit, a.minutesOverLimit)) + "</li>";
         }
         for (const LimitDrift &d : s.drift) {
             if (d.scope == sc.name)
-                h += "<li>Drift: " + esc(driftLine(d)) + "</li>";
+                h += "<li>Drift: " + escapeMarkup(driftLine(d)) + "</li>";
         }
         h += "</ul>\n";
     }
@@ -443,8 +444,8 @@ std::string reportHtml(
         if (s.limit) {
             std::string sentence = limitSentence(*s.limit, s.minutesOverLimit);
             sentence[0] = 'L';
-            h += ". " + esc(sentence)
-                + (s.scopes.size() > 1 ? " (scope " + esc(s.topScope) + ")" : "");
+            h += ". " + escapeMarkup(sentence)
+                + (s.scopes.size() > 1 ? " (scope " + escapeMarkup(s.topScope) + ")" : "");
         }
         h += ".</p>\n";
     }
@@ -455,11 +456,12 @@ std::string reportHtml(
     h += "<h2>Inputs</h2>\n<table><tr><th>file</th><th>format</th><th>records</th><th>skipped</"
          "th><th>duplicates</th></tr>\n";
     for (const InputReport &in : s.inputs) {
-        h += "<tr><td>" + esc(in.path.toStdString())
-            + (in.failed() ? "<br><i>" + esc(in.fatal.toStdString()) + "</i>" : "") + "</td><td>"
-            + esc(in.format.toStdString()) + (in.gzip ? " (gzip)" : "") + "</td><td class=n>"
-            + std::to_string(in.records) + "</td><td class=n>" + std::to_string(in.skipped)
-            + "</td><td class=n>" + std::to_string(in.duplicates) + "</td></tr>\n";
+        h += "<tr><td>" + escapeMarkup(in.path.toStdString())
+            + (in.failed() ? "<br><i>" + escapeMarkup(in.fatal.toStdString()) + "</i>" : "")
+            + "</td><td>" + escapeMarkup(in.format.toStdString()) + (in.gzip ? " (gzip)" : "")
+            + "</td><td class=n>" + std::to_string(in.records) + "</td><td class=n>"
+            + std::to_string(in.skipped) + "</td><td class=n>" + std::to_string(in.duplicates)
+            + "</td></tr>\n";
     }
     h += "</table>\n" + scopesHtml(s) + "<h2>Incidents</h2>\n";
     if (s.incidents.empty())
@@ -468,11 +470,11 @@ std::string reportHtml(
     for (const Incident &inc : s.incidents) {
         h += "<h3>Incident " + std::to_string(++n) + ": " + formatUtcMs(inc.startMs) + " – "
             + formatUtcMs(inc.endMs) + " " + sourceChip(inc.dominant) + "</h3>\n<ul>";
-        h += "<li>Scope: <code>" + esc(inc.scope) + "</code></li><li>Rejections: ";
+        h += "<li>Scope: <code>" + escapeMarkup(inc.scope) + "</code></li><li>Rejections: ";
         for (int k = 0; k < kRejectionSourceCount; ++k)
             h += std::string(sourceName(sourceFromIndex(k))) + " "
                 + std::to_string(inc.rejected[std::size_t(k)]) + (k < 2 ? ", " : "");
-        h += "</li><li>Limit that bit first: " + esc(bindingText(inc.binding));
+        h += "</li><li>Limit that bit first: " + escapeMarkup(bindingText(inc.binding));
         h += "</li><li>Requests in its minutes: " + std::to_string(inc.requests) + ", peak "
             + std::to_string(inc.peakRpm) + "/min</li>";
         auto list = [&](const char *title, const std::vector<NamedCount> &v) {
@@ -480,7 +482,7 @@ std::string reportHtml(
                 return;
             h += std::string("<li>") + title + ": ";
             for (std::size_t k = 0; k < v.size(); ++k)
-                h += (k ? ", " : "") + std::string("<code>") + esc(v[k].name) + "</code> ("
+                h += (k ? ", " : "") + std::string("<code>") + escapeMarkup(v[k].name) + "</code> ("
                     + std::to_string(v[k].count) + ")";
             h += "</li>";
         };
@@ -491,19 +493,19 @@ std::string reportHtml(
         if (!inc.messages.empty()) {
             h += "<li>Provider messages:<ul>";
             for (const NamedCount &m : inc.messages)
-                h += "<li>" + std::to_string(m.count) + " × “" + esc(m.name) + "”</li>";
+                h += "<li>" + std::to_string(m.count) + " × “" + escapeMarkup(m.name) + "”</li>";
             h += "</ul></li>";
         }
         h += "</ul>\n<blockquote><b>What to do (" + std::string(sourceName(inc.dominant))
             + "):</b> "
-            + esc(rules.guidance(inc.dominant, inc.quota, inc.binding.axis).toStdString())
+            + escapeMarkup(rules.guidance(inc.dominant, inc.quota, inc.binding.axis).toStdString())
             + "</blockquote>\n";
     }
     if (!s.findings.empty()) {
         h += "<h2>Retry behaviour</h2>\n<ul>";
         for (const RetryFinding &f : s.findings)
             h += "<li><b>" + std::string(RetryFinding::kindName(f.kind)) + ":</b> "
-                + esc(f.evidence()) + " " + esc(f.advice()) + "</li>\n";
+                + escapeMarkup(f.evidence()) + " " + escapeMarkup(f.advice()) + "</li>\n";
         h += "</ul>\n";
     }
     std::string asks;
@@ -512,7 +514,7 @@ std::string reportHtml(
         if (!ask || sc.rejected[0] == 0)
             continue;
         asks += "<li>"
-            + (s.scopes.size() > 1 ? "<code>" + esc(sc.name) + "</code>: peak "
+            + (s.scopes.size() > 1 ? "<code>" + escapeMarkup(sc.name) + "</code>: peak "
                                    : std::string("Peak "))
             + std::to_string(ask->peakRpm) + " requests/min (" + formatUtcMinute(ask->minuteMs)
             + ") + " + std::to_string(ask->headroomPercent) + " % headroom = <b>"

@@ -31,3 +31,6 @@ std::string csvCell(std::string_view text);
 
 // "12", "1.5" (seconds, at most ms precision, no trailing zeros).
 std::string formatSeconds(double s);
+
+// Text for HTML and XML (text and attribute values): & < > " ' as entities.
+std::string escapeMarkup(std::string_view text);
