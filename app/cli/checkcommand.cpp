@@ -80,15 +80,10 @@ int runCheck(const QStringList &args)
     const std::optional<SummaryScoping> scoping = readScoping(p, &error);
     if (!scoping)
         return usageError(error);
-    bool ok = false;
-    const double mergeGap = p.value(QStringLiteral("merge-gap")).toDouble(&ok);
-    if (!ok || !(mergeGap >= 0))
-        return usageError(
-            QStringLiteral("invalid --merge-gap \"%1\": expected minutes, a decimal is allowed")
-                .arg(p.value(QStringLiteral("merge-gap"))));
-    std::optional<RuleSet> rules = p.isSet(QStringLiteral("rules"))
-        ? RuleSet::fromFile(p.value(QStringLiteral("rules")), &error)
-        : RuleSet::builtIn();
+    const std::optional<double> mergeGap = readMergeGap(p, &error);
+    if (!mergeGap)
+        return usageError(error);
+    const std::optional<RuleSet> rules = readRules(p, &error);
     if (!rules)
         return usageError(error);
 
@@ -101,7 +96,7 @@ int runCheck(const QStringList &args)
         return usageError(unknown);
     ReportOptions options;
     options.scoping = *scoping;
-    options.mergeGapMinutes = mergeGap;
+    options.mergeGapMinutes = *mergeGap;
     const Summary summary = makeReport(store, std::move(reports), options);
     const std::vector<CheckResult> results = runChecks(summary, t);
     const bool passed = !results.empty()

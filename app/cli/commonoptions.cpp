@@ -255,3 +255,21 @@ QString unknownLimitScope(const SummaryScoping &scoping, const ScopeIndex &scope
     }
     return {};
 }
+
+std::optional<double> readMergeGap(const QCommandLineParser &p, QString *error)
+{
+    bool ok = false;
+    const double minutes = p.value(QStringLiteral("merge-gap")).toDouble(&ok);
+    if (ok && minutes >= 0)
+        return minutes;
+    *error = QStringLiteral("invalid --merge-gap \"%1\": expected minutes, a decimal is allowed")
+                 .arg(p.value(QStringLiteral("merge-gap")));
+    return std::nullopt;
+}
+
+std::optional<RuleSet> readRules(const QCommandLineParser &p, QString *error)
+{
+    if (!p.isSet(QStringLiteral("rules")))
+        return RuleSet::builtIn();
+    return RuleSet::fromFile(p.value(QStringLiteral("rules")), error);
+}

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "rules/ruleset.h"
+
 #include "export/scopesummary.h"
 
 #include <QCommandLineOption>
@@ -22,6 +24,11 @@ QCommandLineOption limitOption();
 QCommandLineOption limitsOption();
 // Every --limit and the entries of --limits FILE; nullopt + *error when one is invalid.
 std::optional<std::vector<LimitEntry>> readLimits(const QCommandLineParser &p, QString *error);
+
+// --merge-gap in minutes (a decimal, 0 or more); nullopt + *error when invalid.
+std::optional<double> readMergeGap(const QCommandLineParser &p, QString *error);
+// --rules FILE, else the built-in rules; nullopt + *error when the file is not a rules file.
+std::optional<RuleSet> readRules(const QCommandLineParser &p, QString *error);
 
 // --scope-by, every --limit and --limits FILE (limits.md §1, §2); nullopt + *error when one is
 // invalid (a usage error).

@@ -184,12 +184,11 @@ int runMonitor(const QStringList &args, const ChartDrawing *drawing)
             break;
         }
     }
+    const std::optional<double> mergeGap = readMergeGap(p, &error);
+    if (!mergeGap)
+        return monitorUsage(error);
+    options.mergeGapMinutes = *mergeGap;
     bool ok = false;
-    options.mergeGapMinutes = p.value(QStringLiteral("merge-gap")).toDouble(&ok);
-    if (!ok || !(options.mergeGapMinutes >= 0))
-        return monitorUsage(
-            QStringLiteral("invalid --merge-gap \"%1\": expected minutes, a decimal is allowed")
-                .arg(p.value(QStringLiteral("merge-gap"))));
     const int headroom = p.value(QStringLiteral("headroom")).toInt(&ok);
     if (!ok || headroom < 0 || headroom > 1000)
         return monitorUsage(QStringLiteral("invalid --headroom \"%1\": expected a percentage")
@@ -232,14 +231,9 @@ int runMonitor(const QStringList &args, const ChartDrawing *drawing)
     options.follow.fromStart = p.isSet(QStringLiteral("from-start"));
     options.capturePath = p.value(QStringLiteral("capture"));
 
-    std::optional<RuleSet> rules;
-    if (p.isSet(QStringLiteral("rules"))) {
-        rules = RuleSet::fromFile(p.value(QStringLiteral("rules")), &error);
-        if (!rules)
-            return monitorUsage(error);
-    } else {
-        rules = RuleSet::builtIn();
-    }
+    std::optional<RuleSet> rules = readRules(p, &error);
+    if (!rules)
+        return monitorUsage(error);
     auto sharedRules = std::make_shared<const RuleSet>(std::move(*rules));
 
     StopSignals signals;

@@ -30,12 +30,10 @@ int runSummarize(const QStringList &args, const ChartDrawing *drawing)
     const std::optional<SummaryScoping> scoping = readScoping(p, &error);
     if (!scoping)
         return usageError(error);
+    const std::optional<double> mergeGap = readMergeGap(p, &error);
+    if (!mergeGap)
+        return usageError(error);
     bool ok = false;
-    const double mergeGap = p.value(QStringLiteral("merge-gap")).toDouble(&ok);
-    if (!ok || !(mergeGap >= 0))
-        return usageError(
-            QStringLiteral("invalid --merge-gap \"%1\": expected minutes, a decimal is allowed")
-                .arg(p.value(QStringLiteral("merge-gap"))));
     LoadOptions options;
     for (const char *name : { "from", "to" }) {
         const QString key = QLatin1String(name);
@@ -66,14 +64,9 @@ int runSummarize(const QStringList &args, const ChartDrawing *drawing)
         return usageError(
             QStringLiteral("a %1 report draws a chart: run ratescope-gui summarize").arg(format));
 
-    std::optional<RuleSet> rules;
-    if (p.isSet(QStringLiteral("rules"))) {
-        rules = RuleSet::fromFile(p.value(QStringLiteral("rules")), &error);
-        if (!rules)
-            return usageError(error);
-    } else {
-        rules = RuleSet::builtIn();
-    }
+    const std::optional<RuleSet> rules = readRules(p, &error);
+    if (!rules)
+        return usageError(error);
 
     QElapsedTimer clock;
     clock.start();
@@ -87,7 +80,7 @@ int runSummarize(const QStringList &args, const ChartDrawing *drawing)
         return usageError(unknownScope);
     ReportOptions report;
     report.scoping = *scoping;
-    report.mergeGapMinutes = mergeGap;
+    report.mergeGapMinutes = *mergeGap;
     report.headroomPercent = headroom;
     const Summary summary = makeReport(store, std::move(reports), report);
     if (p.isSet(QStringLiteral("stats"))) {

@@ -54,19 +54,16 @@ int runWhatIf(const QStringList &args)
         return usageError(
             QStringLiteral("invalid --scope-by \"%1\"").arg(p.value(QStringLiteral("scope-by"))));
     options.scope = p.value(QStringLiteral("scope")).trimmed().toLower().toStdString();
-    bool ok = false;
-    options.mergeGapMinutes = p.value(QStringLiteral("merge-gap")).toDouble(&ok);
-    if (!ok || !(options.mergeGapMinutes >= 0))
-        return usageError(QStringLiteral("invalid --merge-gap \"%1\": expected minutes")
-                              .arg(p.value(QStringLiteral("merge-gap"))));
+    const std::optional<double> mergeGap = readMergeGap(p, &error);
+    if (!mergeGap)
+        return usageError(error);
+    options.mergeGapMinutes = *mergeGap;
     const QString format = p.value(QStringLiteral("format"));
     if (format != QLatin1String("md") && format != QLatin1String("json")
         && format != QLatin1String("csv"))
         return usageError(
             QStringLiteral("unknown --format \"%1\": expected md, json or csv").arg(format));
-    std::optional<RuleSet> rules = p.isSet(QStringLiteral("rules"))
-        ? RuleSet::fromFile(p.value(QStringLiteral("rules")), &error)
-        : RuleSet::builtIn();
+    const std::optional<RuleSet> rules = readRules(p, &error);
     if (!rules)
         return usageError(error);
 
