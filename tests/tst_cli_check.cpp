@@ -194,6 +194,9 @@ void TestCliCheck::usageErrors_data()
     QTest::addRow("an unknown format") << QStringList { QStringLiteral("--max-rejections"),
         QStringLiteral("1"), QStringLiteral("--format"), QStringLiteral("md"), kDemo }
                                        << "unknown --format";
+    QTest::addRow("an unknown scope") << QStringList { QStringLiteral("--max-rejections"),
+        QStringLiteral("1"), QStringLiteral("--scope"), QStringLiteral("nope.example"), kDemo }
+                                      << "no scope named nope.example";
     QTest::addRow("no input") << QStringList { QStringLiteral("--max-rejections"),
         QStringLiteral("1") } << "no input given";
 }

@@ -97,6 +97,14 @@ int runCheck(const QStringList &args)
     ReportOptions options;
     options.scoping = *scoping;
     options.mergeGapMinutes = *mergeGap;
+    if (!t.scope.empty() && !scopes.find(QString::fromStdString(t.scope)))
+        return usageError(QStringLiteral("no scope named %1 in the logs (they hold %2)")
+                              .arg(QString::fromStdString(t.scope), [&scopes] {
+                                  QStringList names;
+                                  for (const std::string &n : scopes.names())
+                                      names << QString::fromStdString(n);
+                                  return names.join(QStringLiteral(", "));
+                              }()));
     const Summary summary = makeReport(store, std::move(reports), options);
     const std::vector<CheckResult> results = runChecks(summary, t);
     const bool passed = !results.empty()
