@@ -25,6 +25,12 @@ struct ErrorInfo
     std::string_view toolErrorCode; // details[].tool_error_info.tool_error_code
     std::string_view toolErrorMessage; // details[].tool_error_info.tool_error_message
     std::string_view message; // message / error.message
+    // A gateway's envelope (OpenRouter and relays of its shape, limits.md §7): the upstream
+    // provider it names (error.metadata.provider_name) and that provider's own words
+    // (error.metadata.raw); hasMetadata: the error had a metadata object at all.
+    std::string_view providerName;
+    std::string_view raw;
+    bool hasMetadata = false;
     int httpStatus = -1; // error.http_status, raw_status_code
     double bodyRetryAfterS = NAN; // Discord's body retry_after
     bool hasBodyRetryAfter = false;

@@ -134,6 +134,25 @@ inline error_code RecordDecoder::Impl::body(Ctx &c, od::value v, int depth)
         d.decodeBodyText(text, c.rec);
         return SUCCESS;
     }
+    if (t == od::json_type::array) { // [{"error": …}]: Google's streaming endpoints
+        od::array a;
+        if (auto e = v.get_array().get(a))
+            return e;
+        bool first = true;
+        for (auto item : a) {
+            od::value iv;
+            if (auto e = item.get(iv))
+                return e;
+            od::json_type it;
+            if (auto e = iv.type().get(it))
+                return e;
+            const bool read = first && it == od::json_type::object;
+            first = false;
+            if (auto e = read ? object(c, iv, Level::Body, depth + 1) : json::skip(iv, depth + 1))
+                return e;
+        }
+        return SUCCESS;
+    }
     return json::skip(v, depth);
 }
 
@@ -284,9 +303,31 @@ inline error_code RecordDecoder::Impl::member(
             return e;
         if (t == od::json_type::object)
             return object(c, v, Level::Error, depth);
-        if (t == od::json_type::string)
-            return str(v, c.s.errCode, depth);
+        if (t == od::json_type::string) { // {"error": "text"}: a code, or words to show
+            const error_code e = str(v, c.s.errCode, depth);
+            if (!e && c.s.errMessage.empty())
+                c.s.errMessage = c.s.errCode;
+            return e;
+        }
         return json::skip(v, depth);
+    }
+    if (k == K::k_metadata && level == Level::Error) { // OpenRouter: provider_name, raw
+        od::json_type t;
+        if (auto e = v.type().get(t))
+            return e;
+        if (t != od::json_type::object)
+            return json::skip(v, depth);
+        c.rec.error.hasMetadata = true;
+        return fields(v, depth, [&](std::string_view mk, od::value mv) -> error_code {
+            if (mk == "provider_name" || mk == "raw") {
+                if (auto e = mv.type().get(t))
+                    return e;
+                if (t == od::json_type::string)
+                    return str(
+                        mv, mk == "raw" ? c.rec.error.raw : c.rec.error.providerName, depth + 1);
+            }
+            return json::skip(mv, depth + 1);
+        });
     }
     if (k == K::k_http_status || k == K::k_raw_status_code) {
         std::optional<double> n;
@@ -589,6 +630,75 @@ void RecordDecoder::streamUsage(std::string_view text, RawRecord &rec)
         rec.usage = found;
 }
 
+namespace {
+
+constexpr std::size_t kMaxPlainMessageBytes = 4096;
+
+// A Python repr of a dict ({'a': 'b', 'c': None}) as JSON; "" when it is not one. Strings in
+// single or double quotes, None/True/False; anything else is copied and left to the parser.
+std::string pythonReprToJson(std::string_view in)
+{
+    std::string out;
+    out.reserve(in.size() + 16);
+    std::size_t i = 0;
+    while (i < in.size()) {
+        const char ch = in[i];
+        if (ch == '\'' || ch == '"') {
+            out += '"';
+            ++i;
+            for (;; ++i) {
+                if (i >= in.size())
+                    return {};
+                const char s = in[i];
+                if (s == ch)
+                    break;
+                if (s == '\\' && i + 1 < in.size()) {
+                    const char n = in[++i];
+                    if (n == '\'')
+                        out += '\'';
+                    else if (n == 'x' && i + 2 < in.size())
+                        out += "\\u00";
+                    else {
+                        out += '\\';
+                        out += n;
+                    }
+                    continue;
+                }
+                if (s == '"')
+                    out += "\\\"";
+                else if (s == '\n')
+                    out += "\\n";
+                else
+                    out += s;
+            }
+            out += '"';
+            ++i;
+            continue;
+        }
+        if (ch >= 'A' && ch <= 'Z') {
+            std::string_view literal;
+            for (auto [word, value] :
+                { std::pair<std::string_view, std::string_view> { "None", "null" },
+                    { "True", "true" }, { "False", "false" } }) {
+                if (in.substr(i, word.size()) == word) {
+                    literal = value;
+                    i += word.size();
+                    break;
+                }
+            }
+            if (literal.empty())
+                return {};
+            out += literal;
+            continue;
+        }
+        out += ch;
+        ++i;
+    }
+    return out;
+}
+
+} // namespace
+
 void RecordDecoder::decodeBodyText(std::string_view text, RawRecord &rec)
 {
     std::size_t i = 0;
@@ -600,10 +710,22 @@ void RecordDecoder::decodeBodyText(std::string_view text, RawRecord &rec)
     if (text[i] != '{') {
         if (text.substr(i, 5) == "data:" || text.substr(i, 6) == "event:")
             streamUsage(text, rec);
-        // plain text: a short one is the message (e.g. "Too Many Requests")
-        if (text.size() <= 512 && rec.error.message.empty())
+        // plain text: a short one is the message (e.g. "Too Many Requests"; a gateway's own
+        // words, which the rules read, run to a few hundred bytes)
+        else if (text.size() <= kMaxPlainMessageBytes && rec.error.message.empty())
             rec.error.message = rec.keep(std::string(text));
         return;
+    }
+    // {'error': {...}}: a Python repr, as SDKs print a body and users paste it; read as JSON
+    std::string converted;
+    if (i + 1 < text.size() && text[i + 1] == '\'') {
+        converted = pythonReprToJson(text.substr(i));
+        if (converted.empty()) {
+            if (text.size() <= kMaxPlainMessageBytes && rec.error.message.empty())
+                rec.error.message = rec.keep(std::string(text));
+            return;
+        }
+        text = converted;
     }
     m_bodyBuffer.assign(text.data(), text.size());
     m_bodyBuffer.append(simdjson::SIMDJSON_PADDING, ' ');
@@ -644,6 +766,11 @@ void RecordDecoder::decodeBodyText(std::string_view text, RawRecord &rec)
         dst.message = keep(!s.message.empty() ? s.message : s.errMessage);
     if (dst.httpStatus < 0)
         dst.httpStatus = tmp.error.httpStatus;
+    if (!dst.hasMetadata && tmp.error.hasMetadata) {
+        dst.hasMetadata = true;
+        dst.providerName = keep(tmp.error.providerName);
+        dst.raw = keep(tmp.error.raw);
+    }
     if (rec.responseModel.empty())
         rec.responseModel = keep(tmp.responseModel);
     if (!rec.usage.any())

@@ -33,6 +33,7 @@ enum class K : std::uint8_t {
     k_latency_ms,
     k_log,
     k_message,
+    k_metadata,
     k_method,
     k_model,
     k_path,
@@ -133,6 +134,8 @@ K keyId(std::string_view k)
             return K::k_duration;
         if (k == "error_id")
             return K::k_error_id;
+        if (k == "metadata")
+            return K::k_metadata;
         if (k == "provider")
             return K::k_provider;
         if (k == "response")
