@@ -14,6 +14,7 @@ struct Verdict
     Classification cls;
     bool decoded = false;
     std::string message;
+    std::string provider;
 };
 
 Verdict classifyLine(const RuleSet &rules, const QByteArray &line)
@@ -26,7 +27,9 @@ Verdict classifyLine(const RuleSet &rules, const QByteArray &line)
         [&](RawRecord &rec, const char *) {
             v.decoded = true;
             v.cls = rules.classify(rec, readRateLimitHeaders(rec.headers, rec.timeMs));
-            v.message = std::string(rec.error.providerMessage());
+            v.message
+                = v.cls.message.empty() ? std::string(rec.error.providerMessage()) : v.cls.message;
+            v.provider = v.cls.provider.empty() ? std::string(rec.provider) : v.cls.provider;
         },
         [](const char *, std::string_view) {});
     return v;
@@ -89,10 +92,15 @@ void TestRuleSet::builtInSamples_data()
     QTest::addColumn<QByteArray>("line");
     QTest::addColumn<QString>("expect");
     QTest::addColumn<bool>("quota");
+    QTest::addColumn<QString>("category");
+    QTest::addColumn<QString>("provider"); // null: the sample does not say
+    QTest::addColumn<QString>("message"); // null: the sample does not say
     QVERIFY(m_rules.samples().size() >= 20);
     for (const RuleSet::Sample &s : m_rules.samples())
         QTest::addRow("%s", qPrintable(s.name))
-            << s.record << QString::fromLatin1(sourceName(s.expect).data()) << s.quota;
+            << s.record << QString::fromLatin1(sourceName(s.expect).data()) << s.quota
+            << QString::fromLatin1(categoryName(s.category).data())
+            << s.provider.value_or(QString()) << s.message.value_or(QString());
 }
 
 void TestRuleSet::builtInSamples()
@@ -100,10 +108,19 @@ void TestRuleSet::builtInSamples()
     QFETCH(QByteArray, line);
     QFETCH(QString, expect);
     QFETCH(bool, quota);
+    QFETCH(QString, category);
+    QFETCH(QString, provider);
+    QFETCH(QString, message);
     const Verdict v = classifyLine(m_rules, line);
     QVERIFY(v.decoded);
     QCOMPARE(QString::fromLatin1(sourceName(v.cls.source).data()), expect);
     QCOMPARE(v.cls.quota, quota);
+    QCOMPARE(QString::fromLatin1(categoryName(v.cls.category).data()), category);
+    QCOMPARE(v.cls.category == ThrottleCategory::None, v.cls.categoryRule.empty());
+    if (!provider.isNull())
+        QCOMPARE(QString::fromStdString(v.provider), provider);
+    if (!message.isNull())
+        QCOMPARE(QString::fromStdString(v.message), message);
 }
 
 void TestRuleSet::realBodies_data()
@@ -284,7 +301,7 @@ void TestRuleSet::unknownAndBadFieldsAreNamed_data()
         << QByteArray(R"([{"op":"add","path":"/colour","value":"blue"}])")
         << "colour: unknown field (known: codes, rejection_statuses, unknown_code_source, "
            "tool_error_without_status, guidance, schema, about, body_markers, "
-           "limit_spent_statuses, samples)";
+           "limit_spent_statuses, gateways, categories, samples)";
     QTest::addRow("unknown source")
         << QByteArray(R"([{"op":"replace","path":"/codes/1/source","value":"SOMEONE"}])")
         << R"(codes[1].source: unknown source "SOMEONE")";
@@ -318,6 +335,36 @@ void TestRuleSet::unknownAndBadFieldsAreNamed_data()
         << QByteArray(
                R"([{"op":"add","path":"/tool_error_without_status/statuses","value":[429]}])")
         << "tool_error_without_status.statuses: unknown field";
+    QTest::addRow("unknown field in a gateway rule")
+        << QByteArray(R"([{"op":"add","path":"/gateways/0/provider","value":"x"}])")
+        << "gateways[0].provider: unknown field (known: name, statuses, when, source, seen_in, "
+           "provider_from, message_from)";
+    QTest::addRow("a gateway rule without seen_in")
+        << QByteArray(R"([{"op":"remove","path":"/gateways/1/seen_in"}])")
+        << "gateways[1].seen_in: missing";
+    QTest::addRow("a field a gateway rule cannot read")
+        << QByteArray(R"([{"op":"replace","path":"/gateways/0/when/0/field","value":"body"}])")
+        << R"(gateways[0].when[0].field: "body" is not a body field the rules can test (message, provider_name, raw, metadata))";
+    QTest::addRow("a pattern without contains")
+        << QByteArray(R"([{"op":"remove","path":"/gateways/2/when/0/contains"}])")
+        << "gateways[2].when[0].pattern: needs contains";
+    QTest::addRow("a bad pattern")
+        << QByteArray(R"([{"op":"replace","path":"/gateways/2/when/0/pattern","value":"(x"}])")
+        << "gateways[2].when[0].pattern: bad pattern (x";
+    QTest::addRow("unknown category")
+        << QByteArray(R"([{"op":"replace","path":"/categories/0/category","value":"BILLING"}])")
+        << R"(categories[0].category: unknown category "BILLING")";
+    QTest::addRow("OVERLOADED on a 429")
+        << QByteArray(R"([{"op":"add","path":"/categories/3/statuses/0","value":429}])")
+        << "categories[3].statuses[0]: a rejection status: OVERLOADED and HIDDEN_THROTTLE are "
+           "never rejections";
+    QTest::addRow("unknown field in a condition")
+        << QByteArray(R"([{"op":"add","path":"/categories/0/when/0/regex","value":"x"}])")
+        << "categories[0].when[0].regex: unknown field (known: code, field, contains, pattern)";
+    QTest::addRow("a category rule that names a provider") << QByteArray(
+        R"X([{"op":"replace","path":"/categories/4/when/0/pattern","value":"(?<provider>overloaded)"}])X")
+                                                           << "categories[4].when[0].pattern: "
+                                                              "names a provider or message";
     QTest::addRow("misspelt guidance source")
         << QByteArray(R"([{"op":"add","path":"/guidance/RATE_LIMTED","value":"slow down"}])")
         << "guidance.RATE_LIMTED: unknown field";
@@ -332,7 +379,8 @@ void TestRuleSet::unknownAndBadFieldsAreNamed_data()
                                                         " not a string";
     QTest::addRow("unknown field in a sample")
         << QByteArray(R"([{"op":"add","path":"/samples/3/expected","value":"NONE"}])")
-        << "samples[3].expected: unknown field (known: name, expect, record, quota)";
+        << "samples[3].expected: unknown field (known: name, expect, record, quota, category, "
+           "provider, message)";
     QTest::addRow("a status as a string")
         << QByteArray(R"([{"op":"replace","path":"/rejection_statuses/0","value":"429"}])")
         << "rejection_statuses[0]: not an HTTP status";

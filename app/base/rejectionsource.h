@@ -47,3 +47,33 @@ enum EventFlag : std::uint8_t {
     FlagRemainingZeroOutputTokens = 1 << 7,
 };
 constexpr int kFlagRemainingZeroShift = 4;
+
+// What a response says beside (or instead of) a rejection (limits.md §7): the account ran out
+// of quota or credit, the service is overloaded, or a rate limit hides behind another status.
+// Only QUOTA can come with a rejection; the other two never count in `rejected`.
+enum class ThrottleCategory : std::uint8_t {
+    None = 0,
+    Quota = 1,
+    Overloaded = 2,
+    HiddenThrottle = 3
+};
+
+constexpr int kThrottleCategoryCount = 3; // Quota, Overloaded, HiddenThrottle
+
+constexpr int categoryIndex(ThrottleCategory c) { return int(c) - 1; }
+constexpr ThrottleCategory categoryFromIndex(int i) { return ThrottleCategory(i + 1); }
+
+constexpr std::string_view categoryName(ThrottleCategory c)
+{
+    switch (c) {
+    case ThrottleCategory::Quota:
+        return "QUOTA";
+    case ThrottleCategory::Overloaded:
+        return "OVERLOADED";
+    case ThrottleCategory::HiddenThrottle:
+        return "HIDDEN_THROTTLE";
+    case ThrottleCategory::None:
+        break;
+    }
+    return "NONE";
+}

@@ -78,13 +78,72 @@ unsigned condition(const json &j, const std::string &path)
               "\"Retry-After present\")");
 }
 
-// The body fields the decoder reports (decode/rawrecord.h, ErrorInfo).
-RuleSet::BodyField bodyField(const json &j, const std::string &path)
+// The body fields the decoder reports (decode/rawrecord.h, ErrorInfo): a body marker tests
+// the first, a gateway or category rule reads the others.
+using BodyField = RuleSet::BodyField;
+struct BodyFieldName
+{
+    std::string_view name;
+    BodyField field;
+};
+constexpr BodyFieldName kMarkerFields[] = { { "retry_after", BodyField::RetryAfter } };
+constexpr BodyFieldName kTextFields[] = {
+    { "message", BodyField::Message }, // the error's message, or a short plain-text body
+    { "provider_name", BodyField::ProviderName }, // error.metadata.provider_name (OpenRouter)
+    { "raw", BodyField::Raw }, // error.metadata.raw: the upstream provider's own words
+    { "metadata", BodyField::Metadata }, // error.metadata is there at all
+};
+
+template <std::size_t N>
+BodyField bodyField(const json &j, const std::string &path, const BodyFieldName (&known)[N])
 {
     const std::string name = value<std::string>(j, path, "a body field name");
-    if (name == "retry_after")
-        return RuleSet::BodyField::RetryAfter;
-    fail(path, "\"" + name + "\" is not a body field the rules can test (retry_after)");
+    std::string list;
+    for (const BodyFieldName &f : known) {
+        if (f.name == name)
+            return f.field;
+        list += (list.empty() ? "" : ", ") + std::string(f.name);
+    }
+    fail(path, "\"" + name + "\" is not a body field the rules can test (" + list + ")");
+}
+
+std::string_view fieldText(const ErrorInfo &err, BodyField f)
+{
+    switch (f) {
+    case BodyField::Message:
+        return err.providerMessage();
+    case BodyField::ProviderName:
+        return err.providerName;
+    case BodyField::Raw:
+        return err.raw;
+    case BodyField::Metadata:
+        return err.hasMetadata ? std::string_view("{}") : std::string_view();
+    case BodyField::RetryAfter:
+        break;
+    }
+    return {};
+}
+
+char lowerAscii(char c) { return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c; }
+
+ThrottleCategory category(const json &j, const std::string &path)
+{
+    const std::string name = value<std::string>(j, path, "a category name");
+    for (int i = 0; i < kThrottleCategoryCount; ++i) {
+        if (categoryName(categoryFromIndex(i)) == name)
+            return categoryFromIndex(i);
+    }
+    fail(path, "unknown category \"" + name + "\" (known: QUOTA, OVERLOADED, HIDDEN_THROTTLE)");
+}
+
+QRegularExpression pattern(const json &j, const std::string &path)
+{
+    const std::string p = value<std::string>(j, path, "a string");
+    QRegularExpression re(QString::fromStdString(p), QRegularExpression::CaseInsensitiveOption);
+    if (!re.isValid())
+        fail(path, "bad pattern " + p + ": " + re.errorString().toStdString());
+    re.optimize();
+    return re;
 }
 
 } // namespace
@@ -131,18 +190,20 @@ std::optional<RuleSet> RuleSet::fromJson(const QByteArray &text, QString *error)
         object(doc, "",
             { "codes", "rejection_statuses", "unknown_code_source", "tool_error_without_status",
                 "guidance" },
-            { "schema", "about", "body_markers", "limit_spent_statuses", "samples" });
+            { "schema", "about", "body_markers", "limit_spent_statuses", "gateways", "categories",
+                "samples" });
         if (doc.contains("schema") && doc["schema"] != "ratescope.rules/1")
             fail("schema", "not \"ratescope.rules/1\"");
         const json &codes = array(doc["codes"], "codes");
         for (std::size_t i = 0; i < codes.size(); ++i) {
             const std::string path = item("codes", i);
             const json &c = object(codes[i], path, { "code", "source" }, { "quota", "seen_in" });
-            r.m_codes.push_back(
-                { lower(value<std::string>(c["code"], member(path, "code"), "a string")),
-                    source(c["source"], member(path, "source")),
-                    c.contains("quota")
-                        && value<bool>(c["quota"], member(path, "quota"), "true or false") });
+            const std::string name
+                = value<std::string>(c["code"], member(path, "code"), "a string");
+            r.m_codes.push_back({ lower(name), source(c["source"], member(path, "source")),
+                c.contains("quota")
+                    && value<bool>(c["quota"], member(path, "quota"), "true or false"),
+                name });
         }
         r.m_rejectionStatuses = statuses(doc["rejection_statuses"], "rejection_statuses");
         r.m_unknownCodeSource = source(doc["unknown_code_source"], "unknown_code_source");
@@ -151,7 +212,7 @@ std::optional<RuleSet> RuleSet::fromJson(const QByteArray &text, QString *error)
         for (std::size_t i = 0; i < markers.size(); ++i) {
             const std::string path = item("body_markers", i);
             const json &m = object(markers[i], path, { "field", "source" }, { "seen_in" });
-            r.m_bodyMarkers.push_back({ bodyField(m["field"], member(path, "field")),
+            r.m_bodyMarkers.push_back({ bodyField(m["field"], member(path, "field"), kMarkerFields),
                 source(m["source"], member(path, "source")) });
         }
         const json spent = doc.value("limit_spent_statuses", json::array());
@@ -169,6 +230,94 @@ std::optional<RuleSet> RuleSet::fromJson(const QByteArray &text, QString *error)
                 rule.when |= condition(when[k], item(whenPath, k));
             rule.source = source(m["source"], member(path, "source"));
             r.m_limitSpent.push_back(rule);
+        }
+        // gateway and category rules (limits.md §7)
+        auto messageRule = [&](const json &j, const std::string &path, bool gateway) {
+            const json &m = gateway
+                ? object(j, path, { "name", "statuses", "when", "source", "seen_in" },
+                    { "provider_from", "message_from" })
+                : object(j, path, { "name", "category", "statuses", "when", "seen_in" }, {});
+            MessageRule rule;
+            rule.name = value<std::string>(m["name"], member(path, "name"), "a string");
+            rule.statuses = statuses(m["statuses"], member(path, "statuses"));
+            if (rule.statuses.empty())
+                fail(member(path, "statuses"), "empty: name at least one status");
+            if (gateway) {
+                rule.source = source(m["source"], member(path, "source"));
+                for (const char *key : { "provider_from", "message_from" }) {
+                    if (m.contains(key))
+                        (key[0] == 'p' ? rule.providerFrom : rule.messageFrom)
+                            = bodyField(m[key], member(path, key), kTextFields);
+                }
+            } else {
+                rule.category = category(m["category"], member(path, "category"));
+                for (std::size_t k = 0; k < rule.statuses.size(); ++k) {
+                    if (rule.category != ThrottleCategory::Quota
+                        && contains(r.m_rejectionStatuses, rule.statuses[k]))
+                        fail(item(member(path, "statuses"), k),
+                            "a rejection status: OVERLOADED and HIDDEN_THROTTLE are never "
+                            "rejections");
+                }
+            }
+            const std::string whenPath = member(path, "when");
+            const json &when = array(m["when"], whenPath);
+            if (when.empty())
+                fail(whenPath, "empty: name at least one condition");
+            for (std::size_t k = 0; k < when.size(); ++k) {
+                const std::string cPath = item(whenPath, k);
+                const json &c
+                    = object(when[k], cPath, {}, { "code", "field", "contains", "pattern" });
+                Condition cond;
+                if (c.contains("code"))
+                    cond.code
+                        = lower(value<std::string>(c["code"], member(cPath, "code"), "a string"));
+                if (c.contains("field"))
+                    cond.field = bodyField(c["field"], member(cPath, "field"), kTextFields);
+                if (cond.code.empty() && !cond.field)
+                    fail(cPath, "names neither a code nor a field");
+                if ((c.contains("contains") || c.contains("pattern")) && !cond.field)
+                    fail(cPath, "contains and pattern read a field: name one");
+                if (cond.field == BodyField::Metadata
+                    && (c.contains("contains") || c.contains("pattern")))
+                    fail(cPath, "metadata is tested for presence only");
+                if (c.contains("contains")) {
+                    const std::string cp = member(cPath, "contains");
+                    const json &list = c["contains"].is_string() ? json::array({ c["contains"] })
+                                                                 : array(c["contains"], cp);
+                    for (std::size_t n = 0; n < list.size(); ++n) {
+                        cond.contains.push_back(
+                            lower(value<std::string>(list[n], item(cp, n), "a string")));
+                        if (cond.contains.back().empty())
+                            fail(item(cp, n), "empty");
+                    }
+                }
+                if (c.contains("pattern")) {
+                    if (cond.contains.empty())
+                        fail(member(cPath, "pattern"),
+                            "needs contains: a word the text must hold before the pattern is "
+                            "tried (keeps the classifier fast)");
+                    cond.pattern = pattern(c["pattern"], member(cPath, "pattern"));
+                    if (!gateway
+                        && !cond.pattern->namedCaptureGroups()
+                                .filter(QRegularExpression(QStringLiteral("^(provider|message)$")))
+                                .isEmpty())
+                        fail(member(cPath, "pattern"),
+                            "names a provider or message: only a gateway rule can");
+                }
+                rule.when.push_back(std::move(cond));
+            }
+            return rule;
+        };
+        for (const char *key : { "gateways", "categories" }) {
+            const json list = doc.value(key, json::array());
+            array(list, key);
+            const bool gateway = key[0] == 'g';
+            for (std::size_t i = 0; i < list.size(); ++i) {
+                MessageRule rule = messageRule(list[i], item(key, i), gateway);
+                for (int st : rule.statuses)
+                    (gateway ? r.m_gatewayStatuses : r.m_categoryStatuses).set(std::size_t(st));
+                (gateway ? r.m_gateways : r.m_categories).push_back(std::move(rule));
+            }
         }
         const std::string tePath = "tool_error_without_status";
         const json &te = object(doc[tePath], tePath,
@@ -220,7 +369,8 @@ std::optional<RuleSet> RuleSet::fromJson(const QByteArray &text, QString *error)
         array(samples, "samples");
         for (std::size_t i = 0; i < samples.size(); ++i) {
             const std::string path = item("samples", i);
-            const json &s = object(samples[i], path, { "name", "expect", "record" }, { "quota" });
+            const json &s = object(samples[i], path, { "name", "expect", "record" },
+                { "quota", "category", "provider", "message" });
             Sample sample;
             sample.name = QString::fromStdString(
                 value<std::string>(s["name"], member(path, "name"), "a string"));
@@ -228,6 +378,13 @@ std::optional<RuleSet> RuleSet::fromJson(const QByteArray &text, QString *error)
             sample.expect = source(s["expect"], member(path, "expect"));
             sample.quota = s.contains("quota")
                 && value<bool>(s["quota"], member(path, "quota"), "true or false");
+            if (s.contains("category"))
+                sample.category = category(s["category"], member(path, "category"));
+            for (const char *key : { "provider", "message" }) {
+                if (s.contains(key))
+                    (key[0] == 'p' ? sample.provider : sample.message) = QString::fromStdString(
+                        value<std::string>(s[key], member(path, key), "a string"));
+            }
             r.m_samples.push_back(std::move(sample));
         }
     } catch (const std::exception &e) {
@@ -253,6 +410,7 @@ Classification RuleSet::classify(const RawRecord &rec, const RateLimitInfo &limi
     Classification out;
     const ErrorInfo &err = rec.error;
     const Code *code = findCode(err);
+    LowerTexts lower;
     auto byBody = [&]() {
         if (code) {
             out.source = code->source;
@@ -270,9 +428,29 @@ Classification RuleSet::classify(const RawRecord &rec, const RateLimitInfo &limi
     };
 
     if (rec.status >= 0) {
-        // 1. a rejection status: the body decides the source
+        // 1. a rejection status: a gateway rule that names whose it is decides over the
+        // envelope's code (limits.md §7), else the body decides the source
         if (contains(m_rejectionStatuses, rec.status)) {
-            byBody();
+            const MessageRule *gateway = nullptr;
+            for (const MessageRule &rule : m_gateways) {
+                if (!m_gatewayStatuses[std::size_t(rec.status)])
+                    break;
+                if (contains(rule.statuses, rec.status) && holds(rule, rec, &out, lower)) {
+                    gateway = &rule;
+                    break;
+                }
+            }
+            if (gateway) {
+                out.source = gateway->source;
+                out.gatewayRule = gateway->name;
+                if (code && code->quota) {
+                    out.quota = true;
+                    out.code = code->code;
+                }
+            } else {
+                byBody();
+            }
+            categorize(rec, out, lower);
             return out;
         }
         // 2. a status that is a rejection only when the headers say the limit is spent
@@ -281,10 +459,23 @@ Classification RuleSet::classify(const RawRecord &rec, const RateLimitInfo &limi
                 || ((rule.when & kRetryAfterPresent) && limits.hasRetryAfter);
             if (rule.status == rec.status && spent) {
                 out.source = rule.source;
+                categorize(rec, out, lower);
                 return out;
             }
         }
-        return out; // any other status is not a rejection, whatever the body says
+        // any other status is not a rejection, whatever the body says; a gateway's envelope
+        // can still name the provider and its words, and the body can say quota, overload or
+        // a hidden throttle
+        for (const MessageRule &rule : m_gateways) {
+            if (rec.status >= 1000 || !m_gatewayStatuses[std::size_t(rec.status)])
+                break;
+            if (contains(rule.statuses, rec.status) && holds(rule, rec, &out, lower)) {
+                out.gatewayRule = rule.name;
+                break;
+            }
+        }
+        categorize(rec, out, lower);
+        return out;
     }
 
     // 3. no HTTP status (tool call logs)
@@ -314,12 +505,94 @@ Classification RuleSet::classify(const RawRecord &rec, const RateLimitInfo &limi
         out.source = code->source;
         out.quota = code->quota;
         out.code = code->code;
+        categorize(rec, out, lower);
         return out;
     }
     // a body that reports the HTTP status itself (Skytells error.http_status, Mistral)
     if (contains(m_rejectionStatuses, err.httpStatus))
         byBody();
+    categorize(rec, out, lower);
     return out;
+}
+
+const std::string &RuleSet::LowerTexts::of(BodyField f, std::string_view original)
+{
+    const std::size_t k = std::size_t(f) - std::size_t(BodyField::Message);
+    if (!made[k]) {
+        made[k] = true;
+        text[k].resize(original.size());
+        std::transform(original.begin(), original.end(), text[k].begin(), lowerAscii);
+    }
+    return text[k];
+}
+
+bool RuleSet::holds(
+    const MessageRule &rule, const RawRecord &rec, Classification *out, LowerTexts &lower) const
+{
+    const ErrorInfo &err = rec.error;
+    for (const Condition &c : rule.when) {
+        if (!c.code.empty()) {
+            bool found = false;
+            for (int i = 0; i < err.codeCount && !found; ++i)
+                found = equalsIgnoreCase(c.code, err.codes[i]);
+            if (!found)
+                continue;
+        }
+        if (!c.field)
+            return true;
+        const std::string_view text = fieldText(err, *c.field);
+        if (text.empty())
+            continue;
+        if (!c.contains.empty()) {
+            const std::string &low = lower.of(*c.field, text);
+            if (std::none_of(c.contains.begin(), c.contains.end(),
+                    [&](const std::string &w) { return low.find(w) != std::string::npos; }))
+                continue;
+        }
+        if (c.pattern) {
+            const QRegularExpressionMatch m
+                = c.pattern->match(QString::fromUtf8(text.data(), qsizetype(text.size())));
+            if (!m.hasMatch())
+                continue;
+            if (out) {
+                out->provider = m.captured(QStringLiteral("provider")).trimmed().toStdString();
+                out->message = m.captured(QStringLiteral("message")).toStdString();
+            }
+        }
+        if (out) {
+            if (out->provider.empty() && rule.providerFrom)
+                out->provider = std::string(fieldText(err, *rule.providerFrom));
+            if (out->message.empty() && rule.messageFrom)
+                out->message = std::string(fieldText(err, *rule.messageFrom));
+        }
+        return true;
+    }
+    return false;
+}
+
+void RuleSet::categorize(const RawRecord &rec, Classification &out, LowerTexts &lower) const
+{
+    if (out.quota) { // a code of the file's `codes` flagged quota
+        out.category = ThrottleCategory::Quota;
+        if (out.categoryRule.empty()) {
+            const Code *code = findCode(rec.error);
+            out.categoryRule = code ? std::string_view(code->name) : std::string_view("quota");
+        }
+        return;
+    }
+    if (rec.status < 0 || rec.status >= 1000 || !m_categoryStatuses[std::size_t(rec.status)])
+        return;
+    for (const MessageRule &rule : m_categories) {
+        // OVERLOADED and HIDDEN_THROTTLE are never rejections (limits.md §7)
+        if (rule.category != ThrottleCategory::Quota && out.source != RejectionSource::None)
+            continue;
+        if (!contains(rule.statuses, rec.status) || !holds(rule, rec, nullptr, lower))
+            continue;
+        out.category = rule.category;
+        out.categoryRule = rule.name;
+        out.quota = rule.category == ThrottleCategory::Quota && out.source != RejectionSource::None;
+        return;
+    }
 }
 
 QString RuleSet::guidance(

@@ -9,6 +9,7 @@
 #include <QRegularExpression>
 #include <QString>
 
+#include <bitset>
 #include <optional>
 #include <string>
 #include <vector>
@@ -18,6 +19,15 @@ struct Classification
     RejectionSource source = RejectionSource::None;
     bool quota = false; // insufficient_quota: billing, not backoff
     std::string_view code; // the code that decided, if any (a view into the record)
+    // limits.md §7: QUOTA, OVERLOADED or HIDDEN_THROTTLE, and the name of the rule that said
+    // so (a view into the RuleSet); QUOTA on a rejection sets `quota` too.
+    ThrottleCategory category = ThrottleCategory::None;
+    std::string_view categoryRule;
+    // The gateway rule that decided the source (a view into the RuleSet), the upstream provider
+    // it named and that provider's own words; empty when it named none.
+    std::string_view gatewayRule;
+    std::string provider;
+    std::string message;
 };
 
 // The classification rules of formats.md §2, loaded from data (resources/rules/rules.json,
@@ -25,8 +35,9 @@ struct Classification
 class RuleSet
 {
 public:
-    // The body fields a body marker can name (what the decoder reports in ErrorInfo).
-    enum class BodyField : std::uint8_t { RetryAfter };
+    // The body fields a body marker or a gateway or category rule can name (what the decoder
+    // reports in ErrorInfo).
+    enum class BodyField : std::uint8_t { RetryAfter, Message, ProviderName, Raw, Metadata };
 
     struct Sample
     {
@@ -34,6 +45,9 @@ public:
         QByteArray record; // one JSON object, as an NDJSON line would hold it
         RejectionSource expect = RejectionSource::None;
         bool quota = false;
+        ThrottleCategory category = ThrottleCategory::None;
+        std::optional<QString> provider; // the event's provider, when the sample says
+        std::optional<QString> message; // the event's message, when the sample says
     };
 
     // The compiled-in rules.
@@ -58,8 +72,44 @@ private:
         std::string code; // lower case
         RejectionSource source = RejectionSource::None;
         bool quota = false;
+        std::string name; // as the file writes it: the rule of a QUOTA it sets
     };
     const Code *findCode(const ErrorInfo &err) const;
+
+    // A gateway rule (limits.md §7: whose 429 behind a gateway, and the provider it names) or
+    // a category rule (QUOTA, OVERLOADED, HIDDEN_THROTTLE): it holds for a record whose status
+    // is listed when any of its `when` conditions holds.
+    struct Condition
+    {
+        std::string code; // lower case; "" when the condition names none
+        std::optional<BodyField> field;
+        std::vector<std::string> contains; // lower case; any of them, ignoring case
+        std::optional<QRegularExpression> pattern; // tried when `contains` found one
+    };
+    struct MessageRule
+    {
+        std::string name;
+        std::vector<int> statuses;
+        std::vector<Condition> when;
+        RejectionSource source = RejectionSource::None; // gateway rules
+        ThrottleCategory category = ThrottleCategory::None; // category rules
+        std::optional<BodyField> providerFrom, messageFrom;
+    };
+    // The fields' texts in lower case, made once per record when a rule first asks.
+    struct LowerTexts
+    {
+        std::string text[4]; // by BodyField
+        bool made[4] = {};
+        const std::string &of(BodyField f, std::string_view original);
+    };
+    // Whether the rule holds; *out (when given) gets the provider and message it names.
+    bool holds(const MessageRule &rule, const RawRecord &rec, Classification *out,
+        LowerTexts &lower) const;
+    void categorize(const RawRecord &rec, Classification &out, LowerTexts &lower) const;
+    std::vector<MessageRule> m_gateways;
+    std::vector<MessageRule> m_categories;
+    // every status a gateway or category rule lists: the others skip the rules at once
+    std::bitset<1000> m_gatewayStatuses, m_categoryStatuses;
 
     std::vector<Code> m_codes;
     std::vector<int> m_rejectionStatuses;

@@ -88,17 +88,23 @@ EventBuilder::Outcome EventBuilder::add(const RawRecord &rec, EventStore &store,
     e.method = rec.method;
     e.endpoint = endpointOf(rec.url);
     e.tool = rec.tool;
-    e.provider = rec.provider;
+    e.provider = cls.provider.empty() ? rec.provider : std::string_view(cls.provider);
     e.client = rec.connection;
     e.model = modelOf(rec, e.endpoint);
     const bool isError = cls.source != RejectionSource::None || rec.status >= 400 || rec.noResponse
         || rec.error.codeCount > 0;
     if (isError) {
-        e.message = cutUtf8(rec.error.providerMessage(), kMaxMessageBytes);
+        // the provider's own words when a gateway rule found them (limits.md §7)
+        e.message = cutUtf8(
+            cls.message.empty() ? rec.error.providerMessage() : std::string_view(cls.message),
+            kMaxMessageBytes);
         e.errorCode = cls.code.empty() && rec.error.codeCount > 0 ? rec.error.codes[0] : cls.code;
         if (e.errorCode.size() > 200)
             e.errorCode = {};
     }
+    e.category = cls.category;
+    e.categoryRule = cls.categoryRule;
+    e.gatewayRule = cls.gatewayRule;
     if (limits.retryAfterS)
         e.retryAfterMs = clampMs(*limits.retryAfterS);
     else if (rec.error.hasBodyRetryAfter && cls.source != RejectionSource::None)

@@ -72,6 +72,7 @@ void EventStore::clear()
     m_lastSet = 0;
     m_setsWithTokens = false;
     m_details.clear();
+    m_ruleHits.clear();
     m_files.clear();
     m_strings = StringPool();
     m_methods.assign(1, std::string());
@@ -151,6 +152,11 @@ void EventStore::append(const EventInput &e)
             EventDetail {
                 m_strings.intern(e.message), m_strings.intern(e.errorCode), e.retryAfterMs });
     }
+    if (e.category != ThrottleCategory::None || !e.gatewayRule.empty()) {
+        m_ruleHits.emplace_back(std::uint32_t(m_time.size() - 1),
+            RuleHit {
+                m_strings.intern(e.categoryRule), m_strings.intern(e.gatewayRule), e.category });
+    }
 }
 
 EventStore EventStore::clone(std::size_t capacity) const
@@ -173,7 +179,7 @@ void EventStore::extendInto(EventStore &t, std::size_t capacity) const
     const bool prefix = from <= size() && fromString <= m_strings.size()
         && t.m_actors.size() <= m_actors.size() && t.m_methods.size() <= m_methods.size()
         && t.m_sets.size() <= m_sets.size() && t.m_files.size() <= m_files.size()
-        && t.m_details.size() <= m_details.size()
+        && t.m_details.size() <= m_details.size() && t.m_ruleHits.size() <= m_ruleHits.size()
         && (from == 0
             || (t.m_time[from - 1] == m_time[from - 1] && t.m_offset[from - 1] == m_offset[from - 1]
                 && t.m_actor[from - 1] == m_actor[from - 1]
@@ -208,6 +214,7 @@ void EventStore::extendInto(EventStore &t, std::size_t capacity) const
     appendRest(t.m_sets, m_sets);
     t.m_setsWithTokens = m_setsWithTokens;
     appendRest(t.m_details, m_details);
+    appendRest(t.m_ruleHits, m_ruleHits);
     appendRest(t.m_files, m_files);
     appendRest(t.m_methods, m_methods);
     for (std::uint32_t id = fromString; id < m_strings.size(); ++id)
@@ -257,11 +264,16 @@ void EventStore::appendShard(const EventStore &shard, const std::vector<bool> &s
     // the order strings first appear, and reports break ties by id.
     std::size_t kept = 0; // kept events so far
     std::size_t nextDetail = 0; // shard details are sorted by event index too
+    std::size_t nextHit = 0; // and so are its rule hits
     for (std::size_t i = 0; i < n; ++i) {
         const bool hasDetail
             = nextDetail < shard.m_details.size() && shard.m_details[nextDetail].first == i;
         if (hasDetail)
             ++nextDetail;
+        const bool hasHit
+            = nextHit < shard.m_ruleHits.size() && shard.m_ruleHits[nextHit].first == i;
+        if (hasHit)
+            ++nextHit;
         if (!skip.empty() && skip[i])
             continue;
         m_endpoint.push_back(mapString(shard.m_endpoint[i]));
@@ -277,6 +289,11 @@ void EventStore::appendShard(const EventStore &shard, const std::vector<bool> &s
             m_details.emplace_back(std::uint32_t(first + kept),
                 EventDetail {
                     mapString(sd.messageId), mapString(sd.errorCodeId), sd.retryAfterMs });
+        }
+        if (hasHit) {
+            const RuleHit &sh = shard.m_ruleHits[nextHit - 1].second;
+            m_ruleHits.emplace_back(std::uint32_t(first + kept),
+                RuleHit { mapString(sh.categoryRuleId), mapString(sh.gatewayRuleId), sh.category });
         }
         ++kept;
     }
@@ -309,7 +326,7 @@ std::size_t EventStore::bytesUsed() const
     const std::size_t columnBytes
         = std::apply([&](const auto &...c) { return (cap(c) + ...); }, columns());
     return columnBytes + cap(m_tokensIn) + cap(m_tokensOut) + cap(m_sets) + cap(m_details)
-        + cap(m_actors) + m_strings.bytesUsed()
+        + cap(m_ruleHits) + cap(m_actors) + m_strings.bytesUsed()
         + (m_actorCache ? kActorCacheSlots * sizeof(ActorCacheSlot) : 0);
 }
 
@@ -319,6 +336,8 @@ void EventStore::popBack()
         return;
     if (!m_details.empty() && m_details.back().first == m_time.size() - 1)
         m_details.pop_back();
+    if (!m_ruleHits.empty() && m_ruleHits.back().first == m_time.size() - 1)
+        m_ruleHits.pop_back();
     std::apply([](auto &...c) { (c.pop_back(), ...); }, columns());
     if (hasTokens()) {
         m_tokensIn.pop_back();
@@ -331,4 +350,11 @@ EventDetail EventStore::detail(std::size_t i) const
     auto it = std::lower_bound(m_details.begin(), m_details.end(), i,
         [](const auto &d, std::size_t idx) { return d.first < idx; });
     return it != m_details.end() && it->first == i ? it->second : EventDetail {};
+}
+
+RuleHit EventStore::ruleHit(std::size_t i) const
+{
+    auto it = std::lower_bound(m_ruleHits.begin(), m_ruleHits.end(), i,
+        [](const auto &d, std::size_t idx) { return d.first < idx; });
+    return it != m_ruleHits.end() && it->first == i ? it->second : RuleHit {};
 }

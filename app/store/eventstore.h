@@ -59,6 +59,11 @@ struct EventInput
     std::string_view model; // the model asked for (limits.md §1: host+model scopes)
     std::string_view message; // the provider's message (formats.md §1.3)
     std::string_view errorCode; // the code that decided the source, if any
+    // limits.md §7: the category a rule gave and the rule's name; the gateway rule that decided
+    // the source (the provider it named is `provider`, its words `message`)
+    ThrottleCategory category = ThrottleCategory::None;
+    std::string_view categoryRule;
+    std::string_view gatewayRule;
     std::int32_t retryAfterMs = -1; // -1: none
     std::int32_t serverLimit = -1; // request limit reported in headers; -1: none
     std::int32_t serverWindowS = -1; // its window in seconds when known; -1: unknown
@@ -78,6 +83,14 @@ struct EventDetail
     std::uint32_t messageId = 0;
     std::uint32_t errorCodeId = 0;
     std::int32_t retryAfterMs = -1;
+};
+
+// Sparser still: the rules of limits.md §7 that fired on an event (a category, a gateway).
+struct RuleHit
+{
+    std::uint32_t categoryRuleId = 0; // string ids; 0: none
+    std::uint32_t gatewayRuleId = 0;
+    ThrottleCategory category = ThrottleCategory::None;
 };
 
 // Columnar, append-only store of events. 41 bytes per event plus interned strings and the
@@ -195,6 +208,18 @@ public:
         return m_strings.view(detail(i).errorCodeId);
     }
     std::int32_t retryAfterMs(std::size_t i) const { return detail(i).retryAfterMs; }
+    // The rules of limits.md §7 that fired on event i; an empty hit when none did.
+    RuleHit ruleHit(std::size_t i) const;
+    ThrottleCategory category(std::size_t i) const { return ruleHit(i).category; }
+    std::string_view categoryRule(std::size_t i) const
+    {
+        return m_strings.view(ruleHit(i).categoryRuleId);
+    }
+    std::string_view gatewayRule(std::size_t i) const
+    {
+        return m_strings.view(ruleHit(i).gatewayRuleId);
+    }
+    bool hasRuleHits() const { return !m_ruleHits.empty(); }
 
     const StringPool &strings() const { return m_strings; }
 
@@ -285,6 +310,8 @@ private:
 
     // (event index, detail), sorted by index: a binary search instead of 4 bytes per event
     std::vector<std::pair<std::uint32_t, EventDetail>> m_details;
+    // (event index, hit), sorted by index: only events a §7 rule fired on pay for one
+    std::vector<std::pair<std::uint32_t, RuleHit>> m_ruleHits;
     std::vector<std::string> m_files;
     StringPool m_strings;
     std::vector<std::string> m_methods { std::string() };
