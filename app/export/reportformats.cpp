@@ -212,6 +212,55 @@ std::string scopesMarkdown(const Summary &s)
     return o;
 }
 
+// limits.md §7: one line per category with its count and the rules that gave it, then the
+// providers gateway rules named; nothing when the log has none of them.
+struct ThrottleLine
+{
+    std::string category, count, rules;
+};
+std::vector<ThrottleLine> throttleLines(const Summary &s)
+{
+    std::vector<ThrottleLine> lines;
+    std::int64_t any = 0;
+    for (std::int64_t n : s.throttles)
+        any += n;
+    if (!any && s.providersNamed.empty())
+        return lines;
+    for (int k = 0; k < kThrottleCategoryCount; ++k) {
+        const ThrottleCategory c = categoryFromIndex(k);
+        ThrottleLine l { std::string(categoryName(c)), std::to_string(s.throttles[std::size_t(k)]),
+            {} };
+        for (const Summary::RuleCount &r : s.throttleRules) {
+            if (r.category == c)
+                l.rules += (l.rules.empty() ? "" : "; ") + r.rule + " " + std::to_string(r.count);
+        }
+        lines.push_back(std::move(l));
+    }
+    return lines;
+}
+
+std::string providersNamedText(const Summary &s)
+{
+    std::string t;
+    for (const NamedCount &n : s.providersNamed)
+        t += (t.empty() ? "" : ", ") + n.name + " " + std::to_string(n.count);
+    return t;
+}
+
+std::string throttlesMarkdown(const Summary &s)
+{
+    const std::vector<ThrottleLine> lines = throttleLines(s);
+    if (lines.empty())
+        return {};
+    std::string o = "\n## Quota, overload and hidden throttles\n\n";
+    for (const ThrottleLine &l : lines)
+        o += "- " + l.category + ": " + l.count
+            + (l.rules.empty() ? "" : " (" + cell(l.rules) + ")") + "\n";
+    if (!s.providersNamed.empty())
+        o += "- Upstream providers named by gateways: " + cell(providersNamedText(s)) + "\n";
+    return o;
+}
+
 } // namespace
 
 QByteArray summaryToMarkdown(const Summary &s, const RuleSet &rules, const QString &chartFile)
@@ -252,6 +301,7 @@ QByteArray summaryToMarkdown(const Summary &s, const RuleSet &rules, const QStri
     }
 
     o += scopesMarkdown(s);
+    o += throttlesMarkdown(s);
 
     o += "\n## Incidents\n\n";
     if (s.incidents.empty()) {
@@ -376,6 +426,22 @@ std::string sourceChip(RejectionSource src)
         + "</span>";
 }
 
+// limits.md §7 in HTML: as throttlesMarkdown.
+std::string throttlesHtml(const Summary &s)
+{
+    const std::vector<ThrottleLine> lines = throttleLines(s);
+    if (lines.empty())
+        return {};
+    std::string h = "<h2>Quota, overload and hidden throttles</h2>\n<ul>";
+    for (const ThrottleLine &l : lines)
+        h += "<li>" + l.category + ": " + l.count
+            + (l.rules.empty() ? "" : " (" + escapeMarkup(l.rules) + ")") + "</li>";
+    if (!s.providersNamed.empty())
+        h += "<li>Upstream providers named by gateways: " + escapeMarkup(providersNamedText(s))
+            + "</li>";
+    return h + "</ul>\n";
+}
+
 // limits.md §1, §8 in HTML: a table of every scope, a section for each scope with rejections.
 std::string scopesHtml(const Summary &s)
 {
@@ -463,7 +529,7 @@ std::string reportHtml(
             + std::to_string(in.skipped) + "</td><td class=n>" + std::to_string(in.duplicates)
             + "</td></tr>\n";
     }
-    h += "</table>\n" + scopesHtml(s) + "<h2>Incidents</h2>\n";
+    h += "</table>\n" + scopesHtml(s) + throttlesHtml(s) + "<h2>Incidents</h2>\n";
     if (s.incidents.empty())
         h += "<p>No rate-limit rejections.</p>\n";
     int n = 0;

@@ -40,6 +40,8 @@ struct ScopeSummary
     std::string name;
     std::int64_t requests = 0;
     std::array<std::int64_t, kRejectionSourceCount> rejected {};
+    // limits.md §7, §8: events per category (QUOTA, OVERLOADED, HIDDEN_THROTTLE)
+    std::array<std::int64_t, kThrottleCategoryCount> throttles {};
     std::vector<AxisFigures> axes; // the requests axis first
     std::vector<BucketCounts> minutes; // per-minute counts of this scope, sparse, sorted
     std::vector<LimitSpec> reported; // the request limits its responses reported, per window

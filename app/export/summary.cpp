@@ -105,6 +105,39 @@ ScopeSummary summarizeScope(const EventStore &store, std::string name,
     return sc;
 }
 
+// limits.md §7: the categories and gateway providers of the events (only events a rule of §7
+// fired on have any: a store without one costs nothing).
+void countThrottles(const EventStore &store, const EventSubset *events,
+    std::array<std::int64_t, kThrottleCategoryCount> &counts, Summary *s)
+{
+    if (!store.hasRuleHits())
+        return;
+    std::map<std::pair<ThrottleCategory, std::string_view>, std::int64_t> rules;
+    std::map<std::string_view, std::int64_t> providers;
+    forEachEvent(store, events, [&](std::size_t i) {
+        const RuleHit hit = store.ruleHit(i);
+        if (hit.category != ThrottleCategory::None) {
+            ++counts[std::size_t(categoryIndex(hit.category))];
+            if (s)
+                ++rules[{ hit.category, store.strings().view(hit.categoryRuleId) }];
+        }
+        if (s && hit.gatewayRuleId && !store.provider(i).empty())
+            ++providers[store.provider(i)];
+    });
+    if (!s)
+        return;
+    for (const auto &[key, n] : rules)
+        s->throttleRules.push_back({ std::string(key.second), key.first, n });
+    std::stable_sort(s->throttleRules.begin(), s->throttleRules.end(),
+        [](const Summary::RuleCount &a, const Summary::RuleCount &b) {
+            return a.category != b.category ? a.category < b.category : a.count > b.count;
+        });
+    for (const auto &[name, n] : providers)
+        s->providersNamed.push_back({ std::string(name), n });
+    std::stable_sort(s->providersNamed.begin(), s->providersNamed.end(),
+        [](const NamedCount &a, const NamedCount &b) { return a.count > b.count; });
+}
+
 LimitAsk limitAskFor(std::int64_t peak, std::int64_t minuteMs, int headroomPercent)
 {
     LimitAsk ask;
@@ -145,6 +178,8 @@ Summary buildSummary(const EventStore &store, std::vector<InputReport> inputs,
             s.spanEndMs = t;
     });
 
+    countThrottles(store, subset, s.throttles, &s);
+
     // Scopes over every event (a reported limit is the API's, whatever a filter kept), their
     // figures over the subset. One scope needs no lists: its events are the subset.
     const ScopeIndex index = ScopeIndex::build(store, scoping.by);
@@ -163,6 +198,7 @@ Summary buildSummary(const EventStore &store, std::vector<InputReport> inputs,
         std::vector<BucketCounts> minutes = single ? s.minutes : countBuckets(store, 60000, events);
         ScopeSummary sc = summarizeScope(
             store, index.names()[k], std::move(minutes), events, allEvents, entries, s);
+        countThrottles(store, events, sc.throttles, nullptr);
         std::vector<Incident> incidents = findIncidents(store, sc.minutes, mergeGapMinutes, events);
         std::vector<AxisLimit> limits;
         for (const AxisFigures &a : sc.axes) {
@@ -245,6 +281,8 @@ Summary redactSummary(Summary s, const Redactor &r)
             for (NamedCount &n : *list)
                 text(n.name);
     }
+    for (NamedCount &n : s.providersNamed)
+        text(n.name);
     for (RetryFinding &f : s.findings) {
         text(f.client);
         f.target = r.text(r.url(f.target));

@@ -39,6 +39,19 @@ struct Summary
     std::vector<ScopeLimit> limits; // every limit in force
     std::vector<LimitDrift> drift;
 
+    // limits.md §7, §8 `throttles`: events per category, and per rule that gave one (by
+    // category, then count, most first, then name); the providers gateway rules named
+    // (`providers`: events per provider, most first, then name)
+    struct RuleCount
+    {
+        std::string rule;
+        ThrottleCategory category = ThrottleCategory::None;
+        std::int64_t count = 0;
+    };
+    std::array<std::int64_t, kThrottleCategoryCount> throttles {};
+    std::vector<RuleCount> throttleRules;
+    std::vector<NamedCount> providersNamed;
+
     std::int64_t rejectedTotal() const { return rejected[0] + rejected[1] + rejected[2]; }
 };
 

@@ -23,6 +23,23 @@ ojson rejectedJson(const std::array<std::int64_t, kRejectionSourceCount> &r)
     return j;
 }
 
+// limits.md §8: events per category; with `rules` at the top level.
+ojson throttlesJson(const std::array<std::int64_t, kThrottleCategoryCount> &counts,
+    const std::vector<Summary::RuleCount> *rules)
+{
+    ojson j;
+    for (int k = 0; k < kThrottleCategoryCount; ++k)
+        j[std::string(categoryName(categoryFromIndex(k)))] = counts[std::size_t(k)];
+    if (rules) {
+        ojson a = ojson::array();
+        for (const Summary::RuleCount &r : *rules)
+            a.push_back({ { "rule", r.rule }, { "category", std::string(categoryName(r.category)) },
+                { "count", r.count } });
+        j["rules"] = a;
+    }
+    return j;
+}
+
 ojson namedJson(const std::vector<NamedCount> &v, const char *countKey)
 {
     ojson a = ojson::array();
@@ -116,6 +133,7 @@ void addScopes(ojson &j, const Summary &s)
         o["name"] = sc.name;
         o["requests"] = sc.requests;
         o["rejected"] = rejectedJson(sc.rejected);
+        o["throttles"] = throttlesJson(sc.throttles, nullptr);
         ojson axes = ojson::array();
         for (const AxisFigures &a : sc.axes)
             axes.push_back(axisJson(a));
@@ -182,6 +200,9 @@ QByteArray summaryToJson(const Summary &s)
         j["span"] = nullptr;
     j["requests"] = s.requests;
     j["rejected"] = rejectedJson(s.rejected);
+    j["throttles"] = throttlesJson(s.throttles, &s.throttleRules);
+    // the upstream providers gateway rules named (limits.md §7), events per provider
+    j["providers"] = namedJson(s.providersNamed, "events");
     if (s.peakRpm)
         j["peak_rpm"] = { { "value", *s.peakRpm }, { "minute", formatUtcMinute(*s.peakMinuteMs) } };
     else
