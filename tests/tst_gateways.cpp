@@ -1,0 +1,156 @@
+// limits.md §7 on real responses: tests/fixtures/gateways/ holds one record per file, each
+// a gateway's or provider's answer copied from a public issue thread or recording
+// (PROVENANCE.md), and cases.json says what each must become: its source, its category, the
+// provider it names and the message shown. Each file is loaded as a one-line NDJSON log through
+// the normal loader; `summarize` on all of them counts the categories and names the providers.
+#include "runbinary.h"
+#include "testutil.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTemporaryDir>
+
+#include <map>
+
+namespace {
+
+QJsonArray cases()
+{
+    QFile f(fixture(QStringLiteral("gateways/cases.json")));
+    if (!f.open(QIODevice::ReadOnly))
+        qFatal("missing gateways/cases.json");
+    return QJsonDocument::fromJson(f.readAll()).array();
+}
+
+QString sourceText(RejectionSource s)
+{
+    return s == RejectionSource::None ? QStringLiteral("none")
+                                      : QString::fromLatin1(sourceName(s).data());
+}
+
+// cases.json's words: "rejection" is a rejection without a category, "none" neither.
+QString categoryText(const EventStore &store, std::size_t i)
+{
+    const ThrottleCategory c = store.category(i);
+    if (c != ThrottleCategory::None)
+        return QString::fromLatin1(categoryName(c).data());
+    return store.isRejection(i) ? QStringLiteral("rejection") : QStringLiteral("none");
+}
+
+} // namespace
+
+class TestGateways : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void eachCase_data();
+    void eachCase();
+    void summarizeCountsCategoriesAndProviders();
+};
+
+void TestGateways::eachCase_data()
+{
+    QTest::addColumn<QString>("file");
+    QTest::addColumn<QString>("source");
+    QTest::addColumn<QString>("category");
+    QTest::addColumn<QString>("provider");
+    QTest::addColumn<QString>("message");
+    const QJsonArray all = cases();
+    QCOMPARE(all.size(), 38);
+    for (const QJsonValue &v : all) {
+        const QJsonObject c = v.toObject();
+        const QString file = c[QStringLiteral("file")].toString();
+        QTest::addRow("%s", qPrintable(file.chopped(5)))
+            << file << c[QStringLiteral("expect_source")].toString()
+            << c[QStringLiteral("expect_category")].toString()
+            << c[QStringLiteral("expect_provider")].toString()
+            << c[QStringLiteral("expect_message")].toString();
+    }
+}
+
+void TestGateways::eachCase()
+{
+    QFETCH(QString, file);
+    QFETCH(QString, source);
+    QFETCH(QString, category);
+    QFETCH(QString, provider);
+    QFETCH(QString, message);
+    const Loaded l = loadFiles({ fixture(QStringLiteral("gateways/") + file) });
+    QCOMPARE(l.reports.size(), std::size_t(1));
+    QVERIFY2(l.reports[0].errors.empty(), qPrintable(file));
+    QCOMPARE(l.store->size(), std::size_t(1));
+    const EventStore &s = *l.store;
+    QCOMPARE(sourceText(s.source(0)), source);
+    QCOMPARE(categoryText(s, 0), category);
+    QCOMPARE(s.category(0) == ThrottleCategory::None, s.categoryRule(0).empty());
+    QCOMPARE(QString::fromStdString(std::string(s.provider(0))), provider);
+    QCOMPARE(QString::fromStdString(std::string(s.message(0))), message);
+}
+
+void TestGateways::summarizeCountsCategoriesAndProviders()
+{
+    // one log of every case, in file order
+    QByteArray log;
+    std::map<QString, int> categories;
+    std::map<QString, int> providers; // named by a gateway rule: the rejections' and the 400's
+    for (const QJsonValue &v : cases()) {
+        const QJsonObject c = v.toObject();
+        QFile f(fixture(QStringLiteral("gateways/") + c[QStringLiteral("file")].toString()));
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        log += f.readAll().trimmed() + '\n';
+        ++categories[c[QStringLiteral("expect_category")].toString()];
+        if (!c[QStringLiteral("expect_provider")].toString().isEmpty())
+            ++providers[c[QStringLiteral("expect_provider")].toString()];
+    }
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString path = writeFile(QDir(dir.path()), QStringLiteral("gateways.ndjson"), log);
+    const BinaryRun r = runBinary(
+        { QStringLiteral("summarize"), QStringLiteral("--format"), QStringLiteral("json"), path });
+    QCOMPARE(r.exitCode, 0);
+    const QJsonObject j = QJsonDocument::fromJson(r.out).object();
+    QCOMPARE(j[QStringLiteral("requests")].toInt(), 38);
+    const QJsonObject t = j[QStringLiteral("throttles")].toObject();
+    for (const char *name : { "QUOTA", "OVERLOADED", "HIDDEN_THROTTLE" })
+        QCOMPARE(t[QLatin1String(name)].toInt(), categories[QLatin1String(name)]);
+    QCOMPARE(categories[QStringLiteral("QUOTA")], 6);
+    QCOMPARE(categories[QStringLiteral("OVERLOADED")], 3);
+    QCOMPARE(categories[QStringLiteral("HIDDEN_THROTTLE")], 1);
+    // every rule's count adds up to its category's
+    std::map<QString, int> byRule;
+    for (const QJsonValue &rv : t[QStringLiteral("rules")].toArray()) {
+        const QJsonObject rule = rv.toObject();
+        QVERIFY(!rule[QStringLiteral("rule")].toString().isEmpty());
+        byRule[rule[QStringLiteral("category")].toString()]
+            += rule[QStringLiteral("count")].toInt();
+    }
+    for (const char *name : { "QUOTA", "OVERLOADED", "HIDDEN_THROTTLE" })
+        QCOMPARE(byRule[QLatin1String(name)], categories[QLatin1String(name)]);
+    // OVERLOADED and HIDDEN_THROTTLE are never rejections; QUOTA on a 429 is one
+    const QJsonObject rejected = j[QStringLiteral("rejected")].toObject();
+    int rejections = 0;
+    for (const QJsonValue &v : cases()) {
+        const QJsonObject c = v.toObject();
+        rejections += c[QStringLiteral("expect_source")].toString() != QStringLiteral("none");
+    }
+    QCOMPARE(rejected[QStringLiteral("total")].toInt(), rejections);
+    std::map<QString, int> named;
+    for (const QJsonValue &pv : j[QStringLiteral("providers")].toArray())
+        named[pv.toObject()[QStringLiteral("name")].toString()]
+            = pv.toObject()[QStringLiteral("events")].toInt();
+    QCOMPARE(named, providers);
+    // per scope too: the scopes' counts add up to the whole log's
+    std::map<QString, int> scoped;
+    for (const QJsonValue &sv : j[QStringLiteral("scopes")].toArray()) {
+        const QJsonObject st = sv.toObject()[QStringLiteral("throttles")].toObject();
+        for (const char *name : { "QUOTA", "OVERLOADED", "HIDDEN_THROTTLE" })
+            scoped[QLatin1String(name)] += st[QLatin1String(name)].toInt();
+    }
+    for (const char *name : { "QUOTA", "OVERLOADED", "HIDDEN_THROTTLE" })
+        QCOMPARE(scoped[QLatin1String(name)], categories[QLatin1String(name)]);
+}
+
+QTEST_GUILESS_MAIN(TestGateways)
+#include "tst_gateways.moc"
