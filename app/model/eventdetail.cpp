@@ -171,6 +171,15 @@ void attachRawRecord(EventDetailInfo &info, const QByteArray &raw, const Redacto
     }
 }
 
+QList<QPair<QString, QString>> rateLimitHeadersOf(const QByteArray &raw)
+{
+    EventDetailInfo info;
+    const json doc = json::parse(raw.begin(), raw.end(), nullptr, false);
+    if (!doc.is_discarded())
+        collect(info, doc, 0);
+    return info.headers;
+}
+
 void redactInputText(EventDetailInfo &info, const Redactor &redactor)
 {
     auto text

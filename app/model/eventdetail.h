@@ -73,6 +73,10 @@ class Redactor;
 // (JSON parsing of a record up to 4 MB).
 void attachRawRecord(EventDetailInfo &info, const QByteArray &raw, const Redactor &redactor);
 
+// The rate-limit headers of a raw record (as attachRawRecord finds them), without the
+// pretty-printing and redaction the pane needs: what the chart's hover reads remaining from.
+QList<QPair<QString, QString>> rateLimitHeadersOf(const QByteArray &raw);
+
 // Every text of info that came from the input (message, error code, tool, provider,
 // connection, method, endpoint, file) through the redactor, before the pane shows it.
 void redactInputText(EventDetailInfo &info, const Redactor &redactor);

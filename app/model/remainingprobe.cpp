@@ -1,7 +1,6 @@
 #include "model/remainingprobe.h"
 
 #include "decode/ratelimitheaders.h"
-#include "export/redactor.h"
 #include "model/eventdetail.h"
 #include "model/threadpriority.h"
 #include "store/rawrecordreader.h"
@@ -37,12 +36,10 @@ RemainingReading readRemaining(
     out.axis = axis;
     out.read = true;
     // the headers as the detail pane finds them in the record (every shape we read)
-    static const Redactor redactor = Redactor::builtIn(); // rate-limit headers hold no secret
-    EventDetailInfo info;
-    attachRawRecord(info, raw, redactor);
+    const QList<QPair<QString, QString>> headers = rateLimitHeadersOf(raw);
     std::vector<std::string> texts;
-    texts.reserve(std::size_t(info.headers.size()) * 2);
-    for (const auto &[name, value] : info.headers) {
+    texts.reserve(std::size_t(headers.size()) * 2);
+    for (const auto &[name, value] : headers) {
         texts.push_back(name.toStdString());
         texts.push_back(value.toStdString());
     }
