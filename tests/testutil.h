@@ -11,6 +11,9 @@
 #include <QByteArray>
 #include <QDir>
 #include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonValue>
 #include <QList>
 #include <QPointF>
 #include <QString>
@@ -22,6 +25,23 @@
 inline QString fixture(const QString &name)
 {
     return QStringLiteral(RATESCOPE_FIXTURE_DIR "/") + name;
+}
+
+// One NDJSON log of every real gateway response of tests/fixtures/gateways/ (a record per
+// file, one per second), in cases.json's order.
+inline QByteArray gatewayCasesLog()
+{
+    QFile list(fixture(QStringLiteral("gateways/cases.json")));
+    if (!list.open(QIODevice::ReadOnly))
+        qFatal("missing gateways/cases.json");
+    QByteArray log;
+    for (const QJsonValue &v : QJsonDocument::fromJson(list.readAll()).array()) {
+        QFile f(fixture(QStringLiteral("gateways/") + v[QStringLiteral("file")].toString()));
+        if (!f.open(QIODevice::ReadOnly))
+            qFatal("missing gateway fixture");
+        log += f.readAll().trimmed() + '\n';
+    }
+    return log;
 }
 
 inline QString writeFile(const QDir &dir, const QString &name, const QByteArray &bytes)

@@ -78,6 +78,8 @@ private Q_SLOTS:
     void legendTogglesASource();
     void wheelDragAndDoubleClick();
     void hoverShowsTheBucketCounts();
+    void categoriesAreHatchedAndCounted_data();
+    void categoriesAreHatchedAndCounted();
     void filterBarSearchFilters();
     void droppedFilesAreOpened();
     void scopeListCountsEachApi();
@@ -680,6 +682,77 @@ void TestUiChart::wheelDragAndDoubleClick()
     QTest::mouseDClick(a.viewport(), Qt::LeftButton, {}, centre);
     QCOMPARE(chart->visibleFromMs(), from0);
     QCOMPARE(chart->visibleToMs(), to0);
+}
+
+void TestUiChart::categoriesAreHatchedAndCounted_data()
+{
+    QTest::addColumn<qint64>("bucketMs");
+    QTest::addRow("1 s") << qint64(1000);
+    QTest::addRow("10 s") << qint64(10000);
+    QTest::addRow("1 min") << qint64(60000);
+}
+
+void TestUiChart::categoriesAreHatchedAndCounted()
+{
+    // the real gateway responses (limits.md §7): QUOTA 429s hatched over the 429s they are
+    // part of, OVERLOADED and HIDDEN_THROTTLE answers stacked above them, each counted
+    QFETCH(qint64, bucketMs);
+    openAndWait(
+        writeFile(QDir(m_dir.path()), QStringLiteral("gateways.ndjson"), gatewayCasesLog()));
+    RateChart *chart = m_window->chart();
+    chart->setFixedBucketMs(bucketMs);
+    chart->resetZoom();
+    chart->redrawNow();
+    QVERIFY(!chart->frame().decimated);
+    ChartAdapter &a = chart->adapter();
+    const auto top = steps(a.points(ChartAdapter::SeriesId::Unclassified), bucketMs);
+    const auto quotaBase = steps(a.points(ChartAdapter::SeriesId::QuotaBase), bucketMs);
+    const auto overloaded = steps(a.points(ChartAdapter::SeriesId::Overloaded), bucketMs);
+    const auto hidden = steps(a.points(ChartAdapter::SeriesId::HiddenThrottle), bucketMs);
+    const auto expected = countBuckets(*m_session->store(), bucketMs);
+    std::array<qint64, kThrottleCategoryCount> total {};
+    for (const BucketCounts &b : expected) {
+        const qint64 t = b.startMs;
+        QVERIFY2(top.count(t) && quotaBase.count(t) && overloaded.count(t) && hidden.count(t),
+            qPrintable(QString::number(t)));
+        QCOMPARE(top.at(t), double(b.rejectedTotal()));
+        QCOMPARE(top.at(t) - quotaBase.at(t), double(b.throttled[0]));
+        QCOMPARE(overloaded.at(t) - top.at(t), double(b.throttled[1]));
+        QCOMPARE(hidden.at(t) - overloaded.at(t), double(b.throttled[2]));
+        for (std::size_t k = 0; k < total.size(); ++k)
+            total[k] += b.throttled[k];
+    }
+    // the store's own categories, counted one by one
+    std::array<qint64, kThrottleCategoryCount> byEvent {};
+    for (std::size_t i = 0; i < m_session->store()->size(); ++i) {
+        if (const ThrottleCategory c = m_session->store()->category(i); c != ThrottleCategory::None)
+            ++byEvent[std::size_t(categoryIndex(c))];
+    }
+    QCOMPARE(total, byEvent);
+    QVERIFY(byEvent[0] > 0 && byEvent[1] > 0 && byEvent[2] > 0);
+    // the legend names each with its count; the hover says it for the bucket
+    for (int k = 0; k < kThrottleCategoryCount; ++k) {
+        const ThrottleCategory c = categoryFromIndex(k);
+        QToolButton *entry = m_window->legend()->categoryEntry(c);
+        QVERIFY(entry->isVisible());
+        QCOMPARE(entry->text(),
+            QStringLiteral("%1  %2").arg(categoryName(c).data()).arg(byEvent[std::size_t(k)]));
+    }
+    for (const BucketCounts &b : expected) {
+        if (b.throttled[1] == 0)
+            continue;
+        const QPointF pos(
+            a.xPosition(double(b.startMs) + double(bucketMs) / 2), a.plotArea().center().y());
+        const QString tip = chart->toolTipAt(pos);
+        QVERIFY2(tip.contains(QStringLiteral("OVERLOADED (the service's trouble): <b>%1</b>")
+                                  .arg(b.throttled[1])),
+            qPrintable(tip));
+        break;
+    }
+    // a log without one of them hides its entry again (gateway_mix has no hidden throttle)
+    openAndWait(kFixture);
+    QVERIFY(!m_window->legend()->categoryEntry(ThrottleCategory::HiddenThrottle)->isVisible());
+    QVERIFY(m_window->legend()->categoryEntry(ThrottleCategory::Overloaded)->isVisible());
 }
 
 void TestUiChart::hoverShowsTheBucketCounts()

@@ -32,6 +32,10 @@ struct ChartAdapter::Impl
     // the same picture as stacked bands, with half the points.
     std::array<QLineSeries *, 3> stackTop {};
     std::array<QAreaSeries *, 3> stackArea {};
+    // the categories: each area between a lower and an upper line (a series is a child of one
+    // area only, so the 429s' top is copied into the lines that need it)
+    std::array<QLineSeries *, 3> categoryLower {}, categoryUpper {};
+    std::array<QAreaSeries *, 3> categoryArea {};
     QList<QPair<QString, double>> xTicks, yTicks, y2Ticks; // labels as shown, positions
     double xMin = 0, xSpan = 1, yMax = 1;
     double y2Max = 0; // 0: the 429s share yMax
@@ -125,6 +129,12 @@ ChartAdapter::ChartAdapter(QWidget *parent)
         d->stackArea[k] = new QAreaSeries(d->stackTop[k]);
         d->attach(d->stackArea[k]);
     }
+    for (std::size_t k = 0; k < 3; ++k) {
+        d->categoryLower[k] = new QLineSeries();
+        d->categoryUpper[k] = new QLineSeries();
+        d->categoryArea[k] = new QAreaSeries(d->categoryUpper[k], d->categoryLower[k]);
+        d->attach(d->categoryArea[k]);
+    }
     d->requests = new QLineSeries();
     d->attach(d->requests);
     d->serverLimit = new QLineSeries();
@@ -166,6 +176,10 @@ void ChartAdapter::setColors(const ChartColors &c)
     for (std::size_t k = 0; k < 3; ++k) {
         d->stackArea[k]->setBrush(c.sources[k]); // opaque: the palette colour itself
         d->stackArea[k]->setPen(Qt::NoPen);
+    }
+    for (std::size_t k = 0; k < 3; ++k) {
+        d->categoryArea[k]->setBrush(c.categories[k]);
+        d->categoryArea[k]->setPen(QPen(c.categoryOutlines[k], 1));
     }
     d->requests->setPen(QPen(c.requests, 1.5));
     d->bars->setBrush(c.requestBars);
@@ -209,6 +223,18 @@ void ChartAdapter::show(const ChartFrame &f)
     d->overTop->replace(d->normalised(f.overLimit));
     for (std::size_t k = 0; k < 3; ++k)
         d->stackTop[k]->replace(d->normalised(f.stacked[k], d->y2Max));
+    // QUOTA: [base, 429s]; OVERLOADED: [429s, top 0]; HIDDEN_THROTTLE: [top 0, top 1]
+    const bool categories = !f.quotaBase.isEmpty() || !f.throttleTops[0].isEmpty();
+    const QList<QPointF> none, rejections = categories ? d->stackTop[2]->points() : none;
+    const QList<QPointF> tops0 = d->normalised(f.throttleTops[0], d->y2Max);
+    d->categoryLower[0]->replace(
+        f.quotaBase.isEmpty() ? none : d->normalised(f.quotaBase, d->y2Max));
+    d->categoryUpper[0]->replace(f.quotaBase.isEmpty() ? none : rejections);
+    d->categoryLower[1]->replace(tops0.isEmpty() ? none : rejections);
+    d->categoryUpper[1]->replace(tops0);
+    d->categoryLower[2]->replace(tops0);
+    d->categoryUpper[2]->replace(
+        tops0.isEmpty() ? none : d->normalised(f.throttleTops[1], d->y2Max));
     const QList<QPointF> requests = d->normalised(f.requests);
     d->requests->replace(requests);
     d->barTop->replace(d->bars->isVisible() ? requests : QList<QPointF>());
@@ -286,6 +312,12 @@ QList<QPointF> ChartAdapter::points(SeriesId id) const
         return d->original(d->serverLimit->points());
     case SeriesId::OverLimit:
         return d->original(d->overTop->points());
+    case SeriesId::QuotaBase:
+        return d->original(d->categoryLower[0]->points(), d->y2Max);
+    case SeriesId::Overloaded:
+        return d->original(d->categoryUpper[1]->points(), d->y2Max);
+    case SeriesId::HiddenThrottle:
+        return d->original(d->categoryUpper[2]->points(), d->y2Max);
     }
     return {};
 }

@@ -2,6 +2,7 @@
 
 #include "model/timeticks.h"
 
+#include <QBrush>
 #include <QColor>
 #include <QList>
 #include <QPointF>
@@ -26,6 +27,9 @@ struct ChartColors
     QColor serverLimit;
     QColor overLimit; // drawn translucent
     std::array<QColor, 3> sources; // RATE_LIMITED, TOOL_ERROR, UNCLASSIFIED
+    // QUOTA, OVERLOADED, HIDDEN_THROTTLE (limits.md §7): hatching, outlined in the colour
+    std::array<QBrush, 3> categories;
+    std::array<QColor, 3> categoryOutlines;
 };
 
 // One redraw, in chart coordinates: x is UTC milliseconds, y is requests per bucket.
@@ -38,6 +42,12 @@ struct ChartFrame
     // Step lines are pairs (start, v), (end, v); equal neighbours are merged into one step.
     QList<QPointF> requests; // step line (decimated: a min/max pair per pixel column)
     std::array<QList<QPointF>, 3> stacked; // cumulative tops: RL, RL+TE, RL+TE+UN
+    // The categories of limits.md §7 on the 429s' scale, empty when the range has none. QUOTA
+    // rejections are part of the 429s: hatched from quotaBase (the 429s' top less them) to the
+    // 429s' top. OVERLOADED and HIDDEN_THROTTLE answers are not rejections: stacked above the
+    // 429s, tops cumulative (429s + overloaded, + hidden throttles).
+    QList<QPointF> quotaBase;
+    std::array<QList<QPointF>, 2> throttleTops;
     QList<QPointF> limit; // the configured limit (empty: none)
     QList<QPointF> serverLimit; // the limit the server reported (empty: none)
     QList<QPointF> overLimit; // band: yMax over buckets over the limit, 0 elsewhere
@@ -65,7 +75,12 @@ public:
         Unclassified,
         Limit,
         ServerLimit,
-        OverLimit
+        OverLimit,
+        // the hatched categories: QUOTA's base (its top is Unclassified's), OVERLOADED's and
+        // HIDDEN_THROTTLE's cumulative tops
+        QuotaBase,
+        Overloaded,
+        HiddenThrottle
     };
 
     explicit ChartAdapter(QWidget *parent);

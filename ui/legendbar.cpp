@@ -14,7 +14,7 @@ enum class Swatch { Box, Line, Dashed, Band };
 
 QIcon swatchIcon(const QColor &color, Swatch kind, bool enabled)
 {
-    QPixmap pm(28, 14);
+    QPixmap pm(22, 14);
     pm.fill(Qt::transparent);
     QPainter p(&pm);
     p.setRenderHint(QPainter::Antialiasing);
@@ -23,24 +23,38 @@ QIcon swatchIcon(const QColor &color, Swatch kind, bool enabled)
         c.setAlpha(60);
     switch (kind) {
     case Swatch::Box:
-        p.fillRect(QRectF(3, 1, 22, 12), c);
+        p.fillRect(QRectF(2, 1, 18, 12), c);
         break;
     case Swatch::Line:
         p.setPen(QPen(c, 2.2));
-        p.drawLine(QPointF(2, 7), QPointF(26, 7));
+        p.drawLine(QPointF(2, 7), QPointF(20, 7));
         break;
     case Swatch::Dashed: {
         QPen pen(c, 2);
         pen.setStyle(Qt::DashLine);
         p.setPen(pen);
-        p.drawLine(QPointF(2, 7), QPointF(26, 7));
+        p.drawLine(QPointF(2, 7), QPointF(20, 7));
         break;
     }
     case Swatch::Band:
         c.setAlpha(150);
-        p.fillRect(QRectF(3, 0, 22, 14), c);
+        p.fillRect(QRectF(2, 0, 18, 14), c);
         break;
     }
+    return QIcon(pm);
+}
+
+QIcon hatchIcon(ThrottleCategory category, bool dark)
+{
+    QPixmap pm(22, 14);
+    pm.fill(Qt::transparent);
+    QPainter p(&pm);
+    const QRectF box(2.5, 1.5, 17, 11);
+    if (category == ThrottleCategory::Quota) // over a rejection's colour
+        p.fillRect(box, SourcePalette::color(RejectionSource::RateLimited));
+    p.fillRect(box, SourcePalette::categoryBrush(category, dark));
+    p.setPen(QPen(SourcePalette::categoryColor(category, dark), 1));
+    p.drawRect(box);
     return QIcon(pm);
 }
 
@@ -52,7 +66,7 @@ LegendBar::LegendBar(QWidget *parent)
     setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Fixed);
     auto *layout = new QHBoxLayout(this);
     layout->setContentsMargins(6, 2, 6, 2);
-    layout->setSpacing(4);
+    layout->setSpacing(2);
     const std::array<RejectionSource, 4> order { RejectionSource::RateLimited,
         RejectionSource::ToolError, RejectionSource::Unclassified, RejectionSource::None };
     const std::array<QString, 4> keys { QStringLiteral("Ctrl+1"), QStringLiteral("Ctrl+2"),
@@ -64,7 +78,7 @@ LegendBar::LegendBar(QWidget *parent)
         b->setChecked(true);
         b->setAutoRaise(true);
         b->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
-        b->setIconSize(QSize(28, 14));
+        b->setIconSize(QSize(22, 14));
         b->setText(s == RejectionSource::None ? tr("other requests") : SourcePalette::label(s));
         b->setToolTip(
             tr("Show or hide %1 in chart, table and incidents (%2)").arg(b->text(), keys[i]));
@@ -77,7 +91,29 @@ LegendBar::LegendBar(QWidget *parent)
         m_sources[std::size_t(s)] = b;
         layout->addWidget(b);
     }
-    layout->addSpacing(16);
+    // the categories of limits.md §7: shown only when the view holds one
+    for (int k = 0; k < kThrottleCategoryCount; ++k) {
+        const ThrottleCategory c = categoryFromIndex(k);
+        auto *label = new QToolButton(this);
+        label->setAutoRaise(true);
+        label->setFocusPolicy(Qt::NoFocus);
+        label->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+        label->setIconSize(QSize(22, 14));
+        label->setObjectName(QStringLiteral("legend-category-%1").arg(k));
+        label->setToolTip(c == ThrottleCategory::Quota
+                ? tr("QUOTA: 429s that said the account ran out of quota or credit. They are "
+                     "rejections, hatched over their source's colour")
+                : c == ThrottleCategory::Overloaded
+                ? tr("OVERLOADED: the service said it was overloaded (529, 503). Not your limit "
+                     "and not a rejection: stacked above the 429s")
+                : tr("HIDDEN_THROTTLE: a rate limit behind another status (a gateway's 502 or "
+                     "503 over a 429, Cloudflare's 1015). Not counted as a rejection: stacked "
+                     "above the 429s"));
+        label->hide();
+        m_categories[std::size_t(k)] = label;
+        layout->addWidget(label);
+    }
+    layout->addSpacing(10);
     const struct
     {
         QString text;
@@ -100,7 +136,7 @@ LegendBar::LegendBar(QWidget *parent)
         label->setEnabled(true);
         label->setFocusPolicy(Qt::NoFocus);
         label->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
-        label->setIconSize(QSize(28, 14));
+        label->setIconSize(QSize(22, 14));
         label->setIcon(swatchIcon(l.color, l.kind, true));
         label->setText(l.text);
         label->setToolTip(l.tip);
@@ -148,6 +184,17 @@ void LegendBar::setCounts(const FilteredView &view)
                                                .arg(view.rejected[std::size_t(k)]));
     }
     m_sources[0]->setText(tr("other requests  %1").arg(view.requests() - view.rejectedTotal()));
+    for (int k = 0; k < kThrottleCategoryCount; ++k) {
+        QToolButton *b = m_categories[std::size_t(k)];
+        const qint64 n = view.throttled[std::size_t(k)];
+        b->setText(QStringLiteral("%1  %2").arg(categoryName(categoryFromIndex(k)).data()).arg(n));
+        b->setVisible(n > 0);
+    }
+}
+
+QToolButton *LegendBar::categoryEntry(ThrottleCategory category) const
+{
+    return m_categories[std::size_t(categoryIndex(category))];
 }
 
 void LegendBar::setDark(bool dark)
@@ -164,6 +211,8 @@ void LegendBar::updateIcons()
                                 : SourcePalette::color(RejectionSource(s));
         b->setIcon(swatchIcon(c, s == 0 ? Swatch::Line : Swatch::Box, b->isChecked()));
     }
+    for (int k = 0; k < kThrottleCategoryCount; ++k)
+        m_categories[std::size_t(k)]->setIcon(hatchIcon(categoryFromIndex(k), m_dark));
     if (!m_lineEntries.isEmpty()) {
         auto *requests = static_cast<QToolButton *>(m_lineEntries.front());
         requests->setIcon(swatchIcon(SourcePalette::requestsColor(m_dark), Swatch::Line, true));

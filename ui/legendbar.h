@@ -23,6 +23,8 @@ public:
     // What the chart's line counts: "requests", "tokens", "requests in flight".
     void setValueLabel(const QString &noun);
     QToolButton *sourceButton(RejectionSource source) const;
+    // The entry of a category of limits.md §7 (hidden when the view has none of it).
+    QToolButton *categoryEntry(ThrottleCategory category) const;
 
 Q_SIGNALS:
     void sourceToggled(RejectionSource source, bool enabled);
@@ -31,6 +33,7 @@ private:
     void updateIcons();
 
     std::array<QToolButton *, 4> m_sources {}; // indexed by int(RejectionSource)
+    std::array<QToolButton *, kThrottleCategoryCount> m_categories {}; // by categoryIndex
     QList<QWidget *> m_lineEntries;
     bool m_dark = false;
 };

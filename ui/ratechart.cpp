@@ -320,8 +320,12 @@ void RateChart::applyColors()
     c.limit = QColor::fromRgba(Palette::kLimit);
     c.serverLimit = QColor::fromRgba(Palette::kServerLimit);
     c.overLimit = QColor::fromRgba(Palette::kOverLimit);
-    for (int k = 0; k < 3; ++k)
+    for (int k = 0; k < 3; ++k) {
         c.sources[std::size_t(k)] = SourcePalette::color(sourceFromIndex(k));
+        c.categories[std::size_t(k)] = SourcePalette::categoryBrush(categoryFromIndex(k), m_dark);
+        c.categoryOutlines[std::size_t(k)]
+            = SourcePalette::categoryColor(categoryFromIndex(k), m_dark);
+    }
     m_adapter->setColors(c);
 }
 
@@ -475,6 +479,9 @@ void RateChart::redrawNow()
         s.reserve(qsizetype(2 * n));
     f.overLimit.reserve(qsizetype(2 * n));
     double server = -1;
+    // the categories' areas only when the range holds one (most logs have none)
+    const bool categories = std::any_of(m_frame.slots.begin(), m_frame.slots.end(),
+        [](const FrameSlot &s) { return s.throttled != decltype(s.throttled) {}; });
     for (const FrameSlot &slot : m_frame.slots) {
         const double x0 = double(slot.startMs), x1 = double(slot.endMs);
         if (m_frame.decimated) {
@@ -485,13 +492,26 @@ void RateChart::redrawNow()
             appendStep(f.requests, x0, x1, double(slot.valueMax));
         }
         // decimated: one point per pixel column is as sharp as a step, at half the points
+        const auto put = [&](QList<QPointF> &line, double v) {
+            if (m_frame.decimated)
+                appendPoint(line, (x0 + x1) / 2, v);
+            else
+                appendStep(line, x0, x1, v);
+        };
         double cum = 0;
         for (std::size_t k = 0; k < 3; ++k) {
             cum += slot.rejected[k];
-            if (m_frame.decimated)
-                appendPoint(f.stacked[k], (x0 + x1) / 2, cum);
-            else
-                appendStep(f.stacked[k], x0, x1, cum);
+            put(f.stacked[k], cum);
+        }
+        if (categories) {
+            const auto count = [&slot](ThrottleCategory c) {
+                return double(slot.throttled[std::size_t(categoryIndex(c))]);
+            };
+            put(f.quotaBase, cum - count(ThrottleCategory::Quota));
+            cum += count(ThrottleCategory::Overloaded);
+            put(f.throttleTops[0], cum);
+            cum += count(ThrottleCategory::HiddenThrottle);
+            put(f.throttleTops[1], cum);
         }
         appendStep(f.overLimit, x0, x1, slot.overLimit ? f.yMax : 0);
         if (slot.serverLimit >= 0 && serverScale > 0)
@@ -639,6 +659,14 @@ QString RateChart::toolTipAt(QPointF pos) const
         html += QStringLiteral("<br>%1 %2: <b>%3</b>")
                     .arg(sourceSwatch(s), SourcePalette::label(s))
                     .arg(slot->rejected[std::size_t(k)]);
+    }
+    for (int k = 0; k < kThrottleCategoryCount; ++k) {
+        const ThrottleCategory c = categoryFromIndex(k);
+        if (const std::uint32_t n = slot->throttled[std::size_t(k)])
+            html += QStringLiteral("<br><span style='color:%1'>&#9640;</span> %2: <b>%3</b>")
+                        .arg(SourcePalette::categoryColor(c, m_dark).name(),
+                            SourcePalette::categoryLabel(c))
+                        .arg(n);
     }
     if (slot->serverLimit >= 0)
         html += tr("<br>server-reported limit: %1 %2%3")

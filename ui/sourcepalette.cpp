@@ -1,5 +1,7 @@
 #include "sourcepalette.h"
 
+#include <QObject>
+
 namespace SourcePalette {
 
 QColor color(RejectionSource source)
@@ -30,6 +32,45 @@ QString label(RejectionSource source)
         break;
     }
     return QStringLiteral("not rejected");
+}
+
+QColor categoryColor(ThrottleCategory category, bool dark)
+{
+    if (category == ThrottleCategory::None)
+        return QColor();
+    if (category == ThrottleCategory::Quota)
+        return dark ? QColor(Qt::white) : QColor(Qt::black);
+    return QColor::fromRgba(categoryRgb(category));
+}
+
+QBrush categoryBrush(ThrottleCategory category, bool dark)
+{
+    switch (category) {
+    case ThrottleCategory::Quota:
+        return QBrush(categoryColor(category, dark), Qt::BDiagPattern);
+    case ThrottleCategory::Overloaded:
+        return QBrush(categoryColor(category, dark), Qt::Dense4Pattern);
+    case ThrottleCategory::HiddenThrottle:
+        return QBrush(categoryColor(category, dark), Qt::FDiagPattern);
+    case ThrottleCategory::None:
+        break;
+    }
+    return QBrush();
+}
+
+QString categoryLabel(ThrottleCategory category)
+{
+    switch (category) {
+    case ThrottleCategory::Quota:
+        return QObject::tr("QUOTA (out of quota or credit)");
+    case ThrottleCategory::Overloaded:
+        return QObject::tr("OVERLOADED (the service's trouble)");
+    case ThrottleCategory::HiddenThrottle:
+        return QObject::tr("HIDDEN_THROTTLE (a 429 behind another status)");
+    case ThrottleCategory::None:
+        break;
+    }
+    return QString();
 }
 
 } // namespace SourcePalette

@@ -2,6 +2,7 @@
 
 #include "base/palette.h"
 
+#include <QBrush>
 #include <QColor>
 #include <QString>
 
@@ -17,5 +18,14 @@ QColor requestsColor(bool dark);
 QColor textOn(RejectionSource source);
 // "RATE_LIMITED" with a human name: "RATE_LIMITED (the platform's limit)".
 QString label(RejectionSource source);
+
+// The colour of a category of limits.md §7 (QUOTA's is the text colour of the background:
+// black, or white when dark); an invalid colour for ThrottleCategory::None.
+QColor categoryColor(ThrottleCategory category, bool dark);
+// How the chart and the legend fill a category: hatching in its colour (a QUOTA rejection keeps
+// its source's colour under the hatching; the other two are no rejection, hence no solid fill).
+QBrush categoryBrush(ThrottleCategory category, bool dark);
+// "OVERLOADED (the service's trouble, not your limit)".
+QString categoryLabel(ThrottleCategory category);
 
 } // namespace SourcePalette

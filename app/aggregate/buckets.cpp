@@ -3,6 +3,32 @@
 #include <algorithm>
 #include <unordered_map>
 
+namespace {
+
+// Calls f(i, category) for every event of the subset (or all) that a category rule gave one:
+// a pass over the store's few rule hits, not over the events.
+template <typename F>
+void forEachCategorized(const EventStore &store, const EventSubset *subset, F &&f)
+{
+    const auto &hits = store.ruleHits();
+    if (std::none_of(hits.begin(), hits.end(),
+            [](const auto &h) { return h.second.category != ThrottleCategory::None; }))
+        return;
+    // a subset is in time order, not index order: mark its events (a bit each)
+    std::vector<bool> in;
+    if (subset) {
+        in.resize(store.size());
+        for (std::uint32_t i : *subset)
+            in[i] = true;
+    }
+    for (const auto &[i, hit] : hits) {
+        if (hit.category != ThrottleCategory::None && (!subset || in[i]))
+            f(std::size_t(i), hit.category);
+    }
+}
+
+} // namespace
+
 std::vector<BucketCounts> countBuckets(
     const EventStore &store, std::int64_t bucketMs, const EventSubset *subset)
 {
@@ -31,6 +57,10 @@ std::vector<BucketCounts> countBuckets(
         forEachEvent(store, subset, [&](std::size_t i) {
             add(dense[std::size_t((floorTo(store.timeMs(i), bucketMs) - first) / bucketMs)], i);
         });
+        forEachCategorized(store, subset, [&](std::size_t i, ThrottleCategory c) {
+            ++dense[std::size_t((floorTo(store.timeMs(i), bucketMs) - first) / bucketMs)]
+                  .throttled[std::size_t(categoryIndex(c))];
+        });
         for (std::size_t k = 0; k < dense.size(); ++k) {
             if (dense[k].requests) {
                 dense[k].startMs = first + std::int64_t(k) * bucketMs;
@@ -45,6 +75,9 @@ std::vector<BucketCounts> countBuckets(
         BucketCounts &b = map[start];
         b.startMs = start;
         add(b, i);
+    });
+    forEachCategorized(store, subset, [&](std::size_t i, ThrottleCategory c) {
+        ++map[floorTo(store.timeMs(i), bucketMs)].throttled[std::size_t(categoryIndex(c))];
     });
     out.reserve(map.size());
     for (auto &kv : map)

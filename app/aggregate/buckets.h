@@ -7,12 +7,14 @@
 #include <functional>
 #include <vector>
 
-// Counts of one time bucket: every request, and rejections by source.
+// Counts of one time bucket: every request, rejections by source, and the events of each
+// category of limits.md §7 (QUOTA ones are rejections too; OVERLOADED and HIDDEN_THROTTLE never).
 struct BucketCounts
 {
     std::int64_t startMs = 0;
     std::uint32_t requests = 0;
     std::array<std::uint32_t, kRejectionSourceCount> rejected {};
+    std::array<std::uint32_t, kThrottleCategoryCount> throttled {}; // by categoryIndex
     std::int32_t serverLimit = -1; // smallest request limit reported in this bucket, -1: none
 
     std::uint32_t rejectedTotal() const { return rejected[0] + rejected[1] + rejected[2]; }
@@ -29,6 +31,8 @@ struct BucketCounts
         requests += o.requests;
         for (std::size_t s = 0; s < rejected.size(); ++s)
             rejected[s] += o.rejected[s];
+        for (std::size_t c = 0; c < throttled.size(); ++c)
+            throttled[c] += o.throttled[c];
         noteServerLimit(o.serverLimit);
     }
 };

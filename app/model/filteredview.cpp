@@ -229,6 +229,8 @@ std::shared_ptr<const FilteredView> buildFilteredView(std::shared_ptr<const Even
         for (const BucketCounts &b : view->pyramid.level(0)) {
             for (std::size_t s = 0; s < b.rejected.size(); ++s)
                 view->rejected[s] += b.rejected[s];
+            for (std::size_t c = 0; c < b.throttled.size(); ++c)
+                view->throttled[c] += b.throttled[c];
         }
         const auto &minutes = view->pyramid.level(BucketPyramid::kMinuteLevel);
         // An incident never spans two APIs (limits.md §1): with several scopes, each scope's

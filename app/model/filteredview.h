@@ -33,6 +33,7 @@ struct FilteredView
     std::array<AxisPyramid, 4> axes;
     std::vector<Incident> incidents;
     std::array<qint64, kRejectionSourceCount> rejected {};
+    std::array<qint64, kThrottleCategoryCount> throttled {}; // events by category (limits.md §7)
     // The API scopes (by host) of the events that pass, sorted. The chart draws a limit only
     // over one scope: the total of several APIs has no single limit (limits.md §1).
     std::vector<std::string> scopes;

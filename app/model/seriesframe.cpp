@@ -50,7 +50,7 @@ void addSlot(SeriesFrame &frame, const FrameSlot &slot)
 {
     frame.maxRequests = std::max(frame.maxRequests, slot.requestsMax);
     frame.maxValue = std::max(frame.maxValue, slot.valueMax);
-    frame.maxRejected = std::max(frame.maxRejected, slot.rejectedTotal());
+    frame.maxRejected = std::max(frame.maxRejected, slot.stackedTotal());
     frame.maxServerLimit = std::max(frame.maxServerLimit, slot.serverLimit);
     frame.slots.push_back(slot);
 }
@@ -100,6 +100,7 @@ SeriesFrame buildFrame(
             if (it != level.end() && it->startMs == slot.startMs) {
                 slot.requestsMin = slot.requestsMax = it->requests;
                 slot.rejected = it->rejected;
+                slot.throttled = it->throttled;
                 if (!axis)
                     v = requestValues(*it);
                 ++it;
@@ -149,9 +150,13 @@ SeriesFrame buildFrame(
                 ++seen;
                 minReq = std::min(minReq, it->requests);
                 maxReq = std::max(maxReq, it->requests);
-                if (seen == 1 || it->rejectedTotal() > bestRejected) {
-                    bestRejected = it->rejectedTotal();
+                FrameSlot counts; // the bucket's stack, to keep the highest
+                counts.rejected = it->rejected;
+                counts.throttled = it->throttled;
+                if (seen == 1 || counts.stackedTotal() > bestRejected) {
+                    bestRejected = counts.stackedTotal();
                     slot.rejected = it->rejected;
+                    slot.throttled = it->throttled;
                 }
                 if (!axis)
                     noteValues(requestValues(*it));

@@ -20,12 +20,21 @@ struct FrameSlot
     // Of the slot's requests (decimated: of all its buckets), those with a value on the axis.
     std::uint32_t known = 0;
     std::uint32_t counted = 0;
-    // Rejections by source; decimated: those of the bucket with the most rejections.
+    // Rejections by source; decimated: those of the bucket with the highest stack (stackedTotal).
     std::array<std::uint32_t, kRejectionSourceCount> rejected {};
+    // Events by category (limits.md §7), of the same bucket as `rejected` when decimated.
+    std::array<std::uint32_t, kThrottleCategoryCount> throttled {};
     std::int64_t serverLimit = -1; // smallest limit on the axis reported in the slot, -1: none
     bool overLimit = false; // overlaps a minute over the configured limit
 
     std::uint32_t rejectedTotal() const { return rejected[0] + rejected[1] + rejected[2]; }
+    // What the chart stacks: the rejections, then the overloaded and hidden-throttle answers
+    // (never rejections) on top of them.
+    std::uint32_t stackedTotal() const
+    {
+        return rejectedTotal() + throttled[std::size_t(categoryIndex(ThrottleCategory::Overloaded))]
+            + throttled[std::size_t(categoryIndex(ThrottleCategory::HiddenThrottle))];
+    }
 };
 
 // What the chart draws for one visible range: at most about two points per pixel column.
@@ -38,7 +47,7 @@ struct SeriesFrame
     std::vector<FrameSlot> slots;
     std::uint32_t maxRequests = 0;
     std::int64_t maxValue = 0;
-    std::uint32_t maxRejected = 0;
+    std::uint32_t maxRejected = 0; // of stackedTotal()
     std::int64_t maxServerLimit = -1;
 };
 

@@ -220,6 +220,9 @@ public:
         return m_strings.view(ruleHit(i).gatewayRuleId);
     }
     bool hasRuleHits() const { return !m_ruleHits.empty(); }
+    // Every event with a rule hit, by event index (ascending): few, so a pass over them
+    // costs nothing beside a pass over the events.
+    const std::vector<std::pair<std::uint32_t, RuleHit>> &ruleHits() const { return m_ruleHits; }
 
     const StringPool &strings() const { return m_strings; }
 
