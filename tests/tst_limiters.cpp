@@ -120,6 +120,8 @@ private Q_SLOTS:
     void retryAtIsWhenItWouldPass_data();
     void retryAtIsWhenItWouldPass();
     void gcraLetsBurstPlusOneThrough();
+    void batchesAreManyRequestsAtOneInstant_data();
+    void batchesAreManyRequestsAtOneInstant();
 };
 
 void TestLimiters::againstTheReferences_data()
@@ -190,6 +192,77 @@ void TestLimiters::againstTheReferences()
 }
 
 void TestLimiters::retryAtIsWhenItWouldPass_data() { againstTheReferences_data(); }
+
+void TestLimiters::batchesAreManyRequestsAtOneInstant_data() { againstTheReferences_data(); }
+
+// The What-if panel's per-second replay: the requests of each second, taken as arriving at its
+// start, refused as the reference refuses the same requests one by one at that instant.
+void TestLimiters::batchesAreManyRequestsAtOneInstant()
+{
+    QFETCH(int, kind);
+    QFETCH(qint64, limit);
+    QFETCH(qint64, windowMs);
+    QFETCH(qint64, burst);
+    QFETCH(uint, seed);
+    std::vector<std::int64_t> seconds;
+    std::vector<std::uint32_t> counts;
+    std::vector<std::int64_t> expanded; // every request at its second's start
+    for (std::int64_t t : arrivals(seed, windowMs, 3000)) {
+        const std::int64_t s = t - t % 1000;
+        if (seconds.empty() || seconds.back() != s) {
+            seconds.push_back(s);
+            counts.push_back(0);
+        }
+        ++counts.back();
+        expanded.push_back(s);
+    }
+    QVERIFY2(*std::max_element(counts.begin(), counts.end()) > 3, "some seconds hold a burst");
+    LimiterSpec spec;
+    spec.kind = LimiterSpec::Kind(kind);
+    spec.limit = limit;
+    spec.windowMs = windowMs;
+    spec.burst = burst;
+    std::vector<bool> want;
+    switch (spec.kind) {
+    case LimiterSpec::Kind::Fixed:
+        want = referenceFixed(expanded, limit, windowMs);
+        break;
+    case LimiterSpec::Kind::Sliding:
+        want = referenceSliding(expanded, limit, windowMs);
+        break;
+    case LimiterSpec::Kind::TokenBucket:
+        want = referenceTokenBucket(expanded, limit, windowMs, burst);
+        break;
+    case LimiterSpec::Kind::Gcra:
+        want = referenceGcra(expanded, limit, windowMs, burst);
+        break;
+    }
+    const std::vector<std::uint32_t> got = refusedPerBatch(spec, seconds, counts);
+    QCOMPARE(got.size(), seconds.size());
+    std::size_t r = 0;
+    for (std::size_t b = 0; b < seconds.size(); ++b) {
+        std::uint32_t refused = 0;
+        for (std::uint32_t k = 0; k < counts[b]; ++k)
+            refused += !want[r++];
+        QVERIFY2(got[b] == refused,
+            qPrintable(QStringLiteral("second %1 (%2 requests): %3 refused, the reference %4")
+                           .arg(b)
+                           .arg(counts[b])
+                           .arg(got[b])
+                           .arg(refused)));
+    }
+    // and a batch leaves the limiter where its requests one by one leave it: the same retryAt
+    Limiter many = spec.make(), one = spec.make();
+    for (std::size_t b = 0; b < seconds.size(); ++b) {
+        const std::int64_t passed = limiterAdmitMany(many, seconds[b], counts[b]);
+        std::int64_t passedOne = 0;
+        for (std::uint32_t k = 0; k < counts[b]; ++k)
+            passedOne += limiterAdmit(one, seconds[b]);
+        QCOMPARE(passed, passedOne);
+        if (passed < counts[b])
+            QCOMPARE(limiterRetryAt(many), limiterRetryAt(one));
+    }
+}
 
 // Right after a refusal, a copy of the limiter refuses the same request 1 ms before retryAtMs()
 // and lets it through at retryAtMs().

@@ -3,7 +3,9 @@
 #include <cstdint>
 #include <deque>
 #include <string>
+#include <utility>
 #include <variant>
+#include <vector>
 
 // The rate-limit algorithms `whatif` replays a log against (issue 20), each as its reference
 // describes it (the citation is at each class). Times are in ms; every admit() call comes in
@@ -22,7 +24,9 @@ public:
         , m_window(windowMs)
     {
     }
-    bool admit(std::int64_t t);
+    bool admit(std::int64_t t) { return admitMany(t, 1) == 1; }
+    // n requests at the same t: how many pass, as n admit(t) calls would say.
+    std::int64_t admitMany(std::int64_t t, std::int64_t n);
     std::int64_t retryAtMs() const { return m_retryAt; }
 
 private:
@@ -43,12 +47,15 @@ public:
         , m_window(windowMs)
     {
     }
-    bool admit(std::int64_t t);
+    bool admit(std::int64_t t) { return admitMany(t, 1) == 1; }
+    std::int64_t admitMany(std::int64_t t, std::int64_t n);
     std::int64_t retryAtMs() const { return m_retryAt; }
 
 private:
     std::int64_t m_limit, m_window;
-    std::deque<std::int64_t> m_log;
+    // the log as runs of equal times (time, requests): a batch is one entry
+    std::deque<std::pair<std::int64_t, std::int64_t>> m_log;
+    std::int64_t m_logged = 0; // requests in m_log
     std::int64_t m_retryAt = 0;
 };
 
@@ -66,7 +73,8 @@ public:
         , m_units(burst * windowMs)
     {
     }
-    bool admit(std::int64_t t);
+    bool admit(std::int64_t t) { return admitMany(t, 1) == 1; }
+    std::int64_t admitMany(std::int64_t t, std::int64_t n);
     std::int64_t retryAtMs() const { return m_retryAt; }
 
 private:
@@ -90,7 +98,8 @@ public:
         , m_tolerance(windowMs * (burst + 1))
     {
     }
-    bool admit(std::int64_t t);
+    bool admit(std::int64_t t) { return admitMany(t, 1) == 1; }
+    std::int64_t admitMany(std::int64_t t, std::int64_t n);
     std::int64_t retryAtMs() const { return m_retryAt; }
 
 private:
@@ -119,4 +128,12 @@ struct LimiterSpec
     LimiterSpec withLimit(std::int64_t n) const;
 };
 bool limiterAdmit(Limiter &limiter, std::int64_t t);
+std::int64_t limiterAdmitMany(Limiter &limiter, std::int64_t t, std::int64_t n);
+
+// The What-if panel's replay (issue 20): requests counted per second, the counts[i] requests of
+// a second taken as arriving together at times[i] (sorted, distinct). Returns how many of each
+// batch the limiter refuses: exactly what counts[i] admit(times[i]) calls would refuse, in
+// O(batches), whatever the counts.
+std::vector<std::uint32_t> refusedPerBatch(const LimiterSpec &spec,
+    const std::vector<std::int64_t> &times, const std::vector<std::uint32_t> &counts);
 std::int64_t limiterRetryAt(const Limiter &limiter);
