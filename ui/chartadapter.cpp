@@ -36,6 +36,8 @@ struct ChartAdapter::Impl
     // area only, so the 429s' top is copied into the lines that need it)
     std::array<QLineSeries *, 3> categoryLower {}, categoryUpper {};
     std::array<QAreaSeries *, 3> categoryArea {};
+    QLineSeries *predictedTop = nullptr;
+    QAreaSeries *predictedArea = nullptr;
     QList<QPair<QString, double>> xTicks, yTicks, y2Ticks; // labels as shown, positions
     double xMin = 0, xSpan = 1, yMax = 1;
     double y2Max = 0; // 0: the 429s share yMax
@@ -135,6 +137,9 @@ ChartAdapter::ChartAdapter(QWidget *parent)
         d->categoryArea[k] = new QAreaSeries(d->categoryUpper[k], d->categoryLower[k]);
         d->attach(d->categoryArea[k]);
     }
+    d->predictedTop = new QLineSeries();
+    d->predictedArea = new QAreaSeries(d->predictedTop);
+    d->attach(d->predictedArea);
     d->requests = new QLineSeries();
     d->attach(d->requests);
     d->serverLimit = new QLineSeries();
@@ -181,6 +186,8 @@ void ChartAdapter::setColors(const ChartColors &c)
         d->categoryArea[k]->setBrush(c.categories[k]);
         d->categoryArea[k]->setPen(QPen(c.categoryOutlines[k], 1));
     }
+    d->predictedArea->setBrush(c.predicted);
+    d->predictedArea->setPen(QPen(c.predictedOutline, 1.5));
     d->requests->setPen(QPen(c.requests, 1.5));
     d->bars->setBrush(c.requestBars);
     d->bars->setPen(Qt::NoPen);
@@ -235,6 +242,7 @@ void ChartAdapter::show(const ChartFrame &f)
     d->categoryLower[2]->replace(tops0);
     d->categoryUpper[2]->replace(
         tops0.isEmpty() ? none : d->normalised(f.throttleTops[1], d->y2Max));
+    d->predictedTop->replace(d->normalised(f.predicted, d->y2Max));
     const QList<QPointF> requests = d->normalised(f.requests);
     d->requests->replace(requests);
     d->barTop->replace(d->bars->isVisible() ? requests : QList<QPointF>());
@@ -318,6 +326,8 @@ QList<QPointF> ChartAdapter::points(SeriesId id) const
         return d->original(d->categoryUpper[1]->points(), d->y2Max);
     case SeriesId::HiddenThrottle:
         return d->original(d->categoryUpper[2]->points(), d->y2Max);
+    case SeriesId::Predicted:
+        return d->original(d->predictedTop->points(), d->y2Max);
     }
     return {};
 }

@@ -30,6 +30,8 @@ struct ChartColors
     // QUOTA, OVERLOADED, HIDDEN_THROTTLE (limits.md §7): hatching, outlined in the colour
     std::array<QBrush, 3> categories;
     std::array<QColor, 3> categoryOutlines;
+    QBrush predicted; // the What-if panel's refusals
+    QColor predictedOutline;
 };
 
 // One redraw, in chart coordinates: x is UTC milliseconds, y is requests per bucket.
@@ -48,6 +50,9 @@ struct ChartFrame
     // 429s, tops cumulative (429s + overloaded, + hidden throttles).
     QList<QPointF> quotaBase;
     std::array<QList<QPointF>, 2> throttleTops;
+    // The What-if panel's predicted refusals on the 429s' scale (empty: the panel is off),
+    // hatched in the RATE_LIMITED colour over everything but the lines.
+    QList<QPointF> predicted;
     QList<QPointF> limit; // the configured limit (empty: none)
     QList<QPointF> serverLimit; // the limit the server reported (empty: none)
     QList<QPointF> overLimit; // band: yMax over buckets over the limit, 0 elsewhere
@@ -80,7 +85,8 @@ public:
         // HIDDEN_THROTTLE's cumulative tops
         QuotaBase,
         Overloaded,
-        HiddenThrottle
+        HiddenThrottle,
+        Predicted // the What-if panel's refusals
     };
 
     explicit ChartAdapter(QWidget *parent);

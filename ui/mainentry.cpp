@@ -8,6 +8,7 @@
 #include "screenshotrunner.h"
 #include "theme.h"
 #include "uisettings.h"
+#include "whatifpanel.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -157,6 +158,10 @@ int runGui(int argc, char *argv[])
             QStringLiteral("Open showing this axis of the chart: requests, tokens, input_tokens, "
                            "output_tokens or concurrency (requests when the data has none)."),
             QStringLiteral("AXIS") },
+        { QStringLiteral("what-if"),
+            QStringLiteral("Open the What-if panel replaying the scope against this limit, "
+                           "N[/W] as --limit takes it (600, 100/10s, 5000/1h)."),
+            QStringLiteral("LIMIT") },
         { QStringLiteral("local"), QStringLiteral("Show local time instead of UTC.") },
         { QStringLiteral("rules"),
             QStringLiteral("Classification rules file replacing the built-in one."),
@@ -244,6 +249,16 @@ int runGui(int argc, char *argv[])
         return usageError(QStringLiteral("invalid --axis \"%1\": expected requests, tokens, "
                                          "input_tokens, output_tokens or concurrency")
                               .arg(p.value(QStringLiteral("axis"))));
+    std::optional<LimitSpec> whatIf;
+    if (p.isSet(QStringLiteral("what-if"))) {
+        QString error;
+        whatIf = parseLimitSpec(p.value(QStringLiteral("what-if")).trimmed(), &error);
+        if (!whatIf || !whatIf->windowS || *whatIf->windowS <= 0)
+            return usageError(
+                QStringLiteral("invalid --what-if \"%1\": %2")
+                    .arg(p.value(QStringLiteral("what-if")),
+                        error.isEmpty() ? QStringLiteral("expected N[/W] with a window") : error));
+    }
     std::optional<RuleSet> rules = RuleSet::builtIn();
     if (p.isSet(QStringLiteral("rules"))) {
         QString error;
@@ -276,6 +291,10 @@ int runGui(int argc, char *argv[])
     session.filter().setScope(p.value(QStringLiteral("scope")).trimmed().toLower());
     MainWindow window(session, *settings, theme);
     window.chart()->setAxis(*axis); // shown once a view has values on it
+    if (whatIf) {
+        window.whatIf()->presetLimit(*whatIf);
+        window.whatIf()->show();
+    }
     if (screenshot) {
         window.resize(size);
         window.show();

@@ -14,6 +14,7 @@
 #include "loadprogress.h"
 #include "model/limitdrifttext.h"
 #include "model/session.h"
+#include "model/whatifmodel.h"
 #include "problemspanel.h"
 #include "ratechart.h"
 #include "recentfilesmenu.h"
@@ -24,6 +25,7 @@
 #include "uisettings.h"
 #include "warningbanner.h"
 #include "watchmenu.h"
+#include "whatifpanel.h"
 
 #include <QAbstractButton>
 #include <QActionGroup>
@@ -63,6 +65,8 @@ MainWindow::MainWindow(Session &session, UiSettings &settings, Theme &theme, QWi
     , m_scopes(new ScopeList(this))
     , m_notifier(new DesktopNotifier(this))
     , m_problems(new ProblemsPanel(session.problemModel(), session.rawLines(), this))
+    , m_whatIfModel(new WhatIfModel(this))
+    , m_whatIf(new WhatIfPanel(*m_whatIfModel, this))
     , m_vertical(new QSplitter(Qt::Vertical, this))
     , m_bottom(new QSplitter(Qt::Horizontal, this))
     , m_lists(new QSplitter(Qt::Vertical, this))
@@ -110,6 +114,9 @@ MainWindow::MainWindow(Session &session, UiSettings &settings, Theme &theme, QWi
         if (m_problems->table()->model()->rowCount() > 0)
             m_problems->show();
     });
+    // View ▸ What if (Ctrl+Shift+W): replays the scope against another limit while it is shown
+    addDockWidget(Qt::BottomDockWidgetArea, m_whatIf);
+    m_whatIf->hide();
     statusBar()->addWidget(m_status, 1);
     statusBar()->addPermanentWidget(m_liveStatus);
     statusBar()->addPermanentWidget(m_progress);
@@ -163,6 +170,10 @@ void MainWindow::createMenus()
     QAction *problems = m_problems->toggleViewAction();
     problems->setShortcut(QKeySequence(QStringLiteral("Ctrl+Shift+E")));
     view->addAction(problems);
+    QAction *whatIf = m_whatIf->toggleViewAction();
+    whatIf->setText(tr("&What if…"));
+    whatIf->setShortcut(QKeySequence(QStringLiteral("Ctrl+Shift+W")));
+    view->addAction(whatIf);
     view->addAction(m_toolBar->utcAction());
     view->addAction(m_toolBar->barsAction());
     QMenu *axis = view->addMenu(tr("Chart &axis"));
@@ -256,6 +267,10 @@ void MainWindow::connectSession()
     connect(&filter, &FilterController::changed, m_scopes,
         [this](const FilterState &state) { m_scopes->setCurrentScope(state.scope); });
     connect(&filter, &FilterController::viewReady, this, &MainWindow::showDrift);
+    connect(&filter, &FilterController::viewReady, m_whatIfModel, &WhatIfModel::setView);
+    connect(m_whatIf, &QDockWidget::visibilityChanged, m_whatIfModel, &WhatIfModel::setActive);
+    connect(m_whatIfModel, &WhatIfModel::curveChanged, m_chart,
+        [this] { m_chart->setPrediction(m_whatIfModel->curve().refusedPerSecond); });
     connect(m_filterBar, &FilterBar::edited, &filter, &FilterController::apply);
 
     connect(m_chart, &RateChart::bucketClicked, events, &EventTableModel::setDrillDown);

@@ -28,6 +28,8 @@ class Theme;
 class UiSettings;
 class WarningBanner;
 class WatchMenu;
+class WhatIfModel;
+class WhatIfPanel;
 
 // Creates the panels, places them and connects their signals (style.md rule 7): no data,
 // no loops over events, no I/O.
@@ -52,6 +54,8 @@ public:
     ProblemsPanel *problems() const { return m_problems; }
     ScopeList *scopeList() const { return m_scopes; }
     WarningBanner *driftBanner() const { return m_drift; }
+    WhatIfPanel *whatIf() const { return m_whatIf; }
+    WhatIfModel *whatIfModel() const { return m_whatIfModel; }
     // Help ▸ Keyboard shortcuts (HTML), built from the actions and shortcuts as they are set
     QString shortcutHelp() const;
 
@@ -95,6 +99,8 @@ private:
     ScopeList *m_scopes;
     DesktopNotifier *m_notifier;
     ProblemsPanel *m_problems;
+    WhatIfModel *m_whatIfModel;
+    WhatIfPanel *m_whatIf;
     QSplitter *m_vertical;
     QSplitter *m_bottom;
     QSplitter *m_lists;

@@ -320,6 +320,11 @@ void RateChart::applyColors()
     c.limit = QColor::fromRgba(Palette::kLimit);
     c.serverLimit = QColor::fromRgba(Palette::kServerLimit);
     c.overLimit = QColor::fromRgba(Palette::kOverLimit);
+    // cross-hatched in a deep (light theme) or pale (dark theme) RATE_LIMITED: it reads over
+    // the recorded 429s as well as over the background
+    const QColor rl = SourcePalette::color(RejectionSource::RateLimited);
+    c.predictedOutline = m_dark ? rl.lighter(170) : rl.darker(260);
+    c.predicted = QBrush(c.predictedOutline, Qt::DiagCrossPattern);
     for (int k = 0; k < 3; ++k) {
         c.sources[std::size_t(k)] = SourcePalette::color(sourceFromIndex(k));
         c.categories[std::size_t(k)] = SourcePalette::categoryBrush(categoryFromIndex(k), m_dark);
@@ -339,6 +344,14 @@ void RateChart::setFollowWindowMs(qint64 windowMs)
 }
 
 void RateChart::setEmptyText(const QString &text) { m_empty->setText(text); }
+
+void RateChart::setPrediction(std::vector<std::pair<std::int64_t, std::int64_t>> perSecond)
+{
+    if (perSecond.empty() && m_prediction.empty())
+        return;
+    m_prediction = std::move(perSecond);
+    scheduleRedraw();
+}
 
 void RateChart::showNewest()
 {
@@ -453,6 +466,10 @@ void RateChart::redrawNow()
     req.overLimitMinutes = &m_overMinutes;
     const AxisPyramid *axis = hasData ? m_view->axisPyramid(m_shown) : nullptr;
     m_frame = buildFrame(hasData ? m_view->pyramid : m_noData, req, axis);
+    m_predictedPerSlot = perSlot(m_frame, m_prediction);
+    const std::int64_t maxPredicted = m_predictedPerSlot.empty()
+        ? 0
+        : *std::max_element(m_predictedPerSlot.begin(), m_predictedPerSlot.end());
 
     const qint64 bucket = m_frame.bucketMs;
     // a count in flight is not a rate: its limit is drawn as it is, at every bucket size
@@ -462,13 +479,15 @@ void RateChart::redrawNow()
             / (double(m_limit->windowS.value_or(60)) * 1000.0);
     const double serverScale
         = m_serverWindowMs > 0 ? double(bucket) / double(m_serverWindowMs) : 0.0;
-    const double top = std::max({ double(m_frame.maxValue), limitY,
-        m_frame.maxServerLimit > 0 ? double(m_frame.maxServerLimit) * serverScale : 0.0 });
+    const double top
+        = std::max({ double(m_frame.maxValue), limitY, axis ? 0.0 : double(maxPredicted),
+            m_frame.maxServerLimit > 0 ? double(m_frame.maxServerLimit) * serverScale : 0.0 });
     ChartFrame f;
     std::tie(f.yMax, f.yTicks) = niceAxis(top * 1.05);
     if (axis) {
         // the 429s on their own scale, in the lower part of the plot under the axis's line
-        std::tie(f.y2Max, f.y2Ticks) = niceAxis(std::max(1.0, m_frame.maxRejected * 2.5));
+        std::tie(f.y2Max, f.y2Ticks) = niceAxis(
+            std::max(1.0, std::max<double>(m_frame.maxRejected, double(maxPredicted)) * 2.5));
         f.y2Title = tr("429s per %1").arg(formatDuration(bucket));
     }
     f.xMin = double(m_frame.fromMs);
@@ -513,6 +532,8 @@ void RateChart::redrawNow()
             cum += count(ThrottleCategory::HiddenThrottle);
             put(f.throttleTops[1], cum);
         }
+        if (!m_prediction.empty())
+            put(f.predicted, double(m_predictedPerSlot[std::size_t(&slot - m_frame.slots.data())]));
         appendStep(f.overLimit, x0, x1, slot.overLimit ? f.yMax : 0);
         if (slot.serverLimit >= 0 && serverScale > 0)
             server = double(slot.serverLimit) * serverScale;
@@ -667,6 +688,12 @@ QString RateChart::toolTipAt(QPointF pos) const
                         .arg(SourcePalette::categoryColor(c, m_dark).name(),
                             SourcePalette::categoryLabel(c))
                         .arg(n);
+    }
+    if (!m_prediction.empty()) {
+        const auto k = std::size_t(slot - m_frame.slots.data());
+        html += tr("<br><span style='color:%1'>&#9638;</span> what if: <b>%2</b> refused")
+                    .arg(SourcePalette::color(RejectionSource::RateLimited).name())
+                    .arg(k < m_predictedPerSlot.size() ? m_predictedPerSlot[k] : 0);
     }
     if (slot->serverLimit >= 0)
         html += tr("<br>server-reported limit: %1 %2%3")

@@ -57,6 +57,9 @@ public:
     qint64 followWindowMs() const { return m_followMs; }
     // What the empty chart says (no records yet).
     void setEmptyText(const QString &text);
+    // The What-if panel's predicted refusals per second (start, count; sorted), drawn hatched
+    // over the 429s; empty: none drawn.
+    void setPrediction(std::vector<std::pair<std::int64_t, std::int64_t>> perSecond);
 
     qint64 visibleFromMs() const { return m_fromMs; }
     qint64 visibleToMs() const { return m_toMs; }
@@ -115,6 +118,8 @@ private:
     std::vector<std::int64_t> m_overMinutes;
     BucketPyramid m_noData;
     SeriesFrame m_frame;
+    std::vector<std::pair<std::int64_t, std::int64_t>> m_prediction;
+    std::vector<std::int64_t> m_predictedPerSlot; // of m_frame
     qint64 m_fromMs = 0;
     qint64 m_toMs = 60000;
     std::vector<LimitEntry> m_limits;

@@ -3,6 +3,7 @@
 #include "eventtableview.h"
 #include "mainwindow.h"
 #include "model/session.h"
+#include "model/whatifmodel.h"
 #include "ratechart.h"
 
 #include <QPixmap>
@@ -76,6 +77,18 @@ void ScreenshotRunner::grab()
 {
     if (m_grabbed)
         return;
+    // an open What-if panel is shown with its exact replay's figures
+    WhatIfModel *whatIf = m_window.whatIfModel();
+    if (whatIf->isActive() && whatIf->reason().isEmpty() && !whatIf->exact()
+        && !m_waitedForWhatIf) {
+        m_waitedForWhatIf = true;
+        connect(whatIf, &WhatIfModel::curveChanged, this, [this, whatIf] {
+            if (whatIf->exact())
+                QTimer::singleShot(0, this, &ScreenshotRunner::grab);
+        });
+        QTimer::singleShot(20000, this, &ScreenshotRunner::grab); // never came
+        return;
+    }
     m_grabbed = true;
     m_window.chart()->redrawNow(); // with the final layout's plot width
     QTimer::singleShot(0, this, [this] {

@@ -35,5 +35,6 @@ private:
     QString m_path;
     bool m_loaded = false;
     bool m_grabbed = false;
+    bool m_waitedForWhatIf = false;
     bool m_anyFailed = false;
 };

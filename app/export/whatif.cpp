@@ -25,6 +25,7 @@ constexpr std::int64_t kMinute = 60000;
 struct Replay
 {
     std::vector<std::pair<std::int64_t, std::int64_t>> perMinute;
+    std::vector<std::pair<std::int64_t, std::int64_t>> perSecond;
     std::int64_t refused = 0;
     std::int64_t dropped = 0;
     std::vector<std::int64_t> delaysMs;
@@ -66,6 +67,11 @@ Replay replay(const LimiterSpec &spec, const std::vector<std::int64_t> &times,
             if (out.perMinute.empty() || out.perMinute.back().first != m)
                 out.perMinute.push_back({ m, 0 });
             ++out.perMinute.back().second;
+            // retries come in time order too: the seconds stay sorted
+            const std::int64_t sec = floorTo(p.at, 1000);
+            if (out.perSecond.empty() || out.perSecond.back().first != sec)
+                out.perSecond.push_back({ sec, 0 });
+            ++out.perSecond.back().second;
         }
         using Mode = RetryPolicy::Mode;
         if (policy.mode == Mode::AsRecorded || policy.mode == Mode::None
@@ -183,6 +189,52 @@ std::string limitText(const LimitSpec &l) { return limitReadingText(l).toStdStri
 
 } // namespace
 
+WhatIfScope runWhatIfScope(const EventStore &store, const EventSubset &events,
+    const std::string &name, const WhatIfOptions &options)
+{
+    std::vector<std::int64_t> times, fresh;
+    times.reserve(events.size());
+    std::map<std::int64_t, std::int64_t> recorded;
+    WhatIfScope sc;
+    sc.name = name;
+    const bool asRecorded = options.retry.mode == RetryPolicy::Mode::AsRecorded;
+    const std::vector<bool> retries = asRecorded ? std::vector<bool>() : logRetries(store, events);
+    for (std::size_t r = 0; r < events.size(); ++r) {
+        const std::uint32_t i = events[r];
+        times.push_back(store.timeMs(i));
+        if (asRecorded || !retries[r])
+            fresh.push_back(store.timeMs(i));
+        if (store.source(i) == RejectionSource::RateLimited) {
+            ++sc.recordedRejected;
+            ++recorded[floorTo(store.timeMs(i), kMinute)];
+        }
+    }
+    sc.requests = std::int64_t(times.size());
+    sc.logRetries = std::int64_t(times.size() - fresh.size());
+    Replay r = replay(options.limiter, fresh, options.retry, false);
+    sc.predicted.rejected = r.refused;
+    sc.predicted.minutesOverLimit = std::int64_t(r.perMinute.size());
+    sc.predicted.incidents = incidentsOf(r.perMinute, options.mergeGapMinutes);
+    sc.refusedPerSecond = std::move(r.perSecond);
+    sc.dropped = r.dropped;
+    sc.retryDelayP50S = percentileS(r.delaysMs, 0.5);
+    sc.retryDelayP99S = percentileS(r.delaysMs, 0.99);
+    sc.smallestLimit = smallestWithoutRefusals(options.limiter, fresh, options.retry);
+    // validation: the log against its own limit, configured, else the one its responses
+    // reported (with a known window)
+    if (const auto own = configuredRequestLimit(options.configured, name)) {
+        sc.validation = validate(options.limiter, *own, false, times, recorded);
+    } else {
+        for (const LimitSpec &l : reportedHistory(store, &events).byWindow) {
+            if (l.windowS && *l.windowS > 0) {
+                sc.validation = validate(options.limiter, l, true, times, recorded);
+                break;
+            }
+        }
+    }
+    return sc;
+}
+
 WhatIfReport runWhatIf(const EventStore &store, const WhatIfOptions &options)
 {
     WhatIfReport report;
@@ -202,47 +254,7 @@ WhatIfReport runWhatIf(const EventStore &store, const WhatIfOptions &options)
         std::stable_sort(events.begin(), events.end(), [&store](std::uint32_t a, std::uint32_t b) {
             return store.timeMs(a) < store.timeMs(b);
         });
-        std::vector<std::int64_t> times, fresh;
-        times.reserve(events.size());
-        std::map<std::int64_t, std::int64_t> recorded;
-        WhatIfScope sc;
-        sc.name = name;
-        const bool asRecorded = options.retry.mode == RetryPolicy::Mode::AsRecorded;
-        const std::vector<bool> retries
-            = asRecorded ? std::vector<bool>() : logRetries(store, events);
-        for (std::size_t r = 0; r < events.size(); ++r) {
-            const std::uint32_t i = events[r];
-            times.push_back(store.timeMs(i));
-            if (asRecorded || !retries[r])
-                fresh.push_back(store.timeMs(i));
-            if (store.source(i) == RejectionSource::RateLimited) {
-                ++sc.recordedRejected;
-                ++recorded[floorTo(store.timeMs(i), kMinute)];
-            }
-        }
-        sc.requests = std::int64_t(times.size());
-        sc.logRetries = std::int64_t(times.size() - fresh.size());
-        const Replay r = replay(options.limiter, fresh, options.retry, false);
-        sc.predicted.rejected = r.refused;
-        sc.predicted.minutesOverLimit = std::int64_t(r.perMinute.size());
-        sc.predicted.incidents = incidentsOf(r.perMinute, options.mergeGapMinutes);
-        sc.dropped = r.dropped;
-        sc.retryDelayP50S = percentileS(r.delaysMs, 0.5);
-        sc.retryDelayP99S = percentileS(r.delaysMs, 0.99);
-        sc.smallestLimit = smallestWithoutRefusals(options.limiter, fresh, options.retry);
-        // validation: the log against its own limit, configured, else the one its responses
-        // reported (with a known window)
-        if (const auto own = configuredRequestLimit(options.configured, name)) {
-            sc.validation = validate(options.limiter, *own, false, times, recorded);
-        } else {
-            for (const LimitSpec &l : reportedHistory(store, &events).byWindow) {
-                if (l.windowS && *l.windowS > 0) {
-                    sc.validation = validate(options.limiter, l, true, times, recorded);
-                    break;
-                }
-            }
-        }
-        report.scopes.push_back(std::move(sc));
+        report.scopes.push_back(runWhatIfScope(store, events, name, options));
     }
     return report;
 }

@@ -82,6 +82,8 @@ struct WhatIfScope
     WhatIfPrediction predicted;
     std::optional<std::int64_t> smallestLimit; // N with no refusal; bisection
     std::optional<WhatIfValidation> validation; // nullopt: no limit known for the scope
+    // The predicted refusals per second (start, count), sorted: what the window draws.
+    std::vector<std::pair<std::int64_t, std::int64_t>> refusedPerSecond;
 };
 
 struct WhatIfReport
@@ -91,6 +93,10 @@ struct WhatIfReport
 };
 
 WhatIfReport runWhatIf(const EventStore &store, const WhatIfOptions &options);
+// One scope's replay: `events` are its requests sorted by time (the window passes the ones in
+// view); options.scope is not looked at.
+WhatIfScope runWhatIfScope(const EventStore &store, const EventSubset &events,
+    const std::string &name, const WhatIfOptions &options);
 
 // "fixed", "sliding", "token-bucket:RATE/W,BURST", "gcra:RATE/W,BURST"; the first two take
 // --limit N/W. nullopt + *error when invalid.

@@ -177,6 +177,31 @@ SeriesFrame buildFrame(
     return frame;
 }
 
+std::vector<std::int64_t> perSlot(
+    const SeriesFrame &frame, const std::vector<std::pair<std::int64_t, std::int64_t>> &perSecond)
+{
+    std::vector<std::int64_t> out(frame.slots.size());
+    if (frame.bucketMs <= 0 || perSecond.empty())
+        return out;
+    auto it = std::lower_bound(perSecond.begin(), perSecond.end(),
+        std::pair<std::int64_t, std::int64_t>(
+            frame.slots.empty() ? 0 : frame.slots.front().startMs, INT64_MIN));
+    for (std::size_t k = 0; k < frame.slots.size(); ++k) {
+        const FrameSlot &slot = frame.slots[k];
+        std::int64_t bucket = INT64_MIN, sum = 0, best = 0;
+        for (; it != perSecond.end() && it->first < slot.endMs; ++it) {
+            if (it->first < slot.startMs)
+                continue;
+            const std::int64_t b = floorTo(it->first, frame.bucketMs);
+            sum = b == bucket ? sum + it->second : it->second;
+            bucket = b;
+            best = std::max(best, sum);
+        }
+        out[k] = best;
+    }
+    return out;
+}
+
 const BucketCounts *findBucket(const BucketPyramid &pyramid, std::int64_t bucketMs, std::int64_t t)
 {
     const int k = BucketPyramid::levelOf(bucketMs);

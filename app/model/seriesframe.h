@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 // One drawn step of the chart: a bucket, or (decimated) one pixel column of several buckets.
@@ -69,6 +70,13 @@ std::int64_t autoBucketMs(std::int64_t spanMs, int columns, int minPixels);
 // axis: the values and reported limits of another axis than requests (nullptr: requests).
 SeriesFrame buildFrame(
     const BucketPyramid &pyramid, const FrameRequest &request, const AxisPyramid *axis = nullptr);
+
+// Counts per second (start, count; sorted) summed into the frame's buckets, one value per slot:
+// the bucket's sum, or when decimated the largest bucket's of the slot (as `rejected` is; a
+// bucket across a column's edge counts in each column for its seconds there).
+// What the What-if panel's predicted refusals draw.
+std::vector<std::int64_t> perSlot(
+    const SeriesFrame &frame, const std::vector<std::pair<std::int64_t, std::int64_t>> &perSecond);
 
 // The bucket of the given level containing t, or nullptr (no events there).
 const BucketCounts *findBucket(const BucketPyramid &pyramid, std::int64_t bucketMs, std::int64_t t);
