@@ -9,18 +9,23 @@
 #include "store/eventstore.h"
 
 #include <QByteArray>
+#include <QDateTime>
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QJsonObject>
 #include <QJsonValue>
 #include <QList>
 #include <QPointF>
 #include <QString>
+#include <QUrl>
 #include <QtTest>
 
 #include <map>
 #include <memory>
+#include <utility>
+#include <vector>
 
 inline QString fixture(const QString &name)
 {
@@ -85,6 +90,28 @@ inline QByteArray readInflated(const QString &path, QString *error)
 }
 
 // A --limit entry the test writes itself: a typo stops the test.
+// The records of a gzip-compressed NDJSON log whose url's host is `host`, with their
+// timestamps in ms, read with QJsonDocument (a reading independent of RateScope's decoder).
+inline std::vector<std::pair<qint64, QJsonObject>> recordsOfHost(
+    const QString &path, const QString &host)
+{
+    std::vector<std::pair<qint64, QJsonObject>> out;
+    QString error;
+    const QByteArray text = readInflated(path, &error);
+    for (const QByteArray &line : text.split('\n')) {
+        if (line.isEmpty())
+            continue;
+        const QJsonObject o = QJsonDocument::fromJson(line).object();
+        if (QUrl(o.value(QLatin1String("url")).toString()).host() != host)
+            continue;
+        out.emplace_back(
+            QDateTime::fromString(o.value(QLatin1String("timestamp")).toString(), Qt::ISODateWithMs)
+                .toMSecsSinceEpoch(),
+            o);
+    }
+    return out;
+}
+
 inline LimitEntry limitEntry(const char *text)
 {
     QString error;

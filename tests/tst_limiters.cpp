@@ -109,6 +109,22 @@ std::vector<bool> referenceGcra(
     return out;
 }
 
+// The reference of the spec's algorithm.
+std::vector<bool> reference(const LimiterSpec &spec, const std::vector<std::int64_t> &times)
+{
+    switch (spec.kind) {
+    case LimiterSpec::Kind::Fixed:
+        return referenceFixed(times, spec.limit, spec.windowMs);
+    case LimiterSpec::Kind::Sliding:
+        return referenceSliding(times, spec.limit, spec.windowMs);
+    case LimiterSpec::Kind::TokenBucket:
+        return referenceTokenBucket(times, spec.limit, spec.windowMs, spec.burst);
+    case LimiterSpec::Kind::Gcra:
+        break;
+    }
+    return referenceGcra(times, spec.limit, spec.windowMs, spec.burst);
+}
+
 } // namespace
 
 class TestLimiters : public QObject
@@ -166,21 +182,7 @@ void TestLimiters::againstTheReferences()
     spec.windowMs = windowMs;
     spec.burst = burst;
     const std::vector<bool> got = run(spec.make(), times);
-    std::vector<bool> want;
-    switch (spec.kind) {
-    case LimiterSpec::Kind::Fixed:
-        want = referenceFixed(times, limit, windowMs);
-        break;
-    case LimiterSpec::Kind::Sliding:
-        want = referenceSliding(times, limit, windowMs);
-        break;
-    case LimiterSpec::Kind::TokenBucket:
-        want = referenceTokenBucket(times, limit, windowMs, burst);
-        break;
-    case LimiterSpec::Kind::Gcra:
-        want = referenceGcra(times, limit, windowMs, burst);
-        break;
-    }
+    const std::vector<bool> want = reference(spec, times);
     const auto refused = std::count(want.begin(), want.end(), false);
     QVERIFY2(refused > 100 && refused < 2900, "the arrivals should test both answers");
     for (std::size_t i = 0; i < times.size(); ++i)
@@ -222,21 +224,7 @@ void TestLimiters::batchesAreManyRequestsAtOneInstant()
     spec.limit = limit;
     spec.windowMs = windowMs;
     spec.burst = burst;
-    std::vector<bool> want;
-    switch (spec.kind) {
-    case LimiterSpec::Kind::Fixed:
-        want = referenceFixed(expanded, limit, windowMs);
-        break;
-    case LimiterSpec::Kind::Sliding:
-        want = referenceSliding(expanded, limit, windowMs);
-        break;
-    case LimiterSpec::Kind::TokenBucket:
-        want = referenceTokenBucket(expanded, limit, windowMs, burst);
-        break;
-    case LimiterSpec::Kind::Gcra:
-        want = referenceGcra(expanded, limit, windowMs, burst);
-        break;
-    }
+    const std::vector<bool> want = reference(spec, expanded);
     const std::vector<std::uint32_t> got = refusedPerBatch(spec, seconds, counts);
     QCOMPARE(got.size(), seconds.size());
     std::size_t r = 0;

@@ -48,17 +48,7 @@ struct DemoMinutes
 DemoMinutes openAiMinutes()
 {
     DemoMinutes out;
-    QString error;
-    const QByteArray text = readInflated(kDemo, &error);
-    for (const QByteArray &line : text.split('\n')) {
-        if (line.isEmpty())
-            continue;
-        const QJsonObject o = QJsonDocument::fromJson(line).object();
-        if (QUrl(o.value(QLatin1String("url")).toString()).host() != kOpenAi)
-            continue;
-        const qint64 t = QDateTime::fromString(
-            o.value(QLatin1String("timestamp")).toString(), Qt::ISODateWithMs)
-                             .toMSecsSinceEpoch();
+    for (const auto &[t, o] : recordsOfHost(kDemo, kOpenAi)) {
         const qint64 minute = t - t % kMinute;
         const QJsonValue usage = o.value(QLatin1String("body"))[QLatin1String("usage")];
         out.tokens[minute] += usage[QLatin1String("total_tokens")].toDouble();

@@ -37,19 +37,8 @@ constexpr qint64 kMinute = 60000;
 std::map<qint64, qint64> scalekitMinutes()
 {
     std::map<qint64, qint64> out;
-    QString error;
-    const QByteArray text = readInflated(kDemo, &error);
-    for (const QByteArray &line : text.split('\n')) {
-        if (line.isEmpty())
-            continue;
-        const QJsonObject o = QJsonDocument::fromJson(line).object();
-        if (QUrl(o.value(QLatin1String("url")).toString()).host() != kScalekit)
-            continue;
-        const qint64 t = QDateTime::fromString(
-            o.value(QLatin1String("timestamp")).toString(), Qt::ISODateWithMs)
-                             .toMSecsSinceEpoch();
+    for (const auto &[t, record] : recordsOfHost(kDemo, kScalekit))
         ++out[t - t % kMinute];
-    }
     return out;
 }
 
