@@ -243,6 +243,16 @@ inline error_code RecordDecoder::Impl::member(
             return harLog(c, v, depth);
         if (k == K::k_interactions || k == K::k_http_interactions)
             return cassette(c, v, depth);
+        // k6's `--out json` lines: {"type": "Point", "data": {...}, "metric": "http_reqs"}
+        if (k == K::k_data)
+            return k6Data(c, v, depth);
+        if (k == K::k_metric)
+            return str(v, c.s.k6.metric, depth);
+        if (k == K::k_type) {
+            const error_code e = str(v, c.s.type, depth);
+            c.s.k6.type = c.s.type;
+            return e;
+        }
     }
     if (responseLike) {
         if (isStatusKey(k) && !(k == K::k_http_status && !top)) {
@@ -391,6 +401,12 @@ inline error_code RecordDecoder::Impl::genericRecord(od::value item, const char 
     Ctx ic { inner, {} };
     if (auto e = object(ic, item, Level::Record, depth))
         return e;
+    bool k6Request = false;
+    if (k6Line(ic, &k6Request)) { // a k6 line in an array (`jq -s` of k6's output)
+        if (k6Request)
+            sink(inner, start);
+        return SUCCESS;
+    }
     finish(ic);
     sink(inner, start);
     return SUCCESS;
@@ -474,9 +490,15 @@ RecordDecoder::Result RecordDecoder::decode(const char *json, std::size_t size,
                 e = tracked.member(c, key, fv, Impl::Level::Record, 1);
             }
         }
+        bool k6Request = false;
         if (!e) {
             if (c.s.container) {
                 result.shape = tracked.shape;
+            } else if (tracked.k6Line(c, &k6Request)) {
+                // a line of k6's JSON output: an http_reqs Point is a request, any other line
+                // (a Metric declaration, another metric's Point) is neither a record nor a problem
+                result.shape = DocumentShape::K6;
+                ownRecord = k6Request;
             } else {
                 tracked.finish(c);
                 result.shape = tracked.shape == DocumentShape::Unknown ? DocumentShape::Record

@@ -8,8 +8,9 @@
 #include <string>
 #include <string_view>
 
-// What a JSON document turned out to be (summary.md inputs[].format).
-enum class DocumentShape { Unknown, Record, Array, ApiPage, Har, Nock, Betamax };
+// What a JSON document turned out to be (summary.md inputs[].format). K6: one line of k6's
+// `k6 run --out json` output (a Metric declaration or a Point), whether it gave a record or not.
+enum class DocumentShape { Unknown, Record, Array, ApiPage, Har, Nock, Betamax, K6 };
 
 // Decodes JSON documents of every shape in formats.md §1 into RawRecords, on simdjson's
 // On-Demand API (one pass, no DOM). One NDJSON line is a small document; a HAR file, a

@@ -6,6 +6,7 @@
 //                               one translation unit so that it stays inlined
 //   recorddecoder_har.cpp       HAR logs
 //   recorddecoder_cassettes.cpp Betamax/VCR cassettes recorded as JSON
+//   recorddecoder_k6.cpp        k6's `k6 run --out json` lines
 // (YAML cassettes are decode/yamlcassette.*.)
 
 #include "decode/jsonvalue.h"
@@ -25,6 +26,21 @@ struct RecordDecoder::Impl
     // Where a key was found; the same name means different things at different depths.
     enum class Level { Record, Response, Body, Error, Request };
 
+    // What a line of k6's JSON output holds besides `type` (recorddecoder_k6.cpp): the
+    // top-level `metric` and what `data` says. Filled for any record with a top-level `data`
+    // object (the keys may come in any order, so `data` is read before `metric` is known);
+    // used only when the record turns out to be a k6 line (k6Line()).
+    struct K6Slots
+    {
+        std::string_view type; // the top-level `type`
+        std::string_view metric;
+        bool data = false; // a top-level `data` object was read
+        bool hasTime = false;
+        std::string_view time; // data.time
+        // data.tags
+        std::string_view status, method, url, name, errorCode, error;
+    };
+
     // Everything one record collects before it is finalized.
     struct Slots
     {
@@ -41,6 +57,7 @@ struct RecordDecoder::Impl
         bool cassette = false; // a Betamax/VCR interaction
         bool har = false; // a HAR entry
         DocumentShape shape = DocumentShape::Record;
+        K6Slots k6;
     };
 
     struct Ctx
@@ -101,6 +118,17 @@ struct RecordDecoder::Impl
     // postData / content: {text, encoding} -> the text, base64-decoded when it says so.
     error_code harContentText(od::value v, std::string_view &text, int depth);
     error_code harResponse(Ctx &c, od::value v, int depth);
+
+    // ---- k6 `--out json` lines (recorddecoder_k6.cpp) --------------------------------------
+
+    // A top-level `data` object: its time and tags into c.s.k6 (anything else is validated and
+    // skipped, as json::skip would).
+    error_code k6Data(Ctx &c, od::value v, int depth);
+    // After a record's last field: true when it is a line of k6's JSON output (`type` Point or
+    // Metric, a string `metric`, a `data` object, no time or status of its own). An http_reqs
+    // Point then fills c.rec (its time, status, method, url, error_code) and sets *request;
+    // any other k6 line gives nothing: neither a record nor a problem.
+    bool k6Line(Ctx &c, bool *request);
 
     // ---- JSON cassettes (recorddecoder_cassettes.cpp) -------------------------------------
 

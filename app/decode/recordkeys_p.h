@@ -17,6 +17,7 @@ enum class K : std::uint8_t {
     k_code,
     k_connected_account_id,
     k_connection_name,
+    k_data,
     k_date,
     k_details,
     k_duration,
@@ -34,6 +35,7 @@ enum class K : std::uint8_t {
     k_log,
     k_message,
     k_metadata,
+    k_metric,
     k_method,
     k_model,
     k_path,
@@ -90,6 +92,8 @@ K keyId(std::string_view k)
             return K::k_body;
         if (k == "code")
             return K::k_code;
+        if (k == "data")
+            return K::k_data;
         if (k == "date")
             return K::k_date;
         if (k == "path")
@@ -116,6 +120,8 @@ K keyId(std::string_view k)
             return K::k_client;
         if (k == "method")
             return K::k_method;
+        if (k == "metric")
+            return K::k_metric;
         if (k == "status")
             return K::k_status;
         break;

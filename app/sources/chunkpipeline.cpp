@@ -174,6 +174,7 @@ public:
             error(scalarMessage(s, s + len));
         } else {
             m_result.lastShape = r.shape;
+            m_result.k6Lines += r.shape == DocumentShape::K6;
         }
     }
 

@@ -85,6 +85,7 @@ struct ChunkResult
     std::int64_t errorCount = 0;
     std::uint64_t lines = 0;
     std::uint64_t nonBlankLines = 0;
+    std::uint64_t k6Lines = 0; // lines of k6's JSON output (DocumentShape::K6)
     DocumentShape lastShape = DocumentShape::Unknown;
     // a chunk the worker read: the file offsets of its lines, or the read error (errno)
     std::uint64_t textBegin = 0, textEnd = 0;
@@ -98,7 +99,7 @@ struct ChunkResult
         ids.clear();
         errors.clear();
         errorCount = 0;
-        lines = nonBlankLines = 0;
+        lines = nonBlankLines = k6Lines = 0;
         lastShape = DocumentShape::Unknown;
         textBegin = textEnd = 0;
         readError = 0;

@@ -34,6 +34,8 @@ const char *formatName(DocumentShape shape)
         return "nock";
     case DocumentShape::Betamax:
         return "betamax";
+    case DocumentShape::K6:
+        return "k6";
     case DocumentShape::Array:
     case DocumentShape::ApiPage:
     case DocumentShape::Record:
@@ -216,7 +218,7 @@ struct Loader::Impl
                                                     : std::clamp(QThread::idealThreadCount(), 1, 8);
         ChunkPipeline pipeline(threads, l.m_rules, l.m_options.range, file);
         std::uint64_t submitted = 0, merged = 0;
-        std::uint64_t lineBase = 0, offsetBase = 0, nonBlank = 0;
+        std::uint64_t lineBase = 0, offsetBase = 0, nonBlank = 0, k6Lines = 0;
         DocumentShape lastShape = DocumentShape::Unknown;
 
         auto mergeResult = [&](ChunkResult &r) {
@@ -241,6 +243,7 @@ struct Loader::Impl
                 report.addError(e.line + lineBase, std::move(e.message));
             report.skipped += r.errorCount - std::int64_t(r.errors.size());
             nonBlank += r.nonBlankLines;
+            k6Lines += r.k6Lines;
             if (r.lastShape != DocumentShape::Unknown)
                 lastShape = r.lastShape;
             lineBase += r.lines;
@@ -381,6 +384,8 @@ struct Loader::Impl
         if (nonBlank == 1 && lastShape != DocumentShape::Unknown
             && lastShape != DocumentShape::Record)
             report.format = QLatin1String(formatName(lastShape));
+        else if (k6Lines * 2 > nonBlank) // most lines are k6's `--out json` output
+            report.format = QLatin1String(formatName(DocumentShape::K6));
     }
 
     void document(ChunkBuffer &buf, bool eof)
