@@ -58,7 +58,7 @@ void TestGateways::eachCase_data()
     QTest::addColumn<QString>("provider");
     QTest::addColumn<QString>("message");
     const QJsonArray all = cases();
-    QCOMPARE(all.size(), 38);
+    QCOMPARE(all.size(), 39);
     for (const QJsonValue &v : all) {
         const QJsonObject c = v.toObject();
         const QString file = c[QStringLiteral("file")].toString();
@@ -111,7 +111,7 @@ void TestGateways::summarizeCountsCategoriesAndProviders()
         { QStringLiteral("summarize"), QStringLiteral("--format"), QStringLiteral("json"), path });
     QCOMPARE(r.exitCode, 0);
     const QJsonObject j = QJsonDocument::fromJson(r.out).object();
-    QCOMPARE(j[QStringLiteral("requests")].toInt(), 38);
+    QCOMPARE(j[QStringLiteral("requests")].toInt(), 39);
     const QJsonObject t = j[QStringLiteral("throttles")].toObject();
     for (const char *name : { "QUOTA", "OVERLOADED", "HIDDEN_THROTTLE" })
         QCOMPARE(t[QLatin1String(name)].toInt(), categories[QLatin1String(name)]);
