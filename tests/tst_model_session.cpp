@@ -5,6 +5,7 @@
 #include "model/eventfilter.h"
 #include "model/seriesframe.h"
 #include "model/session.h"
+#include "model/tablecopy.h"
 #include "model/timeticks.h"
 #include "testutil.h"
 
@@ -39,11 +40,30 @@ bool passes(const EventStore &s, std::size_t i, const FilterState &f)
         return false;
     if ((f.fromMs && s.timeMs(i) < *f.fromMs) || (f.toMs && s.timeMs(i) >= *f.toMs))
         return false;
+    // the text finds an event by its category's name and the rules that fired (limits.md §7)
+    const bool byCategory
+        = s.category(i) != ThrottleCategory::None && contains(categoryName(s.category(i)));
     if (!f.text.isEmpty()
         && !(contains(s.message(i)) || contains(s.errorCode(i)) || contains(s.endpoint(i))
-            || contains(s.tool(i)) || contains(s.provider(i))))
+            || contains(s.tool(i)) || contains(s.provider(i)) || byCategory
+            || (!s.categoryRule(i).empty() && contains(s.categoryRule(i)))
+            || (!s.gatewayRule(i).empty() && contains(s.gatewayRule(i)))))
         return false;
     return true;
+}
+
+// Every response of tests/fixtures/gateways/ (limits.md §7) in one log written into dir.
+QString gatewayCases(const QTemporaryDir &dir)
+{
+    QByteArray log;
+    const QDir cases(QStringLiteral(RATESCOPE_FIXTURE_DIR "/gateways"));
+    for (const QString &name : cases.entryList({ QStringLiteral("[0-9]*.json") }, QDir::Files)) {
+        QFile f(cases.filePath(name));
+        if (!f.open(QIODevice::ReadOnly))
+            qFatal("cannot read %s", qPrintable(name));
+        log += f.readAll().trimmed() + '\n';
+    }
+    return writeFile(QDir(dir.path()), QStringLiteral("gateways.ndjson"), log);
 }
 
 } // namespace
@@ -71,6 +91,7 @@ private Q_SLOTS:
     void detailGuidanceNamesTheBindingAxis();
     void detailOfGatewaysAndCategories_data();
     void detailOfGatewaysAndCategories();
+    void gatewayEventsInTheTable();
     void incidentsFollowTheFilter();
     void timeTicks_data();
     void timeTicks();
@@ -609,6 +630,92 @@ void TestModelSession::detailOfGatewaysAndCategories()
         QVERIFY(info.guidance.startsWith(rules.categoryGuidance(info.category)));
     QCOMPARE(info.quota,
         info.category == ThrottleCategory::Quota && info.source != RejectionSource::None);
+}
+
+// The event table on the gateway responses: a gateway-named provider in Provider, the category
+// and the rules in their columns and in a copied row, and the filter finds them by name.
+void TestModelSession::gatewayEventsInTheTable()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    QSignalSpy loaded(m_session.get(), &Session::loaded);
+    m_session->open({ gatewayCases(dir) });
+    QVERIFY(loaded.wait(10000));
+    waitForView();
+    const EventStore &store = *m_session->store();
+    EventTableModel *model = m_session->eventModel();
+    QCOMPARE(model->rowCount(), 39);
+    const auto rowOf = [&](const QString &provider) {
+        for (int r = 0; r < model->rowCount(); ++r) {
+            if (model->index(r, EventTableModel::ProviderColumn).data().toString() == provider)
+                return r;
+        }
+        return -1;
+    };
+    const QString openRouter = QStringLiteral("OpenRouter: the upstream provider's answer");
+    const int baseTen = rowOf(QStringLiteral("BaseTen"));
+    QVERIFY(baseTen >= 0);
+    QCOMPARE(model->index(baseTen, EventTableModel::CategoryColumn).data().toString(), QString());
+    QCOMPARE(model->index(baseTen, EventTableModel::RuleColumn).data().toString(), openRouter);
+    QVERIFY(model->index(baseTen, EventTableModel::ProviderColumn)
+                .data(Qt::ToolTipRole)
+                .toString()
+                .contains(openRouter));
+    const int moonshot = rowOf(QStringLiteral("Moonshot AI"));
+    QVERIFY(moonshot >= 0);
+    QCOMPARE(model->index(moonshot, EventTableModel::CategoryColumn).data().toString(),
+        QStringLiteral("QUOTA"));
+    QCOMPARE(model->index(moonshot, EventTableModel::RuleColumn).data().toString(),
+        QStringLiteral("insufficient balance · ") + openRouter);
+    QCOMPARE(model->headerData(EventTableModel::CategoryColumn, Qt::Horizontal).toString(),
+        QStringLiteral("Category"));
+    // Ctrl+C of the whole row carries the category and the rules
+    QModelIndexList row;
+    for (int c = 0; c < model->columnCount(); ++c)
+        row << model->index(moonshot, c);
+    const QStringList copied = tableCopyText(*model, row).split(QLatin1Char('\t'));
+    QCOMPARE(copied.size(), int(EventTableModel::ColumnCount));
+    QCOMPARE(copied[EventTableModel::SourceColumn], QStringLiteral("TOOL_ERROR"));
+    QCOMPARE(copied[EventTableModel::CategoryColumn], QStringLiteral("QUOTA"));
+    QCOMPARE(copied[EventTableModel::ProviderColumn], QStringLiteral("Moonshot AI"));
+    QCOMPARE(copied[EventTableModel::RuleColumn],
+        QStringLiteral("insufficient balance · ") + openRouter);
+    // the filter: a provider only a gateway named, by name and by text; a category and rules
+    // by their names
+    std::size_t byGateway = 0;
+    for (std::size_t i = 0; i < store.size(); ++i)
+        byGateway += store.gatewayRule(i) == openRouter.toStdString();
+    QVERIFY(byGateway >= 3);
+    struct Case
+    {
+        FilterState filter;
+        int rows;
+    };
+    std::vector<Case> cases;
+    FilterState f;
+    f.provider = QStringLiteral("BaseTen");
+    cases.push_back({ f, 1 });
+    f = {};
+    f.text = QStringLiteral("baseten");
+    cases.push_back({ f, 1 });
+    f = {};
+    f.text = QStringLiteral("hidden_throttle");
+    cases.push_back({ f, 1 });
+    f = {};
+    f.text = QStringLiteral("behind a 5xx");
+    cases.push_back({ f, 1 });
+    f = {};
+    f.text = QStringLiteral("OpenRouter: the upstream provider");
+    cases.push_back({ f, int(byGateway) });
+    for (const Case &c : cases) {
+        m_session->filter().apply(c.filter);
+        waitForView();
+        int expected = 0;
+        for (std::size_t i = 0; i < store.size(); ++i)
+            expected += passes(store, i, c.filter);
+        QCOMPARE(expected, c.rows); // the reference agrees with what the fixtures hold
+        QCOMPARE(model->rowCount(), c.rows);
+    }
 }
 
 void TestModelSession::incidentsFollowTheFilter()
