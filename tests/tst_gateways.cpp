@@ -51,6 +51,7 @@ private Q_SLOTS:
     void summarizeCountsCategoriesAndProviders();
     void csvCountsCategoriesPerMinute();
     void reportsSayWhatToDoPerCategory();
+    void readmeGatewayExampleRunsWithSummarize();
 };
 
 void TestGateways::eachCase_data()
@@ -228,6 +229,42 @@ void TestGateways::reportsSayWhatToDoPerCategory()
     const Summary none = buildSummary(*plain.store, plain.reports, std::nullopt, 5.0);
     const QString mdNone = QString::fromUtf8(summaryToMarkdown(none, rules));
     QVERIFY(!mdNone.contains(rules.categoryGuidance(ThrottleCategory::Overloaded)));
+}
+
+// README.md's worked example, run as the README says: `ratescope summarize --rules
+// my-rules.json log.ndjson` with the README's two blocks as the two files.
+void TestGateways::readmeGatewayExampleRunsWithSummarize()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString rules = writeFile(QDir(dir.path()), QStringLiteral("my-rules.json"),
+        documentedExample(QStringLiteral("README.md"), "gateway-rules"));
+    const QString log = writeFile(QDir(dir.path()), QStringLiteral("log.ndjson"),
+        documentedExample(QStringLiteral("README.md"), "gateway-log"));
+    for (const bool withRules : { false, true }) {
+        QStringList args { QStringLiteral("summarize"), QStringLiteral("--format"),
+            QStringLiteral("json") };
+        if (withRules)
+            args << QStringLiteral("--rules") << rules;
+        const BinaryRun r = runBinary(args << log);
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const QJsonObject j = QJsonDocument::fromJson(r.out).object();
+        const QJsonObject rejected = j[QStringLiteral("rejected")].toObject();
+        QCOMPARE(rejected[QStringLiteral("total")].toInt(), 1);
+        QCOMPARE(rejected[QStringLiteral("TOOL_ERROR")].toInt(), withRules ? 1 : 0);
+        QCOMPARE(rejected[QStringLiteral("RATE_LIMITED")].toInt(), withRules ? 0 : 1);
+        const QJsonArray providers = j[QStringLiteral("providers")].toArray();
+        QCOMPARE(providers.size(), withRules ? 1 : 0);
+        if (withRules) {
+            QCOMPARE(providers[0].toObject()[QStringLiteral("name")].toString(),
+                QStringLiteral("acme-llm"));
+            const QJsonArray incidents = j[QStringLiteral("incidents")].toArray();
+            QCOMPARE(incidents.size(), 1);
+            const QString words = QJsonDocument(incidents[0].toObject()).toJson();
+            QVERIFY2(words.contains(QLatin1String("slow down, 20 requests per minute")),
+                qPrintable(words));
+        }
+    }
 }
 
 QTEST_GUILESS_MAIN(TestGateways)

@@ -90,6 +90,7 @@ private Q_SLOTS:
     void additionsExtendTheBuiltIn();
     void additionsAreChecked_data();
     void additionsAreChecked();
+    void readmeGatewayExample();
     void guidanceNamesTheBindingAxis_data();
     void guidanceNamesTheBindingAxis();
 
@@ -666,6 +667,29 @@ void TestRuleSet::additionsAreChecked()
     QVERIFY(!RuleSet::fromJson(json, &error));
     QVERIFY2(error.startsWith(QStringLiteral("invalid rules: ")), qPrintable(error));
     QVERIFY2(error.contains(reason), qPrintable(error));
+}
+
+// README.md's worked example, as written there: a made-up gateway added in a few lines of JSON
+// classifies the made-up answer of the README's log as the README says.
+void TestRuleSet::readmeGatewayExample()
+{
+    const QByteArray rulesJson = documentedExample(QStringLiteral("README.md"), "gateway-rules");
+    QVERIFY2(rulesJson.count('\n') <= 10, rulesJson.constData()); // "in 10 lines of JSON"
+    const QByteArray log = documentedExample(QStringLiteral("README.md"), "gateway-log").trimmed();
+    QString error;
+    const auto rules = RuleSet::fromJson(rulesJson, &error);
+    QVERIFY2(rules, qPrintable(error));
+    // without the rule, the relay's code says it was its own limit
+    const Verdict before = classifyLine(m_rules, log);
+    QVERIFY(before.decoded);
+    QCOMPARE(before.cls.source, RejectionSource::RateLimited);
+    QVERIFY(before.cls.gatewayRule.empty());
+    // with it, the upstream provider's, named, in its own words
+    const Verdict after = classifyLine(*rules, log);
+    QCOMPARE(after.cls.source, RejectionSource::ToolError);
+    QCOMPARE(after.provider, std::string("acme-llm"));
+    QCOMPARE(after.message, std::string("slow down, 20 requests per minute"));
+    QCOMPARE(after.cls.gatewayRule, std::string_view("Acme Relay: the upstream provider's 429"));
 }
 
 QTEST_GUILESS_MAIN(TestRuleSet)
