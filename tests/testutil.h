@@ -58,6 +58,25 @@ inline QString writeFile(const QDir &dir, const QString &name, const QByteArray 
     return path;
 }
 
+// The fenced code block that follows the line `<!-- example: NAME -->` in a document of the
+// source tree (README.md, docs/…): the worked examples the tests run as written. Fails the
+// test (qFatal) when the marker or its block is missing.
+inline QByteArray documentedExample(const QString &document, const QByteArray &name)
+{
+    QFile f(QStringLiteral(RATESCOPE_SOURCE_DIR "/") + document);
+    if (!f.open(QIODevice::ReadOnly))
+        qFatal("cannot read %s", qPrintable(document));
+    const QByteArray text = f.readAll();
+    const QByteArray marker = "<!-- example: " + name + " -->";
+    const qsizetype at = text.indexOf(marker);
+    const qsizetype open = at < 0 ? -1 : text.indexOf("```", at + marker.size());
+    const qsizetype body = open < 0 ? -1 : text.indexOf('\n', open);
+    const qsizetype close = body < 0 ? -1 : text.indexOf("\n```", body);
+    if (close < 0)
+        qFatal("%s: no code block after %s", qPrintable(document), marker.constData());
+    return text.mid(body + 1, close - body);
+}
+
 // Everything one load produced.
 struct Loaded
 {

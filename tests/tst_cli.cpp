@@ -174,13 +174,15 @@ void TestCli::standardInput()
     QCOMPARE(r.exitCode, 0);
     const QList<QByteArray> rows = r.out.trimmed().split('\n');
     QCOMPARE(rows.front(),
-        QByteArray("minute,scope,requests,rejected,RATE_LIMITED,TOOL_ERROR,UNCLASSIFIED,limit"));
+        QByteArray("minute,scope,requests,rejected,RATE_LIMITED,TOOL_ERROR,UNCLASSIFIED,limit,"
+                   "QUOTA,OVERLOADED,HIDDEN_THROTTLE"));
     // each scope's minutes from its first to its last, empty ones included: Scalekit 10:00-10:03,
     // Anthropic 10:03, Skytells 10:03-10:20, the tool call log's one timed record 10:21
     QCOMPARE(rows.size(), 1 + 4 + 1 + 18 + 1);
     // Skytells reported 3 per 10 s; Scalekit's rows do not take Skytells' limit
-    QCOMPARE(rows.at(2), QByteArray("2026-01-05T10:01:00Z,acme.scalekit.dev,12,6,6,0,0,"));
-    QVERIFY(rows.contains(QByteArray("2026-01-05T10:04:00Z,api.skytells.ai,0,0,0,0,0,3/10s")));
+    QCOMPARE(rows.at(2), QByteArray("2026-01-05T10:01:00Z,acme.scalekit.dev,12,6,6,0,0,,0,0,0"));
+    QVERIFY(
+        rows.contains(QByteArray("2026-01-05T10:04:00Z,api.skytells.ai,0,0,0,0,0,3/10s,0,0,0")));
     QVERIFY2(r.err.contains(QStringLiteral("-:27: invalid JSON")), qPrintable(r.err));
 }
 

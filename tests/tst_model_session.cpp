@@ -5,7 +5,9 @@
 #include "model/eventfilter.h"
 #include "model/seriesframe.h"
 #include "model/session.h"
+#include "model/tablecopy.h"
 #include "model/timeticks.h"
+#include "testutil.h"
 
 #include <QAbstractItemModelTester>
 #include <QJsonArray>
@@ -38,11 +40,30 @@ bool passes(const EventStore &s, std::size_t i, const FilterState &f)
         return false;
     if ((f.fromMs && s.timeMs(i) < *f.fromMs) || (f.toMs && s.timeMs(i) >= *f.toMs))
         return false;
+    // the text finds an event by its category's name and the rules that fired (limits.md §7)
+    const bool byCategory
+        = s.category(i) != ThrottleCategory::None && contains(categoryName(s.category(i)));
     if (!f.text.isEmpty()
         && !(contains(s.message(i)) || contains(s.errorCode(i)) || contains(s.endpoint(i))
-            || contains(s.tool(i)) || contains(s.provider(i))))
+            || contains(s.tool(i)) || contains(s.provider(i)) || byCategory
+            || (!s.categoryRule(i).empty() && contains(s.categoryRule(i)))
+            || (!s.gatewayRule(i).empty() && contains(s.gatewayRule(i)))))
         return false;
     return true;
+}
+
+// Every response of tests/fixtures/gateways/ (limits.md §7) in one log written into dir.
+QString gatewayCases(const QTemporaryDir &dir)
+{
+    QByteArray log;
+    const QDir cases(QStringLiteral(RATESCOPE_FIXTURE_DIR "/gateways"));
+    for (const QString &name : cases.entryList({ QStringLiteral("[0-9]*.json") }, QDir::Files)) {
+        QFile f(cases.filePath(name));
+        if (!f.open(QIODevice::ReadOnly))
+            qFatal("cannot read %s", qPrintable(name));
+        log += f.readAll().trimmed() + '\n';
+    }
+    return writeFile(QDir(dir.path()), QStringLiteral("gateways.ndjson"), log);
 }
 
 } // namespace
@@ -68,6 +89,9 @@ private Q_SLOTS:
     void detailNamesEveryReportedLimit();
     void detailGuidanceNamesTheBindingAxis_data();
     void detailGuidanceNamesTheBindingAxis();
+    void detailOfGatewaysAndCategories_data();
+    void detailOfGatewaysAndCategories();
+    void gatewayEventsInTheTable();
     void incidentsFollowTheFilter();
     void timeTicks_data();
     void timeTicks();
@@ -488,6 +512,210 @@ void TestModelSession::detailGuidanceNamesTheBindingAxis()
     const EventDetailInfo info = describeEvent(store, 0, RuleSet::builtIn(), binding);
     QVERIFY2(info.guidance.contains(says), qPrintable(info.guidance));
     QCOMPARE(info.incidentBinding.has_value(), !axis.isEmpty());
+}
+
+void TestModelSession::detailOfGatewaysAndCategories_data()
+{
+    QTest::addColumn<QString>("file"); // under tests/fixtures/
+    QTest::addColumn<QString>("source");
+    QTest::addColumn<QString>("category");
+    QTest::addColumn<QString>("message"); // what the pane shows first
+    QTest::addColumn<QString>("origin"); // under it: whose words
+    QTest::addColumn<QString>("rule"); // the category's rule
+    QTest::addColumn<QString>("gatewayRule");
+    QTest::addColumn<QString>("meaning"); // categoryMeaningText
+    QTest::addColumn<QString>("guidance"); // how the guidance starts
+    const QString openRouter = QStringLiteral("OpenRouter: the upstream provider's answer");
+    QTest::addRow("OpenRouter 429: BaseTen's words, BaseTen named")
+        << "gateways/01_openrouter_baseten_upstream_429.json"
+        << "TOOL_ERROR"
+        << "NONE"
+        << "z-ai/glm-5.3-flash is temporarily rate-limited upstream. Please retry shortly, or add "
+           "your own key to accumulate your rate limits: ..."
+        << "from BaseTen (the upstream provider) via openrouter.ai"
+        << "" << openRouter << ""
+        << "The upstream provider limited this tool call";
+    // pydantic-ai's cassette (llm/…openrouter_upstream_429x3.yaml) has no time, so none of its
+    // records is kept; gateways/02 is its first interaction with a time
+    QTest::addRow("OpenRouter 429 recorded by pydantic-ai: Google's words")
+        << "gateways/02_openrouter_google_upstream_429.json"
+        << "TOOL_ERROR"
+        << "NONE"
+        << "google/gemini-2.0-flash-exp:free is temporarily rate-limited upstream. Please retry "
+           "shortly, or add your own key to accumulate your rate limits: "
+           "https://openrouter.ai/settings/integrations"
+        << "from Google (the upstream provider) via openrouter.ai"
+        << "" << openRouter << ""
+        << "The upstream provider limited this tool call";
+    QTest::addRow("relay 429: Moonshot's words out of its JSON body, QUOTA")
+        << "gateways/06_opencodezen_moonshot_insufficient_balance_429.json"
+        << "TOOL_ERROR"
+        << "QUOTA"
+        << "Your account org-446a70bb2cc542e3960c0b7f05e4e0e1 <ak-f817m9q3k3wi11gjwbgi> is "
+           "suspended due to insufficient balance, please recharge your account or check your "
+           "plan and billing details"
+        << "from Moonshot AI (the upstream provider) via opencode.ai"
+        << "insufficient balance" << openRouter << "out of quota or credit: billing, not backoff"
+        << "Out of quota or credit";
+    QTest::addRow("OpenAI insufficient_quota 429: QUOTA")
+        << "gateways/19_openai_insufficient_quota_429.json"
+        << "RATE_LIMITED"
+        << "QUOTA"
+        << "You exceeded your current quota, please check your plan and billing details. For "
+           "more information on this error, read the docs: "
+           "https://platform.openai.com/docs/guides/error-codes/api-errors."
+        << ""
+        << "insufficient_quota"
+        << ""
+        << "out of quota or credit: billing, not backoff"
+        << "Out of quota or credit";
+    QTest::addRow("Anthropic 529 overloaded_error: OVERLOADED")
+        << "gateways/21_anthropic_529_overloaded.json"
+        << "NONE"
+        << "OVERLOADED"
+        << "Overloaded"
+        << ""
+        << "Anthropic overloaded_error"
+        << ""
+        << "not a rejection: the service is overloaded (status 529), not limiting you"
+        << "The service is temporarily overloaded";
+    QTest::addRow("a 500 hiding the upstream 429: HIDDEN_THROTTLE")
+        << "gateways/16_geminicliopenai_500_hidden_upstream_429.json"
+        << "NONE"
+        << "HIDDEN_THROTTLE"
+        << "Stream request failed: 429"
+        << ""
+        << "rate limit behind a 5xx"
+        << ""
+        << "a rate limit behind status 500, not counted as a rejection"
+        << "The gateway hid a 429";
+    QTest::addRow("Cloudflare 1015 on a 429: the site's own limit")
+        << "gateways/39_dify_cloudflare_1015_429.json"
+        << "RATE_LIMITED"
+        << "NONE"
+        << "Too many requests. Error code: 1015"
+        << ""
+        << ""
+        << "Cloudflare error 1015: the site's own rate limiting rule"
+        << ""
+        << "The platform that answered limited your workload";
+}
+
+// limits.md §7 in the detail pane's model, on real responses: the upstream provider's words
+// first and who said them, the category, the rules that fired, the category's guidance.
+void TestModelSession::detailOfGatewaysAndCategories()
+{
+    QFETCH(QString, file);
+    QFETCH(QString, source);
+    QFETCH(QString, category);
+    QFETCH(QString, message);
+    QFETCH(QString, origin);
+    QFETCH(QString, rule);
+    QFETCH(QString, gatewayRule);
+    QFETCH(QString, meaning);
+    QFETCH(QString, guidance);
+    const Loaded l = loadFiles({ fixture(file) });
+    QVERIFY(l.store->size() >= 1);
+    const RuleSet rules = RuleSet::builtIn();
+    const EventDetailInfo info = describeEvent(*l.store, 0, rules);
+    QCOMPARE(QString::fromLatin1(sourceName(info.source).data()), source);
+    QCOMPARE(QString::fromLatin1(categoryName(info.category).data()), category);
+    QCOMPARE(info.message, message);
+    QCOMPARE(messageOriginText(info), origin);
+    QCOMPARE(info.categoryRule, rule);
+    QCOMPARE(info.gatewayRule, gatewayRule);
+    QCOMPARE(categoryMeaningText(info), meaning);
+    QVERIFY2(info.guidance.startsWith(guidance), qPrintable(info.guidance));
+    if (info.category != ThrottleCategory::None) // the category's text, first
+        QVERIFY(info.guidance.startsWith(rules.categoryGuidance(info.category)));
+    QCOMPARE(info.quota,
+        info.category == ThrottleCategory::Quota && info.source != RejectionSource::None);
+}
+
+// The event table on the gateway responses: a gateway-named provider in Provider, the category
+// and the rules in their columns and in a copied row, and the filter finds them by name.
+void TestModelSession::gatewayEventsInTheTable()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    QSignalSpy loaded(m_session.get(), &Session::loaded);
+    m_session->open({ gatewayCases(dir) });
+    QVERIFY(loaded.wait(10000));
+    waitForView();
+    const EventStore &store = *m_session->store();
+    EventTableModel *model = m_session->eventModel();
+    QCOMPARE(model->rowCount(), 39);
+    const auto rowOf = [&](const QString &provider) {
+        for (int r = 0; r < model->rowCount(); ++r) {
+            if (model->index(r, EventTableModel::ProviderColumn).data().toString() == provider)
+                return r;
+        }
+        return -1;
+    };
+    const QString openRouter = QStringLiteral("OpenRouter: the upstream provider's answer");
+    const int baseTen = rowOf(QStringLiteral("BaseTen"));
+    QVERIFY(baseTen >= 0);
+    QCOMPARE(model->index(baseTen, EventTableModel::CategoryColumn).data().toString(), QString());
+    QCOMPARE(model->index(baseTen, EventTableModel::RuleColumn).data().toString(), openRouter);
+    QVERIFY(model->index(baseTen, EventTableModel::ProviderColumn)
+                .data(Qt::ToolTipRole)
+                .toString()
+                .contains(openRouter));
+    const int moonshot = rowOf(QStringLiteral("Moonshot AI"));
+    QVERIFY(moonshot >= 0);
+    QCOMPARE(model->index(moonshot, EventTableModel::CategoryColumn).data().toString(),
+        QStringLiteral("QUOTA"));
+    QCOMPARE(model->index(moonshot, EventTableModel::RuleColumn).data().toString(),
+        QStringLiteral("insufficient balance · ") + openRouter);
+    QCOMPARE(model->headerData(EventTableModel::CategoryColumn, Qt::Horizontal).toString(),
+        QStringLiteral("Category"));
+    // Ctrl+C of the whole row carries the category and the rules
+    QModelIndexList row;
+    for (int c = 0; c < model->columnCount(); ++c)
+        row << model->index(moonshot, c);
+    const QStringList copied = tableCopyText(*model, row).split(QLatin1Char('\t'));
+    QCOMPARE(copied.size(), int(EventTableModel::ColumnCount));
+    QCOMPARE(copied[EventTableModel::SourceColumn], QStringLiteral("TOOL_ERROR"));
+    QCOMPARE(copied[EventTableModel::CategoryColumn], QStringLiteral("QUOTA"));
+    QCOMPARE(copied[EventTableModel::ProviderColumn], QStringLiteral("Moonshot AI"));
+    QCOMPARE(copied[EventTableModel::RuleColumn],
+        QStringLiteral("insufficient balance · ") + openRouter);
+    // the filter: a provider only a gateway named, by name and by text; a category and rules
+    // by their names
+    std::size_t byGateway = 0;
+    for (std::size_t i = 0; i < store.size(); ++i)
+        byGateway += store.gatewayRule(i) == openRouter.toStdString();
+    QVERIFY(byGateway >= 3);
+    struct Case
+    {
+        FilterState filter;
+        int rows;
+    };
+    std::vector<Case> cases;
+    FilterState f;
+    f.provider = QStringLiteral("BaseTen");
+    cases.push_back({ f, 1 });
+    f = {};
+    f.text = QStringLiteral("baseten");
+    cases.push_back({ f, 1 });
+    f = {};
+    f.text = QStringLiteral("hidden_throttle");
+    cases.push_back({ f, 1 });
+    f = {};
+    f.text = QStringLiteral("behind a 5xx");
+    cases.push_back({ f, 1 });
+    f = {};
+    f.text = QStringLiteral("OpenRouter: the upstream provider");
+    cases.push_back({ f, int(byGateway) });
+    for (const Case &c : cases) {
+        m_session->filter().apply(c.filter);
+        waitForView();
+        int expected = 0;
+        for (std::size_t i = 0; i < store.size(); ++i)
+            expected += passes(store, i, c.filter);
+        QCOMPARE(expected, c.rows); // the reference agrees with what the fixtures hold
+        QCOMPARE(model->rowCount(), c.rows);
+    }
 }
 
 void TestModelSession::incidentsFollowTheFilter()

@@ -7,6 +7,8 @@
 #include <nlohmann/json.hpp>
 #include <simdjson.h>
 
+#include <set>
+
 namespace {
 
 struct Verdict
@@ -80,6 +82,15 @@ private Q_SLOTS:
     void unknownAndBadFieldsAreNamed_data();
     void unknownAndBadFieldsAreNamed();
     void guidanceNamesTheFix();
+    void guidancePerCategory_data();
+    void guidancePerCategory();
+    void quotaGuidanceKeepsItsOldName_data();
+    void quotaGuidanceKeepsItsOldName();
+    void everyGatewayAndCategoryRuleHasASample();
+    void additionsExtendTheBuiltIn();
+    void additionsAreChecked_data();
+    void additionsAreChecked();
+    void readmeGatewayExample();
     void guidanceNamesTheBindingAxis_data();
     void guidanceNamesTheBindingAxis();
 
@@ -466,7 +477,219 @@ void TestRuleSet::guidanceNamesTheBindingAxis()
         QVERIFY2(g.contains(QLatin1String("Retry-After")), qPrintable(g));
     // a quota incident still says billing first
     QVERIFY(m_rules.guidance(*s, true, limitAxisFromName(axis))
-                .startsWith(QLatin1String("insufficient_quota")));
+                .startsWith(QLatin1String("Out of quota or credit")));
+}
+
+void TestRuleSet::guidancePerCategory_data()
+{
+    QTest::addColumn<QString>("source");
+    QTest::addColumn<QString>("category");
+    QTest::addColumn<QString>("starts"); // the beginning of the text
+    QTest::addColumn<QString>("says"); // a part of it
+    QTest::addRow("QUOTA on a 429: billing first, then the source's backoff")
+        << "RATE_LIMITED"
+        << "QUOTA"
+        << "Out of quota or credit"
+        << "peak requests per minute plus headroom";
+    QTest::addRow("QUOTA behind a gateway: billing, then the provider's text")
+        << "TOOL_ERROR"
+        << "QUOTA"
+        << "Out of quota or credit"
+        << "upstream provider limited this tool call";
+    QTest::addRow("QUOTA on a 402 (no rejection): the category alone") << "NONE"
+                                                                       << "QUOTA"
+                                                                       << "Out of quota or credit"
+                                                                       << "buy more credits";
+    QTest::addRow("OVERLOADED (Anthropic's 529 words)") << "NONE"
+                                                        << "OVERLOADED"
+                                                        << "The service is temporarily overloaded"
+                                                        << "The API is temporarily overloaded";
+    QTest::addRow("HIDDEN_THROTTLE: back off as for a 429") << "NONE"
+                                                            << "HIDDEN_THROTTLE"
+                                                            << "The gateway hid a 429"
+                                                            << "Back off as for one";
+    QTest::addRow("a rejection without a category: its source's text") << "TOOL_ERROR"
+                                                                       << "NONE"
+                                                                       << "The upstream provider"
+                                                                       << "provider's backoff";
+    QTest::addRow("nothing at all") << "NONE"
+                                    << "NONE"
+                                    << ""
+                                    << "";
+}
+
+// limits.md §7: what to do about each category, from the rules file's guidance.
+void TestRuleSet::guidancePerCategory()
+{
+    QFETCH(QString, source);
+    QFETCH(QString, category);
+    QFETCH(QString, starts);
+    QFETCH(QString, says);
+    const std::optional<RejectionSource> s = sourceFromName(source.toStdString());
+    QVERIFY(s);
+    ThrottleCategory c = ThrottleCategory::None;
+    for (int k = 0; k < kThrottleCategoryCount; ++k) {
+        if (categoryName(categoryFromIndex(k)) == category.toStdString())
+            c = categoryFromIndex(k);
+    }
+    const QString g = m_rules.guidance(*s, false, std::nullopt, c);
+    QCOMPARE(g.isEmpty(), starts.isEmpty());
+    if (g.isEmpty())
+        return;
+    QVERIFY2(g.startsWith(starts), qPrintable(g));
+    QVERIFY2(g.contains(says), qPrintable(g));
+    if (c != ThrottleCategory::None)
+        QVERIFY(g.startsWith(m_rules.categoryGuidance(c)));
+}
+
+void TestRuleSet::quotaGuidanceKeepsItsOldName_data()
+{
+    QTest::addColumn<QByteArray>("patch"); // RFC 6902 on resources/rules/rules.json
+    QTest::addColumn<QString>("quota"); // QUOTA's text; "": the file is refused
+    QTest::addColumn<QString>("error");
+    QTest::addRow("the old key, as files before issue 19 have it")
+        << QByteArray(R"([{"op":"remove","path":"/guidance/QUOTA"},
+                          {"op":"add","path":"/guidance/quota","value":"billing, not backoff"}])")
+        << "billing, not backoff"
+        << "";
+    QTest::addRow("neither: no QUOTA text")
+        << QByteArray(R"([{"op":"remove","path":"/guidance/QUOTA"}])") << ""
+        << "";
+    QTest::addRow("both: refused, named")
+        << QByteArray(R"([{"op":"add","path":"/guidance/quota","value":"billing"}])") << ""
+        << "guidance.quota: the old name of guidance.QUOTA: give one of them";
+    QTest::addRow("not a string") << QByteArray(
+        R"([{"op":"replace","path":"/guidance/OVERLOADED","value":529}])")
+                                  << ""
+                                  << "guidance.OVERLOADED: not a string";
+    QTest::addRow("a category misspelt")
+        << QByteArray(R"([{"op":"add","path":"/guidance/OVERLOAD","value":"wait"}])") << ""
+        << "guidance.OVERLOAD: unknown field (known: RATE_LIMITED, TOOL_ERROR, UNCLASSIFIED, "
+           "QUOTA, OVERLOADED, HIDDEN_THROTTLE, quota, rate_limited_by_axis)";
+}
+
+// Rules files written before the categories keep working: `guidance.quota` is QUOTA's text.
+void TestRuleSet::quotaGuidanceKeepsItsOldName()
+{
+    QFETCH(QByteArray, patch);
+    QFETCH(QString, quota);
+    QFETCH(QString, error);
+    QString why;
+    const std::optional<RuleSet> rules = patchedRules(patch, &why);
+    if (!error.isEmpty()) {
+        QVERIFY(!rules);
+        QVERIFY2(why.contains(error), qPrintable(why));
+        return;
+    }
+    QVERIFY2(rules, qPrintable(why));
+    QCOMPARE(rules->categoryGuidance(ThrottleCategory::Quota), quota);
+    const QString g = rules->guidance(RejectionSource::RateLimited, true);
+    QCOMPARE(g.startsWith(quota + QLatin1Char('\n')), !quota.isEmpty());
+    QVERIFY(g.contains(QLatin1String("Retry-After")));
+}
+
+// As lnav's formats: every gateway and category rule of the built-in file is exercised by a
+// sample, which fires that very rule.
+void TestRuleSet::everyGatewayAndCategoryRuleHasASample()
+{
+    std::set<std::string> gateways, categories;
+    for (const RuleSet::Sample &s : m_rules.samples()) {
+        const Verdict v = classifyLine(m_rules, s.record);
+        if (!v.cls.gatewayRule.empty())
+            gateways.insert(std::string(v.cls.gatewayRule));
+        if (!v.cls.categoryRule.empty())
+            categories.insert(std::string(v.cls.categoryRule));
+    }
+    for (const std::string &name : m_rules.gatewayRuleNames())
+        QVERIFY2(gateways.count(name), ("no sample fires the gateway rule " + name).c_str());
+    for (const std::string &name : m_rules.categoryRuleNames())
+        QVERIFY2(categories.count(name), ("no sample fires the category rule " + name).c_str());
+    QVERIFY(m_rules.gatewayRuleNames().size() >= 8);
+    QVERIFY(m_rules.categoryRuleNames().size() >= 7);
+}
+
+// `"extends": "built-in"`: a file of additions, put before the built-in rules.
+void TestRuleSet::additionsExtendTheBuiltIn()
+{
+    QString error;
+    const auto rules = RuleSet::fromJson(R"({"extends": "built-in",
+        "codes": [{"code": "GATEWAY_THROTTLED", "source": "RATE_LIMITED"}],
+        "categories": [{"name": "a 502 saying slow down", "category": "HIDDEN_THROTTLE",
+                        "statuses": [502], "when": [{"field": "message", "contains": "slow down"}],
+                        "seen_in": "this test"}],
+        "samples": [{"name": "mine", "expect": "RATE_LIMITED",
+                     "record": {"ts": 1, "status": 429, "body": {"error_code": "GATEWAY_THROTTLED"}}}]})",
+        &error);
+    QVERIFY2(rules, qPrintable(error));
+    // the additions first, then every built-in rule and sample
+    QCOMPARE(rules->samples().size(), m_rules.samples().size() + 1);
+    QCOMPARE(rules->samples().front().name, QStringLiteral("mine"));
+    QCOMPARE(rules->categoryRuleNames().front(), std::string("a 502 saying slow down"));
+    QCOMPARE(rules->gatewayRuleNames(), m_rules.gatewayRuleNames());
+    const QByteArray own = record(429, R"({"error_code":"GATEWAY_THROTTLED"})");
+    QCOMPARE(classifyLine(m_rules, own).cls.source, RejectionSource::Unclassified);
+    QCOMPARE(classifyLine(*rules, own).cls.source, RejectionSource::RateLimited);
+    const QByteArray slowDown = record(502, R"({"message":"upstream says slow down"})");
+    QCOMPARE(classifyLine(m_rules, slowDown).cls.category, ThrottleCategory::None);
+    QCOMPARE(classifyLine(*rules, slowDown).cls.category, ThrottleCategory::HiddenThrottle);
+    // the built-in rules still apply
+    const QByteArray anthropic = record(429, R"({"error":{"type":"rate_limit_error"}})");
+    QCOMPARE(classifyLine(*rules, anthropic).cls.source, RejectionSource::RateLimited);
+    QCOMPARE(rules->guidance(RejectionSource::ToolError, false),
+        m_rules.guidance(RejectionSource::ToolError, false));
+}
+
+void TestRuleSet::additionsAreChecked_data()
+{
+    QTest::addColumn<QByteArray>("json");
+    QTest::addColumn<QString>("reason");
+    QTest::addRow("another base") << QByteArray(R"({"extends": "my-rules.json"})")
+                                  << R"(extends: only "built-in" can be extended)";
+    QTest::addRow("guidance cannot be added")
+        << QByteArray(R"({"extends": "built-in", "guidance": {}})")
+        << "guidance: unknown field (known: extends, schema, about, codes, gateways, "
+           "categories, samples)";
+    QTest::addRow("an added rule is checked, its path its own") << QByteArray(
+        R"({"extends": "built-in", "gateways": [{"name": "x", "statuses": [429], "when": [], "source": "TOOL_ERROR"}]})")
+                                                                << "gateways[0].seen_in: missing";
+    QTest::addRow("gateways not a list")
+        << QByteArray(R"({"extends": "built-in", "gateways": {}})") << "gateways: not an array";
+    QTest::addRow("another schema")
+        << QByteArray(R"({"extends": "built-in", "schema": "ratescope.rules/2"})")
+        << R"(schema: not "ratescope.rules/1")";
+}
+
+void TestRuleSet::additionsAreChecked()
+{
+    QFETCH(QByteArray, json);
+    QFETCH(QString, reason);
+    QString error;
+    QVERIFY(!RuleSet::fromJson(json, &error));
+    QVERIFY2(error.startsWith(QStringLiteral("invalid rules: ")), qPrintable(error));
+    QVERIFY2(error.contains(reason), qPrintable(error));
+}
+
+// README.md's worked example, as written there: a made-up gateway added in a few lines of JSON
+// classifies the made-up answer of the README's log as the README says.
+void TestRuleSet::readmeGatewayExample()
+{
+    const QByteArray rulesJson = documentedExample(QStringLiteral("README.md"), "gateway-rules");
+    QVERIFY2(rulesJson.count('\n') <= 10, rulesJson.constData()); // "in 10 lines of JSON"
+    const QByteArray log = documentedExample(QStringLiteral("README.md"), "gateway-log").trimmed();
+    QString error;
+    const auto rules = RuleSet::fromJson(rulesJson, &error);
+    QVERIFY2(rules, qPrintable(error));
+    // without the rule, the relay's code says it was its own limit
+    const Verdict before = classifyLine(m_rules, log);
+    QVERIFY(before.decoded);
+    QCOMPARE(before.cls.source, RejectionSource::RateLimited);
+    QVERIFY(before.cls.gatewayRule.empty());
+    // with it, the upstream provider's, named, in its own words
+    const Verdict after = classifyLine(*rules, log);
+    QCOMPARE(after.cls.source, RejectionSource::ToolError);
+    QCOMPARE(after.provider, std::string("acme-llm"));
+    QCOMPARE(after.message, std::string("slow down, 20 requests per minute"));
+    QCOMPARE(after.cls.gatewayRule, std::string_view("Acme Relay: the upstream provider's 429"));
 }
 
 QTEST_GUILESS_MAIN(TestRuleSet)

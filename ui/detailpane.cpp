@@ -86,21 +86,47 @@ void DetailPane::render()
     const EventDetailInfo &i = m_info;
     QString html;
     const QString message = i.message.isEmpty() ? tr("(no message in the record)") : i.message;
-    html += QStringLiteral("<p style='font-size:large; font-weight:600; margin-bottom:6px; "
-                           "white-space:pre-wrap'>%1</p>")
-                .arg(esc(message));
+    const QString origin = messageOriginText(i);
+    html
+        += QStringLiteral("<p style='font-size:large; font-weight:600; margin-bottom:%1; "
+                          "white-space:pre-wrap'>%2</p>")
+               .arg(origin.isEmpty() ? QStringLiteral("6px") : QStringLiteral("0px"), esc(message));
+    if (!origin.isEmpty()) // whose words these are: the upstream provider a gateway named
+        html += QStringLiteral("<p style='margin-top:0px; margin-bottom:6px'>%1</p>")
+                    .arg(esc(origin));
     html += wordsTable(i.words);
+    // the source's badge, the category's beside it (limits.md §7), the rules that fired
+    QStringList badges;
     if (i.source != RejectionSource::None) {
         const QColor bg = SourcePalette::color(i.source), fg = SourcePalette::textOn(i.source);
-        html += QStringLiteral("<p><span style='background-color:%1; color:%2; font-weight:600'>"
-                               "&nbsp;%3&nbsp;</span>%4</p>")
-                    .arg(bg.name(), fg.name(), esc(SourcePalette::label(i.source)),
-                        i.quota ? QStringLiteral(" &nbsp;<b>insufficient_quota</b>") : QString());
+        badges << QStringLiteral("<span style='background-color:%1; color:%2; font-weight:600'>"
+                                 "&nbsp;%3&nbsp;</span>")
+                      .arg(bg.name(), fg.name(), esc(SourcePalette::label(i.source)));
+    }
+    if (i.category != ThrottleCategory::None)
+        badges << QStringLiteral("<span style='background-color:#000000; color:#ffffff; "
+                                 "font-weight:600'>&nbsp;%1&nbsp;</span>")
+                      .arg(esc(QString::fromLatin1(categoryName(i.category).data())));
+    if (!badges.isEmpty())
+        html += QStringLiteral("<p>%1</p>").arg(badges.join(QStringLiteral(" &nbsp;")));
+    const QString meaning = categoryMeaningText(i);
+    if (!meaning.isEmpty())
+        html += QStringLiteral("<p style='margin-top:2px; margin-bottom:2px'>%1</p>")
+                    .arg(esc(meaning.left(1).toUpper() + meaning.mid(1) + QLatin1Char('.')));
+    else if (i.source == RejectionSource::None)
+        html += tr("<p>Not a rate-limit rejection.</p>");
+    const auto ruleLine = [](const QString &label, const QString &name) {
+        return name.isEmpty() ? QString()
+                              : QStringLiteral("<p style='margin-top:0px; margin-bottom:0px'>"
+                                               "<span style='color:gray'>%1</span> %2</p>")
+                                    .arg(esc(label), esc(name));
+    };
+    html += ruleLine(tr("rule:"), i.categoryRule);
+    html += ruleLine(tr("gateway rule:"), i.gatewayRule);
+    if (!i.guidance.isEmpty()) {
         QString guidance = esc(i.guidance);
         guidance.replace(QLatin1Char('\n'), QLatin1String("<br>"));
         html += QStringLiteral("<p style='margin-top:2px'>%1</p>").arg(guidance);
-    } else {
-        html += tr("<p>Not a rate-limit rejection.</p>");
     }
     html += QStringLiteral("<table cellspacing='0' cellpadding='1'>");
     html += row(tr("Time"),

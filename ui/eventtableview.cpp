@@ -39,6 +39,8 @@ void EventTableView::setEventModel(EventTableModel *model)
         = fm.horizontalAdvance(QStringLiteral("2026-01-05 10:42:07.120")) + 16;
     widths[EventTableModel::SourceColumn]
         = fm.horizontalAdvance(QStringLiteral("UNCLASSIFIED")) + 28;
+    widths[EventTableModel::CategoryColumn]
+        = fm.horizontalAdvance(QStringLiteral("HIDDEN_THROTTLE")) + 16;
     widths[EventTableModel::StatusColumn] = fm.horizontalAdvance(QStringLiteral("Status")) + 16;
     widths[EventTableModel::ToolColumn] = x * 22;
     widths[EventTableModel::ProviderColumn] = x * 11;
@@ -47,6 +49,7 @@ void EventTableView::setEventModel(EventTableModel *model)
         = fm.horizontalAdvance(QStringLiteral("Retry-After")) + 16;
     widths[EventTableModel::MethodColumn] = fm.horizontalAdvance(QStringLiteral("Method")) + 16;
     widths[EventTableModel::EndpointColumn] = x * 34;
+    widths[EventTableModel::RuleColumn] = x * 30;
     widths[EventTableModel::LocationColumn] = x * 20;
     for (int c = 0; c < EventTableModel::ColumnCount; ++c)
         setColumnWidth(c, widths[c]);

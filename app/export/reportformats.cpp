@@ -3,6 +3,8 @@
 #include "base/palette.h"
 #include "decode/timestamp.h"
 
+#include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
 
@@ -79,9 +81,18 @@ QByteArray summaryToCsv(const Summary &s)
     }
     std::stable_sort(rows.begin(), rows.end(),
         [](const Row &a, const Row &b) { return a.minute->startMs < b.minute->startMs; });
-    std::string out = "minute,scope,requests,rejected,RATE_LIMITED,TOOL_ERROR,UNCLASSIFIED,limit\n";
+    // limits.md §7: the categories' counts after the contract's columns (a reader by position
+    // keeps working)
+    std::string out = "minute,scope,requests,rejected,RATE_LIMITED,TOOL_ERROR,UNCLASSIFIED,limit,"
+                      "QUOTA,OVERLOADED,HIDDEN_THROTTLE\n";
     for (const Row &r : rows) {
         const BucketCounts &m = *r.minute;
+        const auto &tm = r.scope->throttleMinutes;
+        const auto t = std::lower_bound(tm.begin(), tm.end(), m.startMs,
+            [](const ScopeSummary::ThrottleMinute &x, std::int64_t ms) { return x.startMs < ms; });
+        std::array<std::int64_t, kThrottleCategoryCount> categories {};
+        if (t != tm.end() && t->startMs == m.startMs)
+            categories = t->counts;
         // every text column goes through csvCell (summary.md), numbers cannot need it
         out += csvCell(formatUtcMinute(m.startMs));
         out += ',';
@@ -91,7 +102,9 @@ QByteArray summaryToCsv(const Summary &s)
             m.rejected[0], m.rejected[1], m.rejected[2]);
         out += counts;
         out += csvCell(*r.limit);
-        out += '\n';
+        std::snprintf(counts, sizeof counts, ",%lld,%lld,%lld\n", (long long)categories[0],
+            (long long)categories[1], (long long)categories[2]);
+        out += counts;
     }
     return QByteArray::fromStdString(out);
 }
@@ -217,8 +230,9 @@ std::string scopesMarkdown(const Summary &s)
 struct ThrottleLine
 {
     std::string category, count, rules;
+    std::string guidance; // the rules file's guidance for the category, when it has events
 };
-std::vector<ThrottleLine> throttleLines(const Summary &s)
+std::vector<ThrottleLine> throttleLines(const Summary &s, const RuleSet &ruleSet)
 {
     std::vector<ThrottleLine> lines;
     std::int64_t any = 0;
@@ -229,11 +243,13 @@ std::vector<ThrottleLine> throttleLines(const Summary &s)
     for (int k = 0; k < kThrottleCategoryCount; ++k) {
         const ThrottleCategory c = categoryFromIndex(k);
         ThrottleLine l { std::string(categoryName(c)), std::to_string(s.throttles[std::size_t(k)]),
-            {} };
+            {}, {} };
         for (const Summary::RuleCount &r : s.throttleRules) {
             if (r.category == c)
                 l.rules += (l.rules.empty() ? "" : "; ") + r.rule + " " + std::to_string(r.count);
         }
+        if (s.throttles[std::size_t(k)] > 0)
+            l.guidance = ruleSet.categoryGuidance(c).toStdString();
         lines.push_back(std::move(l));
     }
     return lines;
@@ -247,15 +263,18 @@ std::string providersNamedText(const Summary &s)
     return t;
 }
 
-std::string throttlesMarkdown(const Summary &s)
+std::string throttlesMarkdown(const Summary &s, const RuleSet &rules)
 {
-    const std::vector<ThrottleLine> lines = throttleLines(s);
+    const std::vector<ThrottleLine> lines = throttleLines(s, rules);
     if (lines.empty())
         return {};
     std::string o = "\n## Quota, overload and hidden throttles\n\n";
-    for (const ThrottleLine &l : lines)
+    for (const ThrottleLine &l : lines) {
         o += "- " + l.category + ": " + l.count
             + (l.rules.empty() ? "" : " (" + cell(l.rules) + ")") + "\n";
+        if (!l.guidance.empty())
+            o += "  - " + cell(l.guidance, 2000) + "\n";
+    }
     if (!s.providersNamed.empty())
         o += "- Upstream providers named by gateways: " + cell(providersNamedText(s)) + "\n";
     return o;
@@ -301,7 +320,7 @@ QByteArray summaryToMarkdown(const Summary &s, const RuleSet &rules, const QStri
     }
 
     o += scopesMarkdown(s);
-    o += throttlesMarkdown(s);
+    o += throttlesMarkdown(s, rules);
 
     o += "\n## Incidents\n\n";
     if (s.incidents.empty()) {
@@ -427,15 +446,16 @@ std::string sourceChip(RejectionSource src)
 }
 
 // limits.md §7 in HTML: as throttlesMarkdown.
-std::string throttlesHtml(const Summary &s)
+std::string throttlesHtml(const Summary &s, const RuleSet &rules)
 {
-    const std::vector<ThrottleLine> lines = throttleLines(s);
+    const std::vector<ThrottleLine> lines = throttleLines(s, rules);
     if (lines.empty())
         return {};
     std::string h = "<h2>Quota, overload and hidden throttles</h2>\n<ul>";
     for (const ThrottleLine &l : lines)
         h += "<li>" + l.category + ": " + l.count
-            + (l.rules.empty() ? "" : " (" + escapeMarkup(l.rules) + ")") + "</li>";
+            + (l.rules.empty() ? "" : " (" + escapeMarkup(l.rules) + ")")
+            + (l.guidance.empty() ? "" : "<br>" + escapeMarkup(l.guidance)) + "</li>";
     if (!s.providersNamed.empty())
         h += "<li>Upstream providers named by gateways: " + escapeMarkup(providersNamedText(s))
             + "</li>";
@@ -529,7 +549,7 @@ std::string reportHtml(
             + std::to_string(in.skipped) + "</td><td class=n>" + std::to_string(in.duplicates)
             + "</td></tr>\n";
     }
-    h += "</table>\n" + scopesHtml(s) + throttlesHtml(s) + "<h2>Incidents</h2>\n";
+    h += "</table>\n" + scopesHtml(s) + throttlesHtml(s, rules) + "<h2>Incidents</h2>\n";
     if (s.incidents.empty())
         h += "<p>No rate-limit rejections.</p>\n";
     int n = 0;

@@ -9,7 +9,9 @@
 // summary.md --format json: the stable interface, keys in the contract's order.
 QByteArray summaryToJson(const Summary &s);
 
-// summary.md --format csv: one row per minute from the first to the last, empty ones included.
+// summary.md --format csv: one row per scope and minute from the first to the last, empty ones
+// included; after the contract's columns the events of each category (limits.md §7: QUOTA,
+// OVERLOADED, HIDDEN_THROTTLE) in that minute.
 QByteArray summaryToCsv(const Summary &s);
 
 // summary.md --format md: the incident report people paste into tickets. chartFile, when not

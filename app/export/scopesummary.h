@@ -42,6 +42,14 @@ struct ScopeSummary
     std::array<std::int64_t, kRejectionSourceCount> rejected {};
     // limits.md §7, §8: events per category (QUOTA, OVERLOADED, HIDDEN_THROTTLE)
     std::array<std::int64_t, kThrottleCategoryCount> throttles {};
+    // The same per minute (the CSV's category columns): only the minutes with an event of a
+    // category, by time; empty for a scope without any.
+    struct ThrottleMinute
+    {
+        std::int64_t startMs = 0;
+        std::array<std::int64_t, kThrottleCategoryCount> counts {};
+    };
+    std::vector<ThrottleMinute> throttleMinutes;
     std::vector<AxisFigures> axes; // the requests axis first
     std::vector<BucketCounts> minutes; // per-minute counts of this scope, sparse, sorted
     std::vector<LimitSpec> reported; // the request limits its responses reported, per window

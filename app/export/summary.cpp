@@ -107,23 +107,33 @@ ScopeSummary summarizeScope(const EventStore &store, std::string name,
 
 // limits.md §7: the categories and gateway providers of the events (only events a rule of §7
 // fired on have any: a store without one costs nothing).
+// `perMinute` (a scope's): the counts per minute as well.
 void countThrottles(const EventStore &store, const EventSubset *events,
-    std::array<std::int64_t, kThrottleCategoryCount> &counts, Summary *s)
+    std::array<std::int64_t, kThrottleCategoryCount> &counts, Summary *s,
+    std::vector<ScopeSummary::ThrottleMinute> *perMinute = nullptr)
 {
     if (!store.hasRuleHits())
         return;
     std::map<std::pair<ThrottleCategory, std::string_view>, std::int64_t> rules;
     std::map<std::string_view, std::int64_t> providers;
+    std::map<std::int64_t, std::array<std::int64_t, kThrottleCategoryCount>> minutes;
     forEachEvent(store, events, [&](std::size_t i) {
         const RuleHit hit = store.ruleHit(i);
         if (hit.category != ThrottleCategory::None) {
             ++counts[std::size_t(categoryIndex(hit.category))];
             if (s)
                 ++rules[{ hit.category, store.strings().view(hit.categoryRuleId) }];
+            if (perMinute)
+                ++minutes[floorTo(store.timeMs(i), 60000)]
+                         [std::size_t(categoryIndex(hit.category))];
         }
         if (s && hit.gatewayRuleId && !store.provider(i).empty())
             ++providers[store.provider(i)];
     });
+    if (perMinute) {
+        for (const auto &[startMs, n] : minutes)
+            perMinute->push_back({ startMs, n });
+    }
     if (!s)
         return;
     for (const auto &[key, n] : rules)
@@ -198,7 +208,7 @@ Summary buildSummary(const EventStore &store, std::vector<InputReport> inputs,
         std::vector<BucketCounts> minutes = single ? s.minutes : countBuckets(store, 60000, events);
         ScopeSummary sc = summarizeScope(
             store, index.names()[k], std::move(minutes), events, allEvents, entries, s);
-        countThrottles(store, events, sc.throttles, nullptr);
+        countThrottles(store, events, sc.throttles, nullptr, &sc.throttleMinutes);
         std::vector<Incident> incidents = findIncidents(store, sc.minutes, mergeGapMinutes, events);
         std::vector<AxisLimit> limits;
         for (const AxisFigures &a : sc.axes) {

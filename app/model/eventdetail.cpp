@@ -1,7 +1,10 @@
 #include "model/eventdetail.h"
 
+#include "aggregate/scopes.h"
 #include "export/redactor.h"
 #include "model/incidentmodel.h"
+
+#include <QCoreApplication>
 
 #include <nlohmann/json.hpp>
 
@@ -12,6 +15,8 @@ using json = nlohmann::json;
 constexpr int kMaxRawChars = 256 * 1024; // more is cut: the pane stays fast
 
 QString fromView(std::string_view s) { return QString::fromUtf8(s.data(), qsizetype(s.size())); }
+
+QString tr(const char *text) { return QCoreApplication::translate("EventDetail", text); }
 
 QString scalarText(const json &v)
 {
@@ -88,6 +93,10 @@ EventDetailInfo describeEvent(const EventStore &store, std::size_t e, const Rule
     info.timeMs = store.timeMs(e);
     info.source = store.source(e);
     info.quota = (store.flags(e) & FlagQuota) != 0;
+    const RuleHit hit = store.ruleHit(e);
+    info.category = hit.category;
+    info.categoryRule = fromView(store.strings().view(hit.categoryRuleId));
+    info.gatewayRule = fromView(store.strings().view(hit.gatewayRuleId));
     info.timeNoZone = (store.flags(e) & FlagTimeNoZone) != 0;
     info.noResponse = (store.flags(e) & FlagNoResponse) != 0;
     info.status = store.status(e);
@@ -95,8 +104,8 @@ EventDetailInfo describeEvent(const EventStore &store, std::size_t e, const Rule
     if (info.source != RejectionSource::None)
         info.words = readLimitWords(store.message(e)); // one message: cheap
     info.errorCode = fromView(store.errorCode(e));
-    info.guidance = rules.guidance(
-        info.source, info.quota, info.incidentBinding ? info.incidentBinding->axis : std::nullopt);
+    info.guidance = rules.guidance(info.source, info.quota,
+        info.incidentBinding ? info.incidentBinding->axis : std::nullopt, info.category);
     info.tool = fromView(store.tool(e));
     info.provider = fromView(store.provider(e));
     info.model = fromView(store.model(e));
@@ -154,6 +163,37 @@ QString serverLimitsText(const EventDetailInfo &info)
 }
 
 int serverLimitCount(const EventDetailInfo &info) { return int(reportedLimits(info).size()); }
+
+QString messageOriginText(const EventDetailInfo &info)
+{
+    if (info.gatewayRule.isEmpty() || info.provider.isEmpty())
+        return {};
+    const QString host = QString::fromStdString(scopeHostOf(info.endpoint.toStdString()));
+    return host.isEmpty() ? tr("from %1 (the upstream provider)").arg(info.provider)
+                          : tr("from %1 (the upstream provider) via %2").arg(info.provider, host);
+}
+
+QString categoryMeaningText(const EventDetailInfo &info)
+{
+    const QString status = info.status >= 0 ? QString::number(info.status) : QStringLiteral("?");
+    switch (info.category) {
+    case ThrottleCategory::Quota:
+        return info.source != RejectionSource::None
+            ? tr("out of quota or credit: billing, not backoff")
+            : tr("out of quota or credit: billing, not backoff (status %1: not a "
+                 "rejection)")
+                  .arg(status);
+    case ThrottleCategory::Overloaded:
+        return tr("not a rejection: the service is overloaded (status %1), not "
+                  "limiting you")
+            .arg(status);
+    case ThrottleCategory::HiddenThrottle:
+        return tr("a rate limit behind status %1, not counted as a rejection").arg(status);
+    case ThrottleCategory::None:
+        break;
+    }
+    return {};
+}
 
 void attachRawRecord(EventDetailInfo &info, const QByteArray &raw, const Redactor &redactor)
 {

@@ -21,10 +21,16 @@ struct EventDetailInfo
     qint64 timeMs = 0;
     RejectionSource source = RejectionSource::None;
     bool quota = false; // insufficient_quota: billing, not backoff
+    // limits.md §7: QUOTA, OVERLOADED or HIDDEN_THROTTLE and the name of the category rule that
+    // said so; the gateway rule that named the upstream provider and its words (or decided the
+    // source), "" when none fired. Rule names come from the rules file, not the input.
+    ThrottleCategory category = ThrottleCategory::None;
+    QString categoryRule;
+    QString gatewayRule;
     bool timeNoZone = false; // the record's time had no zone: read as UTC (formats.md §1.1)
     bool noResponse = false; // a request that got no response (HAR status 0, _error)
     int status = -1;
-    QString message; // the provider's message
+    QString message; // the provider's message (a gateway rule's pick: the upstream's own words)
     // A rejection's own words about its limit (limits.md §4): axis, window, Limit / Used /
     // Requested as far as they say, and the form; empty for other events and other texts.
     LimitWords words;
@@ -58,6 +64,16 @@ struct EventDetailInfo
 // names its axis: RuleSet::guidance).
 EventDetailInfo describeEvent(const EventStore &store, std::size_t event, const RuleSet &rules,
     std::optional<Binding> incidentBinding = std::nullopt);
+
+// Whose words the message is, when a gateway rule named the upstream provider (limits.md §7):
+// "from BaseTen (the upstream provider) via openrouter.ai", the host the request went to; ""
+// when no gateway rule named one.
+QString messageOriginText(const EventDetailInfo &info);
+
+// What the event's category means for it: "out of quota or credit: billing, not backoff",
+// "not a rejection: the service is overloaded", "a rate limit behind status 503, not counted
+// as a rejection"; "" without a category.
+QString categoryMeaningText(const EventDetailInfo &info);
 
 // Every limit the event's response reported, each as people read it (limitReadingText) with
 // its axis: "500/min requests, 200000/min tokens", "150000 tokens per unknown window"; "" when

@@ -56,6 +56,10 @@ FilterResult applyFilter(const EventStore &store, const FilterState &filter,
 
     std::vector<char> textHit;
     const bool byText = !filter.text.isEmpty();
+    // limits.md §7: the text finds an event by its category's name (QUOTA, OVERLOADED,
+    // HIDDEN_THROTTLE) and by the rules that fired on it, as the table shows them
+    bool categoryHit[kThrottleCategoryCount + 1] = {};
+    const bool byRules = byText && store.hasRuleHits();
     if (byText) {
         std::string needle = filter.text.toStdString();
         std::transform(needle.begin(), needle.end(), needle.begin(), lowerAscii);
@@ -63,6 +67,8 @@ FilterResult applyFilter(const EventStore &store, const FilterState &filter,
         textHit.assign(pool.size(), 0);
         for (std::uint32_t id = 1; id < pool.size(); ++id)
             textHit[id] = containsIgnoreCase(pool.view(id), needle) ? 1 : 0;
+        for (int k = 0; k < kThrottleCategoryCount; ++k)
+            categoryHit[k + 1] = containsIgnoreCase(categoryName(categoryFromIndex(k)), needle);
     }
 
     first = std::min(first, n);
@@ -90,8 +96,14 @@ FilterResult applyFilter(const EventStore &store, const FilterState &filter,
                 const EventDetail d = store.detail(i);
                 if (!textHit[d.messageId] && !textHit[d.errorCodeId]
                     && !textHit[store.endpointId(i)] && !textHit[store.toolId(i)]
-                    && !textHit[store.providerId(i)])
-                    continue;
+                    && !textHit[store.providerId(i)]) {
+                    if (!byRules)
+                        continue;
+                    const RuleHit hit = store.ruleHit(i);
+                    if (!categoryHit[std::size_t(hit.category)] && !textHit[hit.categoryRuleId]
+                        && !textHit[hit.gatewayRuleId])
+                        continue;
+                }
             }
         }
         result.rows.push_back(std::uint32_t(i));

@@ -18,7 +18,9 @@ struct FilterResult
 
 // Applies filter to every event of store. cancelled is polled now and then to stop early.
 // Names (tool, provider) and the text are matched on the string pool once, then per event
-// by id, so a million events take a few milliseconds.
+// by id, so a million events take a few milliseconds. The provider is the event's, a gateway
+// rule's pick included (limits.md §7); the text also finds an event by its category's name and
+// by the rules that fired on it.
 // Events from `first` on (a live store that grew: only the new ones).
 FilterResult applyFilter(const EventStore &store, const FilterState &filter,
     const std::function<bool()> &cancelled = {}, std::size_t first = 0);

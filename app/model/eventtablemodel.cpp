@@ -13,6 +13,22 @@ namespace {
 QString fromView(std::string_view s) { return QString::fromUtf8(s.data(), qsizetype(s.size())); }
 QString fromStd(const std::string &s) { return QString::fromUtf8(s.data(), qsizetype(s.size())); }
 
+// Which rules of limits.md §7 fired on an event, named by kind (the Category, Rule and a
+// gateway-named Provider cell's tool tip); rule names come from the rules file.
+QString ruleToolTip(const EventStore &store, std::size_t e)
+{
+    const RuleHit hit = store.ruleHit(e);
+    QStringList lines;
+    if (hit.category != ThrottleCategory::None)
+        lines << EventTableModel::tr("%1 by the rule \"%2\"")
+                     .arg(fromView(categoryName(hit.category)),
+                         fromView(store.strings().view(hit.categoryRuleId)));
+    if (hit.gatewayRuleId)
+        lines << EventTableModel::tr("Gateway rule \"%1\"")
+                     .arg(fromView(store.strings().view(hit.gatewayRuleId)));
+    return lines.join(QLatin1Char('\n'));
+}
+
 } // namespace
 
 EventTableModel::EventTableModel(QObject *parent)
@@ -180,6 +196,20 @@ QString EventTableModel::cellText(std::size_t e, int column) const
     case SourceColumn:
         return store.source(e) == RejectionSource::None ? QString()
                                                         : fromView(sourceName(store.source(e)));
+    case CategoryColumn: {
+        const ThrottleCategory c = store.category(e);
+        return c == ThrottleCategory::None ? QString() : fromView(categoryName(c));
+    }
+    case RuleColumn: { // the category's rule, then the gateway's: "insufficient balance ·
+                       // OpenRouter: …"
+        const RuleHit hit = store.ruleHit(e);
+        QStringList rules;
+        for (std::uint32_t id : { hit.categoryRuleId, hit.gatewayRuleId }) {
+            if (id)
+                rules << fromView(store.strings().view(id));
+        }
+        return rules.join(QStringLiteral(" · "));
+    }
     case StatusColumn:
         if (store.flags(e) & FlagNoResponse)
             return tr("no response");
@@ -220,6 +250,11 @@ QVariant EventTableModel::data(const QModelIndex &index, int role) const
     case Qt::ToolTipRole:
         if (index.column() == MessageColumn || index.column() == EndpointColumn)
             return cellText(e, index.column());
+        if (index.column() == CategoryColumn || index.column() == RuleColumn
+            || (index.column() == ProviderColumn && store.ruleHit(e).gatewayRuleId)) {
+            const QString rules = ruleToolTip(store, e);
+            return rules.isEmpty() ? QVariant() : QVariant(rules);
+        }
         if (index.column() == LocationColumn)
             return fromStd(m_redactor.url(store.filePath(store.file(e))))
                 + QStringLiteral(":%1").arg(store.line(e));
@@ -254,6 +289,10 @@ QVariant EventTableModel::headerData(int section, Qt::Orientation orientation, i
         return m_utc ? tr("Time (UTC)") : tr("Time (local)");
     case SourceColumn:
         return tr("Source");
+    case CategoryColumn:
+        return tr("Category");
+    case RuleColumn:
+        return tr("Rule");
     case StatusColumn:
         return tr("Status");
     case MethodColumn:

@@ -21,10 +21,13 @@ class EventTableModel : public QAbstractTableModel
 {
     Q_OBJECT
 public:
-    // The provider's message comes early: it is what explains a 429.
+    // The provider's message comes early: it is what explains a 429. Category: QUOTA,
+    // OVERLOADED or HIDDEN_THROTTLE (limits.md §7); Rule: the rules that fired, the category's
+    // then the gateway's (both carried by a copied row).
     enum Column {
         TimeColumn,
         SourceColumn,
+        CategoryColumn,
         StatusColumn,
         ToolColumn,
         ProviderColumn,
@@ -32,6 +35,7 @@ public:
         RetryAfterColumn,
         MethodColumn,
         EndpointColumn,
+        RuleColumn,
         LocationColumn,
         ColumnCount
     };

@@ -146,6 +146,57 @@ QRegularExpression pattern(const json &j, const std::string &path)
     return re;
 }
 
+// A file of additions (`"extends": "built-in"`): its lists go before the built-in file's, so
+// that its rules decide first and its paths ("gateways[0].when") stay those of the file.
+json extendBuiltIn(const json &add)
+{
+    object(add, "", { "extends" },
+        { "schema", "about", "codes", "gateways", "categories", "samples" });
+    if (add["extends"] != "built-in")
+        fail("extends", "only \"built-in\" can be extended (the rules compiled in)");
+    if (add.contains("schema") && add["schema"] != "ratescope.rules/1")
+        fail("schema", "not \"ratescope.rules/1\"");
+    QFile f(QStringLiteral(":/rules/rules.json"));
+    if (!f.open(QIODevice::ReadOnly))
+        fail("extends", "the built-in rules cannot be read");
+    const QByteArray text = f.readAll();
+    json base = json::parse(text.constBegin(), text.constEnd());
+    for (const char *key : { "codes", "gateways", "categories", "samples" }) {
+        if (!add.contains(key))
+            continue;
+        json list = array(add[key], key);
+        const json own = base.value(key, json::array());
+        list.insert(list.end(), own.begin(), own.end());
+        base[key] = std::move(list);
+    }
+    if (add.contains("about"))
+        base["about"] = add["about"];
+    return base;
+}
+
+// The words of an upstream provider that a gateway passed on as text (OpenRouter's
+// metadata.raw): when that text is itself the provider's JSON error body, its message
+// (error.message, a string error, message); otherwise the text as it is.
+std::string providerWords(std::string_view text)
+{
+    const std::size_t start = text.find_first_not_of(" \t\r\n");
+    if (start == std::string_view::npos || text[start] != '{')
+        return std::string(text);
+    const json doc = json::parse(text.begin(), text.end(), nullptr, false);
+    if (!doc.is_object())
+        return std::string(text);
+    const auto stringAt = [](const json &o, const char *key) -> std::string {
+        const auto it = o.find(key);
+        return it != o.end() && it->is_string() ? it->get<std::string>() : std::string();
+    };
+    std::string words;
+    if (const auto error = doc.find("error"); error != doc.end())
+        words = error->is_object() ? stringAt(*error, "message") : stringAt(doc, "error");
+    if (words.empty())
+        words = stringAt(doc, "message");
+    return words.empty() ? std::string(text) : words;
+}
+
 } // namespace
 
 std::optional<RejectionSource> sourceFromName(std::string_view name)
@@ -186,7 +237,9 @@ std::optional<RuleSet> RuleSet::fromJson(const QByteArray &text, QString *error)
 {
     RuleSet r;
     try {
-        const json doc = json::parse(text.constBegin(), text.constEnd());
+        json doc = json::parse(text.constBegin(), text.constEnd());
+        if (doc.is_object() && doc.contains("extends"))
+            doc = extendBuiltIn(doc);
         object(doc, "",
             { "codes", "rejection_statuses", "unknown_code_source", "tool_error_without_status",
                 "guidance" },
@@ -342,18 +395,27 @@ std::optional<RuleSet> RuleSet::fromJson(const QByteArray &text, QString *error)
             re.optimize();
             r.m_toolErrorPatterns.push_back(std::move(re));
         }
+        // per source (required), per category (limits.md §7; `quota` is QUOTA's old name)
         const json &g = object(doc["guidance"], "guidance",
             { sourceName(sourceFromIndex(0)), sourceName(sourceFromIndex(1)),
                 sourceName(sourceFromIndex(2)) },
-            { "quota", "rate_limited_by_axis" });
+            { categoryName(categoryFromIndex(0)), categoryName(categoryFromIndex(1)),
+                categoryName(categoryFromIndex(2)), "quota", "rate_limited_by_axis" });
         for (int i = 0; i < kRejectionSourceCount; ++i) {
             const std::string key(sourceName(sourceFromIndex(i)));
             r.m_guidance[i] = QString::fromStdString(
                 value<std::string>(g[key], member("guidance", key), "a string"));
         }
-        if (g.contains("quota"))
-            r.m_quotaGuidance = QString::fromStdString(
-                value<std::string>(g["quota"], "guidance.quota", "a string"));
+        if (g.contains("quota") && g.contains(categoryName(ThrottleCategory::Quota)))
+            fail("guidance.quota", "the old name of guidance.QUOTA: give one of them");
+        for (int i = 0; i < kThrottleCategoryCount; ++i) {
+            std::string key(categoryName(categoryFromIndex(i)));
+            if (!g.contains(key) && categoryFromIndex(i) == ThrottleCategory::Quota)
+                key = "quota";
+            if (g.contains(key))
+                r.m_categoryGuidance[i] = QString::fromStdString(
+                    value<std::string>(g[key], member("guidance", key), "a string"));
+        }
         if (g.contains("rate_limited_by_axis")) {
             const std::string axesPath = "guidance.rate_limited_by_axis";
             const json &axes = object(g["rate_limited_by_axis"], axesPath, {},
@@ -563,7 +625,7 @@ bool RuleSet::holds(
             if (out->provider.empty() && rule.providerFrom)
                 out->provider = std::string(fieldText(err, *rule.providerFrom));
             if (out->message.empty() && rule.messageFrom)
-                out->message = std::string(fieldText(err, *rule.messageFrom));
+                out->message = providerWords(fieldText(err, *rule.messageFrom));
         }
         return true;
     }
@@ -595,16 +657,44 @@ void RuleSet::categorize(const RawRecord &rec, Classification &out, LowerTexts &
     }
 }
 
-QString RuleSet::guidance(
-    RejectionSource source, bool quota, std::optional<LimitAxis> binding) const
+QString RuleSet::guidance(RejectionSource source, bool quota, std::optional<LimitAxis> binding,
+    ThrottleCategory category) const
 {
+    if (quota)
+        category = ThrottleCategory::Quota;
     if (source == RejectionSource::None)
-        return {};
+        return categoryGuidance(category); // OVERLOADED, HIDDEN_THROTTLE, a QUOTA on a 402
     QString g = m_guidance[sourceIndex(source)];
     if (source == RejectionSource::RateLimited && binding
         && !m_axisGuidance[std::size_t(*binding)].isEmpty())
         g = m_axisGuidance[std::size_t(*binding)];
-    if (quota && !m_quotaGuidance.isEmpty())
-        g = m_quotaGuidance + QLatin1Char('\n') + g;
+    // a rejection's category can only be QUOTA: billing first, then the source's backoff
+    const QString quotaText = category == ThrottleCategory::Quota
+        ? m_categoryGuidance[categoryIndex(ThrottleCategory::Quota)]
+        : QString();
+    if (!quotaText.isEmpty())
+        g = quotaText + QLatin1Char('\n') + g;
     return g;
+}
+
+QString RuleSet::categoryGuidance(ThrottleCategory category) const
+{
+    return category == ThrottleCategory::None ? QString()
+                                              : m_categoryGuidance[categoryIndex(category)];
+}
+
+std::vector<std::string> RuleSet::gatewayRuleNames() const
+{
+    std::vector<std::string> names;
+    for (const MessageRule &rule : m_gateways)
+        names.push_back(rule.name);
+    return names;
+}
+
+std::vector<std::string> RuleSet::categoryRuleNames() const
+{
+    std::vector<std::string> names;
+    for (const MessageRule &rule : m_categories)
+        names.push_back(rule.name);
+    return names;
 }

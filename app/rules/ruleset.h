@@ -52,7 +52,9 @@ public:
 
     // The compiled-in rules.
     static RuleSet builtIn();
-    // Rules from JSON text; on failure returns nullopt and sets *error.
+    // Rules from JSON text; on failure returns nullopt and sets *error. A file with
+    // `"extends": "built-in"` holds additions only (`gateways`, `categories`, `codes`,
+    // `samples`), put before the built-in file's own so that they decide first.
     static std::optional<RuleSet> fromJson(const QByteArray &json, QString *error);
     static std::optional<RuleSet> fromFile(const QString &path, QString *error);
 
@@ -62,9 +64,20 @@ public:
     // axis whose limit bit first in its incident (limits.md §5), when known: a RATE_LIMITED
     // rejection then gets that axis's text ("guidance.rate_limited_by_axis": fewer tokens, a
     // higher tokens-per-minute limit, fewer requests in flight) where the file has one.
-    QString guidance(
-        RejectionSource source, bool quota, std::optional<LimitAxis> binding = std::nullopt) const;
+    // `category` (limits.md §7): QUOTA (or `quota`) puts "guidance.QUOTA" first; an event that
+    // is not a rejection gets its category's text alone (OVERLOADED, HIDDEN_THROTTLE, a QUOTA
+    // on a 402), "" without a category.
+    QString guidance(RejectionSource source, bool quota,
+        std::optional<LimitAxis> binding = std::nullopt,
+        ThrottleCategory category = ThrottleCategory::None) const;
+    // "guidance.QUOTA", "guidance.OVERLOADED", "guidance.HIDDEN_THROTTLE"; "" when the file has
+    // none (the built-in file has all three).
+    QString categoryGuidance(ThrottleCategory category) const;
     const std::vector<Sample> &samples() const { return m_samples; }
+    // The names of the file's gateway and category rules, in order (tst_ruleset checks that a
+    // sample exercises each).
+    std::vector<std::string> gatewayRuleNames() const;
+    std::vector<std::string> categoryRuleNames() const;
 
 private:
     struct Code
@@ -131,7 +144,7 @@ private:
     RejectionSource m_toolErrorSource = RejectionSource::ToolError;
     QString m_guidance[3];
     QString m_axisGuidance[5]; // RATE_LIMITED by binding axis (LimitAxis); empty: m_guidance's
-    QString m_quotaGuidance;
+    QString m_categoryGuidance[kThrottleCategoryCount]; // by categoryIndex; "" when none
     std::vector<Sample> m_samples;
 };
 
