@@ -103,10 +103,13 @@ void DetailPane::render()
                                  "&nbsp;%3&nbsp;</span>")
                       .arg(bg.name(), fg.name(), esc(SourcePalette::label(i.source)));
     }
-    if (i.category != ThrottleCategory::None)
-        badges << QStringLiteral("<span style='background-color:#000000; color:#ffffff; "
-                                 "font-weight:600'>&nbsp;%1&nbsp;</span>")
-                      .arg(esc(QString::fromLatin1(categoryName(i.category).data())));
+    if (i.category != ThrottleCategory::None) // in the chart's colour of the category
+        badges << QStringLiteral("<span style='background-color:%1; color:%2; "
+                                 "font-weight:600'>&nbsp;%3&nbsp;</span>")
+                      .arg(SourcePalette::categoryColor(i.category, false).name(),
+                          i.category == ThrottleCategory::Quota ? QStringLiteral("#ffffff")
+                                                                : QStringLiteral("#000000"),
+                          esc(QString::fromLatin1(categoryName(i.category).data())));
     if (!badges.isEmpty())
         html += QStringLiteral("<p>%1</p>").arg(badges.join(QStringLiteral(" &nbsp;")));
     const QString meaning = categoryMeaningText(i);
