@@ -402,7 +402,7 @@ inline error_code RecordDecoder::Impl::genericRecord(od::value item, const char 
     if (auto e = object(ic, item, Level::Record, depth))
         return e;
     bool k6Request = false;
-    if (k6Line(ic, &k6Request)) { // a k6 line in an array (`jq -s` of k6's output)
+    if (ic.s.k6.data && k6Line(ic, &k6Request)) { // a k6 line in an array (`jq -s` of k6's output)
         if (k6Request)
             sink(inner, start);
         return SUCCESS;
@@ -494,7 +494,7 @@ RecordDecoder::Result RecordDecoder::decode(const char *json, std::size_t size,
         if (!e) {
             if (c.s.container) {
                 result.shape = tracked.shape;
-            } else if (tracked.k6Line(c, &k6Request)) {
+            } else if (c.s.k6.data && tracked.k6Line(c, &k6Request)) {
                 // a line of k6's JSON output: an http_reqs Point is a request, any other line
                 // (a Metric declaration, another metric's Point) is neither a record nor a problem
                 result.shape = DocumentShape::K6;

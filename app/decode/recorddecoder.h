@@ -65,6 +65,13 @@ private:
     std::string m_bodyBuffer;
     std::string m_scratchText; // a base64-decoded HAR text, valid while it is read
     RawRecord m_record; // the document's own record
+    // What the last top-level `data` object said, for a line of k6's JSON output
+    // (recorddecoder_k6.cpp): data.time and the tags a request is read from.
+    struct K6Data
+    {
+        std::string_view time, status, method, url, name, errorCode, error;
+    };
+    K6Data m_k6Data;
     RawRecord m_inner; // records inside a container (HAR entries, arrays, pages)
 };
 

@@ -29,13 +29,12 @@ error_code RecordDecoder::Impl::k6Data(Ctx &c, od::value v, int depth)
         return e;
     if (t != od::json_type::object)
         return json::skip(v, depth);
-    K6Slots &k6 = c.s.k6;
-    k6.data = true;
+    c.s.k6.data = true;
+    RecordDecoder::K6Data &k6 = d.m_k6Data;
+    k6 = {};
     return fields(v, depth, [&](std::string_view k, od::value fv) -> error_code {
-        if (k == "time") {
-            k6.hasTime = true;
+        if (k == "time")
             return str(fv, k6.time, depth + 1);
-        }
         if (k != "tags")
             return json::skip(fv, depth + 1);
         // tags: an object of strings (null on gauges such as vus)
@@ -82,19 +81,20 @@ int k6Status(std::string_view text)
 
 bool RecordDecoder::Impl::k6Line(Ctx &c, bool *request)
 {
-    const K6Slots &k6 = c.s.k6;
+    const K6Slots &line = c.s.k6;
     *request = false;
-    const bool k6Type = k6.type == "Point" || k6.type == "Metric";
+    const bool k6Type = line.type == "Point" || line.type == "Metric";
     // a record of its own (a time or a status at the top) is never taken for a k6 line
-    if (!k6Type || !k6.data || k6.metric.empty() || c.s.timeRank < 1000 || c.s.badTimeRank < 1000
-        || c.s.statusRecord || c.s.statusResponse)
+    if (!k6Type || !line.data || line.metric.empty() || c.s.timeRank < 1000
+        || c.s.badTimeRank < 1000 || c.s.statusRecord || c.s.statusResponse)
         return false;
     shape = DocumentShape::K6;
-    if (k6.type != "Point" || k6.metric != "http_reqs")
+    if (line.type != "Point" || line.metric != "http_reqs")
         return true; // a Metric declaration or another metric's Point: nothing to count
     *request = true;
+    const RecordDecoder::K6Data &k6 = d.m_k6Data;
     RawRecord &r = c.rec;
-    if (!k6.hasTime || k6.time.empty()) {
+    if (k6.time.empty()) {
         r.timeError = "k6 http_reqs point without data.time";
     } else if (auto p = parseTimestamp(k6.time)) {
         r.timeMs = p->ms;

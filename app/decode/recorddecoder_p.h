@@ -26,19 +26,15 @@ struct RecordDecoder::Impl
     // Where a key was found; the same name means different things at different depths.
     enum class Level { Record, Response, Body, Error, Request };
 
-    // What a line of k6's JSON output holds besides `type` (recorddecoder_k6.cpp): the
-    // top-level `metric` and what `data` says. Filled for any record with a top-level `data`
-    // object (the keys may come in any order, so `data` is read before `metric` is known);
-    // used only when the record turns out to be a k6 line (k6Line()).
+    // What makes a record a line of k6's JSON output (recorddecoder_k6.cpp): its top-level
+    // `type` and `metric`, and whether it had a `data` object (read into the decoder's
+    // m_k6Data as it comes: the keys may come in any order). Small on purpose: every record
+    // of every log carries these slots.
     struct K6Slots
     {
-        std::string_view type; // the top-level `type`
+        std::string_view type;
         std::string_view metric;
-        bool data = false; // a top-level `data` object was read
-        bool hasTime = false;
-        std::string_view time; // data.time
-        // data.tags
-        std::string_view status, method, url, name, errorCode, error;
+        bool data = false;
     };
 
     // Everything one record collects before it is finalized.
@@ -121,13 +117,13 @@ struct RecordDecoder::Impl
 
     // ---- k6 `--out json` lines (recorddecoder_k6.cpp) --------------------------------------
 
-    // A top-level `data` object: its time and tags into c.s.k6 (anything else is validated and
-    // skipped, as json::skip would).
+    // A top-level `data` object: its time and tags into d.m_k6Data (anything else is validated
+    // and skipped, as json::skip would); c.s.k6.data says there was one.
     error_code k6Data(Ctx &c, od::value v, int depth);
-    // After a record's last field: true when it is a line of k6's JSON output (`type` Point or
-    // Metric, a string `metric`, a `data` object, no time or status of its own). An http_reqs
-    // Point then fills c.rec (its time, status, method, url, error_code) and sets *request;
-    // any other k6 line gives nothing: neither a record nor a problem.
+    // After a record's last field, when c.s.k6.data: true when it is a line of k6's JSON output
+    // (`type` Point or Metric, a `metric`, a `data` object, no time or status of its own). An
+    // http_reqs Point then fills c.rec (its time, status, method, url, error_code) and sets
+    // *request; any other k6 line gives nothing: neither a record nor a problem.
     bool k6Line(Ctx &c, bool *request);
 
     // ---- JSON cassettes (recorddecoder_cassettes.cpp) -------------------------------------

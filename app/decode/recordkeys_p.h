@@ -120,10 +120,10 @@ K keyId(std::string_view k)
             return K::k_client;
         if (k == "method")
             return K::k_method;
-        if (k == "metric")
-            return K::k_metric;
         if (k == "status")
             return K::k_status;
+        if (k == "metric")
+            return K::k_metric;
         break;
     case 7:
         if (k == "details")
