@@ -1,15 +1,19 @@
 // LiveSession in-process: sources on their threads, batches, capture file, duplicates,
 // dropped lines, early warnings, and the summary at the end.
+#include "base/bytesize.h"
 #include "live/liveidset.h"
 #include "live/livesession.h"
 #include "store/rawrecordreader.h"
 
+#include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QSignalSpy>
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <map>
 #include <set>
 
 namespace {
@@ -57,6 +61,12 @@ private Q_SLOTS:
     void listenerThatCannotBindFailsTheStart();
     void idsStayKnownWhileTheSetGrows_data();
     void idsStayKnownWhileTheSetGrows();
+    void captureRotatesIntoSegments_data();
+    void captureRotatesIntoSegments();
+    void captureMaxSizes_data();
+    void captureMaxSizes();
+    void segmentNames_data();
+    void segmentNames();
 };
 
 void TestLiveSession::fileAndListenerIntoOneSummary()
@@ -253,6 +263,201 @@ void TestLiveSession::idsStayKnownWhileTheSetGrows()
     for (std::uint64_t h : seen)
         QVERIFY(!set.insert(h));
     QCOMPARE(repeats > 0, repeatEvery > 0);
+}
+
+// Issue 22: --capture-max 4 KiB over 3,000 records sent in 30 writes of about 7 KB, each
+// received before the next: the capture rotates into many segments, each event reads back the
+// line that was sent from its own segment (the older kept ones too), a batch stays in one
+// segment, at most --capture-keep are ever on disk, and an event of a segment rotated away
+// reads back as a clear message and no record, also once another file takes its path.
+void TestLiveSession::captureRotatesIntoSegments_data()
+{
+    QTest::addColumn<int>("keep");
+    QTest::addRow("every segment kept") << 1000;
+    QTest::addRow("the newest 2 kept") << 2;
+}
+
+void TestLiveSession::captureRotatesIntoSegments()
+{
+    QFETCH(int, keep);
+    QTemporaryDir dir;
+    LiveOptions o = options(dir);
+    LiveSourceSpec listen;
+    listen.kind = LiveSourceSpec::Kind::Listen;
+    o.sources = { listen };
+    o.captureRotation.maxBytes = 4096;
+    o.captureRotation.keep = keep;
+    LiveSession live(std::make_shared<const RuleSet>(RuleSet::builtIn()), o);
+    const QStringList segmentNames { QStringLiteral("capture.ndjson"),
+        QStringLiteral("capture.*.ndjson") };
+    auto onDisk = [&] { return QDir(dir.path()).entryList(segmentNames, QDir::Files); };
+    qsizetype mostOnDisk = 0;
+    bool batchInOneSegment = true;
+    connect(&live, &LiveSession::batchReady, this, [&](std::shared_ptr<const LiveBatch> b) {
+        mostOnDisk = std::max(mostOnDisk, onDisk().size());
+        for (std::size_t i = 1; i < b->events.size(); ++i)
+            batchInOneSegment = batchInOneSegment && b->events.file(i) == b->events.file(0);
+    });
+    QSignalSpy rotated(&live, &LiveSession::captureRotated);
+    QString error;
+    QVERIFY2(live.start(&error), qPrintable(error));
+    auto c = connectTo(live.sourceStates().at(0).name);
+
+    std::map<std::int64_t, QByteArray> sent; // time -> line
+    QByteArray all;
+    for (int w = 0; w < 30; ++w) {
+        QByteArray bytes;
+        for (int i = 0; i < 100; ++i) {
+            const std::int64_t t = 1767607200000LL + (w * 100 + i) * 10;
+            const QByteArray line = "{\"timestamp\":" + QByteArray::number(t)
+                + ",\"status\":" + (i % 10 == 3 ? "429" : "200") + ",\"id\":\"r"
+                + QByteArray::number(w * 100 + i) + "\",\"tool_name\":\"gmail_fetch_mails\"}";
+            sent[t] = line;
+            bytes += line + "\n";
+        }
+        all += bytes;
+        c->write(bytes);
+        QTRY_COMPARE(live.requests(), std::int64_t((w + 1) * 100));
+        mostOnDisk = std::max(mostOnDisk, onDisk().size());
+    }
+    live.stop();
+
+    // many segments, never more than `keep` of them on disk
+    const int segments = live.captureSegmentCount();
+    QVERIFY2(segments >= 15, qPrintable(QString::number(segments)));
+    QCOMPARE(rotated.size(), segments - 1);
+    QVERIFY(batchInOneSegment);
+    QVERIFY2(mostOnDisk <= keep, qPrintable(QString::number(mostOnDisk)));
+    const qsizetype kept = std::min(keep, segments);
+    QCOMPARE(onDisk().size(), kept);
+    QCOMPARE(live.captureSegments().size(), kept);
+    for (const QString &path : live.captureSegments())
+        QVERIFY2(QFile::exists(path), qPrintable(path));
+
+    // the store names every segment by its index: the first is the capture path, then .2, .3
+    const EventStore &store = live.store();
+    QCOMPARE(store.size(), sent.size());
+    QCOMPARE(store.fileCount(), std::size_t(segments));
+    QCOMPARE(QString::fromStdString(store.filePath(0)), o.capturePath);
+    QCOMPARE(QString::fromStdString(store.filePath(1)),
+        dir.filePath(QStringLiteral("capture.2.ndjson")));
+    QCOMPARE(QString::fromStdString(store.filePath(std::uint16_t(segments - 1))),
+        live.captureSegments().back());
+    if (kept == segments) { // nothing deleted: the segments in order are every byte sent
+        QByteArray joined;
+        for (int k = 0; k < segments; ++k) {
+            QFile f(QString::fromStdString(store.filePath(std::uint16_t(k))));
+            QVERIFY(f.open(QIODevice::ReadOnly));
+            const QByteArray bytes = f.readAll();
+            QVERIFY(bytes.endsWith('\n')); // whole lines only
+            if (k + 1 < segments)
+                QVERIFY(bytes.size() >= 4096); // rotated once it had reached --capture-max
+            joined += bytes;
+        }
+        QCOMPARE(joined, all);
+    }
+
+    // each event reads back its own line, or (rotated away) a clear message and nothing
+    int readBack = 0, gone = 0;
+    std::set<std::uint16_t> readFrom;
+    for (std::size_t i = 0; i < store.size(); ++i) {
+        QString why;
+        const QByteArray raw = RawRecordReader::read(store, i, &why);
+        const std::uint16_t f = store.file(i);
+        if (f < segments - kept) {
+            const QString name = QFileInfo(QString::fromStdString(store.filePath(f))).fileName();
+            QCOMPARE(raw, QByteArray());
+            QCOMPARE(why,
+                QStringLiteral("the capture file %1 was rotated away (--capture-keep %2): its "
+                               "records are gone")
+                    .arg(name)
+                    .arg(keep));
+            ++gone;
+        } else {
+            QVERIFY2(!raw.isEmpty(), qPrintable(why));
+            QCOMPARE(raw, sent.at(store.timeMs(i)));
+            readFrom.insert(f);
+            ++readBack;
+        }
+    }
+    QCOMPARE(readFrom.size(), std::size_t(kept)); // the older kept segments too
+    QCOMPARE(gone > 0, kept < segments);
+    QCOMPARE(readBack + gone, int(sent.size()));
+
+    // another file at a rotated-away segment's path (here: a copy of a kept one, so its
+    // offsets hold records too) is not read in its place
+    if (kept < segments) {
+        const QString first = QString::fromStdString(store.filePath(0));
+        QVERIFY(!QFile::exists(first));
+        QVERIFY(QFile::copy(live.captureSegments().front(), first));
+        for (std::size_t i = 0; i < store.size() && store.file(i) == 0; ++i) {
+            QString why;
+            QVERIFY(RawRecordReader::read(store, i, &why).isEmpty());
+            QVERIFY2(
+                why.contains(QLatin1String("capture.ndjson was rotated away")), qPrintable(why));
+        }
+    }
+}
+
+// --capture-max's grammar: powers of 1024 with or without "iB", decimals when whole bytes.
+void TestLiveSession::captureMaxSizes_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<qint64>("bytes"); // -1: refused
+    QTest::addColumn<QString>("shown");
+    QTest::addRow("bytes") << "65536" << qint64(65536) << "64 KiB";
+    QTest::addRow("K") << "4K" << qint64(4096) << "4 KiB";
+    QTest::addRow("KiB with a space") << "4 KiB" << qint64(4096) << "4 KiB";
+    QTest::addRow("M lower case") << "512m" << qint64(512) * 1024 * 1024 << "512 MiB";
+    QTest::addRow("GiB") << "1GiB" << (qint64(1) << 30) << "1 GiB";
+    QTest::addRow("G") << "1G" << (qint64(1) << 30) << "1 GiB";
+    QTest::addRow("a decimal") << "1.5G" << (qint64(3) << 29) << "1.5 GiB";
+    QTest::addRow("B") << "1500B" << qint64(1500) << "1500 bytes";
+    QTest::addRow("GB (1000 elsewhere)") << "1GB" << qint64(-1) << "";
+    QTest::addRow("no number") << "G" << qint64(-1) << "";
+    QTest::addRow("zero") << "0" << qint64(-1) << "";
+    QTest::addRow("negative") << "-1M" << qint64(-1) << "";
+    QTest::addRow("half a byte") << "1.5" << qint64(-1) << "";
+    QTest::addRow("unknown unit") << "1P" << qint64(-1) << "";
+}
+
+void TestLiveSession::captureMaxSizes()
+{
+    QFETCH(QString, text);
+    QFETCH(qint64, bytes);
+    QFETCH(QString, shown);
+    QString error;
+    const std::optional<std::uint64_t> parsed = parseByteSize(text, &error);
+    if (bytes < 0) {
+        QVERIFY(!parsed);
+        QVERIFY(!error.isEmpty());
+        return;
+    }
+    QVERIFY2(parsed, qPrintable(error));
+    QCOMPARE(*parsed, std::uint64_t(bytes));
+    QCOMPARE(byteSizeText(*parsed), shown);
+}
+
+// Segments are named after the capture's first file, beside it; nothing else is renamed.
+void TestLiveSession::segmentNames_data()
+{
+    QTest::addColumn<QString>("first");
+    QTest::addColumn<QString>("third");
+    QTest::addRow("the default name") << "/c/live-20260105-100000Z.ndjson"
+                                      << "/c/live-20260105-100000Z.3.ndjson";
+    QTest::addRow("--capture cap.log") << "cap.log"
+                                       << "cap.3.log";
+    QTest::addRow("two dots") << "/c/a.b.ndjson"
+                              << "/c/a.b.3.ndjson";
+    QTest::addRow("no suffix") << "/c/capture"
+                               << "/c/capture.3";
+}
+
+void TestLiveSession::segmentNames()
+{
+    QFETCH(QString, first);
+    QFETCH(QString, third);
+    QCOMPARE(CaptureFile::segmentPath(first, 3), third);
 }
 
 QTEST_GUILESS_MAIN(TestLiveSession)

@@ -2,6 +2,7 @@
 // filter, with real files and a real loopback listener. Pause holds the views still while
 // records keep arriving; resume catches up; opening a file ends the watch.
 #include "model/session.h"
+#include "store/rawrecordreader.h"
 #include "testutil.h"
 
 #include <QFile>
@@ -9,6 +10,8 @@
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QtTest>
+
+#include <map>
 
 namespace {
 
@@ -99,6 +102,7 @@ private Q_SLOTS:
     void listenerRecordsReachTheViews();
     void stopShowsEverythingAndOpenEndsTheWatch();
     void sourceThatCannotStartLeavesTheViewAlone();
+    void detailReadsBackFromCaptureSegments();
 };
 
 void TestModelLive::snapshotsFollowAGrowingFile()
@@ -458,6 +462,92 @@ void TestModelLive::sourceThatCannotStartLeavesTheViewAlone()
     QVERIFY(!error.isEmpty());
     QVERIFY(!session.live().isActive());
     QCOMPARE(shownEvents(session), before);
+}
+
+// Issue 22, the window's path: with the capture in segments of 4 KiB (the newest 2 kept), the
+// snapshots name every segment, and the detail of an event shows its line from an older kept
+// segment, or says its segment was rotated away (and shows no record).
+void TestModelLive::detailReadsBackFromCaptureSegments()
+{
+    QTemporaryDir dir;
+    LiveOptions o;
+    o.capturePath = dir.filePath(QStringLiteral("capture.ndjson"));
+    o.captureRotation.maxBytes = 4096;
+    o.captureRotation.keep = 2;
+    LiveSourceSpec listen;
+    listen.kind = LiveSourceSpec::Kind::Listen;
+    o.sources = { listen };
+    Session session(RuleSet::builtIn());
+    QString error;
+    QVERIFY2(session.watch(o, &error), qPrintable(error));
+    const QString name = session.live().session()->sourceStates().front().name;
+    QTcpSocket socket;
+    socket.connectToHost(
+        QHostAddress::LocalHost, quint16(name.section(QLatin1Char(':'), -1).toUInt()));
+    QVERIFY(socket.waitForConnected(5000));
+    std::map<std::int64_t, std::pair<QByteArray, int>> sent; // time -> (line, n)
+    for (int w = 0; w < 12; ++w) { // each write more than a segment, received before the next
+        QByteArray bytes;
+        for (int i = 0; i < 80; ++i) {
+            const int n = w * 80 + i;
+            const std::int64_t t = 1767607200000LL + std::int64_t(n) * 250;
+            const QByteArray line = "{\"timestamp\":" + QByteArray::number(t)
+                + ",\"status\":" + (i % 8 == 0 ? "429" : "200")
+                + ",\"tool_name\":\"gmail_fetch_mails\",\"body\":{\"n\":" + QByteArray::number(n)
+                + "}}";
+            sent[t] = { line, n };
+            bytes += line + "\n";
+        }
+        socket.write(bytes);
+        QVERIFY(socket.waitForBytesWritten(5000));
+        QTRY_COMPARE(session.live().session()->requests(), std::int64_t((w + 1) * 80));
+    }
+    session.live().stop();
+    QTRY_COMPARE(shownEvents(session), sent.size());
+    const int segments = session.live().session()->captureSegmentCount();
+    QVERIFY2(segments >= 6, qPrintable(QString::number(segments)));
+    const std::shared_ptr<const EventStore> store = session.loadResult()->store;
+    QCOMPARE(store->fileCount(), std::size_t(segments));
+    QVERIFY(store->removedFiles());
+
+    // the first event of a segment
+    const auto firstOf = [&](int segment) {
+        for (std::size_t i = 0; i < store->size(); ++i) {
+            if (store->file(i) == segment)
+                return int(i);
+        }
+        return -1;
+    };
+    QSignalSpy details(&session.details(), &DetailLoader::detailReady);
+    // the detail once its raw record was read: the second detailReady of a request
+    const auto detailOf = [&](int event) {
+        details.clear();
+        session.details().request(store, event);
+        if (!QTest::qWaitFor([&] { return details.size() == 2; }, 10000))
+            qFatal("no raw record for event %d", event);
+        return details.at(1).at(0).value<EventDetailInfo>();
+    };
+    // the first segment was rotated away
+    const int gone = firstOf(0);
+    QVERIFY(gone >= 0);
+    const EventDetailInfo goneInfo = detailOf(gone);
+    QVERIFY(goneInfo.rawLoaded);
+    QVERIFY(goneInfo.raw.isEmpty());
+    QCOMPARE(goneInfo.rawError,
+        QStringLiteral("the capture file capture.ndjson was rotated away (--capture-keep 2): its "
+                       "records are gone"));
+    // the older of the two kept, and the newest
+    for (int segment : { segments - 2, segments - 1 }) {
+        const int event = firstOf(segment);
+        QVERIFY(event >= 0);
+        const EventDetailInfo info = detailOf(event);
+        QVERIFY(info.rawLoaded);
+        QVERIFY2(info.rawError.isEmpty(), qPrintable(info.rawError));
+        const auto &[line, n] = sent.at(store->timeMs(std::size_t(event)));
+        QVERIFY2(info.raw.contains(QStringLiteral("\"n\": %1").arg(n)), qPrintable(info.raw));
+        QString why;
+        QCOMPARE(RawRecordReader::read(*store, std::size_t(event), &why), line);
+    }
 }
 
 QTEST_GUILESS_MAIN(TestModelLive)

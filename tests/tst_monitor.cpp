@@ -1,4 +1,7 @@
 // `ratescope monitor` end to end: simulate -> TCP -> monitor -> JSON summary, and the CLI.
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -58,6 +61,7 @@ private Q_SLOTS:
     void warnsPerScope();
     void secretsNeverLeaveTheSummary_data();
     void secretsNeverLeaveTheSummary();
+    void rotationLeavesTheSummaryAlone();
 
 private:
     QTemporaryDir m_dir;
@@ -87,6 +91,18 @@ void TestMonitor::usageErrors_data()
                                << "invalid --limit";
     QTest::addRow("stdin twice") << QStringList { m, QStringLiteral("-"), QStringLiteral("-") } << 2
                                  << "standard input";
+    QTest::addRow("capture-max not a size") << QStringList { m, QStringLiteral("--capture-max"),
+        QStringLiteral("1GB"), QStringLiteral("-") }
+                                            << 2 << "invalid --capture-max \"1GB\"";
+    QTest::addRow("capture-max below 1 KiB") << QStringList { m, QStringLiteral("--capture-max"),
+        QStringLiteral("100"), QStringLiteral("-") }
+                                             << 2 << "a segment holds at least 1 KiB";
+    QTest::addRow("capture-keep 0") << QStringList { m, QStringLiteral("--capture-max"),
+        QStringLiteral("1M"), QStringLiteral("--capture-keep"), QStringLiteral("0"),
+        QStringLiteral("-") } << 2 << "invalid --capture-keep";
+    QTest::addRow("capture-keep without capture-max") << QStringList { m,
+        QStringLiteral("--capture-keep"), QStringLiteral("3"), QStringLiteral("-") }
+                                                      << 2 << "--capture-keep needs --capture-max";
     QTest::addRow("remote without the flag") << QStringList { m, QStringLiteral("--listen"),
         QStringLiteral("0.0.0.0:0") } << 1 << "--allow-remote";
 }
@@ -210,6 +226,70 @@ void TestMonitor::standardInputEndsTheMonitor()
                  .value(QStringLiteral("line"))
                  .toInt(),
         2);
+}
+
+// Issue 22: the summary is built from what was received, not from the capture; with the capture
+// in segments of 8 KiB (the newest 2 kept), standard input's 20,000 records give the same JSON
+// byte for byte as with one capture file, and the monitor says where the segments are.
+void TestMonitor::rotationLeavesTheSummaryAlone()
+{
+    const QString records = m_dir.filePath(QStringLiteral("rotation-input.ndjson"));
+    QCOMPARE(run(m_dir,
+                 { QStringLiteral("simulate"), QStringLiteral("--records"), QStringLiteral("20000"),
+                     QStringLiteral("--rpm"), QStringLiteral("800"), QStringLiteral("--limit"),
+                     QStringLiteral("600"), QStringLiteral("--start"), kStart, QStringLiteral("-o"),
+                     records })
+                 .exitCode,
+        0);
+    QFile in(records);
+    QVERIFY(in.open(QIODevice::ReadOnly));
+    const QByteArray input = in.readAll();
+    QVERIFY(input.size() > 1'000'000); // more than a few reads of standard input
+    const QStringList monitor { QStringLiteral("monitor"), QStringLiteral("--format"),
+        QStringLiteral("json"), QStringLiteral("--limit"), QStringLiteral("600") };
+
+    const QString plainDir = m_dir.filePath(QStringLiteral("one-capture"));
+    const QString rotatedDir = m_dir.filePath(QStringLiteral("rotated-capture"));
+    QVERIFY(QDir().mkpath(plainDir) && QDir().mkpath(rotatedDir));
+    const Run plain = run(m_dir,
+        monitor
+            + QStringList { QStringLiteral("--capture"), plainDir + QStringLiteral("/cap.ndjson"),
+                QStringLiteral("-") },
+        input);
+    QVERIFY2(plain.exitCode == 0, qPrintable(plain.err));
+    const QString capture = rotatedDir + QStringLiteral("/cap.ndjson");
+    const Run rotated = run(m_dir,
+        monitor
+            + QStringList { QStringLiteral("--capture"), capture, QStringLiteral("--capture-max"),
+                QStringLiteral("8KiB"), QStringLiteral("--capture-keep"), QStringLiteral("2"),
+                QStringLiteral("-") },
+        input);
+    QVERIFY2(rotated.exitCode == 0, qPrintable(rotated.err));
+    QCOMPARE(json(rotated.out).value(QStringLiteral("requests")).toInt(), 20000);
+    QCOMPARE(rotated.out, plain.out);
+
+    // where the segments are: the scheme at the start, each new one, those rotated away, the end
+    QVERIFY2(rotated.err.contains(QStringLiteral("capturing everything received to ") + capture),
+        qPrintable(rotated.err));
+    QVERIFY2(rotated.err.contains(QStringLiteral(
+                 "a new capture segment each 8 KiB (cap.2.ndjson, cap.3.ndjson, …), the newest 2 "
+                 "kept")),
+        qPrintable(rotated.err));
+    QVERIFY2(rotated.err.contains(
+                 QStringLiteral("capturing to ") + rotatedDir + QStringLiteral("/cap.2.ndjson")),
+        qPrintable(rotated.err));
+    QVERIFY2(rotated.err.contains(QStringLiteral("rotated away (--capture-keep 2): ") + capture),
+        qPrintable(rotated.err));
+    const QRegularExpression end(
+        QStringLiteral("capture: (\\d+) segments, 2 kept: (\\S+) … (\\S+)\n"));
+    const QRegularExpressionMatch m = end.match(rotated.err);
+    QVERIFY2(m.hasMatch(), qPrintable(rotated.err));
+    QVERIFY(m.captured(1).toInt() > 3);
+    const QStringList onDisk = QDir(rotatedDir).entryList(QDir::Files, QDir::Name);
+    QCOMPARE(onDisk.size(), 2);
+    QVERIFY(onDisk.contains(QFileInfo(m.captured(2)).fileName()));
+    QVERIFY(onDisk.contains(QFileInfo(m.captured(3)).fileName()));
+    QCOMPARE(QDir(plainDir).entryList(QDir::Files), QStringList { QStringLiteral("cap.ndjson") });
 }
 
 void TestMonitor::secretsNeverLeaveTheSummary_data()

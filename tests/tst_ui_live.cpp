@@ -13,6 +13,7 @@
 #include <QAction>
 #include <QApplication>
 #include <QFile>
+#include <QFileInfo>
 #include <QMessageBox>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -69,6 +70,7 @@ private Q_SLOTS:
     void zoomingPausesAndResumeCatchesUp();
     void stopKeepsWhatWasReceived();
     void sourceThatCannotStartIsReported();
+    void captureRotationFromTheCommandLine();
 
 private:
     void watchLog();
@@ -212,6 +214,49 @@ void TestUiLive::sourceThatCannotStartIsReported()
     QMessageBox *box = m_window->findChild<QMessageBox *>();
     QVERIFY(box);
     QVERIFY2(box->text().contains(QLatin1String("192.0.2.1")), qPrintable(box->text()));
+}
+
+// Issue 22 in the window: --capture-max / --capture-keep (WatchMenu::setCaptureRotation, as
+// main() calls it) show checked in Watch ▸ Capture file, reach the session the menu starts,
+// and the status bar names the segment being written.
+void TestUiLive::captureRotationFromTheCommandLine()
+{
+    const QByteArray dataHome = qgetenv("XDG_DATA_HOME");
+    qputenv("XDG_DATA_HOME", m_dir.filePath(QStringLiteral("data")).toLocal8Bit());
+    WatchMenu *menu = m_window->watchMenu();
+    menu->setCaptureRotation({ 4096, 3 });
+    QStringList checked;
+    for (QAction *a : menu->findChildren<QAction *>()) {
+        if (a->isChecked())
+            checked << a->text();
+    }
+    QVERIFY2(checked.contains(QStringLiteral("New segment every 4 KiB (command line)")),
+        qPrintable(checked.join(QLatin1Char('|'))));
+    QVERIFY2(checked.contains(QStringLiteral("Keep the newest 3 segments (command line)")),
+        qPrintable(checked.join(QLatin1Char('|'))));
+
+    LiveSourceSpec spec;
+    spec.path = m_log;
+    QVERIFY(m_window->watch({ spec }, true));
+    const LiveSession *live = m_session->live().session();
+    QCOMPARE(live->options().captureRotation.maxBytes, std::uint64_t(4096));
+    QCOMPARE(live->options().captureRotation.keep, 3);
+    QTRY_COMPARE(live->requests(), std::int64_t(120)); // 12 KB: the first segment is full
+    for (int minute = 2; minute < 6; ++minute) { // each minute goes to a new segment
+        write(m_log, records(minute * 60, minute * 60 + 60), QIODevice::Append);
+        QTRY_COMPARE(live->requests(), std::int64_t(minute * 60 + 60));
+    }
+    QVERIFY(live->captureSegmentCount() >= 5);
+    QCOMPARE(live->captureSegments().size(), 3);
+    const QString newest = QFileInfo(live->captureSegments().back()).fileName();
+    QVERIFY2(newest.endsWith(QStringLiteral(".%1.ndjson").arg(live->captureSegmentCount())),
+        qPrintable(newest));
+    QTRY_COMPARE(m_window->liveStatus()->captureText(), QStringLiteral("capture: ") + newest);
+    m_session->live().stop();
+    if (dataHome.isNull())
+        qunsetenv("XDG_DATA_HOME");
+    else
+        qputenv("XDG_DATA_HOME", dataHome);
 }
 
 QTEST_MAIN(TestUiLive)

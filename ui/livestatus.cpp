@@ -34,12 +34,17 @@ void LiveStatus::startWatching(const QString &capturePath)
     for (auto &[id, label] : m_sources)
         delete label;
     m_sources.clear();
+    setCapturePath(capturePath);
+    setPaused(false);
+    show();
+}
+
+void LiveStatus::setCapturePath(const QString &capturePath)
+{
     m_capture->setText(tr("capture: %1").arg(QFileInfo(capturePath).fileName()));
     m_capture->setToolTip(tr("Everything received is appended to\n%1\nOpen it later to inspect "
                              "or export this session.")
                               .arg(QDir::toNativeSeparators(capturePath)));
-    setPaused(false);
-    show();
 }
 
 void LiveStatus::setSourceState(const LiveSourceState &state)

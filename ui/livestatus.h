@@ -23,6 +23,8 @@ public:
 
 public Q_SLOTS:
     void startWatching(const QString &capturePath);
+    // The capture went on in a new segment (--capture-max).
+    void setCapturePath(const QString &capturePath);
     void setSourceState(const LiveSourceState &state);
     void setPaused(bool paused);
     void stopWatching();

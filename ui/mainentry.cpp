@@ -8,6 +8,7 @@
 #include "screenshotrunner.h"
 #include "theme.h"
 #include "uisettings.h"
+#include "watchmenu.h"
 #include "whatifpanel.h"
 
 #include <QApplication>
@@ -184,6 +185,8 @@ int runGui(int argc, char *argv[])
             QStringLiteral("Shared token for --listen: a connection's first line must be "
                            "\"AUTH <token>\"."),
             QStringLiteral("TOKEN") },
+        captureMaxOption(),
+        captureKeepOption(),
         { QStringLiteral("screenshot-after"),
             QStringLiteral("With --screenshot and live sources: seconds to watch first "
                            "(default 5)."),
@@ -259,6 +262,9 @@ int runGui(int argc, char *argv[])
                     .arg(p.value(QStringLiteral("what-if")),
                         error.isEmpty() ? QStringLiteral("expected N[/W] with a window") : error));
     }
+    std::optional<CaptureRotation> rotation;
+    if (QString error; !(rotation = readCaptureRotation(p, &error)))
+        return usageError(error);
     std::optional<RuleSet> rules = RuleSet::builtIn();
     if (p.isSet(QStringLiteral("rules"))) {
         QString error;
@@ -291,6 +297,8 @@ int runGui(int argc, char *argv[])
     session.filter().setScope(p.value(QStringLiteral("scope")).trimmed().toLower());
     MainWindow window(session, *settings, theme);
     window.chart()->setAxis(*axis); // shown once a view has values on it
+    if (p.isSet(QStringLiteral("capture-max"))) // this run's, whatever Watch ▸ Capture file says
+        window.watchMenu()->setCaptureRotation(*rotation);
     if (whatIf) {
         window.whatIf()->presetLimit(*whatIf);
         window.whatIf()->show();

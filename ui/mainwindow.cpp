@@ -395,6 +395,7 @@ void MainWindow::connectLive()
             m_chart->setFollowWindowMs(paused ? 0 : m_watch->followWindowMs());
     });
     connect(&live, &LiveFeed::sourceStateChanged, m_liveStatus, &LiveStatus::setSourceState);
+    connect(&live, &LiveFeed::captureRotated, m_liveStatus, &LiveStatus::setCapturePath);
     connect(&live, &LiveFeed::warning, m_banner, &WarningBanner::showWarning);
     connect(&live, &LiveFeed::warning, m_notifier, &DesktopNotifier::notify);
     connect(&live, &LiveFeed::notice, m_status, &StatusInfo::showMessage);
@@ -410,6 +411,7 @@ bool MainWindow::watch(const std::vector<LiveSourceSpec> &sources, std::optional
     options.sources = sources;
     options.warnShare = m_watch->warnShare();
     options.follow.fromStart = fromStart.value_or(m_watch->followFromStart());
+    options.captureRotation = m_watch->captureRotation();
     QString error;
     if (m_session.watch(options, &error))
         return true;

@@ -1,5 +1,6 @@
 #include "watchmenu.h"
 
+#include "base/bytesize.h"
 #include "uisettings.h"
 
 #include <QActionGroup>
@@ -69,6 +70,26 @@ WatchMenu::WatchMenu(UiSettings &settings, QWidget *parent)
         m_settings.setValue(QStringLiteral("live/notify"), on ? "1" : "0");
         Q_EMIT notificationsToggled(on);
     });
+    // the capture file: one file (default), or segments with the newest kept
+    QMenu *capture = addMenu(tr("&Capture file"));
+    capture->setToolTip(tr("Everything received is appended to a capture file; it can start a "
+                           "new segment at a size and delete the oldest"));
+    const int maxMiB = storedInt(settings, QStringLiteral("live/captureMaxMiB"), 0);
+    m_rotation.maxBytes = std::uint64_t(std::max(0, maxMiB)) << 20;
+    m_captureMax = addChoices(capture,
+        { { tr("One file, never rotated"), 0 }, { tr("New segment every 64 MiB"), 64 },
+            { tr("New segment every 256 MiB"), 256 }, { tr("New segment every 1 GiB"), 1024 },
+            { tr("New segment every 4 GiB"), 4096 } },
+        maxMiB, QStringLiteral("live/captureMaxMiB"), &WatchMenu::chooseCaptureMax);
+    capture->addSeparator();
+    const int keep
+        = storedInt(settings, QStringLiteral("live/captureKeep"), CaptureRotation::kDefaultKeep);
+    m_rotation.keep = std::max(1, keep);
+    m_captureKeep = addChoices(capture,
+        { { tr("Keep the newest 2 segments"), 2 }, { tr("Keep the newest 4 segments"), 4 },
+            { tr("Keep the newest 8 segments"), 8 }, { tr("Keep the newest 16 segments"), 16 },
+            { tr("Keep the newest 64 segments"), 64 } },
+        keep, QStringLiteral("live/captureKeep"), &WatchMenu::chooseCaptureKeep);
     setWatching(false);
 }
 
@@ -76,8 +97,8 @@ bool WatchMenu::notificationsEnabled() const { return m_notify->isChecked(); }
 
 bool WatchMenu::followFromStart() const { return m_fromStart->isChecked(); }
 
-void WatchMenu::addChoices(QMenu *menu, const QList<std::pair<QString, int>> &choices, int current,
-    const QString &settingsKey, void (WatchMenu::*onChosen)(int))
+QActionGroup *WatchMenu::addChoices(QMenu *menu, const QList<std::pair<QString, int>> &choices,
+    int current, const QString &settingsKey, void (WatchMenu::*onChosen)(int))
 {
     auto *group = new QActionGroup(menu);
     for (const auto &[text, value] : choices) {
@@ -87,9 +108,48 @@ void WatchMenu::addChoices(QMenu *menu, const QList<std::pair<QString, int>> &ch
         });
         a->setCheckable(true);
         a->setChecked(value == current);
+        a->setData(value);
         group->addAction(a);
     }
+    return group;
 }
+
+void WatchMenu::checkChoice(
+    QActionGroup *group, int value, const QString &text, const std::function<void()> &onChosen)
+{
+    for (QAction *a : group->actions()) {
+        if (a->data().isValid() && a->data().toInt() == value) {
+            a->setChecked(true);
+            return;
+        }
+    }
+    // not offered: shown checked for this run (and chosen again by it), never remembered
+    auto *menu = qobject_cast<QMenu *>(group->parent());
+    QAction *a = menu->addAction(text, this, onChosen);
+    a->setCheckable(true);
+    group->addAction(a);
+    a->setChecked(true);
+}
+
+void WatchMenu::setCaptureRotation(const CaptureRotation &rotation)
+{
+    m_rotation = rotation;
+    const std::uint64_t mib = std::uint64_t(1) << 20;
+    const bool offered = rotation.maxBytes % mib == 0 && rotation.maxBytes / mib <= 4096;
+    checkChoice(m_captureMax, offered ? int(rotation.maxBytes / mib) : -1,
+        tr("New segment every %1 (command line)").arg(byteSizeText(rotation.maxBytes)),
+        [this, bytes = rotation.maxBytes] { m_rotation.maxBytes = bytes; });
+    checkChoice(m_captureKeep, rotation.keep,
+        tr("Keep the newest %1 segments (command line)").arg(rotation.keep),
+        [this, keep = rotation.keep] { m_rotation.keep = keep; });
+}
+
+void WatchMenu::chooseCaptureMax(int mebibytes)
+{
+    m_rotation.maxBytes = std::uint64_t(std::max(0, mebibytes)) << 20;
+}
+
+void WatchMenu::chooseCaptureKeep(int segments) { m_rotation.keep = std::max(1, segments); }
 
 void WatchMenu::chooseWindow(int minutes)
 {

@@ -4,12 +4,15 @@
 
 #include <QMenu>
 
+#include <functional>
 #include <vector>
 
+class QActionGroup;
 class UiSettings;
 
 // Watch ▸ Follow file…, Listen on port…, Connect to stream URL…, Pause/Resume, Stop, how much
-// of the recent past the chart follows, the early-warning share and desktop notifications.
+// of the recent past the chart follows, the early-warning share, desktop notifications and how
+// the capture file rotates (--capture-max, --capture-keep).
 // Asks for what a source needs (remembering the last answers) and says what was chosen; it
 // never starts anything itself.
 class WatchMenu : public QMenu
@@ -25,6 +28,11 @@ public:
     bool notificationsEnabled() const;
     // Follow files from their first line, not only what is added (like tail -F).
     bool followFromStart() const;
+    // Watch ▸ Capture file: a new segment every N MiB (or never), the newest K kept.
+    CaptureRotation captureRotation() const { return m_rotation; }
+    // The command line's --capture-max / --capture-keep: used for this run, not remembered (a
+    // size the menu does not offer is added to it, checked).
+    void setCaptureRotation(const CaptureRotation &rotation);
 
 public Q_SLOTS:
     // The window watches (or stopped): Pause and Stop are offered only while it does.
@@ -44,10 +52,15 @@ private:
     void followFile();
     void listen();
     void connectUrl();
-    void addChoices(QMenu *menu, const QList<std::pair<QString, int>> &choices, int current,
-        const QString &settingsKey, void (WatchMenu::*onChosen)(int));
+    QActionGroup *addChoices(QMenu *menu, const QList<std::pair<QString, int>> &choices,
+        int current, const QString &settingsKey, void (WatchMenu::*onChosen)(int));
+    // Checks the choice of this value, or adds one (text, onChosen) when none is offered.
+    void checkChoice(
+        QActionGroup *group, int value, const QString &text, const std::function<void()> &onChosen);
     void chooseWindow(int minutes);
     void chooseShare(int percent);
+    void chooseCaptureMax(int mebibytes);
+    void chooseCaptureKeep(int segments);
 
     UiSettings &m_settings;
     QAction *m_pause;
@@ -58,4 +71,7 @@ private:
     QString m_capturePath;
     qint64 m_windowMs = 15 * 60000;
     double m_share = 0.9;
+    CaptureRotation m_rotation;
+    QActionGroup *m_captureMax = nullptr;
+    QActionGroup *m_captureKeep = nullptr;
 };

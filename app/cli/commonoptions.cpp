@@ -1,5 +1,7 @@
 #include "cli/commonoptions.h"
 
+#include "base/bytesize.h"
+
 #include <QFile>
 
 QCommandLineOption limitOption()
@@ -16,6 +18,58 @@ QCommandLineOption limitsOption()
     return { QStringLiteral("limits"),
         QStringLiteral("Limits from a JSON file: [{\"scope\", \"axis\", \"limit\", \"window\"}]."),
         QStringLiteral("FILE") };
+}
+
+QCommandLineOption captureMaxOption()
+{
+    return { QStringLiteral("capture-max"),
+        QStringLiteral("Start a new capture segment (<stem>.2.ndjson, .3, …) once one reaches "
+                       "SIZE (bytes, or with K, M, G, KiB, MiB, GiB: 1GiB); default: one file."),
+        QStringLiteral("SIZE") };
+}
+
+QCommandLineOption captureKeepOption()
+{
+    return { QStringLiteral("capture-keep"),
+        QStringLiteral("With --capture-max: keep the newest N segments, delete older ones "
+                       "(default 8)."),
+        QStringLiteral("N") };
+}
+
+std::optional<CaptureRotation> readCaptureRotation(const QCommandLineParser &p, QString *error)
+{
+    CaptureRotation rotation;
+    const bool max = p.isSet(QStringLiteral("capture-max"));
+    if (max) {
+        const QString text = p.value(QStringLiteral("capture-max"));
+        QString why;
+        const std::optional<std::uint64_t> bytes = parseByteSize(text, &why);
+        if (bytes && *bytes < CaptureRotation::kMinBytes)
+            why = QStringLiteral("a segment holds at least 1 KiB");
+        if (!bytes || *bytes < CaptureRotation::kMinBytes) {
+            *error = QStringLiteral("invalid --capture-max \"%1\": %2").arg(text, why);
+            return std::nullopt;
+        }
+        rotation.maxBytes = *bytes;
+    }
+    if (p.isSet(QStringLiteral("capture-keep"))) {
+        const QString text = p.value(QStringLiteral("capture-keep"));
+        bool ok = false;
+        const int keep = text.trimmed().toInt(&ok);
+        if (!ok || keep < 1 || keep > 65536) {
+            *error = QStringLiteral("invalid --capture-keep \"%1\": expected a number of "
+                                    "segments, 1 or more")
+                         .arg(text);
+            return std::nullopt;
+        }
+        if (!max) {
+            *error = QStringLiteral("--capture-keep needs --capture-max (without it the capture "
+                                    "is one file)");
+            return std::nullopt;
+        }
+        rotation.keep = keep;
+    }
+    return rotation;
 }
 
 namespace {
@@ -184,6 +238,8 @@ QList<QCommandLineOption> monitorOptions()
             QStringLiteral(
                 "Append what is received to FILE (default: a new file in the data directory)."),
             QStringLiteral("FILE") },
+        captureMaxOption(),
+        captureKeepOption(),
         { QStringLiteral("max-line-bytes"),
             QStringLiteral("Longer lines are dropped and counted (default 1048576)."),
             QStringLiteral("N") },

@@ -3,6 +3,7 @@
 #include "rules/ruleset.h"
 
 #include "export/scopesummary.h"
+#include "live/capturefile.h"
 
 #include <QCommandLineOption>
 #include <QCommandLineParser>
@@ -24,6 +25,13 @@ QCommandLineOption limitOption();
 QCommandLineOption limitsOption();
 // Every --limit and the entries of --limits FILE; nullopt + *error when one is invalid.
 std::optional<std::vector<LimitEntry>> readLimits(const QCommandLineParser &p, QString *error);
+
+// --capture-max SIZE and --capture-keep N: monitor and the window take them.
+QCommandLineOption captureMaxOption();
+QCommandLineOption captureKeepOption();
+// Both read (no rotation when --capture-max is not given); nullopt + *error when one is
+// invalid, or --capture-keep comes without --capture-max.
+std::optional<CaptureRotation> readCaptureRotation(const QCommandLineParser &p, QString *error);
 
 // --merge-gap in minutes (a decimal, 0 or more); nullopt + *error when invalid.
 std::optional<double> readMergeGap(const QCommandLineParser &p, QString *error);

@@ -1,4 +1,5 @@
 // `ratescope monitor`: live sources, headless (shared/spec/summary.md "ratescope monitor").
+#include "base/bytesize.h"
 #include "cli/cliutil.h"
 #include "cli/commands.h"
 #include "cli/commonoptions.h"
@@ -11,6 +12,7 @@
 #include <QCommandLineParser>
 #include <QDateTime>
 #include <QEventLoop>
+#include <QFileInfo>
 #include <QSocketNotifier>
 #include <QTimer>
 
@@ -230,6 +232,10 @@ int runMonitor(const QStringList &args, const ChartDrawing *drawing)
             QStringLiteral("a %1 report draws a chart: run ratescope-gui monitor").arg(format));
     options.follow.fromStart = p.isSet(QStringLiteral("from-start"));
     options.capturePath = p.value(QStringLiteral("capture"));
+    const std::optional<CaptureRotation> rotation = readCaptureRotation(p, &error);
+    if (!rotation)
+        return monitorUsage(error);
+    options.captureRotation = *rotation;
 
     std::optional<RuleSet> rules = readRules(p, &error);
     if (!rules)
@@ -255,6 +261,17 @@ int runMonitor(const QStringList &args, const ChartDrawing *drawing)
     });
     QObject::connect(&live, &LiveSession::allSourcesEnded, &loop,
         [&] { finish(QStringLiteral("every source ended")); });
+    QObject::connect(&live, &LiveSession::captureRotated,
+        [&live](const QString &path, const QStringList &removed) {
+            QStringList parts;
+            if (!path.isEmpty())
+                parts << QStringLiteral("capturing to %1").arg(path);
+            if (!removed.isEmpty())
+                parts << QStringLiteral("rotated away (--capture-keep %1): %2")
+                             .arg(live.options().captureRotation.keep)
+                             .arg(removed.join(QStringLiteral(", ")));
+            printErr(QStringLiteral("ratescope monitor: ") + parts.join(QStringLiteral("; ")));
+        });
 
     if (!live.start(&error)) {
         printErr(QStringLiteral("ratescope monitor: %1").arg(error));
@@ -262,6 +279,13 @@ int runMonitor(const QStringList &args, const ChartDrawing *drawing)
     }
     printErr(QStringLiteral("ratescope monitor: capturing everything received to %1")
                  .arg(live.capturePath()));
+    if (rotation->maxBytes > 0)
+        printErr(QStringLiteral("ratescope monitor: a new capture segment each %1 (%2, %3, …), "
+                                "the newest %4 kept")
+                     .arg(byteSizeText(rotation->maxBytes),
+                         QFileInfo(CaptureFile::segmentPath(live.capturePath(), 2)).fileName(),
+                         QFileInfo(CaptureFile::segmentPath(live.capturePath(), 3)).fileName())
+                     .arg(rotation->keep));
     for (const LiveSourceState &s : live.sourceStates()) {
         switch (s.kind) {
         case LiveSourceState::Kind::Listener:
@@ -308,8 +332,18 @@ int runMonitor(const QStringList &args, const ChartDrawing *drawing)
     report.scoping = *scoping;
     report.headroomPercent = headroom;
     const Summary summary = makeReport(live.store(), live.inputReports(), report);
+    const QStringList segments = live.captureSegments();
+    QString capture = live.capturePath();
+    if (live.captureSegmentCount() > 1) // "12 segments, 8 kept: FIRST … LAST"
+        capture = QStringLiteral("%1 segments, %2 kept")
+                      .arg(live.captureSegmentCount())
+                      .arg(segments.size())
+            + (segments.isEmpty() ? QString()
+                    : segments.size() == 1
+                    ? QStringLiteral(": ") + segments.front()
+                    : QStringLiteral(": %1 … %2").arg(segments.front(), segments.back()));
     printErr(QStringLiteral("ratescope monitor: stopped (%1): %2 requests received; capture: %3")
-                 .arg(stopReason, grouped(live.requests()), live.capturePath()));
+                 .arg(stopReason, grouped(live.requests()), capture));
     if (!writeReport(target, format, summary, *sharedRules, &error, drawing)) {
         printErr(error);
         return 1;

@@ -28,12 +28,16 @@ struct LiveBatch
     std::uint64_t sequence = 0; // 1, 2, 3, ...
     // The new events, with their own string pool (EventStore::appendShard merges them).
     // Their origin is the capture file: file index 0 (events.filePath(0) is its path), the
-    // line and byte offset of the record there, so RawRecordReader reads it back.
+    // line and byte offset of the record there, so RawRecordReader reads it back. With
+    // --capture-max, file index k is the capture's segment k: the file table lists every
+    // segment so far (deleted ones too, in events.removedFiles()), so that indexes are the
+    // same in every batch and store of the session (EventStore::addFilesFrom); a batch's
+    // events are all in one segment.
     EventStore events;
     std::vector<LiveSourceDelta> sources; // sources with anything new
     std::int64_t oldestReceivedMs = 0; // wall clock when its oldest line was received
     std::int64_t sentMs = 0; // wall clock when it was handed on
-    std::uint64_t captureBytes = 0; // size of the capture file after this batch
+    std::uint64_t captureBytes = 0; // size of the capture file (its segment) after this batch
 };
 
 Q_DECLARE_METATYPE(std::shared_ptr<const LiveBatch>)

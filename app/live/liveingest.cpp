@@ -50,7 +50,10 @@ void LiveIngest::startBatch(std::int64_t receivedMs)
         return;
     }
     m_batch = std::make_unique<LiveBatch>();
-    m_batch->events.addFile(m_capturePath.toStdString());
+    // every segment so far, so that the events' file index (their segment) is the session's
+    for (const std::string &path : m_capture->segmentPaths())
+        m_batch->events.addFile(path);
+    m_batch->events.setRemovedFiles(m_capture->removedFiles());
     m_batch->oldestReceivedMs = receivedMs;
     m_deltaIndex.assign(m_deltaIndex.size(), -1);
     m_batchAge.start();
@@ -96,6 +99,8 @@ void LiveIngest::handle(LineChunk &chunk)
 {
     if (chunk.source < 0)
         return;
+    if (!chunk.lines.empty() && m_capture->full())
+        rotateCapture();
     startBatch(chunk.receivedMs);
     m_source = chunk.source;
     {
@@ -149,7 +154,8 @@ void LiveIngest::decodeLine(const char *s, std::size_t len, std::size_t capacity
 void LiveIngest::onRecord(RawRecord &rec)
 {
     LiveSourceDelta &d = delta(m_source);
-    const auto outcome = m_builder.add(rec, m_batch->events, 0, m_captureLine, m_captureOffset);
+    const auto outcome
+        = m_builder.add(rec, m_batch->events, m_capture->segment(), m_captureLine, m_captureOffset);
     if (outcome == EventBuilder::Outcome::NoTime) {
         error(utf8Text(rec.timeError));
     } else if (outcome == EventBuilder::Outcome::Added) {
@@ -188,4 +194,21 @@ void LiveIngest::sendBatch()
     m_batch->sentMs = QDateTime::currentMSecsSinceEpoch();
     std::shared_ptr<const LiveBatch> batch(std::move(m_batch));
     Q_EMIT batchReady(batch);
+}
+
+void LiveIngest::rotateCapture()
+{
+    // the batch so far goes first: its events point into the segment before
+    if (m_batch && !m_batch->events.empty())
+        sendBatch();
+    QStringList removed;
+    const bool rotated = m_capture->rotate(&removed);
+    if (rotated && m_batch) // a batch without events yet (bad lines only) goes on in the new one
+        m_batch->events.addFile(m_capture->segmentPaths().back());
+    if (!rotated && !m_rotateFailed) {
+        m_rotateFailed = true;
+        Q_EMIT captureFailed(m_capture->error());
+    }
+    if (rotated || !removed.isEmpty())
+        Q_EMIT captureRotated(rotated ? m_capture->path() : QString(), removed);
 }

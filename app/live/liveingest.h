@@ -23,7 +23,9 @@ struct IngestOptions
 };
 
 // Lines -> decoded records -> events, on the ingest thread. Takes the chunks the sources
-// queued, appends every line to the capture file (so the events' origin points there),
+// queued, appends every line to the capture file (so the events' origin points there; with
+// --capture-max, to its current segment, rotated between batches: a batch's events are all in
+// one segment, whose file index they carry),
 // decodes each line (simdjson On-Demand; invalid UTF-8 and lone surrogates read as U+FFFD,
 // as `summarize` does), classifies it (EventBuilder), removes duplicate ids across every
 // source, and hands the events over in batches (LiveBatch, by value).
@@ -37,7 +39,7 @@ public:
         QObject *parent = nullptr);
     ~LiveIngest() override;
 
-    QString capturePath() const { return m_capturePath; }
+    QString capturePath() const { return m_capturePath; } // where the capture started
 
 public Q_SLOTS:
     // Takes everything queued (LineQueue::dataAvailable is connected here).
@@ -48,6 +50,10 @@ public Q_SLOTS:
 Q_SIGNALS:
     void batchReady(std::shared_ptr<const LiveBatch> batch);
     void captureFailed(const QString &message);
+    // The capture went on in a new segment (path; empty when none could be opened) and
+    // deleted the oldest ones beyond --capture-keep (removed). Sent after the batches that
+    // went to the segments before.
+    void captureRotated(const QString &path, const QStringList &removed);
 
 private:
     void handle(LineChunk &chunk);
@@ -57,6 +63,7 @@ private:
     LiveSourceDelta &delta(int source);
     void sendBatch();
     void startBatch(std::int64_t receivedMs);
+    void rotateCapture();
 
     std::shared_ptr<const RuleSet> m_rules;
     LineQueue &m_queue;
@@ -80,6 +87,7 @@ private:
     QTimer *m_timer = nullptr;
     std::uint64_t m_sequence = 0;
     bool m_captureFailed = false;
+    bool m_rotateFailed = false;
 
     // the line being decoded
     int m_source = -1;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "export/summary.h"
+#include "live/capturefile.h"
 #include "live/liveingest.h"
 #include "sources/filefollower.h"
 #include "sources/httpstreamsource.h"
@@ -39,6 +40,9 @@ struct LiveOptions
     // CaptureFile::defaultDirectory().
     QString capturePath;
     QString captureDir;
+    // --capture-max / --capture-keep: segments of at most maxBytes (a batch more), the newest
+    // `keep` kept (CaptureFile). Default: one file, no rotation.
+    CaptureRotation captureRotation;
     // Early warnings and the summary: the limit for every scope, and (limits.md §1) the limits
     // per scope; each scope is warned against its own.
     std::optional<LimitSpec> limit;

@@ -98,8 +98,13 @@ bool LiveSession::start(QString *error)
     auto capture = std::make_unique<CaptureFile>();
     if (!capture->open(path, error))
         return false;
+    capture->setRotation(m_options.captureRotation);
     m_capturePath = path;
+    m_segments = QStringList { path };
+    m_segmentCount = 1;
+    m_removedFiles = capture->removedFiles();
     m_store.addFile(path.toStdString());
+    m_store.setRemovedFiles(m_removedFiles);
 
     m_queue = std::make_unique<LineQueue>(m_options.queueBytes);
     m_ingest = new LiveIngest(m_rules, *m_queue, std::move(capture), m_options.ingest);
@@ -108,6 +113,8 @@ bool LiveSession::start(QString *error)
         Qt::QueuedConnection);
     connect(m_ingest, &LiveIngest::batchReady, this, &LiveSession::onBatch, Qt::QueuedConnection);
     connect(m_ingest, &LiveIngest::captureFailed, this, &LiveSession::notice, Qt::QueuedConnection);
+    connect(m_ingest, &LiveIngest::captureRotated, this, &LiveSession::onCaptureRotated,
+        Qt::QueuedConnection);
 
     // the sources
     int id = 0;
@@ -217,6 +224,7 @@ void LiveSession::onBatch(std::shared_ptr<const LiveBatch> batch)
         const std::size_t need = m_store.size() + ev.size();
         if (m_store.capacity() < need)
             m_store.reserve(std::max(need, m_store.capacity() * 2));
+        m_store.addFilesFrom(ev); // a new capture segment is a new file index
         m_store.appendShard(ev, {}, 0, 0);
     }
     m_requests += std::int64_t(ev.size());
@@ -261,6 +269,17 @@ void LiveSession::onBatch(std::shared_ptr<const LiveBatch> batch)
     Q_EMIT batchReady(batch);
     for (const LiveWarning &w : m_early.add(ev))
         Q_EMIT warning(w);
+}
+
+void LiveSession::onCaptureRotated(const QString &path, const QStringList &removed)
+{
+    for (const QString &r : removed)
+        m_segments.removeAll(r);
+    if (!path.isEmpty()) {
+        m_segments << path;
+        ++m_segmentCount;
+    }
+    Q_EMIT captureRotated(path, removed);
 }
 
 void LiveSession::onSourceState(const LiveSourceState &state)

@@ -49,12 +49,20 @@ public:
     void stop();
     bool isRunning() const { return m_running; }
 
+    // Where the capture started (its first segment).
     QString capturePath() const { return m_capturePath; }
+    // The capture's segments on disk now, oldest first: { capturePath() } without rotation.
+    QStringList captureSegments() const { return m_segments; }
+    // How many segments the capture had (on disk or rotated away).
+    int captureSegmentCount() const { return m_segmentCount; }
     const LiveOptions &options() const { return m_options; }
 
-    // Everything received so far (file index 0 is the capture file); empty unless
-    // options().keepStore.
+    // Everything received so far (file index 0 is the capture file, k its segment k; the
+    // segments rotated away are in its removedFiles()); empty unless options().keepStore.
     const EventStore &store() const { return m_store; }
+    // The capture's segments rotated away, by file index (shared with every store of events
+    // of this session: batches, store(), the window's snapshots).
+    std::shared_ptr<const RemovedFiles> removedFiles() const { return m_removedFiles; }
     // Per-minute counts by record time, every minute with a record.
     const std::map<std::int64_t, BucketCounts> &minutes() const { return m_minutes; }
     std::int64_t requests() const { return m_requests; }
@@ -95,9 +103,14 @@ Q_SIGNALS:
     // Every source has finished for good (stdin at EOF, URLs that gave up). Sources that
     // never finish (files, listeners) keep this from happening.
     void allSourcesEnded();
+    // --capture-max: the capture goes on in a new segment (path; empty when it could not be
+    // opened) and deleted its oldest segments beyond --capture-keep (removed). After the
+    // batches of the segments before.
+    void captureRotated(const QString &path, const QStringList &removed);
 
 private:
     void onBatch(std::shared_ptr<const LiveBatch> batch);
+    void onCaptureRotated(const QString &path, const QStringList &removed);
     void onSourceState(const LiveSourceState &state);
     void onSourceNotice(int source, const QString &message);
     void refreshRates();
@@ -107,6 +120,9 @@ private:
     std::shared_ptr<const RuleSet> m_rules;
     LiveOptions m_options;
     QString m_capturePath;
+    QStringList m_segments; // on disk
+    int m_segmentCount = 0;
+    std::shared_ptr<const RemovedFiles> m_removedFiles;
     std::unique_ptr<LineQueue> m_queue;
     LiveIngest *m_ingest = nullptr;
     std::vector<LiveSource *> m_sources;

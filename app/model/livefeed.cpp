@@ -3,6 +3,7 @@
 #include "model/threadpriority.h"
 
 #include <QDateTime>
+#include <QFileInfo>
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <chrono>
@@ -101,14 +102,16 @@ constexpr qint64 kViewTimeoutMs = 2000;
 
 std::shared_ptr<const LoadResult> buildSnapshot(
     const std::vector<std::shared_ptr<const EventStore>> &pieces, const QString &capturePath,
-    std::vector<InputReport> reports, const std::shared_ptr<StoreRecycler> &recycler,
-    quint64 lineage, const std::shared_ptr<const LoadResult> &previous)
+    const std::shared_ptr<const RemovedFiles> &removed, std::vector<InputReport> reports,
+    const std::shared_ptr<StoreRecycler> &recycler, quint64 lineage,
+    const std::shared_ptr<const LoadResult> &previous)
 {
     std::size_t n = 0;
     for (const auto &p : pieces)
         n += p->size();
     // the first piece is the previous snapshot (or the first batch): the spare store is
-    // brought up to it, the batches since appended; file 0 is the capture file in every piece
+    // brought up to it, the batches since appended; file 0 is the capture file in every piece,
+    // file k its segment k (--capture-max: a later batch may name more segments)
     std::shared_ptr<EventStore> store = recycledStore(recycler, lineage, n);
     if (pieces.empty())
         store->clear();
@@ -118,8 +121,11 @@ std::shared_ptr<const LoadResult> buildSnapshot(
         pieces.front()->extendInto(*store, std::max(2 * n, kSnapshotMinCapacity));
     if (store->fileCount() == 0)
         store->addFile(capturePath.toStdString()); // every live event's origin
-    for (std::size_t k = 1; k < pieces.size(); ++k)
+    store->setRemovedFiles(removed); // segments rotated away are never read back
+    for (std::size_t k = 1; k < pieces.size(); ++k) {
+        store->addFilesFrom(*pieces[k]);
         store->appendShard(*pieces[k], {}, 0, 0);
+    }
     auto result = std::make_shared<LoadResult>();
     result->paths = QStringList { capturePath };
     result->reports = std::move(reports);
@@ -174,6 +180,23 @@ bool LiveFeed::start(const LiveOptions &options, QString *error)
     connect(m_session.get(), &LiveSession::sourceStateChanged, this, &LiveFeed::sourceStateChanged);
     connect(m_session.get(), &LiveSession::warning, this, &LiveFeed::warning);
     connect(m_session.get(), &LiveSession::notice, this, &LiveFeed::notice);
+    connect(m_session.get(), &LiveSession::captureRotated, this,
+        [this](const QString &path, const QStringList &removed) {
+            QStringList names;
+            for (const QString &r : removed)
+                names << QFileInfo(r).fileName();
+            const QString gone = QStringLiteral("%1 deleted (the newest %2 are kept)")
+                                     .arg(names.join(QStringLiteral(", ")))
+                                     .arg(m_session->options().captureRotation.keep);
+            if (!path.isEmpty()) {
+                const QString text
+                    = QStringLiteral("Capture continues in %1").arg(QFileInfo(path).fileName());
+                Q_EMIT notice(names.isEmpty() ? text : text + QStringLiteral("; ") + gone);
+                Q_EMIT captureRotated(path);
+            } else if (!names.isEmpty()) {
+                Q_EMIT notice(QStringLiteral("Capture segment ") + gone);
+            }
+        });
     if (!m_session->start(error)) {
         m_session.reset();
         return false;
@@ -288,10 +311,12 @@ void LiveFeed::startSnapshot()
     const quint64 gen = m_generation;
     QtConcurrent::run(&m_pool,
         [pieces = m_pieces, path = m_session->capturePath(), reports = m_session->inputReports(),
-            recycler = m_recycler, gen, previous = m_lastSnapshot] {
+            removed = m_session->removedFiles(), recycler = m_recycler, gen,
+            previous = m_lastSnapshot] {
             lowerThreadPriority();
             const SmallPagesScope evenCosts; // no 2 MiB faults stalling an update
-            return buildSnapshot(pieces, path, std::move(reports), recycler, gen, previous);
+            return buildSnapshot(
+                pieces, path, removed, std::move(reports), recycler, gen, previous);
         })
         .then(this, [this, gen, count](std::shared_ptr<const LoadResult> result) {
             if (gen != m_generation)

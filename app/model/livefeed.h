@@ -65,6 +65,8 @@ Q_SIGNALS:
     void sourceStateChanged(const LiveSourceState &state);
     void warning(const LiveWarning &warning);
     void notice(const QString &text);
+    // --capture-max: the capture goes on in a new segment at path (also said in a notice).
+    void captureRotated(const QString &path);
 
 private:
     void onBatch(std::shared_ptr<const LiveBatch> batch);

@@ -2,6 +2,7 @@
 
 #include "base/rejectionsource.h"
 #include "store/hugepagealloc.h"
+#include "store/removedfiles.h"
 #include "store/stringpool.h"
 
 #include <array>
@@ -234,6 +235,21 @@ public:
     }
     const std::string &filePath(std::uint16_t file) const { return m_files[file]; }
     std::size_t fileCount() const { return m_files.size(); }
+    // Registers the files of `other` this store lacks, when other's file table extends this
+    // one's (a live batch names every capture segment so far; a segment is a new file index).
+    void addFilesFrom(const EventStore &other)
+    {
+        for (std::size_t f = m_files.size(); f < other.m_files.size(); ++f)
+            m_files.push_back(other.m_files[f]);
+    }
+    // The files whose records were deleted since (a live capture's rotated-away segments);
+    // null for a store of files that stay. Shared by the copies of this store (clone,
+    // copyInto, extendInto); RawRecordReader refuses to read an event of such a file.
+    const std::shared_ptr<const RemovedFiles> &removedFiles() const { return m_removedFiles; }
+    void setRemovedFiles(std::shared_ptr<const RemovedFiles> removed)
+    {
+        m_removedFiles = std::move(removed);
+    }
     const Column<std::int64_t> &times() const { return m_time; }
 
     // Memory held by the columns and the string pool, in bytes.
@@ -316,6 +332,7 @@ private:
     // (event index, hit), sorted by index: only events a §7 rule fired on pay for one
     std::vector<std::pair<std::uint32_t, RuleHit>> m_ruleHits;
     std::vector<std::string> m_files;
+    std::shared_ptr<const RemovedFiles> m_removedFiles;
     StringPool m_strings;
     std::vector<std::string> m_methods { std::string() };
     std::vector<Actor> m_actors { Actor {} };

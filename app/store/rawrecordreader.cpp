@@ -177,8 +177,22 @@ QByteArray RawRecordReader::read(const QString &path, std::uint64_t offset, QStr
 
 QByteArray RawRecordReader::read(const EventStore &store, std::size_t event, QString *error)
 {
-    return read(
-        QString::fromStdString(store.filePath(store.file(event))), store.offset(event), error);
+    const std::uint16_t file = store.file(event);
+    const RemovedFiles *removed = store.removedFiles().get();
+    auto gone = [&] {
+        const QString why = removed ? removed->reason(file) : QString();
+        if (!why.isEmpty())
+            *error = why;
+        return !why.isEmpty();
+    };
+    if (gone())
+        return {};
+    QByteArray raw = read(QString::fromStdString(store.filePath(file)), store.offset(event), error);
+    // deleted while it was read: the bytes may be another file's that took the path since (a
+    // file is marked before it is deleted, so a read that opened a newcomer is caught here)
+    if (gone())
+        return {};
+    return raw;
 }
 
 QByteArray RawRecordReader::readLine(
