@@ -166,14 +166,15 @@ void TestModelLive::snapshotsAreThrottled()
     const LiveSession *live = session.live().session();
     for (int i = 0; i < kRecords; ++i) {
         append(log, rec(i, i % 7 == 0 ? 429 : 200));
-        QTRY_COMPARE(live->requests(), std::int64_t(i + 1));
+        // generous timeouts: CI runs the tests two at a time on two loaded cores
+        QTRY_COMPARE_WITH_TIMEOUT(live->requests(), std::int64_t(i + 1), 20000);
     }
-    QTRY_VERIFY(session.isSettled());
+    QTRY_VERIFY_WITH_TIMEOUT(session.isSettled(), 20000);
     if (maxUpdates >= 0)
         QVERIFY2(updates <= maxUpdates, qPrintable(QStringLiteral("%1 updates").arg(updates)));
     QCOMPARE(aheadOfTheViews, 0);
     session.live().stop(); // everything received, in a last snapshot
-    QTRY_COMPARE(shownEvents(session), std::size_t(kRecords));
+    QTRY_COMPARE_WITH_TIMEOUT(shownEvents(session), std::size_t(kRecords), 20000);
 }
 
 void TestModelLive::pauseHoldsTheViewsAndResumeCatchesUp()

@@ -186,13 +186,14 @@ void TestModelProblems::newerRawLineRequestWins()
     QSignalSpy ready(&loader, &RawLineLoader::lineReady);
     loader.request(path, 2);
     loader.request(path, 9);
-    QVERIFY(ready.wait(10000));
+    // the spy may have the signal before wait() runs (style.md: count first)
+    QVERIFY(ready.size() > 0 || ready.wait(10000));
     QCOMPARE(ready.size(), 1);
     QCOMPARE(ready.front().front().value<RawLine>().line, quint64(9));
     QCOMPARE(ready.front().front().value<RawLine>().text, QStringLiteral("[{\"status\":200}]"));
 
     loader.request(m_dir.filePath(QStringLiteral("gone.ndjson")), 1);
-    QVERIFY(ready.wait(10000));
+    QVERIFY(ready.size() > 1 || ready.wait(10000));
     QVERIFY(!ready.back().front().value<RawLine>().error.isEmpty());
 }
 
