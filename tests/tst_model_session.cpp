@@ -55,15 +55,7 @@ bool passes(const EventStore &s, std::size_t i, const FilterState &f)
 // Every response of tests/fixtures/gateways/ (limits.md §7) in one log written into dir.
 QString gatewayCases(const QTemporaryDir &dir)
 {
-    QByteArray log;
-    const QDir cases(QStringLiteral(RATESCOPE_FIXTURE_DIR "/gateways"));
-    for (const QString &name : cases.entryList({ QStringLiteral("[0-9]*.json") }, QDir::Files)) {
-        QFile f(cases.filePath(name));
-        if (!f.open(QIODevice::ReadOnly))
-            qFatal("cannot read %s", qPrintable(name));
-        log += f.readAll().trimmed() + '\n';
-    }
-    return writeFile(QDir(dir.path()), QStringLiteral("gateways.ndjson"), log);
+    return writeFile(QDir(dir.path()), QStringLiteral("gateways.ndjson"), gatewayCasesLog());
 }
 
 } // namespace
