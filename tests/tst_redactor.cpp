@@ -33,6 +33,9 @@ void TestRedactor::freeText_data()
                                                           << "error: token=[REDACTED]";
     QTest::addRow("header name inside another pair's value") << "token= X-Api-Key: sk-1 more"
                                                              << "token= [REDACTED] [REDACTED]";
+    // found by fuzz_redactor: the pair took the scheme word, and the scheme pass then saw none
+    QTest::addRow("auth scheme as a pair's value") << "said _token= Bearer SECRET1 y"
+                                                   << "said _token= [REDACTED] y";
     QTest::addRow("pair name quoted as another pair's value")
         << R"(api_key: "client_secret": "s3cr3t")"
         << R"(api_key: "[REDACTED]": "[REDACTED]")";

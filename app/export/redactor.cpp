@@ -304,6 +304,11 @@ private:
 };
 
 bool isLineEnd(char c) { return c == '\n' || c == '\r'; }
+// where an unquoted parameter value ends
+bool isValueEnd(char c)
+{
+    return isSpace(c) || std::string_view("&,;\"'}").find(c) != std::string_view::npos;
+}
 
 } // namespace
 
@@ -327,9 +332,7 @@ std::string Redactor::pairs(std::string_view s) const
     NextStop lineEnd(s, isLineEnd);
     NextStop doubleQuoteOrLineEnd(s, [](char c) { return c == '"' || isLineEnd(c); });
     NextStop singleQuoteOrLineEnd(s, [](char c) { return c == '\'' || isLineEnd(c); });
-    NextStop valueEnd(s, [](char c) {
-        return isSpace(c) || std::string_view("&,;\"'}").find(c) != std::string_view::npos;
-    });
+    NextStop valueEnd(s, isValueEnd);
     auto quoteOrLineEnd = [&](char quote) -> NextStop & {
         return quote == '"' ? doubleQuoteOrLineEnd : singleQuoteOrLineEnd;
     };
@@ -416,8 +419,20 @@ std::string Redactor::pairs(std::string_view s) const
         const std::size_t digits = value.size() - (value.front() == '-' ? 1 : 0);
         const bool wholeNumber = digits >= 1 && digits <= 9
             && std::all_of(value.end() - std::ptrdiff_t(digits), value.end(), isDigit);
-        if (isSecretValue(name, wholeNumber))
-            redact(v, e);
+        if (!isSecretValue(name, wholeNumber))
+            continue;
+        // `token= Bearer SECRET`: a value that is a scheme word takes its credential with it
+        // (pass 2 looks for the scheme, which this pass has redacted)
+        std::size_t to = e;
+        if (value.size() <= 6 && isAuthScheme(value) && e < n && isInlineSpace(s[e])) {
+            std::size_t c = e;
+            while (c < n && isInlineSpace(s[c]))
+                ++c;
+            to = c; // read here, not with valueEnd: its calls must not go back
+            while (to < n && !isValueEnd(s[to]))
+                ++to;
+        }
+        redact(v, to);
     }
     flush();
     out.append(s.substr(last));
