@@ -61,6 +61,8 @@ private Q_SLOTS:
     void listenerThatCannotBindFailsTheStart();
     void idsStayKnownWhileTheSetGrows_data();
     void idsStayKnownWhileTheSetGrows();
+    void idsAreForgottenAfterTheHorizon_data();
+    void idsAreForgottenAfterTheHorizon();
     void captureRotatesIntoSegments_data();
     void captureRotatesIntoSegments();
     void captureMaxSizes_data();
@@ -232,7 +234,7 @@ void TestLiveSession::idsStayKnownWhileTheSetGrows()
 {
     QFETCH(int, ids);
     QFETCH(int, repeatEvery);
-    LiveIdSet set;
+    LiveIdSet set(0); // every id kept: this is about the growing table
     std::uint64_t x = 88172645463325252ull; // xorshift: ids that look like hashes
     auto next = [&x] {
         x ^= x << 13;
@@ -245,12 +247,12 @@ void TestLiveSession::idsStayKnownWhileTheSetGrows()
     for (int i = 0; i < ids; ++i) {
         if (repeatEvery && i % repeatEvery == 0 && !seen.empty()) {
             // an old id (early ones sit in a table being moved), and the newest one
-            QVERIFY(!set.insert(seen[std::size_t(i) * 7919 % seen.size()]));
-            QVERIFY(!set.insert(seen.back()));
+            QVERIFY(!set.insert(seen[std::size_t(i) * 7919 % seen.size()], 0));
+            QVERIFY(!set.insert(seen.back(), 0));
             repeats += 2;
         }
         const std::uint64_t h = next();
-        QVERIFY(set.insert(h));
+        QVERIFY(set.insert(h, i));
         seen.push_back(h);
         sawGrowing += set.growing();
     }
@@ -259,10 +261,77 @@ void TestLiveSession::idsStayKnownWhileTheSetGrows()
         QVERIFY(sawGrowing > 0);
     // every id is still known once all moves are done
     while (set.growing())
-        set.insert(next());
+        set.insert(next(), ids);
     for (std::uint64_t h : seen)
-        QVERIFY(!set.insert(h));
+        QVERIFY(!set.insert(h, ids));
     QCOMPARE(repeats > 0, repeatEvery > 0);
+}
+
+// Issue 22: the live id set forgets. A repeat within the horizon (of record time) of its twin
+// is always dropped, however the generations fell; one two horizons later is counted; and the
+// set holds the ids of at most two horizons of traffic, however long the session.
+void TestLiveSession::idsAreForgottenAfterTheHorizon_data()
+{
+    QTest::addColumn<qint64>("horizonMs");
+    QTest::addColumn<int>("perSecond");
+    QTest::addColumn<int>("seconds");
+    QTest::addRow("15 min at 100/s for 2 h") << qint64(15 * 60000) << 100 << 7200;
+    QTest::addRow("1 min at 1000/s for 20 min") << qint64(60000) << 1000 << 1200;
+    QTest::addRow("10 s at 5000/s for 100 s") << qint64(10000) << 5000 << 100;
+}
+
+void TestLiveSession::idsAreForgottenAfterTheHorizon()
+{
+    QFETCH(qint64, horizonMs);
+    QFETCH(int, perSecond);
+    QFETCH(int, seconds);
+    LiveIdSet set(horizonMs);
+    std::uint64_t x = 88172645463325252ull;
+    auto next = [&x] {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        return x | 1;
+    };
+    // (id, time) of every insert, to repeat some of them
+    std::vector<std::pair<std::uint64_t, std::int64_t>> sent;
+    std::size_t most = 0;
+    int repeatsDropped = 0, lateCounted = 0;
+    const std::int64_t stepMs = 1000 / perSecond ? 1000 / perSecond : 1;
+    const std::int64_t n = std::int64_t(perSecond) * seconds;
+    for (std::int64_t i = 0; i < n; ++i) {
+        const std::int64_t t = 1'700'000'000'000 + i * 1000 / perSecond;
+        const std::uint64_t h = next();
+        QVERIFY(set.insert(h, t));
+        sent.push_back({ h, t });
+        if (i % 997 == 0) {
+            // the oldest id still within the horizon of this record: always a repeat
+            const auto first = std::lower_bound(sent.begin(), sent.end(), t - horizonMs + stepMs,
+                [](const auto &e, std::int64_t v) { return e.second < v; });
+            QVERIFY2(!set.insert(first->first, t),
+                qPrintable(QStringLiteral("a repeat %1 ms after its twin was counted")
+                               .arg(t - first->second)));
+            ++repeatsDropped;
+            // one more than two horizons old: forgotten, counted again (and remembered anew)
+            if (t - sent.front().second > 2 * horizonMs + 1000) {
+                const auto old
+                    = std::lower_bound(sent.begin(), sent.end(), t - 2 * horizonMs - 1000,
+                        [](const auto &e, std::int64_t v) { return e.second < v; });
+                QVERIFY(set.insert(old->first, t));
+                QVERIFY(!set.insert(old->first, t));
+                ++lateCounted;
+            }
+        }
+        most = std::max(most, set.size());
+    }
+    QVERIFY(repeatsDropped > 0);
+    QVERIFY(lateCounted > 0);
+    QVERIFY(set.generations() >= seconds * 1000 / horizonMs - 1);
+    // two horizons of ids (and the repeats inserted anew), never the whole run's
+    const std::size_t twoHorizons = std::size_t(2 * horizonMs / 1000 * perSecond);
+    QVERIFY2(most <= twoHorizons + std::size_t(lateCounted) + std::size_t(perSecond),
+        qPrintable(QStringLiteral("%1 ids held, two horizons are %2").arg(most).arg(twoHorizons)));
+    QVERIFY(most < std::size_t(n));
 }
 
 // Issue 22: --capture-max 4 KiB over 3,000 records sent in 30 writes of about 7 KB, each

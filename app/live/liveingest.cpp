@@ -25,6 +25,7 @@ LiveIngest::LiveIngest(std::shared_ptr<const RuleSet> rules, LineQueue &queue,
     , m_capturePath(m_capture->path())
     , m_options(options)
     , m_builder(*m_rules, TimeRange {})
+    , m_ids(options.dedupHorizonMs)
 {
     m_sink = [this](RawRecord &rec, const char *) {
         if (++m_calls > m_replayed)
@@ -160,7 +161,7 @@ void LiveIngest::onRecord(RawRecord &rec)
         error(utf8Text(rec.timeError));
     } else if (outcome == EventBuilder::Outcome::Added) {
         const std::uint64_t h = idHash(rec.id);
-        if (h && !m_ids.insert(h)) {
+        if (h && !m_ids.insert(h, m_batch->events.timeMs(m_batch->events.size() - 1))) {
             m_batch->events.popBack();
             ++d.duplicates;
         } else {

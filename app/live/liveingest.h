@@ -20,6 +20,9 @@ struct IngestOptions
 {
     int batchMs = 50; // a batch leaves at most this long after its first line came in
     std::size_t batchRecords = 4096; // or once it holds this many events
+    // Duplicates (LiveIdSet): a repeat within this much record time of its twin is dropped;
+    // later it may be counted. 0: every id is kept for the whole session.
+    std::int64_t dedupHorizonMs = LiveIdSet::kDefaultHorizonMs;
 };
 
 // Lines -> decoded records -> events, on the ingest thread. Takes the chunks the sources
@@ -72,7 +75,7 @@ private:
     IngestOptions m_options;
     RecordDecoder m_decoder;
     EventBuilder m_builder;
-    LiveIdSet m_ids; // grows without stopping the ingest
+    LiveIdSet m_ids; // grows without stopping the ingest; forgets after the horizon
     RecordDecoder::RecordSink m_sink;
     RecordDecoder::ErrorSink m_errorSink;
     std::string m_fixed;
