@@ -10,13 +10,23 @@
 //    delivered in a batch on the session's thread).
 // 2. Latency: records stamped with the wall clock when sent, paced at R records/s for S
 //    seconds; for each record, the time from its send to the delivery of its batch.
-// Exit status: 0 both targets met, 1 a target missed.
+// 3. --soak (issue 22): H simulated hours at R records/s (the simulator's Scalekit, Skytells
+//    and OpenAI traffic with its incidents, retries and polling; records carry simulated
+//    times, sent as fast as the session takes them) into the same LiveSession `monitor`
+//    runs. Prints RSS at every simulated hour; at the end, the session's summary against
+//    `summarize` of its capture file read back: byte for byte, apart from inputs[].
+//    bench_live --soak [--hours 24] [--per-second 1000]  (target: RSS <= 300 MB throughout)
+// Exit status: 0 the targets met, 1 a target missed.
+#include "export/report.h"
+#include "export/reportformats.h"
 #include "live/livesession.h"
 #include "sim/simulator.h"
+#include "sources/loader.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QDateTime>
+#include <QDir>
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QFileInfo>
@@ -25,6 +35,7 @@
 #include <QTimer>
 
 #include "loopback.h"
+#include "soak.h"
 
 #include <algorithm>
 #include <atomic>
@@ -54,6 +65,114 @@ LiveOptions listenOptions(const QTemporaryDir &dir, const QString &capture)
     return o;
 }
 
+// ---- 3. soak ---------------------------------------------------------------------------------
+int runSoak(double hours, int perSecond)
+{
+    QTextStream out(stdout);
+    QTemporaryDir dir(QDir::tempPath() + QStringLiteral("/bench-soak-XXXXXX"));
+    const auto rules = std::make_shared<const RuleSet>(RuleSet::builtIn());
+    const SimulatorOptions so = soakTraffic(perSecond, hours);
+    out << "soak: " << hours << " simulated hours at about " << perSecond
+        << " records/s, into a LiveSession listening on loopback (monitor's path)\n";
+    out.flush();
+    constexpr double kTargetRssMb = 300;
+    double peakRss = 0;
+    QElapsedTimer clock;
+    std::int64_t records = 0;
+    QString capture;
+    QByteArray liveJson;
+    ReportOptions reportOptions;
+    {
+        LiveSession live(rules, listenOptions(dir, QStringLiteral("soak.ndjson")));
+        QString error;
+        if (!live.start(&error))
+            qFatal("%s", qPrintable(error));
+        capture = live.capturePath();
+        QEventLoop loop;
+        std::atomic<bool> sent { false };
+        std::int64_t nextHourMs = so.startMs + 3600000;
+        int hour = 0;
+        const auto report = [&](std::int64_t reachedMs) {
+            while (reachedMs >= nextHourMs) {
+                ++hour;
+                nextHourMs += 3600000;
+                const double rss = rssMb();
+                peakRss = std::max(peakRss, rss);
+                out << QStringLiteral("  hour %1: %2 records, RSS %3 MB, store %4 MB, %5 s\n")
+                           .arg(hour, 2)
+                           .arg(live.requests())
+                           .arg(rss, 0, 'f', 1)
+                           .arg(double(live.store().bytesUsed()) / 1e6, 0, 'f', 1)
+                           .arg(double(clock.elapsed()) / 1000.0, 0, 'f', 1);
+                out.flush();
+            }
+        };
+        QObject::connect(&live, &LiveSession::batchReady, &loop, [&] {
+            report(live.newestMs());
+            if (sent && live.requests() >= records)
+                loop.quit();
+        });
+        const int fd = connectLoopback(portOf(live));
+        clock.start();
+        std::thread sender([&] {
+            TrafficSimulator sim(so);
+            std::int64_t lastMs = 0, n = 0;
+            for (;;) {
+                const std::string buf = nextTraffic(sim, 1 << 20, &lastMs);
+                if (buf.empty())
+                    break;
+                n += std::count(buf.begin(), buf.end(), '\n');
+                sendAll(fd, buf.data(), buf.size());
+            }
+            ::shutdown(fd, SHUT_WR);
+            records = n;
+            sent = true;
+        });
+        loop.exec();
+        sender.join();
+        ::close(fd);
+        live.stop();
+        report(so.startMs + so.minutes * 60000);
+        peakRss = std::max(peakRss, rssMb());
+        out << QStringLiteral(
+            "sent %1 records in %2 s (%3 records/s), peak RSS %4 MB (target <= %5)\n")
+                   .arg(records)
+                   .arg(double(clock.elapsed()) / 1000.0, 0, 'f', 1)
+                   .arg(double(records) * 1000.0 / double(std::max<qint64>(1, clock.elapsed())), 0,
+                       'f', 0)
+                   .arg(peakRss, 0, 'f', 1)
+                   .arg(kTargetRssMb);
+        out.flush();
+        reportOptions = live.reportOptions();
+        liveJson = summaryToJson(live.summary());
+    }
+    // the capture read back, as `summarize CAPTURE` reads it
+    EventStore store;
+    Loader loader(store, *rules);
+    const InputReport in = loader.load(capture);
+    const QByteArray fileJson = summaryToJson(makeReport(store, { in }, reportOptions));
+    const bool same = withoutInputs(liveJson) == withoutInputs(fileJson);
+    out << QStringLiteral("summary of the session against summarize of its capture (%1 MB, %2 "
+                          "records): %3\n")
+               .arg(double(QFileInfo(capture).size()) / 1e6, 0, 'f', 0)
+               .arg(store.size())
+               .arg(same ? QStringLiteral("the same, byte for byte apart from inputs[]")
+                         : QStringLiteral("DIFFERENT"));
+    if (!same) {
+        QFile a(dir.filePath(QStringLiteral("live.json"))),
+            b(dir.filePath(QStringLiteral("file.json")));
+        dir.setAutoRemove(false);
+        if (a.open(QIODevice::WriteOnly) && b.open(QIODevice::WriteOnly)) {
+            a.write(QByteArray::fromStdString(withoutInputs(liveJson)));
+            b.write(QByteArray::fromStdString(withoutInputs(fileJson)));
+            out << "  diff " << a.fileName() << " " << b.fileName() << "\n";
+        }
+    }
+    const bool ok = same && peakRss <= kTargetRssMb;
+    out << (ok ? "targets met\n" : "TARGET MISSED\n");
+    return ok ? 0 : 1;
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
@@ -69,8 +188,17 @@ int main(int argc, char *argv[])
         { QStringLiteral("rate"), QStringLiteral("Records/s for the latency run (default 20000)."),
             QStringLiteral("R"), QStringLiteral("20000") },
         { QStringLiteral("seconds"), QStringLiteral("Length of the latency run (default 3)."),
-            QStringLiteral("S"), QStringLiteral("3") } });
+            QStringLiteral("S"), QStringLiteral("3") },
+        { QStringLiteral("soak"), QStringLiteral("Soak run: many simulated hours (issue 22).") },
+        { QStringLiteral("hours"), QStringLiteral("Simulated hours of the soak (default 24)."),
+            QStringLiteral("H"), QStringLiteral("24") },
+        { QStringLiteral("per-second"),
+            QStringLiteral("Records per simulated second of the soak (default 1000)."),
+            QStringLiteral("R"), QStringLiteral("1000") } });
     p.process(app);
+    if (p.isSet(QStringLiteral("soak")))
+        return runSoak(p.value(QStringLiteral("hours")).toDouble(),
+            p.value(QStringLiteral("per-second")).toInt());
     const std::int64_t n = p.value(QStringLiteral("records")).toLongLong();
     const int rate = p.value(QStringLiteral("rate")).toInt();
     const double seconds = p.value(QStringLiteral("seconds")).toDouble();

@@ -1,0 +1,69 @@
+#pragma once
+
+// What the soak runs of the live benchmarks share (issue 22): traffic of many simulated hours
+// sent as fast as the session takes it (records carry simulated times), the process's RSS,
+// and summaries compared apart from their inputs.
+
+#include "sim/simulator.h"
+
+#include <QByteArray>
+#include <QFile>
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <string>
+#include <unistd.h>
+
+// Resident set of this process now, in MB (/proc/self/statm).
+inline double rssMb()
+{
+    QFile f(QStringLiteral("/proc/self/statm"));
+    if (!f.open(QIODevice::ReadOnly))
+        return -1;
+    const QList<QByteArray> parts = f.readAll().split(' ');
+    if (parts.size() < 2)
+        return -1;
+    return double(parts[1].toLongLong()) * double(::sysconf(_SC_PAGESIZE)) / 1e6;
+}
+
+// The simulator at about `perSecond` records a second of simulated time for `hours`: the demo's
+// Scalekit, Skytells and OpenAI traffic scaled up, with its incidents, retries and polling.
+inline SimulatorOptions soakTraffic(int perSecond, double hours)
+{
+    SimulatorOptions o;
+    o.minutes = std::int64_t(hours * 60);
+    o.meanRpm = perSecond * 60 * 53 / 100; // the rest: retries, Skytells, OpenAI
+    o.limitRpm = o.meanRpm * 11 / 10;
+    o.skytellsLimit = perSecond * 6;
+    o.openaiRpm = perSecond * 6;
+    o.openaiLimitRequests = perSecond * 8;
+    o.openaiLimitTokens = perSecond * 3000;
+    return o;
+}
+
+// The lines of the next `bytes` or so of traffic, each ending in a newline; empty at the end.
+inline std::string nextTraffic(TrafficSimulator &sim, std::size_t bytes, std::int64_t *lastMs)
+{
+    std::string buf;
+    buf.reserve(bytes + 4096);
+    SimRecord r;
+    while (buf.size() < bytes && sim.next(r)) {
+        buf.append(r.line.data(), r.line.size());
+        buf.push_back('\n');
+        *lastMs = r.timeMs;
+    }
+    return buf;
+}
+
+// A summary's JSON without its `inputs` section (which names the sources: a file, a listener),
+// for comparing the summary of a live session with that of its capture read back.
+inline std::string withoutInputs(const QByteArray &json)
+{
+    nlohmann::ordered_json j = nlohmann::ordered_json::parse(
+        json.constData(), json.constData() + json.size(), nullptr, false);
+    if (j.is_discarded())
+        return "(not JSON)";
+    j.erase("inputs");
+    return j.dump(1);
+}
