@@ -33,7 +33,7 @@ inline SimulatorOptions soakTraffic(int perSecond, double hours)
 {
     SimulatorOptions o;
     o.minutes = std::int64_t(hours * 60);
-    o.meanRpm = perSecond * 60 * 53 / 100; // the rest: retries, Skytells, OpenAI
+    o.meanRpm = perSecond * 60 * 42 / 100; // the rest: retries, Skytells, OpenAI (measured)
     o.limitRpm = o.meanRpm * 11 / 10;
     o.skytellsLimit = perSecond * 6;
     o.openaiRpm = perSecond * 6;

@@ -1,0 +1,86 @@
+#pragma once
+
+// Per-minute figures of a run kept as its events arrive, without the events (issue 22: a
+// monitor or window watching for days holds rollups for the whole run and raw events only for
+// a recent window). Step one of a summary in bounded memory: everything the summary reads per
+// minute, equal to what buildSummary computes from a store of every event:
+//   - the log's minutes (requests, rejections by source, §7 categories, the smallest reported
+//     request limit), its span, and its §7 rule and gateway-provider tallies;
+//   - per scope: its minutes, and its token axes per minute with how many events had a value.
+// Memory: one entry per scope and minute with an event (a day of one scope: 1,440 entries of
+// ~100 bytes), plus one per distinct §7 rule and provider name; nothing per event.
+// Not here yet (they look at single events): rolling windows other than a minute, requests in
+// flight, reported-limit history, incidents and their tallies, retry findings.
+
+#include "aggregate/axisseries.h"
+#include "aggregate/buckets.h"
+#include "aggregate/scopes.h"
+#include "store/eventstore.h"
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+class MinuteRollup
+{
+public:
+    explicit MinuteRollup(ScopeBy by = ScopeBy::Host);
+
+    // Adds events [from, to) of a store (a live batch: all of it). Any order, any batching:
+    // the figures depend only on which events were added.
+    void add(const EventStore &events, std::size_t from, std::size_t to);
+    void add(const EventStore &events) { add(events, 0, events.size()); }
+
+    std::int64_t requests() const { return m_requests; }
+    std::optional<std::int64_t> spanStartMs() const { return m_spanStartMs; }
+    std::optional<std::int64_t> spanEndMs() const { return m_spanEndMs; }
+    // The log's minutes with an event, sorted (buildSummary's Summary::minutes).
+    std::vector<BucketCounts> minutes() const;
+    // Events per §7 category, and per (category, rule name) and gateway-named provider.
+    const std::array<std::int64_t, kThrottleCategoryCount> &throttles() const
+    {
+        return m_throttles;
+    }
+    const std::map<std::pair<ThrottleCategory, std::string>, std::int64_t> &throttleRules() const
+    {
+        return m_rules;
+    }
+    const std::map<std::string, std::int64_t> &providersNamed() const { return m_providers; }
+
+    // Scope names, sorted (as ScopeIndex names them over every event added).
+    std::vector<std::string> scopes() const;
+    // A scope's minutes, sorted; empty for a name it has not seen.
+    std::vector<BucketCounts> scopeMinutes(const std::string &scope) const;
+    // A scope's values per minute on a token axis (Tokens, InputTokens, OutputTokens), as
+    // axisPerMinute over its events gives them.
+    AxisSeries scopeTokens(const std::string &scope, LimitAxis axis) const;
+
+    // Entries held (scope minutes), for memory figures.
+    std::size_t entries() const;
+
+private:
+    struct Minute
+    {
+        BucketCounts counts;
+        std::array<std::int64_t, 3> tokens {}; // sums on the three token axes
+        std::array<std::uint32_t, 3> tokensKnown {}; // events with a value on each
+    };
+    struct Scope
+    {
+        std::map<std::int64_t, Minute> minutes;
+        std::array<std::int64_t, 3> tokensKnown {};
+    };
+    static int tokenAxisIndex(LimitAxis axis);
+
+    ScopeBy m_by;
+    std::map<std::string, Scope> m_scopes;
+    std::int64_t m_requests = 0;
+    std::optional<std::int64_t> m_spanStartMs, m_spanEndMs;
+    std::array<std::int64_t, kThrottleCategoryCount> m_throttles {};
+    std::map<std::pair<ThrottleCategory, std::string>, std::int64_t> m_rules;
+    std::map<std::string, std::int64_t> m_providers;
+};

@@ -1,0 +1,177 @@
+// MinuteRollup (issue 22): the per-minute figures of a run kept without its events equal what
+// buildSummary computes from a store of every event, on real logs, however the events come in.
+#include "aggregate/minuterollup.h"
+#include "export/summary.h"
+#include "sim/simulator.h"
+
+#include <QtTest>
+
+#include "testutil.h"
+
+#include <algorithm>
+
+Q_DECLARE_METATYPE(ScopeBy)
+
+namespace {
+
+// Simulated traffic with token usage, §7 answers, retries and several APIs.
+QString simulatedLog(const QDir &dir)
+{
+    SimulatorOptions o;
+    o.minutes = 90;
+    o.meanRpm = 300;
+    o.limitRpm = 330;
+    o.openaiRpm = 200;
+    o.openaiLimitRequests = 260;
+    o.openaiLimitTokens = 90000;
+    TrafficSimulator sim(o);
+    QByteArray text;
+    SimRecord r;
+    while (sim.next(r)) {
+        text.append(r.line.data(), qsizetype(r.line.size()));
+        text.append('\n');
+    }
+    return writeFile(dir, QStringLiteral("sim.ndjson"), text);
+}
+
+bool sameBuckets(const std::vector<BucketCounts> &a, const std::vector<BucketCounts> &b)
+{
+    return std::equal(
+        a.begin(), a.end(), b.begin(), b.end(), [](const BucketCounts &x, const BucketCounts &y) {
+            return x.startMs == y.startMs && x.requests == y.requests && x.rejected == y.rejected
+                && x.throttled == y.throttled && x.serverLimit == y.serverLimit;
+        });
+}
+
+} // namespace
+
+class TestMinuteRollup : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void equalsTheSummaryOfEveryEvent_data();
+    void equalsTheSummaryOfEveryEvent();
+    void memoryIsPerMinuteNotPerEvent();
+};
+
+void TestMinuteRollup::equalsTheSummaryOfEveryEvent_data()
+{
+    QTest::addColumn<QString>("log");
+    QTest::addColumn<ScopeBy>("by");
+    QTest::addColumn<int>("batch"); // events per add(); batches are added last first
+    const QString demo = QStringLiteral(RATESCOPE_SOURCE_DIR "/resources/demo/demo.ndjson.gz");
+    const QString gateways = fixture(QStringLiteral("gateway_mix.ndjson"));
+    const QString cassette
+        = fixture(QStringLiteral("llm/DataDog__dd-trace-py__openai_429_rpm_batch.yaml"));
+    const QString httprr
+        = fixture(QStringLiteral("llm/tmc__langchaingo__anthropic_429_concurrency.httprr"));
+    QTest::newRow("demo, by host, batches of 997") << demo << ScopeBy::Host << 997;
+    QTest::newRow("demo, by host+model, one batch") << demo << ScopeBy::HostModel << 0;
+    QTest::newRow("demo, by host+client, single events") << demo << ScopeBy::HostClient << 1;
+    QTest::newRow("demo, one scope") << demo << ScopeBy::All << 4096;
+    QTest::newRow("gateway mix (limits.md §7)") << gateways << ScopeBy::Host << 3;
+    QTest::newRow("gateway mix by model") << gateways << ScopeBy::HostModel << 0;
+    QTest::newRow("a vcrpy cassette") << cassette << ScopeBy::Host << 1;
+    QTest::newRow("an httprr recording") << httprr << ScopeBy::HostModel << 2;
+    QTest::newRow("simulated, tokens") << QStringLiteral("sim") << ScopeBy::HostModel << 5000;
+}
+
+void TestMinuteRollup::equalsTheSummaryOfEveryEvent()
+{
+    QFETCH(QString, log);
+    QFETCH(ScopeBy, by);
+    QFETCH(int, batch);
+    QTemporaryDir dir;
+    if (log == QLatin1String("sim"))
+        log = simulatedLog(QDir(dir.path()));
+    const Loaded loaded = loadFiles({ log });
+    const EventStore &store = *loaded.store;
+    QVERIFY(store.size() > 0);
+
+    MinuteRollup rollup(by);
+    const std::size_t n = batch > 0 ? std::size_t(batch) : store.size();
+    // the last batch first: a rollup does not depend on the order events come in
+    std::size_t end = store.size();
+    while (end > 0) {
+        const std::size_t from = end > n ? end - n : 0;
+        rollup.add(store, from, end);
+        end = from;
+    }
+
+    SummaryScoping scoping;
+    scoping.by = by;
+    const Summary s = buildSummary(store, {}, std::nullopt, 5, nullptr, scoping);
+    QCOMPARE(rollup.requests(), s.requests);
+    QCOMPARE(rollup.spanStartMs(), s.spanStartMs);
+    QCOMPARE(rollup.spanEndMs(), s.spanEndMs);
+    QVERIFY(sameBuckets(rollup.minutes(), s.minutes));
+    QCOMPARE(rollup.throttles(), s.throttles);
+    std::int64_t ruled = 0;
+    for (const Summary::RuleCount &r : s.throttleRules) {
+        const auto it = rollup.throttleRules().find({ r.category, r.rule });
+        QVERIFY2(it != rollup.throttleRules().end(), r.rule.c_str());
+        QCOMPARE(it->second, r.count);
+        ruled += r.count;
+    }
+    QCOMPARE(rollup.throttleRules().size(), s.throttleRules.size());
+    QCOMPARE(rollup.providersNamed().size(), s.providersNamed.size());
+    for (const NamedCount &p : s.providersNamed)
+        QCOMPARE(rollup.providersNamed().at(p.name), p.count);
+
+    std::vector<std::string> names;
+    for (const ScopeSummary &sc : s.scopes)
+        names.push_back(sc.name);
+    QCOMPARE(rollup.scopes(), names);
+    const ScopeIndex index = ScopeIndex::build(store, by);
+    const std::vector<EventSubset> events
+        = index.size() > 1 ? index.eventsByScope(store) : std::vector<EventSubset> {};
+    for (std::size_t k = 0; k < s.scopes.size(); ++k) {
+        const ScopeSummary &sc = s.scopes[k];
+        QVERIFY2(sameBuckets(rollup.scopeMinutes(sc.name), sc.minutes), sc.name.c_str());
+        const EventSubset *scopeEvents = events.empty() ? nullptr : &events[k];
+        for (LimitAxis axis :
+            { LimitAxis::Tokens, LimitAxis::InputTokens, LimitAxis::OutputTokens }) {
+            const AxisSeries want = axisPerMinute(store, axis, scopeEvents);
+            const AxisSeries got = rollup.scopeTokens(sc.name, axis);
+            QCOMPARE(got.known, want.known);
+            QCOMPARE(got.unknown, want.unknown);
+            QCOMPARE(got.buckets.size(), want.buckets.size());
+            for (std::size_t b = 0; b < want.buckets.size(); ++b) {
+                QCOMPARE(got.buckets[b].startMs, want.buckets[b].startMs);
+                QCOMPARE(got.buckets[b].value, want.buckets[b].value);
+            }
+        }
+    }
+    QVERIFY(rollup.scopeMinutes("no such scope").empty());
+    if (log.endsWith(QLatin1String("sim.ndjson"))) { // the rows are not all trivial
+        QVERIFY(s.scopes.size() > 2);
+        QVERIFY(std::any_of(s.scopes.begin(), s.scopes.end(), [&](const ScopeSummary &sc) {
+            return rollup.scopeTokens(sc.name, LimitAxis::Tokens).known > 0;
+        }));
+    }
+    if (log.endsWith(QLatin1String("gateway_mix.ndjson")))
+        QVERIFY(ruled > 0);
+}
+
+// A day of one API at 1,000 requests a minute is 1,440 entries, not 1.44 million events.
+void TestMinuteRollup::memoryIsPerMinuteNotPerEvent()
+{
+    QTemporaryDir dir;
+    const Loaded loaded = loadFiles({ simulatedLog(QDir(dir.path())) });
+    MinuteRollup once, twice;
+    once.add(*loaded.store);
+    twice.add(*loaded.store);
+    twice.add(*loaded.store); // the same minutes again: counts double, entries do not
+    QCOMPARE(twice.entries(), once.entries());
+    QCOMPARE(twice.requests(), 2 * once.requests());
+    const std::vector<std::string> scopes = once.scopes();
+    std::size_t minutes = 0;
+    for (const std::string &sc : scopes)
+        minutes += once.scopeMinutes(sc).size();
+    QCOMPARE(once.entries(), minutes);
+    QVERIFY(once.entries() <= scopes.size() * 91); // 90 simulated minutes, maybe one more
+    QVERIFY(std::size_t(once.requests()) > 20 * once.entries());
+}
+
+QTEST_GUILESS_MAIN(TestMinuteRollup)
+#include "tst_minuterollup.moc"
