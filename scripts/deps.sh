@@ -19,6 +19,8 @@ packages=(
   clang-format-14                            # scripts/format --check (style.md rule 13)
   dpkg-dev fakeroot file                     # scripts/package.sh: dpkg-shlibdeps computes Depends
   lintian desktop-file-utils appstream       # scripts/package.sh checks the .deb, .desktop and metainfo
+  clickhouse-server clickhouse-client        # tst_engine_clickhouse, bench_engine_clickhouse: a real
+                                             # ClickHouse 18.16, started by the tests (never a service)
 )
 
 missing=()
