@@ -27,11 +27,11 @@ QString engineBucketSql(const EngineColumns &c, std::int64_t bucketMs, const Tim
                              c.timeLiteral.arg(QString::number(*range.toMs / 1000 * 1000 + 1000)));
         where << QStringLiteral("%1 < %2").arg(c.timeMs).arg(*range.toMs);
     }
-    return QStringLiteral("SELECT intDiv(%1, %2) * %2 AS b, %3 AS scope, %4 AS src, count() AS n "
-                          "FROM %5%6 GROUP BY b, scope, src ORDER BY b, scope, src")
+    return QStringLiteral("SELECT intDiv(%1, %2) * %2 AS b, %3 AS scope, %4 AS src, %5 AS n "
+                          "FROM %6%7 GROUP BY b, scope, src ORDER BY b, scope, src")
         .arg(c.timeMs)
         .arg(bucketMs)
-        .arg(c.scope, c.source, c.table,
+        .arg(c.scope, c.source, c.count, c.table,
             where.isEmpty() ? QString()
                             : QStringLiteral(" WHERE ") + where.join(QLatin1String(" AND ")));
 }

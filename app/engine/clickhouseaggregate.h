@@ -30,6 +30,7 @@ struct EngineColumns
     QString timeLiteral = QStringLiteral("%1");
     QString scope; // the scope (limits.md §1): a String
     QString source; // 0 none, 1 RATE_LIMITED, 2 TOOL_ERROR, 3 UNCLASSIFIED (UInt8)
+    QString count = QStringLiteral("count()"); // a rollup's: sum(n)
     QString exact; // "" when source is the rules' own verdict; else what it approximates
 };
 
