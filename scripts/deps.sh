@@ -11,6 +11,8 @@ packages=(
   libqt6opengl6-dev                          # Qt6ChartsConfig.cmake needs Qt6OpenGL; qt6-charts-dev does not depend on it
   nlohmann-json3-dev libsimdjson-dev zlib1g-dev
   libyaml-cpp-dev                            # YAML cassettes (vcrpy, Ruby VCR, R vcr)
+  libqt6sql6-psql                            # QtSql's PostgreSQL driver (postgresql:// sources, push)
+  postgresql-15                              # a real server for tst_engine_pg and bench_engine (not run as a service)
   fonts-dejavu-core                          # readable text in headless screenshots
   xvfb xauth                                 # a real X server for the window tests and screenshots
   clang libclang-rt-14-dev                   # libFuzzer and sanitizer runtimes (tests/fuzz)
@@ -19,6 +21,8 @@ packages=(
   clang-format-14                            # scripts/format --check (style.md rule 13)
   dpkg-dev fakeroot file                     # scripts/package.sh: dpkg-shlibdeps computes Depends
   lintian desktop-file-utils appstream       # scripts/package.sh checks the .deb, .desktop and metainfo
+  clickhouse-server clickhouse-client        # tst_engine_clickhouse, bench_engine_clickhouse: a real
+                                             # ClickHouse 18.16, started by the tests (never a service)
 )
 
 missing=()

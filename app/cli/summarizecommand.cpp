@@ -2,6 +2,7 @@
 #include "cli/cliutil.h"
 #include "cli/commands.h"
 #include "cli/commonoptions.h"
+#include "cli/engineinputs.h"
 #include "decode/timestamp.h"
 #include "export/atomicwrite.h"
 #include "export/report.h"
@@ -20,7 +21,8 @@ int runSummarize(const QStringList &args, const ChartDrawing *drawing)
     p.setApplicationDescription(QStringLiteral("Summarize rate-limit rejections in API logs."));
     p.addOptions(summarizeOptions());
     p.addPositionalArgument(QStringLiteral("INPUT"),
-        QStringLiteral("Log files (.gz allowed); - is standard input."),
+        QStringLiteral("Log files (.gz allowed); - is standard input; or a ClickHouse table, "
+                       "clickhouse://host:8123/db.table?profile=P."),
         QStringLiteral("INPUT..."));
     if (const std::optional<int> status = parseCommand(p, QStringLiteral("summarize"), args))
         return *status;
@@ -73,7 +75,7 @@ int runSummarize(const QStringList &args, const ChartDrawing *drawing)
     EventStore store;
     Loader loader(store, *rules, options);
     std::vector<InputReport> reports;
-    const bool anyFailed = !loadInputs(loader, inputs, &reports);
+    const bool anyFailed = !loadFilesAndEngines(loader, store, *rules, options, inputs, &reports);
     const qint64 loadMs = clock.elapsed();
     const QString unknownScope = unknownLimitScope(*scoping, ScopeIndex::build(store, scoping->by));
     if (!unknownScope.isEmpty())

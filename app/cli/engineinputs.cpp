@@ -1,0 +1,43 @@
+#include "cli/engineinputs.h"
+
+#include "cli/cliutil.h"
+#include "engine/clickhousesource.h"
+#include "engine/engineuri.h"
+
+InputReport loadEngineInput(
+    const QString &uri, EventStore &store, const RuleSet &rules, const LoadOptions &options)
+{
+    QString error;
+    const std::optional<EngineUri> parsed = parseEngineUri(uri, &error);
+    if (!parsed) {
+        InputReport r;
+        r.path = redactUriPasswords(uri);
+        r.fatal = error;
+        return r;
+    }
+    if (parsed->kind != EngineUri::Kind::ClickHouse) {
+        InputReport r;
+        r.path = parsed->display();
+        r.fatal = parsed->display() + QStringLiteral(": this build reads clickhouse:// only");
+        return r;
+    }
+    ClickHouseReadOptions read;
+    read.range = options.range;
+    read.cancel = options.cancel;
+    return readClickHouse(*parsed, store, rules, read);
+}
+
+bool loadFilesAndEngines(Loader &loader, EventStore &store, const RuleSet &rules,
+    const LoadOptions &options, const QStringList &inputs, std::vector<InputReport> *reports)
+{
+    bool ok = true;
+    for (const QString &input : inputs) {
+        InputReport r = isEngineUri(input) ? loadEngineInput(input, store, rules, options)
+                                           : loader.load(input);
+        reportInputProblems(r);
+        ok = ok && !r.failed();
+        if (reports)
+            reports->push_back(std::move(r));
+    }
+    return ok;
+}

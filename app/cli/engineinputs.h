@@ -1,0 +1,22 @@
+#pragma once
+
+// The inputs of summarize: files through the Loader, engine URIs (clickhouse://, issue 21)
+// through their reader, in the order given, each one's problems printed.
+
+#include "base/inputreport.h"
+#include "rules/ruleset.h"
+#include "sources/loader.h"
+#include "store/eventstore.h"
+
+#include <QString>
+#include <QStringList>
+
+#include <vector>
+
+// False when one input failed; every input's report goes to *reports when given.
+bool loadFilesAndEngines(Loader &loader, EventStore &store, const RuleSet &rules,
+    const LoadOptions &options, const QStringList &inputs, std::vector<InputReport> *reports);
+
+// One engine URI read into the store (its report; report.fatal says why it failed).
+InputReport loadEngineInput(
+    const QString &uri, EventStore &store, const RuleSet &rules, const LoadOptions &options);

@@ -1,0 +1,142 @@
+// `ratescope summarize clickhouse://…` (issue 21) against a real clickhouse-server 18.16
+// started for the run (tests/clickhouseserver.h): the summary of a table is the summary of
+// the same events from a file, apart from inputs[]; credentials come from CLICKHOUSE_USER /
+// CLICKHOUSE_PASSWORD and are never printed.
+#include "clickhouseserver.h"
+#include "runbinary.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QtTest>
+
+namespace {
+
+QString fixture(const char *name)
+{
+    return QStringLiteral(RATESCOPE_FIXTURE_DIR "/engine/") + QLatin1String(name);
+}
+
+QByteArray readFile(const QString &path)
+{
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+// The summary JSON without inputs[] (the one part a table and a file may differ in).
+QByteArray withoutInputs(const QByteArray &json)
+{
+    QJsonObject o = QJsonDocument::fromJson(json).object();
+    o.remove(QStringLiteral("inputs"));
+    return QJsonDocument(o).toJson(QJsonDocument::Indented);
+}
+
+} // namespace
+
+class TestCliClickHouse : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void cleanupTestCase();
+
+    void langfuseTableSummarizesAsItsLog();
+    void wrongPasswordIsClearAndNeverShown();
+
+private:
+    QProcessEnvironment env(const QString &password) const;
+    void createObservations(const QString &table);
+    ClickHouseServer m_server;
+};
+
+QProcessEnvironment TestCliClickHouse::env(const QString &password) const
+{
+    QProcessEnvironment e = QProcessEnvironment::systemEnvironment();
+    e.insert(QStringLiteral("CLICKHOUSE_USER"), QLatin1String(ClickHouseServer::kUser));
+    e.insert(QStringLiteral("CLICKHOUSE_PASSWORD"), password);
+    return e;
+}
+
+void TestCliClickHouse::initTestCase()
+{
+    QString error;
+    QVERIFY2(m_server.start(&error), qPrintable(error));
+    bool ok = false;
+    m_server.query(QStringLiteral("CREATE DATABASE rs"), &ok);
+    QVERIFY(ok);
+}
+
+void TestCliClickHouse::cleanupTestCase() { m_server.stop(); }
+
+// Langfuse v3's observations table as 18.16 can hold it: DateTime (no DateTime64) and the
+// Map columns as JSON text (no Map type before 21.1).
+void TestCliClickHouse::createObservations(const QString &table)
+{
+    bool ok = false;
+    const QByteArray out = m_server.query(
+        QStringLiteral("CREATE TABLE rs.%1 (id String, trace_id String, project_id String, "
+                       "type String, start_time DateTime, end_time Nullable(DateTime), "
+                       "name String, metadata String, level String, status_message String, "
+                       "provided_model_name String, usage_details String) "
+                       "ENGINE = MergeTree() ORDER BY (start_time, id)")
+            .arg(table),
+        &ok);
+    QVERIFY2(ok, out.constData());
+    const QByteArray rows = readFile(fixture("observations.jsonl"));
+    QVERIFY(!rows.isEmpty());
+    m_server.query(QStringLiteral("INSERT INTO rs.%1 FORMAT JSONEachRow").arg(table), &ok, rows);
+    QVERIFY(ok);
+}
+
+void TestCliClickHouse::langfuseTableSummarizesAsItsLog()
+{
+    createObservations(QStringLiteral("observations"));
+    const QString pw = QLatin1String(ClickHouseServer::kPassword);
+    const BinaryRun table = runBinary(
+        { QStringLiteral("summarize"), QStringLiteral("--format"), QStringLiteral("json"),
+            m_server.uri(
+                QStringLiteral("rs.observations"), QStringLiteral("langfuse-observations")) },
+        {}, env(pw));
+    QVERIFY2(table.exitCode == 0, qPrintable(table.err));
+    const BinaryRun file = runBinary({ QStringLiteral("summarize"), QStringLiteral("--format"),
+        QStringLiteral("json"), fixture("observations.log.ndjson") });
+    QVERIFY2(file.exitCode == 0, qPrintable(file.err));
+    QCOMPARE(withoutInputs(table.out), withoutInputs(file.out));
+
+    const QJsonObject summary = QJsonDocument::fromJson(table.out).object();
+    QCOMPARE(summary.value(QStringLiteral("requests")).toInt(), 240);
+    // not a trivial summary: the fixture's 429 burst is an incident
+    QVERIFY(summary.value(QStringLiteral("rejected"))[QStringLiteral("total")].toInt() > 0);
+    QVERIFY(!summary.value(QStringLiteral("incidents")).toArray().isEmpty());
+    const QJsonObject input = summary.value(QStringLiteral("inputs"))[0].toObject();
+    QCOMPARE(input.value(QStringLiteral("format")).toString(), QStringLiteral("clickhouse"));
+    QCOMPARE(input.value(QStringLiteral("records")).toInt(), 240);
+    QVERIFY(!table.out.contains(pw.toUtf8()));
+    QVERIFY(!table.err.contains(pw));
+
+    // without ?profile= the table's name chooses it
+    const BinaryRun named
+        = runBinary({ QStringLiteral("summarize"), QStringLiteral("--format"),
+                        QStringLiteral("json"), m_server.uri(QStringLiteral("rs.observations")) },
+            {}, env(pw));
+    QVERIFY2(named.exitCode == 0, qPrintable(named.err));
+    QCOMPARE(withoutInputs(named.out), withoutInputs(file.out));
+}
+
+void TestCliClickHouse::wrongPasswordIsClearAndNeverShown()
+{
+    const QString wrong = QStringLiteral("Wr0ng-s3cret");
+    const BinaryRun r = runBinary(
+        { QStringLiteral("summarize"), QStringLiteral("--format"), QStringLiteral("json"),
+            m_server.uri(
+                QStringLiteral("rs.observations"), QStringLiteral("langfuse-observations")) },
+        {}, env(wrong));
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.err.contains(QStringLiteral("Wrong password for user default")), qPrintable(r.err));
+    QVERIFY(!r.err.contains(wrong));
+    QVERIFY(!r.out.contains(wrong.toUtf8()));
+}
+
+QTEST_GUILESS_MAIN(TestCliClickHouse)
+#include "tst_cli_clickhouse.moc"
