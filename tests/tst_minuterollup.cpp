@@ -2,6 +2,7 @@
 // buildSummary computes from a store of every event, on real logs, however the events come in.
 #include "aggregate/minuterollup.h"
 #include "export/summary.h"
+#include "incidents/incidentrollup.h"
 #include "sim/simulator.h"
 
 #include <QtTest>
@@ -51,6 +52,9 @@ class TestMinuteRollup : public QObject
 private Q_SLOTS:
     void equalsTheSummaryOfEveryEvent_data();
     void equalsTheSummaryOfEveryEvent();
+    void incidentsEqualTheSummarys_data();
+    void incidentsEqualTheSummarys();
+    void gapsUnderAMinuteNeedTheEvents();
     void memoryIsPerMinuteNotPerEvent();
 };
 
@@ -151,6 +155,96 @@ void TestMinuteRollup::equalsTheSummaryOfEveryEvent()
     }
     if (log.endsWith(QLatin1String("gateway_mix.ndjson")))
         QVERIFY(ruled > 0);
+}
+
+void TestMinuteRollup::incidentsEqualTheSummarys_data()
+{
+    QTest::addColumn<QString>("log");
+    QTest::addColumn<ScopeBy>("by");
+    QTest::addColumn<double>("gap"); // --merge-gap, minutes
+    const QString demo = QStringLiteral(RATESCOPE_SOURCE_DIR "/resources/demo/demo.ndjson.gz");
+    const QString gateways = fixture(QStringLiteral("gateway_mix.ndjson"));
+    QTest::newRow("demo, gap 5") << demo << ScopeBy::Host << 5.0;
+    QTest::newRow("demo, gap 1") << demo << ScopeBy::Host << 1.0;
+    QTest::newRow("demo, gap 2.5, by model") << demo << ScopeBy::HostModel << 2.5;
+    QTest::newRow("demo, gap 60, one scope") << demo << ScopeBy::All << 60.0;
+    QTest::newRow("gateway mix, gap 5") << gateways << ScopeBy::Host << 5.0;
+    QTest::newRow("cassette") << fixture(
+        QStringLiteral("llm/DataDog__dd-trace-py__openai_429_rpm_batch.yaml"))
+                              << ScopeBy::Host << 5.0;
+    QTest::newRow("simulated, gap 1") << QStringLiteral("sim") << ScopeBy::HostModel << 1.0;
+    QTest::newRow("simulated, gap 3") << QStringLiteral("sim") << ScopeBy::Host << 3.0;
+}
+
+// Every incident of every scope, field by field, against buildSummary's over every event; the
+// events come in batches of 333, last first.
+void TestMinuteRollup::incidentsEqualTheSummarys()
+{
+    QFETCH(QString, log);
+    QFETCH(ScopeBy, by);
+    QFETCH(double, gap);
+    QTemporaryDir dir;
+    if (log == QLatin1String("sim"))
+        log = simulatedLog(QDir(dir.path()));
+    const Loaded loaded = loadFiles({ log });
+    const EventStore &store = *loaded.store;
+    MinuteRollup rollup(by);
+    for (std::size_t end = store.size(); end > 0;) {
+        const std::size_t from = end > 333 ? end - 333 : 0;
+        rollup.add(store, from, end);
+        end = from;
+    }
+    SummaryScoping scoping;
+    scoping.by = by;
+    const Summary s = buildSummary(store, {}, std::nullopt, gap, nullptr, scoping);
+    QVERIFY(!s.incidents.empty());
+    std::size_t compared = 0;
+    for (const std::string &scope : rollup.scopes()) {
+        const auto got = incidentsFromRollup(rollup, scope, gap);
+        QVERIFY(got);
+        std::vector<const Incident *> want;
+        for (const Incident &inc : s.incidents) {
+            if (inc.scope == scope)
+                want.push_back(&inc);
+        }
+        QCOMPARE(got->size(), want.size());
+        for (std::size_t k = 0; k < want.size(); ++k) {
+            const Incident &a = (*got)[k], &b = *want[k];
+            const auto names = [](const std::vector<NamedCount> &v) {
+                QStringList out;
+                for (const NamedCount &n : v)
+                    out << QStringLiteral("%1=%2").arg(QString::fromStdString(n.name)).arg(n.count);
+                return out;
+            };
+            QCOMPARE(a.scope, b.scope);
+            QCOMPARE(a.startMs, b.startMs);
+            QCOMPARE(a.endMs, b.endMs);
+            QCOMPARE(a.requests, b.requests);
+            QCOMPARE(a.peakRpm, b.peakRpm);
+            QCOMPARE(a.rejected, b.rejected);
+            QCOMPARE(a.dominant, b.dominant);
+            QCOMPARE(a.quota, b.quota);
+            QCOMPARE(a.maxRetryAfterS, b.maxRetryAfterS);
+            QCOMPARE(names(a.topTools), names(b.topTools));
+            QCOMPARE(names(a.topProviders), names(b.topProviders));
+            QCOMPARE(names(a.messages), names(b.messages));
+            ++compared;
+        }
+    }
+    QCOMPARE(compared, s.incidents.size());
+}
+
+// Under a minute, the rejections of one minute may be two incidents: the rollup cannot tell.
+void TestMinuteRollup::gapsUnderAMinuteNeedTheEvents()
+{
+    const Loaded loaded
+        = loadFiles({ QStringLiteral(RATESCOPE_SOURCE_DIR "/resources/demo/demo.ndjson.gz") });
+    MinuteRollup rollup;
+    rollup.add(*loaded.store);
+    const std::string scope = rollup.scopes().front();
+    QVERIFY(!incidentsFromRollup(rollup, scope, 0.5));
+    QVERIFY(!incidentsFromRollup(rollup, scope, 0.0));
+    QVERIFY(incidentsFromRollup(rollup, scope, 1.0));
 }
 
 // A day of one API at 1,000 requests a minute is 1,440 entries, not 1.44 million events.

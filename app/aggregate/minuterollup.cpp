@@ -23,6 +23,31 @@ int MinuteRollup::tokenAxisIndex(LimitAxis axis)
     return -1;
 }
 
+void MinuteRollup::addRejection(Minute &minute, const EventStore &events, std::size_t i)
+{
+    if (!minute.rejections)
+        minute.rejections = std::make_unique<MinuteRejections>();
+    MinuteRejections &r = *minute.rejections;
+    const std::int64_t t = events.timeMs(i);
+    r.firstMs = std::min(r.firstMs, t);
+    r.lastMs = std::max(r.lastMs, t);
+    r.quota = r.quota || (events.flags(i) & FlagQuota);
+    const EventDetail d = events.detail(i);
+    r.maxRetryAfterMs = std::max(r.maxRetryAfterMs, d.retryAfterMs);
+    const auto count = [](auto &map, std::string_view name) {
+        if (name.empty())
+            return;
+        const auto it = map.find(name);
+        if (it != map.end())
+            ++it->second;
+        else
+            map.emplace(std::string(name), 1);
+    };
+    count(r.tools, events.tool(i));
+    count(r.providers, events.provider(i));
+    count(r.messages, events.strings().view(d.messageId));
+}
+
 void MinuteRollup::add(const EventStore &events, std::size_t from, std::size_t to)
 {
     to = std::min(to, events.size());
@@ -59,8 +84,10 @@ void MinuteRollup::add(const EventStore &events, std::size_t from, std::size_t t
         BucketCounts &c = minute->counts;
         ++c.requests;
         const RejectionSource s = events.source(i);
-        if (s != RejectionSource::None)
+        if (s != RejectionSource::None) {
             ++c.rejected[std::size_t(sourceIndex(s))];
+            addRejection(*minute, events, i);
+        }
         c.noteServerLimit(events.serverLimit(i));
         if (tokens) {
             const std::int64_t v[3]

@@ -6,11 +6,14 @@
 // minute, equal to what buildSummary computes from a store of every event:
 //   - the log's minutes (requests, rejections by source, §7 categories, the smallest reported
 //     request limit), its span, and its §7 rule and gateway-provider tallies;
-//   - per scope: its minutes, and its token axes per minute with how many events had a value.
+//   - per scope: its minutes, and its token axes per minute with how many events had a value;
+//   - per scope and minute with a rejection, what its incidents need (incidentsFromRollup).
 // Memory: one entry per scope and minute with an event (a day of one scope: 1,440 entries of
-// ~100 bytes), plus one per distinct §7 rule and provider name; nothing per event.
+// ~100 bytes), plus one per distinct §7 rule and provider name, plus per minute with a
+// rejection one entry per distinct tool, provider and message of its rejections (a provider
+// whose every message differs costs one entry per rejection); nothing per event.
 // Not here yet (they look at single events): rolling windows other than a minute, requests in
-// flight, reported-limit history, incidents and their tallies, retry findings.
+// flight, reported-limit history, incidents' bindings (limits.md §5), retry findings.
 
 #include "aggregate/axisseries.h"
 #include "aggregate/buckets.h"
@@ -20,10 +23,23 @@
 #include <array>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
+
+// The rejections of one scope in one minute, with what incidents tell of them (summary.md
+// "incident"): their first and last times, whether a quota ran out, the largest Retry-After,
+// and counts by tool, provider and message. Kept only for minutes with a rejection.
+struct MinuteRejections
+{
+    std::int64_t firstMs = INT64_MAX;
+    std::int64_t lastMs = INT64_MIN;
+    bool quota = false;
+    std::int32_t maxRetryAfterMs = -1; // -1: none said
+    std::map<std::string, std::int64_t, std::less<>> tools, providers, messages;
+};
 
 class MinuteRollup
 {
@@ -59,6 +75,19 @@ public:
     // axisPerMinute over its events gives them.
     AxisSeries scopeTokens(const std::string &scope, LimitAxis axis) const;
 
+    // Calls f(minute's counts, its rejections) for every minute of a scope with a rejection,
+    // by time.
+    template <typename F> void forEachRejectionMinute(const std::string &scope, F &&f) const
+    {
+        const auto it = m_scopes.find(scope);
+        if (it == m_scopes.end())
+            return;
+        for (const auto &[start, m] : it->second.minutes) {
+            if (m.rejections)
+                f(m.counts, *m.rejections);
+        }
+    }
+
     // Entries held (scope minutes), for memory figures.
     std::size_t entries() const;
 
@@ -68,6 +97,7 @@ private:
         BucketCounts counts;
         std::array<std::int64_t, 3> tokens {}; // sums on the three token axes
         std::array<std::uint32_t, 3> tokensKnown {}; // events with a value on each
+        std::unique_ptr<MinuteRejections> rejections; // null: none in this minute
     };
     struct Scope
     {
@@ -75,6 +105,7 @@ private:
         std::array<std::int64_t, 3> tokensKnown {};
     };
     static int tokenAxisIndex(LimitAxis axis);
+    static void addRejection(Minute &minute, const EventStore &events, std::size_t i);
 
     ScopeBy m_by;
     std::map<std::string, Scope> m_scopes;

@@ -45,7 +45,8 @@ void addRejection(const EventStore &store, Incident &inc, IncidentTally &tally, 
         ++tally.messages[d.messageId];
 }
 
-// Requests and peak: from the minutes it spans.
+} // namespace
+
 void countRequests(const std::vector<BucketCounts> &minutes, Incident &inc)
 {
     inc.requests = 0;
@@ -59,16 +60,23 @@ void countRequests(const std::vector<BucketCounts> &minutes, Incident &inc)
     }
 }
 
-// Dominant source and top lists, from the counts.
-void describe(const EventStore &store, Incident &inc, std::shared_ptr<const IncidentTally> tally)
+RejectionSource dominantSource(const std::array<std::int64_t, kRejectionSourceCount> &rejected)
 {
     // ties: RATE_LIMITED, TOOL_ERROR, UNCLASSIFIED (the order of the array)
     int best = 0;
     for (int s = 1; s < kRejectionSourceCount; ++s) {
-        if (inc.rejected[std::size_t(s)] > inc.rejected[std::size_t(best)])
+        if (rejected[std::size_t(s)] > rejected[std::size_t(best)])
             best = s;
     }
-    inc.dominant = sourceFromIndex(best);
+    return sourceFromIndex(best);
+}
+
+namespace {
+
+// Dominant source and top lists, from the counts.
+void describe(const EventStore &store, Incident &inc, std::shared_ptr<const IncidentTally> tally)
+{
+    inc.dominant = dominantSource(inc.rejected);
     inc.topTools = top(store, tally->tools);
     inc.topProviders = top(store, tally->providers);
     inc.messages = top(store, tally->messages);

@@ -63,5 +63,11 @@ std::optional<std::vector<Incident>> growIncidents(const EventStore &store,
     const std::vector<BucketCounts> &minutes, double mergeGapMinutes,
     const std::vector<Incident> &previous, const EventSubset &addedEvents);
 
+// An incident's requests and peak requests per minute: those of the minutes it spans,
+// [floor(start), floor(end) + 1 min).
+void countRequests(const std::vector<BucketCounts> &minutes, Incident &inc);
+// The source with the most rejections (ties: RATE_LIMITED, TOOL_ERROR, UNCLASSIFIED).
+RejectionSource dominantSource(const std::array<std::int64_t, kRejectionSourceCount> &rejected);
+
 // Top n of a count map, by count descending, ties by name ascending.
 std::vector<NamedCount> topCounts(std::vector<NamedCount> all, std::size_t n);
