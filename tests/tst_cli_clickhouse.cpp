@@ -43,10 +43,13 @@ private Q_SLOTS:
 
     void langfuseTableSummarizesAsItsLog();
     void wrongPasswordIsClearAndNeverShown();
+    void rowsWithoutTimeAreSkippedByKey();
 
 private:
     QProcessEnvironment env(const QString &password) const;
-    void createObservations(const QString &table);
+    void createObservations(const QString &table,
+        const QString &timeType = QStringLiteral("DateTime"),
+        const QString &orderBy = QStringLiteral("start_time, id"));
     ClickHouseServer m_server;
 };
 
@@ -71,16 +74,17 @@ void TestCliClickHouse::cleanupTestCase() { m_server.stop(); }
 
 // Langfuse v3's observations table as 18.16 can hold it: DateTime (no DateTime64) and the
 // Map columns as JSON text (no Map type before 21.1).
-void TestCliClickHouse::createObservations(const QString &table)
+void TestCliClickHouse::createObservations(
+    const QString &table, const QString &timeType, const QString &orderBy)
 {
     bool ok = false;
     const QByteArray out = m_server.query(
         QStringLiteral("CREATE TABLE rs.%1 (id String, trace_id String, project_id String, "
-                       "type String, start_time DateTime, end_time Nullable(DateTime), "
+                       "type String, start_time %2, end_time Nullable(DateTime), "
                        "name String, metadata String, level String, status_message String, "
                        "provided_model_name String, usage_details String) "
-                       "ENGINE = MergeTree() ORDER BY (start_time, id)")
-            .arg(table),
+                       "ENGINE = MergeTree() ORDER BY (%3)")
+            .arg(table, timeType, orderBy),
         &ok);
     QVERIFY2(ok, out.constData());
     const QByteArray rows = readFile(fixture("observations.jsonl"));
@@ -136,6 +140,48 @@ void TestCliClickHouse::wrongPasswordIsClearAndNeverShown()
     QVERIFY2(r.err.contains(QStringLiteral("Wrong password for user default")), qPrintable(r.err));
     QVERIFY(!r.err.contains(wrong));
     QVERIFY(!r.out.contains(wrong.toUtf8()));
+}
+
+// Rows the profile cannot read (no start_time) are counted as skipped and named by their id;
+// the rest summarize as the log does.
+void TestCliClickHouse::rowsWithoutTimeAreSkippedByKey()
+{
+    createObservations(QStringLiteral("observations_gaps"), QStringLiteral("Nullable(DateTime)"),
+        QStringLiteral("id"));
+    const QStringList bad { QStringLiteral("obs-x-1"), QStringLiteral("obs-x-2"),
+        QStringLiteral("obs-x-3") };
+    QByteArray rows;
+    for (const QString &id : bad)
+        rows += QStringLiteral(R"({"id":"%1","trace_id":"trace-batch","type":"GENERATION",)"
+                               R"("start_time":null,"name":"chat-completion","level":"ERROR",)"
+                               R"("status_message":"429 Too Many Requests"})"
+                               "\n")
+                    .arg(id)
+                    .toUtf8();
+    bool ok = false;
+    m_server.query(
+        QStringLiteral("INSERT INTO rs.observations_gaps FORMAT JSONEachRow"), &ok, rows);
+    QVERIFY(ok);
+    const BinaryRun table = runBinary(
+        { QStringLiteral("summarize"), QStringLiteral("--format"), QStringLiteral("json"),
+            m_server.uri(
+                QStringLiteral("rs.observations_gaps"), QStringLiteral("langfuse-observations")) },
+        {}, env(QLatin1String(ClickHouseServer::kPassword)));
+    QVERIFY2(table.exitCode == 0, qPrintable(table.err));
+    const QJsonObject input
+        = QJsonDocument::fromJson(table.out).object().value(QStringLiteral("inputs"))[0].toObject();
+    QCOMPARE(input.value(QStringLiteral("records")).toInt(), 240);
+    QCOMPARE(input.value(QStringLiteral("skipped")).toInt(), bad.size());
+    const QJsonArray errors = input.value(QStringLiteral("errors")).toArray();
+    QCOMPARE(errors.size(), bad.size());
+    for (int i = 0; i < bad.size(); ++i) {
+        const QString message = errors[i][QStringLiteral("message")].toString();
+        QVERIFY2(message.contains(QStringLiteral("id=") + bad[i]), qPrintable(message));
+        QVERIFY2(table.err.contains(message), qPrintable(table.err));
+    }
+    const BinaryRun file = runBinary({ QStringLiteral("summarize"), QStringLiteral("--format"),
+        QStringLiteral("json"), fixture("observations.log.ndjson") });
+    QCOMPARE(withoutInputs(table.out), withoutInputs(file.out));
 }
 
 QTEST_GUILESS_MAIN(TestCliClickHouse)

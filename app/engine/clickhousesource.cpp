@@ -63,6 +63,7 @@ struct TableColumn
     QString name;
     QString type; // as declared, without Nullable(…)
     Kind kind = Kind::Other;
+    bool nullable = false;
 };
 
 TableColumn::Kind kindOf(const QString &type)
@@ -200,7 +201,9 @@ struct Reader
                         return false;
                     TableColumn c;
                     c.name = o->text("name").value_or(QString());
-                    c.type = unwrapped(o->text("type").value_or(QString()));
+                    const QString declared = o->text("type").value_or(QString());
+                    c.type = unwrapped(declared);
+                    c.nullable = declared.startsWith(QLatin1String("Nullable("));
                     c.kind = kindOf(c.type);
                     cols.push_back(c);
                     return true;
@@ -298,6 +301,12 @@ InputReport readClickHouse(const EngineUri &uri, EventStore &store, const RuleSe
         rangeWhere << QStringLiteral("%1 >= %2").arg(timeSql, timeLiteral(*options.range.fromMs));
     if (options.range.toMs && !timeLiteral(*options.range.toMs).isEmpty())
         rangeWhere << QStringLiteral("%1 <= %2").arg(timeSql, timeLiteral(*options.range.toMs));
+    // Rows without a time sort last and fail every keyset condition: they are read apart,
+    // after the others, and skipped there with their keys named (a range leaves them out).
+    const bool nullTimes
+        = cols[std::size_t(timeIndex)].nullable && !options.range.fromMs && !options.range.toMs;
+    if (nullTimes)
+        rangeWhere << QStringLiteral("isNotNull(%1)").arg(timeSql);
 
     std::vector<QVariant> values(cols.size());
     std::uint64_t rowNumber = 0;
@@ -419,6 +428,12 @@ InputReport readClickHouse(const EngineUri &uri, EventStore &store, const RuleSe
         if (!fetch(before.isEmpty() ? at : before + QStringLiteral(" AND ") + at, 0, ingestRow))
             return report;
         keyset = QStringLiteral("%1 > %2").arg(timeSql, last);
+    }
+    if (nullTimes) {
+        rangeWhere.clear();
+        const QString timeless = QStringLiteral("isNull(%1)").arg(timeSql);
+        if (!fetch(timeless, 0, ingestRow))
+            return report;
     }
     return report;
 }
