@@ -10,6 +10,8 @@
 #include <QJsonObject>
 #include <QtTest>
 
+#include <algorithm>
+
 namespace {
 
 QString fixture(const char *name)
@@ -44,12 +46,13 @@ private Q_SLOTS:
     void langfuseTableSummarizesAsItsLog();
     void wrongPasswordIsClearAndNeverShown();
     void rowsWithoutTimeAreSkippedByKey();
+    void monitorReadsEachNewRowOnce();
 
 private:
     QProcessEnvironment env(const QString &password) const;
     void createObservations(const QString &table,
         const QString &timeType = QStringLiteral("DateTime"),
-        const QString &orderBy = QStringLiteral("start_time, id"));
+        const QString &orderBy = QStringLiteral("start_time, id"), bool fill = true);
     ClickHouseServer m_server;
 };
 
@@ -75,7 +78,7 @@ void TestCliClickHouse::cleanupTestCase() { m_server.stop(); }
 // Langfuse v3's observations table as 18.16 can hold it: DateTime (no DateTime64) and the
 // Map columns as JSON text (no Map type before 21.1).
 void TestCliClickHouse::createObservations(
-    const QString &table, const QString &timeType, const QString &orderBy)
+    const QString &table, const QString &timeType, const QString &orderBy, bool fill)
 {
     bool ok = false;
     const QByteArray out = m_server.query(
@@ -87,6 +90,8 @@ void TestCliClickHouse::createObservations(
             .arg(table, timeType, orderBy),
         &ok);
     QVERIFY2(ok, out.constData());
+    if (!fill)
+        return;
     const QByteArray rows = readFile(fixture("observations.jsonl"));
     QVERIFY(!rows.isEmpty());
     m_server.query(QStringLiteral("INSERT INTO rs.%1 FORMAT JSONEachRow").arg(table), &ok, rows);
@@ -182,6 +187,79 @@ void TestCliClickHouse::rowsWithoutTimeAreSkippedByKey()
     const BinaryRun file = runBinary({ QStringLiteral("summarize"), QStringLiteral("--format"),
         QStringLiteral("json"), fixture("observations.log.ndjson") });
     QCOMPARE(withoutInputs(table.out), withoutInputs(file.out));
+}
+
+// `monitor clickhouse://…` polls by time: rows inserted between polls, some with the same
+// time as the last poll's newest row (one with a smaller id than the row read at that time),
+// are each read once; the final summary is the log's.
+void TestCliClickHouse::monitorReadsEachNewRowOnce()
+{
+    createObservations(QStringLiteral("live"), QStringLiteral("DateTime"),
+        QStringLiteral("start_time, id"), false);
+    // the fixture's rows in (time, id) order; two a second
+    QList<QByteArray> rows = readFile(fixture("observations.jsonl")).split('\n');
+    rows.removeAll(QByteArray());
+    auto key = [](const QByteArray &row) {
+        const QJsonObject o = QJsonDocument::fromJson(row).object();
+        return o.value(QStringLiteral("start_time")).toString() + QLatin1Char(' ')
+            + o.value(QStringLiteral("id")).toString();
+    };
+    std::sort(rows.begin(), rows.end(),
+        [&](const QByteArray &a, const QByteArray &b) { return key(a) < key(b); });
+    QCOMPARE(rows.size(), 240);
+    QCOMPARE(key(rows[100]).left(19), key(rows[101]).left(19)); // one second
+    // first: rows 0-99 and 101 (so the first poll ends at 101's time); then 100 (same time,
+    // smaller id) and 102-169; then the rest
+    QList<QByteArray> first = rows.mid(0, 100);
+    first << rows[101];
+    QList<QByteArray> second { rows[100] };
+    second << rows.mid(102, 68);
+    const QList<QByteArray> third = rows.mid(170);
+    auto insert = [&](const QList<QByteArray> &batch) {
+        bool ok = false;
+        m_server.query(
+            QStringLiteral("INSERT INTO rs.live FORMAT JSONEachRow"), &ok, batch.join('\n'));
+        return ok;
+    };
+    QVERIFY(insert(first));
+
+    QProcess monitor;
+    monitor.setProcessEnvironment(env(QLatin1String(ClickHouseServer::kPassword)));
+    monitor.start(QStringLiteral(RATESCOPE_BINARY),
+        { QStringLiteral("monitor"), QStringLiteral("--poll"), QStringLiteral("0.2"),
+            QStringLiteral("--format"), QStringLiteral("json"),
+            m_server.uri(QStringLiteral("rs.live"), QStringLiteral("langfuse-observations")) });
+    QVERIFY(monitor.waitForStarted());
+    QString err;
+    auto polls = [&] { return int(err.count(QStringLiteral("ratescope monitor: poll "))); };
+    auto waitForPolls = [&](int n) {
+        QElapsedTimer clock;
+        clock.start();
+        while (polls() < n && clock.elapsed() < 30000) {
+            monitor.waitForReadyRead(200);
+            err += QString::fromUtf8(monitor.readAllStandardError());
+        }
+        return polls() >= n;
+    };
+    // each batch after a poll, then two more polls (one may have begun before the insert)
+    QVERIFY2(waitForPolls(1), qPrintable(err));
+    QVERIFY(insert(second));
+    QVERIFY2(waitForPolls(polls() + 2), qPrintable(err));
+    QVERIFY(insert(third));
+    QVERIFY2(waitForPolls(polls() + 2), qPrintable(err));
+    monitor.terminate(); // SIGTERM: the summary of what was read
+    QVERIFY(monitor.waitForFinished(30000));
+    err += QString::fromUtf8(monitor.readAllStandardError());
+    QVERIFY2(monitor.exitCode() == 0, qPrintable(err));
+    const QByteArray out = monitor.readAllStandardOutput();
+    QVERIFY2(err.contains(QStringLiteral("stopped (SIGTERM): 240 requests")), qPrintable(err));
+    const QJsonObject input
+        = QJsonDocument::fromJson(out).object().value(QStringLiteral("inputs"))[0].toObject();
+    QCOMPARE(input.value(QStringLiteral("records")).toInt(), 240);
+    QCOMPARE(input.value(QStringLiteral("skipped")).toInt(), 0);
+    const BinaryRun file = runBinary({ QStringLiteral("summarize"), QStringLiteral("--format"),
+        QStringLiteral("json"), fixture("observations.log.ndjson") });
+    QCOMPARE(withoutInputs(out), withoutInputs(file.out));
 }
 
 QTEST_GUILESS_MAIN(TestCliClickHouse)

@@ -246,6 +246,10 @@ QList<QCommandLineOption> monitorOptions()
         { QStringLiteral("status-every"),
             QStringLiteral("Seconds between status lines (default 60)."), QStringLiteral("SECONDS"),
             QStringLiteral("60") },
+        { QStringLiteral("poll"),
+            QStringLiteral("A table (clickhouse://): seconds between reads of its new rows "
+                           "(default 5)."),
+            QStringLiteral("SECONDS"), QStringLiteral("5") },
         rulesOption(),
     };
 }

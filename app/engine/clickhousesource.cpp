@@ -256,6 +256,7 @@ InputReport readClickHouse(const EngineUri &uri, EventStore &store, const RuleSe
         return report;
     }
 
+    report.storeFile = options.storeFile;
     RowIngest ingest(store, rules, options.range, *profile, report);
     std::vector<TableColumn> cols;
     QStringList select;
@@ -284,6 +285,13 @@ InputReport readClickHouse(const EngineUri &uri, EventStore &store, const RuleSe
     }
     const QString timeSql = clickHouseIdentifier(timeName);
     const QString idSql = idIndex >= 0 ? clickHouseIdentifier(idName) : QString();
+    ClickHouseCursor *cursor = options.cursor;
+    if (cursor && idSql.isEmpty()) {
+        rd.fail(target.name()
+            + QStringLiteral(": polling needs an id column (the profile's id), to tell a row "
+                             "read at the last poll's time from one added since"));
+        return report;
+    }
 
     // --from/--to in the time column's own unit (RowIngest keeps the exact range)
     QStringList rangeWhere;
@@ -303,13 +311,13 @@ InputReport readClickHouse(const EngineUri &uri, EventStore &store, const RuleSe
         rangeWhere << QStringLiteral("%1 <= %2").arg(timeSql, timeLiteral(*options.range.toMs));
     // Rows without a time sort last and fail every keyset condition: they are read apart,
     // after the others, and skipped there with their keys named (a range leaves them out).
-    const bool nullTimes
-        = cols[std::size_t(timeIndex)].nullable && !options.range.fromMs && !options.range.toMs;
+    const bool nullTimes = cols[std::size_t(timeIndex)].nullable && !options.range.fromMs
+        && !options.range.toMs && (!cursor || cursor->time.isEmpty());
     if (nullTimes)
         rangeWhere << QStringLiteral("isNotNull(%1)").arg(timeSql);
 
     std::vector<QVariant> values(cols.size());
-    std::uint64_t rowNumber = 0;
+    std::uint64_t rowNumber = options.rowsBefore;
     QString lastTime, lastId; // SQL literals of the last row's keys
     QString lastKey; // the last row's key as messages name it
     ClickHouseRowReader reader;
@@ -336,6 +344,13 @@ InputReport readClickHouse(const EngineUri &uri, EventStore &store, const RuleSe
                 lastId = literalOf(e, cols[i]);
         }
         ingest.add(values.data(), ++rowNumber);
+        if (cursor && !lastTime.isEmpty() && !lastId.isEmpty()) {
+            if (lastTime != cursor->time) {
+                cursor->time = lastTime;
+                cursor->idsAtTime.clear();
+            }
+            cursor->idsAtTime << lastId;
+        }
         lastKey = QStringLiteral("%1=%2").arg(idIndex >= 0 ? idName : timeName,
             values[std::size_t(idIndex >= 0 ? idIndex : timeIndex)].toString());
         return true;
@@ -383,6 +398,11 @@ InputReport readClickHouse(const EngineUri &uri, EventStore &store, const RuleSe
         return r.rows;
     };
 
+    // the rows after the last poll's, in every page of this read (a page may end at its time)
+    if (cursor && !cursor->time.isEmpty())
+        rangeWhere << QStringLiteral("%1 >= %2 AND NOT (%1 = %2 AND %3 IN (%4))")
+                          .arg(timeSql, cursor->time, idSql,
+                              cursor->idsAtTime.join(QLatin1Char(',')));
     QString keyset;
     for (;;) {
         if (!idSql.isEmpty()) {

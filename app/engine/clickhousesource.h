@@ -13,11 +13,21 @@
 #include "store/eventstore.h"
 
 #include <QMap>
+#include <QStringList>
 
 #include <atomic>
 #include <cstdint>
 #include <functional>
 #include <optional>
+
+// Where a read ended, for `monitor clickhouse://…` (issue 21): each poll reads the rows after
+// it, by time. The newest time read and the ids read at that time: a row inserted later with
+// that same time is read by the next poll, one already read is not read again.
+struct ClickHouseCursor
+{
+    QString time; // the SQL literal of the newest time read; empty before the first read
+    QStringList idsAtTime; // SQL literals of the ids read with that time
+};
 
 struct ClickHouseReadOptions
 {
@@ -26,6 +36,11 @@ struct ClickHouseReadOptions
     std::optional<QMap<QString, QString>> map; // --map: wins over the URI's profile
     const std::atomic<bool> *cancel = nullptr;
     std::function<void(std::uint64_t rows)> progress; // rows read so far, once per page
+    // In: read only the rows after it; out: where this read ended. Needs the profile's id
+    // column. Rows without a time are read (and skipped) by the first read only.
+    ClickHouseCursor *cursor = nullptr;
+    int storeFile = -1; // the store's file index of an earlier read of the same table
+    std::uint64_t rowsBefore = 0; // rows of earlier reads (row numbers go on from there)
 };
 
 // Host, port, database and table of a clickhouse:// URI, with its credentials: the URI's own
