@@ -286,6 +286,12 @@ InputReport readClickHouse(const EngineUri &uri, EventStore &store, const RuleSe
     const QString timeSql = clickHouseIdentifier(timeName);
     const QString idSql = idIndex >= 0 ? clickHouseIdentifier(idName) : QString();
     ClickHouseCursor *cursor = options.cursor;
+    ClickHousePage *page = options.page;
+    if (page && idSql.isEmpty()) {
+        rd.fail(target.name()
+            + QStringLiteral(": paging a bucket's rows needs an id column (the profile's id)"));
+        return report;
+    }
     if (cursor && idSql.isEmpty()) {
         rd.fail(target.name()
             + QStringLiteral(": polling needs an id column (the profile's id), to tell a row "
@@ -312,7 +318,7 @@ InputReport readClickHouse(const EngineUri &uri, EventStore &store, const RuleSe
     // Rows without a time sort last and fail every keyset condition: they are read apart,
     // after the others, and skipped there with their keys named (a range leaves them out).
     const bool nullTimes = cols[std::size_t(timeIndex)].nullable && !options.range.fromMs
-        && !options.range.toMs && (!cursor || cursor->time.isEmpty());
+        && !options.range.toMs && (!cursor || cursor->time.isEmpty()) && !page;
     if (nullTimes)
         rangeWhere << QStringLiteral("isNotNull(%1)").arg(timeSql);
 
@@ -404,6 +410,21 @@ InputReport readClickHouse(const EngineUri &uri, EventStore &store, const RuleSe
                           .arg(timeSql, cursor->time, idSql,
                               cursor->idsAtTime.join(QLatin1Char(',')));
     QString keyset;
+    if (page) {
+        const QString after = page->afterTime.isEmpty()
+            ? QString()
+            : QStringLiteral("%1 >= %2 AND (%1 > %2 OR %3 > %4)")
+                  .arg(timeSql, page->afterTime, idSql, page->afterId);
+        const std::optional<std::uint64_t> got = fetch(after, std::max(1, page->rows), ingestRow);
+        if (!got)
+            return report;
+        page->more = *got == std::uint64_t(std::max(1, page->rows));
+        if (*got > 0) {
+            page->afterTime = lastTime;
+            page->afterId = lastId;
+        }
+        return report;
+    }
     for (;;) {
         if (!idSql.isEmpty()) {
             const std::optional<std::uint64_t> got = fetch(keyset, pageRows, ingestRow);

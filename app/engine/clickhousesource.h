@@ -29,6 +29,17 @@ struct ClickHouseCursor
     QStringList idsAtTime; // SQL literals of the ids read with that time
 };
 
+// One page of rows in (time, id) order, for a drill-down into a bucket (issue 21: only the rows
+// of the chosen bucket, with keyset paging). In: where the previous page ended (empty: at
+// the start of the range) and how many rows; out: where this page ended and whether more
+// follow.
+struct ClickHousePage
+{
+    int rows = 200;
+    QString afterTime, afterId; // SQL literals of the previous page's last row
+    bool more = false;
+};
+
 struct ClickHouseReadOptions
 {
     TimeRange range;
@@ -41,6 +52,7 @@ struct ClickHouseReadOptions
     ClickHouseCursor *cursor = nullptr;
     int storeFile = -1; // the store's file index of an earlier read of the same table
     std::uint64_t rowsBefore = 0; // rows of earlier reads (row numbers go on from there)
+    ClickHousePage *page = nullptr; // one page only (needs the profile's id column)
 };
 
 // Host, port, database and table of a clickhouse:// URI, with its credentials: the URI's own
