@@ -47,6 +47,7 @@ private Q_SLOTS:
     void wrongPasswordIsClearAndNeverShown();
     void rowsWithoutTimeAreSkippedByKey();
     void monitorReadsEachNewRowOnce();
+    void mapReadsATableWithoutAProfile();
 
 private:
     QProcessEnvironment env(const QString &password) const;
@@ -260,6 +261,36 @@ void TestCliClickHouse::monitorReadsEachNewRowOnce()
     const BinaryRun file = runBinary({ QStringLiteral("summarize"), QStringLiteral("--format"),
         QStringLiteral("json"), fixture("observations.log.ndjson") });
     QCOMPARE(withoutInputs(out), withoutInputs(file.out));
+}
+
+// --map names the columns of a table no profile knows; a field it does not know is a usage error
+// that names it.
+void TestCliClickHouse::mapReadsATableWithoutAProfile()
+{
+    createObservations(QStringLiteral("calls"));
+    const QString uri = m_server.uri(QStringLiteral("rs.calls"));
+    const QProcessEnvironment e = env(QLatin1String(ClickHouseServer::kPassword));
+    const BinaryRun none = runBinary(
+        { QStringLiteral("summarize"), QStringLiteral("--format"), QStringLiteral("json"), uri },
+        {}, e);
+    QCOMPARE(none.exitCode, 1);
+    QVERIFY2(none.err.contains(QStringLiteral("which profile reads the table \"calls\"")),
+        qPrintable(none.err));
+    const BinaryRun mapped = runBinary({ QStringLiteral("summarize"), QStringLiteral("--format"),
+                                           QStringLiteral("json"), QStringLiteral("--map"),
+                                           QStringLiteral("time=start_time,id=id,tool=name,"
+                                                          "client=trace_id,error_message=status_"
+                                                          "message,url=type"),
+                                           uri },
+        {}, e);
+    QVERIFY2(mapped.exitCode == 0, qPrintable(mapped.err));
+    const QJsonObject summary = QJsonDocument::fromJson(mapped.out).object();
+    QCOMPARE(summary.value(QStringLiteral("requests")).toInt(), 240);
+    const BinaryRun bad = runBinary({ QStringLiteral("summarize"), QStringLiteral("--map"),
+                                        QStringLiteral("time=start_time,colour=name"), uri },
+        {}, e);
+    QCOMPARE(bad.exitCode, 2);
+    QVERIFY2(bad.err.contains(QStringLiteral("colour")), qPrintable(bad.err));
 }
 
 QTEST_GUILESS_MAIN(TestCliClickHouse)

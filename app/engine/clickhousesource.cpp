@@ -42,15 +42,15 @@ std::optional<Profile> clickHouseProfile(
         }
     }
     if (name.isEmpty()) {
-        *error = QStringLiteral("%1: which profile reads the table \"%2\"? Add ?profile=P (built "
-                                "in: %3) or give --map time=COLUMN,status=COLUMN,…")
-                     .arg(uri.display(), uri.table, builtInProfiles().join(QStringLiteral(", ")));
+        *error = QStringLiteral("which profile reads the table \"%1\"? Add ?profile=P (built "
+                                "in: %2) or give --map time=COLUMN,status=COLUMN,…")
+                     .arg(uri.table, builtInProfiles().join(QStringLiteral(", ")));
         return std::nullopt;
     }
     QString why;
     std::optional<Profile> p = loadProfile(name, &why);
     if (!p)
-        *error = uri.display() + QStringLiteral(": ") + why;
+        *error = why;
     return p;
 }
 
