@@ -325,7 +325,16 @@ InputReport readClickHouse(const EngineUri &uri, EventStore &store, const RuleSe
     std::vector<QVariant> values(cols.size());
     std::uint64_t rowNumber = options.rowsBefore;
     QString lastTime, lastId; // SQL literals of the last row's keys
-    QString lastKey; // the last row's key as messages name it
+    QVariant lastKeyValue; // the last row's id (or time), named in messages
+    const QString keyName = idIndex >= 0 ? idName : timeName;
+    auto lastKey = [&] {
+        return lastKeyValue.isNull()
+            ? QString()
+            : QStringLiteral("%1=%2").arg(keyName, lastKeyValue.toString());
+    };
+    std::vector<std::string> keys; // the columns' names as the rows' JSON keys
+    for (const TableColumn &c : cols)
+        keys.push_back(c.name.toStdString());
     ClickHouseRowReader reader;
     const int pageRows = std::max(1, options.pageRows);
     const QString columnsSql = select.join(QStringLiteral(", "));
@@ -339,7 +348,7 @@ InputReport readClickHouse(const EngineUri &uri, EventStore &store, const RuleSe
             return false;
         for (std::size_t i = 0; i < cols.size(); ++i) {
             simdjson::dom::element e;
-            if (o->raw().at_key(cols[i].name.toStdString()).get(e)) {
+            if (o->raw().at_key(keys[i]).get(e)) {
                 values[i] = QVariant();
                 continue;
             }
@@ -357,8 +366,7 @@ InputReport readClickHouse(const EngineUri &uri, EventStore &store, const RuleSe
             }
             cursor->idsAtTime << lastId;
         }
-        lastKey = QStringLiteral("%1=%2").arg(idIndex >= 0 ? idName : timeName,
-            values[std::size_t(idIndex >= 0 ? idIndex : timeIndex)].toString());
+        lastKeyValue = values[std::size_t(idIndex >= 0 ? idIndex : timeIndex)];
         return true;
     };
     // The time literal of a row (to find where a page of a table without ids ends).
@@ -386,7 +394,8 @@ InputReport readClickHouse(const EngineUri &uri, EventStore &store, const RuleSe
         if (!rowError.isEmpty()) {
             rd.fail(target.name()
                 + QStringLiteral(": a row after %1 is not JSON: %2")
-                      .arg(lastKey.isEmpty() ? QStringLiteral("the start") : lastKey, rowError));
+                      .arg(lastKeyValue.isNull() ? QStringLiteral("the start") : lastKey(),
+                          rowError));
             return std::nullopt;
         }
         if (!r.ok) {
@@ -395,8 +404,8 @@ InputReport readClickHouse(const EngineUri &uri, EventStore &store, const RuleSe
                     : QStringLiteral("%1 (%2 rows were read before it and are kept%3)")
                           .arg(r.error)
                           .arg(rowNumber)
-                          .arg(lastKey.isEmpty() ? QString()
-                                                 : QStringLiteral(", the last ") + lastKey));
+                          .arg(lastKeyValue.isNull() ? QString()
+                                                     : QStringLiteral(", the last ") + lastKey()));
             return std::nullopt;
         }
         if (options.progress)
