@@ -10,6 +10,8 @@
 #include <QJsonObject>
 #include <QtTest>
 
+#include <algorithm>
+
 namespace {
 
 QString fixture(const char *name)
@@ -43,10 +45,15 @@ private Q_SLOTS:
 
     void langfuseTableSummarizesAsItsLog();
     void wrongPasswordIsClearAndNeverShown();
+    void rowsWithoutTimeAreSkippedByKey();
+    void monitorReadsEachNewRowOnce();
+    void mapReadsATableWithoutAProfile();
 
 private:
     QProcessEnvironment env(const QString &password) const;
-    void createObservations(const QString &table);
+    void createObservations(const QString &table,
+        const QString &timeType = QStringLiteral("DateTime"),
+        const QString &orderBy = QStringLiteral("start_time, id"), bool fill = true);
     ClickHouseServer m_server;
 };
 
@@ -71,18 +78,21 @@ void TestCliClickHouse::cleanupTestCase() { m_server.stop(); }
 
 // Langfuse v3's observations table as 18.16 can hold it: DateTime (no DateTime64) and the
 // Map columns as JSON text (no Map type before 21.1).
-void TestCliClickHouse::createObservations(const QString &table)
+void TestCliClickHouse::createObservations(
+    const QString &table, const QString &timeType, const QString &orderBy, bool fill)
 {
     bool ok = false;
     const QByteArray out = m_server.query(
         QStringLiteral("CREATE TABLE rs.%1 (id String, trace_id String, project_id String, "
-                       "type String, start_time DateTime, end_time Nullable(DateTime), "
+                       "type String, start_time %2, end_time Nullable(DateTime), "
                        "name String, metadata String, level String, status_message String, "
                        "provided_model_name String, usage_details String) "
-                       "ENGINE = MergeTree() ORDER BY (start_time, id)")
-            .arg(table),
+                       "ENGINE = MergeTree() ORDER BY (%3)")
+            .arg(table, timeType, orderBy),
         &ok);
     QVERIFY2(ok, out.constData());
+    if (!fill)
+        return;
     const QByteArray rows = readFile(fixture("observations.jsonl"));
     QVERIFY(!rows.isEmpty());
     m_server.query(QStringLiteral("INSERT INTO rs.%1 FORMAT JSONEachRow").arg(table), &ok, rows);
@@ -136,6 +146,151 @@ void TestCliClickHouse::wrongPasswordIsClearAndNeverShown()
     QVERIFY2(r.err.contains(QStringLiteral("Wrong password for user default")), qPrintable(r.err));
     QVERIFY(!r.err.contains(wrong));
     QVERIFY(!r.out.contains(wrong.toUtf8()));
+}
+
+// Rows the profile cannot read (no start_time) are counted as skipped and named by their id;
+// the rest summarize as the log does.
+void TestCliClickHouse::rowsWithoutTimeAreSkippedByKey()
+{
+    createObservations(QStringLiteral("observations_gaps"), QStringLiteral("Nullable(DateTime)"),
+        QStringLiteral("id"));
+    const QStringList bad { QStringLiteral("obs-x-1"), QStringLiteral("obs-x-2"),
+        QStringLiteral("obs-x-3") };
+    QByteArray rows;
+    for (const QString &id : bad)
+        rows += QStringLiteral(R"({"id":"%1","trace_id":"trace-batch","type":"GENERATION",)"
+                               R"("start_time":null,"name":"chat-completion","level":"ERROR",)"
+                               R"("status_message":"429 Too Many Requests"})"
+                               "\n")
+                    .arg(id)
+                    .toUtf8();
+    bool ok = false;
+    m_server.query(
+        QStringLiteral("INSERT INTO rs.observations_gaps FORMAT JSONEachRow"), &ok, rows);
+    QVERIFY(ok);
+    const BinaryRun table = runBinary(
+        { QStringLiteral("summarize"), QStringLiteral("--format"), QStringLiteral("json"),
+            m_server.uri(
+                QStringLiteral("rs.observations_gaps"), QStringLiteral("langfuse-observations")) },
+        {}, env(QLatin1String(ClickHouseServer::kPassword)));
+    QVERIFY2(table.exitCode == 0, qPrintable(table.err));
+    const QJsonObject input
+        = QJsonDocument::fromJson(table.out).object().value(QStringLiteral("inputs"))[0].toObject();
+    QCOMPARE(input.value(QStringLiteral("records")).toInt(), 240);
+    QCOMPARE(input.value(QStringLiteral("skipped")).toInt(), bad.size());
+    const QJsonArray errors = input.value(QStringLiteral("errors")).toArray();
+    QCOMPARE(errors.size(), bad.size());
+    for (int i = 0; i < bad.size(); ++i) {
+        const QString message = errors[i][QStringLiteral("message")].toString();
+        QVERIFY2(message.contains(QStringLiteral("id=") + bad[i]), qPrintable(message));
+        QVERIFY2(table.err.contains(message), qPrintable(table.err));
+    }
+    const BinaryRun file = runBinary({ QStringLiteral("summarize"), QStringLiteral("--format"),
+        QStringLiteral("json"), fixture("observations.log.ndjson") });
+    QCOMPARE(withoutInputs(table.out), withoutInputs(file.out));
+}
+
+// `monitor clickhouse://…` polls by time: rows inserted between polls, some with the same
+// time as the last poll's newest row (one with a smaller id than the row read at that time),
+// are each read once; the final summary is the log's.
+void TestCliClickHouse::monitorReadsEachNewRowOnce()
+{
+    createObservations(QStringLiteral("live"), QStringLiteral("DateTime"),
+        QStringLiteral("start_time, id"), false);
+    // the fixture's rows in (time, id) order; two a second
+    QList<QByteArray> rows = readFile(fixture("observations.jsonl")).split('\n');
+    rows.removeAll(QByteArray());
+    auto key = [](const QByteArray &row) {
+        const QJsonObject o = QJsonDocument::fromJson(row).object();
+        return o.value(QStringLiteral("start_time")).toString() + QLatin1Char(' ')
+            + o.value(QStringLiteral("id")).toString();
+    };
+    std::sort(rows.begin(), rows.end(),
+        [&](const QByteArray &a, const QByteArray &b) { return key(a) < key(b); });
+    QCOMPARE(rows.size(), 240);
+    QCOMPARE(key(rows[100]).left(19), key(rows[101]).left(19)); // one second
+    // first: rows 0-99 and 101 (so the first poll ends at 101's time); then 100 (same time,
+    // smaller id) and 102-169; then the rest
+    QList<QByteArray> first = rows.mid(0, 100);
+    first << rows[101];
+    QList<QByteArray> second { rows[100] };
+    second << rows.mid(102, 68);
+    const QList<QByteArray> third = rows.mid(170);
+    auto insert = [&](const QList<QByteArray> &batch) {
+        bool ok = false;
+        m_server.query(
+            QStringLiteral("INSERT INTO rs.live FORMAT JSONEachRow"), &ok, batch.join('\n'));
+        return ok;
+    };
+    QVERIFY(insert(first));
+
+    QProcess monitor;
+    monitor.setProcessEnvironment(env(QLatin1String(ClickHouseServer::kPassword)));
+    monitor.start(QStringLiteral(RATESCOPE_BINARY),
+        { QStringLiteral("monitor"), QStringLiteral("--poll"), QStringLiteral("0.2"),
+            QStringLiteral("--format"), QStringLiteral("json"),
+            m_server.uri(QStringLiteral("rs.live"), QStringLiteral("langfuse-observations")) });
+    QVERIFY(monitor.waitForStarted());
+    QString err;
+    auto polls = [&] { return int(err.count(QStringLiteral("ratescope monitor: poll "))); };
+    auto waitForPolls = [&](int n) {
+        QElapsedTimer clock;
+        clock.start();
+        while (polls() < n && clock.elapsed() < 30000) {
+            monitor.waitForReadyRead(200);
+            err += QString::fromUtf8(monitor.readAllStandardError());
+        }
+        return polls() >= n;
+    };
+    // each batch after a poll, then two more polls (one may have begun before the insert)
+    QVERIFY2(waitForPolls(1), qPrintable(err));
+    QVERIFY(insert(second));
+    QVERIFY2(waitForPolls(polls() + 2), qPrintable(err));
+    QVERIFY(insert(third));
+    QVERIFY2(waitForPolls(polls() + 2), qPrintable(err));
+    monitor.terminate(); // SIGTERM: the summary of what was read
+    QVERIFY(monitor.waitForFinished(30000));
+    err += QString::fromUtf8(monitor.readAllStandardError());
+    QVERIFY2(monitor.exitCode() == 0, qPrintable(err));
+    const QByteArray out = monitor.readAllStandardOutput();
+    QVERIFY2(err.contains(QStringLiteral("stopped (SIGTERM): 240 requests")), qPrintable(err));
+    const QJsonObject input
+        = QJsonDocument::fromJson(out).object().value(QStringLiteral("inputs"))[0].toObject();
+    QCOMPARE(input.value(QStringLiteral("records")).toInt(), 240);
+    QCOMPARE(input.value(QStringLiteral("skipped")).toInt(), 0);
+    const BinaryRun file = runBinary({ QStringLiteral("summarize"), QStringLiteral("--format"),
+        QStringLiteral("json"), fixture("observations.log.ndjson") });
+    QCOMPARE(withoutInputs(out), withoutInputs(file.out));
+}
+
+// --map names the columns of a table no profile knows; a field it does not know is a usage error
+// that names it.
+void TestCliClickHouse::mapReadsATableWithoutAProfile()
+{
+    createObservations(QStringLiteral("calls"));
+    const QString uri = m_server.uri(QStringLiteral("rs.calls"));
+    const QProcessEnvironment e = env(QLatin1String(ClickHouseServer::kPassword));
+    const BinaryRun none = runBinary(
+        { QStringLiteral("summarize"), QStringLiteral("--format"), QStringLiteral("json"), uri },
+        {}, e);
+    QCOMPARE(none.exitCode, 1);
+    QVERIFY2(none.err.contains(QStringLiteral("which profile reads the table \"calls\"")),
+        qPrintable(none.err));
+    const BinaryRun mapped = runBinary({ QStringLiteral("summarize"), QStringLiteral("--format"),
+                                           QStringLiteral("json"), QStringLiteral("--map"),
+                                           QStringLiteral("time=start_time,id=id,tool=name,"
+                                                          "client=trace_id,error_message=status_"
+                                                          "message,url=type"),
+                                           uri },
+        {}, e);
+    QVERIFY2(mapped.exitCode == 0, qPrintable(mapped.err));
+    const QJsonObject summary = QJsonDocument::fromJson(mapped.out).object();
+    QCOMPARE(summary.value(QStringLiteral("requests")).toInt(), 240);
+    const BinaryRun bad = runBinary({ QStringLiteral("summarize"), QStringLiteral("--map"),
+                                        QStringLiteral("time=start_time,colour=name"), uri },
+        {}, e);
+    QCOMPARE(bad.exitCode, 2);
+    QVERIFY2(bad.err.contains(QStringLiteral("colour")), qPrintable(bad.err));
 }
 
 QTEST_GUILESS_MAIN(TestCliClickHouse)

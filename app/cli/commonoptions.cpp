@@ -128,6 +128,10 @@ QList<QCommandLineOption> summarizeOptions()
             QStringLiteral("T") },
         { QStringLiteral("to"), QStringLiteral("Keep records before this time (RFC 3339)."),
             QStringLiteral("T") },
+        { QStringLiteral("map"),
+            QStringLiteral("A table (clickhouse://) read without a profile: which column holds "
+                           "each field, time=COLUMN,status=COLUMN,url=COLUMN,…"),
+            QStringLiteral("FIELD=COLUMN,...") },
         formatOption(QStringLiteral("md (default), json, csv, html or pdf.")),
         headroomOption(),
         outputOption(QStringLiteral("Write to FILE atomically instead of standard output.")),
@@ -246,6 +250,10 @@ QList<QCommandLineOption> monitorOptions()
         { QStringLiteral("status-every"),
             QStringLiteral("Seconds between status lines (default 60)."), QStringLiteral("SECONDS"),
             QStringLiteral("60") },
+        { QStringLiteral("poll"),
+            QStringLiteral("A table (clickhouse://): seconds between reads of its new rows "
+                           "(default 5)."),
+            QStringLiteral("SECONDS"), QStringLiteral("5") },
         rulesOption(),
     };
 }

@@ -4,8 +4,8 @@
 #include "engine/clickhousesource.h"
 #include "engine/engineuri.h"
 
-InputReport loadEngineInput(
-    const QString &uri, EventStore &store, const RuleSet &rules, const LoadOptions &options)
+InputReport loadEngineInput(const QString &uri, EventStore &store, const RuleSet &rules,
+    const LoadOptions &options, const std::optional<QMap<QString, QString>> &map)
 {
     QString error;
     const std::optional<EngineUri> parsed = parseEngineUri(uri, &error);
@@ -24,15 +24,17 @@ InputReport loadEngineInput(
     ClickHouseReadOptions read;
     read.range = options.range;
     read.cancel = options.cancel;
+    read.map = map;
     return readClickHouse(*parsed, store, rules, read);
 }
 
 bool loadFilesAndEngines(Loader &loader, EventStore &store, const RuleSet &rules,
-    const LoadOptions &options, const QStringList &inputs, std::vector<InputReport> *reports)
+    const LoadOptions &options, const QStringList &inputs, std::vector<InputReport> *reports,
+    const std::optional<QMap<QString, QString>> &map)
 {
     bool ok = true;
     for (const QString &input : inputs) {
-        InputReport r = isEngineUri(input) ? loadEngineInput(input, store, rules, options)
+        InputReport r = isEngineUri(input) ? loadEngineInput(input, store, rules, options, map)
                                            : loader.load(input);
         reportInputProblems(r);
         ok = ok && !r.failed();

@@ -3,7 +3,10 @@
 #include "cli/cliutil.h"
 #include "cli/commands.h"
 #include "cli/commonoptions.h"
+#include "cli/enginemonitor.h"
+#include "cli/stopsignals.h"
 #include "decode/timestamp.h"
+#include "engine/engineuri.h"
 #include "export/report.h"
 #include "export/reportwriter.h"
 #include "live/livesession.h"
@@ -15,11 +18,6 @@
 #include <QFileInfo>
 #include <QSocketNotifier>
 #include <QTimer>
-
-#include <csignal>
-#include <pthread.h>
-#include <sys/signalfd.h>
-#include <unistd.h>
 
 namespace {
 
@@ -91,40 +89,6 @@ QString statusLine(const LiveSession &live)
     return line + QStringLiteral("; ") + parts.join(QStringLiteral("; "));
 }
 
-// SIGINT/SIGTERM as readable events (signalfd: no handler, no global state). They are
-// blocked in this thread before any worker thread starts, so every thread inherits it.
-class StopSignals
-{
-public:
-    StopSignals()
-    {
-        sigset_t set;
-        sigemptyset(&set);
-        sigaddset(&set, SIGINT);
-        sigaddset(&set, SIGTERM);
-        pthread_sigmask(SIG_BLOCK, &set, &m_old);
-        m_fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
-    }
-    ~StopSignals()
-    {
-        if (m_fd >= 0)
-            ::close(m_fd);
-        pthread_sigmask(SIG_SETMASK, &m_old, nullptr);
-    }
-    int fd() const { return m_fd; }
-    QString take()
-    {
-        signalfd_siginfo info {};
-        if (::read(m_fd, &info, sizeof info) != ssize_t(sizeof info))
-            return {};
-        return info.ssi_signo == SIGINT ? QStringLiteral("SIGINT") : QStringLiteral("SIGTERM");
-    }
-
-private:
-    int m_fd = -1;
-    sigset_t m_old;
-};
-
 } // namespace
 
 int runMonitor(const QStringList &args, const ChartDrawing *drawing)
@@ -139,7 +103,8 @@ int runMonitor(const QStringList &args, const ChartDrawing *drawing)
     p.addOptions(monitorOptions());
     p.addPositionalArgument(QStringLiteral("SOURCE"),
         QStringLiteral(
-            "A file to follow, - for standard input, or an http(s) URL (NDJSON or SSE)."),
+            "A file to follow, - for standard input, an http(s) URL (NDJSON or SSE), or a "
+            "ClickHouse table polled for new rows, clickhouse://host:8123/db.table?profile=P."),
         QStringLiteral("[SOURCE...]"));
     if (!p.parse(QStringList { QStringLiteral("ratescope monitor") } + args))
         return monitorUsage(p.errorText());
@@ -160,14 +125,22 @@ int runMonitor(const QStringList &args, const ChartDrawing *drawing)
         options.sources.push_back(spec);
     }
     int stdinCount = 0;
+    QStringList engines; // clickhouse:// tables, polled by time (cli/enginemonitor.h)
     for (const QString &s : p.positionalArguments()) {
+        if (isEngineUri(s)) {
+            engines << s;
+            continue;
+        }
         LiveSourceSpec spec;
         if (!parseSourceSpec(s, &spec, &error))
             return monitorUsage(error);
         stdinCount += spec.kind == LiveSourceSpec::Kind::Stdin;
         options.sources.push_back(spec);
     }
-    if (options.sources.empty())
+    if (!engines.isEmpty() && (!options.sources.empty() || engines.size() > 1))
+        return monitorUsage(QStringLiteral("a table is monitored on its own (one URI, no other "
+                                           "source)"));
+    if (options.sources.empty() && engines.isEmpty())
         return monitorUsage(
             QStringLiteral("no source given (a file, -, a URL, or --listen HOST:PORT)"));
     if (stdinCount > 1)
@@ -240,6 +213,21 @@ int runMonitor(const QStringList &args, const ChartDrawing *drawing)
     std::optional<RuleSet> rules = readRules(p, &error);
     if (!rules)
         return monitorUsage(error);
+    if (!engines.isEmpty()) {
+        EngineMonitorSettings settings;
+        settings.uri = engines.front();
+        settings.pollSeconds = p.value(QStringLiteral("poll")).toDouble(&ok);
+        if (!ok || !(settings.pollSeconds >= 0.05) || settings.pollSeconds > 86400)
+            return monitorUsage(QStringLiteral("invalid --poll \"%1\": expected seconds")
+                                    .arg(p.value(QStringLiteral("poll"))));
+        settings.durationSeconds = duration;
+        settings.report.scoping = *scoping;
+        settings.report.mergeGapMinutes = *mergeGap;
+        settings.report.headroomPercent = headroom;
+        settings.target = target;
+        settings.format = format;
+        return runEngineMonitor(settings, *rules, drawing);
+    }
     auto sharedRules = std::make_shared<const RuleSet>(std::move(*rules));
 
     StopSignals signals;

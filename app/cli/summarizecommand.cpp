@@ -4,6 +4,7 @@
 #include "cli/commonoptions.h"
 #include "cli/engineinputs.h"
 #include "decode/timestamp.h"
+#include "engine/engineuri.h"
 #include "export/atomicwrite.h"
 #include "export/report.h"
 #include "export/reportwriter.h"
@@ -69,13 +70,20 @@ int runSummarize(const QStringList &args, const ChartDrawing *drawing)
     const std::optional<RuleSet> rules = readRules(p, &error);
     if (!rules)
         return usageError(error);
+    std::optional<QMap<QString, QString>> map;
+    if (p.isSet(QStringLiteral("map"))) {
+        map = parseColumnMap(p.value(QStringLiteral("map")), &error);
+        if (!map)
+            return usageError(QStringLiteral("invalid --map: ") + error);
+    }
 
     QElapsedTimer clock;
     clock.start();
     EventStore store;
     Loader loader(store, *rules, options);
     std::vector<InputReport> reports;
-    const bool anyFailed = !loadFilesAndEngines(loader, store, *rules, options, inputs, &reports);
+    const bool anyFailed
+        = !loadFilesAndEngines(loader, store, *rules, options, inputs, &reports, map);
     const qint64 loadMs = clock.elapsed();
     const QString unknownScope = unknownLimitScope(*scoping, ScopeIndex::build(store, scoping->by));
     if (!unknownScope.isEmpty())

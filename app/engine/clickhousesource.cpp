@@ -42,15 +42,15 @@ std::optional<Profile> clickHouseProfile(
         }
     }
     if (name.isEmpty()) {
-        *error = QStringLiteral("%1: which profile reads the table \"%2\"? Add ?profile=P (built "
-                                "in: %3) or give --map time=COLUMN,status=COLUMN,…")
-                     .arg(uri.display(), uri.table, builtInProfiles().join(QStringLiteral(", ")));
+        *error = QStringLiteral("which profile reads the table \"%1\"? Add ?profile=P (built "
+                                "in: %2) or give --map time=COLUMN,status=COLUMN,…")
+                     .arg(uri.table, builtInProfiles().join(QStringLiteral(", ")));
         return std::nullopt;
     }
     QString why;
     std::optional<Profile> p = loadProfile(name, &why);
     if (!p)
-        *error = uri.display() + QStringLiteral(": ") + why;
+        *error = why;
     return p;
 }
 
@@ -63,6 +63,7 @@ struct TableColumn
     QString name;
     QString type; // as declared, without Nullable(…)
     Kind kind = Kind::Other;
+    bool nullable = false;
 };
 
 TableColumn::Kind kindOf(const QString &type)
@@ -200,7 +201,9 @@ struct Reader
                         return false;
                     TableColumn c;
                     c.name = o->text("name").value_or(QString());
-                    c.type = unwrapped(o->text("type").value_or(QString()));
+                    const QString declared = o->text("type").value_or(QString());
+                    c.type = unwrapped(declared);
+                    c.nullable = declared.startsWith(QLatin1String("Nullable("));
                     c.kind = kindOf(c.type);
                     cols.push_back(c);
                     return true;
@@ -253,6 +256,7 @@ InputReport readClickHouse(const EngineUri &uri, EventStore &store, const RuleSe
         return report;
     }
 
+    report.storeFile = options.storeFile;
     RowIngest ingest(store, rules, options.range, *profile, report);
     std::vector<TableColumn> cols;
     QStringList select;
@@ -281,6 +285,19 @@ InputReport readClickHouse(const EngineUri &uri, EventStore &store, const RuleSe
     }
     const QString timeSql = clickHouseIdentifier(timeName);
     const QString idSql = idIndex >= 0 ? clickHouseIdentifier(idName) : QString();
+    ClickHouseCursor *cursor = options.cursor;
+    ClickHousePage *page = options.page;
+    if (page && idSql.isEmpty()) {
+        rd.fail(target.name()
+            + QStringLiteral(": paging a bucket's rows needs an id column (the profile's id)"));
+        return report;
+    }
+    if (cursor && idSql.isEmpty()) {
+        rd.fail(target.name()
+            + QStringLiteral(": polling needs an id column (the profile's id), to tell a row "
+                             "read at the last poll's time from one added since"));
+        return report;
+    }
 
     // --from/--to in the time column's own unit (RowIngest keeps the exact range)
     QStringList rangeWhere;
@@ -298,11 +315,26 @@ InputReport readClickHouse(const EngineUri &uri, EventStore &store, const RuleSe
         rangeWhere << QStringLiteral("%1 >= %2").arg(timeSql, timeLiteral(*options.range.fromMs));
     if (options.range.toMs && !timeLiteral(*options.range.toMs).isEmpty())
         rangeWhere << QStringLiteral("%1 <= %2").arg(timeSql, timeLiteral(*options.range.toMs));
+    // Rows without a time sort last and fail every keyset condition: they are read apart,
+    // after the others, and skipped there with their keys named (a range leaves them out).
+    const bool nullTimes = cols[std::size_t(timeIndex)].nullable && !options.range.fromMs
+        && !options.range.toMs && (!cursor || cursor->time.isEmpty()) && !page;
+    if (nullTimes)
+        rangeWhere << QStringLiteral("isNotNull(%1)").arg(timeSql);
 
     std::vector<QVariant> values(cols.size());
-    std::uint64_t rowNumber = 0;
+    std::uint64_t rowNumber = options.rowsBefore;
     QString lastTime, lastId; // SQL literals of the last row's keys
-    QString lastKey; // the last row's key as messages name it
+    QVariant lastKeyValue; // the last row's id (or time), named in messages
+    const QString keyName = idIndex >= 0 ? idName : timeName;
+    auto lastKey = [&] {
+        return lastKeyValue.isNull()
+            ? QString()
+            : QStringLiteral("%1=%2").arg(keyName, lastKeyValue.toString());
+    };
+    std::vector<std::string> keys; // the columns' names as the rows' JSON keys
+    for (const TableColumn &c : cols)
+        keys.push_back(c.name.toStdString());
     ClickHouseRowReader reader;
     const int pageRows = std::max(1, options.pageRows);
     const QString columnsSql = select.join(QStringLiteral(", "));
@@ -316,7 +348,7 @@ InputReport readClickHouse(const EngineUri &uri, EventStore &store, const RuleSe
             return false;
         for (std::size_t i = 0; i < cols.size(); ++i) {
             simdjson::dom::element e;
-            if (o->raw().at_key(cols[i].name.toStdString()).get(e)) {
+            if (o->raw().at_key(keys[i]).get(e)) {
                 values[i] = QVariant();
                 continue;
             }
@@ -327,8 +359,14 @@ InputReport readClickHouse(const EngineUri &uri, EventStore &store, const RuleSe
                 lastId = literalOf(e, cols[i]);
         }
         ingest.add(values.data(), ++rowNumber);
-        lastKey = QStringLiteral("%1=%2").arg(idIndex >= 0 ? idName : timeName,
-            values[std::size_t(idIndex >= 0 ? idIndex : timeIndex)].toString());
+        if (cursor && !lastTime.isEmpty() && !lastId.isEmpty()) {
+            if (lastTime != cursor->time) {
+                cursor->time = lastTime;
+                cursor->idsAtTime.clear();
+            }
+            cursor->idsAtTime << lastId;
+        }
+        lastKeyValue = values[std::size_t(idIndex >= 0 ? idIndex : timeIndex)];
         return true;
     };
     // The time literal of a row (to find where a page of a table without ids ends).
@@ -356,7 +394,8 @@ InputReport readClickHouse(const EngineUri &uri, EventStore &store, const RuleSe
         if (!rowError.isEmpty()) {
             rd.fail(target.name()
                 + QStringLiteral(": a row after %1 is not JSON: %2")
-                      .arg(lastKey.isEmpty() ? QStringLiteral("the start") : lastKey, rowError));
+                      .arg(lastKeyValue.isNull() ? QStringLiteral("the start") : lastKey(),
+                          rowError));
             return std::nullopt;
         }
         if (!r.ok) {
@@ -365,8 +404,8 @@ InputReport readClickHouse(const EngineUri &uri, EventStore &store, const RuleSe
                     : QStringLiteral("%1 (%2 rows were read before it and are kept%3)")
                           .arg(r.error)
                           .arg(rowNumber)
-                          .arg(lastKey.isEmpty() ? QString()
-                                                 : QStringLiteral(", the last ") + lastKey));
+                          .arg(lastKeyValue.isNull() ? QString()
+                                                     : QStringLiteral(", the last ") + lastKey()));
             return std::nullopt;
         }
         if (options.progress)
@@ -374,7 +413,27 @@ InputReport readClickHouse(const EngineUri &uri, EventStore &store, const RuleSe
         return r.rows;
     };
 
+    // the rows after the last poll's, in every page of this read (a page may end at its time)
+    if (cursor && !cursor->time.isEmpty())
+        rangeWhere << QStringLiteral("%1 >= %2 AND NOT (%1 = %2 AND %3 IN (%4))")
+                          .arg(timeSql, cursor->time, idSql,
+                              cursor->idsAtTime.join(QLatin1Char(',')));
     QString keyset;
+    if (page) {
+        const QString after = page->afterTime.isEmpty()
+            ? QString()
+            : QStringLiteral("%1 >= %2 AND (%1 > %2 OR %3 > %4)")
+                  .arg(timeSql, page->afterTime, idSql, page->afterId);
+        const std::optional<std::uint64_t> got = fetch(after, std::max(1, page->rows), ingestRow);
+        if (!got)
+            return report;
+        page->more = *got == std::uint64_t(std::max(1, page->rows));
+        if (*got > 0) {
+            page->afterTime = lastTime;
+            page->afterId = lastId;
+        }
+        return report;
+    }
     for (;;) {
         if (!idSql.isEmpty()) {
             const std::optional<std::uint64_t> got = fetch(keyset, pageRows, ingestRow);
@@ -419,6 +478,12 @@ InputReport readClickHouse(const EngineUri &uri, EventStore &store, const RuleSe
         if (!fetch(before.isEmpty() ? at : before + QStringLiteral(" AND ") + at, 0, ingestRow))
             return report;
         keyset = QStringLiteral("%1 > %2").arg(timeSql, last);
+    }
+    if (nullTimes) {
+        rangeWhere.clear();
+        const QString timeless = QStringLiteral("isNull(%1)").arg(timeSql);
+        if (!fetch(timeless, 0, ingestRow))
+            return report;
     }
     return report;
 }
