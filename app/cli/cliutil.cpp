@@ -1,5 +1,7 @@
 #include "cli/cliutil.h"
 
+#include "cli/engineinput.h"
+#include "engine/engineuri.h"
 #include "sources/inputproblems.h"
 
 #include <QCommandLineParser>
@@ -58,11 +60,22 @@ std::optional<int> parseCommand(
     return std::nullopt;
 }
 
-bool loadInputs(Loader &loader, const QStringList &inputs, std::vector<InputReport> *reports)
+bool loadInputs(Loader &loader, const QStringList &inputs, std::vector<InputReport> *reports,
+    const EngineInputs *engines)
 {
     bool ok = true;
     for (const QString &path : inputs) {
-        InputReport r = loader.load(path);
+        InputReport r;
+        if (isEngineUri(path)) {
+            if (engines) {
+                r = loadEngineInput(path, *engines->store, *engines->rules, engines->options);
+            } else {
+                r.path = redactUriPasswords(path);
+                r.fatal = QStringLiteral("tables are read by summarize, not by this command");
+            }
+        } else {
+            r = loader.load(path);
+        }
         reportInputProblems(r);
         ok = ok && !r.failed();
         if (reports)

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "engine/pgsource.h"
 #include "sources/loader.h"
 
 #include <QString>
@@ -22,7 +23,16 @@ void reportInputProblems(const InputReport &r);
 // status to return (--help printed: 0; a usage error, or no LOG when inputs are needed: 2).
 std::optional<int> parseCommand(QCommandLineParser &p, const QString &command,
     const QStringList &args, bool needsInputs = true);
+// Where engine URIs among the inputs are read into (the loader's store and rules).
+struct EngineInputs
+{
+    EventStore *store = nullptr;
+    const RuleSet *rules = nullptr;
+    EngineReadOptions options;
+};
+
 // Every input loaded into the loader's store, each one's problems printed; false when one
-// failed. The inputs' reports go to *reports when given.
-bool loadInputs(
-    Loader &loader, const QStringList &inputs, std::vector<InputReport> *reports = nullptr);
+// failed. The inputs' reports go to *reports when given. An engine URI (postgresql://…) is
+// read through `engines` (issue 21); without it, it fails with a message.
+bool loadInputs(Loader &loader, const QStringList &inputs,
+    std::vector<InputReport> *reports = nullptr, const EngineInputs *engines = nullptr);

@@ -136,6 +136,10 @@ QList<QCommandLineOption> summarizeOptions()
             QStringLiteral("N") },
         { QStringLiteral("stats"),
             QStringLiteral("Print load time and memory per event to standard error.") },
+        { QStringLiteral("map"),
+            QStringLiteral("For a table (postgresql://…): the column of each field, "
+                           "time=COL,status=COL,url=COL,… (COL.a.b: a path into a JSON column)."),
+            QStringLiteral("FIELD=COL,...") },
     };
 }
 

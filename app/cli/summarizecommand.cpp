@@ -3,6 +3,7 @@
 #include "cli/commands.h"
 #include "cli/commonoptions.h"
 #include "decode/timestamp.h"
+#include "engine/engineuri.h"
 #include "export/atomicwrite.h"
 #include "export/report.h"
 #include "export/reportwriter.h"
@@ -20,7 +21,8 @@ int runSummarize(const QStringList &args, const ChartDrawing *drawing)
     p.setApplicationDescription(QStringLiteral("Summarize rate-limit rejections in API logs."));
     p.addOptions(summarizeOptions());
     p.addPositionalArgument(QStringLiteral("INPUT"),
-        QStringLiteral("Log files (.gz allowed); - is standard input."),
+        QStringLiteral("Log files (.gz allowed); - is standard input; or a table, "
+                       "postgresql://[user@]host[:port]/db?table=T[&profile=P]."),
         QStringLiteral("INPUT..."));
     if (const std::optional<int> status = parseCommand(p, QStringLiteral("summarize"), args))
         return *status;
@@ -73,7 +75,15 @@ int runSummarize(const QStringList &args, const ChartDrawing *drawing)
     EventStore store;
     Loader loader(store, *rules, options);
     std::vector<InputReport> reports;
-    const bool anyFailed = !loadInputs(loader, inputs, &reports);
+    EngineInputs engines { &store, &*rules, {} };
+    engines.options.range = options.range;
+    if (p.isSet(QStringLiteral("map"))) {
+        const auto map = parseColumnMap(p.value(QStringLiteral("map")), &error);
+        if (!map)
+            return usageError(error);
+        engines.options.map = map;
+    }
+    const bool anyFailed = !loadInputs(loader, inputs, &reports, &engines);
     const qint64 loadMs = clock.elapsed();
     const QString unknownScope = unknownLimitScope(*scoping, ScopeIndex::build(store, scoping->by));
     if (!unknownScope.isEmpty())

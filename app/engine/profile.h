@@ -19,7 +19,7 @@ struct FieldSource
     QString column; // the column read (empty for `format` and `value`)
     QStringList path; // keys into the column's JSON ("error_information", "error_code")
     QString format; // "http://litellm-proxy/{call_type}": {COLUMN} is that column's text
-    QJsonValue value; // a constant (undefined: none)
+    QJsonValue value { QJsonValue::Undefined }; // a constant (undefined: none)
     // value read → the value used ("success" → 200); with a map, a value not in it gives
     // nothing (the next source is tried)
     QMap<QString, QJsonValue> map;
