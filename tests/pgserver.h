@@ -103,8 +103,7 @@ public:
     {
         QString out;
         const QString options = QStringLiteral("-p %1 -k %2 -c listen_addresses=127.0.0.1 "
-                                               "-c fsync=off -c synchronous_commit=off "
-                                               "-c full_page_writes=off")
+                                               "-c fsync=off -c full_page_writes=off")
                                     .arg(m_port)
                                     .arg(m_dir->path());
         if (!run(QStringLiteral("pg_ctl"),
@@ -181,6 +180,33 @@ public:
                     }
                 }
             }
+        }
+        QSqlDatabase::removeDatabase(name);
+        return ok;
+    }
+
+    // Database `db` with LiteLLM's LiteLLM_SpendLogs (tests/fixtures/litellm/schema.sql) holding
+    // the rows of spendlogs.json (json_populate_recordset: each key into its column).
+    bool loadLiteLlm(const QString &fixtureDir, const QString &db, QString *error) const
+    {
+        QFile schema(fixtureDir + QStringLiteral("/litellm/schema.sql"));
+        QFile rows(fixtureDir + QStringLiteral("/litellm/spendlogs.json"));
+        if (!schema.open(QIODevice::ReadOnly) || !rows.open(QIODevice::ReadOnly))
+            return fail(error, QStringLiteral("cannot read the LiteLLM fixture"));
+        if (!exec(QStringLiteral("postgres"), QStringLiteral("CREATE DATABASE ") + db, error)
+            || !exec(db, QString::fromUtf8(schema.readAll()), error))
+            return false;
+        const QString name = QStringLiteral("pgserver-load");
+        bool ok = true;
+        {
+            QSqlDatabase d = connect(name, db);
+            QSqlQuery q(d);
+            q.prepare(
+                QStringLiteral("INSERT INTO \"LiteLLM_SpendLogs\" SELECT * FROM "
+                               "json_populate_recordset(NULL::\"LiteLLM_SpendLogs\", ?::json)"));
+            q.addBindValue(QString::fromUtf8(rows.readAll()));
+            if (!q.exec())
+                ok = fail(error, q.lastError().text());
         }
         QSqlDatabase::removeDatabase(name);
         return ok;
