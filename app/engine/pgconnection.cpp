@@ -1,9 +1,11 @@
 #include "engine/pgconnection.h"
 
 #include <QAtomicInteger>
+#include <QDateTime>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QThread>
+#include <QTimeZone>
 
 namespace {
 QAtomicInteger<quint64> g_connections; // unique connection names (QtSql's registry is global)
@@ -133,4 +135,10 @@ QString pgTextExpr(const QString &column, const QString &dataType)
     if (isTimestampType(dataType))
         return QStringLiteral("to_char(%1, 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')").arg(c);
     return c + QStringLiteral("::text");
+}
+
+QString pgTimeLiteral(std::int64_t ms)
+{
+    return QStringLiteral("'%1'::timestamptz")
+        .arg(QDateTime::fromMSecsSinceEpoch(ms, QTimeZone::utc()).toString(Qt::ISODateWithMs));
 }

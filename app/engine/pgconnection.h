@@ -6,6 +6,7 @@
 #include <QString>
 #include <QStringList>
 
+#include <cstdint>
 #include <optional>
 
 // One QtSql (QPSQL) connection of its own, for the thread that makes it: QtSql connections
@@ -51,3 +52,5 @@ bool isTimestampType(const QString &dataType);
 // The SQL that reads a column as text: timestamps as "2025-08-22T10:00:00.123456Z" (the
 // session is UTC), anything else as ::text (json/jsonb as their JSON text).
 QString pgTextExpr(const QString &column, const QString &dataType);
+// A time in ms since the epoch as an SQL timestamptz literal ('2025-08-22T10:00:00.000Z').
+QString pgTimeLiteral(std::int64_t ms);

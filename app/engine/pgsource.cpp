@@ -10,6 +10,11 @@
 
 #include <vector>
 
+namespace {
+void countRowsWithoutTime(PgConnection &conn, const QString &timeColumn, const QString &idColumn,
+    std::uint64_t rowNumber, InputReport &report);
+} // namespace
+
 std::optional<Profile> profileFor(
     const EngineUri &uri, const std::optional<QMap<QString, QString>> &map, QString *error)
 {
@@ -92,11 +97,20 @@ InputReport readPostgres(
         = QStringLiteral(" ORDER BY %1, %2 LIMIT %3").arg(t, id).arg(options.pageRows);
     const QString base = QStringLiteral("SELECT %1 FROM %2")
                              .arg(exprs.join(QStringLiteral(", ")), conn.quotedTable());
-    const QString first = base + QStringLiteral(" WHERE %1 IS NOT NULL").arg(t) + order;
+    QString filter;
+    if (isTimestampType(types.value(timeColumn))) {
+        if (options.range.fromMs)
+            filter += QStringLiteral(" AND %1 >= %2").arg(t, pgTimeLiteral(*options.range.fromMs));
+        if (options.range.toMs)
+            filter += QStringLiteral(" AND %1 < %2").arg(t, pgTimeLiteral(*options.range.toMs));
+    }
+    if (!options.where.isEmpty())
+        filter += QStringLiteral(" AND (%1)").arg(options.where);
+    const QString first = base + QStringLiteral(" WHERE %1 IS NOT NULL").arg(t) + filter + order;
     const QString next = base
         + QStringLiteral(" WHERE (%1, %2) > (?, ?%3)")
               .arg(t, id, byCtid ? QStringLiteral("::tid") : QString())
-        + order;
+        + filter + order;
 
     const int width = int(exprs.size());
     std::vector<QVariant> row(static_cast<std::size_t>(width));
@@ -161,7 +175,19 @@ InputReport readPostgres(
         if (got < options.pageRows)
             break;
     }
-    // Rows without a time are never in a page (NULL is in no order): counted and named here.
+    // Rows without a time are never in a page (NULL is in no order): counted and named here,
+    // for a read of the whole table.
+    if (!options.range.fromMs && !options.range.toMs && options.where.isEmpty())
+        countRowsWithoutTime(conn, timeColumn, byCtid ? QString() : idColumn, rowNumber, report);
+    return report;
+}
+
+namespace {
+void countRowsWithoutTime(PgConnection &conn, const QString &timeColumn, const QString &idColumn,
+    std::uint64_t rowNumber, InputReport &report)
+{
+    const bool byCtid = idColumn.isEmpty();
+    const QString t = PgConnection::quote(timeColumn);
     QSqlQuery nulls(conn.db());
     const QString keyExpr = byCtid ? QStringLiteral("ctid::text")
                                    : PgConnection::quote(idColumn) + QStringLiteral("::text");
@@ -184,8 +210,8 @@ InputReport readPostgres(
             report.skipped += count - listed;
         }
     }
-    return report;
 }
+} // namespace
 
 InputReport readPostgresInWorker(
     const EngineUri &uri, EventStore &store, const RuleSet &rules, const EngineReadOptions &options)

@@ -20,6 +20,9 @@ struct EngineReadOptions
     int pageRows = 50000; // rows per keyset page
     int connectTimeoutS = 10;
     std::optional<QMap<QString, QString>> map; // --map: wins over the URI's profile
+    // An SQL condition the rows must also meet (built by engine/ code from the profile, never
+    // from user text): the rows of one bucket that SQL could not classify (pgaggregate.h).
+    QString where;
     const std::atomic<bool> *cancel = nullptr;
     std::function<void(std::uint64_t rows)> progress; // rows read so far, once per page
 };
@@ -31,7 +34,9 @@ std::optional<Profile> profileFor(
     const EngineUri &uri, const std::optional<QMap<QString, QString>> &map, QString *error);
 
 // Reads a PostgreSQL table into `store` as the file loader reads a file (issue 21): rows in
-// keyset pages (ORDER BY time, id LIMIT n, then WHERE (time, id) > the last row's), each
+// keyset pages (ORDER BY time, id LIMIT n, then WHERE (time, id) > the last row's; a time
+// range is a WHERE on the time column when it is a timestamp, so the rows of one bucket are
+// read from the index and never the whole table), each
 // through the profile into the same decoder and rules (RowIngest). Runs on the calling
 // thread with a connection of its own: call it from a worker (readPostgresInWorker). The report's
 // path is uri.display() (never a password), format "postgresql". Rows the profile cannot read
