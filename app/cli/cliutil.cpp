@@ -29,7 +29,8 @@ int usageError(const QString &message)
     // the subcommand that was given ("ratescope-gui monitor …" too)
     const QString command = QCoreApplication::arguments().value(1);
     const bool known = QStringList { QStringLiteral("summarize"), QStringLiteral("monitor"),
-        QStringLiteral("simulate"), QStringLiteral("check"), QStringLiteral("whatif") }
+        QStringLiteral("simulate"), QStringLiteral("check"), QStringLiteral("whatif"),
+        QStringLiteral("push") }
                            .contains(command);
     printErr(QStringLiteral("Try 'ratescope %1--help'.")
                  .arg(known ? command + QLatin1Char(' ') : QString()));
