@@ -86,6 +86,22 @@ private:
     Loaded m_file;
     const RuleSet m_rules = RuleSet::builtIn();
 
+    // A query of the aggregator's connection (application_name ratescope) is running on the
+    // server (pg_stat_activity's query text is cut at 1 kB, so it is not matched).
+    bool aggregatorRunning()
+    {
+        bool running = false;
+        {
+            QSqlDatabase watch = m_pg.connect(QStringLiteral("watch"), QStringLiteral("litellm"));
+            QSqlQuery q(watch);
+            running = q.exec(QStringLiteral("SELECT count(*) FROM pg_stat_activity WHERE state = "
+                                            "'active' AND application_name = 'ratescope'"))
+                && q.next() && q.value(0).toInt() > 0;
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("watch"));
+        return running;
+    }
+
 private Q_SLOTS:
     void initTestCase()
     {
@@ -213,15 +229,7 @@ private Q_SLOTS:
         clock.start();
         const std::uint64_t first = aggregator.request(60000, {});
         // wait until the server runs it
-        QSqlDatabase watch = m_pg.connect(QStringLiteral("watch"), QStringLiteral("litellm"));
-        auto running = [&] {
-            QSqlQuery q(watch);
-            // the query text there is cut at 1 kB: the connection's application_name says
-            return q.exec(QStringLiteral("SELECT count(*) FROM pg_stat_activity WHERE state = "
-                                         "'active' AND application_name = 'ratescope'"))
-                && q.next() && q.value(0).toInt() > 0;
-        };
-        QTRY_VERIFY_WITH_TIMEOUT(running(), 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(aggregatorRunning(), 20000);
         const TimeRange minute { ms("2025-08-22T10:12:00Z"), ms("2025-08-22T10:13:00Z") };
         const std::uint64_t second = aggregator.request(60000, minute);
         QTRY_COMPARE_WITH_TIMEOUT(spy.count(), 2, 60000);
@@ -237,9 +245,22 @@ private Q_SLOTS:
         QVERIFY(engineCounts(newer) == fileCounts(*m_file.store, 60000, minute));
         // the whole table through the view sleeps 20 ms a row: 1143 rows, 22 s
         QVERIFY2(elapsed < 10000, qPrintable(QString::number(elapsed)));
-        watch.close();
-        watch = QSqlDatabase();
-        QSqlDatabase::removeDatabase(QStringLiteral("watch"));
+    }
+
+    // Closing the view while its query runs does not wait for the query: it is cancelled.
+    void destroyingCancelsTheRunningQuery()
+    {
+        EngineUri slow = *m_uri;
+        slow.table = QStringLiteral("slow_spendlogs"); // made by newerQueryCancelsTheOlder
+        QElapsedTimer clock;
+        {
+            PgAggregator aggregator(slow, m_rules, {});
+            aggregator.request(60000, {});
+            QTRY_VERIFY_WITH_TIMEOUT(aggregatorRunning(), 20000);
+            clock.start();
+        }
+        QVERIFY2(clock.elapsed() < 5000, qPrintable(QString::number(clock.elapsed())));
+        QTRY_VERIFY_WITH_TIMEOUT(!aggregatorRunning(), 5000);
     }
 };
 

@@ -430,8 +430,8 @@ PgAggregator::PgAggregator(
                 for (int attempt = 0; attempt < 2; ++attempt) {
                     {
                         std::lock_guard lock(s->mutex);
-                        if (req.generation != s->latest)
-                            break; // already superseded: not run at all
+                        if (req.generation != s->latest || s->stop)
+                            break; // already superseded (or closing): not run at all
                         s->cancel = false;
                         s->runningPid = conn->backendPid();
                     }
@@ -442,7 +442,7 @@ PgAggregator::PgAggregator(
                     s->runningPid = 0;
                     // a cancel meant for the query before this one can land on this one: run
                     // it again when it is still the newest
-                    if (!(cancelled && req.generation == s->latest))
+                    if (!(cancelled && req.generation == s->latest) || s->stop)
                         break;
                 }
             }
@@ -458,15 +458,32 @@ PgAggregator::PgAggregator(
     });
 }
 
+namespace {
+// Cancels the query backend `pid` is running, from a connection of its own.
+void cancelBackend(const EngineUri &uri, int pid, int timeoutS)
+{
+    PgConnection c(uri, timeoutS);
+    QString error;
+    if (c.open(&error)) {
+        QSqlQuery q(c.db());
+        q.exec(QStringLiteral("SELECT pg_cancel_backend(%1)").arg(pid));
+    }
+}
+} // namespace
+
 PgAggregator::~PgAggregator()
 {
     State *s = m_state.get();
+    int pid;
     {
         std::lock_guard lock(s->mutex);
         s->stop = true;
         s->cancel = true;
+        pid = s->runningPid;
     }
     s->wake.notify_all();
+    if (pid) // not wait for a slow query to end: the thread returns once it is cancelled
+        cancelBackend(s->uri, pid, s->options.connectTimeoutS);
     if (s->thread.joinable())
         s->thread.join();
     for (QFuture<void> &f : s->cancellers)
@@ -491,14 +508,8 @@ std::uint64_t PgAggregator::request(std::int64_t bucketMs, TimeRange range)
         // the older query is cancelled by the server, from a connection of its own
         const EngineUri uri = s->uri;
         const int timeout = s->options.connectTimeoutS;
-        s->cancellers.push_back(QtConcurrent::run([uri, pid, timeout] {
-            PgConnection c(uri, timeout);
-            QString error;
-            if (c.open(&error)) {
-                QSqlQuery q(c.db());
-                q.exec(QStringLiteral("SELECT pg_cancel_backend(%1)").arg(pid));
-            }
-        }));
+        s->cancellers.push_back(
+            QtConcurrent::run([uri, pid, timeout] { cancelBackend(uri, pid, timeout); }));
     }
     return generation;
 }
