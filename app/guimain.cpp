@@ -34,6 +34,7 @@ int main(int argc, char *argv[])
         { "simulate", runSimulate, never },
         { "check", runCheck, never },
         { "whatif", runWhatIf, never },
+        { "push", runPush, never },
         { "monitor", [](const QStringList &a) { return runMonitor(a, &qtChartDrawing()); },
             always },
     };

@@ -20,15 +20,19 @@ int main(int argc, char *argv[])
         std::fprintf(stderr, "ratescope: %s\n", error.c_str());
         return 2;
     }
-    // summarize without a chart, check and whatif need QtCore only
+    // summarize without a chart, check, whatif and push need QtCore only (and QtSql)
     const bool check = argc >= 2 && std::strcmp(argv[1], "check") == 0;
     const bool whatIf = argc >= 2 && std::strcmp(argv[1], "whatif") == 0;
-    if (!check && !whatIf
+    const bool push = argc >= 2 && std::strcmp(argv[1], "push") == 0;
+    if (!check && !whatIf && !push
         && (argc < 2 || std::strcmp(argv[1], "summarize") != 0 || summarizeDrawsChart(argc, argv)))
         return execGuiProgram(argv);
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("ratescope"));
     QStringList args = QCoreApplication::arguments();
     args.remove(0, 2);
-    return check ? runCheck(args) : whatIf ? runWhatIf(args) : runSummarize(args, nullptr);
+    return check ? runCheck(args)
+        : whatIf ? runWhatIf(args)
+        : push   ? runPush(args)
+                 : runSummarize(args, nullptr);
 }

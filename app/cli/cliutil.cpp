@@ -1,5 +1,6 @@
 #include "cli/cliutil.h"
 
+#include "engine/engineuri.h"
 #include "sources/inputproblems.h"
 
 #include <QCommandLineParser>
@@ -27,7 +28,8 @@ int usageError(const QString &message)
     // the subcommand that was given ("ratescope-gui monitor …" too)
     const QString command = QCoreApplication::arguments().value(1);
     const bool known = QStringList { QStringLiteral("summarize"), QStringLiteral("monitor"),
-        QStringLiteral("simulate"), QStringLiteral("check"), QStringLiteral("whatif") }
+        QStringLiteral("simulate"), QStringLiteral("check"), QStringLiteral("whatif"),
+        QStringLiteral("push") }
                            .contains(command);
     printErr(QStringLiteral("Try 'ratescope %1--help'.")
                  .arg(known ? command + QLatin1Char(' ') : QString()));
@@ -62,7 +64,13 @@ bool loadInputs(Loader &loader, const QStringList &inputs, std::vector<InputRepo
 {
     bool ok = true;
     for (const QString &path : inputs) {
-        InputReport r = loader.load(path);
+        InputReport r;
+        if (isEngineUri(path)) {
+            r.path = redactUriPasswords(path);
+            r.fatal = QStringLiteral("tables are read by summarize, not by this command");
+        } else {
+            r = loader.load(path);
+        }
         reportInputProblems(r);
         ok = ok && !r.failed();
         if (reports)

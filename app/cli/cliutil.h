@@ -23,6 +23,7 @@ void reportInputProblems(const InputReport &r);
 std::optional<int> parseCommand(QCommandLineParser &p, const QString &command,
     const QStringList &args, bool needsInputs = true);
 // Every input loaded into the loader's store, each one's problems printed; false when one
-// failed. The inputs' reports go to *reports when given.
+// failed. The inputs' reports go to *reports when given. An engine URI (postgresql://…,
+// clickhouse://…) fails with a message: summarize reads them (cli/engineinputs.h).
 bool loadInputs(
     Loader &loader, const QStringList &inputs, std::vector<InputReport> *reports = nullptr);

@@ -15,4 +15,6 @@ int runCheck(const QStringList &args);
 // The logs replayed against another limit or algorithm (export/whatif.h).
 int runWhatIf(const QStringList &args);
 // Live sources until --duration, SIGINT or SIGTERM, then the summary (summary.md `monitor`).
+// Logs classified and loaded into a PostgreSQL table (engine/pgpush.h).
+int runPush(const QStringList &args);
 int runMonitor(const QStringList &args, const ChartDrawing *drawing);

@@ -129,8 +129,9 @@ QList<QCommandLineOption> summarizeOptions()
         { QStringLiteral("to"), QStringLiteral("Keep records before this time (RFC 3339)."),
             QStringLiteral("T") },
         { QStringLiteral("map"),
-            QStringLiteral("A table (clickhouse://) read without a profile: which column holds "
-                           "each field, time=COLUMN,status=COLUMN,url=COLUMN,…"),
+            QStringLiteral("A table (postgresql://, clickhouse://) read without a profile: the "
+                           "column of each field, time=COLUMN,status=COLUMN,url=COLUMN,… "
+                           "(PostgreSQL: COLUMN.a.b is a path into a JSON column)."),
             QStringLiteral("FIELD=COLUMN,...") },
         formatOption(QStringLiteral("md (default), json, csv, html or pdf.")),
         headroomOption(),

@@ -3,6 +3,7 @@
 #include "cli/cliutil.h"
 #include "engine/clickhousesource.h"
 #include "engine/engineuri.h"
+#include "engine/pgsource.h"
 
 InputReport loadEngineInput(const QString &uri, EventStore &store, const RuleSet &rules,
     const LoadOptions &options, const std::optional<QMap<QString, QString>> &map)
@@ -15,11 +16,12 @@ InputReport loadEngineInput(const QString &uri, EventStore &store, const RuleSet
         r.fatal = error;
         return r;
     }
-    if (parsed->kind != EngineUri::Kind::ClickHouse) {
-        InputReport r;
-        r.path = parsed->display();
-        r.fatal = parsed->display() + QStringLiteral(": this build reads clickhouse:// only");
-        return r;
+    if (parsed->kind == EngineUri::Kind::PostgreSql) {
+        EngineReadOptions read;
+        read.range = options.range;
+        read.cancel = options.cancel;
+        read.map = map;
+        return readPostgresInWorker(*parsed, store, rules, read);
     }
     ClickHouseReadOptions read;
     read.range = options.range;

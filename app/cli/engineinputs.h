@@ -1,7 +1,7 @@
 #pragma once
 
-// The inputs of summarize: files through the Loader, engine URIs (clickhouse://, issue 21)
-// through their reader, in the order given, each one's problems printed.
+// The inputs of summarize: files through the Loader, engine URIs (postgresql://, clickhouse://:
+// issue 21) through their reader, in the order given, each one's problems printed.
 
 #include "base/inputreport.h"
 #include "rules/ruleset.h"

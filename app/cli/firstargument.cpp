@@ -8,7 +8,7 @@
 
 namespace {
 
-const char *const kCommands[] = { "summarize", "monitor", "simulate", "check", "whatif" };
+const char *const kCommands[] = { "summarize", "monitor", "simulate", "check", "whatif", "push" };
 
 char lower(char c) { return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c; }
 

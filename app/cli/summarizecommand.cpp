@@ -22,8 +22,9 @@ int runSummarize(const QStringList &args, const ChartDrawing *drawing)
     p.setApplicationDescription(QStringLiteral("Summarize rate-limit rejections in API logs."));
     p.addOptions(summarizeOptions());
     p.addPositionalArgument(QStringLiteral("INPUT"),
-        QStringLiteral("Log files (.gz allowed); - is standard input; or a ClickHouse table, "
-                       "clickhouse://host:8123/db.table?profile=P."),
+        QStringLiteral("Log files (.gz allowed); - is standard input; or a table, "
+                       "postgresql://[user@]host[:port]/db?table=T[&profile=P] or "
+                       "clickhouse://host:8123/db.table[?profile=P]."),
         QStringLiteral("INPUT..."));
     if (const std::optional<int> status = parseCommand(p, QStringLiteral("summarize"), args))
         return *status;

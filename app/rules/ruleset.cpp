@@ -691,6 +691,21 @@ std::vector<std::string> RuleSet::gatewayRuleNames() const
     return names;
 }
 
+std::vector<RuleSet::GatewayView> RuleSet::gatewayViews() const
+{
+    std::vector<GatewayView> out;
+    for (const MessageRule &rule : m_gateways) {
+        GatewayView v;
+        v.name = rule.name;
+        v.statuses = rule.statuses;
+        v.source = rule.source;
+        for (const Condition &c : rule.when)
+            v.when.push_back({ !c.code.empty(), c.field, c.contains, c.pattern.has_value() });
+        out.push_back(std::move(v));
+    }
+    return out;
+}
+
 std::vector<std::string> RuleSet::categoryRuleNames() const
 {
     std::vector<std::string> names;

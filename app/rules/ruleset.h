@@ -79,6 +79,28 @@ public:
     std::vector<std::string> gatewayRuleNames() const;
     std::vector<std::string> categoryRuleNames() const;
 
+    // What decides the source of a rejection, as data, for an engine that counts by source in
+    // SQL (issue 21: engine/pgaggregate builds a CASE from it): the rejection statuses, the
+    // gateway rules in the order classify() tries them, and whether codes or body markers
+    // could decide after them.
+    struct GatewayView
+    {
+        struct When
+        {
+            bool code = false; // names a code: the envelope's code decides
+            std::optional<BodyField> field;
+            std::vector<std::string> contains; // lower case; any of them
+            bool pattern = false; // a regular expression decides when `contains` found one
+        };
+        std::string name;
+        std::vector<int> statuses;
+        std::vector<When> when; // any of them
+        RejectionSource source = RejectionSource::None;
+    };
+    std::vector<GatewayView> gatewayViews() const;
+    const std::vector<int> &rejectionStatuses() const { return m_rejectionStatuses; }
+    RejectionSource unknownCodeSource() const { return m_unknownCodeSource; }
+
 private:
     struct Code
     {

@@ -1,0 +1,268 @@
+// Per-bucket counts computed by PostgreSQL (issue 21, engine/pgaggregate.h), against a real
+// server (pgserver.h) holding LiteLLM's spend log fixture: the counts per minute and per
+// source equal those of the same requests read from the NDJSON file by the file loader; the
+// proxy's own 429s are told apart in SQL (a CASE from the rules' message words), the
+// providers' are left to the rules and read from their rows; a zoom re-queries at 10 s; the
+// rows of one bucket come in keyset pages; a newer query cancels a slow older one.
+#include "engine/engineuri.h"
+#include "engine/pgaggregate.h"
+#include "engine/pgconnection.h"
+#include "engine/pgsource.h"
+#include "pgserver.h"
+#include "testutil.h"
+
+#include <QElapsedTimer>
+#include <QSignalSpy>
+
+#include <map>
+
+namespace {
+
+struct Counts
+{
+    std::int64_t requests = 0, rejected = 0;
+    std::array<std::int64_t, kRejectionSourceCount> bySource {};
+    bool operator==(const Counts &o) const
+    {
+        return requests == o.requests && rejected == o.rejected && bySource == o.bySource;
+    }
+};
+
+// The file's events counted per bucket here, from the store the file loader filled.
+std::map<std::int64_t, Counts> fileCounts(
+    const EventStore &store, std::int64_t bucketMs, const TimeRange &range = {})
+{
+    std::map<std::int64_t, Counts> out;
+    for (std::size_t i = 0; i < store.size(); ++i) {
+        const std::int64_t t = store.timeMs(i);
+        if (!range.contains(t))
+            continue;
+        Counts &c = out[t - t % bucketMs];
+        ++c.requests;
+        if (store.isRejection(i)) {
+            ++c.rejected;
+            ++c.bySource[std::size_t(sourceIndex(store.source(i)))];
+        }
+    }
+    return out;
+}
+
+std::map<std::int64_t, Counts> engineCounts(const EngineAggregate &a)
+{
+    std::map<std::int64_t, Counts> out;
+    for (const EngineBucket &b : a.buckets)
+        out[b.startMs] = { b.requests, b.rejected, b.bySource };
+    return out;
+}
+
+QString describe(const std::map<std::int64_t, Counts> &m)
+{
+    QString s;
+    for (const auto &[t, c] : m)
+        s += QStringLiteral("%1: %2 req, %3 rej (%4/%5/%6)\n")
+                 .arg(t)
+                 .arg(c.requests)
+                 .arg(c.rejected)
+                 .arg(c.bySource[0])
+                 .arg(c.bySource[1])
+                 .arg(c.bySource[2]);
+    return s;
+}
+
+std::int64_t ms(const char *iso)
+{
+    return QDateTime::fromString(QString::fromLatin1(iso), Qt::ISODate).toMSecsSinceEpoch();
+}
+
+} // namespace
+
+class TestEnginePgAggregate : public QObject
+{
+    Q_OBJECT
+
+private:
+    PgServer m_pg;
+    std::optional<EngineUri> m_uri;
+    Loaded m_file;
+    const RuleSet m_rules = RuleSet::builtIn();
+
+    // A query of the aggregator's connection (application_name ratescope) is running on the
+    // server (pg_stat_activity's query text is cut at 1 kB, so it is not matched).
+    bool aggregatorRunning()
+    {
+        bool running = false;
+        {
+            QSqlDatabase watch = m_pg.connect(QStringLiteral("watch"), QStringLiteral("litellm"));
+            QSqlQuery q(watch);
+            running = q.exec(QStringLiteral("SELECT count(*) FROM pg_stat_activity WHERE state = "
+                                            "'active' AND application_name = 'ratescope'"))
+                && q.next() && q.value(0).toInt() > 0;
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("watch"));
+        return running;
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        const QString why = PgServer::unavailable();
+        if (!why.isEmpty())
+            QSKIP(qPrintable(QStringLiteral("no PostgreSQL to test against: ") + why));
+        QString error;
+        QVERIFY2(m_pg.start(&error), qPrintable(error));
+        QVERIFY2(m_pg.loadLiteLlm(
+                     QStringLiteral(RATESCOPE_FIXTURE_DIR), QStringLiteral("litellm"), &error),
+            qPrintable(error));
+        QString text = m_pg.uri(QStringLiteral("litellm"),
+            QStringLiteral("table=LiteLLM_SpendLogs&profile=litellm-spendlogs"));
+        text.replace(QStringLiteral("ratescope@"),
+            QStringLiteral("ratescope:") + m_pg.password() + QLatin1Char('@'));
+        m_uri = parseEngineUri(text, &error);
+        QVERIFY2(m_uri, qPrintable(error));
+        m_file = loadFiles({ fixture(QStringLiteral("litellm/spendlogs.ndjson")) });
+        QCOMPARE(m_file.reports.at(0).skipped, std::int64_t(0));
+        QVERIFY(m_file.store->size() > 1000);
+    }
+
+    void perMinuteCountsEqualTheFile()
+    {
+        const EngineAggregate a = aggregatePostgres(*m_uri, m_rules, {}, 60000);
+        QVERIFY2(a.error.isEmpty(), qPrintable(a.error));
+        const auto expected = fileCounts(*m_file.store, 60000);
+        const auto got = engineCounts(a);
+        QVERIFY2(got == expected,
+            qPrintable(describe(got) + QStringLiteral("---\n") + describe(expected)));
+        // the proxy's own limit (minutes 10-14) is decided in SQL: no row was read for it;
+        // the providers' 429s (25-31) need the rules' regular expression: read from rows
+        std::int64_t sqlRateLimited = 0, refinedToolErrors = 0;
+        for (const EngineBucket &b : a.buckets) {
+            if (b.startMs >= ms("2025-08-22T10:10:00Z") && b.startMs < ms("2025-08-22T10:15:00Z")) {
+                QCOMPARE(b.refined, std::int64_t(0));
+                sqlRateLimited
+                    += b.bySource[std::size_t(sourceIndex(RejectionSource::RateLimited))];
+            }
+            if (b.startMs >= ms("2025-08-22T10:25:00Z") && b.startMs < ms("2025-08-22T10:32:00Z"))
+                refinedToolErrors += b.refined;
+        }
+        QVERIFY(sqlRateLimited > 0);
+        QVERIFY(refinedToolErrors > 0);
+    }
+
+    // The CASE, as SQL text, holds the rules' words for the proxy's own limit (data from
+    // rules.json, not typed in the code).
+    void sourceCaseComesFromTheRules()
+    {
+        QString error;
+        PgConnection conn(*m_uri);
+        QVERIFY2(conn.open(&error), qPrintable(error));
+        QMap<QString, QString> types;
+        QStringList names;
+        for (const auto &[name, type] : conn.columns(&error)) {
+            names << name;
+            types.insert(name, type);
+        }
+        std::optional<Profile> p = loadProfile(QStringLiteral("litellm-spendlogs"), &error);
+        QVERIFY(p && p->bindTo(names, &error));
+        const auto sql = PgAggregateSql::make(*p, types, m_rules, &error);
+        QVERIFY2(sql, qPrintable(error));
+        QVERIFY2(sql->sourceCase().contains(QStringLiteral("'litellm rate limit handler'")),
+            qPrintable(sql->sourceCase()));
+        QVERIFY(sql->sourceCase().contains(QStringLiteral("THEN NULL")));
+    }
+
+    // Zoom: 10-second buckets over five minutes, from the engine again.
+    void zoomRequeriesAtTenSeconds()
+    {
+        EngineReadOptions options;
+        options.range = { ms("2025-08-22T10:10:00Z"), ms("2025-08-22T10:15:00Z") };
+        const EngineAggregate a = aggregatePostgres(*m_uri, m_rules, options, 10000);
+        QVERIFY2(a.error.isEmpty(), qPrintable(a.error));
+        const auto expected = fileCounts(*m_file.store, 10000, options.range);
+        QVERIFY(expected.size() >= 25);
+        QCOMPARE(engineCounts(a).size(), expected.size());
+        QVERIFY(engineCounts(a) == expected);
+    }
+
+    // Drill-down: the rows of one minute, in keyset pages of 7, are that minute's requests.
+    void rowsOfOneBucketInKeysetPages()
+    {
+        EngineReadOptions options;
+        options.range = { ms("2025-08-22T10:12:00Z"), ms("2025-08-22T10:13:00Z") };
+        options.pageRows = 7;
+        int pages = 0;
+        options.progress = [&](std::uint64_t) { ++pages; };
+        EventStore rows;
+        const InputReport r = readPostgres(*m_uri, rows, m_rules, options);
+        QVERIFY2(!r.failed(), qPrintable(r.fatal));
+        std::vector<std::int64_t> got, expected;
+        for (std::size_t i = 0; i < rows.size(); ++i)
+            got.push_back(rows.timeMs(i));
+        for (std::size_t i = 0; i < m_file.store->size(); ++i) {
+            if (options.range.contains(m_file.store->timeMs(i)))
+                expected.push_back(m_file.store->timeMs(i));
+        }
+        std::sort(expected.begin(), expected.end());
+        QVERIFY(expected.size() > 70);
+        QCOMPARE(got, expected); // in time order, each once
+        QCOMPARE(pages, int(expected.size() / 7) + 1);
+    }
+
+    // A slow query (a view that sleeps per row) is cancelled by a newer one: the older comes
+    // back cancelled with the server's word for it, the newer with the right counts, long
+    // before the older would have ended.
+    void newerQueryCancelsTheOlder()
+    {
+        QString error;
+        QVERIFY2(m_pg.exec(QStringLiteral("litellm"),
+                     QStringLiteral("CREATE FUNCTION slow_row() RETURNS boolean LANGUAGE plpgsql "
+                                    "AS $$ BEGIN PERFORM pg_sleep(0.02); RETURN true; END $$;\n"
+                                    "CREATE VIEW slow_spendlogs AS SELECT * FROM "
+                                    "\"LiteLLM_SpendLogs\" WHERE slow_row()"),
+                     &error),
+            qPrintable(error));
+        EngineUri slow = *m_uri;
+        slow.table = QStringLiteral("slow_spendlogs");
+        slow.profile = QStringLiteral("litellm-spendlogs");
+        PgAggregator aggregator(slow, m_rules, {});
+        QSignalSpy spy(&aggregator, &PgAggregator::finished);
+        QElapsedTimer clock;
+        clock.start();
+        const std::uint64_t first = aggregator.request(60000, {});
+        // wait until the server runs it
+        QTRY_VERIFY_WITH_TIMEOUT(aggregatorRunning(), 20000);
+        const TimeRange minute { ms("2025-08-22T10:12:00Z"), ms("2025-08-22T10:13:00Z") };
+        const std::uint64_t second = aggregator.request(60000, minute);
+        QTRY_COMPARE_WITH_TIMEOUT(spy.count(), 2, 60000);
+        const qint64 elapsed = clock.elapsed();
+        const auto older = spy.at(0).at(0).value<EngineAggregate>();
+        const auto newer = spy.at(1).at(0).value<EngineAggregate>();
+        QCOMPARE(older.generation, first);
+        QVERIFY(older.cancelled);
+        QVERIFY2(older.error.contains(QStringLiteral("cancel")), qPrintable(older.error));
+        QCOMPARE(newer.generation, second);
+        QVERIFY(!newer.cancelled);
+        QVERIFY2(newer.error.isEmpty(), qPrintable(newer.error));
+        QVERIFY(engineCounts(newer) == fileCounts(*m_file.store, 60000, minute));
+        // the whole table through the view sleeps 20 ms a row: 1143 rows, 22 s
+        QVERIFY2(elapsed < 10000, qPrintable(QString::number(elapsed)));
+    }
+
+    // Closing the view while its query runs does not wait for the query: it is cancelled.
+    void destroyingCancelsTheRunningQuery()
+    {
+        EngineUri slow = *m_uri;
+        slow.table = QStringLiteral("slow_spendlogs"); // made by newerQueryCancelsTheOlder
+        QElapsedTimer clock;
+        {
+            PgAggregator aggregator(slow, m_rules, {});
+            aggregator.request(60000, {});
+            QTRY_VERIFY_WITH_TIMEOUT(aggregatorRunning(), 20000);
+            clock.start();
+        }
+        QVERIFY2(clock.elapsed() < 5000, qPrintable(QString::number(clock.elapsed())));
+        QTRY_VERIFY_WITH_TIMEOUT(!aggregatorRunning(), 5000);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestEnginePgAggregate)
+#include "tst_engine_pgaggregate.moc"
