@@ -35,6 +35,29 @@ QString simulatedLog(const QDir &dir)
     return writeFile(dir, QStringLiteral("sim.ndjson"), text);
 }
 
+// A log of the data table: a file, or "sim" for simulatedLog().
+Loaded loadLog(const QString &log)
+{
+    if (log != QLatin1String("sim"))
+        return loadFiles({ log });
+    QTemporaryDir dir;
+    return loadFiles({ simulatedLog(QDir(dir.path())) });
+}
+
+// The rollup of every event of a store added in batches of `batch` (0: one), the last first:
+// a rollup does not depend on the order events come in.
+MinuteRollup rollupOf(const EventStore &store, ScopeBy by, std::size_t batch)
+{
+    MinuteRollup rollup(by);
+    const std::size_t n = batch > 0 ? batch : store.size();
+    for (std::size_t end = store.size(); end > 0;) {
+        const std::size_t from = end > n ? end - n : 0;
+        rollup.add(store, from, end);
+        end = from;
+    }
+    return rollup;
+}
+
 bool sameBuckets(const std::vector<BucketCounts> &a, const std::vector<BucketCounts> &b)
 {
     return std::equal(
@@ -85,22 +108,10 @@ void TestMinuteRollup::equalsTheSummaryOfEveryEvent()
     QFETCH(QString, log);
     QFETCH(ScopeBy, by);
     QFETCH(int, batch);
-    QTemporaryDir dir;
-    if (log == QLatin1String("sim"))
-        log = simulatedLog(QDir(dir.path()));
-    const Loaded loaded = loadFiles({ log });
+    const Loaded loaded = loadLog(log);
     const EventStore &store = *loaded.store;
     QVERIFY(store.size() > 0);
-
-    MinuteRollup rollup(by);
-    const std::size_t n = batch > 0 ? std::size_t(batch) : store.size();
-    // the last batch first: a rollup does not depend on the order events come in
-    std::size_t end = store.size();
-    while (end > 0) {
-        const std::size_t from = end > n ? end - n : 0;
-        rollup.add(store, from, end);
-        end = from;
-    }
+    const MinuteRollup rollup = rollupOf(store, by, std::size_t(batch));
 
     SummaryScoping scoping;
     scoping.by = by;
@@ -147,7 +158,7 @@ void TestMinuteRollup::equalsTheSummaryOfEveryEvent()
         }
     }
     QVERIFY(rollup.scopeMinutes("no such scope").empty());
-    if (log.endsWith(QLatin1String("sim.ndjson"))) { // the rows are not all trivial
+    if (log == QLatin1String("sim")) { // the rows are not all trivial
         QVERIFY(s.scopes.size() > 2);
         QVERIFY(std::any_of(s.scopes.begin(), s.scopes.end(), [&](const ScopeSummary &sc) {
             return rollup.scopeTokens(sc.name, LimitAxis::Tokens).known > 0;
@@ -183,17 +194,9 @@ void TestMinuteRollup::incidentsEqualTheSummarys()
     QFETCH(QString, log);
     QFETCH(ScopeBy, by);
     QFETCH(double, gap);
-    QTemporaryDir dir;
-    if (log == QLatin1String("sim"))
-        log = simulatedLog(QDir(dir.path()));
-    const Loaded loaded = loadFiles({ log });
+    const Loaded loaded = loadLog(log);
     const EventStore &store = *loaded.store;
-    MinuteRollup rollup(by);
-    for (std::size_t end = store.size(); end > 0;) {
-        const std::size_t from = end > 333 ? end - 333 : 0;
-        rollup.add(store, from, end);
-        end = from;
-    }
+    const MinuteRollup rollup = rollupOf(store, by, 333);
     SummaryScoping scoping;
     scoping.by = by;
     const Summary s = buildSummary(store, {}, std::nullopt, gap, nullptr, scoping);
@@ -250,8 +253,7 @@ void TestMinuteRollup::gapsUnderAMinuteNeedTheEvents()
 // A day of one API at 1,000 requests a minute is 1,440 entries, not 1.44 million events.
 void TestMinuteRollup::memoryIsPerMinuteNotPerEvent()
 {
-    QTemporaryDir dir;
-    const Loaded loaded = loadFiles({ simulatedLog(QDir(dir.path())) });
+    const Loaded loaded = loadLog(QStringLiteral("sim"));
     MinuteRollup once, twice;
     once.add(*loaded.store);
     twice.add(*loaded.store);
