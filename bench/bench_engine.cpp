@@ -13,7 +13,9 @@
 //  - this process's peak RSS (target <= 200 MB);
 // and, in the same run, `ratescope summarize` of the first S rows (default 1M) read from the
 // table and from a file of the same events (a child process each: wall time, peak RSS).
-// Prints the figures; exit status 0 when the three targets are met, 1 otherwise, 2 on error.
+// Then the window's path: a RateChart (off screen) fed by EngineChartFeed, from start() to the
+// first frame drawn, and a one-hour zoom. Prints the figures; exit status 0 when the targets are
+// met, 1 otherwise, 2 on error.
 #include "../tests/clickhouseserver.h"
 
 #include "engine/clickhouseaggregate.h"
@@ -21,17 +23,22 @@
 #include "engine/clickhouseddl.h"
 #include "engine/clickhousesource.h"
 #include "engine/profile.h"
+#include "enginechartfeed.h"
+#include "ratechart.h"
 
+#include <QApplication>
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QElapsedTimer>
+#include <QEventLoop>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTemporaryDir>
 #include <QTextStream>
+#include <QTimer>
 
 #include <algorithm>
 #include <cstdio>
@@ -106,7 +113,9 @@ int fail(const QString &why)
 
 int main(int argc, char **argv)
 {
-    QCoreApplication app(argc, argv);
+    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen"); // the window's chart, drawn off screen
+    QApplication app(argc, argv);
     QCommandLineParser p;
     p.addHelpOption();
     p.addOption({ QStringLiteral("rows"), QStringLiteral("Rows to load (default 100M)."),
@@ -268,6 +277,59 @@ int main(int argc, char **argv)
                     .arg(*zoom <= kZoomS ? QStringLiteral("met") : QStringLiteral("MISSED")));
             met = met && *first <= kFirstChartS && *zoom <= kZoomS;
         }
+    }
+    // The window's path: RateChart fed by EngineChartFeed (span query, then the frame's), from
+    // start() to the frame handed to the chart and drawn; then a one-hour zoom.
+    {
+        std::optional<EngineColumns> c;
+        {
+            ClickHouseClient client(target);
+            c = columnsFor(client, true);
+        }
+        if (!c)
+            return fail(error);
+        RateChart chart;
+        chart.resize(1400, 500);
+        chart.show();
+        EngineChartFeed feed(&chart, target, *c);
+        // the next frame handed to the chart (false after 60 s without one)
+        auto nextFrame = [&] {
+            QEventLoop loop;
+            bool got = false;
+            const auto c1 = QObject::connect(&feed, &EngineChartFeed::frameShown, &loop, [&] {
+                got = true;
+                loop.quit();
+            });
+            QTimer::singleShot(60000, &loop, &QEventLoop::quit);
+            loop.exec();
+            QObject::disconnect(c1);
+            return got;
+        };
+        QElapsedTimer t;
+        t.start();
+        feed.start();
+        if (!nextFrame())
+            return fail(QStringLiteral("the window's chart: ") + feed.status());
+        QCoreApplication::processEvents(); // the redraw of the frame
+        const double first = double(t.nsecsElapsed()) / 1e9;
+        const qint64 firstBucket = chart.frame().bucketMs;
+        const std::size_t firstSlots = chart.frame().slots.size();
+        std::int64_t mid = span->first + (span->second - span->first) / 2;
+        mid -= mid % 60000;
+        t.restart();
+        chart.zoomTo(mid, mid + 3600000);
+        if (!nextFrame())
+            return fail(QStringLiteral("the window's zoom: ") + feed.status());
+        QCoreApplication::processEvents();
+        const double zoom = double(t.nsecsElapsed()) / 1e9;
+        say(QStringLiteral("window (RateChart + EngineChartFeed, rollup): first chart %1 s (%2 s "
+                           "buckets, %3 slots), one-hour zoom %4 s (%5 s buckets)")
+                .arg(first, 0, 'f', 3)
+                .arg(firstBucket / 1000)
+                .arg(firstSlots)
+                .arg(zoom, 0, 'f', 3)
+                .arg(chart.frame().bucketMs / 1000));
+        met = met && first <= kFirstChartS && zoom <= kZoomS;
     }
     const double rss = peakRssMb();
     say(QStringLiteral("RateScope's peak RSS (this process: client, decoding, buckets): %1 MB "

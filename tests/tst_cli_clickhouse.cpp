@@ -5,12 +5,20 @@
 #include "clickhouseserver.h"
 #include "runbinary.h"
 
+#include "aggregate/scopes.h"
+#include "engine/clickhouseddl.h"
+#include "engine/pushedrow.h"
+#include "rules/ruleset.h"
+#include "sources/loader.h"
+#include "store/eventstore.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QtTest>
 
 #include <algorithm>
+#include <cstdio>
 
 namespace {
 
@@ -48,6 +56,7 @@ private Q_SLOTS:
     void rowsWithoutTimeAreSkippedByKey();
     void monitorReadsEachNewRowOnce();
     void mapReadsATableWithoutAProfile();
+    void ratescopeTableSummarizesAsItsFiles();
 
 private:
     QProcessEnvironment env(const QString &password) const;
@@ -291,6 +300,61 @@ void TestCliClickHouse::mapReadsATableWithoutAProfile()
         {}, e);
     QCOMPARE(bad.exitCode, 2);
     QVERIFY2(bad.err.contains(QStringLiteral("colour")), qPrintable(bad.err));
+}
+
+// A `ratescope` table (the rows push writes: the events already classified) summarizes as the
+// files its events came from: every column is read back into the same event.
+void TestCliClickHouse::ratescopeTableSummarizesAsItsFiles()
+{
+    QTemporaryDir dir;
+    const QString simulated = dir.filePath(QStringLiteral("llm.ndjson"));
+    const BinaryRun sim = runBinary({ QStringLiteral("simulate"), QStringLiteral("--records"),
+        QStringLiteral("3000"), QStringLiteral("--rpm"), QStringLiteral("800"),
+        QStringLiteral("--limit"), QStringLiteral("600"), QStringLiteral("--openai-rpm"),
+        QStringLiteral("200"), QStringLiteral("-o"), simulated });
+    QVERIFY2(sim.exitCode == 0, qPrintable(sim.err));
+    const QStringList files { QStringLiteral(RATESCOPE_FIXTURE_DIR "/gateway_mix.ndjson"),
+        simulated };
+
+    // the rows push would write for those files' events
+    EventStore store;
+    const RuleSet rules = RuleSet::builtIn();
+    Loader loader(store, rules);
+    for (const QString &f : files)
+        QVERIFY(!loader.load(f).failed());
+    const ScopeIndex scopes = ScopeIndex::build(store, ScopeBy::Host);
+    std::string rows;
+    for (std::size_t i = 0; i < store.size(); ++i) {
+        // ids in file order (the table is read in (time, id) order: ties keep the files' order)
+        char id[32];
+        std::snprintf(id, sizeof id, "%u:%010u", unsigned(store.file(i)), unsigned(store.line(i)));
+        appendPushedEventJson(rows, store, i, id, scopes.names()[scopes.scopeOf(i)]);
+        rows += '\n';
+    }
+    bool ok = false;
+    for (const QString &sql :
+        clickHouseEventsDdl(QStringLiteral("rs"), QStringLiteral("ratescope_events"))) {
+        const QByteArray out = m_server.query(sql, &ok);
+        QVERIFY2(ok, out.constData());
+    }
+    const QByteArray inserted
+        = m_server.query(QStringLiteral("INSERT INTO rs.ratescope_events FORMAT JSONEachRow"), &ok,
+            QByteArray::fromStdString(rows));
+    QVERIFY2(ok, inserted.constData());
+
+    const BinaryRun table = runBinary(
+        { QStringLiteral("summarize"), QStringLiteral("--format"), QStringLiteral("json"),
+            m_server.uri(QStringLiteral("rs.ratescope_events"), QStringLiteral("ratescope")) },
+        {}, env(QLatin1String(ClickHouseServer::kPassword)));
+    QVERIFY2(table.exitCode == 0, qPrintable(table.err));
+    const BinaryRun file = runBinary(QStringList { QStringLiteral("summarize"),
+                                         QStringLiteral("--format"), QStringLiteral("json") }
+        + files);
+    QVERIFY2(file.exitCode == 0, qPrintable(file.err));
+    QCOMPARE(withoutInputs(table.out), withoutInputs(file.out));
+    const QJsonObject summary = QJsonDocument::fromJson(table.out).object();
+    QCOMPARE(summary.value(QStringLiteral("requests")).toInt(), int(store.size()));
+    QVERIFY(summary.value(QStringLiteral("rejected"))[QStringLiteral("RATE_LIMITED")].toInt() > 0);
 }
 
 QTEST_GUILESS_MAIN(TestCliClickHouse)

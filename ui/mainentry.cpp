@@ -2,6 +2,9 @@
 
 #include "appicon.h"
 #include "cli/commonoptions.h"
+#include "engine/clickhousesource.h"
+#include "engine/engineuri.h"
+#include "enginechartfeed.h"
 #include "mainwindow.h"
 #include "model/session.h"
 #include "ratechart.h"
@@ -14,9 +17,11 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QRegularExpression>
+#include <QStatusBar>
 #include <QTemporaryDir>
 #include <QTextStream>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <optional>
@@ -215,6 +220,20 @@ int runGui(int argc, char *argv[])
         return usageError(error);
     if (!live.empty() && !inputs.isEmpty())
         return usageError(QStringLiteral("open files or watch live sources, not both"));
+    // a ClickHouse table (issue 21): charted from the engine's counts, on its own
+    const bool engine = std::any_of(inputs.begin(), inputs.end(), isEngineUri);
+    std::optional<EngineUri> engineUri;
+    if (engine) {
+        QString error;
+        if (inputs.size() > 1 || !live.empty() || screenshot)
+            return usageError(QStringLiteral("a table is opened on its own"));
+        engineUri = parseEngineUri(inputs.front(), &error);
+        if (!engineUri)
+            return usageError(error);
+        if (engineUri->kind != EngineUri::Kind::ClickHouse)
+            return usageError(
+                engineUri->display() + QStringLiteral(": the window opens clickhouse:// tables"));
+    }
     if (screenshot && inputs.isEmpty() && live.empty())
         return usageError(QStringLiteral("--screenshot needs at least one INPUT"));
     int screenshotAfterMs = 5000;
@@ -316,6 +335,25 @@ int runGui(int argc, char *argv[])
         return app.exec();
     }
     window.show();
+    if (engineUri) {
+        // the per-bucket counts of the table: the chart only (the panels need rows)
+        window.setWindowTitle(engineUri->display() + QStringLiteral(" — RateScope"));
+        QString error;
+        ClickHouseClient client(clickHouseTarget(*engineUri));
+        const std::optional<Profile> profile = clickHouseProfile(*engineUri, std::nullopt, &error);
+        const std::optional<EngineColumns> columns
+            = profile ? clickHouseEngineColumns(client, *profile, &error) : std::nullopt;
+        if (!columns) {
+            window.statusBar()->showMessage(engineUri->display() + QStringLiteral(": ") + error);
+            return app.exec();
+        }
+        auto *feed
+            = new EngineChartFeed(window.chart(), clickHouseTarget(*engineUri), *columns, &window);
+        QObject::connect(feed, &EngineChartFeed::statusChanged, window.statusBar(),
+            [&window](const QString &text) { window.statusBar()->showMessage(text); });
+        feed->start();
+        return app.exec();
+    }
     if (!live.empty())
         window.watch(
             live, p.isSet(QStringLiteral("from-start")) ? std::optional<bool>(true) : std::nullopt);

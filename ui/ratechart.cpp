@@ -375,6 +375,10 @@ void RateChart::resetZoom()
         showNewest();
         return;
     }
+    if (m_engine && m_engineToMs > m_engineFromMs) {
+        zoomTo(m_engineFromMs, m_engineToMs);
+        return;
+    }
     if (!m_view || m_view->pyramid.empty()) {
         redrawNow();
         return;
@@ -427,6 +431,21 @@ void RateChart::panBy(double fractionOfSpan)
     navigated();
 }
 
+void RateChart::setEngineSpan(qint64 fromMs, qint64 toMs)
+{
+    m_engine = true;
+    m_engineFromMs = fromMs;
+    m_engineToMs = toMs;
+    resetZoom();
+}
+
+void RateChart::setEngineFrame(SeriesFrame frame)
+{
+    m_engine = true;
+    m_engineFrame = std::move(frame);
+    scheduleRedraw();
+}
+
 void RateChart::setRange(qint64 fromMs, qint64 toMs)
 {
     if (fromMs == m_fromMs && toMs == m_toMs)
@@ -453,8 +472,9 @@ int RateChart::plotColumns() const
 void RateChart::redrawNow()
 {
     m_redrawPending = false;
-    const bool hasData = m_view && !m_view->pyramid.empty();
-    m_empty->setVisible(!hasData && (!m_view || !m_view->store));
+    const bool hasData
+        = m_engine ? !m_engineFrame.slots.empty() : m_view && !m_view->pyramid.empty();
+    m_empty->setVisible(m_engine ? !hasData : !hasData && (!m_view || !m_view->store));
     m_empty->setGeometry(rect());
 
     FrameRequest req;
@@ -464,8 +484,15 @@ void RateChart::redrawNow()
     req.columns = plotColumns();
     req.minPixelsPerBucket = kMinPixelsPerBucket;
     req.overLimitMinutes = &m_overMinutes;
-    const AxisPyramid *axis = hasData ? m_view->axisPyramid(m_shown) : nullptr;
-    m_frame = buildFrame(hasData ? m_view->pyramid : m_noData, req, axis);
+    const AxisPyramid *axis = hasData && !m_engine ? m_view->axisPyramid(m_shown) : nullptr;
+    if (m_engine) {
+        // the engine's last frame, in the range shown (a newer one is on its way after a zoom)
+        m_frame = m_engineFrame;
+        m_frame.fromMs = m_fromMs;
+        m_frame.toMs = m_toMs;
+    } else {
+        m_frame = buildFrame(hasData ? m_view->pyramid : m_noData, req, axis);
+    }
     m_predictedPerSlot = perSlot(m_frame, m_prediction);
     const std::int64_t maxPredicted = m_predictedPerSlot.empty()
         ? 0

@@ -60,6 +60,12 @@ public:
     // The What-if panel's predicted refusals per second (start, count; sorted), drawn hatched
     // over the 429s; empty: none drawn.
     void setPrediction(std::vector<std::pair<std::int64_t, std::int64_t>> perSecond);
+    // A table in an engine (issue 21): the chart draws the frames given here, made from the
+    // engine's counts (EngineChartFeed asks for one at each rangeChanged), not a view's.
+    // `fromMs`..`toMs` is the table's span (resetZoom shows it).
+    void setEngineSpan(qint64 fromMs, qint64 toMs);
+    void setEngineFrame(SeriesFrame frame);
+    bool engineMode() const { return m_engine; }
 
     qint64 visibleFromMs() const { return m_fromMs; }
     qint64 visibleToMs() const { return m_toMs; }
@@ -133,4 +139,7 @@ private:
     bool m_utc = true;
     bool m_dark = false;
     bool m_redrawPending = false;
+    bool m_engine = false;
+    SeriesFrame m_engineFrame;
+    qint64 m_engineFromMs = 0, m_engineToMs = 0;
 };

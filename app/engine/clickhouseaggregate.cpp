@@ -168,3 +168,23 @@ std::optional<std::pair<std::int64_t, std::int64_t>> queryEngineSpan(
     *error = QString();
     return span;
 }
+
+QString engineSpanSql(const EngineColumns &c)
+{
+    return QStringLiteral("SELECT min(%1) AS a, max(%1) AS z, count() AS n FROM %2")
+        .arg(c.timeMs, c.table);
+}
+
+std::optional<std::pair<std::int64_t, std::int64_t>> parseEngineSpan(const QByteArray &rows)
+{
+    ClickHouseRowReader reader;
+    QString error;
+    const std::string row = rows.trimmed().toStdString();
+    const auto o = reader.parse(row, &error);
+    if (!o)
+        return std::nullopt;
+    const auto a = o->integer("a"), z = o->integer("z"), n = o->integer("n");
+    if (!a || !z || !n || *n == 0 || *z < *a)
+        return std::nullopt;
+    return std::pair { *a, *z };
+}

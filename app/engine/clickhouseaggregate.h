@@ -67,6 +67,11 @@ std::optional<EngineSeries> queryEngineBuckets(ClickHouseClient &client,
     const EngineColumns &columns, std::int64_t bucketMs, const TimeRange &range, QString *error,
     const std::atomic<bool> *cancel = nullptr);
 
+// SELECT min, max of timeMs as a and z, and its result (nullopt: an empty table, or rows that
+// do not say). For a caller that runs it itself (ClickHouseQueryRunner).
+QString engineSpanSql(const EngineColumns &columns);
+std::optional<std::pair<std::int64_t, std::int64_t>> parseEngineSpan(const QByteArray &rows);
+
 // The time span of the table: min and max of timeMs (nullopt when the table is empty).
 std::optional<std::pair<std::int64_t, std::int64_t>> queryEngineSpan(
     ClickHouseClient &client, const EngineColumns &columns, QString *error);

@@ -37,8 +37,10 @@ std::optional<EngineIncidents> findEngineIncidents(
 {
     ClickHouseClient client(clickHouseTarget(uri));
     const std::optional<Profile> profile = clickHouseProfile(uri, std::nullopt, error);
-    if (!profile)
+    if (!profile) {
+        *error = uri.display() + QStringLiteral(": ") + *error;
         return std::nullopt;
+    }
     const std::optional<EngineColumns> columns = clickHouseEngineColumns(client, *profile, error);
     if (!columns)
         return std::nullopt;

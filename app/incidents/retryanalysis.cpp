@@ -309,8 +309,7 @@ std::vector<RetryFinding> analyzeRetries(
             before += later.before;
             retryAfters.insert(
                 retryAfters.end(), later.retryAfters.begin(), later.retryAfters.end());
-            for (std::size_t k = 0; k < later.earlyTimes.size() && earlyTimes.size() < 3; ++k)
-                earlyTimes.push_back(later.earlyTimes[k]);
+            earlyTimes.insert(earlyTimes.end(), later.earlyTimes.begin(), later.earlyTimes.end());
             firstMs = std::min(firstMs, later.firstMs);
             lastMs = std::max(lastMs, later.lastMs);
             rejections += later.rejections;
@@ -369,6 +368,7 @@ std::vector<RetryFinding> analyzeRetries(
             cs.target = clientName.empty() ? target : std::string();
         cs.groups.push_back(group);
         std::int64_t pollRejectedEarly = 0, pollRejected = 0, rejections = 0;
+        int groupEarly = 0;
         for (std::size_t k = 0; k < size; ++k) {
             if (!rejected[k])
                 continue;
@@ -386,8 +386,14 @@ std::vector<RetryFinding> analyzeRetries(
                 ++pollRejected;
                 if (in > 0) {
                     ++pollRejectedEarly;
-                    if (cs.earlyTimes.size() < 3)
+                    // a group's first three (its earliest: times are sorted); the client's
+                    // examples are the earliest three of all its groups', whatever the order
+                    // the groups are read in (string ids order them, and those follow the
+                    // order the strings were first seen in)
+                    if (groupEarly < 3) {
                         cs.earlyTimes.push_back(t);
+                        ++groupEarly;
+                    }
                     cs.firstMs = std::min(cs.firstMs, t);
                     cs.lastMs = std::max(cs.lastMs, t);
                 }
@@ -505,6 +511,9 @@ std::vector<RetryFinding> analyzeRetries(
             f.firstMs = cs.firstMs;
             f.lastMs = cs.lastMs;
             f.examplesMs = cs.earlyTimes;
+            std::sort(f.examplesMs.begin(), f.examplesMs.end());
+            if (f.examplesMs.size() > 3)
+                f.examplesMs.resize(3);
             out.push_back(f);
         }
         // a fixed delay: one 100 ms bin (with its neighbour) far above the others
