@@ -36,7 +36,9 @@ int runCheck(const QStringList &args)
         QStringLiteral("Fail (exit 1) when API logs break a threshold of 429s, for CI."));
     p.addOptions(checkOptions());
     p.addPositionalArgument(QStringLiteral("LOG"),
-        QStringLiteral("Log files (.gz allowed); - is standard input."), QStringLiteral("LOG..."));
+        QStringLiteral("Log files (.gz allowed); - is standard input; or a table, "
+                       "postgresql://[user@]host[:port]/db?table=T[&profile=P]."),
+        QStringLiteral("LOG..."));
     if (const std::optional<int> status = parseCommand(p, QStringLiteral("check"), args))
         return *status;
     const QStringList inputs = p.positionalArguments();
@@ -90,7 +92,8 @@ int runCheck(const QStringList &args)
     EventStore store;
     Loader loader(store, *rules, LoadOptions {});
     std::vector<InputReport> reports;
-    const bool anyFailed = !loadInputs(loader, inputs, &reports);
+    EngineInputs engines { &store, &*rules, {} }; // postgresql://… tables (issue 21)
+    const bool anyFailed = !loadInputs(loader, inputs, &reports, &engines);
     const ScopeIndex scopes = ScopeIndex::build(store, scoping->by);
     if (const QString unknown = unknownLimitScope(*scoping, scopes); !unknown.isEmpty())
         return usageError(unknown);

@@ -72,7 +72,8 @@ bool loadInputs(Loader &loader, const QStringList &inputs, std::vector<InputRepo
                 r = loadEngineInput(path, *engines->store, *engines->rules, engines->options);
             } else {
                 r.path = redactUriPasswords(path);
-                r.fatal = QStringLiteral("tables are read by summarize, not by this command");
+                r.fatal
+                    = QStringLiteral("tables are read by summarize and check, not by this command");
             }
         } else {
             r = loader.load(path);
