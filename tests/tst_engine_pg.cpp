@@ -98,6 +98,28 @@ private Q_SLOTS:
         QVERIFY(withoutInputs(fromFile.out) != fromFile.out); // the cut did cut something
     }
 
+    // `check` gates the table as it gates the file: the same verdict, the same words.
+    void checkOfTableEqualsFile()
+    {
+        const QString file = fixture(QStringLiteral("litellm/spendlogs.ndjson"));
+        for (const char *rate : { "0.05", "0.5" }) {
+            const QStringList args { QStringLiteral("check"), QStringLiteral("--max-429-rate"),
+                QLatin1String(rate), QStringLiteral("--format"), QStringLiteral("json") };
+            const BinaryRun fromFile = runBinary(args + QStringList { file });
+            const BinaryRun fromTable
+                = runBinary(args + QStringList { m_spendLogs }, {}, withPassword(m_pg.password()));
+            QCOMPARE(fromTable.exitCode, fromFile.exitCode);
+            QCOMPARE(fromTable.out, fromFile.out);
+            QVERIFY(fromFile.out.contains("\"passed\""));
+        }
+        // 0.05: the proxy's scope is over it (17 % of its requests were 429s); 0.5: not
+        QCOMPARE(runBinary({ QStringLiteral("check"), QStringLiteral("--max-429-rate"),
+                               QStringLiteral("0.05"), m_spendLogs },
+                     {}, withPassword(m_pg.password()))
+                     .exitCode,
+            1);
+    }
+
     // A wrong password, from PGPASSWORD or in the URI: exit status 1, a message that names the
     // table and says why, and the password nowhere in what the program writes.
     void wrongPasswordIsClearAndNeverShown()

@@ -3,6 +3,7 @@
 #include "cli/cliutil.h"
 #include "cli/commands.h"
 #include "cli/commonoptions.h"
+#include "cli/engineinputs.h"
 #include "export/atomicwrite.h"
 #include "export/check.h"
 #include "export/report.h"
@@ -36,7 +37,9 @@ int runCheck(const QStringList &args)
         QStringLiteral("Fail (exit 1) when API logs break a threshold of 429s, for CI."));
     p.addOptions(checkOptions());
     p.addPositionalArgument(QStringLiteral("LOG"),
-        QStringLiteral("Log files (.gz allowed); - is standard input."), QStringLiteral("LOG..."));
+        QStringLiteral("Log files (.gz allowed); - is standard input; or a table, "
+                       "postgresql://[user@]host[:port]/db?table=T[&profile=P]."),
+        QStringLiteral("LOG..."));
     if (const std::optional<int> status = parseCommand(p, QStringLiteral("check"), args))
         return *status;
     const QStringList inputs = p.positionalArguments();
@@ -88,9 +91,12 @@ int runCheck(const QStringList &args)
         return usageError(error);
 
     EventStore store;
-    Loader loader(store, *rules, LoadOptions {});
+    const LoadOptions loadOptions;
+    Loader loader(store, *rules, loadOptions);
     std::vector<InputReport> reports;
-    const bool anyFailed = !loadInputs(loader, inputs, &reports);
+    // files, and postgresql:// or clickhouse:// tables (issue 21)
+    const bool anyFailed
+        = !loadFilesAndEngines(loader, store, *rules, loadOptions, inputs, &reports);
     const ScopeIndex scopes = ScopeIndex::build(store, scoping->by);
     if (const QString unknown = unknownLimitScope(*scoping, scopes); !unknown.isEmpty())
         return usageError(unknown);

@@ -67,7 +67,7 @@ bool loadInputs(Loader &loader, const QStringList &inputs, std::vector<InputRepo
         InputReport r;
         if (isEngineUri(path)) {
             r.path = redactUriPasswords(path);
-            r.fatal = QStringLiteral("tables are read by summarize, not by this command");
+            r.fatal = QStringLiteral("tables are read by summarize and check, not by this command");
         } else {
             r = loader.load(path);
         }

@@ -24,6 +24,6 @@ std::optional<int> parseCommand(QCommandLineParser &p, const QString &command,
     const QStringList &args, bool needsInputs = true);
 // Every input loaded into the loader's store, each one's problems printed; false when one
 // failed. The inputs' reports go to *reports when given. An engine URI (postgresql://…,
-// clickhouse://…) fails with a message: summarize reads them (cli/engineinputs.h).
+// clickhouse://…) fails with a message: summarize and check read them (cli/engineinputs.h).
 bool loadInputs(
     Loader &loader, const QStringList &inputs, std::vector<InputReport> *reports = nullptr);

@@ -3,11 +3,9 @@
 #include "engine/pgconnection.h"
 
 #include <QElapsedTimer>
-#include <QFuture>
 #include <QMetaObject>
 #include <QSqlError>
 #include <QSqlQuery>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include <condition_variable>
 #include <mutex>
@@ -388,7 +386,7 @@ struct PgAggregator::State
     std::uint64_t latest = 0;
     int runningPid = 0; // the backend running a query now (0: none)
     std::atomic<bool> cancel { false };
-    std::vector<QFuture<void>> cancellers;
+    std::vector<std::thread> cancellers; // threads of their own (see readPostgresInWorker)
     std::thread thread;
 };
 
@@ -486,8 +484,8 @@ PgAggregator::~PgAggregator()
         cancelBackend(s->uri, pid, s->options.connectTimeoutS);
     if (s->thread.joinable())
         s->thread.join();
-    for (QFuture<void> &f : s->cancellers)
-        f.waitForFinished();
+    for (std::thread &c : s->cancellers)
+        c.join();
 }
 
 std::uint64_t PgAggregator::request(std::int64_t bucketMs, TimeRange range)
@@ -508,8 +506,10 @@ std::uint64_t PgAggregator::request(std::int64_t bucketMs, TimeRange range)
         // the older query is cancelled by the server, from a connection of its own
         const EngineUri uri = s->uri;
         const int timeout = s->options.connectTimeoutS;
-        s->cancellers.push_back(
-            QtConcurrent::run([uri, pid, timeout] { cancelBackend(uri, pid, timeout); }));
+        for (std::thread &c : s->cancellers)
+            c.join(); // the previous cancel has long been sent: keep one thread at most
+        s->cancellers.clear();
+        s->cancellers.emplace_back([uri, pid, timeout] { cancelBackend(uri, pid, timeout); });
     }
     return generation;
 }

@@ -45,7 +45,7 @@ std::optional<Profile> profileFor(
 InputReport readPostgres(const EngineUri &uri, EventStore &store, const RuleSet &rules,
     const EngineReadOptions &options);
 
-// The same in a worker thread; the caller waits for it (the command line), or runs it from
+// The same in a thread of its own; the caller waits for it (the command line), or runs it from
 // its own worker (the window).
 InputReport readPostgresInWorker(const EngineUri &uri, EventStore &store, const RuleSet &rules,
     const EngineReadOptions &options);
