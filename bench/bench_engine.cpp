@@ -142,12 +142,10 @@ int main(int argc, char **argv)
             .arg(server.port()));
 
     // the table `ratescope push` writes (README), its per-second rollup and the view that fills it
-    for (const QString &sql : QStringList { QStringLiteral("CREATE DATABASE rs") }
-            + clickHouseEventsDdl(QStringLiteral("rs"), QStringLiteral("ratescope_events"))) {
-        const QByteArray out = server.query(sql, &ok);
-        if (!ok)
-            return fail(QString::fromUtf8(out));
-    }
+    QString ddlError;
+    if (!server.createEventsTable(
+            QStringLiteral("rs"), QStringLiteral("ratescope_events"), &ddlError))
+        return fail(ddlError);
 
     // N rows evenly over the span; four APIs; 2 % rate limited, more in a daily burst at
     // 10:00-10:20 (one in five), 0.1 % tool errors

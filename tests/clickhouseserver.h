@@ -10,6 +10,8 @@
 // reference for the keys below (`path`, `tmp_path`, `user_files_path`, `format_schema_path`,
 // `logger`, `http_port`, `listen_host`, `users_config`, `timezone`).
 
+#include "engine/clickhouseddl.h"
+
 #include <QByteArray>
 #include <QDir>
 #include <QElapsedTimer>
@@ -134,6 +136,36 @@ public:
     // Runs one statement over HTTP as the test user (POST; `body` appended after the SQL on
     // a new line, as INSERT ... FORMAT JSONEachRow wants its rows). Returns the response body;
     // `ok` false (and the body holding ClickHouse's message) when it failed.
+    // Starts the server with the clients' credentials in the environment (CLICKHOUSE_USER,
+    // CLICKHOUSE_PASSWORD, as a user sets them) and an empty rs.ratescope_events.
+    bool startWithEventsTable(QString *error)
+    {
+        qputenv("CLICKHOUSE_USER", kUser);
+        qputenv("CLICKHOUSE_PASSWORD", kPassword);
+        return start(error)
+            && createEventsTable(QStringLiteral("rs"), QStringLiteral("ratescope_events"), error);
+    }
+
+    // The table `ratescope push` writes, `db`.`table`, with its per-second rollup and the view
+    // that fills it (engine/clickhouseddl.h); `db` made first when createDb. False with the
+    // server's words in `error`.
+    bool createEventsTable(
+        const QString &db, const QString &table, QString *error, bool createDb = true) const
+    {
+        QStringList sql = clickHouseEventsDdl(db, table);
+        if (createDb)
+            sql.prepend(QStringLiteral("CREATE DATABASE ") + db);
+        for (const QString &statement : sql) {
+            bool ok = false;
+            const QByteArray out = query(statement, &ok);
+            if (!ok) {
+                *error = QString::fromUtf8(out);
+                return false;
+            }
+        }
+        return true;
+    }
+
     QByteArray query(const QString &sql, bool *ok = nullptr, const QByteArray &body = {},
         int timeoutMs = 600000) const
     {

@@ -257,3 +257,25 @@ private:
     int m_port = 0;
     bool m_running = false;
 };
+
+// In a test's initTestCase: starts `server`, or skips the test on a machine without
+// PostgreSQL (a developer's; .ci/run fails there instead), or fails it when the server does not
+// start.
+#define PG_START_OR_SKIP(server)                                                                   \
+    do {                                                                                           \
+        const QString pgWhy = PgServer::unavailable();                                             \
+        if (!pgWhy.isEmpty())                                                                      \
+            QSKIP(qPrintable(QStringLiteral("no PostgreSQL to test against: ") + pgWhy));          \
+        QString pgError;                                                                           \
+        QVERIFY2((server).start(&pgError), qPrintable(pgError));                                   \
+    } while (false)
+
+// The same, then LiteLLM's spend log fixture loaded into database "litellm".
+#define PG_START_WITH_LITELLM_OR_SKIP(server)                                                      \
+    do {                                                                                           \
+        PG_START_OR_SKIP(server);                                                                  \
+        QString pgLoadError;                                                                       \
+        QVERIFY2((server).loadLiteLlm(QStringLiteral(RATESCOPE_FIXTURE_DIR),                       \
+                     QStringLiteral("litellm"), &pgLoadError),                                     \
+            qPrintable(pgLoadError));                                                              \
+    } while (false)

@@ -78,16 +78,9 @@ EngineUri TestEngineClickHouseIncidents::uri() const
 
 void TestEngineClickHouseIncidents::initTestCase()
 {
-    qputenv("CLICKHOUSE_USER", ClickHouseServer::kUser);
-    qputenv("CLICKHOUSE_PASSWORD", ClickHouseServer::kPassword);
     QString error;
-    QVERIFY2(m_server.start(&error), qPrintable(error));
+    QVERIFY2(m_server.startWithEventsTable(&error), qPrintable(error));
     bool ok = false;
-    for (const QString &sql : QStringList { QStringLiteral("CREATE DATABASE rs") }
-            + clickHouseEventsDdl(QStringLiteral("rs"), QStringLiteral("ratescope_events"))) {
-        const QByteArray out = m_server.query(sql, &ok);
-        QVERIFY2(ok, out.constData());
-    }
     // a day of traffic to two APIs; rate limited in minutes 100-104 (one API) and 300-302 (the
     // other), two lone 429s 6.8 minutes apart around minute 700 (their minutes are within the
     // merge gap, the 429s are not: two incidents), tool errors in minute 1000; two rows in some

@@ -105,14 +105,8 @@ private:
 private Q_SLOTS:
     void initTestCase()
     {
-        const QString why = PgServer::unavailable();
-        if (!why.isEmpty())
-            QSKIP(qPrintable(QStringLiteral("no PostgreSQL to test against: ") + why));
+        PG_START_WITH_LITELLM_OR_SKIP(m_pg);
         QString error;
-        QVERIFY2(m_pg.start(&error), qPrintable(error));
-        QVERIFY2(m_pg.loadLiteLlm(
-                     QStringLiteral(RATESCOPE_FIXTURE_DIR), QStringLiteral("litellm"), &error),
-            qPrintable(error));
         QString text = m_pg.uri(QStringLiteral("litellm"),
             QStringLiteral("table=LiteLLM_SpendLogs&profile=litellm-spendlogs"));
         text.replace(QStringLiteral("ratescope@"),

@@ -62,11 +62,8 @@ private:
 private Q_SLOTS:
     void initTestCase()
     {
-        const QString why = PgServer::unavailable();
-        if (!why.isEmpty())
-            QSKIP(qPrintable(QStringLiteral("no PostgreSQL to test against: ") + why));
+        PG_START_OR_SKIP(m_pg);
         QString error;
-        QVERIFY2(m_pg.start(&error), qPrintable(error));
         QVERIFY2(
             m_pg.exec(QStringLiteral("postgres"), QStringLiteral("CREATE DATABASE pushed"), &error),
             qPrintable(error));

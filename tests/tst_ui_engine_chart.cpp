@@ -54,16 +54,9 @@ std::uint64_t TestUiEngineChart::count(const QString &where)
 
 void TestUiEngineChart::initTestCase()
 {
-    qputenv("CLICKHOUSE_USER", ClickHouseServer::kUser);
-    qputenv("CLICKHOUSE_PASSWORD", ClickHouseServer::kPassword);
     QString error;
-    QVERIFY2(m_server.start(&error), qPrintable(error));
+    QVERIFY2(m_server.startWithEventsTable(&error), qPrintable(error));
     bool ok = false;
-    for (const QString &sql : QStringList { QStringLiteral("CREATE DATABASE rs") }
-            + clickHouseEventsDdl(QStringLiteral("rs"), QStringLiteral("ratescope_events"))) {
-        const QByteArray out = m_server.query(sql, &ok);
-        QVERIFY2(ok, out.constData());
-    }
     const QByteArray out = m_server.query(
         QStringLiteral("INSERT INTO rs.ratescope_events (id, time, status, source, scope) "
                        "SELECT toString(number), %1 + intDiv(number * 172800000, %2), "

@@ -83,15 +83,7 @@ int runEngineMonitor(
             pollTimer.start(int(std::min(settings.pollSeconds * 1000.0, 2e9)));
     };
     QObject::connect(&pollTimer, &QTimer::timeout, &loop, poll);
-    QSocketNotifier sigNotifier(qintptr(signals.fd()), QSocketNotifier::Read);
-    QObject::connect(
-        &sigNotifier, &QSocketNotifier::activated, &loop, [&] { finish(signals.take()); });
-    QTimer durationTimer;
-    durationTimer.setSingleShot(true);
-    QObject::connect(&durationTimer, &QTimer::timeout, &loop,
-        [&] { finish(QStringLiteral("--duration reached")); });
-    if (settings.durationSeconds >= 0)
-        durationTimer.start(int(std::min(settings.durationSeconds * 1000.0, 2e9)));
+    const StopTriggers stops(signals, &loop, settings.durationSeconds, finish);
 
     printErr(QStringLiteral("ratescope monitor: polling %1 every %2 s")
                  .arg(uri->display())

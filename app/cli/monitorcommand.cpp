@@ -295,15 +295,7 @@ int runMonitor(const QStringList &args, const ChartDrawing *drawing)
         }
     }
 
-    QSocketNotifier sigNotifier(qintptr(signals.fd()), QSocketNotifier::Read);
-    QObject::connect(
-        &sigNotifier, &QSocketNotifier::activated, &loop, [&] { finish(signals.take()); });
-    QTimer durationTimer;
-    durationTimer.setSingleShot(true);
-    QObject::connect(&durationTimer, &QTimer::timeout, &loop,
-        [&] { finish(QStringLiteral("--duration reached")); });
-    if (duration >= 0)
-        durationTimer.start(int(std::min(duration * 1000.0, 2e9)));
+    const StopTriggers stops(signals, &loop, duration, finish);
     QTimer statusTimer;
     QObject::connect(&statusTimer, &QTimer::timeout, &loop,
         [&] { printErr(QStringLiteral("ratescope monitor: %1").arg(statusLine(live))); });

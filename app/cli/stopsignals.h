@@ -4,7 +4,13 @@
 // blocked in this thread before any worker thread starts, so every thread inherits it.
 // `ratescope monitor` ends on them, whatever it watches.
 
+#include <QObject>
+#include <QSocketNotifier>
 #include <QString>
+#include <QTimer>
+
+#include <algorithm>
+#include <functional>
 
 #include <csignal>
 #include <pthread.h>
@@ -43,4 +49,29 @@ public:
 private:
     int m_fd = -1;
     sigset_t m_old;
+};
+
+// What ends a monitor besides its sources: SIGINT or SIGTERM, and --duration (seconds; < 0:
+// none). finish(why) runs in `context`'s thread ("SIGINT", "--duration reached").
+class StopTriggers
+{
+public:
+    StopTriggers(StopSignals &signals, QObject *context, double durationSeconds,
+        std::function<void(const QString &)> finish)
+        : m_notifier(qintptr(signals.fd()), QSocketNotifier::Read)
+    {
+        QObject::connect(&m_notifier, &QSocketNotifier::activated, context,
+            [&signals, finish] { finish(signals.take()); });
+        m_duration.setSingleShot(true);
+        QObject::connect(&m_duration, &QTimer::timeout, context,
+            [finish] { finish(QStringLiteral("--duration reached")); });
+        if (durationSeconds >= 0)
+            m_duration.start(int(std::min(durationSeconds * 1000.0, 2e9)));
+    }
+    StopTriggers(const StopTriggers &) = delete;
+    StopTriggers &operator=(const StopTriggers &) = delete;
+
+private:
+    QSocketNotifier m_notifier;
+    QTimer m_duration;
 };
