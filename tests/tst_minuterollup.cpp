@@ -1,6 +1,9 @@
 // MinuteRollup (issue 22): the per-minute figures of a run kept without its events equal what
 // buildSummary computes from a store of every event, on real logs, however the events come in.
 #include "aggregate/minuterollup.h"
+#include "aggregate/orderedfold.h"
+#include "export/reportformats.h"
+#include "export/rollupsummary.h"
 #include "export/summary.h"
 #include "incidents/incidentrollup.h"
 #include "sim/simulator.h"
@@ -8,6 +11,8 @@
 #include <QtTest>
 
 #include "testutil.h"
+
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 
@@ -35,13 +40,30 @@ QString simulatedLog(const QDir &dir)
     return writeFile(dir, QStringLiteral("sim.ndjson"), text);
 }
 
-// A log of the data table: a file, or "sim" for simulatedLog().
+// Requests exactly a second apart, each in flight for exactly that second, then a 429: every
+// rolling window's edge and every request's end fall on another request's time.
+QString ticksLog(const QDir &dir)
+{
+    QByteArray text;
+    for (int k = 0; k < 8; ++k)
+        text += QStringLiteral("{\"timestamp\":\"2026-01-05T10:00:%1.000Z\",\"method\":\"GET\","
+                               "\"url\":\"https://api.example.com/v1/x\",\"status\":%2,"
+                               "\"id\":\"t%3\",\"duration_ms\":1000}\n")
+                    .arg(k, 2, 10, QLatin1Char('0'))
+                    .arg(k == 7 ? 429 : 200)
+                    .arg(k)
+                    .toUtf8();
+    return writeFile(dir, QStringLiteral("ticks.ndjson"), text);
+}
+
+// A log of the data table: a file, "sim" for simulatedLog(), "ticks" for ticksLog().
 Loaded loadLog(const QString &log)
 {
-    if (log != QLatin1String("sim"))
+    if (log != QLatin1String("sim") && log != QLatin1String("ticks"))
         return loadFiles({ log });
     QTemporaryDir dir;
-    return loadFiles({ simulatedLog(QDir(dir.path())) });
+    return loadFiles({ log == QLatin1String("sim") ? simulatedLog(QDir(dir.path()))
+                                                   : ticksLog(QDir(dir.path())) });
 }
 
 // The rollup of every event of a store added in batches of `batch` (0: one), the last first:
@@ -67,6 +89,45 @@ bool sameBuckets(const std::vector<BucketCounts> &a, const std::vector<BucketCou
         });
 }
 
+// The events of a store in time order (stable: equal times in store order, as the summary
+// reads them), in batches of `batch` (0: one) into a fold that follows `windows`.
+OrderedFold foldOf(const EventStore &store, ScopeBy by, std::size_t batch,
+    std::vector<OrderedFold::Window> windows)
+{
+    EventSubset order(store.size());
+    for (std::size_t i = 0; i < order.size(); ++i)
+        order[i] = std::uint32_t(i);
+    std::stable_sort(order.begin(), order.end(),
+        [&](std::uint32_t a, std::uint32_t b) { return store.timeMs(a) < store.timeMs(b); });
+    OrderedFold fold(by, std::move(windows));
+    const std::size_t n = batch > 0 ? batch : order.size();
+    for (std::size_t from = 0; from < order.size(); from += n)
+        fold.add(store,
+            EventSubset(order.begin() + std::ptrdiff_t(from),
+                order.begin() + std::ptrdiff_t(std::min(order.size(), from + n))));
+    return fold;
+}
+
+// A summary's JSON without what a summary from rollups does not tell yet (bindings, findings)
+// and without the list of what it does not tell.
+nlohmann::ordered_json comparable(const Summary &s)
+{
+    const QByteArray text = summaryToJson(s);
+    nlohmann::ordered_json j = nlohmann::ordered_json::parse(text.constData());
+    j.erase("findings");
+    j.erase("inexact");
+    for (auto &inc : j["incidents"])
+        inc.erase("binding");
+    return j;
+}
+
+// The first place two JSON documents differ, for the failure message.
+std::string firstDifference(const nlohmann::ordered_json &a, const nlohmann::ordered_json &b)
+{
+    const nlohmann::json patch = nlohmann::json::diff(nlohmann::json(a), nlohmann::json(b));
+    return patch.empty() ? std::string() : patch.front().dump();
+}
+
 } // namespace
 
 class TestMinuteRollup : public QObject
@@ -79,6 +140,9 @@ private Q_SLOTS:
     void incidentsEqualTheSummarys();
     void gapsUnderAMinuteNeedTheEvents();
     void memoryIsPerMinuteNotPerEvent();
+    void summaryFromRollupsEqualsTheSummary_data();
+    void summaryFromRollupsEqualsTheSummary();
+    void whatRollupsCannotTellIsNamed();
 };
 
 void TestMinuteRollup::equalsTheSummaryOfEveryEvent_data()
@@ -267,6 +331,125 @@ void TestMinuteRollup::memoryIsPerMinuteNotPerEvent()
     QCOMPARE(once.entries(), minutes);
     QVERIFY(once.entries() <= scopes.size() * 91); // 90 simulated minutes, maybe one more
     QVERIFY(std::size_t(once.requests()) > 20 * once.entries());
+}
+
+void TestMinuteRollup::summaryFromRollupsEqualsTheSummary_data()
+{
+    QTest::addColumn<QString>("log");
+    QTest::addColumn<ScopeBy>("by");
+    QTest::addColumn<QStringList>("limits"); // --limit
+    QTest::addColumn<int>("batch"); // events per add()
+    const QString demo = QStringLiteral(RATESCOPE_SOURCE_DIR "/resources/demo/demo.ndjson.gz");
+    const QString gateways = fixture(QStringLiteral("gateway_mix.ndjson"));
+    const QString cassette
+        = fixture(QStringLiteral("llm/DataDog__dd-trace-py__openai_429_rpm_batch.yaml"));
+    const QString httprr
+        = fixture(QStringLiteral("llm/tmc__langchaingo__anthropic_429_concurrency.httprr"));
+    const QString sim = QStringLiteral("sim");
+    QTest::newRow("demo, reported limits") << demo << ScopeBy::Host << QStringList() << 997;
+    QTest::newRow("demo, 600/1m, one scope")
+        << demo << ScopeBy::All << QStringList { QStringLiteral("600/1m") } << 0;
+    QTest::newRow("demo, rolling 10/1s and 2000/1h, by model")
+        << demo << ScopeBy::HostModel
+        << QStringList { QStringLiteral("10/1s"), QStringLiteral("2000/1h") } << 1;
+    QTest::newRow("demo, concurrency=3")
+        << demo << ScopeBy::Host << QStringList { QStringLiteral("concurrency=3") } << 50;
+    QTest::newRow("ticks, 1/1s and concurrency=1: edges meet")
+        << QStringLiteral("ticks") << ScopeBy::Host
+        << QStringList { QStringLiteral("1/1s"), QStringLiteral("concurrency=1") } << 1;
+    QTest::newRow("ticks, 1/2s: edges meet")
+        << QStringLiteral("ticks") << ScopeBy::Host << QStringList { QStringLiteral("2/2s") } << 3;
+    QTest::newRow("gateway mix") << gateways << ScopeBy::Host << QStringList() << 3;
+    QTest::newRow("a vcrpy cassette") << cassette << ScopeBy::Host << QStringList() << 1;
+    QTest::newRow("an httprr recording, concurrency=1")
+        << httprr << ScopeBy::HostModel << QStringList { QStringLiteral("concurrency=1") } << 2;
+    QTest::newRow("simulated, reported limits and tokens")
+        << sim << ScopeBy::HostModel << QStringList() << 5000;
+    QTest::newRow("simulated, tokens=50000/10m, 30/10s")
+        << sim << ScopeBy::Host
+        << QStringList { QStringLiteral("tokens=50000/10m"), QStringLiteral("30/10s"),
+               QStringLiteral("output_tokens=9000/1m") }
+        << 777;
+}
+
+// The whole summary, as `summarize` writes it, from a MinuteRollup (any order) and an
+// OrderedFold (time order) against buildSummary of every event: the same JSON, apart from the
+// bindings and findings a rollup does not tell yet (and which it names).
+void TestMinuteRollup::summaryFromRollupsEqualsTheSummary()
+{
+    QFETCH(QString, log);
+    QFETCH(ScopeBy, by);
+    QFETCH(QStringList, limits);
+    QFETCH(int, batch);
+    const Loaded loaded = loadLog(log);
+    const EventStore &store = *loaded.store;
+    SummaryScoping scoping;
+    scoping.by = by;
+    for (const QString &text : limits) {
+        QString error;
+        const std::optional<LimitEntry> e = parseLimitEntry(text, &error);
+        QVERIFY2(e, qPrintable(error));
+        scoping.limits.push_back(*e);
+    }
+    const Summary want = buildSummary(store, {}, std::nullopt, 5, nullptr, scoping);
+    const MinuteRollup rollup = rollupOf(store, by, std::size_t(batch));
+    const OrderedFold fold
+        = foldOf(store, by, std::size_t(batch), OrderedFold::windowsOf(scoping.limits));
+    const Summary got = summaryFromRollup(rollup, fold, {}, std::nullopt, 5, scoping);
+    const nlohmann::ordered_json a = comparable(want), b = comparable(got);
+    QVERIFY2(a == b, firstDifference(a, b).c_str());
+    QCOMPARE(fold.lateEvents(), 0);
+    QVERIFY(!got.inexact.empty()); // the findings, at least, are named as not known
+    QVERIFY(want.inexact.empty());
+    if (log == QLatin1String("sim")) { // the rows are not all trivial
+        QVERIFY(std::any_of(want.scopes.begin(), want.scopes.end(),
+            [](const ScopeSummary &sc) { return !sc.reported.empty(); }));
+        QVERIFY(std::any_of(want.scopes.begin(), want.scopes.end(), [](const ScopeSummary &sc) {
+            return std::any_of(sc.axes.begin(), sc.axes.end(),
+                [](const AxisFigures &a) { return a.minutesOverLimit > 0; });
+        }));
+    }
+    if (limits.contains(QStringLiteral("concurrency=3")))
+        QVERIFY(std::any_of(want.scopes.begin(), want.scopes.end(), [](const ScopeSummary &sc) {
+            return sc.axes.back().axis == LimitAxis::Concurrency && sc.axes.back().peak > 0;
+        }));
+}
+
+// What a fold cannot tell is said, not guessed: a rolling window followed only from a later
+// event, and events that came out of time order.
+void TestMinuteRollup::whatRollupsCannotTellIsNamed()
+{
+    const Loaded loaded
+        = loadFiles({ QStringLiteral(RATESCOPE_SOURCE_DIR "/resources/demo/demo.ndjson.gz") });
+    const EventStore &store = *loaded.store;
+    SummaryScoping scoping;
+    scoping.limits.push_back(*parseLimitEntry(QStringLiteral("500/1h"), nullptr));
+    const MinuteRollup rollup = rollupOf(store, ScopeBy::Host, 0);
+
+    // the configured hour not given to the fold: its minutes over are not known
+    const OrderedFold blind = foldOf(store, ScopeBy::Host, 0, {});
+    const Summary s = summaryFromRollup(rollup, blind, {}, std::nullopt, 5, scoping);
+    QVERIFY(std::any_of(s.inexact.begin(), s.inexact.end(),
+        [](const std::string &t) { return t.find("per 3600 s are not known") != t.npos; }));
+    const Summary exact = summaryFromRollup(rollup,
+        foldOf(store, ScopeBy::Host, 0, OrderedFold::windowsOf(scoping.limits)), {}, std::nullopt,
+        5, scoping);
+    QVERIFY(std::none_of(exact.inexact.begin(), exact.inexact.end(),
+        [](const std::string &t) { return t.find("are not known: the window") != t.npos; }));
+
+    // the events last first: every one but the first is late, and the summary says so
+    EventSubset backwards(store.size());
+    for (std::size_t i = 0; i < backwards.size(); ++i)
+        backwards[i] = std::uint32_t(backwards.size() - 1 - i);
+    std::stable_sort(backwards.begin(), backwards.end(),
+        [&](std::uint32_t a, std::uint32_t b) { return store.timeMs(a) > store.timeMs(b); });
+    OrderedFold late(ScopeBy::Host);
+    late.add(store, backwards);
+    QVERIFY(late.lateEvents() > 0);
+    const Summary l = summaryFromRollup(rollup, late, {}, std::nullopt, 5, scoping);
+    QVERIFY(std::any_of(l.inexact.begin(), l.inexact.end(),
+        [](const std::string &t) { return t.find("later than the reorder window") != t.npos; }));
+    QVERIFY(summaryToJson(l).contains("\"inexact\""));
 }
 
 QTEST_GUILESS_MAIN(TestMinuteRollup)

@@ -38,56 +38,89 @@ struct AxisSeries
 // duration is a broken record (it would fill a minute for each of its days of "flight").
 std::optional<std::int64_t> inFlightMs(const EventStore &store, std::size_t i);
 
-// The sweep behind the concurrency axis, over `events` (sorted by time) from index `from` on:
-// the starts in time order with the ends of the requests in flight in a min-heap, O(n log k)
-// for k requests in flight at once (not a sort of 2n edges). At equal times ends come first (a
-// request that ends when another starts does not overlap it). Calls
+// The sweep behind the concurrency axis as a fold: requests added in time order, the ends of
+// those in flight in a min-heap, O(n log k) for k requests in flight at once (not a sort of 2n
+// edges). At equal times ends come first (a request that ends when another starts does not
+// overlap it). Every call takes note(bucketStart, inFlight), called at every edge and, for each
+// bucket the requests in flight carry into before the next edge or start (a bucket may get
+// several: keep the most), in time order of the buckets. A copy is a snapshot: finish() on it
+// gives the figures so far and leaves the original going on.
+class InFlightSweep
+{
+public:
+    explicit InFlightSweep(std::int64_t bucketMs)
+        : m_bucketMs(bucketMs)
+    {
+    }
+    // The ends up to t, then t's bucket: call before start(t, ...) of each request.
+    template <typename Note> void advanceTo(std::int64_t t, Note &&note)
+    {
+        while (!m_ends.empty() && m_ends.top() <= t) {
+            edge(m_ends.top(), -1, note);
+            m_ends.pop();
+        }
+        advance(t, note);
+    }
+    // A request at t in flight for durationMs (after advanceTo(t)).
+    template <typename Note> void start(std::int64_t t, std::int64_t durationMs, Note &&note)
+    {
+        edge(t, +1, note);
+        m_ends.push(t + durationMs);
+    }
+    // The ends of the requests still in flight.
+    template <typename Note> void finish(Note &&note)
+    {
+        while (!m_ends.empty()) {
+            edge(m_ends.top(), -1, note);
+            m_ends.pop();
+        }
+    }
+    std::int64_t inFlight() const { return m_inFlight; }
+
+private:
+    // the requests still in flight carry over into every bucket up to t's
+    template <typename Note> void advance(std::int64_t t, Note &note)
+    {
+        const std::int64_t b = floorTo(t, m_bucketMs);
+        if (m_open && m_inFlight > 0) {
+            for (std::int64_t k = m_bucket + m_bucketMs; k <= b; k += m_bucketMs)
+                note(k, m_inFlight);
+        }
+        m_bucket = b;
+        m_open = true;
+    }
+    template <typename Note> void edge(std::int64_t t, int delta, Note &note)
+    {
+        advance(t, note);
+        m_inFlight += delta;
+        note(m_bucket, m_inFlight);
+    }
+
+    std::int64_t m_bucketMs;
+    std::priority_queue<std::int64_t, std::vector<std::int64_t>, std::greater<>> m_ends;
+    std::int64_t m_inFlight = 0;
+    std::int64_t m_bucket = 0;
+    bool m_open = false;
+};
+
+// The sweep over `events` (sorted by time) from index `from` on. Calls
 //   start(i, known) for each event, before its own edge (known: it has a duration);
-//   note(bucketStart, inFlight) at every edge, and for each bucket the requests in flight
-//   carry into before the next edge or start (a bucket may get several: keep the most).
-// Both come in time order of their buckets.
+//   note(bucketStart, inFlight) as InFlightSweep does.
 template <typename Note, typename Start>
 void sweepInFlight(const EventStore &store, const EventSubset &events, std::size_t from,
     std::int64_t bucketMs, Note &&note, Start &&start)
 {
-    std::priority_queue<std::int64_t, std::vector<std::int64_t>, std::greater<>> ends;
-    std::int64_t inFlight = 0;
-    std::int64_t bucket = 0;
-    bool open = false;
-    // the requests still in flight carry over into every bucket up to t's
-    const auto advance = [&](std::int64_t t) {
-        const std::int64_t b = floorTo(t, bucketMs);
-        if (open && inFlight > 0) {
-            for (std::int64_t k = bucket + bucketMs; k <= b; k += bucketMs)
-                note(k, inFlight);
-        }
-        bucket = b;
-        open = true;
-    };
-    const auto edge = [&](std::int64_t t, int delta) {
-        advance(t);
-        inFlight += delta;
-        note(bucket, inFlight);
-    };
+    InFlightSweep sweep(bucketMs);
     for (std::size_t r = from; r < events.size(); ++r) {
         const std::uint32_t i = events[r];
         const std::int64_t t = store.timeMs(i);
-        while (!ends.empty() && ends.top() <= t) {
-            edge(ends.top(), -1);
-            ends.pop();
-        }
-        advance(t);
+        sweep.advanceTo(t, note);
         const std::optional<std::int64_t> d = inFlightMs(store, i);
         start(std::size_t(i), d.has_value());
-        if (!d)
-            continue;
-        edge(t, +1);
-        ends.push(t + *d);
+        if (d)
+            sweep.start(t, *d, note);
     }
-    while (!ends.empty()) {
-        edge(ends.top(), -1);
-        ends.pop();
-    }
+    sweep.finish(note);
 }
 
 // The value of event i on a summed axis (requests: 1; tokens: the response's), -1 when unknown.

@@ -2,6 +2,7 @@
 
 #include "aggregate/axisseries.h"
 #include "export/redactor.h"
+#include "export/scopefigures.h"
 
 #include <QRegularExpression>
 
@@ -12,97 +13,20 @@
 
 namespace {
 
-// minutes_over_limit of one limit over the events of one scope (summary.md): per-minute values
-// against a per-minute limit (a concurrency limit, which has no window, against each minute's
-// peak in flight), the rolling rule for other windows, nothing for an unknown one.
-void countOverLimit(
-    const EventStore &store, const AxisSeries &values, const EventSubset *events, AxisFigures &axis)
+// A scope's events in a store, as summarizeScope reads them. `events`: the ones summarized;
+// `allEvents`: every event of the scope (its reported limits); null: every event of the store.
+ScopeReader storeReader(
+    const EventStore &store, const EventSubset *events, const EventSubset *allEvents)
 {
-    if (!axis.limit)
-        return;
-    if (axis.axis == LimitAxis::Concurrency || axis.limit->perMinute()) {
-        for (const AxisBucket &m : values.buckets) {
-            if (m.value > axis.limit->requests)
-                axis.overLimitMinutes.push_back(m.startMs);
-        }
-    } else if (axis.limit->windowS && *axis.limit->windowS > 0) {
-        axis.overLimitMinutes = minutesOverRollingSum(
-            store, axis.axis, axis.limit->requests, *axis.limit->windowS * 1000, events);
-    }
-    axis.minutesOverLimit = std::int64_t(axis.overLimitMinutes.size());
-}
-
-// The figures of one scope, axis by axis (requests first): every limit in force on the axis
-// (given, else reported) and its drift; the requests axis also without a limit, and the tokens
-// a scope used too (for the limit to ask for).
-ScopeSummary summarizeScope(const EventStore &store, std::string name,
-    std::vector<BucketCounts> minutes, const EventSubset *events, const EventSubset *allEvents,
-    const std::vector<LimitEntry> &entries, Summary &s)
-{
-    ScopeSummary sc;
-    sc.name = std::move(name);
-    sc.minutes = std::move(minutes);
-    // each axis's minutes, made once when the axis is shown; the requests are the scope's own
-    std::map<LimitAxis, AxisSeries> series;
-    AxisSeries &requests = series[LimitAxis::Requests];
-    for (const BucketCounts &m : sc.minutes) {
-        sc.requests += m.requests;
-        for (int k = 0; k < kRejectionSourceCount; ++k)
-            sc.rejected[std::size_t(k)] += m.rejected[std::size_t(k)];
-        requests.buckets.push_back({ m.startMs, std::int64_t(m.requests) });
-    }
-    requests.known = sc.requests;
-    const auto seriesOf = [&](LimitAxis a) -> const AxisSeries & {
-        auto it = series.find(a);
-        if (it == series.end())
-            it = series.emplace(a, axisPerMinute(store, a, events)).first;
-        return it->second;
+    ScopeReader r;
+    r.perMinute = [&store, events](LimitAxis a) { return axisPerMinute(store, a, events); };
+    r.reported = [&store, allEvents](LimitAxis a) { return reportedHistory(store, allEvents, a); };
+    r.overRolling = [&store, events](LimitAxis a, std::int64_t limit, std::int64_t windowMs) {
+        return std::optional<std::vector<std::int64_t>>(
+            minutesOverRollingSum(store, a, limit, windowMs, events));
     };
-    const auto addAxis = [&](LimitAxis axisKind, std::optional<LimitSpec> limit) {
-        AxisFigures axis;
-        axis.axis = axisKind;
-        axis.limit = limit;
-        const AxisSeries &values = seriesOf(axisKind);
-        axis.unknownShare = values.unknownShare();
-        for (const AxisBucket &m : values.buckets) {
-            if (!axis.peak || m.value > *axis.peak) { // ties: earliest minute
-                axis.peak = m.value;
-                axis.peakMinuteMs = m.startMs;
-            }
-        }
-        countOverLimit(store, values, events, axis);
-        if (limit)
-            s.limits.push_back({ sc.name, axisKind, *limit });
-        sc.axes.push_back(std::move(axis));
-    };
-    for (LimitAxis axis : { LimitAxis::Requests, LimitAxis::Tokens, LimitAxis::InputTokens,
-             LimitAxis::OutputTokens, LimitAxis::Concurrency }) {
-        std::vector<LimitSpec> limits = configuredLimits(entries, sc.name, axis);
-        // what the responses reported on this axis (limits.md §3), over every event of the
-        // scope; configured against reported (§6) before the changes
-        const ReportedHistory reported = reportedHistory(store, allEvents, axis);
-        if (axis == LimitAxis::Requests) {
-            sc.reported = reported.byWindow;
-            sc.driftOmitted = reported.omitted;
-        }
-        std::vector<LimitDrift> drift = configuredAgainstReported(limits, reported.byWindow);
-        for (LimitDrift &d : drift)
-            d.axis = axis;
-        drift.insert(drift.end(), reported.changes.begin(), reported.changes.end());
-        for (LimitDrift &d : drift) {
-            d.scope = sc.name;
-            s.drift.push_back(std::move(d));
-        }
-        if (limits.empty())
-            limits = reported.byWindow; // what the responses said, when the user said nothing
-        for (const LimitSpec &l : limits)
-            addAxis(axis, l);
-        if (limits.empty()
-            && (axis == LimitAxis::Requests
-                || (axis == LimitAxis::Tokens && store.hasTokens() && seriesOf(axis).known > 0)))
-            addAxis(axis, std::nullopt);
-    }
-    return sc;
+    r.hasTokens = store.hasTokens();
+    return r;
 }
 
 // limits.md §7: the categories and gateway providers of the events (only events a rule of §7
@@ -136,16 +60,7 @@ void countThrottles(const EventStore &store, const EventSubset *events,
     }
     if (!s)
         return;
-    for (const auto &[key, n] : rules)
-        s->throttleRules.push_back({ std::string(key.second), key.first, n });
-    std::stable_sort(s->throttleRules.begin(), s->throttleRules.end(),
-        [](const Summary::RuleCount &a, const Summary::RuleCount &b) {
-            return a.category != b.category ? a.category < b.category : a.count > b.count;
-        });
-    for (const auto &[name, n] : providers)
-        s->providersNamed.push_back({ std::string(name), n });
-    std::stable_sort(s->providersNamed.begin(), s->providersNamed.end(),
-        [](const NamedCount &a, const NamedCount &b) { return a.count > b.count; });
+    setThrottleLists(*s, rules, providers);
 }
 
 LimitAsk limitAskFor(std::int64_t peak, std::int64_t minuteMs, int headroomPercent)
@@ -170,16 +85,7 @@ Summary buildSummary(const EventStore &store, std::vector<InputReport> inputs,
     std::vector<LimitEntry> entries = scoping.limits;
     if (userLimit)
         entries.push_back({ QString(), LimitAxis::Requests, *userLimit });
-    s.minutes = countBuckets(store, 60000, subset);
-    for (const BucketCounts &m : s.minutes) {
-        s.requests += m.requests;
-        for (int k = 0; k < kRejectionSourceCount; ++k)
-            s.rejected[std::size_t(k)] += m.rejected[std::size_t(k)];
-        if (!s.peakRpm || std::int64_t(m.requests) > *s.peakRpm) { // ties: earliest minute
-            s.peakRpm = m.requests;
-            s.peakMinuteMs = m.startMs;
-        }
-    }
+    setMinutes(s, countBuckets(store, 60000, subset));
     forEachEvent(store, subset, [&](std::size_t i) {
         const std::int64_t t = store.timeMs(i);
         if (!s.spanStartMs || t < *s.spanStartMs)
@@ -206,22 +112,52 @@ Summary buildSummary(const EventStore &store, std::vector<InputReport> inputs,
         if (events && events->empty())
             continue; // a scope the subset left out
         std::vector<BucketCounts> minutes = single ? s.minutes : countBuckets(store, 60000, events);
-        ScopeSummary sc = summarizeScope(
-            store, index.names()[k], std::move(minutes), events, allEvents, entries, s);
+        ScopeSummary sc = summarizeScope(index.names()[k], std::move(minutes),
+            storeReader(store, events, allEvents), entries, s.limits, s.drift, s.inexact);
         countThrottles(store, events, sc.throttles, nullptr, &sc.throttleMinutes);
         std::vector<Incident> incidents = findIncidents(store, sc.minutes, mergeGapMinutes, events);
-        std::vector<AxisLimit> limits;
-        for (const AxisFigures &a : sc.axes) {
-            if (a.limit)
-                limits.push_back({ a.axis, *a.limit });
-        }
-        addBindings(store, incidents, limits, events);
-        for (Incident &inc : incidents) {
-            inc.scope = sc.name;
-            s.incidents.push_back(std::move(inc));
-        }
-        s.scopes.push_back(std::move(sc));
+        addBindings(store, incidents, axisLimits(sc), events);
+        addScope(s, std::move(sc), std::move(incidents));
     }
+    finishScopes(s);
+    return s;
+}
+
+std::vector<AxisLimit> axisLimits(const ScopeSummary &scope)
+{
+    std::vector<AxisLimit> limits;
+    for (const AxisFigures &a : scope.axes) {
+        if (a.limit)
+            limits.push_back({ a.axis, *a.limit });
+    }
+    return limits;
+}
+
+void setMinutes(Summary &s, std::vector<BucketCounts> minutes)
+{
+    s.minutes = std::move(minutes);
+    for (const BucketCounts &m : s.minutes) {
+        s.requests += m.requests;
+        for (int k = 0; k < kRejectionSourceCount; ++k)
+            s.rejected[std::size_t(k)] += m.rejected[std::size_t(k)];
+        if (!s.peakRpm || std::int64_t(m.requests) > *s.peakRpm) { // ties: earliest minute
+            s.peakRpm = m.requests;
+            s.peakMinuteMs = m.startMs;
+        }
+    }
+}
+
+void addScope(Summary &s, ScopeSummary scope, std::vector<Incident> incidents)
+{
+    for (Incident &inc : incidents) {
+        inc.scope = scope.name;
+        s.incidents.push_back(std::move(inc));
+    }
+    s.scopes.push_back(std::move(scope));
+}
+
+void finishScopes(Summary &s)
+{
     std::stable_sort(s.incidents.begin(), s.incidents.end(),
         [](const Incident &a, const Incident &b) { return a.startMs < b.startMs; });
     if (!s.scopes.empty()) {
@@ -232,12 +168,8 @@ Summary buildSummary(const EventStore &store, std::vector<InputReport> inputs,
         s.overLimitMinutes = requests.overLimitMinutes;
         s.minutesOverLimit = requests.minutesOverLimit;
     }
-    return s;
 }
 
-namespace {
-// The limit to ask for, per scope (peak of its requests per minute + headroom); the summary's
-// own is its top scope's.
 void addLimitAsk(Summary &s, int headroomPercent)
 {
     for (ScopeSummary &sc : s.scopes) {
@@ -249,7 +181,6 @@ void addLimitAsk(Summary &s, int headroomPercent)
             s.limitAsk = sc.axes.front().limitAsk;
     }
 }
-} // namespace
 
 void addFindings(
     Summary &s, const EventStore &store, int headroomPercent, const EventSubset *subset)

@@ -4,12 +4,14 @@
 #include "base/inputreport.h"
 #include "base/limitspec.h"
 #include "export/scopesummary.h"
+#include "incidents/binding.h"
 #include "incidents/incidentfinder.h"
 #include "incidents/retryanalysis.h"
 #include "store/eventbuilder.h"
 
 #include <QString>
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <optional>
@@ -51,6 +53,9 @@ struct Summary
     std::array<std::int64_t, kThrottleCategoryCount> throttles {};
     std::vector<RuleCount> throttleRules;
     std::vector<NamedCount> providersNamed;
+    // Figures that could not be told exactly, each a sentence naming which and why (a run
+    // summarized from its rollups, issue 22); empty when every figure is exact.
+    std::vector<std::string> inexact;
 
     std::int64_t rejectedTotal() const { return rejected[0] + rejected[1] + rejected[2]; }
 };
@@ -73,6 +78,36 @@ void addFindings(
 Summary buildSummaryWithFindings(const EventStore &store, std::vector<InputReport> inputs,
     std::optional<LimitSpec> userLimit, double mergeGapMinutes, int headroomPercent,
     const EventSubset *subset = nullptr, const SummaryScoping &scoping = {});
+
+// The steps buildSummary shares with summaryFromRollup (issue 22), each the one rule for its
+// figures:
+// the log's minutes, and from them its requests, rejections and busiest minute;
+void setMinutes(Summary &s, std::vector<BucketCounts> minutes);
+// the §7 rule and provider tallies, sorted as summary.md lists them (maps keyed by category
+// and rule name, and by provider name);
+template <typename Rules, typename Providers>
+void setThrottleLists(Summary &s, const Rules &rules, const Providers &providers)
+{
+    for (const auto &[key, n] : rules)
+        s.throttleRules.push_back({ std::string(key.second), key.first, n });
+    std::stable_sort(s.throttleRules.begin(), s.throttleRules.end(),
+        [](const Summary::RuleCount &a, const Summary::RuleCount &b) {
+            return a.category != b.category ? a.category < b.category : a.count > b.count;
+        });
+    for (const auto &[name, n] : providers)
+        s.providersNamed.push_back({ std::string(name), n });
+    std::stable_sort(s.providersNamed.begin(), s.providersNamed.end(),
+        [](const NamedCount &a, const NamedCount &b) { return a.count > b.count; });
+}
+// the limits in force on a scope's axes (what its incidents' bindings weigh);
+std::vector<AxisLimit> axisLimits(const ScopeSummary &scope);
+// a scope and its incidents, then (after the last scope) the incidents by time and the top
+// scope's figures as the summary's own;
+void addScope(Summary &s, ScopeSummary scope, std::vector<Incident> incidents);
+void finishScopes(Summary &s);
+// the limit to ask for, per scope and axis (peak + headroom); the summary's own is its top
+// scope's requests'.
+void addLimitAsk(Summary &s, int headroomPercent);
 
 class Redactor;
 // A copy whose every text that came from the input (messages, names, paths, error texts) went

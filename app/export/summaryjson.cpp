@@ -265,6 +265,9 @@ QByteArray summaryToJson(const Summary &s)
     j["findings"] = findings;
     j["scope_by"] = str(scopeByName(s.scopeBy));
     addScopes(j, s);
+    // figures that could not be told exactly (a run summarized from its rollups): only then
+    if (!s.inexact.empty())
+        j["inexact"] = s.inexact;
     // invalid UTF-8 cannot reach here (decoders replace it), but never throw on output
     return QByteArray::fromStdString(j.dump(2, ' ', false, ojson::error_handler_t::replace) + "\n");
 }

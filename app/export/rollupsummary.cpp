@@ -1,0 +1,76 @@
+#include "export/rollupsummary.h"
+
+#include "export/scopefigures.h"
+#include "incidents/incidentrollup.h"
+
+#include <string>
+
+namespace {
+
+ScopeReader rollupReader(const MinuteRollup &rollup, const OrderedFold &fold, std::string scope)
+{
+    ScopeReader r;
+    r.perMinute = [&rollup, &fold, scope](LimitAxis a) {
+        return a == LimitAxis::Concurrency ? fold.concurrency(scope) : rollup.scopeTokens(scope, a);
+    };
+    r.reported = [&fold, scope](LimitAxis a) { return fold.reported(scope, a); };
+    r.overRolling = [&fold, scope](LimitAxis a, std::int64_t limit, std::int64_t windowMs) {
+        return fold.minutesOver(scope, a, limit, windowMs);
+    };
+    r.hasTokens = true; // a token axis is shown when its events had a value: known > 0 says so
+    return r;
+}
+
+} // namespace
+
+Summary summaryFromRollup(const MinuteRollup &rollup, const OrderedFold &fold,
+    std::vector<InputReport> inputs, std::optional<LimitSpec> userLimit, double mergeGapMinutes,
+    const SummaryScoping &scoping)
+{
+    Summary s;
+    s.inputs = std::move(inputs);
+    s.scopeBy = scoping.by;
+    std::vector<LimitEntry> entries = scoping.limits;
+    if (userLimit)
+        entries.push_back({ QString(), LimitAxis::Requests, *userLimit });
+    setMinutes(s, rollup.minutes());
+    s.spanStartMs = rollup.spanStartMs();
+    s.spanEndMs = rollup.spanEndMs();
+    s.throttles = rollup.throttles();
+    setThrottleLists(s, rollup.throttleRules(), rollup.providersNamed());
+
+    bool incidentsKnown = true;
+    for (const std::string &name : rollup.scopes()) {
+        ScopeSummary sc = summarizeScope(name, rollup.scopeMinutes(name),
+            rollupReader(rollup, fold, name), entries, s.limits, s.drift, s.inexact);
+        for (const BucketCounts &m : sc.minutes) {
+            bool any = false;
+            for (std::size_t c = 0; c < kThrottleCategoryCount; ++c) {
+                sc.throttles[c] += m.throttled[c];
+                any = any || m.throttled[c] > 0;
+            }
+            if (any) {
+                ScopeSummary::ThrottleMinute t;
+                t.startMs = m.startMs;
+                for (std::size_t c = 0; c < kThrottleCategoryCount; ++c)
+                    t.counts[c] = m.throttled[c];
+                sc.throttleMinutes.push_back(t);
+            }
+        }
+        std::optional<std::vector<Incident>> incidents
+            = incidentsFromRollup(rollup, name, mergeGapMinutes);
+        incidentsKnown = incidentsKnown && incidents.has_value();
+        addScope(s, std::move(sc), incidents ? std::move(*incidents) : std::vector<Incident> {});
+    }
+    finishScopes(s);
+    if (!incidentsKnown)
+        s.inexact.push_back("incidents are not known: a merge gap under a minute needs the events");
+    else if (!s.incidents.empty())
+        s.inexact.push_back("incident bindings (limits.md §5) are not known from rollups");
+    s.inexact.push_back("retry findings are not known from rollups");
+    if (fold.lateEvents() > 0)
+        s.inexact.push_back(std::to_string(fold.lateEvents())
+            + " events came later than the reorder window: figures read in time order (reported"
+              " limits, requests in flight, rolling windows) may be off");
+    return s;
+}

@@ -1,0 +1,22 @@
+#pragma once
+
+// The summary of a run from its rollups, without its events (issue 22): what buildSummary gives
+// over every event a MinuteRollup and an OrderedFold were given, through the same steps
+// (setMinutes, summarizeScope, incidentsFromRollup, finishScopes). What the rollups cannot
+// tell yet is named in Summary::inexact, never filled in with a guess:
+//   - incidents' bindings (limits.md §5 reads the events before the first rejection);
+//   - incidents when the merge gap is under a minute (incidentsFromRollup);
+//   - retry findings (they read each client's requests in time order);
+//   - a rolling window reported only after a scope's first request;
+//   - events folded out of time order (OrderedFold::lateEvents).
+
+#include "aggregate/minuterollup.h"
+#include "aggregate/orderedfold.h"
+#include "export/summary.h"
+
+#include <optional>
+#include <vector>
+
+Summary summaryFromRollup(const MinuteRollup &rollup, const OrderedFold &fold,
+    std::vector<InputReport> inputs, std::optional<LimitSpec> userLimit, double mergeGapMinutes,
+    const SummaryScoping &scoping = {});
