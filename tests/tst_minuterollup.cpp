@@ -40,18 +40,23 @@ QString simulatedLog(const QDir &dir)
     return writeFile(dir, QStringLiteral("sim.ndjson"), text);
 }
 
-// Requests exactly a second apart, each in flight for exactly that second, then a 429: every
-// rolling window's edge and every request's end fall on another request's time.
+// Requests exactly a second apart, each in flight for exactly that second and using 100 tokens,
+// then a 429 of the platform's (RATE_LIMITED, bound by counts) that used none: every rolling
+// window's edge and every request's end fall on
+// another request's time.
 QString ticksLog(const QDir &dir)
 {
     QByteArray text;
     for (int k = 0; k < 8; ++k)
         text += QStringLiteral("{\"timestamp\":\"2026-01-05T10:00:%1.000Z\",\"method\":\"GET\","
                                "\"url\":\"https://api.example.com/v1/x\",\"status\":%2,"
-                               "\"id\":\"t%3\",\"duration_ms\":1000}\n")
+                               "\"id\":\"t%3\",\"duration_ms\":1000%4}\n")
                     .arg(k, 2, 10, QLatin1Char('0'))
                     .arg(k == 7 ? 429 : 200)
                     .arg(k)
+                    .arg(k == 7 ? QStringLiteral(",\"body\":{\"code\":8,\"message\":\"slow down\","
+                                                 "\"details\":[{\"error_code\":\"RATE_LIMITED\"}]}")
+                                : QStringLiteral(",\"body\":{\"usage\":{\"total_tokens\":100}}"))
                     .toUtf8();
     return writeFile(dir, QStringLiteral("ticks.ndjson"), text);
 }
@@ -77,6 +82,17 @@ MinuteRollup rollupOf(const EventStore &store, ScopeBy by, std::size_t batch)
         rollup.add(store, from, end);
         end = from;
     }
+    return rollup;
+}
+
+// The same in store order, as a live run adds them (they arrive in that order): of rejections
+// at the same ms, the binding's evidence takes the one added first, as the store's order does.
+MinuteRollup rollupInOrder(const EventStore &store, ScopeBy by, std::size_t batch)
+{
+    MinuteRollup rollup(by);
+    const std::size_t n = batch > 0 ? batch : store.size();
+    for (std::size_t from = 0; from < store.size(); from += n)
+        rollup.add(store, from, std::min(store.size(), from + n));
     return rollup;
 }
 
@@ -108,16 +124,14 @@ OrderedFold foldOf(const EventStore &store, ScopeBy by, std::size_t batch,
     return fold;
 }
 
-// A summary's JSON without what a summary from rollups does not tell yet (bindings, findings)
-// and without the list of what it does not tell.
+// A summary's JSON without what a summary from rollups does not tell yet (findings) and
+// without the list of what it does not tell.
 nlohmann::ordered_json comparable(const Summary &s)
 {
     const QByteArray text = summaryToJson(s);
     nlohmann::ordered_json j = nlohmann::ordered_json::parse(text.constData());
     j.erase("findings");
     j.erase("inexact");
-    for (auto &inc : j["incidents"])
-        inc.erase("binding");
     return j;
 }
 
@@ -357,6 +371,9 @@ void TestMinuteRollup::summaryFromRollupsEqualsTheSummary_data()
     QTest::newRow("ticks, 1/1s and concurrency=1: edges meet")
         << QStringLiteral("ticks") << ScopeBy::Host
         << QStringList { QStringLiteral("1/1s"), QStringLiteral("concurrency=1") } << 1;
+    QTest::newRow("ticks, 1/1s and tokens=50/1s: the 429's second had no tokens")
+        << QStringLiteral("ticks") << ScopeBy::Host
+        << QStringList { QStringLiteral("1/1s"), QStringLiteral("tokens=50/1s") } << 2;
     QTest::newRow("ticks, 1/2s: edges meet")
         << QStringLiteral("ticks") << ScopeBy::Host << QStringList { QStringLiteral("2/2s") } << 3;
     QTest::newRow("gateway mix") << gateways << ScopeBy::Host << QStringList() << 3;
@@ -373,8 +390,8 @@ void TestMinuteRollup::summaryFromRollupsEqualsTheSummary_data()
 }
 
 // The whole summary, as `summarize` writes it, from a MinuteRollup (any order) and an
-// OrderedFold (time order) against buildSummary of every event: the same JSON, apart from the
-// bindings and findings a rollup does not tell yet (and which it names).
+// OrderedFold (time order) against buildSummary of every event: the same JSON, incidents'
+// bindings included, apart from the findings a rollup does not tell yet (and names).
 void TestMinuteRollup::summaryFromRollupsEqualsTheSummary()
 {
     QFETCH(QString, log);
@@ -392,7 +409,7 @@ void TestMinuteRollup::summaryFromRollupsEqualsTheSummary()
         scoping.limits.push_back(*e);
     }
     const Summary want = buildSummary(store, {}, std::nullopt, 5, nullptr, scoping);
-    const MinuteRollup rollup = rollupOf(store, by, std::size_t(batch));
+    const MinuteRollup rollup = rollupInOrder(store, by, std::size_t(batch));
     const OrderedFold fold
         = foldOf(store, by, std::size_t(batch), OrderedFold::windowsOf(scoping.limits));
     const Summary got = summaryFromRollup(rollup, fold, {}, std::nullopt, 5, scoping);
@@ -408,6 +425,11 @@ void TestMinuteRollup::summaryFromRollupsEqualsTheSummary()
             return std::any_of(sc.axes.begin(), sc.axes.end(),
                 [](const AxisFigures &a) { return a.minutesOverLimit > 0; });
         }));
+    }
+    if (log == QLatin1String("ticks")) { // the 429 is bound by counts, on requests
+        QCOMPARE(want.incidents.size(), std::size_t(1));
+        QCOMPARE(want.incidents.front().dominant, RejectionSource::RateLimited);
+        QCOMPARE(int(want.incidents.front().binding.evidence), int(Binding::Evidence::Counts));
     }
     if (limits.contains(QStringLiteral("concurrency=3")))
         QVERIFY(std::any_of(want.scopes.begin(), want.scopes.end(), [](const ScopeSummary &sc) {

@@ -1,6 +1,7 @@
 #include "aggregate/minuterollup.h"
 
 #include <algorithm>
+#include <unordered_map>
 
 MinuteRollup::MinuteRollup(ScopeBy by)
     : m_by(by)
@@ -23,7 +24,8 @@ int MinuteRollup::tokenAxisIndex(LimitAxis axis)
     return -1;
 }
 
-void MinuteRollup::addRejection(Minute &minute, const EventStore &events, std::size_t i)
+void MinuteRollup::addRejection(
+    Minute &minute, const EventStore &events, std::size_t i, const LimitWords &words)
 {
     if (!minute.rejections)
         minute.rejections = std::make_unique<MinuteRejections>();
@@ -46,6 +48,7 @@ void MinuteRollup::addRejection(Minute &minute, const EventStore &events, std::s
     count(r.tools, events.tool(i));
     count(r.providers, events.provider(i));
     count(r.messages, events.strings().view(d.messageId));
+    r.binding.addRejection(events, i, words);
 }
 
 void MinuteRollup::add(const EventStore &events, std::size_t from, std::size_t to)
@@ -67,6 +70,7 @@ void MinuteRollup::add(const EventStore &events, std::size_t from, std::size_t t
     std::int64_t lastStart = INT64_MIN;
     Minute *minute = nullptr;
     const bool tokens = events.hasTokens();
+    std::unordered_map<std::uint32_t, LimitWords> words;
     for (std::size_t i = from; i < to; ++i) {
         const std::int64_t t = events.timeMs(i);
         if (!m_spanStartMs || t < *m_spanStartMs)
@@ -86,7 +90,17 @@ void MinuteRollup::add(const EventStore &events, std::size_t from, std::size_t t
         const RejectionSource s = events.source(i);
         if (s != RejectionSource::None) {
             ++c.rejected[std::size_t(sourceIndex(s))];
-            addRejection(*minute, events, i);
+            // one reading per distinct message of the batch
+            static const LimitWords none;
+            const std::uint32_t id = events.messageId(i);
+            const LimitWords *w = &none;
+            if (id != 0) {
+                auto it = words.find(id);
+                if (it == words.end())
+                    it = words.emplace(id, readLimitWords(events.message(i))).first;
+                w = &it->second;
+            }
+            addRejection(*minute, events, i, *w);
         }
         c.noteServerLimit(events.serverLimit(i));
         if (tokens) {

@@ -12,10 +12,12 @@
 // ~100 bytes), plus one per distinct §7 rule and provider name, plus per minute with a
 // rejection one entry per distinct tool, provider and message of its rejections (a provider
 // whose every message differs costs one entry per rejection); nothing per event.
-// Not here yet (they look at single events): rolling windows other than a minute, requests in
-// flight, reported-limit history, incidents' bindings (limits.md §5), retry findings.
+// What looks at an event's neighbours in time is OrderedFold's (rolling windows other than a
+// minute, requests in flight, reported-limit history, the use at an incident's start); retry
+// findings are not here yet.
 
 #include "aggregate/axisseries.h"
+#include "aggregate/bindingevidence.h"
 #include "aggregate/buckets.h"
 #include "aggregate/scopes.h"
 #include "store/eventstore.h"
@@ -39,6 +41,7 @@ struct MinuteRejections
     bool quota = false;
     std::int32_t maxRetryAfterMs = -1; // -1: none said
     std::map<std::string, std::int64_t, std::less<>> tools, providers, messages;
+    BindingEvidence binding; // limits.md §5: their words and headers
 };
 
 class MinuteRollup
@@ -105,7 +108,8 @@ private:
         std::array<std::int64_t, 3> tokensKnown {};
     };
     static int tokenAxisIndex(LimitAxis axis);
-    static void addRejection(Minute &minute, const EventStore &events, std::size_t i);
+    static void addRejection(
+        Minute &minute, const EventStore &events, std::size_t i, const LimitWords &words);
 
     ScopeBy m_by;
     std::map<std::string, Scope> m_scopes;

@@ -8,6 +8,17 @@ constexpr std::size_t kTokenAxes = 3; // Tokens, InputTokens, OutputTokens, in L
 
 LimitAxis tokenAxis(std::size_t a) { return LimitAxis(std::size_t(LimitAxis::Tokens) + a); }
 
+// The most requests in flight per bucket, from InFlightSweep's notes.
+auto noteInto(std::vector<AxisBucket> &buckets)
+{
+    return [&buckets](std::int64_t b, std::int64_t value) {
+        if (!buckets.empty() && buckets.back().startMs == b)
+            buckets.back().value = std::max(buckets.back().value, value);
+        else
+            buckets.push_back({ b, value });
+    };
+}
+
 } // namespace
 
 std::vector<OrderedFold::Window> OrderedFold::windowsOf(const std::vector<LimitEntry> &limits)
@@ -70,6 +81,15 @@ void OrderedFold::addEvent(Scope &scope, const EventStore &events, std::size_t i
     if (!scope.seen) {
         for (const Window &w : m_windows)
             scope.rolling[w];
+        // a minute's window on every summed axis, for the use at an incident's start
+        for (std::size_t a = 0; a <= kTokenAxes; ++a)
+            scope.rolling[{ LimitAxis(std::size_t(LimitAxis::Requests) + a), 60000 }];
+    }
+    if (scope.pendingT0 && t > *scope.pendingT0) {
+        // every event at the first rejection's time is in: its use is final
+        scope.sweep.advanceTo(*scope.pendingT0, noteInto(scope.inFlight));
+        scope.uses.push_back(useNow(scope, *scope.pendingT0));
+        scope.pendingT0.reset();
     }
     // the limits reported, and the rolling windows they start following
     if (events.serverLimit(i) > 0) {
@@ -103,12 +123,7 @@ void OrderedFold::addEvent(Scope &scope, const EventStore &events, std::size_t i
     }
 
     // requests in flight
-    const auto note = [&scope](std::int64_t b, std::int64_t value) {
-        if (!scope.inFlight.empty() && scope.inFlight.back().startMs == b)
-            scope.inFlight.back().value = std::max(scope.inFlight.back().value, value);
-        else
-            scope.inFlight.push_back({ b, value });
-    };
+    const auto note = noteInto(scope.inFlight);
     scope.sweep.advanceTo(t, note);
     const std::optional<std::int64_t> d = inFlightMs(events, i);
     ++(d ? scope.known : scope.unknown);
@@ -120,6 +135,61 @@ void OrderedFold::addEvent(Scope &scope, const EventStore &events, std::size_t i
         if (v > 0)
             r.add(t, v, w.ms);
     }
+
+    // the first rejection of a minute: where an incident can start
+    if (events.source(i) != RejectionSource::None) {
+        const std::int64_t minute = floorTo(t, 60000);
+        if (minute != scope.lastRejectionMinute) {
+            scope.lastRejectionMinute = minute;
+            scope.pendingT0 = t;
+        }
+    }
+}
+
+OrderedFold::Scope::Use OrderedFold::useNow(const Scope &scope, std::int64_t t0)
+{
+    Scope::Use use;
+    use.t0 = t0;
+    for (const auto &[w, r] : scope.rolling) {
+        if (!r.fromStart)
+            continue;
+        std::int64_t sum = r.sum; // without the points the window has left by t0
+        for (auto p = r.points.begin(); p != r.points.end() && p->first <= t0 - w.ms; ++p)
+            sum -= p->second;
+        use.sums.emplace_back(w, sum);
+    }
+    InFlightSweep sweep = scope.sweep; // the ends up to t0 leave
+    sweep.advanceTo(t0, [](std::int64_t, std::int64_t) {});
+    use.inFlight = sweep.inFlight();
+    return use;
+}
+
+std::optional<std::int64_t> OrderedFold::useAt(
+    const std::string &scope, LimitAxis axis, std::int64_t windowMs, std::int64_t t0) const
+{
+    const auto it = m_scopes.find(scope);
+    if (it == m_scopes.end())
+        return std::nullopt;
+    const Scope &s = it->second;
+    const auto u = std::lower_bound(s.uses.begin(), s.uses.end(), t0,
+        [](const Scope::Use &x, std::int64_t t) { return x.t0 < t; });
+    Scope::Use pending;
+    const Scope::Use *use = nullptr;
+    if (u != s.uses.end() && u->t0 == t0) {
+        use = &*u;
+    } else if (s.pendingT0 == t0) {
+        pending = useNow(s, t0);
+        use = &pending;
+    } else {
+        return std::nullopt;
+    }
+    if (axis == LimitAxis::Concurrency)
+        return use->inFlight;
+    for (const auto &[w, sum] : use->sums) {
+        if (w.axis == axis && w.ms == windowMs)
+            return sum;
+    }
+    return std::nullopt;
 }
 
 void OrderedFold::add(const EventStore &events, const EventSubset &ordered)
@@ -159,12 +229,7 @@ AxisSeries OrderedFold::concurrency(const std::string &scope) const
     out.unknown = s.unknown;
     out.buckets = s.inFlight;
     InFlightSweep rest = s.sweep; // the requests still in flight end on a copy
-    rest.finish([&out](std::int64_t b, std::int64_t value) {
-        if (!out.buckets.empty() && out.buckets.back().startMs == b)
-            out.buckets.back().value = std::max(out.buckets.back().value, value);
-        else
-            out.buckets.push_back({ b, value });
-    });
+    rest.finish(noteInto(out.buckets));
     // buckets where only ends happened, at zero, are no peak
     out.buckets.erase(std::remove_if(out.buckets.begin(), out.buckets.end(),
                           [](const AxisBucket &a) { return a.value <= 0; }),

@@ -62,6 +62,13 @@ public:
     // followed from the scope's first event (one reported only later, or never seen).
     std::optional<std::vector<std::int64_t>> minutesOver(
         const std::string &scope, LimitAxis axis, std::int64_t limit, std::int64_t windowMs) const;
+    // The use of a limit at t0, the time of the first rejection of one of the scope's minutes
+    // (where incidents start; limits.md §5 step 3): the sum of the axis over
+    // (t0 - windowMs, t0], or for Concurrency the requests in flight at t0. Every scope
+    // follows a minute's window on requests and the token axes for this. nullopt: t0 is no
+    // such time, or the window was not followed from the scope's first event.
+    std::optional<std::int64_t> useAt(
+        const std::string &scope, LimitAxis axis, std::int64_t windowMs, std::int64_t t0) const;
     // Events folded after a later one: not 0 means the figures above are not exact.
     std::int64_t lateEvents() const { return m_late; }
 
@@ -88,7 +95,20 @@ private:
         std::vector<std::pair<std::int64_t, std::array<std::int64_t, 4>>> prelude;
         bool preludeWhole = true; // false once past kPreludeEvents (then freed)
         bool seen = false;
+        // the use at the first rejection of each minute with one, by time; the last one is
+        // taken when a later event comes (the events at its time all count)
+        struct Use
+        {
+            std::int64_t t0 = 0;
+            std::vector<std::pair<Window, std::int64_t>> sums;
+            std::int64_t inFlight = 0;
+        };
+        std::vector<Use> uses;
+        std::optional<std::int64_t> pendingT0;
+        std::int64_t lastRejectionMinute = INT64_MIN;
     };
+    // The use at t0 after every event up to t0 and none after.
+    static Scope::Use useNow(const Scope &scope, std::int64_t t0);
     static constexpr std::size_t kPreludeEvents = 10000;
     void addEvent(Scope &scope, const EventStore &events, std::size_t i);
     void follow(Scope &scope, LimitAxis axis, std::int64_t windowS);

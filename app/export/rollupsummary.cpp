@@ -1,6 +1,7 @@
 #include "export/rollupsummary.h"
 
 #include "export/scopefigures.h"
+#include "incidents/binding.h"
 #include "incidents/incidentrollup.h"
 
 #include <string>
@@ -19,6 +20,21 @@ ScopeReader rollupReader(const MinuteRollup &rollup, const OrderedFold &fold, st
     };
     r.hasTokens = true; // a token axis is shown when its events had a value: known > 0 says so
     return r;
+}
+
+// What addBindings reads of a scope, from the fold.
+BindingSources bindingSources(const OrderedFold &fold, const std::string &scope)
+{
+    BindingSources b;
+    b.reportedOf = [&fold, scope](LimitAxis a) { return fold.reported(scope, a).byWindow; };
+    b.useAt = [&fold, scope](const AxisLimit &l, const std::vector<std::int64_t> &t0s) {
+        std::vector<std::optional<std::int64_t>> use;
+        use.reserve(t0s.size());
+        for (const std::int64_t t0 : t0s)
+            use.push_back(fold.useAt(scope, l.axis, l.spec.windowS.value_or(0) * 1000, t0));
+        return use;
+    };
+    return b;
 }
 
 } // namespace
@@ -40,6 +56,7 @@ Summary summaryFromRollup(const MinuteRollup &rollup, const OrderedFold &fold,
     setThrottleLists(s, rollup.throttleRules(), rollup.providersNamed());
 
     bool incidentsKnown = true;
+    std::size_t undecided = 0; // incidents whose binding needed a use not known
     for (const std::string &name : rollup.scopes()) {
         ScopeSummary sc = summarizeScope(name, rollup.scopeMinutes(name),
             rollupReader(rollup, fold, name), entries, s.limits, s.drift, s.inexact);
@@ -57,16 +74,22 @@ Summary summaryFromRollup(const MinuteRollup &rollup, const OrderedFold &fold,
                 sc.throttleMinutes.push_back(t);
             }
         }
+        std::vector<BindingEvidence> evidence;
         std::optional<std::vector<Incident>> incidents
-            = incidentsFromRollup(rollup, name, mergeGapMinutes);
+            = incidentsFromRollup(rollup, name, mergeGapMinutes, &evidence);
         incidentsKnown = incidentsKnown && incidents.has_value();
+        if (incidents)
+            undecided
+                += addBindings(*incidents, evidence, axisLimits(sc), bindingSources(fold, name));
         addScope(s, std::move(sc), incidents ? std::move(*incidents) : std::vector<Incident> {});
     }
     finishScopes(s);
     if (!incidentsKnown)
         s.inexact.push_back("incidents are not known: a merge gap under a minute needs the events");
-    else if (!s.incidents.empty())
-        s.inexact.push_back("incident bindings (limits.md §5) are not known from rollups");
+    if (undecided > 0)
+        s.inexact.push_back(std::to_string(undecided)
+            + " incidents have no binding: the use of a limit at their start is not known (its "
+              "window was not followed from the first request)");
     s.inexact.push_back("retry findings are not known from rollups");
     if (fold.lateEvents() > 0)
         s.inexact.push_back(std::to_string(fold.lateEvents())

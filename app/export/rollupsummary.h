@@ -4,7 +4,8 @@
 // over every event a MinuteRollup and an OrderedFold were given, through the same steps
 // (setMinutes, summarizeScope, incidentsFromRollup, finishScopes). What the rollups cannot
 // tell yet is named in Summary::inexact, never filled in with a guess:
-//   - incidents' bindings (limits.md §5 reads the events before the first rejection);
+//   - an incident's binding by counts when the use of a limit at its start is not known (a
+//     window reported only after a scope's first 10,000 requests);
 //   - incidents when the merge gap is under a minute (incidentsFromRollup);
 //   - retry findings (they read each client's requests in time order);
 //   - a rolling window reported only after a scope's first request;

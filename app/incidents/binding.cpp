@@ -26,84 +26,62 @@ const char *bindingEvidenceName(Binding::Evidence e)
 
 namespace {
 
-constexpr std::size_t kAxes = 5;
+constexpr std::size_t kAxes = BindingEvidence::kAxes;
+constexpr std::size_t kHeaderAxes = BindingEvidence::kHeaderAxes;
 
-std::optional<Binding> fromMessages(const EventStore &store, const Incident &incident)
+// Step 1: the axis most of the rejections' words name (ties: the order of LimitAxis).
+std::optional<Binding> fromMessages(const BindingEvidence &e)
 {
-    // one reading per distinct message: an incident repeats a few texts many times
-    std::unordered_map<std::uint32_t, LimitWords> read;
-    std::array<std::int64_t, kAxes> votes {};
-    std::array<LimitWords, kAxes> example {};
-    for (std::uint32_t i : incident.events) {
-        const std::uint32_t id = store.messageId(i);
-        if (id == 0)
-            continue;
-        auto it = read.find(id);
-        if (it == read.end())
-            it = read.emplace(id, readLimitWords(store.message(i))).first;
-        const LimitWords &w = it->second;
-        if (!w.axis)
-            continue;
-        const std::size_t a = std::size_t(*w.axis);
-        if (votes[a]++ == 0)
-            example[a] = w;
-    }
     std::size_t best = kAxes;
     for (std::size_t a = 0; a < kAxes; ++a) {
-        if (votes[a] > 0 && (best == kAxes || votes[a] > votes[best]))
+        if (e.wordVotes[a] > 0 && (best == kAxes || e.wordVotes[a] > e.wordVotes[best]))
             best = a;
     }
     if (best == kAxes)
         return std::nullopt;
     Binding b;
     b.axis = LimitAxis(best);
-    b.windowS = example[best].windowS;
+    b.windowS = e.wordExample[best].windowS;
     if (b.axis == LimitAxis::Concurrency)
         b.windowS.reset();
     b.evidence = Binding::Evidence::Message;
-    b.rule = example[best].rule;
+    b.rule = e.wordExample[best].rule;
     return b;
 }
 
-constexpr std::size_t kHeaderAxes = 4; // requests, tokens, input_tokens, output_tokens
-
 // Step 2: the axis whose remaining was 0 at the first rejection; when several were, the one
 // most of the incident's rejections report 0 on (ties: the order of LimitAxis).
-std::optional<LimitAxis> fromHeaders(const EventStore &store, const Incident &incident)
+std::optional<LimitAxis> fromHeaders(const BindingEvidence &e)
 {
-    if (incident.events.empty())
-        return std::nullopt;
-    const std::uint8_t first = store.remainingZeroAxes(incident.events.front());
+    const std::uint8_t first = e.firstZero;
     if (first == 0)
         return std::nullopt;
     std::size_t best = kHeaderAxes;
-    if ((first & (first - 1)) == 0) { // one axis: nothing to break
-        for (std::size_t a = 0; a < kHeaderAxes; ++a)
-            best = (first >> a) & 1u ? a : best;
-        return LimitAxis(best);
-    }
-    std::array<std::int64_t, kHeaderAxes> votes {};
-    for (std::uint32_t i : incident.events) {
-        const std::uint8_t zero = store.remainingZeroAxes(i) & first;
-        for (std::size_t a = 0; a < kHeaderAxes; ++a)
-            votes[a] += (zero >> a) & 1u;
-    }
     for (std::size_t a = 0; a < kHeaderAxes; ++a) {
-        if (((first >> a) & 1u) && (best == kHeaderAxes || votes[a] > votes[best]))
+        if (((first >> a) & 1u) && (best == kHeaderAxes || e.zeroVotes[a] > e.zeroVotes[best]))
             best = a;
     }
     return LimitAxis(best);
 }
 
-// The window event i's response reported for its limit on `axis` (requests or a token axis), as
-// the record alone judges it; -1: no limit or no window.
-std::int64_t reportedWindowAt(const EventStore &store, std::size_t i, LimitAxis axis)
+BindingEvidence evidenceOf(const EventStore &store, const Incident &incident,
+    std::unordered_map<std::uint32_t, LimitWords> &read)
 {
-    if (axis == LimitAxis::Requests)
-        return store.serverLimit(i) > 0 ? store.serverWindowS(i) : -1;
-    const std::size_t a = std::size_t(axis) - std::size_t(LimitAxis::Tokens);
-    const ReportedTokenLimits &t = store.reportedTokens(i);
-    return t.limit[a] > 0 ? t.windowS[a] : -1;
+    BindingEvidence e;
+    // one reading per distinct message: an incident repeats a few texts many times
+    for (std::uint32_t i : incident.events) {
+        const std::uint32_t id = store.messageId(i);
+        const LimitWords *w = nullptr;
+        static const LimitWords none;
+        if (id != 0) {
+            auto it = read.find(id);
+            if (it == read.end())
+                it = read.emplace(id, readLimitWords(store.message(i))).first;
+            w = &it->second;
+        }
+        e.addRejection(store, i, w ? *w : none);
+    }
+    return e;
 }
 
 // The window of a headers binding: that of the limit the first rejection's response reported on
@@ -164,6 +142,25 @@ std::vector<std::int64_t> useAt(const EventStore &store, const AxisLimit &l,
 void addBindings(const EventStore &store, std::vector<Incident> &incidents,
     const std::vector<AxisLimit> &limits, const EventSubset *scopeEvents)
 {
+    std::unordered_map<std::uint32_t, LimitWords> read;
+    std::vector<BindingEvidence> evidence;
+    evidence.reserve(incidents.size());
+    for (const Incident &inc : incidents)
+        evidence.push_back(evidenceOf(store, inc, read));
+    BindingSources sources;
+    sources.reportedOf
+        = [&](LimitAxis axis) { return reportedHistory(store, scopeEvents, axis).byWindow; };
+    sources.useAt = [&](const AxisLimit &l, const std::vector<std::int64_t> &t0s) {
+        const std::vector<std::int64_t> use = useAt(store, l, t0s, scopeEvents);
+        return std::vector<std::optional<std::int64_t>>(use.begin(), use.end());
+    };
+    addBindings(incidents, evidence, limits, sources);
+}
+
+std::size_t addBindings(std::vector<Incident> &incidents,
+    const std::vector<BindingEvidence> &evidence, const std::vector<AxisLimit> &limits,
+    const BindingSources &sources)
+{
     // the limits that can be compared: a known window (limits.md §3), or concurrency
     std::vector<const AxisLimit *> usable;
     for (const AxisLimit &l : limits) {
@@ -188,14 +185,16 @@ void addBindings(const EventStore &store, std::vector<Incident> &incidents,
                     configured = true;
             }
             if (configured)
-                *r = reportedHistory(store, scopeEvents, axis).byWindow;
+                *r = sources.reportedOf(axis);
         }
         return *r;
     };
-    std::vector<Incident *> byCounts; // judged by counts, below
-    for (Incident &inc : incidents) {
+    std::vector<std::size_t> byCounts; // judged by counts, below
+    for (std::size_t k = 0; k < incidents.size(); ++k) {
+        Incident &inc = incidents[k];
+        const BindingEvidence &e = evidence[k];
         inc.binding = Binding {};
-        if (auto b = fromMessages(store, inc)) {
+        if (auto b = fromMessages(e)) {
             inc.binding = *b;
             continue;
         }
@@ -203,33 +202,38 @@ void addBindings(const EventStore &store, std::vector<Incident> &incidents,
         // nor of a quota that ran out (insufficient_quota: billing, not a rate)
         if (inc.dominant == RejectionSource::ToolError || inc.quota)
             continue;
-        if (const std::optional<LimitAxis> axis = fromHeaders(store, inc)) {
+        if (const std::optional<LimitAxis> axis = fromHeaders(e)) {
             Binding &b = inc.binding;
             b.axis = axis;
-            b.windowS = reportedWindow(
-                reportedOf(*axis), reportedWindowAt(store, inc.events.front(), *axis));
+            b.windowS = reportedWindow(reportedOf(*axis), e.firstWindowS[std::size_t(*axis)]);
             b.evidence = Binding::Evidence::Headers;
             b.rule = "remaining 0";
             continue;
         }
         // counts judge only an incident the scope itself rejected
         if (inc.dominant == RejectionSource::RateLimited && !usable.empty())
-            byCounts.push_back(&inc);
+            byCounts.push_back(k);
     }
     if (byCounts.empty())
-        return;
+        return 0;
     std::vector<std::int64_t> t0s;
-    for (const Incident *inc : byCounts)
-        t0s.push_back(inc->startMs);
+    for (std::size_t k : byCounts)
+        t0s.push_back(incidents[k].startMs);
     std::sort(t0s.begin(), t0s.end());
     t0s.erase(std::unique(t0s.begin(), t0s.end()), t0s.end());
     std::vector<double> bestRatio(byCounts.size(), -1);
+    std::vector<bool> unknown(byCounts.size(), false);
     for (const AxisLimit *l : usable) {
-        const std::vector<std::int64_t> use = useAt(store, *l, t0s, scopeEvents);
+        const std::vector<std::optional<std::int64_t>> use = sources.useAt(*l, t0s);
         for (std::size_t k = 0; k < byCounts.size(); ++k) {
-            Incident &inc = *byCounts[k];
+            Incident &inc = incidents[byCounts[k]];
             const auto at = std::lower_bound(t0s.begin(), t0s.end(), inc.startMs) - t0s.begin();
-            const double ratio = double(use[std::size_t(at)]) / double(l->spec.requests);
+            const std::optional<std::int64_t> u = use[std::size_t(at)];
+            if (!u) {
+                unknown[k] = true;
+                continue;
+            }
+            const double ratio = double(*u) / double(l->spec.requests);
             if (ratio > bestRatio[k]) {
                 bestRatio[k] = ratio;
                 Binding &b = inc.binding;
@@ -240,4 +244,12 @@ void addBindings(const EventStore &store, std::vector<Incident> &incidents,
             }
         }
     }
+    std::size_t undecided = 0;
+    for (std::size_t k = 0; k < byCounts.size(); ++k) {
+        if (unknown[k]) {
+            incidents[byCounts[k]].binding = Binding {}; // not decided on part of the counts
+            ++undecided;
+        }
+    }
+    return undecided;
 }

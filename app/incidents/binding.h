@@ -1,10 +1,14 @@
 #pragma once
 
+#include "aggregate/bindingevidence.h"
 #include "aggregate/buckets.h"
 #include "base/limitspec.h"
 #include "store/eventstore.h"
 
+#include <array>
+#include <climits>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -55,3 +59,18 @@ struct AxisLimit
 // every event of the store).
 void addBindings(const EventStore &store, std::vector<Incident> &incidents,
     const std::vector<AxisLimit> &limits, const EventSubset *scopeEvents);
+
+// The same rule over evidence gathered without the events: `evidence[k]` is incident k's;
+// reportedOf(axis) the scope's reported limits on an axis; useAt(limit, t0s) the use of the
+// limit's axis at each instant (step 3), nullopt where it is not known. Returns how many
+// incidents a use that was not known left undecided (their binding stays unknown).
+struct BindingSources
+{
+    std::function<std::vector<LimitSpec>(LimitAxis)> reportedOf;
+    std::function<std::vector<std::optional<std::int64_t>>(
+        const AxisLimit &, const std::vector<std::int64_t> &t0s)>
+        useAt;
+};
+std::size_t addBindings(std::vector<Incident> &incidents,
+    const std::vector<BindingEvidence> &evidence, const std::vector<AxisLimit> &limits,
+    const BindingSources &sources);

@@ -24,8 +24,8 @@ std::vector<NamedCount> top5(const Tally &tally)
 
 } // namespace
 
-std::optional<std::vector<Incident>> incidentsFromRollup(
-    const MinuteRollup &rollup, const std::string &scope, double mergeGapMinutes)
+std::optional<std::vector<Incident>> incidentsFromRollup(const MinuteRollup &rollup,
+    const std::string &scope, double mergeGapMinutes, std::vector<BindingEvidence> *evidence)
 {
     if (!(mergeGapMinutes >= 1.0))
         return std::nullopt;
@@ -36,6 +36,7 @@ std::optional<std::vector<Incident>> incidentsFromRollup(
         Incident incident;
         Tally tools, providers, messages;
         std::int32_t maxRetryAfterMs = -1;
+        BindingEvidence binding;
     };
     std::vector<Open> open;
     rollup.forEachRejectionMinute(scope, [&](const BucketCounts &c, const MinuteRejections &r) {
@@ -53,6 +54,7 @@ std::optional<std::vector<Incident>> incidentsFromRollup(
         merge(o.tools, r.tools);
         merge(o.providers, r.providers);
         merge(o.messages, r.messages);
+        o.binding.merge(r.binding);
     });
     const std::vector<BucketCounts> minutes = rollup.scopeMinutes(scope);
     std::vector<Incident> out;
@@ -66,6 +68,8 @@ std::optional<std::vector<Incident>> incidentsFromRollup(
         inc.topTools = top5(o.tools);
         inc.topProviders = top5(o.providers);
         inc.messages = top5(o.messages);
+        if (evidence)
+            evidence->push_back(o.binding);
         out.push_back(std::move(inc));
     }
     return out;

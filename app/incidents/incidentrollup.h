@@ -4,7 +4,7 @@
 // over every event of the scope (summary.md "incident": start, end, requests and peak of its
 // minutes, rejections by source, dominant source, top tools, providers and messages, largest
 // Retry-After, quota), without the events. Not set: `events` (no event indices) and `binding`
-// (limits.md §5 looks at the events around the first rejection).
+// (addBindings with the evidence and an OrderedFold's use at each start).
 //
 // Exact when the merge gap is a minute or more: rejections of one minute are then always in
 // one incident, so an incident is a run of whole minutes and the gaps that matter are those
@@ -18,5 +18,8 @@
 #include <string>
 #include <vector>
 
-std::optional<std::vector<Incident>> incidentsFromRollup(
-    const MinuteRollup &rollup, const std::string &scope, double mergeGapMinutes);
+// `evidence`, when given, gets each incident's BindingEvidence (its minutes' merged), for
+// addBindings.
+std::optional<std::vector<Incident>> incidentsFromRollup(const MinuteRollup &rollup,
+    const std::string &scope, double mergeGapMinutes,
+    std::vector<BindingEvidence> *evidence = nullptr);
