@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <string>
 #include <unistd.h>
+#include <vector>
 
 // Resident set of this process now, in MB (/proc/self/statm).
 inline double rssMb()
@@ -56,14 +57,18 @@ inline std::string nextTraffic(TrafficSimulator &sim, std::size_t bytes, std::in
     return buf;
 }
 
-// A summary's JSON without its `inputs` section (which names the sources: a file, a listener),
-// for comparing the summary of a live session with that of its capture read back.
-inline std::string withoutInputs(const QByteArray &json)
+// A summary's JSON without some of its top-level keys.
+inline std::string without(const QByteArray &json, const std::vector<std::string> &keys)
 {
     nlohmann::ordered_json j = nlohmann::ordered_json::parse(
         json.constData(), json.constData() + json.size(), nullptr, false);
     if (j.is_discarded())
         return "(not JSON)";
-    j.erase("inputs");
+    for (const std::string &k : keys)
+        j.erase(k);
     return j.dump(1);
 }
+
+// A summary's JSON without its `inputs` section (which names the sources: a file, a listener),
+// for comparing the summary of a live session with that of its capture read back.
+inline std::string withoutInputs(const QByteArray &json) { return without(json, { "inputs" }); }

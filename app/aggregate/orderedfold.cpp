@@ -210,6 +210,16 @@ void OrderedFold::add(const EventStore &events, const EventSubset &ordered)
     }
 }
 
+void OrderedFold::add(const EventStore &events, std::size_t i, const std::string &scope)
+{
+    const std::int64_t t = events.timeMs(i);
+    if (t < m_lastMs)
+        ++m_late;
+    else
+        m_lastMs = t;
+    addEvent(m_scopes[scope], events, i);
+}
+
 ReportedHistory OrderedFold::reported(const std::string &scope, LimitAxis axis) const
 {
     const auto it = m_scopes.find(scope);

@@ -52,6 +52,8 @@ public:
 
     // Adds the events `ordered` of a store, in time order, after every event added before.
     void add(const EventStore &events, const EventSubset &ordered);
+    // Adds event i of a store, of scope `scope` (events of many small stores in time order).
+    void add(const EventStore &events, std::size_t i, const std::string &scope);
 
     // reportedHistory() of a scope's events on an axis (empty for a name it has not seen).
     ReportedHistory reported(const std::string &scope, LimitAxis axis) const;

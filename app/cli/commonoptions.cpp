@@ -251,6 +251,10 @@ QList<QCommandLineOption> monitorOptions()
         { QStringLiteral("status-every"),
             QStringLiteral("Seconds between status lines (default 60)."), QStringLiteral("SECONDS"),
             QStringLiteral("60") },
+        { QStringLiteral("bounded"),
+            QStringLiteral("Keep per-minute rollups of everything and only the last 2 minutes "
+                           "of records, not every record (memory stays flat over days); the "
+                           "summary names what it cannot tell then (\"inexact\").") },
         { QStringLiteral("poll"),
             QStringLiteral("A table (clickhouse://): seconds between reads of its new rows "
                            "(default 5)."),

@@ -159,6 +159,13 @@ int runMonitor(const QStringList &args, const ChartDrawing *drawing)
             break;
         }
     }
+    if (p.isSet(QStringLiteral("bounded"))) {
+        // records later than this behind the newest are folded out of order (and said so)
+        constexpr std::int64_t kReorderMs = 2 * 60 * 1000;
+        options.rollupReorderMs = kReorderMs;
+        options.rollupScopeBy = scoping->by;
+        options.keepStore = false;
+    }
     const std::optional<double> mergeGap = readMergeGap(p, &error);
     if (!mergeGap)
         return monitorUsage(error);
@@ -311,7 +318,7 @@ int runMonitor(const QStringList &args, const ChartDrawing *drawing)
     report.limit.reset(); // every --limit is in the scoping
     report.scoping = *scoping;
     report.headroomPercent = headroom;
-    const Summary summary = makeReport(live.store(), live.inputReports(), report);
+    const Summary summary = live.summaryOf(report);
     const QStringList segments = live.captureSegments();
     QString capture = live.capturePath();
     if (live.captureSegmentCount() > 1) // "12 segments, 8 kept: FIRST … LAST"

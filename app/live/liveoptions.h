@@ -54,4 +54,10 @@ struct LiveOptions
     // batches, and a second copy of every event cost memory and, each time it doubled, a
     // stall of the GUI thread (a 24 MB copy at half a million events).
     bool keepStore = true;
+    // Bounded memory (`monitor --bounded`, issue 22): instead of a store of every event, the
+    // session keeps per-minute rollups of everything and the batches of the last
+    // rollupReorderMs of record time (LiveRollup), scoped by rollupScopeBy; summaryOf() is
+    // then made from those.
+    std::optional<std::int64_t> rollupReorderMs;
+    ScopeBy rollupScopeBy = ScopeBy::Host;
 };

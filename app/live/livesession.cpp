@@ -3,6 +3,7 @@
 #include "decode/timestamp.h"
 #include "live/capturefile.h"
 #include "live/liveingest.h"
+#include "live/liverollup.h"
 #include "sources/filefollower.h"
 #include "sources/httpstreamsource.h"
 #include "sources/linequeue.h"
@@ -48,6 +49,13 @@ LiveSession::LiveSession(std::shared_ptr<const RuleSet> rules, LiveOptions optio
     m_ioThread.setObjectName(QStringLiteral("live-io"));
     m_ingestThread.setObjectName(QStringLiteral("live-ingest"));
     applyLimits();
+    if (m_options.rollupReorderMs) {
+        std::vector<LimitEntry> limits = m_options.scopeLimits;
+        if (m_options.limit)
+            limits.push_back({ QString(), LimitAxis::Requests, *m_options.limit });
+        m_rollup = std::make_unique<LiveRollup>(
+            m_options.rollupScopeBy, std::move(limits), *m_options.rollupReorderMs);
+    }
     m_rateTimer.setInterval(1000);
     connect(&m_rateTimer, &QTimer::timeout, this, &LiveSession::refreshRates);
 }
@@ -220,7 +228,9 @@ void LiveSession::onBatch(std::shared_ptr<const LiveBatch> batch)
     const EventStore &ev = batch->events;
     // appendShard reserves exactly what it needs; a live store grows by thousands of small
     // batches, so grow it geometrically here (else every batch copies the whole store)
-    if (m_options.keepStore) {
+    if (m_rollup)
+        m_rollup->add(batch);
+    else if (m_options.keepStore) {
         const std::size_t need = m_store.size() + ev.size();
         if (m_store.capacity() < need)
             m_store.reserve(std::max(need, m_store.capacity() * 2));
@@ -340,7 +350,9 @@ ReportOptions LiveSession::reportOptions() const
     return options;
 }
 
-Summary LiveSession::summary() const
+Summary LiveSession::summaryOf(const ReportOptions &options) const
 {
-    return makeReport(m_store, inputReports(), reportOptions());
+    if (m_rollup)
+        return m_rollup->summary(inputReports(), options);
+    return makeReport(m_store, inputReports(), options);
 }

@@ -18,6 +18,7 @@
 #include <vector>
 
 class LineQueue;
+class LiveRollup;
 class LiveIngest;
 class LiveSource;
 
@@ -82,8 +83,10 @@ public:
     // The limit, reported limit and incident gap of this session, for makeReport().
     ReportOptions reportOptions() const;
     // The report of everything received (summary.md), as `summarize` would write it:
-    // makeReport() of store() and inputReports().
-    Summary summary() const;
+    // makeReport() of store() and inputReports(); with options().rollupReorderMs, the
+    // summary from the rollups (LiveRollup), which names what it cannot tell.
+    Summary summary() const { return summaryOf(reportOptions()); }
+    Summary summaryOf(const ReportOptions &options) const;
 
     // Latency of the last batch: from its oldest line's arrival to its delivery here.
     std::int64_t lastBatchLatencyMs() const { return m_lastLatencyMs; }
@@ -134,6 +137,7 @@ private:
     bool m_endedSignalled = false;
 
     EventStore m_store;
+    std::unique_ptr<LiveRollup> m_rollup; // options().rollupReorderMs
     std::map<std::int64_t, BucketCounts> m_minutes;
     std::array<std::int64_t, kRejectionSourceCount> m_rejected {};
     std::int64_t m_newestMs = INT64_MIN;
