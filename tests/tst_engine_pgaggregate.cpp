@@ -50,7 +50,7 @@ std::map<std::int64_t, Counts> fileCounts(
 std::map<std::int64_t, Counts> engineCounts(const EngineAggregate &a)
 {
     std::map<std::int64_t, Counts> out;
-    for (const EngineBucket &b : a.buckets)
+    for (const PgBucket &b : a.buckets)
         out[b.startMs] = { b.requests, b.rejected, b.bySource };
     return out;
 }
@@ -129,7 +129,7 @@ private Q_SLOTS:
         // the proxy's own limit (minutes 10-14) is decided in SQL: no row was read for it;
         // the providers' 429s (25-31) need the rules' regular expression: read from rows
         std::int64_t sqlRateLimited = 0, refinedToolErrors = 0;
-        for (const EngineBucket &b : a.buckets) {
+        for (const PgBucket &b : a.buckets) {
             if (b.startMs >= ms("2025-08-22T10:10:00Z") && b.startMs < ms("2025-08-22T10:15:00Z")) {
                 QCOMPARE(b.refined, std::int64_t(0));
                 sqlRateLimited

@@ -314,7 +314,7 @@ EngineAggregate aggregateWith(PgConnection &conn, const EngineUri &uri, const Ru
     }
     std::int64_t unresolved = 0;
     while (q.next()) {
-        EngineBucket b;
+        PgBucket b;
         b.startMs = q.value(0).toLongLong();
         b.requests = q.value(1).toLongLong();
         b.rejected = q.value(2).toLongLong();

@@ -24,7 +24,7 @@
 // contains a word). A rejection whose source only the rules can tell (a condition with a
 // regular expression, an envelope code) is NULL in the CASE; those rows alone are then read
 // (keyset pages) and classified by the same rules as a file, and added to their buckets.
-struct EngineBucket
+struct PgBucket
 {
     std::int64_t startMs = 0;
     std::int64_t requests = 0;
@@ -36,7 +36,7 @@ struct EngineBucket
 struct EngineAggregate
 {
     std::int64_t bucketMs = 60000;
-    std::vector<EngineBucket> buckets; // in time order; buckets without requests are absent
+    std::vector<PgBucket> buckets; // in time order; buckets without requests are absent
     QString error; // why it failed (no password in it); empty when it ran
     bool cancelled = false; // a newer request took its place
     std::uint64_t generation = 0; // PgAggregator::request()'s number
