@@ -86,21 +86,8 @@ private:
     Loaded m_file;
     const RuleSet m_rules = RuleSet::builtIn();
 
-    // A query of the aggregator's connection (application_name ratescope) is running on the
-    // server (pg_stat_activity's query text is cut at 1 kB, so it is not matched).
-    bool aggregatorRunning()
-    {
-        bool running = false;
-        {
-            QSqlDatabase watch = m_pg.connect(QStringLiteral("watch"), QStringLiteral("litellm"));
-            QSqlQuery q(watch);
-            running = q.exec(QStringLiteral("SELECT count(*) FROM pg_stat_activity WHERE state = "
-                                            "'active' AND application_name = 'ratescope'"))
-                && q.next() && q.value(0).toInt() > 0;
-        }
-        QSqlDatabase::removeDatabase(QStringLiteral("watch"));
-        return running;
-    }
+    // A query of the aggregator's connection is running on the server.
+    bool aggregatorRunning() { return m_pg.queryRunning(QStringLiteral("litellm")); }
 
 private Q_SLOTS:
     void initTestCase()
