@@ -1,8 +1,10 @@
 #include "enginechartfeed.h"
 
 #include "model/engineframe.h"
+#include "model/timeticks.h"
 #include "ratechart.h"
 
+#include <QLocale>
 #include <QMetaObject>
 
 EngineChartFeed::EngineChartFeed(
@@ -24,6 +26,12 @@ EngineChartFeed::~EngineChartFeed() = default;
 void EngineChartFeed::start()
 {
     setStatus(tr("Asking %1 for the table's span…").arg(m_runner->engineName()));
+    if (!m_spanShown) { // the chart says what it waits for, not an empty log's axis
+        m_chart->setEmptyText(tr("Asking %1 for the table's counts…").arg(m_runner->engineName()));
+        SeriesFrame none;
+        none.bucketMs = 1000; // as an empty chart's
+        m_chart->setEngineFrame(none);
+    }
     m_spanQuery = m_runner->requestSpan();
 }
 
@@ -52,12 +60,13 @@ void EngineChartFeed::spanReady(quint64 generation, const EngineSpan &span)
         return;
     }
     m_haveSpan = true;
-    if (m_chart->engineMode()) {
+    if (m_spanShown) {
         // the span again (a password given mid-session): the range shown is asked for again
         m_askedFrom = m_askedTo = m_askedBucket = 0;
         rangeShown(m_chart->visibleFromMs(), m_chart->visibleToMs());
         return;
     }
+    m_spanShown = true;
     m_chart->setEngineSpan(span->first, span->second + 1); // then rangeShown asks
 }
 
@@ -66,7 +75,9 @@ void EngineChartFeed::bucketsReady(quint64 generation, const EngineSeries &serie
     if (generation != m_frameQuery)
         return;
     m_chart->setEngineFrame(engineFrame(series, m_askedFrom, m_askedTo));
-    setStatus(QString());
+    setStatus(tr("%1 requests in the range shown, counted by %2 in %3 buckets")
+                  .arg(QLocale().toString(qulonglong(series.requests)), m_runner->engineName(),
+                      formatDuration(m_askedBucket)));
     Q_EMIT frameShown(m_askedBucket, series.requests);
 }
 
@@ -86,6 +97,7 @@ void EngineChartFeed::failed(quint64 generation, const QString &text, bool authe
         return;
     }
     setStatus(tr("%1: %2 (the chart keeps what it had)").arg(m_runner->engineName(), error));
+    noCounts();
     Q_EMIT queryFailed();
 }
 
@@ -95,6 +107,7 @@ void EngineChartFeed::askPassword(const QString &why)
     if (!password) {
         setStatus(tr("%1: %2 (not connected: the password prompt was cancelled)")
                       .arg(m_runner->engineName(), why));
+        noCounts();
         Q_EMIT queryFailed();
         return;
     }
@@ -102,6 +115,13 @@ void EngineChartFeed::askPassword(const QString &why)
     password->fill(QLatin1Char(' ')); // this copy gone; the runner keeps its own
     m_haveSpan = false;
     start();
+}
+
+void EngineChartFeed::noCounts()
+{
+    if (!m_spanShown)
+        m_chart->setEmptyText(
+            tr("No counts from %1: the status bar says why.").arg(m_runner->engineName()));
 }
 
 void EngineChartFeed::setStatus(const QString &text)

@@ -40,7 +40,8 @@ public:
     QString status() const { return m_status; }
 
 Q_SIGNALS:
-    // What the feed is doing or what went wrong ("ClickHouse: … (the chart keeps what it had)").
+    // What the feed is doing, what it drew ("1,143 requests in the range shown, counted by …")
+    // or what went wrong ("ClickHouse: … (the chart keeps what it had)").
     void statusChanged(const QString &text);
     // A frame from the engine was handed to the chart: its bucket size and requests.
     void frameShown(qint64 bucketMs, quint64 requests);
@@ -53,6 +54,7 @@ private:
     void bucketsReady(quint64 generation, const EngineSeries &series);
     void failed(quint64 generation, const QString &error, bool authentication);
     void askPassword(const QString &why);
+    void noCounts(); // a failure before the first frame: the empty chart says so
     void setStatus(const QString &text);
 
     RateChart *m_chart;
@@ -63,5 +65,6 @@ private:
     quint64 m_frameQuery = 0;
     qint64 m_askedFrom = 0, m_askedTo = 0, m_askedBucket = 0;
     bool m_haveSpan = false;
+    bool m_spanShown = false; // the chart has been given the span (and shows a range of it)
     QString m_status;
 };

@@ -325,6 +325,7 @@ int runGui(int argc, char *argv[])
     if (engineUri) {
         // the per-bucket counts of the table: the chart only (the panels need rows)
         window.setWindowTitle(engineUri->display() + QStringLiteral(" — RateScope"));
+        window.showEngineChartOnly();
         if (screenshot)
             window.resize(size);
         window.show();

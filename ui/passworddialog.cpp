@@ -10,14 +10,16 @@
 PasswordPrompt passwordDialog(QWidget *parent)
 {
     return [window = QPointer<QWidget>(parent)](
-               const QString &target, const QString &why) -> std::optional<QString> {
+               const QString &target, QString why) -> std::optional<QString> {
+        if (why.startsWith(target + QStringLiteral(": "))) // named once, above it
+            why.remove(0, target.size() + 2);
         QDialog dialog(window);
         dialog.setWindowTitle(QDialog::tr("Password for the table"));
         auto *layout = new QVBoxLayout(&dialog);
-        auto *label
-            = new QLabel(QDialog::tr("<b>%1</b><br>%2<br><br>Password (kept for this window only):")
-                             .arg(target.toHtmlEscaped(), why.toHtmlEscaped()),
-                &dialog);
+        auto *label = new QLabel(
+            QDialog::tr("<b>%1</b><br><br>%2<br><br>Password (kept for this window only):")
+                .arg(target.toHtmlEscaped(), why.toHtmlEscaped()),
+            &dialog);
         label->setWordWrap(true);
         label->setTextInteractionFlags(Qt::TextSelectableByMouse);
         auto *edit = new QLineEdit(&dialog);
