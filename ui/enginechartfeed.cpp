@@ -103,7 +103,7 @@ void EngineChartFeed::failed(quint64 generation, const QString &text, bool authe
 
 void EngineChartFeed::askPassword(const QString &why)
 {
-    std::optional<QString> password = m_prompt(m_target, why);
+    const std::optional<QString> password = m_prompt(m_target, why);
     if (!password) {
         setStatus(tr("%1: %2 (not connected: the password prompt was cancelled)")
                       .arg(m_runner->engineName(), why));
@@ -112,7 +112,6 @@ void EngineChartFeed::askPassword(const QString &why)
         return;
     }
     m_runner->setPassword(*password);
-    password->fill(QLatin1Char(' ')); // this copy gone; the runner keeps its own
     m_haveSpan = false;
     start();
 }
