@@ -43,18 +43,19 @@ private Q_SLOTS:
     void initTestCase();
     void wrongPasswordIsAskedAgainRightOneDraws();
     void declinedPromptSaysWhyWithoutThePassword();
+    void emptyTableSaysSo();
     void firstFrameZoomAndAServerStoppedMidQuery();
 
 private:
-    EngineUri uri(bool withPassword) const;
+    EngineUri uri(bool withPassword, const QString &table = QStringLiteral("spendlogs")) const;
     std::uint64_t count(const QString &where);
     PgServer m_pg;
 };
 
-EngineUri TestUiEngineChartPg::uri(bool withPassword) const
+EngineUri TestUiEngineChartPg::uri(bool withPassword, const QString &table) const
 {
     QString text = m_pg.uri(
-        QStringLiteral("litellm"), QStringLiteral("table=spendlogs&profile=litellm-spendlogs"));
+        QStringLiteral("litellm"), QStringLiteral("table=%1&profile=litellm-spendlogs").arg(table));
     if (withPassword)
         text.replace(QStringLiteral("ratescope@"),
             QStringLiteral("ratescope:") + m_pg.password() + QLatin1Char('@'));
@@ -92,7 +93,9 @@ void TestUiEngineChartPg::initTestCase()
                      "CREATE FUNCTION slow_row() RETURNS boolean LANGUAGE plpgsql AS $$ BEGIN "
                      "PERFORM pg_sleep(0.05); RETURN true; END $$;\n"
                      "CREATE VIEW spendlogs AS SELECT * FROM \"LiteLLM_SpendLogs\" WHERE NOT "
-                     "(SELECT \"on\" FROM slow) OR slow_row()"),
+                     "(SELECT \"on\" FROM slow) OR slow_row();\n"
+                     "CREATE VIEW no_spendlogs AS SELECT * FROM \"LiteLLM_SpendLogs\" WHERE "
+                     "false"),
                  &error),
         qPrintable(error));
     QVERIFY(count(QStringLiteral("TRUE")) > 1000);
@@ -149,6 +152,20 @@ void TestUiEngineChartPg::declinedPromptSaysWhyWithoutThePassword()
         qPrintable(feed.status()));
     QVERIFY2(user.leaked({ wrong }).isEmpty(), qPrintable(user.leaked({ wrong })));
     QCOMPARE(frameRequests(chart.frame()), std::uint64_t(0));
+}
+
+// A table without rows: said in the status bar and on the chart, no frame asked for.
+void TestUiEngineChartPg::emptyTableSaysSo()
+{
+    RateChart chart;
+    chart.resize(1000, 400);
+    const EngineUri empty = uri(true, QStringLiteral("no_spendlogs"));
+    EngineChartFeed feed(
+        &chart, std::make_unique<PgBucketRunner>(empty, RuleSet::builtIn()), empty.display());
+    QSignalSpy shown(&feed, &EngineChartFeed::frameShown);
+    feed.start();
+    QTRY_COMPARE_WITH_TIMEOUT(feed.status(), QStringLiteral("The table has no rows."), 20000);
+    QCOMPARE(shown.count(), 0);
 }
 
 void TestUiEngineChartPg::firstFrameZoomAndAServerStoppedMidQuery()

@@ -57,6 +57,7 @@ void EngineChartFeed::spanReady(quint64 generation, const EngineSpan &span)
         return;
     if (!span) {
         setStatus(tr("The table has no rows."));
+        m_chart->setEmptyText(tr("The table has no rows."));
         return;
     }
     m_haveSpan = true;
