@@ -19,6 +19,7 @@
 #include "../tests/clickhouseserver.h"
 
 #include "engine/clickhouseaggregate.h"
+#include "engine/clickhousebucketrunner.h"
 #include "engine/clickhouseclient.h"
 #include "engine/clickhouseddl.h"
 #include "engine/clickhousesource.h"
@@ -279,17 +280,12 @@ int main(int argc, char **argv)
     // The window's path: RateChart fed by EngineChartFeed (span query, then the frame's), from
     // start() to the frame handed to the chart and drawn; then a one-hour zoom.
     {
-        std::optional<EngineColumns> c;
-        {
-            ClickHouseClient client(target);
-            c = columnsFor(client, true);
-        }
-        if (!c)
-            return fail(error);
         RateChart chart;
         chart.resize(1400, 500);
         chart.show();
-        EngineChartFeed feed(&chart, target, *c);
+        // the runner finds the rollup itself (one short query before the span's)
+        EngineChartFeed feed(
+            &chart, std::make_unique<ClickHouseBucketRunner>(target, *profile), target.name());
         // the next frame handed to the chart (false after 60 s without one)
         auto nextFrame = [&] {
             QEventLoop loop;

@@ -190,7 +190,7 @@ int main(int argc, char *argv[])
         return 1;
     }
     std::int64_t counted = 0;
-    for (const EngineBucket &b : whole.buckets)
+    for (const PgBucket &b : whole.buckets)
         counted += b.requests;
     out << "first chart (per minute):    " << firstChart << " s (" << whole.buckets.size()
         << " minutes, " << counted << " requests)" << Qt::endl;

@@ -185,6 +185,25 @@ public:
         return ok;
     }
 
+    // A query of the clients named `application` (application_name; RateScope's connections
+    // are "ratescope") is running on the server (pg_stat_activity's query text is cut at 1 kB,
+    // so it is not matched).
+    bool queryRunning(const QString &db, const QString &application = QStringLiteral("ratescope"))
+    {
+        const QString name = QStringLiteral("pgserver-watch");
+        bool running = false;
+        {
+            QSqlDatabase d = connect(name, db);
+            QSqlQuery q(d);
+            q.prepare(QStringLiteral("SELECT count(*) FROM pg_stat_activity WHERE state = "
+                                     "'active' AND application_name = ?"));
+            q.addBindValue(application);
+            running = q.exec() && q.next() && q.value(0).toInt() > 0;
+        }
+        QSqlDatabase::removeDatabase(name);
+        return running;
+    }
+
     // Database `db` with LiteLLM's LiteLLM_SpendLogs (tests/fixtures/litellm/schema.sql) holding
     // the rows of spendlogs.json (json_populate_recordset: each key into its column).
     bool loadLiteLlm(const QString &fixtureDir, const QString &db, QString *error) const

@@ -50,7 +50,7 @@ std::map<std::int64_t, Counts> fileCounts(
 std::map<std::int64_t, Counts> engineCounts(const EngineAggregate &a)
 {
     std::map<std::int64_t, Counts> out;
-    for (const EngineBucket &b : a.buckets)
+    for (const PgBucket &b : a.buckets)
         out[b.startMs] = { b.requests, b.rejected, b.bySource };
     return out;
 }
@@ -86,21 +86,8 @@ private:
     Loaded m_file;
     const RuleSet m_rules = RuleSet::builtIn();
 
-    // A query of the aggregator's connection (application_name ratescope) is running on the
-    // server (pg_stat_activity's query text is cut at 1 kB, so it is not matched).
-    bool aggregatorRunning()
-    {
-        bool running = false;
-        {
-            QSqlDatabase watch = m_pg.connect(QStringLiteral("watch"), QStringLiteral("litellm"));
-            QSqlQuery q(watch);
-            running = q.exec(QStringLiteral("SELECT count(*) FROM pg_stat_activity WHERE state = "
-                                            "'active' AND application_name = 'ratescope'"))
-                && q.next() && q.value(0).toInt() > 0;
-        }
-        QSqlDatabase::removeDatabase(QStringLiteral("watch"));
-        return running;
-    }
+    // A query of the aggregator's connection is running on the server.
+    bool aggregatorRunning() { return m_pg.queryRunning(QStringLiteral("litellm")); }
 
 private Q_SLOTS:
     void initTestCase()
@@ -129,7 +116,7 @@ private Q_SLOTS:
         // the proxy's own limit (minutes 10-14) is decided in SQL: no row was read for it;
         // the providers' 429s (25-31) need the rules' regular expression: read from rows
         std::int64_t sqlRateLimited = 0, refinedToolErrors = 0;
-        for (const EngineBucket &b : a.buckets) {
+        for (const PgBucket &b : a.buckets) {
             if (b.startMs >= ms("2025-08-22T10:10:00Z") && b.startMs < ms("2025-08-22T10:15:00Z")) {
                 QCOMPARE(b.refined, std::int64_t(0));
                 sqlRateLimited

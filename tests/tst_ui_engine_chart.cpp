@@ -4,12 +4,14 @@
 // range holds, and a server gone mid-session leaves the chart as it was and says so.
 #include "clickhouseserver.h"
 
+#include "engine/clickhousebucketrunner.h"
 #include "engine/clickhouseddl.h"
 #include "engine/clickhousesource.h"
 #include "engine/engineuri.h"
 #include "engine/profile.h"
 #include "enginechartfeed.h"
 #include "ratechart.h"
+#include "scriptedprompt.h"
 
 #include <QApplication>
 #include <QSignalSpy>
@@ -36,6 +38,7 @@ class TestUiEngineChart : public QObject
 
 private Q_SLOTS:
     void initTestCase();
+    void passwordAskedWhenRefused();
     void firstFrameZoomAndAServerGone();
 
 private:
@@ -68,6 +71,38 @@ void TestUiEngineChart::initTestCase()
     QVERIFY2(ok, out.constData());
 }
 
+// No password given: the server refuses, the prompt is asked; a wrong answer is refused in
+// words without it and asked again; the right one draws the table.
+void TestUiEngineChart::passwordAskedWhenRefused()
+{
+    QString error;
+    const std::optional<EngineUri> uri = parseEngineUri(
+        m_server.uri(QStringLiteral("rs.ratescope_events"), QStringLiteral("ratescope")), &error);
+    QVERIFY(uri);
+    const std::optional<Profile> profile = loadProfile(QStringLiteral("ratescope"), &error);
+    QVERIFY(profile);
+    ClickHouseTarget target = clickHouseTarget(*uri);
+    target.password.clear(); // as without CLICKHOUSE_PASSWORD
+    const QString wrong = QStringLiteral("wrong-Pw-5e1b");
+    const QString right = QLatin1String(ClickHouseServer::kPassword);
+    RateChart chart;
+    chart.resize(1000, 400);
+    EngineChartFeed feed(
+        &chart, std::make_unique<ClickHouseBucketRunner>(target, *profile), uri->display());
+    ScriptedPrompt user({ wrong, right });
+    user.attach(feed);
+    QSignalSpy shown(&feed, &EngineChartFeed::frameShown);
+    feed.start();
+    QVERIFY(shown.count() > 0 || shown.wait(20000));
+    QCOMPARE(user.whys.size(), 2);
+    for (const QString &why : user.whys)
+        QVERIFY2(why.contains(QStringLiteral("ClickHouse refused user")), qPrintable(why));
+    QVERIFY2(
+        user.whys.at(1).contains(QStringLiteral("Wrong password")), qPrintable(user.whys.at(1)));
+    QVERIFY2(user.leaked({ wrong, right }).isEmpty(), qPrintable(user.leaked({ wrong, right })));
+    QTRY_COMPARE_WITH_TIMEOUT(frameRequests(chart.frame()), std::uint64_t(kRows), 5000);
+}
+
 void TestUiEngineChart::firstFrameZoomAndAServerGone()
 {
     QString error;
@@ -84,7 +119,8 @@ void TestUiEngineChart::firstFrameZoomAndAServerGone()
     RateChart chart;
     chart.resize(1000, 400);
     chart.show();
-    EngineChartFeed feed(&chart, clickHouseTarget(*uri), *columns);
+    EngineChartFeed feed(&chart,
+        std::make_unique<ClickHouseBucketRunner>(clickHouseTarget(*uri), *profile), uri->display());
     QSignalSpy shown(&feed, &EngineChartFeed::frameShown);
     feed.start();
     QVERIFY(shown.wait(20000));

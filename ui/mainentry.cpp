@@ -2,11 +2,12 @@
 
 #include "appicon.h"
 #include "cli/commonoptions.h"
-#include "engine/clickhousesource.h"
+#include "engine/bucketrunner.h"
 #include "engine/engineuri.h"
 #include "enginechartfeed.h"
 #include "mainwindow.h"
 #include "model/session.h"
+#include "passworddialog.h"
 #include "ratechart.h"
 #include "screenshotrunner.h"
 #include "theme.h"
@@ -201,7 +202,9 @@ int runGui(int argc, char *argv[])
             QStringLiteral("FILE") },
     });
     p.addPositionalArgument(QStringLiteral("INPUT"),
-        QStringLiteral("Log files to open; - watches standard input (some-proxy | ratescope -)."),
+        QStringLiteral("Log files to open, or one table (postgresql://…?table=T, "
+                       "clickhouse://…/db.table); - watches standard input (some-proxy | "
+                       "ratescope -)."),
         QStringLiteral("[INPUT...]"));
     if (!p.parse(QApplication::arguments()))
         return usageError(p.errorText());
@@ -220,19 +223,16 @@ int runGui(int argc, char *argv[])
         return usageError(error);
     if (!live.empty() && !inputs.isEmpty())
         return usageError(QStringLiteral("open files or watch live sources, not both"));
-    // a ClickHouse table (issue 21): charted from the engine's counts, on its own
+    // a table (issue 21): charted from the engine's counts, on its own
     const bool engine = std::any_of(inputs.begin(), inputs.end(), isEngineUri);
     std::optional<EngineUri> engineUri;
     if (engine) {
         QString error;
-        if (inputs.size() > 1 || !live.empty() || screenshot)
+        if (inputs.size() > 1 || !live.empty())
             return usageError(QStringLiteral("a table is opened on its own"));
         engineUri = parseEngineUri(inputs.front(), &error);
         if (!engineUri)
             return usageError(error);
-        if (engineUri->kind != EngineUri::Kind::ClickHouse)
-            return usageError(
-                engineUri->display() + QStringLiteral(": the window opens clickhouse:// tables"));
     }
     if (screenshot && inputs.isEmpty() && live.empty())
         return usageError(QStringLiteral("--screenshot needs at least one INPUT"));
@@ -322,6 +322,37 @@ int runGui(int argc, char *argv[])
         window.whatIf()->presetLimit(*whatIf);
         window.whatIf()->show();
     }
+    if (engineUri) {
+        // the per-bucket counts of the table: the chart only (the panels need rows)
+        window.setWindowTitle(engineUri->display() + QStringLiteral(" — RateScope"));
+        window.showEngineChartOnly();
+        if (screenshot)
+            window.resize(size);
+        window.show();
+        QString error;
+        std::unique_ptr<BucketQueryRunner> runner
+            = makeBucketQueryRunner(*engineUri, session.rules(), &error);
+        if (!runner) {
+            window.statusBar()->showMessage(engineUri->display() + QStringLiteral(": ") + error);
+            if (screenshot)
+                return usageError(engineUri->display() + QStringLiteral(": ") + error);
+            return app.exec();
+        }
+        auto *feed
+            = new EngineChartFeed(window.chart(), std::move(runner), engineUri->display(), &window);
+        QObject::connect(feed, &EngineChartFeed::statusChanged, window.statusBar(),
+            [&window](const QString &text) { window.statusBar()->showMessage(text); });
+        if (screenshot) { // no one to ask for a password: a refusal is a failure
+            ScreenshotRunner runner(window, session, p.value(QStringLiteral("screenshot")));
+            QObject::connect(
+                &runner, &ScreenshotRunner::done, &app, [](int code) { QApplication::exit(code); });
+            runner.startEngine(*feed);
+            return app.exec();
+        }
+        feed->setPasswordPrompt(passwordDialog(&window));
+        feed->start();
+        return app.exec();
+    }
     if (screenshot) {
         window.resize(size);
         window.show();
@@ -335,25 +366,6 @@ int runGui(int argc, char *argv[])
         return app.exec();
     }
     window.show();
-    if (engineUri) {
-        // the per-bucket counts of the table: the chart only (the panels need rows)
-        window.setWindowTitle(engineUri->display() + QStringLiteral(" — RateScope"));
-        QString error;
-        ClickHouseClient client(clickHouseTarget(*engineUri));
-        const std::optional<Profile> profile = clickHouseProfile(*engineUri, std::nullopt, &error);
-        const std::optional<EngineColumns> columns
-            = profile ? clickHouseEngineColumns(client, *profile, &error) : std::nullopt;
-        if (!columns) {
-            window.statusBar()->showMessage(engineUri->display() + QStringLiteral(": ") + error);
-            return app.exec();
-        }
-        auto *feed
-            = new EngineChartFeed(window.chart(), clickHouseTarget(*engineUri), *columns, &window);
-        QObject::connect(feed, &EngineChartFeed::statusChanged, window.statusBar(),
-            [&window](const QString &text) { window.statusBar()->showMessage(text); });
-        feed->start();
-        return app.exec();
-    }
     if (!live.empty())
         window.watch(
             live, p.isSet(QStringLiteral("from-start")) ? std::optional<bool>(true) : std::nullopt);

@@ -128,6 +128,12 @@ MainWindow::MainWindow(Session &session, UiSettings &settings, Theme &theme, QWi
     connect(new FileDropFilter(this), &FileDropFilter::filesDropped, &session, &Session::open);
 }
 
+void MainWindow::showEngineChartOnly()
+{
+    m_filterBar->hide();
+    m_bottom->hide();
+}
+
 MainWindow::~MainWindow()
 {
     // Closing takes the focus from the limit box, and its editingFinished would reach this

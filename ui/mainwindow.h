@@ -61,6 +61,9 @@ public:
 
 public Q_SLOTS:
     void applyTheme(int mode); // ThemeMode
+    // A table in an engine (issue 21): the chart only, from the engine's counts. The filters
+    // and the panels that list rows (incidents, events, detail) are hidden: nothing fills them.
+    void showEngineChartOnly();
     // Watches these sources instead of what is shown; says why in a message box when it can't.
     // Files are followed from their start when fromStart says so, else as Watch ▸ says.
     bool watch(const std::vector<LiveSourceSpec> &sources, std::optional<bool> fromStart = {});

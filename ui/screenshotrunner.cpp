@@ -1,5 +1,6 @@
 #include "screenshotrunner.h"
 
+#include "enginechartfeed.h"
 #include "eventtableview.h"
 #include "mainwindow.h"
 #include "model/session.h"
@@ -71,6 +72,21 @@ void ScreenshotRunner::viewReady()
     QTimer::singleShot(5000, this, &ScreenshotRunner::grab); // the raw record never came
     m_window.table()->selectRow(row);
     m_window.table()->setFocus();
+}
+
+void ScreenshotRunner::startEngine(EngineChartFeed &feed)
+{
+    connect(&feed, &EngineChartFeed::frameShown, this,
+        [this] { QTimer::singleShot(0, this, &ScreenshotRunner::grab); });
+    connect(&feed, &EngineChartFeed::queryFailed, this, [this] {
+        m_anyFailed = true;
+        QTimer::singleShot(0, this, &ScreenshotRunner::grab);
+    });
+    QTimer::singleShot(120000, this, [this] { // the server never answered: what is there
+        m_anyFailed = true;
+        grab();
+    });
+    feed.start();
 }
 
 void ScreenshotRunner::grab()

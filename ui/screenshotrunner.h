@@ -7,6 +7,7 @@
 #include <QString>
 #include <QStringList>
 
+class EngineChartFeed;
 class MainWindow;
 class Session;
 
@@ -22,6 +23,9 @@ public:
     void start(const QStringList &inputs);
     // Watches the sources and grabs the window afterMs later (what arrived by then).
     void startLive(const std::vector<LiveSourceSpec> &sources, int afterMs);
+    // A table (issue 21): starts the feed and grabs the window once its first frame is drawn,
+    // or once a query failed (the status bar then says why; exit status 1).
+    void startEngine(EngineChartFeed &feed);
 
 Q_SIGNALS:
     void done(int exitCode);

@@ -82,6 +82,12 @@ QString serverMessage(const QByteArray &body, int *code)
     return text;
 }
 
+bool isAuthenticationFailure(int code, int httpStatus)
+{
+    return code == 192 || code == 193 || code == 194 || code == 195 || code == 516
+        || httpStatus == 401 || httpStatus == 403;
+}
+
 QString withoutPassword(QString text, const ClickHouseTarget &target)
 {
     if (!target.password.isEmpty())
@@ -142,9 +148,7 @@ QString failureText(const ClickHouseTarget &t, QNetworkReply *reply, const QByte
     QString what;
     if (!errorBody.trimmed().isEmpty()) {
         const QString server = clickhouse::serverMessage(errorBody, code);
-        const bool auth = *code == 192 || *code == 193 || *code == 194 || *code == 195
-            || *code == 516 || status == 401 || status == 403;
-        if (auth)
+        if (clickhouse::isAuthenticationFailure(*code, status))
             what = QStringLiteral("ClickHouse refused user \"%1\": %2 (the credentials come from "
                                   "CLICKHOUSE_USER and CLICKHOUSE_PASSWORD)")
                        .arg(t.user, server);
@@ -308,6 +312,8 @@ ClickHouseResult ClickHouseClient::run(const QByteArray &body, const QString &qu
     } else {
         result.error = failureText(
             m_target, reply, errorBody, result.rows, m_transferTimeoutMs, &result.serverCode);
+        result.authentication = clickhouse::isAuthenticationFailure(
+            result.serverCode, reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt());
     }
     reply->deleteLater();
     return result;
@@ -355,7 +361,8 @@ quint64 ClickHouseQueryRunner::submit(const QString &sql)
         const QByteArray errorBody = status >= 300 || body.startsWith("Code: ") ? body
             : bad >= 0                                                          ? body.mid(bad + 1)
                                                                                 : QByteArray();
-        Q_EMIT failed(gen, failureText(m_target, reply, errorBody, rows, 600000, &code));
+        const QString error = failureText(m_target, reply, errorBody, rows, 600000, &code);
+        Q_EMIT failed(gen, error, clickhouse::isAuthenticationFailure(code, status));
     });
     return gen;
 }

@@ -49,6 +49,7 @@ struct ClickHouseResult
     bool cancelled = false; // stopped by the caller (cancel flag or a false from the sink)
     QString error; // names the target; never holds the password
     int serverCode = 0; // ClickHouse's exception code when it sent one (193: wrong password)
+    bool authentication = false; // the server refused the user or password
     std::uint64_t rows = 0; // lines handed to the sink before the end (or the failure)
 };
 
@@ -105,7 +106,8 @@ public:
 Q_SIGNALS:
     // The whole result of the query `generation` as JSONEachRow text.
     void finished(quint64 generation, const QByteArray &rows);
-    void failed(quint64 generation, const QString &error);
+    // `authentication`: the server refused the user or password (a prompt's may do).
+    void failed(quint64 generation, const QString &error, bool authentication);
     // A query was aborted for a newer one (or cancel()): its generation.
     void aborted(quint64 generation);
 
@@ -124,6 +126,9 @@ namespace clickhouse {
 // user default, e.what() = DB::Exception") as "Wrong password for user default (code 193)";
 // *code gets 193.
 QString serverMessage(const QByteArray &body, int *code = nullptr);
+// Whether an answer refuses the credentials: codes 192-195 (unknown user, wrong or missing
+// password) and 516 (newer servers), or HTTP 401/403.
+bool isAuthenticationFailure(int code, int httpStatus);
 // `text` with every occurrence of the password replaced by "***".
 QString withoutPassword(QString text, const ClickHouseTarget &target);
 } // namespace clickhouse

@@ -489,7 +489,7 @@ InputReport readClickHouse(const EngineUri &uri, EventStore &store, const RuleSe
 }
 
 std::optional<EngineColumns> clickHouseEngineColumns(
-    ClickHouseClient &client, const Profile &profile, QString *error)
+    ClickHouseClient &client, const Profile &profile, QString *error, bool *authentication)
 {
     const ClickHouseTarget &t = client.target();
     EngineColumns c;
@@ -510,6 +510,8 @@ std::optional<EngineColumns> clickHouseEngineColumns(
             });
         if (!r.ok) {
             *error = r.error;
+            if (authentication)
+                *authentication = r.authentication;
             return std::nullopt;
         }
         c.scope = QStringLiteral("scope");

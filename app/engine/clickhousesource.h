@@ -75,6 +75,7 @@ InputReport readClickHouse(const EngineUri &uri, EventStore &store, const RuleSe
 
 // How the engine-side counts read this table with this profile (EngineColumns), choosing the
 // per-second rollup `ratescope push` keeps beside a `ratescope` table when there is one.
-// nullopt with *error when the profile's columns cannot give a time and a scope in SQL.
-std::optional<EngineColumns> clickHouseEngineColumns(
-    ClickHouseClient &client, const Profile &profile, QString *error);
+// nullopt with *error when the profile's columns cannot give a time and a scope in SQL, or the
+// server did not answer (*authentication, when given: it refused the user or password).
+std::optional<EngineColumns> clickHouseEngineColumns(ClickHouseClient &client,
+    const Profile &profile, QString *error, bool *authentication = nullptr);

@@ -268,12 +268,61 @@ QString PgAggregateSql::query(
         .arg(bucketExpression(m_time, bucketMs), m_rejected, m_source, table, where);
 }
 
+QString PgAggregateSql::spanQuery(const QString &table) const
+{
+    return QStringLiteral("SELECT (extract(epoch FROM min(%1)) * 1000)::bigint, "
+                          "(extract(epoch FROM max(%1)) * 1000)::bigint FROM %2")
+        .arg(m_time, table);
+}
+
 QString PgAggregateSql::unresolvedCondition() const
 {
     return QStringLiteral("%1 AND (%2) IS NULL").arg(m_rejected, m_source);
 }
 
 namespace {
+
+// The profile bound to the table's columns, as SQL; nullopt with *error naming the table.
+std::optional<PgAggregateSql> boundSql(PgConnection &conn, const EngineUri &uri,
+    const RuleSet &rules, const EngineReadOptions &options, QString *error)
+{
+    std::optional<Profile> profile = profileFor(uri, options.map, error);
+    QMap<QString, QString> types;
+    QStringList names;
+    if (profile) {
+        for (const auto &[name, type] : conn.columns(error)) {
+            names << name;
+            types.insert(name, type);
+        }
+    }
+    std::optional<PgAggregateSql> sql;
+    if (profile && !names.isEmpty() && profile->bindTo(names, error))
+        sql = PgAggregateSql::make(*profile, types, rules, error);
+    if (!sql && !error->startsWith(uri.display()))
+        *error = QStringLiteral("%1: %2").arg(uri.display(), *error);
+    return sql;
+}
+
+// The first and last time of the table, on an open connection.
+EngineAggregate spanWith(PgConnection &conn, const EngineUri &uri, const RuleSet &rules,
+    const EngineReadOptions &options, bool *cancelledByServer)
+{
+    EngineAggregate out;
+    const std::optional<PgAggregateSql> sql = boundSql(conn, uri, rules, options, &out.error);
+    if (!sql)
+        return out;
+    out.error.clear();
+    QSqlQuery q(conn.db());
+    q.setForwardOnly(true);
+    if (!q.exec(sql->spanQuery(conn.quotedTable())) || !q.next()) {
+        *cancelledByServer = isCancel(q.lastError());
+        out.error = QStringLiteral("%1: %2").arg(uri.display(), conn.safe(q.lastError().text()));
+        return out;
+    }
+    if (!q.value(0).isNull() && !q.value(1).isNull())
+        out.span = std::pair { q.value(0).toLongLong(), q.value(1).toLongLong() };
+    return out;
+}
 
 // The query on an open connection, then the rows SQL left to the rules.
 EngineAggregate aggregateWith(PgConnection &conn, const EngineUri &uri, const RuleSet &rules,
@@ -283,27 +332,10 @@ EngineAggregate aggregateWith(PgConnection &conn, const EngineUri &uri, const Ru
     clock.start();
     EngineAggregate out;
     out.bucketMs = bucketMs;
-    QString error;
-    std::optional<Profile> profile = profileFor(uri, options.map, &error);
-    QMap<QString, QString> types;
-    QStringList names;
-    if (profile) {
-        for (const auto &[name, type] : conn.columns(&error)) {
-            names << name;
-            types.insert(name, type);
-        }
-    }
-    if (!profile || names.isEmpty() || !profile->bindTo(names, &error)) {
-        out.error = error.startsWith(uri.display())
-            ? error
-            : QStringLiteral("%1: %2").arg(uri.display(), error);
+    const std::optional<PgAggregateSql> sql = boundSql(conn, uri, rules, options, &out.error);
+    if (!sql)
         return out;
-    }
-    const std::optional<PgAggregateSql> sql = PgAggregateSql::make(*profile, types, rules, &error);
-    if (!sql) {
-        out.error = QStringLiteral("%1: %2").arg(uri.display(), error);
-        return out;
-    }
+    out.error.clear();
     QSqlQuery q(conn.db());
     q.setForwardOnly(true);
     if (!q.exec(sql->query(conn.quotedTable(), bucketMs, options.range))) {
@@ -314,7 +346,7 @@ EngineAggregate aggregateWith(PgConnection &conn, const EngineUri &uri, const Ru
     }
     std::int64_t unresolved = 0;
     while (q.next()) {
-        EngineBucket b;
+        PgBucket b;
         b.startMs = q.value(0).toLongLong();
         b.requests = q.value(1).toLongLong();
         b.rejected = q.value(2).toLongLong();
@@ -363,6 +395,7 @@ EngineAggregate aggregatePostgres(const EngineUri &uri, const RuleSet &rules,
         EngineAggregate out;
         out.bucketMs = bucketMs;
         out.error = error;
+        out.authentication = conn.authenticationFailed();
         return out;
     }
     return aggregateWith(conn, uri, rules, options, bucketMs, nullptr);
@@ -380,6 +413,7 @@ struct PgAggregator::State
         std::uint64_t generation = 0;
         std::int64_t bucketMs = 60000;
         TimeRange range;
+        bool span = false; // the table's span, not counts
     };
     std::optional<Request> pending;
     bool stop = false;
@@ -419,6 +453,7 @@ PgAggregator::PgAggregator(
                 conn = std::make_unique<PgConnection>(s->uri, s->options.connectTimeoutS);
                 if (!conn->open(&error)) {
                     result.error = error;
+                    result.authentication = conn->authenticationFailed();
                     conn.reset();
                 }
             }
@@ -434,8 +469,9 @@ PgAggregator::PgAggregator(
                         s->runningPid = conn->backendPid();
                     }
                     bool cancelled = false;
-                    result
-                        = aggregateWith(*conn, s->uri, s->rules, options, req.bucketMs, &cancelled);
+                    result = req.span
+                        ? spanWith(*conn, s->uri, s->rules, options, &cancelled)
+                        : aggregateWith(*conn, s->uri, s->rules, options, req.bucketMs, &cancelled);
                     std::lock_guard lock(s->mutex);
                     s->runningPid = 0;
                     // a cancel meant for the query before this one can land on this one: run
@@ -488,7 +524,14 @@ PgAggregator::~PgAggregator()
         c.join();
 }
 
+std::uint64_t PgAggregator::requestSpan() { return submit(60000, {}, true); }
+
 std::uint64_t PgAggregator::request(std::int64_t bucketMs, TimeRange range)
+{
+    return submit(bucketMs, range, false);
+}
+
+std::uint64_t PgAggregator::submit(std::int64_t bucketMs, TimeRange range, bool span)
 {
     State *s = m_state.get();
     std::uint64_t generation;
@@ -496,7 +539,7 @@ std::uint64_t PgAggregator::request(std::int64_t bucketMs, TimeRange range)
     {
         std::lock_guard lock(s->mutex);
         generation = ++s->latest;
-        s->pending = State::Request { generation, bucketMs, range };
+        s->pending = State::Request { generation, bucketMs, range, span };
         pid = s->runningPid;
         if (pid)
             s->cancel = true;

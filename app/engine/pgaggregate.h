@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <utility>
 #include <vector>
 
 // Per-bucket counts computed by PostgreSQL (issue 21: "what runs where"): one query per view,
@@ -24,7 +25,7 @@
 // contains a word). A rejection whose source only the rules can tell (a condition with a
 // regular expression, an envelope code) is NULL in the CASE; those rows alone are then read
 // (keyset pages) and classified by the same rules as a file, and added to their buckets.
-struct EngineBucket
+struct PgBucket
 {
     std::int64_t startMs = 0;
     std::int64_t requests = 0;
@@ -36,9 +37,12 @@ struct EngineBucket
 struct EngineAggregate
 {
     std::int64_t bucketMs = 60000;
-    std::vector<EngineBucket> buckets; // in time order; buckets without requests are absent
+    std::vector<PgBucket> buckets; // in time order; buckets without requests are absent
     QString error; // why it failed (no password in it); empty when it ran
+    bool authentication = false; // the server refused the credentials (none given, or wrong)
     bool cancelled = false; // a newer request took its place
+    // PgAggregator::requestSpan()'s answer: the table's first and last time (nullopt: no rows)
+    std::optional<std::pair<std::int64_t, std::int64_t>> span;
     std::uint64_t generation = 0; // PgAggregator::request()'s number
     std::int64_t elapsedMs = 0;
 };
@@ -54,6 +58,8 @@ public:
 
     // SELECT bucket_ms, requests, rejected, RATE_LIMITED, TOOL_ERROR, UNCLASSIFIED, unresolved
     QString query(const QString &quotedTable, std::int64_t bucketMs, const TimeRange &range) const;
+    // SELECT the first and last time in ms (NULLs when the table has no time)
+    QString spanQuery(const QString &quotedTable) const;
     // The rows SQL cannot give a source: rejections whose CASE is NULL.
     QString unresolvedCondition() const;
     // The CASE itself (text: RATE_LIMITED, TOOL_ERROR, UNCLASSIFIED or NULL).
@@ -91,11 +97,14 @@ public:
 
     // Asks for the counts at `bucketMs` over `range` (a zoom or a pan); returns its generation.
     std::uint64_t request(std::int64_t bucketMs, TimeRange range);
+    // Asks for the table's span (the result's `span`), as a request the next one supersedes.
+    std::uint64_t requestSpan();
 
 Q_SIGNALS:
     void finished(const EngineAggregate &result);
 
 private:
+    std::uint64_t submit(std::int64_t bucketMs, TimeRange range, bool span);
     struct State;
     std::shared_ptr<State> m_state;
 };

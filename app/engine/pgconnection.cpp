@@ -59,6 +59,8 @@ bool PgConnection::open(QString *error)
         return false;
     }
     if (!m_db.open()) {
+        m_authenticationFailed = isPgPasswordFailure(m_db.lastError().databaseText())
+            || isPgPasswordFailure(m_db.lastError().text());
         if (error) {
             QString why = safe(m_db.lastError().databaseText());
             if (why.isEmpty())
@@ -122,6 +124,14 @@ QList<QPair<QString, QString>> PgConnection::columns(QString *error)
         *error = QStringLiteral("%1: no table \"%2\" in database \"%3\"")
                      .arg(m_uri.display(), m_uri.table, m_uri.database);
     return out;
+}
+
+bool isPgPasswordFailure(const QString &driverText)
+{
+    // libpq: "FATAL:  password authentication failed for user …" (md5, scram-sha-256, password)
+    // or "fe_sendauth: no password supplied" (the server asked, there was none)
+    return driverText.contains(QLatin1String("password authentication failed"))
+        || driverText.contains(QLatin1String("no password supplied"));
 }
 
 bool isTimestampType(const QString &dataType)

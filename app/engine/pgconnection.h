@@ -32,6 +32,9 @@ public:
     // The server-side process id, for cancelling a running query from another connection
     // (pg_cancel_backend); 0 when unknown.
     int backendPid() const { return m_pid; }
+    // open() failed because the server wants a password that was not given, or not this one
+    // (a password from a prompt may then succeed).
+    bool authenticationFailed() const { return m_authenticationFailed; }
 
     // "schema"."table" quoted for SQL, from uri.table ("public.T" or "T").
     QString quotedTable() const;
@@ -45,7 +48,11 @@ private:
     QString m_name;
     QSqlDatabase m_db;
     int m_pid = 0;
+    bool m_authenticationFailed = false;
 };
+
+// True when libpq's words say the password was missing or wrong.
+bool isPgPasswordFailure(const QString &driverText);
 
 // True when this PostgreSQL type is a timestamp (read as RFC 3339 UTC text).
 bool isTimestampType(const QString &dataType);
