@@ -114,7 +114,14 @@ int runSoak(double hours, int perSecond, bool bounded)
                 out.flush();
             }
         };
+        // The sender stays within kAhead records of what the session has taken in: a real
+        // stream at 1,000/s never outruns it, and records queued between threads (lines,
+        // batches waiting for the session's thread) would otherwise be measured as the
+        // session's memory.
+        constexpr std::int64_t kAhead = 200000;
+        std::atomic<std::int64_t> taken { 0 };
         QObject::connect(&live, &LiveSession::batchReady, &loop, [&] {
+            taken = live.requests();
             report(live.newestMs());
             if (sent && live.requests() >= records)
                 loop.quit();
@@ -129,6 +136,8 @@ int runSoak(double hours, int perSecond, bool bounded)
                 if (buf.empty())
                     break;
                 n += std::count(buf.begin(), buf.end(), '\n');
+                while (n - taken > kAhead)
+                    std::this_thread::sleep_for(std::chrono::milliseconds(2));
                 sendAll(fd, buf.data(), buf.size());
             }
             ::shutdown(fd, SHUT_WR);
