@@ -20,6 +20,20 @@ Q_DECLARE_METATYPE(ScopeBy)
 
 namespace {
 
+// The real logs the tables run on: the demo, the gateway mix, a vcrpy cassette and an httprr
+// recording.
+struct RealLogs
+{
+    QString demo, gateways, cassette, httprr;
+};
+RealLogs realLogs()
+{
+    return { QStringLiteral(RATESCOPE_SOURCE_DIR "/resources/demo/demo.ndjson.gz"),
+        fixture(QStringLiteral("gateway_mix.ndjson")),
+        fixture(QStringLiteral("llm/DataDog__dd-trace-py__openai_429_rpm_batch.yaml")),
+        fixture(QStringLiteral("llm/tmc__langchaingo__anthropic_429_concurrency.httprr")) };
+}
+
 // Simulated traffic with token usage, §7 answers, retries and several APIs.
 QString simulatedLog(const QDir &dir)
 {
@@ -164,12 +178,7 @@ void TestMinuteRollup::equalsTheSummaryOfEveryEvent_data()
     QTest::addColumn<QString>("log");
     QTest::addColumn<ScopeBy>("by");
     QTest::addColumn<int>("batch"); // events per add(); batches are added last first
-    const QString demo = QStringLiteral(RATESCOPE_SOURCE_DIR "/resources/demo/demo.ndjson.gz");
-    const QString gateways = fixture(QStringLiteral("gateway_mix.ndjson"));
-    const QString cassette
-        = fixture(QStringLiteral("llm/DataDog__dd-trace-py__openai_429_rpm_batch.yaml"));
-    const QString httprr
-        = fixture(QStringLiteral("llm/tmc__langchaingo__anthropic_429_concurrency.httprr"));
+    const auto [demo, gateways, cassette, httprr] = realLogs();
     QTest::newRow("demo, by host, batches of 997") << demo << ScopeBy::Host << 997;
     QTest::newRow("demo, by host+model, one batch") << demo << ScopeBy::HostModel << 0;
     QTest::newRow("demo, by host+client, single events") << demo << ScopeBy::HostClient << 1;
@@ -353,12 +362,7 @@ void TestMinuteRollup::summaryFromRollupsEqualsTheSummary_data()
     QTest::addColumn<ScopeBy>("by");
     QTest::addColumn<QStringList>("limits"); // --limit
     QTest::addColumn<int>("batch"); // events per add()
-    const QString demo = QStringLiteral(RATESCOPE_SOURCE_DIR "/resources/demo/demo.ndjson.gz");
-    const QString gateways = fixture(QStringLiteral("gateway_mix.ndjson"));
-    const QString cassette
-        = fixture(QStringLiteral("llm/DataDog__dd-trace-py__openai_429_rpm_batch.yaml"));
-    const QString httprr
-        = fixture(QStringLiteral("llm/tmc__langchaingo__anthropic_429_concurrency.httprr"));
+    const auto [demo, gateways, cassette, httprr] = realLogs();
     const QString sim = QStringLiteral("sim");
     QTest::newRow("demo, reported limits") << demo << ScopeBy::Host << QStringList() << 997;
     QTest::newRow("demo, 600/1m, one scope")

@@ -43,12 +43,8 @@ Summary summaryFromRollup(const MinuteRollup &rollup, const OrderedFold &fold,
     std::vector<InputReport> inputs, std::optional<LimitSpec> userLimit, double mergeGapMinutes,
     const SummaryScoping &scoping)
 {
-    Summary s;
-    s.inputs = std::move(inputs);
-    s.scopeBy = scoping.by;
-    std::vector<LimitEntry> entries = scoping.limits;
-    if (userLimit)
-        entries.push_back({ QString(), LimitAxis::Requests, *userLimit });
+    std::vector<LimitEntry> entries;
+    Summary s = startSummary(std::move(inputs), userLimit, scoping, entries);
     setMinutes(s, rollup.minutes());
     s.spanStartMs = rollup.spanStartMs();
     s.spanEndMs = rollup.spanEndMs();

@@ -79,12 +79,8 @@ Summary buildSummary(const EventStore &store, std::vector<InputReport> inputs,
     std::optional<LimitSpec> userLimit, double mergeGapMinutes, const EventSubset *subset,
     const SummaryScoping &scoping)
 {
-    Summary s;
-    s.inputs = std::move(inputs);
-    s.scopeBy = scoping.by;
-    std::vector<LimitEntry> entries = scoping.limits;
-    if (userLimit)
-        entries.push_back({ QString(), LimitAxis::Requests, *userLimit });
+    std::vector<LimitEntry> entries;
+    Summary s = startSummary(std::move(inputs), userLimit, scoping, entries);
     setMinutes(s, countBuckets(store, 60000, subset));
     forEachEvent(store, subset, [&](std::size_t i) {
         const std::int64_t t = store.timeMs(i);
@@ -120,6 +116,18 @@ Summary buildSummary(const EventStore &store, std::vector<InputReport> inputs,
         addScope(s, std::move(sc), std::move(incidents));
     }
     finishScopes(s);
+    return s;
+}
+
+Summary startSummary(std::vector<InputReport> inputs, const std::optional<LimitSpec> &userLimit,
+    const SummaryScoping &scoping, std::vector<LimitEntry> &entries)
+{
+    Summary s;
+    s.inputs = std::move(inputs);
+    s.scopeBy = scoping.by;
+    entries = scoping.limits;
+    if (userLimit)
+        entries.push_back({ QString(), LimitAxis::Requests, *userLimit });
     return s;
 }
 

@@ -81,6 +81,9 @@ Summary buildSummaryWithFindings(const EventStore &store, std::vector<InputRepor
 
 // The steps buildSummary shares with summaryFromRollup (issue 22), each the one rule for its
 // figures:
+// a summary of the inputs, and the limits in force: the scoping's and --limit for every scope;
+Summary startSummary(std::vector<InputReport> inputs, const std::optional<LimitSpec> &userLimit,
+    const SummaryScoping &scoping, std::vector<LimitEntry> &entries);
 // the log's minutes, and from them its requests, rejections and busiest minute;
 void setMinutes(Summary &s, std::vector<BucketCounts> minutes);
 // the §7 rule and provider tallies, sorted as summary.md lists them (maps keyed by category
