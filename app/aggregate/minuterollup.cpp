@@ -60,7 +60,12 @@ void MinuteRollup::add(const EventStore &events, std::size_t from, std::size_t t
     for (std::size_t i = from; i < to; ++i)
         range[i - from] = std::uint32_t(i);
     const bool whole = from == 0 && to == events.size();
-    const ScopeIndex index = ScopeIndex::build(events, m_by, whole ? nullptr : &range);
+    add(events, from, to, ScopeIndex::build(events, m_by, whole ? nullptr : &range));
+}
+
+void MinuteRollup::add(
+    const EventStore &events, std::size_t from, std::size_t to, const ScopeIndex &index)
+{
     std::vector<Scope *> scopeOf(index.size());
     for (std::size_t k = 0; k < index.size(); ++k)
         scopeOf[k] = &m_scopes[index.names()[k]];

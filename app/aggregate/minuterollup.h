@@ -53,6 +53,9 @@ public:
     // the figures depend only on which events were added.
     void add(const EventStore &events, std::size_t from, std::size_t to);
     void add(const EventStore &events) { add(events, 0, events.size()); }
+    // The same with the events' scopes already known (ScopeIndex::build of `events` by this
+    // rollup's ScopeBy, over every event of the store or at least [from, to)).
+    void add(const EventStore &events, std::size_t from, std::size_t to, const ScopeIndex &index);
 
     std::int64_t requests() const { return m_requests; }
     std::optional<std::int64_t> spanStartMs() const { return m_spanStartMs; }

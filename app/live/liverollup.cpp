@@ -18,7 +18,6 @@ void LiveRollup::add(std::shared_ptr<const LiveBatch> batch)
     const EventStore &ev = batch->events;
     if (ev.size() == 0)
         return;
-    m_rollup.add(ev);
     Held h;
     h.sequence = ++m_sequence;
     h.order.resize(ev.size());
@@ -29,6 +28,7 @@ void LiveRollup::add(std::shared_ptr<const LiveBatch> batch)
     std::stable_sort(h.order.begin(), h.order.end(),
         [&ev](std::uint32_t a, std::uint32_t b) { return ev.timeMs(a) < ev.timeMs(b); });
     const ScopeIndex index = ScopeIndex::build(ev, m_by);
+    m_rollup.add(ev, 0, ev.size(), index); // one index of the batch for both
     h.names = index.names();
     h.scope.resize(ev.size());
     for (std::size_t i = 0; i < ev.size(); ++i)
