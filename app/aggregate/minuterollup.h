@@ -14,7 +14,8 @@
 // whose every message differs costs one entry per rejection); nothing per event.
 // What looks at an event's neighbours in time is OrderedFold's (rolling windows other than a
 // minute, requests in flight, reported-limit history, the use at an incident's start); retry
-// findings are not here yet.
+// findings are not here yet. A live run lets go of the rejections of minutes it has seen whole
+// (releaseRejections) into an IncidentFold, so that what it holds per rejection is bounded.
 
 #include "aggregate/axisseries.h"
 #include "aggregate/bindingevidence.h"
@@ -22,6 +23,7 @@
 #include "aggregate/scopes.h"
 #include "store/eventstore.h"
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <map>
@@ -94,6 +96,25 @@ public:
         }
     }
 
+    // Lets go of the rejections of every minute of every scope that ends at or before `untilMs`
+    // and was not let go of before, handing them to f(scope name, rejections) by time within
+    // a scope (IncidentFold::addMinute). Their counts stay. A rejection added later to such a
+    // minute (a late record) is kept again, and forEachRejectionMinute hands it on.
+    template <typename F> void releaseRejections(std::int64_t untilMs, F &&f)
+    {
+        const std::int64_t upTo = floorTo(untilMs, 60000);
+        for (auto &[name, scope] : m_scopes) {
+            for (auto it = scope.minutes.lower_bound(scope.releasedUpTo);
+                 it != scope.minutes.end() && it->first < upTo; ++it) {
+                if (it->second.rejections) {
+                    f(name, *it->second.rejections);
+                    it->second.rejections.reset();
+                }
+            }
+            scope.releasedUpTo = std::max(scope.releasedUpTo, upTo);
+        }
+    }
+
     // Entries held (scope minutes), for memory figures.
     std::size_t entries() const;
 
@@ -109,6 +130,7 @@ private:
     {
         std::map<std::int64_t, Minute> minutes;
         std::array<std::int64_t, 3> tokensKnown {};
+        std::int64_t releasedUpTo = INT64_MIN; // minutes before it: rejections let go of
     };
     static int tokenAxisIndex(LimitAxis axis);
     static void addRejection(

@@ -41,7 +41,7 @@ BindingSources bindingSources(const OrderedFold &fold, const std::string &scope)
 
 Summary summaryFromRollup(const MinuteRollup &rollup, const OrderedFold &fold,
     std::vector<InputReport> inputs, std::optional<LimitSpec> userLimit, double mergeGapMinutes,
-    const SummaryScoping &scoping)
+    const SummaryScoping &scoping, const IncidentFold *released)
 {
     std::vector<LimitEntry> entries;
     Summary s = startSummary(std::move(inputs), userLimit, scoping, entries);
@@ -51,7 +51,7 @@ Summary summaryFromRollup(const MinuteRollup &rollup, const OrderedFold &fold,
     s.throttles = rollup.throttles();
     setThrottleLists(s, rollup.throttleRules(), rollup.providersNamed());
 
-    bool incidentsKnown = true;
+    bool incidentsKnown = true, readBack = true;
     std::size_t undecided = 0; // incidents whose binding needed a use not known
     for (const std::string &name : rollup.scopes()) {
         ScopeSummary sc = summarizeScope(name, rollup.scopeMinutes(name),
@@ -71,8 +71,10 @@ Summary summaryFromRollup(const MinuteRollup &rollup, const OrderedFold &fold,
             }
         }
         std::vector<BindingEvidence> evidence;
+        bool read = true;
         std::optional<std::vector<Incident>> incidents
-            = incidentsFromRollup(rollup, name, mergeGapMinutes, &evidence);
+            = incidentsFromRollup(rollup, name, mergeGapMinutes, &evidence, released, &read);
+        readBack = readBack && read;
         incidentsKnown = incidentsKnown && incidents.has_value();
         if (incidents)
             undecided
@@ -81,7 +83,12 @@ Summary summaryFromRollup(const MinuteRollup &rollup, const OrderedFold &fold,
     }
     finishScopes(s);
     if (!incidentsKnown)
-        s.inexact.push_back("incidents are not known: a merge gap under a minute needs the events");
+        s.inexact.push_back(released && released->mergeGapMinutes() != mergeGapMinutes
+                ? "incidents are not known: the run folded them with another merge gap"
+                : "incidents are not known: a merge gap under a minute needs the events");
+    if (!readBack)
+        s.inexact.push_back("incidents' top tools, providers or messages may be short: a tally "
+                            "spilled to disk could not be read back");
     if (undecided > 0)
         s.inexact.push_back(std::to_string(undecided)
             + " incidents have no binding: the use of a limit at their start is not known (its "

@@ -9,15 +9,19 @@
 //   - incidents when the merge gap is under a minute (incidentsFromRollup);
 //   - retry findings (they read each client's requests in time order);
 //   - a rolling window reported only after a scope's first request;
-//   - events folded out of time order (OrderedFold::lateEvents).
+//   - events folded out of time order (OrderedFold::lateEvents);
+//   - an incident tally spilled to disk that could not be read back.
 
 #include "aggregate/minuterollup.h"
 #include "aggregate/orderedfold.h"
 #include "export/summary.h"
+#include "incidents/incidentfold.h"
 
 #include <optional>
 #include <vector>
 
+// `released`: the rejection minutes the rollup has let go of (MinuteRollup::releaseRejections),
+// folded with the same merge gap.
 Summary summaryFromRollup(const MinuteRollup &rollup, const OrderedFold &fold,
     std::vector<InputReport> inputs, std::optional<LimitSpec> userLimit, double mergeGapMinutes,
-    const SummaryScoping &scoping = {});
+    const SummaryScoping &scoping = {}, const IncidentFold *released = nullptr);

@@ -5,10 +5,12 @@
 
 #include <algorithm>
 
-LiveRollup::LiveRollup(ScopeBy by, std::vector<LimitEntry> limits, std::int64_t reorderMs)
+LiveRollup::LiveRollup(ScopeBy by, std::vector<LimitEntry> limits, std::int64_t reorderMs,
+    double mergeGapMinutes, QString spillDir)
     : m_by(by)
     , m_rollup(by)
     , m_fold(by, OrderedFold::windowsOf(limits))
+    , m_incidents(mergeGapMinutes, SpillTally::kDefaultBudgetBytes, std::move(spillDir))
     , m_reorderMs(reorderMs)
 {
 }
@@ -35,7 +37,14 @@ void LiveRollup::add(std::shared_ptr<const LiveBatch> batch)
         h.scope[i] = index.scopeOf(i);
     h.batch = std::move(batch);
     m_held.push_back(std::move(h));
-    foldUpTo(m_held, m_fold, m_newestMs - m_reorderMs);
+    const std::int64_t watermark = m_newestMs - m_reorderMs;
+    foldUpTo(m_held, m_fold, watermark);
+    m_rollup.releaseRejections(
+        watermark, [this](const std::string &scope, const MinuteRejections &r) {
+            m_incidents.addMinute(scope, r);
+        });
+    // every rejection before the minutes let go of has been added
+    m_incidents.closeBefore(floorTo(watermark, 60000));
 }
 
 void LiveRollup::foldUpTo(std::deque<Held> &held, OrderedFold &fold, std::int64_t watermarkMs)
@@ -71,8 +80,8 @@ Summary LiveRollup::summary(std::vector<InputReport> inputs, const ReportOptions
     std::deque<Held> rest = m_held;
     OrderedFold fold = m_fold;
     foldUpTo(rest, fold, INT64_MAX);
-    Summary s = summaryFromRollup(
-        m_rollup, fold, std::move(inputs), options.limit, options.mergeGapMinutes, options.scoping);
+    Summary s = summaryFromRollup(m_rollup, fold, std::move(inputs), options.limit,
+        options.mergeGapMinutes, options.scoping, &m_incidents);
     addLimitAsk(s, options.headroomPercent);
     return redactSummary(std::move(s), Redactor::builtIn());
 }

@@ -2,14 +2,18 @@
 
 // The summary of a live run in bounded memory (issue 22): every batch goes into a MinuteRollup
 // as it comes, and into an OrderedFold in time order once it is older than the reorder window
-// (the newest record's time minus `reorderMs`); then the batch is let go. What is held is the
-// rollups (per minute) and the batches of the reorder window, not every event. summary() is
+// (the newest record's time minus `reorderMs`); then the batch is let go. The rejections of
+// minutes older than that window go from the rollup into an IncidentFold, which keeps closed
+// incidents as their top 5s and spills the tallies of a long open one to disk. What is held is
+// the rollups (per minute), the incidents and the batches of the reorder window, not every
+// event. summary() is
 // summaryFromRollup's, which names in Summary::inexact what it cannot tell (retry findings, a
 // record that came later than the reorder window).
 
 #include "aggregate/minuterollup.h"
 #include "aggregate/orderedfold.h"
 #include "export/report.h"
+#include "incidents/incidentfold.h"
 #include "live/livebatch.h"
 
 #include <cstdint>
@@ -22,7 +26,10 @@
 class LiveRollup
 {
 public:
-    LiveRollup(ScopeBy by, std::vector<LimitEntry> limits, std::int64_t reorderMs);
+    // `mergeGapMinutes`: the summary's (its incidents are folded as minutes are seen whole);
+    // `spillDir`: where incident tallies past their budget go (IncidentFold).
+    LiveRollup(ScopeBy by, std::vector<LimitEntry> limits, std::int64_t reorderMs,
+        double mergeGapMinutes = 5.0, QString spillDir = {});
 
     void add(std::shared_ptr<const LiveBatch> batch);
     // The report of everything added, as makeReport() makes one (redacted); folds the
@@ -31,6 +38,8 @@ public:
 
     // Batches held for the reorder window, and events in them not yet folded.
     std::size_t heldBatches() const { return m_held.size(); }
+    // What the incidents hold (closed ones, tally names in memory, runs on disk).
+    IncidentFold::Held heldIncidents() const { return m_incidents.held(); }
 
 private:
     struct Held
@@ -48,6 +57,7 @@ private:
     ScopeBy m_by;
     MinuteRollup m_rollup;
     OrderedFold m_fold;
+    IncidentFold m_incidents; // the rejection minutes m_rollup let go of
     std::deque<Held> m_held;
     std::int64_t m_reorderMs;
     std::int64_t m_newestMs = INT64_MIN;

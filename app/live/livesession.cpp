@@ -12,6 +12,7 @@
 
 #include <QCoreApplication>
 #include <QDateTime>
+#include <QFileInfo>
 
 bool parseSourceSpec(const QString &text, LiveSourceSpec *out, QString *error)
 {
@@ -53,8 +54,12 @@ LiveSession::LiveSession(std::shared_ptr<const RuleSet> rules, LiveOptions optio
         std::vector<LimitEntry> limits = m_options.scopeLimits;
         if (m_options.limit)
             limits.push_back({ QString(), LimitAxis::Requests, *m_options.limit });
-        m_rollup = std::make_unique<LiveRollup>(
-            m_options.rollupScopeBy, std::move(limits), *m_options.rollupReorderMs);
+        // incident tallies past their budget go next to the capture (unnamed files)
+        const QString spillDir = !m_options.captureDir.isEmpty() ? m_options.captureDir
+            : !m_options.capturePath.isEmpty() ? QFileInfo(m_options.capturePath).absolutePath()
+                                               : CaptureFile::defaultDirectory();
+        m_rollup = std::make_unique<LiveRollup>(m_options.rollupScopeBy, std::move(limits),
+            *m_options.rollupReorderMs, m_options.mergeGapMinutes, spillDir);
     }
     m_rateTimer.setInterval(1000);
     connect(&m_rateTimer, &QTimer::timeout, this, &LiveSession::refreshRates);

@@ -1,0 +1,307 @@
+#include "incidents/spilltally.h"
+
+#include <QDir>
+#include <QFile>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <queue>
+#include <unistd.h>
+
+// A run: (name, count) records sorted by name, as [u32 length][name][i64 count], in a file
+// that has no name (unlinked once created), so that nothing is left behind by a crash.
+struct SpillTally::Run
+{
+    int fd = -1;
+    int level = 0;
+    ~Run()
+    {
+        if (fd >= 0)
+            ::close(fd);
+    }
+};
+
+namespace {
+
+// Estimated heap bytes of one name in a std::map<std::string, int64>.
+std::size_t entryBytes(std::string_view name) { return name.size() + 96; }
+
+class RunWriter
+{
+public:
+    explicit RunWriter(const QString &dir)
+    {
+        QByteArray path = QFile::encodeName(
+            (dir.isEmpty() ? QDir::tempPath() : dir) + QStringLiteral("/ratescope-tally-XXXXXX"));
+        m_fd = ::mkstemp(path.data());
+        if (m_fd < 0)
+            m_error = QStringLiteral("cannot create a file in %1: %2")
+                          .arg(dir.isEmpty() ? QDir::tempPath() : dir,
+                              QString::fromLocal8Bit(std::strerror(errno)));
+        else
+            ::unlink(path.constData());
+        m_buf.reserve(kChunk + 4096);
+    }
+    ~RunWriter()
+    {
+        if (m_fd >= 0)
+            ::close(m_fd);
+    }
+    void put(std::string_view name, std::int64_t count)
+    {
+        const auto len = std::uint32_t(name.size());
+        m_buf.append(reinterpret_cast<const char *>(&len), sizeof len);
+        m_buf.append(name.data(), name.size());
+        m_buf.append(reinterpret_cast<const char *>(&count), sizeof count);
+        if (m_buf.size() >= kChunk)
+            flush();
+    }
+    // The run written, or null with error() set.
+    std::shared_ptr<SpillTally::Run> finish(int level);
+    const QString &error() const { return m_error; }
+
+    void flush()
+    {
+        std::size_t done = 0;
+        while (m_fd >= 0 && m_error.isEmpty() && done < m_buf.size()) {
+            const ssize_t n = ::write(m_fd, m_buf.data() + done, m_buf.size() - done);
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n <= 0)
+                m_error = QStringLiteral("cannot write a tally run: %1")
+                              .arg(QString::fromLocal8Bit(std::strerror(errno)));
+            else
+                done += std::size_t(n);
+        }
+        m_buf.clear();
+    }
+
+private:
+    static constexpr std::size_t kChunk = std::size_t(1) << 20;
+    int m_fd = -1;
+    std::string m_buf;
+    QString m_error;
+};
+
+class RunReader
+{
+public:
+    explicit RunReader(int fd)
+        : m_fd(fd)
+    {
+    }
+    // The next record, false at the end (or on a read error: error() is set).
+    bool next(std::string &name, std::int64_t &count)
+    {
+        std::uint32_t len = 0;
+        if (!need(sizeof len))
+            return false;
+        std::memcpy(&len, m_buf.data() + m_at, sizeof len);
+        m_at += sizeof len;
+        if (!need(len + sizeof count)) {
+            m_error = true;
+            return false;
+        }
+        name.assign(m_buf.data() + m_at, len);
+        m_at += len;
+        std::memcpy(&count, m_buf.data() + m_at, sizeof count);
+        m_at += sizeof count;
+        return true;
+    }
+    bool error() const { return m_error; }
+
+private:
+    // at least n bytes buffered from m_at; false at the end of the file
+    bool need(std::size_t n)
+    {
+        if (m_buf.size() - m_at >= n)
+            return true;
+        m_buf.erase(0, m_at);
+        m_at = 0;
+        while (m_buf.size() < n) {
+            const std::size_t want = std::max(n - m_buf.size(), std::size_t(1) << 20);
+            const std::size_t had = m_buf.size();
+            m_buf.resize(had + want);
+            const ssize_t got = ::pread(m_fd, m_buf.data() + had, want, m_offset);
+            if (got < 0 && errno == EINTR) {
+                m_buf.resize(had);
+                continue;
+            }
+            m_buf.resize(had + std::size_t(std::max<ssize_t>(got, 0)));
+            if (got <= 0) {
+                m_error = m_error || got < 0 || m_buf.size() > 0;
+                return false;
+            }
+            m_offset += got;
+        }
+        return true;
+    }
+    int m_fd;
+    off_t m_offset = 0;
+    std::string m_buf;
+    std::size_t m_at = 0;
+    bool m_error = false;
+};
+
+std::shared_ptr<SpillTally::Run> RunWriter::finish(int level)
+{
+    flush();
+    if (m_fd < 0 || !m_error.isEmpty())
+        return nullptr;
+    auto run = std::make_shared<SpillTally::Run>();
+    run->fd = std::exchange(m_fd, -1);
+    run->level = level;
+    return run;
+}
+
+// Every name of some sorted sources once, in order, with its counts summed: calls
+// f(name, count). The sources: runs, and optionally a sorted map in memory. False when a run
+// could not be read back.
+template <typename Map, typename F>
+bool mergeSorted(const std::vector<const SpillTally::Run *> &runs, const Map *memory, F &&f)
+{
+    std::vector<RunReader> readers;
+    readers.reserve(runs.size());
+    for (const SpillTally::Run *r : runs)
+        readers.emplace_back(r->fd);
+    struct Head
+    {
+        std::string name;
+        std::int64_t count = 0;
+    };
+    std::vector<Head> heads(readers.size());
+    const auto after
+        = [&heads](std::size_t a, std::size_t b) { return heads[a].name > heads[b].name; };
+    std::priority_queue<std::size_t, std::vector<std::size_t>, decltype(after)> queue(after);
+    for (std::size_t k = 0; k < readers.size(); ++k) {
+        if (readers[k].next(heads[k].name, heads[k].count))
+            queue.push(k);
+    }
+    auto mem = memory ? memory->begin() : typename Map::const_iterator {};
+    const auto memEnd = memory ? memory->end() : typename Map::const_iterator {};
+    std::string name;
+    for (;;) {
+        const bool haveRun = !queue.empty();
+        const bool haveMem = memory && mem != memEnd;
+        if (!haveRun && !haveMem)
+            break;
+        if (haveRun && (!haveMem || heads[queue.top()].name <= mem->first))
+            name = heads[queue.top()].name;
+        else
+            name = mem->first;
+        std::int64_t count = 0;
+        while (!queue.empty() && heads[queue.top()].name == name) {
+            const std::size_t k = queue.top();
+            queue.pop();
+            count += heads[k].count;
+            if (readers[k].next(heads[k].name, heads[k].count))
+                queue.push(k);
+        }
+        if (haveMem && mem->first == name) {
+            count += mem->second;
+            ++mem;
+        }
+        f(name, count);
+    }
+    return std::none_of(
+        readers.begin(), readers.end(), [](const RunReader &r) { return r.error(); });
+}
+
+} // namespace
+
+SpillTally::SpillTally(std::size_t budgetBytes, QString dir)
+    : m_budget(budgetBytes)
+    , m_dir(std::move(dir))
+{
+}
+
+void SpillTally::add(std::string_view name, std::int64_t n)
+{
+    const auto it = m_counts.find(name);
+    if (it != m_counts.end()) {
+        it->second += n;
+        return;
+    }
+    m_counts.emplace(std::string(name), n);
+    m_bytes += entryBytes(name);
+    if (m_bytes > m_budget)
+        spill();
+}
+
+void SpillTally::spill()
+{
+    RunWriter w(m_dir);
+    for (const auto &[name, count] : m_counts)
+        w.put(name, count);
+    std::shared_ptr<Run> run = w.finish(0);
+    if (!run) { // keep counting in memory: exact, no longer bounded
+        m_spillError = w.error();
+        m_budget = SIZE_MAX;
+        return;
+    }
+    m_runs.push_back(std::move(run));
+    ++m_spills;
+    m_counts.clear();
+    m_bytes = 0;
+    mergeLevels();
+}
+
+void SpillTally::mergeLevels()
+{
+    constexpr std::size_t kFanIn = 16;
+    for (int level = 0;; ++level) {
+        std::vector<const Run *> same;
+        for (const auto &r : m_runs) {
+            if (r->level == level)
+                same.push_back(r.get());
+        }
+        if (same.size() < kFanIn)
+            return;
+        RunWriter w(m_dir);
+        const bool read = mergeSorted(same, static_cast<const Counts *>(nullptr),
+            [&w](const std::string &name, std::int64_t count) { w.put(name, count); });
+        std::shared_ptr<Run> merged = w.finish(level + 1);
+        if (!read || !merged) { // leave the runs as they are; top() still reads them
+            if (m_spillError.isEmpty())
+                m_spillError = read ? w.error() : QStringLiteral("cannot read a tally run back");
+            return;
+        }
+        m_runs.erase(std::remove_if(m_runs.begin(), m_runs.end(),
+                         [level](const auto &r) { return r->level == level; }),
+            m_runs.end());
+        m_runs.push_back(std::move(merged));
+    }
+}
+
+std::vector<NamedCount> SpillTally::top(std::size_t n, bool *readBack) const
+{
+    // names come in ascending order: at equal counts the one kept is the one seen first
+    std::vector<NamedCount> best;
+    best.reserve(n + 1);
+    const auto offer = [&best, n](const std::string &name, std::int64_t count) {
+        if (n == 0 || (best.size() == n && count <= best.back().count))
+            return;
+        auto at = std::upper_bound(best.begin(), best.end(), count,
+            [](std::int64_t c, const NamedCount &b) { return c > b.count; });
+        best.insert(at, NamedCount { name, count });
+        if (best.size() > n)
+            best.pop_back();
+    };
+    if (readBack)
+        *readBack = true;
+    if (m_runs.empty()) {
+        for (const auto &[name, count] : m_counts)
+            offer(name, count);
+        return best;
+    }
+    std::vector<const Run *> runs;
+    runs.reserve(m_runs.size());
+    for (const auto &r : m_runs)
+        runs.push_back(r.get());
+    const bool read = mergeSorted(runs, &m_counts, offer);
+    if (readBack)
+        *readBack = read;
+    return best;
+}
