@@ -41,7 +41,7 @@ BindingSources bindingSources(const OrderedFold &fold, const std::string &scope)
 
 Summary summaryFromRollup(const MinuteRollup &rollup, const OrderedFold &fold,
     std::vector<InputReport> inputs, std::optional<LimitSpec> userLimit, double mergeGapMinutes,
-    const SummaryScoping &scoping, const IncidentFold *released)
+    const SummaryScoping &scoping, const IncidentFold *released, const RetryFold *retries)
 {
     std::vector<LimitEntry> entries;
     Summary s = startSummary(std::move(inputs), userLimit, scoping, entries);
@@ -93,7 +93,15 @@ Summary summaryFromRollup(const MinuteRollup &rollup, const OrderedFold &fold,
         s.inexact.push_back(std::to_string(undecided)
             + " incidents have no binding: the use of a limit at their start is not known (its "
               "window was not followed from the first request)");
-    s.inexact.push_back("retry findings are not known from rollups");
+    if (!retries) {
+        s.inexact.push_back("retry findings are not known from rollups");
+    } else {
+        s.findings = retries->findings();
+        if (retries->inexactEvents() > 0)
+            s.inexact.push_back(std::to_string(retries->inexactEvents())
+                + " requests came out of time order, or a Retry-After reached back further than"
+                  " its client's requests were kept: retry findings may be off");
+    }
     if (fold.lateEvents() > 0)
         s.inexact.push_back(std::to_string(fold.lateEvents())
             + " events came later than the reorder window: figures read in time order (reported"

@@ -212,6 +212,19 @@ std::string RetryFinding::advice() const
     return {};
 }
 
+void sortFindings(std::vector<RetryFinding> &findings)
+{
+    std::stable_sort(
+        findings.begin(), findings.end(), [](const RetryFinding &a, const RetryFinding &b) {
+            if (a.kind != b.kind)
+                return int(a.kind) < int(b.kind);
+            if (a.count != b.count)
+                return a.count > b.count;
+            return std::tie(a.client, a.target, a.firstMs)
+                < std::tie(b.client, b.target, b.firstMs);
+        });
+}
+
 std::vector<RetryFinding> analyzeRetries(
     const EventStore &store, const EventSubset *subset, const RetryAnalysisOptions &o)
 {
@@ -559,13 +572,6 @@ std::vector<RetryFinding> analyzeRetries(
             }
         }
     }
-    // the findings that show the most first; stable ties by kind, client
-    std::stable_sort(out.begin(), out.end(), [](const RetryFinding &a, const RetryFinding &b) {
-        if (a.kind != b.kind)
-            return int(a.kind) < int(b.kind);
-        if (a.count != b.count)
-            return a.count > b.count;
-        return a.client < b.client;
-    });
+    sortFindings(out);
     return out;
 }

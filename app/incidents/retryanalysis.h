@@ -52,6 +52,10 @@ struct RetryAnalysisOptions
     double maxPollSpread = 0.15; // median absolute deviation / median interval
 };
 
+// Findings in the order a summary lists them: by kind, then those that show the most first,
+// then by client, target and first time (a total order: none depends on how events were read).
+void sortFindings(std::vector<RetryFinding> &findings);
+
 std::vector<RetryFinding> analyzeRetries(const EventStore &store,
     const EventSubset *subset = nullptr, const RetryAnalysisOptions &options = {});
 

@@ -1,26 +1,16 @@
 #include "incidents/spilltally.h"
 
-#include <QDir>
-#include <QFile>
+#include "io/unnamedfile.h"
 
 #include <algorithm>
-#include <cerrno>
 #include <cstring>
-#include <fcntl.h>
 #include <queue>
-#include <unistd.h>
 
-// A run: (name, count) records sorted by name, as [u32 length][name][i64 count], in a file
-// that has no name (unlinked once created), so that nothing is left behind by a crash.
+// A run: (name, count) records sorted by name, as [u32 length][name][i64 count].
 struct SpillTally::Run
 {
-    int fd = -1;
+    std::unique_ptr<UnnamedFile> file;
     int level = 0;
-    ~Run()
-    {
-        if (fd >= 0)
-            ::close(fd);
-    }
 };
 
 namespace {
@@ -32,22 +22,9 @@ class RunWriter
 {
 public:
     explicit RunWriter(const QString &dir)
+        : m_file(std::make_unique<UnnamedFile>(dir))
     {
-        QByteArray path = QFile::encodeName(
-            (dir.isEmpty() ? QDir::tempPath() : dir) + QStringLiteral("/ratescope-tally-XXXXXX"));
-        m_fd = ::mkstemp(path.data());
-        if (m_fd < 0)
-            m_error = QStringLiteral("cannot create a file in %1: %2")
-                          .arg(dir.isEmpty() ? QDir::tempPath() : dir,
-                              QString::fromLocal8Bit(std::strerror(errno)));
-        else
-            ::unlink(path.constData());
         m_buf.reserve(kChunk + 4096);
-    }
-    ~RunWriter()
-    {
-        if (m_fd >= 0)
-            ::close(m_fd);
     }
     void put(std::string_view name, std::int64_t count)
     {
@@ -59,37 +36,35 @@ public:
             flush();
     }
     // The run written, or null with error() set.
-    std::shared_ptr<SpillTally::Run> finish(int level);
-    const QString &error() const { return m_error; }
-
-    void flush()
+    std::shared_ptr<SpillTally::Run> finish(int level)
     {
-        std::size_t done = 0;
-        while (m_fd >= 0 && m_error.isEmpty() && done < m_buf.size()) {
-            const ssize_t n = ::write(m_fd, m_buf.data() + done, m_buf.size() - done);
-            if (n < 0 && errno == EINTR)
-                continue;
-            if (n <= 0)
-                m_error = QStringLiteral("cannot write a tally run: %1")
-                              .arg(QString::fromLocal8Bit(std::strerror(errno)));
-            else
-                done += std::size_t(n);
-        }
-        m_buf.clear();
+        flush();
+        if (!m_ok)
+            return nullptr;
+        auto run = std::make_shared<SpillTally::Run>();
+        run->file = std::move(m_file);
+        run->level = level;
+        return run;
     }
+    QString error() const { return m_file ? m_file->error() : QString(); }
 
 private:
+    void flush()
+    {
+        m_ok = m_ok && m_file->isOpen() && m_file->append(m_buf.data(), m_buf.size());
+        m_buf.clear();
+    }
     static constexpr std::size_t kChunk = std::size_t(1) << 20;
-    int m_fd = -1;
+    std::unique_ptr<UnnamedFile> m_file;
     std::string m_buf;
-    QString m_error;
+    bool m_ok = true;
 };
 
 class RunReader
 {
 public:
-    explicit RunReader(int fd)
-        : m_fd(fd)
+    explicit RunReader(const UnnamedFile &file)
+        : m_file(file)
     {
     }
     // The next record, false at the end (or on a read error: error() is set).
@@ -124,12 +99,8 @@ private:
             const std::size_t want = std::max(n - m_buf.size(), std::size_t(1) << 20);
             const std::size_t had = m_buf.size();
             m_buf.resize(had + want);
-            const ssize_t got = ::pread(m_fd, m_buf.data() + had, want, m_offset);
-            if (got < 0 && errno == EINTR) {
-                m_buf.resize(had);
-                continue;
-            }
-            m_buf.resize(had + std::size_t(std::max<ssize_t>(got, 0)));
+            const std::int64_t got = m_file.readAt(m_buf.data() + had, want, m_offset);
+            m_buf.resize(had + std::size_t(std::max<std::int64_t>(got, 0)));
             if (got <= 0) {
                 m_error = m_error || got < 0 || m_buf.size() > 0;
                 return false;
@@ -138,23 +109,12 @@ private:
         }
         return true;
     }
-    int m_fd;
-    off_t m_offset = 0;
+    const UnnamedFile &m_file;
+    std::int64_t m_offset = 0;
     std::string m_buf;
     std::size_t m_at = 0;
     bool m_error = false;
 };
-
-std::shared_ptr<SpillTally::Run> RunWriter::finish(int level)
-{
-    flush();
-    if (m_fd < 0 || !m_error.isEmpty())
-        return nullptr;
-    auto run = std::make_shared<SpillTally::Run>();
-    run->fd = std::exchange(m_fd, -1);
-    run->level = level;
-    return run;
-}
 
 // Every name of some sorted sources once, in order, with its counts summed: calls
 // f(name, count). The sources: runs, and optionally a sorted map in memory. False when a run
@@ -165,7 +125,7 @@ bool mergeSorted(const std::vector<const SpillTally::Run *> &runs, const Map *me
     std::vector<RunReader> readers;
     readers.reserve(runs.size());
     for (const SpillTally::Run *r : runs)
-        readers.emplace_back(r->fd);
+        readers.emplace_back(*r->file);
     struct Head
     {
         std::string name;

@@ -10,7 +10,8 @@ LiveRollup::LiveRollup(ScopeBy by, std::vector<LimitEntry> limits, std::int64_t 
     : m_by(by)
     , m_rollup(by)
     , m_fold(by, OrderedFold::windowsOf(limits))
-    , m_incidents(mergeGapMinutes, SpillTally::kDefaultBudgetBytes, std::move(spillDir))
+    , m_incidents(mergeGapMinutes, SpillTally::kDefaultBudgetBytes, spillDir)
+    , m_retries(spillDir)
     , m_reorderMs(reorderMs)
 {
 }
@@ -38,7 +39,7 @@ void LiveRollup::add(std::shared_ptr<const LiveBatch> batch)
     h.batch = std::move(batch);
     m_held.push_back(std::move(h));
     const std::int64_t watermark = m_newestMs - m_reorderMs;
-    foldUpTo(m_held, m_fold, watermark);
+    foldUpTo(m_held, m_fold, m_retries, watermark);
     m_rollup.releaseRejections(
         watermark, [this](const std::string &scope, const MinuteRejections &r) {
             m_incidents.addMinute(scope, r);
@@ -47,7 +48,8 @@ void LiveRollup::add(std::shared_ptr<const LiveBatch> batch)
     m_incidents.closeBefore(floorTo(watermark, 60000));
 }
 
-void LiveRollup::foldUpTo(std::deque<Held> &held, OrderedFold &fold, std::int64_t watermarkMs)
+void LiveRollup::foldUpTo(
+    std::deque<Held> &held, OrderedFold &fold, RetryFold &retries, std::int64_t watermarkMs)
 {
     // the held batch whose next event is earliest (at equal times the one that came first)
     using Next = std::pair<std::int64_t, std::uint64_t>; // (time, sequence)
@@ -68,6 +70,7 @@ void LiveRollup::foldUpTo(std::deque<Held> &held, OrderedFold &fold, std::int64_
         Held &h = held[k];
         const std::uint32_t i = h.order[h.next++];
         fold.add(h.batch->events, i, h.names[h.scope[i]]);
+        retries.add(h.batch->events, i);
         if (h.next < h.order.size() && timeOfNext(k) <= watermarkMs)
             heads.push({ { timeOfNext(k), h.sequence }, k });
     }
@@ -79,9 +82,10 @@ Summary LiveRollup::summary(std::vector<InputReport> inputs, const ReportOptions
 {
     std::deque<Held> rest = m_held;
     OrderedFold fold = m_fold;
-    foldUpTo(rest, fold, INT64_MAX);
+    RetryFold retries = m_retries.snapshot();
+    foldUpTo(rest, fold, retries, INT64_MAX);
     Summary s = summaryFromRollup(m_rollup, fold, std::move(inputs), options.limit,
-        options.mergeGapMinutes, options.scoping, &m_incidents);
+        options.mergeGapMinutes, options.scoping, &m_incidents, &retries);
     addLimitAsk(s, options.headroomPercent);
     return redactSummary(std::move(s), Redactor::builtIn());
 }

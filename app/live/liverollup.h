@@ -2,7 +2,8 @@
 
 // The summary of a live run in bounded memory (issue 22): every batch goes into a MinuteRollup
 // as it comes, and into an OrderedFold in time order once it is older than the reorder window
-// (the newest record's time minus `reorderMs`); then the batch is let go. The rejections of
+// (the newest record's time minus `reorderMs`), and into a RetryFold in the same order (retry
+// findings); then the batch is let go. The rejections of
 // minutes older than that window go from the rollup into an IncidentFold, which keeps closed
 // incidents as their top 5s and spills the tallies of a long open one to disk. What is held is
 // the rollups (per minute), the incidents and the batches of the reorder window, not every
@@ -14,6 +15,7 @@
 #include "aggregate/orderedfold.h"
 #include "export/report.h"
 #include "incidents/incidentfold.h"
+#include "incidents/retryfold.h"
 #include "live/livebatch.h"
 
 #include <cstdint>
@@ -52,12 +54,14 @@ private:
         std::uint64_t sequence = 0;
     };
     // Folds the held events up to `watermarkMs` (all: INT64_MAX) in (time, arrival) order.
-    static void foldUpTo(std::deque<Held> &held, OrderedFold &fold, std::int64_t watermarkMs);
+    static void foldUpTo(
+        std::deque<Held> &held, OrderedFold &fold, RetryFold &retries, std::int64_t watermarkMs);
 
     ScopeBy m_by;
     MinuteRollup m_rollup;
     OrderedFold m_fold;
     IncidentFold m_incidents; // the rejection minutes m_rollup let go of
+    RetryFold m_retries; // in time order, as m_fold
     std::deque<Held> m_held;
     std::int64_t m_reorderMs;
     std::int64_t m_newestMs = INT64_MIN;
