@@ -251,10 +251,15 @@ QList<QCommandLineOption> monitorOptions()
         { QStringLiteral("status-every"),
             QStringLiteral("Seconds between status lines (default 60)."), QStringLiteral("SECONDS"),
             QStringLiteral("60") },
+        { QStringLiteral("keep-all"),
+            QStringLiteral("Keep every record for the final summary. By default monitor keeps "
+                           "per-minute rollups of everything and only the last 2 minutes of "
+                           "records (memory stays flat over days, the summary is the same); "
+                           "keep all when records come more than 2 minutes out of order (the "
+                           "summary names them under \"inexact\"). A --merge-gap under a "
+                           "minute keeps all.") },
         { QStringLiteral("bounded"),
-            QStringLiteral("Keep per-minute rollups of everything and only the last 2 minutes "
-                           "of records, not every record (memory stays flat over days); the "
-                           "summary names what it cannot tell then (\"inexact\").") },
+            QStringLiteral("Rollups and the last 2 minutes of records (the default).") },
         { QStringLiteral("poll"),
             QStringLiteral("A table (clickhouse://): seconds between reads of its new rows "
                            "(default 5)."),

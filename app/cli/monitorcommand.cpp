@@ -159,17 +159,23 @@ int runMonitor(const QStringList &args, const ChartDrawing *drawing)
             break;
         }
     }
-    if (p.isSet(QStringLiteral("bounded"))) {
+    const std::optional<double> mergeGap = readMergeGap(p, &error);
+    if (!mergeGap)
+        return monitorUsage(error);
+    options.mergeGapMinutes = *mergeGap;
+    if (p.isSet(QStringLiteral("keep-all")) && p.isSet(QStringLiteral("bounded")))
+        return monitorUsage(QStringLiteral("--keep-all and --bounded are each other's opposite"));
+    // Issue 22: bounded by default, so that a monitor left running for days does not grow. Its
+    // summary is the same (tst_monitor); a merge gap under a minute needs every record (an
+    // incident may then end inside a minute), and --keep-all keeps them for records that come
+    // more than the reorder window late.
+    if (!p.isSet(QStringLiteral("keep-all")) && options.mergeGapMinutes >= 1.0) {
         // records later than this behind the newest are folded out of order (and said so)
         constexpr std::int64_t kReorderMs = 2 * 60 * 1000;
         options.rollupReorderMs = kReorderMs;
         options.rollupScopeBy = scoping->by;
         options.keepStore = false;
     }
-    const std::optional<double> mergeGap = readMergeGap(p, &error);
-    if (!mergeGap)
-        return monitorUsage(error);
-    options.mergeGapMinutes = *mergeGap;
     bool ok = false;
     const int headroom = p.value(QStringLiteral("headroom")).toInt(&ok);
     if (!ok || headroom < 0 || headroom > 1000)

@@ -8,6 +8,12 @@
 
 namespace {
 
+// "1 event", "2 events"
+std::string counted(std::int64_t n, const char *one, const char *many)
+{
+    return std::to_string(n) + " " + (n == 1 ? one : many);
+}
+
 ScopeReader rollupReader(const MinuteRollup &rollup, const OrderedFold &fold, std::string scope)
 {
     ScopeReader r;
@@ -90,21 +96,21 @@ Summary summaryFromRollup(const MinuteRollup &rollup, const OrderedFold &fold,
         s.inexact.push_back("incidents' top tools, providers or messages may be short: a tally "
                             "spilled to disk could not be read back");
     if (undecided > 0)
-        s.inexact.push_back(std::to_string(undecided)
-            + " incidents have no binding: the use of a limit at their start is not known (its "
-              "window was not followed from the first request)");
+        s.inexact.push_back(counted(undecided, "incident has", "incidents have")
+            + " no binding: the use of a limit at the start is not known (its window was not "
+              "followed from the first request)");
     if (!retries) {
         s.inexact.push_back("retry findings are not known from rollups");
     } else {
         s.findings = retries->findings();
         if (retries->inexactEvents() > 0)
-            s.inexact.push_back(std::to_string(retries->inexactEvents())
-                + " requests came out of time order, or a Retry-After reached back further than"
-                  " its client's requests were kept: retry findings may be off");
+            s.inexact.push_back(counted(retries->inexactEvents(), "request", "requests")
+                + " came out of time order, or had a Retry-After reaching back further than its "
+                  "client's requests were kept: retry findings may be off");
     }
     if (fold.lateEvents() > 0)
-        s.inexact.push_back(std::to_string(fold.lateEvents())
-            + " events came later than the reorder window: figures read in time order (reported"
-              " limits, requests in flight, rolling windows) may be off");
+        s.inexact.push_back(counted(fold.lateEvents(), "event", "events")
+            + " came later than the reorder window: figures read in time order (reported limits,"
+              " requests in flight, rolling windows, incidents' top lists) may be off");
     return s;
 }

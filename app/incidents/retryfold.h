@@ -81,8 +81,10 @@ private:
         std::int64_t longestRetryAfterMs = 0;
         std::deque<Pending> waitingAbove; // atOrBefore not known: a request later than t
         std::vector<Pending> open; // a heap by endMs
-        // 429s of the last minute (retry delays): time, and whether it has had a delay
-        std::deque<std::pair<std::int64_t, bool>> recent429;
+        // 429s of the last minute (retry delays): their times from recentHead on, by time;
+        // those before recentDelayed have had a delay
+        std::vector<std::int64_t> recent429;
+        std::size_t recentHead = 0, recentDelayed = 0;
     };
     struct Client
     {
