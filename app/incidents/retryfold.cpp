@@ -261,8 +261,9 @@ std::vector<std::vector<std::int64_t>> RetryFold::pollingExamples(
             out[slot[g]].push_back(t);
     };
     if (m_log && m_logBytes > 0) {
-        std::string buf(std::size_t(1) << 20, '\0');
-        buf.resize(buf.size() / kLogRecord * kLogRecord);
+        std::string buf(std::size_t(std::min<std::int64_t>(m_logBytes,
+                            std::int64_t((std::size_t(1) << 20) / kLogRecord * kLogRecord))),
+            '\0');
         for (std::int64_t at = 0; at < m_logBytes;) {
             const std::size_t want
                 = std::size_t(std::min<std::int64_t>(std::int64_t(buf.size()), m_logBytes - at));

@@ -96,7 +96,14 @@ private:
         m_buf.erase(0, m_at);
         m_at = 0;
         while (m_buf.size() < n) {
-            const std::size_t want = std::max(n - m_buf.size(), std::size_t(1) << 20);
+            // up to 1 MiB at a time, never past the end (a small run is read in one small read)
+            const std::int64_t left = m_file.size() - m_offset;
+            if (left <= 0) {
+                m_error = m_error || m_buf.size() > 0; // a record cut short
+                return false;
+            }
+            const std::size_t want = std::size_t(std::min<std::int64_t>(
+                left, std::int64_t(std::max(n - m_buf.size(), std::size_t(1) << 20))));
             const std::size_t had = m_buf.size();
             m_buf.resize(had + want);
             const std::int64_t got = m_file.readAt(m_buf.data() + had, want, m_offset);
