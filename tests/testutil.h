@@ -5,6 +5,7 @@
 #include "base/limitspec.h"
 #include "io/bytesource.h"
 #include "rules/ruleset.h"
+#include "sim/simulator.h"
 #include "sources/loader.h"
 #include "store/eventstore.h"
 
@@ -56,6 +57,19 @@ inline QString writeFile(const QDir &dir, const QString &name, const QByteArray 
     if (!f.open(QIODevice::WriteOnly) || f.write(bytes) != bytes.size())
         qFatal("cannot write %s", qPrintable(path));
     return path;
+}
+
+// The simulator's traffic for `options` as an NDJSON file `name` in dir.
+inline QString simulatedFile(const QDir &dir, const QString &name, const SimulatorOptions &options)
+{
+    TrafficSimulator sim(options);
+    QByteArray text;
+    SimRecord r;
+    while (sim.next(r)) {
+        text.append(r.line.data(), qsizetype(r.line.size()));
+        text.append('\n');
+    }
+    return writeFile(dir, name, text);
 }
 
 // The fenced code block that follows the line `<!-- example: NAME -->` in a document of the

@@ -47,14 +47,7 @@ QString simulatedLog(const QDir &dir)
     o.openaiRpm = 200;
     o.openaiLimitRequests = 260;
     o.openaiLimitTokens = 90000;
-    TrafficSimulator sim(o);
-    QByteArray text;
-    SimRecord r;
-    while (sim.next(r)) {
-        text.append(r.line.data(), qsizetype(r.line.size()));
-        text.append('\n');
-    }
-    return writeFile(dir, QStringLiteral("sim.ndjson"), text);
+    return simulatedFile(dir, QStringLiteral("sim.ndjson"), o);
 }
 
 // Requests exactly a second apart, each in flight for exactly that second and using 100 tokens,

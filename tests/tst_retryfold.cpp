@@ -65,14 +65,7 @@ QString simulated(const QDir &dir, bool openai)
         o.openaiRpm = 200;
         o.openaiLimitRequests = 260;
     }
-    TrafficSimulator sim(o);
-    QByteArray text;
-    SimRecord r;
-    while (sim.next(r)) {
-        text.append(r.line.data(), qsizetype(r.line.size()));
-        text.append('\n');
-    }
-    return writeFile(dir, QStringLiteral("sim.ndjson"), text);
+    return simulatedFile(dir, QStringLiteral("sim.ndjson"), o);
 }
 
 } // namespace

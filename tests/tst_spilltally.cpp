@@ -36,15 +36,8 @@ Names simulatedOpenAiMessages()
     o.openaiRpm = 900;
     o.openaiLimitRequests = 600;
     o.openaiLimitTokens = 100000;
-    TrafficSimulator sim(o);
     QTemporaryDir dir;
-    QByteArray text;
-    SimRecord r;
-    while (sim.next(r)) {
-        text.append(r.line.data(), qsizetype(r.line.size()));
-        text.append('\n');
-    }
-    const Loaded loaded = loadFiles({ writeFile(QDir(dir.path()), QStringLiteral("s"), text) });
+    const Loaded loaded = loadFiles({ simulatedFile(QDir(dir.path()), QStringLiteral("s"), o) });
     return messagesOf(*loaded.store);
 }
 

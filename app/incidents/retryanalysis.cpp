@@ -212,6 +212,27 @@ std::string RetryFinding::advice() const
     return {};
 }
 
+std::optional<std::size_t> fixedDelayBin(const std::uint32_t *bins, std::size_t n,
+    std::int64_t rejections, const RetryAnalysisOptions &o)
+{
+    std::int64_t total = 0;
+    for (std::size_t b = 0; b < n; ++b)
+        total += bins[b];
+    if (rejections < o.minRetries || total == 0)
+        return std::nullopt;
+    std::size_t best = 0;
+    for (std::size_t b = 1; b < n; ++b) {
+        if (bins[b] > bins[best])
+            best = b;
+    }
+    const std::int64_t peak = bins[best];
+    const double density = double(total) / double(n - 5);
+    if (double(peak) >= o.minFixedShare * double(rejections)
+        && double(peak) >= o.spikeFactor * density && double(best) / 10.0 >= o.minFixedDelayS)
+        return best;
+    return std::nullopt;
+}
+
 void sortFindings(std::vector<RetryFinding> &findings)
 {
     std::stable_sort(
@@ -530,46 +551,35 @@ std::vector<RetryFinding> analyzeRetries(
             out.push_back(f);
         }
         // a fixed delay: one 100 ms bin (with its neighbour) far above the others
-        std::int64_t total = 0;
-        for (std::uint32_t c : cs.delayBins)
-            total += c;
-        if (cs.rejections >= o.minRetries && total > 0) {
-            std::size_t best = 0;
-            for (std::size_t b = 1; b < cs.delayBins.size(); ++b) {
-                if (cs.delayBins[b] > cs.delayBins[best])
-                    best = b;
-            }
+        if (const std::optional<std::size_t> fixed
+            = fixedDelayBin(cs.delayBins.data(), cs.delayBins.size(), cs.rejections, o)) {
+            const std::size_t best = *fixed;
             const std::int64_t peak = cs.delayBins[best];
-            const double density = double(total) / double(cs.delayBins.size() - 5);
-            if (double(peak) >= o.minFixedShare * double(cs.rejections)
-                && double(peak) >= o.spikeFactor * density
-                && double(best) / 10.0 >= o.minFixedDelayS) {
-                RetryFinding f;
-                f.kind = RetryFinding::Kind::SynchronizedRetries;
-                f.client = who;
-                f.target = cs.target;
-                f.count = peak;
-                f.total = cs.rejections;
-                // the delays of the peak bin, found again in this client's groups
-                std::vector<std::int64_t> &inBest = gaps;
-                inBest.clear();
-                for (const std::uint32_t g : cs.groups) {
-                    const std::int64_t *times = groupedTimes.data() + groupStart[g];
-                    const std::uint8_t *rejected = groupedRejected.data() + groupStart[g];
-                    for (std::size_t k = 0; k < groupSize[g]; ++k) {
-                        if (!rejected[k])
-                            continue;
-                        forEachRetryDelay(times, groupSize[g], k, [&](std::int64_t d) {
-                            if (binOf(d) == best)
-                                inBest.push_back(d);
-                        });
-                    }
+            RetryFinding f;
+            f.kind = RetryFinding::Kind::SynchronizedRetries;
+            f.client = who;
+            f.target = cs.target;
+            f.count = peak;
+            f.total = cs.rejections;
+            // the delays of the peak bin, found again in this client's groups
+            std::vector<std::int64_t> &inBest = gaps;
+            inBest.clear();
+            for (const std::uint32_t g : cs.groups) {
+                const std::int64_t *times = groupedTimes.data() + groupStart[g];
+                const std::uint8_t *rejected = groupedRejected.data() + groupStart[g];
+                for (std::size_t k = 0; k < groupSize[g]; ++k) {
+                    if (!rejected[k])
+                        continue;
+                    forEachRetryDelay(times, groupSize[g], k, [&](std::int64_t d) {
+                        if (binOf(d) == best)
+                            inBest.push_back(d);
+                    });
                 }
-                f.seconds = double(median(inBest, scratch)) / 1000.0;
-                f.firstMs = cs.delayFirstMs;
-                f.lastMs = cs.delayLastMs;
-                out.push_back(f);
             }
+            f.seconds = double(median(inBest, scratch)) / 1000.0;
+            f.firstMs = cs.delayFirstMs;
+            f.lastMs = cs.delayLastMs;
+            out.push_back(f);
         }
     }
     sortFindings(out);

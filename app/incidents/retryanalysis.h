@@ -52,6 +52,11 @@ struct RetryAnalysisOptions
     double maxPollSpread = 0.15; // median absolute deviation / median interval
 };
 
+// A fixed retry delay: the 100 ms bin of delays after 429s (n bins, the last open-ended) that
+// stands far above the others for a client with `rejections` 429s, or nullopt.
+std::optional<std::size_t> fixedDelayBin(const std::uint32_t *bins, std::size_t n,
+    std::int64_t rejections, const RetryAnalysisOptions &options);
+
 // Findings in the order a summary lists them: by kind, then those that show the most first,
 // then by client, target and first time (a total order: none depends on how events were read).
 void sortFindings(std::vector<RetryFinding> &findings);

@@ -352,20 +352,11 @@ std::vector<RetryFinding> RetryFold::findings() const
             out.push_back(f);
         }
         // a fixed delay: one 100 ms bin far above the others
-        std::int64_t total = 0;
-        for (const std::uint32_t c : cs.delayBins)
-            total += c;
-        if (cs.rejections < o.minRetries || total == 0)
-            continue;
-        std::size_t best = 0;
-        for (std::size_t b = 1; b < cs.delayBins.size(); ++b) {
-            if (cs.delayBins[b] > cs.delayBins[best])
-                best = b;
-        }
-        const std::int64_t peak = cs.delayBins[best];
-        const double density = double(total) / double(cs.delayBins.size() - 5);
-        if (double(peak) >= o.minFixedShare * double(cs.rejections)
-            && double(peak) >= o.spikeFactor * density && double(best) / 10.0 >= o.minFixedDelayS) {
+        const std::optional<std::size_t> fixed
+            = fixedDelayBin(cs.delayBins.data(), cs.delayBins.size(), cs.rejections, o);
+        if (fixed) {
+            const std::size_t best = *fixed;
+            const std::int64_t peak = cs.delayBins[best];
             RetryFinding f;
             f.kind = RetryFinding::Kind::SynchronizedRetries;
             f.client = cs.who;
