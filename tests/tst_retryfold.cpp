@@ -15,7 +15,7 @@
 namespace {
 
 // The events of a store in time order (equal times in store order, as the summary reads
-// them), the first `count` of them.
+// them).
 EventSubset inTimeOrder(const EventStore &store)
 {
     EventSubset order(store.size());
