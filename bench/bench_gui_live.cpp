@@ -5,6 +5,13 @@
 // and prints the peak RSS (getrusage) with its bytes per record received (issue 22).
 //
 //   bench_gui_live [--rate R] [--seconds S]     (default 100000 records/s for 10 s)
+//   bench_gui_live --soak [--hours 24] [--per-second 1000] [--keep-minutes 30] [--no-compare]
+//
+// --soak (issue 22): H simulated hours of the simulator's traffic (records carry simulated
+// times) sent as fast as the window takes them, the window holding the raw records of the
+// last --keep-minutes; RSS, records held and let go every simulated hour; at the end the
+// chart's 1-second counts, totals and incidents compared with those of the capture file read
+// back whole (target: the same, RSS <= 300 MB).
 //
 // A sender thread writes NDJSON records (several tools, 5 % platform 429s, each stamped with
 // its send time in ms) to the window's `Listen on port` source, paced in 2 ms steps. The
@@ -28,6 +35,8 @@
 #include <QTimer>
 
 #include "loopback.h"
+#include "soak.h"
+#include "sources/loader.h"
 
 #include <algorithm>
 #include <atomic>
@@ -59,6 +68,136 @@ void appendRecord(std::string &buf, std::int64_t i, std::int64_t nowMs)
     buf += "}\n";
 }
 
+// ---- --soak ---------------------------------------------------------------------------------
+int runWindowSoak(QApplication &app, double hours, int perSecond, int keepMinutes, bool compare)
+{
+    QTextStream out(stdout);
+    constexpr double kTargetRssMb = 300;
+    QTemporaryDir dir(QDir::tempPath() + QStringLiteral("/bench-gui-soak-XXXXXX"));
+    UiSettings settings(dir.filePath(QStringLiteral("ui.ini")));
+    settings.setValue(QStringLiteral("live/notify"), "0");
+    settings.setValue(QStringLiteral("live/windowMinutes"), "60");
+    Theme theme(app);
+    theme.apply(ThemeMode::Light);
+    Session session(RuleSet::builtIn());
+    MainWindow window(session, settings, theme);
+    window.resize(1400, 900);
+    window.show();
+    QApplication::processEvents();
+
+    LiveOptions o;
+    LiveSourceSpec listen;
+    listen.kind = LiveSourceSpec::Kind::Listen;
+    o.sources = { listen };
+    o.capturePath = dir.filePath(QStringLiteral("capture.ndjson"));
+    o.windowKeepMs = std::int64_t(keepMinutes) * 60000;
+    QString error;
+    if (!session.watch(o, &error))
+        qFatal("%s", qPrintable(error));
+    const LiveSession *live = session.live().session();
+    const QString name = live->sourceStates().at(0).name;
+    const auto port = quint16(name.mid(name.lastIndexOf(QLatin1Char(':')) + 1).toUInt());
+    const SimulatorOptions so = soakTraffic(perSecond, hours);
+    out << "soak: " << hours << " simulated hours at about " << perSecond
+        << " records/s into the window (listening on loopback), raw records of the last "
+        << keepMinutes << " minutes held\n";
+    out.flush();
+
+    double peakRss = 0;
+    QElapsedTimer clock;
+    std::int64_t nextHourMs = so.startMs + 3600000;
+    int hour = 0;
+    const auto report = [&](std::int64_t reachedMs) {
+        while (reachedMs >= nextHourMs) {
+            ++hour;
+            nextHourMs += 3600000;
+            const double rss = rssMb();
+            peakRss = std::max(peakRss, rss);
+            const auto shown = session.loadResult();
+            out << QStringLiteral("  hour %1: %2 records, RSS %3 MB, held %4, let go %5, %6 s\n")
+                       .arg(hour, 2)
+                       .arg(live->requests())
+                       .arg(rss, 0, 'f', 1)
+                       .arg(shown && shown->store ? shown->store->size() : 0)
+                       .arg(shown && shown->history ? shown->history->events : 0)
+                       .arg(double(clock.elapsed()) / 1000.0, 0, 'f', 1);
+            out.flush();
+        }
+    };
+    constexpr std::int64_t kAhead = 200000;
+    std::atomic<std::int64_t> taken { 0 };
+    std::atomic<bool> sent { false };
+    std::int64_t records = 0;
+    QEventLoop loop;
+    QObject::connect(&session, &Session::liveUpdated, &loop, [&] {
+        taken = live->requests();
+        report(live->newestMs());
+        if (sent && live->requests() >= records)
+            loop.quit();
+    });
+    const int fd = connectLoopback(port, true);
+    clock.start();
+    std::thread sender([&] { sendSoak(fd, so, taken, kAhead, &records, &sent); });
+    loop.exec();
+    sender.join();
+    ::close(fd);
+    session.live().stop();
+    while (!session.isSettled() || session.filter().view()->store != session.loadResult()->store)
+        QApplication::processEvents(QEventLoop::AllEvents, 50);
+    report(so.startMs + so.minutes * 60000);
+    peakRss = std::max(peakRss, rssMb());
+    rusage usage {};
+    getrusage(RUSAGE_SELF, &usage);
+    peakRss = std::max(peakRss, double(usage.ru_maxrss) * 1024.0 / 1e6);
+    out << QStringLiteral("sent %1 records in %2 s (%3 records/s), peak RSS %4 MB (target <= %5)\n")
+               .arg(records)
+               .arg(double(clock.elapsed()) / 1000.0, 0, 'f', 1)
+               .arg(double(records) * 1000.0 / double(std::max<qint64>(1, clock.elapsed())), 0, 'f',
+                   0)
+               .arg(peakRss, 0, 'f', 1)
+               .arg(kTargetRssMb);
+    out.flush();
+    const auto view = session.filter().view();
+    bool same = true;
+    if (compare) {
+        // the capture read back whole, as a window holding every record would show it
+        auto store = std::make_shared<EventStore>();
+        Loader loader(*store, session.rules());
+        loader.load(live->capturePath());
+        const auto all = buildFilteredView(
+            store, view->filter, view->mergeGapMinutes, 1, {}, nullptr, 0, view->limits);
+        const auto key = [](const std::vector<BucketCounts> &buckets) {
+            std::vector<std::array<std::int64_t, 5>> k;
+            for (const BucketCounts &b : buckets)
+                k.push_back({ b.startMs, b.requests, b.rejected[0], b.rejected[1], b.rejected[2] });
+            return k;
+        };
+        const auto incidentKey = [](const std::vector<Incident> &list) {
+            std::vector<std::array<std::int64_t, 6>> k;
+            for (const Incident &i : list)
+                k.push_back({ i.startMs, i.endMs, i.requests, i.rejected[0], i.rejected[1],
+                    i.rejected[2] });
+            return k;
+        };
+        same = key(view->pyramid.level(0)) == key(all->pyramid.level(0))
+            && view->requests() == all->requests() && view->rejected == all->rejected
+            && incidentKey(view->incidents) == incidentKey(all->incidents);
+        out << QStringLiteral("window (%1 records held, %2 let go, %3 incidents) against the "
+                              "capture read back (%4 records, %5 incidents): %6\n")
+                   .arg(view->store->size())
+                   .arg(view->history ? view->history->events : 0)
+                   .arg(view->incidents.size())
+                   .arg(store->size())
+                   .arg(all->incidents.size())
+                   .arg(same ? QStringLiteral("the same 1-second counts, totals and incidents")
+                             : QStringLiteral("DIFFERENT"));
+    }
+    session.live().close();
+    const bool ok = same && peakRss <= kTargetRssMb;
+    out << (ok ? "targets met\n" : "TARGET MISSED\n");
+    return ok ? 0 : 1;
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
@@ -72,8 +211,24 @@ int main(int argc, char *argv[])
     p.addOptions({ { QStringLiteral("rate"), QStringLiteral("Records/s (default 100000)."),
                        QStringLiteral("R"), QStringLiteral("100000") },
         { QStringLiteral("seconds"), QStringLiteral("Length of the run (default 10)."),
-            QStringLiteral("S"), QStringLiteral("10") } });
+            QStringLiteral("S"), QStringLiteral("10") },
+        { QStringLiteral("soak"), QStringLiteral("Soak run: many simulated hours (issue 22).") },
+        { QStringLiteral("hours"), QStringLiteral("Simulated hours of the soak (default 24)."),
+            QStringLiteral("H"), QStringLiteral("24") },
+        { QStringLiteral("per-second"),
+            QStringLiteral("Records per simulated second of the soak (default 1000)."),
+            QStringLiteral("N"), QStringLiteral("1000") },
+        { QStringLiteral("keep-minutes"),
+            QStringLiteral("Raw records the window holds in the soak (default 30)."),
+            QStringLiteral("M"), QStringLiteral("30") },
+        { QStringLiteral("no-compare"),
+            QStringLiteral("Soak: skip reading the capture back at the end.") } });
     p.process(app);
+    if (p.isSet(QStringLiteral("soak")))
+        return runWindowSoak(app, p.value(QStringLiteral("hours")).toDouble(),
+            p.value(QStringLiteral("per-second")).toInt(),
+            p.value(QStringLiteral("keep-minutes")).toInt(),
+            !p.isSet(QStringLiteral("no-compare")));
     const double rate = p.value(QStringLiteral("rate")).toDouble();
     const double seconds = p.value(QStringLiteral("seconds")).toDouble();
     const auto total = std::int64_t(rate * seconds);

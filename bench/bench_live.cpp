@@ -131,22 +131,7 @@ int runSoak(double hours, int perSecond, bool bounded, bool compare)
         });
         const int fd = connectLoopback(portOf(live));
         clock.start();
-        std::thread sender([&] {
-            TrafficSimulator sim(so);
-            std::int64_t lastMs = 0, n = 0;
-            for (;;) {
-                const std::string buf = nextTraffic(sim, 1 << 20, &lastMs);
-                if (buf.empty())
-                    break;
-                n += std::count(buf.begin(), buf.end(), '\n');
-                while (n - taken > kAhead)
-                    std::this_thread::sleep_for(std::chrono::milliseconds(2));
-                sendAll(fd, buf.data(), buf.size());
-            }
-            ::shutdown(fd, SHUT_WR);
-            records = n;
-            sent = true;
-        });
+        std::thread sender([&] { sendSoak(fd, so, taken, kAhead, &records, &sent); });
         loop.exec();
         sender.join();
         ::close(fd);

@@ -4,6 +4,7 @@
 // sent as fast as the session takes it (records carry simulated times), the process's RSS,
 // and summaries compared apart from their inputs.
 
+#include "loopback.h"
 #include "sim/simulator.h"
 
 #include <QByteArray>
@@ -11,8 +12,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <string>
+#include <thread>
 #include <unistd.h>
 #include <vector>
 
@@ -55,6 +60,29 @@ inline std::string nextTraffic(TrafficSimulator &sim, std::size_t bytes, std::in
         *lastMs = r.timeMs;
     }
     return buf;
+}
+
+// Sends the soak's traffic to a loopback socket as fast as the receiver takes it in: never more
+// than `ahead` records beyond `taken` (what the session has counted), so that records queued
+// between threads are not measured as the session's memory. Sets *records and then *sent.
+inline void sendSoak(int fd, const SimulatorOptions &options,
+    const std::atomic<std::int64_t> &taken, std::int64_t ahead, std::int64_t *records,
+    std::atomic<bool> *sent)
+{
+    TrafficSimulator sim(options);
+    std::int64_t lastMs = 0, n = 0;
+    for (;;) {
+        const std::string buf = nextTraffic(sim, 1 << 20, &lastMs);
+        if (buf.empty())
+            break;
+        n += std::count(buf.begin(), buf.end(), '\n');
+        while (n - taken > ahead)
+            std::this_thread::sleep_for(std::chrono::milliseconds(2));
+        sendAll(fd, buf.data(), buf.size());
+    }
+    ::shutdown(fd, SHUT_WR);
+    *records = n;
+    *sent = true;
 }
 
 // A summary's JSON without some of its top-level keys.

@@ -186,3 +186,36 @@ inline int countSource(const EventStore &store, RejectionSource s)
         n += store.source(i) == s;
     return n;
 }
+
+// Every field of event i (its origin's line and byte offset, not the file's path) as one line
+// of text: events of two stores compared field by field.
+inline QString eventFields(const EventStore &s, std::size_t i)
+{
+    const auto text
+        = [](std::string_view v) { return QString::fromUtf8(v.data(), qsizetype(v.size())); };
+    const ReportedTokenLimits &t = s.reportedTokens(i);
+    return QStringLiteral("%1 %2 %3 %4 %5 %6 %7 %8 %9")
+               .arg(s.timeMs(i))
+               .arg(s.status(i))
+               .arg(int(s.source(i)))
+               .arg(s.flags(i))
+               .arg(text(s.method(i)), text(s.endpoint(i)), text(s.tool(i)), text(s.provider(i)),
+                   text(s.client(i)))
+        + QStringLiteral(" | %1 %2 %3 %4 %5 %6 %7 %8 %9")
+              .arg(text(s.model(i)), text(s.message(i)), text(s.errorCode(i)))
+              .arg(int(s.category(i)))
+              .arg(text(s.categoryRule(i)), text(s.gatewayRule(i)))
+              .arg(s.retryAfterMs(i))
+              .arg(s.serverLimit(i))
+              .arg(s.serverWindowS(i))
+        + QStringLiteral(" | %1 %2 %3 %4 %5 %6 %7 %8 %9")
+              .arg(double(s.durationMs(i)))
+              .arg(s.inputTokens(i))
+              .arg(s.outputTokens(i))
+              .arg(s.totalTokens(i))
+              .arg(t.limit[0])
+              .arg(t.limit[1])
+              .arg(t.limit[2])
+              .arg(s.line(i))
+              .arg(s.offset(i));
+}

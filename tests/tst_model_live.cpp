@@ -1,6 +1,7 @@
 // The window's live path without widgets: Session::watch → LiveFeed snapshots → the one
 // filter, with real files and a real loopback listener. Pause holds the views still while
 // records keep arriving; resume catches up; opening a file ends the watch.
+#include "aggregate/scopes.h"
 #include "model/session.h"
 #include "store/rawrecordreader.h"
 #include "testutil.h"
@@ -12,6 +13,8 @@
 #include <QtTest>
 
 #include <map>
+#include <numeric>
+#include <tuple>
 
 namespace {
 
@@ -103,6 +106,8 @@ private Q_SLOTS:
     void stopShowsEverythingAndOpenEndsTheWatch();
     void sourceThatCannotStartLeavesTheViewAlone();
     void detailReadsBackFromCaptureSegments();
+    void theWindowLetsGoOfOldEventsAndStaysExact_data();
+    void theWindowLetsGoOfOldEventsAndStaysExact();
 };
 
 void TestModelLive::snapshotsFollowAGrowingFile()
@@ -548,6 +553,210 @@ void TestModelLive::detailReadsBackFromCaptureSegments()
         QVERIFY2(info.raw.contains(QStringLiteral("\"n\": %1").arg(n)), qPrintable(info.raw));
         QString why;
         QCOMPARE(RawRecordReader::read(*store, std::size_t(event), &why), line);
+    }
+}
+
+void TestModelLive::theWindowLetsGoOfOldEventsAndStaysExact_data()
+{
+    QTest::addColumn<QString>("filterBy"); // "", "scope", "tool"
+    QTest::addColumn<bool>("rotated"); // the capture in 512 KiB segments, the newest 8 kept
+    QTest::newRow("no filter: counts of all time") << QString() << false;
+    QTest::newRow("one scope: counts of all time") << QStringLiteral("scope") << false;
+    QTest::newRow("a tool: the events held") << QStringLiteral("tool") << false;
+    QTest::newRow("old segments deleted") << QString() << true;
+}
+
+// Issue 22: three hours of simulated traffic (several APIs, incidents, retries) reach the
+// window in 24 pieces while it keeps 30 minutes of raw events. The events before the window
+// leave the snapshots; the chart's counts at every bucket size, the totals and the incidents
+// stay those of every event in memory, for a filter that keeps whole scopes. Another filter
+// applies to the events held, and says so. Drilling into old buckets reads their events back
+// from the capture: every field the same as in a store of every event, or, when rotation
+// deleted their segment, a message that names it and no event at all.
+void TestModelLive::theWindowLetsGoOfOldEventsAndStaysExact()
+{
+    QFETCH(QString, filterBy);
+    QFETCH(bool, rotated);
+    QTemporaryDir dir;
+    SimulatorOptions sim;
+    sim.minutes = 180;
+    sim.meanRpm = 30;
+    sim.limitRpm = 33;
+    sim.skytellsLimit = 12;
+    sim.openaiRpm = 20;
+    sim.openaiLimitRequests = 26;
+    const QString whole = simulatedFile(QDir(dir.path()), QStringLiteral("sim.ndjson"), sim);
+    QFile in(whole);
+    QVERIFY(in.open(QIODevice::ReadOnly));
+    const QList<QByteArray> lines = in.readAll().split('\n');
+
+    Loaded all = loadFiles({ whole });
+    const auto everything = std::shared_ptr<const EventStore>(std::move(all.store));
+    const ScopeIndex scopes = ScopeIndex::build(*everything, ScopeBy::Host);
+    QVERIFY(scopes.size() >= 2);
+    FilterState filter;
+    if (filterBy == QLatin1String("scope"))
+        filter.scope = QString::fromStdString(scopes.names().front());
+    else if (filterBy == QLatin1String("tool"))
+        filter.tool = QString::fromUtf8(everything->tool(0));
+
+    const QString log = dir.filePath(QStringLiteral("app.log"));
+    append(log, QByteArray(), QIODevice::WriteOnly);
+    Session session(RuleSet::builtIn());
+    session.live().setRefreshIntervalMs(5);
+    LiveOptions options = followOptions(dir, log);
+    options.follow.pollMs = 5;
+    options.windowKeepMs = 30 * 60000;
+    if (rotated)
+        options.captureRotation = CaptureRotation { 512 * 1024, 8 };
+    QString error;
+    QVERIFY2(session.watch(options, &error), qPrintable(error));
+    session.filter().apply(filter);
+    const qsizetype pieces = 24;
+    std::int64_t sent = 0; // lines
+    for (qsizetype k = 0; k < pieces; ++k) {
+        QByteArray piece;
+        for (qsizetype i = lines.size() * k / pieces; i < lines.size() * (k + 1) / pieces; ++i) {
+            if (!lines[i].isEmpty()) {
+                piece += lines[i] + '\n';
+                ++sent;
+            }
+        }
+        append(log, piece);
+        const auto taken = [&session] {
+            const InputReport r = session.live().session()->inputReports().front();
+            return r.records + r.skipped + r.duplicates;
+        };
+        // each piece shown before the next comes: the window is trimmed as it goes
+        QTRY_VERIFY_WITH_TIMEOUT(taken() >= sent && session.isSettled(), 20000);
+    }
+    session.live().stop();
+    QTRY_VERIFY_WITH_TIMEOUT(session.isSettled() && session.filter().view()
+            && session.filter().view()->store == session.loadResult()->store,
+        20000);
+    const auto view = session.filter().view();
+    QVERIFY(view->history && !view->history->empty());
+    QCOMPARE(std::size_t(view->history->events) + view->store->size(), everything->size());
+    QVERIFY2(view->store->size() < everything->size() / 3,
+        qPrintable(QStringLiteral("%1 of %2 events held")
+                       .arg(view->store->size())
+                       .arg(everything->size())));
+
+    const auto reference = buildFilteredView(
+        everything, filter, view->mergeGapMinutes, 1, {}, nullptr, 0, session.filter().limits());
+    QVERIFY(reference);
+    const auto bucketsFrom = [](const std::vector<BucketCounts> &buckets, std::int64_t fromMs) {
+        std::vector<std::tuple<std::int64_t, std::uint32_t, std::uint32_t, std::uint32_t,
+            std::uint32_t, std::int32_t, std::uint32_t>>
+            out;
+        for (const BucketCounts &c : buckets) {
+            if (c.startMs >= fromMs)
+                out.emplace_back(c.startMs, c.requests, c.rejected[0], c.rejected[1], c.rejected[2],
+                    c.serverLimit, std::accumulate(c.throttled.begin(), c.throttled.end(), 0u));
+        }
+        return out;
+    };
+    // old buckets drilled into: a minute, ten seconds, the quarter hour with most rejections
+    const std::int64_t edge = view->heldFromMs();
+    std::int64_t busiest = reference->pyramid.firstMs(), most = -1;
+    for (const BucketCounts &b : reference->pyramid.level(BucketPyramid::levelOf(900000))) {
+        if (b.startMs + 900000 <= edge && std::int64_t(b.rejectedTotal()) > most) {
+            most = b.rejectedTotal();
+            busiest = b.startMs;
+        }
+    }
+    const std::int64_t first = floorTo(reference->pyramid.firstMs(), 60000);
+    const std::vector<std::pair<std::int64_t, std::int64_t>> ranges { { first, first + 60000 },
+        { first + 600000, first + 610000 }, { busiest, busiest + 900000 },
+        { edge - 60000, edge + 60000 } }; // across the edge: read back and held
+    for (const auto &[from, to] : ranges) {
+        const CaptureReadBack back
+            = eventsOfRange(*view->history, *view->store, session.rules(), from, to);
+        const QString range = QStringLiteral("[%1, %2)").arg(from).arg(to);
+        if (rotated && from < edge - 60000) {
+            // the first segments are gone: said, with no event given
+            QVERIFY2(back.error.contains(QStringLiteral("rotated away"))
+                    && back.error.contains(QStringLiteral(".ndjson")),
+                qPrintable(back.error));
+            QVERIFY(!back.events);
+            continue;
+        }
+        QVERIFY2(back.error.isEmpty(), qPrintable(range + QLatin1Char(' ') + back.error));
+        // rotated: lines and offsets are the segment's, not the log's
+        const auto fields = [rotated](const EventStore &store, std::size_t i) {
+            const QString f = eventFields(store, i);
+            return rotated ? f.section(QLatin1Char(' '), 0, -3) : f;
+        };
+        QStringList got, expected;
+        for (std::size_t i = 0; i < back.events->size(); ++i)
+            got << fields(*back.events, i);
+        for (std::size_t i = 0; i < everything->size(); ++i) {
+            if (everything->timeMs(i) >= from && everything->timeMs(i) < to)
+                expected << fields(*everything, i);
+        }
+        QVERIFY2(!expected.isEmpty(), qPrintable(range));
+        got.sort();
+        expected.sort();
+        QCOMPARE(got, expected);
+        // and the raw record of each, from the capture (one file: its lines are the log's)
+        for (std::size_t i = 0; i < back.events->size() && !rotated; i += 97) {
+            QString why;
+            const QByteArray raw = RawRecordReader::read(*back.events, i, &why);
+            QVERIFY2(!raw.isEmpty(), qPrintable(why));
+            QCOMPARE(raw, lines.at(qsizetype(back.events->line(i)) - 1));
+        }
+    }
+
+    if (filterBy == QLatin1String("tool")) {
+        // not counted before the edge, exact after it
+        QVERIFY(!view->historyCounted);
+        QVERIFY(bucketsFrom(view->pyramid.level(0), edge)
+            == bucketsFrom(reference->pyramid.level(0), edge));
+        QVERIFY(view->requests() < reference->requests());
+        return;
+    }
+    QVERIFY(view->historyCounted);
+    QCOMPARE(view->requests(), reference->requests());
+    QCOMPARE(view->rejected, reference->rejected);
+    QCOMPARE(view->throttled, reference->throttled);
+    for (std::size_t level = 0; level < BucketPyramid::levelCount(); ++level)
+        QVERIFY2(bucketsFrom(view->pyramid.level(level), INT64_MIN)
+                == bucketsFrom(reference->pyramid.level(level), INT64_MIN),
+            qPrintable(QStringLiteral("bucket size %1 ms").arg(BucketPyramid::bucketMs(level))));
+    // every incident, those let go (no events held), those across the edge and those held,
+    // with what it says
+    QVERIFY(std::any_of(view->incidents.begin(), view->incidents.end(),
+        [&](const Incident &i) { return i.startMs < view->heldFromMs(); }));
+    QVERIFY(std::any_of(view->incidents.begin(), view->incidents.end(),
+        [](const Incident &i) { return !i.events.empty(); }));
+    if (filter.scope.isEmpty()) {
+        QVERIFY(std::any_of(view->incidents.begin(), view->incidents.end(),
+            [](const Incident &i) { return i.events.empty(); }));
+        QVERIFY(std::any_of(view->incidents.begin(), view->incidents.end(), [&](const Incident &i) {
+            return !i.events.empty() && i.startMs < view->heldFromMs();
+        }));
+    }
+    const auto named = [](const std::vector<NamedCount> &list) {
+        std::vector<std::pair<std::string, std::int64_t>> out;
+        for (const NamedCount &n : list)
+            out.emplace_back(n.name, n.count);
+        return out;
+    };
+    QCOMPARE(view->incidents.size(), reference->incidents.size());
+    for (std::size_t k = 0; k < view->incidents.size(); ++k) {
+        const Incident &a = view->incidents[k], &b = reference->incidents[k];
+        const QByteArray where = QByteArray::number(qint64(k)) + ' ' + QByteArray(a.scope.c_str())
+            + ' ' + QDateTime::fromMSecsSinceEpoch(a.startMs, Qt::UTC).toString().toUtf8();
+        QVERIFY2(a.scope == b.scope && a.startMs == b.startMs && a.endMs == b.endMs, where);
+        QVERIFY2(a.requests == b.requests && a.peakRpm == b.peakRpm, where);
+        QVERIFY2(a.rejected == b.rejected && a.dominant == b.dominant, where);
+        QVERIFY2(named(a.topTools) == named(b.topTools), where);
+        QVERIFY2(named(a.topProviders) == named(b.topProviders), where);
+        QVERIFY2(named(a.messages) == named(b.messages), where);
+        QVERIFY2(a.maxRetryAfterS == b.maxRetryAfterS && a.quota == b.quota, where);
+        QVERIFY2(a.events.size() <= b.events.size(), where); // the rejections held of it
+        for (std::uint32_t e : a.events)
+            QVERIFY2(e < view->store->size() && view->store->isRejection(e), where);
     }
 }
 

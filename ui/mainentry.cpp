@@ -193,6 +193,12 @@ int runGui(int argc, char *argv[])
             QStringLiteral("TOKEN") },
         captureMaxOption(),
         captureKeepOption(),
+        { QStringLiteral("keep"),
+            QStringLiteral("Watching: hold the raw records of the last SPAN of record time in "
+                           "memory (30m, 2h, 1d; default 2h, or Watch ▸ Hold raw records); "
+                           "older ones are counted and read back from the capture file. "
+                           "\"all\" holds every record (memory grows)."),
+            QStringLiteral("SPAN") },
         { QStringLiteral("screenshot-after"),
             QStringLiteral("With --screenshot and live sources: seconds to watch first "
                            "(default 5)."),
@@ -281,6 +287,15 @@ int runGui(int argc, char *argv[])
                     .arg(p.value(QStringLiteral("what-if")),
                         error.isEmpty() ? QStringLiteral("expected N[/W] with a window") : error));
     }
+    std::optional<std::int64_t> keepS; // --keep: seconds, 0 for all
+    if (p.isSet(QStringLiteral("keep"))) {
+        const QString text = p.value(QStringLiteral("keep")).trimmed();
+        keepS = text == QLatin1String("all") ? std::optional<std::int64_t>(0) : parseSpanS(text);
+        if (!keepS)
+            return usageError(QStringLiteral("invalid --keep \"%1\": expected a span such as "
+                                             "30m, 2h or 1d, or \"all\"")
+                                  .arg(text));
+    }
     std::optional<CaptureRotation> rotation;
     if (QString error; !(rotation = readCaptureRotation(p, &error)))
         return usageError(error);
@@ -318,6 +333,8 @@ int runGui(int argc, char *argv[])
     window.chart()->setAxis(*axis); // shown once a view has values on it
     if (p.isSet(QStringLiteral("capture-max"))) // this run's, whatever Watch ▸ Capture file says
         window.watchMenu()->setCaptureRotation(*rotation);
+    if (keepS) // this run's, whatever Watch ▸ Hold raw records says
+        window.watchMenu()->setKeepMs(*keepS * 1000);
     if (whatIf) {
         window.whatIf()->presetLimit(*whatIf);
         window.whatIf()->show();

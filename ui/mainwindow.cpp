@@ -405,6 +405,17 @@ void MainWindow::connectLive()
     connect(&live, &LiveFeed::warning, m_banner, &WarningBanner::showWarning);
     connect(&live, &LiveFeed::warning, m_notifier, &DesktopNotifier::notify);
     connect(&live, &LiveFeed::notice, m_status, &StatusInfo::showMessage);
+    // a drill-down before the records the window holds: read back from the capture
+    connect(
+        &m_session, &Session::recallChanged, this, [this](bool reading, const QString &failure) {
+            if (reading)
+                m_status->showMessage(tr("Reading older records back from the capture file…"));
+            else if (!failure.isEmpty())
+                m_banner->showText(
+                    tr("The records of this range cannot be listed: %1").arg(failure));
+            else
+                m_status->showMessage(tr("Older records read back from the capture file"));
+        });
     connect(&m_session, &Session::loaded, this, [this] {
         m_liveStatus->hide();
         m_chart->setEmptyText(tr("Open a log: File ▸ Open (Ctrl+O), or drop files here."));
@@ -418,6 +429,7 @@ bool MainWindow::watch(const std::vector<LiveSourceSpec> &sources, std::optional
     options.warnShare = m_watch->warnShare();
     options.follow.fromStart = fromStart.value_or(m_watch->followFromStart());
     options.captureRotation = m_watch->captureRotation();
+    options.windowKeepMs = m_watch->keepMs();
     QString error;
     if (m_session.watch(options, &error))
         return true;

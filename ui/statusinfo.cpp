@@ -60,9 +60,19 @@ void StatusInfo::render()
         skipped += r.skipped;
     QString files = m_result->paths.size() == 1 ? QFileInfo(m_result->paths.front()).fileName()
                                                 : tr("%1 files").arg(m_result->paths.size());
+    const qint64 letGo = m_result->history ? m_result->history->events : 0;
     parts << tr("%1: %2 records")
                  .arg(files.toHtmlEscaped())
-                 .arg(m_result->store ? m_result->store->size() : 0);
+                 .arg(qint64(m_result->store ? m_result->store->size() : 0) + letGo);
+    if (letGo > 0) { // watching with a window (Watch ▸ Hold raw records)
+        const QString edge = formatEventTime(m_result->history->heldFromMs, true).mid(11, 5);
+        if (m_view && m_view->history && !m_view->historyCounted)
+            parts << tr("<span style='color:%1'>the filter counts records from %2 on</span> "
+                        "(older ones are counted per API only)")
+                         .arg(QColor::fromRgba(Palette::kRateLimited).name(), edge);
+        else
+            parts << tr("before %1: counted, read back when drilled into").arg(edge);
+    }
     if (skipped)
         parts << tr("<span style='color:%1'>%2 skipped</span> (View ▸ Problems)")
                      .arg(QColor::fromRgba(Palette::kRateLimited).name(),

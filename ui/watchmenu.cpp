@@ -1,6 +1,7 @@
 #include "watchmenu.h"
 
 #include "base/bytesize.h"
+#include "base/limitspec.h"
 #include "uisettings.h"
 
 #include <QActionGroup>
@@ -70,6 +71,16 @@ WatchMenu::WatchMenu(UiSettings &settings, QWidget *parent)
         m_settings.setValue(QStringLiteral("live/notify"), on ? "1" : "0");
         Q_EMIT notificationsToggled(on);
     });
+    // the raw records held in memory: a window; older ones are counted (issue 22)
+    const int keepMinutes = storedInt(settings, QStringLiteral("live/keepMinutes"), 120);
+    m_keepMs = qint64(std::max(0, keepMinutes)) * 60000;
+    QMenu *hold = addMenu(tr("&Hold raw records of the last"));
+    hold->setToolTip(tr("Older records are counted in the chart and incidents, and read back "
+                        "from the capture file; all of them: memory grows as records come"));
+    m_keep = addChoices(hold,
+        { { tr("30 minutes"), 30 }, { tr("2 hours"), 120 }, { tr("6 hours"), 360 },
+            { tr("24 hours"), 1440 }, { tr("All of them (memory grows)"), 0 } },
+        keepMinutes, QStringLiteral("live/keepMinutes"), &WatchMenu::chooseKeep);
     // the capture file: one file (default), or segments with the newest kept
     QMenu *capture = addMenu(tr("&Capture file"));
     capture->setToolTip(tr("Everything received is appended to a capture file; it can start a "
@@ -150,6 +161,19 @@ void WatchMenu::chooseCaptureMax(int mebibytes)
 }
 
 void WatchMenu::chooseCaptureKeep(int segments) { m_rotation.keep = std::max(1, segments); }
+
+void WatchMenu::chooseKeep(int minutes) { m_keepMs = qint64(std::max(0, minutes)) * 60000; }
+
+void WatchMenu::setKeepMs(qint64 ms)
+{
+    m_keepMs = std::max<qint64>(0, ms);
+    const bool offered = m_keepMs % 60000 == 0
+        && QList<qint64> { 30, 120, 360, 1440, 0 }.contains(m_keepMs / 60000);
+    checkChoice(m_keep, offered ? int(m_keepMs / 60000) : -1,
+        m_keepMs == 0 ? tr("All of them (command line)")
+                      : tr("%1 (command line)").arg(spanText(m_keepMs / 1000)),
+        [this, ms = m_keepMs] { m_keepMs = ms; });
+}
 
 void WatchMenu::chooseWindow(int minutes)
 {

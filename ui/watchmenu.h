@@ -33,6 +33,11 @@ public:
     // The command line's --capture-max / --capture-keep: used for this run, not remembered (a
     // size the menu does not offer is added to it, checked).
     void setCaptureRotation(const CaptureRotation &rotation);
+    // Watch ▸ Hold raw records of the last: the window the live view keeps every event of
+    // (LiveOptions::windowKeepMs; 0: all of them, memory grows). Older ones are counted.
+    qint64 keepMs() const { return m_keepMs; }
+    // The command line's --keep: used for this run, not remembered.
+    void setKeepMs(qint64 ms);
 
 public Q_SLOTS:
     // The window watches (or stopped): Pause and Stop are offered only while it does.
@@ -61,6 +66,7 @@ private:
     void chooseShare(int percent);
     void chooseCaptureMax(int mebibytes);
     void chooseCaptureKeep(int segments);
+    void chooseKeep(int minutes);
 
     UiSettings &m_settings;
     QAction *m_pause;
@@ -74,4 +80,6 @@ private:
     CaptureRotation m_rotation;
     QActionGroup *m_captureMax = nullptr;
     QActionGroup *m_captureKeep = nullptr;
+    QActionGroup *m_keep = nullptr;
+    qint64 m_keepMs = 2 * 3600 * 1000;
 };

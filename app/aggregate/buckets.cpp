@@ -135,3 +135,22 @@ std::vector<std::int64_t> minutesOverRollingLimit(
     }
     return minutes;
 }
+
+std::vector<BucketCounts> mergeBuckets(
+    const std::vector<BucketCounts> &a, const std::vector<BucketCounts> &b)
+{
+    std::vector<BucketCounts> merged;
+    merged.reserve(a.size() + b.size());
+    auto x = a.begin(), y = b.begin();
+    while (x != a.end() || y != b.end()) {
+        if (y == b.end() || (x != a.end() && x->startMs < y->startMs)) {
+            merged.push_back(*x++);
+        } else if (x == a.end() || y->startMs < x->startMs) {
+            merged.push_back(*y++);
+        } else { // the same bucket: add the counts
+            merged.push_back(*x++);
+            merged.back().add(*y++);
+        }
+    }
+    return merged;
+}

@@ -52,6 +52,10 @@ constexpr std::int64_t floorTo(std::int64_t t, std::int64_t size)
 std::vector<BucketCounts> countBuckets(
     const EventStore &store, std::int64_t bucketMs, const EventSubset *subset = nullptr);
 
+// Sorted buckets of one size, a and b, as one sorted list: the counts of equal starts added.
+std::vector<BucketCounts> mergeBuckets(
+    const std::vector<BucketCounts> &a, const std::vector<BucketCounts> &b);
+
 // The same buckets, with empty ones filled in between first and last (for charts and CSV).
 // Refuses (returns the sparse input) when that would exceed maxBuckets.
 std::vector<BucketCounts> densify(const std::vector<BucketCounts> &sparse, std::int64_t bucketMs,

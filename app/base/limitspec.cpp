@@ -35,6 +35,19 @@ QString windowText(std::int64_t w)
     return QStringLiteral("%1s").arg(w);
 }
 
+} // namespace
+
+std::optional<std::int64_t> parseSpanS(const QString &text)
+{
+    static const QRegularExpression re(QStringLiteral("^\\s*(\\d+)\\s*([smhd])\\s*$"));
+    const auto m = re.match(text);
+    return m.hasMatch() ? parseWindow(m.captured(1), m.captured(2)) : std::nullopt;
+}
+
+QString spanText(std::int64_t seconds) { return windowText(seconds); }
+
+namespace {
+
 constexpr const char *kAxisNames[]
     = { "requests", "tokens", "input_tokens", "output_tokens", "concurrency" };
 

@@ -25,6 +25,11 @@ struct LimitSpec
 // "600" (per minute) or "N/W" with W an integer and s, m, h or d. nullopt + *error when invalid.
 // The one grammar of --limit (summarize, monitor, the window) and of the window's limit box.
 std::optional<LimitSpec> parseLimitSpec(const QString &text, QString *error);
+// A span of time as a limit's window is written: "30s", "90m", "2h", "1d", in seconds;
+// nullopt when it is not one.
+std::optional<std::int64_t> parseSpanS(const QString &text);
+// The text parseSpanS() reads back ("2h", "90m").
+QString spanText(std::int64_t seconds);
 // The text parseLimitSpec() reads back: "600" per minute, else "100/10s", "5000/1h", "50/5m";
 // a concurrency limit (window 0) is its count.
 QString limitSpecText(const LimitSpec &limit);

@@ -242,7 +242,7 @@ void SpillTally::mergeLevels()
     }
 }
 
-std::vector<NamedCount> SpillTally::top(std::size_t n, bool *readBack) const
+std::vector<NamedCount> SpillTally::top(std::size_t n, bool *readBack, const Counts *extra) const
 {
     // names come in ascending order: at equal counts the one kept is the one seen first
     std::vector<NamedCount> best;
@@ -256,19 +256,31 @@ std::vector<NamedCount> SpillTally::top(std::size_t n, bool *readBack) const
         if (best.size() > n)
             best.pop_back();
     };
+    // the extra counts, merged into the ascending stream of names
+    auto more = extra ? extra->begin() : Counts::const_iterator {};
+    const auto moreEnd = extra ? extra->end() : Counts::const_iterator {};
+    const auto offerWithExtra = [&](const std::string &name, std::int64_t count) {
+        for (; extra && more != moreEnd && more->first < name; ++more)
+            offer(more->first, more->second);
+        if (extra && more != moreEnd && more->first == name)
+            count += (more++)->second;
+        offer(name, count);
+    };
     if (readBack)
         *readBack = true;
     if (m_runs.empty()) {
         for (const auto &[name, count] : m_counts)
-            offer(name, count);
-        return best;
+            offerWithExtra(name, count);
+    } else {
+        std::vector<const Run *> runs;
+        runs.reserve(m_runs.size());
+        for (const auto &r : m_runs)
+            runs.push_back(r.get());
+        const bool read = mergeSorted(runs, &m_counts, offerWithExtra);
+        if (readBack)
+            *readBack = read;
     }
-    std::vector<const Run *> runs;
-    runs.reserve(m_runs.size());
-    for (const auto &r : m_runs)
-        runs.push_back(r.get());
-    const bool read = mergeSorted(runs, &m_counts, offer);
-    if (readBack)
-        *readBack = read;
+    for (; extra && more != moreEnd; ++more)
+        offer(more->first, more->second);
     return best;
 }

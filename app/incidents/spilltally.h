@@ -31,11 +31,15 @@ public:
     // `dir`: where runs go (empty: QDir::tempPath()).
     explicit SpillTally(std::size_t budgetBytes = kDefaultBudgetBytes, QString dir = {});
 
+    using Counts = std::map<std::string, std::int64_t, std::less<>>;
+
     void add(std::string_view name, std::int64_t n = 1);
     // The n largest counts of every name added, descending, ties by name (topCounts).
     // `readBack`, when given, is false if a run could not be read back (the list is then of
-    // the rest).
-    std::vector<NamedCount> top(std::size_t n, bool *readBack = nullptr) const;
+    // the rest). `extra`: counts added for this answer only (a live window's incident joins
+    // the part of it let go, LiveHistory).
+    std::vector<NamedCount> top(
+        std::size_t n, bool *readBack = nullptr, const Counts *extra = nullptr) const;
 
     std::size_t inMemory() const { return m_counts.size(); }
     std::size_t runs() const { return m_runs.size(); }
@@ -45,7 +49,6 @@ public:
     struct Run; // a sorted file of (name, count), for the .cpp's readers and writers
 
 private:
-    using Counts = std::map<std::string, std::int64_t, std::less<>>;
     void spill();
     void mergeLevels();
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "live/capturereadback.h"
 #include "sources/loader.h"
 #include "store/eventbuilder.h"
 #include "store/eventstore.h"
@@ -35,6 +36,8 @@ struct LiveBatch
     // events are all in one segment.
     EventStore events;
     std::vector<LiveSourceDelta> sources; // sources with anything new
+    // Where each record dropped as a duplicate was in the capture (read-back drops it again).
+    std::vector<CaptureDuplicate> duplicates;
     std::int64_t oldestReceivedMs = 0; // wall clock when its oldest line was received
     std::int64_t sentMs = 0; // wall clock when it was handed on
     std::uint64_t captureBytes = 0; // size of the capture file (its segment) after this batch

@@ -163,6 +163,7 @@ void LiveIngest::onRecord(RawRecord &rec)
         const std::uint64_t h = idHash(rec.id);
         if (h && !m_ids.insert(h, m_batch->events.timeMs(m_batch->events.size() - 1))) {
             m_batch->events.popBack();
+            m_batch->duplicates.push_back({ m_capture->segment(), m_captureOffset, h });
             ++d.duplicates;
         } else {
             ++d.records;

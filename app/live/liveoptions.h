@@ -48,6 +48,10 @@ struct LiveOptions
     std::optional<LimitSpec> limit;
     std::vector<LimitEntry> scopeLimits;
     double mergeGapMinutes = 5.0;
+    // The window's raw events (LiveFeed, issue 22): those of the last windowKeepMs of record
+    // time, and of an incident that goes on, are held; older ones are let go (LiveHistory:
+    // counts per scope, incidents) and stay in the capture file. <= 0: hold every event.
+    std::int64_t windowKeepMs = 2 * 3600 * 1000;
     double warnShare = 0.9;
     // The session keeps every event in a store of its own, for store() and summary() (what
     // `monitor` prints at the end). The window turns it off: it builds its snapshots from the

@@ -46,22 +46,13 @@ void BucketPyramid::coarsenLevels()
 
 BucketPyramid BucketPyramid::plus(const EventStore &store, const EventSubset &added) const
 {
-    const std::vector<BucketCounts> extra = countBuckets(store, kSizes[0], &added);
+    return plusBuckets(countBuckets(store, kSizes[0], &added));
+}
+
+BucketPyramid BucketPyramid::plusBuckets(const std::vector<BucketCounts> &seconds) const
+{
     BucketPyramid p;
-    const std::vector<BucketCounts> &old = m_levels[0];
-    std::vector<BucketCounts> &merged = p.m_levels[0];
-    merged.reserve(old.size() + extra.size());
-    auto a = old.begin(), b = extra.begin();
-    while (a != old.end() || b != extra.end()) {
-        if (b == extra.end() || (a != old.end() && a->startMs < b->startMs)) {
-            merged.push_back(*a++);
-        } else if (a == old.end() || b->startMs < a->startMs) {
-            merged.push_back(*b++);
-        } else { // the same second: add the counts
-            merged.push_back(*a++);
-            merged.back().add(*b++);
-        }
-    }
+    p.m_levels[0] = mergeBuckets(m_levels[0], seconds);
     p.coarsenLevels();
     return p;
 }

@@ -26,6 +26,9 @@ public:
     // This pyramid with the given events added (their counts merged into level 0, the
     // coarser levels made again from it): a live view that grew costs its new events only.
     BucketPyramid plus(const EventStore &store, const EventSubset &added) const;
+    // This pyramid with the counts of more 1-second buckets (sorted) added: the counts of
+    // events not held any more (LiveHistory).
+    BucketPyramid plusBuckets(const std::vector<BucketCounts> &seconds) const;
 
     bool empty() const { return m_levels[0].empty(); }
     static constexpr std::size_t levelCount() { return kSizes.size(); }

@@ -38,6 +38,9 @@ EventTableModel::EventTableModel(QObject *parent)
 
 void EventTableModel::setView(std::shared_ptr<const FilteredView> view)
 {
+    m_given = view;
+    if (m_recalled)
+        return; // the drill-down lists what was read back
     // The same store and filter give the same rows (a view made again for new limits, which
     // changes only the incidents' bindings): no reset, so selection and detail stay.
     if (m_view && view && m_view->store && m_view->store == view->store
@@ -61,12 +64,30 @@ void EventTableModel::setView(std::shared_ptr<const FilteredView> view)
     startBatches();
 }
 
+void EventTableModel::setRecalled(
+    std::shared_ptr<const FilteredView> recalled, const DrillDown &drill)
+{
+    if (drill != m_drill || !recalled)
+        return;
+    beginResetModel();
+    m_recalled = true;
+    m_view = std::move(recalled);
+    rebuildRows();
+    m_shown = std::min(scopeSize(), kFirstRows);
+    endResetModel();
+    startBatches();
+}
+
 void EventTableModel::setDrillDown(const DrillDown &drill)
 {
     if (drill == m_drill)
         return;
     beginResetModel();
     m_drill = drill;
+    if (m_recalled) { // back to the live rows
+        m_recalled = false;
+        m_view = m_given;
+    }
     rebuildRows();
     m_shown = std::min(scopeSize(), kFirstRows);
     endResetModel();

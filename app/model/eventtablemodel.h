@@ -52,7 +52,16 @@ public:
     explicit EventTableModel(QObject *parent = nullptr);
 
     void setView(std::shared_ptr<const FilteredView> view);
-    std::shared_ptr<const FilteredView> view() const { return m_view; }
+    // The last view given by setView.
+    std::shared_ptr<const FilteredView> view() const { return m_given; }
+    // The view whose rows are listed: view(), or the recalled one.
+    std::shared_ptr<const FilteredView> shownView() const { return m_view; }
+    // Watching live with a window (issue 22): the events of the drill-down's range that the
+    // window let go of, read back from the capture (Session). Listed instead of view()'s rows
+    // while that drill-down lasts (live views then change nothing here); ignored when the
+    // drill-down changed meanwhile.
+    void setRecalled(std::shared_ptr<const FilteredView> recalled, const DrillDown &drill);
+    bool isRecalled() const { return m_recalled; }
     void setDrillDown(const DrillDown &drill);
     const DrillDown &drillDown() const { return m_drill; }
     void setUtc(bool utc);
@@ -86,7 +95,9 @@ private:
     void showMore(int rows);
     QString cellText(std::size_t event, int column) const;
 
-    std::shared_ptr<const FilteredView> m_view;
+    std::shared_ptr<const FilteredView> m_view; // listed
+    std::shared_ptr<const FilteredView> m_given; // by setView
+    bool m_recalled = false; // m_view holds events read back for m_drill
     DrillDown m_drill;
     bool m_utc = true;
     // rows shown: m_view->rows[m_begin, m_end), or m_picked when the drill-down picks sources

@@ -22,6 +22,7 @@ FilterController::~FilterController()
 void FilterController::setStore(std::shared_ptr<const EventStore> store)
 {
     m_store = std::move(store);
+    m_history.reset();
     ++m_lineage;
     recompute();
 }
@@ -29,6 +30,7 @@ void FilterController::setStore(std::shared_ptr<const EventStore> store)
 void FilterController::setStore(std::shared_ptr<const EventStore> store, const FilterState &state)
 {
     m_store = std::move(store);
+    m_history.reset();
     ++m_lineage;
     if (state != m_state) {
         m_state = state;
@@ -37,9 +39,11 @@ void FilterController::setStore(std::shared_ptr<const EventStore> store, const F
     recompute();
 }
 
-void FilterController::growStore(std::shared_ptr<const EventStore> store)
+void FilterController::growStore(
+    std::shared_ptr<const EventStore> store, std::shared_ptr<const LiveHistory> history)
 {
     m_store = std::move(store);
+    m_history = std::move(history);
     recompute();
 }
 
@@ -84,11 +88,11 @@ void FilterController::recompute()
     auto latest = m_latest;
     QtConcurrent::run(&m_pool,
         [store = m_store, filter = m_state, gap = m_mergeGap, gen, latest, previous = m_view,
-            lineage = m_lineage, limits = m_limits] {
+            lineage = m_lineage, limits = m_limits, history = m_history] {
             lowerThreadPriority();
             return buildFilteredView(
                 store, filter, gap, gen, [&latest, gen] { return latest->load() != gen; }, previous,
-                lineage, limits);
+                lineage, limits, history);
         })
         .then(this, [this, gen](std::shared_ptr<const FilteredView> view) {
             if (!view || gen != m_latest->load())

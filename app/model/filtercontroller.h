@@ -32,7 +32,8 @@ public:
     void setStore(std::shared_ptr<const EventStore> store, const FilterState &state);
     // The same data grown (a live snapshot: the current store is a prefix of this one):
     // only the new events are filtered and counted.
-    void growStore(std::shared_ptr<const EventStore> store);
+    void growStore(std::shared_ptr<const EventStore> store,
+        std::shared_ptr<const LiveHistory> history = nullptr);
     double mergeGapMinutes() const { return m_mergeGap; }
     // The configured limits (Session::limits): the incidents' bindings are judged with them.
     // A change recomputes the view; the rows stay, only the bindings are judged again.
@@ -57,6 +58,7 @@ private:
     FilterState m_state;
     std::shared_ptr<const EventStore> m_store;
     std::shared_ptr<const FilteredView> m_view;
+    std::shared_ptr<const LiveHistory> m_history; // what a live window let go of
     std::shared_ptr<std::atomic<quint64>> m_latest;
     QThreadPool m_pool; // below the GUI thread's priority
     double m_mergeGap = 5.0;

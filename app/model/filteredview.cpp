@@ -151,7 +151,74 @@ void buildAxes(FilteredView &view, const EventStore &store, const FilteredView *
     }
 }
 
+// Whether a scope of a LiveHistory is one the filter keeps.
+bool keepsScope(const FilterState &filter, const std::string &scope)
+{
+    return filter.scope.isEmpty()
+        || QString::fromStdString(scope).compare(filter.scope, Qt::CaseInsensitive) == 0;
+}
+
+// The counts of the events let go, of the scopes the filter keeps, into the view's pyramid.
+void addHistoryCounts(FilteredView &view, const LiveHistory &history)
+{
+    std::vector<BucketCounts> seconds;
+    for (const auto &[scope, buckets] : history.seconds) {
+        if (keepsScope(view.filter, scope))
+            seconds = mergeBuckets(seconds, buckets);
+    }
+    for (const BucketCounts &b : seconds)
+        view.historyRequests += b.requests;
+    view.pyramid = view.pyramid.plusBuckets(seconds);
+    view.historyCounted = true;
+}
+
+// The incidents as the view lists them with what was let go (the view's own, found over the
+// events held, are in heldIncidents): those let go and over, those whose first part was let
+// go joined with their part held (or on their own), and the rest held. minutesOf(scope): the
+// minutes of the scope's events held.
+void addHistoryIncidents(FilteredView &view, const LiveHistory &history, const EventStore &store,
+    const std::function<std::vector<BucketCounts>(const std::string &)> &minutesOf)
+{
+    view.heldIncidents = view.incidents;
+    std::vector<Incident> all;
+    for (const Incident &inc : history.incidents) {
+        if (keepsScope(view.filter, inc.scope))
+            all.push_back(inc);
+    }
+    const double gapMs = view.mergeGapMinutes * 60000.0;
+    std::vector<bool> used(view.incidents.size(), false);
+    for (const auto &[scope, part] : history.open) {
+        if (!keepsScope(view.filter, scope))
+            continue;
+        // the scope's first incident held goes on from the part let go when close enough
+        std::size_t k = 0;
+        while (k < view.incidents.size() && view.incidents[k].scope != scope)
+            ++k;
+        if (k < view.incidents.size()
+            && double(view.incidents[k].startMs - part.incident.endMs) <= gapMs) {
+            all.push_back(joined(history, part, view.incidents[k], store, minutesOf(scope)));
+            used[k] = true;
+        } else {
+            all.push_back(describedLetGo(history, part));
+        }
+    }
+    for (std::size_t k = 0; k < view.incidents.size(); ++k) {
+        if (!used[k])
+            all.push_back(std::move(view.incidents[k]));
+    }
+    std::stable_sort(all.begin(), all.end(),
+        [](const Incident &a, const Incident &b) { return a.startMs < b.startMs; });
+    view.incidents = std::move(all);
+}
+
 } // namespace
+
+bool filterKeepsWholeScopes(const FilterState &filter)
+{
+    FilterState rest = filter;
+    rest.scope.clear();
+    return rest.passesAll();
+}
 
 const AxisPyramid *FilteredView::axisPyramid(LimitAxis axis) const
 {
@@ -177,15 +244,17 @@ const ReportedHistory &FilteredView::reportedOn(LimitAxis axis) const
 std::shared_ptr<const FilteredView> buildFilteredView(std::shared_ptr<const EventStore> store,
     const FilterState &filter, double mergeGapMinutes, quint64 generation,
     const std::function<bool()> &cancelled, std::shared_ptr<const FilteredView> previous,
-    quint64 lineage, const std::vector<LimitEntry> &limits)
+    quint64 lineage, const std::vector<LimitEntry> &limits,
+    std::shared_ptr<const LiveHistory> history)
 {
     auto view = std::make_shared<FilteredView>();
+    view->history = history;
     view->filter = filter;
     view->generation = generation;
     view->lineage = lineage;
     const bool grows = store && previous && previous->store && lineage != 0
         && previous->lineage == lineage && previous->filter == filter
-        && previous->store->size() <= store->size();
+        && previous->store->size() <= store->size() && previous->history == history;
     view->mergeGapMinutes = mergeGapMinutes;
     const bool incidentsGrow = grows && previous->mergeGapMinutes == mergeGapMinutes;
     FilterResult added; // when grown: the new events that pass
@@ -209,6 +278,8 @@ std::shared_ptr<const FilteredView> buildFilteredView(std::shared_ptr<const Even
             && byTime(*middle, *(middle - 1)))
             std::inplace_merge(view->rows.begin(), middle, view->rows.end(), byTime);
         view->pyramid = previous->pyramid.plus(*store, added.rows);
+        view->historyCounted = previous->historyCounted;
+        view->historyRequests = previous->historyRequests;
         view->reportedLimits = previous->reportedLimits;
         for (std::uint32_t i : added.rows)
             view->reportedLimits.add(*store, i);
@@ -219,6 +290,8 @@ std::shared_ptr<const FilteredView> buildFilteredView(std::shared_ptr<const Even
         view->rows = std::move(result.rows);
         view->all = result.all;
         view->pyramid = BucketPyramid::build(*store, view->subset(), cancelled);
+        if (history && !history->empty() && filterKeepsWholeScopes(filter))
+            addHistoryCounts(*view, *history);
         // in time order: the rows are
         for (std::uint32_t i : view->rows)
             view->reportedLimits.add(*store, i);
@@ -276,7 +349,7 @@ std::shared_ptr<const FilteredView> buildFilteredView(std::shared_ptr<const Even
             std::optional<std::vector<Incident>> grown;
             if (incidentsGrow)
                 grown = growIncidents(
-                    *store, minutes, mergeGapMinutes, previous->incidents, added.rows);
+                    *store, minutes, mergeGapMinutes, previous->incidentsHeld(), added.rows);
             view->incidents = grown
                 ? std::move(*grown)
                 : findIncidents(*store, minutes, mergeGapMinutes, view->subset());
@@ -306,7 +379,7 @@ std::shared_ptr<const FilteredView> buildFilteredView(std::shared_ptr<const Even
                 return it != previous->bindingLimits.end() && sameLimits(it->second, scopeLimits);
             }();
             if (carry) {
-                for (const Incident &inc : previous->incidents) {
+                for (const Incident &inc : previous->incidentsHeld()) {
                     if (inc.scope == scope)
                         was.emplace(inc.startMs, &inc);
                 }
@@ -317,6 +390,16 @@ std::shared_ptr<const FilteredView> buildFilteredView(std::shared_ptr<const Even
         axes.future.waitForFinished();
         if (cancelled && cancelled())
             return nullptr;
+        if (view->historyCounted)
+            addHistoryIncidents(*view, *history, *store, [&](const std::string &scope) {
+                if (byScope.empty())
+                    return minutes; // one scope: the view's (let go ones are before the edge)
+                const auto k = std::find(view->scopes.begin(), view->scopes.end(), scope)
+                    - view->scopes.begin();
+                return std::size_t(k) < byScope.size()
+                    ? countBuckets(*store, 60000, &byScope[std::size_t(k)])
+                    : std::vector<BucketCounts> {};
+            });
     }
     view->store = std::move(store);
     return view;

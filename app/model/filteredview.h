@@ -7,6 +7,7 @@
 #include "model/axispyramid.h"
 #include "model/bucketpyramid.h"
 #include "model/filterstate.h"
+#include "model/livehistory.h"
 #include "store/eventstore.h"
 
 #include <QtGlobal>
@@ -54,12 +55,29 @@ struct FilteredView
     std::vector<LimitEntry> limits;
     std::map<std::string, std::vector<AxisLimit>> bindingLimits;
 
+    // Watching live with a window (issue 22): what the window let go of. When the filter keeps
+    // whole scopes (none, or a scope), its counts are in pyramid, rejected, throttled and
+    // requests(), and its incidents (no events: not held) in incidents: historyCounted. Any
+    // other filter applies to the events held only, from history->heldFromMs on.
+    std::shared_ptr<const LiveHistory> history;
+    bool historyCounted = false;
+    // historyCounted: the incidents found over the events held alone (what a grown view goes
+    // on from); `incidents` lists them with those let go.
+    std::vector<Incident> heldIncidents;
+    const std::vector<Incident> &incidentsHeld() const
+    {
+        return historyCounted ? heldIncidents : incidents;
+    }
+    qint64 historyRequests = 0; // requests let go that the view counts
+
     const EventSubset *subset() const { return all ? nullptr : &rows; }
     // The pyramid of an axis other than requests (nullptr for requests: `pyramid` counts them).
     const AxisPyramid *axisPyramid(LimitAxis axis) const;
     // The history of the limits the view's one scope reported on an axis.
     const ReportedHistory &reportedOn(LimitAxis axis) const;
-    qint64 requests() const { return qint64(rows.size()); }
+    qint64 requests() const { return qint64(rows.size()) + historyRequests; }
+    // Events before this time may have been let go (LiveHistory); INT64_MIN: every event is held.
+    qint64 heldFromMs() const { return history ? history->heldFromMs : INT64_MIN; }
     qint64 rejectedTotal() const { return rejected[0] + rejected[1] + rejected[2]; }
 };
 
@@ -73,7 +91,12 @@ struct FilteredView
 std::shared_ptr<const FilteredView> buildFilteredView(std::shared_ptr<const EventStore> store,
     const FilterState &filter, double mergeGapMinutes, quint64 generation,
     const std::function<bool()> &cancelled, std::shared_ptr<const FilteredView> previous = nullptr,
-    quint64 lineage = 0, const std::vector<LimitEntry> &limits = {});
+    quint64 lineage = 0, const std::vector<LimitEntry> &limits = {},
+    std::shared_ptr<const LiveHistory> history = nullptr);
+
+// Whether a filter keeps whole scopes (none, or only a scope): the counts a LiveHistory keeps
+// per scope are then the filter's.
+bool filterKeepsWholeScopes(const FilterState &filter);
 
 // The incident of the view that holds the rejection `event` (a store index); null: none.
 const Incident *incidentOf(const FilteredView &view, std::size_t event);

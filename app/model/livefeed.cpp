@@ -100,25 +100,60 @@ constexpr std::size_t kSnapshotMinCapacity = std::size_t(1) << 22;
 // If the views never say they took a snapshot (nothing connected), refresh anyway.
 constexpr qint64 kViewTimeoutMs = 2000;
 
+// The window is trimmed when its oldest held minute is this far behind the window it keeps
+// (an eighth of it, at least a minute): a trim copies the events held, so it happens rarely.
+std::int64_t trimMarginMs(std::int64_t keepMs) { return std::max<std::int64_t>(keepMs / 8, 60000); }
+
+// What a snapshot lets go of: the events before the window (LiveFeed::m_keepMs) of the
+// previous snapshot's store, added to the history so far.
+struct TrimRequest
+{
+    bool due = false;
+    std::int64_t keepMs = 0;
+    double mergeGapMinutes = 5.0;
+    std::shared_ptr<const LiveHistory> history; // so far
+    std::vector<CaptureDuplicate> duplicates; // every one the ingest dropped so far, sorted
+    quint64 lineage = 0; // of the trimmed store
+};
+
 std::shared_ptr<const LoadResult> buildSnapshot(
     const std::vector<std::shared_ptr<const EventStore>> &pieces, const QString &capturePath,
     const std::shared_ptr<const RemovedFiles> &removed, std::vector<InputReport> reports,
     const std::shared_ptr<StoreRecycler> &recycler, quint64 lineage,
-    const std::shared_ptr<const LoadResult> &previous)
+    const std::shared_ptr<const LoadResult> &previous, const TrimRequest &trim)
 {
     std::size_t n = 0;
     for (const auto &p : pieces)
         n += p->size();
+    std::shared_ptr<const LiveHistory> history = trim.history;
+    std::vector<bool> skip; // the events of the first piece let go
+    if (trim.due && !pieces.empty()) {
+        const std::int64_t edge = windowEdge(*pieces.front(), trim.keepMs);
+        if (edge != INT64_MIN && (!history || edge > history->heldFromMs)) {
+            LiveHistory next
+                = letGo(*pieces.front(), edge, trim.mergeGapMinutes, history.get(), skip);
+            next.duplicates = trim.duplicates;
+            history = std::make_shared<const LiveHistory>(std::move(next));
+            lineage = trim.lineage; // spares of before are no prefix of this store
+        }
+    }
     // the first piece is the previous snapshot (or the first batch): the spare store is
     // brought up to it, the batches since appended; file 0 is the capture file in every piece,
     // file k its segment k (--capture-max: a later batch may name more segments)
     std::shared_ptr<EventStore> store = recycledStore(recycler, lineage, n);
-    if (pieces.empty())
+    if (pieces.empty()) {
         store->clear();
-    else if (store->capacity() >= n)
+    } else if (!skip.empty()) { // trimmed: the events held, copied into a new store
+        store->clear();
+        store->reserve(std::max(2 * n, kSnapshotMinCapacity));
+        store->addFile(capturePath.toStdString());
+        store->addFilesFrom(*pieces.front());
+        store->appendShard(*pieces.front(), skip, 0, 0);
+    } else if (store->capacity() >= n) {
         pieces.front()->extendInto(*store);
-    else // room to double, and at least kSnapshotMinCapacity: grown (copied) rarely
+    } else { // room to double, and at least kSnapshotMinCapacity: grown (copied) rarely
         pieces.front()->extendInto(*store, std::max(2 * n, kSnapshotMinCapacity));
+    }
     if (store->fileCount() == 0)
         store->addFile(capturePath.toStdString()); // every live event's origin
     store->setRemovedFiles(removed); // segments rotated away are never read back
@@ -140,6 +175,7 @@ std::shared_ptr<const LoadResult> buildSnapshot(
     for (std::size_t k = fromSnapshot ? 1 : 0; k < pieces.size(); ++k)
         addChoices(*result, *pieces[k]);
     result->store = std::move(store);
+    result->history = std::move(history);
     return result;
 }
 
@@ -172,6 +208,13 @@ bool LiveFeed::start(const LiveOptions &options, QString *error)
     m_piecesOldestMs = 0;
     m_shownLatencyMs = -1;
     m_building = m_waitingForView = m_dirty = false;
+    m_keepMs = options.windowKeepMs;
+    m_mergeGapMinutes = options.mergeGapMinutes;
+    m_newestMs = INT64_MIN;
+    m_nextTrimMs = INT64_MAX;
+    m_history.reset();
+    m_duplicates.clear();
+    m_trims = 0;
     setPaused(false);
     LiveOptions o = options;
     o.keepStore = false; // the snapshots are built from the batches
@@ -279,6 +322,13 @@ void LiveFeed::onBatch(std::shared_ptr<const LiveBatch> batch)
 {
     // an aliasing pointer: the piece keeps the whole (immutable) batch alive
     m_pieces.emplace_back(batch, &batch->events);
+    m_duplicates.insert(m_duplicates.end(), batch->duplicates.begin(), batch->duplicates.end());
+    for (std::size_t i = 0; i < batch->events.size(); ++i) {
+        const std::int64_t t = batch->events.timeMs(i);
+        if (m_keepMs > 0 && m_nextTrimMs == INT64_MAX) // the first record: its window
+            m_nextTrimMs = t + m_keepMs + trimMarginMs(m_keepMs);
+        m_newestMs = std::max(m_newestMs, t);
+    }
     if (batch->oldestReceivedMs > 0
         && (m_piecesOldestMs == 0 || batch->oldestReceivedMs < m_piecesOldestMs))
         m_piecesOldestMs = batch->oldestReceivedMs;
@@ -309,19 +359,37 @@ void LiveFeed::startSnapshot()
     m_piecesOldestMs = 0;
     const std::size_t count = m_pieces.size();
     const quint64 gen = m_generation;
+    // the recycler's lineage: this session, and how many times its window was trimmed
+    const quint64 lineage = (gen << 20) | (m_trims & 0xFFFFF);
+    TrimRequest trim;
+    trim.due = m_keepMs > 0 && m_newestMs >= m_nextTrimMs;
+    if (trim.due) // looked at again a margin later (an incident that goes on holds it open)
+        m_nextTrimMs = m_newestMs + trimMarginMs(m_keepMs);
+    trim.keepMs = m_keepMs;
+    trim.mergeGapMinutes = m_mergeGapMinutes;
+    trim.history = m_history;
+    if (trim.due) {
+        std::sort(m_duplicates.begin(), m_duplicates.end());
+        trim.duplicates = m_duplicates;
+    }
+    trim.lineage = (gen << 20) | ((m_trims + 1) & 0xFFFFF);
     QtConcurrent::run(&m_pool,
         [pieces = m_pieces, path = m_session->capturePath(), reports = m_session->inputReports(),
-            removed = m_session->removedFiles(), recycler = m_recycler, gen,
-            previous = m_lastSnapshot] {
+            removed = m_session->removedFiles(), recycler = m_recycler, lineage,
+            previous = m_lastSnapshot, trim] {
             lowerThreadPriority();
             const SmallPagesScope evenCosts; // no 2 MiB faults stalling an update
             return buildSnapshot(
-                pieces, path, removed, std::move(reports), recycler, gen, previous);
+                pieces, path, removed, std::move(reports), recycler, lineage, previous, trim);
         })
         .then(this, [this, gen, count](std::shared_ptr<const LoadResult> result) {
             if (gen != m_generation)
                 return; // a newer session started meanwhile
             m_building = false;
+            if (result->history != m_history) { // trimmed
+                m_history = result->history;
+                ++m_trims;
+            }
             // the snapshot replaces the pieces it was made of: memory stays one copy
             m_pieces.erase(m_pieces.begin(), m_pieces.begin() + std::ptrdiff_t(count));
             m_pieces.insert(m_pieces.begin(), result->store);

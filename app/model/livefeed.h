@@ -79,6 +79,15 @@ private:
     // The newest snapshot's store first (when there is one), then the batches since.
     std::vector<std::shared_ptr<const EventStore>> m_pieces;
     std::shared_ptr<const LoadResult> m_lastSnapshot; // its choices go on in the next one
+    // The window (LiveOptions::windowKeepMs): record times seen, and when to look for events
+    // to let go next (each time the newest is a margin past the held window).
+    std::int64_t m_keepMs = 0;
+    double m_mergeGapMinutes = 5.0;
+    std::int64_t m_newestMs = INT64_MIN;
+    std::int64_t m_nextTrimMs = INT64_MAX;
+    std::shared_ptr<const LiveHistory> m_history;
+    std::vector<CaptureDuplicate> m_duplicates; // where the ingest dropped a duplicate
+    quint64 m_trims = 0; // stores of one session before a trim are not prefixes of those after
     qint64 m_piecesOldestMs = 0; // arrival of the oldest line in m_pieces not yet shown
     QThreadPool m_pool;
     QTimer m_refreshTimer;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "model/livehistory.h"
 #include "rules/ruleset.h"
 #include "sources/loader.h"
 #include "store/eventstore.h"
@@ -34,6 +35,8 @@ struct LoadResult
     QList<int> statuses;
     // The API scopes (by host) with their requests and rejections, most rejections first.
     std::vector<ScopeCount> scopes;
+    // A live snapshot of a window (issue 22): what it let go of; null when it holds everything.
+    std::shared_ptr<const LiveHistory> history;
 
     bool anyFailed() const
     {

@@ -1,6 +1,9 @@
 #include "model/session.h"
 
+#include "model/threadpriority.h"
+
 #include <QTimer>
+#include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
 
@@ -33,7 +36,7 @@ Session::Session(RuleSet rules, QObject *parent)
         if (m_liveFresh)
             m_filter.setStore(r->store);
         else
-            m_filter.growStore(r->store);
+            m_filter.growStore(r->store, r->history);
         m_liveFresh = false;
         announceLimit(); // the first scope seen can make limitScope() that scope
         Q_EMIT liveUpdated(r);
@@ -41,6 +44,7 @@ Session::Session(RuleSet rules, QObject *parent)
     connect(&m_filter, &FilterController::viewReady, &m_live, &LiveFeed::viewShown);
     connect(&m_filter, &FilterController::changed, this, &Session::announceLimit);
     connect(&m_events, &EventTableModel::complete, this, &Session::finishApply);
+    connect(&m_events, &EventTableModel::drillDownChanged, this, &Session::recall);
     connect(&m_filter, &FilterController::viewReady, this,
         [this](std::shared_ptr<const FilteredView> view) {
             m_applyPending = true;
@@ -172,11 +176,45 @@ void Session::selectRow(int row)
         return;
     }
     std::optional<Binding> binding; // of the incident it belongs to, in what the table shows
-    if (const auto view = m_events.view()) {
+    const auto view = m_events.shownView(); // its store: the live one, or events read back
+    if (view) {
         if (const Incident *inc = incidentOf(*view, std::size_t(event)))
             binding = inc->binding;
     }
-    m_details.request(store(), event, binding);
+    m_details.request(view ? view->store : store(), event, binding);
+}
+
+void Session::recall(const DrillDown &drill)
+{
+    const quint64 generation = ++m_recallGeneration;
+    const auto view = m_filter.view();
+    if (!drill.active || !view || !view->history || view->history->empty()
+        || drill.fromMs >= view->heldFromMs())
+        return;
+    Q_EMIT recallChanged(true, QString());
+    struct Recalled
+    {
+        std::shared_ptr<const FilteredView> view;
+        QString error;
+    };
+    QtConcurrent::run([history = view->history, held = view->store, rules = m_rules,
+                          filter = view->filter, gap = view->mergeGapMinutes, drill,
+                          limits = m_filter.limits()] {
+        lowerThreadPriority();
+        Recalled r;
+        CaptureReadBack back = eventsOfRange(*history, *held, *rules, drill.fromMs, drill.toMs);
+        r.error = std::move(back.error);
+        if (back.events)
+            r.view
+                = buildFilteredView(std::move(back.events), filter, gap, 0, {}, nullptr, 0, limits);
+        return r;
+    }).then(this, [this, generation, drill](Recalled r) {
+        if (generation != m_recallGeneration)
+            return; // another drill-down since
+        if (r.view) // else the table keeps the live rows of the range (none of those let go)
+            m_events.setRecalled(std::move(r.view), drill);
+        Q_EMIT recallChanged(false, r.error);
+    });
 }
 
 void Session::exportReport(

@@ -86,9 +86,15 @@ Q_SIGNALS:
     // limit() changed: a new limit, or another scope chosen.
     void limitChanged(std::optional<LimitSpec> limit);
     void limitsChanged(const std::vector<LimitEntry> &limits);
+    // Watching live with a window: a drill-down into events the window let go of is being
+    // read back from the capture (reading), or could not be (the reason; the table then lists
+    // none of them), or was (empty text).
+    void recallChanged(bool reading, const QString &failure);
 
 private:
     void finishApply();
+    // A drill-down that reaches before the window's held events: reads them back (issue 22).
+    void recall(const DrillDown &drill);
 
     std::shared_ptr<const RuleSet> m_rules;
     LoadJob m_loader;
@@ -108,4 +114,5 @@ private:
     LimitAxis m_limitAxis = LimitAxis::Requests;
     bool m_applyPending = false;
     bool m_liveFresh = false; // the next live snapshot starts a new session's data
+    quint64 m_recallGeneration = 0; // a newer drill-down drops an older read-back
 };
