@@ -13,12 +13,6 @@
 
 namespace {
 
-QString literal(QString text)
-{
-    text.replace(QLatin1Char('\''), QStringLiteral("''"));
-    return QLatin1Char('\'') + text + QLatin1Char('\'');
-}
-
 QString jsonText(const QJsonValue &v)
 {
     if (v.isString())
@@ -54,17 +48,17 @@ std::optional<QString> sourceExpression(
             if (at < 0)
                 continue;
             if (at > 0)
-                parts << literal(rest.left(at));
+                parts << pgLiteral(rest.left(at));
             parts << QStringLiteral("coalesce(%1, '')").arg(pgTextExpr(c, types.value(c)));
             rest = rest.mid(at + token.size());
         }
         if (!rest.isEmpty())
-            parts << literal(rest);
+            parts << pgLiteral(rest);
         e = parts.isEmpty() ? QStringLiteral("''") : parts.join(QStringLiteral(" || "));
     } else if (!s.value.isUndefined()) {
         if (s.value.isNull())
             return QStringLiteral("NULL::text");
-        e = literal(jsonText(s.value));
+        e = pgLiteral(jsonText(s.value));
     } else if (s.path.isEmpty()) {
         e = pgTextExpr(s.column, types.value(s.column));
     } else {
@@ -82,17 +76,17 @@ std::optional<QString> sourceExpression(
                     + QLatin1Char('"');
         e = QStringLiteral("(%1 #>> %2)")
                 .arg(PgConnection::quote(s.column),
-                    literal(QLatin1Char('{') + keys.join(QLatin1Char(',')) + QLatin1Char('}')));
+                    pgLiteral(QLatin1Char('{') + keys.join(QLatin1Char(',')) + QLatin1Char('}')));
     }
     e = QStringLiteral("nullif(%1, '')").arg(e);
     if (!s.pattern.isEmpty())
-        e = QStringLiteral("nullif(substring(%1 from %2), '')").arg(e, literal(toAre(s.pattern)));
+        e = QStringLiteral("nullif(substring(%1 from %2), '')").arg(e, pgLiteral(toAre(s.pattern)));
     if (!s.map.isEmpty()) {
         QString c = QStringLiteral("(CASE %1").arg(e);
         for (auto it = s.map.cbegin(); it != s.map.cend(); ++it) {
             if (!it->isNull())
                 c += QStringLiteral(" WHEN %1 THEN %2")
-                         .arg(literal(it.key()), literal(jsonText(*it)));
+                         .arg(pgLiteral(it.key()), pgLiteral(jsonText(*it)));
         }
         e = c + QStringLiteral(" END)");
     }
@@ -131,7 +125,7 @@ QString sourceCaseSql(const RuleSet &rules, const RejectionSql &x)
                 QStringList any;
                 for (const std::string &word : w.contains)
                     any << QStringLiteral("strpos(lower(%1), %2) > 0")
-                               .arg(x.message, literal(QString::fromStdString(word)));
+                               .arg(x.message, pgLiteral(QString::fromStdString(word)));
                 fieldPart = QLatin1Char('(') + any.join(QStringLiteral(" OR ")) + QLatin1Char(')');
             }
             if (w.code) {
@@ -147,12 +141,12 @@ QString sourceCaseSql(const RuleSet &rules, const RejectionSql &x)
         if (!definite.isEmpty())
             out += QStringLiteral(" WHEN %1 AND (%2) THEN %3")
                        .arg(inStatuses, definite.join(QStringLiteral(" OR ")),
-                           literal(QLatin1String(sourceName(g.source).data())));
+                           pgLiteral(QLatin1String(sourceName(g.source).data())));
         if (!maybe.isEmpty())
             out += QStringLiteral(" WHEN %1 AND (%2) THEN NULL")
                        .arg(inStatuses, maybe.join(QStringLiteral(" OR ")));
     }
-    const QString unknown = literal(QLatin1String(sourceName(rules.unknownCodeSource()).data()));
+    const QString unknown = pgLiteral(QLatin1String(sourceName(rules.unknownCodeSource()).data()));
     out += QStringLiteral(" WHEN %1 IS NULL AND %2 IS NULL THEN %3 ELSE NULL END")
                .arg(x.code, x.type, unknown);
     return out;
