@@ -4,9 +4,11 @@
 // proxy's own 429s are told apart in SQL (a CASE from the rules' message words), the
 // providers' are left to the rules and read from their rows; a zoom re-queries at 10 s; the
 // rows of one bucket come in keyset pages; a newer query cancels a slow older one.
+#include "aggregate/scopes.h"
 #include "engine/engineuri.h"
 #include "engine/pgaggregate.h"
 #include "engine/pgconnection.h"
+#include "engine/pgpush.h"
 #include "engine/pgsource.h"
 #include "pgserver.h"
 #include "testutil.h"
@@ -47,12 +49,59 @@ std::map<std::int64_t, Counts> fileCounts(
     return out;
 }
 
+// The engine's counts per bucket, its scopes summed.
 std::map<std::int64_t, Counts> engineCounts(const EngineAggregate &a)
 {
     std::map<std::int64_t, Counts> out;
-    for (const PgBucket &b : a.buckets)
-        out[b.startMs] = { b.requests, b.rejected, b.bySource };
+    for (const PgBucket &b : a.buckets) {
+        Counts &c = out[b.startMs];
+        c.requests += b.requests;
+        c.rejected += b.rejected;
+        for (std::size_t k = 0; k < c.bySource.size(); ++k)
+            c.bySource[k] += b.bySource[k];
+    }
     return out;
+}
+
+using ScopeCounts = std::map<std::pair<std::int64_t, QString>, Counts>;
+
+// The engine's counts per (bucket, scope).
+ScopeCounts engineScopeCounts(const EngineAggregate &a)
+{
+    ScopeCounts out;
+    for (const PgBucket &b : a.buckets)
+        out[{ b.startMs, a.scopes.value(b.scope) }] = { b.requests, b.rejected, b.bySource };
+    return out;
+}
+
+// The same counted from a store by the file path's scopes (ScopeIndex, limits.md §1).
+ScopeCounts storeScopeCounts(const EventStore &store, std::int64_t bucketMs)
+{
+    const ScopeIndex scopes = ScopeIndex::build(store, ScopeBy::Host);
+    ScopeCounts out;
+    for (std::size_t i = 0; i < store.size(); ++i) {
+        const std::int64_t t = store.timeMs(i);
+        Counts &c = out[{
+            t - t % bucketMs, QString::fromStdString(scopes.names().at(scopes.scopeOf(i))) }];
+        ++c.requests;
+        if (store.isRejection(i)) {
+            ++c.rejected;
+            ++c.bySource[std::size_t(sourceIndex(store.source(i)))];
+        }
+    }
+    return out;
+}
+
+QString describe(const ScopeCounts &m)
+{
+    QString s;
+    for (const auto &[key, c] : m)
+        s += QStringLiteral("%1 %2: %3 req, %4 rej\n")
+                 .arg(key.first)
+                 .arg(key.second)
+                 .arg(c.requests)
+                 .arg(c.rejected);
+    return s;
 }
 
 QString describe(const std::map<std::int64_t, Counts> &m)
@@ -85,6 +134,7 @@ private:
     std::optional<EngineUri> m_uri;
     Loaded m_file;
     const RuleSet m_rules = RuleSet::builtIn();
+    int m_scopeTables = 0;
 
     // A query of the aggregator's connection is running on the server.
     bool aggregatorRunning() { return m_pg.queryRunning(QStringLiteral("litellm")); }
@@ -149,6 +199,110 @@ private Q_SLOTS:
         QVERIFY2(sql->sourceCase().contains(QStringLiteral("'litellm rate limit handler'")),
             qPrintable(sql->sourceCase()));
         QVERIFY(sql->sourceCase().contains(QStringLiteral("THEN NULL")));
+    }
+
+    // The counts by scope (limits.md §1: the host) come from SQL, and each URL shape gives the
+    // scope the file path gives it: the table read back through the same decoder and rules as a
+    // file (readPostgres), its scopes named by ScopeIndex, counted per minute, equal the
+    // engine's counts per minute and scope. A second host in every minute makes several scopes.
+    void scopesAreTheFilePaths_data()
+    {
+        QTest::addColumn<QVariant>("url"); // null: SQL NULL
+        QTest::addColumn<QVariant>("host");
+        const QVariant none;
+        QTest::addRow("https, default port, upper case, query")
+            << QVariant(QStringLiteral("https://API.Example.com:443/v1/chat?x=1")) << none;
+        QTest::addRow("http, port 80") << QVariant(QStringLiteral("http://b.example:80/x")) << none;
+        QTest::addRow("another port is kept")
+            << QVariant(QStringLiteral("https://c.example:8443/x")) << none;
+        QTest::addRow("userinfo with an @ in the password")
+            << QVariant(QStringLiteral("https://user:p@ss@d.example/p")) << none;
+        QTest::addRow("no scheme") << QVariant(QStringLiteral("E.example/v1/x")) << none;
+        QTest::addRow("a path only") << QVariant(QStringLiteral("/v1/x")) << none;
+        QTest::addRow("IPv6 literal, port 80")
+            << QVariant(QStringLiteral("http://[::1]:80/x")) << none;
+        QTest::addRow("IPv6 literal ending in :443")
+            << QVariant(QStringLiteral("http://[2001:db8::443]/x")) << none;
+        QTest::addRow("a query with / and @")
+            << QVariant(QStringLiteral("https://f.example?next=/a@b")) << none;
+        QTest::addRow("a scheme late in the text")
+            << QVariant(QStringLiteral("/redirect?to=https://g.example/x")) << none;
+        QTest::addRow("an empty port") << QVariant(QStringLiteral("https://h.example:/x")) << none;
+        QTest::addRow("no url, a host column") << none << QVariant(QStringLiteral("I.Example:443"));
+        QTest::addRow("no url, no host") << none << none;
+    }
+
+    void scopesAreTheFilePaths()
+    {
+        QFETCH(QVariant, url);
+        QFETCH(QVariant, host);
+        const QString table = QStringLiteral("scopes_%1").arg(++m_scopeTables);
+        const QString name = QStringLiteral("scopes");
+        {
+            QSqlDatabase d = m_pg.connect(name, QStringLiteral("litellm"));
+            QSqlQuery q(d);
+            QVERIFY2(q.exec(QStringLiteral("CREATE TABLE %1 (id text PRIMARY KEY, ts timestamptz, "
+                                           "status int, url text, host text)")
+                                .arg(table)),
+                qPrintable(q.lastError().text()));
+            const QList<QList<QVariant>> rows {
+                { QStringLiteral("r1"), QStringLiteral("2025-08-22T10:00:01Z"), 200, url, host },
+                { QStringLiteral("r2"), QStringLiteral("2025-08-22T10:00:02Z"), 429, url, host },
+                { QStringLiteral("r3"), QStringLiteral("2025-08-22T10:01:10Z"), 200, url, host },
+                { QStringLiteral("o1"), QStringLiteral("2025-08-22T10:00:03Z"), 429,
+                    QStringLiteral("https://other.example/v1"), QVariant() },
+                { QStringLiteral("o2"), QStringLiteral("2025-08-22T10:01:03Z"), 200,
+                    QStringLiteral("https://other.example/v1"), QVariant() },
+            };
+            for (const QList<QVariant> &row : rows) {
+                q.prepare(QStringLiteral("INSERT INTO %1 VALUES (?, ?::timestamptz, ?, ?, ?)")
+                              .arg(table));
+                for (const QVariant &v : row)
+                    q.addBindValue(v.isNull() ? QVariant(QMetaType::fromType<QString>()) : v);
+                QVERIFY2(q.exec(), qPrintable(q.lastError().text()));
+            }
+        }
+        QSqlDatabase::removeDatabase(name);
+
+        EngineUri uri = *m_uri;
+        uri.table = table;
+        uri.profile.clear();
+        EngineReadOptions options;
+        options.map = QMap<QString, QString> { { QStringLiteral("time"), QStringLiteral("ts") },
+            { QStringLiteral("id"), QStringLiteral("id") },
+            { QStringLiteral("status"), QStringLiteral("status") },
+            { QStringLiteral("url"), QStringLiteral("url") },
+            { QStringLiteral("host"), QStringLiteral("host") } };
+        const EngineAggregate a = aggregatePostgres(uri, m_rules, options, 60000);
+        QVERIFY2(a.error.isEmpty(), qPrintable(a.error));
+        EventStore store;
+        const InputReport r = readPostgres(uri, store, m_rules, options);
+        QVERIFY2(!r.failed(), qPrintable(r.fatal));
+        QCOMPARE(store.size(), std::size_t(5));
+        const ScopeCounts expected = storeScopeCounts(store, 60000);
+        const ScopeCounts got = engineScopeCounts(a);
+        QVERIFY2(got == expected,
+            qPrintable(describe(got) + QStringLiteral("---\n") + describe(expected)));
+        QCOMPARE(a.scopes.size(), 2); // the row's scope and other.example
+    }
+
+    // A table push wrote (the `ratescope` profile): its scopes from the endpoint column are the
+    // file's, on the gateway mix (several APIs, tool calls without a URL).
+    void scopesOfAPushedTableAreTheFiles()
+    {
+        const Loaded file = loadFiles({ fixture(QStringLiteral("gateway_mix.ndjson")) });
+        EngineUri uri = *m_uri;
+        uri.table = QStringLiteral("pushed_mix");
+        uri.profile = QStringLiteral("ratescope");
+        const PushResult pushed = pushToPostgres(uri, *file.store, {});
+        QVERIFY2(pushed.error.isEmpty(), qPrintable(pushed.error));
+        const EngineAggregate a = aggregatePostgres(uri, m_rules, {}, 60000);
+        QVERIFY2(a.error.isEmpty(), qPrintable(a.error));
+        const ScopeCounts expected = storeScopeCounts(*file.store, 60000);
+        QVERIFY2(engineScopeCounts(a) == expected,
+            qPrintable(
+                describe(engineScopeCounts(a)) + QStringLiteral("---\n") + describe(expected)));
+        QVERIFY(a.scopes.size() >= 3);
     }
 
     // Zoom: 10-second buckets over five minutes, from the engine again.

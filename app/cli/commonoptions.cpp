@@ -261,8 +261,9 @@ QList<QCommandLineOption> monitorOptions()
         { QStringLiteral("bounded"),
             QStringLiteral("Rollups and the last 2 minutes of records (the default).") },
         { QStringLiteral("poll"),
-            QStringLiteral("A table (clickhouse://): seconds between reads of its new rows "
-                           "(default 5)."),
+            QStringLiteral(
+                "A table (postgresql://, clickhouse://): seconds between reads of its new rows "
+                "(default 5)."),
             QStringLiteral("SECONDS"), QStringLiteral("5") },
         rulesOption(),
     };

@@ -2,8 +2,20 @@
 
 #include "cli/cliutil.h"
 #include "engine/clickhousesource.h"
-#include "engine/engineuri.h"
 #include "engine/pgsource.h"
+
+InputReport readEngineTable(
+    const EngineUri &uri, EventStore &store, const RuleSet &rules, const TableReadOptions &options)
+{
+    if (uri.kind == EngineUri::Kind::PostgreSql) {
+        EngineReadOptions read;
+        static_cast<TableReadOptions &>(read) = options;
+        return readPostgresInWorker(uri, store, rules, read);
+    }
+    ClickHouseReadOptions read;
+    static_cast<TableReadOptions &>(read) = options;
+    return readClickHouse(uri, store, rules, read);
+}
 
 InputReport loadEngineInput(const QString &uri, EventStore &store, const RuleSet &rules,
     const LoadOptions &options, const std::optional<QMap<QString, QString>> &map)
@@ -16,18 +28,11 @@ InputReport loadEngineInput(const QString &uri, EventStore &store, const RuleSet
         r.fatal = error;
         return r;
     }
-    if (parsed->kind == EngineUri::Kind::PostgreSql) {
-        EngineReadOptions read;
-        read.range = options.range;
-        read.cancel = options.cancel;
-        read.map = map;
-        return readPostgresInWorker(*parsed, store, rules, read);
-    }
-    ClickHouseReadOptions read;
+    TableReadOptions read;
     read.range = options.range;
     read.cancel = options.cancel;
     read.map = map;
-    return readClickHouse(*parsed, store, rules, read);
+    return readEngineTable(*parsed, store, rules, read);
 }
 
 bool loadFilesAndEngines(Loader &loader, EventStore &store, const RuleSet &rules,

@@ -4,6 +4,8 @@
 // issue 21) through their reader, in the order given, each one's problems printed.
 
 #include "base/inputreport.h"
+#include "engine/engineuri.h"
+#include "engine/tablereadoptions.h"
 #include "rules/ruleset.h"
 #include "sources/loader.h"
 #include "store/eventstore.h"
@@ -24,3 +26,8 @@ bool loadFilesAndEngines(Loader &loader, EventStore &store, const RuleSet &rules
 // One engine URI read into the store (its report; report.fatal says why it failed).
 InputReport loadEngineInput(const QString &uri, EventStore &store, const RuleSet &rules,
     const LoadOptions &options, const std::optional<QMap<QString, QString>> &map = std::nullopt);
+
+// A parsed engine URI read by its engine's reader (PostgreSQL in a worker thread of its own,
+// ClickHouse on this one), whichever it is: summarize's read, or one poll of `monitor`.
+InputReport readEngineTable(
+    const EngineUri &uri, EventStore &store, const RuleSet &rules, const TableReadOptions &options);

@@ -1,9 +1,10 @@
 #include "cli/enginemonitor.h"
 
 #include "cli/cliutil.h"
+#include "cli/engineinputs.h"
 #include "cli/stopsignals.h"
-#include "engine/clickhousesource.h"
 #include "engine/engineuri.h"
+#include "engine/pollcursor.h"
 
 #include <QDateTime>
 #include <QEventLoop>
@@ -21,18 +22,13 @@ int runEngineMonitor(
         printErr(QStringLiteral("ratescope monitor: %1").arg(error));
         return 2;
     }
-    if (uri->kind != EngineUri::Kind::ClickHouse) {
-        printErr(QStringLiteral("ratescope monitor: %1: this build polls clickhouse:// only")
-                     .arg(uri->display()));
-        return 2;
-    }
-
     StopSignals signals;
     EventStore store;
     InputReport total; // every poll's rows, as one input
     total.path = uri->display();
-    total.format = QStringLiteral("clickhouse");
-    ClickHouseCursor cursor;
+    total.format = uri->kind == EngineUri::Kind::PostgreSql ? QStringLiteral("postgresql")
+                                                            : QStringLiteral("clickhouse");
+    PollCursor cursor;
     int polls = 0;
     bool failedFirst = false;
 
@@ -47,11 +43,11 @@ int runEngineMonitor(
     QTimer pollTimer; // single shot, started again after each poll: polls never overlap
     pollTimer.setSingleShot(true);
     auto poll = [&] {
-        ClickHouseReadOptions options;
+        TableReadOptions options;
         options.cursor = &cursor;
         options.storeFile = total.storeFile;
         options.rowsBefore = std::uint64_t(total.records + total.skipped + total.duplicates);
-        InputReport r = readClickHouse(*uri, store, rules, options);
+        InputReport r = readEngineTable(*uri, store, rules, options);
         ++polls;
         total.storeFile = r.storeFile;
         total.records += r.records;

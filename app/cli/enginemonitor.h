@@ -1,10 +1,11 @@
 #pragma once
 
-// `ratescope monitor clickhouse://…` (issue 21): the table polled every --poll seconds for
-// the rows added since the last poll, by time (ClickHouseCursor: no row missed or counted
-// twice across polls, rows with the last poll's time included); a line per poll on standard
-// error; at the end (--duration, Ctrl-C or SIGTERM) the summary of every row read, as
-// `summarize` of the table would give it.
+// `ratescope monitor postgresql://…` and `monitor clickhouse://…` (issue 21): the table polled
+// every --poll seconds for the rows added since the last poll, by time (engine/pollcursor.h: no
+// row missed or counted twice across polls, rows with the last poll's time included), by the
+// same reader as `summarize` (readEngineTable); a line per poll on standard error; at the end
+// (--duration, Ctrl-C or SIGTERM) the summary of every row read, as `summarize` of the table
+// would give it.
 
 #include "export/report.h"
 #include "export/reportwriter.h"

@@ -104,7 +104,8 @@ int runMonitor(const QStringList &args, const ChartDrawing *drawing)
     p.addPositionalArgument(QStringLiteral("SOURCE"),
         QStringLiteral(
             "A file to follow, - for standard input, an http(s) URL (NDJSON or SSE), or a "
-            "ClickHouse table polled for new rows, clickhouse://host:8123/db.table?profile=P."),
+            "table polled for new rows, postgresql://[user@]host[:port]/db?table=T&profile=P or "
+            "clickhouse://host:8123/db.table?profile=P."),
         QStringLiteral("[SOURCE...]"));
     if (!p.parse(QStringList { QStringLiteral("ratescope monitor") } + args))
         return monitorUsage(p.errorText());
@@ -125,7 +126,7 @@ int runMonitor(const QStringList &args, const ChartDrawing *drawing)
         options.sources.push_back(spec);
     }
     int stdinCount = 0;
-    QStringList engines; // clickhouse:// tables, polled by time (cli/enginemonitor.h)
+    QStringList engines; // postgresql:// and clickhouse:// tables, polled by time (enginemonitor.h)
     for (const QString &s : p.positionalArguments()) {
         if (isEngineUri(s)) {
             engines << s;

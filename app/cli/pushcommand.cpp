@@ -1,6 +1,8 @@
-// `ratescope push LOG... --to postgresql://…` (issue 21; engine/pgpush.h).
+// `ratescope push LOG... --to postgresql://…|clickhouse://…` (issue 21; engine/pgpush.h,
+// engine/clickhousepush.h).
 #include "cli/cliutil.h"
 #include "cli/commands.h"
+#include "engine/clickhousepush.h"
 #include "engine/engineuri.h"
 #include "engine/pgpush.h"
 #include "rules/ruleset.h"
@@ -13,13 +15,14 @@ int runPush(const QStringList &args)
     QCommandLineParser p;
     p.setApplicationDescription(QStringLiteral(
         "Classify API logs with the same rules as summarize and load the events into a "
-        "PostgreSQL table (its DDL is in the README), in batches; run again to resume: an "
-        "event already there is never loaded twice."));
+        "PostgreSQL or ClickHouse table (its DDL is in the README), in batches; run again to "
+        "resume: an event already there is never loaded twice."));
     p.addOptions({
         { QStringLiteral("to"),
             QStringLiteral("The table: postgresql://[user@]host[:port]/db[?table=T] "
                            "(default table ratescope_events; password from PGPASSWORD or "
-                           "~/.pgpass)."),
+                           "~/.pgpass), or clickhouse://host[:8123]/db.table (user and "
+                           "password from CLICKHOUSE_USER and CLICKHOUSE_PASSWORD)."),
             QStringLiteral("URI") },
         { QStringLiteral("batch"), QStringLiteral("Events per INSERT (default 5000)."),
             QStringLiteral("N"), QStringLiteral("5000") },
@@ -32,13 +35,11 @@ int runPush(const QStringList &args)
     if (const std::optional<int> status = parseCommand(p, QStringLiteral("push"), args))
         return *status;
     if (!p.isSet(QStringLiteral("to")))
-        return usageError(QStringLiteral("push needs --to postgresql://…"));
+        return usageError(QStringLiteral("push needs --to postgresql://… or clickhouse://…"));
     QString error;
     const std::optional<EngineUri> uri = parseEngineUri(p.value(QStringLiteral("to")), &error);
     if (!uri)
         return usageError(error);
-    if (uri->kind != EngineUri::Kind::PostgreSql)
-        return usageError(QStringLiteral("push writes to postgresql:// tables only"));
     bool ok = false;
     const int batch = p.value(QStringLiteral("batch")).toInt(&ok);
     if (!ok || batch < 1)
@@ -59,7 +60,9 @@ int runPush(const QStringList &args)
     const bool anyFailed = !loadInputs(loader, p.positionalArguments());
     PushOptions options;
     options.batchRows = batch;
-    const PushResult r = pushToPostgres(*uri, store, options);
+    const PushResult r = uri->kind == EngineUri::Kind::PostgreSql
+        ? pushToPostgres(*uri, store, options)
+        : pushToClickHouse(*uri, store, options);
     printErr(QStringLiteral("%1: %2 events, %3 loaded, %4 already there")
                  .arg(uri->display())
                  .arg(r.events)

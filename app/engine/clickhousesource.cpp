@@ -285,7 +285,7 @@ InputReport readClickHouse(const EngineUri &uri, EventStore &store, const RuleSe
     }
     const QString timeSql = clickHouseIdentifier(timeName);
     const QString idSql = idIndex >= 0 ? clickHouseIdentifier(idName) : QString();
-    ClickHouseCursor *cursor = options.cursor;
+    PollCursor *cursor = options.cursor;
     ClickHousePage *page = options.page;
     if (page && idSql.isEmpty()) {
         rd.fail(target.name()
@@ -316,10 +316,12 @@ InputReport readClickHouse(const EngineUri &uri, EventStore &store, const RuleSe
     if (options.range.toMs && !timeLiteral(*options.range.toMs).isEmpty())
         rangeWhere << QStringLiteral("%1 <= %2").arg(timeSql, timeLiteral(*options.range.toMs));
     // Rows without a time sort last and fail every keyset condition: they are read apart,
-    // after the others, and skipped there with their keys named (a range leaves them out).
-    const bool nullTimes = cols[std::size_t(timeIndex)].nullable && !options.range.fromMs
-        && !options.range.toMs && (!cursor || cursor->time.isEmpty()) && !page;
-    if (nullTimes)
+    // after the others, and skipped there with their keys named (a range leaves them out, and
+    // of a poll's reads only the first reads them).
+    const bool nullable = cols[std::size_t(timeIndex)].nullable;
+    const bool nullTimes = nullable && !options.range.fromMs && !options.range.toMs
+        && (!cursor || !cursor->started) && !page;
+    if (nullable)
         rangeWhere << QStringLiteral("isNotNull(%1)").arg(timeSql);
 
     std::vector<QVariant> values(cols.size());
@@ -359,13 +361,8 @@ InputReport readClickHouse(const EngineUri &uri, EventStore &store, const RuleSe
                 lastId = literalOf(e, cols[i]);
         }
         ingest.add(values.data(), ++rowNumber);
-        if (cursor && !lastTime.isEmpty() && !lastId.isEmpty()) {
-            if (lastTime != cursor->time) {
-                cursor->time = lastTime;
-                cursor->idsAtTime.clear();
-            }
-            cursor->idsAtTime << lastId;
-        }
+        if (cursor)
+            cursor->advance(lastTime, lastId);
         lastKeyValue = values[std::size_t(idIndex >= 0 ? idIndex : timeIndex)];
         return true;
     };
@@ -415,9 +412,7 @@ InputReport readClickHouse(const EngineUri &uri, EventStore &store, const RuleSe
 
     // the rows after the last poll's, in every page of this read (a page may end at its time)
     if (cursor && !cursor->time.isEmpty())
-        rangeWhere << QStringLiteral("%1 >= %2 AND NOT (%1 = %2 AND %3 IN (%4))")
-                          .arg(timeSql, cursor->time, idSql,
-                              cursor->idsAtTime.join(QLatin1Char(',')));
+        rangeWhere << cursor->condition(timeSql, idSql);
     QString keyset;
     if (page) {
         const QString after = page->afterTime.isEmpty()
@@ -485,6 +480,8 @@ InputReport readClickHouse(const EngineUri &uri, EventStore &store, const RuleSe
         if (!fetch(timeless, 0, ingestRow))
             return report;
     }
+    if (cursor)
+        cursor->started = true;
     return report;
 }
 

@@ -8,6 +8,7 @@
 #include "engine/clickhouseclient.h"
 #include "engine/engineuri.h"
 #include "engine/profile.h"
+#include "engine/tablereadoptions.h"
 #include "rules/ruleset.h"
 #include "store/eventbuilder.h"
 #include "store/eventstore.h"
@@ -20,15 +21,6 @@
 #include <functional>
 #include <optional>
 
-// Where a read ended, for `monitor clickhouse://…` (issue 21): each poll reads the rows after
-// it, by time. The newest time read and the ids read at that time: a row inserted later with
-// that same time is read by the next poll, one already read is not read again.
-struct ClickHouseCursor
-{
-    QString time; // the SQL literal of the newest time read; empty before the first read
-    QStringList idsAtTime; // SQL literals of the ids read with that time
-};
-
 // One page of rows in (time, id) order, for a drill-down into a bucket (issue 21: only the rows
 // of the chosen bucket, with keyset paging). In: where the previous page ended (empty: at
 // the start of the range) and how many rows; out: where this page ended and whether more
@@ -40,18 +32,8 @@ struct ClickHousePage
     bool more = false;
 };
 
-struct ClickHouseReadOptions
+struct ClickHouseReadOptions : TableReadOptions
 {
-    TimeRange range;
-    int pageRows = 50000; // rows per keyset page
-    std::optional<QMap<QString, QString>> map; // --map: wins over the URI's profile
-    const std::atomic<bool> *cancel = nullptr;
-    std::function<void(std::uint64_t rows)> progress; // rows read so far, once per page
-    // In: read only the rows after it; out: where this read ended. Needs the profile's id
-    // column. Rows without a time are read (and skipped) by the first read only.
-    ClickHouseCursor *cursor = nullptr;
-    int storeFile = -1; // the store's file index of an earlier read of the same table
-    std::uint64_t rowsBefore = 0; // rows of earlier reads (row numbers go on from there)
     ClickHousePage *page = nullptr; // one page only (needs the profile's id column)
 };
 

@@ -1,23 +1,21 @@
 #include "engine/pgaggregate.h"
 
+#include "aggregate/scopes.h"
 #include "engine/pgconnection.h"
+#include "engine/pgscope.h"
 
 #include <QElapsedTimer>
 #include <QMetaObject>
 #include <QSqlError>
 #include <QSqlQuery>
 
+#include <algorithm>
 #include <condition_variable>
+#include <map>
 #include <mutex>
 #include <thread>
 
 namespace {
-
-QString literal(QString text)
-{
-    text.replace(QLatin1Char('\''), QStringLiteral("''"));
-    return QLatin1Char('\'') + text + QLatin1Char('\'');
-}
 
 QString jsonText(const QJsonValue &v)
 {
@@ -54,17 +52,17 @@ std::optional<QString> sourceExpression(
             if (at < 0)
                 continue;
             if (at > 0)
-                parts << literal(rest.left(at));
+                parts << pgLiteral(rest.left(at));
             parts << QStringLiteral("coalesce(%1, '')").arg(pgTextExpr(c, types.value(c)));
             rest = rest.mid(at + token.size());
         }
         if (!rest.isEmpty())
-            parts << literal(rest);
+            parts << pgLiteral(rest);
         e = parts.isEmpty() ? QStringLiteral("''") : parts.join(QStringLiteral(" || "));
     } else if (!s.value.isUndefined()) {
         if (s.value.isNull())
             return QStringLiteral("NULL::text");
-        e = literal(jsonText(s.value));
+        e = pgLiteral(jsonText(s.value));
     } else if (s.path.isEmpty()) {
         e = pgTextExpr(s.column, types.value(s.column));
     } else {
@@ -82,17 +80,17 @@ std::optional<QString> sourceExpression(
                     + QLatin1Char('"');
         e = QStringLiteral("(%1 #>> %2)")
                 .arg(PgConnection::quote(s.column),
-                    literal(QLatin1Char('{') + keys.join(QLatin1Char(',')) + QLatin1Char('}')));
+                    pgLiteral(QLatin1Char('{') + keys.join(QLatin1Char(',')) + QLatin1Char('}')));
     }
     e = QStringLiteral("nullif(%1, '')").arg(e);
     if (!s.pattern.isEmpty())
-        e = QStringLiteral("nullif(substring(%1 from %2), '')").arg(e, literal(toAre(s.pattern)));
+        e = QStringLiteral("nullif(substring(%1 from %2), '')").arg(e, pgLiteral(toAre(s.pattern)));
     if (!s.map.isEmpty()) {
         QString c = QStringLiteral("(CASE %1").arg(e);
         for (auto it = s.map.cbegin(); it != s.map.cend(); ++it) {
             if (!it->isNull())
                 c += QStringLiteral(" WHEN %1 THEN %2")
-                         .arg(literal(it.key()), literal(jsonText(*it)));
+                         .arg(pgLiteral(it.key()), pgLiteral(jsonText(*it)));
         }
         e = c + QStringLiteral(" END)");
     }
@@ -131,7 +129,7 @@ QString sourceCaseSql(const RuleSet &rules, const RejectionSql &x)
                 QStringList any;
                 for (const std::string &word : w.contains)
                     any << QStringLiteral("strpos(lower(%1), %2) > 0")
-                               .arg(x.message, literal(QString::fromStdString(word)));
+                               .arg(x.message, pgLiteral(QString::fromStdString(word)));
                 fieldPart = QLatin1Char('(') + any.join(QStringLiteral(" OR ")) + QLatin1Char(')');
             }
             if (w.code) {
@@ -147,12 +145,12 @@ QString sourceCaseSql(const RuleSet &rules, const RejectionSql &x)
         if (!definite.isEmpty())
             out += QStringLiteral(" WHEN %1 AND (%2) THEN %3")
                        .arg(inStatuses, definite.join(QStringLiteral(" OR ")),
-                           literal(QLatin1String(sourceName(g.source).data())));
+                           pgLiteral(QLatin1String(sourceName(g.source).data())));
         if (!maybe.isEmpty())
             out += QStringLiteral(" WHEN %1 AND (%2) THEN NULL")
                        .arg(inStatuses, maybe.join(QStringLiteral(" OR ")));
     }
-    const QString unknown = literal(QLatin1String(sourceName(rules.unknownCodeSource()).data()));
+    const QString unknown = pgLiteral(QLatin1String(sourceName(rules.unknownCodeSource()).data()));
     out += QStringLiteral(" WHEN %1 IS NULL AND %2 IS NULL THEN %3 ELSE NULL END")
                .arg(x.code, x.type, unknown);
     return out;
@@ -222,6 +220,8 @@ std::optional<PgAggregateSql> PgAggregateSql::make(
         sql.m_status = QStringLiteral("\"status\"");
         sql.m_rejected = QStringLiteral("(\"source\" IS NOT NULL)");
         sql.m_source = QStringLiteral("\"source\"");
+        // push stores the endpoint as the file path made it (endpointOf)
+        sql.m_scope = pgScopeHostSql(QStringLiteral("\"endpoint\""));
         return sql;
     }
     QString why;
@@ -232,7 +232,9 @@ std::optional<PgAggregateSql> PgAggregateSql::make(
     const std::optional<QString> message = field("error_message");
     const std::optional<QString> code = field("error_code");
     const std::optional<QString> type = field("error_type");
-    if (!status || !message || !code || !type) {
+    const std::optional<QString> url = field("url");
+    const std::optional<QString> host = field("host");
+    if (!status || !message || !code || !type || !url || !host) {
         if (error)
             *error = QStringLiteral("the profile's fields cannot be computed in SQL: ") + why;
         return std::nullopt;
@@ -246,6 +248,9 @@ std::optional<PgAggregateSql> PgAggregateSql::make(
     sql.m_status = x.status;
     sql.m_rejected = rejectedExpression(rules, x.status);
     sql.m_source = sourceCaseSql(rules, x);
+    // the URL as RowMapper writes it: the url field, else https://HOST/
+    sql.m_scope = pgScopeHostSql(
+        pgEndpointSql(QStringLiteral("coalesce(%1, 'https://' || %2 || '/')").arg(*url, *host)));
     return sql;
 }
 
@@ -258,14 +263,15 @@ QString PgAggregateSql::query(
     if (range.toMs)
         where += QStringLiteral(" AND %1 < %2").arg(m_time, pgTimeLiteral(*range.toMs));
     return QStringLiteral(
-        "SELECT (extract(epoch FROM b) * 1000)::bigint, count(*), count(*) FILTER (WHERE rej), "
+        "SELECT (extract(epoch FROM b) * 1000)::bigint, sc, count(*), "
+        "count(*) FILTER (WHERE rej), "
         "count(*) FILTER (WHERE rej AND src = 'RATE_LIMITED'), "
         "count(*) FILTER (WHERE rej AND src = 'TOOL_ERROR'), "
         "count(*) FILTER (WHERE rej AND src = 'UNCLASSIFIED'), "
         "count(*) FILTER (WHERE rej AND src IS NULL) "
-        "FROM (SELECT %1 AS b, %2 AS rej, CASE WHEN %2 THEN %3 END AS src FROM %4 WHERE %5) r "
-        "GROUP BY b ORDER BY b")
-        .arg(bucketExpression(m_time, bucketMs), m_rejected, m_source, table, where);
+        "FROM (SELECT %1 AS b, %6 AS sc, %2 AS rej, CASE WHEN %2 THEN %3 END AS src FROM %4 "
+        "WHERE %5) r GROUP BY b, sc")
+        .arg(bucketExpression(m_time, bucketMs), m_rejected, m_source, table, where, m_scope);
 }
 
 QString PgAggregateSql::spanQuery(const QString &table) const
@@ -345,17 +351,30 @@ EngineAggregate aggregateWith(PgConnection &conn, const EngineUri &uri, const Ru
         return out;
     }
     std::int64_t unresolved = 0;
+    std::map<QString, int> scopeIds; // sorted by name as QString compares (ScopeIndex: bytes)
+    std::vector<QString> bucketScopes;
     while (q.next()) {
         PgBucket b;
         b.startMs = q.value(0).toLongLong();
-        b.requests = q.value(1).toLongLong();
-        b.rejected = q.value(2).toLongLong();
+        bucketScopes.push_back(q.value(1).toString());
+        scopeIds.emplace(bucketScopes.back(), 0);
+        b.requests = q.value(2).toLongLong();
+        b.rejected = q.value(3).toLongLong();
         for (int i = 0; i < kRejectionSourceCount; ++i)
-            b.bySource[std::size_t(i)] = q.value(3 + i).toLongLong();
-        b.refined = q.value(6).toLongLong();
+            b.bySource[std::size_t(i)] = q.value(4 + i).toLongLong();
+        b.refined = q.value(7).toLongLong();
         unresolved += b.refined;
         out.buckets.push_back(b);
     }
+    for (auto &[name, id] : scopeIds) {
+        id = int(out.scopes.size());
+        out.scopes << name;
+    }
+    for (std::size_t i = 0; i < out.buckets.size(); ++i)
+        out.buckets[i].scope = scopeIds[bucketScopes[i]];
+    std::sort(out.buckets.begin(), out.buckets.end(), [](const PgBucket &a, const PgBucket &b) {
+        return a.startMs != b.startMs ? a.startMs < b.startMs : a.scope < b.scope;
+    });
     if (unresolved > 0) {
         // the rejections only the rules can tell: their rows, through the same decoder and
         // rules as a file, added to their buckets
@@ -367,17 +386,19 @@ EngineAggregate aggregateWith(PgConnection &conn, const EngineUri &uri, const Ru
             out.error = r.fatal;
             return out;
         }
-        std::size_t b = 0;
+        std::map<std::pair<std::int64_t, int>, std::size_t> at; // (start, scope) → bucket
+        for (std::size_t b = 0; b < out.buckets.size(); ++b)
+            at.emplace(std::pair { out.buckets[b].startMs, out.buckets[b].scope }, b);
         for (std::size_t i = 0; i < rows.size(); ++i) {
             if (!rows.isRejection(i))
                 continue;
             const std::int64_t start
                 = rows.timeMs(i) - ((rows.timeMs(i) % bucketMs) + bucketMs) % bucketMs;
-            while (b < out.buckets.size() && out.buckets[b].startMs < start)
-                ++b;
-            if (b == out.buckets.size() || out.buckets[b].startMs != start)
+            const auto scope = scopeIds.find(QString::fromStdString(scopeHostOf(rows.endpoint(i))));
+            const auto b = scope == scopeIds.end() ? at.end() : at.find({ start, scope->second });
+            if (b == at.end())
                 continue; // not in a bucket SQL counted: the table changed between the two
-            ++out.buckets[b].bySource[std::size_t(sourceIndex(rows.source(i)))];
+            ++out.buckets[b->second].bySource[std::size_t(sourceIndex(rows.source(i)))];
         }
     }
     out.elapsedMs = clock.elapsed();

@@ -10,6 +10,7 @@
 #include <QMap>
 #include <QObject>
 #include <QString>
+#include <QStringList>
 
 #include <array>
 #include <cstdint>
@@ -19,7 +20,9 @@
 #include <vector>
 
 // Per-bucket counts computed by PostgreSQL (issue 21: "what runs where"): one query per view,
-// date_trunc('minute', time) (date_bin for other sizes) with GROUP BY, the status computed
+// date_trunc('minute', time) (date_bin for other sizes) with GROUP BY bucket and scope (the
+// host of limits.md §1, computed in SQL from the profile's url or host as the file path does:
+// pgscope.h; for a `ratescope` table from its endpoint column), the status computed
 // from the profile's sources in SQL, and the source of each rejection from a CASE generated
 // from the rules' gateway conditions that the profile's columns can decide (a message that
 // contains a word). A rejection whose source only the rules can tell (a condition with a
@@ -28,6 +31,7 @@
 struct PgBucket
 {
     std::int64_t startMs = 0;
+    int scope = 0; // index into EngineAggregate::scopes
     std::int64_t requests = 0;
     std::int64_t rejected = 0;
     std::array<std::int64_t, kRejectionSourceCount> bySource {}; // by sourceIndex()
@@ -37,7 +41,9 @@ struct PgBucket
 struct EngineAggregate
 {
     std::int64_t bucketMs = 60000;
-    std::vector<PgBucket> buckets; // in time order; buckets without requests are absent
+    QStringList scopes; // the scopes counted, sorted by name
+    // in (time, scope) order; a bucket of a scope without requests is absent
+    std::vector<PgBucket> buckets;
     QString error; // why it failed (no password in it); empty when it ran
     bool authentication = false; // the server refused the credentials (none given, or wrong)
     bool cancelled = false; // a newer request took its place
@@ -56,7 +62,8 @@ public:
     static std::optional<PgAggregateSql> make(const Profile &bound,
         const QMap<QString, QString> &columnTypes, const RuleSet &rules, QString *error);
 
-    // SELECT bucket_ms, requests, rejected, RATE_LIMITED, TOOL_ERROR, UNCLASSIFIED, unresolved
+    // SELECT bucket_ms, scope, requests, rejected, RATE_LIMITED, TOOL_ERROR, UNCLASSIFIED,
+    // unresolved … GROUP BY bucket, scope
     QString query(const QString &quotedTable, std::int64_t bucketMs, const TimeRange &range) const;
     // SELECT the first and last time in ms (NULLs when the table has no time)
     QString spanQuery(const QString &quotedTable) const;
@@ -65,12 +72,15 @@ public:
     // The CASE itself (text: RATE_LIMITED, TOOL_ERROR, UNCLASSIFIED or NULL).
     const QString &sourceCase() const { return m_source; }
     const QString &statusExpression() const { return m_status; }
+    // The scope host of a row (text, never NULL).
+    const QString &scopeExpression() const { return m_scope; }
 
 private:
     QString m_time; // the quoted time column
     QString m_status; // integer expression (NULL: no status)
     QString m_rejected; // boolean
     QString m_source;
+    QString m_scope;
 };
 
 // A field's sources as one SQL text expression (COALESCE of each source: a column, a path into

@@ -55,11 +55,12 @@ EngineSeries engineSeries(const EngineAggregate &aggregate)
 {
     EngineSeries s;
     s.bucketMs = aggregate.bucketMs;
-    s.scopes = QStringList { QString() };
+    s.scopes = aggregate.scopes.isEmpty() ? QStringList { QString() } : aggregate.scopes;
     s.buckets.reserve(aggregate.buckets.size());
     for (const PgBucket &b : aggregate.buckets) {
         EngineBucket e;
         e.startMs = b.startMs;
+        e.scope = b.scope;
         e.requests = std::uint64_t(b.requests);
         for (std::size_t k = 0; k < e.rejected.size(); ++k)
             e.rejected[k] = std::uint64_t(b.bySource[k]);

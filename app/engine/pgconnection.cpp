@@ -147,6 +147,12 @@ QString pgTextExpr(const QString &column, const QString &dataType)
     return c + QStringLiteral("::text");
 }
 
+QString pgLiteral(const QString &text)
+{
+    return QLatin1Char('\'') + QString(text).replace(QLatin1Char('\''), QStringLiteral("''"))
+        + QLatin1Char('\'');
+}
+
 QString pgTimeLiteral(std::int64_t ms)
 {
     return QStringLiteral("'%1'::timestamptz")

@@ -59,5 +59,9 @@ bool isTimestampType(const QString &dataType);
 // The SQL that reads a column as text: timestamps as "2025-08-22T10:00:00.123456Z" (the
 // session is UTC), anything else as ::text (json/jsonb as their JSON text).
 QString pgTextExpr(const QString &column, const QString &dataType);
+// `text` as an SQL string literal ('…' with ' doubled; standard_conforming_strings, the default
+// since 9.1, keeps backslashes as they are). Untyped: compared with a column, it is read as
+// that column's type.
+QString pgLiteral(const QString &text);
 // A time in ms since the epoch as an SQL timestamptz literal ('2025-08-22T10:00:00.000Z').
 QString pgTimeLiteral(std::int64_t ms);

@@ -2,18 +2,14 @@
 
 #include "engine/pgconnection.h"
 #include "engine/profile.h"
+#include "engine/pushids.h"
 
-#include <QCryptographicHash>
-#include <QDateTime>
-#include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSqlError>
 #include <QSqlQuery>
-#include <QTimeZone>
 
-#include <cmath>
 #include <memory>
 
 QString pushTableDdl(const QString &t)
@@ -41,88 +37,6 @@ QString pushTableDdl(const QString &t)
 
 namespace {
 
-QJsonValue text(std::string_view s)
-{
-    if (s.empty())
-        return QJsonValue::Null;
-    return QString::fromUtf8(s.data(), qsizetype(s.size()));
-}
-
-QJsonValue number(std::int64_t n)
-{
-    return n < 0 ? QJsonValue(QJsonValue::Null) : QJsonValue(qint64(n));
-}
-
-QJsonObject eventRow(const EventStore &store, std::size_t i)
-{
-    QJsonObject o;
-    o.insert(QStringLiteral("time"),
-        QDateTime::fromMSecsSinceEpoch(store.timeMs(i), QTimeZone::utc())
-            .toString(Qt::ISODateWithMs));
-    o.insert(QStringLiteral("status"), store.status(i) < 0 ? QJsonValue() : store.status(i));
-    o.insert(QStringLiteral("source"),
-        store.isRejection(i) ? text(sourceName(store.source(i))) : QJsonValue());
-    o.insert(QStringLiteral("flags"), int(store.flags(i)));
-    o.insert(QStringLiteral("method"), text(store.method(i)));
-    const std::string_view endpoint = store.endpoint(i);
-    o.insert(QStringLiteral("scope"), text(endpoint.substr(0, endpoint.find('/'))));
-    o.insert(QStringLiteral("endpoint"), text(endpoint));
-    o.insert(QStringLiteral("tool"), text(store.tool(i)));
-    o.insert(QStringLiteral("provider"), text(store.provider(i)));
-    o.insert(QStringLiteral("client"), text(store.client(i)));
-    o.insert(QStringLiteral("model"), text(store.model(i)));
-    o.insert(QStringLiteral("message"), text(store.message(i)));
-    o.insert(QStringLiteral("error_code"), text(store.errorCode(i)));
-    const ThrottleCategory category = store.category(i);
-    o.insert(QStringLiteral("category"),
-        category == ThrottleCategory::None ? QJsonValue() : text(categoryName(category)));
-    o.insert(QStringLiteral("category_rule"), text(store.categoryRule(i)));
-    o.insert(QStringLiteral("gateway_rule"), text(store.gatewayRule(i)));
-    o.insert(QStringLiteral("retry_after_ms"), number(store.retryAfterMs(i)));
-    o.insert(QStringLiteral("server_limit"), number(store.serverLimit(i)));
-    o.insert(QStringLiteral("server_window_s"), number(store.serverWindowS(i)));
-    const float d = store.durationMs(i);
-    o.insert(QStringLiteral("duration_ms"), std::isnan(d) ? QJsonValue() : QJsonValue(double(d)));
-    o.insert(QStringLiteral("input_tokens"), number(store.inputTokens(i)));
-    o.insert(QStringLiteral("output_tokens"), number(store.outputTokens(i)));
-    o.insert(QStringLiteral("total_tokens"), number(store.totalTokens(i)));
-    const ReportedTokenLimits &r = store.reportedTokens(i);
-    if (r.any()) {
-        QJsonArray a;
-        for (const std::int32_t l : r.limit)
-            a.append(l);
-        for (const std::int32_t w : r.windowS)
-            a.append(w);
-        a.append(int(r.windowByReset));
-        o.insert(QStringLiteral("reported_tokens"), a);
-    } else {
-        o.insert(QStringLiteral("reported_tokens"), QJsonValue());
-    }
-    return o;
-}
-
-// Each event's row with its id: a digest of its values, and the count of identical events
-// before it.
-class RowIds
-{
-public:
-    QJsonObject next(const EventStore &store, std::size_t i)
-    {
-        QJsonObject o = eventRow(store, i);
-        const QByteArray values = QJsonDocument(o).toJson(QJsonDocument::Compact);
-        QByteArray id
-            = QCryptographicHash::hash(values, QCryptographicHash::Sha256).toHex().left(32);
-        const int n = m_seen[id]++;
-        if (n > 0)
-            id += '-' + QByteArray::number(n);
-        o.insert(QStringLiteral("id"), QString::fromLatin1(id));
-        return o;
-    }
-
-private:
-    QHash<QByteArray, int> m_seen;
-};
-
 QByteArray csvField(const QJsonValue &v)
 {
     if (v.isNull() || v.isUndefined())
@@ -142,11 +56,12 @@ QByteArray csvField(const QJsonValue &v)
 
 void writePushCsv(const EventStore &store, QIODevice &out)
 {
-    RowIds ids;
+    PushIds ids;
     const QStringList columns = pushedEventColumns();
     QByteArray line;
     for (std::size_t i = 0; i < store.size(); ++i) {
-        const QJsonObject o = ids.next(store, i);
+        QJsonObject o = pushedEventValues(store, i);
+        o.insert(QStringLiteral("id"), ids.next(o));
         line.clear();
         for (qsizetype c = 0; c < columns.size(); ++c) {
             if (c)
@@ -185,13 +100,16 @@ PushResult pushToPostgres(const EngineUri &uri, const EventStore &store, const P
     const QString insert = QStringLiteral("INSERT INTO %1 SELECT * FROM json_populate_recordset("
                                           "NULL::%1, ?::json) ON CONFLICT (id) DO NOTHING")
                                .arg(conn->quotedTable());
-    RowIds ids;
+    PushIds ids;
     const int batch = std::max(1, options.batchRows);
     for (std::size_t start = 0; start < store.size(); start += std::size_t(batch)) {
         const std::size_t end = std::min(store.size(), start + std::size_t(batch));
         QJsonArray rows;
-        for (std::size_t i = start; i < end; ++i)
-            rows.append(ids.next(store, i));
+        for (std::size_t i = start; i < end; ++i) {
+            QJsonObject o = pushedEventValues(store, i);
+            o.insert(QStringLiteral("id"), ids.next(o));
+            rows.append(o);
+        }
         const QString json = QString::fromUtf8(QJsonDocument(rows).toJson(QJsonDocument::Compact));
         QString why;
         bool done = false;
@@ -215,13 +133,8 @@ PushResult pushToPostgres(const EngineUri &uri, const EventStore &store, const P
             }
         }
         if (!done) {
-            result.error = QStringLiteral("%1: pushing stopped after %2 of %3 events (%4); the "
-                                          "batches before it are in the table: run the same "
-                                          "push again to resume")
-                               .arg(target.display())
-                               .arg(start)
-                               .arg(store.size())
-                               .arg(why);
+            result.error = pushStoppedError(
+                target.display(), std::int64_t(start), std::int64_t(store.size()), why);
             return result;
         }
         if (options.afterBatch)

@@ -81,7 +81,16 @@ InputReport readPostgres(
     }
     QString idColumn = profile->idColumn();
     const bool byCtid = idColumn.isEmpty(); // no unique id: the row's physical id breaks ties
+    PollCursor *cursor = options.cursor;
+    if (cursor && byCtid) {
+        report.fatal = QStringLiteral("%1: polling needs an id column (the profile's id), to "
+                                      "tell a row read at the last poll's time from one added "
+                                      "since")
+                           .arg(uri.display());
+        return report;
+    }
 
+    report.storeFile = options.storeFile;
     RowIngest ingest(store, rules, options.range, *profile, report);
     const QStringList &selected = ingest.columns();
     QStringList exprs;
@@ -106,6 +115,9 @@ InputReport readPostgres(
     }
     if (!options.where.isEmpty())
         filter += QStringLiteral(" AND (%1)").arg(options.where);
+    // the rows after the last poll's, in every page of this read (a page may end at its time)
+    if (cursor && !cursor->time.isEmpty())
+        filter += QStringLiteral(" AND ") + cursor->condition(t, id);
     const QString first = base + QStringLiteral(" WHERE %1 IS NOT NULL").arg(t) + filter + order;
     const QString next = base
         + QStringLiteral(" WHERE (%1, %2) > (?, ?%3)")
@@ -114,14 +126,15 @@ InputReport readPostgres(
 
     const int width = int(exprs.size());
     std::vector<QVariant> row(static_cast<std::size_t>(width));
-    std::uint64_t rowNumber = 0;
+    std::uint64_t rowNumber = options.rowsBefore; // row numbers go on from earlier reads
+    auto readHere = [&] { return rowNumber - options.rowsBefore; }; // rows of this read
     QVariant lastTime, lastId;
     QSqlQuery q(conn.db());
     q.setForwardOnly(true);
     bool prepared = false;
     for (bool firstPage = true;; firstPage = false) {
         if (options.cancel && options.cancel->load()) {
-            report.fatal = QStringLiteral("cancelled after %1 rows").arg(rowNumber);
+            report.fatal = QStringLiteral("cancelled after %1 rows").arg(readHere());
             return report;
         }
         bool ok;
@@ -144,11 +157,11 @@ InputReport readPostgres(
         }
         if (!ok) {
             const QString why = conn.safe(q.lastError().text());
-            report.fatal = rowNumber == 0
+            report.fatal = readHere() == 0
                 ? QStringLiteral("%1: %2").arg(uri.display(), why)
                 : QStringLiteral("%1: the query failed after %2 rows (those are kept): %3")
                       .arg(uri.display())
-                      .arg(rowNumber)
+                      .arg(readHere())
                       .arg(why);
             return report;
         }
@@ -161,12 +174,14 @@ InputReport readPostgres(
             ingest.add(row.data(), rowNumber);
             lastTime = row[std::size_t(timeIndex)];
             lastId = row[std::size_t(idIndex)];
+            if (cursor) // the time as its text (to_char: to the microsecond), read back as-is
+                cursor->advance(pgLiteral(lastTime.toString()), pgLiteral(lastId.toString()));
         }
         if (q.lastError().isValid()) {
             report.fatal
                 = QStringLiteral("%1: reading rows failed after %2 rows (those are kept): %3")
                       .arg(uri.display())
-                      .arg(rowNumber)
+                      .arg(readHere())
                       .arg(conn.safe(q.lastError().text()));
             return report;
         }
@@ -177,8 +192,12 @@ InputReport readPostgres(
     }
     // Rows without a time are never in a page (NULL is in no order): counted and named here,
     // for a read of the whole table.
-    if (!options.range.fromMs && !options.range.toMs && options.where.isEmpty())
+    // (and of a poll's reads, by the first only)
+    if (!options.range.fromMs && !options.range.toMs && options.where.isEmpty()
+        && !(cursor && cursor->started))
         countRowsWithoutTime(conn, timeColumn, byCtid ? QString() : idColumn, rowNumber, report);
+    if (cursor)
+        cursor->started = true;
     return report;
 }
 

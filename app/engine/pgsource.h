@@ -3,6 +3,7 @@
 #include "base/inputreport.h"
 #include "engine/engineuri.h"
 #include "engine/profile.h"
+#include "engine/tablereadoptions.h"
 #include "rules/ruleset.h"
 #include "store/eventbuilder.h"
 #include "store/eventstore.h"
@@ -14,17 +15,12 @@
 #include <functional>
 #include <optional>
 
-struct EngineReadOptions
+struct EngineReadOptions : TableReadOptions
 {
-    TimeRange range;
-    int pageRows = 50000; // rows per keyset page
     int connectTimeoutS = 10;
-    std::optional<QMap<QString, QString>> map; // --map: wins over the URI's profile
     // An SQL condition the rows must also meet (built by engine/ code from the profile, never
     // from user text): the rows of one bucket that SQL could not classify (pgaggregate.h).
     QString where;
-    const std::atomic<bool> *cancel = nullptr;
-    std::function<void(std::uint64_t rows)> progress; // rows read so far, once per page
 };
 
 // The profile an engine URI is read with: --map, else ?profile=P, else the built-in profile
