@@ -7,6 +7,9 @@
 #include "testutil.h"
 
 #include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QSignalSpy>
 #include <QTcpSocket>
 #include <QTemporaryDir>
@@ -704,6 +707,29 @@ void TestModelLive::theWindowLetsGoOfOldEventsAndStaysExact()
             const QByteArray raw = RawRecordReader::read(*back.events, i, &why);
             QVERIFY2(!raw.isEmpty(), qPrintable(why));
             QCOMPARE(raw, lines.at(qsizetype(back.events->line(i)) - 1));
+        }
+    }
+
+    // a report exported from the window is made of every event, the old ones read back; with
+    // their segment deleted it is not written, and says why
+    if (filterBy.isEmpty()) {
+        const QString json = dir.filePath(QStringLiteral("report.json"));
+        QSignalSpy written(&session.exporter(), &ReportExporter::finished);
+        session.exportReport(json);
+        QTRY_COMPARE_WITH_TIMEOUT(written.size(), 1, 60000);
+        const QString failure = written.front().at(1).toString();
+        if (rotated) {
+            QVERIFY2(failure.contains(QStringLiteral("rotated away")), qPrintable(failure));
+            QVERIFY(!QFile::exists(json));
+        } else {
+            QVERIFY2(failure.isEmpty(), qPrintable(failure));
+            QFile f(json);
+            QVERIFY(f.open(QIODevice::ReadOnly));
+            const QJsonObject report = QJsonDocument::fromJson(f.readAll()).object();
+            QCOMPARE(
+                report.value(QStringLiteral("requests")).toInteger(), qint64(everything->size()));
+            const QJsonArray incidents = report.value(QStringLiteral("incidents")).toArray();
+            QCOMPARE(std::size_t(incidents.size()), reference->incidents.size());
         }
     }
 

@@ -7,6 +7,31 @@
 
 #include <algorithm>
 
+namespace {
+
+// A view of the events of [fromMs, toMs) as a store of every event would hold them, for a
+// view whose window let go of older ones: those read back from the capture, and those held.
+struct Recalled
+{
+    std::shared_ptr<const FilteredView> view;
+    QString error; // why not (a segment rotated away); no view then
+};
+
+Recalled recalledView(const FilteredView &view, const RuleSet &rules,
+    const std::vector<LimitEntry> &limits, std::int64_t fromMs, std::int64_t toMs)
+{
+    lowerThreadPriority();
+    Recalled r;
+    CaptureReadBack back = eventsOfRange(*view.history, *view.store, rules, fromMs, toMs);
+    r.error = std::move(back.error);
+    if (back.events)
+        r.view = buildFilteredView(
+            std::move(back.events), view.filter, view.mergeGapMinutes, 0, {}, nullptr, 0, limits);
+    return r;
+}
+
+} // namespace
+
 Session::Session(RuleSet rules, QObject *parent)
     : QObject(parent)
     , m_rules(std::make_shared<const RuleSet>(std::move(rules)))
@@ -192,22 +217,8 @@ void Session::recall(const DrillDown &drill)
         || drill.fromMs >= view->heldFromMs())
         return;
     Q_EMIT recallChanged(true, QString());
-    struct Recalled
-    {
-        std::shared_ptr<const FilteredView> view;
-        QString error;
-    };
-    QtConcurrent::run([history = view->history, held = view->store, rules = m_rules,
-                          filter = view->filter, gap = view->mergeGapMinutes, drill,
-                          limits = m_filter.limits()] {
-        lowerThreadPriority();
-        Recalled r;
-        CaptureReadBack back = eventsOfRange(*history, *held, *rules, drill.fromMs, drill.toMs);
-        r.error = std::move(back.error);
-        if (back.events)
-            r.view
-                = buildFilteredView(std::move(back.events), filter, gap, 0, {}, nullptr, 0, limits);
-        return r;
+    QtConcurrent::run([view, rules = m_rules, limits = m_filter.limits(), drill] {
+        return recalledView(*view, *rules, limits, drill.fromMs, drill.toMs);
     }).then(this, [this, generation, drill](Recalled r) {
         if (generation != m_recallGeneration)
             return; // another drill-down since
@@ -224,5 +235,28 @@ void Session::exportReport(
     options.scoping.limits = m_limits; // each scope its own (the summary's limits[])
     options.mergeGapMinutes = choices.mergeGapMinutes.value_or(m_filter.mergeGapMinutes());
     options.headroomPercent = choices.headroomPercent;
-    m_exporter.start(path, m_result, m_filter.view(), options, range);
+    const auto view = m_filter.view();
+    if (!m_result || !view || !view->history || view->history->empty()
+        || (range && range->fromMs && *range->fromMs >= view->heldFromMs())) {
+        m_exporter.start(path, m_result, view, options, range);
+        return;
+    }
+    // The window let go of older events: the report is made of every one, the older ones
+    // read back from the capture (as drill-down does), never of the events held alone.
+    QtConcurrent::run([view, rules = m_rules, limits = m_filter.limits(), range] {
+        return recalledView(*view, *rules, limits,
+            range && range->fromMs ? *range->fromMs : INT64_MIN,
+            range && range->toMs ? *range->toMs : INT64_MAX);
+    }).then(this, [this, path, options, range, load = m_result](Recalled r) {
+        if (!r.view) {
+            Q_EMIT m_exporter.finished(path,
+                QStringLiteral("the records the window let go of cannot be read back: %1")
+                    .arg(r.error));
+            return;
+        }
+        auto all = std::make_shared<LoadResult>(*load);
+        all->store = r.view->store;
+        all->history.reset();
+        m_exporter.start(path, all, r.view, options, range);
+    });
 }
