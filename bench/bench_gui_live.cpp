@@ -68,35 +68,64 @@ void appendRecord(std::string &buf, std::int64_t i, std::int64_t nowMs)
     buf += "}\n";
 }
 
+// The window as a user has it: settings in a scratch folder (no notifications, the chart
+// following the last `followMinutes`, the limit when given), the light theme, 1400x900, shown.
+struct ShownWindow
+{
+    ShownWindow(QApplication &app, const QTemporaryDir &dir, int followMinutes,
+        std::int64_t limitPerMinute = 0)
+        : settings(dir.filePath(QStringLiteral("ui.ini")))
+        , theme(app)
+        , session(RuleSet::builtIn())
+        , window(session, (configure(settings, followMinutes, limitPerMinute), settings), theme)
+    {
+        theme.apply(ThemeMode::Light);
+        window.resize(1400, 900);
+        window.show();
+        window.repaint();
+        QApplication::processEvents();
+    }
+    static void configure(UiSettings &s, int followMinutes, std::int64_t limitPerMinute)
+    {
+        if (limitPerMinute > 0)
+            s.setLimitPerMinute(limitPerMinute);
+        s.setValue(QStringLiteral("live/windowMinutes"), QByteArray::number(followMinutes));
+        s.setValue(QStringLiteral("live/notify"), "0");
+    }
+
+    UiSettings settings;
+    Theme theme;
+    Session session;
+    MainWindow window;
+};
+
+// Starts watching a loopback listener (the capture in dir, keepMs of raw records held; 0:
+// all) and returns its port.
+quint16 watchLoopback(Session &session, const QTemporaryDir &dir, std::int64_t keepMs)
+{
+    LiveOptions o;
+    LiveSourceSpec listen;
+    listen.kind = LiveSourceSpec::Kind::Listen;
+    o.sources = { listen };
+    o.capturePath = dir.filePath(QStringLiteral("capture.ndjson"));
+    o.windowKeepMs = keepMs;
+    QString error;
+    if (!session.watch(o, &error))
+        qFatal("%s", qPrintable(error));
+    const QString name = session.live().session()->sourceStates().at(0).name;
+    return quint16(name.mid(name.lastIndexOf(QLatin1Char(':')) + 1).toUInt());
+}
+
 // ---- --soak ---------------------------------------------------------------------------------
 int runWindowSoak(QApplication &app, double hours, int perSecond, int keepMinutes, bool compare)
 {
     QTextStream out(stdout);
     constexpr double kTargetRssMb = 300;
     QTemporaryDir dir(QDir::tempPath() + QStringLiteral("/bench-gui-soak-XXXXXX"));
-    UiSettings settings(dir.filePath(QStringLiteral("ui.ini")));
-    settings.setValue(QStringLiteral("live/notify"), "0");
-    settings.setValue(QStringLiteral("live/windowMinutes"), "60");
-    Theme theme(app);
-    theme.apply(ThemeMode::Light);
-    Session session(RuleSet::builtIn());
-    MainWindow window(session, settings, theme);
-    window.resize(1400, 900);
-    window.show();
-    QApplication::processEvents();
-
-    LiveOptions o;
-    LiveSourceSpec listen;
-    listen.kind = LiveSourceSpec::Kind::Listen;
-    o.sources = { listen };
-    o.capturePath = dir.filePath(QStringLiteral("capture.ndjson"));
-    o.windowKeepMs = std::int64_t(keepMinutes) * 60000;
-    QString error;
-    if (!session.watch(o, &error))
-        qFatal("%s", qPrintable(error));
+    ShownWindow ui(app, dir, 60);
+    Session &session = ui.session;
+    const quint16 port = watchLoopback(session, dir, std::int64_t(keepMinutes) * 60000);
     const LiveSession *live = session.live().session();
-    const QString name = live->sourceStates().at(0).name;
-    const auto port = quint16(name.mid(name.lastIndexOf(QLatin1Char(':')) + 1).toUInt());
     const SimulatorOptions so = soakTraffic(perSecond, hours);
     out << "soak: " << hours << " simulated hours at about " << perSecond
         << " records/s into the window (listening on loopback), raw records of the last "
@@ -105,12 +134,9 @@ int runWindowSoak(QApplication &app, double hours, int perSecond, int keepMinute
 
     double peakRss = 0;
     QElapsedTimer clock;
-    std::int64_t nextHourMs = so.startMs + 3600000;
-    int hour = 0;
+    HourTicker hours_ { so.startMs };
     const auto report = [&](std::int64_t reachedMs) {
-        while (reachedMs >= nextHourMs) {
-            ++hour;
-            nextHourMs += 3600000;
+        hours_.advance(reachedMs, [&](int hour) {
             const double rss = rssMb();
             peakRss = std::max(peakRss, rss);
             const auto shown = session.loadResult();
@@ -122,9 +148,12 @@ int runWindowSoak(QApplication &app, double hours, int perSecond, int keepMinute
                        .arg(shown && shown->history ? shown->history->events : 0)
                        .arg(double(clock.elapsed()) / 1000.0, 0, 'f', 1);
             out.flush();
-        }
+        });
     };
-    constexpr std::int64_t kAhead = 200000;
+    // The sender stays within 50,000 records (50 s of the traffic's pace) of what the session
+    // has taken in: lines queued between threads are the benchmark's backlog, not the
+    // window's memory (200,000, as bench_live's soak allows, put ~100 MB of lines in flight).
+    constexpr std::int64_t kAhead = 50000;
     std::atomic<std::int64_t> taken { 0 };
     std::atomic<bool> sent { false };
     std::int64_t records = 0;
@@ -235,29 +264,10 @@ int main(int argc, char *argv[])
     QTextStream out(stdout);
 
     QTemporaryDir dir;
-    UiSettings settings(dir.filePath(QStringLiteral("ui.ini")));
-    settings.setLimitPerMinute(std::int64_t(rate * 60 * 1.2));
-    settings.setValue(QStringLiteral("live/windowMinutes"), "5");
-    settings.setValue(QStringLiteral("live/notify"), "0");
-    Theme theme(app);
-    theme.apply(ThemeMode::Light);
-    Session session(RuleSet::builtIn());
-    MainWindow window(session, settings, theme);
-    window.resize(1400, 900);
-    window.show();
-    window.repaint();
-    QApplication::processEvents();
-
-    LiveOptions o;
-    LiveSourceSpec listen;
-    listen.kind = LiveSourceSpec::Kind::Listen;
-    o.sources = { listen };
-    o.capturePath = dir.filePath(QStringLiteral("capture.ndjson"));
-    QString error;
-    if (!session.watch(o, &error))
-        qFatal("%s", qPrintable(error));
-    const QString name = session.live().session()->sourceStates().at(0).name;
-    const auto port = quint16(name.mid(name.lastIndexOf(QLatin1Char(':')) + 1).toUInt());
+    ShownWindow ui(app, dir, 5, std::int64_t(rate * 60 * 1.2));
+    Session &session = ui.session;
+    MainWindow &window = ui.window;
+    const quint16 port = watchLoopback(session, dir, 0); // 10 s: every record held
 
     // frame time: gaps between ticks of a 4 ms timer on the GUI thread
     std::vector<double> gaps;

@@ -100,12 +100,9 @@ int runSoak(double hours, int perSecond, bool bounded, bool compare)
         capture = live.capturePath();
         QEventLoop loop;
         std::atomic<bool> sent { false };
-        std::int64_t nextHourMs = so.startMs + 3600000;
-        int hour = 0;
+        HourTicker hours_ { so.startMs };
         const auto report = [&](std::int64_t reachedMs) {
-            while (reachedMs >= nextHourMs) {
-                ++hour;
-                nextHourMs += 3600000;
+            hours_.advance(reachedMs, [&](int hour) {
                 const double rss = rssMb();
                 peakRss = std::max(peakRss, rss);
                 out << QStringLiteral("  hour %1: %2 records, RSS %3 MB, store %4 MB, %5 s\n")
@@ -115,7 +112,7 @@ int runSoak(double hours, int perSecond, bool bounded, bool compare)
                            .arg(double(live.store().bytesUsed()) / 1e6, 0, 'f', 1)
                            .arg(double(clock.elapsed()) / 1000.0, 0, 'f', 1);
                 out.flush();
-            }
+            });
         };
         // The sender stays within kAhead records of what the session has taken in: a real
         // stream at 1,000/s never outruns it, and records queued between threads (lines,

@@ -62,6 +62,22 @@ inline std::string nextTraffic(TrafficSimulator &sim, std::size_t bytes, std::in
     return buf;
 }
 
+// The simulated hours a soak has reached: advance(t, f) calls f(hour) once for each hour
+// that record time t completed since the last call.
+struct HourTicker
+{
+    std::int64_t startMs = 0;
+    int hour = 0;
+
+    template <typename F> void advance(std::int64_t reachedMs, F &&f)
+    {
+        while (reachedMs >= startMs + std::int64_t(hour + 1) * 3600000) {
+            ++hour;
+            f(hour);
+        }
+    }
+};
+
 // Sends the soak's traffic to a loopback socket as fast as the receiver takes it in: never more
 // than `ahead` records beyond `taken` (what the session has counted), so that records queued
 // between threads are not measured as the session's memory. Sets *records and then *sent.

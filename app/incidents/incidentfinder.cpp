@@ -30,13 +30,8 @@ std::vector<NamedCount> top(
 void addRejection(const EventStore &store, Incident &inc, IncidentTally &tally, std::uint32_t e)
 {
     inc.events.push_back(e);
-    inc.endMs = store.timeMs(e);
-    ++inc.rejected[std::size_t(sourceIndex(store.source(e)))];
-    inc.quota = inc.quota || (store.flags(e) & FlagQuota);
+    countRejection(store, inc, e);
     const EventDetail d = store.detail(e);
-    if (d.retryAfterMs >= 0
-        && (!inc.maxRetryAfterS || d.retryAfterMs / 1000.0 > *inc.maxRetryAfterS))
-        inc.maxRetryAfterS = d.retryAfterMs / 1000.0;
     if (const std::uint32_t t = store.toolId(e))
         ++tally.tools[t];
     if (const std::uint32_t p = store.providerId(e))
@@ -46,6 +41,16 @@ void addRejection(const EventStore &store, Incident &inc, IncidentTally &tally, 
 }
 
 } // namespace
+
+void countRejection(const EventStore &store, Incident &inc, std::uint32_t e)
+{
+    inc.endMs = store.timeMs(e);
+    ++inc.rejected[std::size_t(sourceIndex(store.source(e)))];
+    inc.quota = inc.quota || (store.flags(e) & FlagQuota);
+    const std::int32_t retryAfterMs = store.retryAfterMs(e);
+    if (retryAfterMs >= 0 && (!inc.maxRetryAfterS || retryAfterMs / 1000.0 > *inc.maxRetryAfterS))
+        inc.maxRetryAfterS = retryAfterMs / 1000.0;
+}
 
 void countRequests(const std::vector<BucketCounts> &minutes, Incident &inc)
 {

@@ -63,6 +63,10 @@ std::optional<std::vector<Incident>> growIncidents(const EventStore &store,
     const std::vector<BucketCounts> &minutes, double mergeGapMinutes,
     const std::vector<Incident> &previous, const EventSubset &addedEvents);
 
+// What rejection e (later than the incident's others) adds to its counts: its end, the
+// rejections by source, quota and the longest Retry-After (not its events or tallies).
+void countRejection(const EventStore &store, Incident &inc, std::uint32_t e);
+
 // An incident's requests and peak requests per minute: those of the minutes it spans,
 // [floor(start), floor(end) + 1 min).
 void countRequests(const std::vector<BucketCounts> &minutes, Incident &inc);

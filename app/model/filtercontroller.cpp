@@ -1,6 +1,7 @@
 #include "model/filtercontroller.h"
 
 #include <QFuture>
+#include <QTimer>
 #include <QtConcurrent/QtConcurrentRun>
 
 #include "model/threadpriority.h"
@@ -101,5 +102,11 @@ void FilterController::recompute()
             m_busy = false;
             Q_EMIT busyChanged(false);
             Q_EMIT viewReady(m_view);
+            // top lists kept from a moment ago: made again once the view has rested
+            if (m_view->joinsStale)
+                QTimer::singleShot(2500, this, [this, gen] {
+                    if (gen == m_latest->load())
+                        recompute();
+                });
         });
 }

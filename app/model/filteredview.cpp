@@ -5,6 +5,7 @@
 #include "incidents/binding.h"
 #include "model/eventfilter.h"
 
+#include <QDateTime>
 #include <QFuture>
 #include <QtConcurrent/QtConcurrentRun>
 
@@ -177,8 +178,15 @@ void addHistoryCounts(FilteredView &view, const LiveHistory &history)
 // go joined with their part held (or on their own), and the rest held. minutesOf(scope): the
 // minutes of the scope's events held.
 void addHistoryIncidents(FilteredView &view, const LiveHistory &history, const EventStore &store,
-    const std::function<std::vector<BucketCounts>(const std::string &)> &minutesOf)
+    const std::function<std::vector<BucketCounts>(const std::string &)> &minutesOf,
+    const FilteredView *grownFrom)
 {
+    // the previous view's joined top lists are kept for a while (merging reads spilled runs)
+    constexpr qint64 kMergeEveryMs = 2000;
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    const bool reuse = grownFrom && grownFrom->history.get() == &history
+        && now - grownFrom->joinedAtMs < kMergeEveryMs;
+    view.joinedAtMs = reuse ? grownFrom->joinedAtMs : now;
     view.heldIncidents = view.incidents;
     std::vector<Incident> all;
     for (const Incident &inc : history.incidents) {
@@ -196,10 +204,30 @@ void addHistoryIncidents(FilteredView &view, const LiveHistory &history, const E
             ++k;
         if (k < view.incidents.size()
             && double(view.incidents[k].startMs - part.incident.endMs) <= gapMs) {
-            all.push_back(joined(history, part, view.incidents[k], store, minutesOf(scope)));
+            const Incident *tops = nullptr; // the previous view's joined incident
+            if (reuse) {
+                for (const Incident &was : grownFrom->incidents) {
+                    if (was.scope == scope && was.startMs == part.incident.startMs
+                        && !was.events.empty())
+                        tops = &was;
+                }
+            }
+            const Incident *heldWas = nullptr; // its part held then
+            if (tops) {
+                for (const Incident &was : grownFrom->heldIncidents) {
+                    if (was.scope == scope && was.startMs == view.incidents[k].startMs)
+                        heldWas = &was;
+                }
+            }
+            // names came since the merge: merged again shortly
+            if (tops
+                && (grownFrom->joinsStale || !heldWas
+                    || heldWas->events.size() != view.incidents[k].events.size()))
+                view.joinsStale = true;
+            all.push_back(joined(history, part, view.incidents[k], store, minutesOf(scope), tops));
             used[k] = true;
         } else {
-            all.push_back(describedLetGo(history, part));
+            all.push_back(part.described);
         }
     }
     for (std::size_t k = 0; k < view.incidents.size(); ++k) {
@@ -391,15 +419,18 @@ std::shared_ptr<const FilteredView> buildFilteredView(std::shared_ptr<const Even
         if (cancelled && cancelled())
             return nullptr;
         if (view->historyCounted)
-            addHistoryIncidents(*view, *history, *store, [&](const std::string &scope) {
-                if (byScope.empty())
-                    return minutes; // one scope: the view's (let go ones are before the edge)
-                const auto k = std::find(view->scopes.begin(), view->scopes.end(), scope)
-                    - view->scopes.begin();
-                return std::size_t(k) < byScope.size()
-                    ? countBuckets(*store, 60000, &byScope[std::size_t(k)])
-                    : std::vector<BucketCounts> {};
-            });
+            addHistoryIncidents(
+                *view, *history, *store,
+                [&](const std::string &scope) {
+                    if (byScope.empty())
+                        return minutes; // one scope: the view's (let go ones are before the edge)
+                    const auto k = std::find(view->scopes.begin(), view->scopes.end(), scope)
+                        - view->scopes.begin();
+                    return std::size_t(k) < byScope.size()
+                        ? countBuckets(*store, 60000, &byScope[std::size_t(k)])
+                        : std::vector<BucketCounts> {};
+                },
+                grownFrom);
     }
     view->store = std::move(store);
     return view;

@@ -64,6 +64,12 @@ struct FilteredView
     // historyCounted: the incidents found over the events held alone (what a grown view goes
     // on from); `incidents` lists them with those let go.
     std::vector<Incident> heldIncidents;
+    // When the top lists of the incidents joined across the window's edge were merged (wall
+    // clock, ms). A view grown within a few seconds of that keeps them (their counts are new):
+    // joinsStale then, and FilterController builds the view again a moment later, so that a
+    // view at rest is exact.
+    qint64 joinedAtMs = 0;
+    bool joinsStale = false;
     const std::vector<Incident> &incidentsHeld() const
     {
         return historyCounted ? heldIncidents : incidents;

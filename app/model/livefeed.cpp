@@ -8,6 +8,9 @@
 
 #include <chrono>
 #include <condition_variable>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <mutex>
 
 // Stores of snapshots that nothing holds any more, kept for the next snapshot. Each is an
@@ -126,6 +129,13 @@ std::shared_ptr<const LoadResult> buildSnapshot(
     for (const auto &p : pieces)
         n += p->size();
     std::shared_ptr<const LiveHistory> history = trim.history;
+#ifdef __GLIBC__
+    // the stores of before the last trim are gone by now: glibc keeps their pages (mapped, in
+    // its arenas) unless told to give free ones back, and the window's RSS would be the most it
+    // ever held, not what it holds
+    if (trim.due)
+        ::malloc_trim(0);
+#endif
     std::vector<bool> skip; // the events of the first piece let go
     if (trim.due && !pieces.empty()) {
         const std::int64_t edge = windowEdge(*pieces.front(), trim.keepMs);

@@ -11,19 +11,12 @@ constexpr std::size_t kTallyBudget = std::size_t(2) << 20; // per tally in memor
 // Counts and names of one rejection into the part of an incident let go.
 void addLetGo(const EventStore &store, LetGoIncident &part, std::uint32_t e)
 {
-    Incident &inc = part.incident;
-    inc.endMs = store.timeMs(e);
-    ++inc.rejected[std::size_t(sourceIndex(store.source(e)))];
-    inc.quota = inc.quota || (store.flags(e) & FlagQuota);
-    const EventDetail d = store.detail(e);
-    if (d.retryAfterMs >= 0
-        && (!inc.maxRetryAfterS || d.retryAfterMs / 1000.0 > *inc.maxRetryAfterS))
-        inc.maxRetryAfterS = d.retryAfterMs / 1000.0;
+    countRejection(store, part.incident, e);
     if (store.toolId(e))
         part.tools.add(store.tool(e));
     if (store.providerId(e))
         part.providers.add(store.provider(e));
-    if (d.messageId)
+    if (store.messageId(e))
         part.messages.add(store.message(e));
 }
 
@@ -117,7 +110,7 @@ LiveHistory letGo(const EventStore &store, std::int64_t edgeMs, double mergeGapM
                     h.open.erase(open);
                 }
                 LetGoIncident part { {}, SpillTally(kTallyBudget), SpillTally(kTallyBudget),
-                    SpillTally(kTallyBudget), edgeMs };
+                    SpillTally(kTallyBudget), edgeMs, {} };
                 part.incident.scope = name;
                 part.incident.startMs = t;
                 open = h.open.emplace(name, std::move(part)).first;
@@ -125,8 +118,10 @@ LiveHistory letGo(const EventStore &store, std::int64_t edgeMs, double mergeGapM
             addLetGo(store, open->second, e);
         }
     }
-    for (auto &[scope, part] : h.open)
+    for (auto &[scope, part] : h.open) {
         part.edgeMs = edgeMs;
+        part.described = described(part, h.seconds[scope]);
+    }
     std::stable_sort(h.incidents.begin(), h.incidents.end(),
         [](const Incident &a, const Incident &b) { return a.startMs < b.startMs; });
     addCaptureSpans(h.spans, store, gone);
@@ -135,15 +130,8 @@ LiveHistory letGo(const EventStore &store, std::int64_t edgeMs, double mergeGapM
     return h;
 }
 
-Incident describedLetGo(const LiveHistory &history, const LetGoIncident &part)
-{
-    const auto it = history.seconds.find(part.incident.scope);
-    static const std::vector<BucketCounts> none;
-    return described(part, it == history.seconds.end() ? none : it->second);
-}
-
 Incident joined(const LiveHistory &history, const LetGoIncident &part, const Incident &held,
-    const EventStore &store, const std::vector<BucketCounts> &heldMinutes)
+    const EventStore &store, const std::vector<BucketCounts> &heldMinutes, const Incident *topsFrom)
 {
     Incident inc = held; // its events, tally and binding: what drill-down and growth use
     inc.startMs = part.incident.startMs;
@@ -175,7 +163,11 @@ Incident joined(const LiveHistory &history, const LetGoIncident &part, const Inc
             out.emplace(std::string(store.strings().view(id)), n);
         return out;
     };
-    if (held.tally) {
+    if (topsFrom) {
+        inc.topTools = topsFrom->topTools;
+        inc.topProviders = topsFrom->topProviders;
+        inc.messages = topsFrom->messages;
+    } else if (held.tally) {
         const SpillTally::Counts tools = names(held.tally->tools),
                                  providers = names(held.tally->providers),
                                  messages = names(held.tally->messages);

@@ -31,6 +31,9 @@ struct LetGoIncident
     Incident incident; // start, end, rejections, quota, Retry-After so far; no events
     SpillTally tools, providers, messages; // every name, by count
     std::int64_t edgeMs = 0; // requests and peak below are of the minutes before it
+    // The part as an incident of its own (when nothing held goes on with it), described when
+    // it was let go: a view never reads the tallies' runs for it.
+    Incident described;
 };
 
 struct LiveHistory
@@ -64,15 +67,15 @@ std::int64_t windowEdge(const EventStore &store, std::int64_t keepMs);
 std::pair<std::int64_t, std::int64_t> requestsAndPeak(
     const std::vector<BucketCounts> &seconds, std::int64_t fromMs, std::int64_t toMs);
 
-// The part of an incident let go, as an incident of its own (when nothing held goes on with
-// it): counts, requests of its minutes and top lists.
-Incident describedLetGo(const LiveHistory &history, const LetGoIncident &part);
-
 // The incident whose first part was let go (part) and whose rest is held (held: found over
 // the events held, its tally in store's string ids): counts, requests and top lists of the
 // whole, as if every event were held. heldMinutes: the minutes of the scope's events held.
+// topsFrom: an earlier joined incident whose top lists are taken instead of merging the
+// names again (merging reads the part's spilled runs: a live view does it at most every few
+// seconds, FilteredView::joinsStale).
 Incident joined(const LiveHistory &history, const LetGoIncident &part, const Incident &held,
-    const EventStore &store, const std::vector<BucketCounts> &heldMinutes);
+    const EventStore &store, const std::vector<BucketCounts> &heldMinutes,
+    const Incident *topsFrom = nullptr);
 
 // The events of [fromMs, toMs) as a store of every event would give them: those let go, read
 // back from the capture (readBackCapture), then those of `held` (the window's store) in the
