@@ -6,6 +6,9 @@
 
 #include <QTemporaryDir>
 
+#include <atomic>
+#include <thread>
+
 #include <zlib.h>
 
 namespace {
@@ -43,8 +46,9 @@ class TestLoader : public QObject
     Q_OBJECT
 private Q_SLOTS:
     void cloneIsTheSameStore();
-    void extendIntoCatchesUpAnEarlierState_data();
-    void extendIntoCatchesUpAnEarlierState();
+    void sharesGrowOnTheirOwn_data();
+    void sharesGrowOnTheirOwn();
+    void aSnapshotIsReadWhileItsShareGrows();
     void framing_data();
     void framing();
     void brokenLinesAreLocatedAndTheRestKept();
@@ -500,49 +504,125 @@ void TestLoader::cloneIsTheSameStore()
     QCOMPARE(s.strings().find("a_tool_only_the_copy_has"), UINT32_MAX);
 }
 
-// EventStore::extendInto (live snapshots reuse an older one): an earlier state of a store is
-// brought up to it by appending only what came after; anything else is copied whole.
-void TestLoader::extendIntoCatchesUpAnEarlierState_data()
+// EventStore::share (issue 22: live snapshots share their memory): a share grows on its own
+// and what was shared before never changes, whichever share grows, shrinks or is cleared.
+void TestLoader::sharesGrowOnTheirOwn_data()
 {
-    QTest::addColumn<QString>("target");
-    QTest::addRow("an earlier state") << "earlier";
-    QTest::addRow("the same state") << "same";
-    QTest::addRow("an empty store") << "empty";
-    QTest::addRow("another store (not a prefix)") << "other";
+    QTest::addColumn<QString>("how");
+    QTest::addColumn<bool>("inPlace"); // the grown share still shares the original's memory
+    QTest::addRow("the newest share grows in place") << "newest" << true;
+    QTest::addRow("a share of a share") << "chain" << true;
+    QTest::addRow("an older share grows after a newer one") << "older" << false;
+    QTest::addRow("a share drops its last event, then grows") << "pop" << false;
+    QTest::addRow("a share cleared, then grown") << "clear" << false;
 }
 
-void TestLoader::extendIntoCatchesUpAnEarlierState()
+void TestLoader::sharesGrowOnTheirOwn()
 {
-    QFETCH(QString, target);
+    QFETCH(QString, how);
+    QFETCH(bool, inPlace);
     const Loaded first = loadFiles({ fixture(QStringLiteral("gateway_mix.ndjson")) });
     const Loaded more = loadFiles({ fixture(QStringLiteral("samples/mitmproxy_chrome.har")) });
     QVERIFY(first.store->size() > 10 && more.store->size() > 1);
-    // the latest state: the first events, then more of them (new tools, hosts, messages)
-    EventStore latest = first.store->clone();
-    latest.addFile("second");
-    latest.appendShard(*more.store, {}, 0, 0);
-    QVERIFY(latest.strings().size() > first.store->strings().size());
+    EventStore original = first.store->clone(first.store->size() + more.store->size() + 8);
+    const EventStore before = original.clone();
+    auto grown = [&](const EventStore &from) { // what a share must read after growing
+        EventStore expected = from.clone();
+        expected.addFile("second");
+        expected.appendShard(*more.store, {}, 0, 0);
+        return expected;
+    };
+    auto grow = [&](EventStore &s) {
+        s.addFile("second");
+        s.appendShard(*more.store, {}, 0, 0);
+    };
 
-    EventStore t;
-    if (target == QLatin1String("earlier"))
-        t = first.store->clone();
-    else if (target == QLatin1String("same"))
-        t = latest.clone();
-    else if (target == QLatin1String("other"))
-        t = more.store->clone(); // as many files, other events and strings
-    latest.extendInto(t, latest.size() * 2);
-    QVERIFY(t.capacity() >= latest.size() * 2);
-    compareStores(t, latest);
+    EventStore share = original.share();
+    QVERIFY(share.sharesWith(original));
+    EventStore expected = grown(original);
+    if (how == QLatin1String("chain")) {
+        EventStore middle = original.share();
+        share = middle.share();
+    } else if (how == QLatin1String("older")) {
+        EventStore newer = original.share();
+        EventInput e;
+        e.timeMs = 7;
+        e.tool = "a_tool_of_the_newer_share";
+        e.message = "a message of the newer share";
+        newer.append(e);
+        grow(share); // the older share: copied first, then grown
+        compareStores(share, expected);
+        QCOMPARE(newer.size(), original.size() + 1);
+        QCOMPARE(newer.tool(original.size()), std::string_view("a_tool_of_the_newer_share"));
+        QCOMPARE(newer.message(original.size()), std::string_view("a message of the newer share"));
+        QCOMPARE(share.strings().find("a_tool_of_the_newer_share"), UINT32_MAX);
+    } else if (how == QLatin1String("pop")) {
+        EventStore dropped = original.clone();
+        dropped.popBack();
+        expected = grown(dropped);
+        share.popBack();
+    } else if (how == QLatin1String("clear")) {
+        share.clear();
+        expected = grown(EventStore());
+    }
+    if (how != QLatin1String("older"))
+        grow(share);
     if (QTest::currentTestFailed())
         return;
-    // the result grows on like the latest state: a new name gets the same id in both
-    EventInput e;
-    e.timeMs = 1;
-    e.tool = "a_tool_seen_later";
-    latest.append(e);
-    t.append(e);
-    QCOMPARE(t.toolId(t.size() - 1), latest.toolId(latest.size() - 1));
-    QCOMPARE(t.actorId(t.size() - 1), latest.actorId(latest.size() - 1));
+    compareStores(share, expected);
+    QCOMPARE(share.sharesWith(original), inPlace);
+    // the original reads as it did, and does not know the names the share added
+    compareStores(original, before);
+    QCOMPARE(original.strings().size(), before.strings().size());
+    for (std::size_t i = 0; i < more.store->size(); ++i) {
+        const std::string_view host = more.store->endpoint(i);
+        QCOMPARE(original.strings().find(host), before.strings().find(host));
+    }
+    // and grows on its own too, with the same ids for the same names as a copy of it would
+    grow(original);
+    compareStores(original, grown(before));
+}
+
+// A reader on another thread keeps reading a snapshot (every event, every name looked up)
+// while the newest share of it grows past its end and is shared again, as the live feed
+// does: the reader sees exactly the snapshot, every time (ASan and UBSan run this too).
+void TestLoader::aSnapshotIsReadWhileItsShareGrows()
+{
+    const Loaded first = loadFiles({ fixture(QStringLiteral("gateway_mix.ndjson")) });
+    const Loaded more = loadFiles({ fixture(QStringLiteral("samples/mitmproxy_chrome.har")) });
+    auto snapshot = std::make_shared<const EventStore>(first.store->clone());
+    const EventStore expected = snapshot->clone();
+    std::atomic<bool> done { false };
+    std::atomic<int> mismatches { 0 };
+    std::thread reader([&] {
+        while (!done.load()) {
+            for (std::size_t i = 0; i < snapshot->size(); ++i) {
+                if (snapshot->timeMs(i) != expected.timeMs(i)
+                    || snapshot->tool(i) != expected.tool(i)
+                    || snapshot->message(i) != expected.message(i)
+                    || snapshot->strings().find(expected.endpoint(i)) != expected.endpointId(i))
+                    ++mismatches;
+            }
+            if (snapshot->strings().find("a name only the shares have") != UINT32_MAX)
+                ++mismatches;
+        }
+    });
+    std::shared_ptr<const EventStore> newest = snapshot;
+    for (int round = 0; round < 300; ++round) {
+        auto next = std::make_shared<EventStore>(newest->share());
+        next->appendShard(*more.store, {}, 0, 0);
+        EventInput e;
+        e.timeMs = round;
+        e.tool = "a name only the shares have";
+        e.message = std::to_string(round); // a new string every round: the table grows
+        next->append(e);
+        newest = next;
+    }
+    done = true;
+    reader.join();
+    QCOMPARE(mismatches.load(), 0);
+    QCOMPARE(newest->size(), expected.size() + 300 * (more.store->size() + 1));
+    QCOMPARE(newest->message(newest->size() - 1), std::string_view("299"));
 }
 
 QTEST_GUILESS_MAIN(TestLoader)

@@ -13,91 +13,12 @@
 #endif
 #include <mutex>
 
-// Stores of snapshots that nothing holds any more, kept for the next snapshot. Each is an
-// earlier state of the next snapshot of its session (snapshots only grow), so the next one is
-// that store with only the events since appended (EventStore::extendInto), not a copy of
-// everything: a snapshot costs what arrived, not what was received in the whole session.
-struct StoreRecycler
-{
-    struct Spare
-    {
-        std::unique_ptr<EventStore> store;
-        quint64 lineage = 0; // the session (LiveFeed generation) it was a snapshot of
-    };
-    std::mutex mutex;
-    std::condition_variable released;
-    std::vector<Spare> free;
-    static constexpr std::size_t kKeep = 2;
-};
-
 namespace {
 
-// Three stores take turns: the views show one, the previous one is let go as the views take
-// the new one, the third is filled. When the views let go a little late, waiting for them is
-// far cheaper than a new store (a copy of everything: 450 ms at two million events). Below
-// this many events a copy costs less than waiting.
-constexpr std::size_t kWaitForSpareFrom = 100000;
-constexpr auto kWaitForSpareAtMost = std::chrono::milliseconds(100);
-
-// A store for a snapshot of `n` events of session `lineage`: the largest spare of that session
-// (the least to append), else another spare (cleared: its memory is reused), else a new one.
-// It goes back to the recycler when released.
-std::shared_ptr<EventStore> recycledStore(
-    const std::shared_ptr<StoreRecycler> &recycler, quint64 lineage, std::size_t n)
-{
-    std::unique_ptr<EventStore> store;
-    {
-        std::unique_lock<std::mutex> lock(recycler->mutex);
-        auto &free = recycler->free;
-        auto sameLineage = [&] {
-            return std::any_of(free.begin(), free.end(),
-                [lineage](const auto &s) { return s.lineage == lineage; });
-        };
-        if (n >= kWaitForSpareFrom && !sameLineage())
-            recycler->released.wait_for(lock, kWaitForSpareAtMost, sameLineage);
-        auto best = free.end();
-        for (auto it = free.begin(); it != free.end(); ++it) {
-            const bool same = it->lineage == lineage;
-            if (best == free.end()
-                || (same && (best->lineage != lineage || it->store->size() > best->store->size())))
-                best = it;
-        }
-        if (best != free.end()) {
-            store = std::move(best->store);
-            if (best->lineage != lineage)
-                store->clear();
-            free.erase(best);
-        }
-    }
-    if (!store)
-        store = std::make_unique<EventStore>();
-    return std::shared_ptr<EventStore>(store.release(), [recycler, lineage](EventStore *s) {
-        std::unique_ptr<EventStore> owned(s);
-        {
-            const std::lock_guard<std::mutex> lock(recycler->mutex);
-            auto &free = recycler->free;
-            free.push_back({ std::move(owned), lineage });
-            if (free.size() > StoreRecycler::kKeep) {
-                // keep the ones closest to the next snapshot: an older session's go first
-                // (generations only grow), then the smallest (an early spare kept instead
-                // would cost a copy of nearly everything)
-                const auto worst
-                    = std::min_element(free.begin(), free.end(), [](const auto &a, const auto &b) {
-                          return a.lineage != b.lineage ? a.lineage < b.lineage
-                                                        : a.store->size() < b.store->size();
-                      });
-                free.erase(worst);
-            }
-        }
-        recycler->released.notify_all();
-    });
-}
-
-// Growing a snapshot store copies every event into new memory (a 90 ms stall of the charts
-// at half a million events, with each of the three stores that take turns growing one after
-// the other). Reserving this many events from the start costs address space, not memory
-// (untouched pages are not mapped), and puts the first growth ~40 s into a 100,000 records/s
-// stream; after that a store doubles.
+// A store that must grow is copied into one twice its size (the copies made before keep the
+// old memory until they go). Reserving this many events from the start costs address space,
+// not memory (untouched pages are not mapped), and puts the first growth ~40 s into a 100,000
+// records/s stream.
 constexpr std::size_t kSnapshotMinCapacity = std::size_t(1) << 22;
 
 // If the views never say they took a snapshot (nothing connected), refresh anyway.
@@ -116,13 +37,11 @@ struct TrimRequest
     double mergeGapMinutes = 5.0;
     std::shared_ptr<const LiveHistory> history; // so far
     std::vector<CaptureDuplicate> duplicates; // every one the ingest dropped so far, sorted
-    quint64 lineage = 0; // of the trimmed store
 };
 
 std::shared_ptr<const LoadResult> buildSnapshot(
     const std::vector<std::shared_ptr<const EventStore>> &pieces, const QString &capturePath,
     const std::shared_ptr<const RemovedFiles> &removed, std::vector<InputReport> reports,
-    const std::shared_ptr<StoreRecycler> &recycler, quint64 lineage,
     const std::shared_ptr<const LoadResult> &previous, const TrimRequest &trim)
 {
     std::size_t n = 0;
@@ -144,25 +63,26 @@ std::shared_ptr<const LoadResult> buildSnapshot(
                 = letGo(*pieces.front(), edge, trim.mergeGapMinutes, history.get(), skip);
             next.duplicates = trim.duplicates;
             history = std::make_shared<const LiveHistory>(std::move(next));
-            lineage = trim.lineage; // spares of before are no prefix of this store
         }
     }
-    // the first piece is the previous snapshot (or the first batch): the spare store is
-    // brought up to it, the batches since appended; file 0 is the capture file in every piece,
-    // file k its segment k (--capture-max: a later batch may name more segments)
-    std::shared_ptr<EventStore> store = recycledStore(recycler, lineage, n);
-    if (pieces.empty()) {
-        store->clear();
-    } else if (!skip.empty()) { // trimmed: the events held, copied into a new store
-        store->clear();
+    // The first piece is the previous snapshot (or the first batch). The new store shares the
+    // previous snapshot's memory and appends the batches since past its end (EventStore::
+    // share): the views go on reading the previous one meanwhile, and every snapshot between
+    // two trims is one copy of the events held, not one each. A trim copies the events held
+    // into a store of their own (the old memory goes with the last snapshot that holds it).
+    // File 0 is the capture file in every piece, file k its segment k (--capture-max: a later
+    // batch may name more segments).
+    const bool fromSnapshot = previous && !pieces.empty() && pieces.front() == previous->store;
+    auto store = std::make_shared<EventStore>();
+    if (!pieces.empty() && skip.empty() && fromSnapshot) {
+        *store = pieces.front()->share();
+        if (store->capacity() < n) // grown to twice the size: rarely copied
+            store->reserve(2 * n);
+    } else if (!pieces.empty()) { // the first batch, or trimmed: the events held, copied
         store->reserve(std::max(2 * n, kSnapshotMinCapacity));
         store->addFile(capturePath.toStdString());
         store->addFilesFrom(*pieces.front());
         store->appendShard(*pieces.front(), skip, 0, 0);
-    } else if (store->capacity() >= n) {
-        pieces.front()->extendInto(*store);
-    } else { // room to double, and at least kSnapshotMinCapacity: grown (copied) rarely
-        pieces.front()->extendInto(*store, std::max(2 * n, kSnapshotMinCapacity));
     }
     if (store->fileCount() == 0)
         store->addFile(capturePath.toStdString()); // every live event's origin
@@ -176,7 +96,6 @@ std::shared_ptr<const LoadResult> buildSnapshot(
     result->reports = std::move(reports);
     // the filter bar's choices: the previous snapshot's, and those of the batches since
     // (the first piece, when it is not a snapshot, is a batch too)
-    const bool fromSnapshot = previous && !pieces.empty() && pieces.front() == previous->store;
     if (fromSnapshot) {
         result->tools = previous->tools;
         result->providers = previous->providers;
@@ -194,7 +113,6 @@ std::shared_ptr<const LoadResult> buildSnapshot(
 LiveFeed::LiveFeed(std::shared_ptr<const RuleSet> rules, QObject *parent)
     : QObject(parent)
     , m_rules(std::move(rules))
-    , m_recycler(std::make_shared<StoreRecycler>())
 {
     m_pool.setMaxThreadCount(1); // snapshots are built one at a time, in order
     m_refreshTimer.setSingleShot(true);
@@ -224,7 +142,6 @@ bool LiveFeed::start(const LiveOptions &options, QString *error)
     m_nextTrimMs = INT64_MAX;
     m_history.reset();
     m_duplicates.clear();
-    m_trims = 0;
     setPaused(false);
     LiveOptions o = options;
     o.keepStore = false; // the snapshots are built from the batches
@@ -369,8 +286,6 @@ void LiveFeed::startSnapshot()
     m_piecesOldestMs = 0;
     const std::size_t count = m_pieces.size();
     const quint64 gen = m_generation;
-    // the recycler's lineage: this session, and how many times its window was trimmed
-    const quint64 lineage = (gen << 20) | (m_trims & 0xFFFFF);
     TrimRequest trim;
     trim.due = m_keepMs > 0 && m_newestMs >= m_nextTrimMs;
     if (trim.due) // looked at again a margin later (an incident that goes on holds it open)
@@ -382,15 +297,12 @@ void LiveFeed::startSnapshot()
         std::sort(m_duplicates.begin(), m_duplicates.end());
         trim.duplicates = m_duplicates;
     }
-    trim.lineage = (gen << 20) | ((m_trims + 1) & 0xFFFFF);
     QtConcurrent::run(&m_pool,
         [pieces = m_pieces, path = m_session->capturePath(), reports = m_session->inputReports(),
-            removed = m_session->removedFiles(), recycler = m_recycler, lineage,
-            previous = m_lastSnapshot, trim] {
+            removed = m_session->removedFiles(), previous = m_lastSnapshot, trim] {
             lowerThreadPriority();
             const SmallPagesScope evenCosts; // no 2 MiB faults stalling an update
-            return buildSnapshot(
-                pieces, path, removed, std::move(reports), recycler, lineage, previous, trim);
+            return buildSnapshot(pieces, path, removed, std::move(reports), previous, trim);
         })
         .then(this, [this, gen, count](std::shared_ptr<const LoadResult> result) {
             if (gen != m_generation)
@@ -398,7 +310,6 @@ void LiveFeed::startSnapshot()
             m_building = false;
             if (result->history != m_history) { // trimmed
                 m_history = result->history;
-                ++m_trims;
             }
             // the snapshot replaces the pieces it was made of: memory stays one copy
             m_pieces.erase(m_pieces.begin(), m_pieces.begin() + std::ptrdiff_t(count));

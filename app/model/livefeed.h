@@ -74,7 +74,6 @@ private:
     void startSnapshot();
 
     std::shared_ptr<const RuleSet> m_rules;
-    std::shared_ptr<struct StoreRecycler> m_recycler;
     std::unique_ptr<LiveSession> m_session;
     // The newest snapshot's store first (when there is one), then the batches since.
     std::vector<std::shared_ptr<const EventStore>> m_pieces;
@@ -87,7 +86,6 @@ private:
     std::int64_t m_nextTrimMs = INT64_MAX;
     std::shared_ptr<const LiveHistory> m_history;
     std::vector<CaptureDuplicate> m_duplicates; // where the ingest dropped a duplicate
-    quint64 m_trims = 0; // stores of one session before a trim are not prefixes of those after
     qint64 m_piecesOldestMs = 0; // arrival of the oldest line in m_pieces not yet shown
     QThreadPool m_pool;
     QTimer m_refreshTimer;

@@ -15,10 +15,12 @@ void EventStore::reserve(std::size_t n)
 
 void EventStore::materializeTokens(std::size_t n)
 {
+    m_tokensIn.clear();
+    m_tokensOut.clear();
     m_tokensIn.reserve(std::max(n, m_time.capacity()));
     m_tokensOut.reserve(std::max(n, m_time.capacity()));
-    m_tokensIn.assign(n, kNoTokens);
-    m_tokensOut.assign(n, 0);
+    m_tokensIn.growTo(n, kNoTokens);
+    m_tokensOut.growTo(n, 0);
 }
 
 std::uint16_t EventStore::setIndex(const ReportedLimitSet &set)
@@ -160,71 +162,57 @@ void EventStore::append(const EventInput &e)
     }
 }
 
-EventStore EventStore::clone(std::size_t capacity) const
+EventStore EventStore::share() const
 {
     EventStore c;
-    copyInto(c, capacity);
+    std::apply(
+        [&c](const auto &...src) {
+            std::apply([&](auto &...dst) { ((dst = src.share()), ...); }, c.columns());
+        },
+        columns());
+    c.m_tokensIn = m_tokensIn.share();
+    c.m_tokensOut = m_tokensOut.share();
+    c.m_details = m_details.share();
+    c.m_ruleHits = m_ruleHits.share();
+    c.m_strings = m_strings.share();
+    copyTablesInto(c);
     return c;
 }
 
-void EventStore::copyInto(EventStore &c, std::size_t capacity) const
+EventStore EventStore::clone(std::size_t capacity) const
 {
-    c.clear(); // an empty store is an earlier state of every store: everything is appended
-    extendInto(c, capacity);
-}
-
-void EventStore::extendInto(EventStore &t, std::size_t capacity) const
-{
-    const std::size_t from = t.size();
-    const std::uint32_t fromString = t.m_strings.size();
-    const bool prefix = from <= size() && fromString <= m_strings.size()
-        && t.m_actors.size() <= m_actors.size() && t.m_methods.size() <= m_methods.size()
-        && t.m_sets.size() <= m_sets.size() && t.m_files.size() <= m_files.size()
-        && t.m_details.size() <= m_details.size() && t.m_ruleHits.size() <= m_ruleHits.size()
-        && (from == 0
-            || (t.m_time[from - 1] == m_time[from - 1] && t.m_offset[from - 1] == m_offset[from - 1]
-                && t.m_actor[from - 1] == m_actor[from - 1]
-                && t.m_endpoint[from - 1] == m_endpoint[from - 1]))
-        && t.m_strings.view(fromString - 1) == m_strings.view(fromString - 1);
-    if (!prefix) {
-        copyInto(t, capacity);
-        return;
-    }
-    if (t.capacity() < std::max(capacity, size()))
-        t.reserve(std::max(capacity, size()));
+    EventStore c;
+    c.reserve(std::max(capacity, size()));
     std::apply(
-        [&t, from](const auto &...src) {
+        [&c](const auto &...src) {
             std::apply(
-                [&](auto &...dst) {
-                    (dst.insert(dst.end(), src.begin() + std::ptrdiff_t(from), src.end()), ...);
-                },
-                t.columns());
+                [&](auto &...dst) { (dst.append(src.begin(), src.end()), ...); }, c.columns());
         },
         columns());
     if (hasTokens()) {
-        if (!t.hasTokens())
-            t.materializeTokens(from);
-        t.m_tokensIn.insert(
-            t.m_tokensIn.end(), m_tokensIn.begin() + std::ptrdiff_t(from), m_tokensIn.end());
-        t.m_tokensOut.insert(
-            t.m_tokensOut.end(), m_tokensOut.begin() + std::ptrdiff_t(from), m_tokensOut.end());
+        c.m_tokensIn.reserve(std::max(capacity, size()));
+        c.m_tokensOut.reserve(std::max(capacity, size()));
+        c.m_tokensIn.append(m_tokensIn.begin(), m_tokensIn.end());
+        c.m_tokensOut.append(m_tokensOut.begin(), m_tokensOut.end());
     }
-    auto appendRest = [](auto &dst, const auto &src) {
-        dst.insert(dst.end(), src.begin() + std::ptrdiff_t(dst.size()), src.end());
-    };
-    appendRest(t.m_sets, m_sets);
-    t.m_setsWithTokens = m_setsWithTokens;
-    appendRest(t.m_details, m_details);
-    appendRest(t.m_ruleHits, m_ruleHits);
-    appendRest(t.m_files, m_files);
-    t.m_removedFiles = m_removedFiles;
-    appendRest(t.m_methods, m_methods);
-    for (std::uint32_t id = fromString; id < m_strings.size(); ++id)
-        t.m_strings.intern(m_strings.view(id));
-    for (std::size_t a = t.m_actors.size(); a < m_actors.size(); ++a) {
-        t.m_actors.push_back(m_actors[a]);
-        t.m_actorIds.emplace(m_actors[a], std::uint32_t(a));
-    }
+    c.m_details.append(m_details.begin(), m_details.end());
+    c.m_ruleHits.append(m_ruleHits.begin(), m_ruleHits.end());
+    for (std::uint32_t id = 1; id < m_strings.size(); ++id)
+        c.m_strings.intern(m_strings.view(id));
+    copyTablesInto(c);
+    return c;
+}
+
+void EventStore::copyTablesInto(EventStore &c) const
+{
+    c.m_sets = m_sets;
+    c.m_lastSet = m_lastSet;
+    c.m_setsWithTokens = m_setsWithTokens;
+    c.m_files = m_files;
+    c.m_removedFiles = m_removedFiles;
+    c.m_methods = m_methods;
+    c.m_actors = m_actors;
+    c.m_actorIds = m_actorIds;
 }
 
 void EventStore::appendShard(const EventStore &shard, const std::vector<bool> &skip,
@@ -317,8 +305,8 @@ void EventStore::appendShard(const EventStore &shard, const std::vector<bool> &s
             m_tokensOut.push_back(shard.m_tokensOut[i]);
         });
     } else if (hasTokens()) {
-        m_tokensIn.resize(size(), kNoTokens);
-        m_tokensOut.resize(size(), 0);
+        m_tokensIn.growTo(size(), kNoTokens);
+        m_tokensOut.growTo(size(), 0);
     }
 }
 

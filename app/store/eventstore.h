@@ -1,8 +1,8 @@
 #pragma once
 
 #include "base/rejectionsource.h"
-#include "store/hugepagealloc.h"
 #include "store/removedfiles.h"
+#include "store/sharedcolumn.h"
 #include "store/stringpool.h"
 
 #include <array>
@@ -94,6 +94,13 @@ struct RuleHit
     ThrottleCategory category = ThrottleCategory::None;
 };
 
+// A sparse entry and the index of its event (a pair that can be copied as bytes).
+template <typename V> struct Indexed
+{
+    std::uint32_t first = 0;
+    V second;
+};
+
 // Columnar, append-only store of events. 41 bytes per event plus interned strings and the
 // sparse details of errors; 8 more per event once any event has token counts (the two token
 // columns exist only from then on: a log without usage fields pays nothing for them);
@@ -109,20 +116,24 @@ public:
     EventStore &operator=(EventStore &&) noexcept = default;
 
     void reserve(std::size_t n);
-    // A copy with room for capacity events: columns copied whole, strings interned again in
-    // id order (so every id stays the same). Much cheaper than appendShard of the whole
-    // store, which remaps every event (live snapshots copy the previous one).
+    // A store that starts as this one and grows on its own, made without copying events or
+    // strings (issue 22: a live snapshot is the previous one plus what arrived, and snapshots
+    // are not full copies each). Its columns, details and string pool share this store's
+    // memory (SharedColumn, StringPool::share): what is appended to it lies past this
+    // store's end, which this store never reads, so other threads may go on reading this
+    // store meanwhile. Only the newest share grows in place; an older one that grows copies
+    // first. The small tables (actors, methods, limit sets, files) are copied.
+    EventStore share() const;
+    // A copy with room for capacity events, in memory of its own: strings interned again in
+    // id order (so every id stays the same).
     EventStore clone(std::size_t capacity = 0) const;
-    // The same into an existing store (cleared first): its memory is reused.
-    void copyInto(EventStore &target, std::size_t capacity = 0) const;
-    // Makes target the same as this store when target is an earlier state of it (a live
-    // snapshot this store was grown from, or a copy of one): every event, string, actor,
-    // method, file and detail target holds is this store's at the same index, so only what
-    // came after is appended (the cost of the new events, not of all of them). Sizes and the
-    // last event and string are checked; a target that is not such a prefix is copied into
-    // whole (copyInto). Grows target's capacity to at least `capacity` when it has less.
-    void extendInto(EventStore &target, std::size_t capacity = 0) const;
-    // No events, files or strings any more; the columns keep their capacity (for reuse).
+    // Whether this store's events are in the same memory as o's (for the tests).
+    bool sharesWith(const EventStore &o) const
+    {
+        return m_time.sharesWith(o.m_time) && m_strings.sharesWith(o.m_strings);
+    }
+    // No events, files or strings any more; the columns keep their capacity (for reuse) when
+    // no share of this store sees them.
     void clear();
     // Removes the last event (a duplicate found after it was appended).
     void popBack();
@@ -223,7 +234,7 @@ public:
     bool hasRuleHits() const { return !m_ruleHits.empty(); }
     // Every event with a rule hit, by event index (ascending): few, so a pass over them
     // costs nothing beside a pass over the events.
-    const std::vector<std::pair<std::uint32_t, RuleHit>> &ruleHits() const { return m_ruleHits; }
+    const SharedColumn<Indexed<RuleHit>> &ruleHits() const { return m_ruleHits; }
 
     const StringPool &strings() const { return m_strings; }
 
@@ -244,14 +255,12 @@ public:
     }
     // The files whose records were deleted since (a live capture's rotated-away segments);
     // null for a store of files that stay. Shared by the copies of this store (clone,
-    // copyInto, extendInto); RawRecordReader refuses to read an event of such a file.
+    // share); RawRecordReader refuses to read an event of such a file.
     const std::shared_ptr<const RemovedFiles> &removedFiles() const { return m_removedFiles; }
     void setRemovedFiles(std::shared_ptr<const RemovedFiles> removed)
     {
         m_removedFiles = std::move(removed);
     }
-    const Column<std::int64_t> &times() const { return m_time; }
-
     // Memory held by the columns and the string pool, in bytes.
     std::size_t bytesUsed() const;
 
@@ -284,6 +293,8 @@ private:
         }
     };
     std::uint32_t actorIndex(const Actor &a);
+    // The small tables (limit sets, files, methods, actors) into c, for share() and clone().
+    void copyTablesInto(EventStore &c) const;
     // The per-event columns, for what is done to every one of them alike (reserve, clear,
     // copy, pop, size): one list, so a new column cannot be forgotten in one of them.
     auto columns()
@@ -309,28 +320,28 @@ private:
     };
     static constexpr std::size_t kActorCacheSlots = 256;
 
-    Column<std::int64_t> m_time;
-    Column<std::uint64_t> m_offset;
-    Column<std::uint32_t> m_line;
-    Column<std::uint32_t> m_endpoint;
-    Column<std::uint32_t> m_actor;
-    Column<float> m_duration;
-    Column<std::int16_t> m_status;
-    Column<std::uint16_t> m_file;
-    Column<std::uint8_t> m_source;
-    Column<std::uint8_t> m_flags;
-    Column<std::uint8_t> m_method;
-    Column<std::uint16_t> m_set; // index into m_sets: the limits its response reported
+    SharedColumn<std::int64_t> m_time;
+    SharedColumn<std::uint64_t> m_offset;
+    SharedColumn<std::uint32_t> m_line;
+    SharedColumn<std::uint32_t> m_endpoint;
+    SharedColumn<std::uint32_t> m_actor;
+    SharedColumn<float> m_duration;
+    SharedColumn<std::int16_t> m_status;
+    SharedColumn<std::uint16_t> m_file;
+    SharedColumn<std::uint8_t> m_source;
+    SharedColumn<std::uint8_t> m_flags;
+    SharedColumn<std::uint8_t> m_method;
+    SharedColumn<std::uint16_t> m_set; // index into m_sets: the limits its response reported
     // Not in columns(): empty until an event has tokens, then one entry per event.
-    Column<std::uint32_t> m_tokensIn, m_tokensOut;
+    SharedColumn<std::uint32_t> m_tokensIn, m_tokensOut;
     std::vector<ReportedLimitSet> m_sets { ReportedLimitSet {} }; // 0: nothing reported
     std::uint16_t m_lastSet = 0;
     bool m_setsWithTokens = false; // some set has a token limit
 
     // (event index, detail), sorted by index: a binary search instead of 4 bytes per event
-    std::vector<std::pair<std::uint32_t, EventDetail>> m_details;
+    SharedColumn<Indexed<EventDetail>> m_details;
     // (event index, hit), sorted by index: only events a §7 rule fired on pay for one
-    std::vector<std::pair<std::uint32_t, RuleHit>> m_ruleHits;
+    SharedColumn<Indexed<RuleHit>> m_ruleHits;
     std::vector<std::string> m_files;
     std::shared_ptr<const RemovedFiles> m_removedFiles;
     StringPool m_strings;
