@@ -1,6 +1,7 @@
 // ratescope-gui: the whole program. Without a subcommand it opens the window; with one it runs
 // headless (QCoreApplication, or QGuiApplication on the offscreen platform where it draws
 // charts). `ratescope` (app/main.cpp) becomes this program for what needs more than QtCore.
+#include "base/mallocarenas.h"
 #include "cli/chartneed.h"
 #include "cli/commands.h"
 #include "cli/firstargument.h"
@@ -17,6 +18,7 @@
 
 int main(int argc, char *argv[])
 {
+    limitMallocArenas();
     const char *sub = argc > 1 ? argv[1] : "";
     using Command = int (*)(const QStringList &);
     struct Entry

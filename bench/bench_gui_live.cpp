@@ -19,6 +19,7 @@
 // chart (follows the last 5 minutes), the table and incidents. Latency is measured for every
 // record when the chart first draws it. Runs offscreen when there is no display.
 // Exit status: 0 all targets met, 1 a target missed.
+#include "base/mallocarenas.h"
 #include "mainwindow.h"
 #include "model/session.h"
 #include "ratechart.h"
@@ -231,6 +232,7 @@ int runWindowSoak(QApplication &app, double hours, int perSecond, int keepMinute
 
 int main(int argc, char *argv[])
 {
+    limitMallocArenas();
     if (qEnvironmentVariableIsEmpty("DISPLAY") && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
         qputenv("QT_QPA_PLATFORM", "offscreen");
     QApplication app(argc, argv);

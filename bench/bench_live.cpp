@@ -20,6 +20,7 @@
 // --bounded: every part as `monitor` runs by default (rollups, no store of every event); without
 // it, as `monitor --keep-all` and the window keep every event.
 // Exit status: 0 the targets met, 1 a target missed.
+#include "base/mallocarenas.h"
 #include "export/report.h"
 #include "export/reportformats.h"
 #include "live/livesession.h"
@@ -185,6 +186,7 @@ int runSoak(double hours, int perSecond, bool bounded, bool compare)
 
 int main(int argc, char *argv[])
 {
+    limitMallocArenas();
     QCoreApplication app(argc, argv);
     QCommandLineParser p;
     p.setApplicationDescription(
