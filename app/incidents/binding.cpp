@@ -64,12 +64,14 @@ std::optional<LimitAxis> fromHeaders(const BindingEvidence &e)
     return LimitAxis(best);
 }
 
+// The evidence of the incident's rejections from `from` on, added to `e`.
 BindingEvidence evidenceOf(const EventStore &store, const Incident &incident,
-    std::unordered_map<std::uint32_t, LimitWords> &read)
+    std::unordered_map<std::uint32_t, LimitWords> &read, BindingEvidence e = {},
+    std::size_t from = 0)
 {
-    BindingEvidence e;
     // one reading per distinct message: an incident repeats a few texts many times
-    for (std::uint32_t i : incident.events) {
+    for (std::size_t k = from; k < incident.events.size(); ++k) {
+        const std::uint32_t i = incident.events[k];
         const std::uint32_t id = store.messageId(i);
         const LimitWords *w = nullptr;
         static const LimitWords none;
@@ -140,13 +142,25 @@ std::vector<std::int64_t> useAt(const EventStore &store, const AxisLimit &l,
 } // namespace
 
 void addBindings(const EventStore &store, std::vector<Incident> &incidents,
-    const std::vector<AxisLimit> &limits, const EventSubset *scopeEvents)
+    const std::vector<AxisLimit> &limits, const EventSubset *scopeEvents,
+    const std::vector<const Incident *> *grownFrom)
 {
     std::unordered_map<std::uint32_t, LimitWords> read;
     std::vector<BindingEvidence> evidence;
     evidence.reserve(incidents.size());
-    for (const Incident &inc : incidents)
-        evidence.push_back(evidenceOf(store, inc, read));
+    for (std::size_t k = 0; k < incidents.size(); ++k) {
+        Incident &inc = incidents[k];
+        const Incident *was = grownFrom ? (*grownFrom)[k] : nullptr;
+        // the same rejections first, in the same order: the evidence so far, then the new ones
+        // (evidence adds up in event order, so this is what reading all of them gives)
+        const bool grew = was && was->evidence && was->events.size() <= inc.events.size()
+            && std::equal(was->events.begin(), was->events.end(), inc.events.begin());
+        if (grew)
+            evidence.push_back(evidenceOf(store, inc, read, *was->evidence, was->events.size()));
+        else
+            evidence.push_back(evidenceOf(store, inc, read));
+        inc.evidence = std::make_shared<const BindingEvidence>(evidence.back());
+    }
     BindingSources sources;
     sources.reportedOf
         = [&](LimitAxis axis) { return reportedHistory(store, scopeEvents, axis).byWindow; };

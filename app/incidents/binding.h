@@ -57,8 +57,13 @@ struct AxisLimit
 //   4. else `unknown`.
 // Sets `binding` of every incident of one scope. `scopeEvents`: that scope's events (nullptr:
 // every event of the store).
+// grownFrom (optional, one per incident, null where none): the incident of an earlier view
+// that this one grew from; when its events are the first of this one's and it kept its
+// evidence, only the words of the rejections added since are read (a live view re-judges its
+// open incident at every snapshot).
 void addBindings(const EventStore &store, std::vector<Incident> &incidents,
-    const std::vector<AxisLimit> &limits, const EventSubset *scopeEvents);
+    const std::vector<AxisLimit> &limits, const EventSubset *scopeEvents,
+    const std::vector<const Incident *> *grownFrom = nullptr);
 
 // The same rule over evidence gathered without the events: `evidence[k]` is incident k's;
 // reportedOf(axis) the scope's reported limits on an axis; useAt(limit, t0s) the use of the

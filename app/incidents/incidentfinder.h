@@ -42,6 +42,9 @@ struct Incident
     bool quota = false; // some rejection was insufficient_quota
     std::vector<std::uint32_t> events; // indices of its rejections, by time
     Binding binding; // which limit bit first (limits.md §5; set by addBindings)
+    // What addBindings read of its rejections (all of `events`): a view that grows reads the
+    // words of the new ones only (bindScope).
+    std::shared_ptr<const BindingEvidence> evidence;
     std::shared_ptr<const IncidentTally> tally; // ids of the store it was found in
 
     std::int64_t rejectedTotal() const { return rejected[0] + rejected[1] + rejected[2]; }

@@ -45,7 +45,7 @@ std::vector<AxisLimit> limitsOfScope(const std::vector<LimitEntry> &entries,
 // Judges the incidents at `which` (indices into `incidents`) with addBindings, in one call.
 void bindSome(const EventStore &store, std::vector<Incident> &incidents,
     const std::vector<std::size_t> &which, const std::vector<AxisLimit> &limits,
-    const EventSubset *scopeEvents)
+    const EventSubset *scopeEvents, const std::vector<const Incident *> *grownFrom = nullptr)
 {
     if (which.empty())
         return;
@@ -53,7 +53,7 @@ void bindSome(const EventStore &store, std::vector<Incident> &incidents,
     some.reserve(which.size());
     for (std::size_t k : which)
         some.push_back(std::move(incidents[k]));
-    addBindings(store, some, limits, scopeEvents);
+    addBindings(store, some, limits, scopeEvents, grownFrom);
     for (std::size_t j = 0; j < which.size(); ++j)
         incidents[which[j]] = std::move(some[j]);
 }
@@ -63,13 +63,14 @@ void bindSome(const EventStore &store, std::vector<Incident> &incidents,
 // null. From it an incident with the same rejections keeps its binding, and one that got more
 // reads their words again and otherwise keeps it: its counts are those before its first
 // rejection, which a store that grew in time order does not change. The rest (new incidents,
-// or all when the limits changed) are judged in full.
+// or all when the limits changed) are judged in full. Either way only the words of the
+// rejections added since `previous` are read (Incident::evidence keeps what was read before).
 void bindScope(const EventStore &store, std::vector<Incident> &incidents, const std::string &scope,
     const std::vector<AxisLimit> &limits, const EventSubset *scopeEvents,
     const std::unordered_map<std::int64_t, const Incident *> *previous)
 {
     std::vector<std::size_t> full, words;
-    std::vector<const Incident *> wordsWas;
+    std::vector<const Incident *> fullWas, wordsWas;
     for (std::size_t k = 0; k < incidents.size(); ++k) {
         Incident &inc = incidents[k];
         if (inc.scope != scope)
@@ -82,15 +83,18 @@ void bindScope(const EventStore &store, std::vector<Incident> &incidents, const 
         }
         if (was && was->events.size() == inc.events.size()) {
             inc.binding = was->binding;
+            inc.evidence = was->evidence;
         } else if (was && was->binding.evidence != Binding::Evidence::Message) {
             words.push_back(k);
             wordsWas.push_back(was);
         } else {
             full.push_back(k);
+            fullWas.push_back(was); // judged again, from its evidence and the new rejections'
         }
     }
-    bindSome(store, incidents, full, limits, scopeEvents);
-    bindSome(store, incidents, words, {}, scopeEvents); // no limits: the words only
+    bindSome(store, incidents, full, limits, scopeEvents, &fullWas);
+    // no limits: the words only, and of the rejections added since only (Incident::evidence)
+    bindSome(store, incidents, words, {}, scopeEvents, &wordsWas);
     for (std::size_t j = 0; j < words.size(); ++j) {
         Incident &inc = incidents[words[j]];
         if (inc.binding.evidence != Binding::Evidence::Message)
