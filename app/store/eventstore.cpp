@@ -75,6 +75,7 @@ void EventStore::clear()
     m_ruleHits.clear();
     m_files.clear();
     m_removedFiles.reset();
+    m_keptRecords.reset();
     m_strings = StringPool();
     m_methods.assign(1, std::string());
     m_actors.assign(1, Actor {});
@@ -218,6 +219,7 @@ void EventStore::extendInto(EventStore &t, std::size_t capacity) const
     appendRest(t.m_ruleHits, m_ruleHits);
     appendRest(t.m_files, m_files);
     t.m_removedFiles = m_removedFiles;
+    t.m_keptRecords = m_keptRecords;
     appendRest(t.m_methods, m_methods);
     for (std::uint32_t id = fromString; id < m_strings.size(); ++id)
         t.m_strings.intern(m_strings.view(id));
