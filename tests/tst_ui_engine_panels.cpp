@@ -28,6 +28,7 @@
 namespace {
 
 constexpr double kMergeGap = 5.0;
+const QString kTable = QStringLiteral("LiteLLM_SpendLogs"); // PostgreSQL's
 
 // Every cell of every row, in the model's order, one line each.
 QStringList cells(const QAbstractItemModel &m, const std::vector<int> &skipColumns = {})
@@ -72,8 +73,9 @@ private:
         std::unique_ptr<EnginePanelsFeed> feed;
     };
     void addEngineRows();
-    // The engine of the current data row, or a skip when it is not there.
-    bool engine(EngineUri *uri);
+    // The engine of the current data row (PostgreSQL's table `pgTable`); false when it is not
+    // there.
+    bool engine(EngineUri *uri, const QString &pgTable);
     std::unique_ptr<Panels> panels(const EngineUri &uri);
     // The file's table rows of [from, to), as the window lists them.
     QStringList fileRows(qint64 from, qint64 to);
@@ -118,6 +120,17 @@ void TestUiEnginePanels::initTestCase()
         QVERIFY2(m_pg.loadLiteLlm(
                      QStringLiteral(RATESCOPE_FIXTURE_DIR), QStringLiteral("litellm"), &error),
             qPrintable(error));
+        // the same rows through a view that sleeps on each row while slow.on is true
+        QVERIFY2(m_pg.exec(QStringLiteral("litellm"),
+                     QStringLiteral(
+                         "CREATE TABLE slow (\"on\" boolean NOT NULL);\n"
+                         "INSERT INTO slow VALUES (false);\n"
+                         "CREATE FUNCTION slow_row() RETURNS boolean LANGUAGE plpgsql AS $$ BEGIN "
+                         "PERFORM pg_sleep(0.05); RETURN true; END $$;\n"
+                         "CREATE VIEW spendlogs AS SELECT * FROM \"LiteLLM_SpendLogs\" WHERE NOT "
+                         "(SELECT \"on\" FROM slow) OR slow_row()"),
+                     &error),
+            qPrintable(error));
     }
 }
 
@@ -128,7 +141,7 @@ void TestUiEnginePanels::addEngineRows()
     QTest::newRow("postgresql") << false;
 }
 
-bool TestUiEnginePanels::engine(EngineUri *uri)
+bool TestUiEnginePanels::engine(EngineUri *uri, const QString &pgTable)
 {
     QFETCH(bool, clickHouse);
     const QString missing = clickHouse ? m_noClickHouse : m_noPg;
@@ -139,7 +152,7 @@ bool TestUiEnginePanels::engine(EngineUri *uri)
         text = m_clickHouse.uri(QStringLiteral("rs.ratescope_events"));
     } else {
         text = m_pg.uri(QStringLiteral("litellm"),
-            QStringLiteral("table=LiteLLM_SpendLogs&profile=litellm-spendlogs"));
+            QStringLiteral("table=%1&profile=litellm-spendlogs").arg(pgTable));
         text.replace(QStringLiteral("ratescope@"),
             QStringLiteral("ratescope:") + m_pg.password() + QLatin1Char('@'));
     }
@@ -180,9 +193,11 @@ bool TestUiEnginePanels::drillInto(Panels &p, qint64 from, qint64 to)
     return listed.wait(60000);
 }
 
-#define ENGINE_OR_SKIP(uri)                                                                        \
+// The current data row's engine in `uri` (PostgreSQL's table `pgTable`), or a skip saying why
+// it is not there.
+#define ENGINE_OR_SKIP(uri, pgTable)                                                               \
     do {                                                                                           \
-        if (!engine(&(uri))) {                                                                     \
+        if (!engine(&(uri), pgTable)) {                                                            \
             QFETCH(bool, clickHouse);                                                              \
             QSKIP(qPrintable(QStringLiteral("no server to test against: ")                         \
                 + (clickHouse ? m_noClickHouse : m_noPg)));                                        \
@@ -196,7 +211,7 @@ void TestUiEnginePanels::incidentsAreTheFilesIncidents_data() { addEngineRows();
 void TestUiEnginePanels::incidentsAreTheFilesIncidents()
 {
     EngineUri uri;
-    ENGINE_OR_SKIP(uri);
+    ENGINE_OR_SKIP(uri, kTable);
     const auto p = panels(uri);
     QSignalSpy shown(p->feed.get(), &EnginePanelsFeed::incidentsShown);
     p->feed->start();
@@ -225,7 +240,7 @@ void TestUiEnginePanels::drillDownListsTheBucketsRows_data() { addEngineRows(); 
 void TestUiEnginePanels::drillDownListsTheBucketsRows()
 {
     EngineUri uri;
-    ENGINE_OR_SKIP(uri);
+    ENGINE_OR_SKIP(uri, kTable);
     const auto p = panels(uri);
     const Incident &first = m_file->incidents.front();
     const qint64 minute = first.startMs / 60000 * 60000;
@@ -281,7 +296,7 @@ void TestUiEnginePanels::largeBucketListsTheFirstRows_data() { addEngineRows(); 
 void TestUiEnginePanels::largeBucketListsTheFirstRows()
 {
     EngineUri uri;
-    ENGINE_OR_SKIP(uri);
+    ENGINE_OR_SKIP(uri, kTable);
     const auto p = panels(uri);
     p->feed->setRowsRequest(5, 10);
     const qint64 from = m_file->store->timeMs(0) / 3600000 * 3600000, to = from + 3600000;
@@ -303,7 +318,7 @@ void TestUiEnginePanels::newerDrillDownWins_data() { addEngineRows(); }
 void TestUiEnginePanels::newerDrillDownWins()
 {
     EngineUri uri;
-    ENGINE_OR_SKIP(uri);
+    ENGINE_OR_SKIP(uri, kTable);
     const auto p = panels(uri);
     const Incident &first = m_file->incidents.front();
     const Incident &last = m_file->incidents.back();
@@ -321,12 +336,15 @@ void TestUiEnginePanels::newerDrillDownWins()
 
 void TestUiEnginePanels::serverStoppedDuringDrillDown_data() { addEngineRows(); }
 
-// The server gone after a first drill-down: the next one says so (without the password), the
-// table lists the first one's rows again and the incidents stay.
+// The server gone in the middle of a drill-down (after a first one): it says so (without the
+// password), the table lists the first one's rows again and the incidents stay. The read is
+// made slow enough to be stopped under: pages of one row, and PostgreSQL's rows through a view
+// that sleeps 50 ms a row.
 void TestUiEnginePanels::serverStoppedDuringDrillDown()
 {
     EngineUri uri;
-    ENGINE_OR_SKIP(uri);
+    ENGINE_OR_SKIP(uri, QStringLiteral("spendlogs"));
+    const bool clickHouse = uri.kind == EngineUri::Kind::ClickHouse;
     const auto p = panels(uri);
     QSignalSpy shown(p->feed.get(), &EnginePanelsFeed::incidentsShown);
     p->feed->start();
@@ -338,21 +356,31 @@ void TestUiEnginePanels::serverStoppedDuringDrillDown()
     const QStringList rows = cells(p->events);
     QVERIFY(!rows.isEmpty());
 
-    if (uri.kind == EngineUri::Kind::ClickHouse)
+    p->feed->setRowsRequest(1, 100000);
+    if (!clickHouse) {
+        QString error;
+        QVERIFY2(m_pg.exec(QStringLiteral("litellm"),
+                     QStringLiteral("UPDATE slow SET \"on\" = true"), &error),
+            qPrintable(error));
+    }
+    QSignalSpy failed(p->feed.get(), &EnginePanelsFeed::failed);
+    const Incident &last = m_file->incidents.back();
+    p->events.setDrillDown(
+        DrillDown { true, last.startMs, last.endMs + 1, FilterState::kAllSources });
+    QTest::qWait(300);
+    QVERIFY(p->feed->isBusy()); // still reading its pages
+    if (clickHouse)
         m_clickHouse.kill();
     else
         m_pg.stop();
-    QSignalSpy failed(p->feed.get(), &EnginePanelsFeed::failed);
-    const qint64 later = m_file->incidents.back().startMs / 60000 * 60000;
-    p->events.setDrillDown(DrillDown { true, later, later + 60000, FilterState::kAllSources });
     QVERIFY(failed.wait(60000));
     const QString message = failed.last().at(0).toString();
     QVERIFY2(message.contains(QStringLiteral("cannot be listed")), qPrintable(message));
-    QVERIFY2(
-        message.contains(uri.kind == EngineUri::Kind::ClickHouse ? QStringLiteral("ClickHouse: ")
-                                                                 : QStringLiteral("PostgreSQL: ")),
+    QVERIFY2(message.startsWith(
+                 clickHouse ? QStringLiteral("ClickHouse: ") : QStringLiteral("PostgreSQL: ")),
         qPrintable(message));
     QVERIFY2(!message.contains(secret(uri)), qPrintable(message));
+    QCOMPARE(p->feed->status(), message);
     QCOMPARE(cells(p->events), rows);
     QCOMPARE(p->events.drillDown().fromMs, minute);
     QCOMPARE(cells(p->incidents), incidents);
