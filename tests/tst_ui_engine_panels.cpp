@@ -120,17 +120,8 @@ void TestUiEnginePanels::initTestCase()
         QVERIFY2(m_pg.loadLiteLlm(
                      QStringLiteral(RATESCOPE_FIXTURE_DIR), QStringLiteral("litellm"), &error),
             qPrintable(error));
-        // the same rows through a view that sleeps on each row while slow.on is true
-        QVERIFY2(m_pg.exec(QStringLiteral("litellm"),
-                     QStringLiteral(
-                         "CREATE TABLE slow (\"on\" boolean NOT NULL);\n"
-                         "INSERT INTO slow VALUES (false);\n"
-                         "CREATE FUNCTION slow_row() RETURNS boolean LANGUAGE plpgsql AS $$ BEGIN "
-                         "PERFORM pg_sleep(0.05); RETURN true; END $$;\n"
-                         "CREATE VIEW spendlogs AS SELECT * FROM \"LiteLLM_SpendLogs\" WHERE NOT "
-                         "(SELECT \"on\" FROM slow) OR slow_row()"),
-                     &error),
-            qPrintable(error));
+        // the same rows through a view that sleeps on each row when asked to
+        QVERIFY2(m_pg.createSlowSpendLogs(QStringLiteral("litellm"), &error), qPrintable(error));
     }
 }
 
