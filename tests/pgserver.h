@@ -204,6 +204,22 @@ public:
         return running;
     }
 
+    // In `db` (loadLiteLlm's), the view `spendlogs` of LiteLLM_SpendLogs that sleeps 50 ms on each
+    // row it reads while the table slow's one value is true (UPDATE slow SET "on" = true): a
+    // query to stop or supersede in the middle.
+    bool createSlowSpendLogs(const QString &db, QString *error) const
+    {
+        return exec(db,
+            QStringLiteral(
+                "CREATE TABLE slow (\"on\" boolean NOT NULL);\n"
+                "INSERT INTO slow VALUES (false);\n"
+                "CREATE FUNCTION slow_row() RETURNS boolean LANGUAGE plpgsql AS $$ BEGIN "
+                "PERFORM pg_sleep(0.05); RETURN true; END $$;\n"
+                "CREATE VIEW spendlogs AS SELECT * FROM \"LiteLLM_SpendLogs\" WHERE NOT "
+                "(SELECT \"on\" FROM slow) OR slow_row()"),
+            error);
+    }
+
     // Database `db` with LiteLLM's LiteLLM_SpendLogs (tests/fixtures/litellm/schema.sql) holding
     // the rows of spendlogs.json (json_populate_recordset: each key into its column).
     bool loadLiteLlm(const QString &fixtureDir, const QString &db, QString *error) const

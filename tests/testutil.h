@@ -3,6 +3,7 @@
 // Helpers shared by the core tests (header-only; each test is its own executable).
 
 #include "base/limitspec.h"
+#include "incidents/incidentfinder.h"
 #include "io/bytesource.h"
 #include "rules/ruleset.h"
 #include "sim/simulator.h"
@@ -218,4 +219,26 @@ inline QString eventFields(const EventStore &s, std::size_t i)
               .arg(t.limit[2])
               .arg(s.line(i))
               .arg(s.offset(i));
+}
+
+// An incident's figures on one line (scope, start..end, requests, rejections by source, peak,
+// top tools and providers), for comparing the incidents of two paths.
+inline QString incidentText(const Incident &in)
+{
+    QStringList tops;
+    for (const auto *list : { &in.topTools, &in.topProviders }) {
+        for (const NamedCount &t : *list)
+            tops << QStringLiteral("%1=%2").arg(QString::fromStdString(t.name)).arg(t.count);
+        tops << QStringLiteral(";");
+    }
+    return QStringLiteral("%1 %2..%3 requests %4 rejected %5/%6/%7 peak %8 tops %9")
+        .arg(QString::fromStdString(in.scope))
+        .arg(in.startMs)
+        .arg(in.endMs)
+        .arg(in.requests)
+        .arg(in.rejected[0])
+        .arg(in.rejected[1])
+        .arg(in.rejected[2])
+        .arg(in.peakRpm)
+        .arg(tops.join(QLatin1Char(',')));
 }

@@ -3,11 +3,12 @@
 // rejection counts and refined from the raw rows of their few minutes are those of reading
 // the whole table; the rows of one bucket come in keyset pages, each row once.
 #include "clickhouseserver.h"
+#include "testutil.h"
 
 #include "aggregate/buckets.h"
 #include "engine/clickhouseddl.h"
-#include "engine/clickhouseincidents.h"
 #include "engine/clickhousesource.h"
+#include "engine/engineincidents.h"
 #include "engine/engineuri.h"
 #include "incidents/incidentfinder.h"
 #include "rules/ruleset.h"
@@ -31,23 +32,6 @@ using Event = std::tuple<std::int64_t, int, std::string, std::string>;
 Event eventOf(const EventStore &s, std::size_t i)
 {
     return { s.timeMs(i), s.status(i), std::string(s.endpoint(i)), std::string(s.tool(i)) };
-}
-
-QString describe(const Incident &in)
-{
-    QStringList tools;
-    for (const NamedCount &t : in.topTools)
-        tools << QStringLiteral("%1=%2").arg(QString::fromStdString(t.name)).arg(t.count);
-    return QStringLiteral("%1 %2..%3 requests %4 rejected %5/%6/%7 peak %8 tools %9")
-        .arg(QString::fromStdString(in.scope))
-        .arg(in.startMs)
-        .arg(in.endMs)
-        .arg(in.requests)
-        .arg(in.rejected[0])
-        .arg(in.rejected[1])
-        .arg(in.rejected[2])
-        .arg(in.peakRpm)
-        .arg(tools.join(QLatin1Char(',')));
 }
 
 } // namespace
@@ -127,9 +111,9 @@ void TestEngineClickHouseIncidents::incidentsFromCountsAreThoseOfAllRows()
     QCOMPARE(got->tableRows, std::uint64_t(kRows));
     QStringList want, have;
     for (const Incident &in : expected)
-        want << describe(in);
+        want << incidentText(in);
     for (const Incident &in : got->incidents)
-        have << describe(in);
+        have << incidentText(in);
     QCOMPARE(have, want);
     // the lone 429s' minutes made one span, refined into two incidents from its rows
     QVERIFY(got->spans.size() < expected.size());

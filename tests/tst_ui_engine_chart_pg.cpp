@@ -86,16 +86,10 @@ void TestUiEngineChartPg::initTestCase()
     PG_START_WITH_LITELLM_OR_SKIP(m_pg);
     QString error;
     // the table the window reads: the spend logs, each row slept on while slow.on is true
+    QVERIFY2(m_pg.createSlowSpendLogs(QStringLiteral("litellm"), &error), qPrintable(error));
     QVERIFY2(m_pg.exec(QStringLiteral("litellm"),
-                 QStringLiteral(
-                     "CREATE TABLE slow (\"on\" boolean NOT NULL);\n"
-                     "INSERT INTO slow VALUES (false);\n"
-                     "CREATE FUNCTION slow_row() RETURNS boolean LANGUAGE plpgsql AS $$ BEGIN "
-                     "PERFORM pg_sleep(0.05); RETURN true; END $$;\n"
-                     "CREATE VIEW spendlogs AS SELECT * FROM \"LiteLLM_SpendLogs\" WHERE NOT "
-                     "(SELECT \"on\" FROM slow) OR slow_row();\n"
-                     "CREATE VIEW no_spendlogs AS SELECT * FROM \"LiteLLM_SpendLogs\" WHERE "
-                     "false"),
+                 QStringLiteral("CREATE VIEW no_spendlogs AS SELECT * FROM \"LiteLLM_SpendLogs\" "
+                                "WHERE false"),
                  &error),
         qPrintable(error));
     QVERIFY(count(QStringLiteral("TRUE")) > 1000);

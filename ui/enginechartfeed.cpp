@@ -113,6 +113,7 @@ void EngineChartFeed::askPassword(const QString &why)
         return;
     }
     m_runner->setPassword(*password);
+    Q_EMIT passwordGiven(*password);
     m_haveSpan = false;
     start();
 }

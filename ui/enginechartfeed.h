@@ -47,6 +47,9 @@ Q_SIGNALS:
     void frameShown(qint64 bucketMs, quint64 requests);
     // A query failed and no password will be asked for (the status says why).
     void queryFailed();
+    // The prompt's answer, which the runner uses from now on (the panels' queries need it too;
+    // it stays in memory).
+    void passwordGiven(const QString &password);
 
 private:
     void rangeShown(qint64 fromMs, qint64 toMs);

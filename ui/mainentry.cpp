@@ -5,6 +5,7 @@
 #include "engine/bucketrunner.h"
 #include "engine/engineuri.h"
 #include "enginechartfeed.h"
+#include "enginepanelsfeed.h"
 #include "mainwindow.h"
 #include "model/session.h"
 #include "passworddialog.h"
@@ -340,9 +341,9 @@ int runGui(int argc, char *argv[])
         window.whatIf()->show();
     }
     if (engineUri) {
-        // the per-bucket counts of the table: the chart only (the panels need rows)
+        // the per-bucket counts of the table in the chart; its incidents, a bucket's rows and
+        // their detail in the panels
         window.setWindowTitle(engineUri->display() + QStringLiteral(" — RateScope"));
-        window.showEngineChartOnly();
         if (screenshot)
             window.resize(size);
         window.show();
@@ -357,13 +358,15 @@ int runGui(int argc, char *argv[])
         }
         auto *feed
             = new EngineChartFeed(window.chart(), std::move(runner), engineUri->display(), &window);
-        QObject::connect(feed, &EngineChartFeed::statusChanged, window.statusBar(),
-            [&window](const QString &text) { window.statusBar()->showMessage(text); });
+        auto *panels
+            = new EnginePanelsFeed(*engineUri, std::make_shared<const RuleSet>(session.rules()),
+                session.incidentModel(), session.eventModel(), &window);
+        window.showEngineTable(feed, panels);
         if (screenshot) { // no one to ask for a password: a refusal is a failure
             ScreenshotRunner runner(window, session, p.value(QStringLiteral("screenshot")));
             QObject::connect(
                 &runner, &ScreenshotRunner::done, &app, [](int code) { QApplication::exit(code); });
-            runner.startEngine(*feed);
+            runner.startEngine(*feed, *panels);
             return app.exec();
         }
         feed->setPasswordPrompt(passwordDialog(&window));

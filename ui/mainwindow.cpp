@@ -4,6 +4,8 @@
 #include "charttoolbar.h"
 #include "desktopnotifier.h"
 #include "detailpane.h"
+#include "enginechartfeed.h"
+#include "enginepanelsfeed.h"
 #include "eventtableview.h"
 #include "exportmenu.h"
 #include "filedropfilter.h"
@@ -128,10 +130,28 @@ MainWindow::MainWindow(Session &session, UiSettings &settings, Theme &theme, QWi
     connect(new FileDropFilter(this), &FileDropFilter::filesDropped, &session, &Session::open);
 }
 
-void MainWindow::showEngineChartOnly()
+void MainWindow::showEngineTable(EngineChartFeed *chart, EnginePanelsFeed *panels)
 {
     m_filterBar->hide();
-    m_bottom->hide();
+    // one status line for both: what the chart drew, then what the panels did
+    auto statuses = std::make_shared<std::pair<QString, QString>>();
+    auto show = [this, statuses] {
+        const QString &a = statuses->first, &b = statuses->second;
+        statusBar()->showMessage(
+            a.isEmpty() || b.isEmpty() ? a + b : a + QStringLiteral(" · ") + b);
+    };
+    connect(chart, &EngineChartFeed::statusChanged, this, [statuses, show](const QString &text) {
+        statuses->first = text;
+        show();
+    });
+    connect(panels, &EnginePanelsFeed::statusChanged, this, [statuses, show](const QString &text) {
+        statuses->second = text;
+        show();
+    });
+    connect(panels, &EnginePanelsFeed::failed, m_banner, &WarningBanner::showText);
+    connect(chart, &EngineChartFeed::passwordGiven, panels, &EnginePanelsFeed::setPassword);
+    connect(chart, &EngineChartFeed::frameShown, panels, &EnginePanelsFeed::start,
+        Qt::SingleShotConnection);
 }
 
 MainWindow::~MainWindow()
@@ -284,8 +304,9 @@ void MainWindow::connectSession()
     connect(m_chart, &RateChart::rangeChanged, m_filterBar, &FilterBar::setVisibleRange);
     connect(m_incidents, &IncidentsPanel::incidentActivated, this,
         [this](qint64 start, qint64 end, const QString &scope) {
-            // an incident is one API's: show that API with its limits
-            if (!scope.isEmpty() && m_session.filter().state().scope != scope)
+            // an incident is one API's: show that API with its limits (a table's chart is the
+            // engine's counts, which the filter does not narrow: no store to filter)
+            if (!scope.isEmpty() && m_session.store() && m_session.filter().state().scope != scope)
                 m_session.filter().setScope(scope);
             const qint64 pad = std::max<qint64>(30000, (end - start) / 4);
             m_chart->zoomTo(start - pad, end + pad);

@@ -10,6 +10,8 @@
 class ChartToolBar;
 class DesktopNotifier;
 class DetailPane;
+class EngineChartFeed;
+class EnginePanelsFeed;
 class EventTableView;
 class ExportMenu;
 class FilterBar;
@@ -61,9 +63,11 @@ public:
 
 public Q_SLOTS:
     void applyTheme(int mode); // ThemeMode
-    // A table in an engine (issue 21): the chart only, from the engine's counts. The filters
-    // and the panels that list rows (incidents, events, detail) are hidden: nothing fills them.
-    void showEngineChartOnly();
+    // A table in an engine (issue 21): the chart from the engine's counts (`chart`), the
+    // incidents, the drill-down's rows and their detail from `panels`, started once the chart
+    // has its first frame. The filter bar is hidden: its filters apply to rows held, and the
+    // engine holds them.
+    void showEngineTable(EngineChartFeed *chart, EnginePanelsFeed *panels);
     // Watches these sources instead of what is shown; says why in a message box when it can't.
     // Files are followed from their start when fromStart says so, else as Watch ▸ says.
     bool watch(const std::vector<LiveSourceSpec> &sources, std::optional<bool> fromStart = {});

@@ -1,7 +1,9 @@
 #include "screenshotrunner.h"
 
 #include "enginechartfeed.h"
+#include "enginepanelsfeed.h"
 #include "eventtableview.h"
+#include "incidentspanel.h"
 #include "mainwindow.h"
 #include "model/session.h"
 #include "model/whatifmodel.h"
@@ -40,11 +42,12 @@ void ScreenshotRunner::startLive(const std::vector<LiveSourceSpec> &sources, int
     QTimer::singleShot(afterMs, this, &ScreenshotRunner::grab);
 }
 
-void ScreenshotRunner::viewReady()
+void ScreenshotRunner::viewReady() { showRejection(m_session.filter().view()); }
+
+void ScreenshotRunner::showRejection(const std::shared_ptr<const FilteredView> &view)
 {
     // show a rejection in the detail pane: the first TOOL_ERROR (its message is the
     // provider's), else the first rejection
-    const auto view = m_session.filter().view();
     int event = -1;
     if (view && view->store) {
         for (RejectionSource wanted : { RejectionSource::ToolError, RejectionSource::RateLimited,
@@ -74,19 +77,29 @@ void ScreenshotRunner::viewReady()
     m_window.table()->setFocus();
 }
 
-void ScreenshotRunner::startEngine(EngineChartFeed &feed)
+void ScreenshotRunner::startEngine(EngineChartFeed &chart, EnginePanelsFeed &panels)
 {
-    connect(&feed, &EngineChartFeed::frameShown, this,
-        [this] { QTimer::singleShot(0, this, &ScreenshotRunner::grab); });
-    connect(&feed, &EngineChartFeed::queryFailed, this, [this] {
+    // the chart's first frame starts the panels (MainWindow::showEngineTable); the first
+    // incident is then opened, its rows listed and a rejection of them shown
+    connect(&panels, &EnginePanelsFeed::incidentsShown, this, [this](int count) {
+        if (count > 0)
+            m_window.incidents()->activateRow(0);
+        else
+            QTimer::singleShot(0, this, &ScreenshotRunner::grab);
+    });
+    connect(&panels, &EnginePanelsFeed::rowsListed, this,
+        [this] { showRejection(m_session.eventModel()->shownView()); });
+    auto failed = [this] {
         m_anyFailed = true;
         QTimer::singleShot(0, this, &ScreenshotRunner::grab);
-    });
+    };
+    connect(&chart, &EngineChartFeed::queryFailed, this, failed);
+    connect(&panels, &EnginePanelsFeed::failed, this, failed);
     QTimer::singleShot(120000, this, [this] { // the server never answered: what is there
         m_anyFailed = true;
         grab();
     });
-    feed.start();
+    chart.start();
 }
 
 void ScreenshotRunner::grab()

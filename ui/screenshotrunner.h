@@ -7,7 +7,11 @@
 #include <QString>
 #include <QStringList>
 
+#include <memory>
+
 class EngineChartFeed;
+class EnginePanelsFeed;
+struct FilteredView;
 class MainWindow;
 class Session;
 
@@ -23,15 +27,18 @@ public:
     void start(const QStringList &inputs);
     // Watches the sources and grabs the window afterMs later (what arrived by then).
     void startLive(const std::vector<LiveSourceSpec> &sources, int afterMs);
-    // A table (issue 21): starts the feed and grabs the window once its first frame is drawn,
-    // or once a query failed (the status bar then says why; exit status 1).
-    void startEngine(EngineChartFeed &feed);
+    // A table (issue 21): starts the chart's feed; once the panels have found the incidents,
+    // opens the first one and shows a rejection of its rows, then grabs the window (at once
+    // when there is none), or once a query failed (the status bar says why; exit status 1).
+    void startEngine(EngineChartFeed &chart, EnginePanelsFeed &panels);
 
 Q_SIGNALS:
     void done(int exitCode);
 
 private:
     void viewReady();
+    // Selects the view's first rejection in the table, then grabs once its detail is shown.
+    void showRejection(const std::shared_ptr<const FilteredView> &view);
     void grab();
 
     MainWindow &m_window;

@@ -1,21 +1,7 @@
 #include "cli/engineinputs.h"
 
 #include "cli/cliutil.h"
-#include "engine/clickhousesource.h"
-#include "engine/pgsource.h"
-
-InputReport readEngineTable(
-    const EngineUri &uri, EventStore &store, const RuleSet &rules, const TableReadOptions &options)
-{
-    if (uri.kind == EngineUri::Kind::PostgreSql) {
-        EngineReadOptions read;
-        static_cast<TableReadOptions &>(read) = options;
-        return readPostgresInWorker(uri, store, rules, read);
-    }
-    ClickHouseReadOptions read;
-    static_cast<TableReadOptions &>(read) = options;
-    return readClickHouse(uri, store, rules, read);
-}
+#include "engine/enginetable.h"
 
 InputReport loadEngineInput(const QString &uri, EventStore &store, const RuleSet &rules,
     const LoadOptions &options, const std::optional<QMap<QString, QString>> &map)

@@ -1,9 +1,11 @@
 #pragma once
 
 // The inputs of summarize: files through the Loader, engine URIs (postgresql://, clickhouse://:
-// issue 21) through their reader, in the order given, each one's problems printed.
+// issue 21) through their reader (readEngineTable), in the order given, each one's problems
+// printed.
 
 #include "base/inputreport.h"
+#include "engine/enginetable.h"
 #include "engine/engineuri.h"
 #include "engine/tablereadoptions.h"
 #include "rules/ruleset.h"
@@ -26,8 +28,3 @@ bool loadFilesAndEngines(Loader &loader, EventStore &store, const RuleSet &rules
 // One engine URI read into the store (its report; report.fatal says why it failed).
 InputReport loadEngineInput(const QString &uri, EventStore &store, const RuleSet &rules,
     const LoadOptions &options, const std::optional<QMap<QString, QString>> &map = std::nullopt);
-
-// A parsed engine URI read by its engine's reader (PostgreSQL in a worker thread of its own,
-// ClickHouse on this one), whichever it is: summarize's read, or one poll of `monitor`.
-InputReport readEngineTable(
-    const EngineUri &uri, EventStore &store, const RuleSet &rules, const TableReadOptions &options);

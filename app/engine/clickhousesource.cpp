@@ -258,6 +258,7 @@ InputReport readClickHouse(const EngineUri &uri, EventStore &store, const RuleSe
 
     report.storeFile = options.storeFile;
     RowIngest ingest(store, rules, options.range, *profile, report);
+    ingest.keepRowsAsJson(options.rowsAsJson);
     std::vector<TableColumn> cols;
     QStringList select;
     int timeIndex = -1, idIndex = -1;
@@ -434,7 +435,8 @@ InputReport readClickHouse(const EngineUri &uri, EventStore &store, const RuleSe
             const std::optional<std::uint64_t> got = fetch(keyset, pageRows, ingestRow);
             if (!got)
                 return report;
-            if (*got < std::uint64_t(pageRows))
+            if (*got < std::uint64_t(pageRows)
+                || (options.maxRows && rowNumber - options.rowsBefore >= options.maxRows))
                 break;
             // (time, id) > (T, I), written so that the primary key's index takes time >= T
             keyset = QStringLiteral("%1 >= %2 AND (%1 > %2 OR %3 > %4)")

@@ -92,6 +92,7 @@ InputReport readPostgres(
 
     report.storeFile = options.storeFile;
     RowIngest ingest(store, rules, options.range, *profile, report);
+    ingest.keepRowsAsJson(options.rowsAsJson);
     const QStringList &selected = ingest.columns();
     QStringList exprs;
     for (const QString &c : selected)
@@ -187,7 +188,7 @@ InputReport readPostgres(
         }
         if (options.progress)
             options.progress(rowNumber);
-        if (got < options.pageRows)
+        if (got < options.pageRows || (options.maxRows && readHere() >= options.maxRows))
             break;
     }
     // Rows without a time are never in a page (NULL is in no order): counted and named here,

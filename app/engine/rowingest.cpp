@@ -353,6 +353,38 @@ RowIngest::~RowIngest() = default;
 
 void RowIngest::add(const QVariant *values, std::uint64_t row)
 {
+    const std::size_t before = m_store.size();
+    addRow(values, row);
+    if (m_rowsAsJson)
+        keepRow(values, before);
+}
+
+void RowIngest::keepRow(const QVariant *values, std::size_t sizeBefore)
+{
+    // a duplicate popped, a skipped row: nothing added, nothing kept
+    m_rowsAsJson->resize(sizeBefore);
+    if (m_store.size() == sizeBefore)
+        return;
+    QJsonObject row;
+    for (qsizetype c = 0; c < m_columns.size(); ++c) {
+        QJsonValue value = QJsonValue::fromVariant(values[c]);
+        // a JSON column read as its text (PostgreSQL's json, a String of JSON): shown as the
+        // JSON it holds, where the pane finds headers and messages
+        const QString text = value.toString();
+        if (text.startsWith(QLatin1Char('{')) || text.startsWith(QLatin1Char('['))) {
+            const QJsonDocument inner = QJsonDocument::fromJson(text.toUtf8());
+            if (inner.isObject())
+                value = inner.object();
+            else if (inner.isArray())
+                value = inner.array();
+        }
+        row.insert(m_columns[c], value);
+    }
+    m_rowsAsJson->push_back(QJsonDocument(row).toJson(QJsonDocument::Compact).toStdString());
+}
+
+void RowIngest::addRow(const QVariant *values, std::uint64_t row)
+{
     if (!m_mapper) {
         addEvent(values, row);
         return;

@@ -98,9 +98,14 @@ public:
     const QStringList &columns() const { return m_columns; }
     // Row number `row` (1-based, in the order read) with values in columns() order.
     void add(const QVariant *values, std::uint64_t row);
+    // From now on, the row of each event added is kept in `rows` as a JSON object of the
+    // columns read, at the event's index (what the detail pane shows as the raw record).
+    void keepRowsAsJson(std::vector<std::string> *rows) { m_rowsAsJson = rows; }
 
 private:
+    void addRow(const QVariant *values, std::uint64_t row);
     void addEvent(const QVariant *values, std::uint64_t row);
+    void keepRow(const QVariant *values, std::size_t sizeBefore);
 
     EventStore &m_store;
     InputReport &m_report;
@@ -112,4 +117,5 @@ private:
     std::unique_ptr<IdSet> m_ids;
     std::string m_json;
     std::uint16_t m_file = 0;
+    std::vector<std::string> *m_rowsAsJson = nullptr;
 };

@@ -14,6 +14,8 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <string>
+#include <vector>
 
 struct TableReadOptions
 {
@@ -26,5 +28,11 @@ struct TableReadOptions
     // profile's id column.
     PollCursor *cursor = nullptr;
     int storeFile = -1; // the store's file index of an earlier read of the same table
+    // A drill-down's cap (issue 21): the read stops after the keyset page that brings it to
+    // this many rows (0: all; a cap that is a multiple of pageRows is met exactly).
+    std::uint64_t maxRows = 0;
+    // Out, when given: the raw record of each event added to the store, by event index (the
+    // row as a JSON object of its columns), for the detail pane (EventStore::keptRecords).
+    std::vector<std::string> *rowsAsJson = nullptr;
     std::uint64_t rowsBefore = 0; // rows of earlier reads (row numbers go on from there)
 };

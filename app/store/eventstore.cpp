@@ -77,6 +77,7 @@ void EventStore::clear()
     m_ruleHits.clear();
     m_files.clear();
     m_removedFiles.reset();
+    m_keptRecords.reset();
     m_strings = StringPool();
     m_methods.assign(1, std::string());
     m_actors.assign(1, Actor {});
@@ -210,6 +211,7 @@ void EventStore::copyTablesInto(EventStore &c) const
     c.m_setsWithTokens = m_setsWithTokens;
     c.m_files = m_files;
     c.m_removedFiles = m_removedFiles;
+    c.m_keptRecords = m_keptRecords;
     c.m_methods = m_methods;
     c.m_actors = m_actors;
     c.m_actorIds = m_actorIds;

@@ -261,6 +261,18 @@ public:
     {
         m_removedFiles = std::move(removed);
     }
+    // The raw records of a store whose input is not a file (an engine table's rows, issue 21:
+    // each row as a JSON object), by event index; null for a store of files. Shared by the
+    // copies of this store; RawRecordReader returns an event's from here when there is one.
+    const std::shared_ptr<const std::vector<std::string>> &keptRecords() const
+    {
+        return m_keptRecords;
+    }
+    void setKeptRecords(std::shared_ptr<const std::vector<std::string>> records)
+    {
+        m_keptRecords = std::move(records);
+    }
+
     // Memory held by the columns and the string pool, in bytes.
     std::size_t bytesUsed() const;
 
@@ -344,6 +356,7 @@ private:
     SharedColumn<Indexed<RuleHit>> m_ruleHits;
     std::vector<std::string> m_files;
     std::shared_ptr<const RemovedFiles> m_removedFiles;
+    std::shared_ptr<const std::vector<std::string>> m_keptRecords;
     StringPool m_strings;
     std::vector<std::string> m_methods { std::string() };
     std::vector<Actor> m_actors { Actor {} };

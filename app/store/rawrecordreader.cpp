@@ -177,6 +177,12 @@ QByteArray RawRecordReader::read(const QString &path, std::uint64_t offset, QStr
 
 QByteArray RawRecordReader::read(const EventStore &store, std::size_t event, QString *error)
 {
+    if (const std::vector<std::string> *kept = store.keptRecords().get()) {
+        if (event < kept->size())
+            return QByteArray::fromStdString((*kept)[event]);
+        *error = QStringLiteral("the record was not kept");
+        return {};
+    }
     const std::uint16_t file = store.file(event);
     const RemovedFiles *removed = store.removedFiles().get();
     auto gone = [&] {

@@ -18,7 +18,8 @@ public:
 
     // The raw text, or an empty array with *error set (file gone, changed, unreadable).
     static QByteArray read(const QString &path, std::uint64_t offset, QString *error);
-    // Event's record. A file in store.removedFiles() (a capture segment rotated away) is never
+    // Event's record: the store's kept record when it keeps them (an engine table's row), else
+    // read from its file. A file in store.removedFiles() (a capture segment rotated away) is never
     // read, whatever is at its path now: *error is the reason it was removed.
     static QByteArray read(const EventStore &store, std::size_t event, QString *error);
 

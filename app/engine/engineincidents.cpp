@@ -1,9 +1,7 @@
-#include "engine/clickhouseincidents.h"
+#include "engine/engineincidents.h"
 
 #include "aggregate/buckets.h"
-#include "engine/clickhouseclient.h"
-#include "engine/clickhousesource.h"
-#include "engine/profile.h"
+#include "engine/enginetable.h"
 
 #include <algorithm>
 #include <cmath>
@@ -32,20 +30,11 @@ std::vector<std::pair<std::int64_t, std::int64_t>> incidentSpans(
     return spans;
 }
 
-std::optional<EngineIncidents> findEngineIncidents(
-    const EngineUri &uri, const RuleSet &rules, double mergeGapMinutes, QString *error)
+std::optional<EngineIncidents> findEngineIncidents(const EngineUri &uri, const RuleSet &rules,
+    double mergeGapMinutes, QString *error, const std::atomic<bool> *cancel)
 {
-    ClickHouseClient client(clickHouseTarget(uri));
-    const std::optional<Profile> profile = clickHouseProfile(uri, std::nullopt, error);
-    if (!profile) {
-        *error = uri.display() + QStringLiteral(": ") + *error;
-        return std::nullopt;
-    }
-    const std::optional<EngineColumns> columns = clickHouseEngineColumns(client, *profile, error);
-    if (!columns)
-        return std::nullopt;
     const std::optional<EngineSeries> perMinute
-        = queryEngineBuckets(client, *columns, 60000, TimeRange {}, error);
+        = countTable(uri, rules, 60000, TimeRange {}, cancel, error);
     if (!perMinute)
         return std::nullopt;
     EngineIncidents out;
@@ -53,10 +42,11 @@ std::optional<EngineIncidents> findEngineIncidents(
     out.spans = incidentSpans(*perMinute, mergeGapMinutes);
     InputReport report;
     for (const auto &[from, to] : out.spans) {
-        ClickHouseReadOptions options;
+        TableReadOptions options;
         options.range = TimeRange { from, to };
         options.storeFile = report.storeFile;
-        report = readClickHouse(uri, out.store, rules, options);
+        options.cancel = cancel;
+        report = readEngineTable(uri, out.store, rules, options);
         if (report.failed()) {
             *error = report.fatal;
             return std::nullopt;
