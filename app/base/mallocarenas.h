@@ -1,5 +1,7 @@
 #pragma once
 
+#include <cstdlib> // defines __GLIBC__ (tested below before any other header may have)
+
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif

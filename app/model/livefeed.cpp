@@ -6,12 +6,10 @@
 #include <QFileInfo>
 #include <QtConcurrent/QtConcurrentRun>
 
-#include <chrono>
-#include <condition_variable>
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
-#include <mutex>
+#include <utility>
 
 namespace {
 
@@ -37,6 +35,7 @@ struct TrimRequest
     double mergeGapMinutes = 5.0;
     std::shared_ptr<const LiveHistory> history; // so far
     std::vector<CaptureDuplicate> duplicates; // every one the ingest dropped so far, sorted
+    bool releaseFreed = false; // the views took the last trimmed snapshot: the old one is gone
 };
 
 std::shared_ptr<const LoadResult> buildSnapshot(
@@ -52,7 +51,7 @@ std::shared_ptr<const LoadResult> buildSnapshot(
     // the stores of before the last trim are gone by now: glibc keeps their pages (mapped, in
     // its arenas) unless told to give free ones back, and the window's RSS would be the most it
     // ever held, not what it holds
-    if (trim.due)
+    if (trim.due || trim.releaseFreed)
         ::malloc_trim(0);
 #endif
     std::vector<bool> skip; // the events of the first piece let go
@@ -293,6 +292,8 @@ void LiveFeed::startSnapshot()
     trim.keepMs = m_keepMs;
     trim.mergeGapMinutes = m_mergeGapMinutes;
     trim.history = m_history;
+    // the snapshot before the last trim went when the views took the trimmed one
+    trim.releaseFreed = std::exchange(m_trimmedShown, false);
     if (trim.due) {
         std::sort(m_duplicates.begin(), m_duplicates.end());
         trim.duplicates = m_duplicates;
@@ -310,6 +311,7 @@ void LiveFeed::startSnapshot()
             m_building = false;
             if (result->history != m_history) { // trimmed
                 m_history = result->history;
+                m_trimmedShown = true; // shown by the time the next snapshot starts
             }
             // the snapshot replaces the pieces it was made of: memory stays one copy
             m_pieces.erase(m_pieces.begin(), m_pieces.begin() + std::ptrdiff_t(count));

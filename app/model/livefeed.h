@@ -86,6 +86,7 @@ private:
     std::int64_t m_nextTrimMs = INT64_MAX;
     std::shared_ptr<const LiveHistory> m_history;
     std::vector<CaptureDuplicate> m_duplicates; // where the ingest dropped a duplicate
+    bool m_trimmedShown = false; // a trimmed snapshot was handed out: free what it replaced
     qint64 m_piecesOldestMs = 0; // arrival of the oldest line in m_pieces not yet shown
     QThreadPool m_pool;
     QTimer m_refreshTimer;

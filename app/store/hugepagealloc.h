@@ -45,7 +45,10 @@ template <typename T> struct HugePageAllocator
 
     HugePageAllocator() = default;
     template <typename U> HugePageAllocator(const HugePageAllocator<U> &) noexcept { }
-    static std::size_t roundedBytes(std::size_t bytes) { return (bytes + kHuge - 1) / kHuge * kHuge; }
+    static std::size_t roundedBytes(std::size_t bytes)
+    {
+        return (bytes + kHuge - 1) / kHuge * kHuge;
+    }
 
     T *allocate(std::size_t n)
     {
