@@ -614,7 +614,8 @@ void TestLoader::aSnapshotIsReadWhileItsShareGrows()
         EventInput e;
         e.timeMs = round;
         e.tool = "a name only the shares have";
-        e.message = std::to_string(round); // a new string every round: the table grows
+        const std::string message = std::to_string(round); // new every round: the table grows
+        e.message = message;
         next->append(e);
         newest = next;
     }
