@@ -46,7 +46,10 @@ std::size_t StringPool::slotOf(std::string_view s, std::uint64_t hash) const
         const std::uint64_t slot = slots[i];
         if (slot == 0)
             return i;
-        if (std::uint32_t(slot >> 32) == tag && m_views[std::uint32_t(slot) - 1] == s)
+        // an id past this copy's end is a newer copy's string (only find() of an older copy
+        // meets one): not this copy's, and each string is in the table once, so passed over
+        const std::uint32_t id = std::uint32_t(slot) - 1;
+        if (std::uint32_t(slot >> 32) == tag && id < size() && m_views[id] == s)
             return i;
     }
 }
@@ -118,21 +121,9 @@ std::uint32_t StringPool::find(std::string_view s) const
 {
     if (s.empty())
         return 0;
-    // The table may hold strings a newer copy added (ids past this copy's end): they are not
-    // this copy's, and each string is in the table once, so such a slot is passed over.
-    const std::uint64_t hash = hashOf(s);
-    const std::uint32_t tag = tagOf(hash);
-    const std::shared_lock<std::shared_mutex> read(m_table->lock);
-    const std::vector<std::uint64_t> &slots = m_table->slots;
-    const std::size_t mask = m_table->mask;
-    for (std::size_t i = std::size_t(hash) & mask;; i = (i + 1) & mask) {
-        const std::uint64_t slot = slots[i];
-        if (slot == 0)
-            return UINT32_MAX;
-        const std::uint32_t id = std::uint32_t(slot) - 1;
-        if (std::uint32_t(slot >> 32) == tag && id < size() && m_views[id] == s)
-            return id;
-    }
+    const std::shared_lock<std::shared_mutex> read(m_table->lock); // the newest copy may write
+    const std::uint64_t slot = m_table->slots[slotOf(s, hashOf(s))];
+    return slot == 0 ? UINT32_MAX : std::uint32_t(slot) - 1;
 }
 
 std::size_t StringPool::bytesUsed() const

@@ -54,8 +54,9 @@ private:
     };
     explicit StringPool(std::nullptr_t) { }
     std::string_view store(std::string_view s);
-    // Slot of s in the table: the one holding it, or the empty one where it would go (the
-    // newest copy only: every id in the table is one of its own).
+    // Slot of s in the table: the one holding it, or the empty one where it would go (for the
+    // newest copy, whose ids are all in the table; an older copy's find() passes over ids past
+    // its end).
     std::size_t slotOf(std::string_view s, std::uint64_t hash) const;
     void grow();
     void detach(); // this copy's strings in a pool of its own, with the same ids
